@@ -1,0 +1,84 @@
+"""All configuration, declared once.
+
+Values come from the environment, which the Firebase CLI fills from ``functions/.env`` (and
+``.env.local`` in the emulator, ``.env.<project>`` per project). Nothing else in the package reads
+``os.environ``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+# The promise to users: nothing about a call is kept longer than a week.
+MAX_RETENTION_DAYS = 7
+DEFAULT_ICE_SERVERS: tuple[dict[str, Any], ...] = ({"urls": ["stun:stun.l.google.com:19302"]},)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Typed settings of one function instance."""
+
+    project_id: str = "demo-avmeets"
+    # Firestore emulator host; when set, the admin client talks to it without credentials.
+    firestore_emulator_host: str | None = None
+    max_participants: int = 8
+    # Position in X-Forwarded-For, counted from the right (1 = last entry), that the trusted
+    # front end appended. Entries left of it are client-controlled and never used.
+    xff_trusted_position: int = 1
+    password_max_failures: int = 5
+    password_lockout_seconds: int = 15 * 60
+    retention_days: int = 7
+    # When set, only members of this organisation (by email domain) may sign in.
+    sign_in_org: str | None = None
+    ice_servers: tuple[dict[str, Any], ...] = field(default=DEFAULT_ICE_SERVERS)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Build settings from an environment mapping; raise ValueError on a bad value."""
+
+        def integer(name: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:
+            raw = env.get(name, "").strip()
+            if not raw:
+                return default
+            try:
+                value = int(raw)
+            except ValueError:
+                raise ValueError(f"{name} must be an integer, not {raw!r}") from None
+            if value < minimum:
+                raise ValueError(f"{name} must be at least {minimum}, not {value}")
+            if maximum is not None and value > maximum:
+                raise ValueError(f"{name} must be at most {maximum}, not {value}")
+            return value
+
+        ice_raw = env.get("ICE_SERVERS", "").strip()
+        ice: tuple[dict[str, Any], ...] = DEFAULT_ICE_SERVERS
+        if ice_raw:
+            parsed = json.loads(ice_raw)
+            if not isinstance(parsed, list) or not all(
+                isinstance(s, dict) and "urls" in s for s in parsed
+            ):
+                raise ValueError("ICE_SERVERS must be a JSON list of {urls: [...]} objects")
+            ice = tuple(parsed)
+
+        return cls(
+            project_id=env.get("GCLOUD_PROJECT") or env.get("GOOGLE_CLOUD_PROJECT") or "demo-avmeets",
+            firestore_emulator_host=env.get("FIRESTORE_EMULATOR_HOST") or None,
+            max_participants=integer("MAX_PARTICIPANTS", 8, minimum=2),
+            xff_trusted_position=integer("XFF_TRUSTED_POSITION", 1, minimum=1),
+            password_max_failures=integer("PASSWORD_MAX_FAILURES", 5, minimum=1),
+            password_lockout_seconds=integer("PASSWORD_LOCKOUT_SECONDS", 15 * 60, minimum=1),
+            retention_days=integer("RETENTION_DAYS", 7, minimum=1, maximum=MAX_RETENTION_DAYS),
+            sign_in_org=env.get("SIGN_IN_ORG", "").strip() or None,
+            ice_servers=ice,
+        )
+
+
+@cache
+def settings() -> Settings:
+    """The settings of this instance, read once."""
+    return Settings.from_env(os.environ)

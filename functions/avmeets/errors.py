@@ -1,0 +1,56 @@
+"""The exception tree of the domain, each class tied to one callable error code.
+
+Domain code raises these; the adapter layer (``handlers``) turns them into the SDK's
+``HttpsError`` so clients get the code, a clear message and optional machine-readable details.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class AvmeetsError(Exception):
+    """Base class: a refusal the client is told about, never an internal failure."""
+
+    code = "INTERNAL"
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details: dict[str, Any] = details
+
+
+class InvalidArgument(AvmeetsError):
+    """The request is malformed: a missing, extra, mistyped or oversize field."""
+
+    code = "INVALID_ARGUMENT"
+
+
+class Unauthenticated(AvmeetsError):
+    """No valid ID token came with the request."""
+
+    code = "UNAUTHENTICATED"
+
+
+class PermissionDenied(AvmeetsError):
+    """The caller is known but may not do this (wrong password, policy, not a participant)."""
+
+    code = "PERMISSION_DENIED"
+
+
+class NotFound(AvmeetsError):
+    """The meeting (or other named object) does not exist."""
+
+    code = "NOT_FOUND"
+
+
+class FailedPrecondition(AvmeetsError):
+    """The request is valid but the system is not in a state that allows it."""
+
+    code = "FAILED_PRECONDITION"
+
+
+class ResourceExhausted(AvmeetsError):
+    """A limit is reached: too many attempts, a full meeting, a rate limit."""
+
+    code = "RESOURCE_EXHAUSTED"

@@ -1,0 +1,40 @@
+"""The trigger's signal check mirrors firestore.rules."""
+
+from typing import Any
+
+import pytest
+from avmeets import signals
+
+A = {"uid": "a", "session": "sa", "state": "joined"}
+B = {"uid": "b", "session": "sb", "state": "joined"}
+
+
+def offer(**over: Any) -> dict[str, Any]:
+    doc = {"from": "a", "session": "sa", "to": "b", "toSession": "sb", "type": "offer"}
+    doc |= {"createdAt": 1, "sdp": "v=0"}
+    doc.update(over)
+    return doc
+
+
+def test_valid_offer_and_candidates() -> None:
+    assert signals.problem(offer(), A, B) is None
+    cands = offer(type="candidates", candidates=[{"candidate": "", "sdpMid": "0"}])
+    del cands["sdp"]
+    assert signals.problem(cands, A, B) is None
+
+
+@pytest.mark.parametrize(
+    ("doc", "sender", "recipient", "why"),
+    [
+        (offer(type="bye"), A, B, "unknown type"),
+        (offer(extra=1), A, B, "wrong keys"),
+        (offer(sdp="x" * 40_000), A, B, "bad sdp"),
+        (offer(to="a"), A, A, "addressed to itself"),
+        (offer(), None, B, "sender is not a participant"),
+        (offer(), A, {**B, "state": "left"}, "recipient is not a participant"),
+        (offer(session="old"), A, B, "sender session is stale"),
+        (offer(toSession="old"), A, B, "recipient session is stale"),
+    ],
+)
+def test_invalid(doc: dict[str, Any], sender: Any, recipient: Any, why: str) -> None:
+    assert signals.problem(doc, sender, recipient) == why
