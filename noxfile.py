@@ -1,0 +1,125 @@
+"""Nox sessions for AVMeets: lint, unit tests and Firebase Emulator Suite tests.
+
+    nox -s tests                      # lint + unit tests + emulator tests (the CI command)
+    nox -s tests -- -k two_peers      # extra arguments go to the emulator pytest run
+    nox -s lint                       # ruff + mypy only
+    nox -s emulator_tests -- -x       # only the emulator tests, for fast iteration
+    nox -s dev                        # run the emulators (+ hosting) until Ctrl-C
+
+The emulator bootstrap (functions/venv, node_modules, Java, local emulator binaries)
+lives in tools/emulators.py.
+"""
+
+from __future__ import annotations
+
+import shlex
+import signal
+import sys
+import threading
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+
+from tools import emulators  # noqa: E402
+
+nox.needs_version = ">=2026.10.20"
+nox.options.sessions = ["tests"]
+nox.options.reuse_venv = "yes"
+nox.options.error_on_missing_interpreters = True
+
+#: The functions runtime's Python; an absolute path where only pyenv has it (its shim
+#: for an unselected version fails, and nox would not find the interpreter).
+PYTHON = emulators.find_python("3.12") or "3.12"
+
+MYPY_PATHS = ("functions/avmeets", "functions/main.py", "tests", "noxfile.py", "tools")
+#: Exit code of pytest when it collected no test.
+NO_TESTS_COLLECTED = 5
+#: Exit codes of emulators.run_in_group after Ctrl-C, SIGTERM or SIGHUP.
+STOPPED_BY_SIGNAL = frozenset(128 + s for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP))
+
+
+def _install(session: nox.Session) -> None:
+    session.install(
+        "--disable-pip-version-check",
+        "-r",
+        "functions/requirements.txt",
+        "-r",
+        "tests/requirements.txt",
+    )
+
+
+def _has_python_files(path: Path) -> bool:
+    if path.is_file():
+        return path.suffix == ".py"
+    return path.is_dir() and any(path.rglob("*.py"))
+
+
+def _lint(session: nox.Session) -> None:
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    paths = [p for p in MYPY_PATHS if _has_python_files(ROOT / p)]
+    session.run("mypy", *paths)
+
+
+def _unit_tests(session: nox.Session) -> None:
+    # An empty tests/unit is accepted for now; the emulator run must collect tests.
+    session.run("pytest", "tests/unit", success_codes=[0, NO_TESTS_COLLECTED])
+
+
+def _emulator_tests(session: nox.Session) -> None:
+    try:
+        env = emulators.bootstrap()
+    except emulators.BootstrapError as error:
+        session.error(str(error))
+    python = Path(session.bin) / "python"
+    script = shlex.join([str(python), "-m", "pytest", "tests/emulator", *session.posargs])
+    session.log(f"starting {', '.join(emulators.TEST_EMULATORS)} emulators for: {script}")
+    returncode = emulators.run_in_group(emulators.exec_command(script), env)
+    if returncode in STOPPED_BY_SIGNAL:
+        session.error("interrupted; the emulators were stopped")
+    if returncode != 0:
+        session.error(f"emulator tests failed (exit code {returncode})")
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """Lint, run the unit tests, then the emulator tests (posargs go to the latter)."""
+    _install(session)
+    _lint(session)
+    _unit_tests(session)
+    _emulator_tests(session)
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """Run ruff (lint and format check) and mypy."""
+    _install(session)
+    _lint(session)
+
+
+@nox.session(python=PYTHON)
+def emulator_tests(session: nox.Session) -> None:
+    """Run only tests/emulator against the emulators (posargs go to pytest)."""
+    _install(session)
+    _emulator_tests(session)
+
+
+@nox.session(python=False)
+def dev(session: nox.Session) -> None:
+    """Install what the emulators need and run them, with hosting, until Ctrl-C."""
+    try:
+        env = emulators.bootstrap()
+    except emulators.BootstrapError as error:
+        session.error(str(error))
+    stop = threading.Event()
+    emulators.announce_when_ready(emulators.DEV_EMULATORS, stop)
+    try:
+        returncode = emulators.run_in_group(emulators.start_command(), env)
+    finally:
+        stop.set()
+    if returncode != 0 and returncode not in STOPPED_BY_SIGNAL:
+        session.error(f"the emulators exited with code {returncode}")
+    session.log("emulators stopped")

