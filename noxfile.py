@@ -75,6 +75,11 @@ def _emulator_tests(session: nox.Session) -> None:
     except emulators.BootstrapError as error:
         session.error(str(error))
     python = Path(session.bin) / "python"
+    # The functions read their GeoIP databases from the environment: small fixture databases
+    # whose contents the tests know (tests/fixtures/geoip_db.py).
+    geoip_dir = emulators.CACHE_DIR / "geoip-test"
+    session.run("python", "-m", "tests.fixtures.geoip_db", str(geoip_dir), silent=True)
+    env.update(emulators.test_function_env(geoip_dir))
     script = shlex.join([str(python), "-m", "pytest", "tests/emulator", *session.posargs])
     session.log(f"starting {', '.join(emulators.TEST_EMULATORS)} emulators for: {script}")
     returncode = emulators.run_in_group(emulators.exec_command(script), env)
@@ -114,6 +119,7 @@ def dev(session: nox.Session) -> None:
         env = emulators.bootstrap()
     except emulators.BootstrapError as error:
         session.error(str(error))
+    env.update(emulators.dev_function_env())
     stop = threading.Event()
     emulators.announce_when_ready(emulators.DEV_EMULATORS, stop)
     try:

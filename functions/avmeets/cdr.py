@@ -1,42 +1,158 @@
 """Call Data Records: one document per connection leg between two participants.
 
 A leg is one peer connection between two sessions: the offerer (``caller``) and the answerer
-(``callee``), after telephony CDRs (start / answer / end). This module builds the documents;
-``handlers`` writes them.
+(``callee``), after telephony CDRs: *start* when the offer is seen, *answer* when a side first
+reports ``connected``, *end* when a side closes, fails, leaves or vanishes. Status values are
+``RTCPeerConnection.connectionState``; stats follow the W3C webrtc-stats dictionaries. Functions
+here take a leg as a dict and return the fields to write; ``handlers`` does the I/O.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from .errors import ResourceExhausted
+
+SIDES = ("caller", "callee")
+STATUSES = ("new", "connecting", "connected", "disconnected", "failed", "closed")
 CONNECTING = "connecting"
+CONNECTED = "connected"
+ENDED = "ended"
+# A side reporting one of these has given up on the connection: the leg ends.
+_FINAL = {"closed": "hangup", "failed": "ice-failed"}
+END_CAUSES = ("hangup", "peer-left", "ice-failed", "heartbeat-timeout", "rejoined", "meeting-ended")
 
 
 def leg_id(meeting_id: str, caller_session: str, callee_session: str) -> str:
-    """Deterministic, so a redelivered trigger event finds the leg instead of adding one."""
+    """Deterministic, so a redelivered event or a racing report finds the leg, not a twin."""
     return f"{meeting_id}_{caller_session}_{callee_session}"
+
+
+def side_info(
+    uid: str, session: str, identity: dict[str, Any] | None, join: dict[str, Any] | None
+) -> dict[str, Any]:
+    """One end of a leg: who (from the sign-in identity) and from where (from the join)."""
+    identity = identity or {}
+    join = join or {}
+    return {
+        "uid": uid,
+        "session": session,
+        "name": identity.get("name"),
+        "email": identity.get("email"),
+        "phone": identity.get("phone"),
+        "provider": identity.get("provider"),
+        "ip": join.get("ip"),
+        "ipInfo": join.get("ipInfo") or {"kind": "invalid", "known": False},
+        "userAgent": join.get("userAgent"),
+        "status": "new",
+        "timeline": [],
+        "reports": {"windowStart": None, "count": 0},
+        "stats": {},
+    }
 
 
 def new_leg(
     meeting_id: str,
     caller: dict[str, Any],
     callee: dict[str, Any],
+    seq: int,
     now: datetime,
     expires_at: datetime,
 ) -> dict[str, Any]:
-    """A leg as the offer creates it: the caller is connecting, the callee not yet answering."""
+    """A leg as first seen: both sides ``new``; the caller's offer makes it connecting."""
     return {
         "meetingId": meeting_id,
         "legId": leg_id(meeting_id, caller["session"], callee["session"]),
+        "seq": seq,
         "uids": sorted([caller["uid"], callee["uid"]]),
-        "caller": {"uid": caller["uid"], "session": caller["session"]},
-        "callee": {"uid": callee["uid"], "session": callee["session"]},
+        "iceRestarts": 0,
         "state": CONNECTING,
         "startedAt": now,
-        "sides": {
-            "caller": {"status": CONNECTING, "timeline": [{"status": CONNECTING, "at": now}]},
-            "callee": {"status": "new", "timeline": []},
-        },
+        "answeredAt": None,
+        "endedAt": None,
+        "durationMs": None,
+        "connectedMs": None,
+        "disposition": None,
+        "endCause": None,
+        "updatedAt": now,
         "expiresAt": expires_at,
+        "caller": caller,
+        "callee": callee,
     }
+
+
+def _ms(delta: timedelta) -> int:
+    return max(0, int(delta.total_seconds() * 1000))
+
+
+def _set_status(leg: dict[str, Any], side: str, status: str, now: datetime) -> bool:
+    """Record a status change of one side; False when it is not a change."""
+    info = leg[side]
+    if info.get("status") == status:
+        return False
+    previous = info.get("status")
+    info["status"] = status
+    info["timeline"] = [*info.get("timeline", []), {"status": status, "at": now}]
+    if status == CONNECTING and previous in ("disconnected", "failed"):
+        leg["iceRestarts"] = int(leg.get("iceRestarts", 0)) + 1
+    return True
+
+
+def end(leg: dict[str, Any], now: datetime, cause: str) -> dict[str, Any]:
+    """End the leg (no-op when it has ended already) with telephony-style totals."""
+    if leg.get("state") == ENDED:
+        return leg
+    answered: datetime | None = leg.get("answeredAt")
+    leg.update(
+        state=ENDED,
+        endedAt=now,
+        durationMs=_ms(now - leg["startedAt"]),
+        connectedMs=_ms(now - answered) if answered else 0,
+        disposition="ANSWERED"
+        if answered
+        else ("FAILED" if cause == "ice-failed" else "NO ANSWER"),
+        endCause=cause,
+        updatedAt=now,
+    )
+    return leg
+
+
+def offer_seen(leg: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The caller's offer arrived: the caller side is connecting (idempotent)."""
+    if leg["caller"].get("status") == "new" and leg.get("state") != ENDED:
+        _set_status(leg, "caller", CONNECTING, now)
+        leg["updatedAt"] = now
+    return leg
+
+
+def report(
+    leg: dict[str, Any],
+    side: str,
+    status: str,
+    stats: dict[str, Any] | None,
+    now: datetime,
+    per_minute: int,
+) -> dict[str, Any]:
+    """Apply one client report of ``side``'s connection state (and stats), rate-limited."""
+    info = leg[side]
+    window = info.get("reports") or {}
+    start: datetime | None = window.get("windowStart")
+    if start is None or now - start >= timedelta(minutes=1):
+        window = {"windowStart": now, "count": 0}
+    if window["count"] >= per_minute:
+        raise ResourceExhausted("Too many connection reports; slow down.", reason="rate-limited")
+    info["reports"] = {"windowStart": window["windowStart"], "count": window["count"] + 1}
+
+    _set_status(leg, side, status, now)
+    if stats is not None:
+        phase = "connect" if status == CONNECTED else "end"
+        info["stats"] = {**info.get("stats", {}), phase: {**stats, "at": now}}
+    if leg.get("state") != ENDED:
+        if status == CONNECTED and leg.get("answeredAt") is None:
+            leg["answeredAt"] = now
+            leg["state"] = CONNECTED
+        if status in _FINAL:
+            end(leg, now, _FINAL[status])
+    leg["updatedAt"] = now
+    return leg

@@ -36,6 +36,19 @@ class Settings:
     # When set, only members of this organisation (by email domain) may sign in.
     sign_in_org: str | None = None
     ice_servers: tuple[dict[str, Any], ...] = field(default=DEFAULT_ICE_SERVERS)
+    # GeoIP2 / GeoLite2 databases (City layout and ASN layout); None: location unknown.
+    geoip_city_db: str | None = None
+    geoip_asn_db: str | None = None
+    # A client heartbeats every heartbeat_seconds; silent for heartbeat_timeout_seconds, it is
+    # closed out by the sweep with end cause "heartbeat-timeout".
+    heartbeat_seconds: int = 20
+    heartbeat_timeout_seconds: int = 60
+    # Status/stat reports per participant and leg within one minute before RESOURCE_EXHAUSTED.
+    reports_per_minute: int = 30
+    # Under load the purge keeps at most this many CDR legs, deleting the oldest first.
+    max_stored_cdrs: int = 1_000_000
+    # Meetings with no join for this long are ended and removed by the purge.
+    meeting_idle_hours: int = 24
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -66,7 +79,9 @@ class Settings:
             ice = tuple(parsed)
 
         return cls(
-            project_id=env.get("GCLOUD_PROJECT") or env.get("GOOGLE_CLOUD_PROJECT") or "demo-avmeets",
+            project_id=env.get("GCLOUD_PROJECT")
+            or env.get("GOOGLE_CLOUD_PROJECT")
+            or "demo-avmeets",
             firestore_emulator_host=env.get("FIRESTORE_EMULATOR_HOST") or None,
             max_participants=integer("MAX_PARTICIPANTS", 8, minimum=2),
             xff_trusted_position=integer("XFF_TRUSTED_POSITION", 1, minimum=1),
@@ -75,6 +90,13 @@ class Settings:
             retention_days=integer("RETENTION_DAYS", 7, minimum=1, maximum=MAX_RETENTION_DAYS),
             sign_in_org=env.get("SIGN_IN_ORG", "").strip() or None,
             ice_servers=ice,
+            geoip_city_db=env.get("GEOIP_CITY_DB", "").strip() or None,
+            geoip_asn_db=env.get("GEOIP_ASN_DB", "").strip() or None,
+            heartbeat_seconds=integer("HEARTBEAT_SECONDS", 20, minimum=1),
+            heartbeat_timeout_seconds=integer("HEARTBEAT_TIMEOUT_SECONDS", 60, minimum=2),
+            reports_per_minute=integer("REPORTS_PER_MINUTE", 30, minimum=1),
+            max_stored_cdrs=integer("MAX_STORED_CDRS", 1_000_000, minimum=1),
+            meeting_idle_hours=integer("MEETING_IDLE_HOURS", 24, minimum=1),
         )
 
 

@@ -19,6 +19,7 @@ IDENTITIES = "identities"
 JOINS = "joins"
 CDRS = "cdrs"
 ORGS = "orgs"
+ARCHIVES = "archives"
 
 
 def ensure_app() -> None:
@@ -37,4 +38,5 @@ def client() -> firestore.Client:
     from firebase_admin import firestore as admin_firestore
 
     ensure_app()
-    return admin_firestore.client()
+    admin_client: firestore.Client = admin_firestore.client()
+    return admin_client

@@ -10,16 +10,24 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from firebase_functions import firestore_fn, https_fn, identity_fn
 from google.api_core import exceptions as gexc
 from google.cloud import firestore
 
-from . import cdr, clock, db, meeting_ids, meetings, passwords, payloads, signals, throttle
+from . import cdr, clock, db, geo, meeting_ids, meetings, passwords, payloads, signals, throttle
 from .client_ip import client_ip
 from .config import settings
-from .errors import AvmeetsError, NotFound, PermissionDenied, ResourceExhausted, Unauthenticated
+from .errors import (
+    AvmeetsError,
+    FailedPrecondition,
+    NotFound,
+    PermissionDenied,
+    ResourceExhausted,
+    Unauthenticated,
+)
 from .retention import expires_at, retention_days
 from .sign_in import SignIn, check_policy, email_domain, identity_record
 
@@ -118,9 +126,8 @@ def auth_callback(event: identity_fn.AuthBlockingEvent) -> identity_fn.BeforeSig
         check_policy(sign_in, org, settings().sign_in_org, org_id)
     except PermissionDenied as err:
         log.info("sign-in refused by policy: uid=%s org=%s", sign_in.uid, org_id)
-        raise identity_fn.HttpsError(
-            code=identity_fn.FunctionsErrorCode.PERMISSION_DENIED, message=err.message
-        ) from None
+        # Blocking functions refuse with the same HttpsError as callables.
+        raise _to_https_error(err) from None
     now = clock.now()
     days = retention_days(settings().retention_days, org)
     record = identity_record(sign_in, org_id, now, expires_at(now, days))
@@ -219,6 +226,7 @@ def join_meeting(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
         _check_password(body.meeting_id, caller.uid, body.password)
 
     session = meetings.new_session()
+    ip_info = geo.lookup_configured(caller.ip)
     participants = meeting_ref.collection(db.PARTICIPANTS)
     joins = client.collection(db.JOINS)
     _, org = _org_for_email(caller.email)
@@ -229,8 +237,7 @@ def join_meeting(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
         fresh = meetings.check_joinable(current.to_dict() if current.exists else None)
         mine_snap = participants.document(caller.uid).get(transaction=txn)
         joined = [
-            d.to_dict() or {}
-            for d in txn.get(participants.where("state", "==", meetings.JOINED))
+            d.to_dict() or {} for d in txn.get(participants.where("state", "==", meetings.JOINED))
         ]
         now = clock.now()
         until = expires_at(now, retention_days(settings().retention_days, org))
@@ -245,16 +252,18 @@ def join_meeting(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
             until,
         )
         txn.set(participants.document(caller.uid), plan.participant)
-        txn.set(joins.document(plan.join_record_id), plan.join_record)
+        txn.set(joins.document(plan.join_record_id), {**plan.join_record, "ipInfo": ip_info})
         if plan.replaced_session is not None:
             old = meetings.join_record_id(body.meeting_id, caller.uid, plan.replaced_session)
-            txn.set(
-                joins.document(old), {"leftAt": now, "endCause": "rejoined"}, merge=True
-            )
-        txn.update(meeting_ref, {"lastActivityAt": now, "expiresAt": max(fresh["expiresAt"], until)})
+            txn.set(joins.document(old), {"leftAt": now, "endCause": "rejoined"}, merge=True)
+        txn.update(
+            meeting_ref, {"lastActivityAt": now, "expiresAt": max(fresh["expiresAt"], until)}
+        )
         return plan
 
     plan = admit(client.transaction())
+    if plan.replaced_session is not None:
+        _end_session_legs(body.meeting_id, caller.uid, plan.replaced_session, "rejoined")
     log.info("joined: %s uid=%s session=%s", body.meeting_id, caller.uid, session)
     return {
         "meetingId": body.meeting_id,
@@ -262,6 +271,7 @@ def join_meeting(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
         "session": session,
         "participants": plan.others,
         "iceServers": _ice_servers(),
+        "heartbeatSeconds": settings().heartbeat_seconds,
     }
 
 
@@ -291,32 +301,47 @@ def _delete_signals_of(meeting_ref: firestore.DocumentReference, uid: str) -> in
 def leave_meeting(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
     caller = _caller(req)
     body = payloads.parse_leave(req.data)
+    if not _meeting_ref(body.meeting_id).get().exists:
+        raise NotFound("No meeting has this id.")
+    if _close_participant(body.meeting_id, caller.uid, None, "left"):
+        log.info("left: %s uid=%s", body.meeting_id, caller.uid)
+    return {"left": True}
+
+
+def _close_participant(meeting_id: str, uid: str, expected_session: str | None, cause: str) -> bool:
+    """Mark a participant left, close its join record and legs, drop its signals.
+
+    Idempotent; with ``expected_session`` it only acts while that session is current (the
+    sweep must not close a participant that re-joined meanwhile). True when it closed one.
+    """
     client = db.client()
-    meeting_ref = _meeting_ref(body.meeting_id)
-    mine_ref = meeting_ref.collection(db.PARTICIPANTS).document(caller.uid)
+    meeting_ref = _meeting_ref(meeting_id)
+    mine_ref = meeting_ref.collection(db.PARTICIPANTS).document(uid)
 
     @firestore.transactional
-    def leave(txn: firestore.Transaction) -> bool:
-        if not meeting_ref.get(transaction=txn).exists:
-            raise NotFound("No meeting has this id.")
+    def close(txn: firestore.Transaction) -> str | None:
         mine = mine_ref.get(transaction=txn)
         data = mine.to_dict() if mine.exists else None
         if data is None or data.get("state") != meetings.JOINED:
-            return False
+            return None
+        if expected_session is not None and data.get("session") != expected_session:
+            return None
         now = clock.now()
-        txn.update(mine_ref, {"state": meetings.LEFT, "leftAt": now})
-        record = meetings.join_record_id(body.meeting_id, caller.uid, data["session"])
+        txn.update(mine_ref, {"state": meetings.LEFT, "leftAt": now, "endCause": cause})
+        record = meetings.join_record_id(meeting_id, uid, data["session"])
         txn.set(
             client.collection(db.JOINS).document(record),
-            {"leftAt": now, "endCause": "left"},
+            {"leftAt": now, "endCause": cause},
             merge=True,
         )
-        return True
+        return str(data["session"])
 
-    if leave(client.transaction()):
-        _delete_signals_of(meeting_ref, caller.uid)
-        log.info("left: %s uid=%s", body.meeting_id, caller.uid)
-    return {"left": True}
+    session = close(client.transaction())
+    if session is None:
+        return False
+    _end_session_legs(meeting_id, uid, session, "hangup" if cause == "left" else cause)
+    _delete_signals_of(meeting_ref, uid)
+    return True
 
 
 # --- signal trigger --------------------------------------------------------------------------
@@ -346,11 +371,227 @@ def on_signal(event: firestore_fn.Event[firestore_fn.DocumentSnapshot | None]) -
         return
     if doc["type"] != "offer":
         return
-    caller = {"uid": doc["from"], "session": doc["session"]}
-    callee = {"uid": doc["to"], "session": doc["toSession"]}
+    # Idempotent: a redelivered event, or a renegotiation offer, finds the leg connecting.
+    _upsert_leg(
+        meeting_id,
+        (doc["from"], doc["session"]),
+        (doc["to"], doc["toSession"]),
+        cdr.offer_seen,
+    )
+
+
+# --- CDR legs --------------------------------------------------------------------------------
+
+
+def _upsert_leg(
+    meeting_id: str,
+    caller: tuple[str, str],
+    callee: tuple[str, str],
+    mutate: Callable[[dict[str, Any], Any], dict[str, Any]],
+) -> dict[str, Any]:
+    """Create the leg if it is new (identities, IPs, sequence number), then apply ``mutate``.
+
+    The signal trigger and both sides' ``report_connection`` race for the first write of a
+    leg; all come through here. The transaction touches only the leg document: everything a
+    new leg needs is read before it, so racing writers never lock each other's reads.
+    """
+    client = db.client()
+    ref = client.collection(db.CDRS).document(cdr.leg_id(meeting_id, caller[1], callee[1]))
+    fresh = None if ref.get().exists else _leg_template(meeting_id, caller, callee)
+
+    @firestore.transactional
+    def upsert(txn: firestore.Transaction) -> dict[str, Any]:
+        snap = ref.get(transaction=txn)
+        now = clock.now()
+        if snap.exists:
+            leg = snap.to_dict() or {}
+        else:
+            template = fresh or _leg_template(meeting_id, caller, callee)
+            leg = template(now)
+        leg = mutate(leg, now)
+        txn.set(ref, leg)
+        return leg
+
+    result: dict[str, Any] = upsert(client.transaction())
+    return result
+
+
+def _leg_template(
+    meeting_id: str, caller: tuple[str, str], callee: tuple[str, str]
+) -> Callable[[Any], dict[str, Any]]:
+    """Read what a new leg records about its two ends; return a builder for a given time."""
+    client = db.client()
+    refs = [
+        client.collection(db.IDENTITIES).document(caller[0]),
+        client.collection(db.IDENTITIES).document(callee[0]),
+        client.collection(db.JOINS).document(meetings.join_record_id(meeting_id, *caller)),
+        client.collection(db.JOINS).document(meetings.join_record_id(meeting_id, *callee)),
+        _meeting_ref(meeting_id),
+    ]
+    got = {d.reference.path: d.to_dict() for d in client.get_all(refs)}
+    ident_a, ident_b, join_a, join_b, meeting = (got.get(r.path) for r in refs)
+    if join_a is None or join_b is None:
+        # Sessions that never joined this meeting: no such connection to record.
+        raise NotFound("No connection between these sessions in this meeting.")
+    pair = sorted([caller[0], callee[0]])
+    prior: Any = (
+        client.collection(db.CDRS)
+        .where("meetingId", "==", meeting_id)
+        .where("uids", "==", pair)
+        .count()
+    )
+    seq = int(prior.get()[0][0].value) + 1
+    days = retention_days(settings().retention_days, _org((meeting or {}).get("orgId")))
+
+    def build(now: Any) -> dict[str, Any]:
+        return cdr.new_leg(
+            meeting_id,
+            cdr.side_info(caller[0], caller[1], ident_a, join_a),
+            cdr.side_info(callee[0], callee[1], ident_b, join_b),
+            seq=seq,
+            now=now,
+            expires_at=expires_at(now, days),
+        )
+
+    return build
+
+
+def _org(org_id: Any) -> dict[str, Any] | None:
+    if not isinstance(org_id, str) or not org_id:
+        return None
+    snap = db.client().collection(db.ORGS).document(org_id).get()
+    return snap.to_dict() if snap.exists else None
+
+
+def _end_session_legs(meeting_id: str, uid: str, session: str, cause: str) -> int:
+    """End every open leg in which ``uid`` takes part with ``session``."""
+    client = db.client()
+    open_legs = (
+        client.collection(db.CDRS)
+        .where("meetingId", "==", meeting_id)
+        .where("uids", "array_contains", uid)
+        .where("state", "in", [cdr.CONNECTING, cdr.CONNECTED])
+    )
+    ended = 0
+    for snap in open_legs.stream():
+        leg = snap.to_dict() or {}
+        if session not in (leg["caller"]["session"], leg["callee"]["session"]):
+            continue
+
+        @firestore.transactional
+        def finish(txn: firestore.Transaction, ref: Any = snap.reference) -> None:
+            current = ref.get(transaction=txn).to_dict() or {}
+            txn.set(ref, cdr.end(current, clock.now(), cause))
+
+        finish(client.transaction())
+        ended += 1
+    return ended
+
+
+@callable_handler
+def report_connection(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
+    """A client's connection state and stats for one leg (validated, rate-limited)."""
+    caller = _caller(req)
+    body = payloads.parse_report(req.data)
+    mine = _meeting_ref(body.meeting_id).collection(db.PARTICIPANTS).document(caller.uid).get()
+    if not mine.exists:
+        raise PermissionDenied("You are not a participant of this meeting.")
+    session = str((mine.to_dict() or {}).get("session"))
+    me, peer = (caller.uid, session), (body.peer, body.peer_session)
+    offerer, answerer = (me, peer) if body.role == "caller" else (peer, me)
+    per_minute = settings().reports_per_minute
+    leg = _upsert_leg(
+        body.meeting_id,
+        offerer,
+        answerer,
+        lambda leg, now: cdr.report(leg, body.role, body.status, body.stats, now, per_minute),
+    )
+    return {"legId": leg["legId"], "state": leg["state"]}
+
+
+@callable_handler
+def heartbeat(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
+    """Keep the caller's participation alive; cheap: writes at most every half interval."""
+    caller = _caller(req)
+    body = payloads.parse_heartbeat(req.data)
+    ref = _meeting_ref(body.meeting_id).collection(db.PARTICIPANTS).document(caller.uid)
+    snap = ref.get()
+    data = snap.to_dict() if snap.exists else None
+    if data is None or data.get("state") != meetings.JOINED:
+        raise FailedPrecondition("You are not in this meeting; join again.", reason="not-joined")
     now = clock.now()
-    leg = cdr.new_leg(meeting_id, caller, callee, now, expires_at(now, settings().retention_days))
-    try:
-        db.client().collection(db.CDRS).document(leg["legId"]).create(leg)
-    except (gexc.AlreadyExists, gexc.Conflict):
-        pass  # a renegotiation offer, or the same event delivered again
+    interval = settings().heartbeat_seconds
+    last = data.get("lastSeenAt")
+    if last is None or (now - last).total_seconds() >= interval / 2:
+        ref.update({"lastSeenAt": now})
+    return {"intervalSeconds": interval}
+
+
+def sweep(now: Any = None) -> int:
+    """Close out participants whose heartbeat stopped (run every minute by the scheduler)."""
+    cutoff = (now or clock.now()) - timedelta(seconds=settings().heartbeat_timeout_seconds)
+    silent = (
+        db.client()
+        .collection_group(db.PARTICIPANTS)
+        .where("state", "==", meetings.JOINED)
+        .where("lastSeenAt", "<", cutoff)
+        .limit(500)
+    )
+    closed = 0
+    for snap in silent.stream():
+        data = snap.to_dict() or {}
+        meeting_id = snap.reference.parent.parent.id
+        if _close_participant(meeting_id, snap.id, data.get("session"), "heartbeat-timeout"):
+            log.info("closed out silent participant %s in %s", snap.id, meeting_id)
+            closed += 1
+    return closed
+
+
+# --- archive (organisation opt-in) -----------------------------------------------------------
+
+
+@callable_handler
+def archive(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
+    """Store chat or attendance, only where the caller's organisation opted in to it."""
+    caller = _caller(req)
+    body = payloads.parse_archive(req.data)
+    client = db.client()
+    meeting_ref = _meeting_ref(body.meeting_id)
+    if not meeting_ref.get().exists:
+        raise NotFound("No meeting has this id.")
+    mine = meeting_ref.collection(db.PARTICIPANTS).document(caller.uid).get()
+    if not mine.exists:
+        raise PermissionDenied("Only participants can archive a meeting.")
+    org_id, org = _org_for_email(caller.email)
+    allowed = bool(((org or {}).get("storage") or {}).get(body.kind))
+    if org_id is None or not allowed:
+        raise FailedPrecondition(
+            f"Your organisation does not allow storing {body.kind}; nothing was stored.",
+            reason="not-allowed-by-policy",
+        )
+    now = clock.now()
+    if body.kind == "chat":
+        items = [{**m, "at": datetime.fromtimestamp(m["at"] / 1000, tz=UTC)} for m in body.messages]
+    else:
+        items = [
+            {
+                "uid": p.get("uid"),
+                "displayName": p.get("displayName"),
+                "joinedAt": p.get("joinedAt"),
+                "leftAt": p.get("leftAt"),
+            }
+            for p in (d.to_dict() or {} for d in meeting_ref.collection(db.PARTICIPANTS).stream())
+        ]
+    ref = client.collection(db.ARCHIVES).document()
+    ref.set(
+        {
+            "orgId": org_id,
+            "meetingId": body.meeting_id,
+            "kind": body.kind,
+            "archivedBy": caller.uid,
+            "createdAt": now,
+            "items": items,
+            "expiresAt": expires_at(now, retention_days(settings().retention_days, org)),
+        }
+    )
+    return {"archiveId": ref.id, "items": len(items)}

@@ -96,3 +96,139 @@ def parse_join(data: Any) -> JoinMeeting:
 def parse_leave(data: Any) -> LeaveMeeting:
     obj = _object(data, {"meetingId"}, {"meetingId"})
     return LeaveMeeting(meeting_id=_meeting_id(obj))
+
+
+# --- connection reports, heartbeats, archives ------------------------------------------------
+
+CANDIDATE_TYPES = ("host", "srflx", "prflx", "relay")
+STATUSES = ("new", "connecting", "connected", "disconnected", "failed", "closed")
+MAX_ID = 128
+MAX_CHAT_ITEMS = 1000
+MAX_CHAT_TEXT = 4000
+
+
+@dataclass(frozen=True)
+class ConnectionReport:
+    meeting_id: str
+    peer: str
+    peer_session: str
+    role: str
+    status: str
+    stats: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Heartbeat:
+    meeting_id: str
+
+
+@dataclass(frozen=True)
+class Archive:
+    meeting_id: str
+    kind: str
+    messages: list[dict[str, Any]]
+
+
+def _choice(data: dict[str, Any], key: str, choices: tuple[str, ...]) -> str:
+    value = data.get(key)
+    if value not in choices:
+        raise InvalidArgument(f"{key!r} must be one of {', '.join(choices)}.", field=key)
+    return str(value)
+
+
+def _number(
+    data: dict[str, Any], key: str, lo: float, hi: float, *, integer: bool, nullable: bool
+) -> None:
+    value = data[key]
+    if value is None and nullable:
+        return
+    numeric = isinstance(value, int) or (not integer and isinstance(value, float))
+    if isinstance(value, bool) or not numeric or not lo <= value <= hi:
+        kind = "an integer" if integer else "a number"
+        raise InvalidArgument(f"{key!r} must be {kind} from {lo:g} to {hi:g}.", field=key)
+
+
+def _stats(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    fields = {
+        "localCandidateType", "remoteCandidateType", "protocol", "relayProtocol", "relayed",
+        "rttMs", "bytesSent", "bytesReceived", "packetsLost", "durationMs",
+    }  # fmt: skip
+    obj = _object(value, fields)
+    for key in ("localCandidateType", "remoteCandidateType"):
+        if key in obj:
+            _choice(obj, key, CANDIDATE_TYPES)
+    if "protocol" in obj:
+        _choice(obj, "protocol", ("udp", "tcp"))
+    if "relayProtocol" in obj and obj["relayProtocol"] is not None:
+        _choice(obj, "relayProtocol", ("udp", "tcp", "tls"))
+    if "relayed" in obj and not isinstance(obj["relayed"], bool):
+        raise InvalidArgument("'relayed' must be true or false.", field="relayed")
+    limits = {
+        "rttMs": (0, 600_000, False, True),
+        "bytesSent": (0, 10**15, True, False),
+        "bytesReceived": (0, 10**15, True, False),
+        "packetsLost": (-(10**12), 10**12, True, True),
+        "durationMs": (0, 10**10, True, True),
+    }
+    for key, (lo, hi, integer, nullable) in limits.items():
+        if key in obj:
+            _number(obj, key, lo, hi, integer=integer, nullable=nullable)
+    return obj
+
+
+def _identifier(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value or len(value) > MAX_ID or "/" in value:
+        raise InvalidArgument(f"{key!r} must be an id of 1 to {MAX_ID} characters.", field=key)
+    return value
+
+
+def parse_report(data: Any) -> ConnectionReport:
+    keys = {"meetingId", "peer", "peerSession", "role", "status", "stats"}
+    obj = _object(data, keys, keys - {"stats"})
+    return ConnectionReport(
+        meeting_id=_meeting_id(obj),
+        peer=_identifier(obj, "peer"),
+        peer_session=_identifier(obj, "peerSession"),
+        role=_choice(obj, "role", ("caller", "callee")),
+        status=_choice(obj, "status", STATUSES),
+        stats=_stats(obj.get("stats")),
+    )
+
+
+def parse_heartbeat(data: Any) -> Heartbeat:
+    obj = _object(data, {"meetingId"}, {"meetingId"})
+    return Heartbeat(meeting_id=_meeting_id(obj))
+
+
+def _chat_messages(value: Any) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or not 1 <= len(value) <= MAX_CHAT_ITEMS:
+        raise InvalidArgument(
+            f"'messages' must be a list of 1 to {MAX_CHAT_ITEMS} messages.", field="messages"
+        )
+    out = []
+    for item in value:
+        msg = _object(item, {"from", "text", "at"}, {"from", "text", "at"})
+        sender = _text(msg, "from", 100, strip=True)
+        text = msg.get("text")
+        if not isinstance(text, str) or not text or len(text) > MAX_CHAT_TEXT:
+            raise InvalidArgument(
+                f"'text' must be a string of 1 to {MAX_CHAT_TEXT} characters.", field="text"
+            )
+        _number(msg, "at", 0, 10**14, integer=True, nullable=False)
+        out.append({"from": sender, "text": text, "at": msg["at"]})
+    return out
+
+
+def parse_archive(data: Any) -> Archive:
+    obj = _object(data, {"meetingId", "kind", "messages"}, {"meetingId", "kind"})
+    kind = _choice(obj, "kind", ("chat", "attendance"))
+    if kind == "chat":
+        messages = _chat_messages(obj.get("messages"))
+    elif "messages" in obj:
+        raise InvalidArgument("'messages' is only for kind 'chat'.", field="messages")
+    else:
+        messages = []
+    return Archive(meeting_id=_meeting_id(obj), kind=kind, messages=messages)

@@ -12,7 +12,7 @@ from .meetings import JOINED
 
 TYPES = ("offer", "answer", "candidates")
 MAX_SDP = 32_768
-MAX_CANDIDATES = 20
+MAX_CANDIDATES = 8
 MAX_CANDIDATE = 1024
 _BASE_KEYS = {"from", "session", "to", "toSession", "type", "createdAt"}
 

@@ -1,0 +1,30 @@
+"""Scheduled jobs: the heartbeat sweep (every minute) and the retention purge (hourly)."""
+
+from __future__ import annotations
+
+import logging
+
+from . import clock, db, handlers
+from . import purge as purge_mod
+from .config import settings
+
+log = logging.getLogger("avmeets")
+
+
+def sweep() -> int:
+    closed = handlers.sweep(clock.now())
+    if closed:
+        log.info("sweep closed %d silent participant(s)", closed)
+    return closed
+
+
+def purge() -> purge_mod.PurgeReport:
+    s = settings()
+    report = purge_mod.run(
+        db.client(),
+        clock.now(),
+        max_stored_cdrs=s.max_stored_cdrs,
+        meeting_idle_hours=s.meeting_idle_hours,
+    )
+    log.info("purge: %s", report)
+    return report

@@ -1,0 +1,21 @@
+"""Shared pytest configuration for every test directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+EMULATOR_DIR = Path(__file__).parent / "emulator"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "emulator: needs the Firebase emulators (run through `nox -s emulator_tests`)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if EMULATOR_DIR in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.emulator)

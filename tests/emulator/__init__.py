@@ -1,0 +1,1 @@
+"""End-to-end tests against the Firebase emulators (auth, firestore, functions, pubsub)."""

@@ -1,0 +1,1 @@
+"""Helpers shared by the emulator tests: sign-in, callables, Firestore clients and WebRTC peers."""

@@ -1,0 +1,134 @@
+"""Admin access to the emulators, for fixtures and for assertions on server-only data only.
+
+The admin Firestore client bypasses firestore.rules: never use it to act as a test peer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from google.cloud import firestore
+
+from .config import AUTH_HOST, FIRESTORE_HOST, HTTP_TIMEOUT, PROJECT_ID
+from .deadline import wait_for, wait_until_stable
+
+Dump = dict[str, dict[str, Any]]
+
+FIRESTORE_RESET_URL = (
+    f"http://{FIRESTORE_HOST}/emulator/v1/projects/{PROJECT_ID}/databases/(default)/documents"
+)
+AUTH_RESET_URL = f"http://{AUTH_HOST}/emulator/v1/projects/{PROJECT_ID}/accounts"
+
+
+def admin_client() -> firestore.AsyncClient:
+    return firestore.AsyncClient(project=PROJECT_ID)
+
+
+async def clean_all(timeout: float = 30.0) -> None:
+    """Delete every Firestore document and every Auth account of the project.
+
+    The Firestore emulator answers 409 Conflict while a transaction is open (a function of the
+    previous test may still be finishing one), so the reset is retried until the deadline.
+    """
+    async with httpx.AsyncClient(timeout=HTTP_TIMEOUT) as client:
+        for url in (FIRESTORE_RESET_URL, AUTH_RESET_URL):
+            await _reset(client, url, timeout)
+
+
+async def _reset(client: httpx.AsyncClient, url: str, timeout: float) -> None:
+    answers: list[str] = []
+
+    async def deleted() -> bool:
+        response = await client.delete(url)
+        answers.append(f"{response.status_code} {response.text[:200]}")
+        if response.status_code == httpx.codes.CONFLICT:
+            return False
+        response.raise_for_status()
+        return True
+
+    await wait_for(
+        deleted,
+        timeout=timeout,
+        interval=0.2,
+        what=f"DELETE {url} to succeed",
+        describe=lambda: f"last answer: {answers[-1] if answers else 'none'}",
+    )
+
+
+async def emulators_reachable() -> str | None:
+    """None when the Firestore and Auth emulators answer, else a description of what does not."""
+    async with httpx.AsyncClient(timeout=5.0) as client:
+        for name, url in (
+            ("firestore", f"http://{FIRESTORE_HOST}/"),
+            ("auth", f"http://{AUTH_HOST}/"),
+        ):
+            try:
+                await client.get(url)
+            except httpx.HTTPError as exc:
+                return f"the {name} emulator at {url} does not answer ({exc!r})"
+    return None
+
+
+async def _walk(collection: Any, out: Dump) -> None:
+    async for ref in collection.list_documents():
+        snapshot = await ref.get()
+        if snapshot.exists:
+            out[ref.path] = snapshot.to_dict() or {}
+        async for sub in ref.collections():
+            await _walk(sub, out)
+
+
+async def dump_all(client: firestore.AsyncClient) -> Dump:
+    """Every document of the database, by path, walking all collections recursively."""
+    out: Dump = {}
+    async for collection in client.collections():
+        await _walk(collection, out)
+    return dict(sorted(out.items()))
+
+
+async def settled_dump(client: firestore.AsyncClient, *, quiet: float = 0.5) -> Dump:
+    """A dump taken once the database has stopped changing (triggers may still be writing)."""
+    return await wait_until_stable(
+        lambda: dump_all(client), quiet=quiet, timeout=30.0, what="the database"
+    )
+
+
+def under(dump: Dump, collection: str) -> Dump:
+    """The documents of `dump` under the collection path `collection` (subcollections included)."""
+    prefix = collection.rstrip("/") + "/"
+    return {path: data for path, data in dump.items() if path.startswith(prefix)}
+
+
+def matching(dump: Dump, collection_id: str) -> Dump:
+    """The documents of `dump` that belong to a collection with id `collection_id`, at any depth."""
+    out: Dump = {}
+    for path, data in dump.items():
+        parts = path.split("/")
+        if len(parts) >= 2 and parts[-2] == collection_id:
+            out[path] = data
+    return out
+
+
+def mentions(value: Any, needle: str) -> bool:
+    """Whether `needle` appears as a string anywhere inside `value` (nested dicts and lists)."""
+    if isinstance(value, str):
+        return value == needle
+    if isinstance(value, dict):
+        return any(mentions(k, needle) or mentions(v, needle) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(mentions(v, needle) for v in value)
+    return False
+
+
+def diff(before: Dump, after: Dump) -> str:
+    """A readable description of what differs between two dumps."""
+    lines: list[str] = []
+    for path in sorted(set(before) | set(after)):
+        if path not in after:
+            lines.append(f"- deleted {path}: {before[path]!r}")
+        elif path not in before:
+            lines.append(f"+ created {path}: {after[path]!r}")
+        elif before[path] != after[path]:
+            lines.append(f"~ changed {path}: {before[path]!r} -> {after[path]!r}")
+    return "\n".join(lines) or "(no difference)"

@@ -1,0 +1,71 @@
+"""Calls of the Firebase callables on the functions emulator (the callable HTTP protocol)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from .auth import User
+from .config import HTTP_TIMEOUT, functions_url
+
+#: The User-Agent the test clients send; the server records it in joins and CDR legs.
+USER_AGENT = "avmeets-emulator-tests (aiortc)"
+
+
+class CallableError(Exception):
+    """A callable answered with an error: `status` is the code name, e.g. "PERMISSION_DENIED"."""
+
+    def __init__(
+        self, status: str, message: str, details: Any = None, http_status: int | None = None
+    ) -> None:
+        super().__init__(f"{status}: {message} (details={details!r}, http={http_status})")
+        self.status = status
+        self.message = message
+        self.details = details
+        self.http_status = http_status
+
+    @property
+    def reason(self) -> Any:
+        return self.details.get("reason") if isinstance(self.details, dict) else None
+
+
+async def call(
+    name: str,
+    data: Mapping[str, Any],
+    user: User | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Call the callable `name` with `data`, as `user` (unauthenticated when None)."""
+    request_headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
+    if user is not None:
+        request_headers["Authorization"] = f"Bearer {user.id_token}"
+    if headers:
+        request_headers.update(headers)
+    async with httpx.AsyncClient(timeout=HTTP_TIMEOUT) as client:
+        response = await client.post(
+            functions_url(name), json={"data": dict(data)}, headers=request_headers
+        )
+    try:
+        body = response.json()
+    except ValueError:
+        raise CallableError(
+            f"HTTP_{response.status_code}", response.text[:500], None, response.status_code
+        ) from None
+    if isinstance(body, dict) and "error" in body:
+        error = body["error"] or {}
+        raise CallableError(
+            str(error.get("status", "UNKNOWN")),
+            str(error.get("message", "")),
+            error.get("details"),
+            response.status_code,
+        )
+    if response.status_code != 200 or not isinstance(body, dict) or "result" not in body:
+        raise CallableError(
+            f"HTTP_{response.status_code}", response.text[:500], None, response.status_code
+        )
+    result = body["result"]
+    if not isinstance(result, dict):
+        raise CallableError("BAD_RESULT", f"result is not an object: {result!r}")
+    return result

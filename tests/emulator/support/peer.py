@@ -1,0 +1,767 @@
+"""A meeting participant built on aiortc that follows docs/protocol.md to the letter.
+
+It signs in, joins through the callable, listens to the participants and to the signals addressed
+to it (as the signed-in user, so the security rules apply), offers to the participants present when
+it joins, answers offers, applies and deletes signals, and carries a "chat" data channel plus a
+generated audio and video track on every connection. With `trickle=True` it sends its description
+without candidates and the candidates as one `candidates` signal (batched trickle, section 4.6).
+While joined it calls `heartbeat` every `heartbeatSeconds` and reports every connection-state change
+with `report_connection` (section 4.8); `close()` vanishes silently, `leave()` reports `closed`,
+closes and calls `leave_meeting` (section 4.9).
+
+All connection state is changed by one task that handles events one at a time: snapshots arrive on
+the Firestore client's threads and are handed to that task through an asyncio queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime
+import hashlib
+import logging
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from aiortc import (
+    RTCBundlePolicy,
+    RTCConfiguration,
+    RTCDataChannel,
+    RTCIceServer,
+    RTCPeerConnection,
+    RTCSessionDescription,
+)
+from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+from google.api_core import exceptions as gexc
+from google.cloud.firestore import FieldFilter
+
+from .auth import User, sign_in_with_google
+from .callables import call
+from .media import ColorVideoTrack, SineAudioTrack
+from .network import install_loopback_only, loopback_ice_servers
+from .sdp import CandidateEntry, batches, extract_candidates, strip_candidates, to_rtc_candidate
+from .stats import connection_stats
+from .userstore import UserAsyncClient, UserClient, close_client, signal_data
+
+logger = logging.getLogger(__name__)
+
+Role = Literal["offerer", "answerer"]
+
+CHAT_LABEL = "chat"
+#: docs/protocol.md section 4.6: a candidates signal holds at most 8 entries.
+MAX_CANDIDATES_PER_SIGNAL = 8
+#: Statuses of RTCPeerConnection.connectionState that `report_connection` accepts.
+REPORTED_STATUSES = ("new", "connecting", "connected", "disconnected", "failed", "closed")
+
+_EPOCH_END = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+
+
+@dataclass
+class Signal:
+    """A signal document as received by its addressee."""
+
+    id: str
+    path: str
+    data: dict[str, Any]
+
+    @property
+    def from_uid(self) -> str:
+        return str(self.data.get("from"))
+
+    @property
+    def session(self) -> str:
+        return str(self.data.get("session"))
+
+    @property
+    def to_session(self) -> str:
+        return str(self.data.get("toSession"))
+
+    @property
+    def type(self) -> str:
+        return str(self.data.get("type"))
+
+    def sort_key(self) -> tuple[datetime.datetime, str]:
+        created = self.data.get("createdAt")
+        if not isinstance(created, datetime.datetime):
+            created = _EPOCH_END
+        return (created, self.id)
+
+
+@dataclass
+class SentSignal:
+    id: str
+    to: str
+    to_session: str
+    type: str
+    sdp: str | None
+    candidates: list[CandidateEntry] | None
+
+
+@dataclass
+class ParticipantChange:
+    uid: str
+    removed: bool
+    data: dict[str, Any]
+
+
+@dataclass
+class _ParticipantsSnapshot:
+    changes: list[ParticipantChange]
+
+
+@dataclass
+class _SignalsSnapshot:
+    signals: list[Signal]
+
+
+@dataclass
+class _OfferTo:
+    uid: str
+    session: str
+
+
+class _Stop:
+    pass
+
+
+_Event = _ParticipantsSnapshot | _SignalsSnapshot | _OfferTo | _Stop
+
+
+@dataclass
+class Link:
+    """One peer connection to one session of another participant."""
+
+    uid: str
+    remote_session: str
+    role: Role
+    pc: RTCPeerConnection
+    channel: RTCDataChannel | None = None
+    messages: list[str] = field(default_factory=list)
+    frames: dict[str, int] = field(default_factory=lambda: {"audio": 0, "video": 0})
+    remote_description_set: bool = False
+    pending_candidates: list[CandidateEntry] = field(default_factory=list)
+    candidates_docs_sent: int = 0
+    candidates_docs_received: int = 0
+    candidates_applied: int = 0
+    end_of_candidates: bool = False
+    states: list[str] = field(default_factory=list)
+    closed_reason: str | None = None
+    reported: list[str] = field(default_factory=list)
+    final_stats: dict[str, Any] | None = None
+    started_at: float = field(default_factory=time.monotonic)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    @property
+    def connected(self) -> bool:
+        return (
+            self.pc.connectionState == "connected"
+            and self.channel is not None
+            and self.channel.readyState == "open"
+        )
+
+    def describe(self) -> str:
+        channel = self.channel.readyState if self.channel is not None else "none"
+        return (
+            f"session={self.remote_session[:8]} role={self.role} "
+            f"connection={self.pc.connectionState} ice={self.pc.iceConnectionState} "
+            f"signaling={self.pc.signalingState} chat={channel} messages={len(self.messages)} "
+            f"frames={self.frames} candidates(sent docs={self.candidates_docs_sent}, "
+            f"received docs={self.candidates_docs_received}, applied={self.candidates_applied})"
+        )
+
+    async def close(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        await self.pc.close()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+
+
+def _color_of(label: str) -> tuple[int, int, int]:
+    digest = hashlib.sha256(label.encode()).digest()
+    return (digest[0], digest[1], digest[2])
+
+
+async def _count_frames(track: MediaStreamTrack, link: Link) -> None:
+    kind = track.kind
+    while True:
+        try:
+            await track.recv()
+        except MediaStreamError:
+            return
+        link.frames[kind] = link.frames.get(kind, 0) + 1
+
+
+class MeetingPeer:
+    """A participant of one meeting at a time. Create it, `sign_in()`, then `join()`."""
+
+    def __init__(
+        self,
+        label: str,
+        *,
+        ip: str,
+        trickle: bool = False,
+        media: bool = True,
+        user: User | None = None,
+    ) -> None:
+        install_loopback_only()
+        self.label = label
+        self.ip = ip
+        self.trickle = trickle
+        self.media = media
+        self.user: User | None = user
+        self.meeting_id: str | None = None
+        self.session: str | None = None
+        self.join_results: list[dict[str, Any]] = []
+        self.links: dict[str, Link] = {}
+        self.closed_links: list[Link] = []
+        self.names: dict[str, str] = {}
+        self.participants: dict[str, dict[str, Any]] = {}
+        self.sent_signals: list[SentSignal] = []
+        self.received_signals: list[Signal] = []
+        self.deleted_signal_ids: list[str] = []
+        self.errors: list[str] = []
+        self.notes: list[str] = []
+        self._ice_servers: list[RTCIceServer] = []
+        self._store: UserAsyncClient | None = None
+        self._listen_store: UserClient | None = None
+        self._watches: list[Any] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._events: asyncio.Queue[_Event] = asyncio.Queue()
+        self._processor: asyncio.Task[None] | None = None
+        self._closing = False
+        self._seen_signal_ids: set[str] = set()
+        self._seen_sessions: dict[str, list[str]] = {}
+        self._orphan_candidates: dict[tuple[str, str], list[list[CandidateEntry]]] = {}
+        self._reports: asyncio.Queue[tuple[Link, str]] = asyncio.Queue()
+        self._background: list[asyncio.Task[None]] = []
+        self._vanishing = False
+        self.heartbeats = 0
+        self.reports: list[tuple[str, str, str, dict[str, Any] | None]] = []
+
+    # ----------------------------------------------------------------------------------- basics
+
+    @property
+    def uid(self) -> str:
+        return self._require_user().uid
+
+    @property
+    def joined(self) -> bool:
+        return self._processor is not None
+
+    def _require_user(self) -> User:
+        if self.user is None:
+            raise RuntimeError(f"{self.label} is not signed in")
+        return self.user
+
+    def _require_store(self) -> UserAsyncClient:
+        if self._store is None:
+            self._store = UserAsyncClient(self._require_user())
+        return self._store
+
+    async def sign_in(self, email: str | None = None) -> User:
+        self.user = await sign_in_with_google(self.label.capitalize(), email)
+        return self.user
+
+    async def call(self, name: str, data: dict[str, Any]) -> dict[str, Any]:
+        """Call a callable as this peer, from its own (documentation-range) IP address."""
+        return await call(name, data, self._require_user(), {"X-Forwarded-For": self.ip})
+
+    async def create_meeting(self, *, title: str | None = None, password: str | None = None) -> str:
+        data: dict[str, Any] = {}
+        if title is not None:
+            data["title"] = title
+        if password is not None:
+            data["password"] = password
+        result = await self.call("create_meeting", data)
+        return str(result["meetingId"])
+
+    # ------------------------------------------------------------------------------ join / leave
+
+    async def join(self, meeting_id: str, password: str | None = None) -> dict[str, Any]:
+        """Join (or re-join with a new session), start both listeners and offer to those present."""
+        if self.joined:
+            raise RuntimeError(f"{self.label} has already joined; close() or leave() first")
+        data: dict[str, Any] = {"meetingId": meeting_id}
+        if password is not None:
+            data["password"] = password
+        result = await self.call("join_meeting", data)
+        self.join_results.append(result)
+        self.meeting_id = str(result["meetingId"])
+        self.session = str(result["session"])
+        self._ice_servers = loopback_ice_servers(list(result.get("iceServers") or []))
+        self._loop = asyncio.get_running_loop()
+        self._events = asyncio.Queue()
+        self._closing = False
+        self._seen_signal_ids = set()
+        self._seen_sessions = {}
+        self._orphan_candidates = {}
+        self.participants = {}
+        await self._probe_queries()
+        self._reports = asyncio.Queue()
+        self._vanishing = False
+        self._processor = asyncio.ensure_future(self._process())
+        interval = float(result.get("heartbeatSeconds") or 20)
+        self._background = [
+            asyncio.ensure_future(self._report_loop()),
+            asyncio.ensure_future(self._heartbeat_loop(interval)),
+        ]
+        self._start_listeners()
+        for participant in result.get("participants") or []:
+            self.names[participant["uid"]] = participant.get("displayName", "")
+            self._events.put_nowait(_OfferTo(participant["uid"], participant["session"]))
+        return result
+
+    async def close(self) -> None:
+        """Stop listening and close every connection, without leaving (like a closed tab).
+
+        Nothing more is sent to the server: no report, no heartbeat, as when a tab vanishes.
+        """
+        self._closing = True
+        self._vanishing = True
+        background, self._background = self._background, []
+        for task in background:
+            task.cancel()
+        await asyncio.gather(*background, return_exceptions=True)
+        watches, self._watches = self._watches, []
+        for watch in watches:
+            await asyncio.to_thread(watch.unsubscribe)
+        processor, self._processor = self._processor, None
+        if processor is not None:
+            self._events.put_nowait(_Stop())
+            try:
+                await asyncio.wait_for(processor, timeout=15.0)
+            except TimeoutError:
+                self.errors.append(f"{self.label}: event processor did not stop within 15s")
+        for uid in list(self.links):
+            await self._close_link(uid, "closing")
+
+    async def leave(self) -> dict[str, Any]:
+        """Report `closed`, close the connections, call leave_meeting (protocol section 4.9)."""
+        meeting_id = self.meeting_id
+        if meeting_id is None:
+            raise RuntimeError(f"{self.label} never joined a meeting")
+        # Section 4.9: report `closed` for each connection, close them, then leave.
+        for link in self.links.values():
+            link.final_stats = await self._stats(link)
+            self._reports.put_nowait((link, "closed"))
+        if self._background:
+            try:
+                await asyncio.wait_for(self._reports.join(), timeout=30.0)
+            except TimeoutError:
+                self.errors.append(f"{self.label}: connection reports not sent within 30s")
+        await self.close()
+        return await self.call("leave_meeting", {"meetingId": meeting_id})
+
+    async def dispose(self) -> None:
+        """close() and release the Firestore clients; the peer cannot be used afterwards."""
+        await self.close()
+        for client in (self._store, self._listen_store):
+            await close_client(client)
+        self._store = None
+        self._listen_store = None
+
+    # ------------------------------------------------------------------------------- inspection
+
+    def link(self, uid: str) -> Link:
+        try:
+            return self.links[uid]
+        except KeyError:
+            raise AssertionError(f"{self.label} has no connection to {uid}") from None
+
+    def connected_to(self, uid: str) -> bool:
+        link = self.links.get(uid)
+        return link is not None and link.connected
+
+    def connected_to_all(self, uids: list[str]) -> bool:
+        return all(self.connected_to(uid) for uid in uids)
+
+    def receives_media_from(self, uid: str) -> bool:
+        link = self.links.get(uid)
+        return link is not None and link.frames["audio"] > 0 and link.frames["video"] > 0
+
+    def messages_from(self, uid: str) -> list[str]:
+        link = self.links.get(uid)
+        return list(link.messages) if link is not None else []
+
+    def send_chat(self, uid: str, text: str) -> None:
+        link = self.link(uid)
+        if link.channel is None or link.channel.readyState != "open":
+            raise AssertionError(f"{self.label}: chat channel to {uid} is not open")
+        link.channel.send(text)
+
+    def describe(self) -> str:
+        session = (self.session or "-")[:8]
+        lines = [
+            f"{self.label} uid={self.user.uid if self.user else '-'} session={session} "
+            f"meeting={self.meeting_id} joined={self.joined} listeners="
+            f"{[bool(getattr(w, 'is_active', False)) for w in self._watches]}"
+        ]
+        for uid, link in self.links.items():
+            lines.append(f"  -> {self.names.get(uid, '?')} ({uid}): {link.describe()}")
+        for link in self.closed_links[-4:]:
+            lines.append(f"  closed {link.uid} ({link.closed_reason}): {link.describe()}")
+        for note in self.notes[-5:]:
+            lines.append(f"  note: {note}")
+        for error in self.errors:
+            lines.append(f"  ERROR: {error}")
+        return "\n".join(lines)
+
+    # ------------------------------------------------------------------------------- listeners
+
+    def _meeting_path(self) -> tuple[str, str]:
+        if self.meeting_id is None:
+            raise RuntimeError(f"{self.label} has not joined")
+        return ("meetings", self.meeting_id)
+
+    async def _probe_queries(self) -> None:
+        """Run both listener queries once, so that a refusal by the rules fails loudly here."""
+        store = self._require_store()
+        meeting = store.collection("meetings").document(self._meeting_path()[1])
+        try:
+            await meeting.collection("participants").get()
+        except gexc.PermissionDenied as exc:
+            raise AssertionError(f"{self.label} may not read the participants: {exc}") from exc
+        try:
+            await (
+                meeting.collection("signals").where(filter=FieldFilter("to", "==", self.uid)).get()
+            )
+        except gexc.PermissionDenied as exc:
+            raise AssertionError(f"{self.label} may not query its signals: {exc}") from exc
+
+    def _start_listeners(self) -> None:
+        if self._listen_store is None:
+            self._listen_store = UserClient(self._require_user())
+        meeting = self._listen_store.collection("meetings").document(self._meeting_path()[1])
+        self._watches.append(
+            meeting.collection("participants").on_snapshot(self._on_participants_snapshot)
+        )
+        query = meeting.collection("signals").where(filter=FieldFilter("to", "==", self.uid))
+        self._watches.append(query.on_snapshot(self._on_signals_snapshot))
+
+    def _post(self, event: _Event) -> None:
+        """Hand an event from a listener thread to the event loop (dropped once closing)."""
+        loop = self._loop
+        if self._closing or loop is None or loop.is_closed():
+            return
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            loop.call_soon_threadsafe(self._events.put_nowait, event)
+
+    def _on_participants_snapshot(self, docs: Any, changes: Any, read_time: Any) -> None:
+        out = [
+            ParticipantChange(
+                uid=change.document.id,
+                removed=change.type.name == "REMOVED",
+                data=change.document.to_dict() or {},
+            )
+            for change in changes
+        ]
+        if out:
+            self._post(_ParticipantsSnapshot(out))
+
+    def _on_signals_snapshot(self, docs: Any, changes: Any, read_time: Any) -> None:
+        out = [
+            Signal(
+                id=change.document.id,
+                path=change.document.reference.path,
+                data=change.document.to_dict() or {},
+            )
+            for change in changes
+            if change.type.name == "ADDED"
+        ]
+        if out:
+            self._post(_SignalsSnapshot(out))
+
+    # --------------------------------------------------------------------------- event handling
+
+    async def _process(self) -> None:
+        while True:
+            event = await self._events.get()
+            if isinstance(event, _Stop):
+                return
+            if self._closing:
+                continue
+            try:
+                if isinstance(event, _OfferTo):
+                    await self._offer_to(event.uid, event.session)
+                elif isinstance(event, _ParticipantsSnapshot):
+                    await self._on_participants(event.changes)
+                else:
+                    await self._on_signals(event.signals)
+            except Exception:
+                if not self._closing:
+                    text = traceback.format_exc()
+                    logger.error("%s: error handling %r:\n%s", self.label, event, text)
+                    self.errors.append(f"while handling {type(event).__name__}: {text}")
+
+    async def _on_participants(self, changes: list[ParticipantChange]) -> None:
+        for change in changes:
+            if change.uid == self.uid:
+                continue
+            state = change.data.get("state")
+            session = change.data.get("session")
+            self.participants[change.uid] = change.data
+            if change.data.get("displayName"):
+                self.names[change.uid] = str(change.data["displayName"])
+            history = self._seen_sessions.setdefault(change.uid, [])
+            if isinstance(session, str) and session not in history:
+                history.append(session)
+            link = self.links.get(change.uid)
+            if link is None:
+                continue
+            if change.removed:
+                await self._close_link(change.uid, "participant document removed")
+            elif state == "left" and session == link.remote_session:
+                await self._close_link(change.uid, "participant left")
+            elif link.remote_session in history[:-1]:
+                await self._close_link(change.uid, f"participant has a new session {session}")
+
+    async def _on_signals(self, signals: list[Signal]) -> None:
+        for signal in sorted(signals, key=Signal.sort_key):
+            if signal.id in self._seen_signal_ids:
+                continue
+            self._seen_signal_ids.add(signal.id)
+            self.received_signals.append(signal)
+            for step in (self._apply_signal, self._delete_signal):
+                try:
+                    await step(signal)
+                except Exception:
+                    if self._closing:
+                        return
+                    text = traceback.format_exc()
+                    logger.error("%s: %s of signal %s failed:\n%s", self.label, step, signal, text)
+                    self.errors.append(f"{step.__name__} {signal.type} {signal.id}: {text}")
+
+    async def _apply_signal(self, signal: Signal) -> None:
+        if signal.to_session != self.session:
+            self.notes.append(f"ignored {signal.type} {signal.id} for another session")
+        elif signal.type == "offer":
+            await self._on_offer(signal)
+        elif signal.type == "answer":
+            await self._on_answer(signal)
+        elif signal.type == "candidates":
+            await self._on_candidates(signal)
+        else:
+            self.notes.append(f"ignored signal {signal.id} of type {signal.type!r}")
+
+    # ----------------------------------------------------------------- heartbeat and reports
+
+    async def _heartbeat_loop(self, interval: float) -> None:
+        """Call `heartbeat` every `heartbeatSeconds` (section 2); the wait paces, not syncs."""
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.call("heartbeat", {"meetingId": self.meeting_id})
+                self.heartbeats += 1
+            except Exception as exc:
+                self.errors.append(f"heartbeat failed: {exc!r}")
+
+    async def _stats(self, link: Link) -> dict[str, Any]:
+        duration = int((time.monotonic() - link.started_at) * 1000)
+        try:
+            return await connection_stats(link.pc, duration)
+        except Exception as exc:  # stats are best effort; never let them break a connection
+            self.notes.append(f"stats of {link.uid} failed: {exc!r}")
+            return {"durationMs": duration}
+
+    async def _report_loop(self) -> None:
+        """Send `report_connection` for each connection-state change, one at a time, in order."""
+        while True:
+            link, status = await self._reports.get()
+            try:
+                if link.reported and link.reported[-1] == status:
+                    continue
+                if status == "connected":
+                    stats: dict[str, Any] | None = await self._stats(link)
+                elif status in ("closed", "failed"):
+                    stats = link.final_stats or await self._stats(link)
+                else:
+                    stats = None
+                data: dict[str, Any] = {
+                    "meetingId": self.meeting_id,
+                    "peer": link.uid,
+                    "peerSession": link.remote_session,
+                    "role": "caller" if link.role == "offerer" else "callee",
+                    "status": status,
+                }
+                if stats is not None:
+                    data["stats"] = stats
+                link.reported.append(status)
+                try:
+                    await self.call("report_connection", data)
+                    self.reports.append((link.uid, link.remote_session, status, stats))
+                except Exception as exc:
+                    self.errors.append(f"report_connection {status} to {link.uid}: {exc!r}")
+            finally:
+                self._reports.task_done()
+
+    async def _delete_signal(self, signal: Signal) -> None:
+        await self._require_store().document(signal.path).delete()
+        self.deleted_signal_ids.append(signal.id)
+
+    # ----------------------------------------------------------------------- peer connections
+
+    def _new_link(self, uid: str, session: str, role: Role) -> Link:
+        configuration = RTCConfiguration(
+            iceServers=list(self._ice_servers), bundlePolicy=RTCBundlePolicy.MAX_BUNDLE
+        )
+        link = Link(uid=uid, remote_session=session, role=role, pc=RTCPeerConnection(configuration))
+        pc = link.pc
+
+        @pc.on("connectionstatechange")
+        def on_connection_state() -> None:
+            link.states.append(pc.connectionState)
+            if not self._vanishing and pc.connectionState in REPORTED_STATUSES:
+                self._reports.put_nowait((link, pc.connectionState))
+
+        @pc.on("datachannel")
+        def on_datachannel(channel: RTCDataChannel) -> None:
+            if channel.label == CHAT_LABEL:
+                self._bind_chat(link, channel)
+
+        @pc.on("track")
+        def on_track(track: MediaStreamTrack) -> None:
+            link.tasks.append(asyncio.ensure_future(_count_frames(track, link)))
+
+        self.links[uid] = link
+        return link
+
+    def _bind_chat(self, link: Link, channel: RTCDataChannel) -> None:
+        link.channel = channel
+
+        @channel.on("message")
+        def on_message(message: str | bytes) -> None:
+            link.messages.append(message if isinstance(message, str) else message.decode())
+
+    def _add_media(self, link: Link) -> None:
+        if self.media:
+            color = _color_of(self.label)
+            link.pc.addTrack(SineAudioTrack(frequency=300.0 + color[0]))
+            link.pc.addTrack(ColorVideoTrack(color))
+
+    async def _close_link(self, uid: str, reason: str) -> None:
+        link = self.links.pop(uid, None)
+        if link is None:
+            return
+        link.closed_reason = reason
+        self.closed_links.append(link)
+        if not self._vanishing and link.final_stats is None:
+            link.final_stats = await self._stats(link)
+        await link.close()
+
+    async def _offer_to(self, uid: str, session: str) -> None:
+        existing = self.links.get(uid)
+        if existing is not None:
+            if existing.remote_session == session:
+                return
+            await self._close_link(uid, "offering to a new session")
+        link = self._new_link(uid, session, "offerer")
+        # Tracks before the data channel: with max-bundle, aiortc 1.16 closes the shared transport
+        # when the answer arrives if the SCTP transport was created first.
+        self._add_media(link)
+        self._bind_chat(link, link.pc.createDataChannel(CHAT_LABEL))
+        await link.pc.setLocalDescription(await link.pc.createOffer())
+        await self._send_description(link, "offer")
+
+    async def _on_offer(self, signal: Signal) -> None:
+        link = self.links.get(signal.from_uid)
+        if link is not None and link.remote_session != signal.session:
+            await self._close_link(signal.from_uid, "offer from a new session")
+            link = None
+        offer = RTCSessionDescription(sdp=str(signal.data.get("sdp", "")), type="offer")
+        if link is None:
+            link = self._new_link(signal.from_uid, signal.session, "answerer")
+            await link.pc.setRemoteDescription(offer)
+            self._add_media(link)
+        else:  # renegotiation on an established connection: same remote session
+            await link.pc.setRemoteDescription(offer)
+        link.remote_description_set = True
+        for entries in self._orphan_candidates.pop((signal.from_uid, signal.session), []):
+            link.candidates_docs_received += 1
+            link.pending_candidates.extend(entries)
+        await link.pc.setLocalDescription(await link.pc.createAnswer())
+        await self._send_description(link, "answer")
+        await self._apply_pending(link)
+
+    async def _on_answer(self, signal: Signal) -> None:
+        link = self.links.get(signal.from_uid)
+        if link is None or link.remote_session != signal.session:
+            self.notes.append(f"ignored answer {signal.id} from an unknown connection")
+            return
+        if link.pc.signalingState != "have-local-offer":
+            self.notes.append(f"ignored answer {signal.id} in state {link.pc.signalingState}")
+            return
+        answer = RTCSessionDescription(sdp=str(signal.data.get("sdp", "")), type="answer")
+        await link.pc.setRemoteDescription(answer)
+        link.remote_description_set = True
+        await self._apply_pending(link)
+
+    async def _on_candidates(self, signal: Signal) -> None:
+        entries: list[CandidateEntry] = list(signal.data.get("candidates") or [])
+        link = self.links.get(signal.from_uid)
+        if link is None or link.remote_session != signal.session:
+            key = (signal.from_uid, signal.session)
+            self._orphan_candidates.setdefault(key, []).append(entries)
+            return
+        link.candidates_docs_received += 1
+        link.pending_candidates.extend(entries)
+        if link.remote_description_set:
+            await self._apply_pending(link)
+
+    async def _apply_pending(self, link: Link) -> None:
+        entries, link.pending_candidates = link.pending_candidates, []
+        for entry in entries:
+            candidate = to_rtc_candidate(entry)
+            await link.pc.addIceCandidate(candidate)
+            if candidate is None:
+                link.end_of_candidates = True
+            else:
+                link.candidates_applied += 1
+
+    async def _send_description(self, link: Link, kind: Literal["offer", "answer"]) -> None:
+        description = link.pc.localDescription
+        if description is None:
+            raise RuntimeError("no local description to send")
+        sdp = description.sdp
+        entries: list[CandidateEntry] = []
+        if self.trickle:
+            entries = extract_candidates(sdp)
+            sdp = strip_candidates(sdp)
+        await self._send_signal(link, kind, sdp=sdp)
+        if self.trickle:
+            for batch in batches(entries, MAX_CANDIDATES_PER_SIGNAL):
+                await self._send_signal(link, "candidates", candidates=batch)
+                link.candidates_docs_sent += 1
+
+    async def _send_signal(
+        self,
+        link: Link,
+        kind: str,
+        *,
+        sdp: str | None = None,
+        candidates: list[CandidateEntry] | None = None,
+    ) -> None:
+        if self.session is None:
+            raise RuntimeError("no session")
+        data = signal_data(
+            from_uid=self.uid,
+            session=self.session,
+            to_uid=link.uid,
+            to_session=link.remote_session,
+            type=kind,
+            sdp=sdp,
+            candidates=[dict(entry) for entry in candidates] if candidates is not None else None,
+        )
+        ref = self._require_store().collection(*self._meeting_path(), "signals").document()
+        await ref.create(data)
+        self.sent_signals.append(
+            SentSignal(
+                id=ref.id,
+                to=link.uid,
+                to_session=link.remote_session,
+                type=kind,
+                sdp=sdp,
+                candidates=candidates,
+            )
+        )

@@ -1,0 +1,82 @@
+"""CDR legs: start / answer / end, per-side timelines, stats phases, rate limit."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from avmeets import cdr
+from avmeets.errors import ResourceExhausted
+
+T0 = datetime(2026, 1, 1, 12, tzinfo=UTC)
+IDENT = {"name": "Ada", "email": "ada@example.com", "phone": None, "provider": "google.com"}
+JOIN = {"ip": "81.2.69.142", "ipInfo": {"kind": "public", "known": True}, "userAgent": "UA"}
+
+
+def leg() -> dict[str, Any]:
+    caller = cdr.side_info("a", "sa", IDENT, JOIN)
+    callee = cdr.side_info("b", "sb", None, None)
+    return cdr.new_leg("abc-defg-hij", caller, callee, 1, T0, T0 + timedelta(days=7))
+
+
+def at(seconds: float) -> datetime:
+    return T0 + timedelta(seconds=seconds)
+
+
+def test_new_leg_carries_both_ends() -> None:
+    x = leg()
+    assert x["legId"] == "abc-defg-hij_sa_sb" and x["uids"] == ["a", "b"]
+    assert x["caller"]["email"] == "ada@example.com" and x["caller"]["ip"] == "81.2.69.142"
+    assert x["callee"]["ipInfo"] == {"kind": "invalid", "known": False}
+    assert x["state"] == "connecting" and x["disposition"] is None
+
+
+def test_offer_seen_is_idempotent() -> None:
+    x = cdr.offer_seen(leg(), at(0))
+    x = cdr.offer_seen(x, at(1))
+    assert x["caller"]["timeline"] == [{"status": "connecting", "at": at(0)}]
+
+
+def test_answered_call_lifecycle() -> None:
+    x = cdr.offer_seen(leg(), at(0))
+    stats = {"localCandidateType": "host", "rttMs": 1.5, "bytesSent": 10}
+    x = cdr.report(x, "callee", "connected", stats, at(2), 30)
+    assert x["state"] == "connected" and x["answeredAt"] == at(2)
+    assert x["callee"]["stats"]["connect"]["rttMs"] == 1.5
+    x = cdr.report(x, "caller", "connected", None, at(3), 30)
+    assert x["answeredAt"] == at(2)
+    x = cdr.report(x, "caller", "closed", {"bytesSent": 999}, at(62), 30)
+    assert x["state"] == "ended" and x["endCause"] == "hangup"
+    assert (x["durationMs"], x["connectedMs"], x["disposition"]) == (62000, 60000, "ANSWERED")
+    assert x["caller"]["stats"]["end"]["bytesSent"] == 999
+    # A late report of the other side is still recorded, but does not reopen the leg.
+    x = cdr.report(x, "callee", "closed", None, at(63), 30)
+    assert x["state"] == "ended" and x["endedAt"] == at(62)
+    assert [t["status"] for t in x["callee"]["timeline"]] == ["connected", "closed"]
+
+
+def test_failed_before_answer() -> None:
+    x = cdr.report(cdr.offer_seen(leg(), at(0)), "caller", "failed", None, at(30), 30)
+    assert (x["disposition"], x["endCause"], x["connectedMs"]) == ("FAILED", "ice-failed", 0)
+
+
+def test_ended_by_server_without_answer() -> None:
+    x = cdr.end(cdr.offer_seen(leg(), at(0)), at(5), "heartbeat-timeout")
+    assert x["disposition"] == "NO ANSWER" and x["endCause"] == "heartbeat-timeout"
+    assert cdr.end(x, at(9), "hangup")["endedAt"] == at(5)  # ending twice changes nothing
+
+
+def test_ice_restart_counted() -> None:
+    x = cdr.report(leg(), "caller", "connected", None, at(1), 30)
+    x = cdr.report(x, "caller", "disconnected", None, at(2), 30)
+    x = cdr.report(x, "caller", "connecting", None, at(3), 30)
+    assert x["iceRestarts"] == 1 and x["state"] == "connected"
+
+
+def test_rate_limit_per_minute() -> None:
+    x = leg()
+    for i in range(3):
+        x = cdr.report(x, "caller", "connecting" if i % 2 else "connected", None, at(i), 3)
+    with pytest.raises(ResourceExhausted):
+        cdr.report(x, "caller", "connected", None, at(10), 3)
+    x = cdr.report(x, "caller", "connected", None, at(61), 3)  # a new window
+    assert x["caller"]["reports"]["count"] == 1
