@@ -74,7 +74,7 @@ async def test_three_peer_meeting_has_three_complete_legs(
         for side in ("caller", "callee"):
             end = leg[side]
             peer, net = by_uid[end["uid"]]
-            assert end["session"] == peer.session
+            assert peer.user is not None and end["session"] == peer.session
             assert end["name"] == peer.user.name and end["email"] == peer.user.email
             assert end["provider"] == "google.com"
             assert end["ip"] == net.sample
@@ -146,7 +146,7 @@ async def test_killed_peer_is_closed_out_with_an_end_cause(
         what="the sweep to close out the killed peer",
         describe=lambda: describe([alice, bob]),
     )
-    assert dump[participant]["endCause"] == "heartbeat-timeout"
+    assert dump is not None and dump[participant]["endCause"] == "heartbeat-timeout"
     join = dump[f"joins/{meeting_id}_{carol_uid}_{carol_session}"]
     assert join["endCause"] == "heartbeat-timeout" and join["leftAt"] is not None
 
@@ -182,8 +182,10 @@ async def test_archive_refused_without_opt_in_stores_nothing(
 ) -> None:
     if policy != "no-org":
         storage = {"chat": False, "attendance": policy == "attendance-only"}
-        await admin.collection("orgs").document("acme").set(
-            {"name": "Acme", "domains": ["acme.example"], "storage": storage}
+        await (
+            admin.collection("orgs")
+            .document("acme")
+            .set({"name": "Acme", "domains": ["acme.example"], "storage": storage})
         )
     ada = await actors("ada", email="ada@acme.example")
     meeting_id = await ada.create_meeting()
@@ -206,13 +208,17 @@ async def test_archive_refused_without_opt_in_stores_nothing(
 async def test_archive_stores_what_the_policy_allows(
     actors: Actors, admin: firestore.AsyncClient
 ) -> None:
-    await admin.collection("orgs").document("acme").set(
-        {
-            "name": "Acme",
-            "domains": ["acme.example"],
-            "retentionDays": 2,
-            "storage": {"chat": True, "attendance": True},
-        }
+    await (
+        admin.collection("orgs")
+        .document("acme")
+        .set(
+            {
+                "name": "Acme",
+                "domains": ["acme.example"],
+                "retentionDays": 2,
+                "storage": {"chat": True, "attendance": True},
+            }
+        )
     )
     ada = await actors("ada", email="ada@acme.example")
     meeting_id = await ada.create_meeting()

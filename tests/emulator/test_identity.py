@@ -50,8 +50,12 @@ async def test_organisation_policy_refuses_sign_in_with_a_reason(
     admin: firestore.AsyncClient,
 ) -> None:
     """An organisation that allows only phone sign-in refuses its members' Google sign-in."""
-    await admin.collection("orgs").document("acme").set(
-        {"name": "Acme", "domains": ["acme.example"], "signIn": {"allowedProviders": ["phone"]}}
+    await (
+        admin.collection("orgs")
+        .document("acme")
+        .set(
+            {"name": "Acme", "domains": ["acme.example"], "signIn": {"allowedProviders": ["phone"]}}
+        )
     )
     with pytest.raises(SignInRefused) as refused:
         await sign_in_with_google("Mallory", "mallory@acme.example")

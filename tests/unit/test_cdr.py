@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+
 from avmeets import cdr
 from avmeets.errors import ResourceExhausted
 

@@ -1,6 +1,7 @@
 """The caller's IP comes from the trusted end of X-Forwarded-For, never the spoofable left."""
 
 import pytest
+
 from avmeets.client_ip import client_ip
 
 

@@ -1,6 +1,7 @@
 """Configuration: defaults, parsing and clear errors for bad values."""
 
 import pytest
+
 from avmeets.config import Settings
 
 
@@ -11,9 +12,8 @@ def test_defaults() -> None:
 
 
 def test_values() -> None:
-    s = Settings.from_env(
-        {"MAX_PARTICIPANTS": "4", "ICE_SERVERS": "[]", "SIGN_IN_ORG": " acme ", "GCLOUD_PROJECT": "p"}
-    )
+    env = {"MAX_PARTICIPANTS": "4", "ICE_SERVERS": "[]", "SIGN_IN_ORG": " acme "}
+    s = Settings.from_env({**env, "GCLOUD_PROJECT": "p"})
     assert (s.max_participants, s.ice_servers, s.sign_in_org, s.project_id) == (4, (), "acme", "p")
 
 

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+
 from avmeets import meeting_ids, meetings
 from avmeets.errors import FailedPrecondition, NotFound, ResourceExhausted
 
@@ -43,7 +44,7 @@ def test_full_meeting_refuses_newcomers_but_not_rejoins() -> None:
 
 def test_left_participants_do_not_count() -> None:
     joined = present("a", "b")
-    p = plan("c", joined + [{"uid": "x", "session": "s", "state": "left"}])
+    p = plan("c", [*joined, {"uid": "x", "session": "s", "state": "left"}])
     assert len(p.others) == 2
 
 

@@ -1,6 +1,7 @@
 """Meeting passwords: salted, memory-hard, never matching a tampered or malformed hash."""
 
 import pytest
+
 from avmeets import passwords
 
 
@@ -15,7 +16,7 @@ def test_round_trip_and_salting() -> None:
 
 
 def test_parameters_are_memory_hard() -> None:
-    scheme, n, r, p, _salt, _digest = passwords.hash_password("x").split("$")
+    scheme, n, r, _p, _salt, _digest = passwords.hash_password("x").split("$")
     assert scheme == "scrypt"
     assert int(n) * int(r) * 128 >= 16 * 1024 * 1024  # at least 16 MiB per evaluation
 

@@ -3,6 +3,7 @@
 from typing import Any
 
 import pytest
+
 from avmeets import payloads
 from avmeets.errors import InvalidArgument
 

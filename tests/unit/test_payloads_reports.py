@@ -3,6 +3,7 @@
 from typing import Any
 
 import pytest
+
 from avmeets import payloads
 from avmeets.errors import InvalidArgument
 
@@ -49,7 +50,8 @@ def test_archive() -> None:
     chat = {"meetingId": "abc-defg-hij", "kind": "chat"}
     msgs = [{"from": "Ada", "text": "hi", "at": 1_700_000_000_000}]
     assert payloads.parse_archive({**chat, "messages": msgs}).messages == msgs
-    assert payloads.parse_archive({"meetingId": "abc-defg-hij", "kind": "attendance"}).messages == []
+    roll = {"meetingId": "abc-defg-hij", "kind": "attendance"}
+    assert payloads.parse_archive(roll).messages == []
     for bad in ({**chat}, {**chat, "messages": []}, {**chat, "kind": "files", "messages": msgs}):
         with pytest.raises(InvalidArgument):
             payloads.parse_archive(bad)

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from avmeets.errors import PermissionDenied
 from avmeets.retention import retention_days
 from avmeets.sign_in import SignIn, check_policy, email_domain, identity_record
@@ -28,7 +29,7 @@ def test_restricted_deployment_refuses_outsiders_with_reason() -> None:
 
 
 def test_org_provider_and_verification_rules() -> None:
-    with pytest.raises(PermissionDenied, match="google.com"):
+    with pytest.raises(PermissionDenied, match=r"google\.com"):
         check_policy(SignIn(**{**USER.__dict__, "provider": "password"}), ACME, None, "acme")
     strict = {"domains": ["acme.example"], "signIn": {"requireVerifiedEmail": True}}
     with pytest.raises(PermissionDenied, match="verified"):

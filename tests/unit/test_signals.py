@@ -3,6 +3,7 @@
 from typing import Any
 
 import pytest
+
 from avmeets import signals
 
 A = {"uid": "a", "session": "sa", "state": "joined"}
@@ -10,7 +11,8 @@ B = {"uid": "b", "session": "sb", "state": "joined"}
 
 
 def offer(**over: Any) -> dict[str, Any]:
-    doc = {"from": "a", "session": "sa", "to": "b", "toSession": "sb", "type": "offer"}
+    doc: dict[str, Any] = {"from": "a", "session": "sa", "to": "b", "toSession": "sb"}
+    doc["type"] = "offer"
     doc |= {"createdAt": 1, "sdp": "v=0"}
     doc.update(over)
     return doc
