@@ -35,6 +35,8 @@ log = logging.getLogger("avmeets")
 
 R = TypeVar("R")
 _MAX_USER_AGENT = 512
+# A signal document older than this (by its createdAt) when its trigger runs is not live.
+SIGNAL_HORIZON = timedelta(minutes=10)
 
 
 def _to_https_error(err: AvmeetsError) -> https_fn.HttpsError:
@@ -354,6 +356,12 @@ def on_signal(event: firestore_fn.Event[firestore_fn.DocumentSnapshot | None]) -
         return
     doc = snap.to_dict() or {}
     meeting_id = event.params["meetingId"]
+    created = doc.get("createdAt")
+    if isinstance(created, datetime) and abs(clock.now() - created) > SIGNAL_HORIZON:
+        # Clients can only write createdAt == request.time (firestore.rules), so this was
+        # written by an operator or a restore: not a live signal, and the purge's business.
+        log.info("signal %s in %s is not live; left to the purge", snap.id, meeting_id)
+        return
     participants = _meeting_ref(meeting_id).collection(db.PARTICIPANTS)
 
     def participant(uid: Any) -> dict[str, Any] | None:

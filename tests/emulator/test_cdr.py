@@ -29,12 +29,16 @@ async def test_call_detail_record_of_a_call(peers: Peers, admin: firestore.Async
 
     async def leg_connected() -> dict[str, Any] | None:
         leg = _legs(await dump_all(admin)).get(f"cdrs/{leg_id}")
-        return leg if leg and leg.get("state") == "connected" else None
+        if not leg or leg.get("state") != "connected":
+            return None
+        # The leg is answered by the first `connected` report; wait for the other side's too.
+        both = all(leg[side]["status"] == "connected" for side in ("caller", "callee"))
+        return leg if both else None
 
     leg = await wait_for(
         leg_connected,
         timeout=15.0,
-        what=f"cdrs/{leg_id} to be connected",
+        what=f"cdrs/{leg_id} to be connected on both sides",
         describe=lambda: describe([alice, bob]),
     )
     assert leg["meetingId"] == meeting_id
