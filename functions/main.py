@@ -6,11 +6,17 @@ The Firebase CLI imports this module to discover the functions; keep it free of 
 from typing import Any
 
 from firebase_functions import firestore_fn, https_fn, identity_fn, options, scheduler_fn
+from firebase_functions.params import SecretParam
 
 from avmeets import db, handlers, jobs
 
 options.set_global_options(region="us-central1", max_instances=20)
 db.ensure_app()
+
+# The coturn shared secret (`firebase functions:secrets:set TURN_SECRET`; in the emulator
+# functions/.secret.local). Only join_meeting mints TURN credentials, so only it holds the secret;
+# avmeets.config reads it from the environment variable of the same name.
+TURN_SECRET = SecretParam("TURN_SECRET")
 
 
 @identity_fn.before_user_signed_in()
@@ -23,7 +29,7 @@ def create_meeting(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
     return handlers.create_meeting(req)
 
 
-@https_fn.on_call()
+@https_fn.on_call(secrets=[TURN_SECRET])
 def join_meeting(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
     return handlers.join_meeting(req)
 

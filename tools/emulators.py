@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -447,10 +448,23 @@ def dev_function_env() -> dict[str, str]:
     return {}
 
 
+#: Function secrets for the emulator (the CLI reads them instead of Secret Manager).
+SECRET_LOCAL: Final = FUNCTIONS_DIR / ".secret.local"
+
+
+def ensure_local_secrets() -> Path:
+    """Give the emulator a random TURN_SECRET, so join_meeting's secret resolves locally."""
+    if not SECRET_LOCAL.is_file():
+        SECRET_LOCAL.write_text(f"TURN_SECRET={secrets.token_hex(16)}\n")
+        SECRET_LOCAL.chmod(0o600)
+    return SECRET_LOCAL
+
+
 def bootstrap() -> dict[str, str]:
     """Install everything the emulators need; return the environment to run them with."""
     ensure_functions_venv()
     ensure_node_modules()
+    ensure_local_secrets()
     return emulator_env()
 
 

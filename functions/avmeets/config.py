@@ -1,8 +1,10 @@
 """All configuration, declared once.
 
 Values come from the environment, which the Firebase CLI fills from ``functions/.env`` (and
-``.env.local`` in the emulator, ``.env.<project>`` per project). Nothing else in the package reads
-``os.environ``.
+``.env.local`` in the emulator, ``.env.<project>`` per project). Function secrets (``TURN_SECRET``)
+are environment variables too: Cloud Functions sets them for the functions that declare them
+(``secrets=[...]`` in main.py), and the emulator reads them from ``functions/.secret.local`` (never
+committed) or the environment. Nothing else in the package reads ``os.environ``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
+
+from . import turn
 
 # The promise to users: nothing about a call is kept longer than a week.
 MAX_RETENTION_DAYS = 7
@@ -49,6 +53,18 @@ class Settings:
     max_stored_cdrs: int = 1_000_000
     # Meetings with no join for this long are ended and removed by the purge.
     meeting_idle_hours: int = 24
+    # Benchmark only (bench/, ``nox -s bench``): when set, db.client() counts every Firestore
+    # read, write and delete it sends and appends them to this file. Never set in production.
+    bench_count_file: str | None = None
+    # TURN relays handed to participants with ephemeral credentials (coturn REST API, see
+    # avmeets.turn); both must be set for TURN to be offered. The secret is never shown in repr.
+    turn_urls: tuple[str, ...] = ()
+    turn_secret: str | None = field(default=None, repr=False)
+    turn_ttl_seconds: int = 3600
+
+    @property
+    def turn_enabled(self) -> bool:
+        return bool(self.turn_urls) and bool(self.turn_secret)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -78,6 +94,8 @@ class Settings:
                 raise ValueError("ICE_SERVERS must be a JSON list of {urls: [...]} objects")
             ice = tuple(parsed)
 
+        turn_urls = turn.parse_turn_urls(env.get("TURN_URLS", ""))
+
         return cls(
             project_id=env.get("GCLOUD_PROJECT")
             or env.get("GOOGLE_CLOUD_PROJECT")
@@ -97,6 +115,11 @@ class Settings:
             reports_per_minute=integer("REPORTS_PER_MINUTE", 30, minimum=1),
             max_stored_cdrs=integer("MAX_STORED_CDRS", 1_000_000, minimum=1),
             meeting_idle_hours=integer("MEETING_IDLE_HOURS", 24, minimum=1),
+            bench_count_file=env.get("AVMEETS_BENCH_COUNT_FILE", "").strip() or None,
+            turn_urls=turn_urls,
+            # Only the functions that declare the secret see it; the others run without TURN.
+            turn_secret=env.get("TURN_SECRET", "").strip() or None,
+            turn_ttl_seconds=integer("TURN_TTL_SECONDS", 3600, minimum=60, maximum=7 * 24 * 3600),
         )
 
 

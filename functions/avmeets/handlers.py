@@ -17,7 +17,19 @@ from firebase_functions import firestore_fn, https_fn, identity_fn
 from google.api_core import exceptions as gexc
 from google.cloud import firestore
 
-from . import cdr, clock, db, geo, meeting_ids, meetings, passwords, payloads, signals, throttle
+from . import (
+    cdr,
+    clock,
+    db,
+    geo,
+    meeting_ids,
+    meetings,
+    passwords,
+    payloads,
+    signals,
+    throttle,
+    turn,
+)
 from .client_ip import client_ip
 from .config import settings
 from .errors import (
@@ -99,7 +111,20 @@ def _meeting_ref(meeting_id: str) -> firestore.DocumentReference:
 
 
 def _ice_servers() -> list[dict[str, Any]]:
+    """The configured STUN servers: no credentials (create_meeting; the start of join_meeting)."""
     return [dict(s) for s in settings().ice_servers]
+
+
+def _participant_ice_servers(uid: str) -> list[dict[str, Any]]:
+    """STUN plus the TURN relays with a fresh ephemeral credential: for participants only."""
+    s = settings()
+    servers = _ice_servers()
+    if s.turn_enabled and s.turn_secret is not None:
+        now = int(clock.now().timestamp())
+        servers += turn.ice_servers(s.turn_urls, s.turn_secret, uid, now, s.turn_ttl_seconds)
+    elif s.turn_urls:
+        log.warning("TURN_URLS is set but TURN_SECRET is not: no TURN relay offered")
+    return servers
 
 
 # --- Auth blocking function ------------------------------------------------------------------
@@ -272,7 +297,8 @@ def join_meeting(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
         "title": meeting.get("title"),
         "session": session,
         "participants": plan.others,
-        "iceServers": _ice_servers(),
+        # The caller has just become a participant: only now does it get TURN credentials.
+        "iceServers": _participant_ice_servers(caller.uid),
         "heartbeatSeconds": settings().heartbeat_seconds,
     }
 
