@@ -4,6 +4,7 @@
     nox -s tests -- -k two_peers      # extra arguments go to the emulator pytest run
     nox -s lint                       # ruff + mypy only
     nox -s emulator_tests -- -x       # only the emulator tests, for fast iteration
+    nox -s browser_tests -- -k chat   # only the browser tests (builds web/ first)
     nox -s dev                        # run the emulators (+ hosting) until Ctrl-C
 
 The emulator bootstrap (functions/venv, node_modules, Java, local emulator binaries)
@@ -34,7 +35,7 @@ nox.options.error_on_missing_interpreters = True
 #: for an unselected version fails, and nox would not find the interpreter).
 PYTHON = emulators.find_python("3.12") or "3.12"
 
-MYPY_PATHS = ("functions/avmeets", "functions/main.py", "tests", "noxfile.py", "tools")
+MYPY_PATHS = ("functions/avmeets", "functions/main.py", "tests", "bench", "noxfile.py", "tools")
 #: Exit code of pytest when it collected no test.
 NO_TESTS_COLLECTED = 5
 #: Exit codes of emulators.run_in_group after Ctrl-C, SIGTERM or SIGHUP.
@@ -69,6 +70,35 @@ def _unit_tests(session: nox.Session) -> None:
     session.run("pytest", "tests/unit", success_codes=[0, NO_TESTS_COLLECTED])
 
 
+WEB_DIR = ROOT / "web"
+
+
+def _build_web(session: nox.Session) -> None:
+    """Install and build the web app (web/dist, which the hosting emulator serves)."""
+    with session.chdir(WEB_DIR):
+        session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
+        session.run("npm", "run", "build", external=True)  # prints the initial JS gzip size
+
+
+def _browser_tests(session: nox.Session) -> None:
+    """tests/browser in Chromium against the emulators, hosting included."""
+    try:
+        env = emulators.bootstrap()
+    except emulators.BootstrapError as error:
+        session.error(str(error))
+    env.update(emulators.TEST_FUNCTION_SETTINGS)
+    python = Path(session.bin) / "python"
+    script = shlex.join([str(python), "-m", "pytest", "tests/browser", *session.posargs])
+    session.log(f"starting {', '.join(emulators.DEV_EMULATORS)} emulators for: {script}")
+    returncode = emulators.run_in_group(
+        emulators.exec_command(script, emulators.DEV_EMULATORS), env
+    )
+    if returncode in STOPPED_BY_SIGNAL:
+        session.error("interrupted; the emulators were stopped")
+    if returncode != 0:
+        session.error(f"browser tests failed (exit code {returncode})")
+
+
 def _emulator_tests(session: nox.Session) -> None:
     try:
         env = emulators.bootstrap()
@@ -91,11 +121,13 @@ def _emulator_tests(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """Lint, run the unit tests, then the emulator tests (posargs go to the latter)."""
+    """Lint, unit tests, emulator tests (posargs go to them), then the browser tests."""
     _install(session)
     _lint(session)
     _unit_tests(session)
     _emulator_tests(session)
+    _build_web(session)
+    _browser_tests(session)
 
 
 @nox.session(python=PYTHON)
@@ -112,6 +144,38 @@ def emulator_tests(session: nox.Session) -> None:
     _emulator_tests(session)
 
 
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Run the benchmarks of issue 6 on the emulators; write bench/results.{json,md,png}.
+
+    posargs go to bench/run.py (e.g. ``-- --smoke`` or ``-- --runs 5``). The functions count
+    their Firestore operations into AVMEETS_BENCH_COUNT_FILE (functions/avmeets/db.py).
+    """
+    _install(session)
+    session.install("--disable-pip-version-check", "-r", "bench/requirements.txt")
+    try:
+        env = emulators.bootstrap()
+    except emulators.BootstrapError as error:
+        session.error(str(error))
+    env["AVMEETS_BENCH_COUNT_FILE"] = str(emulators.CACHE_DIR / "bench-counts.jsonl")
+    python = Path(session.bin) / "python"
+    script = shlex.join([str(python), "-m", "bench.run", *session.posargs])
+    session.log(f"starting {', '.join(emulators.TEST_EMULATORS)} emulators for: {script}")
+    returncode = emulators.run_in_group(emulators.exec_command(script), env)
+    if returncode in STOPPED_BY_SIGNAL:
+        session.error("interrupted; the emulators were stopped")
+    if returncode != 0:
+        session.error(f"the benchmarks failed (exit code {returncode})")
+
+
+@nox.session(python=PYTHON)
+def browser_tests(session: nox.Session) -> None:
+    """Build web/ and run only tests/browser against the emulators (posargs go to pytest)."""
+    _install(session)
+    _build_web(session)
+    _browser_tests(session)
+
+
 @nox.session(python=False)
 def dev(session: nox.Session) -> None:
     """Install what the emulators need and run them, with hosting, until Ctrl-C."""
@@ -120,6 +184,7 @@ def dev(session: nox.Session) -> None:
     except emulators.BootstrapError as error:
         session.error(str(error))
     env.update(emulators.dev_function_env())
+    _build_web(session)
     stop = threading.Event()
     emulators.announce_when_ready(emulators.DEV_EMULATORS, stop)
     try:

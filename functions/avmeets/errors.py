@@ -54,3 +54,9 @@ class ResourceExhausted(AvmeetsError):
     """A limit is reached: too many attempts, a full meeting, a rate limit."""
 
     code = "RESOURCE_EXHAUSTED"
+
+
+class Unavailable(AvmeetsError):
+    """A transient condition (contention): the same request may succeed when retried."""
+
+    code = "UNAVAILABLE"

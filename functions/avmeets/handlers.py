@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import logging
+import random
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -39,6 +41,7 @@ from .errors import (
     PermissionDenied,
     ResourceExhausted,
     Unauthenticated,
+    Unavailable,
 )
 from .retention import expires_at, retention_days
 from .sign_in import SignIn, check_policy, email_domain, identity_record
@@ -47,6 +50,7 @@ log = logging.getLogger("avmeets")
 
 R = TypeVar("R")
 _MAX_USER_AGENT = 512
+_LEG_WRITE_ATTEMPTS = 10
 # A signal document older than this (by its createdAt) when its trigger runs is not live.
 SIGNAL_HORIZON = timedelta(minutes=10)
 
@@ -425,29 +429,31 @@ def _upsert_leg(
 ) -> dict[str, Any]:
     """Create the leg if it is new (identities, IPs, sequence number), then apply ``mutate``.
 
-    The signal trigger and both sides' ``report_connection`` race for the first write of a
-    leg; all come through here. The transaction touches only the leg document: everything a
-    new leg needs is read before it, so racing writers never lock each other's reads.
+    The signal trigger and both sides' ``report_connection`` race for the same leg. A
+    read-then-write transaction per writer deadlocks under pessimistic locking (two readers
+    each wait for the other to upgrade), so this is optimistic instead: read, compute, and
+    write only if the document is unchanged since the read (``create`` for a new leg, an
+    ``update_time`` precondition otherwise); on a lost race, read again.
     """
     client = db.client()
     ref = client.collection(db.CDRS).document(cdr.leg_id(meeting_id, caller[1], callee[1]))
-    fresh = None if ref.get().exists else _leg_template(meeting_id, caller, callee)
-
-    @firestore.transactional
-    def upsert(txn: firestore.Transaction) -> dict[str, Any]:
-        snap = ref.get(transaction=txn)
+    template: Callable[[Any], dict[str, Any]] | None = None
+    for attempt in range(_LEG_WRITE_ATTEMPTS):
+        snap = ref.get()
         now = clock.now()
-        if snap.exists:
-            leg = snap.to_dict() or {}
-        else:
-            template = fresh or _leg_template(meeting_id, caller, callee)
-            leg = template(now)
-        leg = mutate(leg, now)
-        txn.set(ref, leg)
-        return leg
-
-    result: dict[str, Any] = upsert(client.transaction())
-    return result
+        try:
+            if not snap.exists:
+                template = template or _leg_template(meeting_id, caller, callee)
+                leg = mutate(template(now), now)
+                ref.create(leg)
+            else:
+                leg = mutate(snap.to_dict() or {}, now)
+                ref.update(leg, option=client.write_option(last_update_time=snap.update_time))
+            return leg
+        except (gexc.AlreadyExists, gexc.Conflict, gexc.FailedPrecondition, gexc.Aborted):
+            # Someone else wrote the leg in between: back off a little (jittered) and retry.
+            time.sleep(random.uniform(0.005, 0.02) * (attempt + 1))
+    raise Unavailable("The connection record is busy; try again.", reason="contended")
 
 
 def _leg_template(
@@ -509,15 +515,11 @@ def _end_session_legs(meeting_id: str, uid: str, session: str, cause: str) -> in
     ended = 0
     for snap in open_legs.stream():
         leg = snap.to_dict() or {}
-        if session not in (leg["caller"]["session"], leg["callee"]["session"]):
+        ends = (leg["caller"]["uid"], leg["caller"]["session"])
+        other = (leg["callee"]["uid"], leg["callee"]["session"])
+        if session not in (ends[1], other[1]):
             continue
-
-        @firestore.transactional
-        def finish(txn: firestore.Transaction, ref: Any = snap.reference) -> None:
-            current = ref.get(transaction=txn).to_dict() or {}
-            txn.set(ref, cdr.end(current, clock.now(), cause))
-
-        finish(client.transaction())
+        _upsert_leg(meeting_id, ends, other, lambda current, now: cdr.end(current, now, cause))
         ended += 1
     return ended
 

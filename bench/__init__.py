@@ -1,0 +1,1 @@
+"""Benchmarks of AVMeets against baselines (``nox -s bench``); see bench/run.py."""

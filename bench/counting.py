@@ -1,0 +1,125 @@
+"""Counting Firestore operations: client-side counters and the functions' count file."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from google.cloud.firestore import FieldFilter
+
+from tests.emulator.support.peer import MeetingPeer, Signal
+
+#: Collections that belong to the Call Data Record; everything else is signalling / meeting state.
+CDR_COLLECTIONS = frozenset({"identities", "joins", "cdrs", "archives"})
+OPS = ("writes", "reads", "deletes")
+_OP_OF = {"write": "writes", "read": "reads", "delete": "deletes"}
+
+Ops = dict[str, dict[str, int]]
+
+
+def empty_ops() -> Ops:
+    return {"signalling": dict.fromkeys(OPS, 0), "cdr": dict.fromkeys(OPS, 0)}
+
+
+def add(ops: Ops, other: Ops) -> Ops:
+    return {
+        part: {op: ops[part][op] + other[part][op] for op in OPS} for part in ("signalling", "cdr")
+    }
+
+
+class ClientCounter:
+    """Operations a client sent, by op (all of them signalling: clients write only signals)."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+
+    def ops(self) -> Ops:
+        out = empty_ops()
+        for op in OPS:
+            out["signalling"][op] = self.counts[op]
+        return out
+
+
+def count_file() -> Path | None:
+    """The file the functions append their counts to (AVMEETS_BENCH_COUNT_FILE), if set."""
+    raw = os.environ.get("AVMEETS_BENCH_COUNT_FILE", "").strip()
+    return Path(raw) if raw else None
+
+
+def reset_count_file() -> None:
+    path = count_file()
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("", encoding="utf-8")
+
+
+def count_file_size() -> int:
+    path = count_file()
+    try:
+        return path.stat().st_size if path is not None else 0
+    except OSError:
+        return 0
+
+
+#: Sign-ins are not part of a connection (a user signs in once for many meetings).
+EXCLUDED_FUNCTIONS = frozenset({"auth_callback"})
+
+
+def functions_ops() -> tuple[Ops, dict[str, int]]:
+    """What the functions counted since the last reset (sign-ins excluded): by part and op, and
+    writes and deletes per function and collection."""
+    out = empty_ops()
+    per_function: Counter[str] = Counter()
+    path = count_file()
+    if path is None or not path.exists():
+        return out, {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        record: dict[str, Any] = json.loads(line)
+        if record["fn"] in EXCLUDED_FUNCTIONS:
+            continue
+        for op, collection, n in record["counts"]:
+            part = "cdr" if collection in CDR_COLLECTIONS else "signalling"
+            out[part][_OP_OF[op]] += int(n)
+            if op != "read":
+                per_function[f"{record['fn']}:{collection}:{op}"] += int(n)
+    return out, dict(per_function)
+
+
+class CountingPeer(MeetingPeer):
+    """A MeetingPeer whose Firestore operations are counted (as Firestore bills them: one read
+    per document a query or listener delivers, one for a query that matches nothing)."""
+
+    def __init__(self, label: str, *, ip: str, counter: ClientCounter) -> None:
+        super().__init__(label, ip=ip, media=False)
+        self.counter = counter
+
+    async def _probe_queries(self) -> None:
+        store = self._require_store()
+        meeting = store.collection("meetings").document(self._meeting_path()[1])
+        participants = await meeting.collection("participants").get()
+        signals = await (
+            meeting.collection("signals").where(filter=FieldFilter("to", "==", self.uid)).get()
+        )
+        self.counter.counts["reads"] += max(1, len(participants)) + max(1, len(signals))
+
+    def _on_participants_snapshot(self, docs: Any, changes: Any, read_time: Any) -> None:
+        self.counter.counts["reads"] += max(1, len(changes)) if not docs else len(changes)
+        super()._on_participants_snapshot(docs, changes, read_time)
+
+    def _on_signals_snapshot(self, docs: Any, changes: Any, read_time: Any) -> None:
+        added = sum(1 for change in changes if change.type.name != "REMOVED")
+        self.counter.counts["reads"] += added
+        super()._on_signals_snapshot(docs, changes, read_time)
+
+    async def _send_signal(self, link: Any, kind: str, **kwargs: Any) -> None:
+        await super()._send_signal(link, kind, **kwargs)
+        self.counter.counts["writes"] += 1
+
+    async def _delete_signal(self, signal: Signal) -> None:
+        await super()._delete_signal(signal)
+        self.counter.counts["deletes"] += 1

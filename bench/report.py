@@ -1,0 +1,215 @@
+"""results.json, results.md (machine, date, a table against the targets) and results.png."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+TARGETS = {
+    "ratio_vs_firebasertc": 0.7,
+    "ratio_vs_floor": 4.0,
+    "writes_per_connection": 5,
+    "mesh8_ms": 10_000,
+    "mesh_writes_per_link": 5,
+    "purge_speedup": 20,
+    "rss_ratio": 1.2,
+    "js_kb": 200,
+}
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{platform.node()}: {os.cpu_count()} cores, {cpu}, {platform.platform()}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def _row(name: str, value: Any, target: str, ok: bool | None) -> str:
+    verdict = "n/a" if ok is None else ("met" if ok else "**missed**")
+    return f"| {name} | {value} | {target} | {verdict} |"
+
+
+def markdown(results: dict[str, Any]) -> str:
+    c, o, p, w = results["connect"], results["ops"], results["purge"], results["web"]
+    mesh = {m["peers"]: m for m in results["mesh"]}
+    biggest = mesh[max(mesh)]
+    js = w.get("initial_js_gzip_kb")
+    rows = [
+        _row(
+            "join→connected, ours / FirebaseRTC",
+            f"{c['ratio_vs_firebasertc']}x ({c['ours_ms']} vs {c['firebasertc_ms']} ms)",
+            "≤ 0.7x",
+            c["ratio_vs_firebasertc"] <= TARGETS["ratio_vs_firebasertc"],
+        ),
+        _row(
+            "join→connected, ours / floor",
+            f"{c['ratio_vs_floor']}x ({c['ours_ms']} vs {c['floor_ms']} ms)",
+            "≤ 4x",
+            c["ratio_vs_floor"] <= TARGETS["ratio_vs_floor"],
+        ),
+        _row(
+            "writes per 1:1 connection (ours, total)",
+            o["ours"]["writes"],
+            "≤ 5",
+            o["ours"]["writes"] <= TARGETS["writes_per_connection"],
+        ),
+        _row("writes per 1:1 connection (FirebaseRTC)", o["firebasertc"]["writes"], "-", None),
+        _row(
+            f"{biggest['peers']}-peer mesh connected",
+            f"{biggest['connect_ms']} ms",
+            "≤ 10 s (8 peers)",
+            biggest["connect_ms"] <= TARGETS["mesh8_ms"],
+        ),
+        _row(
+            f"{biggest['peers']}-peer mesh writes per link",
+            biggest["writes_per_link"],
+            "≤ 5",
+            biggest["writes_per_link"] <= TARGETS["mesh_writes_per_link"],
+        ),
+        _row(
+            "purge speed-up vs naive",
+            f"{p['speedup_vs_naive']}x",
+            "≥ 20x",
+            p["speedup_vs_naive"] >= TARGETS["purge_speedup"],
+        ),
+        _row(
+            "purge peak RSS large / small",
+            p["peak_rss_ratio_100k_vs_10k"],
+            "≤ 1.2",
+            p["peak_rss_ratio_100k_vs_10k"] <= TARGETS["rss_ratio"],
+        ),
+        _row("unexpired CDRs deleted", p["unexpired_deleted"], "0", p["unexpired_deleted"] == 0),
+        _row(
+            "initial JS gzip",
+            f"{js} KB" if js is not None else f"null ({w.get('reason')})",
+            "≤ 200 KB",
+            None if js is None else js <= TARGETS["js_kb"],
+        ),
+    ]
+    ops_rows = []
+    for flow in ("ours", "firebasertc"):
+        for part in ("signalling", "cdr"):
+            d = o[flow][part]
+            ops_rows.append(f"| {flow} | {part} | {d['writes']} | {d['reads']} | {d['deletes']} |")
+    mesh_rows = [
+        f"| {m['peers']} | {m['links']} | {m['connect_ms']} | {m['writes_per_link']} | "
+        f"{m['signalling_writes_per_link']} | {m['cdr_writes_per_link']} |"
+        for m in results["mesh"]
+    ]
+    small, large = p["small_expired"], p["large_expired"]
+    lines = [
+        "# AVMeets benchmarks",
+        "",
+        f"- date: {datetime.now(UTC).isoformat(timespec='seconds')}",
+        f"- machine: {machine()}",
+        f"- run: {'SMOKE (tiny sizes, not a benchmark)' if results.get('smoke') else 'full'}; "
+        f"{c['runs']} connect runs per flow (medians); Firebase Emulator Suite on this machine",
+        "- peers: aiortc, one data channel, no media, loopback host candidates only",
+        f"- functions counted: {o['functions_counted']} (AVMEETS_BENCH_COUNT_FILE)",
+        "",
+        "## Targets",
+        "",
+        "| measure | result | target | |",
+        "|---|---|---|---|",
+        *rows,
+        "",
+        "## Firestore operations per 1:1 connection",
+        "",
+        "From create_meeting / createRoom to both sides connected and the server idle; sign-ins "
+        "not counted. Clients counted in the client, functions by the counting client of "
+        "functions/avmeets/db.py. Reads as billed (a query matching nothing costs 1).",
+        "",
+        "| flow | part | writes | reads | deletes |",
+        "|---|---|---|---|---|",
+        *ops_rows,
+        "",
+        f"Ours, writes by function and collection: `{o['ours']['functions_writes_by_function']}`; "
+        f"clients: `{o['ours']['clients']}`. FirebaseRTC candidates written: "
+        f"{o['firebasertc']['candidates']}.",
+        "",
+        "## Full mesh",
+        "",
+        "| peers | links | all connected (ms) | writes/link | signalling | CDR |",
+        "|---|---|---|---|---|---|",
+        *mesh_rows,
+        "",
+        "## Purge",
+        "",
+        f"- {large} expired among {2 * large}: {p[f'n{large}']}",
+        f"- {small} expired among {2 * small}: {p[f'n{small}']}",
+        f"- naive one-document-at-a-time delete: {p['naive_docs_per_s']} docs/s, measured on a "
+        f"sample of {p['naive_sample']} expired CDRs (extra ones seeded for it)",
+        "",
+        "## Misses",
+        "",
+        "<!-- MISSES -->",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def chart(results: dict[str, Any], path: Path) -> None:
+    import importlib
+
+    # Imported by name: an optional dependency (bench/requirements.txt), untyped for mypy here.
+    matplotlib: Any = importlib.import_module("matplotlib")
+    matplotlib.use("Agg")
+    plt: Any = importlib.import_module("matplotlib.pyplot")
+
+    c, o = results["connect"], results["ops"]
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+    names = ["ours", "FirebaseRTC", "floor"]
+    axes[0].bar(
+        names, [c["ours_ms"], c["firebasertc_ms"], c["floor_ms"]], color=["#2a7", "#c63", "#888"]
+    )
+    axes[0].set_title("join → connected, median (ms)")
+    parts = ["signalling", "cdr"]
+    for i, part in enumerate(parts):
+        axes[1].bar(
+            [x + i * 0.4 for x in range(2)],
+            [o["ours"][part]["writes"], o["firebasertc"][part]["writes"]],
+            0.4,
+            label=part,
+        )
+    axes[1].set_xticks([0.2, 1.2], ["ours", "FirebaseRTC"])
+    axes[1].axhline(5, color="red", linestyle="--", linewidth=1, label="target")
+    axes[1].set_title("writes per 1:1 connection")
+    axes[1].legend()
+    mesh = results["mesh"]
+    ax = axes[2]
+    ax.plot([m["peers"] for m in mesh], [m["connect_ms"] / 1000 for m in mesh], "o-", label="s")
+    ax.plot(
+        [m["peers"] for m in mesh], [m["writes_per_link"] for m in mesh], "s--", label="writes/link"
+    )
+    ax.set_title("full mesh: time to all connected (s), writes/link")
+    ax.set_xlabel("peers")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+
+
+def write(results: dict[str, Any], out: Path, *, with_chart: bool = True) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    md = out / "results.md"
+    previous = md.read_text(encoding="utf-8") if md.exists() else ""
+    text = markdown(results)
+    # Hand-written analysis of misses below the marker survives a re-run.
+    if "<!-- MISSES -->" in previous:
+        text = text.replace("<!-- MISSES -->", previous.split("<!-- MISSES -->", 1)[1].strip())
+    md.write_text(text, encoding="utf-8")
+    if with_chart:
+        chart(results, out / "results.png")

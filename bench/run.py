@@ -1,0 +1,366 @@
+"""The AVMeets benchmarks (issue 6): ``nox -s bench`` runs this inside ``emulators:exec``.
+
+    python -m bench.run [--smoke] [--out DIR] [--runs N]
+
+Writes results.json, results.md and results.png to DIR (default bench/). Emulator hosts come
+from the variables the Firebase CLI sets (FIRESTORE_EMULATOR_HOST, FIREBASE_AUTH_EMULATOR_HOST,
+FIREBASE_EMULATOR_HUB); the functions count their Firestore operations into
+AVMEETS_BENCH_COUNT_FILE when the emulators were started with it (see functions/avmeets/db.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+for _path in (ROOT, ROOT / "functions"):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+from google.cloud import firestore  # noqa: E402
+from google.cloud.firestore_v1.base_query import FieldFilter  # noqa: E402
+
+from tests.emulator.support.admin import clean_all  # noqa: E402
+from tests.emulator.support.config import PROJECT_ID  # noqa: E402
+from tests.emulator.support.mesh import wait_full_mesh  # noqa: E402
+from tests.emulator.support.peer import MeetingPeer  # noqa: E402
+
+from . import connect, report  # noqa: E402
+from .counting import (  # noqa: E402
+    ClientCounter,
+    CountingPeer,
+    add,
+    count_file,
+    functions_ops,
+    reset_count_file,
+)
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Sizes:
+    runs: int
+    mesh: tuple[int, ...]
+    purge_small: int
+    purge_large: int
+    naive_sample: int
+
+
+FULL = Sizes(runs=20, mesh=(2, 4, 6, 8), purge_small=10_000, purge_large=100_000, naive_sample=2000)
+SMOKE = Sizes(runs=2, mesh=(2, 3), purge_small=100, purge_large=200, naive_sample=20)
+
+
+def log(message: str) -> None:
+    print(f"bench > {message}", file=sys.stderr, flush=True)
+
+
+# --- 1 and 2: connect and operations ------------------------------------------------------------
+
+
+async def bench_connect(runs: int) -> dict[str, Any]:
+    ours: list[float] = []
+    codelab: list[float] = []
+    floor: list[float] = []
+    for i in range(runs):
+        run = await connect.ours_once()
+        ours.append(run.ms)
+        await connect.dispose(run.peers)
+        codelab.append((await connect.firebasertc_once()).ms)
+        floor.append(await connect.floor_once())
+        log(
+            f"connect run {i + 1}/{runs}: ours {ours[-1]:.0f} ms, "
+            f"firebasertc {codelab[-1]:.0f} ms, floor {floor[-1]:.0f} ms"
+        )
+    o, f, fl = (statistics.median(x) for x in (ours, codelab, floor))
+    return {
+        "runs": runs,
+        "ours_ms": round(o, 1),
+        "firebasertc_ms": round(f, 1),
+        "floor_ms": round(fl, 1),
+        "ratio_vs_firebasertc": round(o / f, 3),
+        "ratio_vs_floor": round(o / fl, 3),
+        "samples_ms": {"ours": ours, "firebasertc": codelab, "floor": floor},
+    }
+
+
+async def bench_ops() -> dict[str, Any]:
+    """One counted 1:1 connection per flow, from create_meeting / createRoom to connected (the
+    sign-ins before are not counted), after the server has finished what it set off."""
+    counted = count_file() is not None
+    counter = ClientCounter()
+    reset_count_file()
+    run = await connect.ours_once(counter)
+    await connect.settle(lambda: sum(counter.counts.values()))
+    server, per_function = functions_ops()
+    await connect.dispose(run.peers)
+    total = add(counter.ops(), server)
+    codelab = await connect.firebasertc_once()
+    cl = codelab.ops
+    return {
+        "functions_counted": counted,
+        "ours": {
+            "writes": _sum(total, "writes"),
+            "reads": _sum(total, "reads"),
+            "deletes": _sum(total, "deletes"),
+            "signalling": total["signalling"],
+            "cdr": total["cdr"],
+            "clients": counter.ops()["signalling"],
+            "functions": server,
+            "functions_writes_by_function": per_function,
+        },
+        "firebasertc": {
+            "writes": _sum(cl, "writes"),
+            "reads": _sum(cl, "reads"),
+            "deletes": _sum(cl, "deletes"),
+            "signalling": cl["signalling"],
+            "cdr": cl["cdr"],
+            "candidates": codelab.candidates,
+        },
+    }
+
+
+def _sum(ops: dict[str, dict[str, int]], op: str) -> int:
+    return ops["signalling"][op] + ops["cdr"][op]
+
+
+# --- 3: mesh ----------------------------------------------------------------------------------
+
+
+async def bench_mesh(sizes: tuple[int, ...]) -> list[dict[str, Any]]:
+    out = []
+    for n in sizes:
+        counter = ClientCounter()
+        group: list[MeetingPeer] = [
+            CountingPeer(f"p{i}", ip=connect.next_ip(), counter=counter) for i in range(n)
+        ]
+        try:
+            for peer in group:
+                await peer.sign_in()
+            meeting_id = await group[0].create_meeting(title=f"mesh {n}")
+            reset_count_file()
+            started = time.perf_counter()
+            for peer in group:
+                await peer.join(meeting_id)
+            await wait_full_mesh(group, timeout=120.0)
+            ms = (time.perf_counter() - started) * 1000
+            await connect.settle(lambda c=counter: sum(c.counts.values()))
+            server, _ = functions_ops()
+            total = add(counter.ops(), server)
+        finally:
+            await connect.dispose(group)
+        links = n * (n - 1) // 2
+        writes = _sum(total, "writes")
+        out.append(
+            {
+                "peers": n,
+                "links": links,
+                "connect_ms": round(ms, 1),
+                "writes": writes,
+                "writes_per_link": round(writes / links, 2),
+                "signalling_writes_per_link": round(total["signalling"]["writes"] / links, 2),
+                "cdr_writes_per_link": round(total["cdr"]["writes"] / links, 2),
+            }
+        )
+        log(f"mesh of {n}: {ms:.0f} ms, {writes / links:.2f} writes per link")
+        await clean_all()
+    return out
+
+
+# --- 4: purge ---------------------------------------------------------------------------------
+
+
+def _cdr(i: int, expired: bool) -> dict[str, Any]:
+    started = NOW - timedelta(days=8 if expired else 2, seconds=i % 86_400)
+    return {
+        "meetingId": f"abc-defg-{i % 1000:03d}",
+        "caller": f"u{i}",
+        "callee": f"v{i}",
+        "startedAt": started,
+        "endedAt": started + timedelta(minutes=30),
+        "state": "ended",
+        "endCause": "hangup",
+        "stats": {"rttMs": 12.5, "bytesSent": 123456, "bytesReceived": 654321},
+        "expiresAt": NOW - timedelta(hours=1) if expired else NOW + timedelta(days=5),
+    }
+
+
+def seed(client: firestore.Client, expired: int, unexpired: int, prefix: str) -> None:
+    docs = [(f"{prefix}e{i}", True) for i in range(expired)]
+    docs += [(f"{prefix}k{i}", False) for i in range(unexpired)]
+    chunks = [docs[i : i + 500] for i in range(0, len(docs), 500)]
+
+    def commit(chunk: list[tuple[str, bool]]) -> None:
+        batch = client.batch()
+        for n, (doc_id, is_expired) in enumerate(chunk):
+            batch.set(client.collection("cdrs").document(doc_id), _cdr(n, is_expired))
+        batch.commit()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(commit, chunks))
+
+
+def _count(client: firestore.Client, expired: bool) -> int:
+    op = "<=" if expired else ">"
+    query: Any = client.collection("cdrs").where(filter=FieldFilter("expiresAt", op, NOW))
+    return int(query.count().get()[0][0].value)
+
+
+def naive_delete(client: firestore.Client, sample: int) -> float:
+    """Documents per second, deleting expired CDRs one document at a time."""
+    query = client.collection("cdrs").where(filter=FieldFilter("expiresAt", "<=", NOW))
+    refs = [s.reference for s in query.select([]).limit(sample).stream()]
+    started = time.perf_counter()
+    for ref in refs:
+        ref.delete()
+    return len(refs) / (time.perf_counter() - started)
+
+
+def run_purge_child() -> dict[str, Any]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "functions")])
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.purge_child", NOW.isoformat(), PROJECT_ID],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=True,
+        timeout=1200,
+    )
+    data: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return data
+
+
+async def bench_purge(sizes: Sizes) -> dict[str, Any]:
+    client = firestore.Client(project=PROJECT_ID)
+    try:
+        results: dict[str, Any] = {}
+        for expired in (sizes.purge_small, sizes.purge_large):
+            await clean_all()
+            large = expired == sizes.purge_large
+            extra = sizes.naive_sample if large else 0
+            started = time.perf_counter()
+            seed(client, expired + extra, expired, prefix="")
+            log(f"seeded {2 * expired + extra} CDRs in {time.perf_counter() - started:.0f} s")
+            if large:
+                results["naive_docs_per_s"] = round(naive_delete(client, extra), 1)
+                results["naive_sample"] = extra
+            assert _count(client, True) == expired
+            child = run_purge_child()
+            left_unexpired = _count(client, False)
+            results[f"n{expired}"] = {
+                "expired": expired,
+                "total": 2 * expired,
+                "deleted": child["deleted"],
+                "seconds": round(child["seconds"], 2),
+                "docs_per_s": round(child["deleted"] / child["seconds"], 1),
+                "peak_rss_mb": round(child["maxrss_kb"] / 1024, 1),
+                "unexpired_deleted": expired - left_unexpired,
+                "expired_left": _count(client, True),
+            }
+            log(f"purge of {expired} among {2 * expired}: {results[f'n{expired}']}")
+        small = results[f"n{sizes.purge_small}"]
+        big = results[f"n{sizes.purge_large}"]
+        results.update(
+            small_expired=sizes.purge_small,
+            large_expired=sizes.purge_large,
+            docs_per_s=big["docs_per_s"],
+            speedup_vs_naive=round(big["docs_per_s"] / results["naive_docs_per_s"], 2),
+            peak_rss_ratio_100k_vs_10k=round(big["peak_rss_mb"] / small["peak_rss_mb"], 3),
+            unexpired_deleted=small["unexpired_deleted"] + big["unexpired_deleted"],
+        )
+        await clean_all()
+        return results
+    finally:
+        client.close()
+
+
+# --- 5: web bundle ----------------------------------------------------------------------------
+
+
+def bench_web(build: bool) -> dict[str, Any]:
+    web = ROOT / "web"
+    dist = web / "dist"
+    if not (dist / "index.html").is_file() and build and (web / "package.json").is_file():
+        log("web/dist is missing: npm ci && npm run build in web/")
+        for cmd in (["npm", "ci"], ["npm", "run", "build"]):
+            if subprocess.run(cmd, cwd=web, check=False).returncode != 0:
+                return {"initial_js_gzip_kb": None, "reason": f"`{' '.join(cmd)}` failed"}
+    if not (dist / "index.html").is_file():
+        return {"initial_js_gzip_kb": None, "reason": "no web/dist/index.html (no web build)"}
+    html = (dist / "index.html").read_text(encoding="utf-8")
+    entries = re.findall(r'<script[^>]+type="module"[^>]+src="([^"]+)"', html)
+    entries += re.findall(r'<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"', html)
+    seen: list[Path] = []
+    todo = [dist / e.lstrip("/") for e in entries]
+    while todo:  # the entries and what they import statically (not import("..."))
+        path = todo.pop()
+        if path in seen or not path.is_file():
+            continue
+        seen.append(path)
+        code = path.read_text(encoding="utf-8")
+        for spec in re.findall(
+            r'(?:^|[;}\s])import\s*(?:[^"\'()]*?from\s*)?["\']([^"\']+)["\']', code
+        ):
+            todo.append((path.parent / spec).resolve())
+    sizes = {p.name: len(gzip.compress(p.read_bytes(), compresslevel=9)) for p in seen}
+    return {
+        "initial_js_gzip_kb": round(sum(sizes.values()) / 1024, 1),
+        "files_gzip_bytes": sizes,
+    }
+
+
+# --- main -------------------------------------------------------------------------------------
+
+
+async def run_all(sizes: Sizes, *, build_web: bool) -> dict[str, Any]:
+    await clean_all()
+    results: dict[str, Any] = {"smoke": sizes is SMOKE}
+    log("1. join to connected")
+    results["connect"] = await bench_connect(sizes.runs)
+    log("2. operations per 1:1 connection")
+    results["ops"] = await bench_ops()
+    await clean_all()
+    log("3. full mesh")
+    results["mesh"] = await bench_mesh(sizes.mesh)
+    log("4. purge")
+    results["purge"] = await bench_purge(sizes)
+    log("5. web bundle")
+    results["web"] = bench_web(build_web)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes (a check, not a bench)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench")
+    parser.add_argument("--runs", type=int, default=None, help="connect runs (default 20)")
+    args = parser.parse_args(argv)
+    sizes = SMOKE if args.smoke else FULL
+    if args.runs:
+        sizes = Sizes(
+            args.runs, sizes.mesh, sizes.purge_small, sizes.purge_large, sizes.naive_sample
+        )
+    results = asyncio.run(run_all(sizes, build_web=not args.smoke))
+    report.write(results, args.out)
+    log(f"wrote {args.out / 'results.json'}, results.md and results.png")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

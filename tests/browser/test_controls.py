@@ -1,0 +1,65 @@
+"""Meeting controls seen from the other side: mute, camera off, screen share, devices, layout."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.async_api import expect
+
+from .conftest import PersonFactory
+
+
+async def test_mute_camera_screen_share_and_devices(people: PersonFactory) -> None:
+    alice = await people("alice")
+    bob = await people("bob")
+    meeting_id = await alice.create_meeting(title="Controls")
+    await alice.join_now()
+    await bob.join(meeting_id)
+    await bob.wait_connected(alice)
+    await bob.wait_video(alice)
+    alice_tile = bob.tile(alice.uid)
+
+    await alice.page.get_by_role("button", name="Turn off the microphone").click()
+    await expect(alice_tile.locator(".tile-mic")).to_be_visible()
+    await alice.page.keyboard.press("Control+d")  # the keyboard shortcut turns it on again
+    await expect(alice.page.get_by_role("button", name="Turn off the microphone")).to_be_visible()
+    await expect(alice_tile.locator(".tile-mic")).to_be_hidden()
+
+    await alice.page.get_by_role("button", name="Turn off the camera").click()
+    await expect(alice_tile).to_have_class(re.compile(r"\bno-video\b"))
+    await expect(alice_tile.locator(".tile-avatar")).to_have_text("A")
+    await bob.screenshot("camera-off")
+
+    await alice.page.get_by_role("button", name="Share your screen").click()
+    await expect(alice.page.get_by_role("button", name="Stop sharing your screen")).to_be_visible()
+    await expect(alice_tile).to_have_class(re.compile(r"\bscreen\b"))
+    await expect(alice_tile).not_to_have_class(re.compile(r"\bno-video\b"))
+    await bob.page.wait_for_function(
+        """(uid) => { const v = document.querySelector(`.tile[data-uid="${uid}"] video`);
+                     return v && v.readyState >= 2 && v.videoWidth >= 640; }""",
+        arg=alice.uid,
+    )
+    await bob.screenshot("screen-share")
+    await alice.page.get_by_role("button", name="Stop sharing your screen").click()
+    await expect(alice_tile).not_to_have_class(re.compile(r"\bscreen\b"))
+    await expect(alice_tile).to_have_class(re.compile(r"\bno-video\b"))
+
+    await alice.page.get_by_role("button", name="Turn on the camera").click()
+    await expect(alice_tile).not_to_have_class(re.compile(r"\bno-video\b"))
+    await bob.wait_video(alice)
+
+    # Devices: the dialog lists the (fake) microphone and camera and closes with Done.
+    await alice.page.get_by_role("button", name="Devices").click()
+    dialog = alice.page.get_by_role("dialog", name="Devices")
+    await expect(dialog.get_by_label("Microphone")).to_contain_text("Fake")
+    await expect(dialog.get_by_label("Camera").locator("option")).not_to_have_count(0)
+    await dialog.get_by_role("button", name="Done").click()
+    await expect(dialog).to_be_hidden()
+
+    # A phone-sized window still shows both tiles and every control.
+    await bob.page.set_viewport_size({"width": 390, "height": 844})
+    await expect(bob.page.get_by_role("button", name="Leave the meeting")).to_be_in_viewport()
+    await expect(bob.tile(alice.uid)).to_be_in_viewport()
+    await bob.screenshot("phone")
+    await bob.open_panel("Chat")
+    await bob.screenshot("phone-chat")

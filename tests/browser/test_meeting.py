@@ -1,0 +1,133 @@
+"""Two and three people meet in real Chromium: video, chat (group and private), safety codes."""
+
+from __future__ import annotations
+
+import re
+
+from google.cloud import firestore
+from playwright.async_api import expect
+
+from tests.emulator.support.admin import admin_client, dump_all, matching
+from tests.emulator.support.deadline import wait_for
+
+from .conftest import PersonFactory
+
+PASSWORD = "tulip orbit 42"
+
+
+async def _cdr_legs(client: firestore.AsyncClient) -> dict[str, dict]:
+    return matching(await dump_all(client), "cdrs")
+
+
+async def test_two_people_with_password(people: PersonFactory) -> None:
+    alice = await people("alice")
+    bob = await people("bob")
+
+    meeting_id = await alice.create_meeting(title="Design review", password=PASSWORD)
+    await alice.screenshot("lobby")
+    await alice.join_now()
+    await expect(alice.page.locator(".room-title")).to_have_text("Design review")
+
+    # Bob follows the link: the password is asked for only once join_meeting says it is needed.
+    # (Chrome logs the callable's HTTP 403 of "password-required" and "wrong-password".)
+    bob.allow_console_error(r"status of 403 .*/join_meeting\)$")
+    await bob.open_link(meeting_id)
+    await bob.page.get_by_role("button", name="Join now").click()
+    password = bob.page.get_by_label("Meeting password")
+    await expect(password).to_be_visible()
+    await password.fill("not it")
+    await bob.page.get_by_role("button", name="Join", exact=True).click()
+    await expect(bob.page.get_by_role("alert")).to_have_text("That password is not right.")
+    await bob.page.get_by_label("Meeting password").fill(PASSWORD)
+    await bob.page.get_by_role("button", name="Join", exact=True).click()
+    await bob.wait_in_room()
+
+    await alice.wait_connected(bob)
+    await bob.wait_connected(alice)
+    await alice.wait_video(bob)
+    await bob.wait_video(alice)
+    await expect(alice.tile(bob.uid)).to_have_attribute("data-path", "direct")
+    await expect(alice.tile(bob.uid).locator(".tile-name")).to_have_text("Bob")
+
+    # Both ends derive the same safety code from the two DTLS fingerprints.
+    assert await alice.safety_code(bob) == await bob.safety_code(alice)
+
+    await alice.send_chat("Hello Bob, can you see the slides?")
+    message = await bob.wait_chat("Hello Bob, can you see the slides?")
+    await expect(message.locator(".chat-from")).to_have_text("Alice")
+    await bob.send_chat("Loud and clear.")
+    await alice.wait_chat("Loud and clear.")
+    await expect(alice.page.locator(".chat-log")).to_have_attribute("aria-live", "polite")
+
+    await alice.screenshot("room-chat")
+    await bob.screenshot("room")
+
+    # Both sides reported the connection, with stats, for the call data record.
+    client = admin_client()
+
+    async def connected_leg() -> bool:
+        legs = await _cdr_legs(client)
+        return any(
+            leg.get("state") == "connected"
+            and "connect" in (leg.get("caller", {}).get("stats") or {})
+            and "connect" in (leg.get("callee", {}).get("stats") or {})
+            for leg in legs.values()
+        )
+
+    await wait_for(
+        connected_leg, timeout=20.0, what="a connected CDR leg with both sides' stats", interval=0.5
+    )
+    legs = await _cdr_legs(client)
+    leg = next(iter(legs.values()))
+    assert leg["caller"]["uid"] == bob.uid, "the newcomer sends the offer"
+    assert leg["callee"]["uid"] == alice.uid
+    assert leg["caller"]["stats"]["connect"]["relayed"] is False
+
+    await bob.page.get_by_role("button", name="Leave the meeting").click()
+    await expect(bob.page.get_by_role("heading", name="You left the meeting")).to_be_visible()
+    await expect(alice.tile(bob.uid)).to_have_count(0, timeout=20_000)
+
+    async def leg_ended() -> bool:
+        return all(leg.get("state") == "ended" for leg in (await _cdr_legs(client)).values())
+
+    await wait_for(leg_ended, timeout=20.0, what="the CDR leg to end after Bob left", interval=0.5)
+
+
+async def test_three_people_group_and_private_chat(people: PersonFactory) -> None:
+    alice = await people("alice")
+    bob = await people("bob")
+    carol = await people("carol")
+
+    meeting_id = await alice.create_meeting(title="Three of us")
+    await alice.join_now()
+    await bob.join(meeting_id)
+    await carol.join(meeting_id)
+
+    for me, others in ((alice, (bob, carol)), (bob, (alice, carol)), (carol, (alice, bob))):
+        await me.wait_connected(*others)
+    for me, others in ((alice, (bob, carol)), (bob, (alice, carol)), (carol, (alice, bob))):
+        for other in others:
+            await me.wait_video(other)
+    await expect(alice.page.locator(".count")).to_have_text("3 people")
+
+    await carol.send_chat("Hi both, Carol here")
+    await alice.wait_chat("Hi both, Carol here")
+    await bob.wait_chat("Hi both, Carol here")
+
+    # A private message goes only on Bob's channel. The group message after it travels on the
+    # same ordered channels, so once Carol has that one, the private one would have arrived.
+    await alice.send_chat("Psst Bob, only for you", to=bob)
+    private = await bob.wait_chat("Psst Bob, only for you")
+    await expect(private).to_have_class(re.compile(r"\bprivate\b"))
+    await expect(private.locator(".chat-to")).to_contain_text("private")
+    await alice.send_chat("Back to everyone")
+    await carol.wait_chat("Back to everyone")
+    await bob.wait_chat("Back to everyone")
+    assert "Psst Bob, only for you" not in await carol.chat_texts()
+
+    for person in (alice, bob, carol):
+        await person.screenshot("room")
+    await alice.open_panel("People")
+    await expect(alice.page.locator(".people-list li")).to_have_count(3)
+    await expect(alice.page.locator(".people-list .safety-code:not([hidden])")).to_have_count(2)
+    await alice.screenshot("people")

@@ -1,0 +1,54 @@
+"""Sign-in through the app's own UI: phone number and code (the Auth emulator's test SMS).
+
+Google sign-in uses signInWithPopup, whose helper iframe loads Google's gapi script even against
+the emulator; this machine has no internet, so the other browser tests sign in with Google through
+the app's emulator-only hook (an unsigned ID token, which the Auth emulator accepts).
+"""
+
+from __future__ import annotations
+
+import httpx
+from playwright.async_api import expect
+
+from tests.emulator.support.config import AUTH_HOST, PROJECT_ID
+
+from .conftest import PersonFactory
+
+PHONE = "+15550100199"
+
+
+async def _sms_code(phone: str) -> str:
+    url = f"http://{AUTH_HOST}/emulator/v1/projects/{PROJECT_ID}/verificationCodes"
+    async with httpx.AsyncClient(timeout=10) as client:
+        codes = (await client.get(url)).json().get("verificationCodes", [])
+    matching = [c["code"] for c in codes if c.get("phoneNumber") == phone]
+    assert matching, codes
+    return str(matching[-1])
+
+
+async def test_phone_sign_in_then_sign_out(people: PersonFactory) -> None:
+    visitor = await people("visitor", sign_in=False)
+    page = visitor.page
+    await page.goto(visitor.web_url + "/m/abc-defg-hij")
+    await expect(page.get_by_role("heading", name="Sign in to join the meeting")).to_be_visible()
+    await expect(page.get_by_role("button", name="Sign in with Google")).to_be_focused()
+    await visitor.screenshot("sign-in")
+
+    await page.get_by_label("Phone number", exact=True).fill("+1 555 010 0199")
+    await page.get_by_role("button", name="Text me a code").click()
+    code = page.get_by_label("Code from the text message")
+    await expect(code).to_be_visible()
+    await code.fill(await _sms_code(PHONE))
+    await page.get_by_role("button", name="Sign in", exact=True).click()
+
+    # Signed in, the meeting link goes on to the lobby (and to "no such meeting" on joining).
+    await expect(page.get_by_role("heading", name="Ready to join?")).to_be_visible()
+    await expect(page.get_by_text(f"Joining as {PHONE}")).to_be_visible()
+    visitor.allow_console_error(r"status of 404 .*/join_meeting\)$")
+    await page.get_by_role("button", name="Join now").click()
+    await expect(page.get_by_role("alert")).to_contain_text("There is no meeting abc-defg-hij")
+
+    await page.get_by_role("link", name="Home").click()
+    await expect(page.get_by_role("heading", name="Start a meeting")).to_be_visible()
+    await page.get_by_role("button", name="Sign out").click()
+    await expect(page.get_by_role("button", name="Sign in with Google")).to_be_visible()

@@ -1,0 +1,43 @@
+"""A tiny run of the benchmarks (bench/run.py) so they cannot rot: structure only, no timings."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+from bench import report
+from bench.run import SMOKE, run_all
+
+
+async def test_bench_smoke(tmp_path: Path) -> None:
+    results = await run_all(SMOKE, build_web=False)
+    # matplotlib is a bench-only dependency (bench/requirements.txt); chart it where installed.
+    has_matplotlib = importlib.util.find_spec("matplotlib") is not None
+    report.write(results, tmp_path, with_chart=has_matplotlib)
+
+    data = json.loads((tmp_path / "results.json").read_text())
+    for key in ("ours_ms", "firebasertc_ms", "floor_ms", "ratio_vs_firebasertc", "ratio_vs_floor"):
+        assert isinstance(data["connect"][key], (int, float)), key
+    for flow, ops in (
+        ("ours", ("writes", "reads", "deletes")),
+        ("firebasertc", ("writes", "reads")),
+    ):
+        for op in ops:
+            assert isinstance(data["ops"][flow][op], int), (flow, op)
+    # The codelab flow writes the room, its answer and one document per candidate.
+    assert data["ops"]["firebasertc"]["writes"] == 2 + data["ops"]["firebasertc"]["candidates"]
+    # Our clients write one offer and one answer, and delete both once applied.
+    assert data["ops"]["ours"]["clients"]["writes"] == 2
+    assert data["ops"]["ours"]["clients"]["deletes"] == 2
+    assert [m["peers"] for m in data["mesh"]] == list(SMOKE.mesh)
+    for entry in data["mesh"]:
+        assert isinstance(entry["connect_ms"], (int, float))
+        assert isinstance(entry["writes_per_link"], (int, float))
+    assert data["purge"]["unexpired_deleted"] == 0
+    assert isinstance(data["purge"]["speedup_vs_naive"], (int, float))
+    assert isinstance(data["purge"]["peak_rss_ratio_100k_vs_10k"], (int, float))
+    assert "initial_js_gzip_kb" in data["web"]
+    assert (tmp_path / "results.md").read_text().startswith("# AVMeets benchmarks")
+    if has_matplotlib:
+        assert (tmp_path / "results.png").stat().st_size > 0

@@ -1,0 +1,196 @@
+/** Home: start a meeting, join one by code or link, recent meetings, local recordings. */
+import { signOut, type User } from "firebase/auth";
+import { auth, call, errorCode } from "./firebase";
+import { navigate, type View } from "./main";
+import { forgetMeeting, parseMeetingId, recentMeetings, rememberMeeting } from "./recent";
+import { clear, h, icon, toast } from "./ui/dom";
+import { useEmulators } from "./config";
+
+export function header(user: User): HTMLElement {
+  const name = user.displayName || user.email || user.phoneNumber || "Signed in";
+  return h(
+    "header",
+    { class: "topbar" },
+    h("a", { class: "brand", href: "/", "data-link": true, "aria-label": "AVMeets home" }, icon("cam"), h("span", null, "AVMeets")),
+    useEmulators ? h("span", { class: "badge-emulator small" }, "emulator") : null,
+    h("span", { class: "spacer" }),
+    h("span", { class: "user-name", title: user.email ?? "" }, name),
+    h(
+      "button",
+      { class: "btn btn-ghost", type: "button", onclick: () => void signOut(auth) },
+      "Sign out",
+    ),
+  );
+}
+
+/** The password the creator chose travels to the room page in this tab only. */
+export function stashPassword(meetingId: string, password: string): void {
+  try {
+    sessionStorage.setItem(`avmeets:pw:${meetingId}`, password);
+  } catch {
+    /* ignore */
+  }
+}
+
+export function renderHome(root: HTMLElement, user: User, notice?: string): View {
+  const createError = h("p", { class: "form-error", role: "alert", hidden: true });
+  const title = h("input", { id: "meeting-title", maxlength: 100, placeholder: "Weekly sync", autocomplete: "off" });
+  const password = h("input", {
+    id: "meeting-password",
+    type: "password",
+    maxlength: 128,
+    autocomplete: "new-password",
+    placeholder: "Leave empty for none",
+  });
+  const createButton = h("button", { class: "btn btn-primary", type: "submit" }, "Create meeting");
+  const createForm = h(
+    "form",
+    { class: "card", "aria-labelledby": "create-title" },
+    h("h2", { id: "create-title" }, "Start a meeting"),
+    h("div", { class: "field" }, h("label", { for: "meeting-title" }, "Title (optional)"), title),
+    h("div", { class: "field" }, h("label", { for: "meeting-password" }, "Password (optional)"), password),
+    createButton,
+    createError,
+  );
+  createForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    createButton.disabled = true;
+    createError.hidden = true;
+    const data: Record<string, string> = {};
+    if (title.value.trim()) data.title = title.value.trim();
+    if (password.value) data.password = password.value;
+    try {
+      const result = await call<{ meetingId: string }>("create_meeting", data);
+      if (data.password) stashPassword(result.meetingId, data.password);
+      rememberMeeting(result.meetingId, data.title ?? null);
+      navigate(`/m/${result.meetingId}`);
+    } catch (error) {
+      createError.hidden = false;
+      createError.textContent =
+        errorCode(error) === "invalid-argument"
+          ? (error as Error).message
+          : "The meeting could not be created. Try again in a moment.";
+    } finally {
+      createButton.disabled = false;
+    }
+  });
+
+  const code = h("input", {
+    id: "join-code",
+    placeholder: "abc-defg-hij or a link",
+    autocomplete: "off",
+    autocapitalize: "none",
+    spellcheck: false,
+  });
+  const joinError = h("p", { class: "form-error", role: "alert", hidden: true });
+  const joinForm = h(
+    "form",
+    { class: "card", "aria-labelledby": "join-title" },
+    h("h2", { id: "join-title" }, "Join a meeting"),
+    h("div", { class: "field" }, h("label", { for: "join-code" }, "Meeting code or link"), code),
+    h("button", { class: "btn btn-secondary", type: "submit" }, "Join"),
+    joinError,
+  );
+  joinForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const id = parseMeetingId(code.value);
+    if (!id) {
+      joinError.hidden = false;
+      joinError.textContent = "A meeting code looks like abc-defg-hij.";
+      code.focus();
+      return;
+    }
+    navigate(`/m/${id}`);
+  });
+
+  const recentList = h("ul", { class: "recent-list" });
+  const renderRecent = () => {
+    clear(recentList);
+    const list = recentMeetings();
+    if (!list.length) {
+      recentList.appendChild(h("li", { class: "muted" }, "Meetings you join appear here (kept in this browser only)."));
+      return;
+    }
+    for (const meeting of list) {
+      recentList.appendChild(
+        h(
+          "li",
+          null,
+          h(
+            "a",
+            { href: `/m/${meeting.id}`, "data-link": true },
+            h("span", { class: "recent-title" }, meeting.title || "Untitled meeting"),
+            h("span", { class: "recent-code" }, meeting.id),
+          ),
+          h("time", { class: "muted", datetime: new Date(meeting.at).toISOString() }, new Date(meeting.at).toLocaleString()),
+          h(
+            "button",
+            {
+              class: "btn btn-icon btn-ghost",
+              type: "button",
+              "aria-label": `Remove ${meeting.id} from recent meetings`,
+              onclick: () => {
+                forgetMeeting(meeting.id);
+                renderRecent();
+              },
+            },
+            icon("close"),
+          ),
+        ),
+      );
+    }
+  };
+  renderRecent();
+
+  const recordings = h("div", { class: "recordings-home" });
+  const showRecordings = h(
+    "button",
+    { class: "btn btn-ghost", type: "button", "aria-expanded": "false" },
+    icon("record"),
+    "Recordings in this browser",
+  );
+  showRecordings.addEventListener("click", async () => {
+    const open = showRecordings.getAttribute("aria-expanded") === "true";
+    showRecordings.setAttribute("aria-expanded", String(!open));
+    clear(recordings);
+    if (!open) {
+      try {
+        const { renderRecordingList } = await import("./room/recordings");
+        renderRecordingList(recordings);
+      } catch {
+        toast("The recordings could not be loaded.", "error");
+      }
+    }
+  });
+
+  root.appendChild(header(user));
+  root.appendChild(
+    h(
+      "main",
+      { class: "home" },
+      notice ? h("p", { class: "notice", role: "alert" }, notice) : null,
+      h(
+        "section",
+        { class: "hero" },
+        h("h1", null, "Meet privately."),
+        h(
+          "p",
+          { class: "lead" },
+          "Your audio, video, chat, files, whiteboard and recordings never pass through our servers: ",
+          "they go directly between the browsers in the meeting, encrypted. Compare the safety code with the ",
+          "others to be sure nobody sits in between.",
+        ),
+      ),
+      h("div", { class: "home-grid" }, createForm, joinForm),
+      h("section", { class: "card", "aria-labelledby": "recent-title" }, h("h2", { id: "recent-title" }, "Recent meetings"), recentList),
+      h("section", { class: "card" }, showRecordings, recordings),
+      h(
+        "footer",
+        { class: "muted small-print" },
+        "The server keeps call records (who met whom, when, and from which network address) for at most 7 days, ",
+        "and nothing of what is said or shown.",
+      ),
+    ),
+  );
+  return {};
+}
