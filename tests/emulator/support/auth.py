@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from .config import AUTH_HOST, HTTP_TIMEOUT
+from .transport import post_retrying_hang_ups
 
 SIGN_IN_URL = (
     f"http://{AUTH_HOST}/identitytoolkit.googleapis.com/v1/accounts:signInWithIdp?key=fake-api-key"
@@ -65,7 +66,7 @@ async def sign_in_with_google(
         "returnIdpCredential": True,
     }
     async with httpx.AsyncClient(timeout=HTTP_TIMEOUT) as client:
-        response = await client.post(SIGN_IN_URL, json=request)
+        response = await post_retrying_hang_ups(lambda: client.post(SIGN_IN_URL, json=request))
     body = response.json()
     if response.status_code != 200 or "idToken" not in body:
         message = str(body.get("error", {}).get("message", body))

@@ -9,6 +9,7 @@ import httpx
 
 from .auth import User
 from .config import HTTP_TIMEOUT, functions_url
+from .transport import post_retrying_hang_ups
 
 #: The User-Agent the test clients send; the server records it in joins and CDR legs.
 USER_AGENT = "avmeets-emulator-tests (aiortc)"
@@ -44,8 +45,10 @@ async def call(
     if headers:
         request_headers.update(headers)
     async with httpx.AsyncClient(timeout=HTTP_TIMEOUT) as client:
-        response = await client.post(
-            functions_url(name), json={"data": dict(data)}, headers=request_headers
+        response = await post_retrying_hang_ups(
+            lambda: client.post(
+                functions_url(name), json={"data": dict(data)}, headers=request_headers
+            )
         )
     try:
         body = response.json()
