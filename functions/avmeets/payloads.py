@@ -178,9 +178,20 @@ def _stats(value: Any) -> dict[str, Any] | None:
     return obj
 
 
+def _usable_id(value: str) -> bool:
+    """A Firestore document id: no "/", not "." or "..", not __reserved__, no control
+    characters or lone surrogates (which cannot be encoded as UTF-8)."""
+    return (
+        "/" not in value
+        and value not in (".", "..")
+        and not (len(value) >= 4 and value.startswith("__") and value.endswith("__"))
+        and not any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value)
+    )
+
+
 def _identifier(data: dict[str, Any], key: str) -> str:
     value = data.get(key)
-    if not isinstance(value, str) or not value or len(value) > MAX_ID or "/" in value:
+    if not isinstance(value, str) or not value or len(value) > MAX_ID or not _usable_id(value):
         raise InvalidArgument(f"{key!r} must be an id of 1 to {MAX_ID} characters.", field=key)
     return value
 
@@ -212,8 +223,15 @@ def _chat_messages(value: Any) -> list[dict[str, Any]]:
     for item in value:
         msg = _object(item, {"from", "text", "at"}, {"from", "text", "at"})
         sender = _text(msg, "from", 100, strip=True)
+        if sender is None:
+            raise InvalidArgument("'from' must be a string.", field="from")
         text = msg.get("text")
-        if not isinstance(text, str) or not text or len(text) > MAX_CHAT_TEXT:
+        if (
+            not isinstance(text, str)
+            or not text
+            or len(text) > MAX_CHAT_TEXT
+            or any(unicodedata.category(ch) == "Cs" for ch in text)
+        ):
             raise InvalidArgument(
                 f"'text' must be a string of 1 to {MAX_CHAT_TEXT} characters.", field="text"
             )

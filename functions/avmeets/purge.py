@@ -15,10 +15,17 @@ The same code runs hourly as a scheduled function and as ``avmeets purge``. One 
    (``startedAt``, then document id) until the cap holds, and nothing else for this reason.
 
 It keeps no state besides the data itself, so it is idempotent and safe to re-run after dying
-midway. It reads in pages through field-masked cursor queries (one query streams at most
-``pages_per_query`` pages, consumed one page at a time) and deletes with batched writes on a few
-threads, so memory does not grow with the number of documents. A dry run counts exactly what a
-real run would delete, without deleting.
+midway. Memory does not grow with the number of documents:
+
+* deletes read document names only (an empty field mask), one page of ``page_size`` at a time
+  from a query streaming at most ``pages_per_query`` pages, and delete each page in one batched
+  write on ``workers`` threads while the next page arrives; once a query's deletes have
+  committed it runs again from the start, which no longer sees them;
+* meetings, and what a dry run looks at, are read in pages through cursor queries that load
+  only the fields the decision needs.
+
+A dry run counts exactly what a real run would delete (aggregation counts where nothing else in
+the run interferes), without deleting.
 """
 
 from __future__ import annotations
@@ -62,6 +69,7 @@ _STREAM_ERRORS = (
     gexc.DeadlineExceeded,
     gexc.InternalServerError,
     gexc.Aborted,
+    gexc.Unknown,
 )
 _STREAM_ATTEMPTS = 3
 
@@ -206,7 +214,7 @@ def run(
     page_size: int = 500,
     progress: Callable[[PurgeProgress], None] | None = None,
     pages_per_query: int = 1000,
-    workers: int = 4,
+    workers: int = 2,
 ) -> PurgeReport:
     """Purge what is due at ``now``; see the module docstring. Raises what Firestore raises."""
     if page_size < 1 or pages_per_query < 1 or workers < 1:
@@ -230,7 +238,7 @@ def run(
             dry_run=dry_run,
             page_size=page_size,
             pages_per_query=pages_per_query,
-            depth=2 * workers,
+            depth=workers,
             idle_before=now - timedelta(hours=meeting_idle_hours),
             progress=progress,
         )
@@ -400,11 +408,11 @@ class _Purge:
             limit = per_query if remaining is None else min(per_query, remaining)
             seen = 0
             broken = False
-            page: list[Any] = []
+            page: list[str] = []
             try:
                 for path in _stream_paths(self.client, query, limit):
                     seen += 1
-                    page.append(self.client.document(path))
+                    page.append(path)
                     if len(page) == self.page_size or seen == limit:
                         self.delete(page, [(collection, reason, len(page))])
                         self.emit(step, collection, self.report.count(collection, reason), total)
@@ -506,14 +514,15 @@ class _Purge:
     def pages(self, query: Any, max_docs: int | None = None) -> Iterator[list[Any]]:
         return _pages(query, self.page_size, self.pages_per_query, max_docs)
 
-    def delete(self, refs: list[Any], counts: _Counts) -> None:
-        """Delete ``refs`` in batched writes on the pipeline; ``counts`` once they committed."""
-        for start in range(0, len(refs), MAX_BATCH):
-            chunk = refs[start : start + MAX_BATCH]
-            chunk_counts = counts if start + MAX_BATCH >= len(refs) else []
+    def delete(self, paths: list[str], counts: _Counts) -> None:
+        """Delete the documents at ``paths`` in batched writes on the pipeline; ``counts`` once
+        they committed. A queued task holds only the paths."""
+        for start in range(0, len(paths), MAX_BATCH):
+            chunk = paths[start : start + MAX_BATCH]
+            chunk_counts = counts if start + MAX_BATCH >= len(paths) else []
 
-            def task(chunk: list[Any] = chunk, chunk_counts: _Counts = chunk_counts) -> _Counts:
-                _commit(self.client, chunk)
+            def task(chunk: list[str] = chunk, chunk_counts: _Counts = chunk_counts) -> _Counts:
+                _delete_paths(self.client, chunk)
                 return chunk_counts
 
             self.submit(task)
@@ -627,6 +636,23 @@ def _stream_paths(client: firestore.Client, query: Any, limit: int) -> Iterator[
         cancel = getattr(responses, "cancel", None)
         if cancel is not None:
             cancel()
+
+
+def _delete_paths(client: firestore.Client, paths: Sequence[str]) -> None:
+    """Delete documents by path in one commit, as ``WriteBatch.commit`` sends it but without
+    building a reference and a write object per document (falls back on ``WriteBatch``)."""
+    if not paths:
+        return
+    try:
+        api = client._firestore_api
+        database = client._database_string
+        metadata = client._rpc_metadata
+    except AttributeError:  # pragma: no cover - depends on the library version
+        _commit(client, (client.document(path) for path in paths))
+        return
+    prefix = f"{database}/documents/"
+    writes = [{"delete": prefix + path} for path in paths]
+    api.commit(request={"database": database, "writes": writes}, metadata=metadata)
 
 
 def _commit(client: firestore.Client, refs: Iterable[Any]) -> None:

@@ -123,8 +123,12 @@ def parse_time_arg(option: str, value: str | None, *, end: bool = False) -> date
 
 def write_output(text: str, path: str | None) -> None:
     if path is None or path == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:  # e.g. `| head`: the reader has what it wanted
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
         return
     tmp = f"{path}.tmp{os.getpid()}"
     try:
