@@ -290,6 +290,11 @@ def join_meeting(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
         txn.update(
             meeting_ref, {"lastActivityAt": now, "expiresAt": max(fresh["expiresAt"], until)}
         )
+        if fresh.get("hasPassword"):
+            # The hash must live as long as the meeting, or the purge / TTL would drop it first
+            # and lock everyone out of a meeting that still exists.
+            secret_ref = client.collection(db.MEETING_SECRETS).document(body.meeting_id)
+            txn.update(secret_ref, {"expiresAt": max(fresh["expiresAt"], until)})
         return plan
 
     plan = admit(client.transaction())
