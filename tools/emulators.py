@@ -397,6 +397,10 @@ def pubsub_binary() -> Path | None:
     return binary if binary.is_file() else None
 
 
+#: Preloaded into the CLI so no two functions workers share a port (firebase-tools race).
+PORT_GUARD: Final = ROOT / "tools" / "emulator_ports.cjs"
+
+
 def emulator_env() -> dict[str, str]:
     """Environment for the Firebase CLI: Java, local emulator binaries, project id."""
     env = dict(os.environ)
@@ -409,6 +413,9 @@ def emulator_env() -> dict[str, str]:
         env["PUBSUB_EMULATOR_BINARY_PATH"] = str(pubsub)
     env["GCLOUD_PROJECT"] = PROJECT_ID
     env["NO_UPDATE_NOTIFIER"] = "1"  # the CLI's update check needs the internet
+    # One port per functions worker: see the comment at the top of the preloaded file.
+    preload = f'--require "{PORT_GUARD}"'
+    env["NODE_OPTIONS"] = " ".join(filter(None, [env.get("NODE_OPTIONS", ""), preload]))
     # No probing for a GCE metadata server (169.254.169.254) by the CLI or google-auth.
     env.setdefault("METADATA_SERVER_DETECTION", "none")
     env.setdefault("NO_GCE_CHECK", "True")
