@@ -21,6 +21,9 @@ CONNECTED = "connected"
 ENDED = "ended"
 # A side reporting one of these has given up on the connection: the leg ends.
 _FINAL = {"closed": "hangup", "failed": "ice-failed"}
+#: Signal-trigger event ids a leg remembers. A leg sees one offer per negotiation (the first
+#: and the odd renegotiation), and at-least-once delivery repeats an event soon after the first.
+EVENTS_KEPT = 8
 END_CAUSES = ("hangup", "peer-left", "ice-failed", "heartbeat-timeout", "rejoined", "meeting-ended")
 
 
@@ -119,10 +122,22 @@ def end(leg: dict[str, Any], now: datetime, cause: str) -> dict[str, Any]:
 
 
 def offer_seen(leg: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """The caller's offer arrived: the caller side is connecting (idempotent)."""
+    """The caller's offer arrived: the caller side is connecting (a renegotiation offer of the
+    same leg changes nothing)."""
     if leg["caller"].get("status") == "new" and leg.get("state") != ENDED:
         _set_status(leg, "caller", CONNECTING, now)
         leg["updatedAt"] = now
+    return leg
+
+
+def offer_event(leg: dict[str, Any], now: datetime, event_id: str) -> dict[str, Any] | None:
+    """``offer_seen`` for the trigger event ``event_id``; None when the leg has applied that
+    event already (delivered twice): nothing to write, so not even ``updatedAt`` moves."""
+    seen: list[str] = list(leg.get("signalEvents") or [])
+    if event_id in seen:
+        return None
+    leg = offer_seen(leg, now)
+    leg["signalEvents"] = [*seen, event_id][-EVENTS_KEPT:]
     return leg
 
 

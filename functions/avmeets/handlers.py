@@ -414,12 +414,13 @@ def on_signal(event: firestore_fn.Event[firestore_fn.DocumentSnapshot | None]) -
         return
     if doc["type"] != "offer":
         return
-    # Idempotent: a redelivered event, or a renegotiation offer, finds the leg connecting.
+    # Idempotent on the event id: Eventarc delivers at least once, and a redelivered event
+    # must not move the leg (cdr.offer_event returns None for an id the leg has recorded).
     _upsert_leg(
         meeting_id,
         (doc["from"], doc["session"]),
         (doc["to"], doc["toSession"]),
-        cdr.offer_seen,
+        lambda leg, now: cdr.offer_event(leg, now, event.id),
     )
 
 
@@ -430,9 +431,11 @@ def _upsert_leg(
     meeting_id: str,
     caller: tuple[str, str],
     callee: tuple[str, str],
-    mutate: Callable[[dict[str, Any], Any], dict[str, Any]],
+    mutate: Callable[[dict[str, Any], Any], dict[str, Any] | None],
 ) -> dict[str, Any]:
     """Create the leg if it is new (identities, IPs, sequence number), then apply ``mutate``.
+
+    ``mutate`` returns the leg to write, or None when there is nothing to write.
 
     The signal trigger and both sides' ``report_connection`` race for the same leg. A
     read-then-write transaction per writer deadlocks under pessimistic locking (two readers
@@ -449,10 +452,16 @@ def _upsert_leg(
         try:
             if not snap.exists:
                 template = template or _leg_template(meeting_id, caller, callee)
-                leg = mutate(template(now), now)
+                fresh = template(now)
+                leg = mutate(fresh, now)
+                if leg is None:
+                    return fresh  # nothing to record, so no leg either
                 ref.create(leg)
             else:
-                leg = mutate(snap.to_dict() or {}, now)
+                current = snap.to_dict() or {}
+                leg = mutate(current, now)
+                if leg is None:
+                    return current
                 ref.update(leg, option=client.write_option(last_update_time=snap.update_time))
             return leg
         except (gexc.AlreadyExists, gexc.Conflict, gexc.FailedPrecondition, gexc.Aborted):

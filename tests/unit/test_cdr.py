@@ -1,5 +1,6 @@
 """CDR legs: start / answer / end, per-side timelines, stats phases, rate limit."""
 
+import copy
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -34,6 +35,24 @@ def test_new_leg_carries_both_ends() -> None:
 def test_offer_seen_is_idempotent() -> None:
     x = cdr.offer_seen(leg(), at(0))
     x = cdr.offer_seen(x, at(1))
+    assert x["caller"]["timeline"] == [{"status": "connecting", "at": at(0)}]
+
+
+def test_offer_event_delivered_twice_is_applied_once() -> None:
+    x = cdr.offer_event(leg(), at(0), "event-1")
+    assert x is not None and x["signalEvents"] == ["event-1"]
+    snapshot = copy.deepcopy(x)
+    assert cdr.offer_event(x, at(5), "event-1") is None
+    assert x == snapshot  # nothing moved, not even updatedAt
+
+
+def test_a_new_event_is_recorded_and_old_ids_roll_off() -> None:
+    x: dict[str, Any] | None = leg()
+    for n in range(cdr.EVENTS_KEPT + 3):
+        assert x is not None
+        x = cdr.offer_event(x, at(n), f"event-{n}")
+    assert x is not None
+    assert x["signalEvents"] == [f"event-{n}" for n in range(3, cdr.EVENTS_KEPT + 3)]
     assert x["caller"]["timeline"] == [{"status": "connecting", "at": at(0)}]
 
 
