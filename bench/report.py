@@ -21,6 +21,10 @@ TARGETS = {
 }
 
 
+#: Everything below this line of results.md is hand-written analysis, kept across runs.
+MISSES = "<!-- MISSES -->"
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -154,7 +158,7 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         "## Misses",
         "",
-        "<!-- MISSES -->",
+        MISSES,
         "",
     ]
     return "\n".join(lines)
@@ -208,8 +212,10 @@ def write(results: dict[str, Any], out: Path, *, with_chart: bool = True) -> Non
     previous = md.read_text(encoding="utf-8") if md.exists() else ""
     text = markdown(results)
     # Hand-written analysis of misses below the marker survives a re-run.
-    if "<!-- MISSES -->" in previous:
-        text = text.replace("<!-- MISSES -->", previous.split("<!-- MISSES -->", 1)[1].strip())
+    # The marker stays, so the analysis survives every later run too.
+    if MISSES in previous:
+        analysis = previous.split(MISSES, 1)[1].strip()
+        text = text.replace(MISSES, f"{MISSES}\n\n{analysis}" if analysis else MISSES)
     md.write_text(text, encoding="utf-8")
     if with_chart:
         chart(results, out / "results.png")

@@ -41,3 +41,10 @@ async def test_bench_smoke(tmp_path: Path) -> None:
     assert (tmp_path / "results.md").read_text().startswith("# AVMeets benchmarks")
     if has_matplotlib:
         assert (tmp_path / "results.png").stat().st_size > 0
+    # The hand-written analysis below the marker survives later runs (two, not just one).
+    md = tmp_path / "results.md"
+    md.write_text(md.read_text() + "\nThe join misses because of X.\n")
+    for _ in range(2):
+        report.write(results, tmp_path, with_chart=False)
+        text = md.read_text()
+        assert report.MISSES in text and text.count("The join misses because of X.") == 1
