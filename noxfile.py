@@ -110,9 +110,12 @@ def _emulator_tests(session: nox.Session) -> None:
     geoip_dir = emulators.CACHE_DIR / "geoip-test"
     session.run("python", "-m", "tests.fixtures.geoip_db", str(geoip_dir), silent=True)
     env.update(emulators.test_function_env(geoip_dir))
+    # The emulators' and functions' output, for the tests that check what the functions log.
+    output = emulators.CACHE_DIR / "emulator-tests.log"
+    env["AVMEETS_EMULATOR_LOG"] = str(output)
     script = shlex.join([str(python), "-m", "pytest", "tests/emulator", *session.posargs])
     session.log(f"starting {', '.join(emulators.TEST_EMULATORS)} emulators for: {script}")
-    returncode = emulators.run_in_group(emulators.exec_command(script), env)
+    returncode = emulators.run_in_group(emulators.exec_command(script), env, tee=output)
     if returncode in STOPPED_BY_SIGNAL:
         session.error("interrupted; the emulators were stopped")
     if returncode != 0:

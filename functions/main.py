@@ -8,10 +8,11 @@ from typing import Any
 from firebase_functions import firestore_fn, https_fn, identity_fn, options, scheduler_fn
 from firebase_functions.params import SecretParam
 
-from avmeets import db, handlers, jobs
+from avmeets import db, handlers, jobs, logs
 
 options.set_global_options(region="us-central1", max_instances=20)
 db.ensure_app()
+logs.configure()
 
 # The coturn shared secret (`firebase functions:secrets:set TURN_SECRET`; in the emulator
 # functions/.secret.local). Only join_meeting mints TURN credentials, so only it holds the secret;

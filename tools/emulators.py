@@ -678,14 +678,37 @@ def _group_alive(group: int) -> bool:
     return True
 
 
+def _start_tee(leader: subprocess.Popen[bytes], path: Path) -> threading.Thread:
+    """Copy the leader's output to our stdout and to ``path`` (truncated first), as it comes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    assert leader.stdout is not None
+    source = leader.stdout.fileno()
+
+    def copy() -> None:
+        with path.open("wb") as sink:
+            while chunk := os.read(source, 65536):
+                sys.stdout.buffer.write(chunk)
+                sys.stdout.buffer.flush()
+                sink.write(chunk)
+                sink.flush()
+
+    thread = threading.Thread(target=copy, name="emulator-output", daemon=True)
+    thread.start()
+    return thread
+
+
 def run_in_group(
     cmd: Sequence[str],
     env: Mapping[str, str],
     *,
     cwd: Path = ROOT,
     grace: float = SHUTDOWN_GRACE_SECONDS,
+    tee: Path | None = None,
 ) -> int:
     """Run ``cmd`` in its own process group; return its exit code.
+
+    With ``tee``, everything the command prints (for the CLI: the emulators' and the functions'
+    output) is also written to that file, which tests can read while the command runs.
 
     SIGINT, SIGTERM and SIGHUP received meanwhile are passed to the command as SIGINT
     (the Firebase CLI then stops its emulators cleanly); a second signal, or ``grace``
@@ -716,8 +739,17 @@ def run_in_group(
     try:
         if received:
             return 128 + received[0]
-        leader = subprocess.Popen(list(cmd), env=dict(env), cwd=cwd, start_new_session=True)
+        output = subprocess.PIPE if tee is not None else None
+        leader = subprocess.Popen(
+            list(cmd),
+            env=dict(env),
+            cwd=cwd,
+            start_new_session=True,
+            stdout=output,
+            stderr=subprocess.STDOUT if tee is not None else None,
+        )
         started.append(leader)
+        copier = _start_tee(leader, tee) if tee is not None else None
         try:
             stop_deadline: float | None = None
             while True:
@@ -732,6 +764,8 @@ def run_in_group(
                         break
         finally:
             _end_tree(leader, KILL_GRACE_SECONDS)
+            if copier is not None:
+                copier.join(timeout=10)
     finally:
         for restored, handler in previous.items():
             signal.signal(restored, handler)

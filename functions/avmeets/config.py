@@ -53,6 +53,9 @@ class Settings:
     max_stored_cdrs: int = 1_000_000
     # Meetings with no join for this long are ended and removed by the purge.
     meeting_idle_hours: int = 24
+    # Level of the "avmeets" loggers (to stderr, which Cloud Logging captures). Log lines carry
+    # meeting ids and uids for operations; never passwords, hashes, SDP or candidates.
+    log_level: str = "INFO"
     # Benchmark only (bench/, ``nox -s bench``): when set, db.client() counts every Firestore
     # read, write and delete it sends and appends them to this file. Never set in production.
     bench_count_file: str | None = None
@@ -115,12 +118,23 @@ class Settings:
             reports_per_minute=integer("REPORTS_PER_MINUTE", 30, minimum=1),
             max_stored_cdrs=integer("MAX_STORED_CDRS", 1_000_000, minimum=1),
             meeting_idle_hours=integer("MEETING_IDLE_HOURS", 24, minimum=1),
+            log_level=_log_level(env.get("LOG_LEVEL", "INFO")),
             bench_count_file=env.get("AVMEETS_BENCH_COUNT_FILE", "").strip() or None,
             turn_urls=turn_urls,
             # Only the functions that declare the secret see it; the others run without TURN.
             turn_secret=env.get("TURN_SECRET", "").strip() or None,
             turn_ttl_seconds=integer("TURN_TTL_SECONDS", 3600, minimum=60, maximum=7 * 24 * 3600),
         )
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _log_level(value: str) -> str:
+    level = value.strip().upper() or "INFO"
+    if level not in LOG_LEVELS:
+        raise ValueError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {value!r}")
+    return level
 
 
 @cache
