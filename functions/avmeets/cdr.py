@@ -141,6 +141,22 @@ def offer_event(leg: dict[str, Any], now: datetime, event_id: str) -> dict[str, 
     return leg
 
 
+def report_if_changed(
+    leg: dict[str, Any],
+    side: str,
+    status: str,
+    stats: dict[str, Any] | None,
+    now: datetime,
+    per_minute: int,
+) -> dict[str, Any] | None:
+    """``report``, or None when the report would change nothing but its own rate-limit counter
+    (the side already has this status and sends no stats): nothing to write. The caller's
+    ``connecting`` usually is such a report, the signal trigger having recorded it first."""
+    if stats is None and leg[side].get("status") == status:
+        return None
+    return report(leg, side, status, stats, now, per_minute)
+
+
 def report(
     leg: dict[str, Any],
     side: str,

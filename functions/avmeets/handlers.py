@@ -554,7 +554,9 @@ def report_connection(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
         body.meeting_id,
         offerer,
         answerer,
-        lambda leg, now: cdr.report(leg, body.role, body.status, body.stats, now, per_minute),
+        lambda leg, now: cdr.report_if_changed(
+            leg, body.role, body.status, body.stats, now, per_minute
+        ),
     )
     return {"legId": leg["legId"], "state": leg["state"]}
 

@@ -56,6 +56,18 @@ def test_a_new_event_is_recorded_and_old_ids_roll_off() -> None:
     assert x["caller"]["timeline"] == [{"status": "connecting", "at": at(0)}]
 
 
+def test_a_report_that_changes_nothing_writes_nothing() -> None:
+    x = cdr.offer_seen(leg(), at(0))
+    # The trigger has set the caller connecting: its own "connecting" report is a no-op.
+    assert cdr.report_if_changed(x, "caller", "connecting", None, at(1), 30) is None
+    changed = cdr.report_if_changed(x, "callee", "connecting", None, at(1), 30)
+    assert changed is not None and changed["callee"]["status"] == "connecting"
+    # Stats are news even without a status change.
+    stats = {"rttMs": 2.0}
+    again = cdr.report_if_changed(changed, "callee", "connecting", stats, at(2), 30)
+    assert again is not None
+
+
 def test_answered_call_lifecycle() -> None:
     x = cdr.offer_seen(leg(), at(0))
     stats = {"localCandidateType": "host", "rttMs": 1.5, "bytesSent": 10}
