@@ -19,7 +19,8 @@ midway. Memory does not grow with the number of documents:
 
 * deletes read document names only (an empty field mask), one page of ``page_size`` at a time
   from a query streaming at most ``pages_per_query`` pages, and delete each page in one batched
-  write on ``workers`` threads while the next page arrives; once a query's deletes have
+  write on ``workers`` threads while the next page arrives (4: on the emulator on 2 cores, 2
+  deleted 8,300 documents/s, 4 deleted 13,200/s and 8 no more); once a query's deletes have
   committed it runs again from the start, which no longer sees them;
 * meetings, and what a dry run looks at, are read in pages through cursor queries that load
   only the fields the decision needs.
@@ -214,7 +215,7 @@ def run(
     page_size: int = 500,
     progress: Callable[[PurgeProgress], None] | None = None,
     pages_per_query: int = 1000,
-    workers: int = 2,
+    workers: int = 4,
 ) -> PurgeReport:
     """Purge what is due at ``now``; see the module docstring. Raises what Firestore raises."""
     if page_size < 1 or pages_per_query < 1 or workers < 1:
