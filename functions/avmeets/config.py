@@ -30,6 +30,8 @@ class Settings:
     project_id: str = "demo-avmeets"
     # Firestore emulator host; when set, the admin client talks to it without credentials.
     firestore_emulator_host: str | None = None
+    # Auth emulator host; when set, firebase-admin's auth calls go to it.
+    auth_emulator_host: str | None = None
     max_participants: int = 8
     # Position in X-Forwarded-For, counted from the right (1 = last entry), that the trusted
     # front end appended. Entries left of it are client-controlled and never used.
@@ -104,6 +106,7 @@ class Settings:
             or env.get("GOOGLE_CLOUD_PROJECT")
             or "demo-avmeets",
             firestore_emulator_host=env.get("FIRESTORE_EMULATOR_HOST") or None,
+            auth_emulator_host=env.get("FIREBASE_AUTH_EMULATOR_HOST") or None,
             max_participants=integer("MAX_PARTICIPANTS", 8, minimum=2),
             xff_trusted_position=integer("XFF_TRUSTED_POSITION", 1, minimum=1),
             password_max_failures=integer("PASSWORD_MAX_FAILURES", 5, minimum=1),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from . import clock, db, handlers
+from . import accounts, clock, db, handlers
 from . import purge as purge_mod
 from .config import settings
 
@@ -27,4 +27,7 @@ def purge() -> purge_mod.PurgeReport:
         meeting_idle_hours=s.meeting_idle_hours,
     )
     log.info("purge: %s", report)
+    # Auth accounts idle past retention go too (the identities copy expired with the above).
+    db.ensure_app()
+    log.info("purge: %s", accounts.purge_accounts(clock.now(), s.retention_days))
     return report

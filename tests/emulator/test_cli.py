@@ -360,14 +360,18 @@ def test_purge_command(db: firestore.Client, capsys: pytest.CaptureFixture[str])
     assert report["total"] == 2
     assert report["deleted"]["cdrs"]["expired"] == 1
     assert report["deleted"]["meetings"]["ended"] == 1
+    assert report["accounts"]["deleted"] == 0 and report["accounts"]["retentionDays"] == 7
     assert not db.collection("cdrs").document("old").get().exists
     remaining = {s.id for s in db.collection("cdrs").select([]).stream()}
     assert remaining == set(legs)
 
     code, out, _ = cli(capsys, "purge", "--now", "2026-03-01T12:00:00Z")
     assert code == 0
-    assert "deleted 0 documents" in out.splitlines()[0]
-    assert out.splitlines()[-1].split() == ["total", "0", "0", "0", "0", "0", "0", "0"]
+    lines = out.splitlines()
+    assert "deleted 0 documents" in lines[0]
+    assert lines[-2].split() == ["total", "0", "0", "0", "0", "0", "0", "0"]
+    # Then the Auth accounts step: nobody here has been idle for a week at that time.
+    assert lines[-1] == "accounts idle over 7 days: deleted 0"
 
 
 def run_cli(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TextIO
 
-from .. import clock, purge
+from .. import accounts, clock, db, purge
 from ._cdr import (
     USAGE,
     add_project_argument,
@@ -94,11 +94,25 @@ def run_purge(args: argparse.Namespace) -> int:
             )
         finally:
             display.close()
+    people = _purge_accounts(now, s, dry_run=args.dry_run)
     if args.format == "json":
-        print(json.dumps(report.as_dict(), indent=2))
+        data = report.as_dict()
+        data["accounts"] = people.as_dict() if people is not None else None
+        print(json.dumps(data, indent=2))
     else:
         print(format_report(report), end="")
+        print(people if people is not None else "accounts: skipped (no Auth emulator)")
     return 0
+
+
+def _purge_accounts(now: Any, s: Any, *, dry_run: bool) -> accounts.AccountsReport | None:
+    """The Auth accounts step, as the hourly job runs it; None when it cannot run here."""
+    if s.firestore_emulator_host and not s.auth_emulator_host:
+        # Against the Firestore emulator without the Auth emulator, Auth would be the real one.
+        print("accounts: FIREBASE_AUTH_EMULATOR_HOST is not set; skipped", file=sys.stderr)
+        return None
+    db.ensure_app()
+    return accounts.purge_accounts(now, s.retention_days, dry_run=dry_run)
 
 
 # --- output ------------------------------------------------------------------------------------
