@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+import time
+from typing import Any
 
-from playwright.async_api import expect
+from playwright.async_api import Request, Route, expect
 
 from tests.emulator.support.admin import admin_client
 from tests.emulator.support.deadline import wait_for
@@ -132,3 +135,149 @@ async def test_closed_out_by_the_sweep_rejoins(people: PersonFactory) -> None:
     await bob.wait_connected(alice)
     await bob.send_chat("Back from sleep")
     await alice.wait_chat("Back from sleep")
+
+
+# ------------------------------------------------------------------------------ leaving
+
+LEAVE_ROUTE = "**/us-central1/leave_meeting"
+#: What Chromium logs for a leave_meeting request the test aborts on purpose.
+ABORTED_LEAVE = r"net::ERR_FAILED \(http://[^)]*/us-central1/leave_meeting\)$"
+#: Longer than any leave with per-attempt timeouts may take; far shorter than the one 70 s
+#: callable timeout that a hung first attempt used to wait out.
+LEAVE_DEADLINE_S = 30.0
+
+
+class _LeaveCalls:
+    """Bob's leave_meeting POSTs, and any heartbeat he sends once the first of them went out."""
+
+    def __init__(self, person: Person) -> None:
+        self.posts = 0
+        self.heartbeats_after_leave = 0
+        person.page.on("request", self._on_request)
+
+    def _on_request(self, request: Request) -> None:
+        if request.method != "POST":
+            return
+        if request.url.endswith("/leave_meeting"):
+            self.posts += 1
+        elif request.url.endswith("/heartbeat") and self.posts:
+            # The heartbeats stop before the first leave_meeting goes out.
+            self.heartbeats_after_leave += 1
+
+
+async def _in_meeting_together(people: PersonFactory, title: str) -> tuple[Person, Person, str]:
+    alice = await people("alice")
+    bob = await people("bob")
+    meeting_id = await alice.create_meeting(title=title)
+    await alice.join_now()
+    await bob.join(meeting_id)
+    await alice.wait_connected(bob)
+    await bob.wait_connected(alice)
+    return alice, bob, meeting_id
+
+
+async def test_leave_is_retried_until_the_server_has_it(people: PersonFactory) -> None:
+    """A hung and then a failed leave_meeting are retried; the server has Bob `left` at once."""
+    alice, bob, meeting_id = await _in_meeting_together(people, "Patchy uplink")
+    participant = admin_client().document("meetings", meeting_id, "participants", bob.uid)
+    calls = _LeaveCalls(bob)
+    bob.allow_console_error(ABORTED_LEAVE)
+
+    # The first leave_meeting gets no answer at all, the second fails on the network, the
+    # third goes through.
+    seen: list[Route] = []
+
+    async def flaky(route: Route) -> None:
+        if route.request.method != "POST":
+            await route.continue_()
+            return
+        seen.append(route)
+        if len(seen) == 1:
+            return  # held: no answer; the client's per-attempt timeout has to give up on it
+        with contextlib.suppress(Exception):
+            await seen[0].abort()  # the client has given up on it: let it go, never through
+        if len(seen) == 2:
+            await route.abort()
+        else:
+            await route.continue_()
+
+    await bob.page.route(LEAVE_ROUTE, flaky)
+    started = time.monotonic()
+    await bob.page.get_by_role("button", name="Leave the meeting").click()
+
+    # While the first attempt hangs: "Leaving…", no claim yet, and Bob still in on the server.
+    await expect(bob.page.get_by_role("status").filter(has_text="Leaving…")).to_be_visible()
+    await wait_for(lambda: calls.posts >= 1, timeout=15.0, what="the first leave_meeting")
+    await expect(bob.page.get_by_role("heading", name="You left")).to_have_count(0)
+    assert ((await participant.get()).to_dict() or {}).get("state") == "joined"
+
+    last: dict[str, Any] = {}
+
+    async def left_on_the_server() -> bool:
+        last.clear()
+        last.update((await participant.get()).to_dict() or {})
+        return last.get("state") == "left"
+
+    await wait_for(
+        left_on_the_server,
+        timeout=LEAVE_DEADLINE_S,
+        interval=0.25,
+        what="Bob's participant document to turn left",
+        describe=lambda: repr(last),
+    )
+    elapsed = time.monotonic() - started
+    # leave_meeting closed Bob out, not the sweep (which this test never runs), and promptly.
+    assert last.get("endCause") == "left", last
+    assert elapsed < LEAVE_DEADLINE_S, f"the leave took {elapsed:.1f}s"
+    await expect(bob.page.get_by_role("heading", name="You left the meeting")).to_be_visible()
+    assert calls.posts >= 3, f"{calls.posts} leave_meeting attempts"
+    assert calls.heartbeats_after_leave == 0, "Bob kept heartbeating after he left"
+    await expect(alice.tile(bob.uid)).to_have_count(0, timeout=20_000)
+    await expect(alice.page.locator(".count")).to_have_text("1 person")
+    await bob.screenshot("left-after-retries")
+
+
+async def test_leave_that_never_reaches_the_server_says_so(people: PersonFactory) -> None:
+    """Every leave_meeting fails: the page says so plainly; the sweep closes Bob out later."""
+    alice, bob, meeting_id = await _in_meeting_together(people, "No way out")
+    participant = admin_client().document("meetings", meeting_id, "participants", bob.uid)
+    calls = _LeaveCalls(bob)
+    bob.allow_console_error(ABORTED_LEAVE)
+
+    async def unreachable(route: Route) -> None:
+        if route.request.method != "POST":
+            await route.continue_()
+        else:
+            await route.abort()
+
+    await bob.page.route(LEAVE_ROUTE, unreachable)
+    await bob.page.get_by_role("button", name="Leave the meeting").click()
+
+    heading = bob.page.get_by_role("heading", name="the others may still see you")
+    await expect(heading).to_be_visible(timeout=int(LEAVE_DEADLINE_S * 1000))
+    await expect(bob.page.get_by_role("alert")).to_contain_text("could not be reached")
+    await expect(bob.page.get_by_role("heading", name="You left the meeting")).to_have_count(0)
+    assert calls.posts >= 2, f"leave_meeting was not retried ({calls.posts} attempt)"
+    # Honest: the server has not heard of it, and Bob's heartbeats stopped (the sweep's cue).
+    assert ((await participant.get()).to_dict() or {}).get("state") == "joined"
+    assert calls.heartbeats_after_leave == 0, "Bob kept heartbeating after he left"
+    await bob.screenshot("leave-unconfirmed")
+
+    last: dict[str, Any] = {}
+
+    async def swept() -> bool:
+        await run_scheduled("sweep")  # the test plays Cloud Scheduler
+        last.clear()
+        last.update((await participant.get()).to_dict() or {})
+        return last.get("state") == "left"
+
+    await wait_for(
+        swept,
+        timeout=60.0,
+        interval=1.0,
+        what="the sweep to close Bob out",
+        describe=lambda: repr(last),
+    )
+    assert last.get("endCause") == "heartbeat-timeout", last
+    assert calls.heartbeats_after_leave == 0
+    await expect(alice.tile(bob.uid)).to_have_count(0, timeout=20_000)

@@ -29,9 +29,12 @@ if (useEmulators) {
   auth.settings.appVerificationDisabledForTesting = true;
 }
 
-/** Call a callable of docs/protocol.md; errors are FunctionsError (code, message, details). */
-export async function call<T>(name: string, data: Record<string, unknown>): Promise<T> {
-  const callable = httpsCallable<Record<string, unknown>, T>(functions, name, { timeout: 70_000 });
+/**
+ * Call a callable of docs/protocol.md; errors are FunctionsError (code, message, details).
+ * `timeoutMs` (default 70 s) bounds the request: past it the call fails with deadline-exceeded.
+ */
+export async function call<T>(name: string, data: Record<string, unknown>, timeoutMs = 70_000): Promise<T> {
+  const callable = httpsCallable<Record<string, unknown>, T>(functions, name, { timeout: timeoutMs });
   const result: HttpsCallableResult<T> = await callable(data);
   return result.data;
 }

@@ -73,6 +73,13 @@ export interface ChatMessage {
   mine: boolean;
 }
 
+/**
+ * How leave() ended: the server has us as left ("left"), answered that we were not (or no longer)
+ * in the meeting ("not-in-meeting"), or could not be told ("unconfirmed": the heartbeat sweep
+ * closes the silent participant out, docs/protocol.md `heartbeat`).
+ */
+export type LeaveOutcome = "left" | "not-in-meeting" | "unconfirmed";
+
 export type MeetingEvents = {
   participants: void;
   link: PeerLink;
@@ -97,6 +104,23 @@ interface SignalDoc {
 const MAX_CHAT_LENGTH = 4000;
 const RETRIED_REPORT_ERRORS = new Set(["not-found", "unavailable", "aborted", "internal", "deadline-exceeded"]);
 const ACTIVE_KEY = "avmeets:active-meeting";
+/** leave_meeting: at most this many attempts, each bounded, all within the budget. */
+const LEAVE_ATTEMPTS = 4;
+const LEAVE_ATTEMPT_TIMEOUT_MS = 8_000;
+const LEAVE_BUDGET_MS = 20_000;
+/** Wait before the second attempt; doubled for each further one (with jitter). */
+const LEAVE_BACKOFF_MS = 500;
+/** Failures a repeat can fix: the server or the network (a failed fetch is "internal"). */
+const RETRIED_LEAVE_ERRORS = new Set([
+  "unavailable",
+  "deadline-exceeded",
+  "internal",
+  "unknown",
+  "aborted",
+  "resource-exhausted",
+]);
+/** Answers that mean the server does not (or no longer) have us in the meeting. */
+const NOT_IN_MEETING_ERRORS = new Set(["permission-denied", "not-found", "failed-precondition"]);
 
 /** The meeting this tab is in, kept across a reload so that it re-joins at once. */
 export function activeMeeting(): string | null {
@@ -130,6 +154,30 @@ export function turnExpiry(servers: RTCIceServer[]): number | null {
   return earliest;
 }
 
+/** `promise`, or a deadline-exceeded error after `ms` (covers what the callable's timeout does not). */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(Object.assign(new Error(`no answer within ${ms} ms`), { code: "deadline-exceeded" })),
+      ms,
+    );
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 function randomId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(9));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
@@ -155,6 +203,12 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   private seenSignals = new Set<string>();
   private orphanCandidates = new Map<string, CandidateEntry[]>();
   private leaving = false;
+  /** The server ended this session (end()): there is nothing to tell it on leaving. */
+  private ended = false;
+  private disconnecting: Promise<void> | null = null;
+  private leaveOutcome: Promise<LeaveOutcome> | null = null;
+  /** A join_meeting under way: leaving waits for it, so that it cannot land after the leave. */
+  private joinCall: Promise<JoinResult> | null = null;
   private rejoining = false;
   private password: string | undefined;
 
@@ -183,7 +237,19 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     this.password = password;
     const data: Record<string, unknown> = { meetingId: this.meetingId };
     if (password) data.password = password;
-    const result = await call<JoinResult>("join_meeting", data);
+    const pending = call<JoinResult>("join_meeting", data);
+    this.joinCall = pending;
+    let result: JoinResult;
+    try {
+      result = await pending;
+    } finally {
+      if (this.joinCall === pending) this.joinCall = null;
+    }
+    if (this.leaving) {
+      // Left while the join was under way: leave() tells the server; nothing starts here.
+      this.joined = !this.ended;
+      return result;
+    }
     this.title = result.title ?? null;
     this.session = result.session;
     this.iceServers = this.filterIceServers(result.iceServers ?? []);
@@ -686,39 +752,90 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     for (const link of this.links.values()) link.send("chat", JSON.stringify({ t: "bye" }));
   };
 
-  private stopListeners(): void {
-    for (const unsubscribe of this.unsubscribers) unsubscribe();
-    this.unsubscribers = [];
+  private stopHeartbeat(): void {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = null;
   }
 
-  /** Leave: report closed, close the connections, then leave_meeting (protocol 4.9). */
-  async leave(): Promise<void> {
-    if (this.leaving) return;
-    this.leaving = true;
-    setActiveMeeting(null);
-    for (const link of this.links.values()) link.send("chat", JSON.stringify({ t: "bye" }));
-    await Promise.all([...this.links.keys()].map((uid) => this.dropLink(uid, "leaving", true)));
-    this.stopListeners();
-    this.cleanup();
-    if (this.joined) {
+  private stopListeners(): void {
+    for (const unsubscribe of this.unsubscribers) unsubscribe();
+    this.unsubscribers = [];
+    this.stopHeartbeat();
+  }
+
+  /**
+   * Stop taking part at once: no more heartbeats, "bye" to the peers (when leaving), report
+   * closed and close every connection, stop the listeners. Idempotent (the first call's reason
+   * counts); the server is not told here (leave() does that).
+   */
+  disconnect(reason = "leaving", sayBye = true): Promise<void> {
+    this.disconnecting ??= (async () => {
+      this.leaving = true;
+      this.stopHeartbeat();
+      setActiveMeeting(null);
+      if (sayBye) for (const link of this.links.values()) link.send("chat", JSON.stringify({ t: "bye" }));
+      await Promise.all([...this.links.keys()].map((uid) => this.dropLink(uid, reason, true)));
+      this.stopListeners();
+      this.cleanup();
+    })();
+    return this.disconnecting;
+  }
+
+  /**
+   * Leave (protocol 4.9): disconnect() at once, then leave_meeting, each attempt bounded and
+   * repeated with backoff while it fails for a reason a repeat can fix. Resolves with what the
+   * server said; calling it again returns the same promise.
+   */
+  leave(): Promise<LeaveOutcome> {
+    this.leaveOutcome ??= this.leaveNow();
+    return this.leaveOutcome;
+  }
+
+  private async leaveNow(): Promise<LeaveOutcome> {
+    const ended = this.ended;
+    await this.disconnect("leaving", true);
+    if (ended || this.ended) return "not-in-meeting";
+    const joining = this.joinCall;
+    if (joining) await joining.catch(() => undefined);
+    if (!this.joined && !joining) return "not-in-meeting";
+    const outcome = await this.sendLeave();
+    this.joined = false;
+    return outcome;
+  }
+
+  private async sendLeave(): Promise<LeaveOutcome> {
+    const started = performance.now();
+    for (let attempt = 1; ; attempt++) {
+      const left = LEAVE_BUDGET_MS - (performance.now() - started);
+      const timeout = Math.max(1000, Math.min(LEAVE_ATTEMPT_TIMEOUT_MS, left));
       try {
-        await call("leave_meeting", { meetingId: this.meetingId });
+        await within(call("leave_meeting", { meetingId: this.meetingId }, timeout), timeout + 1000);
+        return "left";
       } catch (error) {
-        console.debug("leave_meeting failed", error);
+        const code = errorCode(error);
+        if (NOT_IN_MEETING_ERRORS.has(code)) {
+          console.debug(`leave_meeting: ${code}, so not in the meeting any more`);
+          return "not-in-meeting";
+        }
+        const delay = LEAVE_BACKOFF_MS * 2 ** (attempt - 1) * (0.75 + Math.random() / 2);
+        const elapsed = performance.now() - started;
+        if (!RETRIED_LEAVE_ERRORS.has(code) || attempt >= LEAVE_ATTEMPTS || elapsed + delay + 1000 > LEAVE_BUDGET_MS) {
+          console.warn(
+            `leave_meeting failed (${code}, attempt ${attempt}); the server's sweep will close this session out`,
+            error,
+          );
+          return "unconfirmed";
+        }
+        console.debug(`leave_meeting failed (${code}, attempt ${attempt}); trying again`, error);
+        await sleep(delay);
       }
     }
-    this.joined = false;
   }
 
   private async end(reason: string, message: string): Promise<void> {
     if (this.leaving) return;
-    this.leaving = true;
-    setActiveMeeting(null);
-    await Promise.all([...this.links.keys()].map((uid) => this.dropLink(uid, reason, true)));
-    this.stopListeners();
-    this.cleanup();
+    this.ended = true;
+    await this.disconnect(reason, false);
     this.joined = false;
     this.emit("ended", { reason, message });
   }

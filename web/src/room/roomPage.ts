@@ -9,7 +9,7 @@ import { navigate, type RoomHandle } from "../main";
 import { meetingLink, rememberMeeting } from "../recent";
 import { append, clear, formatBytes, formatDuration, h, icon, toast } from "../ui/dom";
 import { LocalMedia, listDevices } from "./media";
-import { activeMeeting, Meeting, type ChatMessage } from "./meeting";
+import { activeMeeting, Meeting, type ChatMessage, type LeaveOutcome } from "./meeting";
 import type { PeerLink } from "./peer";
 import type { Transfer } from "./files";
 
@@ -175,15 +175,24 @@ export function mountRoom(root: HTMLElement, user: User, meetingId: string): Roo
   let recorder: RecorderHandle | null = null;
   let whiteboard: WhiteboardHandle | null = null;
 
-  async function teardown(): Promise<void> {
+  /** Leave the meeting and stop the media; resolves with how the leave went (null: no meeting). */
+  async function teardown(): Promise<LeaveOutcome | null> {
     for (const cleanup of cleanups.splice(0)) cleanup();
     await recorder?.stop().catch(() => undefined);
     recorder = null;
     whiteboard?.destroy();
     whiteboard = null;
-    if (meeting) await meeting.leave();
+    let outcome: LeaveOutcome | null = null;
+    if (meeting) {
+      const leaving = meeting.leave();
+      // The connections close at once; camera and microphone go off before the server answers.
+      await meeting.disconnect();
+      local.stop();
+      outcome = await leaving;
+    }
     handle.meeting = undefined;
     local.stop();
+    return outcome;
   }
 
   const page = h("div", { class: "room-page" });
@@ -939,12 +948,33 @@ export function mountRoom(root: HTMLElement, user: User, meetingId: string): Roo
 
     async function leave(): Promise<void> {
       leaveButton.disabled = true;
-      await teardown();
+      const done = teardown();
+      showLeaving();
+      const outcome = await done;
       meeting = null;
-      showLeft("You left the meeting");
+      if (destroyed) return;
+      if (outcome === "unconfirmed") {
+        // The server could not be told: it closes the silent session out after the heartbeat
+        // timeout, and until then the others still list us. Say so; never claim a clean leave.
+        showLeft(
+          "You left; the others may still see you for a minute or two",
+          "Your connections are closed, but the meeting service could not be reached to say so. " +
+            "It removes a participant that has gone silent by itself.",
+        );
+      } else {
+        showLeft("You left the meeting");
+      }
     }
 
-    function showLeft(message: string): void {
+    function showLeaving(): void {
+      document.title = "Leaving… · AVMeets";
+      clear(page);
+      page.appendChild(
+        h("div", { class: "center-page" }, h("p", { class: "muted", role: "status" }, "Leaving…")),
+      );
+    }
+
+    function showLeft(message: string, detail?: string): void {
       document.title = "AVMeets";
       clear(page);
       page.appendChild(
@@ -953,8 +983,9 @@ export function mountRoom(root: HTMLElement, user: User, meetingId: string): Roo
           { class: "center-page" },
           h(
             "div",
-            { class: "card narrow" },
+            { class: "card narrow", role: detail ? "alert" : null },
             h("h1", null, message),
+            detail ? h("p", { class: "leave-detail" }, detail) : null,
             h("p", { class: "meeting-code-display" }, meetingId),
             h(
               "div",
