@@ -330,8 +330,8 @@ async def _everyone_leaves(persons: list[Person], client: firestore.AsyncClient)
             and all(leg.get("state") == "ended" for leg in legs)
         ):
             return True
-        # A leave_meeting the loaded functions emulator dropped (the app does not repeat it)
-        # is what the server's sweep is for: the test plays Cloud Scheduler.
+        # A leave_meeting the loaded functions emulator kept dropping (the app retries it for up
+        # to 20 s, then says so) is what the server's sweep is for: the test plays the scheduler.
         with contextlib.suppress(httpx.HTTPError):
             await run_scheduled("sweep")
         return False
