@@ -51,6 +51,8 @@ log = logging.getLogger("avmeets")
 R = TypeVar("R")
 _MAX_USER_AGENT = 512
 _LEG_WRITE_ATTEMPTS = 10
+#: Attempts of one join (or leave) against overlapping writes of the same document.
+_JOIN_ATTEMPTS = 25
 # A signal document older than this (by its createdAt) when its trigger runs is not live.
 SIGNAL_HORIZON = timedelta(minutes=10)
 
@@ -74,8 +76,24 @@ def callable_handler(
             return func(req)
         except AvmeetsError as err:
             raise _to_https_error(err) from None
+        except _TRANSIENT as err:
+            # Firestore's own momentary failures: the client may retry, so say so (UNAVAILABLE)
+            # rather than INTERNAL, which reads as a bug.
+            log.warning("%s: Firestore unavailable: %s", func.__name__, type(err).__name__)
+            busy = Unavailable("The service is busy; try again.", reason="backend-unavailable")
+            raise _to_https_error(busy) from None
 
     return wrapper
+
+
+#: Firestore errors that mean "try again", not "this request is wrong".
+_TRANSIENT = (
+    gexc.ServiceUnavailable,
+    gexc.DeadlineExceeded,
+    gexc.Aborted,
+    gexc.Cancelled,
+    gexc.TooManyRequests,
+)
 
 
 # --- shared look-ups -------------------------------------------------------------------------
@@ -262,13 +280,22 @@ def join_meeting(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
     joins = client.collection(db.JOINS)
     _, org = _org_for_email(caller.email)
 
-    @firestore.transactional
-    def admit(txn: firestore.Transaction) -> meetings.JoinPlan:
-        current = meeting_ref.get(transaction=txn)
+    def admit() -> meetings.JoinPlan | None:
+        """One attempt: read, plan, and commit only if the meeting is unchanged since read.
+
+        The meeting document is the serialisation point: every join writes it, with its
+        update time as read as the precondition, and reads the roster after it. Of two
+        overlapping joins one commits first, which makes the other's precondition fail; that
+        one reads again and sees the first. So the cap holds and, of every two joiners,
+        exactly one finds the other present (and offers). Optimistic, not a transaction: a
+        transaction's query locked in the emulator against writes to any meeting's
+        participants, so overlapping joins waited out lock timeouts and failed (test_load.py).
+        """
+        current = meeting_ref.get()
         fresh = meetings.check_joinable(current.to_dict() if current.exists else None)
-        mine_snap = participants.document(caller.uid).get(transaction=txn)
+        mine_snap = participants.document(caller.uid).get()
         joined = [
-            d.to_dict() or {} for d in txn.get(participants.where("state", "==", meetings.JOINED))
+            d.to_dict() or {} for d in participants.where("state", "==", meetings.JOINED).get()
         ]
         now = clock.now()
         until = expires_at(now, retention_days(settings().retention_days, org))
@@ -282,22 +309,40 @@ def join_meeting(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
             now,
             until,
         )
-        txn.set(participants.document(caller.uid), plan.participant)
-        txn.set(joins.document(plan.join_record_id), {**plan.join_record, "ipInfo": ip_info})
+        batch = client.batch()
+        batch.update(
+            meeting_ref,
+            {"lastActivityAt": now, "expiresAt": max(fresh["expiresAt"], until)},
+            option=client.write_option(last_update_time=current.update_time),
+        )
+        batch.set(participants.document(caller.uid), plan.participant)
+        batch.set(joins.document(plan.join_record_id), {**plan.join_record, "ipInfo": ip_info})
         if plan.replaced_session is not None:
             old = meetings.join_record_id(body.meeting_id, caller.uid, plan.replaced_session)
-            txn.set(joins.document(old), {"leftAt": now, "endCause": "rejoined"}, merge=True)
-        txn.update(
-            meeting_ref, {"lastActivityAt": now, "expiresAt": max(fresh["expiresAt"], until)}
-        )
+            batch.set(joins.document(old), {"leftAt": now, "endCause": "rejoined"}, merge=True)
         if fresh.get("hasPassword"):
             # The hash must live as long as the meeting, or the purge / TTL would drop it first
             # and lock everyone out of a meeting that still exists.
             secret_ref = client.collection(db.MEETING_SECRETS).document(body.meeting_id)
-            txn.update(secret_ref, {"expiresAt": max(fresh["expiresAt"], until)})
+            batch.update(secret_ref, {"expiresAt": max(fresh["expiresAt"], until)})
+        try:
+            batch.commit()
+        except (gexc.FailedPrecondition, gexc.Aborted, gexc.Conflict):
+            return None  # another join committed in between
+        except gexc.NotFound:
+            # Purged since it was read (or its password hash was).
+            raise NotFound("No meeting has this id.") from None
         return plan
 
-    plan = admit(client.transaction())
+    for attempt in range(_JOIN_ATTEMPTS):
+        admitted = admit()
+        if admitted is not None:
+            break
+        # Jittered and growing, so that a crowd joining at once spreads out.
+        time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+    else:
+        raise Unavailable("The meeting is busy with other joins; try again.", reason="contended")
+    plan = admitted
     if plan.replaced_session is not None:
         _end_session_legs(body.meeting_id, caller.uid, plan.replaced_session, "rejoined")
     log.info("joined: %s uid=%s session=%s", body.meeting_id, caller.uid, session)
@@ -355,25 +400,43 @@ def _close_participant(meeting_id: str, uid: str, expected_session: str | None, 
     meeting_ref = _meeting_ref(meeting_id)
     mine_ref = meeting_ref.collection(db.PARTICIPANTS).document(uid)
 
-    @firestore.transactional
-    def close(txn: firestore.Transaction) -> str | None:
-        mine = mine_ref.get(transaction=txn)
+    def close() -> tuple[bool, str | None]:
+        """One attempt: (done, closed session). Optimistic like the join: the update commits only
+        if the participant document is unchanged since read (a heartbeat or a re-join in
+        between makes it read again). A transaction here failed under 50 leaves at once in the
+        emulator ("call already cancelled"; tests/emulator/test_load.py)."""
+        mine = mine_ref.get()
         data = mine.to_dict() if mine.exists else None
         if data is None or data.get("state") != meetings.JOINED:
-            return None
+            return True, None
         if expected_session is not None and data.get("session") != expected_session:
-            return None
+            return True, None
         now = clock.now()
-        txn.update(mine_ref, {"state": meetings.LEFT, "leftAt": now, "endCause": cause})
+        batch = client.batch()
+        batch.update(
+            mine_ref,
+            {"state": meetings.LEFT, "leftAt": now, "endCause": cause},
+            option=client.write_option(last_update_time=mine.update_time),
+        )
         record = meetings.join_record_id(meeting_id, uid, data["session"])
-        txn.set(
+        batch.set(
             client.collection(db.JOINS).document(record),
             {"leftAt": now, "endCause": cause},
             merge=True,
         )
-        return str(data["session"])
+        try:
+            batch.commit()
+        except (gexc.FailedPrecondition, gexc.Aborted, gexc.Conflict):
+            return False, None
+        return True, str(data["session"])
 
-    session = close(client.transaction())
+    for attempt in range(_JOIN_ATTEMPTS):
+        done, session = close()
+        if done:
+            break
+        time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+    else:
+        raise Unavailable("The meeting is busy; try again.", reason="contended")
     if session is None:
         return False
     _end_session_legs(meeting_id, uid, session, "hangup" if cause == "left" else cause)
