@@ -413,6 +413,10 @@ def emulator_env() -> dict[str, str]:
         env["PUBSUB_EMULATOR_BINARY_PATH"] = str(pubsub)
     env["GCLOUD_PROJECT"] = PROJECT_ID
     env["NO_UPDATE_NOTIFIER"] = "1"  # the CLI's update check needs the internet
+    # At most this many function invocations at once (firebase-tools' default is 50): on a
+    # 2-core machine 50 Python workers starting together starve each other and the Firestore
+    # emulator into lock timeouts (measured with tests/emulator/test_load.py).
+    env.setdefault("FUNCTIONS_EMULATOR_PARALLEL", "10")
     # One port per functions worker: see the comment at the top of the preloaded file.
     preload = f'--require "{PORT_GUARD}"'
     env["NODE_OPTIONS"] = " ".join(filter(None, [env.get("NODE_OPTIONS", ""), preload]))

@@ -34,9 +34,17 @@ class Peers:
         media: bool = True,
         user: User | None = None,
         ip: str | None = None,
+        heartbeat_seconds: float | None = None,
     ) -> MeetingPeer:
         address = ip or self._addresses.take()
-        peer = MeetingPeer(label, ip=address, trickle=trickle, media=media, user=user)
+        peer = MeetingPeer(
+            label,
+            ip=address,
+            trickle=trickle,
+            media=media,
+            user=user,
+            heartbeat_seconds=heartbeat_seconds,
+        )
         self.all.append(peer)
         if user is None:
             await peer.sign_in()
