@@ -86,14 +86,10 @@ def _listed(auth: Any) -> Iterator[Account]:
         page = page.get_next_page()
 
 
-def purge_accounts(
-    now: datetime, retention_days: int, *, dry_run: bool = False, auth: Any = None
-) -> AccountsReport:
+def purge_accounts(now: datetime, retention_days: int, *, dry_run: bool = False) -> AccountsReport:
     """Delete (or count, in a dry run) the accounts ``due`` at ``now``."""
-    if auth is None:
-        from firebase_admin import auth as admin_auth
+    from firebase_admin import auth  # only the purge needs it: not at every function's start
 
-        auth = admin_auth
     report = AccountsReport(now=now, retention_days=retention_days, dry_run=dry_run)
     doomed = due(_listed(auth), now, retention_days)
     report.due = len(doomed)

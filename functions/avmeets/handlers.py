@@ -55,6 +55,29 @@ _LEG_WRITE_ATTEMPTS = 10
 _JOIN_ATTEMPTS = 25
 # A signal document older than this (by its createdAt) when its trigger runs is not live.
 SIGNAL_HORIZON = timedelta(minutes=10)
+#: What a write with a precondition (``create``, or ``last_update_time``) raises when another
+#: writer got there first: read again and retry.
+_LOST_RACE = (gexc.AlreadyExists, gexc.Conflict, gexc.FailedPrecondition, gexc.Aborted)
+T = TypeVar("T")
+
+
+def _optimistic(
+    attempt: Callable[[], T], *, attempts: int, backoff: tuple[float, float], busy: str
+) -> T:
+    """Run ``attempt`` (read, decide, write with a precondition) until it does not lose a race.
+
+    Joins, leaves and CDR legs are written this way rather than in transactions: in the
+    emulator, transactions under overlapping writers deadlocked, timed out locks or were
+    cancelled (tests/emulator/test_load.py). The back-off is jittered and grows, so a crowd
+    spreads out; after ``attempts`` the caller is told to retry (UNAVAILABLE).
+    """
+    low, high = backoff
+    for n in range(attempts):
+        try:
+            return attempt()
+        except _LOST_RACE:
+            time.sleep(random.uniform(low, high) * (n + 1))
+    raise Unavailable(busy, reason="contended")
 
 
 def _to_https_error(err: AvmeetsError) -> https_fn.HttpsError:
@@ -280,7 +303,7 @@ def join_meeting(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
     joins = client.collection(db.JOINS)
     _, org = _org_for_email(caller.email)
 
-    def admit() -> meetings.JoinPlan | None:
+    def admit() -> meetings.JoinPlan:
         """One attempt: read, plan, and commit only if the meeting is unchanged since read.
 
         The meeting document is the serialisation point: every join writes it, with its
@@ -326,23 +349,18 @@ def join_meeting(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
             secret_ref = client.collection(db.MEETING_SECRETS).document(body.meeting_id)
             batch.update(secret_ref, {"expiresAt": max(fresh["expiresAt"], until)})
         try:
-            batch.commit()
-        except (gexc.FailedPrecondition, gexc.Aborted, gexc.Conflict):
-            return None  # another join committed in between
+            batch.commit()  # a lost race (another join committed in between) reads again
         except gexc.NotFound:
             # Purged since it was read (or its password hash was).
             raise NotFound("No meeting has this id.") from None
         return plan
 
-    for attempt in range(_JOIN_ATTEMPTS):
-        admitted = admit()
-        if admitted is not None:
-            break
-        # Jittered and growing, so that a crowd joining at once spreads out.
-        time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
-    else:
-        raise Unavailable("The meeting is busy with other joins; try again.", reason="contended")
-    plan = admitted
+    plan = _optimistic(
+        admit,
+        attempts=_JOIN_ATTEMPTS,
+        backoff=(0.01, 0.05),
+        busy="The meeting is busy with other joins; try again.",
+    )
     if plan.replaced_session is not None:
         _end_session_legs(body.meeting_id, caller.uid, plan.replaced_session, "rejoined")
     log.info("joined: %s uid=%s session=%s", body.meeting_id, caller.uid, session)
@@ -400,17 +418,16 @@ def _close_participant(meeting_id: str, uid: str, expected_session: str | None, 
     meeting_ref = _meeting_ref(meeting_id)
     mine_ref = meeting_ref.collection(db.PARTICIPANTS).document(uid)
 
-    def close() -> tuple[bool, str | None]:
-        """One attempt: (done, closed session). Optimistic like the join: the update commits only
-        if the participant document is unchanged since read (a heartbeat or a re-join in
-        between makes it read again). A transaction here failed under 50 leaves at once in the
-        emulator ("call already cancelled"; tests/emulator/test_load.py)."""
+    def close() -> str | None:
+        """The closed session, or None. Optimistic like the join: the update commits only if
+        the participant document is unchanged since read (a heartbeat or a re-join in between
+        makes it read again)."""
         mine = mine_ref.get()
         data = mine.to_dict() if mine.exists else None
         if data is None or data.get("state") != meetings.JOINED:
-            return True, None
+            return None
         if expected_session is not None and data.get("session") != expected_session:
-            return True, None
+            return None
         now = clock.now()
         batch = client.batch()
         batch.update(
@@ -424,19 +441,12 @@ def _close_participant(meeting_id: str, uid: str, expected_session: str | None, 
             {"leftAt": now, "endCause": cause},
             merge=True,
         )
-        try:
-            batch.commit()
-        except (gexc.FailedPrecondition, gexc.Aborted, gexc.Conflict):
-            return False, None
-        return True, str(data["session"])
+        batch.commit()
+        return str(data["session"])
 
-    for attempt in range(_JOIN_ATTEMPTS):
-        done, session = close()
-        if done:
-            break
-        time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
-    else:
-        raise Unavailable("The meeting is busy; try again.", reason="contended")
+    session = _optimistic(
+        close, attempts=_JOIN_ATTEMPTS, backoff=(0.01, 0.05), busy="The meeting is busy; try again."
+    )
     if session is None:
         return False
     _end_session_legs(meeting_id, uid, session, "hangup" if cause == "left" else cause)
@@ -508,29 +518,33 @@ def _upsert_leg(
     """
     client = db.client()
     ref = client.collection(db.CDRS).document(cdr.leg_id(meeting_id, caller[1], callee[1]))
-    template: Callable[[Any], dict[str, Any]] | None = None
-    for attempt in range(_LEG_WRITE_ATTEMPTS):
+    templates: list[Callable[[Any], dict[str, Any]]] = []  # read once, over all attempts
+
+    def write() -> dict[str, Any]:
         snap = ref.get()
         now = clock.now()
-        try:
-            if not snap.exists:
-                template = template or _leg_template(meeting_id, caller, callee)
-                fresh = template(now)
-                leg = mutate(fresh, now)
-                if leg is None:
-                    return fresh  # nothing to record, so no leg either
-                ref.create(leg)
-            else:
-                current = snap.to_dict() or {}
-                leg = mutate(current, now)
-                if leg is None:
-                    return current
-                ref.update(leg, option=client.write_option(last_update_time=snap.update_time))
+        if not snap.exists:
+            if not templates:
+                templates.append(_leg_template(meeting_id, caller, callee))
+            fresh = templates[0](now)
+            leg = mutate(fresh, now)
+            if leg is None:
+                return fresh  # nothing to record, so no leg either
+            ref.create(leg)
             return leg
-        except (gexc.AlreadyExists, gexc.Conflict, gexc.FailedPrecondition, gexc.Aborted):
-            # Someone else wrote the leg in between: back off a little (jittered) and retry.
-            time.sleep(random.uniform(0.005, 0.02) * (attempt + 1))
-    raise Unavailable("The connection record is busy; try again.", reason="contended")
+        current = snap.to_dict() or {}
+        leg = mutate(current, now)
+        if leg is None:
+            return current
+        ref.update(leg, option=client.write_option(last_update_time=snap.update_time))
+        return leg
+
+    return _optimistic(
+        write,
+        attempts=_LEG_WRITE_ATTEMPTS,
+        backoff=(0.005, 0.02),
+        busy="The connection record is busy; try again.",
+    )
 
 
 def _leg_template(

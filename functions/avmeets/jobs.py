@@ -20,14 +20,15 @@ def sweep() -> int:
 
 def purge() -> purge_mod.PurgeReport:
     s = settings()
+    now = clock.now()
     report = purge_mod.run(
         db.client(),
-        clock.now(),
+        now,
         max_stored_cdrs=s.max_stored_cdrs,
         meeting_idle_hours=s.meeting_idle_hours,
     )
     log.info("purge: %s", report)
     # Auth accounts idle past retention go too (the identities copy expired with the above).
     db.ensure_app()
-    log.info("purge: %s", accounts.purge_accounts(clock.now(), s.retention_days))
+    log.info("purge: %s", accounts.purge_accounts(now, s.retention_days))
     return report

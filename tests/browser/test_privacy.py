@@ -40,8 +40,16 @@ from google.cloud import firestore
 from playwright.async_api import expect
 
 from avmeets.config import MAX_RETENTION_DAYS
-from tests.emulator.support.admin import Dump, admin_client, dump_all, matching, settled_dump
-from tests.emulator.support.config import AUTH_HOST, HTTP_TIMEOUT, PROJECT_ID
+from tests.emulator.support.admin import (
+    Dump,
+    admin_client,
+    auth_accounts,
+    dump_all,
+    matching,
+    settled_dump,
+)
+from tests.emulator.support.ci import require
+from tests.emulator.support.config import PROJECT_ID
 from tests.emulator.support.deadline import wait_for
 from tests.emulator.support.inventory import load_inventory, undocumented
 from tests.emulator.support.scheduler import run_scheduled
@@ -65,9 +73,6 @@ PROTOCOL_PREFIXES = {
 }
 #: The views of a capture (capture.py) that must find the control string sent in plaintext.
 CONTROL_VIEWS = {"raw", "tcp", "dissected"}
-AUTH_ACCOUNTS_URL = (
-    f"http://{AUTH_HOST}/identitytoolkit.googleapis.com/v1/projects/{PROJECT_ID}/accounts:batchGet"
-)
 
 
 def _marker(kind: str) -> str:
@@ -168,35 +173,11 @@ def holders(records: Mapping[str, Any], needles: Mapping[str, bytes]) -> list[st
     return found
 
 
-async def auth_accounts() -> dict[str, dict[str, Any]]:
-    """Every account of the Auth emulator, by `auth/{localId}` (all fields the emulator keeps)."""
-    accounts: dict[str, dict[str, Any]] = {}
-    token: str | None = None
-    async with httpx.AsyncClient(timeout=HTTP_TIMEOUT) as client:
-        while True:
-            params = {"maxResults": "1000", **({"nextPageToken": token} if token else {})}
-            response = await client.get(
-                AUTH_ACCOUNTS_URL, params=params, headers={"Authorization": "Bearer owner"}
-            )
-            response.raise_for_status()
-            body = response.json()
-            for user in body.get("users", []):
-                accounts[f"auth/{user['localId']}"] = user
-            token = body.get("nextPageToken")
-            if not token or not body.get("users"):
-                return accounts
-
-
 # -------------------------------------------------------------------------------- captures
 
 
 def _capture_problem() -> None:
-    problem = capture.tshark_missing()
-    if problem is None:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{problem}: CI must run the packet capture", pytrace=False)
-    pytest.skip(problem)
+    require(capture.tshark_missing())
 
 
 def _new_captures(tmp_path: Path, island: bool) -> list[capture.Capture]:

@@ -9,20 +9,17 @@ a dry run deletes nothing and counts the same.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import httpx
 
+from .support.admin import auth_accounts
 from .support.auth import sign_in_with_google
+from .support.cli import run_cli
 from .support.config import AUTH_HOST, PROJECT_ID
 from .support.scheduler import run_scheduled
 
-ROOT = Path(__file__).resolve().parents[2]
 ACCOUNTS = f"http://{AUTH_HOST}/identitytoolkit.googleapis.com/v1/projects/{PROJECT_ID}/accounts"
 OWNER = {"Authorization": "Bearer owner"}
 DAY_MS = 24 * 3600 * 1000
@@ -49,24 +46,11 @@ async def _import(users: dict[str, int]) -> None:
 
 
 async def _uids() -> set[str]:
-    async with httpx.AsyncClient(timeout=30.0) as client:
-        response = await client.get(
-            f"{ACCOUNTS}:batchGet", params={"maxResults": "1000"}, headers=OWNER
-        )
-    response.raise_for_status()
-    return {u["localId"] for u in response.json().get("users", [])}
+    return {account["localId"] for account in (await auth_accounts()).values()}
 
 
 def _cli(*args: str) -> dict[str, Any]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "functions"), str(ROOT)])}
-    done = subprocess.run(
-        [sys.executable, "-m", "avmeets.cli", "purge", "--format", "json", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run_cli("purge", "--format", "json", *args)
     assert done.returncode == 0, done.stderr
     report: dict[str, Any] = json.loads(done.stdout)
     return report

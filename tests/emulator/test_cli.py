@@ -9,9 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,11 +20,11 @@ from google.cloud import firestore
 from avmeets import config
 from avmeets.cli import main
 
+from .support.cli import run_cli
 from .support.config import PROJECT_ID
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 EXPIRES = NOW + timedelta(days=7)
-ROOT = Path(__file__).resolve().parents[2]
 MEETING = "abc-defg-hij"
 OTHER_MEETING = "xyz-wxyz-xyz"
 
@@ -372,21 +369,6 @@ def test_purge_command(db: firestore.Client, capsys: pytest.CaptureFixture[str])
     assert lines[-2].split() == ["total", "0", "0", "0", "0", "0", "0", "0"]
     # Then the Auth accounts step: nobody here has been idle for a week at that time.
     assert lines[-1] == "accounts idle over 7 days: deleted 0"
-
-
-def run_cli(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "functions"), str(ROOT)]),
-        **(env or {}),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "avmeets.cli", *argv],
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_subprocess_export_and_help(db: firestore.Client) -> None:

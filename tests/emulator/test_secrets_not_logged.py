@@ -19,6 +19,7 @@ import pytest
 from google.cloud import firestore
 
 from .support.callables import CallableError
+from .support.ci import require
 from .support.deadline import wait_for
 from .support.factories import Actors
 
@@ -27,11 +28,8 @@ LOG_VARIABLE = "AVMEETS_EMULATOR_LOG"
 
 def _log_file() -> Path:
     path = os.environ.get(LOG_VARIABLE)
-    if not path:
-        if os.environ.get("CI"):
-            pytest.fail(f"{LOG_VARIABLE} is not set: run through `nox -s emulator_tests`")
-        pytest.skip(f"{LOG_VARIABLE} is not set (run through `nox -s emulator_tests`)")
-    return Path(path)
+    require(None if path else f"{LOG_VARIABLE} is not set (run through `nox -s emulator_tests`)")
+    return Path(str(path))
 
 
 async def test_passwords_and_hashes_are_never_returned_or_logged(

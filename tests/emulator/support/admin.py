@@ -19,6 +19,9 @@ FIRESTORE_RESET_URL = (
     f"http://{FIRESTORE_HOST}/emulator/v1/projects/{PROJECT_ID}/databases/(default)/documents"
 )
 AUTH_RESET_URL = f"http://{AUTH_HOST}/emulator/v1/projects/{PROJECT_ID}/accounts"
+AUTH_ACCOUNTS_URL = (
+    f"http://{AUTH_HOST}/identitytoolkit.googleapis.com/v1/projects/{PROJECT_ID}/accounts:batchGet"
+)
 
 
 def admin_client() -> firestore.AsyncClient:
@@ -142,3 +145,22 @@ async def group_dump(client: firestore.AsyncClient, collection_id: str) -> Dump:
     """
     snapshots = await client.collection_group(collection_id).get()
     return {snap.reference.path: snap.to_dict() or {} for snap in snapshots}
+
+
+async def auth_accounts() -> dict[str, dict[str, Any]]:
+    """Every account of the Auth emulator, by `auth/{localId}` (all fields the emulator keeps)."""
+    accounts: dict[str, dict[str, Any]] = {}
+    token: str | None = None
+    async with httpx.AsyncClient(timeout=HTTP_TIMEOUT) as client:
+        while True:
+            params = {"maxResults": "1000", **({"nextPageToken": token} if token else {})}
+            response = await client.get(
+                AUTH_ACCOUNTS_URL, params=params, headers={"Authorization": "Bearer owner"}
+            )
+            response.raise_for_status()
+            body = response.json()
+            for user in body.get("users", []):
+                accounts[f"auth/{user['localId']}"] = user
+            token = body.get("nextPageToken")
+            if not token or not body.get("users"):
+                return accounts
