@@ -112,11 +112,13 @@ class _Listener:
         self.loop = loop
         self.queue: asyncio.Queue[list[Any]] = asyncio.Queue()
         self.reads = 0
+        self.live = asyncio.Event()  # set at the first snapshot: the listen is up on the server
 
     def __call__(self, docs: Any, changes: Any, read_time: Any) -> None:
         self.reads += max(1, len(changes)) if not docs else len(changes)
         items = [(c.type.name, c.document.to_dict() or {}) for c in changes]
         self.loop.call_soon_threadsafe(self.queue.put_nowait, items)
+        self.loop.call_soon_threadsafe(self.live.set)
 
 
 @dataclass
@@ -143,6 +145,21 @@ class CodelabSide:
         queued, self.queued = self.queued, []
         for data in queued:
             await self.pc.addIceCandidate(to_rtc_candidate(_entry(data)))
+
+
+def _describe(caller: CodelabSide, callee: CodelabSide, listeners: list[_Listener]) -> str:
+    """What each side of a stalled codelab run has and lacks (for the timeout message)."""
+    lines = []
+    for name, side in (("caller", caller), ("callee", callee)):
+        pc = side.pc
+        lines.append(
+            f"{name}: ice={pc.iceConnectionState} gathering={pc.iceGatheringState} "
+            f"conn={pc.connectionState} remote_set={side.remote_set} queued={len(side.queued)} "
+            f"channel={side.channel.readyState if side.channel else None} "
+            f"tasks={[t.done() and (t.cancelled() or t.exception()) for t in side.tasks]}"
+        )
+    lines.append("listener reads: " + ", ".join(str(listener.reads) for listener in listeners))
+    return "\n".join(lines)
 
 
 def _entry(data: dict[str, Any]) -> Any:
@@ -224,6 +241,17 @@ async def firebasertc_once() -> CodelabRun:
             asyncio.ensure_future(_pump(callee_cands, on_callee_candidate)),
         ]
 
+        # In the codelab the callee arrives long after createRoom(), when the caller's listeners
+        # are live; wait for that here too. The Firestore emulator can lose changes written
+        # while a listen is being set up (docs/protocol.md section 4, step 2): an answer
+        # written 1 ms after the listener started was missed about once in 40 runs.
+        await wait_for(
+            lambda: room_listener.live.is_set() and callee_cands.live.is_set(),
+            timeout=CONNECT_TIMEOUT,
+            what="the caller's listeners live",
+            interval=POLL,
+        )
+
         # --- joinRoomById() by the callee: the timed part
         started = time.perf_counter()
 
@@ -252,6 +280,7 @@ async def firebasertc_once() -> CodelabRun:
             lambda: caller.open and callee.open,
             timeout=CONNECT_TIMEOUT,
             what="the codelab peers connected",
+            describe=lambda: _describe(caller, callee, [room_listener, callee_cands, caller_cands]),
             interval=POLL,
         )
         ms = (time.perf_counter() - started) * 1000
