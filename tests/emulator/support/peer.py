@@ -55,6 +55,11 @@ MAX_CANDIDATES_PER_SIGNAL = 8
 #: The Firestore emulator's message when a rules lookup itself failed (not a rules refusal).
 RULES_SERVICE_ERROR = "Service call error"
 RULES_SERVICE_ATTEMPTS = 4
+#: docs/protocol.md section 3: deleting an applied signal is repeated on transient errors.
+DELETE_ATTEMPTS = 4
+#: docs/protocol.md section 4 step 2: the first signal waits for the signals listener's first
+#: snapshot (the emulator can lose changes that land while a listen is being set up).
+SIGNALS_LISTENING_WAIT = 5.0
 #: Statuses of RTCPeerConnection.connectionState that `report_connection` accepts.
 REPORTED_STATUSES = ("new", "connecting", "connected", "disconnected", "failed", "closed")
 
@@ -234,6 +239,7 @@ class MeetingPeer:
         self._store: UserAsyncClient | None = None
         self._listen_store: UserClient | None = None
         self._watches: list[Any] = []
+        self._signals_listening = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._events: asyncio.Queue[_Event] = asyncio.Queue()
         self._processor: asyncio.Task[None] | None = None
@@ -314,10 +320,14 @@ class MeetingPeer:
             asyncio.ensure_future(self._report_loop()),
             asyncio.ensure_future(self._heartbeat_loop(interval)),
         ]
+        self._signals_listening = asyncio.Event()
         self._start_listeners()
         for participant in result.get("participants") or []:
             self.names[participant["uid"]] = participant.get("displayName", "")
             self._events.put_nowait(_OfferTo(participant["uid"], participant["session"]))
+        # Return once others can reach us (the offers above are made meanwhile), so that a test
+        # whose next peer joins at once never writes to a listen still being set up.
+        await self._wait_listening()
         return result
 
     async def close(self) -> None:
@@ -467,7 +477,19 @@ class MeetingPeer:
         if out:
             self._post(_ParticipantsSnapshot(out))
 
+    async def _wait_listening(self) -> None:
+        if self._signals_listening.is_set():
+            return
+        try:
+            await asyncio.wait_for(self._signals_listening.wait(), SIGNALS_LISTENING_WAIT)
+        except TimeoutError:
+            self.notes.append(f"signals listener silent for {SIGNALS_LISTENING_WAIT}s")
+
     def _on_signals_snapshot(self, docs: Any, changes: Any, read_time: Any) -> None:
+        loop, listening = self._loop, self._signals_listening
+        if not listening.is_set() and loop is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(listening.set)
         out = [
             Signal(
                 id=change.document.id,
@@ -604,7 +626,18 @@ class MeetingPeer:
                 self._reports.task_done()
 
     async def _delete_signal(self, signal: Signal) -> None:
-        await self._require_store().document(signal.path).delete()
+        # A delete is idempotent, so transient refusals are repeated (as the web client does):
+        # under load the emulator answers ABORTED "Transaction lock timeout" while the on_signal
+        # trigger holds the document.
+        for attempt in range(DELETE_ATTEMPTS):
+            try:
+                await self._require_store().document(signal.path).delete()
+                break
+            except (gexc.Aborted, gexc.ServiceUnavailable, gexc.DeadlineExceeded) as exc:
+                if attempt + 1 == DELETE_ATTEMPTS:
+                    raise
+                self.notes.append(f"delete of signal {signal.id} retried: {exc.message}")
+                await asyncio.sleep(0.2 * (attempt + 1))
         self.deleted_signal_ids.append(signal.id)
 
     # ----------------------------------------------------------------------- peer connections
@@ -760,6 +793,7 @@ class MeetingPeer:
             sdp=sdp,
             candidates=[dict(entry) for entry in candidates] if candidates is not None else None,
         )
+        await self._wait_listening()
         ref = self._require_store().collection(*self._meeting_path(), "signals").document()
         for attempt in range(RULES_SERVICE_ATTEMPTS):
             try:

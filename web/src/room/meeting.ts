@@ -110,6 +110,11 @@ const LEAVE_ATTEMPT_TIMEOUT_MS = 8_000;
 const LEAVE_BUDGET_MS = 20_000;
 /** Wait before the second attempt; doubled for each further one (with jitter). */
 const LEAVE_BACKOFF_MS = 500;
+/** Deleting an applied signal: attempts, and the answers worth another one. */
+const DELETE_ATTEMPTS = 4;
+const RETRIED_DELETE_ERRORS = new Set(["aborted", "unavailable", "deadline-exceeded"]);
+/** Longest wait for the signals listener before a signal is sent regardless. */
+const SIGNALS_LISTENING_WAIT_MS = 5_000;
 /** Failures a repeat can fix: the server or the network (a failed fetch is "internal"). */
 const RETRIED_LEAVE_ERRORS = new Set([
   "unavailable",
@@ -199,6 +204,8 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   private heartbeatSeconds = 20;
   private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
   private unsubscribers: Unsubscribe[] = [];
+  /** Resolves once the signals listener has its first snapshot from the server. */
+  private signalsListening: Promise<void> = Promise.resolve();
   private signalChain: Promise<void> = Promise.resolve();
   private seenSignals = new Set<string>();
   private orphanCandidates = new Map<string, CandidateEntry[]>();
@@ -302,10 +309,14 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
       ),
     );
     const mine = query(collection(meeting, "signals"), where("to", "==", this.myUid));
+    let listening!: () => void;
+    this.signalsListening = new Promise<void>((resolve) => (listening = resolve));
     this.unsubscribers.push(
       onSnapshot(
         mine,
+        { includeMetadataChanges: true },
         (snapshot) => {
+          if (!snapshot.metadata.fromCache) listening();
           const added = snapshot
             .docChanges()
             .filter((change) => change.type === "added")
@@ -453,10 +464,24 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     } catch (error) {
       console.debug(`applying ${signal.type} ${signal.id} failed`, error);
     }
-    try {
-      await deleteDoc(doc(db(), "meetings", this.meetingId, "signals", signal.id));
-    } catch (error) {
-      console.debug(`deleting signal ${signal.id} failed`, error);
+    await this.deleteSignal(signal.id);
+  }
+
+  /** Delete an applied signal; a delete is idempotent, so transient refusals are repeated. */
+  private async deleteSignal(id: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await deleteDoc(doc(db(), "meetings", this.meetingId, "signals", id));
+        return;
+      } catch (error) {
+        const code = errorCode(error);
+        if (!RETRIED_DELETE_ERRORS.has(code) || attempt >= DELETE_ATTEMPTS || this.leaving) {
+          // Left for the server: the purge removes a meeting's signals once it has ended.
+          console.debug(`deleting signal ${id} failed (${code})`, error);
+          return;
+        }
+        await sleep(200 * attempt);
+      }
     }
   }
 
@@ -497,6 +522,11 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   }
 
   async sendSignal(link: PeerLink, signal: OutgoingSignal): Promise<void> {
+    if (!this.session || this.leaving) return;
+    // Ask for a reply only once our signals listener is live on the server: the Firestore
+    // emulator can lose changes that land while a listen is being set up (docs/protocol.md,
+    // section 4, step 2). The offer is gathered meanwhile, so this rarely waits at all.
+    await Promise.race([this.signalsListening, sleep(SIGNALS_LISTENING_WAIT_MS)]);
     if (!this.session || this.leaving) return;
     await addDoc(collection(db(), "meetings", this.meetingId, "signals"), {
       from: this.myUid,
