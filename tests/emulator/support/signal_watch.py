@@ -17,7 +17,11 @@ from typing import Any
 from google.cloud import firestore
 
 from .config import PROJECT_ID
+from .deadline import wait_for
 from .userstore import close_client
+
+#: Seconds the listener may take to deliver its first snapshot.
+LIVE_TIMEOUT = 10.0
 
 
 @dataclass
@@ -59,6 +63,7 @@ class SignalWatch:
         self._lock = threading.Lock()
         self._lives: dict[str, SignalLife] = {}
         self._watch: Any = None
+        self._live = threading.Event()
 
     def start(self) -> None:
         signals = self._client.collection("meetings", self.meeting_id, "signals")
@@ -72,6 +77,7 @@ class SignalWatch:
 
     def _on_snapshot(self, docs: Any, changes: Any, read_time: Any) -> None:
         now = time.monotonic()
+        self._live.set()
         with self._lock:
             for change in changes:
                 doc_id = change.document.id
@@ -79,6 +85,11 @@ class SignalWatch:
                     self._lives[doc_id] = SignalLife(doc_id, change.document.to_dict() or {}, now)
                 elif change.type.name == "REMOVED" and doc_id in self._lives:
                     self._lives[doc_id].removed = now
+
+    @property
+    def live(self) -> bool:
+        """Whether the first snapshot has arrived (the listen is up on the server)."""
+        return self._live.is_set()
 
     @property
     def lives(self) -> list[SignalLife]:
@@ -97,10 +108,15 @@ class SignalWatch:
 
 @asynccontextmanager
 async def watch_signals(meeting_id: str) -> AsyncIterator[SignalWatch]:
-    """A started SignalWatch on `meeting_id`, stopped at the end whatever happens."""
+    """A started SignalWatch on `meeting_id`, stopped at the end whatever happens.
+
+    It is yielded once live: the Firestore emulator can lose changes written while a listen is
+    being set up (docs/protocol.md section 4, step 2).
+    """
     watch = SignalWatch(meeting_id)
     try:
         watch.start()
+        await wait_for(lambda: watch.live, timeout=LIVE_TIMEOUT, what="the signal watch live")
         yield watch
     finally:
         await watch.stop()
