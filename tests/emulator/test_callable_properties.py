@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import json
 import time
 from collections.abc import AsyncIterator, Callable
@@ -36,6 +37,7 @@ from .support.admin import Dump, diff, dump_all, settled_dump
 from .support.callables import USER_AGENT
 from .support.config import HTTP_TIMEOUT, functions_url
 from .support.factories import Actors
+from .support.transport import post_retrying_hang_ups
 
 PASSWORD = "hypothesis"
 UNKNOWN = "qqq-qqqq-qqq"
@@ -78,7 +80,9 @@ async def post(
         headers["Authorization"] = f"Bearer {token}"
     # json.dumps escapes to ASCII, so lone surrogates travel as \\udXXX like a browser sends them.
     content = json.dumps(body).encode()
-    response = await client.post(functions_url(name), content=content, headers=headers)
+    response = await post_retrying_hang_ups(
+        lambda: client.post(functions_url(name), content=content, headers=headers)
+    )
     try:
         decoded = response.json()
     except ValueError:
@@ -541,9 +545,9 @@ async def test_bad_tokens_are_unauthenticated(stage: Stage) -> None:
     assert set(accepted.values()) == {"FAILED_PRECONDITION"}, accepted  # reached the handler
     print(f"\nrefused tokens: {sorted(refused)}; accepted by the emulator: {sorted(accepted)}")
     for header in ("Basic abc", "Bearer", "bearer " + stage.stranger.user.id_token):
-        response = await stage.http.post(
-            functions_url("heartbeat"), json=body, headers={"Authorization": header}
-        )
+        url, headers = functions_url("heartbeat"), {"Authorization": header}
+        send = functools.partial(stage.http.post, url, json=body, headers=headers)
+        response = await post_retrying_hang_ups(send)
         assert response.json()["error"]["status"] == "UNAUTHENTICATED", (header, response.text)
     assert await dump_all(stage.admin) == stage.baseline
 

@@ -22,6 +22,7 @@ from google.events.cloud.firestore import DocumentEventData
 from .support.config import FIRESTORE_HOST, PROJECT_ID, REGION, functions_host
 from .support.deadline import wait_for
 from .support.factories import Actors
+from .support.transport import post_retrying_hang_ups
 from .support.userstore import signal_data
 
 SDP = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
@@ -61,7 +62,10 @@ async def _deliver(event_id: str, path: str, document: dict[str, Any]) -> None:
     event = DocumentEventData.from_json(json.dumps({"value": {**document, "name": name}}))
     body = base64.b64encode(DocumentEventData.serialize(event))
     async with httpx.AsyncClient(timeout=60.0) as client:
-        response = await client.post(url, headers=headers, content=body)
+        # A hung-up delivery is delivered again, as Eventarc would.
+        response = await post_retrying_hang_ups(
+            lambda: client.post(url, headers=headers, content=body)
+        )
     assert response.status_code < 300, response.text
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import httpx
 
 from .config import PROJECT_ID, REGION, functions_host
+from .transport import post_retrying_hang_ups
 
 
 async def run_scheduled(name: str) -> None:
@@ -19,5 +20,5 @@ async def run_scheduled(name: str) -> None:
     # The emulator keys event-style triggers as <region>-<name>-<index>.
     url = f"http://{functions_host()}/functions/projects/{PROJECT_ID}/triggers/{REGION}-{name}-0"
     async with httpx.AsyncClient(timeout=60.0) as client:
-        response = await client.post(url, json={})
+        response = await post_retrying_hang_ups(lambda: client.post(url, json={}))
     response.raise_for_status()
