@@ -464,7 +464,8 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     } catch (error) {
       console.debug(`applying ${signal.type} ${signal.id} failed`, error);
     }
-    await this.deleteSignal(signal.id);
+    // Not awaited: a repeated delete must not hold up the signals queued behind this one.
+    void this.deleteSignal(signal.id);
   }
 
   /** Delete an applied signal; a delete is idempotent, so transient refusals are repeated. */
