@@ -8,13 +8,6 @@ so each leg's `ipInfo` can be compared with `tests/fixtures/geoip_db.py`.
 from __future__ import annotations
 
 import asyncio
-import json
-import os
-import signal
-import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,12 +17,12 @@ from tests.fixtures.geoip_db import FIXTURE_NETWORKS
 
 from .support.admin import Dump, dump_all, settled_dump
 from .support.callables import CallableError
+from .support.child_peer import HELLO_TIMEOUT, peer_process
 from .support.deadline import wait_for
 from .support.factories import Actors, Peers
 from .support.mesh import describe, wait_full_mesh
 from .support.scheduler import run_scheduled
 
-ROOT = Path(__file__).resolve().parents[2]
 GB, SE, US = FIXTURE_NETWORKS[0], FIXTURE_NETWORKS[1], FIXTURE_NETWORKS[2]
 
 
@@ -86,29 +79,6 @@ async def test_three_peer_meeting_has_three_complete_legs(
             assert [t["status"] for t in end["timeline"]][-1] == "connected"
 
 
-@asynccontextmanager
-async def peer_process(meeting_id: str, label: str, ip: str, others: int) -> AsyncIterator[Any]:
-    """A peer in a child process (see support/peer_process.py); killed at the end regardless."""
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "tests.emulator.support.peer_process",
-        meeting_id,
-        label,
-        ip,
-        str(others),
-        cwd=ROOT,
-        env=os.environ.copy(),
-        stdout=asyncio.subprocess.PIPE,
-    )
-    try:
-        yield proc
-    finally:
-        if proc.returncode is None:
-            proc.send_signal(signal.SIGKILL)
-        await proc.wait()
-
-
 async def test_killed_peer_is_closed_out_with_an_end_cause(
     peers: Peers, admin: firestore.AsyncClient
 ) -> None:
@@ -116,21 +86,20 @@ async def test_killed_peer_is_closed_out_with_an_end_cause(
     meeting_id = await alice.create_meeting(title="kill")
     await alice.join(meeting_id)
     await bob.join(meeting_id)
-    async with peer_process(meeting_id, "carol", US.sample, others=2) as proc:
-        assert proc.stdout is not None
-        hello = json.loads(await asyncio.wait_for(proc.stdout.readline(), timeout=60))
-        line = await asyncio.wait_for(proc.stdout.readline(), timeout=60)
+    async with peer_process(meeting_id, "carol", US.sample, others=2) as carol:
+        await carol.hello()
+        assert carol.process.stdout is not None
+        line = await asyncio.wait_for(carol.process.stdout.readline(), timeout=HELLO_TIMEOUT)
         assert line.strip() == b"connected"
         await wait_for(
-            lambda: alice.connected_to(hello["uid"]) and bob.connected_to(hello["uid"]),
+            lambda: alice.connected_to(carol.uid) and bob.connected_to(carol.uid),
             timeout=30.0,
             what="alice and bob connected to carol",
             describe=lambda: describe([alice, bob]),
         )
-        proc.send_signal(signal.SIGKILL)  # a crashed browser: nothing more is sent
-        await proc.wait()
+        await carol.kill()  # a crashed browser: nothing more is sent
 
-    carol_uid, carol_session = hello["uid"], hello["session"]
+    carol_uid, carol_session = carol.uid, carol.session
     participant = f"meetings/{meeting_id}/participants/{carol_uid}"
 
     async def closed_out() -> Dump | None:
