@@ -85,7 +85,7 @@ def _web_install(session: nox.Session) -> None:
 
 
 def _web_lint(session: nox.Session) -> None:
-    """tsc, eslint (typescript-eslint) and the structure limits (web/scripts/check-structure.mjs)."""
+    """tsc, eslint and the structure limits (web/scripts/check-structure.mjs)."""
     _web_install(session)
     with session.chdir(WEB_DIR):
         session.run("npm", "run", "lint", external=True)
