@@ -1,13 +1,8 @@
 /** The screens around joining: "Joining…" and a join that failed. */
+import { StatusPage } from "../../ui/StatusPage";
 
 export function Joining() {
-  return (
-    <div class="center-page">
-      <p class="muted" role="status">
-        Joining…
-      </p>
-    </div>
-  );
+  return <StatusPage text="Joining…" />;
 }
 
 export function JoinMessage(props: { title: string; message: string; onRetry: () => void }) {

@@ -1,14 +1,9 @@
 /** After the Leave button: "Leaving…" while the server is told, then what is known of it. */
 import { navigate } from "../../core/router/router";
+import { StatusPage } from "../../ui/StatusPage";
 
 export function Leaving() {
-  return (
-    <div class="center-page">
-      <p class="muted" role="status">
-        Leaving…
-      </p>
-    </div>
-  );
+  return <StatusPage text="Leaving…" />;
 }
 
 export function Left(props: { meetingId: string; message: string; detail?: string; onRejoin: () => void }) {
