@@ -3,7 +3,7 @@ import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import { Icon } from "../../ui/Icon";
 import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
-import { TargetSelect } from "../files/TargetSelect";
+import { TargetSelect } from "../room/TargetSelect";
 import type { ChatMessage } from "./chatLog";
 
 function ChatEntry({ message, session }: { message: ChatMessage; session: RoomSession }) {

@@ -5,7 +5,7 @@ import { Icon } from "../../ui/Icon";
 import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
 import type { Transfer } from "./fileShare";
-import { TargetSelect } from "./TargetSelect";
+import { TargetSelect } from "../room/TargetSelect";
 
 function statusText(t: Transfer): string {
   const pct = t.size ? Math.floor((100 * t.bytes) / t.size) : 100;

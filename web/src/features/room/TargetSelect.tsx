@@ -1,6 +1,6 @@
 /** "To": everyone, or one participant privately (chat and files). */
 import type { Signal } from "@preact/signals";
-import type { RoomSession } from "../room/session";
+import type { RoomSession } from "./session";
 
 export function TargetSelect(props: { id: string; label: string; session: RoomSession; value: Signal<string> }) {
   const { value } = props;
