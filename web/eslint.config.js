@@ -20,7 +20,6 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       eqeqeq: ["error", "always", { null: "ignore" }],
-      "no-console": ["error", { allow: ["debug", "info", "warn", "error", "log"] }],
     },
   },
   {
