@@ -3,7 +3,7 @@
  * 3). Pure: `diffRoster` takes the collection as the server has it now, the roster so far and the
  * connections, and says what changed, which connections to drop and what the server says of us.
  */
-import type { EndCause, ParticipantState } from "../../protocol.gen";
+import type { ParticipantState } from "../../protocol.gen";
 
 export interface Participant {
   uid: string;
@@ -111,7 +111,7 @@ export type OwnVerdict = "ok" | "rejoin" | "meeting-ended" | "joined-elsewhere";
 
 export function ownVerdict(own: OwnStatus, mySession: string): OwnVerdict {
   if (own.kind === "missing") return "rejoin";
-  if (own.kind === "left") return own.endCause === ("meeting-ended" satisfies EndCause) ? "meeting-ended" : "rejoin";
+  if (own.kind === "left") return own.endCause === "meeting-ended" ? "meeting-ended" : "rejoin";
   return own.session === mySession ? "ok" : "joined-elsewhere";
 }
 

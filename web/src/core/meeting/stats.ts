@@ -1,5 +1,7 @@
 /** The selected candidate pair and counters of a connection, in report_connection's shape. */
-import type { CandidateType, ConnectionStats } from "../../protocol.gen";
+import type { ConnectionStats } from "../../protocol.gen";
+
+type CandidateType = NonNullable<ConnectionStats["localCandidateType"]>;
 
 /** What the UI shows about the path: addresses stay local, they are never reported. */
 export interface PathInfo {
