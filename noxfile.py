@@ -2,7 +2,7 @@
 
     nox -s tests                      # lint + unit tests + emulator tests (the CI command)
     nox -s tests -- -k two_peers      # extra arguments go to the emulator pytest run
-    nox -s lint                       # ruff + mypy only
+    nox -s lint                       # ruff + mypy, and tsc + eslint + structure limits in web/
     nox -s emulator_tests -- -x       # only the emulator tests, for fast iteration
     nox -s browser_tests -- -k chat   # only the browser tests (builds web/ first)
     nox -s dev                        # run the emulators (+ hosting) until Ctrl-C
@@ -63,6 +63,7 @@ def _lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", ".")
     paths = [p for p in MYPY_PATHS if _has_python_files(ROOT / p)]
     session.run("mypy", *paths)
+    _web_lint(session)
 
 
 def _unit_tests(session: nox.Session) -> None:
@@ -71,12 +72,36 @@ def _unit_tests(session: nox.Session) -> None:
 
 
 WEB_DIR = ROOT / "web"
+#: Set once `npm ci` ran in web/ during this nox invocation (sessions share the folder).
+_web_installed = False
+
+
+def _web_install(session: nox.Session) -> None:
+    global _web_installed
+    if not _web_installed:
+        with session.chdir(WEB_DIR):
+            session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
+        _web_installed = True
+
+
+def _web_lint(session: nox.Session) -> None:
+    """tsc, eslint and the structure limits (web/scripts/check-structure.mjs)."""
+    _web_install(session)
+    with session.chdir(WEB_DIR):
+        session.run("npm", "run", "lint", external=True)
+
+
+def _web_unit_tests(session: nox.Session) -> None:
+    """The web client's pure logic with vitest (web/src/**/*.test.ts)."""
+    _web_install(session)
+    with session.chdir(WEB_DIR):
+        session.run("npm", "test", external=True)
 
 
 def _build_web(session: nox.Session) -> None:
     """Install and build the web app (web/dist, which the hosting emulator serves)."""
+    _web_install(session)
     with session.chdir(WEB_DIR):
-        session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
         session.run("npm", "run", "build", external=True)  # prints the initial JS gzip size
 
 
@@ -128,6 +153,7 @@ def tests(session: nox.Session) -> None:
     _install(session)
     _lint(session)
     _unit_tests(session)
+    _web_unit_tests(session)
     _emulator_tests(session)
     _build_web(session)
     _browser_tests(session)
@@ -135,7 +161,7 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """Run ruff (lint and format check) and mypy."""
+    """Run ruff (lint and format check) and mypy; tsc, eslint and the structure limits in web/."""
     _install(session)
     _lint(session)
 

@@ -98,7 +98,8 @@ class CountingPeer(MeetingPeer):
 
     async def _probe_queries(self) -> None:
         """Skipped: the test peers query once before listening so that a rules refusal fails
-        loudly; the web client (web/src/room/meeting.ts) just listens, and so do these."""
+        loudly; the web client (web/src/core/meeting/signalling.ts)
+        just listens, and so do these."""
 
     def _on_participants_snapshot(self, docs: Any, changes: Any, read_time: Any) -> None:
         self.counter.counts["reads"] += max(1, len(changes)) if not docs else len(changes)

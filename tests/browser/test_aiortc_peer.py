@@ -37,7 +37,8 @@ def _robot_rgb() -> tuple[int, int, int]:
 
 
 def safety_code(local: str, remote: str) -> str:
-    """The app's safety code (web/src/room/safety.ts, v1) of two "sha-256 <HEX>" fingerprints."""
+    """The app's safety code (web/src/core/meeting/safety.ts, v1) of two "sha-256 <HEX>"
+    fingerprints."""
     first, second = sorted([local, remote])
     digest = hashlib.sha256(f"AVMeets safety code v1\n{first}\n{second}".encode()).digest()
     digits = f"{int.from_bytes(digest[:8], 'big') % 10**16:016d}"

@@ -1,13 +1,10 @@
-/** Firebase app, Auth and Functions (the initial bundle). Firestore is loaded with the room. */
+/**
+ * Firebase app, Auth and Functions (the initial bundle). Firestore is loaded with the room; the
+ * callables are called through core/api/client.ts.
+ */
 import { initializeApp, type FirebaseApp } from "firebase/app";
 import { connectAuthEmulator, getAuth, type Auth } from "firebase/auth";
-import {
-  connectFunctionsEmulator,
-  getFunctions,
-  httpsCallable,
-  type Functions,
-  type HttpsCallableResult,
-} from "firebase/functions";
+import { connectFunctionsEmulator, getFunctions, type Functions } from "firebase/functions";
 import {
   emulators,
   firebaseOptions,
@@ -27,36 +24,6 @@ if (useEmulators) {
   connectFunctionsEmulator(functions, emulators.functions.host, emulators.functions.port);
   // Phone sign-in against the emulator: no reCAPTCHA (it would need Google's servers).
   auth.settings.appVerificationDisabledForTesting = true;
-}
-
-/**
- * Call a callable of docs/protocol.md; errors are FunctionsError (code, message, details).
- * `timeoutMs` (default 70 s) bounds the request: past it the call fails with deadline-exceeded.
- */
-export async function call<T>(name: string, data: Record<string, unknown>, timeoutMs = 70_000): Promise<T> {
-  const callable = httpsCallable<Record<string, unknown>, T>(functions, name, { timeout: timeoutMs });
-  const result: HttpsCallableResult<T> = await callable(data);
-  return result.data;
-}
-
-/** The callable error's code without the "functions/" prefix, e.g. "permission-denied". */
-export function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown })?.code;
-  return typeof code === "string" ? code.replace(/^functions\//, "") : "unknown";
-}
-
-export function errorReason(error: unknown): string | undefined {
-  const details = (error as { details?: unknown })?.details;
-  if (details && typeof details === "object" && "reason" in details) {
-    const reason = (details as { reason?: unknown }).reason;
-    return typeof reason === "string" ? reason : undefined;
-  }
-  return undefined;
-}
-
-export function errorDetails(error: unknown): Record<string, unknown> {
-  const details = (error as { details?: unknown })?.details;
-  return details && typeof details === "object" ? (details as Record<string, unknown>) : {};
 }
 
 /** Analytics only when an operator configured a measurement id; loaded lazily. */

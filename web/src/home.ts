@@ -1,7 +1,11 @@
 /** Home: start a meeting, join one by code or link, recent meetings, local recordings. */
 import { signOut, type User } from "firebase/auth";
-import { auth, call, errorCode } from "./firebase";
-import { navigate, type View } from "./main";
+import { auth } from "./firebase";
+import { call } from "./core/api/client";
+import { errorCode } from "./core/api/errors";
+import { navigate, type View } from "./core/router/router";
+import { stashPassword } from "./core/state/stash";
+import type { CreateMeetingRequest } from "./protocol.gen";
 import { forgetMeeting, parseMeetingId, recentMeetings, rememberMeeting } from "./recent";
 import { clear, h, icon, toast } from "./ui/dom";
 import { useEmulators } from "./config";
@@ -23,16 +27,8 @@ export function header(user: User): HTMLElement {
   );
 }
 
-/** The password the creator chose travels to the room page in this tab only. */
-export function stashPassword(meetingId: string, password: string): void {
-  try {
-    sessionStorage.setItem(`avmeets:pw:${meetingId}`, password);
-  } catch {
-    /* ignore */
-  }
-}
-
-export function renderHome(root: HTMLElement, user: User, notice?: string): View {
+/** "Start a meeting": title and password (both optional), then the lobby of the new meeting. */
+function createForm(): HTMLFormElement {
   const createError = h("p", { class: "form-error", role: "alert", hidden: true });
   const title = h("input", { id: "meeting-title", maxlength: 100, placeholder: "Weekly sync", autocomplete: "off" });
   const password = h("input", {
@@ -43,7 +39,7 @@ export function renderHome(root: HTMLElement, user: User, notice?: string): View
     placeholder: "Leave empty for none",
   });
   const createButton = h("button", { class: "btn btn-primary", type: "submit" }, "Create meeting");
-  const createForm = h(
+  const form = h(
     "form",
     { class: "card", "aria-labelledby": "create-title" },
     h("h2", { id: "create-title" }, "Start a meeting"),
@@ -52,15 +48,15 @@ export function renderHome(root: HTMLElement, user: User, notice?: string): View
     createButton,
     createError,
   );
-  createForm.addEventListener("submit", async (event) => {
+  form.addEventListener("submit", async (event) => {
     event.preventDefault();
     createButton.disabled = true;
     createError.hidden = true;
-    const data: Record<string, string> = {};
+    const data: CreateMeetingRequest = {};
     if (title.value.trim()) data.title = title.value.trim();
     if (password.value) data.password = password.value;
     try {
-      const result = await call<{ meetingId: string }>("create_meeting", data);
+      const result = await call("create_meeting", data);
       if (data.password) stashPassword(result.meetingId, data.password);
       rememberMeeting(result.meetingId, data.title ?? null);
       navigate(`/m/${result.meetingId}`);
@@ -74,7 +70,11 @@ export function renderHome(root: HTMLElement, user: User, notice?: string): View
       createButton.disabled = false;
     }
   });
+  return form;
+}
 
+/** "Join a meeting": a code or a whole link. */
+function joinForm(): HTMLFormElement {
   const code = h("input", {
     id: "join-code",
     placeholder: "abc-defg-hij or a link",
@@ -83,7 +83,7 @@ export function renderHome(root: HTMLElement, user: User, notice?: string): View
     spellcheck: false,
   });
   const joinError = h("p", { class: "form-error", role: "alert", hidden: true });
-  const joinForm = h(
+  const form = h(
     "form",
     { class: "card", "aria-labelledby": "join-title" },
     h("h2", { id: "join-title" }, "Join a meeting"),
@@ -91,7 +91,7 @@ export function renderHome(root: HTMLElement, user: User, notice?: string): View
     h("button", { class: "btn btn-secondary", type: "submit" }, "Join"),
     joinError,
   );
-  joinForm.addEventListener("submit", (event) => {
+  form.addEventListener("submit", (event) => {
     event.preventDefault();
     const id = parseMeetingId(code.value);
     if (!id) {
@@ -102,17 +102,21 @@ export function renderHome(root: HTMLElement, user: User, notice?: string): View
     }
     navigate(`/m/${id}`);
   });
+  return form;
+}
 
-  const recentList = h("ul", { class: "recent-list" });
+/** The meetings joined from this browser (kept in localStorage only). */
+function recentList(): HTMLUListElement {
+  const ul = h("ul", { class: "recent-list" });
   const renderRecent = () => {
-    clear(recentList);
+    clear(ul);
     const list = recentMeetings();
     if (!list.length) {
-      recentList.appendChild(h("li", { class: "muted" }, "Meetings you join appear here (kept in this browser only)."));
+      ul.appendChild(h("li", { class: "muted" }, "Meetings you join appear here (kept in this browser only)."));
       return;
     }
     for (const meeting of list) {
-      recentList.appendChild(
+      ul.appendChild(
         h(
           "li",
           null,
@@ -141,7 +145,11 @@ export function renderHome(root: HTMLElement, user: User, notice?: string): View
     }
   };
   renderRecent();
+  return ul;
+}
 
+/** The recordings kept in this browser, listed on demand (lazy-loaded). */
+function recordingsSection(): HTMLElement {
   const recordings = h("div", { class: "recordings-home" });
   const showRecordings = h(
     "button",
@@ -149,20 +157,25 @@ export function renderHome(root: HTMLElement, user: User, notice?: string): View
     icon("record"),
     "Recordings in this browser",
   );
+  let unmountRecordings: (() => void) | null = null;
   showRecordings.addEventListener("click", async () => {
     const open = showRecordings.getAttribute("aria-expanded") === "true";
     showRecordings.setAttribute("aria-expanded", String(!open));
-    clear(recordings);
+    unmountRecordings?.();
+    unmountRecordings = null;
     if (!open) {
       try {
-        const { renderRecordingList } = await import("./room/recordings");
-        renderRecordingList(recordings);
+        const { mountRecordingList } = await import("./features/recordings/RecordingList");
+        unmountRecordings = mountRecordingList(recordings);
       } catch {
         toast("The recordings could not be loaded.", "error");
       }
     }
   });
+  return h("section", { class: "card" }, showRecordings, recordings);
+}
 
+export function renderHome(root: HTMLElement, user: User, notice?: string): View {
   root.appendChild(header(user));
   root.appendChild(
     h(
@@ -181,9 +194,9 @@ export function renderHome(root: HTMLElement, user: User, notice?: string): View
           "others to be sure nobody sits in between.",
         ),
       ),
-      h("div", { class: "home-grid" }, createForm, joinForm),
-      h("section", { class: "card", "aria-labelledby": "recent-title" }, h("h2", { id: "recent-title" }, "Recent meetings"), recentList),
-      h("section", { class: "card" }, showRecordings, recordings),
+      h("div", { class: "home-grid" }, createForm(), joinForm()),
+      h("section", { class: "card", "aria-labelledby": "recent-title" }, h("h2", { id: "recent-title" }, "Recent meetings"), recentList()),
+      recordingsSection(),
       h(
         "footer",
         { class: "muted small-print" },

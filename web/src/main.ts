@@ -1,33 +1,13 @@
-/** Entry point: routes between sign-in, home and a meeting room (lazy-loaded). */
+/** Entry point: picks the page for the location (sign-in, home, a meeting room, lazy-loaded). */
 import "./styles.css";
 import { GoogleAuthProvider, onAuthStateChanged, signInWithCredential, type User } from "firebase/auth";
 import { auth, startAnalyticsIfConfigured } from "./firebase";
 import { useEmulators } from "./config";
 import { parseMeetingId } from "./recent";
-import { clear, h } from "./ui/dom";
+import { h } from "./ui/dom";
 import { renderSignIn } from "./signin";
 import { renderHome } from "./home";
-
-export interface View {
-  /** Called before another view replaces this one (the room leaves the meeting). */
-  destroy?(): void | Promise<void>;
-}
-
-export interface RoomHandle extends View {
-  meeting?: unknown;
-}
-
-const root = document.getElementById("app") as HTMLElement;
-let current: View | null = null;
-let renderToken = 0;
-
-export function navigate(path: string, replace = false): void {
-  if (path !== location.pathname) {
-    if (replace) history.replaceState(null, "", path);
-    else history.pushState(null, "", path);
-  }
-  void render();
-}
+import { currentView, render, startRouter, type View } from "./core/router/router";
 
 function roomIdFromPath(): string | null | undefined {
   const match = /^\/m\/([^/]+)\/?$/.exec(location.pathname);
@@ -35,14 +15,7 @@ function roomIdFromPath(): string | null | undefined {
   return parseMeetingId(decodeURIComponent(match[1]));
 }
 
-async function render(): Promise<void> {
-  const token = ++renderToken;
-  const previous = current;
-  current = null;
-  if (previous?.destroy) await previous.destroy();
-  if (token !== renderToken) return;
-  clear(root);
-  root.setAttribute("aria-busy", "true");
+async function resolve(root: HTMLElement, stale: () => boolean): Promise<View | null> {
   const user = auth.currentUser;
   let roomId = roomIdFromPath();
   let notice: string | undefined;
@@ -51,35 +24,19 @@ async function render(): Promise<void> {
     roomId = undefined;
     notice = "That is not a meeting link. A meeting code looks like abc-defg-hij.";
   }
-  if (!user) {
-    current = renderSignIn(root, roomId ?? null);
-  } else if (roomId) {
-    const loading = h("div", { class: "center-page" }, h("p", { class: "muted" }, "Opening the meeting…"));
-    root.appendChild(loading);
-    const { mountRoom } = await import("./room/roomPage");
-    if (token !== renderToken) return;
-    clear(root);
-    current = mountRoom(root, user, roomId);
-  } else {
-    current = renderHome(root, user, notice);
-  }
-  root.setAttribute("aria-busy", "false");
+  if (!user) return renderSignIn(root, roomId ?? null);
+  if (!roomId) return renderHome(root, user, notice);
+  root.appendChild(h("div", { class: "center-page" }, h("p", { class: "muted" }, "Opening the meeting…")));
+  const { mountRoom } = await import("./features/room/roomPage");
+  if (stale()) return null;
+  root.replaceChildren();
+  return mountRoom(root, user, roomId);
 }
-
-window.addEventListener("popstate", () => void render());
-
-// Internal links (<a data-link href="/...">) navigate without reloading the page.
-document.addEventListener("click", (event) => {
-  const anchor = (event.target as Element | null)?.closest?.("a[data-link]") as HTMLAnchorElement | null;
-  if (!anchor || event.defaultPrevented || event.button !== 0) return;
-  if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-  event.preventDefault();
-  navigate(new URL(anchor.href).pathname);
-});
 
 let lastUid: string | null | undefined;
 
 async function boot(): Promise<void> {
+  startRouter(document.getElementById("app") as HTMLElement, resolve);
   await auth.authStateReady();
   onAuthStateChanged(auth, (user: User | null) => {
     const uid = user?.uid ?? null;
@@ -101,7 +58,7 @@ if (useEmulators) {
       const result = await signInWithCredential(auth, GoogleAuthProvider.credential(token));
       return result.user.uid;
     },
-    currentView: () => current,
+    currentView,
   };
 }
 

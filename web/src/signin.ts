@@ -9,7 +9,7 @@ import {
 import { auth } from "./firebase";
 import { phoneSignInEnabled, useEmulators } from "./config";
 import { h, icon } from "./ui/dom";
-import type { View } from "./main";
+import type { View } from "./core/router/router";
 
 /** A readable sentence for an Auth error; the blocking function's reason when it refused us. */
 export function signInErrorMessage(error: unknown): string | null {

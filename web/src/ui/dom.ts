@@ -1,4 +1,4 @@
-/** A tiny DOM builder: h("button", {class: "x", onclick}, "text"). No framework. */
+/** A tiny DOM builder for the pages outside the room: h("button", {class: "x", onclick}, "text"). */
 
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, unknown>;
@@ -43,7 +43,9 @@ export function clear(el: Element): void {
 }
 
 /** An inline SVG icon from the sprite-less set below (24×24, currentColor). */
-export function icon(name: keyof typeof ICONS, label?: string): SVGSVGElement {
+export type IconName = keyof typeof ICONS;
+
+export function icon(name: IconName, label?: string): SVGSVGElement {
   const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
   svg.setAttribute("viewBox", "0 0 24 24");
   svg.setAttribute("width", "22");
@@ -64,7 +66,7 @@ export function icon(name: keyof typeof ICONS, label?: string): SVGSVGElement {
   return svg;
 }
 
-const ICONS = {
+export const ICONS = {
   mic: '<rect x="9" y="2" width="6" height="12" rx="3"/><path d="M5 10a7 7 0 0 0 14 0M12 17v5M8 22h8"/>',
   micOff:
     '<path d="M2 2l20 20M9 9v1a3 3 0 0 0 5.1 2.1M15 10V5a3 3 0 0 0-5.9-.8"/><path d="M19 10a7 7 0 0 1-1.2 3.9M5 10a7 7 0 0 0 11 5.7M12 17v5M8 22h8"/>',

@@ -1,0 +1,46 @@
+/**
+ * The retry policies (retry.ts) of each callable and of the signal deletes: how often, how long
+ * and on which answers to repeat them.
+ */
+import type { CallableName } from "../../protocol.gen";
+import type { ErrorCode } from "./errors";
+import { NO_RETRY, type RetryPolicy } from "./retry";
+
+/** Failures a repeat can fix: the server or the network (a failed fetch is "internal"). */
+const TRANSIENT: ReadonlySet<ErrorCode> = new Set(["unavailable", "deadline-exceeded", "internal", "unknown", "aborted"]);
+
+/**
+ * Per callable. join_meeting, create_meeting and heartbeat are not repeated here: a person
+ * retries a join, the meeting's lifecycle retries a re-join, the next beat repeats a heartbeat.
+ */
+export const POLICIES: Readonly<Record<CallableName, RetryPolicy>> = {
+  create_meeting: NO_RETRY,
+  join_meeting: NO_RETRY,
+  heartbeat: NO_RETRY,
+  archive: NO_RETRY,
+  // The signal trigger may not have recorded the leg yet ("not-found"); the server ignores a
+  // status it already has, so a repeat is harmless.
+  report_connection: {
+    attempts: 4,
+    backoffMs: 1_000,
+    retryOn: new Set<ErrorCode>(["not-found", "unavailable", "aborted", "internal", "deadline-exceeded"]),
+    attemptTimeoutMs: 70_000,
+  },
+  // Protocol 4.9: bounded attempts, all within 20 s, so that leaving never hangs.
+  leave_meeting: {
+    attempts: 4,
+    backoffMs: 500,
+    retryOn: new Set<ErrorCode>([...TRANSIENT, "resource-exhausted"]),
+    attemptTimeoutMs: 8_000,
+    budgetMs: 20_000,
+  },
+};
+
+
+/** Deleting an applied signal is idempotent, so the answers a busy database gives are repeated. */
+export const SIGNAL_DELETE_POLICY: RetryPolicy = {
+  attempts: 4,
+  backoffMs: 200,
+  retryOn: new Set<ErrorCode>(["aborted", "unavailable", "deadline-exceeded"]),
+  attemptTimeoutMs: 10_000,
+};

@@ -1,0 +1,51 @@
+/**
+ * Trickle ICE, batched (docs/protocol.md section 4, step 6): local candidates are flushed after
+ * FLUSH_QUIET_MS without a new one or at MAX_BATCH, the last batch carrying the end-of-candidates
+ * marker. Pure but for its timer.
+ */
+import type { SignalCandidate } from "../../protocol.gen";
+
+export const FLUSH_QUIET_MS = 100;
+export const MAX_BATCH = 8;
+export const END_OF_CANDIDATES: SignalCandidate = { candidate: "", sdpMid: null, sdpMLineIndex: null };
+
+export class CandidateBatcher {
+  private pending: SignalCandidate[] = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private endQueued = false;
+
+  constructor(private readonly flushTo: (batch: SignalCandidate[]) => void) {}
+
+  /** Gathering started again (ICE restart): a new end marker will follow. */
+  restart(): void {
+    this.endQueued = false;
+  }
+
+  /** A local candidate; null (or an empty one) marks the end of gathering. */
+  add(candidate: SignalCandidate | null): void {
+    if (!candidate || candidate.candidate === "") {
+      if (this.endQueued) return;
+      this.endQueued = true;
+      this.pending.push(END_OF_CANDIDATES);
+      this.flush();
+      return;
+    }
+    this.pending.push(candidate);
+    if (this.pending.length >= MAX_BATCH) {
+      this.flush();
+    } else {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.flush(), FLUSH_QUIET_MS);
+    }
+  }
+
+  flush(): void {
+    this.cancel();
+    while (this.pending.length) this.flushTo(this.pending.splice(0, MAX_BATCH));
+  }
+
+  cancel(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}

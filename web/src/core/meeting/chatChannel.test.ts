@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { BYE, encodeChat, encodeMedia, parseChatChannel } from "./chatChannel";
+
+describe("the chat channel", () => {
+  it("reads plain text as chat to everyone (the aiortc peer)", () => {
+    expect(parseChatChannel("beep boop")).toEqual({ t: "chat", id: null, text: "beep boop", scope: "all" });
+    expect(parseChatChannel("{not json")).toEqual({ t: "chat", id: null, text: "{not json", scope: "all" });
+    expect(parseChatChannel('{"no":"t"}')).toEqual({ t: "chat", id: null, text: '{"no":"t"}', scope: "all" });
+  });
+
+  it("round-trips its messages", () => {
+    expect(parseChatChannel(encodeChat("a1", "hi", "private"))).toEqual({ t: "chat", id: "a1", text: "hi", scope: "private" });
+    const media = { audio: false, video: true, screen: true, recording: false };
+    expect(parseChatChannel(encodeMedia(media))).toEqual({ t: "media", ...media });
+    expect(parseChatChannel(BYE)).toEqual({ t: "bye" });
+  });
+
+  it("assumes sound and video on unless told off", () => {
+    expect(parseChatChannel('{"t":"media"}')).toEqual({ t: "media", audio: true, video: true, screen: false, recording: false });
+  });
+
+  it("ignores kinds it does not know", () => {
+    expect(parseChatChannel('{"t":"reaction"}')).toEqual({ t: "unknown" });
+  });
+});

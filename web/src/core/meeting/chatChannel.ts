@@ -1,0 +1,75 @@
+/**
+ * The "chat" data channel's messages (web/README.md, "Peer-to-peer protocols"), JSON text:
+ *
+ *   {"t":"chat","id","text","scope":"all"|"private"}            a chat message
+ *   {"t":"media","audio","video","screen","recording"}          what the sender's tile shows
+ *   {"t":"bye"}                                                  the tab is closing or reloading
+ *
+ * A message that is not JSON is chat to everyone (the aiortc test peer sends plain text).
+ * Pure: parse and encode only.
+ */
+
+export const MAX_CHAT_LENGTH = 4000;
+
+export interface RemoteMedia {
+  audio: boolean;
+  video: boolean;
+  screen: boolean;
+  recording: boolean;
+}
+
+export type ChatScope = "all" | "private";
+
+export type ChatChannelMessage =
+  | { t: "chat"; id: string | null; text: string; scope: ChatScope }
+  | ({ t: "media" } & RemoteMedia)
+  | { t: "bye" }
+  | { t: "unknown" };
+
+export function parseChatChannel(text: string): ChatChannelMessage {
+  let message: Record<string, unknown> | null = null;
+  if (text.startsWith("{")) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      message = parsed && typeof parsed === "object" ? (parsed as Record<string, unknown>) : null;
+    } catch {
+      message = null;
+    }
+  }
+  if (!message || typeof message.t !== "string") return { t: "chat", id: null, text, scope: "all" };
+  switch (message.t) {
+    case "chat":
+      return {
+        t: "chat",
+        id: message.id === undefined || message.id === null ? null : String(message.id),
+        text: String(message.text ?? ""),
+        scope: message.scope === "private" ? "private" : "all",
+      };
+    case "media":
+      return {
+        t: "media",
+        audio: message.audio !== false,
+        video: message.video !== false,
+        screen: message.screen === true,
+        recording: message.recording === true,
+      };
+    case "bye":
+      return { t: "bye" };
+    default:
+      return { t: "unknown" };
+  }
+}
+
+export function encodeChat(id: string, text: string, scope: ChatScope): string {
+  return JSON.stringify({ t: "chat", id, text, scope });
+}
+
+export function encodeMedia(media: RemoteMedia): string {
+  return JSON.stringify({ t: "media", ...media });
+}
+
+export const BYE = JSON.stringify({ t: "bye" });
+
+export function randomId(bytes = 9): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0")).join("");
+}

@@ -1,0 +1,47 @@
+/** What a connection (PeerLink) is to the rest: its data channels, what the UI shows of it, its host. */
+import type { ConnectionStats, ConnectionStatus } from "../../protocol.gen";
+import type { RemoteMedia } from "./chatChannel";
+import type { LocalMedia } from "./media";
+import type { PeerLink } from "./peer";
+import type { OutgoingSignal } from "./signalling";
+import type { PathInfo } from "./stats";
+
+export type LinkState = "connecting" | "connected" | "reconnecting" | "failed" | "closed";
+
+export const CHANNELS = ["chat", "files", "board"] as const;
+export type ChannelLabel = (typeof CHANNELS)[number];
+
+/** What the UI shows of a connection; a new object on every change. */
+export interface LinkView {
+  state: LinkState;
+  path: PathInfo | null;
+  safetyCode: string | null;
+  remoteMedia: RemoteMedia;
+  /** The remote video track is there and not muted. */
+  videoLive: boolean;
+}
+
+export interface LinkHost {
+  readonly myUid: string;
+  readonly local: LocalMedia;
+  readonly loopbackOnly: boolean;
+  /** False when the host handles the restart otherwise (a re-join for fresh TURN credentials). */
+  iceRestartAllowed(link: PeerLink): boolean;
+  sendSignal(link: PeerLink, signal: OutgoingSignal): Promise<void>;
+  report(link: PeerLink, status: ConnectionStatus, stats?: ConnectionStats): void;
+  channelOpen(link: PeerLink, label: ChannelLabel, channel: RTCDataChannel): void;
+  channelMessage(link: PeerLink, label: ChannelLabel, data: string | ArrayBuffer): void;
+  channelClosed(link: PeerLink, label: ChannelLabel): void;
+}
+
+/** A data-channel protocol (files, whiteboard) plugged into the meeting. */
+export interface ChannelProtocol {
+  readonly label: Exclude<ChannelLabel, "chat">;
+  /** Once joined, before the first offer (e.g. the file store's folder for this session). */
+  start?(session: string): Promise<void>;
+  open?(link: PeerLink, channel: RTCDataChannel): void;
+  message(link: PeerLink, data: string | ArrayBuffer): void;
+  /** The link's channel closed, or the link was dropped. */
+  closed?(link: PeerLink): void;
+  stop?(): Promise<void>;
+}

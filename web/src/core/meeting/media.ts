@@ -1,0 +1,309 @@
+/**
+ * The local microphone, camera and screen. One outgoing audio track and one outgoing video track
+ * (the screen while sharing, else the camera); peer links follow "change" with replaceTrack.
+ */
+import { signal } from "@preact/signals-core";
+import { Emitter } from "../state/emitter";
+
+export interface MediaPrefs {
+  audioDeviceId?: string;
+  videoDeviceId?: string;
+  micOn: boolean;
+  camOn: boolean;
+}
+
+const PREFS_KEY = "avmeets:media-prefs";
+
+export function loadPrefs(): MediaPrefs {
+  try {
+    const raw = JSON.parse(localStorage.getItem(PREFS_KEY) || "{}") as Partial<MediaPrefs>;
+    return {
+      micOn: raw.micOn !== false,
+      camOn: raw.camOn !== false,
+      audioDeviceId: typeof raw.audioDeviceId === "string" ? raw.audioDeviceId : undefined,
+      videoDeviceId: typeof raw.videoDeviceId === "string" ? raw.videoDeviceId : undefined,
+    };
+  } catch {
+    return { micOn: true, camOn: true };
+  }
+}
+
+function savePrefs(prefs: MediaPrefs): void {
+  try {
+    localStorage.setItem(PREFS_KEY, JSON.stringify(prefs));
+  } catch {
+    /* storage may be disabled */
+  }
+}
+
+const VIDEO_CONSTRAINTS: MediaTrackConstraints = {
+  width: { ideal: 1280 },
+  height: { ideal: 720 },
+  frameRate: { ideal: 24, max: 30 },
+};
+
+const AUDIO_CONSTRAINTS: MediaTrackConstraints = {
+  echoCancellation: true,
+  noiseSuppression: true,
+  autoGainControl: true,
+};
+
+function withDevice(base: MediaTrackConstraints, deviceId?: string): MediaTrackConstraints {
+  return deviceId ? { ...base, deviceId: { exact: deviceId } } : base;
+}
+
+type MediaEvents = { change: void; error: string };
+
+/** What the controls, the lobby and the own tile show; a new object on every change. */
+export interface LocalState {
+  micOn: boolean;
+  camOn: boolean;
+  sharing: boolean;
+  cameraTrack: MediaStreamTrack | null;
+  outgoingVideo: MediaStreamTrack | null;
+  audioProblem: string | null;
+  videoProblem: string | null;
+}
+
+export class LocalMedia extends Emitter<MediaEvents> {
+  /** The stream peers associate our tracks with (msid); holds the outgoing tracks. */
+  readonly stream = new MediaStream();
+  audioTrack: MediaStreamTrack | null = null;
+  cameraTrack: MediaStreamTrack | null = null;
+  screenTrack: MediaStreamTrack | null = null;
+  prefs: MediaPrefs = loadPrefs();
+  /** Set when the browser refused a device, to explain why it is off. */
+  audioProblem: string | null = null;
+  videoProblem: string | null = null;
+  readonly state = signal<LocalState>(this.snapshot());
+
+  get micOn(): boolean {
+    return !!this.audioTrack && this.audioTrack.enabled;
+  }
+
+  get camOn(): boolean {
+    return !!this.cameraTrack;
+  }
+
+  get sharing(): boolean {
+    return !!this.screenTrack;
+  }
+
+  get outgoingVideo(): MediaStreamTrack | null {
+    return this.screenTrack ?? this.cameraTrack;
+  }
+
+  /** Ask for the devices the preferences want; whatever is refused stays off. */
+  async start(): Promise<void> {
+    if (this.prefs.camOn && navigator.mediaDevices?.getUserMedia) {
+      // One request for both, so that the browser asks once.
+      try {
+        const stream = await navigator.mediaDevices.getUserMedia({
+          audio: withDevice(AUDIO_CONSTRAINTS, this.prefs.audioDeviceId),
+          video: withDevice(VIDEO_CONSTRAINTS, this.prefs.videoDeviceId),
+        });
+        this.setAudio(stream.getAudioTracks()[0] ?? null);
+        this.setCamera(stream.getVideoTracks()[0] ?? null);
+        this.update();
+        return;
+      } catch {
+        // Fall back to asking for each device on its own: one may work without the other.
+      }
+    }
+    await this.openAudio();
+    if (this.prefs.camOn) await this.openCamera();
+    this.update();
+  }
+
+  private async openAudio(): Promise<void> {
+    if (!navigator.mediaDevices?.getUserMedia) {
+      this.audioProblem = "This browser gives no access to microphones.";
+      return;
+    }
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({
+        audio: withDevice(AUDIO_CONSTRAINTS, this.prefs.audioDeviceId),
+      });
+      this.setAudio(stream.getAudioTracks()[0] ?? null);
+      this.audioProblem = null;
+    } catch (error) {
+      if (this.prefs.audioDeviceId && (error as DOMException).name === "OverconstrainedError") {
+        this.prefs.audioDeviceId = undefined;
+        return this.openAudio();
+      }
+      this.audioProblem = describeMediaError(error, "microphone");
+      this.setAudio(null);
+    }
+  }
+
+  private setAudio(track: MediaStreamTrack | null): void {
+    if (this.audioTrack) {
+      this.stream.removeTrack(this.audioTrack);
+      this.audioTrack.stop();
+    }
+    this.audioTrack = track;
+    if (track) {
+      track.enabled = this.prefs.micOn;
+      this.stream.addTrack(track);
+      track.addEventListener("ended", () => {
+        if (this.audioTrack === track) {
+          this.setAudio(null);
+          this.update();
+        }
+      });
+    }
+  }
+
+  private async openCamera(): Promise<boolean> {
+    if (!navigator.mediaDevices?.getUserMedia) {
+      this.videoProblem = "This browser gives no access to cameras.";
+      return false;
+    }
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({
+        video: withDevice(VIDEO_CONSTRAINTS, this.prefs.videoDeviceId),
+      });
+      this.setCamera(stream.getVideoTracks()[0] ?? null);
+      this.videoProblem = null;
+      return !!this.cameraTrack;
+    } catch (error) {
+      if (this.prefs.videoDeviceId && (error as DOMException).name === "OverconstrainedError") {
+        this.prefs.videoDeviceId = undefined;
+        return this.openCamera();
+      }
+      this.videoProblem = describeMediaError(error, "camera");
+      this.setCamera(null);
+      return false;
+    }
+  }
+
+  private setCamera(track: MediaStreamTrack | null): void {
+    if (this.cameraTrack) {
+      this.stream.removeTrack(this.cameraTrack);
+      this.cameraTrack.stop();
+    }
+    this.cameraTrack = track;
+    if (track) {
+      if (!this.screenTrack) this.stream.addTrack(track);
+      track.addEventListener("ended", () => {
+        if (this.cameraTrack === track) {
+          this.setCamera(null);
+          this.update();
+        }
+      });
+    }
+  }
+
+  async setMic(on: boolean): Promise<void> {
+    this.prefs.micOn = on;
+    if (on && !this.audioTrack) await this.openAudio();
+    if (this.audioTrack) this.audioTrack.enabled = on;
+    this.update();
+  }
+
+  async setCam(on: boolean): Promise<void> {
+    this.prefs.camOn = on;
+    if (on && !this.cameraTrack) await this.openCamera();
+    if (!on) this.setCamera(null); // release the device: the camera light goes off
+    this.update();
+  }
+
+  async selectDevice(kind: "audioinput" | "videoinput", deviceId: string): Promise<void> {
+    if (kind === "audioinput") {
+      this.prefs.audioDeviceId = deviceId || undefined;
+      await this.openAudio();
+    } else {
+      this.prefs.videoDeviceId = deviceId || undefined;
+      if (this.prefs.camOn) await this.openCamera();
+    }
+    this.update();
+  }
+
+  async startScreenShare(): Promise<void> {
+    if (!navigator.mediaDevices?.getDisplayMedia) {
+      this.emit("error", "This browser cannot share the screen.");
+      return;
+    }
+    let stream: MediaStream;
+    try {
+      stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: 15 }, audio: false });
+    } catch (error) {
+      if ((error as DOMException).name !== "NotAllowedError") {
+        this.emit("error", describeMediaError(error, "screen"));
+      }
+      return;
+    }
+    const track = stream.getVideoTracks()[0];
+    if (!track) return;
+    track.contentHint = "detail";
+    this.stopScreenShare(false);
+    this.screenTrack = track;
+    if (this.cameraTrack) this.stream.removeTrack(this.cameraTrack);
+    this.stream.addTrack(track);
+    track.addEventListener("ended", () => {
+      if (this.screenTrack === track) this.stopScreenShare();
+    });
+    this.update();
+  }
+
+  stopScreenShare(notify = true): void {
+    const track = this.screenTrack;
+    if (!track) return;
+    this.screenTrack = null;
+    this.stream.removeTrack(track);
+    track.stop();
+    if (this.cameraTrack) this.stream.addTrack(this.cameraTrack);
+    if (notify) this.update();
+  }
+
+  stop(): void {
+    this.stopScreenShare(false);
+    this.setAudio(null);
+    this.setCamera(null);
+    this.state.value = this.snapshot();
+  }
+
+  private snapshot(): LocalState {
+    return {
+      micOn: this.micOn,
+      camOn: this.camOn,
+      sharing: this.sharing,
+      cameraTrack: this.cameraTrack,
+      outgoingVideo: this.outgoingVideo,
+      audioProblem: this.audioProblem,
+      videoProblem: this.videoProblem,
+    };
+  }
+
+  private update(): void {
+    savePrefs(this.prefs);
+    this.state.value = this.snapshot();
+    this.emit("change", undefined);
+  }
+}
+
+export function describeMediaError(error: unknown, what: string): string {
+  const name = (error as DOMException)?.name;
+  switch (name) {
+    case "NotAllowedError":
+    case "SecurityError":
+      return `Access to the ${what} was refused. Allow it in the browser's site settings.`;
+    case "NotFoundError":
+    case "OverconstrainedError":
+      return `No ${what} was found.`;
+    case "NotReadableError":
+    case "AbortError":
+      return `The ${what} is in use by another program.`;
+    default:
+      return `The ${what} could not be opened${name ? ` (${name})` : ""}.`;
+  }
+}
+
+export async function listDevices(): Promise<MediaDeviceInfo[]> {
+  if (!navigator.mediaDevices?.enumerateDevices) return [];
+  try {
+    return await navigator.mediaDevices.enumerateDevices();
+  } catch {
+    return [];
+  }
+}

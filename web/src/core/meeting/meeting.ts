@@ -1,0 +1,396 @@
+/**
+ * A meeting session as docs/protocol.md describes it: join_meeting, the Firestore signalling
+ * (signalling.ts), the roster (roster.ts), one PeerLink per other participant, heartbeats,
+ * report_connection and leave_meeting, all driven by one lifecycle (lifecycle.ts). Chat, files and
+ * the whiteboard travel on the peers' data channels only: their protocols plug in with `use()`.
+ */
+import { signal } from "@preact/signals-core";
+import { loopbackOnly } from "../../config";
+import type { ConnectionStats, ConnectionStatus, JoinMeetingRequest, JoinMeetingResult, SignalCandidate } from "../../protocol.gen";
+import { call } from "../api/client";
+import { describeFailure } from "../api/errors";
+import { Emitter } from "../state/emitter";
+import { setActiveMeeting } from "../state/stash";
+import { BYE, encodeMedia, parseChatChannel, type ChatChannelMessage } from "./chatChannel";
+import { credentialFresh, turnExpiry, usableIceServers } from "./ice";
+import { ENDINGS, Lifecycle, leavePlan, rejoinFailure, type Ending } from "./lifecycle";
+import { sendLeave, type LeaveOutcome } from "./leave";
+import type { LocalMedia } from "./media";
+import type { ChannelLabel, ChannelProtocol, LinkHost } from "./link";
+import { watchPage } from "./pageEvents";
+import { PeerLink } from "./peer";
+import { ConnectionReports } from "./reports";
+import { diffRoster, ownVerdict, rosterAfterJoin, type Participant, type RawParticipant } from "./roster";
+import { Signalling, type IncomingSignal, type OutgoingSignal } from "./signalling";
+
+/** A chat message as it arrived on a link's chat channel. */
+export type IncomingChat = { link: PeerLink; message: Extract<ChatChannelMessage, { t: "chat" }> };
+
+export type MeetingEvents = {
+  chat: IncomingChat;
+  ended: Ending;
+};
+
+const REJOIN_RETRY_MS = 5_000;
+
+export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
+  readonly links = new Map<string, PeerLink>();
+  /** Everyone in the meeting, us included (state "joined"). */
+  readonly roster = signal<ReadonlyMap<string, Participant>>(new Map());
+  /** The connections, a new map whenever one comes or goes. */
+  readonly peers = signal<ReadonlyMap<string, PeerLink>>(new Map());
+  /** A line for the status area ("Reconnecting…"); empty when all is well. */
+  readonly status = signal("");
+  readonly lifecycle = new Lifecycle();
+  readonly loopbackOnly = loopbackOnly();
+  title: string | null = null;
+  session: string | null = null;
+  /** Recording in progress is announced to everyone (a courtesy the others can see). */
+  recording = false;
+  private iceServers: RTCIceServer[] = [];
+  /** When the TURN credential of join_meeting expires (epoch ms), if there is one. */
+  private turnExpiresAt: number | null = null;
+  private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly signalling: Signalling;
+  private readonly protocols = new Map<ChannelLabel, ChannelProtocol>();
+  private orphanCandidates = new Map<string, SignalCandidate[]>();
+  private readonly reports: ConnectionReports;
+  /** A join_meeting under way: leaving waits for it, so that it cannot land after the leave. */
+  private pendingJoin: Promise<JoinMeetingResult> | null = null;
+  private leaving: Promise<LeaveOutcome> | null = null;
+  private disconnecting: Promise<void> | null = null;
+  private password: string | undefined;
+  private readonly offLocal: () => void;
+  private readonly offPage: () => void;
+
+  constructor(
+    readonly meetingId: string,
+    readonly myUid: string,
+    readonly myName: string,
+    readonly local: LocalMedia,
+  ) {
+    super();
+    this.signalling = new Signalling(meetingId, myUid, () => this.lifecycle.over);
+    this.reports = new ConnectionReports(meetingId);
+    this.offLocal = local.on("change", () => this.onLocalMediaChange());
+    this.offPage = watchPage(this.onNetworkChange, this.onPageHide);
+  }
+
+  use(protocol: ChannelProtocol): void {
+    this.protocols.set(protocol.label, protocol);
+  }
+
+  displayName(uid: string): string {
+    if (uid === this.myUid) return this.myName;
+    return this.roster.peek().get(uid)?.displayName ?? "Guest";
+  }
+
+  // --------------------------------------------------------------------------- join
+
+  /** join_meeting; throws the callable's error (the page asks for a password on demand). */
+  async join(password?: string): Promise<JoinMeetingResult> {
+    if (!this.lifecycle.send("join")) throw new Error(`cannot join while ${this.lifecycle.value}`);
+    this.password = password;
+    return this.joinOnce();
+  }
+
+  private async joinOnce(): Promise<JoinMeetingResult> {
+    const data: JoinMeetingRequest = { meetingId: this.meetingId };
+    if (this.password) data.password = this.password;
+    const pending = call("join_meeting", data);
+    this.pendingJoin = pending;
+    let result: JoinMeetingResult;
+    try {
+      result = await pending;
+    } catch (error) {
+      this.lifecycle.send("join-failed");
+      throw error;
+    } finally {
+      if (this.pendingJoin === pending) this.pendingJoin = null;
+    }
+    // Left while the join was under way: leave() tells the server; nothing starts here.
+    if (this.lifecycle.over) this.lifecycle.send("joined");
+    else await this.begin(result);
+    return result;
+  }
+
+  private async begin(result: JoinMeetingResult): Promise<void> {
+    this.title = result.title ?? null;
+    this.session = result.session;
+    this.iceServers = usableIceServers(result.iceServers ?? [], this.loopbackOnly);
+    this.turnExpiresAt = turnExpiry(this.iceServers);
+    setActiveMeeting(this.meetingId);
+    const me = { uid: this.myUid, displayName: this.myName, session: result.session };
+    this.roster.value = rosterAfterJoin(me, result.participants ?? []);
+    this.lifecycle.send("joined");
+    this.signalling.start({
+      participants: (docs) => this.onParticipants(docs),
+      signal: (s) => this.onSignal(s),
+      error: (what, error) => this.onListenerError(what, error),
+    });
+    this.startHeartbeat(Math.max(1, Number(result.heartbeatSeconds) || 20));
+    for (const protocol of this.protocols.values()) await protocol.start?.(result.session);
+    for (const p of result.participants ?? []) this.offerTo(p.uid, p.session);
+  }
+
+  private onListenerError(what: string, error: Error): void {
+    if (this.lifecycle.over) return;
+    console.warn(`the ${what} listener stopped`, error);
+    // Usually the rules refusing us because the server closed us out: join again.
+    void this.rejoin(`${what} listener: ${(error as { code?: string }).code ?? error.message}`);
+  }
+
+  // ------------------------------------------------------------------------ roster
+
+  private onParticipants(docs: RawParticipant[]): void {
+    const links = new Map([...this.links].map(([uid, l]) => [uid, { remoteSession: l.remoteSession, ageMs: performance.now() - l.startedAt }]));
+    const diff = diffRoster(this.myUid, this.roster.peek(), links, docs);
+    if (diff.changed) this.roster.value = diff.roster;
+    for (const drop of diff.drops) void this.dropLink(drop.uid, drop.reason, drop.report);
+    if (!this.lifecycle.live || !this.session) return;
+    const verdict = ownVerdict(diff.own, this.session);
+    if (verdict === "meeting-ended" || verdict === "joined-elsewhere") void this.end(ENDINGS[verdict]);
+    else if (verdict === "rejoin") {
+      const cause = diff.own.kind === "left" ? (diff.own.endCause ?? "left") : "left";
+      void this.rejoin(`server closed this session out (${cause})`);
+    }
+  }
+
+  // ------------------------------------------------------------------------- links
+
+  private newLink(uid: string, session: string, role: "caller" | "callee"): PeerLink {
+    const link = new PeerLink(this, uid, session, role, this.iceServers);
+    this.links.set(uid, link);
+    this.peers.value = new Map(this.links);
+    const orphans = this.orphanCandidates.get(`${uid}/${session}`);
+    if (orphans) {
+      this.orphanCandidates.delete(`${uid}/${session}`);
+      void link.addRemoteCandidates(orphans);
+    }
+    return link;
+  }
+
+  private offerTo(uid: string, session: string): void {
+    const existing = this.links.get(uid);
+    if (existing && existing.remoteSession === session) return;
+    if (existing) void this.dropLink(uid, "offering to a new session", true);
+    this.newLink(uid, session, "caller").startAsCaller();
+  }
+
+  private async dropLink(uid: string, reason: string, report: boolean): Promise<void> {
+    const link = this.links.get(uid);
+    if (!link) return;
+    this.links.delete(uid);
+    this.peers.value = new Map(this.links);
+    for (const protocol of this.protocols.values()) protocol.closed?.(link);
+    await link.close(reason, report);
+  }
+
+  // ----------------------------------------------------------------------- signals
+
+  private async onSignal(signal: IncomingSignal): Promise<void> {
+    if (signal.toSession !== this.session || this.lifecycle.over) return;
+    let link = this.links.get(signal.from);
+    const current = link && link.remoteSession === signal.session ? link : undefined;
+    if (signal.type === "offer") {
+      if (link && !current) await this.dropLink(signal.from, "offer from a new session", true);
+      link = current ?? this.calledBy(signal.from, signal.session);
+      await link.handleDescription({ type: "offer", sdp: signal.sdp ?? "" });
+    } else if (signal.type === "answer") {
+      await current?.handleDescription({ type: "answer", sdp: signal.sdp ?? "" });
+    } else if (signal.type === "candidates") {
+      const entries = signal.candidates ?? [];
+      if (current) await current.addRemoteCandidates(entries);
+      else {
+        const key = `${signal.from}/${signal.session}`;
+        this.orphanCandidates.set(key, [...(this.orphanCandidates.get(key) ?? []), ...entries]);
+      }
+    }
+  }
+
+  /** An offer from someone we hold no connection to: we are its callee. */
+  private calledBy(uid: string, session: string): PeerLink {
+    const link = this.newLink(uid, session, "callee");
+    if (!this.roster.peek().has(uid)) {
+      const roster = new Map(this.roster.peek());
+      roster.set(uid, { uid, displayName: "Guest", session, state: "joined" });
+      this.roster.value = roster;
+    }
+    return link;
+  }
+
+  async sendSignal(link: PeerLink, signal: OutgoingSignal): Promise<void> {
+    if (!this.session || this.lifecycle.over) return;
+    await this.signalling.send(() => this.session, link.uid, link.remoteSession, signal);
+  }
+
+  // ----------------------------------------------------------------------- reports
+
+  report(link: PeerLink, status: ConnectionStatus, stats?: ConnectionStats): void {
+    if (this.session) this.reports.report(link, status, stats);
+  }
+
+  /**
+   * An ICE restart with an expired TURN credential could not use the relay: join again instead,
+   * which hands out a fresh one (docs/protocol.md, create_meeting / join_meeting).
+   */
+  iceRestartAllowed(): boolean {
+    if (credentialFresh(this.turnExpiresAt, Date.now())) return true;
+    void this.rejoin("the TURN credential has expired");
+    return false;
+  }
+
+  // ----------------------------------------------------------------- data channels
+
+  channelOpen(link: PeerLink, label: ChannelLabel, channel: RTCDataChannel): void {
+    if (label === "chat") this.sendMediaState(link);
+    else this.protocols.get(label)?.open?.(link, channel);
+  }
+
+  channelClosed(link: PeerLink, label: ChannelLabel): void {
+    if (label !== "chat") this.protocols.get(label)?.closed?.(link);
+  }
+
+  channelMessage(link: PeerLink, label: ChannelLabel, data: string | ArrayBuffer): void {
+    if (label !== "chat") return this.protocols.get(label)?.message(link, data);
+    if (typeof data !== "string") return;
+    const message = parseChatChannel(data);
+    if (message.t === "chat") this.emit("chat", { link, message });
+    else if (message.t === "media") link.setRemoteMedia(message);
+    else if (message.t === "bye") void this.dropLink(link.uid, "participant said goodbye", false);
+  }
+
+  setRecording(on: boolean): void {
+    this.recording = on;
+    for (const link of this.links.values()) this.sendMediaState(link);
+  }
+
+  private sendMediaState(link: PeerLink): void {
+    const local = this.local;
+    link.send("chat", encodeMedia({ audio: local.micOn, video: !!local.outgoingVideo, screen: local.sharing, recording: this.recording }));
+  }
+
+  private onLocalMediaChange(): void {
+    for (const link of this.links.values()) {
+      void link.syncTracks();
+      this.sendMediaState(link);
+    }
+  }
+
+  // -------------------------------------------------------------------- resilience
+
+  private startHeartbeat(seconds: number): void {
+    this.stopHeartbeat();
+    this.heartbeatTimer = setInterval(() => void this.beat(), seconds * 1000);
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+  }
+
+  private async beat(): Promise<void> {
+    if (!this.lifecycle.live) return;
+    try {
+      await call("heartbeat", { meetingId: this.meetingId });
+    } catch (error) {
+      const failure = describeFailure(error);
+      if (failure.code === "failed-precondition" && failure.reason === "not-joined") await this.rejoin("heartbeat: not joined");
+      else if (failure.code === "not-found") await this.end(ENDINGS["meeting-gone"]);
+      else console.debug("heartbeat failed", error);
+    }
+  }
+
+  /** Join again with a new session (closed out by the server, or listeners refused). */
+  async rejoin(why: string): Promise<void> {
+    if (this.lifecycle.send("rejoin")) await this.rejoinNow(why);
+  }
+
+  private async rejoinNow(why: string): Promise<void> {
+    this.status.value = "Reconnecting to the meeting…";
+    console.info(`re-joining: ${why}`);
+    this.stopListening();
+    for (const uid of [...this.links.keys()]) await this.dropLink(uid, "re-joining", true);
+    this.orphanCandidates.clear();
+    try {
+      await this.joinOnce();
+      if (this.lifecycle.live) this.status.value = "";
+    } catch (error) {
+      const failure = describeFailure(error);
+      const ending = rejoinFailure(failure.code, failure.reason);
+      if (ending) return this.end(ending);
+      this.status.value = "Connection to the server lost; retrying…";
+      setTimeout(() => {
+        if (this.lifecycle.value === "rejoining") void this.rejoinNow("retry");
+      }, REJOIN_RETRY_MS);
+    }
+  }
+
+  private onNetworkChange = (): void => {
+    for (const link of this.links.values()) {
+      if (link.connectionState !== "new") link.restartIce();
+    }
+  };
+
+  /** Tab closing or reloading: tell the peers at once; the next load re-joins. */
+  private onPageHide = (): void => {
+    for (const link of this.links.values()) link.send("chat", BYE);
+  };
+
+  private stopListening(): void {
+    this.signalling.stop();
+    this.stopHeartbeat();
+  }
+
+  // ------------------------------------------------------------------------- end
+
+  /**
+   * Stop taking part at once: no more heartbeats, "bye" to the peers (when leaving), report
+   * closed and close every connection, stop the listeners. Idempotent (the first call's reason
+   * counts); the server is not told here (leave() does that).
+   */
+  disconnect(reason = "leaving", sayBye = true): Promise<void> {
+    this.disconnecting ??= (async () => {
+      this.stopHeartbeat();
+      setActiveMeeting(null);
+      if (sayBye) for (const link of this.links.values()) link.send("chat", BYE);
+      await Promise.all([...this.links.keys()].map((uid) => this.dropLink(uid, reason, true)));
+      this.stopListening();
+      this.cleanup();
+    })();
+    return this.disconnecting;
+  }
+
+  /**
+   * Leave (protocol 4.9): disconnect() at once, then leave_meeting by its retry policy (each
+   * attempt bounded, all within 20 s). Resolves with what the server said; calling it again
+   * returns the same promise.
+   */
+  leave(): Promise<LeaveOutcome> {
+    this.leaving ??= this.leaveNow();
+    return this.leaving;
+  }
+
+  private async leaveNow(): Promise<LeaveOutcome> {
+    const plan = leavePlan(this.lifecycle.value);
+    this.lifecycle.send("leave");
+    await this.disconnect("leaving", true);
+    if (plan === "nothing") return "not-in-meeting";
+    await this.pendingJoin?.catch(() => undefined);
+    const outcome = await sendLeave(this.meetingId);
+    this.lifecycle.send("left");
+    return outcome;
+  }
+
+  private async end(ending: Ending): Promise<void> {
+    if (!this.lifecycle.send("end")) return;
+    await this.disconnect(ending.reason, false);
+    this.emit("ended", ending);
+  }
+
+  private cleanup(): void {
+    this.offLocal();
+    this.offPage();
+    for (const protocol of this.protocols.values()) void protocol.stop?.();
+  }
+}

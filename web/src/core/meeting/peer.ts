@@ -1,0 +1,377 @@
+/**
+ * One RTCPeerConnection to one session of another participant (docs/protocol.md section 4).
+ *
+ * - The newcomer is the *caller*: it adds the audio and video transceivers and the data channels
+ *   (chat, files, board); `negotiationneeded` then sends the offer. The callee attaches its tracks
+ *   to the transceivers the offer created, so the initial connection needs a single round trip.
+ * - Every later negotiation (ICE restart) uses the perfect-negotiation pattern: the peer with the
+ *   lexicographically smaller uid is polite and rolls back its own offer on a collision.
+ * - Local candidates are trickled in batches: flushed after 100 ms without a new one or at 8,
+ *   the last batch carrying the end-of-candidates marker. Remote candidates that arrive before the
+ *   remote description are queued.
+ */
+import { signal } from "@preact/signals-core";
+import type { Role, SignalCandidate } from "../../protocol.gen";
+import { collectStats, type PathInfo } from "./stats";
+import { connectionSafetyCode } from "./safety";
+import type { OutgoingSignal } from "./signalling";
+import type { RemoteMedia } from "./chatChannel";
+import { CandidateBatcher } from "./candidates";
+import { CHANNELS, type ChannelLabel, type LinkHost, type LinkState, type LinkView } from "./link";
+import { isLoopbackCandidate, stripCandidates } from "./sdp";
+
+const MAX_ICE_RESTARTS = 4;
+const DISCONNECTED_GRACE_MS = 3000;
+const STATS_INTERVAL_MS = 3000;
+/** Backpressure of the file channel: pause above HIGH, resume when below LOW. */
+export const FILE_BUFFER_LOW = 1 << 20;
+
+export class PeerLink {
+  readonly pc: RTCPeerConnection;
+  readonly polite: boolean;
+  readonly remoteStream = new MediaStream();
+  readonly channels = new Map<ChannelLabel, RTCDataChannel>();
+  readonly startedAt = performance.now();
+  state: LinkState = "connecting";
+  connectionState: RTCPeerConnectionState = "new";
+  path: PathInfo | null = null;
+  safetyCode: string | null = null;
+  /** What the other side told us over the chat channel (mic, camera, screen, recording). */
+  remoteMedia: RemoteMedia = { audio: true, video: true, screen: false, recording: false };
+  closedReason: string | null = null;
+  /** What the UI shows; components subscribe to the connection they show. */
+  readonly view = signal<LinkView>(this.snapshot());
+
+  private makingOffer = false;
+  private ignoreOffer = false;
+  private settingRemoteAnswer = false;
+  private everConnected = false;
+  private restarts = 0;
+  private mediaAttached = false;
+  private audioTransceiver: RTCRtpTransceiver | null = null;
+  private videoTransceiver: RTCRtpTransceiver | null = null;
+  private remoteQueue: SignalCandidate[] = [];
+  private readonly batcher = new CandidateBatcher((candidates) => this.enqueue({ type: "candidates", candidates }));
+  private sendChain: Promise<void> = Promise.resolve();
+  private disconnectedTimer: ReturnType<typeof setTimeout> | null = null;
+  private statsTimer: ReturnType<typeof setInterval> | null = null;
+  private reportedConnectStats = false;
+
+  constructor(
+    private readonly host: LinkHost,
+    readonly uid: string,
+    readonly remoteSession: string,
+    readonly role: Role,
+    iceServers: RTCIceServer[],
+  ) {
+    this.polite = host.myUid < uid;
+    this.pc = new RTCPeerConnection({ iceServers, bundlePolicy: "max-bundle", rtcpMuxPolicy: "require" });
+    this.pc.addEventListener("negotiationneeded", () => void this.onNegotiationNeeded());
+    this.pc.addEventListener("icecandidate", (event) => this.onLocalCandidate(event.candidate));
+    this.pc.addEventListener("icegatheringstatechange", () => {
+      if (this.pc.iceGatheringState === "gathering") this.batcher.restart();
+    });
+    this.pc.addEventListener("connectionstatechange", () => void this.onConnectionState());
+    this.pc.addEventListener("track", (event) => this.onTrack(event));
+    this.pc.addEventListener("datachannel", (event) => this.bindChannel(event.channel));
+  }
+
+  /** Caller side: transceivers then data channels; negotiationneeded sends the offer. */
+  startAsCaller(): void {
+    const local = this.host.local;
+    this.audioTransceiver = this.pc.addTransceiver(local.audioTrack ?? "audio", {
+      direction: "sendrecv",
+      streams: [local.stream],
+    });
+    this.videoTransceiver = this.pc.addTransceiver(local.outgoingVideo ?? "video", {
+      direction: "sendrecv",
+      streams: [local.stream],
+    });
+    this.mediaAttached = true;
+    for (const label of CHANNELS) this.bindChannel(this.pc.createDataChannel(label, { ordered: true }));
+  }
+
+  /** Put the current local tracks on the senders (after a mute, camera or screen change). */
+  async syncTracks(): Promise<void> {
+    const local = this.host.local;
+    const jobs: Promise<void>[] = [];
+    const audio = this.audioTransceiver?.sender;
+    const video = this.videoTransceiver?.sender;
+    if (audio && audio.track !== local.audioTrack) jobs.push(audio.replaceTrack(local.audioTrack));
+    if (video && video.track !== local.outgoingVideo) jobs.push(video.replaceTrack(local.outgoingVideo));
+    await Promise.all(jobs.map((job) => job.catch((error) => console.debug("replaceTrack failed", error))));
+  }
+
+  channel(label: ChannelLabel): RTCDataChannel | null {
+    const channel = this.channels.get(label);
+    return channel && channel.readyState === "open" ? channel : null;
+  }
+
+  send(label: ChannelLabel, data: string): boolean {
+    const channel = this.channel(label);
+    if (!channel) return false;
+    try {
+      channel.send(data);
+      return true;
+    } catch (error) {
+      console.debug(`sending on ${label} failed`, error);
+      return false;
+    }
+  }
+
+  // ---------------------------------------------------------------------- signalling in
+
+  async handleDescription(description: RTCSessionDescriptionInit): Promise<void> {
+    const pc = this.pc;
+    if (pc.signalingState === "closed") return;
+    const readyForOffer = !this.makingOffer && (pc.signalingState === "stable" || this.settingRemoteAnswer);
+    const collision = description.type === "offer" && !readyForOffer;
+    this.ignoreOffer = !this.polite && collision;
+    if (this.ignoreOffer) return;
+    if (description.type === "answer" && pc.signalingState !== "have-local-offer") return;
+    this.settingRemoteAnswer = description.type === "answer";
+    try {
+      await pc.setRemoteDescription(description);
+    } finally {
+      this.settingRemoteAnswer = false;
+    }
+    if (description.type === "offer") {
+      if (!this.mediaAttached) await this.attachMediaAsCallee();
+      await pc.setLocalDescription();
+      this.sendDescription();
+    }
+    await this.applyQueuedCandidates();
+  }
+
+  async addRemoteCandidates(entries: SignalCandidate[]): Promise<void> {
+    for (const entry of entries) {
+      if (typeof entry?.candidate !== "string") continue;
+      if (entry.candidate && this.host.loopbackOnly && !isLoopbackCandidate(entry.candidate)) continue;
+      if (!this.pc.remoteDescription) this.remoteQueue.push(entry);
+      else await this.applyCandidate(entry);
+    }
+  }
+
+  private async applyQueuedCandidates(): Promise<void> {
+    const queued = this.remoteQueue;
+    this.remoteQueue = [];
+    for (const entry of queued) await this.applyCandidate(entry);
+  }
+
+  private async applyCandidate(entry: SignalCandidate): Promise<void> {
+    try {
+      if (entry.candidate === "") await this.pc.addIceCandidate();
+      else await this.pc.addIceCandidate(entry);
+    } catch (error) {
+      if (!this.ignoreOffer && this.pc.signalingState !== "closed") {
+        console.debug("a remote candidate was not applied", error);
+      }
+    }
+  }
+
+  /** Callee side: our tracks go on the transceivers that the offer created. */
+  private async attachMediaAsCallee(): Promise<void> {
+    this.mediaAttached = true;
+    const local = this.host.local;
+    for (const transceiver of this.pc.getTransceivers()) {
+      const kind = transceiver.receiver.track.kind;
+      if (kind === "audio" && !this.audioTransceiver) this.audioTransceiver = transceiver;
+      else if (kind === "video" && !this.videoTransceiver) this.videoTransceiver = transceiver;
+      else continue;
+      transceiver.direction = "sendrecv";
+      transceiver.sender.setStreams?.(local.stream);
+    }
+    await this.syncTracks();
+  }
+
+  // --------------------------------------------------------------------- signalling out
+
+  private async onNegotiationNeeded(): Promise<void> {
+    try {
+      this.makingOffer = true;
+      await this.pc.setLocalDescription();
+      this.sendDescription();
+    } catch (error) {
+      console.debug("negotiation failed", error);
+    } finally {
+      this.makingOffer = false;
+    }
+  }
+
+  private sendDescription(): void {
+    const description = this.pc.localDescription;
+    if (!description || (description.type !== "offer" && description.type !== "answer")) return;
+    this.enqueue({ type: description.type, sdp: stripCandidates(description.sdp) });
+  }
+
+  private enqueue(signal: OutgoingSignal): void {
+    this.sendChain = this.sendChain
+      .then(() => (this.closedReason ? undefined : this.host.sendSignal(this, signal)))
+      .catch((error) => console.debug(`sending a ${signal.type} signal failed`, error));
+  }
+
+  private onLocalCandidate(candidate: RTCIceCandidate | null): void {
+    if (candidate && candidate.candidate && this.host.loopbackOnly && !isLoopbackCandidate(candidate.candidate)) return;
+    this.batcher.add(
+      candidate && { candidate: candidate.candidate, sdpMid: candidate.sdpMid ?? null, sdpMLineIndex: candidate.sdpMLineIndex ?? null },
+    );
+  }
+
+  // ------------------------------------------------------------------------- state
+
+  private async onConnectionState(): Promise<void> {
+    const state = this.pc.connectionState;
+    this.connectionState = state;
+    if (this.disconnectedTimer && state !== "disconnected") {
+      clearTimeout(this.disconnectedTimer);
+      this.disconnectedTimer = null;
+    }
+    switch (state) {
+      case "connected":
+        this.everConnected = true;
+        this.restarts = 0;
+        this.state = "connected";
+        this.startStats();
+        void this.computeSafetyCode();
+        break;
+      case "disconnected":
+        this.state = "reconnecting";
+        this.disconnectedTimer = setTimeout(() => {
+          if (this.pc.connectionState === "disconnected") this.restartIce();
+        }, DISCONNECTED_GRACE_MS);
+        break;
+      case "failed":
+        if (this.restarts < MAX_ICE_RESTARTS) {
+          this.state = "reconnecting";
+          this.restartIce();
+        } else {
+          this.state = "failed";
+        }
+        break;
+      case "closed":
+        this.state = "closed";
+        break;
+      default:
+        this.state = this.everConnected ? "reconnecting" : "connecting";
+    }
+    this.changed();
+    if (state === "connected" && !this.reportedConnectStats) {
+      this.reportedConnectStats = true;
+      const info = await collectStats(this.pc, this.startedAt);
+      this.path = info;
+      this.host.report(this, "connected", info.stats);
+      this.changed();
+    } else if (state === "failed") {
+      const info = await collectStats(this.pc, this.startedAt);
+      this.host.report(this, "failed", info.stats);
+    } else if (state !== "closed") {
+      this.host.report(this, state);
+    }
+  }
+
+  /** ICE restart (on failure, a long disconnection or a network change). */
+  restartIce(): void {
+    if (this.pc.signalingState === "closed") return;
+    if (!this.host.iceRestartAllowed(this)) return;
+    this.restarts++;
+    this.pc.restartIce();
+  }
+
+  private startStats(): void {
+    if (this.statsTimer) return;
+    this.statsTimer = setInterval(() => void this.refreshStats(), STATS_INTERVAL_MS);
+  }
+
+  private async refreshStats(): Promise<void> {
+    if (this.pc.connectionState === "closed") return;
+    this.path = await collectStats(this.pc, this.startedAt);
+    if (!this.safetyCode) await this.computeSafetyCode();
+    this.changed();
+  }
+
+  private async computeSafetyCode(): Promise<void> {
+    const code = await connectionSafetyCode(this.pc);
+    if (code !== this.safetyCode) {
+      this.safetyCode = code;
+      this.changed();
+    }
+  }
+
+  /** What the other side says it sends (its "media" message on the chat channel). */
+  setRemoteMedia(media: RemoteMedia): void {
+    this.remoteMedia = media;
+    this.changed();
+  }
+
+  private snapshot(): LinkView {
+    const video = this.remoteStream.getVideoTracks()[0];
+    return {
+      state: this.state,
+      path: this.path,
+      safetyCode: this.safetyCode,
+      remoteMedia: this.remoteMedia,
+      videoLive: !!video && !video.muted,
+    };
+  }
+
+  /** Publish the new state to the UI (the components showing this connection re-render). */
+  private changed(): void {
+    this.view.value = this.snapshot();
+  }
+
+  private onTrack(event: RTCTrackEvent): void {
+    const track = event.track;
+    for (const old of this.remoteStream.getTracks()) {
+      if (old.kind === track.kind && old !== track) this.remoteStream.removeTrack(old);
+    }
+    if (!this.remoteStream.getTracks().includes(track)) this.remoteStream.addTrack(track);
+    const changed = () => this.changed();
+    track.addEventListener("mute", changed);
+    track.addEventListener("unmute", changed);
+    track.addEventListener("ended", changed);
+    changed();
+  }
+
+  private bindChannel(channel: RTCDataChannel): void {
+    const label = channel.label as ChannelLabel;
+    if (!CHANNELS.includes(label)) return;
+    channel.binaryType = "arraybuffer";
+    if (label === "files") channel.bufferedAmountLowThreshold = FILE_BUFFER_LOW;
+    this.channels.set(label, channel);
+    const opened = () => this.host.channelOpen(this, label, channel);
+    if (channel.readyState === "open") opened();
+    else channel.addEventListener("open", opened, { once: true });
+    channel.addEventListener("message", (event: MessageEvent<string | ArrayBuffer>) =>
+      this.host.channelMessage(this, label, event.data),
+    );
+    channel.addEventListener("close", () => {
+      if (this.channels.get(label) === channel) this.host.channelClosed(this, label);
+    });
+  }
+
+  // ------------------------------------------------------------------------- end
+
+  /** Stats for the end snapshot, then close. Reports `closed` unless told not to. */
+  async close(reason: string, report = true): Promise<void> {
+    if (this.closedReason) return;
+    this.closedReason = reason;
+    this.batcher.cancel();
+    if (this.disconnectedTimer) clearTimeout(this.disconnectedTimer);
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    if (report && this.pc.connectionState !== "new") {
+      const info = await collectStats(this.pc, this.startedAt);
+      this.host.report(this, "closed", info.stats);
+    }
+    for (const channel of this.channels.values()) {
+      try {
+        channel.close();
+      } catch {
+        /* already closed */
+      }
+    }
+    this.pc.close();
+    this.state = "closed";
+    for (const track of this.remoteStream.getTracks()) track.stop();
+    this.changed();
+  }
+}

@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { diffRoster, NEW_LINK_GRACE_MS, ownVerdict, rosterAfterJoin, type LinkInfo, type Participant } from "./roster";
+
+const ME = "me";
+const doc = (id: string, data: Record<string, unknown>) => ({ id, data });
+const joined = (id: string, session: string, displayName = id) => doc(id, { displayName, session, state: "joined" });
+const left = (id: string, session: string, endCause?: string) => doc(id, { displayName: id, session, state: "left", endCause });
+
+function roster(...entries: [string, string][]): Map<string, Participant> {
+  return new Map(entries.map(([uid, session]) => [uid, { uid, displayName: uid, session, state: "joined" }]));
+}
+const links = (...entries: [string, string, number][]) =>
+  new Map<string, LinkInfo>(entries.map(([uid, remoteSession, ageMs]) => [uid, { remoteSession, ageMs }]));
+
+describe("diffRoster", () => {
+  it("adds a newcomer without touching connections (the newcomer offers)", () => {
+    const diff = diffRoster(ME, roster([ME, "s0"]), links(), [joined(ME, "s0"), joined("bob", "b1", "Bob")]);
+    expect(diff.changed).toBe(true);
+    expect(diff.roster.get("bob")).toEqual({ uid: "bob", displayName: "Bob", session: "b1", state: "joined" });
+    expect(diff.drops).toEqual([]);
+    expect(diff.own).toEqual({ kind: "present", session: "s0" });
+  });
+
+  it("says nothing changed when nothing did", () => {
+    const known = roster([ME, "s0"], ["bob", "b1"]);
+    const diff = diffRoster(ME, known, links(["bob", "b1", 99_999]), [joined(ME, "s0"), joined("bob", "b1")]);
+    expect(diff.changed).toBe(false);
+    expect(diff.drops).toEqual([]);
+  });
+
+  it("drops the connection of one who left, without reporting it", () => {
+    const diff = diffRoster(ME, roster([ME, "s0"], ["bob", "b1"]), links(["bob", "b1", 99_999]), [joined(ME, "s0"), left("bob", "b1")]);
+    expect(diff.roster.has("bob")).toBe(false);
+    expect(diff.drops).toEqual([{ uid: "bob", reason: "participant left", report: false }]);
+  });
+
+  it("keeps a connection to a newer session when an older one is marked left", () => {
+    const diff = diffRoster(ME, roster([ME, "s0"], ["bob", "b1"]), links(["bob", "b2", 99_999]), [joined(ME, "s0"), left("bob", "b1")]);
+    expect(diff.drops).toEqual([]);
+  });
+
+  it("drops (and reports) the stale connection of one who re-joined", () => {
+    const diff = diffRoster(ME, roster([ME, "s0"], ["bob", "b1"]), links(["bob", "b1", 99_999]), [joined(ME, "s0"), joined("bob", "b2")]);
+    expect(diff.changed).toBe(true);
+    expect(diff.roster.get("bob")?.session).toBe("b2");
+    expect(diff.drops).toEqual([{ uid: "bob", reason: "participant has a new session", report: true }]);
+  });
+
+  it("forgets one whose document is gone, but not a connection just offered", () => {
+    const known = roster([ME, "s0"], ["bob", "b1"], ["carol", "c1"]);
+    const diff = diffRoster(ME, known, links(["bob", "b1", NEW_LINK_GRACE_MS + 1], ["carol", "c1", 10]), [joined(ME, "s0")]);
+    expect([...diff.roster.keys()].sort()).toEqual(["carol", "me"]);
+    expect(diff.drops).toEqual([{ uid: "bob", reason: "participant document removed", report: false }]);
+  });
+
+  it("reports our own document", () => {
+    expect(diffRoster(ME, roster(), links(), []).own).toEqual({ kind: "missing" });
+    expect(diffRoster(ME, roster(), links(), [left(ME, "s0", "heartbeat-timeout")]).own).toEqual({ kind: "left", endCause: "heartbeat-timeout" });
+    expect(diffRoster(ME, roster(), links(), [left(ME, "s0")]).own).toEqual({ kind: "left", endCause: null });
+  });
+
+  it("reads unexpected fields defensively", () => {
+    const diff = diffRoster(ME, roster(), links(), [doc("x", { state: "weird" }), doc("y", { state: "joined" })]);
+    expect(diff.roster.has("x")).toBe(false);
+    expect(diff.roster.get("y")).toEqual({ uid: "y", displayName: "Guest", session: "", state: "joined" });
+  });
+});
+
+describe("ownVerdict", () => {
+  it("maps what the server says of us to what the session does", () => {
+    expect(ownVerdict({ kind: "present", session: "s0" }, "s0")).toBe("ok");
+    expect(ownVerdict({ kind: "present", session: "s9" }, "s0")).toBe("joined-elsewhere");
+    expect(ownVerdict({ kind: "left", endCause: "meeting-ended" }, "s0")).toBe("meeting-ended");
+    expect(ownVerdict({ kind: "left", endCause: "heartbeat-timeout" }, "s0")).toBe("rejoin");
+    expect(ownVerdict({ kind: "missing" }, "s0")).toBe("rejoin");
+  });
+});
+
+describe("rosterAfterJoin", () => {
+  it("holds us and the others join_meeting listed", () => {
+    const r = rosterAfterJoin({ uid: ME, displayName: "Me", session: "s0" }, [{ uid: "bob", displayName: "Bob", session: "b1" }]);
+    expect([...r.values()]).toEqual([
+      { uid: ME, displayName: "Me", session: "s0", state: "joined" },
+      { uid: "bob", displayName: "Bob", session: "b1", state: "joined" },
+    ]);
+  });
+});

@@ -1,0 +1,126 @@
+/**
+ * The roster: who is in the meeting, from the participants collection (docs/protocol.md section
+ * 3). Pure: `diffRoster` takes the collection as the server has it now, the roster so far and the
+ * connections, and says what changed, which connections to drop and what the server says of us.
+ */
+import type { ParticipantState } from "../../protocol.gen";
+
+export interface Participant {
+  uid: string;
+  displayName: string;
+  session: string;
+  state: ParticipantState;
+}
+
+/** A participant document as read (fields unchecked). */
+export interface RawParticipant {
+  id: string;
+  data: Readonly<Record<string, unknown>>;
+}
+
+/** What the roster needs to know of a connection. */
+export interface LinkInfo {
+  remoteSession: string;
+  /** How long ago the connection started (ms). */
+  ageMs: number;
+}
+
+export interface LinkDrop {
+  uid: string;
+  reason: string;
+  /** Report the connection closed to the server (false: the other side went away itself). */
+  report: boolean;
+}
+
+/** What the collection says of our own participant document. */
+export type OwnStatus =
+  | { kind: "present"; session: string }
+  | { kind: "left"; endCause: string | null }
+  | { kind: "missing" };
+
+export interface RosterDiff {
+  roster: Map<string, Participant>;
+  changed: boolean;
+  drops: LinkDrop[];
+  own: OwnStatus;
+}
+
+/** A connection a brand-new participant just offered may be ahead of the snapshot: kept this long. */
+export const NEW_LINK_GRACE_MS = 10_000;
+
+export function toParticipant(raw: RawParticipant): Participant {
+  return {
+    uid: raw.id,
+    displayName: String(raw.data.displayName ?? "Guest"),
+    session: String(raw.data.session ?? ""),
+    state: raw.data.state === "joined" ? "joined" : "left",
+  };
+}
+
+function ownStatus(docs: readonly RawParticipant[], myUid: string): OwnStatus {
+  const raw = docs.find((d) => d.id === myUid);
+  if (!raw) return { kind: "missing" };
+  const me = toParticipant(raw);
+  if (me.state === "left") return { kind: "left", endCause: raw.data.endCause == null ? null : String(raw.data.endCause) };
+  return { kind: "present", session: me.session };
+}
+
+export function diffRoster(
+  myUid: string,
+  known: ReadonlyMap<string, Participant>,
+  links: ReadonlyMap<string, LinkInfo>,
+  docs: readonly RawParticipant[],
+): RosterDiff {
+  const roster = new Map(known);
+  const drops: LinkDrop[] = [];
+  const present = new Set<string>();
+  let changed = false;
+  for (const raw of docs) {
+    if (raw.id === myUid) continue;
+    const participant = toParticipant(raw);
+    const uid = participant.uid;
+    const link = links.get(uid);
+    if (participant.state === "left") {
+      if (roster.delete(uid)) changed = true;
+      if (link && link.remoteSession === participant.session) drops.push({ uid, reason: "participant left", report: false });
+      continue;
+    }
+    present.add(uid);
+    const before = roster.get(uid);
+    if (!before || before.session !== participant.session || before.displayName !== participant.displayName) changed = true;
+    roster.set(uid, participant);
+    // The participant re-joined (reload): the stale connection goes; its new session offers.
+    if (link && link.remoteSession !== participant.session) {
+      drops.push({ uid, reason: "participant has a new session", report: true });
+    }
+  }
+  for (const uid of [...roster.keys()]) {
+    if (uid === myUid || present.has(uid)) continue;
+    const link = links.get(uid);
+    if (link && link.ageMs < NEW_LINK_GRACE_MS) continue;
+    // Gone from the collection altogether.
+    changed = true;
+    roster.delete(uid);
+    if (link) drops.push({ uid, reason: "participant document removed", report: false });
+  }
+  return { roster, changed, drops, own: ownStatus(docs, myUid) };
+}
+
+/** What our own document means for this session. */
+export type OwnVerdict = "ok" | "rejoin" | "meeting-ended" | "joined-elsewhere";
+
+export function ownVerdict(own: OwnStatus, mySession: string): OwnVerdict {
+  if (own.kind === "missing") return "rejoin";
+  if (own.kind === "left") return own.endCause === "meeting-ended" ? "meeting-ended" : "rejoin";
+  return own.session === mySession ? "ok" : "joined-elsewhere";
+}
+
+/** The roster after a join: us, and the others join_meeting listed. */
+export function rosterAfterJoin(
+  me: Omit<Participant, "state">,
+  others: readonly Omit<Participant, "state">[],
+): Map<string, Participant> {
+  const roster = new Map<string, Participant>([[me.uid, { ...me, state: "joined" }]]);
+  for (const p of others) roster.set(p.uid, { uid: p.uid, displayName: p.displayName, session: p.session, state: "joined" });
+  return roster;
+}

@@ -1,0 +1,14 @@
+/** Small pure helpers on SDP and candidate lines. */
+
+/** Whether a candidate line's address is on loopback (127.0.0.0/8 or ::1). */
+export function isLoopbackCandidate(candidate: string): boolean {
+  const fields = candidate.replace(/^candidate:/, "").split(/\s+/);
+  const address = fields[4] ?? "";
+  return address.startsWith("127.") || address === "::1" || address === "[::1]";
+}
+
+/** The SDP without candidate lines: candidates travel as `candidates` signals. */
+export function stripCandidates(sdp: string): string {
+  const lines = sdp.split(/\r?\n/).filter((line) => line && !line.startsWith("a=candidate:") && line !== "a=end-of-candidates");
+  return lines.join("\r\n") + "\r\n";
+}

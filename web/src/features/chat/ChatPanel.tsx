@@ -1,0 +1,79 @@
+/** Chat: the log (announced politely), the addressee and the message box. */
+import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
+import { Icon } from "../../ui/Icon";
+import type { RoomSession } from "../room/session";
+import type { RoomUi } from "../room/store";
+import { TargetSelect } from "../room/TargetSelect";
+import type { ChatMessage } from "./chatLog";
+
+function ChatEntry({ message, session }: { message: ChatMessage; session: RoomSession }) {
+  const to = message.private ? (message.mine ? ` → ${session.meeting.displayName(message.toUid ?? "")} (private)` : " → you (private)") : "";
+  const at = new Date(message.at);
+  const classes = ["chat-message", message.mine ? "mine" : "", message.private ? "private" : ""].filter(Boolean).join(" ");
+  return (
+    <li class={classes} data-from={message.fromUid}>
+      <div class="chat-meta">
+        <span class="chat-from">{message.mine ? "You" : message.fromName}</span>
+        <span class="chat-to">{to}</span>
+        <time dateTime={at.toISOString()}>{at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}</time>
+      </div>
+      <p class="chat-text">{message.text}</p>
+    </li>
+  );
+}
+
+export function ChatPanel(props: { session: RoomSession; ui: RoomUi }) {
+  const { session, ui } = props;
+  const messages = session.chat.messages.value;
+  const log = useRef<HTMLOListElement>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const form = useRef<HTMLFormElement>(null);
+  useLayoutEffect(() => {
+    if (log.current) log.current.scrollTop = log.current.scrollHeight;
+  }, [messages.length]);
+  useEffect(() => input.current?.focus(), []);
+
+  const send = (event: Event) => {
+    event.preventDefault();
+    if (session.chat.send(ui.chatDraft.peek(), session.addressee(ui.chatTo.peek()))) ui.chatDraft.value = "";
+    input.current?.focus();
+  };
+  const onKey = (event: KeyboardEvent) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.current?.requestSubmit();
+    }
+  };
+  return (
+    <div class="pane chat-pane">
+      <p class="muted small">Messages go straight to the others' browsers and are not stored anywhere.</p>
+      <ol ref={log} class="chat-log" role="log" aria-live="polite" aria-label="Chat messages">
+        {messages.map((message) => (
+          <ChatEntry key={`${message.fromUid}/${message.id}`} message={message} session={session} />
+        ))}
+      </ol>
+      <form ref={form} class="chat-form" onSubmit={send}>
+        <div class="field inline">
+          <label for="chat-to">To</label>
+          <TargetSelect id="chat-to" label="Send the message to" session={session} value={ui.chatTo} />
+        </div>
+        <div class="chat-compose">
+          <textarea
+            ref={input}
+            id="chat-input"
+            rows={2}
+            maxLength={4000}
+            placeholder="Message"
+            aria-label="Message"
+            value={ui.chatDraft.value}
+            onInput={(event) => (ui.chatDraft.value = event.currentTarget.value)}
+            onKeyDown={onKey}
+          />
+          <button class="btn btn-primary" type="submit" aria-label="Send message">
+            <Icon name="send" />
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}

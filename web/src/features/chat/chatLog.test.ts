@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { Emitter } from "../../core/state/emitter";
+import type { IncomingChat, Meeting, MeetingEvents } from "../../core/meeting/meeting";
+import { ChatLog } from "./chatLog";
+
+/** The part of a Meeting the chat uses: its chat event, its links' chat channels, names. */
+function meeting(...uids: string[]) {
+  const sent = new Map<string, string[]>(uids.map((uid) => [uid, []]));
+  const links = new Map(
+    uids.map((uid) => [
+      uid,
+      {
+        uid,
+        send: (_label: string, data: string) => {
+          if (uid === "gone") return false;
+          sent.get(uid)!.push(data);
+          return true;
+        },
+      },
+    ]),
+  );
+  const emitter = new Emitter<MeetingEvents>();
+  const fake = Object.assign(emitter, { links, myUid: "me", myName: "Me", displayName: (uid: string) => uid.toUpperCase() });
+  return { meeting: fake as unknown as Meeting, emitter, sent };
+}
+
+const incoming = (uid: string, text: string, id: string | null = "m1", scope: "all" | "private" = "all") =>
+  ({ link: { uid }, message: { t: "chat", id, text, scope } }) as unknown as IncomingChat;
+
+describe("ChatLog", () => {
+  it("sends to everyone, or privately on one channel only", () => {
+    const { meeting: m, sent } = meeting("bob", "carol");
+    const chat = new ChatLog(m);
+    expect(chat.send("  hello  ", null)?.text).toBe("hello");
+    expect(chat.send("psst", "bob")).toMatchObject({ private: true, toUid: "bob", mine: true });
+    expect(sent.get("bob")!.map((d) => JSON.parse(d).scope)).toEqual(["all", "private"]);
+    expect(sent.get("carol")!.map((d) => JSON.parse(d).text)).toEqual(["hello"]);
+    expect(chat.send("   ", null)).toBeNull();
+    expect(chat.messages.value.map((msg) => msg.text)).toEqual(["hello", "psst"]);
+  });
+
+  it("says so when a private message cannot go", () => {
+    const { meeting: m } = meeting("gone");
+    const chat = new ChatLog(m);
+    const notices: string[] = [];
+    chat.on("notice", (n) => notices.push(n));
+    expect(chat.send("hi", "gone")).toBeNull();
+    expect(notices).toEqual(["GONE is not connected; the message was not sent."]);
+    expect(chat.messages.value).toEqual([]);
+  });
+
+  it("receives each message once, trimmed to the limit", () => {
+    const { meeting: m, emitter } = meeting("bob");
+    const chat = new ChatLog(m);
+    emitter.emit("chat", incoming("bob", "hi"));
+    emitter.emit("chat", incoming("bob", "hi"));
+    emitter.emit("chat", incoming("bob", "   "));
+    emitter.emit("chat", incoming("bob", "x".repeat(5000), "m2", "private"));
+    emitter.emit("chat", incoming("bob", "no id", null));
+    const messages = chat.messages.value;
+    expect(messages.map((msg) => [msg.fromName, msg.text.length, msg.private])).toEqual([
+      ["BOB", 2, false],
+      ["BOB", 4000, true],
+      ["BOB", 5, false],
+    ]);
+    expect(messages[1].toUid).toBe("me");
+    expect(messages[2].id).toMatch(/^[0-9a-f]{18}$/);
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * Group and private chat over the peers' "chat" channels (core/meeting/chatChannel.ts). A private
+ * message goes only on its addressee's channel. Nothing of it reaches the server.
+ */
+import { signal } from "@preact/signals-core";
+import { Emitter } from "../../core/state/emitter";
+import { encodeChat, MAX_CHAT_LENGTH, randomId } from "../../core/meeting/chatChannel";
+import type { IncomingChat, Meeting } from "../../core/meeting/meeting";
+
+export interface ChatMessage {
+  id: string;
+  fromUid: string;
+  fromName: string;
+  text: string;
+  at: number;
+  /** Private messages went only to (or came only from) one participant's channel. */
+  private: boolean;
+  toUid?: string;
+  mine: boolean;
+}
+
+type ChatEvents = { message: ChatMessage; notice: string };
+
+export class ChatLog extends Emitter<ChatEvents> {
+  readonly messages = signal<readonly ChatMessage[]>([]);
+
+  constructor(private readonly meeting: Meeting) {
+    super();
+    meeting.on("chat", (incoming) => this.receive(incoming));
+  }
+
+  private receive({ link, message }: IncomingChat): void {
+    const text = message.text.slice(0, MAX_CHAT_LENGTH);
+    if (!text.trim()) return;
+    const entry: ChatMessage = {
+      id: message.id ?? randomId(),
+      fromUid: link.uid,
+      fromName: this.meeting.displayName(link.uid),
+      text,
+      at: Date.now(),
+      private: message.scope === "private",
+      toUid: message.scope === "private" ? this.meeting.myUid : undefined,
+      mine: false,
+    };
+    if (this.messages.peek().some((m) => m.id === entry.id && m.fromUid === entry.fromUid)) return;
+    this.add(entry);
+  }
+
+  /** Chat to everyone (toUid null) or privately: then only on that participant's channel. */
+  send(text: string, toUid: string | null): ChatMessage | null {
+    const body = text.trim().slice(0, MAX_CHAT_LENGTH);
+    if (!body) return null;
+    const id = randomId();
+    const payload = encodeChat(id, body, toUid ? "private" : "all");
+    if (toUid) {
+      const link = this.meeting.links.get(toUid);
+      if (!link || !link.send("chat", payload)) {
+        this.emit("notice", `${this.meeting.displayName(toUid)} is not connected; the message was not sent.`);
+        return null;
+      }
+    } else {
+      for (const link of this.meeting.links.values()) link.send("chat", payload);
+    }
+    const entry: ChatMessage = {
+      id,
+      fromUid: this.meeting.myUid,
+      fromName: this.meeting.myName,
+      text: body,
+      at: Date.now(),
+      private: !!toUid,
+      toUid: toUid ?? undefined,
+      mine: true,
+    };
+    this.add(entry);
+    return entry;
+  }
+
+  private add(entry: ChatMessage): void {
+    this.messages.value = [...this.messages.peek(), entry];
+    this.emit("message", entry);
+  }
+}

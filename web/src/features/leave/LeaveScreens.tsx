@@ -1,0 +1,27 @@
+/** After the Leave button: "Leaving…" while the server is told, then what is known of it. */
+import { navigate } from "../../core/router/router";
+import { StatusPage } from "../../ui/StatusPage";
+
+export function Leaving() {
+  return <StatusPage text="Leaving…" />;
+}
+
+export function Left(props: { meetingId: string; message: string; detail?: string; onRejoin: () => void }) {
+  return (
+    <div class="center-page">
+      <div class="card narrow" role={props.detail ? "alert" : undefined}>
+        <h1>{props.message}</h1>
+        {props.detail ? <p class="leave-detail">{props.detail}</p> : null}
+        <p class="meeting-code-display">{props.meetingId}</p>
+        <div class="row">
+          <button class="btn btn-primary" type="button" onClick={props.onRejoin}>
+            Rejoin
+          </button>
+          <button class="btn btn-ghost" type="button" onClick={() => navigate("/")}>
+            Home
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+/** The recordings kept in this browser: play, download, delete (the room's panel and the home page). */
+import { render } from "preact";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { formatBytes, formatDuration, toast } from "../../ui/dom";
+import { Icon } from "../../ui/Icon";
+import { deleteRecording, listRecordings, recordingBlob, type RecordingMeta } from "./store";
+
+export function recordingFileName(meta: RecordingMeta): string {
+  const date = new Date(meta.startedAt).toISOString().slice(0, 19).replace(/[:T]/g, "-");
+  const ext = meta.mime.includes("mp4") ? "mp4" : "webm";
+  return `avmeets-${meta.meetingId}-${date}.${ext}`;
+}
+
+async function download(meta: RecordingMeta): Promise<void> {
+  const url = URL.createObjectURL(await recordingBlob(meta));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = recordingFileName(meta);
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+function RecordingRow(props: { meta: RecordingMeta; onPlay: (meta: RecordingMeta) => void; onDelete: (meta: RecordingMeta) => void }) {
+  const { meta } = props;
+  const label = `${meta.title || meta.meetingId} — ${new Date(meta.startedAt).toLocaleString()}`;
+  return (
+    <li class="recording-row" data-recording-id={meta.id} data-size={String(meta.size)}>
+      <div class="recording-info">
+        <span class="recording-title">{meta.title || meta.meetingId}</span>
+        <span class="muted small">
+          {`${new Date(meta.startedAt).toLocaleString()} · ${formatDuration(meta.durationMs)} · ${formatBytes(meta.size)}${meta.complete ? "" : " · incomplete"}`}
+        </span>
+      </div>
+      <div class="row">
+        <button class="btn btn-ghost btn-small" type="button" aria-label={`Play ${label}`} onClick={() => props.onPlay(meta)}>
+          <Icon name="play" />
+          Play
+        </button>
+        <button class="btn btn-ghost btn-small" type="button" aria-label={`Download ${label}`} onClick={() => void download(meta)}>
+          <Icon name="download" />
+          Download
+        </button>
+        <button class="btn btn-ghost btn-small danger" type="button" aria-label={`Delete ${label}`} onClick={() => props.onDelete(meta)}>
+          <Icon name="trash" />
+          Delete
+        </button>
+      </div>
+    </li>
+  );
+}
+
+function Player(props: { url: string; label: string }) {
+  const video = useRef<HTMLVideoElement>(null);
+  useEffect(() => void video.current?.play().catch(() => undefined), []);
+  return <video ref={video} controls src={props.url} class="recording-video" aria-label={`Recording ${props.label}`} />;
+}
+
+/** null while loading, "unavailable" where IndexedDB is refused. */
+type Items = RecordingMeta[] | null | "unavailable";
+
+export function RecordingList() {
+  const [items, setItems] = useState<Items>(null);
+  const [playing, setPlaying] = useState<{ url: string; label: string } | null>(null);
+  const refresh = () => listRecordings().then(setItems, () => setItems("unavailable"));
+  useEffect(() => void refresh(), []);
+  useEffect(() => (playing ? () => URL.revokeObjectURL(playing.url) : undefined), [playing]);
+
+  const play = async (meta: RecordingMeta) => {
+    const url = URL.createObjectURL(await recordingBlob(meta));
+    setPlaying({ url, label: `${meta.title || meta.meetingId} — ${new Date(meta.startedAt).toLocaleString()}` });
+  };
+  const remove = async (meta: RecordingMeta) => {
+    const label = `${meta.title || meta.meetingId} — ${new Date(meta.startedAt).toLocaleString()}`;
+    if (!confirm(`Delete the recording "${label}" from this browser?`)) return;
+    await deleteRecording(meta.id);
+    setPlaying(null);
+    toast("Recording deleted");
+    await refresh();
+  };
+  return (
+    <>
+      <div class="recording-player">
+        {playing ? <Player key={playing.url} url={playing.url} label={playing.label} /> : null}
+      </div>
+      <ul class="recording-list" aria-label="Recordings in this browser">
+        {items === "unavailable" ? (
+          <li class="muted">This browser does not allow local storage for recordings.</li>
+        ) : items && !items.length ? (
+          <li class="muted">No recordings yet. Use the record button in a meeting.</li>
+        ) : (
+          (items ?? []).map((meta) => (
+            <RecordingRow key={meta.id} meta={meta} onPlay={(m) => void play(m)} onDelete={(m) => void remove(m)} />
+          ))
+        )}
+      </ul>
+    </>
+  );
+}
+
+/** The list as a plain DOM island (the home page is not a Preact tree). */
+export function mountRecordingList(container: HTMLElement): () => void {
+  render(<RecordingList />, container);
+  return () => render(null, container);
+}

@@ -1,0 +1,40 @@
+/** The side panel: one of people, chat, files or recordings (each its own feature). */
+import { Icon } from "../../ui/Icon";
+import { ChatPanel } from "../chat/ChatPanel";
+import { FilesPanel } from "../files/FilesPanel";
+import { PeoplePanel } from "../people/PeoplePanel";
+import { RecordingsPanel } from "../recordings/RecordingsPanel";
+import type { RoomSession } from "./session";
+import type { Panel, RoomUi } from "./store";
+
+const TITLES: Record<Panel, string> = { people: "People", chat: "Chat", files: "Files", recordings: "Recordings" };
+
+function PanelBody(props: { panel: Panel; session: RoomSession; ui: RoomUi }) {
+  const { session, ui } = props;
+  switch (props.panel) {
+    case "people":
+      return <PeoplePanel session={session} ui={ui} />;
+    case "chat":
+      return <ChatPanel session={session} ui={ui} />;
+    case "files":
+      return <FilesPanel session={session} ui={ui} />;
+    case "recordings":
+      return <RecordingsPanel ui={ui} />;
+  }
+}
+
+export function SidePanel(props: { session: RoomSession; ui: RoomUi }) {
+  const { ui } = props;
+  const panel = ui.panel.value;
+  return (
+    <aside class="side-panel" hidden={!panel} aria-labelledby="panel-title">
+      <div class="panel-head">
+        <h2 id="panel-title">{panel ? TITLES[panel] : ""}</h2>
+        <button class="btn-icon btn-ghost" type="button" aria-label="Close the panel" onClick={() => ui.setPanel(null)}>
+          <Icon name="close" />
+        </button>
+      </div>
+      <div class="panel-body">{panel ? <PanelBody panel={panel} session={props.session} ui={ui} /> : null}</div>
+    </aside>
+  );
+}

@@ -1,0 +1,75 @@
+/** The top bar: title, the link to copy, who records, the status line, the people count. */
+import { useEffect, useState } from "preact/hooks";
+import { meetingLink } from "../../recent";
+import { formatBytes, formatDuration, toast } from "../../ui/dom";
+import { Icon } from "../../ui/Icon";
+import type { RoomSession } from "./session";
+import type { RoomUi } from "./store";
+
+async function copyLink(meetingId: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(meetingLink(meetingId));
+    toast("Meeting link copied");
+  } catch {
+    toast(meetingLink(meetingId));
+  }
+}
+
+/** "● You, Bob recording": everyone who told us they record, us first. */
+function RecBanner(props: { session: RoomSession; ui: RoomUi }) {
+  const { session } = props;
+  const recorders = [...session.meeting.peers.value.values()]
+    .filter((link) => link.view.value.remoteMedia.recording)
+    .map((link) => session.name(link.uid));
+  if (props.ui.recorder.value) recorders.unshift("You");
+  return (
+    <span class="rec-banner" hidden={!recorders.length} role="status">
+      {recorders.length ? `● ${recorders.join(", ")} recording` : ""}
+    </span>
+  );
+}
+
+/** How long and how much our own recording has written so far, every second. */
+function RecClock({ ui }: { ui: RoomUi }) {
+  const recorder = ui.recorder.value;
+  const [, tick] = useState(0);
+  useEffect(() => {
+    if (!recorder) return;
+    const timer = setInterval(() => tick((n) => n + 1), 1000);
+    return () => clearInterval(timer);
+  }, [recorder]);
+  return (
+    <span class="rec-clock" hidden={!recorder} aria-hidden="true" data-bytes={recorder ? String(recorder.bytes) : undefined}>
+      {recorder ? `${formatDuration(Date.now() - recorder.startedAt)} · ${formatBytes(recorder.bytes)}` : ""}
+    </span>
+  );
+}
+
+export function TopBar(props: { session: RoomSession; ui: RoomUi }) {
+  const { session, ui } = props;
+  const { meetingId } = session.meeting;
+  const n = session.present.value.length;
+  return (
+    <header class="room-top">
+      <a class="brand" href="/" aria-label="AVMeets home" onClick={(e) => e.preventDefault()}>
+        <Icon name="cam" />
+      </a>
+      <h1 class="room-title">{session.meeting.title || "Meeting"}</h1>
+      <button class="btn btn-ghost btn-small" type="button" aria-label="Copy the meeting link" onClick={() => void copyLink(meetingId)}>
+        <Icon name="copy" />
+        <span class="code">{meetingId}</span>
+      </button>
+      <RecBanner session={session} ui={ui} />
+      <RecClock ui={ui} />
+      <span class="spacer" />
+      <p class="room-status" role="status" aria-live="polite">
+        {ui.status.value}
+      </p>
+      <span class="e2e" title="Media and data go directly between browsers, encrypted with DTLS">
+        <Icon name="lock" />
+        Peer-to-peer
+      </span>
+      <span class="count">{`${n} ${n === 1 ? "person" : "people"}`}</span>
+    </header>
+  );
+}

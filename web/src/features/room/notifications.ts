@@ -1,0 +1,62 @@
+/**
+ * What the room announces while it is open: new chat messages and incoming files (a toast and an
+ * unread mark when their panel is closed), the meeting's status, activity on the closed
+ * whiteboard, media errors. Returns the function that stops it all.
+ */
+import { effect } from "@preact/signals-core";
+import type { LocalMedia } from "../../core/meeting/media";
+import { toast } from "../../ui/dom";
+import type { RoomSession } from "./session";
+import type { RoomUi } from "./store";
+
+const BOARD_ACTIVITY_MS = 6000;
+
+export function startNotifications(session: RoomSession, ui: RoomUi, local: LocalMedia): () => void {
+  let activityTimer: ReturnType<typeof setTimeout> | undefined;
+  const offs = [
+    session.chat.on("message", (message) => {
+      if (ui.panel.peek() === "chat" || message.mine) return;
+      ui.unreadChat.value++;
+      toast(`${message.fromName}: ${message.text.slice(0, 80)}`);
+    }),
+    session.chat.on("notice", (text) => toast(text)),
+    session.files.on("started", (transfer) => {
+      if (transfer.direction !== "in" || ui.panel.peek() === "files") return;
+      ui.unreadFiles.value = true;
+      toast(`${session.meeting.displayName(transfer.peerUid)} is sending you ${transfer.name}`);
+    }),
+    effect(() => {
+      ui.status.value = session.meeting.status.value;
+    }),
+    session.board.on("activity", (text) => {
+      if (ui.whiteboard.peek() !== "closed") return;
+      ui.status.value = `${text} — open the whiteboard to see it`;
+      clearTimeout(activityTimer);
+      activityTimer = setTimeout(() => (ui.status.value = ""), BOARD_ACTIVITY_MS);
+    }),
+    local.on("error", (text) => toast(text, "error")),
+    () => clearTimeout(activityTimer),
+  ];
+  return () => {
+    for (const off of offs) off();
+  };
+}
+
+/** Escape closes the side panel (not a dialog's Escape); Ctrl+D / Ctrl+E turn the microphone / camera. */
+export function startShortcuts(ui: RoomUi, local: LocalMedia): () => void {
+  const onKey = (event: KeyboardEvent) => {
+    if (event.key === "Escape" && ui.panel.peek() && !document.querySelector("dialog[open]")) ui.setPanel(null);
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey) {
+      const key = event.key.toLowerCase();
+      if (key === "d") {
+        event.preventDefault();
+        void local.setMic(!local.micOn);
+      } else if (key === "e") {
+        event.preventDefault();
+        void local.setCam(!local.camOn);
+      }
+    }
+  };
+  document.addEventListener("keydown", onKey);
+  return () => document.removeEventListener("keydown", onKey);
+}

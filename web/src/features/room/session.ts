@@ -1,0 +1,64 @@
+/**
+ * One meeting with its data-channel protocols: the Meeting (signalling, roster, connections)
+ * plus chat, files and the whiteboard, and what several components derive from them.
+ */
+import { computed, type ReadonlySignal } from "@preact/signals-core";
+import type { Meeting } from "../../core/meeting/meeting";
+import type { PeerLink } from "../../core/meeting/peer";
+import { ChatLog } from "../chat/chatLog";
+import { FileShare } from "../files/fileShare";
+import { Board } from "../whiteboard/board";
+
+export interface Target {
+  uid: string;
+  name: string;
+}
+
+export class RoomSession {
+  readonly chat: ChatLog;
+  readonly files: FileShare;
+  readonly board: Board;
+  /** Who has a tile: us first, then everyone joined or connected. */
+  readonly present: ReadonlySignal<readonly string[]>;
+  /** The others one can write or send a file to privately. */
+  readonly targets: ReadonlySignal<readonly Target[]>;
+
+  constructor(readonly meeting: Meeting) {
+    this.chat = new ChatLog(meeting);
+    this.files = new FileShare(meeting);
+    this.board = new Board(meeting);
+    meeting.use(this.files);
+    meeting.use(this.board);
+    this.present = computed(() => {
+      const uids = new Set<string>([meeting.myUid]);
+      for (const [uid, p] of meeting.roster.value) if (p.state === "joined") uids.add(uid);
+      for (const uid of meeting.peers.value.keys()) uids.add(uid);
+      return [...uids];
+    });
+    this.targets = computed(() =>
+      this.present.value.filter((uid) => uid !== meeting.myUid).map((uid) => ({ uid, name: this.name(uid) })),
+    );
+  }
+
+  /** The connections (the emulator-only test hook reads them). */
+  get links(): ReadonlyMap<string, PeerLink> {
+    return this.meeting.links;
+  }
+
+  /** A participant's display name; read inside a component, it re-renders when the roster changes. */
+  name(uid: string): string {
+    const meeting = this.meeting;
+    if (uid === meeting.myUid) return meeting.myName;
+    return meeting.roster.value.get(uid)?.displayName ?? "Guest";
+  }
+
+  /** A chosen addressee while still there; null (everyone) once gone or for "". */
+  addressee(uid: string): string | null {
+    return uid && this.targets.peek().some((t) => t.uid === uid) ? uid : null;
+  }
+
+  /** The connection to `uid`, if any (reactive). */
+  link(uid: string): PeerLink | undefined {
+    return this.meeting.peers.value.get(uid);
+  }
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { Board, boardMessages, clampPoint, cleanPoints, type BoardChange, type BoardLink } from "./board";
+
+/** A connection's board channel as the board sees it: who it is, and what was sent on it. */
+function link(uid: string, role: "caller" | "callee" = "callee") {
+  const sent: string[] = [];
+  const l: BoardLink & { sent: string[] } = {
+    uid,
+    role,
+    sent,
+    send: (_label, data) => {
+      sent.push(data);
+      return true;
+    },
+  };
+  return l;
+}
+
+function board(...links: ReturnType<typeof link>[]) {
+  const meeting = { links: new Map(links.map((l) => [l.uid, l])), displayName: (uid: string) => uid.toUpperCase() };
+  const b = new Board(meeting);
+  const changes: BoardChange[] = [];
+  const activity: string[] = [];
+  b.on("change", (c) => changes.push(c));
+  b.on("activity", (a) => activity.push(a));
+  return { b, changes, activity };
+}
+
+const stroke = (id: string, pts: number[], extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ t: "stroke", id, color: "#d93025", width: 6, erase: false, pts, ...extra });
+
+describe("Board", () => {
+  it("asks the first peer it calls for the board, once", () => {
+    const bob = link("bob", "caller");
+    const carol = link("carol", "caller");
+    const { b } = board(bob, carol);
+    b.open(link("dave", "callee"));
+    b.open(bob);
+    b.open(carol);
+    expect(bob.sent).toEqual(['{"t":"sync-request"}']);
+    expect(carol.sent).toEqual([]);
+  });
+
+  it("builds strokes from messages and their appended points", () => {
+    const bob = link("bob");
+    const { b, changes, activity } = board(bob);
+    b.message(bob, stroke("s1", [0, 0, 100, 100]));
+    b.message(bob, stroke("s1", [200, 200, 300], { append: true }));
+    expect(b.strokes.get("s1")?.pts).toEqual([0, 0, 100, 100, 200, 200]);
+    expect(changes.map((c) => c.kind === "stroke" && c.from)).toEqual([0, 2]);
+    expect(activity).toEqual(["BOB is drawing"]);
+    // A second copy of the same stroke (a second sync) is not drawn twice.
+    b.message(bob, stroke("s1", [5, 5]));
+    expect(b.strokes.get("s1")?.pts).toHaveLength(6);
+  });
+
+  it("cleans what it receives", () => {
+    const bob = link("bob");
+    const { b } = board(bob);
+    b.message(bob, JSON.stringify({ t: "stroke", id: "s", color: "red; x", width: 9999, pts: [-5, 20000, "x", 7] }));
+    expect(b.strokes.get("s")).toEqual({ id: "s", color: "#111111", width: 200, erase: false, pts: [0, 10000, 0, 7] });
+    b.message(bob, "not json");
+    b.message(bob, new ArrayBuffer(4));
+    expect(b.strokes.size).toBe(1);
+  });
+
+  it("clears for everyone and says who did", () => {
+    const bob = link("bob");
+    const carol = link("carol");
+    const { b, activity } = board(bob, carol);
+    b.begin("#1a73e8", 6, false, 10, 10);
+    b.message(bob, '{"t":"clear"}');
+    expect(b.isEmpty).toBe(true);
+    expect(activity).toEqual(["BOB cleared the whiteboard"]);
+    b.clear();
+    expect(carol.sent.at(-1)).toBe('{"t":"clear"}');
+  });
+
+  it("sends a local stroke as it is drawn and the whole board on request", () => {
+    const bob = link("bob");
+    const { b } = board(bob);
+    const s = b.begin("#1a73e8", 6, false, 10.4, 20.6);
+    b.extend(s, [30, 40]);
+    expect(bob.sent.map((m) => JSON.parse(m).pts)).toEqual([[10, 21], [30, 40]]);
+    bob.sent.length = 0;
+    b.message(bob, '{"t":"sync-request"}');
+    expect(bob.sent.map((m) => JSON.parse(m))).toEqual([{ t: "stroke", id: s.id, color: "#1a73e8", width: 6, erase: false, pts: [10, 21, 30, 40], append: false }]);
+  });
+});
+
+describe("board helpers", () => {
+  it("slices long strokes for a sync", () => {
+    const pts = Array.from({ length: 4500 }, (_, i) => i % 10000);
+    const messages = boardMessages([{ id: "s", color: "#111111", width: 3, erase: false, pts }]).map((m) => JSON.parse(m));
+    expect(messages.map((m) => [m.pts.length, m.append])).toEqual([[2000, false], [2000, true], [500, true]]);
+  });
+
+  it("clamps points to the grid and keeps whole pairs", () => {
+    expect(clampPoint(10000.4)).toBe(10000);
+    expect(clampPoint(Number.NaN)).toBe(0);
+    expect(cleanPoints([1, 2, 3])).toEqual([1, 2]);
+  });
+});

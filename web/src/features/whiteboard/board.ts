@@ -1,0 +1,182 @@
+/**
+ * The shared whiteboard's state and its data-channel protocol ("board" channel). Strokes are
+ * lists of points normalised to 0..10000 on both axes, so every screen size draws the same board.
+ *
+ *   {t:"stroke", id, color, width, erase, pts:[x,y,x,y...], append?}  a stroke or more of its points
+ *   {t:"clear"}                                                        wipe the board
+ *   {t:"sync-request"}                                                 newcomer asks one peer for the board
+ *
+ * A newcomer (the caller of its connections) asks the first peer whose board channel opens; that
+ * peer answers with the whole board as stroke messages. The canvas UI is lazy-loaded (whiteboard.ts).
+ */
+import { Emitter } from "../../core/state/emitter";
+import type { ChannelProtocol } from "../../core/meeting/link";
+import type { PeerLink } from "../../core/meeting/peer";
+
+export interface Stroke {
+  id: string;
+  color: string;
+  /** Line width in thousandths of the board's width. */
+  width: number;
+  erase: boolean;
+  pts: number[];
+}
+
+export type BoardChange =
+  | { kind: "stroke"; stroke: Stroke; from: number }
+  | { kind: "clear" }
+  | { kind: "reset" };
+
+type BoardEvents = { change: BoardChange; activity: string };
+
+/** What the board needs of a connection (a PeerLink). */
+export type BoardLink = Pick<PeerLink, "uid" | "role" | "send">;
+
+interface MeetingLike {
+  readonly links: ReadonlyMap<string, BoardLink>;
+  displayName(uid: string): string;
+}
+
+const MAX_POINTS_PER_MESSAGE = 2000;
+const MAX_POINTS_RECEIVED = 200_000;
+const COLOR = /^#[0-9a-f]{6}$/i;
+const DEFAULT_COLOR = "#111111";
+
+/** A coordinate on the 0..10000 grid. */
+export function clampPoint(v: unknown): number {
+  const n = Math.round(Number(v));
+  return Number.isFinite(n) ? Math.min(10000, Math.max(0, n)) : 0;
+}
+
+/** Line width in thousandths of the board's width, 1..200. */
+export function clampWidth(v: unknown, fallback: number): number {
+  return Math.max(1, Math.min(200, Math.round(Number(v) || fallback)));
+}
+
+export function cleanColor(v: unknown): string {
+  return typeof v === "string" && COLOR.test(v) ? v : DEFAULT_COLOR;
+}
+
+/** A received list of points: clamped, at most MAX_POINTS_RECEIVED numbers, in whole pairs. */
+export function cleanPoints(pts: readonly unknown[]): number[] {
+  const clean = pts.slice(0, MAX_POINTS_RECEIVED).map(clampPoint);
+  if (clean.length % 2) clean.pop();
+  return clean;
+}
+
+/** The messages that send a whole board to a newcomer: each stroke, in slices of points. */
+export function boardMessages(strokes: Iterable<Stroke>): string[] {
+  const out: string[] = [];
+  for (const stroke of strokes) {
+    for (let i = 0; i < stroke.pts.length; i += MAX_POINTS_PER_MESSAGE) {
+      out.push(
+        JSON.stringify({
+          t: "stroke",
+          id: stroke.id,
+          color: stroke.color,
+          width: stroke.width,
+          erase: stroke.erase,
+          pts: stroke.pts.slice(i, i + MAX_POINTS_PER_MESSAGE),
+          append: i > 0,
+        }),
+      );
+    }
+  }
+  return out;
+}
+
+export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
+  readonly label = "board";
+  readonly strokes = new Map<string, Stroke>();
+  private askedForSync = false;
+
+  constructor(private readonly meeting: MeetingLike) {
+    super();
+  }
+
+  get isEmpty(): boolean {
+    return this.strokes.size === 0;
+  }
+
+  open(link: BoardLink): void {
+    if (link.role === "caller" && !this.askedForSync) {
+      this.askedForSync = true;
+      link.send("board", JSON.stringify({ t: "sync-request" }));
+    }
+  }
+
+  /** Local drawing: start a stroke (sent at once) and append points (sent in batches). */
+  begin(color: string, width: number, erase: boolean, x: number, y: number): Stroke {
+    const stroke: Stroke = {
+      id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`,
+      color: cleanColor(color),
+      width: clampWidth(width, 1),
+      erase,
+      pts: [clampPoint(x), clampPoint(y)],
+    };
+    this.strokes.set(stroke.id, stroke);
+    this.broadcast({ t: "stroke", ...stroke });
+    this.emit("change", { kind: "stroke", stroke, from: 0 });
+    return stroke;
+  }
+
+  extend(stroke: Stroke, points: number[]): void {
+    if (!points.length) return;
+    const from = stroke.pts.length;
+    const clean = points.map(clampPoint);
+    stroke.pts.push(...clean);
+    this.broadcast({ t: "stroke", id: stroke.id, color: stroke.color, width: stroke.width, erase: stroke.erase, pts: clean, append: true });
+    this.emit("change", { kind: "stroke", stroke, from: Math.max(0, from - 2) });
+  }
+
+  clear(): void {
+    this.strokes.clear();
+    this.broadcast({ t: "clear" });
+    this.emit("change", { kind: "clear" });
+  }
+
+  private broadcast(message: Record<string, unknown>): void {
+    const text = JSON.stringify(message);
+    for (const link of this.meeting.links.values()) link.send("board", text);
+  }
+
+  private sendBoard(link: BoardLink): void {
+    for (const message of boardMessages(this.strokes.values())) link.send("board", message);
+  }
+
+  message(link: BoardLink, data: string | ArrayBuffer): void {
+    if (typeof data !== "string") return;
+    let message: Record<string, unknown>;
+    try {
+      message = JSON.parse(data) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    if (message.t === "sync-request") {
+      this.sendBoard(link);
+    } else if (message.t === "clear") {
+      this.strokes.clear();
+      this.emit("change", { kind: "clear" });
+      this.emit("activity", `${this.meeting.displayName(link.uid)} cleared the whiteboard`);
+    } else if (message.t === "stroke" && typeof message.id === "string" && Array.isArray(message.pts)) {
+      const pts = cleanPoints(message.pts as unknown[]);
+      let stroke = this.strokes.get(message.id);
+      const isNew = !stroke;
+      if (!stroke || !message.append) {
+        if (stroke && !message.append) return; // already have it (e.g. a second sync)
+        stroke = {
+          id: message.id.slice(0, 64),
+          color: cleanColor(message.color),
+          width: clampWidth(message.width, 4),
+          erase: message.erase === true,
+          pts: [],
+        };
+        this.strokes.set(stroke.id, stroke);
+      }
+      const from = stroke.pts.length;
+      stroke.pts.push(...pts);
+      this.emit("change", { kind: "stroke", stroke, from: Math.max(0, from - 2) });
+      if (isNew) this.emit("activity", `${this.meeting.displayName(link.uid)} is drawing`);
+    }
+  }
+}

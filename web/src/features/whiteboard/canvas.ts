@@ -1,0 +1,210 @@
+/** The whiteboard canvas (lazy-loaded): pen, colours, sizes, eraser, clear. */
+import { clear, h, icon } from "../../ui/dom";
+import type { Board, BoardChange, Stroke } from "./board";
+
+const COLORS = [
+  ["#111111", "Black"],
+  ["#d93025", "Red"],
+  ["#1a73e8", "Blue"],
+  ["#188038", "Green"],
+  ["#f9ab00", "Yellow"],
+  ["#9334e6", "Purple"],
+] as const;
+const SIZES = [
+  [3, "Thin"],
+  [6, "Medium"],
+  [14, "Thick"],
+] as const;
+const SEND_INTERVAL_MS = 40;
+/** Board aspect ratio (16:9): points are normalised on each axis. */
+const ASPECT = 16 / 9;
+
+interface Tools {
+  color: string;
+  size: number;
+  erasing: boolean;
+}
+
+/** The tool bar; `tools` is changed in place and `changed` called after each choice. */
+function toolbar(tools: Tools, board: Board, canvas: HTMLCanvasElement): HTMLElement {
+  const penButton = h("button", { class: "tool", type: "button", "aria-label": "Pen", "aria-pressed": "true" }, icon("pen"));
+  const eraserButton = h("button", { class: "tool", type: "button", "aria-label": "Eraser", "aria-pressed": "false" }, icon("eraser"));
+  const clearButton = h("button", { class: "btn btn-ghost btn-small", type: "button" }, icon("trash"), "Clear");
+  const colorButtons = COLORS.map(([value, name]) => {
+    const b = h("button", {
+      class: "swatch",
+      type: "button",
+      "aria-label": `${name} pen`,
+      "aria-pressed": String(value === tools.color),
+      dataset: { color: value },
+    });
+    b.style.setProperty("--swatch", value);
+    b.addEventListener("click", () => choose({ color: value, erasing: false }));
+    return b;
+  });
+  const sizeButtons = SIZES.map(([value, name]) => {
+    const b = h(
+      "button",
+      { class: "tool size", type: "button", "aria-label": `${name} line`, "aria-pressed": String(value === tools.size) },
+      h("span", { class: "dot", style: `--d:${4 + value}px` }),
+    );
+    b.addEventListener("click", () => choose({ size: value }));
+    return { b, value };
+  });
+  function choose(change: Partial<Tools>): void {
+    Object.assign(tools, change);
+    penButton.setAttribute("aria-pressed", String(!tools.erasing));
+    eraserButton.setAttribute("aria-pressed", String(tools.erasing));
+    colorButtons.forEach((b) => b.setAttribute("aria-pressed", String(!tools.erasing && b.dataset.color === tools.color)));
+    sizeButtons.forEach(({ b, value }) => b.setAttribute("aria-pressed", String(value === tools.size)));
+    canvas.classList.toggle("erasing", tools.erasing);
+  }
+  penButton.addEventListener("click", () => choose({ erasing: false }));
+  eraserButton.addEventListener("click", () => choose({ erasing: true }));
+  clearButton.addEventListener("click", () => {
+    if (board.isEmpty || confirm("Clear the whiteboard for everyone?")) board.clear();
+  });
+  return h(
+    "div",
+    { class: "board-toolbar", role: "toolbar", "aria-label": "Whiteboard tools" },
+    penButton,
+    eraserButton,
+    h("span", { class: "sep" }),
+    ...colorButtons,
+    h("span", { class: "sep" }),
+    ...sizeButtons.map((s) => s.b),
+    h("span", { class: "spacer" }),
+    clearButton,
+  );
+}
+
+/** Draws the board's strokes on the canvas, sized to its frame at 16:9. */
+class Renderer {
+  private readonly ctx: CanvasRenderingContext2D;
+
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly frame: HTMLElement,
+    private readonly board: Board,
+  ) {
+    this.ctx = canvas.getContext("2d")!;
+  }
+
+  drawStroke(stroke: Stroke, from = 0): void {
+    const { ctx, canvas } = this;
+    const px = (v: number, total: number) => (v / 10000) * total;
+    const w = canvas.width;
+    const hgt = canvas.height;
+    ctx.save();
+    ctx.globalCompositeOperation = stroke.erase ? "destination-out" : "source-over";
+    ctx.strokeStyle = stroke.color;
+    ctx.fillStyle = stroke.color;
+    ctx.lineWidth = Math.max(1, (stroke.width / 1000) * w);
+    ctx.lineCap = "round";
+    ctx.lineJoin = "round";
+    const pts = stroke.pts;
+    const start = Math.max(0, from - (from % 2));
+    ctx.beginPath();
+    if (pts.length - start <= 2) {
+      ctx.arc(px(pts[start], w), px(pts[start + 1], hgt), ctx.lineWidth / 2, 0, Math.PI * 2);
+      ctx.fill();
+    } else {
+      ctx.moveTo(px(pts[start], w), px(pts[start + 1], hgt));
+      for (let i = start + 2; i < pts.length; i += 2) ctx.lineTo(px(pts[i], w), px(pts[i + 1], hgt));
+      ctx.stroke();
+    }
+    ctx.restore();
+  }
+
+  redraw(): void {
+    this.ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    for (const stroke of this.board.strokes.values()) this.drawStroke(stroke);
+  }
+
+  resize(): void {
+    const box = this.frame.getBoundingClientRect();
+    let width = box.width;
+    let height = width / ASPECT;
+    if (height > box.height && box.height > 0) {
+      height = box.height;
+      width = height * ASPECT;
+    }
+    const dpr = window.devicePixelRatio || 1;
+    const canvas = this.canvas;
+    canvas.style.width = `${Math.floor(width)}px`;
+    canvas.style.height = `${Math.floor(height)}px`;
+    canvas.width = Math.max(1, Math.floor(width * dpr));
+    canvas.height = Math.max(1, Math.floor(height * dpr));
+    this.redraw();
+  }
+
+  apply(change: BoardChange): void {
+    if (change.kind === "stroke") this.drawStroke(change.stroke, change.from);
+    else this.redraw();
+  }
+}
+
+/** Pointer drawing: a stroke starts at once, its points go out in batches. Returns the end of a stroke. */
+function bindInput(canvas: HTMLCanvasElement, board: Board, tools: Tools): () => void {
+  let active: Stroke | null = null;
+  let pending: number[] = [];
+  let sendTimer: ReturnType<typeof setTimeout> | null = null;
+  const point = (event: PointerEvent): [number, number] => {
+    const rect = canvas.getBoundingClientRect();
+    return [((event.clientX - rect.left) / rect.width) * 10000, ((event.clientY - rect.top) / rect.height) * 10000];
+  };
+  const flush = () => {
+    if (sendTimer) clearTimeout(sendTimer);
+    sendTimer = null;
+    if (active && pending.length) board.extend(active, pending);
+    pending = [];
+  };
+  const end = () => {
+    flush();
+    active = null;
+  };
+  canvas.addEventListener("pointerdown", (event) => {
+    if (event.button !== 0) return;
+    canvas.setPointerCapture(event.pointerId);
+    const [x, y] = point(event);
+    active = board.begin(tools.color, tools.erasing ? tools.size * 3 : tools.size, tools.erasing, x, y);
+    event.preventDefault();
+  });
+  canvas.addEventListener("pointermove", (event) => {
+    if (!active) return;
+    for (const e of event.getCoalescedEvents?.() ?? [event]) pending.push(...point(e));
+    if (!sendTimer) sendTimer = setTimeout(flush, SEND_INTERVAL_MS);
+  });
+  canvas.addEventListener("pointerup", end);
+  canvas.addEventListener("pointercancel", end);
+  return end;
+}
+
+export function mountWhiteboard(host: HTMLElement, board: Board): { destroy(): void } {
+  const tools: Tools = { color: COLORS[0][0], size: SIZES[1][0], erasing: false };
+  const canvas = h("canvas", {
+    class: "board-canvas",
+    role: "img",
+    "aria-label": "Shared whiteboard. Draw with the mouse, a pen or a finger.",
+    tabindex: "0",
+  });
+  const frame = h("div", { class: "board-frame" }, canvas);
+  const wrapper = h("div", { class: "whiteboard" }, toolbar(tools, board, canvas), frame);
+  clear(host);
+  host.appendChild(wrapper);
+
+  const renderer = new Renderer(canvas, frame, board);
+  const observer = new ResizeObserver(() => renderer.resize());
+  observer.observe(frame);
+  renderer.resize();
+  const off = board.on("change", (change) => renderer.apply(change));
+  const endStroke = bindInput(canvas, board, tools);
+  return {
+    destroy() {
+      endStroke();
+      off();
+      observer.disconnect();
+      wrapper.remove();
+    },
+  };
+}
