@@ -32,13 +32,28 @@ from pathlib import Path
 from typing import Any, Final
 
 EQUALITY_OPS: Final = frozenset({"==", "in"})
-ARRAY_OPS: Final = frozenset({"array_contains", "array_contains_any", "array-contains",
-                              "array-contains-any"})  # fmt: skip
+ARRAY_OPS: Final = frozenset(
+    {"array_contains", "array_contains_any", "array-contains", "array-contains-any"}
+)
 RANGE_OPS: Final = frozenset({"<", "<=", ">", ">=", "!=", "not-in", "not_in"})
 PASS_THROUGH: Final = frozenset(
-    {"limit", "limit_to_last", "select", "offset", "start_at", "start_after", "end_at",
-     "end_before", "stream", "get", "count", "sum", "avg", "on_snapshot"}
-)  # fmt: skip
+    {
+        "limit",
+        "limit_to_last",
+        "select",
+        "offset",
+        "start_at",
+        "start_after",
+        "end_at",
+        "end_before",
+        "stream",
+        "get",
+        "count",
+        "sum",
+        "avg",
+        "on_snapshot",
+    }
+)
 UNKNOWN: Final = "?"
 
 
@@ -344,7 +359,7 @@ class _FunctionAnalyser:
                 self.expression(arg)
             inner = node.func
             while isinstance(inner, ast.Attribute):
-                inner = inner.value  # type: ignore[assignment]
+                inner = inner.value
                 if isinstance(inner, ast.Call):
                     for arg in [*inner.args, *(k.value for k in inner.keywords)]:
                         self.expression(arg)
@@ -356,8 +371,9 @@ class _FunctionAnalyser:
 
 
 class _ModuleAnalyser:
-    def __init__(self, path: str, tree: ast.Module, db_constants: Mapping[str, Any],
-                 analysis: Analysis):  # fmt: skip
+    def __init__(
+        self, path: str, tree: ast.Module, db_constants: Mapping[str, Any], analysis: Analysis
+    ):
         self.path = path
         self.tree = tree
         self.db_constants = db_constants
@@ -388,7 +404,9 @@ class _ModuleAnalyser:
             analyser = _FunctionAnalyser(self, node, self.path)
             analyser.loop_values = dict(caller.loop_values)
             analyser.run()
-            self._effects[id(node)] = analyser.effects or {i: [ParamRef(i)] for i in range(len(analyser.params))}
+            self._effects[id(node)] = analyser.effects or {
+                i: [ParamRef(i)] for i in range(len(analyser.params))
+            }
         return self._effects[id(node)]
 
     def run(self) -> None:
@@ -405,8 +423,10 @@ def analyse(source_root: Path) -> Analysis:
     db_constants = _constants(db_tree)
     for path in sorted(source_root.rglob("*.py")):
         relative = path.relative_to(source_root.parent)
-        if any(part in ("venv", "build", "__pycache__") or part.endswith(".egg-info")
-               for part in relative.parts):  # fmt: skip
+        if any(
+            part in ("venv", "build", "__pycache__") or part.endswith(".egg-info")
+            for part in relative.parts
+        ):
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         _ModuleAnalyser(str(relative), tree, db_constants, analysis).run()
@@ -437,10 +457,13 @@ def _single_field_ok(query: Query, overrides: Sequence[Mapping[str, Any]]) -> bo
     for name in query.fields():
         array = any(_kind(f) == "array" for f in query.filters if f.field == name)
         override = next(
-            (o for o in overrides if o.get("collectionGroup") == query.collection
-             and o.get("fieldPath") == name),
+            (
+                o
+                for o in overrides
+                if o.get("collectionGroup") == query.collection and o.get("fieldPath") == name
+            ),
             None,
-        )  # fmt: skip
+        )
         if override is None:
             # Automatic single-field indexes exist for collection scope only.
             if query.scope != "COLLECTION":
@@ -515,7 +538,9 @@ def suggested_index(query: Query) -> dict[str, Any]:
         if _kind(f) in ("equality", "array") and f.field not in seen:
             seen.add(f.field)
             key = "arrayConfig" if _kind(f) == "array" else "order"
-            fields.append({"fieldPath": f.field, key: "CONTAINS" if key == "arrayConfig" else "ASCENDING"})
+            fields.append(
+                {"fieldPath": f.field, key: "CONTAINS" if key == "arrayConfig" else "ASCENDING"}
+            )
         else:
             continue
     for name, direction in query.orders:

@@ -96,8 +96,8 @@ async function loadRuntimeConfig(): Promise<{ options: FirebaseOptions; app: App
     const root = document.getElementById("app");
     if (root) {
       root.textContent =
-        "AVMeets could not load its configuration. It must be served by Firebase Hosting " +
-        "(which provides /__/firebase/init.json); try reloading the page.";
+        "AVMeets could not load its configuration. It must be served by Firebase Hosting, " +
+        "which provides it; try reloading the page.";
       root.setAttribute("aria-busy", "false");
     }
     throw error;
