@@ -156,7 +156,7 @@ def from_env(env: Mapping[str, str]) -> RuntimeOptions:
             variable = f"{name.upper()}_{suffix}"
             if env.get(variable, "").strip():
                 overrides[attr] = _int(env, variable, 0)
-        chosen = replace(default, **overrides)  # type: ignore[arg-type]
+        chosen = replace(default, **overrides)
         chosen.check(name)
         resources[name] = chosen
     account = env.get("FUNCTIONS_SERVICE_ACCOUNT", "").strip()
