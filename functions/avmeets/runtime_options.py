@@ -31,6 +31,10 @@ MEMORY_MIB: Final = (128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768)
 CPUS: Final = (1, 2, 4, 6, 8)
 #: Cloud Run: more than one request at a time on one instance needs at least one full vCPU.
 MIN_CPU_FOR_CONCURRENCY: Final = 1
+#: Request threads of one instance's gunicorn (functions-framework reads THREADS; without it,
+#: 4 per CPU). Requests beyond it queue inside the instance instead of scaling out, so no
+#: function's concurrency may exceed it. functions/.env sets it for every function.
+DEFAULT_THREADS: Final = 8
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ class Resources:
     max_instances: int
     timeout_sec: int | None = None
 
-    def check(self, name: str) -> None:
+    def check(self, name: str, threads: int = DEFAULT_THREADS) -> None:
         prefix = name.upper()
         if self.cpu not in CPUS:
             raise ValueError(f"{prefix}_CPU must be one of {CPUS}, not {self.cpu}")
@@ -56,6 +60,11 @@ class Resources:
             raise ValueError(f"{prefix}_CONCURRENCY must be between 1 and 1000")
         if self.concurrency > 1 and self.cpu < MIN_CPU_FOR_CONCURRENCY:
             raise ValueError(f"{prefix}_CONCURRENCY above 1 needs {prefix}_CPU of at least 1")
+        if self.concurrency > threads:
+            raise ValueError(
+                f"{prefix}_CONCURRENCY ({self.concurrency}) exceeds THREADS ({threads}), the "
+                "request threads of an instance: raise THREADS in functions/.env too"
+            )
         if self.min_instances < 0 or self.max_instances < 1:
             raise ValueError(f"{prefix}_MIN_INSTANCES >= 0 and {prefix}_MAX_INSTANCES >= 1")
         if self.min_instances > self.max_instances:
@@ -66,27 +75,27 @@ class Resources:
 # * Importing main takes about 0.5 s of a full core; at the SDK's default 1/6 vCPU a cold start
 #   takes seconds, so every function gets one full vCPU.
 # * The callables mostly wait on Firestore, so one instance serves several requests at once
-#   (concurrency > 1, which Cloud Run allows only with a full vCPU). Password hashing (create,
-#   join) is CPU-bound, so those take fewer at once than the cheap heartbeat and reports.
+#   (concurrency > 1, which Cloud Run allows only with a full vCPU), as many as it has request
+#   threads (THREADS). Password hashing (create) is CPU-bound, so it takes fewer at once.
 # * auth_callback must answer Identity Platform within 7 s or the sign-in fails: one instance
 #   is kept warm (min_instances=1), which costs money while idle.
 # * The purge pages through up to a week of CDRs: more memory and the 9-minute limit.
 DEFAULTS: Final[Mapping[str, Resources]] = {
-    "auth_callback": Resources(cpu=1, memory_mib=512, concurrency=40, min_instances=1,
+    "auth_callback": Resources(cpu=1, memory_mib=512, concurrency=8, min_instances=1,
                                max_instances=20),
-    "create_meeting": Resources(cpu=1, memory_mib=512, concurrency=8, min_instances=0,
+    "create_meeting": Resources(cpu=1, memory_mib=512, concurrency=4, min_instances=0,
                                 max_instances=20),
-    "join_meeting": Resources(cpu=1, memory_mib=512, concurrency=16, min_instances=0,
+    "join_meeting": Resources(cpu=1, memory_mib=512, concurrency=8, min_instances=0,
                               max_instances=40),
-    "leave_meeting": Resources(cpu=1, memory_mib=512, concurrency=40, min_instances=0,
+    "leave_meeting": Resources(cpu=1, memory_mib=512, concurrency=8, min_instances=0,
                                max_instances=20),
-    "heartbeat": Resources(cpu=1, memory_mib=512, concurrency=80, min_instances=0,
-                           max_instances=20),
-    "report_connection": Resources(cpu=1, memory_mib=512, concurrency=40, min_instances=0,
-                                   max_instances=20),
-    "archive": Resources(cpu=1, memory_mib=512, concurrency=8, min_instances=0,
+    "heartbeat": Resources(cpu=1, memory_mib=512, concurrency=8, min_instances=0,
+                           max_instances=40),
+    "report_connection": Resources(cpu=1, memory_mib=512, concurrency=8, min_instances=0,
+                                   max_instances=40),
+    "archive": Resources(cpu=1, memory_mib=512, concurrency=4, min_instances=0,
                          max_instances=10),
-    "on_signal": Resources(cpu=1, memory_mib=512, concurrency=20, min_instances=0,
+    "on_signal": Resources(cpu=1, memory_mib=512, concurrency=8, min_instances=0,
                            max_instances=40),
     "sweep": Resources(cpu=1, memory_mib=512, concurrency=1, min_instances=0, max_instances=1),
     "purge": Resources(cpu=1, memory_mib=1024, concurrency=1, min_instances=0, max_instances=1,
@@ -150,6 +159,7 @@ def region_from_env(env: Mapping[str, str]) -> str:
 def from_env(env: Mapping[str, str]) -> RuntimeOptions:
     """The options for this environment; ValueError names the variable that is wrong."""
     resources: dict[str, Resources] = {}
+    threads = _int(env, "THREADS", DEFAULT_THREADS)
     for name, default in DEFAULTS.items():
         overrides: dict[str, int] = {}
         for suffix, attr in _FIELDS.items():
@@ -157,7 +167,7 @@ def from_env(env: Mapping[str, str]) -> RuntimeOptions:
             if env.get(variable, "").strip():
                 overrides[attr] = _int(env, variable, 0)
         chosen = replace(default, **overrides)
-        chosen.check(name)
+        chosen.check(name, threads)
         resources[name] = chosen
     account = env.get("FUNCTIONS_SERVICE_ACCOUNT", "").strip()
     if account.lower() == "default":

@@ -33,6 +33,7 @@ def test_overrides_per_function() -> None:
         {
             "FUNCTIONS_REGION": "europe-west1",
             "JOIN_MEETING_CONCURRENCY": "40",
+            "THREADS": "40",
             "PURGE_MEMORY_MIB": "2048",
             "FUNCTIONS_SERVICE_ACCOUNT": "runner@my-project.iam.gserviceaccount.com",
             "TURN_URLS": "turn:turn.example.org:3478",
@@ -65,6 +66,7 @@ def test_default_service_account_can_be_chosen_explicitly() -> None:
         ({"SWEEP_MIN_INSTANCES": "3", "SWEEP_MAX_INSTANCES": "2"}, "SWEEP_MIN_INSTANCES"),
         ({"FUNCTIONS_SERVICE_ACCOUNT": "runner"}, "FUNCTIONS_SERVICE_ACCOUNT"),
         ({"APP_CHECK_ENFORCE": "maybe"}, "APP_CHECK_ENFORCE"),
+        ({"HEARTBEAT_CONCURRENCY": "20"}, "THREADS"),
     ],
 )
 def test_bad_values_name_their_variable(env: dict[str, str], named: str) -> None:
@@ -79,7 +81,7 @@ def test_sdk_options_map_to_the_sdk_types() -> None:
     assert kwargs["memory"] is sdk.MemoryOption.GB_1
     assert kwargs["timeout_sec"] == 540
     assert "concurrency" not in kwargs  # scheduled: one at a time
-    assert sdk_options(from_env({}), "heartbeat")["concurrency"] == 80
+    assert sdk_options(from_env({}), "heartbeat")["concurrency"] == 8
 
 
 def test_memory_choices_match_the_sdk() -> None:
