@@ -196,9 +196,10 @@ def live_problems(settings: DeploySettings, api: gcp.Gcp) -> tuple[list[str], li
 
 def run(cmd: Sequence[str], cwd: Path = ROOT) -> None:
     print(f"deploy > {' '.join(cmd)}", flush=True)
-    result = subprocess.run(
-        list(cmd), cwd=cwd, check=False, env={**os.environ, "NO_UPDATE_NOTIFIER": "1"}
-    )
+    # FUNCTIONS_DISCOVERY_TIMEOUT: the CLI gives importing main 10 s by default, tight for a
+    # cold first import on a small machine; an explicit setting of the operator's wins.
+    env = {"FUNCTIONS_DISCOVERY_TIMEOUT": "60", **os.environ, "NO_UPDATE_NOTIFIER": "1"}
+    result = subprocess.run(list(cmd), cwd=cwd, check=False, env=env)
     if result.returncode != 0:
         raise DeployError(f"failed with exit code {result.returncode}: {' '.join(cmd)}")
 

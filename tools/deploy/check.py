@@ -96,7 +96,9 @@ class Context:
                 timeout=300,
                 check=False,
                 cwd=self.root,
-                env={**os.environ, "NO_UPDATE_NOTIFIER": "1"},
+                # A shared 2-core test machine can take longer than the CLI's 10 s to import main
+                # on a cold cache; the deploy itself allows 60 s (tools/deploy/__main__.py).
+                env={**os.environ, "NO_UPDATE_NOTIFIER": "1", "FUNCTIONS_DISCOVERY_TIMEOUT": "120"},
             )
             lines = [ln for ln in result.stdout.splitlines() if ln.startswith("{")]
             if not lines:
@@ -112,6 +114,8 @@ class Context:
         return self.probe("default", {}, package=str(self.scratch), hostingDir="")
 
     def endpoints(self, probe: Mapping[str, Any]) -> list[dict[str, Any]]:
+        if not probe.get("ok"):
+            raise ProbeFailed(str(probe.get("error")))
         return list(probe.get("endpoints") or [])
 
     def env_files(self) -> dict[str, str]:
@@ -142,6 +146,10 @@ class Context:
 
 
 Check = Callable[[Context], list[Finding]]
+
+
+class ProbeFailed(RuntimeError):
+    """Discovery failed (reported once by the "cli" check): checks that need it are skipped."""
 
 
 # --- the plan -------------------------------------------------------------------------------------
@@ -558,6 +566,10 @@ def run_checks(
                 continue
             try:
                 found += check(ctx)
+            except ProbeFailed as error:
+                if "cli" not in found_points(found):
+                    found.append(Finding("cli", f"the Firebase CLI rejects the project: {error}"))
+                ctx.notes.append(f"{point}: skipped, the functions could not be discovered")
             except (OSError, subprocess.SubprocessError, ValueError, KeyError) as error:
                 found.append(
                     Finding(point, f"the check itself failed: {type(error).__name__}: {error}")
@@ -566,6 +578,10 @@ def run_checks(
         if ctx.scratch is not None:
             shutil.rmtree(ctx.scratch, ignore_errors=True)
     return found, ctx.notes
+
+
+def found_points(found: Iterable[Finding]) -> set[str]:
+    return {f.point for f in found}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,6 +4,7 @@
 //
 // Request: {root, projectId, env: {...extra .env values...}, package: <dir for the zip>,
 //           hostingDir}
+// Discovery runs last, so that a failure there still leaves the other results.
 // Each step mirrors what `firebase deploy` does in node_modules/firebase-tools/lib/deploy/
 // (functions/prepare.js, firestore/prepare.js, hosting/deploy.js) up to the first network call:
 //   1. firebase.json against the CLI's JSON schema (firebaseConfigValidate),
@@ -33,8 +34,9 @@ function message(error) {
   return (error && (error.message || String(error))) || "unknown error";
 }
 
+const out = { steps: {} };
+
 async function main() {
-  const out = { steps: {} };
   const raw = JSON.parse(fs.readFileSync(path.join(root, "firebase.json"), "utf-8"));
 
   // 1. schema
@@ -63,39 +65,6 @@ async function main() {
   };
   const firebaseEnvs = functionsEnv.loadFirebaseEnvs(firebaseConfig, request.projectId);
   out.steps.env = { ok: true, keys: Object.keys(userEnvs).sort() };
-
-  // 4. discovery through the CLI's Python delegate
-  const { Delegate } = need("deploy/functions/runtimes/python");
-  const delegate = new Delegate(request.projectId, sourceDir, local.runtime);
-  await delegate.validate();
-  const build = await delegate.discoverBuild(
-    { firebase: firebaseConfig },
-    { ...userEnvs, ...firebaseEnvs, GOOGLE_CLOUD_QUOTA_PROJECT: request.projectId },
-  );
-  build.runtime = local.runtime;
-  out.build = build;
-
-  // 5.-6. backend and the CLI's endpoint validation
-  const buildLib = need("deploy/functions/build");
-  const backendLib = need("deploy/functions/backend");
-  const prepare = need("deploy/functions/prepare");
-  const validateLib = need("deploy/functions/validate");
-  const { backend } = await buildLib.resolveBackend({
-    build,
-    firebaseConfig,
-    userEnvs,
-    codebase: "default",
-    nonInteractive: true,
-    isEmulator: true,
-  });
-  const endpoints = backendLib.allEndpoints(backend);
-  for (const endpoint of endpoints) endpoint.codebase = "default";
-  prepare.resolveCpuAndConcurrency(backend);
-  prepare.resolveDefaultTimeout(backend);
-  validateLib.endpointsAreValid(backend, backendLib.empty());
-  validateLib.functionIdsAreValid(endpoints);
-  out.endpoints = endpoints;
-  out.steps.validate = { ok: true, count: endpoints.length };
 
   // 7. the upload package
   if (request.package) {
@@ -131,16 +100,52 @@ async function main() {
       files: fs.existsSync(publicDir) ? listFiles(publicDir, raw.hosting.ignore || []) : null,
     };
   }
+  // 4. discovery through the CLI's Python delegate
+  const { Delegate } = need("deploy/functions/runtimes/python");
+  const delegate = new Delegate(request.projectId, sourceDir, local.runtime);
+  await delegate.validate();
+  const build = await delegate.discoverBuild(
+    { firebase: firebaseConfig },
+    { ...userEnvs, ...firebaseEnvs, GOOGLE_CLOUD_QUOTA_PROJECT: request.projectId },
+  );
+  build.runtime = local.runtime;
+  out.build = build;
+
+  // 5.-6. backend and the CLI's endpoint validation
+  const buildLib = need("deploy/functions/build");
+  const backendLib = need("deploy/functions/backend");
+  const prepare = need("deploy/functions/prepare");
+  const validateLib = need("deploy/functions/validate");
+  const { backend } = await buildLib.resolveBackend({
+    build,
+    firebaseConfig,
+    userEnvs,
+    codebase: "default",
+    nonInteractive: true,
+    isEmulator: true,
+  });
+  const endpoints = backendLib.allEndpoints(backend);
+  for (const endpoint of endpoints) endpoint.codebase = "default";
+  prepare.resolveCpuAndConcurrency(backend);
+  prepare.resolveDefaultTimeout(backend);
+  validateLib.endpointsAreValid(backend, backendLib.empty());
+  validateLib.functionIdsAreValid(endpoints);
+  out.endpoints = endpoints;
+  out.steps.validate = { ok: true, count: endpoints.length };
+
   return out;
 }
 
-main().then(
-  (out) => {
-    process.stdout.write(JSON.stringify({ ok: true, ...out }) + "\n");
-    process.exit(0);
-  },
-  (error) => {
-    process.stdout.write(JSON.stringify({ ok: false, error: message(error) }) + "\n");
-    process.exit(0);
-  },
-);
+function fail(error) {
+  // What completed before the failure is still reported (hosting files, package, indexes).
+  process.stdout.write(JSON.stringify({ ...out, ok: false, error: message(error) }) + "\n");
+  process.exit(0);
+}
+
+// The CLI's discovery timeout rejects a promise nobody awaits: report it like any failure.
+process.on("unhandledRejection", fail);
+
+main().then((result) => {
+  process.stdout.write(JSON.stringify({ ok: true, ...result }) + "\n");
+  process.exit(0);
+}, fail);
