@@ -135,12 +135,14 @@ async def wait_for(what: str, condition: Callable[[], bool | Awaitable[bool]]) -
 
 
 async def run(target: Target, signer: str | None) -> None:
-    from firebase_admin import auth, firestore
+    from firebase_admin import auth
+    from google.cloud import firestore
 
     from tests.emulator.support.peer import MeetingPeer
 
     app = admin_app(target, signer)
-    db = firestore.client(app)
+    # As admin: the emulator without credentials, the project with the operator's ADC.
+    db = firestore.Client(project=target.project)
     uids: list[str] = []
     peers: list[MeetingPeer] = []
     meeting_id: str | None = None
