@@ -6,15 +6,19 @@
 Steps (each printed; the first failure stops the run with a non-zero exit, and the clean-up runs
 whatever happened):
 
- 1. two throw-away users are created with the Admin SDK and signed in with custom tokens through
-    Identity Platform, so the blocking function ``auth_callback`` runs (a wrong blocking-function
-    URI fails here, "incorrect aud claim");
+ 1. two throw-away users sign in: against a project they are created with the Admin SDK and
+    signed in with custom tokens through Identity Platform, whose blocking function
+    ``auth_callback`` then runs (a wrong blocking-function URI fails here, "incorrect aud
+    claim"); against the emulators they sign in with Google as the emulator tests do, because the
+    Auth emulator calls blocking functions for that and not for custom tokens;
  2. the first creates a meeting; both join through ``join_meeting``;
  3. two real aiortc peers (the emulator tests' MeetingPeer, tests/emulator/support/peer.py)
     exchange offer, answer and ICE candidates through Firestore as those users, so the security
     rules apply, and connect; a data-channel message crosses;
  4. the connection is reported; both leave;
- 5. as admin: the identities exist and the CDR leg records both users and reached "connected";
+ 5. as admin: the CDR leg records both users, reached "connected" and ended; the identities
+    that auth_callback writes exist (required against the emulators; a warning against a
+    project, where it depends on Identity Platform calling it for custom-token sign-ins);
  6. clean-up: the users, the meeting and every record of it are deleted.
 
 The peers run on this machine and connect over loopback; what is tested is the deployment's
@@ -148,7 +152,12 @@ async def run(target: Target, signer: str | None) -> None:
     meeting_id: str | None = None
     try:
         step(f"1. sign in two users on {target.project} (the blocking function runs)")
-        users = [await sign_in(target, app, label) for label in ("a", "b")]
+        if target.live:
+            users = [await sign_in(target, app, label) for label in ("a", "b")]
+        else:
+            from tests.emulator.support.auth import sign_in_with_google
+
+            users = [await sign_in_with_google(f"Smoke {label}") for label in ("a", "b")]
         uids = [u.uid for u in users]
         alice, bob = (
             MeetingPeer(label, ip="203.0.113.250", user=u)
@@ -203,8 +212,11 @@ async def run(target: Target, signer: str | None) -> None:
 
         await wait_for("the CDR leg to end", lambda: asyncio.to_thread(leg_ended))
         for uid in uids:
-            if not db.collection("identities").document(uid).get().exists:
+            if db.collection("identities").document(uid).get().exists:
+                continue
+            if not target.live:
                 raise SmokeFailure(f"no identity recorded for {uid}: did auth_callback run?")
+            step(f"warning: no identity for {uid}: auth_callback did not run for a custom token")
         step("passed")
     finally:
         for peer in peers:
