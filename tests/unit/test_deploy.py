@@ -366,3 +366,49 @@ def test_google_ranges_summary_keeps_date_and_prefixes() -> None:
     summary = google_ranges.summarise("https://example.invalid/goog.json", published)
     assert summary["creationTime"] == "2026-01-25T00:00:00"
     assert summary["prefixes"] == ["8.8.8.0/24", "2001:4860::/32"]
+
+
+class FakeProject:
+    """The answers of Google's APIs for a project that lacks everything it can lack."""
+
+    def __init__(self, reachable: bool = True) -> None:
+        self.reachable = reachable
+
+    def check_credentials(self) -> None:
+        if not self.reachable:
+            raise gcp.GcpError("no Application Default Credentials")
+
+    def billing_info(self) -> dict[str, Any]:
+        return {"billingEnabled": False}
+
+    def identity_config(self) -> dict[str, Any]:
+        return {"subtype": "FIREBASE_AUTH"}
+
+    def enabled_apis(self) -> list[str]:
+        return ["firestore.googleapis.com"]
+
+    def service_account_exists(self, email: str) -> bool:
+        return False
+
+    def secret_exists(self, name: str) -> bool:
+        return False
+
+    def firestore_location(self) -> str:
+        return "eur3"
+
+
+def test_preflight_names_every_missing_prerequisite(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, "TURN_URLS=turn:t.example.org\n", "p6")
+    problems, warnings = deploy.live_problems(settings, FakeProject())  # type: ignore[arg-type]
+    text = "\n".join(problems)
+    for expected in ("Blaze", "Identity Platform", "eventarc.googleapis.com", "avmeets-functions@p6",
+                     "TURN_SECRET"):  # fmt: skip
+        assert expected in text, expected
+    assert any("eur3" in w for w in warnings)
+
+
+def test_preflight_without_credentials_stops_with_one_clear_message(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, "", "p7")
+    offline = FakeProject(reachable=False)
+    problems, _ = deploy.live_problems(settings, offline)  # type: ignore[arg-type]
+    assert len(problems) == 1 and "Application Default Credentials" in problems[0]

@@ -120,6 +120,10 @@ def live_problems(settings: DeploySettings, api: gcp.Gcp) -> tuple[list[str], li
     """(problems, warnings) found through Google's APIs."""
     problems: list[str] = []
     warnings: list[str] = []
+    try:
+        api.check_credentials()
+    except gcp.GcpError as error:
+        return [f"cannot reach Google's APIs for {settings.project}: {error}"], warnings
 
     def attempt(what: str, check: Callable[[], str | None]) -> None:
         try:

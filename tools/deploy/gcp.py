@@ -132,23 +132,43 @@ class Gcp:
     def _session(self) -> Any:
         if self.session is None:
             import google.auth
+            import google.auth.exceptions
             from google.auth.transport.requests import AuthorizedSession
 
-            credentials, _ = google.auth.default(
-                scopes=["https://www.googleapis.com/auth/cloud-platform"],
-                quota_project_id=self.project,
-            )
+            try:
+                credentials, _ = google.auth.default(
+                    scopes=["https://www.googleapis.com/auth/cloud-platform"],
+                    quota_project_id=self.project,
+                )
+            except google.auth.exceptions.DefaultCredentialsError as error:
+                raise GcpError(
+                    "no Application Default Credentials: run "
+                    f"`gcloud auth application-default login` ({error})"
+                ) from None
             self.session = AuthorizedSession(credentials)
         return self.session
 
+    def check_credentials(self) -> None:
+        """Raise GcpError unless credentials exist and Google answers (one cheap call)."""
+        self.get(f"https://cloudresourcemanager.googleapis.com/v1/projects/{self.project}")
+
+    def _send(self, method: str, url: str, **kwargs: Any) -> Any:
+        import google.auth.exceptions
+        import requests
+
+        try:
+            return self._session().request(method, url, timeout=60, **kwargs)
+        except (requests.RequestException, google.auth.exceptions.GoogleAuthError) as error:
+            raise GcpError(f"{method} {url}: {type(error).__name__}: {error}") from None
+
     def get(self, url: str) -> dict[str, Any]:
-        response = self._session().get(url, timeout=60)
+        response = self._send("GET", url)
         if response.status_code >= 400:
             raise GcpError(f"GET {url}: HTTP {response.status_code}: {response.text[:300]}")
         return dict(response.json())
 
     def request(self, method: str, url: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        response = self._session().request(method, url, json=dict(body), timeout=60)
+        response = self._send(method, url, json=dict(body))
         if response.status_code >= 400:
             raise GcpError(f"{method} {url}: HTTP {response.status_code}: {response.text[:300]}")
         return dict(response.json())
