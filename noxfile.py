@@ -6,6 +6,10 @@
     nox -s emulator_tests -- -x       # only the emulator tests, for fast iteration
     nox -s browser_tests -- -k chat   # only the browser tests (builds web/ first)
     nox -s dev                        # run the emulators (+ hosting) until Ctrl-C
+    nox -s deploy_check               # what a deploy needs, checked offline (part of tests)
+    nox -s deploy -- --project <id>   # deploy to a Firebase project (docs/deploy.md)
+    nox -s smoke -- --project <id>    # two aiortc peers against a deployment (or --emulators)
+    nox -s lock                       # regenerate functions/requirements.txt from .in
 
 The emulator bootstrap (functions/venv, node_modules, Java, local emulator binaries)
 lives in tools/emulators.py.
@@ -154,6 +158,7 @@ def tests(session: nox.Session) -> None:
     _lint(session)
     _unit_tests(session)
     _web_unit_tests(session)
+    _deploy_check(session)
     _emulator_tests(session)
     _build_web(session)
     _browser_tests(session)
@@ -223,3 +228,57 @@ def dev(session: nox.Session) -> None:
     if returncode != 0 and returncode not in STOPPED_BY_SIGNAL:
         session.error(f"the emulators exited with code {returncode}")
     session.log("emulators stopped")
+
+
+# --- deploying (docs/deploy.md) -------------------------------------------------------------------
+
+
+def _deploy_check(session: nox.Session, *pytest_args: str) -> None:
+    """Offline deploy checks with the pinned CLI and SDK, then the proof that each breaks."""
+    try:
+        emulators.ensure_functions_venv()
+        emulators.ensure_node_modules()
+    except emulators.BootstrapError as error:
+        session.error(str(error))
+    with session.chdir(WEB_DIR):
+        session.run("npm", "ci", "--no-audit", "--no-fund", external=True, silent=True)
+    session.run("python", "-m", "tools.deploy.check")
+    session.run("pytest", "tests/deploy", *pytest_args)
+
+
+@nox.session(python=PYTHON)
+def deploy_check(session: nox.Session) -> None:
+    """Check offline what `nox -s deploy` would deploy (posargs go to pytest tests/deploy)."""
+    _install(session)
+    _deploy_check(session, *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def deploy(session: nox.Session) -> None:
+    """Deploy to a Firebase project: nox -s deploy -- --project <id> [--dry-run] (or --help)."""
+    session.install("--disable-pip-version-check", "-r", "functions/requirements.txt")
+    session.run("python", "-m", "tools.deploy", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def smoke(session: nox.Session) -> None:
+    """Two aiortc peers through a deployment: -- --project <id>, or -- --emulators (starts them)."""
+    _install(session)
+    if "--emulators" not in session.posargs:
+        session.run("python", "-m", "tools.smoke", *session.posargs)
+        return
+    try:
+        env = emulators.bootstrap()
+    except emulators.BootstrapError as error:
+        session.error(str(error))
+    python = Path(session.bin) / "python"
+    script = shlex.join([str(python), "-m", "tools.smoke", *session.posargs])
+    returncode = emulators.run_in_group(emulators.exec_command(script), env)
+    if returncode != 0:
+        session.error(f"the smoke test failed (exit code {returncode})")
+
+
+@nox.session(python=PYTHON)
+def lock(session: nox.Session) -> None:
+    """Regenerate functions/requirements.txt (the lock) from functions/requirements.in."""
+    session.run("python", "-m", "tools.lock")
