@@ -13,6 +13,7 @@ lives in tools/emulators.py.
 
 from __future__ import annotations
 
+import os
 import shlex
 import signal
 import sys
@@ -151,8 +152,9 @@ def emulator_tests(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Run the benchmarks of issue 6 on the emulators; write bench/results.{json,md,png}.
 
-    posargs go to bench/run.py (e.g. ``-- --smoke`` or ``-- --runs 5``). The functions count
-    their Firestore operations into AVMEETS_BENCH_COUNT_FILE (functions/avmeets/db.py).
+    posargs go to bench/run.py (e.g. ``-- --smoke``, ``-- --runs 5`` or ``-- --only
+    purge-paths``). The functions count their Firestore operations into AVMEETS_BENCH_COUNT_FILE
+    (bench/hook, bench/firestore_counting.py).
     """
     _install(session)
     session.install("--disable-pip-version-check", "-r", "bench/requirements.txt")
@@ -161,6 +163,11 @@ def bench(session: nox.Session) -> None:
     except emulators.BootstrapError as error:
         session.error(str(error))
     env["AVMEETS_BENCH_COUNT_FILE"] = str(emulators.CACHE_DIR / "bench-counts.jsonl")
+    # The functions emulator's Python workers import bench/hook/sitecustomize.py, which counts
+    # their Firestore operations into that file (bench/firestore_counting.py): nothing of it is
+    # in the deployed functions.
+    hook = str(ROOT / "bench" / "hook")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [hook, env.get("PYTHONPATH")]))
     python = Path(session.bin) / "python"
     script = shlex.join([str(python), "-m", "bench.run", *session.posargs])
     session.log(f"starting {', '.join(emulators.TEST_EMULATORS)} emulators for: {script}")

@@ -58,9 +58,6 @@ class Settings:
     # Level of the "avmeets" loggers (to stderr, which Cloud Logging captures). Log lines carry
     # meeting ids and uids for operations; never passwords, hashes, SDP or candidates.
     log_level: str = "INFO"
-    # Benchmark only (bench/, ``nox -s bench``): when set, db.client() counts every Firestore
-    # read, write and delete it sends and appends them to this file. Never set in production.
-    bench_count_file: str | None = None
     # TURN relays handed to participants with ephemeral credentials (coturn REST API, see
     # avmeets.turn); both must be set for TURN to be offered. The secret is never shown in repr.
     turn_urls: tuple[str, ...] = ()
@@ -122,7 +119,6 @@ class Settings:
             max_stored_cdrs=integer("MAX_STORED_CDRS", 1_000_000, minimum=1),
             meeting_idle_hours=integer("MEETING_IDLE_HOURS", 24, minimum=1),
             log_level=_log_level(env.get("LOG_LEVEL", "INFO")),
-            bench_count_file=env.get("AVMEETS_BENCH_COUNT_FILE", "").strip() or None,
             turn_urls=turn_urls,
             # Only the functions that declare the secret see it; the others run without TURN.
             turn_secret=env.get("TURN_SECRET", "").strip() or None,
