@@ -87,7 +87,7 @@ def _browser_tests(session: nox.Session) -> None:
         env = emulators.bootstrap()
     except emulators.BootstrapError as error:
         session.error(str(error))
-    env.update(emulators.TEST_FUNCTION_SETTINGS)
+    emulators.use_function_settings(env, emulators.TEST_FUNCTION_SETTINGS)
     python = Path(session.bin) / "python"
     script = shlex.join([str(python), "-m", "pytest", "tests/browser", *session.posargs])
     session.log(f"starting {', '.join(emulators.DEV_EMULATORS)} emulators for: {script}")
@@ -110,7 +110,7 @@ def _emulator_tests(session: nox.Session) -> None:
     # whose contents the tests know (tests/fixtures/geoip_db.py).
     geoip_dir = emulators.CACHE_DIR / "geoip-test"
     session.run("python", "-m", "tests.fixtures.geoip_db", str(geoip_dir), silent=True)
-    env.update(emulators.test_function_env(geoip_dir))
+    emulators.use_function_settings(env, emulators.test_function_env(geoip_dir))
     # The emulators' and functions' output, for the tests that check what the functions log.
     output = emulators.CACHE_DIR / "emulator-tests.log"
     env["AVMEETS_EMULATOR_LOG"] = str(output)
@@ -162,6 +162,7 @@ def bench(session: nox.Session) -> None:
         env = emulators.bootstrap()
     except emulators.BootstrapError as error:
         session.error(str(error))
+    emulators.use_function_settings(env, {})  # the deployed defaults (functions/.env)
     env["AVMEETS_BENCH_COUNT_FILE"] = str(emulators.CACHE_DIR / "bench-counts.jsonl")
     # The functions emulator's Python workers import bench/hook/sitecustomize.py, which counts
     # their Firestore operations into that file (bench/firestore_counting.py): nothing of it is
@@ -193,7 +194,7 @@ def dev(session: nox.Session) -> None:
         env = emulators.bootstrap()
     except emulators.BootstrapError as error:
         session.error(str(error))
-    env.update(emulators.dev_function_env())
+    emulators.use_function_settings(env, emulators.dev_function_env())
     _build_web(session)
     stop = threading.Event()
     emulators.announce_when_ready(emulators.DEV_EMULATORS, stop)
