@@ -1,7 +1,7 @@
 """The retention purge: delete what has expired, and under load the oldest CDRs beyond the cap.
 
 The same code runs hourly as a scheduled function (``avmeets.jobs``) and as ``avmeets purge``.
-``plan`` (pure) says what one run deletes, in this order; ``execute`` carries the plan out
+``plan.make_plan`` (pure) says what one run deletes, in this order; ``execute`` carries the plan out
 against Firestore, or in a dry run counts exactly what a real run would delete:
 
 1. every document with ``expiresAt <= now`` in the server-only collections (``EXPIRING``);
@@ -28,8 +28,8 @@ from .plan import (
     Plan,
     as_utc,
     is_due,
+    make_plan,
     meeting_reason,
-    plan,
 )
 from .report import (
     ENDED,
@@ -71,8 +71,8 @@ __all__ = [
     "PurgeReport",
     "as_utc",
     "is_due",
+    "make_plan",
     "meeting_reason",
     "pages",
-    "plan",
     "run",
 ]

@@ -25,9 +25,8 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from google.cloud.firestore_v1.field_path import FieldPath
 
 from ..store import names
-from .plan import MEETING_FIELDS, Cap, Expired, Meetings, Orphans, Plan, Where, is_due
+from .plan import MEETING_FIELDS, Cap, Expired, Meetings, Orphans, Plan, Where, is_due, make_plan
 from .plan import meeting_reason as _meeting_reason
-from .plan import plan as make_plan
 from .report import (
     EXPIRED,
     OVER_CAP,

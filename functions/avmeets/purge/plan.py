@@ -1,6 +1,6 @@
 """What a purge run deletes, decided from the time and the settings alone (pure).
 
-``plan`` lists the steps in the order a run takes them; ``meeting_reason`` decides, from a
+``make_plan`` lists the steps in the order a run takes them; ``meeting_reason`` decides, from a
 meeting's fields, why it goes. The executor (``purge.execute``) runs the plan against Firestore:
 deleting, or in a dry run counting what it would delete.
 """
@@ -156,7 +156,7 @@ class Plan:
         return lines
 
 
-def plan(now: datetime, *, max_stored_cdrs: int, meeting_idle_hours: int) -> Plan:
+def make_plan(now: datetime, *, max_stored_cdrs: int, meeting_idle_hours: int) -> Plan:
     """The steps of a run at ``now``; see ``avmeets.purge``."""
     if max_stored_cdrs < 0 or meeting_idle_hours < 0:
         raise ValueError("max_stored_cdrs and meeting_idle_hours must not be negative")
