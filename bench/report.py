@@ -118,7 +118,7 @@ def markdown(results: dict[str, Any]) -> str:
         "# AVMeets benchmarks",
         "",
         f"- date: {results.get('date') or datetime.now(UTC).isoformat(timespec='seconds')}",
-        f"- machine: {machine()}",
+        f"- machine: {results.get('machine') or machine()}",
         f"- run: {'SMOKE (tiny sizes, not a benchmark)' if results.get('smoke') else 'full'}; "
         f"{c['runs']} connect runs per flow (medians); Firebase Emulator Suite on this machine",
         "- peers: aiortc, one data channel, no media, loopback host candidates only",
@@ -183,8 +183,9 @@ def _purge_paths(paths: dict[str, Any] | None) -> list[str]:
         "`public` is what the functions run (names-only `Query.stream`, one `WriteBatch` per "
         "page); `private` reads RunQuery responses and commits by path through the client's "
         "internals, as the purge did before; `bulkwriter` deletes through the SDK's "
-        f"`BulkWriter`. Measured {paths['measured_at']} on commit {paths['commit']}; "
-        f"documents wrongly deleted or left: {paths['wrongly_deleted_or_left']}.",
+        f"`BulkWriter`. Measured {paths['measured_at']} on commit {paths['commit']} "
+        f"({paths.get('machine') or 'this machine'}); documents wrongly deleted or left: "
+        f"{paths['wrongly_deleted_or_left']}.",
         "",
         "| variant | docs/s | vs public | peak RSS (MB) | samples |",
         "|---|---|---|---|---|",
@@ -196,10 +197,11 @@ def _purge_paths(paths: dict[str, Any] | None) -> list[str]:
 def load(out: Path) -> dict[str, Any]:
     """The results of the last run in ``out`` (to update one part of them)."""
     results: dict[str, Any] = json.loads((out / "results.json").read_text(encoding="utf-8"))
-    if "date" not in results:
-        md = (out / "results.md").read_text(encoding="utf-8")
-        found = re.search(r"^- date: (\S+)", md, re.M)
-        results["date"] = found.group(1) if found else None
+    md = (out / "results.md").read_text(encoding="utf-8")
+    for key in ("date", "machine"):
+        if key not in results:
+            found = re.search(rf"^- {key}: (.+)$", md, re.M)
+            results[key] = found.group(1).strip() if found else None
     return results
 
 

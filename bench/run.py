@@ -342,6 +342,7 @@ async def bench_purge_paths(sizes: Sizes) -> dict[str, Any]:
         "wrongly_deleted_or_left": wrong,
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": _commit(),
+        "machine": report.machine(),
     }
 
 
@@ -395,6 +396,7 @@ async def run_all(sizes: Sizes, *, build_web: bool) -> dict[str, Any]:
     results: dict[str, Any] = {
         "smoke": sizes is SMOKE,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": report.machine(),
     }
     log("1. join to connected")
     results["connect"] = await bench_connect(sizes.runs)
