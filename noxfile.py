@@ -17,6 +17,7 @@ lives in tools/emulators.py.
 
 from __future__ import annotations
 
+import os
 import shlex
 import signal
 import sys
@@ -115,7 +116,7 @@ def _browser_tests(session: nox.Session) -> None:
         env = emulators.bootstrap()
     except emulators.BootstrapError as error:
         session.error(str(error))
-    env.update(emulators.TEST_FUNCTION_SETTINGS)
+    emulators.use_function_settings(env, emulators.TEST_FUNCTION_SETTINGS)
     python = Path(session.bin) / "python"
     script = shlex.join([str(python), "-m", "pytest", "tests/browser", *session.posargs])
     session.log(f"starting {', '.join(emulators.DEV_EMULATORS)} emulators for: {script}")
@@ -138,7 +139,7 @@ def _emulator_tests(session: nox.Session) -> None:
     # whose contents the tests know (tests/fixtures/geoip_db.py).
     geoip_dir = emulators.CACHE_DIR / "geoip-test"
     session.run("python", "-m", "tests.fixtures.geoip_db", str(geoip_dir), silent=True)
-    env.update(emulators.test_function_env(geoip_dir))
+    emulators.use_function_settings(env, emulators.test_function_env(geoip_dir))
     # The emulators' and functions' output, for the tests that check what the functions log.
     output = emulators.CACHE_DIR / "emulator-tests.log"
     env["AVMEETS_EMULATOR_LOG"] = str(output)
@@ -182,8 +183,9 @@ def emulator_tests(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Run the benchmarks of issue 6 on the emulators; write bench/results.{json,md,png}.
 
-    posargs go to bench/run.py (e.g. ``-- --smoke`` or ``-- --runs 5``). The functions count
-    their Firestore operations into AVMEETS_BENCH_COUNT_FILE (functions/avmeets/db.py).
+    posargs go to bench/run.py (e.g. ``-- --smoke``, ``-- --runs 5`` or ``-- --only
+    purge-paths``). The functions count their Firestore operations into AVMEETS_BENCH_COUNT_FILE
+    (bench/hook, bench/firestore_counting.py).
     """
     _install(session)
     session.install("--disable-pip-version-check", "-r", "bench/requirements.txt")
@@ -191,7 +193,13 @@ def bench(session: nox.Session) -> None:
         env = emulators.bootstrap()
     except emulators.BootstrapError as error:
         session.error(str(error))
+    emulators.use_function_settings(env, {})  # the deployed defaults (functions/.env)
     env["AVMEETS_BENCH_COUNT_FILE"] = str(emulators.CACHE_DIR / "bench-counts.jsonl")
+    # The functions emulator's Python workers import bench/hook/sitecustomize.py, which counts
+    # their Firestore operations into that file (bench/firestore_counting.py): nothing of it is
+    # in the deployed functions.
+    hook = str(ROOT / "bench" / "hook")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [hook, env.get("PYTHONPATH")]))
     python = Path(session.bin) / "python"
     script = shlex.join([str(python), "-m", "bench.run", *session.posargs])
     session.log(f"starting {', '.join(emulators.TEST_EMULATORS)} emulators for: {script}")
@@ -217,7 +225,7 @@ def dev(session: nox.Session) -> None:
         env = emulators.bootstrap()
     except emulators.BootstrapError as error:
         session.error(str(error))
-    env.update(emulators.dev_function_env())
+    emulators.use_function_settings(env, emulators.dev_function_env())
     _build_web(session)
     stop = threading.Event()
     emulators.announce_when_ready(emulators.DEV_EMULATORS, stop)

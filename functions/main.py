@@ -1,4 +1,5 @@
-"""Trigger wiring only: every handler lives in ``avmeets.handlers``.
+"""Trigger wiring only: every handler lives in ``avmeets.handlers`` (scheduled jobs in
+``avmeets.jobs``); see docs/architecture.md.
 
 The Firebase CLI imports this module to discover the functions; keep it free of logic.
 """
@@ -9,7 +10,7 @@ from typing import Any
 from firebase_functions import firestore_fn, https_fn, identity_fn, options, scheduler_fn
 from firebase_functions.params import SecretParam
 
-from avmeets import db, handlers, jobs, logs, runtime_options
+from avmeets import db, handlers, jobs, logs, protocol, runtime_options
 
 # Region, identity and each function's resources: avmeets/runtime_options.py (deploy-time).
 RUNTIME = runtime_options.from_env(os.environ)
@@ -37,32 +38,32 @@ def auth_callback(event: identity_fn.AuthBlockingEvent) -> identity_fn.BeforeSig
 
 
 @https_fn.on_call(**_opts("create_meeting", **CALLABLE))
-def create_meeting(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
+def create_meeting(req: https_fn.CallableRequest[Any]) -> protocol.CreateMeetingResult:
     return handlers.create_meeting(req)
 
 
 @https_fn.on_call(**_opts("join_meeting", secrets=TURN_SECRETS, **CALLABLE))
-def join_meeting(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
+def join_meeting(req: https_fn.CallableRequest[Any]) -> protocol.JoinMeetingResult:
     return handlers.join_meeting(req)
 
 
 @https_fn.on_call(**_opts("leave_meeting", **CALLABLE))
-def leave_meeting(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
+def leave_meeting(req: https_fn.CallableRequest[Any]) -> protocol.LeaveMeetingResult:
     return handlers.leave_meeting(req)
 
 
 @https_fn.on_call(**_opts("heartbeat", **CALLABLE))
-def heartbeat(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
+def heartbeat(req: https_fn.CallableRequest[Any]) -> protocol.HeartbeatResult:
     return handlers.heartbeat(req)
 
 
 @https_fn.on_call(**_opts("report_connection", **CALLABLE))
-def report_connection(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
+def report_connection(req: https_fn.CallableRequest[Any]) -> protocol.ReportConnectionResult:
     return handlers.report_connection(req)
 
 
 @https_fn.on_call(**_opts("archive", **CALLABLE))
-def archive(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
+def archive(req: https_fn.CallableRequest[Any]) -> protocol.ArchiveResult:
     return handlers.archive(req)
 
 
