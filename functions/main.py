@@ -47,6 +47,16 @@ def join_meeting(req: https_fn.CallableRequest[Any]) -> protocol.JoinMeetingResu
     return handlers.join_meeting(req)
 
 
+@https_fn.on_call(**_opts("knock", **CALLABLE))
+def knock(req: https_fn.CallableRequest[Any]) -> protocol.KnockResult:
+    return handlers.knock(req)
+
+
+@https_fn.on_call(**_opts("host_action", **CALLABLE))
+def host_action(req: https_fn.CallableRequest[Any]) -> protocol.HostActionResult:
+    return handlers.host_action(req)
+
+
 @https_fn.on_call(**_opts("leave_meeting", **CALLABLE))
 def leave_meeting(req: https_fn.CallableRequest[Any]) -> protocol.LeaveMeetingResult:
     return handlers.leave_meeting(req)

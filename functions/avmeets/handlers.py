@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from firebase_functions import firestore_fn, https_fn, identity_fn
 from google.api_core import exceptions as gexc
 
-from . import meetings, payloads
+from . import display_names, meetings, payloads
 from .client_ip import client_ip
 from .config import settings
 from .errors import AvmeetsError, PermissionDenied, Unauthenticated, Unavailable
@@ -24,11 +24,23 @@ from .protocol import (
     CreateMeetingResult,
     ErrorReason,
     HeartbeatResult,
+    HostActionResult,
     JoinMeetingResult,
+    KnockResult,
     LeaveMeetingResult,
     ReportConnectionResult,
 )
-from .services import archives, connections, joins, leaves, presence, sign_ins, signals
+from .services import (
+    archives,
+    connections,
+    hosts,
+    joins,
+    leaves,
+    lobby,
+    presence,
+    sign_ins,
+    signals,
+)
 from .services import meetings as meeting_service
 from .sign_in import SignIn
 
@@ -87,11 +99,15 @@ def _caller(req: Request) -> meetings.Caller:
         raise Unauthenticated("Sign in first.")
     token = req.auth.token or {}
     headers = req.raw_request.headers
-    email = token.get("email")
+    email = token.get("email") if isinstance(token.get("email"), str) else None
+    phone = token.get("phone_number") if isinstance(token.get("phone_number"), str) else None
+    name = token.get("name") if isinstance(token.get("name"), str) else None
     return meetings.Caller(
         uid=req.auth.uid,
-        display_name=meetings.display_name(token.get("name"), email, req.auth.uid),
-        email=email if isinstance(email, str) else None,
+        # Never any part of the e-mail address or phone number: the others see this name.
+        display_name=display_names.account_name(name, req.auth.uid, email=email, phone=phone),
+        email=email,
+        phone=phone,
         ip=client_ip(
             headers.get("X-Forwarded-For"),
             req.raw_request.remote_addr,
@@ -143,6 +159,18 @@ def create_meeting(req: Request) -> CreateMeetingResult:
 def join_meeting(req: Request) -> JoinMeetingResult:
     caller = _caller(req)
     return joins.join(caller, payloads.parse_join(req.data))
+
+
+@callable_handler
+def knock(req: Request) -> KnockResult:
+    caller = _caller(req)
+    return lobby.knock(caller, payloads.parse_knock(req.data))
+
+
+@callable_handler
+def host_action(req: Request) -> HostActionResult:
+    caller = _caller(req)
+    return hosts.act(caller, payloads.parse_host_action(req.data))
 
 
 @callable_handler

@@ -34,6 +34,8 @@ EXPIRING: Final[tuple[str, ...]] = (
     names.MEETING_SECRETS,
     names.ARCHIVES,
 )
+#: The subcollections of a meeting, deleted with it.
+WITH_A_MEETING: Final = (names.PARTICIPANTS, names.SIGNALS, names.LOBBY)
 #: An unapplied signal is useless after this long.
 SIGNAL_MAX_AGE: Final = timedelta(minutes=10)
 #: The meeting fields ``meeting_reason`` reads (all a meetings query needs to load).
@@ -102,7 +104,7 @@ class MeetingQuery:
 @dataclass(frozen=True)
 class Meetings:
     """Step 2: meetings that expired, ended or went idle with nobody joined, each with its
-    participants, signals and password hash (the meeting document last)."""
+    participants, signals, knocks and password hash (the meeting document last)."""
 
     queries: tuple[MeetingQuery, ...]
 
@@ -147,7 +149,7 @@ class Plan:
                 text = f"{step.collection} where {step.where}"
             elif isinstance(step, Meetings):
                 text = "; ".join(f"meetings {q.reason} ({q.where})" for q in step.queries)
-                text += ", with their participants, signals and password hash"
+                text += ", with their participants, signals, knocks and password hash"
             elif isinstance(step, Orphans):
                 text = f"{step.group} (any meeting) where {step.where}: {step.reason}"
             else:

@@ -33,6 +33,7 @@ def create(caller: Caller, body: CreateMeeting) -> CreateMeetingResult:
         org_id,
         now,
         until,
+        lobby=body.lobby,
     )
     secret: MeetingSecretDoc | None = (
         {"passwordHash": password_hash, "expiresAt": until} if password_hash is not None else None
