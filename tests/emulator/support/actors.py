@@ -25,8 +25,14 @@ class Actor:
     async def call(self, name: str, data: dict[str, Any]) -> dict[str, Any]:
         return await call(name, data, self.user, {"X-Forwarded-For": self.ip})
 
-    async def create_meeting(self, *, title: str | None = None, password: str | None = None) -> str:
+    async def create_meeting(
+        self, *, title: str | None = None, password: str | None = None, lobby: bool | None = False
+    ) -> str:
+        """Create a meeting. Without a lobby unless asked (``lobby=None``: the server's default,
+        on without a password): tests of other features join directly; test_lobby.py knocks."""
         data: dict[str, Any] = {}
+        if lobby is not None:
+            data["lobby"] = lobby
         if title is not None:
             data["title"] = title
         if password is not None:

@@ -38,7 +38,7 @@ from google.api_core import exceptions as gexc
 from google.cloud.firestore import FieldFilter
 
 from .auth import User, sign_in_with_google
-from .callables import call
+from .callables import CallableError, call
 from .media import ColorVideoTrack, SineAudioTrack
 from .network import install_loopback_only, loopback_ice_servers
 from .sdp import CandidateEntry, batches, extract_candidates, strip_candidates, to_rtc_candidate
@@ -60,6 +60,8 @@ DELETE_ATTEMPTS = 4
 #: docs/protocol.md section 4 step 2: the first signal waits for the signals listener's first
 #: snapshot (the emulator can lose changes that land while a listen is being set up).
 SIGNALS_LISTENING_WAIT = 5.0
+#: heartbeat's reasons for "a host put you out: do not join again" (docs/protocol.md).
+OUT_REASONS = ("removed", "meeting-ended")
 #: Statuses of RTCPeerConnection.connectionState that `report_connection` accepts.
 REPORTED_STATUSES = ("new", "connecting", "connected", "disconnected", "failed", "closed")
 
@@ -252,6 +254,10 @@ class MeetingPeer:
         self._vanishing = False
         self.heartbeats = 0
         self.reports: list[tuple[str, str, str, dict[str, Any] | None]] = []
+        #: Our own participant document as the listener last saw it.
+        self.own: dict[str, Any] = {}
+        #: Why the server put us out (`removed`, `meeting-ended`), as a heartbeat was told.
+        self.out_because: str | None = None
 
     # ----------------------------------------------------------------------------------- basics
 
@@ -281,8 +287,14 @@ class MeetingPeer:
         """Call a callable as this peer, from its own (documentation-range) IP address."""
         return await call(name, data, self._require_user(), {"X-Forwarded-For": self.ip})
 
-    async def create_meeting(self, *, title: str | None = None, password: str | None = None) -> str:
+    async def create_meeting(
+        self, *, title: str | None = None, password: str | None = None, lobby: bool | None = False
+    ) -> str:
+        """Create a meeting. Without a lobby unless asked (``lobby=None``: the server's default,
+        on without a password): tests of other features join directly; test_lobby.py knocks."""
         data: dict[str, Any] = {}
+        if lobby is not None:
+            data["lobby"] = lobby
         if title is not None:
             data["title"] = title
         if password is not None:
@@ -292,13 +304,17 @@ class MeetingPeer:
 
     # ------------------------------------------------------------------------------ join / leave
 
-    async def join(self, meeting_id: str, password: str | None = None) -> dict[str, Any]:
+    async def join(
+        self, meeting_id: str, password: str | None = None, *, display_name: str | None = None
+    ) -> dict[str, Any]:
         """Join (or re-join with a new session), start both listeners and offer to those present."""
         if self.joined:
             raise RuntimeError(f"{self.label} has already joined; close() or leave() first")
         data: dict[str, Any] = {"meetingId": meeting_id}
         if password is not None:
             data["password"] = password
+        if display_name is not None:
+            data["displayName"] = display_name
         result = await self.call("join_meeting", data)
         self.join_results.append(result)
         self.meeting_id = str(result["meetingId"])
@@ -311,6 +327,8 @@ class MeetingPeer:
         self._seen_sessions = {}
         self._orphan_candidates = {}
         self.participants = {}
+        self.own = {}
+        self.out_because = None
         await self._probe_queries()
         self._reports = asyncio.Queue()
         self._vanishing = False
@@ -527,6 +545,7 @@ class MeetingPeer:
     async def _on_participants(self, changes: list[ParticipantChange]) -> None:
         for change in changes:
             if change.uid == self.uid:
+                self.own = change.data
                 continue
             state = change.data.get("state")
             session = change.data.get("session")
@@ -541,8 +560,9 @@ class MeetingPeer:
                 continue
             if change.removed:
                 await self._close_link(change.uid, "participant document removed")
-            elif state == "left" and session == link.remote_session:
-                await self._close_link(change.uid, "participant left")
+            elif state != "joined" and session == link.remote_session:
+                # left, or removed by a host: gone either way (docs/protocol.md section 3)
+                await self._close_link(change.uid, f"participant {state}")
             elif link.remote_session in history[:-1]:
                 await self._close_link(change.uid, f"participant has a new session {session}")
 
@@ -583,6 +603,11 @@ class MeetingPeer:
             try:
                 await self.call("heartbeat", {"meetingId": self.meeting_id})
                 self.heartbeats += 1
+            except CallableError as exc:
+                if exc.reason in OUT_REASONS:  # a host put us out: stop, as a client must
+                    self.out_because = exc.reason
+                    return
+                self.errors.append(f"heartbeat failed: {exc!r}")
             except Exception as exc:
                 self.errors.append(f"heartbeat failed: {exc!r}")
 
