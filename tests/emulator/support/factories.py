@@ -59,7 +59,11 @@ class Actors:
         self._addresses = addresses
 
     async def __call__(self, label: str, email: str | None = None, ip: str | None = None) -> Actor:
-        user = await sign_in_with_google(label.capitalize(), email)
+        return await self.signed_in(label.capitalize(), email, ip)
+
+    async def signed_in(self, name: str, email: str | None = None, ip: str | None = None) -> Actor:
+        """An actor whose Google profile name is exactly ``name`` (even empty)."""
+        user = await sign_in_with_google(name, email)
         address = ip or self._addresses.take()
         actor = Actor(user=user, ip=address, store=UserAsyncClient(user))
         self.all.append(actor)

@@ -132,11 +132,18 @@ class _OfferTo:
     session: str
 
 
+@dataclass
+class _Out:
+    """A heartbeat said a host put us out (removed, or the meeting ended)."""
+
+    reason: str
+
+
 class _Stop:
     pass
 
 
-_Event = _ParticipantsSnapshot | _SignalsSnapshot | _OfferTo | _Stop
+_Event = _ParticipantsSnapshot | _SignalsSnapshot | _OfferTo | _Out | _Stop
 
 
 @dataclass
@@ -278,6 +285,11 @@ class MeetingPeer:
         if self._store is None:
             self._store = UserAsyncClient(self._require_user())
         return self._store
+
+    @property
+    def store(self) -> UserAsyncClient:
+        """The peer's own Firestore client (the rules apply), for attacks made as this peer."""
+        return self._require_store()
 
     async def sign_in(self, email: str | None = None) -> User:
         self.user = await sign_in_with_google(self.label.capitalize(), email)
@@ -532,6 +544,9 @@ class MeetingPeer:
             try:
                 if isinstance(event, _OfferTo):
                     await self._offer_to(event.uid, event.session)
+                elif isinstance(event, _Out):
+                    for uid in list(self.links):
+                        await self._close_link(uid, f"we are out: {event.reason}")
                 elif isinstance(event, _ParticipantsSnapshot):
                     await self._on_participants(event.changes)
                 else:
@@ -606,6 +621,7 @@ class MeetingPeer:
             except CallableError as exc:
                 if exc.reason in OUT_REASONS:  # a host put us out: stop, as a client must
                     self.out_because = exc.reason
+                    self._events.put_nowait(_Out(str(exc.reason)))
                     return
                 self.errors.append(f"heartbeat failed: {exc!r}")
             except Exception as exc:

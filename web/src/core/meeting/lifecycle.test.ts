@@ -84,6 +84,9 @@ describe("rejoinFailure", () => {
     expect(rejoinFailure("failed-precondition", "meeting-ended")?.reason).toBe("meeting-ended");
     expect(rejoinFailure("not-found", undefined)?.message).toBe("This meeting no longer exists.");
     expect(rejoinFailure("resource-exhausted", "meeting-full")?.reason).toBe("meeting-full");
+    expect(rejoinFailure("failed-precondition", "removed")?.message).toBe("A host removed you from the meeting.");
+    expect(rejoinFailure("permission-denied", "knock-required")?.reason).toBe("removed");
+    expect(rejoinFailure("failed-precondition", "meeting-locked")?.reason).toBe("meeting-locked");
   });
 
   it("retries the others", () => {

@@ -66,7 +66,8 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   constructor(
     readonly meetingId: string,
     readonly myUid: string,
-    readonly myName: string,
+    /** The name the others see us by (what we asked for; then what join_meeting said). */
+    public myName: string,
     readonly local: LocalMedia,
   ) {
     super();
@@ -120,7 +121,9 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     this.iceServers = usableIceServers(result.iceServers ?? [], this.loopbackOnly);
     this.turnExpiresAt = turnExpiry(this.iceServers);
     setActiveMeeting(this.meetingId);
-    const me = { uid: this.myUid, displayName: this.myName, session: result.session };
+    // The server's word for our name (normalised) and role (host for the creator).
+    this.myName = result.displayName || this.myName;
+    const me = { uid: this.myUid, displayName: this.myName, session: result.session, role: result.role ?? "participant" };
     this.roster.value = rosterAfterJoin(me, result.participants ?? []);
     this.lifecycle.send("joined");
     this.signalling.start({
@@ -149,7 +152,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     for (const drop of diff.drops) void this.dropLink(drop.uid, drop.reason, drop.report);
     if (!this.lifecycle.live || !this.session) return;
     const verdict = ownVerdict(diff.own, this.session);
-    if (verdict === "meeting-ended" || verdict === "joined-elsewhere") void this.end(ENDINGS[verdict]);
+    if (verdict === "meeting-ended" || verdict === "removed" || verdict === "joined-elsewhere") void this.end(ENDINGS[verdict]);
     else if (verdict === "rejoin") {
       const cause = diff.own.kind === "left" ? (diff.own.endCause ?? "left") : "left";
       void this.rejoin(`server closed this session out (${cause})`);
@@ -213,7 +216,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     const link = this.newLink(uid, session, "callee");
     if (!this.roster.peek().has(uid)) {
       const roster = new Map(this.roster.peek());
-      roster.set(uid, { uid, displayName: "Guest", session, state: "joined" });
+      roster.set(uid, { uid, displayName: "Guest", session, state: "joined", role: "participant" });
       this.roster.value = roster;
     }
     return link;
@@ -295,8 +298,9 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
       await call("heartbeat", { meetingId: this.meetingId });
     } catch (error) {
       const failure = describeFailure(error);
+      const ending = rejoinFailure(failure.code, failure.reason);
       if (failure.code === "failed-precondition" && failure.reason === "not-joined") await this.rejoin("heartbeat: not joined");
-      else if (failure.code === "not-found") await this.end(ENDINGS["meeting-gone"]);
+      else if (ending) await this.end(ending); // removed, or the meeting ended or is gone
       else console.debug("heartbeat failed", error);
     }
   }

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { askAccepted, askOf, askText, encodeAsk } from "./asks";
+import { actionLabel, personActions, roleLabel } from "./controls";
+
+const host = { uid: "h", role: "host" as const };
+const cohost = { uid: "c", role: "cohost" as const };
+const guest = { uid: "g", role: "participant" as const };
+const other = { uid: "o", role: "participant" as const };
+
+describe("personActions", () => {
+  it("offers nothing to a participant, nor about oneself", () => {
+    expect(personActions(guest, other)).toEqual([]);
+    expect(personActions(host, host)).toEqual([]);
+  });
+
+  it("lets the host ask, name co-hosts and remove", () => {
+    expect(personActions(host, guest)).toEqual(["ask-mute", "ask-video-off", "make-cohost", "remove"]);
+    expect(personActions(host, cohost)).toEqual(["ask-mute", "ask-video-off", "revoke-cohost", "remove"]);
+  });
+
+  it("lets a co-host ask and remove, but neither name co-hosts nor touch the host", () => {
+    expect(personActions(cohost, guest)).toEqual(["ask-mute", "ask-video-off", "remove"]);
+    expect(personActions(cohost, host)).toEqual(["ask-mute", "ask-video-off"]);
+  });
+
+  it("asks only for what is on", () => {
+    expect(personActions(host, guest, { audio: false, video: true })).toEqual(["ask-video-off", "make-cohost", "remove"]);
+    expect(personActions(cohost, host, { audio: false, video: false })).toEqual([]);
+  });
+
+  it("labels say what they do and that a request is one", () => {
+    expect(actionLabel("ask-mute", "Bob")).toBe("Ask Bob to mute");
+    expect(actionLabel("remove", "Bob")).toBe("Remove Bob from the meeting");
+    expect(roleLabel("cohost")).toBe("Co-host");
+    expect(roleLabel("participant")).toBeNull();
+  });
+});
+
+describe("asks", () => {
+  it("travel as chat-channel messages", () => {
+    expect(JSON.parse(encodeAsk("mute"))).toEqual({ t: "ask", what: "mute" });
+    expect(askOf("video-off")).toBe("video-off");
+    expect(askOf("shutdown")).toBeNull();
+  });
+
+  it("are shown only from hosts, as requests", () => {
+    expect(askAccepted("host")).toBe(true);
+    expect(askAccepted("cohost")).toBe(true);
+    expect(askAccepted("participant")).toBe(false);
+    expect(askAccepted(undefined)).toBe(false);
+    expect(askText("mute", "Ada", "host")).toBe("Ada (host) asks you to turn your microphone off.");
+    expect(askText("video-off", "Cy", "cohost")).toBe("Cy (co-host) asks you to turn your camera off.");
+  });
+});
