@@ -57,9 +57,9 @@ def gate(meeting: Doc, mine: Doc | None, knock: Doc | None, uid: str) -> Gate:
     """May ``uid`` join now? Raises when the meeting is locked to it or a host turned it away.
 
     In order: a participant present (a reload) keeps its place; the creator and the co-hosts
-    come in; a knock a host admitted comes in, even into a locked meeting; a locked meeting
-    refuses everyone else; a knock a host denied stays out; a removed person and, in a meeting
-    with a lobby, anyone never admitted before must knock.
+    come in; a knock a host admitted comes in, even into a locked meeting; a knock waiting goes
+    on waiting; a locked meeting refuses everyone else; a knock a host denied stays out; a
+    removed person and, in a meeting with a lobby, anyone never admitted before must knock.
     """
     state = mine.get("state") if mine is not None else None
     if state == JOINED:
@@ -70,6 +70,8 @@ def gate(meeting: Doc, mine: Doc | None, knock: Doc | None, uid: str) -> Gate:
     knocked = knock.get("state") if knock is not None else None
     if knock is not None and knocked == ADMITTED:
         return Gate("in", admitted_by=knock.get("decidedBy"))
+    if knocked == WAITING:  # already waiting: a lock does not turn it away (a host still may)
+        return Gate("knock", was_removed=state == REMOVED)
     if meeting.get("locked"):
         raise FailedPrecondition(
             "This meeting is locked: nobody new can join.", reason=ErrorReason.MEETING_LOCKED

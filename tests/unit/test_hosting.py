@@ -50,13 +50,15 @@ def test_an_admitted_knock_comes_in_even_when_locked_and_names_its_host() -> Non
 
 def test_a_locked_meeting_keeps_out_all_but_hosts_and_those_present() -> None:
     locked = {**OPEN, "locked": True}
-    for mine, kn in ((None, None), (person("x", "left"), None), (None, knock("waiting"))):
+    for mine, kn in ((None, None), (person("x", "left"), None), (None, knock("withdrawn"))):
         with pytest.raises(FailedPrecondition) as err:
             hosting.gate(locked, mine, kn, "x")
         assert reason(err) == "meeting-locked"
     assert hosting.gate(locked, person("x"), None, "x").kind == "in"
     assert hosting.gate(locked, None, None, "host").kind == "in"
     assert hosting.gate(locked, person("c", "left", "cohost"), None, "c").kind == "in"
+    # Someone already waiting goes on waiting: a host may still let them in.
+    assert hosting.gate(locked, None, knock("waiting"), "x").kind == "knock"
 
 
 def test_a_denied_knock_stays_out() -> None:
