@@ -115,7 +115,8 @@ Expect = str | Callable[[Any], str]
 
 def check(name: str, data: Any, answer: Answer, valid_shape_status: Expect) -> None:
     assert answer.status != "INTERNAL", f"{name}({data!r}) -> INTERNAL: {answer}"
-    assert answer.message.strip(), f"{name}({data!r}) -> no message: {answer}"
+    if answer.status != "OK":  # a result (knock's "admitted") has no message
+        assert answer.message.strip(), f"{name}({data!r}) -> no message: {answer}"
     field = oracle(name, data)
     if field is None:
         wanted = valid_shape_status if isinstance(valid_shape_status, str) else None

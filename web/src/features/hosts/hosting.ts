@@ -11,7 +11,7 @@ import { describeFailure } from "../../core/api/errors";
 import type { Meeting } from "../../core/meeting/meeting";
 import { db } from "../../core/meeting/signalling";
 import type { HostActionName, ParticipantRole } from "../../protocol.gen";
-import { encodeAsk, type Ask } from "./asks";
+import { askAccepted, encodeAsk, type Ask } from "./asks";
 import { runsMeeting } from "./controls";
 
 /** A waiting knock as the hosts see it. */
@@ -27,6 +27,17 @@ export interface Knocker {
 export interface MeetingSwitches {
   locked: boolean;
   lobby: boolean;
+  /** The meeting belongs to an organisation: knocks say whether they are of it. */
+  hasOrg: boolean;
+}
+
+/** A host's request that reached us, shown until we act on it or dismiss it. */
+export interface IncomingAsk {
+  id: number;
+  what: Ask;
+  fromUid: string;
+  fromName: string;
+  fromRole: ParticipantRole;
 }
 
 function millis(value: unknown): number {
@@ -44,7 +55,10 @@ export function hostFailureText(error: unknown): string {
 }
 
 export class Hosting {
-  readonly switches = signal<MeetingSwitches>({ locked: false, lobby: false });
+  readonly switches = signal<MeetingSwitches>({ locked: false, lobby: false, hasOrg: false });
+  /** Requests from hosts to us (from hosts only: others' are dropped). */
+  readonly asks = signal<readonly IncomingAsk[]>([]);
+  private askIds = 0;
   /** Waiting knocks, oldest first (empty unless we run the meeting). */
   readonly knocks = signal<readonly Knocker[]>([]);
   /** The latest refusal of one of our actions, in words ("" when none). */
@@ -57,11 +71,20 @@ export class Hosting {
     this.myRole = computed(() => meeting.roster.value.get(meeting.myUid)?.role ?? "participant");
   }
 
+  get myUid(): string {
+    return this.meeting.myUid;
+  }
+
   start(): void {
     const meetingRef = doc(db(), "meetings", this.meeting.meetingId);
     const stopMeeting = onSnapshot(
       meetingRef,
-      (snapshot) => (this.switches.value = { locked: snapshot.get("locked") === true, lobby: snapshot.get("lobby") === true }),
+      (snapshot) =>
+        (this.switches.value = {
+          locked: snapshot.get("locked") === true,
+          lobby: snapshot.get("lobby") === true,
+          hasOrg: typeof snapshot.get("orgId") === "string",
+        }),
       (error) => console.debug("the meeting listener stopped", error),
     );
     const stopRole = effect(() => {
@@ -93,6 +116,19 @@ export class Hosting {
     const sent = link?.send("chat", encodeAsk(what)) ?? false;
     this.problem.value = sent ? "" : "Not connected to that person: the request could not be sent.";
     return sent;
+  }
+
+  /** A request arrived from `uid` on the chat channel: kept only if `uid` runs the meeting
+   * (its role as the server wrote it); a repeat of the same request replaces the earlier one. */
+  received(uid: string, what: Ask): void {
+    const sender = this.meeting.roster.peek().get(uid);
+    if (!sender || !askAccepted(sender.role)) return;
+    const others = this.asks.peek().filter((ask) => ask.what !== what);
+    this.asks.value = [...others, { id: ++this.askIds, what, fromUid: uid, fromName: sender.displayName, fromRole: sender.role }];
+  }
+
+  dismissAsk(id: number): void {
+    this.asks.value = this.asks.peek().filter((ask) => ask.id !== id);
   }
 
   private listenToLobby(): void {
