@@ -15,9 +15,9 @@ from .admin import Dump, diff, settled_dump
 from .callables import CallableError
 
 
-def _without(dump: Dump, collections: tuple[str, ...]) -> Dump:
+def _without(dump: Dump, collections: tuple[str, ...], fields: tuple[str, ...] = ()) -> Dump:
     return {
-        path: data
+        path: {k: v for k, v in data.items() if k not in fields}
         for path, data in dump.items()
         if not any(path.startswith(f"{name}/") for name in collections)
     }
@@ -25,16 +25,18 @@ def _without(dump: Dump, collections: tuple[str, ...]) -> Dump:
 
 @contextlib.asynccontextmanager
 async def database_unchanged(
-    admin: firestore.AsyncClient, *, exempt: tuple[str, ...] = ()
+    admin: firestore.AsyncClient,
+    *,
+    exempt: tuple[str, ...] = (),
+    volatile: tuple[str, ...] = (),
 ) -> AsyncIterator[Dump]:
-    """Fail unless the database (less the `exempt` top-level collections) is the same after."""
+    """Fail unless the database (less the `exempt` top-level collections and the `volatile`
+    fields, such as the heartbeats of live peers) is the same after."""
     before = await settled_dump(admin)
     yield before
     after = await settled_dump(admin)
-    assert _without(after, exempt) == _without(before, exempt), (
-        "a refused operation changed the database:\n"
-        + diff(_without(before, exempt), _without(after, exempt))
-    )
+    old, new = _without(before, exempt, volatile), _without(after, exempt, volatile)
+    assert new == old, "a refused operation changed the database:\n" + diff(old, new)
 
 
 async def refused(
