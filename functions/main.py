@@ -1,5 +1,6 @@
 """Trigger wiring only: every handler lives in ``avmeets.handlers`` (scheduled jobs in
-``avmeets.jobs``); see docs/architecture.md.
+``avmeets.jobs``) and returns the protocol's result types (``avmeets.protocol``); each function's
+region, identity and resources come from ``avmeets.runtime_options``. See docs/architecture.md.
 
 The Firebase CLI imports this module to discover the functions; keep it free of logic.
 """
