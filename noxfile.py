@@ -8,7 +8,8 @@
     nox -s dev                        # run the emulators (+ hosting) until Ctrl-C
 
 The emulator bootstrap (functions/venv, node_modules, Java, local emulator binaries)
-lives in tools/emulators.py.
+lives in tools/emulators.py; the system packages each session needs (coturn, Chromium,
+tshark, iproute2, Node.js) are installed by tools/system_packages.py when missing.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import nox
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from tools import emulators  # noqa: E402
+from tools import emulators, system_packages  # noqa: E402
 
 nox.needs_version = ">=2026.10.20"
 nox.options.sessions = ["tests"]
@@ -40,6 +41,16 @@ MYPY_PATHS = ("functions/avmeets", "functions/main.py", "tests", "bench", "noxfi
 NO_TESTS_COLLECTED = 5
 #: Exit codes of emulators.run_in_group after Ctrl-C, SIGTERM or SIGHUP.
 STOPPED_BY_SIGNAL = frozenset(128 + s for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP))
+
+
+def _system_packages(session: nox.Session, needs: tuple[system_packages.Need, ...]) -> None:
+    """Install the missing system packages of ``needs`` (root), else stop with the command."""
+    try:
+        installed = system_packages.ensure(*needs)
+    except system_packages.SystemPackagesError as error:
+        session.error(str(error))
+    if installed:
+        session.log(f"installed system packages: {' '.join(installed)}")
 
 
 def _install(session: nox.Session) -> None:
@@ -74,9 +85,12 @@ WEB_DIR = ROOT / "web"
 
 
 def _build_web(session: nox.Session) -> None:
-    """Install and build the web app (web/dist, which the hosting emulator serves)."""
+    """Install (unless current) and build the web app (web/dist, served by the hosting emulator)."""
+    try:
+        emulators.ensure_web_modules()
+    except (OSError, emulators.BootstrapError) as error:
+        session.error(str(error))
     with session.chdir(WEB_DIR):
-        session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
         session.run("npm", "run", "build", external=True)  # prints the initial JS gzip size
 
 
@@ -125,6 +139,7 @@ def _emulator_tests(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """Lint, unit tests, emulator tests (posargs go to them), then the browser tests."""
+    _system_packages(session, system_packages.EMULATOR_TESTS + system_packages.BROWSER_TESTS)
     _install(session)
     _lint(session)
     _unit_tests(session)
@@ -143,6 +158,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def emulator_tests(session: nox.Session) -> None:
     """Run only tests/emulator against the emulators (posargs go to pytest)."""
+    _system_packages(session, system_packages.EMULATOR_TESTS)
     _install(session)
     _emulator_tests(session)
 
@@ -154,6 +170,7 @@ def bench(session: nox.Session) -> None:
     posargs go to bench/run.py (e.g. ``-- --smoke`` or ``-- --runs 5``). The functions count
     their Firestore operations into AVMEETS_BENCH_COUNT_FILE (functions/avmeets/db.py).
     """
+    _system_packages(session, system_packages.EMULATORS)
     _install(session)
     session.install("--disable-pip-version-check", "-r", "bench/requirements.txt")
     try:
@@ -174,6 +191,7 @@ def bench(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def browser_tests(session: nox.Session) -> None:
     """Build web/ and run only tests/browser against the emulators (posargs go to pytest)."""
+    _system_packages(session, system_packages.BROWSER_TESTS)
     _install(session)
     _build_web(session)
     _browser_tests(session)
@@ -182,6 +200,7 @@ def browser_tests(session: nox.Session) -> None:
 @nox.session(python=False)
 def dev(session: nox.Session) -> None:
     """Install what the emulators need and run them, with hosting, until Ctrl-C."""
+    _system_packages(session, system_packages.EMULATORS)
     try:
         env = emulators.bootstrap()
     except emulators.BootstrapError as error:

@@ -242,6 +242,30 @@ def _ensure_node_modules() -> Path:
     return FIREBASE_BIN
 
 
+WEB_DIR: Final = ROOT / "web"
+WEB_NODE_MODULES: Final = WEB_DIR / "node_modules"
+
+
+def ensure_web_modules() -> None:
+    """Run ``npm ci`` in web/ unless web/node_modules was installed from the current lock file.
+
+    Skipping a current install makes re-runs faster and lets them work offline.
+    """
+    with _locked("web-node-modules"):
+        stamp = WEB_NODE_MODULES / ".avmeets-lock.sha256"
+        digest = _digest(
+            (WEB_DIR / "package.json").read_bytes(), (WEB_DIR / "package-lock.json").read_bytes()
+        )
+        if _read_stamp(stamp) == digest:
+            log("web/node_modules is current (npm ci skipped)")
+            return
+        npm = shutil.which("npm")
+        if npm is None:
+            raise BootstrapError("npm is needed to install the web app's packages")
+        _run([npm, "ci", "--no-audit", "--no-fund"], cwd=WEB_DIR)
+        stamp.write_text(digest + "\n", encoding="utf-8")
+
+
 def _java_major(java: str | Path) -> int | None:
     try:
         result = subprocess.run(
