@@ -1,6 +1,8 @@
 """Trigger wiring only: every handler lives in ``avmeets.handlers``.
 
-The Firebase CLI imports this module to discover the functions; keep it free of logic.
+The Firebase CLI imports this module to discover the functions; keep it free of logic. Every
+HTTP-signature function (callables, the blocking function, schedules) answers the functions
+emulator's worker health probe itself (avmeets.probes); Firestore triggers never see it.
 """
 
 from typing import Any
@@ -9,6 +11,7 @@ from firebase_functions import firestore_fn, https_fn, identity_fn, options, sch
 from firebase_functions.params import SecretParam
 
 from avmeets import db, handlers, jobs, logs
+from avmeets.probes import answers_health_probe
 
 options.set_global_options(region="us-central1", max_instances=20)
 db.ensure_app()
@@ -20,36 +23,43 @@ logs.configure()
 TURN_SECRET = SecretParam("TURN_SECRET")
 
 
+@answers_health_probe
 @identity_fn.before_user_signed_in()
 def auth_callback(event: identity_fn.AuthBlockingEvent) -> identity_fn.BeforeSignInResponse | None:
     return handlers.auth_callback(event)
 
 
+@answers_health_probe
 @https_fn.on_call()
 def create_meeting(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
     return handlers.create_meeting(req)
 
 
+@answers_health_probe
 @https_fn.on_call(secrets=[TURN_SECRET])
 def join_meeting(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
     return handlers.join_meeting(req)
 
 
+@answers_health_probe
 @https_fn.on_call()
 def leave_meeting(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
     return handlers.leave_meeting(req)
 
 
+@answers_health_probe
 @https_fn.on_call()
 def heartbeat(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
     return handlers.heartbeat(req)
 
 
+@answers_health_probe
 @https_fn.on_call()
 def report_connection(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
     return handlers.report_connection(req)
 
 
+@answers_health_probe
 @https_fn.on_call()
 def archive(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
     return handlers.archive(req)
@@ -60,11 +70,13 @@ def on_signal(event: firestore_fn.Event[firestore_fn.DocumentSnapshot | None]) -
     handlers.on_signal(event)
 
 
+@answers_health_probe
 @scheduler_fn.on_schedule(schedule="every 1 minutes")
 def sweep(event: scheduler_fn.ScheduledEvent) -> None:
     jobs.sweep()
 
 
+@answers_health_probe
 @scheduler_fn.on_schedule(
     schedule="every 1 hours", timeout_sec=540, memory=options.MemoryOption.MB_512
 )
