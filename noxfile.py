@@ -105,7 +105,7 @@ def _browser_tests(session: nox.Session) -> None:
     script = shlex.join([str(python), "-m", "pytest", "tests/browser", *session.posargs])
     session.log(f"starting {', '.join(emulators.DEV_EMULATORS)} emulators for: {script}")
     returncode = emulators.run_in_group(
-        emulators.exec_command(script, emulators.DEV_EMULATORS), env
+        emulators.exec_command(script, emulators.DEV_EMULATORS), env, schedule=True
     )
     if returncode in STOPPED_BY_SIGNAL:
         session.error("interrupted; the emulators were stopped")
@@ -129,7 +129,9 @@ def _emulator_tests(session: nox.Session) -> None:
     env["AVMEETS_EMULATOR_LOG"] = str(output)
     script = shlex.join([str(python), "-m", "pytest", "tests/emulator", *session.posargs])
     session.log(f"starting {', '.join(emulators.TEST_EMULATORS)} emulators for: {script}")
-    returncode = emulators.run_in_group(emulators.exec_command(script), env, tee=output)
+    returncode = emulators.run_in_group(
+        emulators.exec_command(script), env, tee=output, schedule=True
+    )
     if returncode in STOPPED_BY_SIGNAL:
         session.error("interrupted; the emulators were stopped")
     if returncode != 0:
@@ -181,6 +183,8 @@ def bench(session: nox.Session) -> None:
     python = Path(session.bin) / "python"
     script = shlex.join([str(python), "-m", "bench.run", *session.posargs])
     session.log(f"starting {', '.join(emulators.TEST_EMULATORS)} emulators for: {script}")
+    # No local scheduler here: the benchmarks measure the functions they call, and a sweep
+    # every minute in the middle of a timed run would only be noise in the ratios.
     returncode = emulators.run_in_group(emulators.exec_command(script), env)
     if returncode in STOPPED_BY_SIGNAL:
         session.error("interrupted; the emulators were stopped")
@@ -210,7 +214,7 @@ def dev(session: nox.Session) -> None:
     stop = threading.Event()
     emulators.announce_when_ready(emulators.DEV_EMULATORS, stop)
     try:
-        returncode = emulators.run_in_group(emulators.start_command(), env)
+        returncode = emulators.run_in_group(emulators.start_command(), env, schedule=True)
     finally:
         stop.set()
     if returncode != 0 and returncode not in STOPPED_BY_SIGNAL:
