@@ -25,7 +25,8 @@ from typing import Final
 
 @dataclass(frozen=True)
 class Need:
-    """A command some part of the stack runs, and the Debian package that provides it."""
+    """A command some part of the stack runs (or an absolute path of a file it reads), and the
+    Debian package that provides it."""
 
     command: str
     package: str
@@ -39,8 +40,32 @@ CHROMIUM: Final = Need("chromium", "chromium", "the browser tests")
 IP: Final = Need("ip", "iproute2", "the browser tests' loopback-only network namespace")
 TSHARK: Final = Need("tshark", "tshark", "the packet-capture privacy test")
 
+#: Where Debian's google-cloud-cli package puts the Google Cloud CLI. Its Firestore and Pub/Sub
+#: emulators (which tools/emulators.py runs, the Firebase CLI being unable to download its own
+#: here) are apt packages of their own; a CLI installed otherwise gets them with `gcloud
+#: components install`.
+GCLOUD_APT_ROOT: Final = "/usr/lib/google-cloud-sdk"
+FIRESTORE_EMULATOR: Final = Need(
+    f"{GCLOUD_APT_ROOT}/platform/cloud-firestore-emulator/cloud-firestore-emulator.jar",
+    "google-cloud-cli-firestore-emulator",
+    "the Firestore emulator",
+)
+PUBSUB_EMULATOR: Final = Need(
+    f"{GCLOUD_APT_ROOT}/platform/pubsub-emulator/bin/cloud-pubsub-emulator",
+    "google-cloud-cli-pubsub-emulator",
+    "the Pub/Sub emulator",
+)
+
+
+def _gcloud_emulators() -> tuple[Need, ...]:
+    """The emulator packages, where the Google Cloud CLI itself came from apt."""
+    if os.path.exists(f"{GCLOUD_APT_ROOT}/bin/gcloud"):
+        return (FIRESTORE_EMULATOR, PUBSUB_EMULATOR)
+    return ()
+
+
 #: What each kind of run needs beyond Python.
-EMULATORS: Final = (NODE, NPM)
+EMULATORS: Final = (NODE, NPM, *_gcloud_emulators())
 EMULATOR_TESTS: Final = (*EMULATORS, TURNSERVER)
 BROWSER_TESTS: Final = (*EMULATORS, CHROMIUM, IP, TSHARK)
 
@@ -65,10 +90,14 @@ class Plan:
 
 
 def missing(needs: Iterable[Need], which: Callable[[str], str | None] = shutil.which) -> list[Need]:
-    """The needs whose command is not on PATH, each once, in the order given."""
+    """The needs whose command is not on PATH (or whose file does not exist), each once."""
     found: list[Need] = []
     for need in needs:
-        if need not in found and which(need.command) is None:
+        if os.path.isabs(need.command):
+            present = os.path.exists(need.command)
+        else:
+            present = which(need.command) is not None
+        if need not in found and not present:
             found.append(need)
     return found
 

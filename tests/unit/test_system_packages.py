@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +25,14 @@ def test_nothing_missing_means_nothing_to_do() -> None:
 def test_missing_lists_each_need_once_in_order() -> None:
     needs = (*sp.EMULATOR_TESTS, *sp.BROWSER_TESTS)
     assert sp.missing(needs, which_from({"node", "npm"})) == [TURNSERVER, CHROMIUM, IP, TSHARK]
+
+
+def test_files_are_needs_too(tmp_path: Path) -> None:
+    there = tmp_path / "emulator.jar"
+    there.write_bytes(b"")
+    jar = Need(str(there), "google-cloud-cli-firestore-emulator", "the Firestore emulator")
+    gone = Need(str(tmp_path / "gone.jar"), "google-cloud-cli-pubsub-emulator", "Pub/Sub")
+    assert sp.missing([jar, gone], which_from(set())) == [gone]
 
 
 def test_packages_are_the_debian_names() -> None:
