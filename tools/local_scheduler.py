@@ -177,7 +177,6 @@ class LocalScheduler:
         self._jobs: dict[str, _Job] = {}
         self._refused: set[ScheduledFunction] = set()
         self._thread = threading.Thread(target=self._discover, name="scheduler", daemon=True)
-        self.ready = threading.Event()  # set once the first listing with functions was read
 
     def start(self) -> LocalScheduler:
         self._thread.start()
@@ -188,10 +187,6 @@ class LocalScheduler:
         self._thread.join(timeout)
         for job in list(self._jobs.values()):
             job.join(timeout)
-
-    @property
-    def functions(self) -> list[ScheduledFunction]:
-        return [job.function for job in self._jobs.values()]
 
     def _listing(self) -> Mapping[str, Any] | None:
         try:
@@ -206,8 +201,6 @@ class LocalScheduler:
             listing = self._listing()
             if listing is not None:
                 self._update(scheduled_functions(listing))
-                if any(b.get("functionTriggers") for b in listing.get("backends") or []):
-                    self.ready.set()
             self.stopped.wait(DISCOVERY_SECONDS)
 
     def _update(self, functions: Iterable[ScheduledFunction]) -> None:
