@@ -122,7 +122,8 @@ class _Job(threading.Thread):
             due = schedules.next_due(self.anchor, self.interval.seconds, time.monotonic())
             if self._waited(due - time.monotonic()):
                 return
-            self._fire()
+            late = max(0.0, time.monotonic() - due)
+            self._fire(dt.datetime.now(dt.UTC) - dt.timedelta(seconds=late))
 
     def _waited(self, seconds: float) -> bool:
         """Sleep; True when stopped or replaced meanwhile."""
@@ -132,11 +133,12 @@ class _Job(threading.Thread):
                 return True
         return self.owner.stopped.is_set() or self.retired.is_set()
 
-    def _fire(self) -> None:
+    def _fire(self, scheduled: dt.datetime) -> None:
+        """Run the function once for the run due at ``scheduled``."""
         started = time.monotonic()
         name = self.function.name
         try:
-            status = self._post()
+            status = self._post(scheduled)
         except (OSError, LookupError) as error:  # URLError is an OSError
             if not self.owner.stopped.is_set():
                 self.owner.log(f"{name}: not run ({error})")
@@ -145,8 +147,8 @@ class _Job(threading.Thread):
         outcome = "ran" if 200 <= status < 300 else f"failed with HTTP {status}"
         self.owner.log(f"{name} ({self.interval.text}): {outcome} in {took:.1f} s")
 
-    def _post(self) -> int:
-        headers = scheduler_headers(self.function, dt.datetime.now(dt.UTC))
+    def _post(self, scheduled: dt.datetime) -> int:
+        headers = scheduler_headers(self.function, scheduled)
         for _attempt in range(2):
             url = f"{self.owner.functions_url}/functions/projects/{self.owner.project}/triggers/"
             request = urllib.request.Request(url + self.key, data=b"", method="POST")
