@@ -115,11 +115,13 @@ def plan_join(
     *,
     display_name: str | None = None,
     admitted_by: str | None = None,
+    knocked_as: str | None = None,
 ) -> JoinPlan:
     """Admit ``caller``; ``joined`` are the participant documents currently in the meeting.
 
     ``display_name`` is the name the caller chose; without one it keeps the name it had in this
-    meeting, else its account's. ``admitted_by`` is the host who let it in from the lobby.
+    meeting, else the one it knocked with (``knocked_as``), else its account's. ``admitted_by``
+    is the host who let it in from the lobby.
     """
     others = [p for p in joined if p.get("uid") != caller.uid and p.get("state") == JOINED]
     rejoin = mine is not None and mine.get("state") == JOINED
@@ -129,6 +131,7 @@ def plan_join(
         "uid": caller.uid,
         "displayName": display_name
         or (str(mine["displayName"]) if mine and mine.get("displayName") else None)
+        or knocked_as
         or caller.display_name,
         "session": session,
         "state": JOINED,

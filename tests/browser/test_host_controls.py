@@ -120,7 +120,9 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     await row.get_by_role("button", name=re.compile("^Manage")).click()
     await row.get_by_role("button", name="Remove Bob B. from the meeting").click()
     confirm = row.get_by_role("button", name="Remove", exact=True)
-    clicked = await confirm.evaluate("(button) => { const t = Date.now(); button.click(); return t; }")
+    clicked = await confirm.evaluate(
+        "(button) => { const t = Date.now(); button.click(); return t; }"
+    )
     await expect(bob.page.get_by_text("A host removed you from the meeting.")).to_be_visible()
     await bob.screenshot("removed")
 

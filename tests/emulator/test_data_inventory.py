@@ -15,7 +15,7 @@ from .support.admin import settled_dump
 from .support.callables import CallableError
 from .support.deadline import wait_for
 from .support.factories import Actors, Peers
-from .support.hosts import host_action, knock
+from .support.hosts import host_action
 from .support.inventory import INVENTORY, field_paths, parse_inventory, undocumented
 from .support.mesh import check_chat, describe, wait_full_mesh
 
@@ -71,8 +71,8 @@ async def test_database_holds_only_what_the_inventory_lists(
     # removal, the end for everyone.
     dora, erin = await actors("dora"), await actors("erin")
     await host_action(alice, meeting_id, "lobby-on")
-    await knock(dora, meeting_id, password=PASSWORD, display_name="Dora D.")
-    await knock(erin, meeting_id, password=PASSWORD)
+    await dora.knock(meeting_id, password=PASSWORD, display_name="Dora D.")
+    await erin.knock(meeting_id, password=PASSWORD)
     await host_action(alice, meeting_id, "admit", dora.uid)
     await dora.join(meeting_id, PASSWORD)
     await host_action(alice, meeting_id, "lock")

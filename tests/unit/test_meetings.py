@@ -101,5 +101,7 @@ def test_names_on_join() -> None:
     mine = {"uid": "b", "state": "left", "displayName": "Bea"}
     assert plan("b", [], mine=mine).participant["displayName"] == "Bea"
     assert plan("b", []).participant["displayName"] == "B"
+    assert plan("b", [], knocked_as="Bee").participant["displayName"] == "Bee"
+    assert plan("b", [], mine=mine, knocked_as="Bee").participant["displayName"] == "Bea"
     assert plan("b", [], admitted_by="a").join_record["admittedBy"] == "a"
     assert plan("b", []).join_record["closedBy"] is None

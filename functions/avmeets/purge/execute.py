@@ -5,7 +5,9 @@ Public Firestore APIs only. Deletes read document names only (``select([])``), o
 page in one batched write on ``workers`` threads while the next page arrives; once a query's
 deletes have committed it runs again from the start, which no longer sees them. Meetings, and
 what a dry run looks at, are read in pages through cursor queries that load only the fields the
-decision needs. So memory does not grow with the number of documents.
+decision needs. So memory does not grow with the number of documents. Every query of a step is
+built from the plan's ``Shape`` by ``planned_query``, nowhere else: the shapes are what
+tools/deploy/queries.py checks against firestore.indexes.json.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from .plan import (
     Meetings,
     Orphans,
     Plan,
-    Where,
+    Shape,
     is_due,
     make_plan,
 )
@@ -198,7 +200,7 @@ class _Execution:
     def all(self) -> None:
         for step in self.plan.steps:
             if isinstance(step, Expired):
-                self.expired(step, _filtered(self.client.collection(step.collection), step.where))
+                self.expired(step, planned_query(self.client, step.query))
                 if step.collection == names.CDRS:
                     # Nothing else deletes CDRs before the cap: count them while the rest runs.
                     cdrs = self.client.collection(names.CDRS)
@@ -206,15 +208,16 @@ class _Execution:
             elif isinstance(step, Meetings):
                 self.meetings(step)
             elif isinstance(step, Orphans):
-                query = _filtered(self.client.collection_group(step.group), step.where)
-                self.orphans(step, query)
+                self.orphans(step, planned_query(self.client, step.query))
             else:
                 self.cap(step)
 
     def expired(self, step: Expired, query: Any) -> None:
+        """``query``: the step's documents, ordered by the field it filters on."""
         raise NotImplementedError
 
     def orphans(self, step: Orphans, query: Any) -> None:
+        """``query``: the step's documents, ordered by the field it filters on."""
         raise NotImplementedError
 
     def remove_meeting(self, ref: Any, reason: str) -> _Counts:
@@ -224,11 +227,8 @@ class _Execution:
         raise NotImplementedError
 
     def meetings(self, step: Meetings) -> None:
-        meetings = self.client.collection(names.MEETINGS)
         for q in step.queries:
-            query = _filtered(meetings, q.where)
-            if q.order is not None:
-                query = query.order_by(q.order)
+            query = planned_query(self.client, q.query)
             for page in self.pages(query.select(list(MEETING_FIELDS))):
                 for snapshot in page:
                     data = snapshot.to_dict() or {}
@@ -239,8 +239,10 @@ class _Execution:
         self.emit(STEP_MEETINGS, names.MEETINGS, self.report.count(names.MEETINGS), None)
 
     def cap(self, step: Cap) -> None:
-        cdrs = self.client.collection(step.collection)
-        counted = self.cdr_count.result() if self.cdr_count is not None else _count(cdrs)
+        if self.cdr_count is not None:
+            counted = self.cdr_count.result()
+        else:
+            counted = _count(planned_query(self.client, step.counted))
         counted = self.counted_after_expiry(counted)
         self.report.cdrs_counted = counted
         excess = max(0, counted - step.max_docs)
@@ -310,17 +312,14 @@ class _Deleting(_Execution):
 
     def expired(self, step: Expired, query: Any) -> None:
         total = _count(query) if self.progress else None
-        ordered = query.order_by(step.order)
-        self.delete_matching(step.step, ordered, step.collection, step.reason, total)
+        self.delete_matching(step.step, query, step.collection, step.reason, total)
 
     def orphans(self, step: Orphans, query: Any) -> None:
         total = _count(query) if self.progress else None
-        ordered = query.order_by(step.order)
-        self.delete_matching(step.step, ordered, step.group, step.reason, total)
+        self.delete_matching(step.step, query, step.group, step.reason, total)
 
     def trim(self, step: Cap, excess: int) -> None:
-        cdrs = self.client.collection(step.collection)
-        oldest = cdrs.order_by("startedAt").order_by(FieldPath.document_id())
+        oldest = planned_query(self.client, step.query).order_by(FieldPath.document_id())
         self.delete_matching(STEP_CAP, oldest, step.collection, OVER_CAP, excess, max_docs=excess)
 
     def remove_meeting(self, ref: Any, reason: str) -> _Counts:
@@ -424,7 +423,7 @@ class _Counting(_Execution):
 
     def orphans(self, step: Orphans, query: Any) -> None:
         """Leftovers under a meeting that step 2 deletes were counted there: skipped here."""
-        for page in self.pages(query.order_by(step.order).select([step.order])):
+        for page in self.pages(query.select([step.order])):
             self.submit(self._orphan_count_task(page, step.group, step.reason))
             self.emit(step.step, step.group, self.report.count(step.group, step.reason), None)
         self.drain()
@@ -518,8 +517,20 @@ def pages(
             return
 
 
-def _filtered(collection: Any, where: Where) -> Any:
-    return collection.where(filter=FieldFilter(where.field, where.op, where.value))
+def planned_query(client: firestore.Client, shape: Shape) -> Any:
+    """The Firestore query of one of the plan's shapes: the only place the purge turns the plan
+    into queries (tools/deploy/queries.py reads the shapes from the plan instead of this code)."""
+    query: Any = (
+        client.collection_group(shape.collection)
+        if shape.group
+        else client.collection(shape.collection)
+    )
+    if shape.where is not None:
+        where = shape.where
+        query = query.where(filter=FieldFilter(where.field, where.op, where.value))
+    if shape.order is not None:
+        query = query.order_by(shape.order)
+    return query
 
 
 def _commit(client: firestore.Client, refs: Iterable[Any]) -> None:

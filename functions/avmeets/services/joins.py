@@ -99,9 +99,8 @@ def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
         fresh = meetings.check_joinable(current.doc)
         mine = store.participant(body.meeting_id, caller.uid)
         # The lobby, the lock and removals (services.lobby has the knock's side).
-        entry = hosting.gate(
-            fresh, mine.doc, lobby_store.knock(body.meeting_id, caller.uid).doc, caller.uid
-        )
+        knock = lobby_store.knock(body.meeting_id, caller.uid).doc
+        entry = hosting.gate(fresh, mine.doc, knock, caller.uid)
         if entry.kind == "knock":
             raise hosting.knock_required(entry)
         joined = store.participants(body.meeting_id, joined_only=True)
@@ -119,6 +118,7 @@ def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
             ip_info,
             display_name=name,
             admitted_by=entry.admitted_by,
+            knocked_as=knock.get("displayName") if knock is not None else None,
         )
         replaced = plan.replaced_session
         try:

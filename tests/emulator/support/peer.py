@@ -261,6 +261,7 @@ class MeetingPeer:
         self._vanishing = False
         self.heartbeats = 0
         self.reports: list[tuple[str, str, str, dict[str, Any] | None]] = []
+        self._knocking: asyncio.Task[None] | None = None
         #: Our own participant document as the listener last saw it.
         self.own: dict[str, Any] = {}
         #: Why the server put us out (`removed`, `meeting-ended`), as a heartbeat was told.
@@ -316,12 +317,46 @@ class MeetingPeer:
 
     # ------------------------------------------------------------------------------ join / leave
 
+    async def knock(
+        self, meeting_id: str, password: str | None = None, *, display_name: str | None = None
+    ) -> dict[str, Any]:
+        """`knock`; while waiting, knock again every `heartbeatSeconds` (docs/protocol.md), so the
+        scheduled sweep does not withdraw us. Joining or closing stops it."""
+        data: dict[str, Any] = {"meetingId": meeting_id}
+        if password is not None:
+            data["password"] = password
+        if display_name is not None:
+            data["displayName"] = display_name
+        result = await self.call("knock", data)
+        self._stop_knocking()
+        if result["state"] == "waiting":
+            interval = float(result.get("heartbeatSeconds") or 20)
+            self._knocking = asyncio.ensure_future(self._knock_loop(data, interval))
+        return result
+
+    async def _knock_loop(self, data: dict[str, Any], interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                if (await self.call("knock", data))["state"] != "waiting":
+                    return
+            except CallableError as exc:
+                if exc.reason in ("denied", "meeting-ended"):
+                    return
+                self.errors.append(f"knock failed: {exc!r}")
+
+    def _stop_knocking(self) -> None:
+        if self._knocking is not None:
+            self._knocking.cancel()
+            self._knocking = None
+
     async def join(
         self, meeting_id: str, password: str | None = None, *, display_name: str | None = None
     ) -> dict[str, Any]:
         """Join (or re-join with a new session), start both listeners and offer to those present."""
         if self.joined:
             raise RuntimeError(f"{self.label} has already joined; close() or leave() first")
+        self._stop_knocking()
         data: dict[str, Any] = {"meetingId": meeting_id}
         if password is not None:
             data["password"] = password
@@ -367,6 +402,7 @@ class MeetingPeer:
         """
         self._closing = True
         self._vanishing = True
+        self._stop_knocking()
         background, self._background = self._background, []
         for task in background:
             task.cancel()

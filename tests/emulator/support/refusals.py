@@ -15,9 +15,9 @@ from .admin import Dump, diff, settled_dump
 from .callables import CallableError
 
 
-def _without(dump: Dump, collections: tuple[str, ...], fields: tuple[str, ...] = ()) -> Dump:
+def _without(dump: Dump, collections: tuple[str, ...]) -> Dump:
     return {
-        path: {k: v for k, v in data.items() if k not in fields}
+        path: data
         for path, data in dump.items()
         if not any(path.startswith(f"{name}/") for name in collections)
     }
@@ -25,17 +25,14 @@ def _without(dump: Dump, collections: tuple[str, ...], fields: tuple[str, ...] =
 
 @contextlib.asynccontextmanager
 async def database_unchanged(
-    admin: firestore.AsyncClient,
-    *,
-    exempt: tuple[str, ...] = (),
-    volatile: tuple[str, ...] = (),
+    admin: firestore.AsyncClient, *, exempt: tuple[str, ...] = ()
 ) -> AsyncIterator[Dump]:
-    """Fail unless the database (less the `exempt` top-level collections and the `volatile`
-    fields, such as the heartbeats of live peers) is the same after."""
-    before = await settled_dump(admin)
+    """Fail unless the database (less the `exempt` top-level collections, and the heartbeats and
+    renewed knocks of the clients present) is the same after."""
+    before = await settled_dump(admin, heartbeats=False)
     yield before
-    after = await settled_dump(admin)
-    old, new = _without(before, exempt, volatile), _without(after, exempt, volatile)
+    after = await settled_dump(admin, heartbeats=False)
+    old, new = _without(before, exempt), _without(after, exempt)
     assert new == old, "a refused operation changed the database:\n" + diff(old, new)
 
 
