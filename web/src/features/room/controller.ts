@@ -13,6 +13,7 @@ import { activeMeeting, keepPassword, takePassword } from "../../core/state/stas
 import type { View } from "../../core/router/router";
 import { rememberMeeting } from "../../recent";
 import { joinErrorView } from "../join/joinErrors";
+import { suggestedName } from "../lobby/names";
 import { RoomSession } from "./session";
 import { RoomUi } from "./store";
 
@@ -31,8 +32,10 @@ export interface RoomHandle extends View {
   meeting?: RoomSession;
 }
 
+/** The account's name when it is a usable name; never its e-mail address or phone number (the
+ * server then names the person "Guest …", and join_meeting says which). */
 export function displayNameOf(user: User): string {
-  return user.displayName || user.email?.split("@")[0] || user.phoneNumber || "Guest";
+  return suggestedName(user) || "Guest";
 }
 
 export class RoomController {
