@@ -38,7 +38,7 @@ from google.api_core import exceptions as gexc
 from google.cloud.firestore import FieldFilter
 
 from .auth import User, sign_in_with_google
-from .callables import call
+from .callables import CallableError, call
 from .media import ColorVideoTrack, SineAudioTrack
 from .network import install_loopback_only, loopback_ice_servers
 from .sdp import CandidateEntry, batches, extract_candidates, strip_candidates, to_rtc_candidate
@@ -57,6 +57,9 @@ RULES_SERVICE_ERROR = "Service call error"
 RULES_SERVICE_ATTEMPTS = 4
 #: docs/protocol.md section 3: deleting an applied signal is repeated on transient errors.
 DELETE_ATTEMPTS = 4
+#: Heartbeats in a row answered UNAVAILABLE before the peer counts it as an error (the
+#: suite's timeout is 10 beats; three transient misses in a row still leave it joined).
+TRANSIENT_BEATS = 3
 #: docs/protocol.md section 4 step 2: the first signal waits for the signals listener's first
 #: snapshot (the emulator can lose changes that land while a listen is being set up).
 SIGNALS_LISTENING_WAIT = 5.0
@@ -578,11 +581,21 @@ class MeetingPeer:
 
     async def _heartbeat_loop(self, interval: float) -> None:
         """Call `heartbeat` every `heartbeatSeconds` (section 2); the wait paces, not syncs."""
+        transient = 0
         while True:
             await asyncio.sleep(interval)
             try:
                 await self.call("heartbeat", {"meetingId": self.meeting_id})
                 self.heartbeats += 1
+                transient = 0
+            except CallableError as exc:
+                # UNAVAILABLE is retryable (docs/protocol.md): the next beat repeats it. Only a
+                # run of them long enough to let the participant lapse is an error.
+                transient = transient + 1 if exc.status == "UNAVAILABLE" else TRANSIENT_BEATS
+                if transient >= TRANSIENT_BEATS:
+                    self.errors.append(f"heartbeat failed: {exc!r}")
+                else:
+                    self.notes.append(f"heartbeat repeated after: {exc!r}")
             except Exception as exc:
                 self.errors.append(f"heartbeat failed: {exc!r}")
 
