@@ -8,73 +8,24 @@ those tests exempt that collection and check instead that nothing else was writt
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import pytest_asyncio
-from google.api_core import exceptions as gexc
 from google.cloud import firestore
 
 from .support.actors import Actor
-from .support.admin import Dump, diff, dump_all, mentions, settled_dump, under
-from .support.callables import CallableError, call
+from .support.admin import Dump, dump_all, mentions, settled_dump, under
+from .support.callables import call
 from .support.factories import Actors
+from .support.refusals import database_unchanged, denied, refused
 from .support.userstore import UserAsyncClient, sample_candidates, signal_data
 
 PASSWORD = "open sesame"
 UNKNOWN_MEETING = "qqq-qqqq-qqq"
 SERVER_ONLY = ("identities", "joins", "meeting_secrets", "join_attempts", "cdrs", "orgs")
-
-
-# --------------------------------------------------------------------------------- helpers
-
-
-def _without(dump: Dump, collections: tuple[str, ...]) -> Dump:
-    return {
-        path: data
-        for path, data in dump.items()
-        if not any(path.startswith(f"{name}/") for name in collections)
-    }
-
-
-@contextlib.asynccontextmanager
-async def database_unchanged(
-    admin: firestore.AsyncClient, *, exempt: tuple[str, ...] = ()
-) -> AsyncIterator[Dump]:
-    """Fail unless the database (less the `exempt` top-level collections) is the same after."""
-    before = await settled_dump(admin)
-    yield before
-    after = await settled_dump(admin)
-    assert _without(after, exempt) == _without(before, exempt), (
-        "a refused operation changed the database:\n"
-        + diff(_without(before, exempt), _without(after, exempt))
-    )
-
-
-async def refused(
-    operation: Awaitable[Any], status: str, reason: str | None = None
-) -> CallableError:
-    """Await a callable that must fail with `status` (and `details.reason` when given)."""
-    with pytest.raises(CallableError) as caught:
-        await operation
-    error = caught.value
-    assert error.status == status, f"expected {status}, got {error}"
-    if reason is not None:
-        assert error.reason == reason, f"expected reason {reason!r}, got {error}"
-    return error
-
-
-async def denied(operation: Awaitable[Any], what: str) -> None:
-    """Await a Firestore operation that the security rules must refuse."""
-    try:
-        result = await operation
-    except gexc.PermissionDenied:
-        return
-    raise AssertionError(f"the rules allowed {what} (result: {result!r})")
 
 
 @dataclass
