@@ -447,6 +447,26 @@ async def test_report_connection_member_unknown_peer(stage: Stage, data: st.Data
 
 
 @settings(PROPERTY_SETTINGS, max_examples=10)
+@given(data=st.data())
+async def test_report_connection_member_about_itself(stage: Stage, data: st.DataObject) -> None:
+    """A participant reporting a connection with itself (its own uid, its own session): the
+    shape may be valid, the request never is, and no leg with the same uid twice is made."""
+    itself = {"peer": stage.member.uid, "peerSession": stage.member_session}
+    strategy = report_payloads(stage.meeting_id).map(
+        lambda d: {**d, **{k: v for k, v in itself.items() if k in d}} if isinstance(d, dict) else d
+    )
+    datas = data.draw(batches(strategy))
+    here = stage.here("here", "PERMISSION_DENIED")
+
+    def expect(d: Any) -> str:
+        if here(d) != "here":
+            return "PERMISSION_DENIED"
+        return "INVALID_ARGUMENT" if d.get("peer") == stage.member.uid else "NOT_FOUND"
+
+    await stage.run("report_connection", datas, stage.member, expect)
+
+
+@settings(PROPERTY_SETTINGS, max_examples=10)
 @given(datas=batches(archive_payloads(UNKNOWN)))
 async def test_archive_unknown(stage: Stage, datas: list[Any]) -> None:
     await stage.run("archive", datas, stage.member, "NOT_FOUND")
