@@ -196,7 +196,8 @@ async def test_alternating_reports_are_not_ice_restarts(
         except CallableError as error:
             assert error.reason == "leg-ended", error  # "failed" ended the leg
     leg = await r.leg(leg_id)
-    assert leg is not None and leg["iceRestarts"] == 0, leg["iceRestarts"]
+    assert leg is not None
+    assert leg["iceRestarts"] == 0, leg["iceRestarts"]
 
 
 async def test_callee_renegotiation_belongs_to_the_same_leg(
