@@ -37,6 +37,11 @@ def auth_callback(event: identity_fn.AuthBlockingEvent) -> identity_fn.BeforeSig
     return handlers.auth_callback(event)
 
 
+@identity_fn.before_user_created(**_opts("auth_create"))
+def auth_create(event: identity_fn.AuthBlockingEvent) -> identity_fn.BeforeCreateResponse | None:
+    return handlers.before_create(event)
+
+
 @https_fn.on_call(**_opts("create_meeting", **CALLABLE))
 def create_meeting(req: https_fn.CallableRequest[Any]) -> protocol.CreateMeetingResult:
     return handlers.create_meeting(req)

