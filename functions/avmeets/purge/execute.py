@@ -24,6 +24,8 @@ from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 from google.cloud.firestore_v1.field_path import FieldPath
 
+from .. import quota
+from ..config import MAX_RETENTION_DAYS
 from ..store import names
 from .plan import MEETING_FIELDS, Cap, Expired, Meetings, Orphans, Plan, Where, is_due, make_plan
 from .plan import meeting_reason as _meeting_reason
@@ -308,9 +310,18 @@ class _Deleting(_Execution):
         self.delete_matching(step.step, ordered, step.group, step.reason, total)
 
     def trim(self, step: Cap, excess: int) -> None:
+        """The heaviest accounts' oldest legs first (``offender_cut``), then everyone's oldest
+        for what is left: a flood cannot push out other people's records while its own remain."""
         cdrs = self.client.collection(step.collection)
-        oldest = cdrs.order_by("startedAt").order_by(FieldPath.document_id())
-        self.delete_matching(STEP_CAP, oldest, step.collection, OVER_CAP, excess, max_docs=excess)
+        before = self.report.count(step.collection, OVER_CAP)
+        for uid, n in offender_cut(self.client, excess).items():
+            theirs = cdrs.where(filter=FieldFilter(CALLER_UID, "==", uid))
+            oldest_of_theirs = theirs.order_by("startedAt").order_by(FieldPath.document_id())
+            self.delete_matching(STEP_CAP, oldest_of_theirs, step.collection, OVER_CAP, n, n)
+        left = excess - (self.report.count(step.collection, OVER_CAP) - before)
+        if left > 0:
+            oldest = cdrs.order_by("startedAt").order_by(FieldPath.document_id())
+            self.delete_matching(STEP_CAP, oldest, step.collection, OVER_CAP, left, max_docs=left)
 
     def remove_meeting(self, ref: Any, reason: str) -> _Counts:
         secret_ref = self.client.collection(names.MEETING_SECRETS).document(ref.id)
@@ -519,6 +530,37 @@ def _commit(client: firestore.Client, refs: Iterable[Any]) -> None:
         n += 1
     if n:
         batch.commit()
+
+
+#: The field of a leg naming the account that offered it (made it): the account a flood of legs
+#: is charged to (``quota.LEGS_PER_DAY`` counts it per day).
+CALLER_UID: Final = "caller.uid"
+#: Accounts weighed when the cap has to delete: the heaviest by their leg counters.
+OFFENDER_CANDIDATES: Final = 50
+
+
+def offender_cut(client: firestore.Client, excess: int) -> dict[str, int]:
+    """How many of each heavy account's legs the cap deletes (``quota.levels``): the accounts
+    with the largest leg counters (``quotas``, kind ``legs``, the week's days summed), weighed
+    by the legs of theirs still stored. Empty when no counter names anyone."""
+    counters = (
+        client.collection(names.QUOTAS)
+        .where(filter=FieldFilter("kind", "==", quota.LEGS_KIND))
+        .order_by("count", direction=firestore.Query.DESCENDING)
+        .limit(OFFENDER_CANDIDATES * MAX_RETENTION_DAYS)
+    )
+    made: dict[str, int] = {}
+    for snapshot in counters.select(["subject", "count"]).stream():
+        doc = snapshot.to_dict() or {}
+        subject, count = doc.get("subject"), doc.get("count")
+        if isinstance(subject, str) and isinstance(count, int):
+            made[subject] = made.get(subject, 0) + count
+    heaviest = sorted(made, key=lambda uid: (-made[uid], uid))[:OFFENDER_CANDIDATES]
+    cdrs = client.collection(names.CDRS)
+    stored = {
+        uid: _count(cdrs.where(filter=FieldFilter(CALLER_UID, "==", uid))) for uid in heaviest
+    }
+    return quota.levels(stored, excess)
 
 
 def _count(query: Any) -> int:

@@ -31,6 +31,8 @@ EXPIRING: Final[tuple[str, ...]] = (
     names.JOINS,
     names.IDENTITIES,
     names.JOIN_ATTEMPTS,
+    names.MEETING_ATTEMPTS,
+    names.QUOTAS,
     names.MEETING_SECRETS,
     names.ARCHIVES,
 )
@@ -120,7 +122,9 @@ class Orphans:
 
 @dataclass(frozen=True)
 class Cap:
-    """Step 5: the oldest CDRs (``startedAt``, then id) beyond ``max_docs`` stored."""
+    """Step 5: CDRs beyond ``max_docs`` stored: the heaviest accounts' first (water-filling by
+    the legs each made, ``quota.levels``), each one's oldest first; then the oldest
+    (``startedAt``, then id) of all."""
 
     collection: str
     max_docs: int
@@ -151,7 +155,10 @@ class Plan:
             elif isinstance(step, Orphans):
                 text = f"{step.group} (any meeting) where {step.where}: {step.reason}"
             else:
-                text = f"{step.collection} beyond the newest {step.max_docs:,}, oldest first"
+                text = (
+                    f"{step.collection} beyond {step.max_docs:,}: the heaviest accounts' "
+                    "oldest first, then the oldest"
+                )
             lines.append(f"{n}. {text}")
         return lines
 
