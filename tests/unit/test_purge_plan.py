@@ -17,6 +17,8 @@ SHAPES = {
     names.JOINS: documents.JoinRecordDoc,
     names.IDENTITIES: documents.IdentityDoc,
     names.JOIN_ATTEMPTS: documents.AttemptDoc,
+    names.MEETING_ATTEMPTS: documents.MeetingAttemptDoc,
+    names.QUOTAS: documents.CounterDoc,
     names.MEETING_SECRETS: documents.MeetingSecretDoc,
     names.ARCHIVES: documents.ArchiveDoc,
     names.MEETINGS: documents.MeetingDoc,
@@ -71,7 +73,7 @@ def test_naive_now_is_utc_and_the_plan_reads_as_lines() -> None:
     assert naive.now == offset.now == NOW
     lines = naive.describe()
     assert lines[0] == "1. cdrs where expiresAt <= 2026-05-01T12:00:00+00:00"
-    assert lines[-1] == "10. cdrs beyond the newest 5, oldest first"
+    assert lines[-1] == "12. cdrs beyond 5: the heaviest accounts' oldest first, then the oldest"
     assert len(lines) == len(naive.steps)
 
 
