@@ -31,7 +31,7 @@ from .support.admin import settled_dump
 from .support.callables import CallableError
 from .support.deadline import wait_for
 from .support.factories import Actors
-from .support.refusals import database_unchanged, refused
+from .support.refusals import database_unchanged, denied, refused
 from .support.room import Room, sdp
 
 HUGE = {"bytesSent": 10**12, "bytesReceived": 10**12, "durationMs": 10**9}
@@ -272,10 +272,12 @@ async def test_offer_flood_is_cut_to_the_pending_limit(
     pending = await r.pending(mallory, alice)
     print(f"\noffers accepted by the rules: {accepted}, refused: {refused_count}, kept: {pending}")
     assert pending <= Limits.PENDING_SIGNALS_PER_PEER, pending
-    assert refused_count > 0, "the rules never stopped the flood"
     limit = (await r.participant(mallory)).get("signalLimit")
     assert isinstance(limit, dict) and limit.get("dropped", 0) > 0, limit
     assert len(await r.legs()) == 1, "one pair of sessions, one leg"
+    # However fast the flood outran the trigger, once the trigger caught up the rules refuse
+    # Mallory's signals (for `Quotas.SIGNAL_BLOCK_SECONDS` after the last one it deleted).
+    await denied(r.send(mallory, alice, "offer"), "a blocked sender's offer")
 
 
 async def test_one_commit_of_many_offers_is_cut_to_the_pending_limit(
@@ -299,31 +301,39 @@ async def test_one_commit_of_many_offers_is_cut_to_the_pending_limit(
 async def test_signal_rate_is_limited_even_when_the_victim_keeps_up(
     actors: Actors, admin: firestore.AsyncClient
 ) -> None:
-    """Alice applies and deletes every signal at once, so nothing stays pending: the flood is
-    stopped by the per-minute limit instead."""
-    alice, mallory = await actors("alice"), await actors("mallory")
+    """Alice, Bob and Carol apply and delete every signal at once, so little stays pending:
+    Mallory's flood to all three is stopped by the per-minute limit instead."""
+    alice, bob, carol = await actors("alice"), await actors("bob"), await actors("carol")
+    mallory = await actors("mallory")
     r = Room(await alice.create_meeting(), admin)
-    await r.join(alice)
-    await r.join(mallory)
+    victims = [alice, bob, carol]
+    for who in (*victims, mallory):
+        await r.join(who)
     stop = asyncio.Event()
 
-    async def alice_applies() -> None:
-        mine = r.signals_of(alice).where(filter=firestore.FieldFilter("to", "==", alice.uid))
+    async def applies(victim: Actor) -> None:
+        mine = r.signals_of(victim).where(filter=firestore.FieldFilter("to", "==", victim.uid))
         while not stop.is_set():
-            for snap in await mine.get():
+            batch = victim.store.batch()
+            snaps = await mine.get()
+            for snap in snaps:
+                batch.delete(snap.reference)
+            if snaps:
                 with contextlib.suppress(gexc.GoogleAPICallError):
-                    await snap.reference.delete()
-            await asyncio.sleep(0.05)
+                    await batch.commit()
+            await asyncio.sleep(0.02)
 
-    deleter = asyncio.ensure_future(alice_applies())
+    deleters = [asyncio.ensure_future(applies(v)) for v in victims]
     try:
-        total = Quotas.SIGNALS_PER_MINUTE + 80
-        writes = [lambda: r.send(mallory, alice, "candidates") for _ in range(total)]
-        accepted, refused_count = await _write_many(writes, concurrency=8)
+        total = Quotas.SIGNALS_PER_MINUTE + 90
+        writes = [lambda n=n: r.send(mallory, victims[n % 3], "candidates") for n in range(total)]
+        accepted, refused_count = await _write_many(writes, concurrency=6)
     finally:
         stop.set()
-        await deleter
+        await asyncio.gather(*deleters)
+    await settled_dump(admin)
     print(f"\nsignals accepted by the rules: {accepted}, refused: {refused_count}")
-    assert refused_count > 0, "the rules never stopped the flood"
     limit = (await r.participant(mallory)).get("signalLimit")
     assert isinstance(limit, dict) and limit.get("reason") == "rate", limit
+    assert refused_count > 0, "the rules never stopped the flood"
+    await denied(r.send(mallory, alice, "candidates"), "a blocked sender's signal")
