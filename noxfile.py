@@ -12,7 +12,8 @@
     nox -s lock                       # regenerate functions/requirements.txt from .in
 
 The emulator bootstrap (functions/venv, node_modules, Java, local emulator binaries)
-lives in tools/emulators.py.
+lives in tools/emulators.py; the system packages each session needs (coturn, Chromium,
+tshark, iproute2, Node.js) are installed by tools/system_packages.py when missing.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import nox
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from tools import emulators  # noqa: E402
+from tools import emulators, system_packages  # noqa: E402
 
 nox.needs_version = ">=2026.10.20"
 nox.options.sessions = ["tests"]
@@ -45,6 +46,16 @@ MYPY_PATHS = ("functions/avmeets", "functions/main.py", "tests", "bench", "noxfi
 NO_TESTS_COLLECTED = 5
 #: Exit codes of emulators.run_in_group after Ctrl-C, SIGTERM or SIGHUP.
 STOPPED_BY_SIGNAL = frozenset(128 + s for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP))
+
+
+def _system_packages(session: nox.Session, needs: tuple[system_packages.Need, ...]) -> None:
+    """Install the missing system packages of ``needs`` (root), else stop with the command."""
+    try:
+        installed = system_packages.ensure(*needs)
+    except system_packages.SystemPackagesError as error:
+        session.error(str(error))
+    if installed:
+        session.log(f"installed system packages: {' '.join(installed)}")
 
 
 def _install(session: nox.Session) -> None:
@@ -77,16 +88,14 @@ def _unit_tests(session: nox.Session) -> None:
 
 
 WEB_DIR = ROOT / "web"
-#: Set once `npm ci` ran in web/ during this nox invocation (sessions share the folder).
-_web_installed = False
 
 
 def _web_install(session: nox.Session) -> None:
-    global _web_installed
-    if not _web_installed:
-        with session.chdir(WEB_DIR):
-            session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
-        _web_installed = True
+    """`npm ci` in web/ unless web/node_modules already matches its lock file (a stamp)."""
+    try:
+        emulators.ensure_web_modules()
+    except (OSError, emulators.BootstrapError) as error:
+        session.error(str(error))
 
 
 def _web_lint(session: nox.Session) -> None:
@@ -104,7 +113,7 @@ def _web_unit_tests(session: nox.Session) -> None:
 
 
 def _build_web(session: nox.Session) -> None:
-    """Install and build the web app (web/dist, which the hosting emulator serves)."""
+    """Install (unless current) and build the web app (web/dist, served by the hosting emulator)."""
     _web_install(session)
     with session.chdir(WEB_DIR):
         session.run("npm", "run", "build", external=True)  # prints the initial JS gzip size
@@ -121,7 +130,7 @@ def _browser_tests(session: nox.Session) -> None:
     script = shlex.join([str(python), "-m", "pytest", "tests/browser", *session.posargs])
     session.log(f"starting {', '.join(emulators.DEV_EMULATORS)} emulators for: {script}")
     returncode = emulators.run_in_group(
-        emulators.exec_command(script, emulators.DEV_EMULATORS), env
+        emulators.exec_command(script, emulators.DEV_EMULATORS), env, schedule=True
     )
     if returncode in STOPPED_BY_SIGNAL:
         session.error("interrupted; the emulators were stopped")
@@ -184,7 +193,9 @@ def _emulator_run(
     env["AVMEETS_EMULATOR_LOG"] = str(output)
     script = shlex.join([str(python), "-m", "pytest", *pytest_args])
     session.log(f"starting {', '.join(emulators.TEST_EMULATORS)} emulators for: {script}")
-    returncode = emulators.run_in_group(emulators.exec_command(script), env, tee=output)
+    returncode = emulators.run_in_group(
+        emulators.exec_command(script), env, tee=output, schedule=True
+    )
     if returncode in STOPPED_BY_SIGNAL:
         session.error("interrupted; the emulators were stopped")
     if returncode != 0:
@@ -194,6 +205,7 @@ def _emulator_run(
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """Lint, unit tests, emulator tests (posargs go to them), then the browser tests."""
+    _system_packages(session, system_packages.EMULATOR_TESTS + system_packages.BROWSER_TESTS)
     _install(session)
     _lint(session)
     _unit_tests(session)
@@ -214,6 +226,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def emulator_tests(session: nox.Session) -> None:
     """Run only tests/emulator against the emulators (posargs go to pytest)."""
+    _system_packages(session, system_packages.EMULATOR_TESTS)
     _install(session)
     _emulator_tests(session)
 
@@ -226,6 +239,7 @@ def bench(session: nox.Session) -> None:
     purge-paths``). The functions count their Firestore operations into AVMEETS_BENCH_COUNT_FILE
     (bench/hook, bench/firestore_counting.py).
     """
+    _system_packages(session, system_packages.EMULATORS)
     _install(session)
     session.install("--disable-pip-version-check", "-r", "bench/requirements.txt")
     try:
@@ -242,6 +256,8 @@ def bench(session: nox.Session) -> None:
     python = Path(session.bin) / "python"
     script = shlex.join([str(python), "-m", "bench.run", *session.posargs])
     session.log(f"starting {', '.join(emulators.TEST_EMULATORS)} emulators for: {script}")
+    # No local scheduler here: the benchmarks measure the functions they call, and a sweep
+    # every minute in the middle of a timed run would only be noise in the ratios.
     returncode = emulators.run_in_group(emulators.exec_command(script), env)
     if returncode in STOPPED_BY_SIGNAL:
         session.error("interrupted; the emulators were stopped")
@@ -252,6 +268,7 @@ def bench(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def browser_tests(session: nox.Session) -> None:
     """Build web/ and run only tests/browser against the emulators (posargs go to pytest)."""
+    _system_packages(session, system_packages.BROWSER_TESTS)
     _install(session)
     _build_web(session)
     _browser_tests(session)
@@ -260,6 +277,7 @@ def browser_tests(session: nox.Session) -> None:
 @nox.session(python=False)
 def dev(session: nox.Session) -> None:
     """Install what the emulators need and run them, with hosting, until Ctrl-C."""
+    _system_packages(session, system_packages.EMULATORS)
     try:
         env = emulators.bootstrap()
     except emulators.BootstrapError as error:
@@ -269,7 +287,7 @@ def dev(session: nox.Session) -> None:
     stop = threading.Event()
     emulators.announce_when_ready(emulators.DEV_EMULATORS, stop)
     try:
-        returncode = emulators.run_in_group(emulators.start_command(), env)
+        returncode = emulators.run_in_group(emulators.start_command(), env, schedule=True)
     finally:
         stop.set()
     if returncode != 0 and returncode not in STOPPED_BY_SIGNAL:
@@ -318,6 +336,9 @@ def smoke(session: nox.Session) -> None:
         env = emulators.bootstrap()
     except emulators.BootstrapError as error:
         session.error(str(error))
+    # The deployed defaults (functions/.env): rewriting .env.local keeps an earlier session's
+    # test settings (short heartbeats, fixture GeoIP databases) out of the smoke test.
+    emulators.use_function_settings(env, {})
     python = Path(session.bin) / "python"
     script = shlex.join([str(python), "-m", "tools.smoke", *session.posargs])
     returncode = emulators.run_in_group(emulators.exec_command(script), env)

@@ -110,7 +110,8 @@ TURN_TTL_SECONDS: Final = params.IntParam(
     "TURN_TTL_SECONDS", default=3600, description="Lifetime of a TURN credential (60 s to 7 days)."
 )
 
-#: Every deploy-time setting; functions/.env gives each its default (tests/unit/test_config.py).
+#: Every deploy-time setting; functions/.env gives each its default
+#: (tests/unit/test_config_params.py).
 DEPLOY_PARAMS: Final[tuple[params.IntParam | params.StringParam | params.ListParam, ...]] = (
     MAX_PARTICIPANTS,
     XFF_TRUSTED_POSITION,

@@ -35,6 +35,11 @@ MIN_CPU_FOR_CONCURRENCY: Final = 1
 #: 4 per CPU). Requests beyond it queue inside the instance instead of scaling out, so no
 #: function's concurrency may exceed it. functions/.env sets it for every function.
 DEFAULT_THREADS: Final = 8
+#: The runtime settings functions/.env holds besides the Functions SDK params of avmeets/config.py,
+#: with the value it must give them: functions-framework itself reads THREADS, so the value the
+#: instances run with and the one ``from_env`` checks concurrency against must be the same
+#: (docs/deploy.md, sections 2 and 4). tests/unit/test_config_params.py holds the file to these.
+FUNCTIONS_ENV: Final[Mapping[str, str]] = {"THREADS": str(DEFAULT_THREADS)}
 
 
 @dataclass(frozen=True)

@@ -156,6 +156,20 @@ def _drop_open_legs_index(root: Path) -> None:
     _json_edit(root / "firestore.indexes.json", change)
 
 
+def _drop_purge_group_index(root: Path) -> None:
+    # The purge's step 4 queries the participants collection group on expiresAt: a query read
+    # from the plan's shapes, not from a chain in the source.
+    def change(spec: dict) -> None:
+        for override in spec["fieldOverrides"]:
+            key = (override["collectionGroup"], override["fieldPath"])
+            if key == ("participants", "expiresAt"):
+                override["indexes"] = [
+                    i for i in override["indexes"] if i["queryScope"] != "COLLECTION_GROUP"
+                ]
+
+    _json_edit(root / "firestore.indexes.json", change)
+
+
 def _no_app_check(root: Path) -> None:
     _edit(
         root / "functions/main.py",
@@ -202,6 +216,7 @@ BREAKAGES: list[tuple[str, str, Callable[[Path], None], bool]] = [
     ("7-secret-declared-always", "7", _unconditional_secret, False),
     ("8-hard-coded-region", "8", _hard_coded_region, False),
     ("9-missing-composite-index", "9", _drop_open_legs_index, False),
+    ("9-missing-purge-group-index", "9", _drop_purge_group_index, False),
     ("10-no-app-check", "10", _no_app_check, False),
     ("10-direct-dependencies-only", "10", _direct_dependencies_only, False),
     ("10-public-source-maps", "10", _public_source_maps, True),

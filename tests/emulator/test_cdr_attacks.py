@@ -208,7 +208,7 @@ async def test_callee_renegotiation_belongs_to_the_same_leg(
     leg_id = await _connected_leg(r, alice, mallory)
     await r.send(mallory, alice, "offer", sdp=sdp("abcd"))
     await r.send(alice, mallory, "answer", sdp=sdp("wxyz"))
-    await settled_dump(admin)
+    await settled_dump(admin, heartbeats=False)
     legs = await r.legs()
     assert list(legs) == [leg_id], f"a renegotiation opened another leg: {sorted(legs)}"
     assert legs[leg_id]["state"] == "connected" and legs[leg_id]["iceRestarts"] == 0
@@ -235,7 +235,7 @@ async def test_an_ice_restart_is_counted_from_new_ice_credentials(
 
     await wait_for(restarted, timeout=30.0, what="the ICE restart to be counted")
     await r.send(mallory, alice, "offer", sdp=sdp("bbbb"))  # a renegotiation, same ufrag
-    await settled_dump(admin)
+    await settled_dump(admin, heartbeats=False)
     leg = await r.leg(leg_id)
     assert leg is not None and leg["iceRestarts"] == 1
 
@@ -268,7 +268,7 @@ async def test_offer_flood_is_cut_to_the_pending_limit(
     big = sdp("mmmm", size=Limits.SDP_MAX_CHARS)
     writes = [lambda: r.send(mallory, alice, "offer", sdp=big) for _ in range(200)]
     accepted, refused_count = await _write_many(writes)
-    await settled_dump(admin)
+    await settled_dump(admin, heartbeats=False)
     pending = await r.pending(mallory, alice)
     print(f"\noffers accepted by the rules: {accepted}, refused: {refused_count}, kept: {pending}")
     assert pending <= Limits.PENDING_SIGNALS_PER_PEER, pending
@@ -291,7 +291,7 @@ async def test_one_commit_of_many_offers_is_cut_to_the_pending_limit(
             r.signals_of(mallory).document(), r.signal_doc(mallory, alice, "offer", sdp=big)
         )
     await batch.commit()
-    await settled_dump(admin)
+    await settled_dump(admin, heartbeats=False)
     pending = await r.pending(mallory, alice)
     assert pending <= Limits.PENDING_SIGNALS_PER_PEER, pending
     limit = (await r.participant(mallory)).get("signalLimit")
@@ -331,7 +331,7 @@ async def test_signal_rate_is_limited_even_when_the_victim_keeps_up(
     finally:
         stop.set()
         await asyncio.gather(*deleters)
-    await settled_dump(admin)
+    await settled_dump(admin, heartbeats=False)
     print(f"\nsignals accepted by the rules: {accepted}, refused: {refused_count}")
     limit = (await r.participant(mallory)).get("signalLimit")
     assert isinstance(limit, dict) and limit.get("reason") == "rate", limit

@@ -24,6 +24,11 @@ from avmeets import purge
 from .support.config import PROJECT_ID
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+#: The seeded participants' last heartbeat. The purge ignores it; the scheduled sweep, which runs
+#: on the real clock throughout the tests, would close out a "joined" participant last seen at
+#: the purge's NOW (and write its join record) in the middle of a test. Seen a day from the
+#: real now, they stay live for as long as the suite runs.
+LIVE_SEEN = datetime.now(UTC) + timedelta(days=1)
 LATER = NOW + timedelta(days=3)
 EARLIER = NOW - timedelta(seconds=1)
 IDLE_HOURS = 24
@@ -105,7 +110,7 @@ def scenario() -> tuple[Seed, set[str]]:
             "state": state,
             "session": f"s-{uid}",
             "joinedAt": NOW - timedelta(hours=1),
-            "lastSeenAt": NOW - timedelta(minutes=1),
+            "lastSeenAt": LIVE_SEEN,
             "expiresAt": LATER,
         }
         data.update(fields)

@@ -54,7 +54,7 @@ async def test_leg_quota_of_an_account(actors: Actors, admin: firestore.AsyncCli
     await r.join(mallory)
     await fill(admin, "legs", mallory.uid, "day", Quotas.LEGS_PER_DAY)
     await r.send(mallory, alice, "offer")
-    await settled_dump(admin)
+    await settled_dump(admin, heartbeats=False)
     assert await r.legs() == {}
     assert await r.pending(mallory, alice) == 0
     limit = (await r.participant(mallory)).get("signalLimit")
@@ -71,7 +71,7 @@ async def test_leg_quota_of_a_meeting(actors: Actors, admin: firestore.AsyncClie
     await r.join(bob)
     await fill(admin, "meeting-legs", r.meeting_id, "day", Quotas.MEETING_LEGS_PER_DAY)
     await r.send(bob, alice, "offer")
-    await settled_dump(admin)
+    await settled_dump(admin, heartbeats=False)
     assert await r.legs() == {}
 
 

@@ -117,7 +117,9 @@ def coturn(tmp_path: Path) -> Iterator[Coturn]:
     binary = shutil.which("turnserver")
     if binary is None:
         pytest.fail(
-            "turnserver not found: install the Debian package coturn (.ci/run does)", pytrace=False
+            "turnserver not found: install the Debian package coturn "
+            "(`nox -s tests` and `nox -s emulator_tests` do)",
+            pytrace=False,
         )
     port = _free_port()
     relay_min = port + 1

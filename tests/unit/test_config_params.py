@@ -2,7 +2,9 @@
 
 The Firebase CLI resolves every declared param from the dotenv files (prompting, or failing a
 non-interactive deploy, for one that has no value), so functions/.env must list them all with
-the defaults the code declares; ``Settings.from_env`` must read each of them.
+the defaults the code declares; ``Settings.from_env`` must read each of them. Besides the params
+the file holds only the documented runtime settings of ``runtime_options.FUNCTIONS_ENV``
+(``THREADS``, read by functions-framework), with the values the code assumes.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from typing import Any
 
 from firebase_functions import params
 
-from avmeets import config
+from avmeets import config, runtime_options
 from avmeets.config import DEPLOY_PARAMS, Settings
+from avmeets.runtime_options import FUNCTIONS_ENV
 
-ENV_FILE = Path(__file__).resolve().parents[2] / "functions" / ".env"
+ROOT = Path(__file__).resolve().parents[2]
+ENV_FILE = ROOT / "functions" / ".env"
 
 
 def dotenv(text: str) -> dict[str, str]:
@@ -39,17 +43,28 @@ def written(default: Any) -> str:
 
 def test_functions_env_lists_every_param_with_its_default() -> None:
     env = dotenv(ENV_FILE.read_text(encoding="utf-8"))
-    assert set(env) == {p.name for p in DEPLOY_PARAMS}
+    declared = {p.name for p in DEPLOY_PARAMS}
+    assert not declared & set(FUNCTIONS_ENV), "a runtime setting may not also be an SDK param"
+    assert set(env) == declared | set(FUNCTIONS_ENV)
     for param in DEPLOY_PARAMS:
         if param is config.ICE_SERVERS:
             assert json.loads(env[param.name]) == json.loads(str(param.default))
         else:
             assert env[param.name] == written(param.default), param.name
+    for name, value in FUNCTIONS_ENV.items():
+        assert env[name] == value, name
 
 
 def test_the_env_file_gives_the_same_settings_as_none_at_all() -> None:
     env = dotenv(ENV_FILE.read_text(encoding="utf-8"))
     assert Settings.from_env(env) == Settings.from_env({}) == Settings()
+    assert runtime_options.from_env(env) == runtime_options.from_env({})
+
+
+def test_the_runtime_settings_of_the_env_file_are_documented() -> None:
+    deploy = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    for name in FUNCTIONS_ENV:
+        assert f"| `{name}` |" in deploy, f"{name} is not in docs/deploy.md's settings table"
 
 
 def test_every_param_is_declared_to_the_sdk_and_read() -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from tools import google_ranges
 from tools.deploy import __main__ as deploy
-from tools.deploy import gcp, queries
+from tools.deploy import gcp
 from tools.deploy.settings import DeploySettings, load_env, parse_dotenv
 
 # --- settings ------------------------------------------------------------------------------------
@@ -250,117 +250,6 @@ def test_fix_blocking_uri_writes_once(tmp_path: Path) -> None:
     assert api.written == []
     with pytest.raises(deploy.DeployError):
         deploy.fix_blocking_uri(settings, FakeApi(None, CF_URI))  # type: ignore[arg-type]
-
-
-# --- index needs from source ---------------------------------------------------------------------
-
-
-def _analyse(tmp_path: Path, source: str) -> queries.Analysis:
-    (tmp_path / "avmeets").mkdir(exist_ok=True)
-    (tmp_path / "avmeets" / "db.py").write_text('CDRS = "cdrs"\nPARTS = "participants"\n')
-    (tmp_path / "avmeets" / "code.py").write_text(source)
-    return queries.analyse(tmp_path)
-
-
-SPEC = {
-    "indexes": [
-        {
-            "collectionGroup": "cdrs",
-            "queryScope": "COLLECTION",
-            "fields": [
-                {"fieldPath": "meetingId", "order": "ASCENDING"},
-                {"fieldPath": "startedAt", "order": "ASCENDING"},
-            ],
-        }
-    ],
-    "fieldOverrides": [],
-}
-
-
-def test_equality_only_queries_merge_single_field_indexes(tmp_path: Path) -> None:
-    analysis = _analyse(
-        tmp_path,
-        "def f(c):\n"
-        "    return c.collection(db.CDRS).where('a', '==', 1).where('b', '==', 2).get()\n",
-    )
-    assert queries.missing_indexes(analysis.queries, SPEC) == []
-
-
-def test_array_contains_with_equality_needs_a_composite(tmp_path: Path) -> None:
-    analysis = _analyse(
-        tmp_path,
-        "def f(c, m, u):\n"
-        "    q = c.collection(db.CDRS).where('meetingId', '==', m)\n"
-        "    return q.where('uids', 'array_contains', u).stream()\n",
-    )
-    missing = queries.missing_indexes(analysis.queries, SPEC)
-    assert [q.describe() for q in missing] == ["cdrs: meetingId ==, uids array_contains"]
-    assert queries.suggested_index(missing[0])["fields"][1] == {
-        "fieldPath": "uids",
-        "arrayConfig": "CONTAINS",
-    }
-
-
-def test_filters_added_by_a_helper_are_followed(tmp_path: Path) -> None:
-    source = (
-        "from google.cloud.firestore_v1.base_query import FieldFilter\n"
-        "def window(q, since):\n"
-        "    if since:\n"
-        "        q = q.where(filter=FieldFilter('startedAt', '>=', since))\n"
-        "    return q\n"
-        "def f(c, m, s, u):\n"
-        "    window(c.collection(db.CDRS).where(filter=FieldFilter('meetingId', '==', m)), s)\n"
-        "    cdrs = c.collection(db.CDRS)\n"
-        "    window(cdrs.where(filter=FieldFilter('uids', 'array_contains', u)), s)\n"
-    )
-    missing = queries.missing_indexes(_analyse(tmp_path, source).queries, SPEC)
-    assert [q.describe() for q in missing] == ["cdrs: uids array_contains, startedAt >="]
-
-
-def test_collection_group_queries_need_an_override(tmp_path: Path) -> None:
-    source = "def f(c, t):\n    c.collection_group(db.PARTS).where('expiresAt', '<=', t).stream()\n"
-    analysis = _analyse(tmp_path, source)
-    assert len(queries.missing_indexes(analysis.queries, SPEC)) == 1
-    spec = {
-        "indexes": [],
-        "fieldOverrides": [
-            {
-                "collectionGroup": "participants",
-                "fieldPath": "expiresAt",
-                "indexes": [{"order": "ASCENDING", "queryScope": "COLLECTION_GROUP"}],
-            }
-        ],
-    }
-    assert queries.missing_indexes(analysis.queries, spec) == []
-
-
-def test_field_names_from_a_loop_over_a_constant(tmp_path: Path) -> None:
-    source = (
-        "SIDES = ('caller', 'callee')\n"
-        "def f(c, v):\n"
-        "    for side in SIDES:\n"
-        "        q = c.collection(db.CDRS).where(f'{side}.email', 'in', v)\n"
-        "        q.order_by('startedAt').get()\n"
-    )
-    missing = queries.missing_indexes(_analyse(tmp_path, source).queries, SPEC)
-    assert sorted(q.describe() for q in missing) == [
-        "cdrs: callee.email in, order by startedAt ascending",
-        "cdrs: caller.email in, order by startedAt ascending",
-    ]
-
-
-def test_unresolvable_names_are_reported_not_ignored(tmp_path: Path) -> None:
-    analysis = _analyse(
-        tmp_path, "def f(c, name):\n    c.collection(name).where('a', '<', 1).get()\n"
-    )
-    assert analysis.unanalysable and "cannot resolve" in analysis.unanalysable[0]
-
-
-def test_the_repository_queries_all_have_indexes() -> None:
-    root = Path(__file__).resolve().parents[2]
-    analysis, missing = queries.check(root / "functions", root / "firestore.indexes.json")
-    assert len(analysis.queries) > 20
-    assert missing == []
 
 
 # --- the Google ranges refresher -----------------------------------------------------------------

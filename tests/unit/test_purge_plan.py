@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import typing
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 
@@ -11,8 +13,8 @@ from avmeets.purge import plan as plans
 from avmeets.store import documents, names
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
-#: The document type of each collection (or collection group) the plan filters on.
-SHAPES = {
+#: The document type of each collection (or collection group) the plan queries.
+DOCUMENTS = {
     names.CDRS: documents.LegDoc,
     names.JOINS: documents.JoinRecordDoc,
     names.IDENTITIES: documents.IdentityDoc,
@@ -45,22 +47,47 @@ def test_steps_in_order() -> None:
     assert isinstance(cap, plans.Cap) and cap.max_docs == 1000
 
 
-def test_every_filter_is_on_a_stored_field() -> None:
+def stored(shape: Any, path: str) -> bool:
+    """Whether the document type ``shape`` holds the (dotted, for maps) field ``path``."""
+    head, _, rest = path.partition(".")
+    hints = typing.get_type_hints(shape)
+    if head not in hints:
+        return False
+    return not rest or (typing.is_typeddict(hints[head]) and stored(hints[head], rest))
+
+
+def test_every_query_filters_and_orders_on_stored_fields() -> None:
     p = purge.make_plan(NOW, max_stored_cdrs=1, meeting_idle_hours=1)
-    for step in p.steps:
-        fields: list[tuple[str, str, str | None]]
-        if isinstance(step, plans.Expired):
-            fields = [(step.collection, step.where.field, step.order)]
-        elif isinstance(step, plans.Orphans):
-            fields = [(step.group, step.where.field, step.order)]
-        elif isinstance(step, plans.Meetings):
-            fields = [(names.MEETINGS, q.where.field, q.order) for q in step.queries]
-            fields += [(names.MEETINGS, f, None) for f in plans.MEETING_FIELDS]
-        else:
-            fields = [(step.collection, "startedAt", None)]
-        for collection, *keys in fields:
-            for key in filter(None, keys):
-                assert key in SHAPES[collection].__annotations__, (collection, key)
+    shapes = p.shapes()
+    assert {s.collection for s in shapes} == set(DOCUMENTS)
+    assert {s.collection for s in shapes if s.group} == {names.SIGNALS, names.PARTICIPANTS}
+    for shape in shapes:
+        keys = [shape.where.field if shape.where else None, shape.order]
+        for key in filter(None, keys):
+            assert stored(DOCUMENTS[shape.collection], key), (shape, key)
+    for key in plans.MEETING_FIELDS:
+        assert key in documents.MeetingDoc.__annotations__, key
+
+
+def test_each_step_runs_its_own_shapes() -> None:
+    p = purge.make_plan(NOW, max_stored_cdrs=1, meeting_idle_hours=1)
+    shapes = p.shapes()
+    expired = [s for s in p.steps if isinstance(s, plans.Expired)]
+    assert shapes[: len(expired)] == tuple(
+        plans.Shape(s.collection, plans.Where("expiresAt", "<=", NOW), "expiresAt") for s in expired
+    )
+    ended = plans.Shape(names.MEETINGS, plans.Where("state", "==", "ended"), None)
+    assert ended in shapes
+    owner = plans.Where(plans.LEG_OWNER, "==", "")
+    assert shapes[-5:] == (
+        plans.Shape(names.CDRS),
+        # The cap: the accounts that made the most legs, theirs counted and oldest first, then
+        # everyone's oldest.
+        plans.Shape(names.QUOTAS, plans.Where("kind", "==", "legs"), "count", descending=True),
+        plans.Shape(names.CDRS, owner),
+        plans.Shape(names.CDRS, owner, "startedAt"),
+        plans.Shape(names.CDRS, order="startedAt"),
+    )
 
 
 def test_naive_now_is_utc_and_the_plan_reads_as_lines() -> None:

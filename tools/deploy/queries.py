@@ -2,10 +2,10 @@
 
 The emulator never enforces indexes, so a query without its composite index works in every test
 and fails in production (FAILED_PRECONDITION). This reads ``functions/**/*.py`` with :mod:`ast`,
-finds the query chains (``client.collection(db.CDRS).where(...).order_by(...)``), follows them
-through local variables and through small helpers that add filters to a query they are given
-(``_time_range(q, since, until)``), and checks each against ``firestore.indexes.json`` with
-Firestore's rules:
+finds the query chains (``client().collection(names.CDRS).where(filter=FieldFilter(...))``),
+follows them through local variables and through small helpers that add filters to a query they
+are given (``_time_range(q, since, until)``), and checks each against ``firestore.indexes.json``
+with Firestore's rules:
 
 * a query on one field is served by the automatic single-field index (collection scope), unless
   a field override replaced that field's indexes; a collection-group query needs a field
@@ -15,10 +15,16 @@ Firestore's rules:
   composite index: the equality and array fields first, in any order, then the range and order
   fields.
 
-Limits (conservative, documented in docs/deploy.md): the collection name must be a string or a
-constant of ``avmeets.db``; a field name must be a string, or an f-string or variable over a
-constant tuple in a ``for`` loop; a query kept in a variable is checked as it stands there.
-Anything else is reported as "not analysable", so a new pattern cannot slip through unseen.
+The purge's step queries are data, not chains: the pure planner says what each step queries
+(``Plan.shapes()``) and ``purge/execute.py`` builds all of them in one function,
+``planned_query``. Those queries are read from the planner itself, run at a fixed time in a
+subprocess; a filter or order the executor adds to a planned query is reported.
+
+Limits (conservative): a collection or field name must be a string,
+a module-level constant of a module under ``functions/`` (``names.CDRS``, ``cdr_export.SIDES``,
+an imported ``EXPIRING``), an f-string over those, or a variable over a constant tuple in a
+``for`` loop; a query kept in a variable is checked as it stands there. Anything else is
+reported as "not analysable", so a new pattern cannot slip through unseen.
 """
 
 from __future__ import annotations
@@ -26,6 +32,9 @@ from __future__ import annotations
 import ast
 import itertools
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -55,6 +64,25 @@ PASS_THROUGH: Final = frozenset(
     }
 )
 UNKNOWN: Final = "?"
+#: The module and function that build the purge's queries from the plan's shapes, and the pure
+#: planner that lists those shapes (paths relative to ``functions/``).
+PLANNED_BUILDER: Final = ("avmeets/purge/execute.py", "planned_query")
+PLANNER: Final = "avmeets/purge/plan.py"
+#: Run with ``functions/`` as argv[1]: the shapes of a plan, as JSON. Settings and time change
+#: the values a plan compares with, never its collections, fields or operators.
+_PLANNER_SCRIPT: Final = """
+import json, sys
+from datetime import UTC, datetime
+sys.path.insert(0, sys.argv[1])
+from avmeets.purge.plan import make_plan
+plan = make_plan(datetime(2000, 1, 1, tzinfo=UTC), max_stored_cdrs=1, meeting_idle_hours=1)
+print(json.dumps([
+    {"collection": s.collection, "group": s.group, "order": s.order,
+     "descending": getattr(s, "descending", False),
+     "where": None if s.where is None else [s.where.field, s.where.op]}
+    for s in plan.shapes()
+]))
+"""
 
 
 @dataclass(frozen=True)
@@ -92,32 +120,117 @@ class ParamRef:
     orders: tuple[tuple[str, str], ...] = ()
 
 
+class Planned:
+    """A query ``planned_query`` built from one of the plan's shapes (checked from the plan)."""
+
+
+PLANNED: Final = Planned()
+
+
 @dataclass
 class Analysis:
     queries: list[Query] = field(default_factory=list)
+    #: Code whose queries cannot be read (reported as notes).
     unanalysable: list[str] = field(default_factory=list)
+    #: Queries that could not be checked at all (the planner failed): findings, not notes.
+    errors: list[str] = field(default_factory=list)
+
+    def note(self, line: str) -> None:
+        if line not in self.unanalysable:
+            self.unanalysable.append(line)
 
 
 # --- reading the source -----------------------------------------------------------------------
 
+_UNRESOLVED: Final = object()
 
-def _constants(tree: ast.Module) -> dict[str, Any]:
-    """Module-level ``NAME = <literal>`` assignments."""
-    found: dict[str, Any] = {}
-    for node in tree.body:
-        targets: list[ast.expr] = []
-        value: ast.expr | None = None
-        if isinstance(node, ast.Assign):
-            targets, value = node.targets, node.value
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            targets, value = [node.target], node.value
-        for target in targets:
-            if isinstance(target, ast.Name) and value is not None:
-                try:
-                    found[target.id] = ast.literal_eval(value)
-                except ValueError:
-                    continue
-    return found
+
+class _Project:
+    """The modules under ``functions/``, their imports and module-level constants."""
+
+    def __init__(self, source_root: Path, paths: Sequence[Path]):
+        self.trees: dict[str, ast.Module] = {}
+        self.packages: set[str] = set()
+        for path in paths:
+            parts = list(path.relative_to(source_root).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts.pop()
+                self.packages.add(".".join(parts))
+            name = ".".join(parts)
+            self.trees[name] = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        self._imports: dict[str, dict[str, tuple[str, str | None]]] = {}
+        self._constants: dict[str, dict[str, Any]] = {}
+
+    def imports(self, module: str) -> dict[str, tuple[str, str | None]]:
+        """Local name -> (module, None) for a module, (module, NAME) for a name imported from
+        one, for the imports of ``module`` that point into the project."""
+        if module in self._imports:
+            return self._imports[module]
+        found: dict[str, tuple[str, str | None]] = {}
+        package = module if module in self.packages else module.rpartition(".")[0]
+        for node in ast.walk(self.trees[module]):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname and alias.name in self.trees:
+                        found[alias.asname] = (alias.name, None)
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package.split(".") if package else []
+                    base = base[: len(base) - (node.level - 1)]
+                    origin = ".".join([*base, *([node.module] if node.module else [])])
+                else:
+                    origin = node.module or ""
+                for alias in node.names:
+                    local = alias.asname or alias.name
+                    submodule = f"{origin}.{alias.name}" if origin else alias.name
+                    if submodule in self.trees:
+                        found[local] = (submodule, None)
+                    elif origin in self.trees:
+                        found[local] = (origin, alias.name)
+        self._imports[module] = found
+        return found
+
+    def constants(self, module: str) -> dict[str, Any]:
+        """Module-level ``NAME = value`` whose value is a literal or built from constants."""
+        if module in self._constants:
+            return self._constants[module]
+        found: dict[str, Any] = {}
+        self._constants[module] = found  # a guard against import cycles
+        for node in self.trees[module].body:
+            targets: list[ast.expr] = []
+            value: ast.expr | None = None
+            if isinstance(node, ast.Assign):
+                targets, value = node.targets, node.value
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                targets, value = [node.target], node.value
+            if value is None:
+                continue
+            evaluated = self.evaluate(module, value)
+            for target in targets:
+                if isinstance(target, ast.Name) and evaluated is not _UNRESOLVED:
+                    found[target.id] = evaluated
+        return found
+
+    def evaluate(self, module: str, node: ast.expr) -> Any:
+        """The constant value of ``node`` in ``module``, or ``_UNRESOLVED``."""
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.Tuple | ast.List):
+            items = [self.evaluate(module, element) for element in node.elts]
+            return _UNRESOLVED if _UNRESOLVED in items else tuple(items)
+        if isinstance(node, ast.Name):
+            value = self.constants(module).get(node.id, _UNRESOLVED)
+            if value is not _UNRESOLVED:
+                return value
+            origin, name = self.imports(module).get(node.id, ("", None))
+            if name is not None:
+                return self.constants(origin).get(name, _UNRESOLVED)
+            return _UNRESOLVED
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            origin, name = self.imports(module).get(node.value.id, ("", ""))
+            if name is None:
+                return self.constants(origin).get(node.attr, _UNRESOLVED)
+        return _UNRESOLVED
 
 
 class _FunctionAnalyser:
@@ -141,19 +254,11 @@ class _FunctionAnalyser:
 
     def strings(self, node: ast.expr) -> list[str] | None:
         """The possible string values of ``node``, or None when unknown."""
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            return [node.value]
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            if node.value.id == "db" and node.attr in self.module.db_constants:
-                return [str(self.module.db_constants[node.attr])]
-            return None
-        if isinstance(node, ast.Name):
-            if node.id in self.loop_values:
-                return self.loop_values[node.id]
-            value = self.module.constants.get(node.id)
-            if isinstance(value, str):
-                return [value]
-            return None
+        if isinstance(node, ast.Name) and node.id in self.loop_values:
+            return self.loop_values[node.id]
+        if isinstance(node, ast.Constant | ast.Name | ast.Attribute):
+            value = self.module.constant(node)
+            return [value] if isinstance(value, str) else None
         if isinstance(node, ast.JoinedStr):
             pieces: list[list[str]] = []
             for part in node.values:
@@ -176,9 +281,9 @@ class _FunctionAnalyser:
                     return None
                 out += values
             return out
-        if isinstance(node, ast.Name):
-            value = self.module.constants.get(node.id)
-            if isinstance(value, tuple | list) and all(isinstance(v, str) for v in value):
+        if isinstance(node, ast.Name | ast.Attribute):
+            value = self.module.constant(node)
+            if isinstance(value, tuple) and all(isinstance(v, str) for v in value):
                 return list(value)
         return None
 
@@ -204,9 +309,13 @@ class _FunctionAnalyser:
                     return []
                 where = f"{self.path}:{node.lineno}"
                 return [Query(name, scope, where=where) for name in names]
+            if method == PLANNED_BUILDER[1]:
+                return [PLANNED]
             receivers = self.values(func.value)
             if not receivers:
                 return []
+            if any(isinstance(r, Planned) for r in receivers):
+                return self.refine_planned(node, method)
             if method == "where":
                 options = self.filters(node)
                 if options is None:
@@ -226,7 +335,19 @@ class _FunctionAnalyser:
                 return [r for r in receivers if method not in ("stream", "get", "count")]
             return []
         if isinstance(func, ast.Name):
+            if func.id == PLANNED_BUILDER[1]:
+                return [PLANNED]
             return self.apply_helper(func.id, node)
+        return []
+
+    def refine_planned(self, node: ast.Call, method: str) -> list[Any]:
+        """What the executor does with a planned query: paging and the document-id tiebreak
+        keep it as planned; a filter or an order of its own would escape the plan's check."""
+        if method in PASS_THROUGH:
+            return [] if method in ("stream", "get", "count") else [PLANNED]
+        if method == "order_by" and self.order(node) == ("__name__", "ASCENDING"):
+            return [PLANNED]
+        self.unknown(node, f"{method}() on a planned purge query: put it in the plan's Shape")
         return []
 
     def apply_helper(self, name: str, node: ast.Call) -> list[Any]:
@@ -254,16 +375,29 @@ class _FunctionAnalyser:
         return value
 
     def filters(self, node: ast.Call) -> list[tuple[Filter, ...]] | None:
-        """The filter(s) of a ``.where(...)`` call: one tuple per possible field name."""
-        args: Sequence[ast.expr] = node.args
+        """The filter(s) of a ``.where(...)`` call: one tuple per possible field name.
+
+        ``where(filter=FieldFilter(field, op, value))`` or the older ``where(field, op, value)``,
+        positional or by keyword (``field_path``, ``op_string``)."""
+        call = node
         for keyword in node.keywords:
-            if keyword.arg == "filter" and isinstance(keyword.value, ast.Call):
-                args = keyword.value.args
-        if len(args) < 2:
+            if keyword.arg == "filter":
+                value = keyword.value
+                name = ast.unparse(value.func) if isinstance(value, ast.Call) else ""
+                if not isinstance(value, ast.Call) or name.rpartition(".")[2] != "FieldFilter":
+                    self.unknown(node, "a where() filter that is not a FieldFilter(...)")
+                    return None
+                call = value
+        named = {k.arg: k.value for k in call.keywords if k.arg}
+        args = [*call.args, named.get("field_path"), named.get("op_string")][:2]
+        if len(call.args) == 1:
+            args = [call.args[0], named.get("op_string")]
+        field_node, op_node = args
+        if field_node is None or op_node is None:
             self.unknown(node, "a where() this analysis cannot read")
             return None
-        fields = self.strings(args[0])
-        ops = self.strings(args[1])
+        fields = self.strings(field_node)
+        ops = self.strings(op_node)
         if fields is None or ops is None:
             self.unknown(node, "a where() on a field this analysis cannot resolve")
             return None
@@ -287,9 +421,7 @@ class _FunctionAnalyser:
         return (fields[0], direction)
 
     def unknown(self, node: ast.AST, why: str) -> None:
-        self.module.analysis.unanalysable.append(
-            f"{self.path}:{getattr(node, 'lineno', '?')}: {why}"
-        )
+        self.module.analysis.note(f"{self.path}:{getattr(node, 'lineno', '?')}: {why}")
 
     # statements -------------------------------------------------------------------------
 
@@ -371,18 +503,22 @@ class _FunctionAnalyser:
 
 
 class _ModuleAnalyser:
-    def __init__(
-        self, path: str, tree: ast.Module, db_constants: Mapping[str, Any], analysis: Analysis
-    ):
+    def __init__(self, path: str, project: _Project, module: str, analysis: Analysis):
         self.path = path
-        self.tree = tree
-        self.db_constants = db_constants
-        self.constants = _constants(tree)
+        self.project = project
+        self.module = module
+        self.tree = project.trees[module]
         self.analysis = analysis
-        self.functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+        #: Whether this module holds the builder of the plan's queries (whose body is not read).
+        self.builds_plan = path.endswith(PLANNED_BUILDER[0])
+        self.functions = {n.name: n for n in self.tree.body if isinstance(n, ast.FunctionDef)}
         self.local_functions: dict[tuple[int, str], tuple[ast.FunctionDef, Any]] = {}
         self._effects: dict[int, dict[int, list[ParamRef]] | None] = {}
         self._seen: set[tuple[str, str, tuple[Filter, ...], tuple[Any, ...]]] = set()
+
+    def constant(self, node: ast.expr) -> Any:
+        value = self.project.evaluate(self.module, node)
+        return None if value is _UNRESOLVED else value
 
     def record(self, query: Query) -> None:
         key = (query.collection, query.scope, query.filters, query.orders)
@@ -409,27 +545,82 @@ class _ModuleAnalyser:
             }
         return self._effects[id(node)]
 
-    def run(self) -> None:
+    def run(self) -> bool:
+        """Analyse every function; whether this module defines the planned-query builder."""
         _FunctionAnalyser(self, self.tree, self.path).run()
+        builder = False
         for node in ast.walk(self.tree):
             if isinstance(node, ast.FunctionDef):
+                if self.builds_plan and node.name == PLANNED_BUILDER[1]:
+                    builder = True  # its queries are the plan's shapes, read from the planner
+                    continue
                 _FunctionAnalyser(self, node, self.path).run()
+        return builder
+
+
+def _sources(source_root: Path) -> list[Path]:
+    return [
+        path
+        for path in sorted(source_root.rglob("*.py"))
+        if not any(
+            part in ("venv", "build", "__pycache__") or part.endswith(".egg-info")
+            for part in path.relative_to(source_root).parts
+        )
+    ]
+
+
+def planned_queries(source_root: Path) -> list[Query]:
+    """The queries of the purge plan's shapes, from the pure planner in ``source_root``.
+
+    Raises RuntimeError when the planner cannot be run or answers something else."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    result = subprocess.run(
+        [sys.executable, "-c", _PLANNER_SCRIPT, str(source_root)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"the purge planner ({PLANNER}) did not run: {last}")
+    where = f"{source_root.name}/{PLANNER} (Plan.shapes)"
+    out = []
+    for shape in json.loads(result.stdout.strip().splitlines()[-1]):
+        scope = "COLLECTION_GROUP" if shape["group"] else "COLLECTION"
+        filters = () if shape["where"] is None else (Filter(*shape["where"]),)
+        direction = "DESCENDING" if shape.get("descending") else "ASCENDING"
+        orders = () if shape["order"] is None else ((shape["order"], direction),)
+        out.append(Query(shape["collection"], scope, filters, orders, where=where))
+    return out
 
 
 def analyse(source_root: Path) -> Analysis:
     """Every query in the Python files under ``source_root`` (functions/)."""
     analysis = Analysis()
-    db_tree = ast.parse((source_root / "avmeets" / "db.py").read_text(encoding="utf-8"))
-    db_constants = _constants(db_tree)
-    for path in sorted(source_root.rglob("*.py")):
-        relative = path.relative_to(source_root.parent)
-        if any(
-            part in ("venv", "build", "__pycache__") or part.endswith(".egg-info")
-            for part in relative.parts
-        ):
-            continue
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        _ModuleAnalyser(str(relative), tree, db_constants, analysis).run()
+    paths = _sources(source_root)
+    project = _Project(source_root, paths)
+    builder = False
+    for path in paths:
+        relative = path.relative_to(source_root)
+        parts = list(relative.with_suffix("").parts)
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        path_text = str(path.relative_to(source_root.parent))
+        builder = _ModuleAnalyser(path_text, project, module, analysis).run() or builder
+    if (source_root / PLANNED_BUILDER[0]).exists() and not builder:
+        analysis.errors.append(
+            f"{PLANNED_BUILDER[0]} has no {PLANNED_BUILDER[1]}(): the purge's queries are built "
+            "somewhere this analysis does not know"
+        )
+    if (source_root / PLANNER).exists():
+        try:
+            seen = {(q.collection, q.scope, q.filters, q.orders) for q in analysis.queries}
+            for query in planned_queries(source_root):
+                if (query.collection, query.scope, query.filters, query.orders) not in seen:
+                    analysis.queries.append(query)
+        except (RuntimeError, subprocess.TimeoutExpired, ValueError, KeyError) as error:
+            analysis.errors.append(str(error))
     return analysis
 
 
@@ -567,7 +758,9 @@ def main(argv: Sequence[str] | None = None) -> int:  # pragma: no cover - a debu
         print(("MISSING " if query in missing else "ok      ") + query.describe(), query.where)
     for line in analysis.unanalysable:
         print("?       " + line)
-    return 1 if missing else 0
+    for line in analysis.errors:
+        print("ERROR   " + line)
+    return 1 if missing or analysis.errors else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

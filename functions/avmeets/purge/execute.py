@@ -5,7 +5,9 @@ Public Firestore APIs only. Deletes read document names only (``select([])``), o
 page in one batched write on ``workers`` threads while the next page arrives; once a query's
 deletes have committed it runs again from the start, which no longer sees them. Meetings, and
 what a dry run looks at, are read in pages through cursor queries that load only the fields the
-decision needs. So memory does not grow with the number of documents.
+decision needs. So memory does not grow with the number of documents. Every query of a step is
+built from the plan's ``Shape`` by ``planned_query``, nowhere else: the shapes are what
+tools/deploy/queries.py checks against firestore.indexes.json.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from google.cloud.firestore_v1.field_path import FieldPath
 from .. import quota
 from ..config import MAX_RETENTION_DAYS
 from ..store import names
-from .plan import MEETING_FIELDS, Cap, Expired, Meetings, Orphans, Plan, Where, is_due, make_plan
+from .plan import MEETING_FIELDS, Cap, Expired, Meetings, Orphans, Plan, Shape, is_due, make_plan
 from .plan import meeting_reason as _meeting_reason
 from .report import (
     EXPIRED,
@@ -189,7 +191,7 @@ class _Execution:
     def all(self) -> None:
         for step in self.plan.steps:
             if isinstance(step, Expired):
-                self.expired(step, _filtered(self.client.collection(step.collection), step.where))
+                self.expired(step, planned_query(self.client, step.query))
                 if step.collection == names.CDRS:
                     # Nothing else deletes CDRs before the cap: count them while the rest runs.
                     cdrs = self.client.collection(names.CDRS)
@@ -197,15 +199,16 @@ class _Execution:
             elif isinstance(step, Meetings):
                 self.meetings(step)
             elif isinstance(step, Orphans):
-                query = _filtered(self.client.collection_group(step.group), step.where)
-                self.orphans(step, query)
+                self.orphans(step, planned_query(self.client, step.query))
             else:
                 self.cap(step)
 
     def expired(self, step: Expired, query: Any) -> None:
+        """``query``: the step's documents, ordered by the field it filters on."""
         raise NotImplementedError
 
     def orphans(self, step: Orphans, query: Any) -> None:
+        """``query``: the step's documents, ordered by the field it filters on."""
         raise NotImplementedError
 
     def remove_meeting(self, ref: Any, reason: str) -> _Counts:
@@ -215,11 +218,8 @@ class _Execution:
         raise NotImplementedError
 
     def meetings(self, step: Meetings) -> None:
-        meetings = self.client.collection(names.MEETINGS)
         for q in step.queries:
-            query = _filtered(meetings, q.where)
-            if q.order is not None:
-                query = query.order_by(q.order)
+            query = planned_query(self.client, q.query)
             for page in self.pages(query.select(list(MEETING_FIELDS))):
                 for snapshot in page:
                     data = snapshot.to_dict() or {}
@@ -230,8 +230,10 @@ class _Execution:
         self.emit(STEP_MEETINGS, names.MEETINGS, self.report.count(names.MEETINGS), None)
 
     def cap(self, step: Cap) -> None:
-        cdrs = self.client.collection(step.collection)
-        counted = self.cdr_count.result() if self.cdr_count is not None else _count(cdrs)
+        if self.cdr_count is not None:
+            counted = self.cdr_count.result()
+        else:
+            counted = _count(planned_query(self.client, step.counted))
         counted = self.counted_after_expiry(counted)
         self.report.cdrs_counted = counted
         excess = max(0, counted - step.max_docs)
@@ -301,26 +303,22 @@ class _Deleting(_Execution):
 
     def expired(self, step: Expired, query: Any) -> None:
         total = _count(query) if self.progress else None
-        ordered = query.order_by(step.order)
-        self.delete_matching(step.step, ordered, step.collection, step.reason, total)
+        self.delete_matching(step.step, query, step.collection, step.reason, total)
 
     def orphans(self, step: Orphans, query: Any) -> None:
         total = _count(query) if self.progress else None
-        ordered = query.order_by(step.order)
-        self.delete_matching(step.step, ordered, step.group, step.reason, total)
+        self.delete_matching(step.step, query, step.group, step.reason, total)
 
     def trim(self, step: Cap, excess: int) -> None:
         """The heaviest accounts' oldest legs first (``offender_cut``), then everyone's oldest
         for what is left: a flood cannot push out other people's records while its own remain."""
-        cdrs = self.client.collection(step.collection)
         before = self.report.count(step.collection, OVER_CAP)
-        for uid, n in offender_cut(self.client, excess).items():
-            theirs = cdrs.where(filter=FieldFilter(CALLER_UID, "==", uid))
-            oldest_of_theirs = theirs.order_by("startedAt").order_by(FieldPath.document_id())
-            self.delete_matching(STEP_CAP, oldest_of_theirs, step.collection, OVER_CAP, n, n)
+        for uid, n in offender_cut(self.client, step, excess).items():
+            theirs = planned_query(self.client, step.legs_of(uid)).order_by(FieldPath.document_id())
+            self.delete_matching(STEP_CAP, theirs, step.collection, OVER_CAP, n, max_docs=n)
         left = excess - (self.report.count(step.collection, OVER_CAP) - before)
         if left > 0:
-            oldest = cdrs.order_by("startedAt").order_by(FieldPath.document_id())
+            oldest = planned_query(self.client, step.query).order_by(FieldPath.document_id())
             self.delete_matching(STEP_CAP, oldest, step.collection, OVER_CAP, left, max_docs=left)
 
     def remove_meeting(self, ref: Any, reason: str) -> _Counts:
@@ -424,7 +422,7 @@ class _Counting(_Execution):
 
     def orphans(self, step: Orphans, query: Any) -> None:
         """Leftovers under a meeting that step 2 deletes were counted there: skipped here."""
-        for page in self.pages(query.order_by(step.order).select([step.order])):
+        for page in self.pages(query.select([step.order])):
             self.submit(self._orphan_count_task(page, step.group, step.reason))
             self.emit(step.step, step.group, self.report.count(step.group, step.reason), None)
         self.drain()
@@ -518,8 +516,21 @@ def pages(
             return
 
 
-def _filtered(collection: Any, where: Where) -> Any:
-    return collection.where(filter=FieldFilter(where.field, where.op, where.value))
+def planned_query(client: firestore.Client, shape: Shape) -> Any:
+    """The Firestore query of one of the plan's shapes: the only place the purge turns the plan
+    into queries (tools/deploy/queries.py reads the shapes from the plan instead of this code)."""
+    query: Any = (
+        client.collection_group(shape.collection)
+        if shape.group
+        else client.collection(shape.collection)
+    )
+    if shape.where is not None:
+        where = shape.where
+        query = query.where(filter=FieldFilter(where.field, where.op, where.value))
+    if shape.order is not None:
+        direction = firestore.Query.DESCENDING if shape.descending else firestore.Query.ASCENDING
+        query = query.order_by(shape.order, direction=direction)
+    return query
 
 
 def _commit(client: firestore.Client, refs: Iterable[Any]) -> None:
@@ -532,23 +543,15 @@ def _commit(client: firestore.Client, refs: Iterable[Any]) -> None:
         batch.commit()
 
 
-#: The field of a leg naming the account that offered it (made it): the account a flood of legs
-#: is charged to (``quota.LEGS_PER_DAY`` counts it per day).
-CALLER_UID: Final = "caller.uid"
 #: Accounts weighed when the cap has to delete: the heaviest by their leg counters.
 OFFENDER_CANDIDATES: Final = 50
 
 
-def offender_cut(client: firestore.Client, excess: int) -> dict[str, int]:
+def offender_cut(client: firestore.Client, step: Cap, excess: int) -> dict[str, int]:
     """How many of each heavy account's legs the cap deletes (``quota.levels``): the accounts
     with the largest leg counters (``quotas``, kind ``legs``, the week's days summed), weighed
     by the legs of theirs still stored. Empty when no counter names anyone."""
-    counters = (
-        client.collection(names.QUOTAS)
-        .where(filter=FieldFilter("kind", "==", quota.LEGS_KIND))
-        .order_by("count", direction=firestore.Query.DESCENDING)
-        .limit(OFFENDER_CANDIDATES * MAX_RETENTION_DAYS)
-    )
+    counters = planned_query(client, step.offenders).limit(OFFENDER_CANDIDATES * MAX_RETENTION_DAYS)
     made: dict[str, int] = {}
     for snapshot in counters.select(["subject", "count"]).stream():
         doc = snapshot.to_dict() or {}
@@ -556,10 +559,7 @@ def offender_cut(client: firestore.Client, excess: int) -> dict[str, int]:
         if isinstance(subject, str) and isinstance(count, int):
             made[subject] = made.get(subject, 0) + count
     heaviest = sorted(made, key=lambda uid: (-made[uid], uid))[:OFFENDER_CANDIDATES]
-    cdrs = client.collection(names.CDRS)
-    stored = {
-        uid: _count(cdrs.where(filter=FieldFilter(CALLER_UID, "==", uid))) for uid in heaviest
-    }
+    stored = {uid: _count(planned_query(client, step.counted_of(uid))) for uid in heaviest}
     return quota.levels(stored, excess)
 
 

@@ -2,7 +2,9 @@
 
 ``make_plan`` lists the steps in the order a run takes them; ``meeting_reason`` decides, from a
 meeting's fields, why it goes. The executor (``purge.execute``) runs the plan against Firestore:
-deleting, or in a dry run counting what it would delete.
+deleting, or in a dry run counting what it would delete. Every query it runs for a step is the
+step's ``Shape`` (``Plan.shapes``), so the queries are data that tools/deploy/queries.py checks
+against firestore.indexes.json.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
+from .. import quota
 from ..store import names
 from .report import (
     ENDED,
@@ -36,6 +39,9 @@ EXPIRING: Final[tuple[str, ...]] = (
     names.MEETING_SECRETS,
     names.ARCHIVES,
 )
+#: The field of a leg naming the account that made it (offered): the account a flood of legs
+#: is charged to (``quota.LEGS_PER_DAY`` counts it per day).
+LEG_OWNER: Final = "caller.uid"
 #: An unapplied signal is useless after this long.
 SIGNAL_MAX_AGE: Final = timedelta(minutes=10)
 #: The meeting fields ``meeting_reason`` reads (all a meetings query needs to load).
@@ -82,6 +88,19 @@ class Where:
 
 
 @dataclass(frozen=True)
+class Shape:
+    """One query of a run as Firestore's indexes see it: a collection (a collection group when
+    ``group``), at most one filter and one order. ``execute.planned_query`` builds it."""
+
+    collection: str
+    where: Where | None = None
+    order: str | None = None
+    group: bool = False
+    #: The order is descending (largest first).
+    descending: bool = False
+
+
+@dataclass(frozen=True)
 class Expired:
     """Step 1: the documents of a top-level collection whose ``expiresAt`` has passed."""
 
@@ -91,6 +110,10 @@ class Expired:
     step: str = STEP_EXPIRED
     reason: str = EXPIRED
 
+    @property
+    def query(self) -> Shape:
+        return Shape(self.collection, self.where, self.order)
+
 
 @dataclass(frozen=True)
 class MeetingQuery:
@@ -99,6 +122,10 @@ class MeetingQuery:
     reason: str
     where: Where
     order: str | None
+
+    @property
+    def query(self) -> Shape:
+        return Shape(names.MEETINGS, self.where, self.order)
 
 
 @dataclass(frozen=True)
@@ -119,6 +146,10 @@ class Orphans:
     where: Where
     order: str
 
+    @property
+    def query(self) -> Shape:
+        return Shape(self.group, self.where, self.order, group=True)
+
 
 @dataclass(frozen=True)
 class Cap:
@@ -128,8 +159,32 @@ class Cap:
 
     collection: str
     max_docs: int
+    order: str = "startedAt"
     step: str = STEP_CAP
     reason: str = OVER_CAP
+
+    @property
+    def counted(self) -> Shape:
+        """The whole collection, counted against ``max_docs``."""
+        return Shape(self.collection)
+
+    @property
+    def query(self) -> Shape:
+        """Oldest first (the executor breaks ties by document id)."""
+        return Shape(self.collection, order=self.order)
+
+    @property
+    def offenders(self) -> Shape:
+        """The accounts' daily leg counters (``quotas``), largest first: who made the most."""
+        return Shape(names.QUOTAS, Where("kind", "==", quota.LEGS_KIND), "count", descending=True)
+
+    def counted_of(self, uid: str) -> Shape:
+        """The legs ``uid`` made (offered) that are stored, counted."""
+        return Shape(self.collection, Where(LEG_OWNER, "==", uid))
+
+    def legs_of(self, uid: str) -> Shape:
+        """The legs ``uid`` made, oldest first."""
+        return Shape(self.collection, Where(LEG_OWNER, "==", uid), self.order)
 
 
 Step = Expired | Meetings | Orphans | Cap
@@ -142,6 +197,19 @@ class Plan:
     max_stored_cdrs: int
     meeting_idle_hours: int
     steps: tuple[Step, ...]
+
+    def shapes(self) -> tuple[Shape, ...]:
+        """Every query a run builds from the plan, in the order of the steps."""
+        out: list[Shape] = []
+        for step in self.steps:
+            if isinstance(step, Meetings):
+                out += [q.query for q in step.queries]
+            elif isinstance(step, Cap):
+                out += [step.counted, step.offenders, step.counted_of(""), step.legs_of("")]
+                out.append(step.query)
+            else:
+                out.append(step.query)
+        return tuple(out)
 
     def describe(self) -> list[str]:
         """One line per step, in order: what it deletes and why."""

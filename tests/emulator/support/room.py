@@ -45,7 +45,7 @@ class Room:
         return session
 
     async def leave(self, who: Actor) -> None:
-        await who.call("leave_meeting", {"meetingId": self.meeting_id})
+        await who.leave(self.meeting_id)
 
     def signals_of(self, who: Actor) -> Any:
         return who.store.collection("meetings", self.meeting_id, "signals")
