@@ -142,22 +142,24 @@ def _sign_in(event: identity_fn.AuthBlockingEvent) -> SignIn:
     )
 
 
+def _blocking(decide: Callable[[SignIn], None], event: identity_fn.AuthBlockingEvent) -> None:
+    """Run a blocking function's decision; a refusal becomes the same HttpsError as a
+    callable's, which Auth passes to the client."""
+    try:
+        decide(_sign_in(event))
+    except PermissionDenied as err:
+        raise _to_https_error(err) from None
+
+
 def auth_callback(event: identity_fn.AuthBlockingEvent) -> identity_fn.BeforeSignInResponse | None:
     """Record the identity for the CDR and enforce organisation sign-in policy."""
-    try:
-        sign_ins.sign_in(_sign_in(event))
-    except PermissionDenied as err:
-        # Blocking functions refuse with the same HttpsError as callables.
-        raise _to_https_error(err) from None
+    _blocking(sign_ins.sign_in, event)
     return None
 
 
 def before_create(event: identity_fn.AuthBlockingEvent) -> identity_fn.BeforeCreateResponse | None:
     """Refuse to create the account of a person the organisation policy would refuse."""
-    try:
-        sign_ins.before_create(_sign_in(event))
-    except PermissionDenied as err:
-        raise _to_https_error(err) from None
+    _blocking(sign_ins.before_create, event)
     return None
 
 

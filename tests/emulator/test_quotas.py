@@ -13,6 +13,7 @@ from google.cloud import firestore
 
 from avmeets.protocol import Quotas
 
+from .support.actors import Actor
 from .support.admin import settled_dump
 from .support.factories import Actors
 from .support.refusals import database_unchanged, refused
@@ -45,13 +46,19 @@ async def fill(admin: firestore.AsyncClient, kind: str, subject: str, window: st
         )
 
 
-async def test_leg_quota_of_an_account(actors: Actors, admin: firestore.AsyncClient) -> None:
-    """Mallory has made her day's legs: a new connection's offer is deleted, nothing recorded,
-    and she is told on her participant document."""
+async def pair(actors: Actors, admin: firestore.AsyncClient) -> tuple[Room, Actor, Actor]:
+    """Alice's meeting with Alice and Mallory joined."""
     alice, mallory = await actors("alice"), await actors("mallory")
     r = Room(await alice.create_meeting(), admin)
     await r.join(alice)
     await r.join(mallory)
+    return r, alice, mallory
+
+
+async def test_leg_quota_of_an_account(actors: Actors, admin: firestore.AsyncClient) -> None:
+    """Mallory has made her day's legs: a new connection's offer is deleted, nothing recorded,
+    and she is told on her participant document."""
+    r, alice, mallory = await pair(actors, admin)
     await fill(admin, "legs", mallory.uid, "day", Quotas.LEGS_PER_DAY)
     await r.send(mallory, alice, "offer")
     await settled_dump(admin, heartbeats=False)
@@ -65,12 +72,9 @@ async def test_leg_quota_of_an_account(actors: Actors, admin: firestore.AsyncCli
 
 
 async def test_leg_quota_of_a_meeting(actors: Actors, admin: firestore.AsyncClient) -> None:
-    alice, bob = await actors("alice"), await actors("bob")
-    r = Room(await alice.create_meeting(), admin)
-    await r.join(alice)
-    await r.join(bob)
+    r, alice, mallory = await pair(actors, admin)
     await fill(admin, "meeting-legs", r.meeting_id, "day", Quotas.MEETING_LEGS_PER_DAY)
-    await r.send(bob, alice, "offer")
+    await r.send(mallory, alice, "offer")
     await settled_dump(admin, heartbeats=False)
     assert await r.legs() == {}
 
