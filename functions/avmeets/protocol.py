@@ -126,10 +126,11 @@ class Quotas:
     #: ``create_meeting`` per account.
     MEETINGS_PER_MINUTE: Final = 5
     MEETINGS_PER_DAY: Final = 100
-    #: ``join_meeting`` admissions per account (joins and re-joins, all meetings).
+    #: ``join_meeting`` calls past the password check per account (joins and re-joins, all
+    #: meetings, whether admitted or refused as full).
     JOINS_PER_MINUTE: Final = 10
     JOINS_PER_DAY: Final = 500
-    #: ``join_meeting`` admissions per meeting.
+    #: The same per meeting.
     MEETING_JOINS_PER_HOUR: Final = 300
     #: Meeting ids an account named that do not exist (any callable); beyond it, every call
     #: naming a meeting is refused until the window ends, so existence cannot be probed.
