@@ -68,7 +68,8 @@ def found_or_probe(uid: str, doc: D | None) -> D:
 
 
 def charge_join(uid: str, meeting_id: str) -> None:
-    """An admission: counted against the account's and the meeting's join quotas."""
+    """A join past the password check (admitted or not): counted against the account's and
+    the meeting's join quotas."""
     charge(
         [
             *charges(uid, quota.JOINS_PER_MINUTE, quota.JOINS_PER_DAY),
