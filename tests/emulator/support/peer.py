@@ -63,6 +63,10 @@ TRANSIENT_BEATS = 3
 #: docs/protocol.md section 4 step 2: the first signal waits for the signals listener's first
 #: snapshot (the emulator can lose changes that land while a listen is being set up).
 SIGNALS_LISTENING_WAIT = 5.0
+#: docs/protocol.md section 2: a report answered NOT_FOUND (the signal trigger has not recorded
+#: the offer yet) is repeated, after 0.5, 1, 2, 4 and 8 s.
+REPORT_ATTEMPTS = 6
+REPORT_BACKOFF = 0.5
 #: Statuses of RTCPeerConnection.connectionState that `report_connection` accepts.
 REPORTED_STATUSES = ("new", "connecting", "connected", "disconnected", "failed", "closed")
 
@@ -630,13 +634,33 @@ class MeetingPeer:
                 if stats is not None:
                     data["stats"] = stats
                 link.reported.append(status)
-                try:
-                    await self.call("report_connection", data)
-                    self.reports.append((link.uid, link.remote_session, status, stats))
-                except Exception as exc:
-                    self.errors.append(f"report_connection {status} to {link.uid}: {exc!r}")
+                await self._report(link, status, data, stats)
             finally:
                 self._reports.task_done()
+
+    async def _report(
+        self, link: Link, status: str, data: dict[str, Any], stats: dict[str, Any] | None
+    ) -> None:
+        """One report, as docs/protocol.md says: NOT_FOUND (the server has not seen the offer
+        of this connection yet) is repeated a few times; `leg-ended` means the record of this
+        connection is closed and there is nothing more to report."""
+        for attempt in range(REPORT_ATTEMPTS):
+            try:
+                await self.call("report_connection", data)
+                self.reports.append((link.uid, link.remote_session, status, stats))
+                return
+            except CallableError as exc:
+                if exc.reason == "leg-ended":
+                    self.notes.append(f"report {status} to {link.uid}: the leg has ended")
+                    return
+                if exc.status == "NOT_FOUND" and attempt + 1 < REPORT_ATTEMPTS:
+                    await asyncio.sleep(REPORT_BACKOFF * 2**attempt)
+                    continue
+                self.errors.append(f"report_connection {status} to {link.uid}: {exc!r}")
+                return
+            except Exception as exc:
+                self.errors.append(f"report_connection {status} to {link.uid}: {exc!r}")
+                return
 
     async def _delete_signal(self, signal: Signal) -> None:
         # A delete is idempotent, so transient refusals are repeated (as the web client does):
