@@ -1,9 +1,11 @@
 """What the server and the rules refuse, and that a refusal changes nothing in the database.
 
 Every refused operation here is wrapped in `database_unchanged`, which compares a dump of the
-whole emulator database taken before with one taken after. The one documented exception is the
-password throttle: a wrong password is counted in `join_attempts` (docs/data-inventory.md), so
-those tests exempt that collection and check instead that nothing else was written.
+whole emulator database taken before with one taken after. The documented exceptions are the
+password throttle (a wrong password is counted in `join_attempts` and `meeting_attempts`) and
+the quotas (an unknown meeting id, or a join that reaches admission, is counted in `quotas`;
+docs/data-inventory.md): those tests exempt these collections and check that nothing else was
+written.
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ def _traces_of(dump: Dump, uid: str) -> Dump:
 
 
 async def test_wrong_password(scene: Scene, admin: firestore.AsyncClient) -> None:
-    async with database_unchanged(admin, exempt=("join_attempts",)):
+    async with database_unchanged(admin, exempt=("join_attempts", "meeting_attempts")):
         await refused(
             scene.carol.join(scene.meeting_id, "not the password"),
             "PERMISSION_DENIED",
@@ -95,7 +97,7 @@ async def test_missing_password(scene: Scene, admin: firestore.AsyncClient) -> N
 async def test_too_many_wrong_passwords(
     scene: Scene, actors: Actors, admin: firestore.AsyncClient
 ) -> None:
-    async with database_unchanged(admin, exempt=("join_attempts",)):
+    async with database_unchanged(admin, exempt=("join_attempts", "meeting_attempts")):
         for attempt in range(5):
             await refused(
                 scene.carol.join(scene.meeting_id, f"guess {attempt}"),
@@ -119,7 +121,8 @@ async def test_too_many_wrong_passwords(
 
 
 async def test_unknown_meeting(scene: Scene, admin: firestore.AsyncClient) -> None:
-    async with database_unchanged(admin):
+    # An unknown id is a probe: counted in the caller's quota counter, nothing else written.
+    async with database_unchanged(admin, exempt=("quotas",)):
         await refused(scene.carol.join(UNKNOWN_MEETING), "NOT_FOUND")
         await refused(scene.carol.join(UNKNOWN_MEETING, PASSWORD), "NOT_FOUND")
         await refused(
@@ -162,7 +165,8 @@ async def test_meeting_full(actors: Actors, admin: firestore.AsyncClient) -> Non
     for member in members:
         await member.join(meeting_id)
     latecomer = await actors("latecomer")
-    async with database_unchanged(admin):
+    # A join that reaches admission counts against the join quotas, admitted or not.
+    async with database_unchanged(admin, exempt=("quotas",)):
         await refused(latecomer.join(meeting_id), "RESOURCE_EXHAUSTED", "meeting-full")
 
     # Re-joining (a reload) never counts twice against the cap.

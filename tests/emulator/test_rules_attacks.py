@@ -86,9 +86,10 @@ class World:
     carol: Actor  # signed in, in no meeting
     dave: Actor  # joined the meeting, then left
     eve: Actor  # a participant of the other meeting only
-    frank: Actor  # a third participant of the meeting
+    frank: Actor  # a third participant of the meeting (over a signal limit once, long ago)
     gina: Actor  # waiting in the lobby
     hank: Actor  # removed by Alice, the host
+    ivy: Actor  # a participant the server caught over a signal limit (signalLimit, blocked)
     sessions: dict[str, str]
     signal_id: str  # from Alice to Bob
     baseline: Dump = field(default_factory=dict)
@@ -139,20 +140,28 @@ async def world() -> AsyncIterator[World]:
     try:
         alice, bob, carol = await actors("alice"), await actors("bob"), await actors("carol")
         dave, eve, frank = await actors("dave"), await actors("eve"), await actors("frank")
-        gina, hank = await actors("gina"), await actors("hank")
+        gina, hank, ivy = await actors("gina"), await actors("hank"), await actors("ivy")
         meeting_id = await alice.create_meeting(title="Attacks", password=PASSWORD)
         other_meeting_id = await eve.create_meeting(title="Elsewhere")
         sessions: dict[str, str] = {}
-        for who in (alice, bob, frank, dave, hank):
+        for who in (alice, bob, frank, dave, hank, ivy):
             sessions[who.uid] = (await who.join(meeting_id, PASSWORD))["session"]
         sessions[eve.uid] = (await eve.join(other_meeting_id))["session"]
         await dave.leave(meeting_id)
+        # What the signal trigger writes on a sender it caught over a limit (docs/protocol.md
+        # section 3): Ivy is blocked for a day, Frank's block ran out an hour ago.
+        now = datetime.datetime.now(datetime.UTC)
+        for who, until in ((ivy, now + datetime.timedelta(days=1)),
+                           (frank, now - datetime.timedelta(hours=1))):  # fmt: skip
+            participant = admin.collection("meetings", meeting_id, "participants").document(who.uid)
+            limit = {"reason": "rate", "dropped": 3, "blockedUntil": until}
+            await participant.update({"signalLimit": limit})
         await host_action(alice, meeting_id, "lobby-on")
         assert (await gina.knock(meeting_id, password=PASSWORD))["state"] == "waiting"
         await host_action(alice, meeting_id, "remove", hank.uid)
         w = World(
             admin, anon, meeting_id, other_meeting_id, alice, bob, carol, dave, eve, frank,
-            gina, hank, sessions, signal_id="",
+            gina, hank, ivy, sessions, signal_id="",
         )  # fmt: skip
         ref = w.signals(alice).document()
         await ref.create(w.signal(alice, bob))
@@ -356,6 +365,30 @@ attack(
 attack("guest-unlocks-lobby", lambda w: w.meeting(w.frank).update({"lobby": False}))
 attack("host-locks-by-writing", lambda w: w.meeting(w.alice).update({"locked": True}))
 attack("collection-group-lobby", lambda w: w.alice.store.collection_group("lobby").get())
+# --- a participant the server caught over a signal limit (Ivy): blocked until blockedUntil
+attack(
+    "blocked-sender-candidates",
+    lambda w: w.signals(w.ivy).document().create(w.signal(w.ivy, w.alice)),
+)
+attack("blocked-sender-offer", lambda w: w.signals(w.ivy).document().create(w.offer(w.ivy, w.bob)))
+attack(
+    "blocked-sender-answer",
+    lambda w: w.signals(w.ivy).document().create(w.offer(w.ivy, w.frank, type="answer")),
+)
+
+
+def _blocked_batch(w: World) -> Awaitable[Any]:
+    batch = w.ivy.store.batch()
+    for target in (w.alice, w.bob, w.frank):
+        batch.create(w.signals(w.ivy).document(), w.offer(w.ivy, target))
+    return batch.commit()
+
+
+attack("blocked-sender-batch-of-offers", _blocked_batch)
+attack(
+    "blocked-sender-clears-own-limit",
+    lambda w: w.participants(w.ivy).document(w.ivy.uid).update({"signalLimit": None}),
+)
 
 
 # --- a participant (Alice) forging signal documents
@@ -675,7 +708,7 @@ async def test_participants_read_the_meeting(world: World) -> None:
 async def test_participants_list_and_get_participants(world: World) -> None:
     listed = await world.participants(world.frank).get()
     assert {d.id for d in listed} == {
-        w.uid for w in (world.alice, world.bob, world.frank, world.dave, world.hank)
+        w.uid for w in (world.alice, world.bob, world.frank, world.dave, world.hank, world.ivy)
     }
     bob = await world.participants(world.alice).document(world.bob.uid).get()
     assert bob.get("session") == world.sessions[world.bob.uid]
@@ -684,7 +717,12 @@ async def test_participants_list_and_get_participants(world: World) -> None:
         .where(filter=FieldFilter("state", "==", "joined"))
         .get()
     )
-    assert {d.id for d in joined} == {world.alice.uid, world.bob.uid, world.frank.uid}
+    assert {d.id for d in joined} == {
+        world.alice.uid,
+        world.bob.uid,
+        world.frank.uid,
+        world.ivy.uid,
+    }
 
 
 async def test_addressee_queries_and_gets_own_signals(world: World) -> None:

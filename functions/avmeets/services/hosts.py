@@ -18,6 +18,7 @@ from ..payloads import HostAction
 from ..protocol import HostActionName, HostActionResult
 from ..store import lobby as lobby_store
 from ..store import meetings as store
+from . import quotas
 from .common import JOIN_ATTEMPTS, JOIN_BACKOFF, optimistic
 from .leaves import close_participant
 from .lobby import withdraw
@@ -28,8 +29,10 @@ _BUSY = "The meeting is busy; try again."
 
 def act(caller: Caller, body: HostAction) -> HostActionResult:
     meeting_id, action, target = body.meeting_id, body.action, body.uid
+    quotas.check_probes(caller.uid)
+    meeting = quotas.found_or_probe(caller.uid, store.meeting(meeting_id).doc)
     actor = store.participant(meeting_id, caller.uid).doc
-    hosting.check_action(store.meeting(meeting_id).doc, actor, action, target)
+    hosting.check_action(meeting, actor, action, target)
     if action in ("admit", "deny"):
         changed = _answer(meeting_id, _person(target), action, caller.uid)
     elif action == "remove":

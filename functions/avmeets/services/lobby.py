@@ -11,10 +11,9 @@ from ..config import settings
 from ..meetings import Caller
 from ..payloads import Knock
 from ..protocol import KnockResult
-from ..sign_in import email_domain
 from ..store import lobby as store
 from ..store import meetings as meeting_store
-from ..store import people
+from . import quotas
 from .common import JOIN_ATTEMPTS, JOIN_BACKOFF, expiry, optimistic
 from .joins import check_password, chosen_name
 
@@ -30,7 +29,9 @@ def knock(caller: Caller, body: Knock) -> KnockResult:
     ``HEARTBEAT_TIMEOUT_SECONDS`` is withdrawn by the sweep."""
     name = chosen_name(caller, body.display_name)
     beat = settings().heartbeat_seconds
-    meeting = meetings.check_joinable(meeting_store.meeting(body.meeting_id).doc)
+    quotas.check_probes(caller.uid)
+    found = quotas.found_or_probe(caller.uid, meeting_store.meeting(body.meeting_id).doc)
+    meeting = meetings.check_joinable(found)
     mine = meeting_store.participant(body.meeting_id, caller.uid).doc
     previous = store.knock(body.meeting_id, caller.uid).doc
     entry = hosting.gate(meeting, mine, previous, caller.uid)
@@ -39,8 +40,11 @@ def knock(caller: Caller, body: Knock) -> KnockResult:
     already_waiting = previous is not None and previous.get("state") == hosting.WAITING
     if meeting.get("hasPassword") and not already_waiting:
         check_password(body.meeting_id, caller.uid, body.password)
-    org_id, org = people.org_of_domain(email_domain(caller.email))
-    same_org = org_id is not None and org_id == meeting.get("orgId")
+    if not already_waiting:  # a new knock asks to join: the join quotas count it
+        quotas.charge_join(caller.uid, body.meeting_id)
+    # The organisation as admitted at the boundary (a verified address), as hosts are told.
+    org = caller.org
+    same_org = caller.org_id is not None and caller.org_id == meeting.get("orgId")
     if name is None:
         name = str(previous["displayName"]) if already_waiting and previous else None
     earlier = mine.get("displayName") if mine is not None else None

@@ -18,6 +18,7 @@ from ..protocol import (
     ParticipantDoc,
     SignalCandidate,
     SignalDoc,
+    SignalLimit,
 )
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "AttemptDoc",
     "AttendanceItem",
     "ChatItem",
+    "CounterDoc",
     "IdentityDoc",
     "IpInfo",
     "JoinRecordDoc",
@@ -32,12 +34,14 @@ __all__ = [
     "LegSide",
     "LegStats",
     "LobbyDoc",
+    "MeetingAttemptDoc",
     "MeetingDoc",
     "MeetingSecretDoc",
     "OrgDoc",
     "ParticipantDoc",
     "SignalCandidate",
     "SignalDoc",
+    "SignalLimit",
 ]
 
 IpKind = Literal["public", "private", "loopback", "reserved", "invalid"]
@@ -69,6 +73,25 @@ class AttemptDoc(TypedDict):
     attempts: int
     windowStartedAt: datetime
     lockedUntil: datetime | None
+    expiresAt: datetime
+
+
+class MeetingAttemptDoc(TypedDict):
+    """``meeting_attempts/{meetingId}``: the password throttle of one meeting, all callers."""
+
+    failures: int
+    lastFailureAt: datetime
+    nextAllowedAt: datetime | None
+    expiresAt: datetime
+
+
+class CounterDoc(TypedDict):
+    """``quotas/{kind}~{subject}~{window}``: one quota's count for one subject and window."""
+
+    kind: str
+    subject: str
+    window: datetime
+    count: int
     expiresAt: datetime
 
 
@@ -144,6 +167,11 @@ class LegSide(TypedDict):
     userAgent: str | None
     status: ConnectionStatus
     timeline: list[StatusChange]
+    #: Status changes left out of ``timeline`` (it keeps the first and the latest ones).
+    timelineDropped: NotRequired[int]
+    #: Digest of the ICE username fragments of this side's latest description (offer or
+    #: answer): a new one in an offer on an answered leg is an ICE restart.
+    iceUfrag: NotRequired[str]
     reports: ReportWindow
     stats: LegStats
 

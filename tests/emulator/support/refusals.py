@@ -1,5 +1,5 @@
-"""Refusals and their proof: a callable error with its code and reason, a rules denial, and a
-database that a refused operation left unchanged."""
+"""Refusals and the proof that they changed nothing (a callable error with its code and reason, a
+rules denial, a database left unchanged): shared by the refusal, attack and host suites."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from .admin import Dump, diff, settled_dump
 from .callables import CallableError
 
 
-def _without(dump: Dump, collections: tuple[str, ...]) -> Dump:
+def without(dump: Dump, collections: tuple[str, ...]) -> Dump:
+    """`dump` less the documents of the top-level `collections`."""
     return {
         path: data
         for path, data in dump.items()
@@ -32,8 +33,10 @@ async def database_unchanged(
     before = await settled_dump(admin, heartbeats=False)
     yield before
     after = await settled_dump(admin, heartbeats=False)
-    old, new = _without(before, exempt), _without(after, exempt)
-    assert new == old, "a refused operation changed the database:\n" + diff(old, new)
+    assert without(after, exempt) == without(before, exempt), (
+        "a refused operation changed the database:\n"
+        + diff(without(before, exempt), without(after, exempt))
+    )
 
 
 async def refused(

@@ -32,6 +32,8 @@ export type MeetingEvents = {
 };
 
 const REJOIN_RETRY_MS = 5_000;
+/** Longest wait for the last connection reports before leave_meeting is sent. */
+const REPORTS_FLUSH_MS = 3_000;
 
 export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   readonly links = new Map<string, PeerLink>();
@@ -121,8 +123,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     this.iceServers = usableIceServers(result.iceServers ?? [], this.loopbackOnly);
     this.turnExpiresAt = turnExpiry(this.iceServers);
     setActiveMeeting(this.meetingId);
-    // The server's word for our name (normalised) and role (host for the creator).
-    this.myName = result.displayName || this.myName;
+    this.myName = result.displayName || this.myName; // the server's word (normalised)
     const me = { uid: this.myUid, displayName: this.myName, session: result.session, role: result.role ?? "participant" };
     this.roster.value = rosterAfterJoin(me, result.participants ?? []);
     this.lifecycle.send("joined");
@@ -233,10 +234,8 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     if (this.session) this.reports.report(link, status, stats);
   }
 
-  /**
-   * An ICE restart with an expired TURN credential could not use the relay: join again instead,
-   * which hands out a fresh one (docs/protocol.md, create_meeting / join_meeting).
-   */
+  // An ICE restart with an expired TURN credential could not use the relay: join again instead,
+  // which hands out a fresh one (docs/protocol.md, create_meeting / join_meeting).
   iceRestartAllowed(): boolean {
     if (credentialFresh(this.turnExpiresAt, Date.now())) return true;
     void this.rejoin("the TURN credential has expired");
@@ -297,8 +296,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     try {
       await call("heartbeat", { meetingId: this.meetingId });
     } catch (error) {
-      const failure = describeFailure(error);
-      const ending = rejoinFailure(failure.code, failure.reason);
+      const failure = describeFailure(error), ending = rejoinFailure(failure.code, failure.reason);
       if (failure.code === "failed-precondition" && failure.reason === "not-joined") await this.rejoin("heartbeat: not joined");
       else if (ending) await this.end(ending); // removed, or the meeting ended or is gone
       else console.debug("heartbeat failed", error);
@@ -381,6 +379,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     await this.disconnect("leaving", true);
     if (plan === "nothing") return "not-in-meeting";
     await this.pendingJoin?.catch(() => undefined);
+    await this.reports.flush(REPORTS_FLUSH_MS); // the server takes no report once we have left
     const outcome = await sendLeave(this.meetingId);
     this.lifecycle.send("left");
     return outcome;
