@@ -239,10 +239,29 @@ class Person:
         return str(await button.get_attribute("data-safety-code"))
 
     async def open_panel(self, name: str) -> None:
-        button = self.page.locator(f'.controls button[data-panel="{name.lower()}"]')
-        if await button.get_attribute("aria-pressed") != "true":
-            await button.click()
+        await self.control(name, panel=True)
         await expect(self.page.locator("#panel-title")).to_have_text(name)
+
+    async def control(self, name: str, *, panel: bool = False) -> None:
+        """Press a control of the bar, or of its "More" menu where the window is too narrow.
+
+        A panel's control (panel=True) is found by its panel and pressed only to open it.
+        """
+        page = self.page
+        selector = f'[data-panel="{name.lower()}"]' if panel else None
+        bar = page.locator(f".controls button.ctl{selector}") if selector else None
+        if bar is None:
+            bar = page.locator(".controls button.ctl").filter(has_text=name)
+        if await bar.count():
+            if not panel or await bar.first.get_attribute("aria-pressed") != "true":
+                await bar.first.click()
+            return
+        if panel and await page.locator("#panel-title").text_content() == name:
+            return
+        await page.get_by_role("button", name="More options").click()
+        menu = page.get_by_role("menu", name="More options")
+        item = menu.locator(selector) if selector else menu.get_by_role("menuitem", name=name)
+        await item.click()
 
     # ----------------------------------------------------------------------------- chat
 

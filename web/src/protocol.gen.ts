@@ -38,6 +38,24 @@ export interface JoinMeetingResult {
   participants: ParticipantSummary[];
   iceServers: IceServer[];
   heartbeatSeconds: number;
+  /** The caller's organisation requires relay-only ICE (its members' IP addresses hidden). */
+  relayOnly?: boolean;
+}
+
+export interface MeetingInfoRequest {
+  meetingId: string;
+}
+
+export interface MeetingInfoResult {
+  exists: boolean;
+  state: "open" | "ended" | null;
+  hasPassword: boolean;
+  /** Only when the meeting has no password (the password protects the title too). */
+  title: string | null;
+  /** The meeting has its maximum of participants right now. */
+  full: boolean;
+  /** The caller's organisation requires relay-only ICE. */
+  relayOnly: boolean;
 }
 
 export interface LeaveMeetingRequest {
@@ -108,6 +126,7 @@ export interface ArchiveResult {
 export interface Callables {
   create_meeting: { request: CreateMeetingRequest; result: CreateMeetingResult };
   join_meeting: { request: JoinMeetingRequest; result: JoinMeetingResult };
+  meeting_info: { request: MeetingInfoRequest; result: MeetingInfoResult };
   leave_meeting: { request: LeaveMeetingRequest; result: LeaveMeetingResult };
   heartbeat: { request: HeartbeatRequest; result: HeartbeatResult };
   report_connection: { request: ReportConnectionRequest; result: ReportConnectionResult };

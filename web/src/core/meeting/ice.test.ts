@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { credentialFresh, turnExpiry, usableIceServers } from "./ice";
+import { credentialFresh, hasRelay, turnExpiry, usableIceServers } from "./ice";
 import { isLoopbackCandidate, stripCandidates } from "./sdp";
 
 describe("ICE servers", () => {
@@ -32,5 +32,13 @@ describe("SDP helpers", () => {
   it("strips candidates from an SDP", () => {
     const sdp = "v=0\r\na=candidate:1 1 udp 1 127.0.0.1 1 typ host\r\na=mid:0\r\na=end-of-candidates\r\n";
     expect(stripCandidates(sdp)).toBe("v=0\r\na=mid:0\r\n");
+  });
+});
+
+describe("relays", () => {
+  it("knows whether a relay is among the servers (privacy mode needs one)", () => {
+    expect(hasRelay([{ urls: ["stun:stun.example.org:3478", "turn:127.0.0.1:3478?transport=udp"] }])).toBe(true);
+    expect(hasRelay([{ urls: ["stun:stun.example.org:3478"] }])).toBe(false);
+    expect(hasRelay([{ urls: "turns:turn.example.org:443" }])).toBe(true);
   });
 });
