@@ -105,6 +105,11 @@ def _build_web(session: nox.Session) -> None:
         session.run("npm", "run", "build", external=True)  # prints the initial JS gzip size
 
 
+#: The browser tests' TURN relay: join_meeting hands it out; tests/browser/conftest.py runs a
+#: coturn on it inside the loopback island (with the emulator's TURN_SECRET).
+BROWSER_TURN_PORT = 34780
+
+
 def _browser_tests(session: nox.Session) -> None:
     """tests/browser in Chromium against the emulators, hosting included."""
     try:
@@ -112,6 +117,8 @@ def _browser_tests(session: nox.Session) -> None:
     except emulators.BootstrapError as error:
         session.error(str(error))
     env.update(emulators.TEST_FUNCTION_SETTINGS)
+    env["TURN_URLS"] = f"turn:127.0.0.1:{BROWSER_TURN_PORT}?transport=udp"
+    env["AVMEETS_TEST_TURN_PORT"] = str(BROWSER_TURN_PORT)
     python = Path(session.bin) / "python"
     script = shlex.join([str(python), "-m", "pytest", "tests/browser", *session.posargs])
     session.log(f"starting {', '.join(emulators.DEV_EMULATORS)} emulators for: {script}")
@@ -177,11 +184,13 @@ def emulator_tests(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Run the benchmarks of issue 6 on the emulators; write bench/results.{json,md,png}.
 
-    posargs go to bench/run.py (e.g. ``-- --smoke`` or ``-- --runs 5``). The functions count
-    their Firestore operations into AVMEETS_BENCH_COUNT_FILE (functions/avmeets/db.py).
+    posargs go to bench/run.py (e.g. ``-- --smoke``, ``-- --runs 5`` or ``-- --only-uplink``).
+    The functions count their Firestore operations into AVMEETS_BENCH_COUNT_FILE
+    (functions/avmeets/db.py).
     """
     _install(session)
     session.install("--disable-pip-version-check", "-r", "bench/requirements.txt")
+    _build_web(session)  # benchmark 6 drives the built app in Chromium
     try:
         env = emulators.bootstrap()
     except emulators.BootstrapError as error:

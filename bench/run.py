@@ -325,6 +325,32 @@ def bench_web(build: bool) -> dict[str, Any]:
     }
 
 
+# --- 6: uplink of one sender -------------------------------------------------------------------
+
+
+def bench_uplink(smoke: bool) -> dict[str, Any]:
+    """bench/uplink_child.py in a child process (it enters a network namespace, runs Chromium)."""
+    if smoke:
+        return {"kbps": None, "reason": "smoke run (needs the web build and Chromium)"}
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "functions")])
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.uplink_child"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+        timeout=1800,
+    )
+    sys.stderr.write(result.stderr[-4000:])
+    lines = result.stdout.strip().splitlines()
+    if result.returncode != 0 or not lines:
+        return {"kbps": None, "reason": f"bench.uplink_child exited with {result.returncode}"}
+    data: dict[str, Any] = json.loads(lines[-1])
+    return data
+
+
 # --- main -------------------------------------------------------------------------------------
 
 
@@ -342,6 +368,8 @@ async def run_all(sizes: Sizes, *, build_web: bool) -> dict[str, Any]:
     results["purge"] = await bench_purge(sizes)
     log("5. web bundle")
     results["web"] = bench_web(build_web)
+    log("6. uplink of one sender with 1, 3 and 7 peers")
+    results["uplink"] = bench_uplink(sizes is SMOKE)
     return results
 
 
@@ -350,7 +378,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="tiny sizes (a check, not a bench)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench")
     parser.add_argument("--runs", type=int, default=None, help="connect runs (default 20)")
+    parser.add_argument(
+        "--only-uplink",
+        action="store_true",
+        help="run only benchmark 6 and update its part of an existing results.json",
+    )
     args = parser.parse_args(argv)
+    if args.only_uplink:
+        results = json.loads((args.out / "results.json").read_text())
+        results["uplink"] = bench_uplink(False)
+        report.write(results, args.out)
+        log(f"updated the uplink part of {args.out / 'results.json'}")
+        return 0
     sizes = SMOKE if args.smoke else FULL
     if args.runs:
         sizes = Sizes(

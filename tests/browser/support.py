@@ -263,6 +263,36 @@ class Person:
         item = menu.locator(selector) if selector else menu.get_by_role("menuitem", name=name)
         await item.click()
 
+    # ---------------------------------------------------------------------- announcements
+
+    async def record_toasts(self) -> None:
+        """Keep every toast's text in window.__toasts (toasts vanish after a few seconds)."""
+        await self.page.evaluate(
+            """() => {
+                window.__toasts = window.__toasts || [];
+                const seen = window.__toasts;
+                new MutationObserver((records) => {
+                    for (const r of records) for (const n of r.addedNodes) {
+                        if (n.nodeType === 1 && n.classList.contains("toast")) {
+                            seen.push(n.textContent);
+                        }
+                    }
+                }).observe(document.body, { subtree: true, childList: true });
+            }"""
+        )
+
+    async def wait_toast(self, text: str, timeout: int = MESSAGE_TIMEOUT_MS) -> None:
+        await self.page.wait_for_function(
+            "(text) => (window.__toasts || []).some((t) => t.includes(text))",
+            arg=text,
+            timeout=timeout,
+        )
+
+    async def tile_menu(self, uid: str, item: str) -> None:
+        """Choose `item` in the menu of `uid`'s tile."""
+        await self.tile(uid).get_by_role("button", name="Options for").click()
+        await self.page.get_by_role("menuitem", name=item).click()
+
     # ----------------------------------------------------------------------------- chat
 
     async def send_chat(self, text: str, to: Person | None = None) -> None:

@@ -86,20 +86,21 @@ export class LinkMedia {
   }
 
   /**
-   * Put the current local tracks on the senders (after a mute, a device change, a share). A
-   * share on a connection that lacks the screen's slots adds them: that renegotiates.
+   * Put the current local tracks on the senders (after a mute, a device change, a share). When
+   * a track has no slot yet (the other side offered fewer: a share on a connection that an older
+   * or media-less client called), every missing slot is added in order, which renegotiates and
+   * keeps both sides' slot order.
    */
   async sync(): Promise<void> {
     if (!this.attached) return;
+    const missing = SLOTS.filter((slot) => !this.transceivers.has(slot));
+    if (missing.some((slot) => this.localTrack(slot)) && this.pc.signalingState !== "closed") {
+      for (const slot of missing) this.add(slot);
+    }
     const jobs: Promise<void>[] = [];
-    for (const slot of SLOTS) {
+    for (const [slot, transceiver] of this.transceivers) {
       const track = this.localTrack(slot);
-      const sender = this.transceivers.get(slot)?.sender;
-      if (!sender) {
-        if (track && isScreenSlot(slot) && this.pc.signalingState !== "closed") this.add(slot);
-      } else if (sender.track !== track) {
-        jobs.push(sender.replaceTrack(track));
-      }
+      if (transceiver.sender.track !== track) jobs.push(transceiver.sender.replaceTrack(track));
     }
     await Promise.all(jobs.map((job) => job.catch((error) => console.debug("replaceTrack failed", error))));
   }

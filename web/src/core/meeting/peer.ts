@@ -23,7 +23,7 @@ import type { OutgoingSignal } from "./signalling";
 import type { RemoteMedia } from "./chatChannel";
 import { CandidateBatcher } from "./candidates";
 import { CHANNELS, type ChannelLabel, type LinkHost, type LinkState, type LinkView } from "./link";
-import { isLoopbackCandidate, stripCandidates } from "./sdp";
+import { isLoopbackCandidate, relayOnlyCandidate, stripCandidates } from "./sdp";
 
 const MAX_ICE_RESTARTS = 4;
 const DISCONNECTED_GRACE_MS = 3000;
@@ -37,6 +37,8 @@ export class PeerLink {
   readonly media: LinkMedia;
   readonly channels = new Map<ChannelLabel, RTCDataChannel>();
   readonly startedAt = performance.now();
+  /** Privacy mode: only relay candidates leave, without their related address. */
+  readonly relayOnly: boolean;
   state: LinkState = "connecting";
   connectionState: RTCPeerConnectionState = "new";
   path: PathInfo | null = null;
@@ -71,6 +73,7 @@ export class PeerLink {
     ice: Pick<RTCConfiguration, "iceServers" | "iceTransportPolicy">,
   ) {
     this.polite = host.myUid < uid;
+    this.relayOnly = ice.iceTransportPolicy === "relay";
     this.pc = new RTCPeerConnection({ ...ice, bundlePolicy: "max-bundle", rtcpMuxPolicy: "require" });
     this.media = new LinkMedia(this.pc, host.local, () => this.changed());
     this.view = signal<LinkView>(this.snapshot());
@@ -200,10 +203,14 @@ export class PeerLink {
   }
 
   private onLocalCandidate(candidate: RTCIceCandidate | null): void {
-    if (candidate && candidate.candidate && this.host.loopbackOnly && !isLoopbackCandidate(candidate.candidate)) return;
-    this.batcher.add(
-      candidate && { candidate: candidate.candidate, sdpMid: candidate.sdpMid ?? null, sdpMLineIndex: candidate.sdpMLineIndex ?? null },
-    );
+    let line = candidate?.candidate ?? "";
+    if (line && this.host.loopbackOnly && !isLoopbackCandidate(line)) return;
+    if (line && this.relayOnly) {
+      const kept = relayOnlyCandidate(line);
+      if (kept === null) return;
+      line = kept;
+    }
+    this.batcher.add(candidate && { candidate: line, sdpMid: candidate.sdpMid ?? null, sdpMLineIndex: candidate.sdpMLineIndex ?? null });
   }
 
   // ------------------------------------------------------------------------- state
