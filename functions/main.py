@@ -36,6 +36,11 @@ def join_meeting(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
 
 
 @https_fn.on_call()
+def meeting_info(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
+    return handlers.meeting_info(req)
+
+
+@https_fn.on_call()
 def leave_meeting(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
     return handlers.leave_meeting(req)
 

@@ -49,6 +49,9 @@ def side_info(
         "ipInfo": join.get("ipInfo") or {"kind": "invalid", "known": False},
         "userAgent": join.get("userAgent"),
         "status": "new",
+        # This side's own end of the path is a relay candidate (its address hidden from the
+        # other side, e.g. privacy mode): from its latest stats; None until it reports them.
+        "relayed": None,
         "timeline": [],
         "reports": {"windowStart": None, "count": 0},
         "stats": {},
@@ -78,6 +81,8 @@ def new_leg(
         "connectedMs": None,
         "disposition": None,
         "endCause": None,
+        # Either side reported a relayed path (None until one reports its stats).
+        "relayed": None,
         "updatedAt": now,
         "expiresAt": expires_at,
         "caller": caller,
@@ -179,6 +184,7 @@ def report(
     if stats is not None:
         phase = "connect" if status == CONNECTED else "end"
         info["stats"] = {**info.get("stats", {}), phase: {**stats, "at": now}}
+        record_relayed(leg, side, stats)
     if leg.get("state") != ENDED:
         if status == CONNECTED and leg.get("answeredAt") is None:
             leg["answeredAt"] = now
@@ -187,3 +193,14 @@ def report(
             end(leg, now, _FINAL[status])
     leg["updatedAt"] = now
     return leg
+
+
+def record_relayed(leg: dict[str, Any], side: str, stats: dict[str, Any]) -> None:
+    """Whether ``side``'s own end goes through the relay, and whether the leg does at all."""
+    local = stats.get("localCandidateType")
+    if isinstance(local, str):
+        leg[side]["relayed"] = local == "relay"
+    if stats.get("relayed") is True or local == "relay":
+        leg["relayed"] = True
+    elif stats.get("relayed") is False and leg.get("relayed") is None:
+        leg["relayed"] = False

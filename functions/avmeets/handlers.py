@@ -364,7 +364,7 @@ def join_meeting(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
     if plan.replaced_session is not None:
         _end_session_legs(body.meeting_id, caller.uid, plan.replaced_session, "rejoined")
     log.info("joined: %s uid=%s session=%s", body.meeting_id, caller.uid, session)
-    return {
+    result = {
         "meetingId": body.meeting_id,
         "title": meeting.get("title"),
         "session": session,
@@ -373,6 +373,28 @@ def join_meeting(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
         "iceServers": _participant_ice_servers(caller.uid),
         "heartbeatSeconds": settings().heartbeat_seconds,
     }
+    if meetings.relay_only(org):
+        result["relayOnly"] = True
+    return result
+
+
+# --- meeting_info ----------------------------------------------------------------------------
+
+
+@callable_handler
+def meeting_info(req: https_fn.CallableRequest[Any]) -> dict[str, Any]:
+    """Read-only: whether the meeting exists, is open, needs a password, is full (no writes)."""
+    caller = _caller(req)
+    body = payloads.parse_meeting_info(req.data)
+    meeting_ref = _meeting_ref(body.meeting_id)
+    snap = meeting_ref.get()
+    meeting = snap.to_dict() if snap.exists else None
+    joined = 0
+    if meeting is not None:
+        query = meeting_ref.collection(db.PARTICIPANTS).where("state", "==", meetings.JOINED)
+        joined = len(list(query.stream()))
+    _, org = _org_for_email(caller.email)
+    return meetings.meeting_info(meeting, joined, meetings.relay_only(org))
 
 
 # --- leave_meeting ---------------------------------------------------------------------------

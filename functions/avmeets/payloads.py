@@ -98,6 +98,11 @@ def parse_leave(data: Any) -> LeaveMeeting:
     return LeaveMeeting(meeting_id=_meeting_id(obj))
 
 
+def parse_meeting_info(data: Any) -> LeaveMeeting:
+    """``meeting_info`` takes the meeting id only, like ``leave_meeting``."""
+    return parse_leave(data)
+
+
 # --- connection reports, heartbeats, archives ------------------------------------------------
 
 CANDIDATE_TYPES = ("host", "srflx", "prflx", "relay")

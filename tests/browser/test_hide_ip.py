@@ -112,7 +112,15 @@ async def test_hidden_ip_reveals_only_the_relay(
     (leg,) = matching(await dump_all(client), "cdrs").values()
     mine = _side(leg, alice.uid)
     assert mine["stats"]["connect"]["localCandidateType"] == "relay", leg
-    assert mine["stats"]["connect"]["relayed"] is True, leg
+    assert mine["relayed"] is True and leg["relayed"] is True, leg
+
+    async def bob_reported() -> bool:
+        legs = list(matching(await dump_all(client), "cdrs").values())
+        return _side(legs[0], bob.uid).get("relayed") is not None
+
+    await wait_for(bob_reported, timeout=20.0, what="Bob's side of the leg with its stats")
+    (leg,) = matching(await dump_all(client), "cdrs").values()
+    assert _side(leg, bob.uid)["relayed"] is False, leg  # Bob did not hide: his end is direct
 
 
 def _side(leg: dict[str, Any], uid: str) -> dict[str, Any]:
