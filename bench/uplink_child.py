@@ -86,12 +86,16 @@ async def one_run(
             max((v["frameHeight"] for v in link.video), default=0) for link in last.links.values()
         ]
         caps = uplink.capped_kbps(last)
+        problems = sorted(
+            {str(link.quality.get("problem")) for link in last.links.values()} - {"None"}
+        )
         return {
             "peers": n,
             "kbps": round(kbps, 1),
             "per_peer_kbps": round(kbps / n, 1),
             "frame_height_median": statistics.median(heights) if heights else 0,
             "caps_kbps": None if caps == float("inf") else round(caps, 1),
+            "quality_problems": problems,
         }
     finally:
         await alice.close()

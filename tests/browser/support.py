@@ -260,7 +260,12 @@ class Person:
             return
         await page.get_by_role("button", name="More options").click()
         menu = page.get_by_role("menu", name="More options")
-        item = menu.locator(selector) if selector else menu.get_by_role("menuitem", name=name)
+        if selector:
+            item = menu.locator(selector)
+        else:
+            item = menu.get_by_role("menuitem", name=name).or_(
+                menu.get_by_role("menuitemcheckbox", name=name)
+            )
         await item.click()
 
     # ---------------------------------------------------------------------- announcements

@@ -23,7 +23,7 @@ _SAMPLE = """async () => {
     for (const [uid, link] of meeting.links) {
         const report = await link.pc.getStats();
         const entry = { bytesSent: 0, video: [], encodings: link.media.encodings(),
-                        state: link.pc.connectionState };
+                        state: link.pc.connectionState, quality: link.view.value.quality };
         report.forEach((s) => {
             if (s.type === "transport") entry.bytesSent += s.bytesSent || 0;
             if (s.type === "outbound-rtp" && s.kind === "video" && s.bytesSent > 0) {
@@ -45,6 +45,8 @@ class LinkSample:
     state: str
     encodings: dict[str, Any]
     video: list[dict[str, Any]]
+    #: What the app makes of the connection (web/src/core/meeting/quality.ts), for diagnosis.
+    quality: dict[str, Any]
 
 
 @dataclass
@@ -66,6 +68,7 @@ async def sample(page: Page) -> Sample:
             state=str(entry["state"]),
             encodings=dict(entry["encodings"] or {}),
             video=list(entry["video"]),
+            quality=dict(entry["quality"] or {}),
         )
     return out
 

@@ -44,7 +44,7 @@ function PersonRow(props: { uid: string; session: RoomSession; ui: RoomUi }) {
         </span>
       </div>
       {isMe ? null : (
-        <>
+        <div class="person-actions">
           {view?.state === "connected" ? (
             <button class="btn btn-ghost btn-small" type="button" onClick={() => (ui.dialog.value = { kind: "connection", uid })}>
               Details
@@ -53,7 +53,7 @@ function PersonRow(props: { uid: string; session: RoomSession; ui: RoomUi }) {
           <button class="btn btn-ghost btn-small" type="button" onClick={message}>
             Message
           </button>
-        </>
+        </div>
       )}
     </li>
   );

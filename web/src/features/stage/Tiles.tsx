@@ -25,7 +25,7 @@ export function SelfTile(props: { session: RoomSession; ui: RoomUi; local: Local
       stream={stream}
       name={`${meeting.myName} (you)`}
       state="self"
-      stateText={state.sharing ? "Presenting" : ""}
+      stateText=""
       audio={state.micOn}
       video={!!camera && !audioOnly}
       recording={!!ui.recorder.value}
@@ -68,7 +68,9 @@ export function RemoteTile(props: { uid: string; session: RoomSession; ui: RoomU
       overlay={<TileReactions uid={uid} session={session} />}
       tools={
         <>
-          {view && view.state === "connected" ? <QualityBars quality={view.quality} name={name} onOpen={openDetails} /> : null}
+          {view && view.state === "connected" && view.quality.bars > 0 ? (
+            <QualityBars quality={view.quality} name={name} onOpen={openDetails} />
+          ) : null}
           <TileMenu uid={uid} name={name} session={session} ui={ui} sharing={!!view?.remoteMedia.screen} />
         </>
       }
