@@ -128,3 +128,38 @@ def _side(leg: dict[str, Any], uid: str) -> dict[str, Any]:
         if leg.get(side, {}).get("uid") == uid:
             return dict(leg[side])
     return {}
+
+
+async def test_organisation_policy_hides_everyone(
+    people: PersonFactory, relay: coturn.Coturn | None
+) -> None:
+    """An organisation that requires it: the switch is on and locked, both sides relay-only."""
+    if relay is None:
+        pytest.fail(
+            "no TURN relay: run the browser tests with nox (TURN_URLS, coturn)", pytrace=False
+        )
+    relay_ports = range(relay.port + 1, relay.port + coturn.RELAY_PORTS + 1)
+    client = admin_client()
+    # The test people's addresses are @example.com (support.py).
+    await (
+        client.collection("orgs")
+        .document("example")
+        .set({"name": "Example", "domains": ["example.com"], "privacy": {"relayOnly": True}})
+    )
+    alice = await people("alice")
+    bob = await people("bob")
+    meeting_id = await alice.create_meeting(title="Policy")
+    switch = alice.page.get_by_role("switch", name="Hide my IP address from the other participants")
+    await expect(switch).to_be_checked()
+    await expect(switch).to_be_disabled()
+    await expect(alice.page.get_by_text("Your organisation requires it.")).to_be_visible()
+    await alice.join_now()
+    await bob.join(meeting_id)
+    await alice.wait_connected(bob)
+    await bob.wait_connected(alice)
+    for me, other in ((alice, bob), (bob, alice)):
+        seen = await _seen(me, other.uid)
+        assert seen["remote"] and all(c["type"] == "relay" for c in seen["remote"]), seen
+        assert all(c["port"] in relay_ports for c in seen["remote"]), seen
+        assert seen["selectedLocal"] == "relay" and seen["selectedRemote"] == "relay", seen
+    await expect(bob.page.locator(".privacy-badge")).to_contain_text("IP hidden")
