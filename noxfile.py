@@ -6,6 +6,10 @@
     nox -s emulator_tests -- -x       # only the emulator tests, for fast iteration
     nox -s browser_tests -- -k chat   # only the browser tests (builds web/ first)
     nox -s dev                        # run the emulators (+ hosting) until Ctrl-C
+    nox -s deploy_check               # what a deploy needs, checked offline (part of tests)
+    nox -s deploy -- --project <id>   # deploy to a Firebase project (docs/deploy.md)
+    nox -s smoke -- --project <id>    # two aiortc peers against a deployment (or --emulators)
+    nox -s lock                       # regenerate functions/requirements.txt from .in
 
 The emulator bootstrap (functions/venv, node_modules, Java, local emulator binaries)
 lives in tools/emulators.py.
@@ -13,6 +17,7 @@ lives in tools/emulators.py.
 
 from __future__ import annotations
 
+import os
 import shlex
 import signal
 import sys
@@ -116,8 +121,8 @@ def _browser_tests(session: nox.Session) -> None:
         env = emulators.bootstrap()
     except emulators.BootstrapError as error:
         session.error(str(error))
-    env.update(emulators.TEST_FUNCTION_SETTINGS)
-    env["TURN_URLS"] = f"turn:127.0.0.1:{BROWSER_TURN_PORT}?transport=udp"
+    turn = {"TURN_URLS": f"turn:127.0.0.1:{BROWSER_TURN_PORT}?transport=udp"}
+    emulators.use_function_settings(env, {**emulators.TEST_FUNCTION_SETTINGS, **turn})
     env["AVMEETS_TEST_TURN_PORT"] = str(BROWSER_TURN_PORT)
     python = Path(session.bin) / "python"
     script = shlex.join([str(python), "-m", "pytest", "tests/browser", *session.posargs])
@@ -141,7 +146,7 @@ def _emulator_tests(session: nox.Session) -> None:
     # whose contents the tests know (tests/fixtures/geoip_db.py).
     geoip_dir = emulators.CACHE_DIR / "geoip-test"
     session.run("python", "-m", "tests.fixtures.geoip_db", str(geoip_dir), silent=True)
-    env.update(emulators.test_function_env(geoip_dir))
+    emulators.use_function_settings(env, emulators.test_function_env(geoip_dir))
     # The emulators' and functions' output, for the tests that check what the functions log.
     output = emulators.CACHE_DIR / "emulator-tests.log"
     env["AVMEETS_EMULATOR_LOG"] = str(output)
@@ -161,6 +166,7 @@ def tests(session: nox.Session) -> None:
     _lint(session)
     _unit_tests(session)
     _web_unit_tests(session)
+    _deploy_check(session)
     _emulator_tests(session)
     _build_web(session)
     _browser_tests(session)
@@ -184,9 +190,9 @@ def emulator_tests(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Run the benchmarks of issue 6 on the emulators; write bench/results.{json,md,png}.
 
-    posargs go to bench/run.py (e.g. ``-- --smoke``, ``-- --runs 5`` or ``-- --only-uplink``).
-    The functions count their Firestore operations into AVMEETS_BENCH_COUNT_FILE
-    (functions/avmeets/db.py).
+    posargs go to bench/run.py (e.g. ``-- --smoke``, ``-- --runs 5``, ``-- --only
+    purge-paths`` or ``-- --only uplink``). The functions count their Firestore operations into
+    AVMEETS_BENCH_COUNT_FILE (bench/hook, bench/firestore_counting.py).
     """
     _install(session)
     session.install("--disable-pip-version-check", "-r", "bench/requirements.txt")
@@ -195,7 +201,13 @@ def bench(session: nox.Session) -> None:
         env = emulators.bootstrap()
     except emulators.BootstrapError as error:
         session.error(str(error))
+    emulators.use_function_settings(env, {})  # the deployed defaults (functions/.env)
     env["AVMEETS_BENCH_COUNT_FILE"] = str(emulators.CACHE_DIR / "bench-counts.jsonl")
+    # The functions emulator's Python workers import bench/hook/sitecustomize.py, which counts
+    # their Firestore operations into that file (bench/firestore_counting.py): nothing of it is
+    # in the deployed functions.
+    hook = str(ROOT / "bench" / "hook")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [hook, env.get("PYTHONPATH")]))
     python = Path(session.bin) / "python"
     script = shlex.join([str(python), "-m", "bench.run", *session.posargs])
     session.log(f"starting {', '.join(emulators.TEST_EMULATORS)} emulators for: {script}")
@@ -221,7 +233,7 @@ def dev(session: nox.Session) -> None:
         env = emulators.bootstrap()
     except emulators.BootstrapError as error:
         session.error(str(error))
-    env.update(emulators.dev_function_env())
+    emulators.use_function_settings(env, emulators.dev_function_env())
     _build_web(session)
     stop = threading.Event()
     emulators.announce_when_ready(emulators.DEV_EMULATORS, stop)
@@ -232,3 +244,60 @@ def dev(session: nox.Session) -> None:
     if returncode != 0 and returncode not in STOPPED_BY_SIGNAL:
         session.error(f"the emulators exited with code {returncode}")
     session.log("emulators stopped")
+
+
+# --- deploying (docs/deploy.md) -------------------------------------------------------------------
+
+
+def _deploy_check(session: nox.Session, *pytest_args: str) -> None:
+    """Offline deploy checks with the pinned CLI and SDK, then the proof that each breaks."""
+    try:
+        emulators.ensure_functions_venv()
+        emulators.ensure_node_modules()
+    except emulators.BootstrapError as error:
+        session.error(str(error))
+    with session.chdir(WEB_DIR):
+        session.run("npm", "ci", "--no-audit", "--no-fund", external=True, silent=True)
+    session.run("python", "-m", "tools.deploy.check")
+    session.run("pytest", "tests/deploy", *pytest_args)
+
+
+@nox.session(python=PYTHON)
+def deploy_check(session: nox.Session) -> None:
+    """Check offline what `nox -s deploy` would deploy (posargs go to pytest tests/deploy)."""
+    _install(session)
+    _deploy_check(session, *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def deploy(session: nox.Session) -> None:
+    """Deploy to a Firebase project: nox -s deploy -- --project <id> [--dry-run] (or --help)."""
+    session.install("--disable-pip-version-check", "-r", "functions/requirements.txt")
+    session.run("python", "-m", "tools.deploy", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def smoke(session: nox.Session) -> None:
+    """Two aiortc peers through a deployment: -- --project <id>, or -- --emulators (starts them)."""
+    _install(session)
+    if "--emulators" not in session.posargs:
+        session.run("python", "-m", "tools.smoke", *session.posargs)
+        return
+    try:
+        env = emulators.bootstrap()
+    except emulators.BootstrapError as error:
+        session.error(str(error))
+    # The deployed defaults (functions/.env): rewriting .env.local keeps an earlier session's
+    # test settings (short heartbeats, fixture GeoIP databases) out of the smoke test.
+    emulators.use_function_settings(env, {})
+    python = Path(session.bin) / "python"
+    script = shlex.join([str(python), "-m", "tools.smoke", *session.posargs])
+    returncode = emulators.run_in_group(emulators.exec_command(script), env)
+    if returncode != 0:
+        session.error(f"the smoke test failed (exit code {returncode})")
+
+
+@nox.session(python=PYTHON)
+def lock(session: nox.Session) -> None:
+    """Regenerate functions/requirements.txt (the lock) from functions/requirements.in."""
+    session.run("python", "-m", "tools.lock")

@@ -1,5 +1,6 @@
 """Run the retention purge once in this process and print what it did (bench/run.py runs it in a
-subprocess to read its peak RSS). Argument: the purge time, ISO 8601."""
+subprocess to read its peak RSS). Arguments: the purge time (ISO 8601), the project id, and
+optionally how it deletes (bench/purge_paths.py: public, the default, bulkwriter or private)."""
 
 from __future__ import annotations
 
@@ -13,15 +14,31 @@ from google.cloud import firestore
 
 from avmeets import purge
 
+from . import purge_paths
+
 
 def main() -> None:
     now = datetime.fromisoformat(sys.argv[1])
     client = firestore.Client(project=sys.argv[2])
+    variant = sys.argv[3] if len(sys.argv) > 3 else "public"
+    deleter = purge_paths.deleter(variant, client)
     started = time.perf_counter()
-    report = purge.run(client, now, max_stored_cdrs=10**9, meeting_idle_hours=24)
+    report = purge.run(client, now, max_stored_cdrs=10**9, meeting_idle_hours=24, deleter=deleter)
     elapsed = time.perf_counter() - started
+    close = getattr(deleter, "close", None)
+    if close is not None:
+        close()
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"deleted": report.count("cdrs"), "seconds": elapsed, "maxrss_kb": rss_kb}))
+    print(
+        json.dumps(
+            {
+                "variant": variant,
+                "deleted": report.count("cdrs"),
+                "seconds": elapsed,
+                "maxrss_kb": rss_kb,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -119,8 +120,8 @@ def markdown(results: dict[str, Any]) -> str:
     lines = [
         "# AVMeets benchmarks",
         "",
-        f"- date: {datetime.now(UTC).isoformat(timespec='seconds')}",
-        f"- machine: {machine()}",
+        f"- date: {results.get('date') or datetime.now(UTC).isoformat(timespec='seconds')}",
+        f"- machine: {results.get('machine') or machine()}",
         f"- run: {'SMOKE (tiny sizes, not a benchmark)' if results.get('smoke') else 'full'}; "
         f"{c['runs']} connect runs per flow (medians); Firebase Emulator Suite on this machine",
         "- peers: aiortc, one data channel, no media, loopback host candidates only",
@@ -135,8 +136,9 @@ def markdown(results: dict[str, Any]) -> str:
         "## Firestore operations per 1:1 connection",
         "",
         "From create_meeting / createRoom to both sides connected and the server idle; sign-ins "
-        "not counted. Clients counted in the client, functions by the counting client of "
-        "functions/avmeets/db.py. Reads as billed (a query matching nothing costs 1).",
+        "not counted. Clients counted in the client, functions by bench/firestore_counting.py "
+        "(loaded into the functions emulator's workers through bench/hook). Reads as billed (a "
+        "query matching nothing costs 1).",
         "",
         "| flow | part | writes | reads | deletes |",
         "|---|---|---|---|---|",
@@ -160,6 +162,7 @@ def markdown(results: dict[str, Any]) -> str:
         f"- naive one-document-at-a-time delete: {p['naive_docs_per_s']} docs/s, measured on a "
         f"sample of {p['naive_sample']} expired CDRs (extra ones seeded for it)",
         "",
+        *_purge_paths(results.get("purge_paths")),
         "## Misses",
         "",
         MISSES,
@@ -221,6 +224,44 @@ def _uplink_section(u: dict[str, Any] | None) -> list[str]:
         *rows,
         "",
     ]
+
+
+def _purge_paths(paths: dict[str, Any] | None) -> list[str]:
+    if not paths:
+        return []
+    rows = [
+        f"| {name} | {v['docs_per_s']} | {v['ratio_vs_public']}x | {v['peak_rss_mb']} | "
+        f"{', '.join(str(x) for x in v['samples_docs_per_s'])} |"
+        for name, v in paths["variants"].items()
+    ]
+    return [
+        "## Purge: public API, BulkWriter or the client's internals",
+        "",
+        f"{paths['expired']} expired CDRs among {paths['total']}, deleted by the purge with each "
+        f"way of deleting, {paths['rounds']} round(s) each, interleaved (median docs/s). "
+        "`public` is what the functions run (names-only `Query.stream`, one `WriteBatch` per "
+        "page); `private` reads RunQuery responses and commits by path through the client's "
+        "internals, as the purge did before; `bulkwriter` deletes through the SDK's "
+        f"`BulkWriter`. Measured {paths['measured_at']} on commit {paths['commit']} "
+        f"({paths.get('machine') or 'this machine'}); documents wrongly deleted or left: "
+        f"{paths['wrongly_deleted_or_left']}.",
+        "",
+        "| variant | docs/s | vs public | peak RSS (MB) | samples |",
+        "|---|---|---|---|---|",
+        *rows,
+        "",
+    ]
+
+
+def load(out: Path) -> dict[str, Any]:
+    """The results of the last run in ``out`` (to update one part of them)."""
+    results: dict[str, Any] = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    md = (out / "results.md").read_text(encoding="utf-8")
+    for key in ("date", "machine"):
+        if key not in results:
+            found = re.search(rf"^- {key}: (.+)$", md, re.M)
+            results[key] = found.group(1).strip() if found else None
+    return results
 
 
 def chart(results: dict[str, Any], path: Path) -> None:

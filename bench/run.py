@@ -1,17 +1,21 @@
 """The AVMeets benchmarks (issue 6): ``nox -s bench`` runs this inside ``emulators:exec``.
 
-    python -m bench.run [--smoke] [--out DIR] [--runs N]
+    python -m bench.run [--smoke] [--out DIR] [--runs N] [--only purge-paths|uplink]
 
-Writes results.json, results.md and results.png to DIR (default bench/). Emulator hosts come
-from the variables the Firebase CLI sets (FIRESTORE_EMULATOR_HOST, FIREBASE_AUTH_EMULATOR_HOST,
-FIREBASE_EMULATOR_HUB); the functions count their Firestore operations into
-AVMEETS_BENCH_COUNT_FILE when the emulators were started with it (see functions/avmeets/db.py).
+Writes results.json, results.md and results.png to DIR (default bench/). ``--only purge-paths``
+measures only the purge's ways of deleting (bench/purge_paths.py), ``--only uplink`` only the
+uplink of one sender (bench/uplink_child.py); each updates its section of the existing results.
+Emulator hosts come from the variables the Firebase CLI sets (FIRESTORE_EMULATOR_HOST,
+FIREBASE_AUTH_EMULATOR_HOST, FIREBASE_EMULATOR_HUB); the functions count their Firestore
+operations into AVMEETS_BENCH_COUNT_FILE when the emulators were started with it and with
+bench/hook on their PYTHONPATH (``nox -s bench``; bench/firestore_counting.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import gzip
 import json
 import os
@@ -39,7 +43,7 @@ from tests.emulator.support.config import PROJECT_ID  # noqa: E402
 from tests.emulator.support.mesh import wait_full_mesh  # noqa: E402
 from tests.emulator.support.peer import MeetingPeer  # noqa: E402
 
-from . import connect, report  # noqa: E402
+from . import connect, purge_paths, report  # noqa: E402
 from .counting import (  # noqa: E402
     ClientCounter,
     CountingPeer,
@@ -59,10 +63,21 @@ class Sizes:
     purge_small: int
     purge_large: int
     naive_sample: int
+    #: Expired CDRs (among twice as many) per purge-path measurement, and rounds per variant.
+    paths_expired: int = 50_000
+    paths_rounds: int = 3
 
 
 FULL = Sizes(runs=20, mesh=(2, 4, 6, 8), purge_small=10_000, purge_large=100_000, naive_sample=2000)
-SMOKE = Sizes(runs=2, mesh=(2, 3), purge_small=100, purge_large=200, naive_sample=20)
+SMOKE = Sizes(
+    runs=2,
+    mesh=(2, 3),
+    purge_small=100,
+    purge_large=200,
+    naive_sample=20,
+    paths_expired=100,
+    paths_rounds=1,
+)
 
 
 def log(message: str) -> None:
@@ -230,11 +245,11 @@ def naive_delete(client: firestore.Client, sample: int) -> float:
     return len(refs) / (time.perf_counter() - started)
 
 
-def run_purge_child() -> dict[str, Any]:
+def run_purge_child(variant: str = "public") -> dict[str, Any]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "functions")])
     result = subprocess.run(
-        [sys.executable, "-m", "bench.purge_child", NOW.isoformat(), PROJECT_ID],
+        [sys.executable, "-m", "bench.purge_child", NOW.isoformat(), PROJECT_ID, variant],
         capture_output=True,
         text=True,
         env=env,
@@ -288,6 +303,55 @@ async def bench_purge(sizes: Sizes) -> dict[str, Any]:
         return results
     finally:
         client.close()
+
+
+async def bench_purge_paths(sizes: Sizes) -> dict[str, Any]:
+    """The purge's public-API path (what the functions run) against the SDK's BulkWriter and the
+    client's internals (what the purge used before), on the same data, rounds interleaved."""
+    client = firestore.Client(project=PROJECT_ID)
+    n = sizes.paths_expired
+    rates: dict[str, list[float]] = {v: [] for v in purge_paths.VARIANTS}
+    rss: dict[str, list[float]] = {v: [] for v in purge_paths.VARIANTS}
+    wrong = 0
+    try:
+        for round_ in range(sizes.paths_rounds):
+            for variant in purge_paths.VARIANTS:
+                await clean_all()
+                seed(client, n, n, prefix="")
+                child = run_purge_child(variant)
+                wrong += (n - _count(client, False)) + _count(client, True)
+                rates[variant].append(child["deleted"] / child["seconds"])
+                rss[variant].append(child["maxrss_kb"] / 1024)
+                log(f"purge path {variant} round {round_ + 1}: {rates[variant][-1]:.0f} docs/s")
+        await clean_all()
+    finally:
+        client.close()
+    medians = {v: round(statistics.median(r), 1) for v, r in rates.items()}
+    return {
+        "expired": n,
+        "total": 2 * n,
+        "rounds": sizes.paths_rounds,
+        "variants": {
+            v: {
+                "docs_per_s": medians[v],
+                "samples_docs_per_s": [round(x, 1) for x in rates[v]],
+                "peak_rss_mb": round(max(rss[v]), 1),
+                "ratio_vs_public": round(medians[v] / medians["public"], 3),
+            }
+            for v in purge_paths.VARIANTS
+        },
+        "wrongly_deleted_or_left": wrong,
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": _commit(),
+        "machine": report.machine(),
+    }
+
+
+def _commit() -> str:
+    done = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    )
+    return done.stdout.strip() or "?"
 
 
 # --- 5: web bundle ----------------------------------------------------------------------------
@@ -356,7 +420,11 @@ def bench_uplink(smoke: bool) -> dict[str, Any]:
 
 async def run_all(sizes: Sizes, *, build_web: bool) -> dict[str, Any]:
     await clean_all()
-    results: dict[str, Any] = {"smoke": sizes is SMOKE}
+    results: dict[str, Any] = {
+        "smoke": sizes is SMOKE,
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": report.machine(),
+    }
     log("1. join to connected")
     results["connect"] = await bench_connect(sizes.runs)
     log("2. operations per 1:1 connection")
@@ -366,6 +434,8 @@ async def run_all(sizes: Sizes, *, build_web: bool) -> dict[str, Any]:
     results["mesh"] = await bench_mesh(sizes.mesh)
     log("4. purge")
     results["purge"] = await bench_purge(sizes)
+    log("4b. purge: public API, BulkWriter, client internals")
+    results["purge_paths"] = await bench_purge_paths(sizes)
     log("5. web bundle")
     results["web"] = bench_web(build_web)
     log("6. uplink of one sender with 1, 3 and 7 peers")
@@ -379,22 +449,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench")
     parser.add_argument("--runs", type=int, default=None, help="connect runs (default 20)")
     parser.add_argument(
-        "--only-uplink",
-        action="store_true",
-        help="run only benchmark 6 and update its part of an existing results.json",
+        "--only",
+        choices=["purge-paths", "uplink"],
+        help="measure one part and update it in the existing results",
     )
     args = parser.parse_args(argv)
-    if args.only_uplink:
-        results = json.loads((args.out / "results.json").read_text())
+    if args.only == "uplink":
+        results = report.load(args.out)
         results["uplink"] = bench_uplink(False)
-        report.write(results, args.out)
-        log(f"updated the uplink part of {args.out / 'results.json'}")
+        report.write(results, args.out, with_chart=False)
+        log(f"updated the uplink of one sender in {args.out / 'results.json'} and results.md")
         return 0
     sizes = SMOKE if args.smoke else FULL
     if args.runs:
-        sizes = Sizes(
-            args.runs, sizes.mesh, sizes.purge_small, sizes.purge_large, sizes.naive_sample
-        )
+        sizes = dataclasses.replace(sizes, runs=args.runs)
+    if args.only == "purge-paths":
+        results = report.load(args.out)
+        results["purge_paths"] = asyncio.run(bench_purge_paths(sizes))
+        report.write(results, args.out, with_chart=False)
+        log(f"updated the purge paths in {args.out / 'results.json'} and results.md")
+        return 0
     results = asyncio.run(run_all(sizes, build_web=not args.smoke))
     report.write(results, args.out)
     log(f"wrote {args.out / 'results.json'}, results.md and results.png")

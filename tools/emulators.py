@@ -459,6 +459,33 @@ def dev_function_env() -> dict[str, str]:
     return {}
 
 
+#: Function settings of one emulator session: the emulator-only dotenv file of the Firebase CLI.
+FUNCTIONS_ENV_LOCAL: Final = FUNCTIONS_DIR / ".env.local"
+#: Settings of the functions in every emulator session: peers talk over loopback only, so they
+#: get no STUN server (which would be unreachable here).
+EMULATOR_FUNCTION_SETTINGS: Final = {"ICE_SERVERS": "[]"}
+
+
+def use_function_settings(env: dict[str, str], values: Mapping[str, str]) -> Path:
+    """Give the functions these settings in the emulator, and ``env`` (the tests, the CLI) too.
+
+    The settings are Functions SDK params (avmeets/config.py): the emulator resolves them from
+    the dotenv files (functions/.env, then .env.local), which override its own environment, so
+    an environment variable alone no longer reaches the functions. ``functions/.env.local``
+    (emulator only, never deployed or committed) is rewritten by every session, so one
+    session's values never leak into the next.
+    """
+    settings = {**EMULATOR_FUNCTION_SETTINGS, **values}
+    env.update(settings)
+    lines = ["# Written by tools/emulators.py for this emulator session; do not edit."]
+    for key, value in sorted(settings.items()):
+        if not re.fullmatch(r"[A-Z_][A-Z0-9_]*", key) or "\n" in value or "'" in value:
+            raise BootstrapError(f"cannot write the function setting {key}={value!r}")
+        lines.append(f"{key}='{value}'")
+    FUNCTIONS_ENV_LOCAL.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return FUNCTIONS_ENV_LOCAL
+
+
 #: Function secrets for the emulator (the CLI reads them instead of Secret Manager).
 SECRET_LOCAL: Final = FUNCTIONS_DIR / ".secret.local"
 

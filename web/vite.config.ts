@@ -73,7 +73,9 @@ export default defineConfig({
     target: "es2022",
     outDir: "dist",
     emptyOutDir: true,
-    sourcemap: true,
+    // Maps are written for local debugging but not referenced from the bundles, and
+    // firebase.json's hosting "ignore" keeps them out of the deploy: no public source.
+    sourcemap: "hidden",
     chunkSizeWarningLimit: 600,
   },
   server: { host: "127.0.0.1", port: 5173, strictPort: true },

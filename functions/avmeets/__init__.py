@@ -1,5 +1,7 @@
 """AVMeets server: signalling and Call Data Records on Firebase.
 
-The modules here are plain Python: they take and return plain data. Only ``handlers`` and
-``db`` know about Firestore and the Functions SDK; ``functions/main.py`` wires the triggers.
+Layers (docs/architecture.md): ``handlers`` adapts the Functions SDK, ``services`` decide,
+``store`` alone reads and writes Firestore, the other modules are plain Python taking plain data
+and the time, and ``protocol`` is the one source of what clients send and receive.
+``functions/main.py`` wires the triggers.
 """

@@ -4,27 +4,34 @@ A leg is one peer connection between two sessions: the offerer (``caller``) and 
 (``callee``), after telephony CDRs: *start* when the offer is seen, *answer* when a side first
 reports ``connected``, *end* when a side closes, fails, leaves or vanishes. Status values are
 ``RTCPeerConnection.connectionState``; stats follow the W3C webrtc-stats dictionaries. Functions
-here take a leg as a dict and return the fields to write; ``handlers`` does the I/O.
+here take a leg (``store.documents.LegDoc``) and return the leg to write; the services do the
+I/O. Pure: the time comes in as an argument.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final, cast, get_args
 
 from .errors import ResourceExhausted
+from .protocol import CONNECTION_STATUSES, ROLES, ConnectionStatus, ErrorReason, LegState, Role
+from .store.documents import IpInfo, LegDoc, LegEndCause, LegSide, LegStats, StatsSnapshot
 
-SIDES = ("caller", "callee")
-STATUSES = ("new", "connecting", "connected", "disconnected", "failed", "closed")
-CONNECTING = "connecting"
-CONNECTED = "connected"
-ENDED = "ended"
+SIDES: Final = ROLES
+STATUSES: Final = CONNECTION_STATUSES
+CONNECTING: Final = "connecting"
+CONNECTED: Final = "connected"
+ENDED: Final = "ended"
+#: Legs in these states are open: a leave or a time-out ends them.
+OPEN_STATES: Final[tuple[LegState, ...]] = (CONNECTING, CONNECTED)
 # A side reporting one of these has given up on the connection: the leg ends.
-_FINAL = {"closed": "hangup", "failed": "ice-failed"}
+_FINAL: Final[dict[str, LegEndCause]] = {"closed": "hangup", "failed": "ice-failed"}
+_UNKNOWN_IP: Final[IpInfo] = {"kind": "invalid", "known": False}
 #: Signal-trigger event ids a leg remembers. A leg sees one offer per negotiation (the first
 #: and the odd renegotiation), and at-least-once delivery repeats an event soon after the first.
 EVENTS_KEPT = 8
-END_CAUSES = ("hangup", "peer-left", "ice-failed", "heartbeat-timeout", "rejoined", "meeting-ended")
+END_CAUSES: Final[tuple[LegEndCause, ...]] = get_args(LegEndCause)
 
 
 def leg_id(meeting_id: str, caller_session: str, callee_session: str) -> str:
@@ -33,8 +40,11 @@ def leg_id(meeting_id: str, caller_session: str, callee_session: str) -> str:
 
 
 def side_info(
-    uid: str, session: str, identity: dict[str, Any] | None, join: dict[str, Any] | None
-) -> dict[str, Any]:
+    uid: str,
+    session: str,
+    identity: Mapping[str, Any] | None,
+    join: Mapping[str, Any] | None,
+) -> LegSide:
     """One end of a leg: who (from the sign-in identity) and from where (from the join)."""
     identity = identity or {}
     join = join or {}
@@ -46,7 +56,7 @@ def side_info(
         "phone": identity.get("phone"),
         "provider": identity.get("provider"),
         "ip": join.get("ip"),
-        "ipInfo": join.get("ipInfo") or {"kind": "invalid", "known": False},
+        "ipInfo": join.get("ipInfo") or dict(_UNKNOWN_IP),  # type: ignore[typeddict-item]
         "userAgent": join.get("userAgent"),
         "status": "new",
         # This side's own end of the path is a relay candidate (its address hidden from the
@@ -60,12 +70,12 @@ def side_info(
 
 def new_leg(
     meeting_id: str,
-    caller: dict[str, Any],
-    callee: dict[str, Any],
+    caller: LegSide,
+    callee: LegSide,
     seq: int,
     now: datetime,
     expires_at: datetime,
-) -> dict[str, Any]:
+) -> LegDoc:
     """A leg as first seen: both sides ``new``; the caller's offer makes it connecting."""
     return {
         "meetingId": meeting_id,
@@ -94,7 +104,7 @@ def _ms(delta: timedelta) -> int:
     return max(0, int(delta.total_seconds() * 1000))
 
 
-def _set_status(leg: dict[str, Any], side: str, status: str, now: datetime) -> bool:
+def _set_status(leg: LegDoc, side: Role, status: ConnectionStatus, now: datetime) -> bool:
     """Record a status change of one side; False when it is not a change."""
     info = leg[side]
     if info.get("status") == status:
@@ -107,26 +117,25 @@ def _set_status(leg: dict[str, Any], side: str, status: str, now: datetime) -> b
     return True
 
 
-def end(leg: dict[str, Any], now: datetime, cause: str) -> dict[str, Any]:
+def end(leg: LegDoc, now: datetime, cause: LegEndCause) -> LegDoc:
     """End the leg (no-op when it has ended already) with telephony-style totals."""
     if leg.get("state") == ENDED:
         return leg
     answered: datetime | None = leg.get("answeredAt")
-    leg.update(
-        state=ENDED,
-        endedAt=now,
-        durationMs=_ms(now - leg["startedAt"]),
-        connectedMs=_ms(now - answered) if answered else 0,
-        disposition="ANSWERED"
-        if answered
-        else ("FAILED" if cause == "ice-failed" else "NO ANSWER"),
-        endCause=cause,
-        updatedAt=now,
-    )
+    leg["state"] = ENDED
+    leg["endedAt"] = now
+    leg["durationMs"] = _ms(now - leg["startedAt"])
+    leg["connectedMs"] = _ms(now - answered) if answered else 0
+    if answered:
+        leg["disposition"] = "ANSWERED"
+    else:
+        leg["disposition"] = "FAILED" if cause == "ice-failed" else "NO ANSWER"
+    leg["endCause"] = cause
+    leg["updatedAt"] = now
     return leg
 
 
-def offer_seen(leg: dict[str, Any], now: datetime) -> dict[str, Any]:
+def offer_seen(leg: LegDoc, now: datetime) -> LegDoc:
     """The caller's offer arrived: the caller side is connecting (a renegotiation offer of the
     same leg changes nothing)."""
     if leg["caller"].get("status") == "new" and leg.get("state") != ENDED:
@@ -135,7 +144,7 @@ def offer_seen(leg: dict[str, Any], now: datetime) -> dict[str, Any]:
     return leg
 
 
-def offer_event(leg: dict[str, Any], now: datetime, event_id: str) -> dict[str, Any] | None:
+def offer_event(leg: LegDoc, now: datetime, event_id: str) -> LegDoc | None:
     """``offer_seen`` for the trigger event ``event_id``; None when the leg has applied that
     event already (delivered twice): nothing to write, so not even ``updatedAt`` moves."""
     seen: list[str] = list(leg.get("signalEvents") or [])
@@ -147,13 +156,13 @@ def offer_event(leg: dict[str, Any], now: datetime, event_id: str) -> dict[str, 
 
 
 def report_if_changed(
-    leg: dict[str, Any],
-    side: str,
-    status: str,
-    stats: dict[str, Any] | None,
+    leg: LegDoc,
+    side: Role,
+    status: ConnectionStatus,
+    stats: Mapping[str, Any] | None,
     now: datetime,
     per_minute: int,
-) -> dict[str, Any] | None:
+) -> LegDoc | None:
     """``report``, or None when the report would change nothing but its own rate-limit counter
     (the side already has this status and sends no stats): nothing to write. The caller's
     ``connecting`` usually is such a report, the signal trigger having recorded it first."""
@@ -163,27 +172,34 @@ def report_if_changed(
 
 
 def report(
-    leg: dict[str, Any],
-    side: str,
-    status: str,
-    stats: dict[str, Any] | None,
+    leg: LegDoc,
+    side: Role,
+    status: ConnectionStatus,
+    stats: Mapping[str, Any] | None,
     now: datetime,
     per_minute: int,
-) -> dict[str, Any]:
+) -> LegDoc:
     """Apply one client report of ``side``'s connection state (and stats), rate-limited."""
     info = leg[side]
-    window = info.get("reports") or {}
+    window = cast(Mapping[str, Any] | None, info.get("reports")) or {}
     start: datetime | None = window.get("windowStart")
     if start is None or now - start >= timedelta(minutes=1):
         window = {"windowStart": now, "count": 0}
     if window["count"] >= per_minute:
-        raise ResourceExhausted("Too many connection reports; slow down.", reason="rate-limited")
+        raise ResourceExhausted(
+            "Too many connection reports; slow down.", reason=ErrorReason.RATE_LIMITED
+        )
     info["reports"] = {"windowStart": window["windowStart"], "count": window["count"] + 1}
 
     _set_status(leg, side, status, now)
     if stats is not None:
-        phase = "connect" if status == CONNECTED else "end"
-        info["stats"] = {**info.get("stats", {}), phase: {**stats, "at": now}}
+        snapshot = cast(StatsSnapshot, {**stats, "at": now})
+        merged: LegStats = {**info.get("stats", {})}
+        if status == CONNECTED:
+            merged["connect"] = snapshot
+        else:
+            merged["end"] = snapshot
+        info["stats"] = merged
         record_relayed(leg, side, stats)
     if leg.get("state") != ENDED:
         if status == CONNECTED and leg.get("answeredAt") is None:
@@ -195,7 +211,7 @@ def report(
     return leg
 
 
-def record_relayed(leg: dict[str, Any], side: str, stats: dict[str, Any]) -> None:
+def record_relayed(leg: LegDoc, side: Role, stats: Mapping[str, Any]) -> None:
     """Whether ``side``'s own end goes through the relay, and whether the leg does at all."""
     local = stats.get("localCandidateType")
     if isinstance(local, str):

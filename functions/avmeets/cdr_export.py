@@ -1,7 +1,7 @@
 """CDR export for lawful requests: the connection legs of a meeting or of a user, as JSON or CSV.
 
-``find_legs`` reads ``cdrs`` (and ``identities`` to resolve an email to uids); everything else
-here is pure: parsing the operator's times, and formatting legs as JSON or CSV.
+Pure: which legs a query means, parsing the operator's times, and formatting legs as JSON or CSV.
+``store.legs.find_legs`` reads them (``cdrs``, and ``identities`` to resolve an email to uids).
 """
 
 from __future__ import annotations
@@ -16,14 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from google.cloud import firestore
-from google.cloud.firestore_v1.base_query import FieldFilter
-
-from . import db
-
 SIDES = ("caller", "callee")
-#: Firestore's limit on the values of one ``in`` / ``array-contains-any`` filter.
-_MAX_DISJUNCTION = 30
 
 
 @dataclass(frozen=True)
@@ -92,53 +85,6 @@ def email_variants(email: str) -> list[str]:
     return sorted({raw, raw.lower(), f"{local}@{domain.lower()}"})
 
 
-# --- reading -------------------------------------------------------------------------------------
-
-
-def find_legs(client: firestore.Client, query: ExportQuery) -> list[dict[str, Any]]:
-    """The matching legs, each a document's data plus ``id``, sorted by ``startedAt`` then id."""
-    cdrs = client.collection(db.CDRS)
-    found: dict[str, dict[str, Any]] = {}
-
-    def collect(q: Any) -> list[dict[str, Any]]:
-        q = _time_range(q, query.since, query.until)
-        out = []
-        for snapshot in q.stream():
-            leg = {"id": snapshot.id, **(snapshot.to_dict() or {})}
-            found.setdefault(snapshot.id, leg)
-            out.append(leg)
-        return out
-
-    if query.meeting_id is not None:
-        collect(cdrs.where(filter=FieldFilter("meetingId", "==", query.meeting_id)))
-        return sort_legs(found.values())
-
-    assert query.user is not None
-    user = query.user.strip()
-    if not is_email(user):
-        collect(cdrs.where(filter=FieldFilter("uids", "array_contains", user)))
-        return sort_legs(found.values())
-
-    # An email: legs carry a copy of each side's email (the identity may have expired before the
-    # leg), and the identities resolve it to uids whose legs may lack the email.
-    target = normalise_email(user)
-    variants = email_variants(user)
-    uids: set[str] = set()
-    identities = client.collection(db.IDENTITIES).where(filter=FieldFilter("email", "in", variants))
-    for snapshot in identities.select(["uid", "email"]).stream():
-        uids.add(str((snapshot.to_dict() or {}).get("uid") or snapshot.id))
-    for side in SIDES:
-        for leg in collect(cdrs.where(filter=FieldFilter(f"{side}.email", "in", variants))):
-            party = leg.get(side)
-            if isinstance(party, Mapping) and isinstance(party.get("uid"), str):
-                uids.add(party["uid"])
-    ordered = sorted(uids)
-    for start in range(0, len(ordered), _MAX_DISJUNCTION):
-        chunk = ordered[start : start + _MAX_DISJUNCTION]
-        collect(cdrs.where(filter=FieldFilter("uids", "array_contains_any", chunk)))
-    return sort_legs(leg for leg in found.values() if leg_matches_user(leg, target, uids))
-
-
 def leg_matches_user(leg: Mapping[str, Any], email: str, uids: Iterable[str]) -> bool:
     """Whether a leg belongs to the user: one side has the email (any case) or one of the uids."""
     wanted = set(uids)
@@ -153,14 +99,6 @@ def leg_matches_user(leg: Mapping[str, Any], email: str, uids: Iterable[str]) ->
             return True
     leg_uids = leg.get("uids")
     return isinstance(leg_uids, list) and any(u in wanted for u in leg_uids)
-
-
-def _time_range(q: Any, since: datetime | None, until: datetime | None) -> Any:
-    if since is not None:
-        q = q.where(filter=FieldFilter("startedAt", ">=", since))
-    if until is not None:
-        q = q.where(filter=FieldFilter("startedAt", "<", until))
-    return q
 
 
 def sort_legs(legs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -1,12 +1,16 @@
 """The exception tree of the domain, each class tied to one callable error code.
 
-Domain code raises these; the adapter layer (``handlers``) turns them into the SDK's
-``HttpsError`` so clients get the code, a clear message and optional machine-readable details.
+Services raise these; the adapter layer (``handlers``) turns them into the SDK's ``HttpsError`` so
+clients get the code, a clear message and optional machine-readable details. A ``reason`` is
+always a member of ``protocol.ErrorReason`` (tests/unit/test_protocol_reasons.py holds every
+raise to ``protocol.ERROR_CODES``).
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from .protocol import ErrorReason
 
 
 class AvmeetsError(Exception):
@@ -14,10 +18,13 @@ class AvmeetsError(Exception):
 
     code = "INTERNAL"
 
-    def __init__(self, message: str, **details: Any) -> None:
+    def __init__(self, message: str, *, reason: ErrorReason | None = None, **details: Any) -> None:
         super().__init__(message)
         self.message = message
+        self.reason = reason
         self.details: dict[str, Any] = details
+        if reason is not None:
+            self.details = {"reason": reason.value, **details}
 
 
 class InvalidArgument(AvmeetsError):

@@ -41,6 +41,7 @@ import geoip2.models
 from maxminddb import InvalidDatabaseError
 
 from . import config
+from .store.documents import IpInfo
 
 log = logging.getLogger("avmeets")
 
@@ -250,7 +251,7 @@ def _fields(
         return None
 
 
-def lookup(ip: str, city_db: str | None, asn_db: str | None) -> dict[str, Any]:
+def lookup(ip: str, city_db: str | None, asn_db: str | None) -> IpInfo:
     """The ``ipInfo`` of ``ip``: kind, known, countryCode, countryName, city, asn, asOrg.
 
     Never raises. Fields nobody knows are None; ``known`` says whether a database had the
@@ -258,7 +259,7 @@ def lookup(ip: str, city_db: str | None, asn_db: str | None) -> dict[str, Any]:
     """
     addr = _parse(ip)
     kind: Kind = "invalid" if addr is None else _kind(addr)
-    info: dict[str, Any] = {
+    info: IpInfo = {
         "kind": kind,
         "known": False,
         "countryCode": None,
@@ -274,12 +275,12 @@ def lookup(ip: str, city_db: str | None, asn_db: str | None) -> dict[str, Any]:
     for role, path in databases:
         fields = _fields(_usable(path, role), role, text)
         if fields is not None:
-            info.update(fields)
+            info.update(fields)  # type: ignore[typeddict-item]
             info["known"] = True
     return info
 
 
-def lookup_configured(ip: str) -> dict[str, Any]:
+def lookup_configured(ip: str) -> IpInfo:
     """:func:`lookup` with the databases of the settings (``GEOIP_CITY_DB``, ``GEOIP_ASN_DB``)."""
     s = config.settings()
     return lookup(ip, s.geoip_city_db, s.geoip_asn_db)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import logging
 
-from . import accounts, clock, db, handlers
+from . import accounts, clock, db
 from . import purge as purge_mod
 from .config import settings
+from .services import presence
 
 log = logging.getLogger("avmeets")
 
 
 def sweep() -> int:
-    closed = handlers.sweep(clock.now())
+    closed = presence.sweep(clock.now())
     if closed:
         log.info("sweep closed %d silent participant(s)", closed)
     return closed

@@ -1,20 +1,34 @@
 """Meetings and their participants: the decisions behind create, join and leave.
 
-Functions here take the current documents as plain dicts and return the documents to write;
-``handlers`` reads and writes them inside Firestore transactions.
+Functions here take the current documents as plain data and the time as an argument, and return
+the documents to write; the services (``avmeets.services``) read and write them.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Final, TypeVar
 
 from .errors import FailedPrecondition, NotFound, ResourceExhausted
+from .protocol import (
+    ErrorReason,
+    MeetingDoc,
+    MeetingInfoResult,
+    MeetingState,
+    ParticipantDoc,
+    ParticipantSummary,
+)
+from .store.documents import IpInfo, JoinRecordDoc
 
-JOINED = "joined"
-LEFT = "left"
+JOINED: Final = "joined"
+LEFT: Final = "left"
+OPEN: Final = "open"
+_UNKNOWN_IP: Final[IpInfo] = {"kind": "invalid", "known": False}
+
+M = TypeVar("M", bound=Mapping[str, Any])
 
 
 @dataclass(frozen=True)
@@ -44,55 +58,58 @@ def meeting_doc(
     org_id: str | None,
     now: datetime,
     expires_at: datetime,
-) -> dict[str, Any]:
+) -> MeetingDoc:
     return {
         "title": title,
         "createdBy": caller.uid,
         "createdAt": now,
         "hasPassword": has_password,
         "maxParticipants": max_participants,
-        "state": "open",
+        "state": OPEN,
         "orgId": org_id,
         "lastActivityAt": now,
         "expiresAt": expires_at,
     }
 
 
-def check_joinable(meeting: dict[str, Any] | None) -> dict[str, Any]:
+def check_joinable(meeting: M | None) -> M:
     if meeting is None:
         raise NotFound("No meeting has this id.")
-    if meeting.get("state") != "open":
-        raise FailedPrecondition("This meeting has ended.", reason="meeting-ended")
+    if meeting.get("state") != OPEN:
+        raise FailedPrecondition("This meeting has ended.", reason=ErrorReason.MEETING_ENDED)
     return meeting
 
 
 @dataclass(frozen=True)
 class JoinPlan:
-    participant: dict[str, Any]
+    participant: ParticipantDoc
     join_record_id: str
-    join_record: dict[str, Any]
+    join_record: JoinRecordDoc
     # The join record of a previous session of the same caller, to close (re-join after reload).
     replaced_session: str | None
-    others: list[dict[str, Any]] = field(default_factory=list)
+    others: list[ParticipantSummary] = field(default_factory=list)
 
 
 def plan_join(
     meeting_id: str,
-    meeting: dict[str, Any],
-    mine: dict[str, Any] | None,
-    joined: list[dict[str, Any]],
+    meeting: Mapping[str, Any],
+    mine: Mapping[str, Any] | None,
+    joined: Sequence[Mapping[str, Any]],
     caller: Caller,
     session: str,
     now: datetime,
     expires_at: datetime,
+    ip_info: IpInfo = _UNKNOWN_IP,
 ) -> JoinPlan:
     """Admit ``caller``; ``joined`` are the participant documents currently in the meeting."""
     others = [p for p in joined if p.get("uid") != caller.uid and p.get("state") == JOINED]
     rejoin = mine is not None and mine.get("state") == JOINED
     cap = int(meeting.get("maxParticipants", 0))
     if not rejoin and len(others) >= cap:
-        raise ResourceExhausted("This meeting is full.", reason="meeting-full", maxParticipants=cap)
-    participant = {
+        raise ResourceExhausted(
+            "This meeting is full.", reason=ErrorReason.MEETING_FULL, maxParticipants=cap
+        )
+    participant: ParticipantDoc = {
         "uid": caller.uid,
         "displayName": caller.display_name,
         "session": session,
@@ -102,7 +119,7 @@ def plan_join(
         "lastSeenAt": now,
         "expiresAt": expires_at,
     }
-    record = {
+    record: JoinRecordDoc = {
         "meetingId": meeting_id,
         "uid": caller.uid,
         "session": session,
@@ -112,6 +129,7 @@ def plan_join(
         "leftAt": None,
         "endCause": None,
         "expiresAt": expires_at,
+        "ipInfo": ip_info,
     }
     return JoinPlan(
         participant=participant,
@@ -134,13 +152,13 @@ def display_name(name: str | None, email: str | None, uid: str) -> str:
     return f"Guest {uid[:6]}"
 
 
-def relay_only(org: dict[str, Any] | None) -> bool:
+def relay_only(org: Mapping[str, Any] | None) -> bool:
     """Whether an organisation requires its members to hide their IP address (relay-only ICE)."""
     privacy = (org or {}).get("privacy")
     return isinstance(privacy, dict) and privacy.get("relayOnly") is True
 
 
-def meeting_info(meeting: dict[str, Any] | None, joined: int, relay: bool) -> dict[str, Any]:
+def meeting_info(meeting: Mapping[str, Any] | None, joined: int, relay: bool) -> MeetingInfoResult:
     """``meeting_info``'s answer (docs/protocol.md): what a client may know before joining.
 
     The title only without a password (the password protects it too); ``joined`` is how many
@@ -156,7 +174,7 @@ def meeting_info(meeting: dict[str, Any] | None, joined: int, relay: bool) -> di
             "relayOnly": relay,
         }
     has_password = bool(meeting.get("hasPassword"))
-    state = "open" if meeting.get("state") == "open" else "ended"
+    state: MeetingState = "open" if meeting.get("state") == OPEN else "ended"
     return {
         "exists": True,
         "state": state,

@@ -1,20 +1,54 @@
 """Parsing of callable request data into typed requests.
 
-Every callable accepts exactly the documented keys with the documented types and sizes; anything
-else is an ``InvalidArgument`` that names the field, raised before anything is read or written.
+Every callable accepts exactly the keys of its request in ``avmeets.protocol`` (the required ones
+must be there), with the documented types, choices and limits; anything else is an
+``InvalidArgument`` that names the field, raised before anything is read or written.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from . import meeting_ids
 from .errors import InvalidArgument
+from .protocol import (
+    ARCHIVE_KINDS,
+    CANDIDATE_TYPES,
+    CHAT_AT_MAX,
+    CONNECTION_STATUSES,
+    RELAY_PROTOCOLS,
+    ROLES,
+    STAT_RANGES,
+    TRANSPORT_PROTOCOLS,
+    ArchiveKind,
+    ArchiveMessage,
+    ArchiveRequest,
+    ConnectionStats,
+    ConnectionStatus,
+    CreateMeetingRequest,
+    HeartbeatRequest,
+    JoinMeetingRequest,
+    LeaveMeetingRequest,
+    Limits,
+    MeetingInfoRequest,
+    ReportConnectionRequest,
+    Role,
+)
 
-MAX_TITLE = 100
-MAX_PASSWORD = 128
+MAX_TITLE: Final = Limits.TITLE_MAX_CHARS
+MAX_PASSWORD: Final = Limits.PASSWORD_MAX_CHARS
+MAX_ID: Final = Limits.ID_MAX_CHARS
+MAX_CHAT_ITEMS: Final = Limits.CHAT_MESSAGES_MAX
+MAX_CHAT_TEXT: Final = Limits.CHAT_TEXT_MAX_CHARS
+STATUSES: Final = CONNECTION_STATUSES
+
+
+def _keys(shape: Any) -> tuple[set[str], set[str]]:
+    """The keys a request ``TypedDict`` allows, and those it requires."""
+    return set(shape.__annotations__), set(shape.__required_keys__)
 
 
 @dataclass(frozen=True)
@@ -34,6 +68,11 @@ class LeaveMeeting:
     meeting_id: str
 
 
+@dataclass(frozen=True)
+class MeetingLookup:
+    meeting_id: str
+
+
 def _object(data: Any, allowed: set[str], required: set[str] | None = None) -> dict[str, Any]:
     if data is None:
         data = {}
@@ -48,7 +87,11 @@ def _object(data: Any, allowed: set[str], required: set[str] | None = None) -> d
     return data
 
 
-def _text(data: dict[str, Any], key: str, max_len: int, *, strip: bool) -> str | None:
+def _request(data: Any, shape: Any) -> dict[str, Any]:
+    return _object(data, *_keys(shape))
+
+
+def _text(data: Mapping[str, Any], key: str, max_len: int, *, strip: bool) -> str | None:
     value = data.get(key)
     if value is None:
         return None
@@ -65,11 +108,11 @@ def _text(data: dict[str, Any], key: str, max_len: int, *, strip: bool) -> str |
     return value
 
 
-def _meeting_id(data: dict[str, Any]) -> str:
+def _meeting_id(data: Mapping[str, Any]) -> str:
     value = data.get("meetingId")
     if not isinstance(value, str):
         raise InvalidArgument("'meetingId' must be a string.", field="meetingId")
-    normalised = meeting_ids.normalise(value[:64])
+    normalised = meeting_ids.normalise(value[: Limits.MEETING_ID_INPUT_MAX_CHARS])
     if not meeting_ids.is_valid(normalised):
         raise InvalidArgument(
             "'meetingId' must look like abc-defg-hij (ten letters).", field="meetingId"
@@ -78,7 +121,7 @@ def _meeting_id(data: dict[str, Any]) -> str:
 
 
 def parse_create(data: Any) -> CreateMeeting:
-    obj = _object(data, {"title", "password"})
+    obj = _request(data, CreateMeetingRequest)
     return CreateMeeting(
         title=_text(obj, "title", MAX_TITLE, strip=True),
         password=_text(obj, "password", MAX_PASSWORD, strip=False),
@@ -86,7 +129,7 @@ def parse_create(data: Any) -> CreateMeeting:
 
 
 def parse_join(data: Any) -> JoinMeeting:
-    obj = _object(data, {"meetingId", "password"}, {"meetingId"})
+    obj = _request(data, JoinMeetingRequest)
     return JoinMeeting(
         meeting_id=_meeting_id(obj),
         password=_text(obj, "password", MAX_PASSWORD, strip=False),
@@ -94,22 +137,16 @@ def parse_join(data: Any) -> JoinMeeting:
 
 
 def parse_leave(data: Any) -> LeaveMeeting:
-    obj = _object(data, {"meetingId"}, {"meetingId"})
+    obj = _request(data, LeaveMeetingRequest)
     return LeaveMeeting(meeting_id=_meeting_id(obj))
 
 
-def parse_meeting_info(data: Any) -> LeaveMeeting:
-    """``meeting_info`` takes the meeting id only, like ``leave_meeting``."""
-    return parse_leave(data)
+def parse_meeting_info(data: Any) -> MeetingLookup:
+    obj = _request(data, MeetingInfoRequest)
+    return MeetingLookup(meeting_id=_meeting_id(obj))
 
 
 # --- connection reports, heartbeats, archives ------------------------------------------------
-
-CANDIDATE_TYPES = ("host", "srflx", "prflx", "relay")
-STATUSES = ("new", "connecting", "connected", "disconnected", "failed", "closed")
-MAX_ID = 128
-MAX_CHAT_ITEMS = 1000
-MAX_CHAT_TEXT = 4000
 
 
 @dataclass(frozen=True)
@@ -117,9 +154,9 @@ class ConnectionReport:
     meeting_id: str
     peer: str
     peer_session: str
-    role: str
-    status: str
-    stats: dict[str, Any] | None
+    role: Role
+    status: ConnectionStatus
+    stats: ConnectionStats | None
 
 
 @dataclass(frozen=True)
@@ -130,11 +167,11 @@ class Heartbeat:
 @dataclass(frozen=True)
 class Archive:
     meeting_id: str
-    kind: str
-    messages: list[dict[str, Any]]
+    kind: ArchiveKind
+    messages: list[ArchiveMessage]
 
 
-def _choice(data: dict[str, Any], key: str, choices: tuple[str, ...]) -> str:
+def _choice(data: Mapping[str, Any], key: str, choices: tuple[str, ...]) -> Any:
     value = data.get(key)
     if value not in choices:
         raise InvalidArgument(f"{key!r} must be one of {', '.join(choices)}.", field=key)
@@ -142,7 +179,7 @@ def _choice(data: dict[str, Any], key: str, choices: tuple[str, ...]) -> str:
 
 
 def _number(
-    data: dict[str, Any], key: str, lo: float, hi: float, *, integer: bool, nullable: bool
+    data: Mapping[str, Any], key: str, lo: float, hi: float, *, integer: bool, nullable: bool
 ) -> None:
     value = data[key]
     if value is None and nullable:
@@ -153,34 +190,24 @@ def _number(
         raise InvalidArgument(f"{key!r} must be {kind} from {lo:g} to {hi:g}.", field=key)
 
 
-def _stats(value: Any) -> dict[str, Any] | None:
+def _stats(value: Any) -> ConnectionStats | None:
     if value is None:
         return None
-    fields = {
-        "localCandidateType", "remoteCandidateType", "protocol", "relayProtocol", "relayed",
-        "rttMs", "bytesSent", "bytesReceived", "packetsLost", "durationMs",
-    }  # fmt: skip
-    obj = _object(value, fields)
+    obj = _request(value, ConnectionStats)
     for key in ("localCandidateType", "remoteCandidateType"):
         if key in obj:
             _choice(obj, key, CANDIDATE_TYPES)
     if "protocol" in obj:
-        _choice(obj, "protocol", ("udp", "tcp"))
+        _choice(obj, "protocol", TRANSPORT_PROTOCOLS)
     if "relayProtocol" in obj and obj["relayProtocol"] is not None:
-        _choice(obj, "relayProtocol", ("udp", "tcp", "tls"))
+        _choice(obj, "relayProtocol", RELAY_PROTOCOLS)
     if "relayed" in obj and not isinstance(obj["relayed"], bool):
         raise InvalidArgument("'relayed' must be true or false.", field="relayed")
-    limits = {
-        "rttMs": (0, 600_000, False, True),
-        "bytesSent": (0, 10**15, True, False),
-        "bytesReceived": (0, 10**15, True, False),
-        "packetsLost": (-(10**12), 10**12, True, True),
-        "durationMs": (0, 10**10, True, True),
-    }
-    for key, (lo, hi, integer, nullable) in limits.items():
+    for key, (lo, hi, integer, nullable) in STAT_RANGES.items():
         if key in obj:
             _number(obj, key, lo, hi, integer=integer, nullable=nullable)
-    return obj
+    stats: ConnectionStats = obj  # type: ignore[assignment]  # checked key by key above
+    return stats
 
 
 def _usable_id(value: str) -> bool:
@@ -194,7 +221,7 @@ def _usable_id(value: str) -> bool:
     )
 
 
-def _identifier(data: dict[str, Any], key: str) -> str:
+def _identifier(data: Mapping[str, Any], key: str) -> str:
     value = data.get(key)
     if not isinstance(value, str) or not value or len(value) > MAX_ID or not _usable_id(value):
         raise InvalidArgument(f"{key!r} must be an id of 1 to {MAX_ID} characters.", field=key)
@@ -202,32 +229,31 @@ def _identifier(data: dict[str, Any], key: str) -> str:
 
 
 def parse_report(data: Any) -> ConnectionReport:
-    keys = {"meetingId", "peer", "peerSession", "role", "status", "stats"}
-    obj = _object(data, keys, keys - {"stats"})
+    obj = _request(data, ReportConnectionRequest)
     return ConnectionReport(
         meeting_id=_meeting_id(obj),
         peer=_identifier(obj, "peer"),
         peer_session=_identifier(obj, "peerSession"),
-        role=_choice(obj, "role", ("caller", "callee")),
+        role=_choice(obj, "role", ROLES),
         status=_choice(obj, "status", STATUSES),
         stats=_stats(obj.get("stats")),
     )
 
 
 def parse_heartbeat(data: Any) -> Heartbeat:
-    obj = _object(data, {"meetingId"}, {"meetingId"})
+    obj = _request(data, HeartbeatRequest)
     return Heartbeat(meeting_id=_meeting_id(obj))
 
 
-def _chat_messages(value: Any) -> list[dict[str, Any]]:
+def _chat_messages(value: Any) -> list[ArchiveMessage]:
     if not isinstance(value, list) or not 1 <= len(value) <= MAX_CHAT_ITEMS:
         raise InvalidArgument(
             f"'messages' must be a list of 1 to {MAX_CHAT_ITEMS} messages.", field="messages"
         )
-    out = []
+    out: list[ArchiveMessage] = []
     for item in value:
-        msg = _object(item, {"from", "text", "at"}, {"from", "text", "at"})
-        sender = _text(msg, "from", 100, strip=True)
+        msg = _request(item, ArchiveMessage)
+        sender = _text(msg, "from", Limits.CHAT_FROM_MAX_CHARS, strip=True)
         if sender is None:
             raise InvalidArgument("'from' must be a string.", field="from")
         text = msg.get("text")
@@ -240,14 +266,14 @@ def _chat_messages(value: Any) -> list[dict[str, Any]]:
             raise InvalidArgument(
                 f"'text' must be a string of 1 to {MAX_CHAT_TEXT} characters.", field="text"
             )
-        _number(msg, "at", 0, 10**14, integer=True, nullable=False)
+        _number(msg, "at", 0, CHAT_AT_MAX, integer=True, nullable=False)
         out.append({"from": sender, "text": text, "at": msg["at"]})
     return out
 
 
 def parse_archive(data: Any) -> Archive:
-    obj = _object(data, {"meetingId", "kind", "messages"}, {"meetingId", "kind"})
-    kind = _choice(obj, "kind", ("chat", "attendance"))
+    obj = _request(data, ArchiveRequest)
+    kind = _choice(obj, "kind", ARCHIVE_KINDS)
     if kind == "chat":
         messages = _chat_messages(obj.get("messages"))
     elif "messages" in obj:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from .config import MAX_RETENTION_DAYS
 
 
-def retention_days(default_days: int, org: dict[str, Any] | None) -> int:
+def retention_days(default_days: int, org: Mapping[str, Any] | None) -> int:
     """Days to keep a record; an organisation may only shorten it, never beyond a week."""
     days = min(default_days, MAX_RETENTION_DAYS)
     org_days = (org or {}).get("retentionDays")

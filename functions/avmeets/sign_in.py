@@ -6,11 +6,13 @@ members; a deployment may be limited to one organisation (``SIGN_IN_ORG``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from .errors import PermissionDenied
+from .store.documents import IdentityDoc
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ def email_domain(email: str | None) -> str | None:
 
 def check_policy(
     sign_in: SignIn,
-    member_org: dict[str, Any] | None,
+    member_org: Mapping[str, Any] | None,
     required_org_id: str | None,
     member_org_id: str | None,
 ) -> None:
@@ -66,7 +68,7 @@ def check_policy(
 
 def identity_record(
     sign_in: SignIn, org_id: str | None, now: datetime, expires_at: datetime
-) -> dict[str, Any]:
+) -> IdentityDoc:
     """The ``identities/{uid}`` document: who the user is, for the CDR, and when it expires."""
     return {
         "uid": sign_in.uid,

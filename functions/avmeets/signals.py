@@ -2,29 +2,35 @@
 
 The rules are the gate; this check runs in the trigger as a second line, so a document that
 slipped through a race (a participant left meanwhile) is removed rather than trusted by the CDR.
+Keys, types and limits come from ``avmeets.protocol``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Final
 
 from .meetings import JOINED
+from .protocol import SIGNAL_PAYLOAD_KEY, SIGNAL_TYPES, Limits, SignalDoc
 
-TYPES = ("offer", "answer", "candidates")
-MAX_SDP = 32_768
-MAX_CANDIDATES = 8
-MAX_CANDIDATE = 1024
-_BASE_KEYS = {"from", "session", "to", "toSession", "type", "createdAt"}
+TYPES: Final = SIGNAL_TYPES
+MAX_SDP: Final = Limits.SDP_MAX_CHARS
+MAX_CANDIDATES: Final = Limits.CANDIDATES_PER_SIGNAL
+MAX_CANDIDATE: Final = Limits.CANDIDATE_MAX_CHARS
+#: The keys every signal carries: the required keys of ``protocol.SignalDoc``.
+_BASE_KEYS: Final = frozenset(SignalDoc.__required_keys__)
 
 
 def problem(
-    doc: dict[str, Any], sender: dict[str, Any] | None, recipient: dict[str, Any] | None
+    doc: Mapping[str, Any],
+    sender: Mapping[str, Any] | None,
+    recipient: Mapping[str, Any] | None,
 ) -> str | None:
     """Why ``doc`` is not a valid signal between these participants, or None when it is."""
     kind = doc.get("type")
     if kind not in TYPES:
         return "unknown type"
-    payload_key = "candidates" if kind == "candidates" else "sdp"
+    payload_key = SIGNAL_PAYLOAD_KEY[kind]
     if set(doc) != _BASE_KEYS | {payload_key}:
         return "wrong keys"
     if kind == "candidates":

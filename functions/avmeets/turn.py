@@ -13,7 +13,8 @@ import base64
 import hashlib
 import hmac
 from dataclasses import dataclass
-from typing import Any
+
+from .protocol import IceServer
 
 #: Schemes that carry TURN credentials; ``stun:`` URLs need none.
 TURN_SCHEMES = ("turn", "turns")
@@ -95,7 +96,7 @@ def credential_for(secret: str, username: str) -> str:
 
 def ice_servers(
     urls: tuple[str, ...], secret: str, uid: str, now: int, ttl_seconds: int
-) -> list[dict[str, Any]]:
+) -> list[IceServer]:
     """The RTCIceServer dicts (one entry for all URLs) of a fresh credential; [] without URLs."""
     if not urls:
         return []

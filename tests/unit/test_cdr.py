@@ -2,19 +2,19 @@
 
 import copy
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 
 from avmeets import cdr
 from avmeets.errors import ResourceExhausted
+from avmeets.store.documents import LegDoc
 
 T0 = datetime(2026, 1, 1, 12, tzinfo=UTC)
 IDENT = {"name": "Ada", "email": "ada@example.com", "phone": None, "provider": "google.com"}
 JOIN = {"ip": "81.2.69.142", "ipInfo": {"kind": "public", "known": True}, "userAgent": "UA"}
 
 
-def leg() -> dict[str, Any]:
+def leg() -> LegDoc:
     caller = cdr.side_info("a", "sa", IDENT, JOIN)
     callee = cdr.side_info("b", "sb", None, None)
     return cdr.new_leg("abc-defg-hij", caller, callee, 1, T0, T0 + timedelta(days=7))
@@ -47,7 +47,7 @@ def test_offer_event_delivered_twice_is_applied_once() -> None:
 
 
 def test_a_new_event_is_recorded_and_old_ids_roll_off() -> None:
-    x: dict[str, Any] | None = leg()
+    x: LegDoc | None = leg()
     for n in range(cdr.EVENTS_KEPT + 3):
         assert x is not None
         x = cdr.offer_event(x, at(n), f"event-{n}")

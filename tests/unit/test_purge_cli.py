@@ -15,10 +15,10 @@ NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 
 def report(dry_run: bool = False) -> purge.PurgeReport:
     r = purge.PurgeReport(now=NOW, dry_run=dry_run, max_stored_cdrs=1000, meeting_idle_hours=24)
-    r._add("cdrs", purge.EXPIRED, 12_345)
-    r._add("cdrs", purge.OVER_CAP, 7)
-    r._add("meetings", purge.ENDED, 2)
-    r._add("participants", purge.WITH_MEETING, 5)
+    r.add("cdrs", purge.EXPIRED, 12_345)
+    r.add("cdrs", purge.OVER_CAP, 7)
+    r.add("meetings", purge.ENDED, 2)
+    r.add("participants", purge.WITH_MEETING, 5)
     r.cdrs_counted = 1007
     r.elapsed_seconds = 1.25
     return r

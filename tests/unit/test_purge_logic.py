@@ -90,9 +90,9 @@ def test_report_counts_and_plain_data() -> None:
     assert report.total == 0
     assert set(report.deleted) == set(purge.REASONS)
     assert all(v == 0 for v in report.per_collection().values())
-    report._add("cdrs", purge.EXPIRED, 3)
-    report._add("cdrs", purge.OVER_CAP, 2)
-    report._add("meetings", purge.IDLE, 1)
+    report.add("cdrs", purge.EXPIRED, 3)
+    report.add("cdrs", purge.OVER_CAP, 2)
+    report.add("meetings", purge.IDLE, 1)
     assert report.count("cdrs") == 5
     assert report.count("cdrs", purge.OVER_CAP) == 2
     assert report.count("nothing") == 0
@@ -148,7 +148,7 @@ class FakeQuery:
 
 
 def pages_of(query: FakeQuery, *args: Any) -> list[list[int]]:
-    return [[s.key for s in page] for page in purge._pages(query, *args)]
+    return [[s.key for s in page] for page in purge.pages(query, *args)]
 
 
 def test_pages_cover_everything_once_in_order() -> None:
@@ -183,7 +183,7 @@ def test_pages_survive_the_consumer_deleting_what_it_saw() -> None:
     keys = list(range(12))
     q = FakeQuery(keys)
     seen: list[int] = []
-    for page in purge._pages(q, 4, 1):
+    for page in purge.pages(q, 4, 1):
         for snap in page:
             keys.remove(snap.key)  # deleted
             seen.append(snap.key)
@@ -194,6 +194,6 @@ def test_pages_survive_the_consumer_deleting_what_it_saw() -> None:
 def test_report_as_one_log_line() -> None:
     report = purge.PurgeReport(now=NOW, dry_run=False, max_stored_cdrs=10, meeting_idle_hours=24)
     assert str(report) == "purge at 2026-05-01T12:00:00+00:00 deleted 0 documents"
-    report._add("cdrs", purge.EXPIRED, 3)
-    report._add("signals", purge.STALE, 1)
+    report.add("cdrs", purge.EXPIRED, 3)
+    report.add("signals", purge.STALE, 1)
     assert str(report).endswith("deleted 4 documents: signals 1, cdrs 3")

@@ -1,14 +1,14 @@
 """Password throttling: five failures lock the caller out for the lockout period."""
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
+from avmeets.store.documents import AttemptDoc
 from avmeets.throttle import reserve_attempt
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def run(failures: int, at: datetime, state: dict[str, Any] | None = None) -> dict[str, Any] | None:
+def run(failures: int, at: datetime, state: AttemptDoc | None = None) -> AttemptDoc | None:
     for _ in range(failures):
         d = reserve_attempt(state, at, 5, 900)
         assert d.allowed

@@ -344,7 +344,7 @@ def heartbeat(
     calls: list[str | None] = []
     real_heartbeat = handlers.heartbeat
 
-    def spy(req: Any) -> dict[str, Any]:
+    def spy(req: Any) -> Any:
         calls.append(req.auth.uid if req.auth is not None else None)
         return real_heartbeat(req)
 

@@ -1,9 +1,16 @@
 /**
- * Build-time and run-time configuration.
+ * Run-time configuration.
  *
  * Against the Firebase Emulator Suite (served from localhost / 127.0.0.1, or built with
- * VITE_USE_EMULATORS=1) the app uses the demo project and the emulators' fixed ports. Otherwise the
- * production project comes from the VITE_FIREBASE_* variables at build time.
+ * VITE_USE_EMULATORS=1) the app uses the demo project and the emulators' fixed ports, with no
+ * request. Otherwise nothing about the project is built in: the Firebase config comes from
+ * Hosting's reserved /__/firebase/init.json (the config of whichever project serves the app) and
+ * AVMeets' own deploy-time settings (functions region, App Check site key, phone sign-in) from
+ * /avmeets.json, written by `nox -s deploy` next to the build. So one build serves any project.
+ *
+ * Both are read once, with a top-level await: every module that imports this one (directly or
+ * through firebase.ts) runs after the config is known, and this module imports nothing of the
+ * app's, so the wait cannot close an import cycle.
  */
 import type { FirebaseOptions } from "firebase/app";
 
@@ -45,30 +52,76 @@ export const emulators = {
   functions: address(override.functions, 5001),
 } as const;
 
-export const functionsRegion: string = env.VITE_FUNCTIONS_REGION || "us-central1";
+/** Hosting's reserved URL with the serving project's Firebase web config. */
+export const HOSTING_CONFIG_PATH = "/__/firebase/init.json";
+/** AVMeets' deploy-time settings, written into the hosting folder by `nox -s deploy`. */
+export const APP_CONFIG_PATH = "/avmeets.json";
 
-export const firebaseOptions: FirebaseOptions = useEmulators
-  ? {
-      apiKey: "fake-api-key",
-      authDomain: `${emulators.auth.host}:${emulators.auth.port}`,
-      projectId: EMULATOR_PROJECT_ID,
-      appId: "1:000000000000:web:avmeets-emulator",
+/** The shape of /avmeets.json (tools/deploy.py `app_config`). */
+export interface AppConfig {
+  functionsRegion?: string;
+  /** reCAPTCHA Enterprise site key: App Check is on when set. */
+  appCheckSiteKey?: string;
+  phoneSignIn?: boolean;
+}
+
+const EMULATOR_OPTIONS: FirebaseOptions = {
+  apiKey: "fake-api-key",
+  authDomain: `${emulators.auth.host}:${emulators.auth.port}`,
+  projectId: EMULATOR_PROJECT_ID,
+  appId: "1:000000000000:web:avmeets-emulator",
+};
+
+async function fetchJson<T>(path: string): Promise<T> {
+  const response = await fetch(path, { cache: "no-cache", credentials: "same-origin" });
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return (await response.json()) as T;
+}
+
+async function loadRuntimeConfig(): Promise<{ options: FirebaseOptions; app: AppConfig }> {
+  if (useEmulators) {
+    // Emulator builds may name an App Check site key and debug token at build time.
+    return { options: EMULATOR_OPTIONS, app: { appCheckSiteKey: env.VITE_APP_CHECK_SITE_KEY } };
+  }
+  try {
+    const [options, app] = await Promise.all([
+      fetchJson<FirebaseOptions>(HOSTING_CONFIG_PATH),
+      // Optional: without it, the defaults below (us-central1, no App Check).
+      fetchJson<AppConfig>(APP_CONFIG_PATH).catch((): AppConfig => ({})),
+    ]);
+    if (!options.apiKey || !options.projectId) throw new Error(`${HOSTING_CONFIG_PATH} has no apiKey`);
+    return { options, app };
+  } catch (error) {
+    // Nothing else can start: say so on the page instead of leaving it blank.
+    const root = document.getElementById("app");
+    if (root) {
+      root.textContent =
+        "AVMeets could not load its configuration. It must be served by Firebase Hosting, " +
+        "which provides it; try reloading the page.";
+      root.setAttribute("aria-busy", "false");
     }
-  : {
-      apiKey: env.VITE_FIREBASE_API_KEY,
-      authDomain: env.VITE_FIREBASE_AUTH_DOMAIN,
-      projectId: env.VITE_FIREBASE_PROJECT_ID,
-      appId: env.VITE_FIREBASE_APP_ID,
-      messagingSenderId: env.VITE_FIREBASE_MESSAGING_SENDER_ID,
-      storageBucket: env.VITE_FIREBASE_STORAGE_BUCKET,
-      measurementId: env.VITE_FIREBASE_MEASUREMENT_ID,
-    };
+    throw error;
+  }
+}
+
+const runtime = await loadRuntimeConfig();
+
+export const firebaseOptions: FirebaseOptions = runtime.options;
+
+export const functionsRegion: string = runtime.app.functionsRegion || "us-central1";
 
 export const measurementId: string | undefined = useEmulators
   ? undefined
-  : env.VITE_FIREBASE_MEASUREMENT_ID || undefined;
+  : runtime.options.measurementId || undefined;
 
-export const phoneSignInEnabled: boolean = useEmulators || env.VITE_PHONE_SIGN_IN === "1";
+export const phoneSignInEnabled: boolean = useEmulators || runtime.app.phoneSignIn === true;
+
+/** App Check: the reCAPTCHA Enterprise site key when configured (otherwise off). */
+export const appCheckSiteKey: string | undefined = runtime.app.appCheckSiteKey || undefined;
+/** Emulators only: the App Check debug token registered in the console (or true to mint one). */
+export const appCheckDebugToken: string | boolean | undefined = useEmulators
+  ? env.VITE_APP_CHECK_DEBUG_TOKEN || true
+  : undefined;
 
 /**
  * Test-only switch (honoured against the emulators only): keep WebRTC on 127.0.0.1. ICE servers

@@ -1,11 +1,14 @@
 /**
  * Firebase app, Auth and Functions (the initial bundle). Firestore is loaded with the room; the
- * callables are called through core/api/client.ts.
+ * callables are called through core/api/client.ts. App Check, when an operator configured it, is
+ * loaded and started before anything calls out.
  */
 import { initializeApp, type FirebaseApp } from "firebase/app";
 import { connectAuthEmulator, getAuth, type Auth } from "firebase/auth";
 import { connectFunctionsEmulator, getFunctions, type Functions } from "firebase/functions";
 import {
+  appCheckDebugToken,
+  appCheckSiteKey,
   emulators,
   firebaseOptions,
   functionsRegion,
@@ -14,6 +17,20 @@ import {
 } from "./config";
 
 export const app: FirebaseApp = initializeApp(firebaseOptions);
+
+if (appCheckSiteKey) {
+  // Callables send the App Check token; functions enforce it when APP_CHECK_ENFORCE=1. Against
+  // the emulators the debug provider stands in for reCAPTCHA (docs/deploy.md, "App Check").
+  const { initializeAppCheck, ReCaptchaEnterpriseProvider } = await import("firebase/app-check");
+  if (useEmulators) {
+    (self as { FIREBASE_APPCHECK_DEBUG_TOKEN?: string | boolean }).FIREBASE_APPCHECK_DEBUG_TOKEN =
+      appCheckDebugToken;
+  }
+  initializeAppCheck(app, {
+    provider: new ReCaptchaEnterpriseProvider(appCheckSiteKey),
+    isTokenAutoRefreshEnabled: true,
+  });
+}
 export const auth: Auth = getAuth(app);
 export const functions: Functions = getFunctions(app, functionsRegion);
 

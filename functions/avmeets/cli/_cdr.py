@@ -18,8 +18,9 @@ from google.api_core import exceptions as gexc
 from google.auth import exceptions as auth_exc
 from google.cloud import firestore
 
-from .. import cdr_export, db, meeting_ids
+from .. import cdr_export, meeting_ids
 from ..config import Settings, settings
+from ..store import legs
 from ._common import CliError
 
 #: Exit code for bad arguments, as argparse uses.
@@ -78,10 +79,10 @@ def run_export(args: argparse.Namespace) -> int:
     query = export_query(args)
     with firestore_errors():
         client = connect(args.project)
-        legs = cdr_export.find_legs(client, query)
-    text = cdr_export.render(legs, args.format)
+        found = legs.find_legs(client, query)
+    text = cdr_export.render(found, args.format)
     write_output(text, args.output)
-    print(f"avmeets: exported {len(legs)} leg{'s' if len(legs) != 1 else ''}", file=sys.stderr)
+    print(f"avmeets: exported {len(found)} leg{'s' if len(found) != 1 else ''}", file=sys.stderr)
     return 0
 
 
@@ -168,12 +169,7 @@ def connect(project: str | None = None) -> firestore.Client:
     # One cheap read, without the client's minutes of retries, so that a wrong project, missing
     # permissions or no network give one message now.
     try:
-        list(
-            client.collection(db.CDRS)
-            .select([])
-            .limit(1)
-            .stream(retry=None, timeout=_PROBE_TIMEOUT)
-        )
+        legs.probe(client, timeout=_PROBE_TIMEOUT)
     except (gexc.GoogleAPIError, auth_exc.GoogleAuthError) as err:
         raise CliError(f"cannot use {where}: {describe(err)}") from None
     return client

@@ -7,6 +7,7 @@ import ipaddress
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from .. import config, geo
 from ._common import CliError
@@ -28,7 +29,7 @@ examples:
 exit codes: 0 printed, 1 unusable database or configuration, 2 not an IP address"""
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(subparsers: Any) -> None:
     """Add the ``geo`` subcommand."""
     parser = subparsers.add_parser(
         "geo",

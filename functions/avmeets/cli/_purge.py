@@ -48,7 +48,9 @@ def register(sub: Any) -> None:
         ),
     )
     parser.add_argument(
-        "--dry-run", action="store_true", help="count what would be deleted, delete nothing"
+        "--dry-run",
+        action="store_true",
+        help="print the plan and count what it would delete; delete nothing",
     )
     parser.add_argument(
         "--now",
@@ -101,6 +103,8 @@ def run_purge(args: argparse.Namespace) -> int:
         print(json.dumps(data, indent=2))
     else:
         print(format_report(report), end="")
+        if report.dry_run:
+            print("\nplan:", *report.plan, sep="\n  ")
         print(people if people is not None else "accounts: skipped (no Auth emulator)")
     return 0
 

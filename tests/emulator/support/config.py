@@ -1,4 +1,9 @@
-"""Where the emulators listen, taken from the variables `firebase emulators:exec` sets."""
+"""Where the emulators listen, taken from the variables `firebase emulators:exec` sets.
+
+With AVMEETS_LIVE_PROJECT set (tools/smoke.py against a deployed project) the same peers talk to
+that project instead: its callables at https://<region>-<project>.cloudfunctions.net and its
+Firestore, with AVMEETS_LIVE_REGION (default us-central1).
+"""
 
 from __future__ import annotations
 
@@ -7,15 +12,17 @@ import json
 import os
 import urllib.request
 
-PROJECT_ID = os.environ.get("GCLOUD_PROJECT") or "demo-avmeets"
-REGION = "us-central1"
+LIVE_PROJECT = os.environ.get("AVMEETS_LIVE_PROJECT") or None
+PROJECT_ID = LIVE_PROJECT or os.environ.get("GCLOUD_PROJECT") or "demo-avmeets"
+REGION = (os.environ.get("AVMEETS_LIVE_REGION") or "us-central1") if LIVE_PROJECT else "us-central1"
 
 FIRESTORE_HOST = os.environ.get("FIRESTORE_EMULATOR_HOST") or "127.0.0.1:8080"
 AUTH_HOST = os.environ.get("FIREBASE_AUTH_EMULATOR_HOST") or "127.0.0.1:9099"
 DEFAULT_FUNCTIONS_HOST = "127.0.0.1:5001"
 
 # The Python Firestore client reads this variable itself.
-os.environ.setdefault("FIRESTORE_EMULATOR_HOST", FIRESTORE_HOST)
+if LIVE_PROJECT is None:
+    os.environ.setdefault("FIRESTORE_EMULATOR_HOST", FIRESTORE_HOST)
 
 # How long one HTTP request to an emulator may take. The first call of a Python function in the
 # functions emulator starts its runtime, which can take several seconds on a small machine.
@@ -44,4 +51,6 @@ def functions_host() -> str:
 
 
 def functions_url(name: str) -> str:
+    if LIVE_PROJECT is not None:
+        return f"https://{REGION}-{PROJECT_ID}.cloudfunctions.net/{name}"
     return f"http://{functions_host()}/{PROJECT_ID}/{REGION}/{name}"

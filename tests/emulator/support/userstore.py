@@ -12,11 +12,16 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
+from google.auth.credentials import AnonymousCredentials
 from google.cloud import firestore
 from google.cloud.firestore_v1 import _helpers
 
 from .auth import User
-from .config import PROJECT_ID
+from .config import LIVE_PROJECT, PROJECT_ID
+
+#: Against a deployed project (tools/smoke.py) the channel carries no credentials of its own: the
+#: user's ID token below is the only authorization, as with the web SDK.
+_CREDENTIALS = AnonymousCredentials() if LIVE_PROJECT else None
 
 
 def _user_metadata(database_string: str, id_token: str) -> list[tuple[str, str]]:
@@ -29,7 +34,7 @@ class UserClient(firestore.Client):
     """Synchronous client (used for snapshot listeners) acting as `user`."""
 
     def __init__(self, user: User) -> None:
-        super().__init__(project=PROJECT_ID)
+        super().__init__(project=PROJECT_ID, credentials=_CREDENTIALS)
         self.user = user
 
     @property
@@ -41,7 +46,7 @@ class UserAsyncClient(firestore.AsyncClient):
     """Asyncio client (used for reads and writes) acting as `user`."""
 
     def __init__(self, user: User) -> None:
-        super().__init__(project=PROJECT_ID)
+        super().__init__(project=PROJECT_ID, credentials=_CREDENTIALS)
         self.user = user
 
     @property

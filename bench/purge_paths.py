@@ -1,0 +1,99 @@
+"""The ways the purge can find and delete documents, for ``bench/run.py`` to compare in one run.
+
+* ``public`` (what the functions use, ``avmeets.purge.BatchDeleter``): names-only queries through
+  ``Query.stream`` and one ``WriteBatch`` of up to 500 deletes per page;
+* ``bulkwriter``: the same queries, deletes through the SDK's ``BulkWriter`` (unthrottled,
+  500 per ``BatchWrite``);
+* ``private``: what the purge did before issue 11, kept here only to measure it: the RunQuery
+  responses read straight from the client's GAPIC API (no ``DocumentSnapshot`` per document)
+  and deletes committed by path through the same API. It needs the client's internals
+  (``_firestore_api``, ``Query._to_protobuf``), which the functions must not touch.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from google.cloud import firestore
+from google.cloud.firestore_v1.bulk_writer import BulkWriterOptions, SendMode
+
+from avmeets import purge
+
+VARIANTS = ("public", "bulkwriter", "private")
+
+
+class PrivateDeleter:
+    """Paths from the raw RunQuery stream; deletes committed by path (the old purge)."""
+
+    def __init__(self, client: firestore.Client) -> None:
+        self.client = client
+        self.api = client._firestore_api
+        self.metadata = client._rpc_metadata
+        self.database = client._database_string
+        self.prefix = f"{self.database}/documents/"
+
+    def refs(self, query: Any, limit: int) -> Iterator[Any]:
+        q = query.select([]).limit(limit)
+        parent, _ = q._parent._parent_info()
+        request = {"parent": parent, "structured_query": q._to_protobuf()}
+        responses = self.api.run_query(request=request, metadata=self.metadata)
+        try:
+            for response in responses:
+                pb = type(response).pb(response)
+                if pb.HasField("document"):
+                    name: str = pb.document.name
+                    yield name[len(self.prefix) :] if name.startswith(self.prefix) else name
+        finally:
+            cancel = getattr(responses, "cancel", None)
+            if cancel is not None:
+                cancel()
+
+    def delete(self, refs: Sequence[Any]) -> None:
+        if not refs:
+            return
+        writes = [{"delete": self.prefix + path} for path in refs]
+        self.api.commit(
+            request={"database": self.database, "writes": writes}, metadata=self.metadata
+        )
+
+    def flush(self) -> None:
+        pass
+
+
+class BulkWriterDeleter(purge.BatchDeleter):
+    """Public queries; deletes queued on one ``BulkWriter`` and flushed when a query drains."""
+
+    def __init__(self, client: firestore.Client) -> None:
+        super().__init__(client)
+        options = BulkWriterOptions(
+            initial_ops_per_second=1_000_000,
+            max_ops_per_second=1_000_000,
+            mode=SendMode.parallel,
+        )
+        self.writer = client.bulk_writer(options=options)
+        self.writer.batch_size = purge.MAX_BATCH
+        self.lock = threading.Lock()
+
+    def delete(self, refs: Sequence[Any]) -> None:
+        with self.lock:
+            for ref in refs:
+                self.writer.delete(ref)
+
+    def flush(self) -> None:
+        with self.lock:
+            self.writer.flush()
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+def deleter(variant: str, client: firestore.Client) -> purge.Deleter:
+    if variant == "public":
+        return purge.BatchDeleter(client)
+    if variant == "bulkwriter":
+        return BulkWriterDeleter(client)
+    if variant == "private":
+        return PrivateDeleter(client)
+    raise ValueError(f"unknown purge variant {variant!r}; one of {', '.join(VARIANTS)}")

@@ -1,0 +1,316 @@
+"""The client ↔ functions protocol, defined once: every callable's request and result, the
+Firestore documents a client reads or writes, their statuses, the error reasons and the limits.
+
+Everything else is derived from this module or checked against it:
+
+* ``avmeets.payloads`` parses requests with these keys, choices and limits;
+* ``web/src/protocol.gen.ts`` is generated from it (``python -m tools.gen_protocol``);
+* tests/unit/test_protocol_*.py hold docs/protocol.md's tables, firestore.rules' signal shape and
+  every ``reason=`` the server raises against it.
+
+Plain data only: no Firestore, no Functions SDK, so the generator and the tests import it as is.
+This module does not use ``from __future__ import annotations``: ``NotRequired`` must be seen by
+``TypedDict`` at class creation. Timestamps are ``datetime`` here and ``Timestamp`` (a Firestore
+Timestamp) in TypeScript. Adding to the protocol: add it here, run the generator, update
+docs/protocol.md; the tests say what else drifted.
+"""
+
+import enum
+from datetime import datetime
+from typing import Final, Literal, NotRequired, TypedDict, get_args
+
+# --- statuses and choices ------------------------------------------------------------------------
+
+#: ``RTCPeerConnection.connectionState`` as reported by ``report_connection``.
+ConnectionStatus = Literal["new", "connecting", "connected", "disconnected", "failed", "closed"]
+#: ``caller``: the side that sent the offer of a connection; ``callee``: the other one.
+Role = Literal["caller", "callee"]
+#: A connection leg of the CDR as ``report_connection`` answers it.
+LegState = Literal["connecting", "connected", "ended"]
+CandidateType = Literal["host", "srflx", "prflx", "relay"]
+TransportProtocol = Literal["udp", "tcp"]
+RelayProtocol = Literal["udp", "tcp", "tls"]
+ArchiveKind = Literal["chat", "attendance"]
+MeetingState = Literal["open", "ended"]
+ParticipantState = Literal["joined", "left"]
+#: Why the server closed a participant out.
+ParticipantEndCause = Literal["left", "heartbeat-timeout"]
+SignalType = Literal["offer", "answer", "candidates"]
+
+CONNECTION_STATUSES: Final[tuple[ConnectionStatus, ...]] = get_args(ConnectionStatus)
+ROLES: Final[tuple[Role, ...]] = get_args(Role)
+LEG_STATES: Final[tuple[LegState, ...]] = get_args(LegState)
+CANDIDATE_TYPES: Final[tuple[CandidateType, ...]] = get_args(CandidateType)
+TRANSPORT_PROTOCOLS: Final[tuple[TransportProtocol, ...]] = get_args(TransportProtocol)
+RELAY_PROTOCOLS: Final[tuple[RelayProtocol, ...]] = get_args(RelayProtocol)
+ARCHIVE_KINDS: Final[tuple[ArchiveKind, ...]] = get_args(ArchiveKind)
+SIGNAL_TYPES: Final[tuple[SignalType, ...]] = get_args(SignalType)
+
+# --- error reasons -------------------------------------------------------------------------------
+
+
+class ErrorReason(enum.StrEnum):
+    """``details.reason`` of a callable error: what a client can act on (docs/protocol.md)."""
+
+    MEETING_ENDED = "meeting-ended"
+    PASSWORD_REQUIRED = "password-required"
+    WRONG_PASSWORD = "wrong-password"
+    TOO_MANY_ATTEMPTS = "too-many-attempts"
+    MEETING_FULL = "meeting-full"
+    CONTENDED = "contended"
+    NOT_JOINED = "not-joined"
+    RATE_LIMITED = "rate-limited"
+    NOT_ALLOWED_BY_POLICY = "not-allowed-by-policy"
+    BACKEND_UNAVAILABLE = "backend-unavailable"
+
+
+#: The callable status code each reason comes with.
+ERROR_CODES: Final[dict[ErrorReason, str]] = {
+    ErrorReason.MEETING_ENDED: "FAILED_PRECONDITION",
+    ErrorReason.PASSWORD_REQUIRED: "PERMISSION_DENIED",
+    ErrorReason.WRONG_PASSWORD: "PERMISSION_DENIED",
+    ErrorReason.TOO_MANY_ATTEMPTS: "RESOURCE_EXHAUSTED",
+    ErrorReason.MEETING_FULL: "RESOURCE_EXHAUSTED",
+    ErrorReason.CONTENDED: "UNAVAILABLE",
+    ErrorReason.NOT_JOINED: "FAILED_PRECONDITION",
+    ErrorReason.RATE_LIMITED: "RESOURCE_EXHAUSTED",
+    ErrorReason.NOT_ALLOWED_BY_POLICY: "FAILED_PRECONDITION",
+    ErrorReason.BACKEND_UNAVAILABLE: "UNAVAILABLE",
+}
+
+# --- limits --------------------------------------------------------------------------------------
+
+
+class Limits:
+    """Sizes a client must respect; the parsers and firestore.rules enforce them."""
+
+    TITLE_MAX_CHARS: Final = 100
+    PASSWORD_MAX_CHARS: Final = 128
+    #: peer uids and sessions in ``report_connection``.
+    ID_MAX_CHARS: Final = 128
+    #: A typed meeting id is cut to this before it is normalised.
+    MEETING_ID_INPUT_MAX_CHARS: Final = 64
+    SESSION_MAX_CHARS: Final = 64
+    SDP_MAX_CHARS: Final = 32_768
+    CANDIDATES_PER_SIGNAL: Final = 8
+    CANDIDATE_MAX_CHARS: Final = 1024
+    SDP_MID_MAX_CHARS: Final = 64
+    SDP_M_LINE_INDEX_MAX: Final = 64
+    CHAT_MESSAGES_MAX: Final = 1000
+    CHAT_TEXT_MAX_CHARS: Final = 4000
+    CHAT_FROM_MAX_CHARS: Final = 100
+
+
+#: ``meetingId`` after normalisation: 10 lowercase letters grouped 3-4-3.
+MEETING_ID_PATTERN: Final = r"^[a-z]{3}-[a-z]{4}-[a-z]{3}$"
+
+#: ``report_connection`` stats that are numbers: (min, max, integer only, may be null).
+STAT_RANGES: Final[dict[str, tuple[int, int, bool, bool]]] = {
+    "rttMs": (0, 600_000, False, True),
+    "bytesSent": (0, 10**15, True, False),
+    "bytesReceived": (0, 10**15, True, False),
+    "packetsLost": (-(10**12), 10**12, True, True),
+    "durationMs": (0, 10**10, True, True),
+}
+#: Epoch milliseconds of an archived chat message.
+CHAT_AT_MAX: Final = 10**14
+
+# --- callables -----------------------------------------------------------------------------------
+
+
+class IceServer(TypedDict):
+    """The W3C ``RTCIceServer`` dictionary: pass the list to ``new RTCPeerConnection``."""
+
+    urls: list[str]
+    username: NotRequired[str]
+    credential: NotRequired[str]
+
+
+class CreateMeetingRequest(TypedDict):
+    title: NotRequired[str]
+    password: NotRequired[str]
+
+
+class CreateMeetingResult(TypedDict):
+    meetingId: str
+    iceServers: list[IceServer]
+
+
+class JoinMeetingRequest(TypedDict):
+    meetingId: str
+    password: NotRequired[str]
+
+
+class ParticipantSummary(TypedDict):
+    """Another participant present at the moment of a join, with its current session."""
+
+    uid: str
+    displayName: str
+    session: str
+
+
+class JoinMeetingResult(TypedDict):
+    meetingId: str
+    title: str | None
+    session: str
+    participants: list[ParticipantSummary]
+    iceServers: list[IceServer]
+    heartbeatSeconds: int
+    #: Present (true) when the caller's organisation requires relay-only ICE: its members'
+    #: IP addresses hidden from the other participants.
+    relayOnly: NotRequired[Literal[True]]
+
+
+class MeetingInfoRequest(TypedDict):
+    meetingId: str
+
+
+class MeetingInfoResult(TypedDict):
+    """What a client may know of a meeting before joining it (nothing is written)."""
+
+    exists: bool
+    state: MeetingState | None
+    hasPassword: bool
+    #: Only when the meeting has no password: the password protects the title too.
+    title: str | None
+    #: The meeting has its maximum of participants right now.
+    full: bool
+    #: The caller's organisation requires relay-only ICE.
+    relayOnly: bool
+
+
+class LeaveMeetingRequest(TypedDict):
+    meetingId: str
+
+
+class LeaveMeetingResult(TypedDict):
+    left: Literal[True]
+
+
+class HeartbeatRequest(TypedDict):
+    meetingId: str
+
+
+class HeartbeatResult(TypedDict):
+    intervalSeconds: int
+
+
+class ConnectionStats(TypedDict, total=False):
+    """The selected candidate pair and counters of a connection (W3C webrtc-stats)."""
+
+    localCandidateType: CandidateType
+    remoteCandidateType: CandidateType
+    protocol: TransportProtocol
+    relayProtocol: RelayProtocol | None
+    relayed: bool
+    rttMs: float | None
+    bytesSent: int
+    bytesReceived: int
+    packetsLost: int | None
+    durationMs: int | None
+
+
+class ReportConnectionRequest(TypedDict):
+    meetingId: str
+    peer: str
+    peerSession: str
+    role: Role
+    status: ConnectionStatus
+    stats: NotRequired[ConnectionStats]
+
+
+class ReportConnectionResult(TypedDict):
+    legId: str
+    state: LegState
+
+
+# ``from`` is a Python keyword, hence the functional spelling.
+ArchiveMessage = TypedDict("ArchiveMessage", {"from": str, "text": str, "at": int})
+ArchiveMessage.__doc__ = "One chat message to archive: sender's name, text, epoch milliseconds."
+
+
+class ArchiveRequest(TypedDict):
+    meetingId: str
+    kind: ArchiveKind
+    #: chat only, 1 to ``CHAT_MESSAGES_MAX``.
+    messages: NotRequired[list[ArchiveMessage]]
+
+
+class ArchiveResult(TypedDict):
+    archiveId: str
+    items: int
+
+
+#: name -> (request, result) of every callable.
+CALLABLES: Final[dict[str, tuple[type, type]]] = {
+    "create_meeting": (CreateMeetingRequest, CreateMeetingResult),
+    "join_meeting": (JoinMeetingRequest, JoinMeetingResult),
+    "meeting_info": (MeetingInfoRequest, MeetingInfoResult),
+    "leave_meeting": (LeaveMeetingRequest, LeaveMeetingResult),
+    "heartbeat": (HeartbeatRequest, HeartbeatResult),
+    "report_connection": (ReportConnectionRequest, ReportConnectionResult),
+    "archive": (ArchiveRequest, ArchiveResult),
+}
+
+# --- documents a client reads or writes ----------------------------------------------------------
+
+
+class MeetingDoc(TypedDict):
+    """``meetings/{meetingId}``: read by its participants."""
+
+    title: str | None
+    createdBy: str
+    createdAt: datetime
+    hasPassword: bool
+    maxParticipants: int
+    state: MeetingState
+    orgId: str | None
+    lastActivityAt: datetime
+    expiresAt: datetime
+
+
+class ParticipantDoc(TypedDict):
+    """``meetings/{meetingId}/participants/{uid}``: read by the meeting's participants."""
+
+    uid: str
+    displayName: str
+    session: str
+    state: ParticipantState
+    joinedAt: datetime
+    leftAt: datetime | None
+    lastSeenAt: datetime
+    endCause: NotRequired[ParticipantEndCause | None]
+    expiresAt: datetime
+
+
+class SignalCandidate(TypedDict):
+    """One trickled ICE candidate; ``candidate: ""`` marks the end of candidates."""
+
+    candidate: str
+    sdpMid: str | None
+    sdpMLineIndex: int | None
+
+
+SignalDoc = TypedDict(
+    "SignalDoc",
+    {
+        "from": str,
+        "session": str,
+        "to": str,
+        "toSession": str,
+        "type": SignalType,
+        "sdp": NotRequired[str],
+        "candidates": NotRequired[list[SignalCandidate]],
+        "createdAt": datetime,
+    },
+)
+SignalDoc.__doc__ = (
+    "``meetings/{meetingId}/signals/{signalId}``: written by the sender, read by the addressee."
+)
+
+#: The key a signal of each type carries besides the common ones.
+SIGNAL_PAYLOAD_KEY: Final[dict[SignalType, str]] = {
+    "offer": "sdp",
+    "answer": "sdp",
+    "candidates": "candidates",
+}

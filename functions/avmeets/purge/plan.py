@@ -1,0 +1,237 @@
+"""What a purge run deletes, decided from the time and the settings alone (pure).
+
+``make_plan`` lists the steps in the order a run takes them; ``meeting_reason`` decides, from a
+meeting's fields, why it goes. The executor (``purge.execute``) runs the plan against Firestore:
+deleting, or in a dry run counting what it would delete. Every query it runs for a step is the
+step's ``Shape`` (``Plan.shapes``), so the queries are data that tools/deploy/queries.py checks
+against firestore.indexes.json.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
+
+from ..store import names
+from .report import (
+    ENDED,
+    EXPIRED,
+    IDLE,
+    OVER_CAP,
+    STALE,
+    STEP_CAP,
+    STEP_EXPIRED,
+    STEP_PARTICIPANTS,
+    STEP_SIGNALS,
+)
+
+#: Top-level collections whose documents are deleted at ``expiresAt``.
+EXPIRING: Final[tuple[str, ...]] = (
+    names.CDRS,
+    names.JOINS,
+    names.IDENTITIES,
+    names.JOIN_ATTEMPTS,
+    names.MEETING_SECRETS,
+    names.ARCHIVES,
+)
+#: An unapplied signal is useless after this long.
+SIGNAL_MAX_AGE: Final = timedelta(minutes=10)
+#: The meeting fields ``meeting_reason`` reads (all a meetings query needs to load).
+MEETING_FIELDS: Final = ("expiresAt", "state", "lastActivityAt")
+_ENDED_STATE: Final = "ended"
+
+
+def as_utc(value: datetime) -> datetime:
+    """``value`` as an aware UTC datetime; a naive one is taken to be UTC."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def is_due(value: Any, limit: datetime) -> bool:
+    """Whether a stored timestamp is at or before ``limit`` (a missing one never is)."""
+    return isinstance(value, datetime) and as_utc(value) <= limit
+
+
+def meeting_reason(
+    data: dict[str, Any], now: datetime, idle_before: datetime, has_joined: Callable[[], bool]
+) -> str | None:
+    """Why a meeting goes (expired, ended, idle), or None; ``has_joined`` is asked last."""
+    if is_due(data.get("expiresAt"), now):
+        return EXPIRED
+    if data.get("state") == _ENDED_STATE:
+        return ENDED
+    if is_due(data.get("lastActivityAt"), idle_before) and not has_joined():
+        return IDLE
+    return None
+
+
+@dataclass(frozen=True)
+class Where:
+    """One filter: ``field op value``."""
+
+    field: str
+    op: str
+    value: Any
+
+    def __str__(self) -> str:
+        value = self.value.isoformat() if isinstance(self.value, datetime) else repr(self.value)
+        return f"{self.field} {self.op} {value}"
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One query of a run as Firestore's indexes see it: a collection (a collection group when
+    ``group``), at most one filter and one order. ``execute.planned_query`` builds it."""
+
+    collection: str
+    where: Where | None = None
+    order: str | None = None
+    group: bool = False
+
+
+@dataclass(frozen=True)
+class Expired:
+    """Step 1: the documents of a top-level collection whose ``expiresAt`` has passed."""
+
+    collection: str
+    where: Where
+    order: str = "expiresAt"
+    step: str = STEP_EXPIRED
+    reason: str = EXPIRED
+
+    @property
+    def query(self) -> Shape:
+        return Shape(self.collection, self.where, self.order)
+
+
+@dataclass(frozen=True)
+class MeetingQuery:
+    """The meetings that may go for one reason (``meeting_reason`` has the last word)."""
+
+    reason: str
+    where: Where
+    order: str | None
+
+    @property
+    def query(self) -> Shape:
+        return Shape(names.MEETINGS, self.where, self.order)
+
+
+@dataclass(frozen=True)
+class Meetings:
+    """Step 2: meetings that expired, ended or went idle with nobody joined, each with its
+    participants, signals and password hash (the meeting document last)."""
+
+    queries: tuple[MeetingQuery, ...]
+
+
+@dataclass(frozen=True)
+class Orphans:
+    """Steps 3 and 4: leftovers of a collection group (under meetings that stay)."""
+
+    step: str
+    group: str
+    reason: str
+    where: Where
+    order: str
+
+    @property
+    def query(self) -> Shape:
+        return Shape(self.group, self.where, self.order, group=True)
+
+
+@dataclass(frozen=True)
+class Cap:
+    """Step 5: the oldest CDRs (``startedAt``, then id) beyond ``max_docs`` stored."""
+
+    collection: str
+    max_docs: int
+    order: str = "startedAt"
+    step: str = STEP_CAP
+    reason: str = OVER_CAP
+
+    @property
+    def counted(self) -> Shape:
+        """The whole collection, counted against ``max_docs``."""
+        return Shape(self.collection)
+
+    @property
+    def query(self) -> Shape:
+        """Oldest first (the executor breaks ties by document id)."""
+        return Shape(self.collection, order=self.order)
+
+
+Step = Expired | Meetings | Orphans | Cap
+
+
+@dataclass(frozen=True)
+class Plan:
+    now: datetime
+    idle_before: datetime
+    max_stored_cdrs: int
+    meeting_idle_hours: int
+    steps: tuple[Step, ...]
+
+    def shapes(self) -> tuple[Shape, ...]:
+        """Every query a run builds from the plan, in the order of the steps."""
+        out: list[Shape] = []
+        for step in self.steps:
+            if isinstance(step, Meetings):
+                out += [q.query for q in step.queries]
+            elif isinstance(step, Cap):
+                out += [step.counted, step.query]
+            else:
+                out.append(step.query)
+        return tuple(out)
+
+    def describe(self) -> list[str]:
+        """One line per step, in order: what it deletes and why."""
+        lines = []
+        for n, step in enumerate(self.steps, 1):
+            if isinstance(step, Expired):
+                text = f"{step.collection} where {step.where}"
+            elif isinstance(step, Meetings):
+                text = "; ".join(f"meetings {q.reason} ({q.where})" for q in step.queries)
+                text += ", with their participants, signals and password hash"
+            elif isinstance(step, Orphans):
+                text = f"{step.group} (any meeting) where {step.where}: {step.reason}"
+            else:
+                text = f"{step.collection} beyond the newest {step.max_docs:,}, oldest first"
+            lines.append(f"{n}. {text}")
+        return lines
+
+
+def make_plan(now: datetime, *, max_stored_cdrs: int, meeting_idle_hours: int) -> Plan:
+    """The steps of a run at ``now``; see ``avmeets.purge``."""
+    if max_stored_cdrs < 0 or meeting_idle_hours < 0:
+        raise ValueError("max_stored_cdrs and meeting_idle_hours must not be negative")
+    now = as_utc(now)
+    idle_before = now - timedelta(hours=meeting_idle_hours)
+    due = Where("expiresAt", "<=", now)
+    steps: list[Step] = [Expired(collection, due) for collection in EXPIRING]
+    # Each query deletes only for its own reason: a meeting that an earlier query matched is
+    # left to it (a dry run must not count it twice; a real run already deleted it).
+    steps.append(
+        Meetings(
+            (
+                MeetingQuery(EXPIRED, due, "expiresAt"),
+                MeetingQuery(ENDED, Where("state", "==", _ENDED_STATE), None),
+                MeetingQuery(IDLE, Where("lastActivityAt", "<=", idle_before), "lastActivityAt"),
+            )
+        )
+    )
+    steps.append(
+        Orphans(
+            STEP_SIGNALS,
+            names.SIGNALS,
+            STALE,
+            Where("createdAt", "<", now - SIGNAL_MAX_AGE),
+            "createdAt",
+        )
+    )
+    steps.append(Orphans(STEP_PARTICIPANTS, names.PARTICIPANTS, EXPIRED, due, "expiresAt"))
+    steps.append(Cap(names.CDRS, max_stored_cdrs))
+    return Plan(now, idle_before, max_stored_cdrs, meeting_idle_hours, tuple(steps))

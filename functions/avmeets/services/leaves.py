@@ -1,0 +1,70 @@
+"""``leave_meeting`` and closing a participant out (also the sweep's, after a heartbeat
+time-out): the participant turns ``left``, its join record and legs end, its signals go."""
+
+from __future__ import annotations
+
+import logging
+
+from .. import clock, meetings
+from ..errors import NotFound
+from ..meetings import Caller
+from ..payloads import LeaveMeeting
+from ..protocol import LeaveMeetingResult, ParticipantEndCause
+from ..store import meetings as store
+from .common import JOIN_ATTEMPTS, JOIN_BACKOFF, optimistic
+from .connections import end_session_legs
+
+log = logging.getLogger("avmeets")
+
+
+def leave(caller: Caller, body: LeaveMeeting) -> LeaveMeetingResult:
+    if not store.meeting_exists(body.meeting_id):
+        raise NotFound("No meeting has this id.")
+    if close_participant(body.meeting_id, caller.uid, None, "left"):
+        log.info(
+            "left: %s uid=%s",
+            body.meeting_id,
+            caller.uid,
+            extra={"meetingId": body.meeting_id, "uid": caller.uid},
+        )
+    return {"left": True}
+
+
+def close_participant(
+    meeting_id: str, uid: str, expected_session: str | None, cause: ParticipantEndCause
+) -> bool:
+    """Mark a participant left, close its join record and legs, drop its signals.
+
+    Idempotent; with ``expected_session`` it only acts while that session is current (the
+    sweep must not close a participant that re-joined meanwhile). True when it closed one.
+    """
+
+    def close() -> str | None:
+        """The closed session, or None. Optimistic like the join: the update commits only if
+        the participant document is unchanged since read (a heartbeat or a re-join in between
+        makes it read again)."""
+        mine = store.participant(meeting_id, uid)
+        data = mine.doc
+        if data is None or data.get("state") != meetings.JOINED:
+            return None
+        if expected_session is not None and data.get("session") != expected_session:
+            return None
+        session = str(data["session"])
+        store.commit_leave(
+            meeting_id,
+            uid,
+            mine.version,
+            record_id=meetings.join_record_id(meeting_id, uid, session),
+            now=clock.now(),
+            cause=cause,
+        )
+        return session
+
+    session = optimistic(
+        close, attempts=JOIN_ATTEMPTS, backoff=JOIN_BACKOFF, busy="The meeting is busy; try again."
+    )
+    if session is None:
+        return False
+    end_session_legs(meeting_id, uid, session, "hangup" if cause == "left" else cause)
+    store.delete_signals_of(meeting_id, uid)
+    return True

@@ -1,0 +1,58 @@
+"""``create_meeting``: a new meeting with an unguessable id and, optionally, a password hash;
+``meeting_info``: what a client may know of one before joining it (a read, nothing written)."""
+
+from __future__ import annotations
+
+import logging
+
+from .. import clock, meeting_ids, meetings, passwords
+from ..config import settings
+from ..meetings import Caller
+from ..payloads import CreateMeeting, MeetingLookup
+from ..protocol import CreateMeetingResult, MeetingInfoResult
+from ..sign_in import email_domain
+from ..store import meetings as store
+from ..store import people
+from ..store.documents import MeetingSecretDoc
+from .common import expiry, stun_servers
+
+log = logging.getLogger("avmeets")
+#: Fresh ids drawn before giving up (a collision is astronomically rare).
+_ID_DRAWS = 5
+
+
+def create(caller: Caller, body: CreateMeeting) -> CreateMeetingResult:
+    org_id, org = people.org_of_domain(email_domain(caller.email))
+    now = clock.now()
+    until = expiry(now, org)
+    password_hash = passwords.hash_password(body.password) if body.password else None
+    doc = meetings.meeting_doc(
+        body.title,
+        caller,
+        password_hash is not None,
+        settings().max_participants,
+        org_id,
+        now,
+        until,
+    )
+    secret: MeetingSecretDoc | None = (
+        {"passwordHash": password_hash, "expiresAt": until} if password_hash is not None else None
+    )
+    for _ in range(_ID_DRAWS):
+        meeting_id = meeting_ids.new_meeting_id()
+        if store.create_meeting(meeting_id, doc, secret):
+            log.info(
+                "meeting created: %s by %s",
+                meeting_id,
+                caller.uid,
+                extra={"meetingId": meeting_id, "uid": caller.uid},
+            )
+            return {"meetingId": meeting_id, "iceServers": stun_servers()}
+    raise RuntimeError("could not allocate a meeting id")
+
+
+def info(caller: Caller, body: MeetingLookup) -> MeetingInfoResult:
+    meeting = store.meeting(body.meeting_id).doc
+    joined = len(store.participants(body.meeting_id, joined_only=True)) if meeting else 0
+    _, org = people.org_of_domain(email_domain(caller.email))
+    return meetings.meeting_info(meeting, joined, meetings.relay_only(org))

@@ -1,0 +1,228 @@
+"""The shape of every stored document, declared once (docs/data-inventory.md in types).
+
+The documents clients read (meeting, participant, signal) come from ``avmeets.protocol``; the
+server-only ones are declared here. Pure modules build and read these; the store reads and
+writes them. tests/unit/test_store_documents.py holds these shapes against the data inventory.
+No ``from __future__ import annotations``: ``NotRequired`` must be seen at class creation.
+"""
+
+from datetime import datetime
+from typing import Literal, NotRequired, TypedDict
+
+from ..protocol import (
+    ConnectionStats,
+    ConnectionStatus,
+    LegState,
+    MeetingDoc,
+    ParticipantDoc,
+    SignalCandidate,
+    SignalDoc,
+)
+
+__all__ = [
+    "ArchiveDoc",
+    "AttemptDoc",
+    "AttendanceItem",
+    "ChatItem",
+    "IdentityDoc",
+    "IpInfo",
+    "JoinRecordDoc",
+    "LegDoc",
+    "LegSide",
+    "LegStats",
+    "MeetingDoc",
+    "MeetingSecretDoc",
+    "OrgDoc",
+    "ParticipantDoc",
+    "SignalCandidate",
+    "SignalDoc",
+]
+
+IpKind = Literal["public", "private", "loopback", "reserved", "invalid"]
+
+
+class IpInfo(TypedDict):
+    """What GeoIP says about an address (``avmeets.geo``); only ``kind`` and ``known`` when the
+    address was never looked up."""
+
+    kind: IpKind
+    known: bool
+    countryCode: NotRequired[str | None]
+    countryName: NotRequired[str | None]
+    city: NotRequired[str | None]
+    asn: NotRequired[int | None]
+    asOrg: NotRequired[str | None]
+
+
+class MeetingSecretDoc(TypedDict):
+    """``meeting_secrets/{meetingId}``."""
+
+    passwordHash: str
+    expiresAt: datetime
+
+
+class AttemptDoc(TypedDict):
+    """``join_attempts/{meetingId}_{uid}``: the password throttle of one caller."""
+
+    attempts: int
+    windowStartedAt: datetime
+    lockedUntil: datetime | None
+    expiresAt: datetime
+
+
+class IdentityDoc(TypedDict):
+    """``identities/{uid}``: who signed in, for the CDR."""
+
+    uid: str
+    name: str | None
+    email: str | None
+    phone: str | None
+    provider: str
+    orgId: str | None
+    signInIp: str
+    signInUserAgent: str | None
+    lastSignInAt: datetime
+    expiresAt: datetime
+
+
+JoinEndCause = Literal["left", "rejoined", "heartbeat-timeout", "meeting-ended"]
+
+
+class JoinRecordDoc(TypedDict):
+    """``joins/{meetingId}_{uid}_{session}``: one join of one session."""
+
+    meetingId: str
+    uid: str
+    session: str
+    ip: str
+    ipInfo: IpInfo
+    userAgent: str | None
+    joinedAt: datetime
+    leftAt: datetime | None
+    endCause: JoinEndCause | None
+    expiresAt: datetime
+
+
+class StatusChange(TypedDict):
+    status: ConnectionStatus
+    at: datetime
+
+
+class ReportWindow(TypedDict):
+    windowStart: datetime | None
+    count: int
+
+
+class StatsSnapshot(ConnectionStats, total=False):
+    """``ConnectionStats`` as the server received them, and when."""
+
+    at: datetime
+
+
+class LegStats(TypedDict, total=False):
+    connect: StatsSnapshot
+    end: StatsSnapshot
+
+
+class LegSide(TypedDict):
+    """One end of a connection leg: who, from where, and how its connection went."""
+
+    uid: str
+    session: str
+    name: str | None
+    email: str | None
+    phone: str | None
+    provider: str | None
+    ip: str | None
+    ipInfo: IpInfo
+    userAgent: str | None
+    status: ConnectionStatus
+    #: This side's own end is a relay candidate (its address hidden from the other side), from
+    #: its latest stats; None until it reports them.
+    relayed: NotRequired[bool | None]
+    timeline: list[StatusChange]
+    reports: ReportWindow
+    stats: LegStats
+
+
+LegEndCause = Literal[
+    "hangup", "peer-left", "ice-failed", "heartbeat-timeout", "rejoined", "meeting-ended"
+]
+Disposition = Literal["ANSWERED", "NO ANSWER", "FAILED"]
+
+
+class LegDoc(TypedDict):
+    """``cdrs/{legId}``: one peer connection between two sessions (the CDR)."""
+
+    meetingId: str
+    legId: str
+    seq: int
+    uids: list[str]
+    iceRestarts: int
+    state: LegState
+    startedAt: datetime
+    answeredAt: datetime | None
+    endedAt: datetime | None
+    durationMs: int | None
+    connectedMs: int | None
+    disposition: Disposition | None
+    endCause: LegEndCause | None
+    updatedAt: datetime
+    #: Either side reported a path through the relay (None until a side reports stats).
+    relayed: NotRequired[bool | None]
+    signalEvents: NotRequired[list[str]]
+    expiresAt: datetime
+    caller: LegSide
+    callee: LegSide
+
+
+class SignInPolicy(TypedDict, total=False):
+    allowedProviders: list[str]
+    requireVerifiedEmail: bool
+    blockedEmails: list[str]
+
+
+class StoragePolicy(TypedDict, total=False):
+    chat: bool
+    files: bool
+    recordings: bool
+    attendance: bool
+
+
+class PrivacyPolicy(TypedDict, total=False):
+    #: Members must hide their IP address from other participants (relay-only ICE).
+    relayOnly: bool
+
+
+class OrgDoc(TypedDict, total=False):
+    """``orgs/{orgId}``: written by the operator, so every field may be missing."""
+
+    name: str
+    domains: list[str]
+    retentionDays: int
+    signIn: SignInPolicy
+    storage: StoragePolicy
+    privacy: PrivacyPolicy
+
+
+#: An archived chat message (``from`` is the sender's display name).
+ChatItem = TypedDict("ChatItem", {"from": str, "text": str, "at": datetime})
+
+
+class AttendanceItem(TypedDict):
+    uid: str | None
+    displayName: str | None
+    joinedAt: datetime | None
+    leftAt: datetime | None
+
+
+class ArchiveDoc(TypedDict):
+    """``archives/{archiveId}``: what an opted-in organisation's member archived."""
+
+    orgId: str
+    meetingId: str
+    kind: Literal["chat", "attendance"]
+    archivedBy: str
+    createdAt: datetime
+    items: list[ChatItem] | list[AttendanceItem]
+    expiresAt: datetime

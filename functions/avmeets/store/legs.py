@@ -1,0 +1,158 @@
+"""Connection legs of the CDR (``cdrs``): the writers' reads and conditional writes, what a new
+leg records about its two ends, and the operator's export query."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from google.cloud import firestore
+from google.cloud.firestore_v1.base_query import FieldFilter
+
+from .. import cdr_export
+from ..cdr_export import ExportQuery
+from . import names
+from .core import Versioned, client, data, typed, unchanged_since, versioned
+from .documents import IdentityDoc, JoinRecordDoc, LegDoc, MeetingDoc
+
+#: Firestore's limit on the values of one ``in`` / ``array-contains-any`` filter.
+_MAX_DISJUNCTION = 30
+
+
+def _leg(leg_id: str) -> firestore.DocumentReference:
+    ref: firestore.DocumentReference = client().collection(names.CDRS).document(leg_id)
+    return ref
+
+
+def leg(leg_id: str) -> Versioned[LegDoc]:
+    return versioned(_leg(leg_id).get(), LegDoc)
+
+
+def create_leg(doc: LegDoc) -> None:
+    """Create a new leg; raises (a lost race) when another writer created it first."""
+    _leg(doc["legId"]).create(data(doc))
+
+
+def update_leg(doc: LegDoc, version: Any) -> None:
+    """Write the leg, only if it is unchanged since ``version`` (else a lost race raises)."""
+    _leg(doc["legId"]).update(data(doc), option=unchanged_since(version))
+
+
+@dataclass(frozen=True)
+class LegEnds:
+    """What a new leg records about its two ends, read in one round trip."""
+
+    caller_identity: IdentityDoc | None
+    callee_identity: IdentityDoc | None
+    caller_join: JoinRecordDoc | None
+    callee_join: JoinRecordDoc | None
+    meeting: MeetingDoc | None
+
+
+def ends(
+    meeting_id: str, caller_join_id: str, callee_join_id: str, uids: tuple[str, str]
+) -> LegEnds:
+    db = client()
+    refs = [
+        db.collection(names.IDENTITIES).document(uids[0]),
+        db.collection(names.IDENTITIES).document(uids[1]),
+        db.collection(names.JOINS).document(caller_join_id),
+        db.collection(names.JOINS).document(callee_join_id),
+        db.collection(names.MEETINGS).document(meeting_id),
+    ]
+    got = {snap.reference.path: snap for snap in db.get_all(refs)}
+    a, b, ja, jb, m = (got.get(r.path) for r in refs)
+    return LegEnds(
+        caller_identity=typed(a, IdentityDoc) if a is not None else None,
+        callee_identity=typed(b, IdentityDoc) if b is not None else None,
+        caller_join=typed(ja, JoinRecordDoc) if ja is not None else None,
+        callee_join=typed(jb, JoinRecordDoc) if jb is not None else None,
+        meeting=typed(m, MeetingDoc) if m is not None else None,
+    )
+
+
+def count_legs(meeting_id: str, uids: list[str]) -> int:
+    """Legs so far between these two users (``uids`` sorted) in the meeting."""
+    query: Any = (
+        client()
+        .collection(names.CDRS)
+        .where(filter=FieldFilter("meetingId", "==", meeting_id))
+        .where(filter=FieldFilter("uids", "==", uids))
+        .count()
+    )
+    return int(query.get()[0][0].value)
+
+
+def open_legs(meeting_id: str, uid: str, states: tuple[str, ...]) -> list[LegDoc]:
+    """The legs of the meeting in which ``uid`` takes part and whose state is in ``states``."""
+    query = (
+        client()
+        .collection(names.CDRS)
+        .where(filter=FieldFilter("meetingId", "==", meeting_id))
+        .where(filter=FieldFilter("uids", "array_contains", uid))
+        .where(filter=FieldFilter("state", "in", list(states)))
+    )
+    return [d for d in (typed(s, LegDoc) for s in query.stream()) if d is not None]
+
+
+# --- the operator's export (avmeets cdr export) ------------------------------------------------
+
+
+def probe(db: firestore.Client, *, timeout: float) -> None:
+    """One cheap read without retries: raises at once when Firestore cannot be used."""
+    list(db.collection(names.CDRS).select([]).limit(1).stream(retry=None, timeout=timeout))
+
+
+def find_legs(db: firestore.Client, query: ExportQuery) -> list[dict[str, Any]]:
+    """The matching legs, each a document's data plus ``id``, sorted by ``startedAt`` then id."""
+    cdrs = db.collection(names.CDRS)
+    found: dict[str, dict[str, Any]] = {}
+
+    def collect(q: Any) -> list[dict[str, Any]]:
+        q = _time_range(q, query.since, query.until)
+        out = []
+        for snapshot in q.stream():
+            leg = {"id": snapshot.id, **(snapshot.to_dict() or {})}
+            found.setdefault(snapshot.id, leg)
+            out.append(leg)
+        return out
+
+    if query.meeting_id is not None:
+        collect(cdrs.where(filter=FieldFilter("meetingId", "==", query.meeting_id)))
+        return cdr_export.sort_legs(found.values())
+
+    assert query.user is not None
+    user = query.user.strip()
+    if not cdr_export.is_email(user):
+        collect(cdrs.where(filter=FieldFilter("uids", "array_contains", user)))
+        return cdr_export.sort_legs(found.values())
+
+    # An email: legs carry a copy of each side's email (the identity may have expired before the
+    # leg), and the identities resolve it to uids whose legs may lack the email.
+    target = cdr_export.normalise_email(user)
+    variants = cdr_export.email_variants(user)
+    uids: set[str] = set()
+    identities = db.collection(names.IDENTITIES).where(filter=FieldFilter("email", "in", variants))
+    for snapshot in identities.select(["uid", "email"]).stream():
+        uids.add(str((snapshot.to_dict() or {}).get("uid") or snapshot.id))
+    for side in cdr_export.SIDES:
+        for found_leg in collect(cdrs.where(filter=FieldFilter(f"{side}.email", "in", variants))):
+            party = found_leg.get(side)
+            if isinstance(party, Mapping) and isinstance(party.get("uid"), str):
+                uids.add(party["uid"])
+    ordered = sorted(uids)
+    for start in range(0, len(ordered), _MAX_DISJUNCTION):
+        chunk = ordered[start : start + _MAX_DISJUNCTION]
+        collect(cdrs.where(filter=FieldFilter("uids", "array_contains_any", chunk)))
+    matching = (x for x in found.values() if cdr_export.leg_matches_user(x, target, uids))
+    return cdr_export.sort_legs(matching)
+
+
+def _time_range(q: Any, since: datetime | None, until: datetime | None) -> Any:
+    if since is not None:
+        q = q.where(filter=FieldFilter("startedAt", ">=", since))
+    if until is not None:
+        q = q.where(filter=FieldFilter("startedAt", "<", until))
+    return q

@@ -1,0 +1,241 @@
+"""Meetings with their participants, signals, password hash and attempt counters, and the join
+records: everything a join, a leave, a heartbeat or the signal trigger reads and writes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from google.api_core import exceptions as gexc
+from google.cloud import firestore
+from google.cloud.firestore_v1.base_query import FieldFilter
+
+from . import names
+from .core import Gone, Versioned, client, data, typed, unchanged_since, versioned
+from .documents import (
+    AttemptDoc,
+    JoinRecordDoc,
+    MeetingDoc,
+    MeetingSecretDoc,
+    ParticipantDoc,
+)
+
+R = TypeVar("R")
+#: Signals deleted per batch when a participant leaves.
+_SIGNAL_PAGE = 200
+
+
+def _meeting(meeting_id: str) -> firestore.DocumentReference:
+    ref: firestore.DocumentReference = client().collection(names.MEETINGS).document(meeting_id)
+    return ref
+
+
+def _participant(meeting_id: str, uid: str) -> firestore.DocumentReference:
+    ref: firestore.DocumentReference = (
+        _meeting(meeting_id).collection(names.PARTICIPANTS).document(uid)
+    )
+    return ref
+
+
+def _join(record_id: str) -> firestore.DocumentReference:
+    ref: firestore.DocumentReference = client().collection(names.JOINS).document(record_id)
+    return ref
+
+
+def _secret(meeting_id: str) -> firestore.DocumentReference:
+    ref: firestore.DocumentReference = (
+        client().collection(names.MEETING_SECRETS).document(meeting_id)
+    )
+    return ref
+
+
+# --- meetings ------------------------------------------------------------------------------------
+
+
+def meeting(meeting_id: str) -> Versioned[MeetingDoc]:
+    return versioned(_meeting(meeting_id).get(), MeetingDoc)
+
+
+def meeting_exists(meeting_id: str) -> bool:
+    return bool(_meeting(meeting_id).get().exists)
+
+
+def create_meeting(meeting_id: str, doc: MeetingDoc, secret: MeetingSecretDoc | None) -> bool:
+    """Create the meeting (and its password hash) at once; False when the id is taken."""
+    batch = client().batch()
+    batch.create(_meeting(meeting_id), data(doc))
+    if secret is not None:
+        batch.create(_secret(meeting_id), data(secret))
+    try:
+        batch.commit()
+    except gexc.AlreadyExists:
+        return False
+    return True
+
+
+def secret(meeting_id: str) -> MeetingSecretDoc | None:
+    return typed(_secret(meeting_id).get(), MeetingSecretDoc)
+
+
+# --- participants --------------------------------------------------------------------------------
+
+
+def participant(meeting_id: str, uid: str) -> Versioned[ParticipantDoc]:
+    return versioned(_participant(meeting_id, uid).get(), ParticipantDoc)
+
+
+def participants(meeting_id: str, *, joined_only: bool = False) -> list[ParticipantDoc]:
+    query: Any = _meeting(meeting_id).collection(names.PARTICIPANTS)
+    if joined_only:
+        query = query.where(filter=FieldFilter("state", "==", "joined"))
+    return [d for d in (typed(s, ParticipantDoc) for s in query.stream()) if d is not None]
+
+
+def touch_participant(meeting_id: str, uid: str, now: datetime) -> None:
+    """A heartbeat: the participant was seen at ``now``."""
+    _participant(meeting_id, uid).update({"lastSeenAt": now})
+
+
+@dataclass(frozen=True)
+class Silent:
+    meeting_id: str
+    uid: str
+    session: str | None
+
+
+def silent_participants(cutoff: datetime, limit: int) -> list[Silent]:
+    """Joined participants (of any meeting) not seen since before ``cutoff``."""
+    query = (
+        client()
+        .collection_group(names.PARTICIPANTS)
+        .where(filter=FieldFilter("state", "==", "joined"))
+        .where(filter=FieldFilter("lastSeenAt", "<", cutoff))
+        .limit(limit)
+    )
+    out = []
+    for snap in query.stream():
+        doc = snap.to_dict() or {}
+        out.append(Silent(snap.reference.parent.parent.id, snap.id, doc.get("session")))
+    return out
+
+
+def commit_join(
+    meeting_id: str,
+    version: Any,
+    *,
+    participant: ParticipantDoc,
+    record_id: str,
+    record: JoinRecordDoc,
+    replaced_record_id: str | None,
+    now: datetime,
+    expires_at: datetime,
+    renew_secret: bool,
+) -> None:
+    """Admit a participant in one batch, only if the meeting is unchanged since ``version``.
+
+    The meeting document is the serialisation point of joins (``services.joins``): every join
+    writes it with this precondition, so a lost race raises (and the join reads again). Raises
+    ``Gone`` when the meeting or its password hash was purged meanwhile.
+    """
+    batch = client().batch()
+    batch.update(
+        _meeting(meeting_id),
+        {"lastActivityAt": now, "expiresAt": expires_at},
+        option=unchanged_since(version),
+    )
+    batch.set(_participant(meeting_id, participant["uid"]), data(participant))
+    batch.set(_join(record_id), data(record))
+    if replaced_record_id is not None:
+        batch.set(_join(replaced_record_id), {"leftAt": now, "endCause": "rejoined"}, merge=True)
+    if renew_secret:
+        # The hash must live as long as the meeting, or the purge / TTL would drop it first
+        # and lock everyone out of a meeting that still exists.
+        batch.update(_secret(meeting_id), {"expiresAt": expires_at})
+    try:
+        batch.commit()  # a lost race (another join committed in between) reads again
+    except gexc.NotFound:
+        raise Gone(meeting_id) from None
+
+
+def commit_leave(
+    meeting_id: str,
+    uid: str,
+    version: Any,
+    *,
+    record_id: str,
+    now: datetime,
+    cause: str,
+) -> None:
+    """Mark a participant left and close its join record, only if the participant document is
+    unchanged since ``version`` (a heartbeat or a re-join in between makes the leave read
+    again)."""
+    batch = client().batch()
+    batch.update(
+        _participant(meeting_id, uid),
+        {"state": "left", "leftAt": now, "endCause": cause},
+        option=unchanged_since(version),
+    )
+    batch.set(_join(record_id), {"leftAt": now, "endCause": cause}, merge=True)
+    batch.commit()
+
+
+# --- password attempts ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttemptWrite:
+    """What a password check writes to its attempt counter: a new state, or clear it."""
+
+    state: AttemptDoc | None = None
+    clear: bool = False
+
+
+def throttled(
+    meeting_id: str, uid: str, decide: Callable[[AttemptDoc | None], tuple[R, AttemptWrite]]
+) -> R:
+    """Run ``decide`` on the caller's attempt counter in a transaction and apply its write.
+
+    A transaction, so parallel guesses are serialised on the counter document; ``decide`` may
+    run more than once (the transaction retries) and must not have side effects.
+    """
+    ref = client().collection(names.JOIN_ATTEMPTS).document(f"{meeting_id}_{uid}")
+
+    @firestore.transactional
+    def attempt(txn: firestore.Transaction) -> R:
+        snap = ref.get(transaction=txn)
+        result, write = decide(typed(snap, AttemptDoc))
+        if write.clear and snap.exists:
+            txn.delete(ref)
+        elif write.state is not None:
+            txn.set(ref, data(write.state))
+        return result
+
+    out: R = attempt(client().transaction())
+    return out
+
+
+# --- signals -------------------------------------------------------------------------------------
+
+
+def delete_signal(meeting_id: str, signal_id: str) -> None:
+    _meeting(meeting_id).collection(names.SIGNALS).document(signal_id).delete()
+
+
+def delete_signals_of(meeting_id: str, uid: str) -> int:
+    """Delete signals from and to ``uid`` in pages; returns how many."""
+    signals = _meeting(meeting_id).collection(names.SIGNALS)
+    deleted = 0
+    for field in ("from", "to"):
+        while True:
+            query = signals.where(filter=FieldFilter(field, "==", uid)).limit(_SIGNAL_PAGE)
+            page = list(query.stream())
+            if not page:
+                break
+            batch = client().batch()
+            for snap in page:
+                batch.delete(snap.reference)
+            batch.commit()
+            deleted += len(page)
+    return deleted

@@ -1,0 +1,15 @@
+"""Collection names (firestore.rules and docs/data-inventory.md use the same)."""
+
+from typing import Final
+
+MEETINGS: Final = "meetings"
+PARTICIPANTS: Final = "participants"  # under meetings/{meetingId}
+SIGNALS: Final = "signals"  # under meetings/{meetingId}
+# Server-only collections: firestore.rules lets no client read or write them.
+MEETING_SECRETS: Final = "meeting_secrets"
+JOIN_ATTEMPTS: Final = "join_attempts"
+IDENTITIES: Final = "identities"
+JOINS: Final = "joins"
+CDRS: Final = "cdrs"
+ORGS: Final = "orgs"
+ARCHIVES: Final = "archives"

@@ -1,0 +1,89 @@
+"""The purge's pure planner: the steps of a run at a given time, in order, on stored fields."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from avmeets import purge
+from avmeets.purge import plan as plans
+from avmeets.store import documents, names
+
+NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
+#: The document type of each collection (or collection group) the plan queries.
+DOCUMENTS = {
+    names.CDRS: documents.LegDoc,
+    names.JOINS: documents.JoinRecordDoc,
+    names.IDENTITIES: documents.IdentityDoc,
+    names.JOIN_ATTEMPTS: documents.AttemptDoc,
+    names.MEETING_SECRETS: documents.MeetingSecretDoc,
+    names.ARCHIVES: documents.ArchiveDoc,
+    names.MEETINGS: documents.MeetingDoc,
+    names.SIGNALS: documents.SignalDoc,
+    names.PARTICIPANTS: documents.ParticipantDoc,
+}
+
+
+def test_steps_in_order() -> None:
+    p = purge.make_plan(NOW, max_stored_cdrs=1000, meeting_idle_hours=24)
+    kinds = [type(step).__name__ for step in p.steps]
+    assert kinds == ["Expired"] * len(purge.EXPIRING) + ["Meetings", "Orphans", "Orphans", "Cap"]
+    expired = [s for s in p.steps if isinstance(s, plans.Expired)]
+    assert [s.collection for s in expired] == list(purge.EXPIRING)
+    assert all(s.where == plans.Where("expiresAt", "<=", NOW) for s in expired)
+    meetings = next(s for s in p.steps if isinstance(s, plans.Meetings))
+    assert [q.reason for q in meetings.queries] == [purge.EXPIRED, purge.ENDED, purge.IDLE]
+    assert meetings.queries[2].where.value == NOW - timedelta(hours=24) == p.idle_before
+    signals, participants = [s for s in p.steps if isinstance(s, plans.Orphans)]
+    assert (signals.group, signals.reason) == (names.SIGNALS, purge.STALE)
+    assert signals.where == plans.Where("createdAt", "<", NOW - purge.SIGNAL_MAX_AGE)
+    assert (participants.group, participants.reason) == (names.PARTICIPANTS, purge.EXPIRED)
+    cap = p.steps[-1]
+    assert isinstance(cap, plans.Cap) and cap.max_docs == 1000
+
+
+def test_every_query_filters_and_orders_on_stored_fields() -> None:
+    p = purge.make_plan(NOW, max_stored_cdrs=1, meeting_idle_hours=1)
+    shapes = p.shapes()
+    assert {s.collection for s in shapes} == set(DOCUMENTS)
+    assert {s.collection for s in shapes if s.group} == {names.SIGNALS, names.PARTICIPANTS}
+    for shape in shapes:
+        keys = [shape.where.field if shape.where else None, shape.order]
+        for key in filter(None, keys):
+            assert key in DOCUMENTS[shape.collection].__annotations__, (shape, key)
+    for key in plans.MEETING_FIELDS:
+        assert key in documents.MeetingDoc.__annotations__, key
+
+
+def test_each_step_runs_its_own_shapes() -> None:
+    p = purge.make_plan(NOW, max_stored_cdrs=1, meeting_idle_hours=1)
+    shapes = p.shapes()
+    expired = [s for s in p.steps if isinstance(s, plans.Expired)]
+    assert shapes[: len(expired)] == tuple(
+        plans.Shape(s.collection, plans.Where("expiresAt", "<=", NOW), "expiresAt") for s in expired
+    )
+    ended = plans.Shape(names.MEETINGS, plans.Where("state", "==", "ended"), None)
+    assert ended in shapes
+    assert shapes[-2:] == (plans.Shape(names.CDRS), plans.Shape(names.CDRS, order="startedAt"))
+
+
+def test_naive_now_is_utc_and_the_plan_reads_as_lines() -> None:
+    naive = purge.make_plan(datetime(2026, 5, 1, 12), max_stored_cdrs=5, meeting_idle_hours=24)
+    offset = purge.make_plan(
+        datetime(2026, 5, 1, 14, tzinfo=timezone(timedelta(hours=2))),
+        max_stored_cdrs=5,
+        meeting_idle_hours=24,
+    )
+    assert naive.now == offset.now == NOW
+    lines = naive.describe()
+    assert lines[0] == "1. cdrs where expiresAt <= 2026-05-01T12:00:00+00:00"
+    assert lines[-1] == "10. cdrs beyond the newest 5, oldest first"
+    assert len(lines) == len(naive.steps)
+
+
+def test_negative_settings_are_refused() -> None:
+    with pytest.raises(ValueError):
+        purge.make_plan(NOW, max_stored_cdrs=-1, meeting_idle_hours=1)
+    with pytest.raises(ValueError):
+        purge.make_plan(NOW, max_stored_cdrs=1, meeting_idle_hours=-1)

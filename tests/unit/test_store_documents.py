@@ -1,0 +1,87 @@
+"""The store's typed documents are docs/data-inventory.md in types: the same fields, both ways.
+
+Every field path a ``TypedDict`` of ``avmeets.store.documents`` can hold must be listed in the
+inventory under its collection, and every listed field must be one the types can hold. (The
+emulator test tests/emulator/test_data_inventory.py holds the stored data to the inventory.)
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any, get_args, get_origin, is_typeddict
+
+from avmeets.store import documents as d
+from tests.emulator.support.inventory import load_inventory
+
+#: Inventory heading -> the document type the store reads and writes there.
+COLLECTIONS: dict[str, Any] = {
+    "meetings/{meetingId}": d.MeetingDoc,
+    "meetings/{meetingId}/participants/{uid}": d.ParticipantDoc,
+    "meetings/{meetingId}/signals/{signalId}": d.SignalDoc,
+    "identities/{uid}": d.IdentityDoc,
+    "joins/{meetingId}_{uid}_{session}": d.JoinRecordDoc,
+    "cdrs/{legId}": d.LegDoc,
+    "meeting_secrets/{meetingId}": d.MeetingSecretDoc,
+    "join_attempts/{meetingId}_{uid}": d.AttemptDoc,
+    "orgs/{orgId}": d.OrgDoc,
+    "archives/{archiveId}": d.ArchiveDoc,
+}
+
+
+def field_paths(shape: Any, prefix: str = "") -> set[str]:
+    """Leaf paths of a TypedDict as the inventory writes them (maps by dots, lists by ``[]``)."""
+    out: set[str] = set()
+    for key, tp in typing.get_type_hints(shape).items():
+        out |= _paths(tp, f"{prefix}.{key}" if prefix else key)
+    return out
+
+
+def _paths(tp: Any, path: str) -> set[str]:
+    origin = get_origin(tp)
+    if origin in (types.UnionType, typing.Union):
+        options = [a for a in get_args(tp) if a is not type(None)]
+        return set().union(*(_paths(a, path) for a in options))
+    if is_typeddict(tp):
+        return field_paths(tp, path)
+    if origin is list and is_typeddict(get_args(tp)[0]):
+        return field_paths(get_args(tp)[0], f"{path}[]")
+    return {path}
+
+
+def test_every_collection_of_the_inventory_has_a_type() -> None:
+    inventory = load_inventory()
+    assert set(inventory) - {"auth/{uid}"} == set(COLLECTIONS)
+
+
+def mismatches(collections: dict[str, Any]) -> list[str]:
+    inventory = load_inventory()
+    problems = []
+    for heading, shape in collections.items():
+        _, patterns = inventory[heading]
+        typed = field_paths(shape)
+        for path in sorted(typed):
+            if not any(p.fullmatch(path) for p in patterns):
+                problems.append(f"{heading}: {path} is typed but not in the inventory")
+        for pattern in patterns:
+            if not any(pattern.fullmatch(path) for path in typed):
+                problems.append(f"{heading}: {pattern.pattern} is listed but no type holds it")
+    return problems
+
+
+def test_typed_fields_and_inventory_fields_are_the_same() -> None:
+    assert mismatches(COLLECTIONS) == []
+
+
+class Undocumented(d.MeetingSecretDoc):
+    salt: str
+
+
+def test_the_check_sees_both_directions() -> None:
+    assert "caller.stats.connect.rttMs" in field_paths(d.LegDoc)
+    assert "items[].from" in field_paths(d.ArchiveDoc)
+    assert mismatches({"meeting_secrets/{meetingId}": Undocumented}) == [
+        "meeting_secrets/{meetingId}: salt is typed but not in the inventory"
+    ]
+    problems = mismatches({"join_attempts/{meetingId}_{uid}": d.MeetingSecretDoc})
+    assert "join_attempts/{meetingId}_{uid}: attempts is listed but no type holds it" in problems
