@@ -245,17 +245,24 @@ def naive_delete(client: firestore.Client, sample: int) -> float:
     return len(refs) / (time.perf_counter() - started)
 
 
-def run_purge_child(variant: str = "public") -> dict[str, Any]:
+def child(module: str, *args: str, timeout: float, check: bool) -> subprocess.CompletedProcess[str]:
+    """``python -m <module> <args>`` in a child process with the repository on its path."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "functions")])
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.purge_child", NOW.isoformat(), PROJECT_ID, variant],
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
         capture_output=True,
         text=True,
         env=env,
         cwd=ROOT,
-        check=True,
-        timeout=1200,
+        check=check,
+        timeout=timeout,
+    )
+
+
+def run_purge_child(variant: str = "public") -> dict[str, Any]:
+    result = child(
+        "bench.purge_child", NOW.isoformat(), PROJECT_ID, variant, timeout=1200, check=True
     )
     data: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
     return data
@@ -396,17 +403,7 @@ def bench_uplink(smoke: bool) -> dict[str, Any]:
     """bench/uplink_child.py in a child process (it enters a network namespace, runs Chromium)."""
     if smoke:
         return {"kbps": None, "reason": "smoke run (needs the web build and Chromium)"}
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "functions")])
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.uplink_child"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        check=False,
-        timeout=1800,
-    )
+    result = child("bench.uplink_child", timeout=1800, check=False)
     sys.stderr.write(result.stderr[-4000:])
     lines = result.stdout.strip().splitlines()
     if result.returncode != 0 or not lines:

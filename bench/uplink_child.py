@@ -35,7 +35,6 @@ from tests.browser import island, uplink, webserver  # noqa: E402
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, DIST, Emulators, Person  # noqa: E402
 from tests.emulator.support.admin import clean_all  # noqa: E402
 from tests.emulator.support.config import AUTH_HOST, FIRESTORE_HOST, functions_host  # noqa: E402
-from tests.emulator.support.deadline import wait_for  # noqa: E402
 from tests.emulator.support.peer import MeetingPeer  # noqa: E402
 
 ADAPTATION_OFF = "try { localStorage.setItem('avmeets:adaptation', 'off'); } catch (e) {}"
@@ -43,22 +42,6 @@ ADAPTATION_OFF = "try { localStorage.setItem('avmeets:adaptation', 'off'); } cat
 
 def log(message: str) -> None:
     print(f"bench uplink > {message}", file=sys.stderr, flush=True)
-
-
-async def _join_all(alice: Person, robots: list[MeetingPeer], title: str) -> None:
-    meeting_id = await robots[0].create_meeting(title=title)
-    for peer in robots:
-        await peer.join(meeting_id)
-    await alice.page.goto(alice.web_url + "/")
-    await alice.join(meeting_id)
-    await alice.wait_connected(*(peer.uid for peer in robots))
-    for peer in robots:
-        await wait_for(
-            lambda p=peer: p.receives_media_from(alice.uid),  # type: ignore[misc]
-            timeout=60.0,
-            what=f"{peer.label} to receive the browser's media",
-            describe=peer.describe,
-        )
 
 
 async def one_run(
@@ -79,7 +62,7 @@ async def one_run(
             await alice.context.add_init_script(ADAPTATION_OFF)
         await alice.sign_in()
         await asyncio.gather(*(peer.sign_in() for peer in robots))
-        await _join_all(alice, robots, f"uplink {n} {'adapted' if adapted else 'baseline'}")
+        await uplink.meet(alice, robots, f"uplink {n} {'adapted' if adapted else 'baseline'}")
         await asyncio.sleep(warmup)  # the bandwidth estimate ramps up (a benchmark may wait)
         kbps, last = await uplink.measure(alice.page, window)
         heights = [

@@ -58,23 +58,6 @@ async def robots() -> AsyncIterator[RobotFactory]:
                 await peer.dispose()
 
 
-async def _meet(alice: Person, group: list[MeetingPeer], title: str) -> None:
-    """The robots join first, then Alice from the home page (so she offers to each of them)."""
-    meeting_id = await group[0].create_meeting(title=title)
-    for peer in group:
-        await peer.join(meeting_id)
-    await alice.page.goto(alice.web_url + "/")
-    await alice.join(meeting_id)
-    await alice.wait_connected(*(peer.uid for peer in group))
-    for peer in group:
-        await wait_for(
-            lambda p=peer: p.receives_media_from(alice.uid),  # type: ignore[misc]
-            timeout=45.0,
-            what=f"{peer.label} to receive Alice's audio and video",
-            describe=peer.describe,
-        )
-
-
 async def _plan(alice: Person, check: Callable[[uplink.Sample], bool], what: str) -> uplink.Sample:
     last: list[uplink.Sample] = []
 
@@ -96,7 +79,7 @@ async def test_uplink_full_quality_with_one_peer_and_within_budget_with_seven(
     alice = await people("alice")
 
     # One peer: the camera goes at full quality.
-    await _meet(alice, await robots(1), "Uplink, one peer")
+    await uplink.meet(alice, await robots(1), "Uplink, one peer")
 
     def full(s: uplink.Sample) -> bool:
         cameras = [_camera(link) for link in s.links.values()]
@@ -122,7 +105,7 @@ async def test_uplink_full_quality_with_one_peer_and_within_budget_with_seven(
     # Seven peers, a new meeting: everything Alice sends fits the budget, and all get video.
     await alice.page.get_by_role("button", name="Leave the meeting").click()
     await expect(alice.page.get_by_role("heading", name="You left the meeting")).to_be_visible()
-    await _meet(alice, await robots(7), "Uplink, seven peers")
+    await uplink.meet(alice, await robots(7), "Uplink, seven peers")
 
     def within(s: uplink.Sample) -> bool:
         return len(s.links) == 7 and uplink.capped_kbps(s) <= uplink.UPLINK_BUDGET_KBPS

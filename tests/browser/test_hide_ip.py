@@ -39,6 +39,18 @@ _REMOTE_CANDIDATES = """(uid) => (async () => {
 })()"""
 
 
+SWITCH = "Hide my IP address from the other participants"
+
+
+def _relay_ports(relay: coturn.Coturn | None) -> range:
+    """The ports coturn relays from (tests/emulator/support/coturn.py)."""
+    if relay is None:
+        pytest.fail(
+            "no TURN relay: run the browser tests with nox (TURN_URLS, coturn)", pytrace=False
+        )
+    return range(relay.port + 1, relay.port + coturn.RELAY_PORTS + 1)
+
+
 async def _seen(person: Person, uid: str) -> dict[str, Any]:
     return dict(await person.page.evaluate(_REMOTE_CANDIDATES, uid))
 
@@ -55,15 +67,11 @@ def _candidate_fields(line: str) -> dict[str, str]:
 async def test_hidden_ip_reveals_only_the_relay(
     people: PersonFactory, relay: coturn.Coturn | None
 ) -> None:
-    if relay is None:
-        pytest.fail(
-            "no TURN relay: run the browser tests with nox (TURN_URLS, coturn)", pytrace=False
-        )
-    relay_ports = range(relay.port + 1, relay.port + coturn.RELAY_PORTS + 1)
+    relay_ports = _relay_ports(relay)
     alice = await people("alice")
     bob = await people("bob")
     meeting_id = await alice.create_meeting(title="Private")
-    switch = alice.page.get_by_role("switch", name="Hide my IP address from the other participants")
+    switch = alice.page.get_by_role("switch", name=SWITCH)
     await expect(switch).not_to_be_checked()
     await switch.check()
     async with watch_signals(meeting_id) as watch:
@@ -81,7 +89,7 @@ async def test_hidden_ip_reveals_only_the_relay(
         assert seen["remote"], seen
         for candidate in seen["remote"]:
             assert candidate["type"] == "relay", seen
-            assert candidate["port"] in relay_ports, (candidate, relay.port)
+            assert candidate["port"] in relay_ports, (candidate, relay_ports)
             assert candidate["relatedAddress"] in (None, "", "0.0.0.0"), candidate
         assert seen["selectedRemote"] == "relay", seen
         # The control: Alice's browser sees Bob's own (host) candidates, so this reading can fail.
@@ -134,11 +142,7 @@ async def test_organisation_policy_hides_everyone(
     people: PersonFactory, relay: coturn.Coturn | None
 ) -> None:
     """An organisation that requires it: the switch is on and locked, both sides relay-only."""
-    if relay is None:
-        pytest.fail(
-            "no TURN relay: run the browser tests with nox (TURN_URLS, coturn)", pytrace=False
-        )
-    relay_ports = range(relay.port + 1, relay.port + coturn.RELAY_PORTS + 1)
+    relay_ports = _relay_ports(relay)
     client = admin_client()
     # The test people's addresses are @example.com (support.py).
     await (
@@ -149,7 +153,7 @@ async def test_organisation_policy_hides_everyone(
     alice = await people("alice")
     bob = await people("bob")
     meeting_id = await alice.create_meeting(title="Policy")
-    switch = alice.page.get_by_role("switch", name="Hide my IP address from the other participants")
+    switch = alice.page.get_by_role("switch", name=SWITCH)
     await expect(switch).to_be_checked()
     await expect(switch).to_be_disabled()
     await expect(alice.page.get_by_text("Your organisation requires it.")).to_be_visible()

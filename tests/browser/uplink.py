@@ -14,8 +14,32 @@ from typing import Any
 
 from playwright.async_api import Page
 
+from tests.emulator.support.deadline import wait_for
+from tests.emulator.support.peer import MeetingPeer
+
+from .support import Person
+
 #: The promise of the mesh's bandwidth adaptation (web/src/core/meeting/bandwidth.ts).
 UPLINK_BUDGET_KBPS = 2500
+
+
+async def meet(sender: Person, robots: list[MeetingPeer], title: str) -> None:
+    """The aiortc peers join first, then the browser from its home page, so that it offers to
+    each of them (all its media slots); returns once every peer receives its audio and video."""
+    meeting_id = await robots[0].create_meeting(title=title)
+    for peer in robots:
+        await peer.join(meeting_id)
+    await sender.page.goto(sender.web_url + "/")
+    await sender.join(meeting_id)
+    await sender.wait_connected(*(peer.uid for peer in robots))
+    for peer in robots:
+        await wait_for(
+            lambda p=peer: p.receives_media_from(sender.uid),  # type: ignore[misc]
+            timeout=60.0,
+            what=f"{peer.label} to receive the browser's audio and video",
+            describe=peer.describe,
+        )
+
 
 _SAMPLE = """async () => {
     const meeting = window.__avmeets.currentView().meeting;
