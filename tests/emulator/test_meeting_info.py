@@ -33,8 +33,8 @@ async def test_meeting_info_tells_before_the_lobby(
     # The password protects the title too.
     locked = await guest.call("meeting_info", {"meetingId": locked_id})
     assert locked["hasPassword"] is True and locked["title"] is None
-    # A code nobody created; spaces and capitals are the client's to strip, as for join.
-    assert await guest.call("meeting_info", {"meetingId": "qqq-qqqq-qqq"}) == {
+    # A code nobody created (typed with capitals and spaces: read as people type codes).
+    assert await guest.call("meeting_info", {"meetingId": "QQQ QQQQ QQQ"}) == {
         "exists": False,
         "state": None,
         "hasPassword": False,
@@ -42,7 +42,7 @@ async def test_meeting_info_tells_before_the_lobby(
         "full": False,
         "relayOnly": False,
     }
-    for bad in ("nope", "QQQ-QQQQ-QQQ!", ""):
+    for bad in ("nope", "abc-defg-hi", "abcdefghijk", ""):
         with pytest.raises(CallableError) as refused:
             await guest.call("meeting_info", {"meetingId": bad})
         assert refused.value.status == "INVALID_ARGUMENT"
