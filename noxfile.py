@@ -12,7 +12,8 @@
     nox -s lock                       # regenerate functions/requirements.txt from .in
 
 The emulator bootstrap (functions/venv, node_modules, Java, local emulator binaries)
-lives in tools/emulators.py.
+lives in tools/emulators.py; the system packages each session needs (coturn, Chromium,
+tshark, iproute2, Node.js) are installed by tools/system_packages.py when missing.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import nox
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from tools import emulators  # noqa: E402
+from tools import emulators, system_packages  # noqa: E402
 
 nox.needs_version = ">=2026.10.20"
 nox.options.sessions = ["tests"]
@@ -45,6 +46,16 @@ MYPY_PATHS = ("functions/avmeets", "functions/main.py", "tests", "bench", "noxfi
 NO_TESTS_COLLECTED = 5
 #: Exit codes of emulators.run_in_group after Ctrl-C, SIGTERM or SIGHUP.
 STOPPED_BY_SIGNAL = frozenset(128 + s for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP))
+
+
+def _system_packages(session: nox.Session, needs: tuple[system_packages.Need, ...]) -> None:
+    """Install the missing system packages of ``needs`` (root), else stop with the command."""
+    try:
+        installed = system_packages.ensure(*needs)
+    except system_packages.SystemPackagesError as error:
+        session.error(str(error))
+    if installed:
+        session.log(f"installed system packages: {' '.join(installed)}")
 
 
 def _install(session: nox.Session) -> None:
@@ -77,16 +88,14 @@ def _unit_tests(session: nox.Session) -> None:
 
 
 WEB_DIR = ROOT / "web"
-#: Set once `npm ci` ran in web/ during this nox invocation (sessions share the folder).
-_web_installed = False
 
 
 def _web_install(session: nox.Session) -> None:
-    global _web_installed
-    if not _web_installed:
-        with session.chdir(WEB_DIR):
-            session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
-        _web_installed = True
+    """`npm ci` in web/ unless web/node_modules already matches its lock file (a stamp)."""
+    try:
+        emulators.ensure_web_modules()
+    except (OSError, emulators.BootstrapError) as error:
+        session.error(str(error))
 
 
 def _web_lint(session: nox.Session) -> None:
@@ -104,7 +113,7 @@ def _web_unit_tests(session: nox.Session) -> None:
 
 
 def _build_web(session: nox.Session) -> None:
-    """Install and build the web app (web/dist, which the hosting emulator serves)."""
+    """Install (unless current) and build the web app (web/dist, served by the hosting emulator)."""
     _web_install(session)
     with session.chdir(WEB_DIR):
         session.run("npm", "run", "build", external=True)  # prints the initial JS gzip size
@@ -125,10 +134,12 @@ def _browser_tests(session: nox.Session) -> None:
     emulators.use_function_settings(env, {**emulators.TEST_FUNCTION_SETTINGS, **turn})
     env["AVMEETS_TEST_TURN_PORT"] = str(BROWSER_TURN_PORT)
     python = Path(session.bin) / "python"
-    script = shlex.join([str(python), "-m", "pytest", "tests/browser", *session.posargs])
+    # Paths among the posargs replace tests/browser, as for the emulator tests.
+    paths, options = _split_paths(list(session.posargs))
+    script = shlex.join([str(python), "-m", "pytest", *(paths or ["tests/browser"]), *options])
     session.log(f"starting {', '.join(emulators.DEV_EMULATORS)} emulators for: {script}")
     returncode = emulators.run_in_group(
-        emulators.exec_command(script, emulators.DEV_EMULATORS), env
+        emulators.exec_command(script, emulators.DEV_EMULATORS), env, schedule=True
     )
     if returncode in STOPPED_BY_SIGNAL:
         session.error("interrupted; the emulators were stopped")
@@ -136,7 +147,44 @@ def _browser_tests(session: nox.Session) -> None:
         session.error(f"browser tests failed (exit code {returncode})")
 
 
+#: Emulator tests that need the functions limited to one organisation (a deploy-time setting):
+#: they run in an emulator session of their own, with SIGN_IN_ORG set.
+SIGN_IN_ORG_MARK = "sign_in_org"
+SIGN_IN_ORG_TESTS = "tests/emulator/test_sign_in_org.py"
+SIGN_IN_ORG_TEST_VALUE = "acme"
+
+
+def _split_paths(posargs: list[str]) -> tuple[list[str], list[str]]:
+    """The test paths among pytest's arguments (file, directory or node id), and the rest."""
+    paths = [a for a in posargs if not a.startswith("-") and (ROOT / a.split("::")[0]).exists()]
+    return paths, [a for a in posargs if a not in paths]
+
+
 def _emulator_tests(session: nox.Session) -> None:
+    """tests/emulator (or the paths given), then the SIGN_IN_ORG tests in a session of their own.
+
+    Paths among the posargs replace tests/emulator, so `-- tests/emulator/test_x.py -x` runs
+    that module only (and starts the second session only when asked for its tests).
+    """
+    paths, options = _split_paths(list(session.posargs))
+    org_paths = [p for p in paths if "test_sign_in_org" in p]
+    main_paths = [p for p in paths if p not in org_paths]
+    if main_paths or not paths:
+        _emulator_run(
+            session,
+            [*(main_paths or ["tests/emulator"]), "-m", f"not {SIGN_IN_ORG_MARK}", *options],
+        )
+    if org_paths or not paths:
+        _emulator_run(
+            session,
+            [*(org_paths or [SIGN_IN_ORG_TESTS]), "-m", SIGN_IN_ORG_MARK, *options],
+            {"SIGN_IN_ORG": SIGN_IN_ORG_TEST_VALUE},
+        )
+
+
+def _emulator_run(
+    session: nox.Session, pytest_args: list[str], settings: dict[str, str] | None = None
+) -> None:
     try:
         env = emulators.bootstrap()
     except emulators.BootstrapError as error:
@@ -146,13 +194,17 @@ def _emulator_tests(session: nox.Session) -> None:
     # whose contents the tests know (tests/fixtures/geoip_db.py).
     geoip_dir = emulators.CACHE_DIR / "geoip-test"
     session.run("python", "-m", "tests.fixtures.geoip_db", str(geoip_dir), silent=True)
-    emulators.use_function_settings(env, emulators.test_function_env(geoip_dir))
+    emulators.use_function_settings(
+        env, {**emulators.test_function_env(geoip_dir), **(settings or {})}
+    )
     # The emulators' and functions' output, for the tests that check what the functions log.
     output = emulators.CACHE_DIR / "emulator-tests.log"
     env["AVMEETS_EMULATOR_LOG"] = str(output)
-    script = shlex.join([str(python), "-m", "pytest", "tests/emulator", *session.posargs])
+    script = shlex.join([str(python), "-m", "pytest", *pytest_args])
     session.log(f"starting {', '.join(emulators.TEST_EMULATORS)} emulators for: {script}")
-    returncode = emulators.run_in_group(emulators.exec_command(script), env, tee=output)
+    returncode = emulators.run_in_group(
+        emulators.exec_command(script), env, tee=output, schedule=True
+    )
     if returncode in STOPPED_BY_SIGNAL:
         session.error("interrupted; the emulators were stopped")
     if returncode != 0:
@@ -162,6 +214,7 @@ def _emulator_tests(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """Lint, unit tests, emulator tests (posargs go to them), then the browser tests."""
+    _system_packages(session, system_packages.EMULATOR_TESTS + system_packages.BROWSER_TESTS)
     _install(session)
     _lint(session)
     _unit_tests(session)
@@ -182,6 +235,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def emulator_tests(session: nox.Session) -> None:
     """Run only tests/emulator against the emulators (posargs go to pytest)."""
+    _system_packages(session, system_packages.EMULATOR_TESTS)
     _install(session)
     _emulator_tests(session)
 
@@ -194,6 +248,8 @@ def bench(session: nox.Session) -> None:
     purge-paths`` or ``-- --only uplink``). The functions count their Firestore operations into
     AVMEETS_BENCH_COUNT_FILE (bench/hook, bench/firestore_counting.py).
     """
+    # Benchmark 6 (uplink) drives the built app in Chromium.
+    _system_packages(session, (*system_packages.EMULATORS, system_packages.CHROMIUM))
     _install(session)
     session.install("--disable-pip-version-check", "-r", "bench/requirements.txt")
     _build_web(session)  # benchmark 6 drives the built app in Chromium
@@ -211,6 +267,8 @@ def bench(session: nox.Session) -> None:
     python = Path(session.bin) / "python"
     script = shlex.join([str(python), "-m", "bench.run", *session.posargs])
     session.log(f"starting {', '.join(emulators.TEST_EMULATORS)} emulators for: {script}")
+    # No local scheduler here: the benchmarks measure the functions they call, and a sweep
+    # every minute in the middle of a timed run would only be noise in the ratios.
     returncode = emulators.run_in_group(emulators.exec_command(script), env)
     if returncode in STOPPED_BY_SIGNAL:
         session.error("interrupted; the emulators were stopped")
@@ -221,6 +279,7 @@ def bench(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def browser_tests(session: nox.Session) -> None:
     """Build web/ and run only tests/browser against the emulators (posargs go to pytest)."""
+    _system_packages(session, system_packages.BROWSER_TESTS)
     _install(session)
     _build_web(session)
     _browser_tests(session)
@@ -229,6 +288,7 @@ def browser_tests(session: nox.Session) -> None:
 @nox.session(python=False)
 def dev(session: nox.Session) -> None:
     """Install what the emulators need and run them, with hosting, until Ctrl-C."""
+    _system_packages(session, system_packages.EMULATORS)
     try:
         env = emulators.bootstrap()
     except emulators.BootstrapError as error:
@@ -238,7 +298,7 @@ def dev(session: nox.Session) -> None:
     stop = threading.Event()
     emulators.announce_when_ready(emulators.DEV_EMULATORS, stop)
     try:
-        returncode = emulators.run_in_group(emulators.start_command(), env)
+        returncode = emulators.run_in_group(emulators.start_command(), env, schedule=True)
     finally:
         stop.set()
     if returncode != 0 and returncode not in STOPPED_BY_SIGNAL:

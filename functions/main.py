@@ -2,7 +2,9 @@
 ``avmeets.jobs``) and returns the protocol's result types (``avmeets.protocol``); each function's
 region, identity and resources come from ``avmeets.runtime_options``. See docs/architecture.md.
 
-The Firebase CLI imports this module to discover the functions; keep it free of logic.
+The Firebase CLI imports this module to discover the functions; keep it free of logic. Every
+HTTP-signature function (callables, the blocking function, schedules) answers the functions
+emulator's worker health probe itself (avmeets.probes); Firestore triggers never see it.
 """
 
 import os
@@ -12,6 +14,7 @@ from firebase_functions import firestore_fn, https_fn, identity_fn, options, sch
 from firebase_functions.params import SecretParam
 
 from avmeets import db, handlers, jobs, logs, protocol, runtime_options
+from avmeets.probes import answers_health_probe
 
 # Region, identity and each function's resources: avmeets/runtime_options.py (deploy-time).
 RUNTIME = runtime_options.from_env(os.environ)
@@ -33,41 +36,55 @@ TURN_SECRETS = [TURN_SECRET] if RUNTIME.turn_configured else []
 CALLABLE = {"enforce_app_check": RUNTIME.enforce_app_check}
 
 
+@answers_health_probe
 @identity_fn.before_user_signed_in(**_opts("auth_callback"))
 def auth_callback(event: identity_fn.AuthBlockingEvent) -> identity_fn.BeforeSignInResponse | None:
     return handlers.auth_callback(event)
 
 
+@answers_health_probe
+@identity_fn.before_user_created(**_opts("auth_create"))
+def auth_create(event: identity_fn.AuthBlockingEvent) -> identity_fn.BeforeCreateResponse | None:
+    return handlers.before_create(event)
+
+
+@answers_health_probe
 @https_fn.on_call(**_opts("create_meeting", **CALLABLE))
 def create_meeting(req: https_fn.CallableRequest[Any]) -> protocol.CreateMeetingResult:
     return handlers.create_meeting(req)
 
 
+@answers_health_probe
 @https_fn.on_call(**_opts("join_meeting", secrets=TURN_SECRETS, **CALLABLE))
 def join_meeting(req: https_fn.CallableRequest[Any]) -> protocol.JoinMeetingResult:
     return handlers.join_meeting(req)
 
 
+@answers_health_probe
 @https_fn.on_call(**_opts("meeting_info", **CALLABLE))
 def meeting_info(req: https_fn.CallableRequest[Any]) -> protocol.MeetingInfoResult:
     return handlers.meeting_info(req)
 
 
+@answers_health_probe
 @https_fn.on_call(**_opts("leave_meeting", **CALLABLE))
 def leave_meeting(req: https_fn.CallableRequest[Any]) -> protocol.LeaveMeetingResult:
     return handlers.leave_meeting(req)
 
 
+@answers_health_probe
 @https_fn.on_call(**_opts("heartbeat", **CALLABLE))
 def heartbeat(req: https_fn.CallableRequest[Any]) -> protocol.HeartbeatResult:
     return handlers.heartbeat(req)
 
 
+@answers_health_probe
 @https_fn.on_call(**_opts("report_connection", **CALLABLE))
 def report_connection(req: https_fn.CallableRequest[Any]) -> protocol.ReportConnectionResult:
     return handlers.report_connection(req)
 
 
+@answers_health_probe
 @https_fn.on_call(**_opts("archive", **CALLABLE))
 def archive(req: https_fn.CallableRequest[Any]) -> protocol.ArchiveResult:
     return handlers.archive(req)
@@ -80,11 +97,13 @@ def on_signal(event: firestore_fn.Event[firestore_fn.DocumentSnapshot | None]) -
     handlers.on_signal(event)
 
 
+@answers_health_probe
 @scheduler_fn.on_schedule(schedule="every 1 minutes", **_opts("sweep"))
 def sweep(event: scheduler_fn.ScheduledEvent) -> None:
     jobs.sweep()
 
 
+@answers_health_probe
 @scheduler_fn.on_schedule(schedule="every 1 hours", **_opts("purge"))
 def purge(event: scheduler_fn.ScheduledEvent) -> None:
     jobs.purge()

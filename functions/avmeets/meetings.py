@@ -21,7 +21,7 @@ from .protocol import (
     ParticipantDoc,
     ParticipantSummary,
 )
-from .store.documents import IpInfo, JoinRecordDoc
+from .store.documents import IpInfo, JoinRecordDoc, OrgDoc
 
 JOINED: Final = "joined"
 LEFT: Final = "left"
@@ -40,6 +40,10 @@ class Caller:
     email: str | None
     ip: str
     user_agent: str | None
+    #: The organisation the caller belongs to (by a verified e-mail address), as admitted at
+    #: the boundary (``services.policy``): its policy and retention apply.
+    org_id: str | None = None
+    org: OrgDoc | None = None
 
 
 def new_session() -> str:

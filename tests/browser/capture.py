@@ -63,7 +63,7 @@ _DROPPED = re.compile(r"^(\d+) packets? dropped", re.MULTILINE)
 def tshark_missing() -> str | None:
     """None when tshark can be run, else why not."""
     if not Path(TSHARK).is_file() or not os.access(TSHARK, os.X_OK):
-        return f"no tshark at {TSHARK} (apt-get install -y tshark)"
+        return f"no tshark at {TSHARK} (nox -s browser_tests installs it)"
     return None
 
 

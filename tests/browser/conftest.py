@@ -184,7 +184,7 @@ async def clean_emulators() -> AsyncIterator[None]:
 @pytest_asyncio.fixture
 async def browser() -> AsyncIterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install -y chromium", pytrace=False)
+        pytest.fail(f"no Chromium at {CHROMIUM} (nox -s browser_tests installs it)", pytrace=False)
     async with async_playwright() as playwright:
         chromium = await playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True

@@ -1,8 +1,11 @@
-"""Sign-in through the app's own UI: phone number and code (the Auth emulator's test SMS).
+"""Sign-in through the app's own UI: phone number and code (the Auth emulator's test SMS), and
+the emulator-only "Sign in as a test user" form.
 
 Google sign-in uses signInWithPopup, whose helper iframe loads Google's gapi script even against
-the emulator; this machine has no internet, so the other browser tests sign in with Google through
-the app's emulator-only hook (an unsigned ID token, which the Auth emulator accepts).
+the emulator; this machine has no internet. The test-user form signs in with the Auth emulator's
+Google provider instead (an unsigned ID token, which the emulator accepts), through the same
+signInWithIdp request, so the blocking function runs as for Google; the other browser tests use
+the same sign-in through the app's test hook.
 """
 
 from __future__ import annotations
@@ -10,7 +13,10 @@ from __future__ import annotations
 import httpx
 from playwright.async_api import expect
 
+from tests.emulator.support.admin import admin_client, auth_accounts
 from tests.emulator.support.config import AUTH_HOST, PROJECT_ID
+from tests.emulator.support.deadline import wait_for
+from tests.emulator.support.userstore import close_client
 
 from .conftest import PersonFactory
 
@@ -53,3 +59,45 @@ async def test_phone_sign_in_then_sign_out(people: PersonFactory) -> None:
     await expect(page.get_by_role("heading", name="Start a meeting")).to_be_visible()
     await page.get_by_role("button", name="Sign out").click()
     await expect(page.get_by_role("button", name="Sign in with Google")).to_be_visible()
+
+
+async def test_sign_in_as_a_test_user_runs_the_blocking_function(people: PersonFactory) -> None:
+    """The offline Google sign-in of the emulator: the blocking function stores the identity."""
+    visitor = await people("tester", sign_in=False)
+    page = visitor.page
+    await page.goto(visitor.web_url + "/")
+    form = page.get_by_role("form", name="Sign in as a test user")
+    await expect(form).to_be_visible()
+    await form.get_by_label("Name").fill("Ada Lovelace")
+    await form.get_by_label("E-mail").fill("Ada@Example.com")
+    await visitor.screenshot("test-user-form")
+    await form.get_by_role("button", name="Sign in as a test user").click()
+    await expect(page.get_by_role("heading", name="Start a meeting")).to_be_visible()
+
+    (account,) = (await auth_accounts()).values()
+    assert account["providerUserInfo"][0]["providerId"] == "google.com"
+    uid = account["localId"]
+    admin = admin_client()
+    try:
+        ref = admin.collection("identities").document(uid)
+
+        async def stored() -> bool:
+            return bool((await ref.get()).exists)
+
+        await wait_for(stored, timeout=10.0, what=f"identities/{uid} from the blocking function")
+        identity = (await ref.get()).to_dict() or {}
+    finally:
+        await close_client(admin)
+    assert identity["uid"] == uid
+    assert identity["provider"] == "google.com"
+    assert identity["name"] == "Ada Lovelace"
+    assert identity["email"] == "ada@example.com"
+
+    # The same e-mail again is the same account, not a second one.
+    await page.get_by_role("button", name="Sign out").click()
+    again = page.get_by_role("form", name="Sign in as a test user")
+    await again.get_by_label("Name").fill("Ada Lovelace")
+    await again.get_by_label("E-mail").fill("ada@example.com")
+    await again.get_by_role("button", name="Sign in as a test user").click()
+    await expect(page.get_by_role("heading", name="Start a meeting")).to_be_visible()
+    assert [a["localId"] for a in (await auth_accounts()).values()] == [uid]

@@ -1,6 +1,6 @@
 /** Entry point: picks the page for the location (sign-in, home, a meeting room, lazy-loaded). */
 import "./styles.css";
-import { GoogleAuthProvider, onAuthStateChanged, signInWithCredential, type User } from "firebase/auth";
+import { onAuthStateChanged, type User } from "firebase/auth";
 import { auth, startAnalyticsIfConfigured } from "./firebase";
 import { useEmulators } from "./config";
 import { parseMeetingId } from "./recent";
@@ -8,6 +8,7 @@ import { h } from "./ui/dom";
 import { renderSignIn } from "./signin";
 import { renderHome } from "./home";
 import { currentView, render, startRouter, type View } from "./core/router/router";
+import { signInAsTestUser } from "./auth/testUser";
 
 function roomIdFromPath(): string | null | undefined {
   const match = /^\/m\/([^/]+)\/?$/.exec(location.pathname);
@@ -48,15 +49,11 @@ async function boot(): Promise<void> {
 }
 
 if (useEmulators) {
-  // Test hook (emulator builds only): sign in as a Google user without the popup. The Auth
-  // emulator accepts an unsigned JSON ID token; the real flow (signInWithPopup) is in signin.ts.
+  // Test hook (emulator builds only): sign in as a Google user without the popup, as the
+  // "Sign in as a test user" form does (auth/testUser.ts); the real flow is in signin.ts.
   (window as unknown as Record<string, unknown>).__avmeets = {
     async signIn(name: string, email: string): Promise<string> {
-      const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(email)));
-      const sub = Array.from(digest.slice(0, 8), (b) => b.toString().padStart(3, "0")).join("").slice(0, 21);
-      const token = JSON.stringify({ sub, email, email_verified: true, name });
-      const result = await signInWithCredential(auth, GoogleAuthProvider.credential(token));
-      return result.user.uid;
+      return (await signInAsTestUser(auth, name, email)).user.uid;
     },
     currentView,
   };

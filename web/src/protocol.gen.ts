@@ -25,6 +25,8 @@ export type ParticipantEndCause = "left" | "heartbeat-timeout";
 
 export type SignalType = "offer" | "answer" | "candidates";
 
+export type SignalLimitReason = "pending" | "rate" | "legs";
+
 /** The W3C `RTCIceServer` dictionary: pass the list to `new RTCPeerConnection`. */
 export interface IceServer {
   urls: string[];
@@ -153,6 +155,13 @@ export interface MeetingDoc {
   expiresAt: Timestamp;
 }
 
+/** Set on a participant when the server deleted signals of its current session for exceeding a limit (`Limits.PENDING_SIGNALS_PER_PEER`, `Quotas.SIGNALS_PER_MINUTE`, the leg quotas): the latest reason, how many it deleted, and until when the rules refuse its signals. */
+export interface SignalLimit {
+  reason: SignalLimitReason;
+  dropped: number;
+  blockedUntil: Timestamp;
+}
+
 /** `meetings/{meetingId}/participants/{uid}`: read by the meeting's participants. */
 export interface ParticipantDoc {
   uid: string;
@@ -163,6 +172,7 @@ export interface ParticipantDoc {
   leftAt: Timestamp | null;
   lastSeenAt: Timestamp;
   endCause?: ParticipantEndCause | null;
+  signalLimit?: SignalLimit;
   expiresAt: Timestamp;
 }
 
@@ -210,6 +220,8 @@ export const ERROR_REASONS = [
   "rate-limited",
   "not-allowed-by-policy",
   "backend-unavailable",
+  "leg-ended",
+  "account-refused",
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
 
@@ -225,6 +237,8 @@ export const ERROR_REASON_CODES: Readonly<Record<ErrorReason, string>> = {
   "rate-limited": "resource-exhausted",
   "not-allowed-by-policy": "failed-precondition",
   "backend-unavailable": "unavailable",
+  "leg-ended": "failed-precondition",
+  "account-refused": "permission-denied",
 };
 
 export const LIMITS = {
@@ -241,6 +255,26 @@ export const LIMITS = {
   chatMessagesMax: 1000,
   chatTextMaxChars: 4000,
   chatFromMaxChars: 100,
+  archiveMaxBytes: 800000,
+  pendingSignalsPerPeer: 16,
+  timelineEntries: 24,
+  iceRestartsMax: 20,
+} as const;
+
+export const QUOTAS = {
+  meetingsPerMinute: 5,
+  meetingsPerDay: 100,
+  joinsPerMinute: 10,
+  joinsPerDay: 500,
+  meetingJoinsPerHour: 300,
+  probesPerMinute: 10,
+  probesPerDay: 100,
+  legsPerDay: 1000,
+  meetingLegsPerDay: 3000,
+  signalsPerMinute: 120,
+  signalBlockSeconds: 30,
+  passwordFreeFailuresPerMeeting: 10,
+  passwordMaxDelaySeconds: 300,
 } as const;
 
 export const MEETING_ID_PATTERN = /^[a-z]{3}-[a-z]{4}-[a-z]{3}$/;

@@ -9,6 +9,7 @@ import {
 import { auth } from "./firebase";
 import { phoneSignInEnabled, useEmulators } from "./config";
 import { h, icon } from "./ui/dom";
+import { testUserForm } from "./auth/testUser";
 import type { View } from "./core/router/router";
 
 /** A readable sentence for an Auth error; the blocking function's reason when it refused us. */
@@ -70,6 +71,7 @@ export function renderSignIn(root: HTMLElement, meetingId: string | null): View 
   });
 
   const phoneSection = phoneSignInEnabled ? phoneForm(showError) : null;
+  const testUserSection = useEmulators ? testUserForm(auth, showError) : null;
 
   const card = h(
     "main",
@@ -86,6 +88,8 @@ export function renderSignIn(root: HTMLElement, meetingId: string | null): View 
     googleButton,
     phoneSection ? h("div", { class: "divider", role: "separator" }, h("span", null, "or")) : null,
     phoneSection,
+    testUserSection ? h("div", { class: "divider", role: "separator" }, h("span", null, "or")) : null,
+    testUserSection,
     error,
     useEmulators ? h("p", { class: "badge-emulator" }, "Local emulator mode — no real accounts are used.") : null,
   );

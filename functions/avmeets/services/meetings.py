@@ -7,13 +7,13 @@ import logging
 
 from .. import clock, meeting_ids, meetings, passwords
 from ..config import settings
+from ..errors import Unavailable
 from ..meetings import Caller
 from ..payloads import CreateMeeting, MeetingLookup
-from ..protocol import CreateMeetingResult, MeetingInfoResult
-from ..sign_in import email_domain
+from ..protocol import CreateMeetingResult, ErrorReason, MeetingInfoResult
 from ..store import meetings as store
-from ..store import people
 from ..store.documents import MeetingSecretDoc
+from . import quotas
 from .common import expiry, stun_servers
 
 log = logging.getLogger("avmeets")
@@ -22,7 +22,8 @@ _ID_DRAWS = 5
 
 
 def create(caller: Caller, body: CreateMeeting) -> CreateMeetingResult:
-    org_id, org = people.org_of_domain(email_domain(caller.email))
+    quotas.charge_meeting(caller.uid)
+    org_id, org = caller.org_id, caller.org
     now = clock.now()
     until = expiry(now, org)
     password_hash = passwords.hash_password(body.password) if body.password else None
@@ -48,11 +49,18 @@ def create(caller: Caller, body: CreateMeeting) -> CreateMeetingResult:
                 extra={"meetingId": meeting_id, "uid": caller.uid},
             )
             return {"meetingId": meeting_id, "iceServers": stun_servers()}
-    raise RuntimeError("could not allocate a meeting id")
+    raise Unavailable("No free meeting id was found; try again.", reason=ErrorReason.CONTENDED)
 
 
 def info(caller: Caller, body: MeetingLookup) -> MeetingInfoResult:
+    """A read, nothing written, except that naming a meeting that does not exist counts against
+    the caller's probe quota exactly as ``join_meeting`` does (an account over it is refused
+    whether the meeting exists or not), so ``meeting_info`` is no cheaper way to find ids."""
+    quotas.check_probes(caller.uid)
     meeting = store.meeting(body.meeting_id).doc
+    if meeting is None:
+        quotas.count_probe(caller.uid)
     joined = len(store.participants(body.meeting_id, joined_only=True)) if meeting else 0
-    _, org = people.org_of_domain(email_domain(caller.email))
-    return meetings.meeting_info(meeting, joined, meetings.relay_only(org))
+    # The organisation comes from the policy's admission (a verified address), never from the
+    # bare e-mail domain.
+    return meetings.meeting_info(meeting, joined, meetings.relay_only(caller.org))

@@ -1,13 +1,24 @@
-"""Signed-in users that drive the callables and Firestore by hand (no WebRTC), for refusals."""
+"""Signed-in users that drive the callables and Firestore by hand (no WebRTC), for refusals.
+
+An actor that joins a meeting keeps calling `heartbeat` every `heartbeatSeconds`, as every client
+must (docs/protocol.md): the test stacks run the scheduled sweep, which closes out a participant
+silent for the heartbeat timeout. `leave()` (or `go_silent()`, for a vanished client) stops it.
+Comparing the database before and after, tests use `admin.without_heartbeats`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
 from typing import Any
 
 from .auth import User
-from .callables import call
+from .callables import CallableError, call
 from .userstore import UserAsyncClient, close_client
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -17,6 +28,10 @@ class Actor:
     user: User
     ip: str
     store: UserAsyncClient
+    #: Successful heartbeats, and the failed ones (other than "not joined any more").
+    heartbeats: int = 0
+    heartbeat_errors: list[str] = field(default_factory=list)
+    _beats: dict[str, asyncio.Task[None]] = field(default_factory=dict)
 
     @property
     def uid(self) -> str:
@@ -34,10 +49,45 @@ class Actor:
         return str((await self.call("create_meeting", data))["meetingId"])
 
     async def join(self, meeting_id: str, password: str | None = None) -> dict[str, Any]:
+        """`join_meeting`; once admitted, heartbeat every `heartbeatSeconds` until `leave()`."""
         data: dict[str, Any] = {"meetingId": meeting_id}
         if password is not None:
             data["password"] = password
-        return await self.call("join_meeting", data)
+        result = await self.call("join_meeting", data)
+        joined = str(result["meetingId"])
+        self.go_silent(joined)
+        interval = float(result.get("heartbeatSeconds") or 20)
+        self._beats[joined] = asyncio.ensure_future(self._heartbeat_loop(joined, interval))
+        return result
+
+    async def leave(self, meeting_id: str) -> dict[str, Any]:
+        """Stop heartbeating, then `leave_meeting`."""
+        self.go_silent(meeting_id)
+        return await self.call("leave_meeting", {"meetingId": meeting_id})
+
+    def go_silent(self, meeting_id: str | None = None) -> None:
+        """Stop heartbeating (in one meeting, or all), as a client that vanished would."""
+        for joined in [meeting_id] if meeting_id is not None else list(self._beats):
+            task = self._beats.pop(joined, None)
+            if task is not None:
+                task.cancel()
+
+    async def _heartbeat_loop(self, meeting_id: str, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.call("heartbeat", {"meetingId": meeting_id})
+                self.heartbeats += 1
+            except CallableError as error:
+                if error.reason == "not-joined":
+                    return  # left or closed out: a client stops (and would join again)
+                self.heartbeat_errors.append(f"heartbeat in {meeting_id}: {error}")
+                logger.warning("%s: heartbeat failed: %s", self.uid, error)
 
     async def dispose(self) -> None:
+        tasks = list(self._beats.values())
+        self.go_silent()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await close_client(self.store)

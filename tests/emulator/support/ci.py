@@ -1,6 +1,6 @@
 """Tests that need a tool or a harness: skipped on a developer's machine, failed in CI.
 
-CI (`.ci/run`, which sets CI=true) installs every tool and runs every suite through nox, so a
+CI (`.ci/run`, which sets CI=true) runs every suite through nox, which installs every tool, so a
 missing prerequisite there is a broken setup, never a reason to skip.
 """
 

@@ -132,7 +132,8 @@ def running(
     binary = shutil.which("turnserver")
     if binary is None:
         raise CoturnMissing(
-            "turnserver not found: install the Debian package coturn (.ci/run does)"
+            "turnserver not found: install the Debian package coturn "
+            "(`nox -s tests`, `nox -s emulator_tests` and `nox -s browser_tests` do)"
         )
     folder.mkdir(parents=True, exist_ok=True)
     port = port or free_port()

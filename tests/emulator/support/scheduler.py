@@ -1,10 +1,10 @@
 """Run a scheduled function now, as Cloud Scheduler would.
 
-The functions emulator subscribes scheduled functions to a Pub/Sub topic
-(``firebase-schedule-<name>``), but for Python functions it forwards the message with a
-signature the Python handler does not take, logs that at debug level and drops the message (seen
-with firebase-tools 15.34.2). So the tests call the emulator's own trigger route, which is what
-that subscription would have called, with the empty body a scheduler tick carries.
+The test stacks run every scheduled function on its schedule anyway (tools/local_scheduler.py;
+the functions emulator alone does not: it subscribes them to a Pub/Sub topic,
+``firebase-schedule-<name>``, and the Pub/Sub emulator cannot deliver to a 2nd-gen function).
+A test that needs a run at a given moment (rather than within the minute) calls this, which
+posts to the emulator's trigger route as the local scheduler does, and waits for the run to end.
 """
 
 from __future__ import annotations
