@@ -24,7 +24,11 @@ def test_nothing_missing_means_nothing_to_do() -> None:
 
 def test_missing_lists_each_need_once_in_order() -> None:
     needs = (*sp.EMULATOR_TESTS, *sp.BROWSER_TESTS)
-    commands = [n for n in sp.missing(needs, which_from({"node", "npm"})) if not Path(n.command).is_absolute()]
+    commands = [
+        n
+        for n in sp.missing(needs, which_from({"node", "npm"}))
+        if not Path(n.command).is_absolute()
+    ]
     assert commands == [TURNSERVER, CHROMIUM, IP, TSHARK]
 
 
