@@ -1,16 +1,28 @@
 """meeting_info: what a client may know before joining (docs/protocol.md), and the organisation's
-privacy policy that join_meeting hands on (relayOnly). meeting_info writes nothing."""
+privacy policy that join_meeting hands on (relayOnly). meeting_info writes nothing but the
+caller's probe counter when it names a meeting that does not exist (the quota of issue 10)."""
 
 from __future__ import annotations
+
+from collections import Counter
 
 import pytest
 from google.cloud import firestore
 
-from .support.admin import dump_all, settled_dump
+from avmeets.meeting_ids import new_meeting_id as random_meeting_id
+from avmeets.protocol import Quotas
+
+from .support.admin import Dump, dump_all, settled_dump
 from .support.callables import CallableError, call
 from .support.factories import Actors
+from .support.refusals import database_unchanged, refused
 
 PASSWORD = "plum 42"
+PROBE_COUNTERS = "quotas/probes~"
+
+
+def without_probes(dump: Dump) -> Dump:
+    return {path: data for path, data in dump.items() if not path.startswith(PROBE_COUNTERS)}
 
 
 async def test_meeting_info_tells_before_the_lobby(
@@ -49,8 +61,11 @@ async def test_meeting_info_tells_before_the_lobby(
     with pytest.raises(CallableError) as anonymous:
         await call("meeting_info", {"meetingId": open_id})
     assert anonymous.value.status == "UNAUTHENTICATED"
-    # Nothing was written by any of it.
-    assert await dump_all(admin) == before
+    # Nothing was written by any of it but the guest's probe counters (one unknown id).
+    after = await dump_all(admin)
+    assert without_probes(after) == without_probes(before)
+    probes = [path for path in after if path.startswith(PROBE_COUNTERS) and guest.uid in path]
+    assert probes and not any(p.startswith(PROBE_COUNTERS) for p in before), probes
 
     # Ended: said before the lobby.
     await admin.collection("meetings").document(open_id).update({"state": "ended"})
@@ -86,3 +101,29 @@ async def test_organisation_requires_hidden_ip(
     assert (await outsider.call("meeting_info", {"meetingId": meeting_id}))["relayOnly"] is False
     assert (await member.join(meeting_id))["relayOnly"] is True
     assert "relayOnly" not in await outsider.join(meeting_id)
+
+
+async def test_meeting_info_is_no_way_round_the_probe_quota(
+    actors: Actors, admin: firestore.AsyncClient
+) -> None:
+    """Guessing codes through meeting_info costs what guessing them through join_meeting
+    costs: past the probe quota every call naming a meeting is refused, the real one too."""
+    alice, mallory = await actors("alice"), await actors("mallory")
+    real = await alice.create_meeting()
+    answers: Counter[str] = Counter()
+    for _ in range(30):
+        try:
+            info = await mallory.call("meeting_info", {"meetingId": random_meeting_id()})
+            answers[f"exists={info['exists']}"] += 1
+        except CallableError as error:
+            answers[f"{error.status}/{error.reason}"] += 1
+    print(f"\n30 random ids through meeting_info: {dict(answers)}")
+    assert answers["exists=False"] <= Quotas.PROBES_PER_MINUTE, answers
+    assert answers["RESOURCE_EXHAUSTED/rate-limited"] >= 30 - Quotas.PROBES_PER_MINUTE, answers
+    async with database_unchanged(admin):
+        await refused(
+            mallory.call("meeting_info", {"meetingId": real}), "RESOURCE_EXHAUSTED", "rate-limited"
+        )
+        await refused(mallory.join(real), "RESOURCE_EXHAUSTED", "rate-limited")
+    # Someone else is not affected.
+    assert (await alice.call("meeting_info", {"meetingId": real}))["exists"] is True
