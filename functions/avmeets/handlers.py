@@ -28,6 +28,7 @@ from .protocol import (
     JoinMeetingResult,
     KnockResult,
     LeaveMeetingResult,
+    MeetingInfoResult,
     ReportConnectionResult,
 )
 from .services import (
@@ -205,6 +206,10 @@ def knock(req: Request) -> KnockResult:
 def host_action(req: Request) -> HostActionResult:
     caller = _caller(req)
     return hosts.act(caller, payloads.parse_host_action(req.data))
+
+
+def meeting_info(req: Request) -> MeetingInfoResult:
+    return meeting_service.info(_caller(req), payloads.parse_meeting_info(req.data))
 
 
 @callable_handler

@@ -21,6 +21,7 @@ from .protocol import (
     ErrorReason,
     HostActionName,
     LobbyDoc,
+    MeetingEntry,
 )
 
 WAITING: Final = "waiting"
@@ -85,6 +86,17 @@ def gate(meeting: Doc, mine: Doc | None, knock: Doc | None, uid: str) -> Gate:
     if meeting.get("lobby") and mine is None:
         return Gate("knock")
     return Gate("in")
+
+
+def entry(meeting: Doc, mine: Doc | None, knock: Doc | None, uid: str) -> MeetingEntry:
+    """What ``join_meeting`` would do with ``uid`` now, said without raising (``meeting_info``)."""
+    try:
+        found = gate(meeting, mine, knock, uid)
+    except FailedPrecondition:
+        return "locked"
+    except PermissionDenied:
+        return "denied"
+    return "join" if found.kind == "in" else "knock"
 
 
 def knock_required(gate: Gate) -> PermissionDenied:

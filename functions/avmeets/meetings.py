@@ -13,7 +13,16 @@ from datetime import datetime
 from typing import Any, Final, TypeVar
 
 from .errors import FailedPrecondition, NotFound, ResourceExhausted
-from .protocol import ErrorReason, MeetingDoc, ParticipantDoc, ParticipantRole, ParticipantSummary
+from .protocol import (
+    ErrorReason,
+    MeetingDoc,
+    MeetingEntry,
+    MeetingInfoResult,
+    MeetingState,
+    ParticipantDoc,
+    ParticipantRole,
+    ParticipantSummary,
+)
 from .store.documents import IpInfo, JoinRecordDoc, OrgDoc
 
 JOINED: Final = "joined"
@@ -130,7 +139,11 @@ def plan_join(
     others = [p for p in joined if p.get("uid") != caller.uid and p.get("state") == JOINED]
     rejoin = mine is not None and mine.get("state") == JOINED
     if not rejoin and not seat_free(meeting, others, caller.uid):
-        raise ResourceExhausted("This meeting is full.", reason=ErrorReason.MEETING_FULL)
+        raise ResourceExhausted(
+            "This meeting is full.",
+            reason=ErrorReason.MEETING_FULL,
+            maxParticipants=int(meeting.get("maxParticipants", 0)),
+        )
     participant: ParticipantDoc = {
         "uid": caller.uid,
         "displayName": display_name
@@ -185,3 +198,48 @@ def role_on_join(meeting: Mapping[str, Any], mine: Mapping[str, Any] | None, uid
     if mine is not None and mine.get("role") == "cohost" and mine.get("state") != REMOVED:
         return "cohost"
     return "participant"
+
+
+def relay_only(org: Mapping[str, Any] | None) -> bool:
+    """Whether an organisation requires its members to hide their IP address (relay-only ICE)."""
+    privacy = (org or {}).get("privacy")
+    return isinstance(privacy, dict) and privacy.get("relayOnly") is True
+
+
+def meeting_info(
+    meeting: Mapping[str, Any] | None,
+    joined: Sequence[Mapping[str, Any]],
+    relay: bool,
+    uid: str,
+    entry: MeetingEntry | None,
+) -> MeetingInfoResult:
+    """``meeting_info``'s answer (docs/protocol.md): what a client may know before joining.
+
+    The title only without a password (the password protects it too); ``joined`` are the
+    participants in now; ``relay`` the caller's organisation's relay-only policy; ``entry``
+    what joining would do for ``uid`` (``hosting.entry``). ``full``: no seat for ``uid`` (who
+    is not in already), the host's seat kept as on a join.
+    """
+    if meeting is None:
+        return {
+            "exists": False,
+            "state": None,
+            "hasPassword": False,
+            "title": None,
+            "full": False,
+            "relayOnly": relay,
+            "entry": None,
+        }
+    has_password = bool(meeting.get("hasPassword"))
+    state: MeetingState = "open" if meeting.get("state") == OPEN else "ended"
+    others = [p for p in joined if p.get("uid") != uid]
+    inside = len(others) < len(joined)
+    return {
+        "exists": True,
+        "state": state,
+        "hasPassword": has_password,
+        "title": None if has_password else meeting.get("title"),
+        "full": state == "open" and not inside and not seat_free(meeting, others, uid),
+        "relayOnly": relay,
+        "entry": entry if state == "open" else None,
+    }

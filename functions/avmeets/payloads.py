@@ -38,6 +38,7 @@ from .protocol import (
     KnockRequest,
     LeaveMeetingRequest,
     Limits,
+    MeetingInfoRequest,
     ReportConnectionRequest,
     Role,
 )
@@ -86,6 +87,11 @@ class HostAction:
 
 @dataclass(frozen=True)
 class LeaveMeeting:
+    meeting_id: str
+
+
+@dataclass(frozen=True)
+class MeetingLookup:
     meeting_id: str
 
 
@@ -196,6 +202,11 @@ def parse_host_action(data: Any) -> HostAction:
 def parse_leave(data: Any) -> LeaveMeeting:
     obj = _request(data, LeaveMeetingRequest)
     return LeaveMeeting(meeting_id=_meeting_id(obj))
+
+
+def parse_meeting_info(data: Any) -> MeetingLookup:
+    obj = _request(data, MeetingInfoRequest)
+    return MeetingLookup(meeting_id=_meeting_id(obj))
 
 
 # --- connection reports, heartbeats, archives ------------------------------------------------

@@ -41,6 +41,9 @@ ParticipantRole = Literal["host", "cohost", "participant"]
 #: A knock on a meeting's lobby: waiting for a host, let in, turned away, given up (the knocker
 #: left or went silent), or the meeting ended while it waited.
 LobbyState = Literal["waiting", "admitted", "denied", "withdrawn", "ended"]
+#: What ``join_meeting`` would do with the caller now (``meeting_info``): let it in, ask it to
+#: knock (a lobby, or a host removed it), refuse it (the meeting is locked, a host denied it).
+MeetingEntry = Literal["join", "knock", "locked", "denied"]
 #: What a host (or co-host) may do with ``host_action``: the first five name a person (``uid``).
 HostActionName = Literal[
     "admit",
@@ -255,6 +258,9 @@ class JoinMeetingResult(TypedDict):
     #: The caller's name and role as the others see them.
     displayName: str
     role: ParticipantRole
+    #: Present (true) when the caller's organisation requires relay-only ICE: its members'
+    #: IP addresses hidden from the other participants.
+    relayOnly: NotRequired[Literal[True]]
 
 
 class KnockRequest(TypedDict):
@@ -282,6 +288,26 @@ class HostActionResult(TypedDict):
     action: HostActionName
     #: False when the meeting or the person already was as the action asks.
     changed: bool
+
+
+class MeetingInfoRequest(TypedDict):
+    meetingId: str
+
+
+class MeetingInfoResult(TypedDict):
+    """What a client may know of a meeting before joining it (nothing is written)."""
+
+    exists: bool
+    state: MeetingState | None
+    hasPassword: bool
+    #: Only when the meeting has no password: the password protects the title too.
+    title: str | None
+    #: The meeting has no seat for the caller right now (one is always kept for the host).
+    full: bool
+    #: The caller's organisation requires relay-only ICE.
+    relayOnly: bool
+    #: What joining would do for the caller now (null: no such meeting, or it ended).
+    entry: MeetingEntry | None
 
 
 class LeaveMeetingRequest(TypedDict):
@@ -350,6 +376,7 @@ class ArchiveResult(TypedDict):
 CALLABLES: Final[dict[str, tuple[type, type]]] = {
     "create_meeting": (CreateMeetingRequest, CreateMeetingResult),
     "join_meeting": (JoinMeetingRequest, JoinMeetingResult),
+    "meeting_info": (MeetingInfoRequest, MeetingInfoResult),
     "leave_meeting": (LeaveMeetingRequest, LeaveMeetingResult),
     "heartbeat": (HeartbeatRequest, HeartbeatResult),
     "report_connection": (ReportConnectionRequest, ReportConnectionResult),

@@ -76,6 +76,17 @@ def test_a_removed_person_knocks_even_without_a_lobby_and_a_cohost_loses_the_rol
     assert hosting.gate(OPEN, person("x", "removed"), knock("admitted", "h"), "x").kind == "in"
 
 
+def test_entry_says_what_a_join_would_do_without_raising() -> None:
+    locked = {**OPEN, "locked": True}
+    assert hosting.entry(OPEN, None, None, "x") == "join"
+    assert hosting.entry(LOBBY, None, None, "x") == "knock"
+    assert hosting.entry(OPEN, person("x", "removed"), None, "x") == "knock"
+    assert hosting.entry(locked, None, None, "x") == "locked"
+    assert hosting.entry(locked, None, None, "host") == "join"
+    assert hosting.entry(LOBBY, None, knock("denied", "host"), "x") == "denied"
+    assert hosting.entry(locked, None, knock("admitted", "host"), "x") == "join"
+
+
 def test_knock_documents() -> None:
     later = NOW + timedelta(seconds=20)
     first = hosting.knock_doc(

@@ -105,3 +105,58 @@ def test_names_on_join() -> None:
     assert plan("b", [], mine=mine, knocked_as="Bee").participant["displayName"] == "Bea"
     assert plan("b", [], admitted_by="a").join_record["admittedBy"] == "a"
     assert plan("b", []).join_record["closedBy"] is None
+
+
+def test_meeting_full_says_the_cap() -> None:
+    with pytest.raises(ResourceExhausted) as full:
+        plan("d", present("a", "b", "c"))
+    assert full.value.details == {"reason": "meeting-full", "maxParticipants": 3}
+
+
+def test_meeting_info_before_joining() -> None:
+    open_meeting = {**MEETING, "hasPassword": False, "title": "T"}
+    assert meetings.meeting_info(open_meeting, present("a"), False, "c", "knock") == {
+        "exists": True,
+        "state": "open",
+        "hasPassword": False,
+        "title": "T",
+        "full": False,
+        "relayOnly": False,
+        "entry": "knock",
+    }
+    locked = {**open_meeting, "hasPassword": True}
+    assert meetings.meeting_info(locked, present("a", "b", "c"), True, "d", "join")["title"] is None
+    assert meetings.meeting_info(locked, present("a", "b", "c"), True, "d", "join")["full"] is True
+    # Someone already in (a reload) is not told the meeting is full.
+    assert meetings.meeting_info(locked, present("a", "b", "c"), True, "c", "join")["full"] is False
+    ended = meetings.meeting_info({**open_meeting, "state": "ended"}, [], False, "c", "join")
+    assert (ended["full"], ended["entry"]) == (False, None)
+    assert meetings.meeting_info(None, [], True, "c", None) == {
+        "exists": False,
+        "state": None,
+        "hasPassword": False,
+        "title": None,
+        "full": False,
+        "relayOnly": True,
+        "entry": None,
+    }
+
+
+def test_meeting_info_keeps_the_hosts_seat() -> None:
+    # Without the creator (a) two of three seats fill the meeting for others, not for a.
+    assert meetings.meeting_info(MEETING, present("b", "c"), False, "d", "join")["full"] is True
+    assert meetings.meeting_info(MEETING, present("b", "c"), False, "a", "join")["full"] is False
+
+
+@pytest.mark.parametrize(
+    ("org", "required"),
+    [
+        (None, False),
+        ({}, False),
+        ({"privacy": {"relayOnly": True}}, True),
+        ({"privacy": {"relayOnly": "yes"}}, False),
+        ({"privacy": True}, False),
+    ],
+)
+def test_relay_only_policy(org: dict[str, Any] | None, required: bool) -> None:
+    assert meetings.relay_only(org) is required

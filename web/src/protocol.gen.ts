@@ -27,6 +27,8 @@ export type ParticipantRole = "host" | "cohost" | "participant";
 
 export type LobbyState = "waiting" | "admitted" | "denied" | "withdrawn" | "ended";
 
+export type MeetingEntry = "join" | "knock" | "locked" | "denied";
+
 export type HostActionName = "admit" | "deny" | "remove" | "make-cohost" | "revoke-cohost" | "lock" | "unlock" | "lobby-on" | "lobby-off" | "end";
 
 export type SignalType = "offer" | "answer" | "candidates";
@@ -74,6 +76,7 @@ export interface JoinMeetingResult {
   heartbeatSeconds: number;
   displayName: string;
   role: ParticipantRole;
+  relayOnly?: true;
 }
 
 export interface KnockRequest {
@@ -97,6 +100,21 @@ export interface HostActionRequest {
 export interface HostActionResult {
   action: HostActionName;
   changed: boolean;
+}
+
+export interface MeetingInfoRequest {
+  meetingId: string;
+}
+
+/** What a client may know of a meeting before joining it (nothing is written). */
+export interface MeetingInfoResult {
+  exists: boolean;
+  state: MeetingState | null;
+  hasPassword: boolean;
+  title: string | null;
+  full: boolean;
+  relayOnly: boolean;
+  entry: MeetingEntry | null;
 }
 
 export interface LeaveMeetingRequest {
@@ -235,6 +253,7 @@ export interface SignalDoc {
 export interface Callables {
   create_meeting: { request: CreateMeetingRequest; result: CreateMeetingResult };
   join_meeting: { request: JoinMeetingRequest; result: JoinMeetingResult };
+  meeting_info: { request: MeetingInfoRequest; result: MeetingInfoResult };
   leave_meeting: { request: LeaveMeetingRequest; result: LeaveMeetingResult };
   heartbeat: { request: HeartbeatRequest; result: HeartbeatResult };
   report_connection: { request: ReportConnectionRequest; result: ReportConnectionResult };

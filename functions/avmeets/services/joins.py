@@ -183,7 +183,7 @@ def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
         session,
         extra={"meetingId": body.meeting_id, "uid": caller.uid, "session": session},
     )
-    return {
+    result: JoinMeetingResult = {
         "meetingId": body.meeting_id,
         "title": meeting.get("title"),
         "session": session,
@@ -194,3 +194,6 @@ def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
         "displayName": plan.participant["displayName"],
         "role": plan.participant["role"],
     }
+    if meetings.relay_only(org):
+        result["relayOnly"] = True  # the organisation hides its members' IP addresses
+    return result

@@ -1,15 +1,17 @@
-"""``create_meeting``: a new meeting with an unguessable id and, optionally, a password hash."""
+"""``create_meeting``: a new meeting with an unguessable id and, optionally, a password hash;
+``meeting_info``: what a client may know of one before joining it (a read, nothing written)."""
 
 from __future__ import annotations
 
 import logging
 
-from .. import clock, meeting_ids, meetings, passwords
+from .. import clock, hosting, meeting_ids, meetings, passwords
 from ..config import settings
 from ..errors import Unavailable
 from ..meetings import Caller
-from ..payloads import CreateMeeting
-from ..protocol import CreateMeetingResult, ErrorReason
+from ..payloads import CreateMeeting, MeetingLookup
+from ..protocol import CreateMeetingResult, ErrorReason, MeetingInfoResult
+from ..store import lobby as lobby_store
 from ..store import meetings as store
 from ..store.documents import MeetingSecretDoc
 from . import quotas
@@ -50,3 +52,24 @@ def create(caller: Caller, body: CreateMeeting) -> CreateMeetingResult:
             )
             return {"meetingId": meeting_id, "iceServers": stun_servers()}
     raise Unavailable("No free meeting id was found; try again.", reason=ErrorReason.CONTENDED)
+
+
+def info(caller: Caller, body: MeetingLookup) -> MeetingInfoResult:
+    """A read, nothing written, except that naming a meeting that does not exist counts against
+    the caller's probe quota exactly as ``join_meeting`` does (an account over it is refused
+    whether the meeting exists or not), so ``meeting_info`` is no cheaper way to find ids."""
+    quotas.check_probes(caller.uid)
+    meeting = store.meeting(body.meeting_id).doc
+    if meeting is None:
+        quotas.count_probe(caller.uid)
+    joined = store.participants(body.meeting_id, joined_only=True) if meeting else []
+    entry = None
+    if meeting is not None:
+        mine = store.participant(body.meeting_id, caller.uid).doc
+        entry = hosting.entry(
+            meeting, mine, lobby_store.knock(body.meeting_id, caller.uid).doc, caller.uid
+        )
+    # The organisation comes from the policy's admission (a verified address), never from the
+    # bare e-mail domain.
+    relay = meetings.relay_only(caller.org)
+    return meetings.meeting_info(meeting, joined, relay, caller.uid, entry)
