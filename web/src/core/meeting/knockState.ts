@@ -31,8 +31,3 @@ export function stepForResult(result: KnockResult): KnockStep {
 
 /** How a wait ended. */
 export type KnockOutcome = "admitted" | "denied" | "ended" | "cancelled";
-
-export const KNOCK_MESSAGES: Readonly<Record<Exclude<KnockOutcome, "admitted" | "cancelled">, { title: string; message: string }>> = {
-  denied: { title: "You were not let in", message: "A host of this meeting declined your request to join." },
-  ended: { title: "The meeting has ended", message: "The meeting ended while you were waiting to be let in." },
-};

@@ -13,7 +13,7 @@ import { describeFailure, type CallFailure } from "../api/errors";
 import { Emitter } from "../state/emitter";
 import { setActiveMeeting } from "../state/stash";
 import { Adaptation } from "./adaptation";
-import { BYE, parseChatChannel, type ChatChannelMessage } from "./chatChannel";
+import { BYE, parseChatChannel, type Ask, type ChatChannelMessage } from "./chatChannel";
 import { Heartbeat } from "./heartbeat";
 import { credentialFresh, turnExpiry, usableIceServers } from "./ice";
 import { ENDINGS, Lifecycle, leavePlan, rejoinFailure, type Ending } from "./lifecycle";
@@ -34,6 +34,8 @@ export type IncomingChat = { link: PeerLink; message: Extract<ChatChannelMessage
 
 export type MeetingEvents = {
   chat: IncomingChat;
+  /** A request on a link's chat channel (features/hosts shows it only from a host). */
+  ask: { link: PeerLink; what: Ask };
   ended: Ending;
 };
 
@@ -75,6 +77,8 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   private leaving: Promise<LeaveOutcome> | null = null;
   private disconnecting: Promise<void> | null = null;
   private password: string | undefined;
+  /** The name the person typed in the lobby, asked for on join (none: the server keeps the last). */
+  chosenName: string | null = null;
   private readonly offs: (() => void)[];
 
   constructor(
@@ -116,6 +120,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   private async joinOnce(): Promise<JoinMeetingResult> {
     const data: JoinMeetingRequest = { meetingId: this.meetingId };
     if (this.password) data.password = this.password;
+    if (this.chosenName) data.displayName = this.chosenName;
     const pending = call("join_meeting", data);
     this.pendingJoin = pending;
     let result: JoinMeetingResult;
@@ -284,6 +289,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     else if (message.t === "media") link.setRemoteMedia(message);
     else if (message.t === "want") this.adaptation.received(link, message);
     else if (message.t === "bye") void this.dropLink(link.uid, "participant said goodbye", false);
+    else if (message.t === "ask") this.emit("ask", { link, what: message.what });
   }
 
   // -------------------------------------------------------------------- resilience

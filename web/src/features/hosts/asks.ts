@@ -1,22 +1,14 @@
 /**
  * "Please mute" and "please turn off your camera": in a mesh nobody can switch off someone
- * else's sender, so a host asks over the chat data channel and the person decides
- * (docs/protocol.md section 5). Only a request from a host or co-host is shown. Pure.
+ * else's sender, so a host asks over the chat data channel (`{"t":"ask"}`, core/meeting/
+ * chatChannel.ts) and the person decides (docs/protocol.md section 5). Only a request from a host
+ * or co-host is shown. Pure.
  */
+import type { Ask } from "../../core/meeting/chatChannel";
 import type { ParticipantRole } from "../../protocol.gen";
 import { runsMeeting } from "./controls";
 
-export const ASKS = ["mute", "video-off"] as const;
-export type Ask = (typeof ASKS)[number];
-
-export function encodeAsk(what: Ask): string {
-  return JSON.stringify({ t: "ask", what });
-}
-
-/** The request in a chat-channel message's `what`, or null for anything else. */
-export function askOf(value: unknown): Ask | null {
-  return ASKS.includes(value as Ask) ? (value as Ask) : null;
-}
+export { encodeAsk, type Ask } from "../../core/meeting/chatChannel";
 
 /** Shown only when the sender runs the meeting (its role as the server wrote it). */
 export function askAccepted(senderRole: ParticipantRole | undefined): boolean {

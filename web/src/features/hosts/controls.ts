@@ -51,3 +51,15 @@ export function actionLabel(action: PersonAction, name: string): string {
 export function roleLabel(role: ParticipantRole): string | null {
   return role === "host" ? "Host" : role === "cohost" ? "Co-host" : null;
 }
+
+/** What to tell a person whose role a host just changed (null: nothing to tell). */
+export function roleNotice(before: ParticipantRole, after: ParticipantRole): string | null {
+  if (before === after || after === "host") return null;
+  return after === "cohost" ? "You are now a co-host: you can let people in and run the meeting" : "You are no longer a co-host";
+}
+
+/** The knocks in `after` that were not waiting in `before` (by uid). */
+export function newKnocks<T extends { uid: string }>(before: readonly T[], after: readonly T[]): T[] {
+  const known = new Set(before.map((k) => k.uid));
+  return after.filter((k) => !known.has(k.uid));
+}

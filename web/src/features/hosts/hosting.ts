@@ -5,6 +5,7 @@
  * the person on the chat data channel.
  */
 import { computed, effect, signal, type ReadonlySignal } from "@preact/signals-core";
+import { announce } from "../../core/announce";
 import { collection, doc, onSnapshot, query, where, type Unsubscribe } from "firebase/firestore";
 import { call } from "../../core/api/client";
 import { describeFailure } from "../../core/api/errors";
@@ -12,7 +13,7 @@ import type { Meeting } from "../../core/meeting/meeting";
 import { db } from "../../core/meeting/signalling";
 import type { HostActionName, ParticipantRole } from "../../protocol.gen";
 import { askAccepted, encodeAsk, type Ask } from "./asks";
-import { runsMeeting } from "./controls";
+import { newKnocks, roleNotice, runsMeeting } from "./controls";
 
 /** A waiting knock as the hosts see it. */
 export interface Knocker {
@@ -64,6 +65,8 @@ export class Hosting {
   /** The latest refusal of one of our actions, in words ("" when none). */
   readonly problem = signal("");
   readonly myRole: ReadonlySignal<ParticipantRole>;
+  /** We ended the meeting for everyone (the room then says so, not "a host ended it"). */
+  endedByMe = false;
   private offs: (() => void)[] = [];
   private lobbyListener: Unsubscribe | null = null;
 
@@ -87,11 +90,24 @@ export class Hosting {
         }),
       (error) => console.debug("the meeting listener stopped", error),
     );
+    let role: ParticipantRole | null = null;
     const stopRole = effect(() => {
-      if (runsMeeting(this.myRole.value)) this.listenToLobby();
+      const now = this.myRole.value;
+      const notice = role === null ? null : roleNotice(role, now);
+      if (notice) announce(notice);
+      role = now;
+      if (runsMeeting(now)) this.listenToLobby();
       else this.stopLobby();
     });
-    this.offs = [stopMeeting, stopRole, () => this.stopLobby()];
+    let waiting: readonly Knocker[] = [];
+    const stopKnocks = effect(() => {
+      const knocks = this.knocks.value;
+      // The hosts hear of each newcomer, whatever panel is open.
+      for (const knock of newKnocks(waiting, knocks)) announce(`${knock.displayName} asks to join`, { urgency: "assertive" });
+      waiting = knocks;
+    });
+    const stopAsks = this.meeting.on("ask", ({ link, what }) => this.received(link.uid, what));
+    this.offs = [stopMeeting, stopRole, stopKnocks, stopAsks, () => this.stopLobby()];
   }
 
   stop(): void {
@@ -101,10 +117,12 @@ export class Hosting {
   /** host_action; false (and `problem` set) when it was refused. */
   async act(action: HostActionName, uid?: string): Promise<boolean> {
     try {
+      if (action === "end") this.endedByMe = true; // before the answer: our own document may come first
       await call("host_action", { meetingId: this.meeting.meetingId, action, ...(uid ? { uid } : {}) });
       this.problem.value = "";
       return true;
     } catch (error) {
+      if (action === "end") this.endedByMe = false;
       this.problem.value = hostFailureText(error);
       return false;
     }

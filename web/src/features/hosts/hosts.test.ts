@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { askAccepted, askOf, askText, encodeAsk } from "./asks";
-import { actionLabel, personActions, roleLabel } from "./controls";
+import { parseChatChannel } from "../../core/meeting/chatChannel";
+import { askAccepted, askText, encodeAsk } from "./asks";
+import { actionLabel, newKnocks, personActions, roleLabel, roleNotice } from "./controls";
 
 const host = { uid: "h", role: "host" as const };
 const cohost = { uid: "c", role: "cohost" as const };
@@ -39,8 +40,7 @@ describe("personActions", () => {
 describe("asks", () => {
   it("travel as chat-channel messages", () => {
     expect(JSON.parse(encodeAsk("mute"))).toEqual({ t: "ask", what: "mute" });
-    expect(askOf("video-off")).toBe("video-off");
-    expect(askOf("shutdown")).toBeNull();
+    expect(parseChatChannel(encodeAsk("video-off"))).toEqual({ t: "ask", what: "video-off" });
   });
 
   it("are shown only from hosts, as requests", () => {
@@ -50,5 +50,21 @@ describe("asks", () => {
     expect(askAccepted(undefined)).toBe(false);
     expect(askText("mute", "Ada", "host")).toBe("Ada (host) asks you to turn your microphone off.");
     expect(askText("video-off", "Cy", "cohost")).toBe("Cy (co-host) asks you to turn your camera off.");
+  });
+});
+
+describe("notices", () => {
+  it("tell a person when a host changes their role", () => {
+    expect(roleNotice("participant", "cohost")).toMatch(/^You are now a co-host/);
+    expect(roleNotice("cohost", "participant")).toBe("You are no longer a co-host");
+    expect(roleNotice("participant", "participant")).toBeNull();
+    expect(roleNotice("participant", "host")).toBeNull();
+  });
+
+  it("name only the knocks that are new", () => {
+    const a = { uid: "a" }, b = { uid: "b" };
+    expect(newKnocks([], [a, b])).toEqual([a, b]);
+    expect(newKnocks([a], [a, b])).toEqual([b]);
+    expect(newKnocks([a, b], [b])).toEqual([]);
   });
 });
