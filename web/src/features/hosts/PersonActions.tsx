@@ -30,7 +30,7 @@ export function PersonActions(props: {
   };
   const menu = `host-actions-${uid}`;
   return (
-    <div class="person-actions">
+    <div class="host-person-actions">
       <button class="btn btn-ghost btn-small" type="button" aria-expanded={open} aria-controls={menu} onClick={() => setOpen(!open)}>
         {`Manage`}
         <span class="visually-hidden">{` ${name}`}</span>
