@@ -731,11 +731,28 @@ class MeetingPeer:
                 if exc.status == "NOT_FOUND" and attempt + 1 < REPORT_ATTEMPTS:
                     await asyncio.sleep(REPORT_BACKOFF * 2**attempt)
                     continue
+                if exc.status == "PERMISSION_DENIED" and await self._put_out():
+                    # A host removed us or ended the meeting: the server has ended our legs
+                    # (docs/protocol.md section 5) and takes no report from us any more.
+                    self.notes.append(f"report {status} to {link.uid}: we are out ({exc.reason})")
+                    return
                 self.errors.append(f"report_connection {status} to {link.uid}: {exc!r}")
                 return
             except Exception as exc:
                 self.errors.append(f"report_connection {status} to {link.uid}: {exc!r}")
                 return
+
+    async def _put_out(self) -> bool:
+        """Whether a host put us out: our own participant document (which we may always read)
+        says `removed`, or that the meeting ended (docs/protocol.md section 5)."""
+        if self.out_because is not None:
+            return True
+        path = (*self._meeting_path(), "participants", self.uid)
+        own = (
+            await self._require_store().collection(*path[:-1]).document(path[-1]).get()
+        ).to_dict()
+        state = (own or {}).get("state")
+        return state == "removed" or (own or {}).get("endCause") == "meeting-ended"
 
     async def _delete_signal(self, signal: Signal) -> None:
         # A delete is idempotent, so transient refusals are repeated (as the web client does):

@@ -101,6 +101,12 @@ export const ENDINGS = {
   "joined-elsewhere": { reason: "joined-elsewhere", message: "You joined this meeting from another window or device." },
 } as const satisfies Record<Ending["reason"], Ending>;
 
+/** The server itself ended our connections' CDR legs (a host removed us or ended the meeting, or
+ * the meeting is gone): it takes no more reports from us, so none are sent. */
+export function serverEndedLegs(ending: Ending): boolean {
+  return ending.reason === "removed" || ending.reason === "meeting-ended" || ending.reason === "meeting-gone";
+}
+
 /** A failed re-join (or heartbeat): the ending it means, or null when it is worth trying again later. */
 export function rejoinFailure(code: string, reason: string | undefined): Ending | null {
   if (code === "failed-precondition" && reason === "meeting-ended") return ENDINGS["meeting-ended"];

@@ -16,7 +16,7 @@ import { Adaptation } from "./adaptation";
 import { BYE, parseChatChannel, type Ask, type ChatChannelMessage } from "./chatChannel";
 import { Heartbeat } from "./heartbeat";
 import { credentialFresh, turnExpiry, usableIceServers } from "./ice";
-import { ENDINGS, Lifecycle, leavePlan, rejoinFailure, type Ending } from "./lifecycle";
+import { ENDINGS, Lifecycle, leavePlan, rejoinFailure, serverEndedLegs, type Ending } from "./lifecycle";
 import { sendLeave, type LeaveOutcome } from "./leave";
 import type { LocalMedia } from "./media";
 import { MediaState } from "./mediaState";
@@ -349,12 +349,12 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
    * closed and close every connection, stop the listeners. Idempotent (the first call's reason
    * counts); the server is not told here (leave() does that).
    */
-  disconnect(reason = "leaving", sayBye = true): Promise<void> {
+  disconnect(reason = "leaving", sayBye = true, report = true): Promise<void> {
     this.disconnecting ??= (async () => {
       this.heartbeat.stop();
       setActiveMeeting(null);
       if (sayBye) for (const link of this.links.values()) link.send("chat", BYE);
-      await Promise.all([...this.links.keys()].map((uid) => this.dropLink(uid, reason, true)));
+      await Promise.all([...this.links.keys()].map((uid) => this.dropLink(uid, reason, report)));
       this.stopListening();
       this.cleanup();
     })();
@@ -385,7 +385,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
 
   private async end(ending: Ending): Promise<void> {
     if (!this.lifecycle.send("end")) return;
-    await this.disconnect(ending.reason, false);
+    await this.disconnect(ending.reason, false, !serverEndedLegs(ending));
     this.emit("ended", ending);
   }
 
