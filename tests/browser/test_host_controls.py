@@ -23,6 +23,9 @@ from .support import CONNECT_TIMEOUT_MS, Person
 
 #: The issue's bound: a removed participant's connections are gone this soon after the removal.
 DROP_BOUND_MS = 2_000
+#: What the app is told, as HTTP errors in the console, once a host put it out: a removed or
+#: denied person (403: knock-required, denied), or the meeting ended (400: meeting-ended).
+PUT_OUT = r"status of 40[03] .*/(join_meeting|heartbeat|knock)\)$"
 
 #: Records, in the page, when each connection of the meeting goes away: the time of the meeting's
 #: own signal change (the app drops a link from `peers` when it closes it), and when the meeting
@@ -43,6 +46,7 @@ WATCH_LINKS = """() => {
 
 async def ask_to_join(person: Person, meeting_id: str, name: str) -> None:
     """Open the link, type a name in the lobby and ask to join (the meeting has a waiting room)."""
+    person.allow_console_error(PUT_OUT)
     await person.open_link(meeting_id)
     field = person.page.get_by_label("Your name")
     await expect(field).to_have_value(person.name)  # prefilled from the account's name
@@ -81,6 +85,7 @@ async def cdr_end_causes(meeting_id: str) -> dict[frozenset[str], str | None]:
 
 async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     alice = await people("alice")
+    alice.allow_console_error(PUT_OUT)
     meeting_id = await alice.create_meeting(title="Run of show", waiting_room=True)
     # The creator is the host: no waiting for her, and the host's controls in the people panel.
     await expect(alice.page.get_by_label("Your name")).to_have_value("Alice")
