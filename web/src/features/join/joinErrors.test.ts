@@ -46,6 +46,19 @@ describe("joinErrorView", () => {
     expect(full?.message).toContain("when someone has left");
   });
 
+  it("says how long to wait when over a quota, and who to be when the account is refused", () => {
+    expect(message(view("resource-exhausted", "rate-limited", { retryAfterSeconds: 120 }))).toMatchObject({
+      title: "Too many tries in a short time",
+      message: "Check the code or link, then try again in 2 minutes.",
+      actions: ["retry", "home"],
+    });
+    expect(message(view("resource-exhausted", "rate-limited"))?.message).toContain("in 1 minute.");
+    expect(message(view("permission-denied", "account-refused"))).toMatchObject({
+      title: "This account can't join here",
+      actions: ["sign-in", "home"],
+    });
+  });
+
   it("offers no retry where a retry cannot succeed", () => {
     for (const v of [view("failed-precondition", "meeting-ended"), view("not-found"), view("invalid-argument")]) {
       expect(message(v)?.actions).toEqual(["home"]);

@@ -45,6 +45,19 @@ export function joinErrorView(failure: Failure, meetingId: string, triedPassword
     return message("Too many wrong passwords", `Ask the organiser for the password, then try again in ${minutes(wait)}.`, "home");
   }
   if (code === "resource-exhausted" && reason === "meeting-full") return fullView(Number(failure.details.maxParticipants) || null);
+  if (code === "resource-exhausted" && reason === "rate-limited") {
+    // A quota (docs/protocol.md section 2): too many joins, or too many codes that do not exist.
+    const wait = Number(failure.details.retryAfterSeconds) || 60;
+    return message("Too many tries in a short time", `Check the code or link, then try again in ${minutes(wait)}.`, "retry", "home");
+  }
+  if (code === "permission-denied" && reason === "account-refused") {
+    return message(
+      "This account can't join here",
+      "The organisation that runs this service does not allow this account. Sign in with the account it gave you.",
+      "sign-in",
+      "home",
+    );
+  }
   if (code === "failed-precondition" && reason === "meeting-ended") return endedView();
   if (code === "not-found" || code === "invalid-argument") return notFoundView(meetingId);
   if (code === "unauthenticated") return message("Your sign-in has expired", "Sign in again to join.", "sign-in");
