@@ -4,10 +4,11 @@
  * that a host lets people in), privacy mode, then "Join now" or "Ask to join".
  */
 import type { Signal } from "@preact/signals";
+import type { Ref } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { LocalMedia } from "../../core/meeting/media";
 import { setHideIpPreference } from "../../core/meeting/privacy";
-import type { MeetingInfoResult } from "../../protocol.gen";
+import { LIMITS, type MeetingInfoResult } from "../../protocol.gen";
 import { Icon } from "../../ui/Icon";
 import { MediaToggle } from "../controls/MediaToggle";
 import { DeviceSelect, useDevices } from "../settings/DeviceSelect";
@@ -34,6 +35,30 @@ function PrivacySwitch(props: { hideIp: Signal<boolean>; required: boolean }) {
           : ""}
         Your audio, video and data then go through our relay server, still encrypted end to end: the others see the relay's
         address, never yours. It can add a little delay.
+      </p>
+    </div>
+  );
+}
+
+/** The name the others will see: typed here, checked as the server checks it (lobby/names.ts). */
+function NameField(props: { name: Signal<string>; problem: string; field: Ref<HTMLInputElement> }) {
+  const { problem } = props;
+  return (
+    <div class="field">
+      <label for="lobby-name">Your name</label>
+      <input
+        ref={props.field}
+        id="lobby-name"
+        type="text"
+        autocomplete="name"
+        maxLength={LIMITS.displayNameMaxChars}
+        value={props.name.value}
+        aria-invalid={problem ? "true" : undefined}
+        aria-describedby="lobby-name-help"
+        onInput={(event) => (props.name.value = (event.currentTarget as HTMLInputElement).value)}
+      />
+      <p id="lobby-name-help" class={problem ? "form-error small" : "muted small"}>
+        {problem || "Everyone in the meeting sees this name."}
       </p>
     </div>
   );
@@ -102,23 +127,7 @@ export function Lobby(props: {
       <form class="lobby-side" onSubmit={join}>
         <h1 id="lobby-title">{info?.title ? `Ready to join "${info.title}"?` : "Ready to join?"}</h1>
         <p class="meeting-code-display">{props.meetingId}</p>
-        <div class="field">
-          <label for="lobby-name">Your name</label>
-          <input
-            ref={nameField}
-            id="lobby-name"
-            type="text"
-            autocomplete="name"
-            maxLength={64}
-            value={props.name.value}
-            aria-invalid={problem ? "true" : undefined}
-            aria-describedby="lobby-name-help"
-            onInput={(event) => (props.name.value = (event.currentTarget as HTMLInputElement).value)}
-          />
-          <p id="lobby-name-help" class={problem ? "form-error small" : "muted small"}>
-            {problem || "Everyone in the meeting sees this name."}
-          </p>
-        </div>
+        <NameField name={props.name} problem={problem} field={nameField} />
         {knock ? (
           <p class="notice" role="status">
             A host of this meeting lets people in: ask to join, and they will see your name.
