@@ -126,7 +126,7 @@ Expect = str | Callable[[Any], str]
 
 
 #: The callables that answer NOT_FOUND for an unknown meeting, and count it as a probe.
-PROBING = ("join_meeting", "leave_meeting", "archive")
+PROBING = ("join_meeting", "knock", "host_action", "leave_meeting", "archive")
 
 
 def _probe_limited(name: str, answer: Answer) -> bool:
