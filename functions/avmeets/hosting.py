@@ -118,7 +118,8 @@ def knock_doc(
     now: datetime,
     expires_at: datetime,
 ) -> LobbyDoc:
-    """The knock to write: a new one, or the waiting one seen again (its name may change)."""
+    """The knock to write: a new one, or the waiting one seen again (its name may change; when it
+    knocked and how long it is kept do not)."""
     waiting = previous is not None and previous.get("state") == WAITING
     return {
         "uid": uid,
@@ -130,7 +131,7 @@ def knock_doc(
         "lastSeenAt": now,
         "decidedAt": None,
         "decidedBy": None,
-        "expiresAt": expires_at,
+        "expiresAt": previous["expiresAt"] if waiting and previous is not None else expires_at,
     }
 
 

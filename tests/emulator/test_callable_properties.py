@@ -128,7 +128,7 @@ Expect = str | Callable[[Any], str]
 
 #: The callables that count an unknown meeting as a probe (all but meeting_info answer NOT_FOUND;
 #: meeting_info answers `exists: false`).
-PROBING = ("join_meeting", "leave_meeting", "archive", "meeting_info")
+PROBING = ("join_meeting", "knock", "host_action", "leave_meeting", "archive", "meeting_info")
 
 
 def _probe_limited(name: str, answer: Answer) -> bool:

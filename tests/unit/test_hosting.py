@@ -98,6 +98,7 @@ def test_knock_documents() -> None:
         expires_at=later,
     )  # fmt: skip
     assert again["knockedAt"] == NOW and again["lastSeenAt"] == later
+    assert again["expiresAt"] == NOW  # renewing a knock moves nothing but lastSeenAt (and the name)
     assert again["displayName"] == "Y"
     after_denial = hosting.knock_doc(
         {**first, "state": "denied"}, uid="x", display_name="X", same_org=False,
