@@ -87,7 +87,7 @@ async def test_bars_details_and_a_slow_network_said_in_words(
     await bars.click()
     dialog = alice.page.get_by_role("dialog", name="Connection with Bob")
     await expect(dialog).to_contain_text("Quality")
-    await expect(dialog).to_contain_text("Direct (local address")
+    await expect(dialog).to_contain_text("Route")
     await expect(dialog).to_contain_text("Round trip")
     await dialog.get_by_role("button", name="Close").click()
     await expect(dialog).to_have_count(0)

@@ -73,11 +73,13 @@ async def test_speaker_hands_reactions_presentation_pin_spotlight(people: Person
     await carol.page.get_by_role("button", name="Lower hand").click()
     await expect(alice.tile(carol.uid).locator(".tile-hand")).to_be_hidden()
 
-    # A reaction floats over the sender's tile everywhere.
+    # A reaction floats over the sender's tile everywhere (for 4 s: recorded as it appears).
+    for viewer in (alice, carol):
+        await viewer.record_reactions()
     await bob.page.get_by_role("button", name="React").click()
     await bob.page.get_by_role("menuitem", name="Celebrate").click()
     for viewer in (alice, carol):
-        await expect(viewer.tile(bob.uid).locator('.reaction[data-emoji="🎉"]')).to_have_count(1)
+        await viewer.wait_reaction(bob.uid, "🎉")
 
     # Alice presents: her screen fills everyone's stage, her camera stays first in the row.
     await alice.page.get_by_role("button", name="Share your screen").click()

@@ -138,8 +138,10 @@ def _probe_limited(name: str, answer: Answer) -> bool:
 
 def check(name: str, data: Any, answer: Answer, valid_shape_status: Expect) -> None:
     assert answer.status != "INTERNAL", f"{name}({data!r}) -> INTERNAL: {answer}"
-    if answer.status != "OK":  # a result (knock's "admitted") has no message
-        assert answer.message.strip(), f"{name}({data!r}) -> no message: {answer}"
+    # Every refusal says why (a result, like knock's "admitted" or meeting_info's answer, is not one).
+    assert answer.status == "OK" or answer.message.strip(), (
+        f"{name}({data!r}) -> no message: {answer}"
+    )
     field = oracle(name, data)
     if field is None:
         wanted = valid_shape_status if isinstance(valid_shape_status, str) else None
