@@ -138,7 +138,7 @@ def _probe_limited(name: str, answer: Answer) -> bool:
 
 def check(name: str, data: Any, answer: Answer, valid_shape_status: Expect) -> None:
     assert answer.status != "INTERNAL", f"{name}({data!r}) -> INTERNAL: {answer}"
-    # Every refusal says why (a result, like knock's "admitted" or meeting_info's answer, is not one).
+    # Every refusal says why (a result, knock's "admitted" or meeting_info's answer, is none).
     assert answer.status == "OK" or answer.message.strip(), (
         f"{name}({data!r}) -> no message: {answer}"
     )
