@@ -72,6 +72,7 @@ def host_action(req: https_fn.CallableRequest[Any]) -> protocol.HostActionResult
     return handlers.host_action(req)
 
 
+@answers_health_probe
 @https_fn.on_call(**_opts("meeting_info", **CALLABLE))
 def meeting_info(req: https_fn.CallableRequest[Any]) -> protocol.MeetingInfoResult:
     return handlers.meeting_info(req)
