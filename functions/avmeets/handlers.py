@@ -208,6 +208,7 @@ def host_action(req: Request) -> HostActionResult:
     return hosts.act(caller, payloads.parse_host_action(req.data))
 
 
+@callable_handler
 def meeting_info(req: Request) -> MeetingInfoResult:
     return meeting_service.info(_caller(req), payloads.parse_meeting_info(req.data))
 
