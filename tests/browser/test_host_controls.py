@@ -105,13 +105,17 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     await ask_to_join(bob, meeting_id, "Bob B.")
     await ask_to_join(carol, meeting_id, "Carol C.")
     await bob.screenshot("waiting")
-    await expect(panel.get_by_role("heading", name="Waiting to join (2)")).to_be_visible()
+    await expect(panel.get_by_role("heading", name="Waiting to join (2)")).to_be_visible(
+        timeout=CONNECT_TIMEOUT_MS
+    )
     await alice.screenshot("lobby-queue")
     await panel.get_by_role("button", name="Admit Bob B.").click()
     await bob.wait_in_room()
     await panel.get_by_role("button", name="Deny Carol C.").click()
     denied = carol.page.get_by_role("alert")
-    await expect(denied.get_by_role("heading")).to_have_text("You were not let in")
+    await expect(denied.get_by_role("heading")).to_have_text(
+        "You were not let in", timeout=CONNECT_TIMEOUT_MS
+    )
     await carol.screenshot("denied")
     await carol.close()
     await alice.wait_connected(bob)
@@ -123,7 +127,7 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     dave = await people("dave")
     await ask_to_join(dave, meeting_id, "Dave")
     alert = alice.page.locator(".knock-alert")
-    await expect(alert).to_contain_text("Dave asks to join")
+    await expect(alert).to_contain_text("Dave asks to join", timeout=CONNECT_TIMEOUT_MS)
     await alice.screenshot("knock-alert")
     await alert.get_by_role("button", name="Admit Dave").click()
     await dave.wait_in_room()
@@ -133,13 +137,20 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     # Alice makes Dave a co-host, and asks him to mute: a request he accepts.
     panel = await open_people(alice)
     await manage(panel, dave.uid, "Make Dave a co-host")
-    await expect(panel.locator(f'li[data-uid="{dave.uid}"] .role-badge')).to_have_text("Co-host")
+    # Each host action is a callable round trip, then a snapshot: the emulator may be slow.
+    await expect(panel.locator(f'li[data-uid="{dave.uid}"] .role-badge')).to_have_text(
+        "Co-host", timeout=CONNECT_TIMEOUT_MS
+    )
     await manage(panel, dave.uid, "Ask Dave to mute")
     request = dave.page.get_by_role("alertdialog")
-    await expect(request).to_contain_text("Alice (host) asks you to turn your microphone off.")
+    await expect(request).to_contain_text(
+        "Alice (host) asks you to turn your microphone off.", timeout=CONNECT_TIMEOUT_MS
+    )
     await dave.screenshot("asked-to-mute")
     await request.get_by_role("button", name="Turn microphone off").click()
-    await expect(alice.tile(dave.uid).locator(".tile-mic")).to_be_visible()
+    await expect(alice.tile(dave.uid).locator(".tile-mic")).to_be_visible(
+        timeout=CONNECT_TIMEOUT_MS
+    )
 
     # Alice removes Bob: every connection to him closes within two seconds of the click, in
     # every browser, and Bob is told.
@@ -150,7 +161,9 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     clicked = await confirm.evaluate(
         "(button) => { const t = Date.now(); button.click(); return t; }"
     )
-    await expect(bob.page.get_by_text("A host removed you from the meeting.")).to_be_visible()
+    await expect(bob.page.get_by_text("A host removed you from the meeting.")).to_be_visible(
+        timeout=CONNECT_TIMEOUT_MS
+    )
     await bob.screenshot("removed")
 
     async def closings() -> dict[str, int] | None:
@@ -175,18 +188,22 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
         bob.page.get_by_role("heading", name="Waiting for a host to let you in")
     ).to_be_visible()
     knock = panel.locator(f'.knock[data-uid="{bob.uid}"]')
-    await expect(knock).to_contain_text("Was removed earlier")
+    await expect(knock).to_contain_text("Was removed earlier", timeout=CONNECT_TIMEOUT_MS)
     await bob.page.get_by_role("button", name="Stop waiting").click()
-    await expect(knock).to_have_count(0)
+    await expect(knock).to_have_count(0, timeout=CONNECT_TIMEOUT_MS)
 
     # Dave, a co-host, locks the meeting: Erin is refused with a clear message.
     dave_panel = await open_people(dave)
     await dave_panel.get_by_role("switch", name="Lock the meeting").check()
-    await expect(panel.get_by_role("switch", name="Lock the meeting")).to_be_checked()
+    await expect(panel.get_by_role("switch", name="Lock the meeting")).to_be_checked(
+        timeout=CONNECT_TIMEOUT_MS
+    )
     erin = await people("erin")
     await erin.open_link(meeting_id)
     refusal = erin.page.get_by_role("alert")
-    await expect(refusal.get_by_role("heading")).to_have_text("This meeting is locked")
+    await expect(refusal.get_by_role("heading")).to_have_text(
+        "This meeting is locked", timeout=CONNECT_TIMEOUT_MS
+    )
     await erin.screenshot("locked")
 
     # Alice ends the meeting for everyone: Dave and Alice are told.
