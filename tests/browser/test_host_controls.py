@@ -24,8 +24,10 @@ from .support import CONNECT_TIMEOUT_MS, Person
 #: The issue's bound: a removed participant's connections are gone this soon after the removal.
 DROP_BOUND_MS = 2_000
 #: What the app is told, as HTTP errors in the console, once a host put it out: a removed or
-#: denied person (403: knock-required, denied), or the meeting ended (400: meeting-ended).
-PUT_OUT = r"status of 40[03] .*/(join_meeting|heartbeat|knock)\)$"
+#: denied person (403: knock-required, denied), or the meeting ended (400: meeting-ended); a
+#: connection report already under way when that happened is refused (403: no longer in the
+#: meeting, docs/protocol.md section 5).
+PUT_OUT = r"status of 40[03] .*/(join_meeting|heartbeat|knock|report_connection)\)$"
 
 #: Records, in the page, when each connection of the meeting goes away: the time of the meeting's
 #: own signal change (the app drops a link from `peers` when it closes it), and when the meeting
