@@ -533,9 +533,11 @@ async def test_report_connection_member_about_itself(stage: Stage, data: st.Data
     here = stage.here("here", "PERMISSION_DENIED")
 
     def expect(d: Any) -> str:
-        if here(d) != "here":
-            return "PERMISSION_DENIED"
-        return "INVALID_ARGUMENT" if d.get("peer") == stage.member.uid else "NOT_FOUND"
+        # peer == the caller is wrong input, refused before any lookup (docs/protocol.md's
+        # error table), whichever meeting the report names
+        if d.get("peer") == stage.member.uid:
+            return "INVALID_ARGUMENT"
+        return "PERMISSION_DENIED" if here(d) != "here" else "NOT_FOUND"
 
     await stage.run("report_connection", datas, stage.member, expect)
 
