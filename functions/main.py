@@ -61,6 +61,18 @@ def join_meeting(req: https_fn.CallableRequest[Any]) -> protocol.JoinMeetingResu
 
 
 @answers_health_probe
+@https_fn.on_call(**_opts("knock", **CALLABLE))
+def knock(req: https_fn.CallableRequest[Any]) -> protocol.KnockResult:
+    return handlers.knock(req)
+
+
+@answers_health_probe
+@https_fn.on_call(**_opts("host_action", **CALLABLE))
+def host_action(req: https_fn.CallableRequest[Any]) -> protocol.HostActionResult:
+    return handlers.host_action(req)
+
+
+@answers_health_probe
 @https_fn.on_call(**_opts("meeting_info", **CALLABLE))
 def meeting_info(req: https_fn.CallableRequest[Any]) -> protocol.MeetingInfoResult:
     return handlers.meeting_info(req)

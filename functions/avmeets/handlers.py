@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from firebase_functions import firestore_fn, https_fn, identity_fn
 from google.api_core import exceptions as gexc
 
-from . import meetings, payloads
+from . import display_names, meetings, payloads
 from .client_ip import client_ip
 from .config import settings
 from .errors import AvmeetsError, PermissionDenied, Unauthenticated, Unavailable
@@ -24,12 +24,25 @@ from .protocol import (
     CreateMeetingResult,
     ErrorReason,
     HeartbeatResult,
+    HostActionResult,
     JoinMeetingResult,
+    KnockResult,
     LeaveMeetingResult,
     MeetingInfoResult,
     ReportConnectionResult,
 )
-from .services import archives, connections, joins, leaves, policy, presence, sign_ins, signals
+from .services import (
+    archives,
+    connections,
+    hosts,
+    joins,
+    leaves,
+    lobby,
+    policy,
+    presence,
+    sign_ins,
+    signals,
+)
 from .services import meetings as meeting_service
 from .sign_in import SignIn
 
@@ -104,12 +117,16 @@ def _caller(req: Request) -> meetings.Caller:
     name others see, email, organisation, and the IP the front end saw."""
     token = _token(req)
     membership = policy.admit(token)
-    claims = req.auth.token if req.auth is not None else {}
+    claims = (req.auth.token if req.auth is not None else None) or {}
     headers = req.raw_request.headers
+    phone = claims.get("phone_number") if isinstance(claims.get("phone_number"), str) else None
+    name = claims.get("name") if isinstance(claims.get("name"), str) else None
     return meetings.Caller(
         uid=token.uid,
-        display_name=meetings.display_name((claims or {}).get("name"), token.email, token.uid),
+        # Never any part of the e-mail address or phone number: the others see this name.
+        display_name=display_names.account_name(name, token.uid, email=token.email, phone=phone),
         email=token.email,
+        phone=phone,
         ip=client_ip(
             headers.get("X-Forwarded-For"),
             req.raw_request.remote_addr,
@@ -177,6 +194,18 @@ def create_meeting(req: Request) -> CreateMeetingResult:
 def join_meeting(req: Request) -> JoinMeetingResult:
     caller = _caller(req)
     return joins.join(caller, payloads.parse_join(req.data))
+
+
+@callable_handler
+def knock(req: Request) -> KnockResult:
+    caller = _caller(req)
+    return lobby.knock(caller, payloads.parse_knock(req.data))
+
+
+@callable_handler
+def host_action(req: Request) -> HostActionResult:
+    caller = _caller(req)
+    return hosts.act(caller, payloads.parse_host_action(req.data))
 
 
 @callable_handler

@@ -7,15 +7,19 @@ import logging
 from . import accounts, clock, db
 from . import purge as purge_mod
 from .config import settings
-from .services import presence
+from .services import lobby, presence
 
 log = logging.getLogger("avmeets")
 
 
 def sweep() -> int:
-    closed = presence.sweep(clock.now())
+    now = clock.now()
+    closed = presence.sweep(now)
     if closed:
         log.info("sweep closed %d silent participant(s)", closed)
+    withdrawn = lobby.sweep(now)
+    if withdrawn:
+        log.info("sweep withdrew %d silent knock(s)", withdrawn)
     return closed
 
 

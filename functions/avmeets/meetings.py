@@ -16,19 +16,23 @@ from .errors import FailedPrecondition, NotFound, ResourceExhausted
 from .protocol import (
     ErrorReason,
     MeetingDoc,
+    MeetingEntry,
     MeetingInfoResult,
     MeetingState,
     ParticipantDoc,
+    ParticipantRole,
     ParticipantSummary,
 )
 from .store.documents import IpInfo, JoinRecordDoc, OrgDoc
 
 JOINED: Final = "joined"
 LEFT: Final = "left"
+REMOVED: Final = "removed"
 OPEN: Final = "open"
 _UNKNOWN_IP: Final[IpInfo] = {"kind": "invalid", "known": False}
 
 M = TypeVar("M", bound=Mapping[str, Any])
+Role = ParticipantRole
 
 
 @dataclass(frozen=True)
@@ -36,10 +40,12 @@ class Caller:
     """The signed-in user behind a callable request."""
 
     uid: str
+    #: The account's name as others may see it (``display_names.account_name``).
     display_name: str
     email: str | None
     ip: str
     user_agent: str | None
+    phone: str | None = None
     #: The organisation the caller belongs to (by a verified e-mail address), as admitted at
     #: the boundary (``services.policy``): its policy and retention apply.
     org_id: str | None = None
@@ -62,7 +68,9 @@ def meeting_doc(
     org_id: str | None,
     now: datetime,
     expires_at: datetime,
+    lobby: bool | None = None,
 ) -> MeetingDoc:
+    """A new meeting; the lobby is on by default for a meeting without a password."""
     return {
         "title": title,
         "createdBy": caller.uid,
@@ -70,6 +78,8 @@ def meeting_doc(
         "hasPassword": has_password,
         "maxParticipants": max_participants,
         "state": OPEN,
+        "locked": False,
+        "lobby": (not has_password) if lobby is None else lobby,
         "orgId": org_id,
         "lastActivityAt": now,
         "expiresAt": expires_at,
@@ -94,6 +104,17 @@ class JoinPlan:
     others: list[ParticipantSummary] = field(default_factory=list)
 
 
+def seat_free(meeting: Mapping[str, Any], others: Sequence[Mapping[str, Any]], uid: str) -> bool:
+    """Whether ``uid`` finds a seat among ``others`` (the joined participants but ``uid``).
+
+    The host always has a seat: while the meeting's creator is not in it, one seat stays free
+    for them, so the others count against one seat less than the cap.
+    """
+    creator = meeting.get("createdBy")
+    kept = 0 if uid == creator or any(p.get("uid") == creator for p in others) else 1
+    return len(others) + kept < int(meeting.get("maxParticipants", 0))
+
+
 def plan_join(
     meeting_id: str,
     meeting: Mapping[str, Any],
@@ -104,23 +125,38 @@ def plan_join(
     now: datetime,
     expires_at: datetime,
     ip_info: IpInfo = _UNKNOWN_IP,
+    *,
+    display_name: str | None = None,
+    admitted_by: str | None = None,
+    knocked_as: str | None = None,
 ) -> JoinPlan:
-    """Admit ``caller``; ``joined`` are the participant documents currently in the meeting."""
+    """Admit ``caller``; ``joined`` are the participant documents currently in the meeting.
+
+    ``display_name`` is the name the caller chose; without one it keeps the name it had in this
+    meeting, else the one it knocked with (``knocked_as``), else its account's. ``admitted_by``
+    is the host who let it in from the lobby.
+    """
     others = [p for p in joined if p.get("uid") != caller.uid and p.get("state") == JOINED]
     rejoin = mine is not None and mine.get("state") == JOINED
-    cap = int(meeting.get("maxParticipants", 0))
-    if not rejoin and len(others) >= cap:
+    if not rejoin and not seat_free(meeting, others, caller.uid):
         raise ResourceExhausted(
-            "This meeting is full.", reason=ErrorReason.MEETING_FULL, maxParticipants=cap
+            "This meeting is full.",
+            reason=ErrorReason.MEETING_FULL,
+            maxParticipants=int(meeting.get("maxParticipants", 0)),
         )
     participant: ParticipantDoc = {
         "uid": caller.uid,
-        "displayName": caller.display_name,
+        "displayName": display_name
+        or (str(mine["displayName"]) if mine and mine.get("displayName") else None)
+        or knocked_as
+        or caller.display_name,
         "session": session,
         "state": JOINED,
+        "role": role_on_join(meeting, mine, caller.uid),
         "joinedAt": now,
         "leftAt": None,
         "lastSeenAt": now,
+        "endCause": None,
         "expiresAt": expires_at,
     }
     record: JoinRecordDoc = {
@@ -132,6 +168,8 @@ def plan_join(
         "joinedAt": now,
         "leftAt": None,
         "endCause": None,
+        "admittedBy": admitted_by,
+        "closedBy": None,
         "expiresAt": expires_at,
         "ipInfo": ip_info,
     }
@@ -141,19 +179,25 @@ def plan_join(
         join_record=record,
         replaced_session=str(mine["session"]) if rejoin and mine else None,
         others=[
-            {"uid": p["uid"], "displayName": p.get("displayName", ""), "session": p["session"]}
+            {
+                "uid": p["uid"],
+                "displayName": p.get("displayName", ""),
+                "session": p["session"],
+                "role": p.get("role", "participant"),
+            }
             for p in sorted(others, key=lambda p: str(p.get("uid")))
         ],
     )
 
 
-def display_name(name: str | None, email: str | None, uid: str) -> str:
-    """What others see: the sign-in name, else the email's local part, else a short uid."""
-    if name and name.strip():
-        return name.strip()[:100]
-    if email and "@" in email:
-        return email.split("@", 1)[0][:100]
-    return f"Guest {uid[:6]}"
+def role_on_join(meeting: Mapping[str, Any], mine: Mapping[str, Any] | None, uid: str) -> Role:
+    """The creator is the host; a co-host stays one across leaving and re-joining (not across a
+    removal, which makes them a participant)."""
+    if uid == meeting.get("createdBy"):
+        return "host"
+    if mine is not None and mine.get("role") == "cohost" and mine.get("state") != REMOVED:
+        return "cohost"
+    return "participant"
 
 
 def relay_only(org: Mapping[str, Any] | None) -> bool:
@@ -162,11 +206,19 @@ def relay_only(org: Mapping[str, Any] | None) -> bool:
     return isinstance(privacy, dict) and privacy.get("relayOnly") is True
 
 
-def meeting_info(meeting: Mapping[str, Any] | None, joined: int, relay: bool) -> MeetingInfoResult:
+def meeting_info(
+    meeting: Mapping[str, Any] | None,
+    joined: Sequence[Mapping[str, Any]],
+    relay: bool,
+    uid: str,
+    entry: MeetingEntry | None,
+) -> MeetingInfoResult:
     """``meeting_info``'s answer (docs/protocol.md): what a client may know before joining.
 
-    The title only without a password (the password protects it too); ``joined`` is how many
-    participants are in now; ``relay`` the caller's organisation's relay-only policy.
+    The title only without a password (the password protects it too); ``joined`` are the
+    participants in now; ``relay`` the caller's organisation's relay-only policy; ``entry``
+    what joining would do for ``uid`` (``hosting.entry``). ``full``: no seat for ``uid`` (who
+    is not in already), the host's seat kept as on a join.
     """
     if meeting is None:
         return {
@@ -176,14 +228,18 @@ def meeting_info(meeting: Mapping[str, Any] | None, joined: int, relay: bool) ->
             "title": None,
             "full": False,
             "relayOnly": relay,
+            "entry": None,
         }
     has_password = bool(meeting.get("hasPassword"))
     state: MeetingState = "open" if meeting.get("state") == OPEN else "ended"
+    others = [p for p in joined if p.get("uid") != uid]
+    inside = len(others) < len(joined)
     return {
         "exists": True,
         "state": state,
         "hasPassword": has_password,
         "title": None if has_password else meeting.get("title"),
-        "full": state == "open" and joined >= int(meeting.get("maxParticipants", 0)),
+        "full": state == "open" and not inside and not seat_free(meeting, others, uid),
         "relayOnly": relay,
+        "entry": entry if state == "open" else None,
     }

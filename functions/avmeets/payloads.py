@@ -12,13 +12,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from . import meeting_ids
+from . import display_names, meeting_ids
 from .errors import InvalidArgument
 from .protocol import (
     ARCHIVE_KINDS,
     CANDIDATE_TYPES,
     CHAT_AT_MAX,
     CONNECTION_STATUSES,
+    HOST_ACTIONS,
+    PERSON_ACTIONS,
     RELAY_PROTOCOLS,
     ROLES,
     STAT_RANGES,
@@ -30,7 +32,10 @@ from .protocol import (
     ConnectionStatus,
     CreateMeetingRequest,
     HeartbeatRequest,
+    HostActionName,
+    HostActionRequest,
     JoinMeetingRequest,
+    KnockRequest,
     LeaveMeetingRequest,
     Limits,
     MeetingInfoRequest,
@@ -55,12 +60,29 @@ def _keys(shape: Any) -> tuple[set[str], set[str]]:
 class CreateMeeting:
     title: str | None
     password: str | None
+    lobby: bool | None = None
 
 
 @dataclass(frozen=True)
 class JoinMeeting:
     meeting_id: str
     password: str | None
+    #: Checked; ``services.joins.chosen_name`` checks it against the caller's contact details.
+    display_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Knock:
+    meeting_id: str
+    password: str | None
+    display_name: str | None
+
+
+@dataclass(frozen=True)
+class HostAction:
+    meeting_id: str
+    action: HostActionName
+    uid: str | None
 
 
 @dataclass(frozen=True)
@@ -120,11 +142,30 @@ def _meeting_id(data: Mapping[str, Any]) -> str:
     return normalised
 
 
+def _flag(data: Mapping[str, Any], key: str) -> bool | None:
+    value = data.get(key)
+    if value is not None and not isinstance(value, bool):
+        raise InvalidArgument(f"{key!r} must be true or false.", field=key)
+    return value
+
+
+def _display_name(data: Mapping[str, Any]) -> str | None:
+    """A typed name, normalised and checked (``display_names.check_chosen``); the service
+    checks it once more against the caller's own e-mail address and phone number."""
+    value = data.get("displayName")
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidArgument("'displayName' must be a string.", field="displayName")
+    return display_names.check_chosen(value, email=None, phone=None)
+
+
 def parse_create(data: Any) -> CreateMeeting:
     obj = _request(data, CreateMeetingRequest)
     return CreateMeeting(
         title=_text(obj, "title", MAX_TITLE, strip=True),
         password=_text(obj, "password", MAX_PASSWORD, strip=False),
+        lobby=_flag(obj, "lobby"),
     )
 
 
@@ -133,7 +174,29 @@ def parse_join(data: Any) -> JoinMeeting:
     return JoinMeeting(
         meeting_id=_meeting_id(obj),
         password=_text(obj, "password", MAX_PASSWORD, strip=False),
+        display_name=_display_name(obj),
     )
+
+
+def parse_knock(data: Any) -> Knock:
+    obj = _request(data, KnockRequest)
+    return Knock(
+        meeting_id=_meeting_id(obj),
+        password=_text(obj, "password", MAX_PASSWORD, strip=False),
+        display_name=_display_name(obj),
+    )
+
+
+def parse_host_action(data: Any) -> HostAction:
+    obj = _request(data, HostActionRequest)
+    action = _choice(obj, "action", HOST_ACTIONS)
+    if action in PERSON_ACTIONS:
+        uid: str | None = _identifier(obj, "uid")
+    elif "uid" in obj:
+        raise InvalidArgument(f"'uid' is not taken by the action {action!r}.", field="uid")
+    else:
+        uid = None
+    return HostAction(meeting_id=_meeting_id(obj), action=action, uid=uid)
 
 
 def parse_leave(data: Any) -> LeaveMeeting:

@@ -32,9 +32,31 @@ TransportProtocol = Literal["udp", "tcp"]
 RelayProtocol = Literal["udp", "tcp", "tls"]
 ArchiveKind = Literal["chat", "attendance"]
 MeetingState = Literal["open", "ended"]
-ParticipantState = Literal["joined", "left"]
+#: ``removed``: a host removed the participant; it may come back only if a host admits it again.
+ParticipantState = Literal["joined", "left", "removed"]
 #: Why the server closed a participant out.
-ParticipantEndCause = Literal["left", "heartbeat-timeout"]
+ParticipantEndCause = Literal["left", "heartbeat-timeout", "removed", "meeting-ended"]
+#: ``host``: the meeting's creator; ``cohost``: made one by the host; both run the meeting.
+ParticipantRole = Literal["host", "cohost", "participant"]
+#: A knock on a meeting's lobby: waiting for a host, let in, turned away, given up (the knocker
+#: left or went silent), or the meeting ended while it waited.
+LobbyState = Literal["waiting", "admitted", "denied", "withdrawn", "ended"]
+#: What ``join_meeting`` would do with the caller now (``meeting_info``): let it in, ask it to
+#: knock (a lobby, or a host removed it), refuse it (the meeting is locked, a host denied it).
+MeetingEntry = Literal["join", "knock", "locked", "denied"]
+#: What a host (or co-host) may do with ``host_action``: the first five name a person (``uid``).
+HostActionName = Literal[
+    "admit",
+    "deny",
+    "remove",
+    "make-cohost",
+    "revoke-cohost",
+    "lock",
+    "unlock",
+    "lobby-on",
+    "lobby-off",
+    "end",
+]
 SignalType = Literal["offer", "answer", "candidates"]
 #: Why the server deleted a participant's signals: too many pending to one addressee, too many
 #: a minute, or an offer for a new connection beyond the leg quotas.
@@ -48,6 +70,15 @@ TRANSPORT_PROTOCOLS: Final[tuple[TransportProtocol, ...]] = get_args(TransportPr
 RELAY_PROTOCOLS: Final[tuple[RelayProtocol, ...]] = get_args(RelayProtocol)
 ARCHIVE_KINDS: Final[tuple[ArchiveKind, ...]] = get_args(ArchiveKind)
 SIGNAL_TYPES: Final[tuple[SignalType, ...]] = get_args(SignalType)
+PARTICIPANT_ROLES: Final[tuple[ParticipantRole, ...]] = get_args(ParticipantRole)
+#: The roles that run a meeting (firestore.rules lets them read the lobby).
+HOST_ROLES: Final[tuple[ParticipantRole, ...]] = ("host", "cohost")
+LOBBY_STATES: Final[tuple[LobbyState, ...]] = get_args(LobbyState)
+HOST_ACTIONS: Final[tuple[HostActionName, ...]] = get_args(HostActionName)
+#: The host actions about one person: ``uid`` is required with these and refused with the others.
+PERSON_ACTIONS: Final[tuple[HostActionName, ...]] = HOST_ACTIONS[:5]
+#: The host actions only the meeting's creator may take (co-hosts may take all the others).
+CREATOR_ACTIONS: Final[tuple[HostActionName, ...]] = ("make-cohost", "revoke-cohost")
 
 # --- error reasons -------------------------------------------------------------------------------
 
@@ -65,6 +96,14 @@ class ErrorReason(enum.StrEnum):
     RATE_LIMITED = "rate-limited"
     NOT_ALLOWED_BY_POLICY = "not-allowed-by-policy"
     BACKEND_UNAVAILABLE = "backend-unavailable"
+    #: The meeting has a lobby (or the caller was removed): call ``knock`` and wait for a host.
+    KNOCK_REQUIRED = "knock-required"
+    MEETING_LOCKED = "meeting-locked"
+    #: A host turned the caller's knock away.
+    DENIED = "denied"
+    #: A host removed the caller from the meeting.
+    REMOVED = "removed"
+    NOT_A_HOST = "not-a-host"
     LEG_ENDED = "leg-ended"
     ACCOUNT_REFUSED = "account-refused"
 
@@ -81,6 +120,11 @@ ERROR_CODES: Final[dict[ErrorReason, str]] = {
     ErrorReason.RATE_LIMITED: "RESOURCE_EXHAUSTED",
     ErrorReason.NOT_ALLOWED_BY_POLICY: "FAILED_PRECONDITION",
     ErrorReason.BACKEND_UNAVAILABLE: "UNAVAILABLE",
+    ErrorReason.KNOCK_REQUIRED: "PERMISSION_DENIED",
+    ErrorReason.MEETING_LOCKED: "FAILED_PRECONDITION",
+    ErrorReason.DENIED: "PERMISSION_DENIED",
+    ErrorReason.REMOVED: "FAILED_PRECONDITION",
+    ErrorReason.NOT_A_HOST: "PERMISSION_DENIED",
     ErrorReason.LEG_ENDED: "FAILED_PRECONDITION",
     ErrorReason.ACCOUNT_REFUSED: "PERMISSION_DENIED",
 }
@@ -106,6 +150,8 @@ class Limits:
     CHAT_MESSAGES_MAX: Final = 1000
     CHAT_TEXT_MAX_CHARS: Final = 4000
     CHAT_FROM_MAX_CHARS: Final = 100
+    #: A chosen display name, after trimming.
+    DISPLAY_NAME_MAX_CHARS: Final = 64
     #: UTF-8 bytes of all the ``from`` and ``text`` of one archive (a Firestore document holds
     #: at most 1 MiB; the rest is the archive's other fields and overhead).
     ARCHIVE_MAX_BYTES: Final = 800_000
@@ -177,6 +223,8 @@ class IceServer(TypedDict):
 class CreateMeetingRequest(TypedDict):
     title: NotRequired[str]
     password: NotRequired[str]
+    #: Knocks wait for a host; default: on without a password, off with one.
+    lobby: NotRequired[bool]
 
 
 class CreateMeetingResult(TypedDict):
@@ -187,6 +235,8 @@ class CreateMeetingResult(TypedDict):
 class JoinMeetingRequest(TypedDict):
     meetingId: str
     password: NotRequired[str]
+    #: The name the others see; default: the account's name (never its email or phone).
+    displayName: NotRequired[str]
 
 
 class ParticipantSummary(TypedDict):
@@ -195,6 +245,7 @@ class ParticipantSummary(TypedDict):
     uid: str
     displayName: str
     session: str
+    role: ParticipantRole
 
 
 class JoinMeetingResult(TypedDict):
@@ -204,9 +255,39 @@ class JoinMeetingResult(TypedDict):
     participants: list[ParticipantSummary]
     iceServers: list[IceServer]
     heartbeatSeconds: int
+    #: The caller's name and role as the others see them.
+    displayName: str
+    role: ParticipantRole
     #: Present (true) when the caller's organisation requires relay-only ICE: its members'
     #: IP addresses hidden from the other participants.
     relayOnly: NotRequired[Literal[True]]
+
+
+class KnockRequest(TypedDict):
+    meetingId: str
+    password: NotRequired[str]
+    displayName: NotRequired[str]
+
+
+class KnockResult(TypedDict):
+    """``waiting``: knock again every ``heartbeatSeconds`` until a host decides; ``admitted``:
+    call ``join_meeting``."""
+
+    state: Literal["waiting", "admitted"]
+    heartbeatSeconds: int
+
+
+class HostActionRequest(TypedDict):
+    meetingId: str
+    action: HostActionName
+    #: The person acted on: required for the actions about one person, refused otherwise.
+    uid: NotRequired[str]
+
+
+class HostActionResult(TypedDict):
+    action: HostActionName
+    #: False when the meeting or the person already was as the action asks.
+    changed: bool
 
 
 class MeetingInfoRequest(TypedDict):
@@ -221,10 +302,12 @@ class MeetingInfoResult(TypedDict):
     hasPassword: bool
     #: Only when the meeting has no password: the password protects the title too.
     title: str | None
-    #: The meeting has its maximum of participants right now.
+    #: The meeting has no seat for the caller right now (one is always kept for the host).
     full: bool
     #: The caller's organisation requires relay-only ICE.
     relayOnly: bool
+    #: What joining would do for the caller now (null: no such meeting, or it ended).
+    entry: MeetingEntry | None
 
 
 class LeaveMeetingRequest(TypedDict):
@@ -298,6 +381,8 @@ CALLABLES: Final[dict[str, tuple[type, type]]] = {
     "heartbeat": (HeartbeatRequest, HeartbeatResult),
     "report_connection": (ReportConnectionRequest, ReportConnectionResult),
     "archive": (ArchiveRequest, ArchiveResult),
+    "knock": (KnockRequest, KnockResult),
+    "host_action": (HostActionRequest, HostActionResult),
 }
 
 # --- documents a client reads or writes ----------------------------------------------------------
@@ -312,6 +397,10 @@ class MeetingDoc(TypedDict):
     hasPassword: bool
     maxParticipants: int
     state: MeetingState
+    #: No new joins or knocks (hosts and the participants present may still re-join).
+    locked: bool
+    #: Newcomers knock and wait for a host.
+    lobby: bool
     orgId: str | None
     lastActivityAt: datetime
     expiresAt: datetime
@@ -335,11 +424,29 @@ class ParticipantDoc(TypedDict):
     displayName: str
     session: str
     state: ParticipantState
+    role: ParticipantRole
     joinedAt: datetime
     leftAt: datetime | None
     lastSeenAt: datetime
     endCause: NotRequired[ParticipantEndCause | None]
     signalLimit: NotRequired[SignalLimit]
+    expiresAt: datetime
+
+
+class LobbyDoc(TypedDict):
+    """``meetings/{meetingId}/lobby/{uid}``: a knock, read by the hosts and by the knocker."""
+
+    uid: str
+    displayName: str
+    #: The knocker's account belongs to the organisation of the meeting (its creator's).
+    sameOrg: bool
+    #: A host removed this person from the meeting before.
+    wasRemoved: bool
+    state: LobbyState
+    knockedAt: datetime
+    lastSeenAt: datetime
+    decidedAt: datetime | None
+    decidedBy: str | None
     expiresAt: datetime
 
 

@@ -166,13 +166,20 @@ class Person:
 
     # ------------------------------------------------------------------------ meetings
 
-    async def create_meeting(self, title: str | None = None, password: str | None = None) -> str:
-        """Create a meeting from the home page; ends in the lobby of the new meeting."""
+    async def create_meeting(
+        self, title: str | None = None, password: str | None = None, *, waiting_room: bool = False
+    ) -> str:
+        """Create a meeting from the home page; ends in the lobby of the new meeting.
+
+        Without a waiting room unless asked: tests of other features let people straight in
+        (test_host_controls.py is the waiting room's test).
+        """
         page = self.page
         if title:
             await page.get_by_label("Title (optional)").fill(title)
         if password:
             await page.get_by_label("Password (optional)").fill(password)
+        await page.get_by_label("Waiting room").set_checked(waiting_room)
         await page.get_by_role("button", name="Create meeting").click()
         await page.wait_for_url(re.compile(r"/m/[a-z]{3}-[a-z]{4}-[a-z]{3}$"))
         return page.url.rsplit("/", 1)[1]

@@ -54,7 +54,10 @@ async def test_phone_sign_in_then_sign_out(people: PersonFactory) -> None:
     # A meeting of one's own goes on to the lobby.
     await page.get_by_role("button", name="Create meeting").click()
     await expect(page.get_by_role("heading", name="Ready to join?")).to_be_visible()
-    await expect(page.get_by_text(f"Joining as {PHONE}")).to_be_visible()
+    # The name the others will see is asked for, never prefilled with the phone number (issue 12).
+    name = page.get_by_label("Your name")
+    await expect(name).to_have_value("")
+    await expect(name).to_be_focused()
     await page.get_by_role("link", name="Back to home").click()
     await expect(page.get_by_role("heading", name="Start a meeting")).to_be_visible()
     await page.get_by_role("button", name="Sign out").click()

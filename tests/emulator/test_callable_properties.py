@@ -35,6 +35,7 @@ from hypothesis import strategies as st
 
 from avmeets import payloads
 from avmeets.errors import InvalidArgument
+from avmeets.protocol import PERSON_ACTIONS
 
 from .support.actors import Actor
 from .support.admin import Dump, diff, dump_all, settled_dump, without_heartbeats
@@ -63,6 +64,8 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "heartbeat": payloads.parse_heartbeat,
     "report_connection": payloads.parse_report,
     "archive": payloads.parse_archive,
+    "knock": payloads.parse_knock,
+    "host_action": payloads.parse_host_action,
 }
 PROPERTY_SETTINGS = settings(
     deadline=None,
@@ -125,7 +128,7 @@ Expect = str | Callable[[Any], str]
 
 #: The callables that count an unknown meeting as a probe (all but meeting_info answer NOT_FOUND;
 #: meeting_info answers `exists: false`).
-PROBING = ("join_meeting", "leave_meeting", "archive", "meeting_info")
+PROBING = ("join_meeting", "knock", "host_action", "leave_meeting", "archive", "meeting_info")
 
 
 def _probe_limited(name: str, answer: Answer) -> bool:
@@ -135,7 +138,7 @@ def _probe_limited(name: str, answer: Answer) -> bool:
 
 def check(name: str, data: Any, answer: Answer, valid_shape_status: Expect) -> None:
     assert answer.status != "INTERNAL", f"{name}({data!r}) -> INTERNAL: {answer}"
-    # Every refusal says why (meeting_info's answer to a valid shape is a result, not a refusal).
+    # Every refusal says why (a result, knock's "admitted" or meeting_info's answer, is none).
     assert answer.status == "OK" or answer.message.strip(), (
         f"{name}({data!r}) -> no message: {answer}"
     )
@@ -420,6 +423,39 @@ def archive_payloads(meeting_id: str) -> st.SearchStrategy[Any]:
     )
 
 
+display_names = st.one_of(
+    text_field(64, nullable=True),
+    st.sampled_from(["ann@example.com", "+1 555 010 0002", "Ann ‮", "x" * 257]),
+)
+
+
+def knock_payloads(meeting_id: str) -> st.SearchStrategy[Any]:
+    return mutated(
+        {"meetingId": meeting_id, "displayName": "Ann"},
+        {
+            "meetingId": meeting_ids,
+            "password": text_field(128, nullable=True),
+            "displayName": display_names,
+        },
+        allowed={"meetingId", "password", "displayName"},
+    )
+
+
+def host_action_payloads(meeting_id: str) -> st.SearchStrategy[Any]:
+    invalid = {"meetingId": meeting_ids, "action": choices, "uid": identifiers}
+    allowed = {"meetingId", "action", "uid"}
+    return st.one_of(
+        mutated({"meetingId": meeting_id, "action": "remove", "uid": "peer-uid"}, invalid,
+                allowed=allowed),
+        mutated({"meetingId": meeting_id, "action": "lock"}, invalid, allowed=allowed),
+    )  # fmt: skip
+
+
+def about_a_person(data: Any) -> bool:
+    """Valid host actions that name a person (on a uid nobody has, they cannot write)."""
+    return oracle("host_action", data) is not None or data.get("action") in PERSON_ACTIONS
+
+
 # --------------------------------------------------------------------------------- tests
 
 
@@ -524,6 +560,38 @@ async def test_archive_stranger(stage: Stage, data: st.DataObject) -> None:
 async def test_archive_member_without_org(stage: Stage, data: st.DataObject) -> None:
     datas = data.draw(batches(archive_payloads(stage.meeting_id)))
     await stage.run("archive", datas, stage.member, stage.here("FAILED_PRECONDITION"))
+
+
+@settings(PROPERTY_SETTINGS, max_examples=10)
+@given(datas=batches(knock_payloads(UNKNOWN)))
+async def test_knock_unknown(stage: Stage, datas: list[Any]) -> None:
+    await stage.run("knock", datas, stage.stranger, "NOT_FOUND")
+
+
+@settings(PROPERTY_SETTINGS, max_examples=10)
+@given(data=st.data())
+async def test_knock_without_a_lobby(stage: Stage, data: st.DataObject) -> None:
+    # The stage's meeting has a password and so no lobby: a knock is answered "admitted" and
+    # writes nothing (a valid password would be a guess the throttle counts: none is sent).
+    strategy = knock_payloads(stage.meeting_id).filter(
+        lambda d: oracle("knock", d) is not None or "password" not in d
+    )
+    datas = data.draw(batches(strategy))
+    await stage.run("knock", datas, stage.stranger, stage.here("OK"))
+
+
+@settings(PROPERTY_SETTINGS, max_examples=10)
+@given(data=st.data())
+async def test_host_action_stranger(stage: Stage, data: st.DataObject) -> None:
+    datas = data.draw(batches(host_action_payloads(stage.meeting_id)))
+    await stage.run("host_action", datas, stage.stranger, stage.here("PERMISSION_DENIED"))
+
+
+@settings(PROPERTY_SETTINGS, max_examples=10)
+@given(data=st.data())
+async def test_host_action_host_on_nobody(stage: Stage, data: st.DataObject) -> None:
+    datas = data.draw(batches(host_action_payloads(stage.meeting_id).filter(about_a_person)))
+    await stage.run("host_action", datas, stage.member, stage.here("NOT_FOUND"))
 
 
 ANY_CALLABLE = st.sampled_from(sorted(PARSERS))

@@ -1,7 +1,8 @@
 """The database holds nothing that docs/data-inventory.md does not list.
 
-After a full meeting (password, a wrong guess, trickle and non-trickle peers, heartbeats, a reload
-and a leave) every document of the emulator is walked, and each field path must be one of the
+After a full meeting (password, a wrong guess, trickle and non-trickle peers, heartbeats, a reload,
+a leave, a knock admitted and one waiting, a co-host, a removal and the end for everyone) every
+document of the emulator is walked, and each field path must be one of the
 inventory's rows for the collection the document belongs to. Field paths use dots for maps, `[]`
 for list elements and `{name}` for a map key chosen at run time, as in the inventory.
 """
@@ -14,6 +15,7 @@ from .support.admin import settled_dump
 from .support.callables import CallableError
 from .support.deadline import wait_for
 from .support.factories import Actors, Peers
+from .support.hosts import host_action
 from .support.inventory import INVENTORY, field_paths, parse_inventory, undocumented
 from .support.mesh import check_chat, describe, wait_full_mesh
 
@@ -65,13 +67,31 @@ async def test_database_holds_only_what_the_inventory_lists(
         what="Alice and Carol to drop Bob",
         describe=lambda: describe([alice, bob, carol]),
     )
+    # The host runs the meeting: a lobby, a knock let in and one left waiting, a co-host, a
+    # removal, the end for everyone.
+    dora, erin = await actors("dora"), await actors("erin")
+    await host_action(alice, meeting_id, "lobby-on")
+    await dora.knock(meeting_id, password=PASSWORD, display_name="Dora D.")
+    await erin.knock(meeting_id, password=PASSWORD)
+    await host_action(alice, meeting_id, "admit", dora.uid)
+    await dora.join(meeting_id, PASSWORD)
+    await host_action(alice, meeting_id, "lock")
+    await host_action(alice, meeting_id, "make-cohost", carol.uid)
+    await host_action(alice, meeting_id, "remove", dora.uid)
+    hosted = await settled_dump(admin)
+    await host_action(alice, meeting_id, "end")
     after = await settled_dump(admin)
 
     collections = {path.split("/")[0] for path in after}
     assert {"meetings", "identities", "joins", "cdrs", "meeting_secrets", "join_attempts"} <= (
         collections
     ), collections
-    problems = undocumented(during, inventory) + undocumented(after, inventory)
+    assert any("/lobby/" in path for path in hosted), "no knock was stored"
+    problems = [
+        *undocumented(during, inventory),
+        *undocumented(hosted, inventory),
+        *undocumented(after, inventory),
+    ]
     assert not problems, "fields missing from docs/data-inventory.md:\n" + "\n".join(
         sorted(set(problems))
     )

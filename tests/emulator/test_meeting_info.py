@@ -5,6 +5,7 @@ caller's probe counter when it names a meeting that does not exist (the quota of
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import pytest
 from google.cloud import firestore
@@ -12,9 +13,11 @@ from google.cloud import firestore
 from avmeets.meeting_ids import new_meeting_id as random_meeting_id
 from avmeets.protocol import Quotas
 
+from .support.actors import Actor
 from .support.admin import Dump, dump_all, settled_dump
 from .support.callables import CallableError, call
 from .support.factories import Actors
+from .support.hosts import host_action
 from .support.refusals import database_unchanged, refused
 
 PASSWORD = "plum 42"
@@ -41,6 +44,7 @@ async def test_meeting_info_tells_before_the_lobby(
         "title": "Open house",
         "full": False,
         "relayOnly": False,
+        "entry": "join",
     }
     # The password protects the title too.
     locked = await guest.call("meeting_info", {"meetingId": locked_id})
@@ -53,6 +57,7 @@ async def test_meeting_info_tells_before_the_lobby(
         "title": None,
         "full": False,
         "relayOnly": False,
+        "entry": None,
     }
     for bad in ("nope", "abc-defg-hi", "abcdefghijk", ""):
         with pytest.raises(CallableError) as refused:
@@ -84,6 +89,43 @@ async def test_full_meeting_and_its_cap(actors: Actors, admin: firestore.AsyncCl
         await late.join(meeting_id)
     assert full.value.status == "RESOURCE_EXHAUSTED"
     assert full.value.details == {"reason": "meeting-full", "maxParticipants": 2}
+
+
+async def test_meeting_info_says_what_joining_would_do(
+    actors: Actors, admin: firestore.AsyncClient
+) -> None:
+    """``entry`` follows the rules of who gets in (docs/protocol.md section 5), and ``full``
+    keeps the host's seat, as join_meeting does."""
+    host, guest = await actors("host"), await actors("guest")
+    pushy, late = await actors("pushy"), await actors("late")
+    meeting_id = await host.create_meeting(title="Door", lobby=True)
+
+    async def entry(who: Actor) -> Any:
+        return (await who.call("meeting_info", {"meetingId": meeting_id}))["entry"]
+
+    assert await entry(guest) == "knock"
+    assert await entry(host) == "join"  # the creator never waits
+    await host.join(meeting_id)
+    assert (await guest.knock(meeting_id))["state"] == "waiting"
+    assert await entry(guest) == "knock"
+    await host_action(host, meeting_id, "deny", guest.uid)
+    assert await entry(guest) == "denied"
+    await host_action(host, meeting_id, "lock")
+    assert await entry(pushy) == "locked"
+    assert await entry(host) == "join"
+    await host_action(host, meeting_id, "unlock")
+    await host_action(host, meeting_id, "lobby-off")
+    assert await entry(pushy) == "join"
+
+    # The host's seat: with the cap at 2 and the host gone, one guest fills the meeting for
+    # everyone but the host.
+    await admin.collection("meetings").document(meeting_id).update({"maxParticipants": 2})
+    await host.leave(meeting_id)
+    await pushy.join(meeting_id)
+    assert (await late.call("meeting_info", {"meetingId": meeting_id}))["full"] is True
+    assert (await host.call("meeting_info", {"meetingId": meeting_id}))["full"] is False
+    assert (await pushy.call("meeting_info", {"meetingId": meeting_id}))["full"] is False
+    await refused(late.join(meeting_id), "RESOURCE_EXHAUSTED", "meeting-full")
 
 
 async def test_organisation_requires_hidden_ip(

@@ -130,10 +130,11 @@ def scenario() -> tuple[Seed, set[str]]:
     participant("exp-ired-mtg", "alice", False, "joined")
     participant("exp-ired-mtg", "bob", False, "joined")
     signal_doc("exp-ired-mtg", "fresh", False, timedelta(minutes=1))
-    # Ended: goes although nothing in it has expired.
+    # Ended: goes although nothing in it has expired, its lobby's knocks too.
     meeting("end-edmt-ggg", False, state="ended")
     participant("end-edmt-ggg", "alice", False, "left")
     signal_doc("end-edmt-ggg", "fresh", False, timedelta(seconds=5))
+    put("meetings/end-edmt-ggg/lobby/zoe", False, uid="zoe", state="ended", expiresAt=LATER)
     # Idle with nobody joined: goes.
     meeting("idl-emtg-aaa", False, lastActivityAt=NOW - timedelta(hours=IDLE_HOURS))
     participant("idl-emtg-aaa", "carol", False, "left")
@@ -144,6 +145,7 @@ def scenario() -> tuple[Seed, set[str]]:
     # Live: stays, minus a stale signal and an expired participant record.
     meeting("liv-emtg-ccc", True)
     participant("liv-emtg-ccc", "frank", True, "joined")
+    put("meetings/liv-emtg-ccc/lobby/yan", True, uid="yan", state="waiting", expiresAt=LATER)
     participant("liv-emtg-ccc", "gina", False, "left", expiresAt=EARLIER)
     signal_doc("liv-emtg-ccc", "fresh", True, timedelta(minutes=9, seconds=59))
     signal_doc("liv-emtg-ccc", "stale", False, timedelta(minutes=10, seconds=1))
@@ -161,6 +163,7 @@ EXPECTED_COUNTS = {
     "meetings": {"expired": 1, "ended": 1, "idle": 1},
     "participants": {"with-meeting": 4, "expired": 2},
     "signals": {"with-meeting": 2, "stale": 2},
+    "lobby": {"with-meeting": 1},
     # due-before and due-exactly, plus the secrets of the three meetings that went.
     "meeting_secrets": {"with-meeting": 3, "expired": 2},
     "cdrs": {"expired": 2, "over-cap": 0},

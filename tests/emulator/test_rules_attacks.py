@@ -2,9 +2,10 @@
 operation of docs/protocol.md allowed.
 
 One world is built for the whole module (this module overrides the per-test clean of conftest.py,
-the attacks being read-only when the rules hold): a password meeting with Alice, Bob and Frank
-joined and a signal from Alice to Bob; Dave, who joined and left; Eve, a participant of another
-meeting; Carol, signed in but in no meeting; and an anonymous client that sends no token at all.
+the attacks being read-only when the rules hold): a password meeting hosted by Alice with Bob and
+Frank joined and a signal from Alice to Bob; Dave, who joined and left; Hank, whom Alice removed;
+Gina, waiting in the lobby Alice switched on; Eve, a participant of another meeting; Carol, signed
+in but in no meeting; and an anonymous client that sends no token at all.
 Each attack must raise PermissionDenied, and a dump of the whole database taken before and after
 it must be the same as the baseline taken once the world settled. The legitimate operations run
 last, since they write.
@@ -36,6 +37,7 @@ from .support.admin import (
 )
 from .support.config import PROJECT_ID
 from .support.factories import Actors, Addresses
+from .support.hosts import host_action
 from .support.userstore import close_client, sample_candidates, signal_data
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -85,7 +87,9 @@ class World:
     dave: Actor  # joined the meeting, then left
     eve: Actor  # a participant of the other meeting only
     frank: Actor  # a third participant of the meeting (over a signal limit once, long ago)
-    gina: Actor  # a participant the server caught over a signal limit (signalLimit, blocked)
+    gina: Actor  # waiting in the lobby
+    hank: Actor  # removed by Alice, the host
+    ivy: Actor  # a participant the server caught over a signal limit (signalLimit, blocked)
     sessions: dict[str, str]
     signal_id: str  # from Alice to Bob
     baseline: Dump = field(default_factory=dict)
@@ -99,6 +103,9 @@ class World:
 
     def participants(self, who: Actor | None, meeting_id: str | None = None) -> Any:
         return self.meeting(who, meeting_id).collection("participants")
+
+    def lobby(self, who: Actor | None) -> Any:
+        return self.meeting(who).collection("lobby")
 
     def signal(self, sender: Actor, target: Actor, **changes: Any) -> dict[str, Any]:
         """A valid candidates signal from `sender` to `target`, with `changes` (DROP: drop)."""
@@ -133,25 +140,28 @@ async def world() -> AsyncIterator[World]:
     try:
         alice, bob, carol = await actors("alice"), await actors("bob"), await actors("carol")
         dave, eve, frank = await actors("dave"), await actors("eve"), await actors("frank")
-        gina = await actors("gina")
+        gina, hank, ivy = await actors("gina"), await actors("hank"), await actors("ivy")
         meeting_id = await alice.create_meeting(title="Attacks", password=PASSWORD)
         other_meeting_id = await eve.create_meeting(title="Elsewhere")
         sessions: dict[str, str] = {}
-        for who in (alice, bob, frank, dave, gina):
+        for who in (alice, bob, frank, dave, hank, ivy):
             sessions[who.uid] = (await who.join(meeting_id, PASSWORD))["session"]
         sessions[eve.uid] = (await eve.join(other_meeting_id))["session"]
         await dave.leave(meeting_id)
         # What the signal trigger writes on a sender it caught over a limit (docs/protocol.md
-        # section 3): Gina is blocked for a day, Frank's block ran out an hour ago.
+        # section 3): Ivy is blocked for a day, Frank's block ran out an hour ago.
         now = datetime.datetime.now(datetime.UTC)
-        for who, until in ((gina, now + datetime.timedelta(days=1)),
+        for who, until in ((ivy, now + datetime.timedelta(days=1)),
                            (frank, now - datetime.timedelta(hours=1))):  # fmt: skip
             participant = admin.collection("meetings", meeting_id, "participants").document(who.uid)
             limit = {"reason": "rate", "dropped": 3, "blockedUntil": until}
             await participant.update({"signalLimit": limit})
+        await host_action(alice, meeting_id, "lobby-on")
+        assert (await gina.knock(meeting_id, password=PASSWORD))["state"] == "waiting"
+        await host_action(alice, meeting_id, "remove", hank.uid)
         w = World(
-            admin, anon, meeting_id, other_meeting_id, alice, bob, carol, dave, eve, frank, gina,
-            sessions, signal_id="",
+            admin, anon, meeting_id, other_meeting_id, alice, bob, carol, dave, eve, frank,
+            gina, hank, ivy, sessions, signal_id="",
         )  # fmt: skip
         ref = w.signals(alice).document()
         await ref.create(w.signal(alice, bob))
@@ -272,31 +282,112 @@ attack(
 )
 
 
-# --- a participant the server caught over a signal limit (Gina): blocked until blockedUntil
+# --- a knocker waiting in the lobby (Gina): nothing of the meeting until a host lets her in
+attack("waiting-get-meeting", lambda w: w.meeting(w.gina).get())
+attack("waiting-list-participants", lambda w: w.participants(w.gina).get())
+attack("waiting-get-participant", lambda w: w.participants(w.gina).document(w.alice.uid).get())
 attack(
-    "blocked-sender-candidates",
+    "waiting-query-joined-participants",
+    lambda w: w.participants(w.gina).where(filter=FieldFilter("state", "==", "joined")).get(),
+)
+attack(
+    "waiting-signal-to-alice",
     lambda w: w.signals(w.gina).document().create(w.signal(w.gina, w.alice)),
 )
+attack("waiting-list-lobby", lambda w: w.lobby(w.gina).get())
 attack(
-    "blocked-sender-offer", lambda w: w.signals(w.gina).document().create(w.offer(w.gina, w.bob))
+    "waiting-admits-itself",
+    lambda w: w.lobby(w.gina).document(w.gina.uid).update({"state": "admitted"}),
+)
+attack("waiting-deletes-own-knock", lambda w: w.lobby(w.gina).document(w.gina.uid).delete())
+attack(
+    "waiting-writes-own-participant",
+    lambda w: (
+        w.participants(w.gina)
+        .document(w.gina.uid)
+        .set({"uid": w.gina.uid, "displayName": "G", "session": "g" * 32, "state": "joined"})
+    ),
+)
+
+# --- a participant a host removed (Hank)
+attack(
+    "removed-signal-with-old-session",
+    lambda w: w.signals(w.hank).document().create(w.signal(w.hank, w.alice)),
 )
 attack(
+    "signal-to-a-removed-participant",
+    lambda w: w.signals(w.alice).document().create(w.signal(w.alice, w.hank)),
+)
+attack("removed-get-meeting", lambda w: w.meeting(w.hank).get())
+attack("removed-list-participants", lambda w: w.participants(w.hank).get())
+attack("removed-get-participant", lambda w: w.participants(w.hank).document(w.bob.uid).get())
+attack("removed-list-lobby", lambda w: w.lobby(w.hank).get())
+attack(
+    "removed-rejoins-by-writing-own-state",
+    lambda w: w.participants(w.hank).document(w.hank.uid).update({"state": "joined"}),
+)
+attack(
+    "removed-knocks-by-writing-a-knock",
+    lambda w: w.lobby(w.hank).document(w.hank.uid).set({"uid": w.hank.uid, "state": "admitted"}),
+)
+
+# --- the lobby and roles: no client writes them, only hosts read the lobby
+attack("guest-list-lobby", lambda w: w.lobby(w.frank).get())
+attack(
+    "guest-query-waiting-lobby",
+    lambda w: w.lobby(w.frank).where(filter=FieldFilter("state", "==", "waiting")).get(),
+)
+attack("guest-get-knock", lambda w: w.lobby(w.frank).document(w.gina.uid).get())
+attack("left-get-knock", lambda w: w.lobby(w.dave).document(w.gina.uid).get())
+attack("stranger-list-lobby", lambda w: w.lobby(w.carol).get())
+attack("anon-list-lobby", lambda w: w.lobby(None).get())
+attack(
+    "guest-admits-knock",
+    lambda w: w.lobby(w.frank).document(w.gina.uid).update({"state": "admitted"}),
+)
+attack(
+    "host-admits-knock-by-writing",
+    lambda w: w.lobby(w.alice).document(w.gina.uid).update({"state": "admitted"}),
+)
+attack("host-deletes-knock", lambda w: w.lobby(w.alice).document(w.gina.uid).delete())
+attack(
+    "guest-makes-itself-host",
+    lambda w: w.participants(w.frank).document(w.frank.uid).update({"role": "host"}),
+)
+attack(
+    "host-makes-cohost-by-writing",
+    lambda w: w.participants(w.alice).document(w.bob.uid).update({"role": "cohost"}),
+)
+attack(
+    "host-readmits-removed-by-writing",
+    lambda w: w.participants(w.alice).document(w.hank.uid).update({"state": "joined"}),
+)
+attack("guest-unlocks-lobby", lambda w: w.meeting(w.frank).update({"lobby": False}))
+attack("host-locks-by-writing", lambda w: w.meeting(w.alice).update({"locked": True}))
+attack("collection-group-lobby", lambda w: w.alice.store.collection_group("lobby").get())
+# --- a participant the server caught over a signal limit (Ivy): blocked until blockedUntil
+attack(
+    "blocked-sender-candidates",
+    lambda w: w.signals(w.ivy).document().create(w.signal(w.ivy, w.alice)),
+)
+attack("blocked-sender-offer", lambda w: w.signals(w.ivy).document().create(w.offer(w.ivy, w.bob)))
+attack(
     "blocked-sender-answer",
-    lambda w: w.signals(w.gina).document().create(w.offer(w.gina, w.frank, type="answer")),
+    lambda w: w.signals(w.ivy).document().create(w.offer(w.ivy, w.frank, type="answer")),
 )
 
 
 def _blocked_batch(w: World) -> Awaitable[Any]:
-    batch = w.gina.store.batch()
+    batch = w.ivy.store.batch()
     for target in (w.alice, w.bob, w.frank):
-        batch.create(w.signals(w.gina).document(), w.offer(w.gina, target))
+        batch.create(w.signals(w.ivy).document(), w.offer(w.ivy, target))
     return batch.commit()
 
 
 attack("blocked-sender-batch-of-offers", _blocked_batch)
 attack(
     "blocked-sender-clears-own-limit",
-    lambda w: w.participants(w.gina).document(w.gina.uid).update({"signalLimit": None}),
+    lambda w: w.participants(w.ivy).document(w.ivy.uid).update({"signalLimit": None}),
 )
 
 
@@ -617,7 +708,7 @@ async def test_participants_read_the_meeting(world: World) -> None:
 async def test_participants_list_and_get_participants(world: World) -> None:
     listed = await world.participants(world.frank).get()
     assert {d.id for d in listed} == {
-        w.uid for w in (world.alice, world.bob, world.frank, world.dave, world.gina)
+        w.uid for w in (world.alice, world.bob, world.frank, world.dave, world.hank, world.ivy)
     }
     bob = await world.participants(world.alice).document(world.bob.uid).get()
     assert bob.get("session") == world.sessions[world.bob.uid]
@@ -630,7 +721,7 @@ async def test_participants_list_and_get_participants(world: World) -> None:
         world.alice.uid,
         world.bob.uid,
         world.frank.uid,
-        world.gina.uid,
+        world.ivy.uid,
     }
 
 
@@ -665,3 +756,21 @@ async def test_addressee_deletes_own_signal(world: World) -> None:
         .get()
     )
     assert not gone.exists
+
+
+async def test_hosts_read_the_lobby_and_knockers_their_knock(world: World) -> None:
+    waiting = (
+        await world.lobby(world.alice).where(filter=FieldFilter("state", "==", "waiting")).get()
+    )
+    assert [d.id for d in waiting] == [world.gina.uid]
+    assert waiting[0].get("displayName") == "Gina"
+    own = await world.lobby(world.gina).document(world.gina.uid).get()
+    assert own.get("state") == "waiting"
+
+
+async def test_anyone_reads_their_own_participant_document(world: World) -> None:
+    for who, state in ((world.hank, "removed"), (world.dave, "left"), (world.frank, "joined")):
+        own = await world.participants(who).document(who.uid).get()
+        assert own.get("state") == state
+    mine = await world.participants(world.alice).document(world.alice.uid).get()
+    assert mine.get("role") == "host"

@@ -9,7 +9,7 @@ from avmeets import meeting_ids, meetings
 from avmeets.errors import FailedPrecondition, NotFound, ResourceExhausted
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
-MEETING = {"state": "open", "maxParticipants": 3}
+MEETING = {"state": "open", "maxParticipants": 3, "createdBy": "a"}
 
 
 def caller(uid: str) -> meetings.Caller:
@@ -20,8 +20,16 @@ def present(*uids: str) -> list[dict[str, Any]]:
     return [{"uid": u, "displayName": u, "session": f"s-{u}", "state": "joined"} for u in uids]
 
 
-def plan(uid: str, joined: list[dict[str, Any]], mine: dict[str, Any] | None = None) -> Any:
-    return meetings.plan_join("abc-defg-hij", MEETING, mine, joined, caller(uid), "new", NOW, NOW)
+def plan(
+    uid: str,
+    joined: list[dict[str, Any]],
+    mine: dict[str, Any] | None = None,
+    meeting: dict[str, Any] = MEETING,
+    **kwargs: Any,
+) -> Any:
+    return meetings.plan_join(
+        "abc-defg-hij", meeting, mine, joined, caller(uid), "new", NOW, NOW, **kwargs
+    )
 
 
 def test_newcomer_gets_the_others_sorted() -> None:
@@ -61,10 +69,42 @@ def test_meeting_ids_are_random_and_valid() -> None:
     assert all(meeting_ids.is_valid(i) for i in ids)
 
 
-def test_display_name_fallbacks() -> None:
-    assert meetings.display_name(" Ada ", None, "u1") == "Ada"
-    assert meetings.display_name(None, "ada@example.com", "u1") == "ada"
-    assert meetings.display_name(None, None, "u123456789") == "Guest u12345"
+def test_the_host_always_has_a_seat() -> None:
+    # Without the creator (a), the others fill one seat less than the cap...
+    with pytest.raises(ResourceExhausted):
+        plan("c", present("b", "x"))
+    assert len(plan("c", present("b")).others) == 1
+    # ...so the creator finds one even when everyone else came first.
+    assert len(plan("a", present("b", "c")).others) == 2
+    # With the creator in, the cap counts everyone.
+    with pytest.raises(ResourceExhausted):
+        plan("d", present("a", "b", "c"))
+    # A co-host is not the creator: its seat is not kept.
+    with pytest.raises(ResourceExhausted):
+        plan("c", present("b", "x"), mine={"uid": "c", "state": "left", "role": "cohost"})
+
+
+def test_roles_on_join() -> None:
+    assert plan("a", present("b")).participant["role"] == "host"
+    assert plan("b", present("a")).participant["role"] == "participant"
+    cohost = {"uid": "b", "state": "left", "role": "cohost", "displayName": "Bee"}
+    assert plan("b", present("a"), mine=cohost).participant["role"] == "cohost"
+    removed = {**cohost, "state": "removed"}
+    assert plan("b", present("a"), mine=removed).participant["role"] == "participant"
+    assert [o["role"] for o in plan("c", present("a")).others] == ["participant"]
+    assert [o["role"] for o in plan("c", [{**present("a")[0], "role": "host"}]).others] == ["host"]
+
+
+def test_names_on_join() -> None:
+    # Typed, kept from an earlier join of this meeting, else the account's.
+    assert plan("b", [], display_name="Bea").participant["displayName"] == "Bea"
+    mine = {"uid": "b", "state": "left", "displayName": "Bea"}
+    assert plan("b", [], mine=mine).participant["displayName"] == "Bea"
+    assert plan("b", []).participant["displayName"] == "B"
+    assert plan("b", [], knocked_as="Bee").participant["displayName"] == "Bee"
+    assert plan("b", [], mine=mine, knocked_as="Bee").participant["displayName"] == "Bea"
+    assert plan("b", [], admitted_by="a").join_record["admittedBy"] == "a"
+    assert plan("b", []).join_record["closedBy"] is None
 
 
 def test_meeting_full_says_the_cap() -> None:
@@ -74,27 +114,38 @@ def test_meeting_full_says_the_cap() -> None:
 
 
 def test_meeting_info_before_joining() -> None:
-    open_meeting = {"state": "open", "maxParticipants": 3, "hasPassword": False, "title": "T"}
-    assert meetings.meeting_info(open_meeting, 1, False) == {
+    open_meeting = {**MEETING, "hasPassword": False, "title": "T"}
+    assert meetings.meeting_info(open_meeting, present("a"), False, "c", "knock") == {
         "exists": True,
         "state": "open",
         "hasPassword": False,
         "title": "T",
         "full": False,
         "relayOnly": False,
+        "entry": "knock",
     }
     locked = {**open_meeting, "hasPassword": True}
-    assert meetings.meeting_info(locked, 3, True)["title"] is None
-    assert meetings.meeting_info(locked, 3, True)["full"] is True
-    assert meetings.meeting_info({**open_meeting, "state": "ended"}, 3, False)["full"] is False
-    assert meetings.meeting_info(None, 0, True) == {
+    assert meetings.meeting_info(locked, present("a", "b", "c"), True, "d", "join")["title"] is None
+    assert meetings.meeting_info(locked, present("a", "b", "c"), True, "d", "join")["full"] is True
+    # Someone already in (a reload) is not told the meeting is full.
+    assert meetings.meeting_info(locked, present("a", "b", "c"), True, "c", "join")["full"] is False
+    ended = meetings.meeting_info({**open_meeting, "state": "ended"}, [], False, "c", "join")
+    assert (ended["full"], ended["entry"]) == (False, None)
+    assert meetings.meeting_info(None, [], True, "c", None) == {
         "exists": False,
         "state": None,
         "hasPassword": False,
         "title": None,
         "full": False,
         "relayOnly": True,
+        "entry": None,
     }
+
+
+def test_meeting_info_keeps_the_hosts_seat() -> None:
+    # Without the creator (a) two of three seats fill the meeting for others, not for a.
+    assert meetings.meeting_info(MEETING, present("b", "c"), False, "d", "join")["full"] is True
+    assert meetings.meeting_info(MEETING, present("b", "c"), False, "a", "join")["full"] is False
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ def test_create_accepts_empty_and_trims_title() -> None:
     assert payloads.parse_create({"title": "  Sync  ", "password": " p "}) == (
         payloads.CreateMeeting("Sync", " p ")
     )
+    assert payloads.parse_create({"lobby": False}).lobby is False
 
 
 @pytest.mark.parametrize(
@@ -27,6 +28,8 @@ def test_create_accepts_empty_and_trims_title() -> None:
         ({"password": "p" * 129}, "password"),
         ({"password": ["p"]}, "password"),
         ({"admin": True}, "admin"),
+        ({"lobby": "yes"}, "lobby"),
+        ({"lobby": 1}, "lobby"),
     ],
 )
 def test_create_rejects(data: dict[str, Any], field: str) -> None:
@@ -61,3 +64,34 @@ def test_leave_requires_exactly_the_id() -> None:
     assert payloads.parse_leave({"meetingId": "abc-defg-hij"}).meeting_id == "abc-defg-hij"
     with pytest.raises(InvalidArgument):
         payloads.parse_leave({"meetingId": "abc-defg-hij", "extra": 1})
+
+
+def test_join_and_knock_take_a_display_name() -> None:
+    joined = payloads.parse_join({"meetingId": "abc-defg-hij", "displayName": "  Ada  L "})
+    assert joined.display_name == "Ada L"
+    knock = payloads.parse_knock({"meetingId": "abc-defg-hij", "password": "p"})
+    assert knock == payloads.Knock("abc-defg-hij", "p", None)
+
+
+@pytest.mark.parametrize("name", [7, "", "  ", "x" * 65, "a@b.co", "+1 555 010 0002", "a\x00"])
+@pytest.mark.parametrize("parse", [payloads.parse_join, payloads.parse_knock])
+def test_display_names_are_checked(name: Any, parse: Any) -> None:
+    with pytest.raises(InvalidArgument) as err:
+        parse({"meetingId": "abc-defg-hij", "displayName": name})
+    assert err.value.details["field"] == "displayName"
+
+
+def test_host_actions_take_a_uid_exactly_when_they_are_about_a_person() -> None:
+    got = payloads.parse_host_action({"meetingId": "abc-defg-hij", "action": "remove", "uid": "u"})
+    assert got == payloads.HostAction("abc-defg-hij", "remove", "u")
+    assert payloads.parse_host_action({"meetingId": "abc-defg-hij", "action": "lock"}).uid is None
+    for data, field in (
+        ({"action": "remove"}, "uid"),
+        ({"action": "admit", "uid": ""}, "uid"),
+        ({"action": "lock", "uid": "u"}, "uid"),
+        ({"action": "kick", "uid": "u"}, "action"),
+        ({"action": "end", "extra": 1}, "extra"),
+    ):
+        with pytest.raises(InvalidArgument) as err:
+            payloads.parse_host_action({"meetingId": "abc-defg-hij", **data})
+        assert err.value.details["field"] == field

@@ -23,16 +23,19 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "heartbeat": payloads.parse_heartbeat,
     "report": payloads.parse_report,
     "archive": payloads.parse_archive,
+    "knock": payloads.parse_knock,
+    "host_action": payloads.parse_host_action,
 }
 KEYS = [
     "title", "password", "meetingId", "peer", "peerSession", "role", "status", "stats", "kind",
     "messages", "from", "text", "at", "localCandidateType", "remoteCandidateType", "protocol",
     "relayProtocol", "relayed", "rttMs", "bytesSent", "bytesReceived", "packetsLost", "durationMs",
+    "lobby", "displayName", "action", "uid",
 ]  # fmt: skip
 WORDS = [
     "abc-defg-hij", "ABC DEFG HIJ", "caller", "callee", "connected", "closed", "chat",
     "attendance", "host", "relay", "udp", "tcp", "tls", "", " ", ".", "..", "__x__", "\ud800",
-    "a\x00b", "x" * 129, "y" * 4001,
+    "a\x00b", "x" * 129, "y" * 4001, "admit", "remove", "lock", "end", "Ada", "a@b.co",
 ]  # fmt: skip
 
 scalars = (

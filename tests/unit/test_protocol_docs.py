@@ -28,6 +28,13 @@ DOCUMENTS: dict[str, Any] = {
     "meetings/{meetingId}": protocol.MeetingDoc,
     "meetings/{meetingId}/participants/{uid}": protocol.ParticipantDoc,
     "meetings/{meetingId}/signals/{signalId}": protocol.SignalDoc,
+    "meetings/{meetingId}/lobby/{uid}": protocol.LobbyDoc,
+}
+#: The status alias of each document's ``state``.
+STATES: dict[Any, str] = {
+    protocol.MeetingDoc: "MeetingState",
+    protocol.ParticipantDoc: "ParticipantState",
+    protocol.LobbyDoc: "LobbyState",
 }
 
 
@@ -134,6 +141,19 @@ def _request_rules(parts: dict[str, str]) -> list[str]:
     for value in protocol.CANDIDATE_TYPES:
         if f"`{value}`" not in stats:
             problems.append(f"report_connection: candidate type {value} not documented")
+    for name in ("join_meeting", "knock"):
+        table = table_with(parts.get(name, ""), "request field") or []
+        rule = {names_in(r[0])[0]: r[2] for r in table[1:]}.get("displayName", "")
+        if f"1{DASH}{Limits.DISPLAY_NAME_MAX_CHARS} characters" not in rule:
+            problems.append(f"{name}: displayName is not documented as 1{DASH}64 characters")
+    actions = table_with(parts.get("host_action", ""), "action") or []
+    documented_actions = {names_in(r[0])[0] for r in actions[1:] if names_in(r[0])}
+    if documented_actions != set(protocol.HOST_ACTIONS):
+        problems.append(f"host_action: actions {sorted(documented_actions)} != protocol")
+    for row in actions[1:]:
+        takes_uid = "yes" in row[1]
+        if names_in(row[0]) and takes_uid != (names_in(row[0])[0] in protocol.PERSON_ACTIONS):
+            problems.append(f"host_action: {row[0]} takes uid in the doc != in the protocol")
     archive = parts.get("archive", "")
     for expected in (
         " | ".join(f'"{k}"' for k in protocol.ARCHIVE_KINDS),
@@ -194,9 +214,10 @@ def _documents(parts: dict[str, str]) -> list[str]:
         if set(rows) != set(shape.__annotations__):
             problems.append(f"{heading}: fields {sorted(rows)} != {sorted(shape.__annotations__)}")
         for key, alias in (
-            ("state", "MeetingState" if shape is protocol.MeetingDoc else "ParticipantState"),
+            ("state", STATES.get(shape, "")),
             ("type", "SignalType"),
             ("endCause", "ParticipantEndCause"),
+            ("role", "ParticipantRole"),
         ):
             if key in rows and key in shape.__annotations__:
                 values = set(get_args(getattr(protocol, alias)))
@@ -250,6 +271,9 @@ def test_protocol_doc_matches_the_protocol_source() -> None:
         ("| `leftAt` | ts or null |", "| `leftOn` | ts or null |", "leftOn"),
         ('"heartbeatSeconds": 20', '"heartbeat": 20', "example keys"),
         ("`new`, `connecting`, `connected`", "`new`, `connected`", "status values"),
+        ("| `revoke-cohost` |", "| `demote` |", "host_action: actions"),
+        ("| `lock` | no |", "| `lock` | yes |", "takes uid"),
+        ('`"waiting"`, `"admitted"`', '`"waiting"`', "lobby"),
     ],
 )
 def test_each_check_can_fail(old: str, new: str, expected: str) -> None:

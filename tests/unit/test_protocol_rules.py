@@ -73,6 +73,12 @@ def rules_problems(text: str) -> list[str]:
     if numbers(r"c\.sdpMLineIndex <= (\d+)", candidate) != {Limits.SDP_M_LINE_INDEX_MAX}:
         problems.append("sdpMLineIndex limit differs from Limits.SDP_M_LINE_INDEX_MAX")
 
+    host = function_body(text, "isHost")
+    roles = re.search(r"in \[(.*?)\]", host, re.S)
+    found_roles = set(re.findall(r"'([^']+)'", roles.group(1))) if roles else set()
+    if found_roles != set(protocol.HOST_ROLES):
+        problems.append(f"isHost roles {sorted(found_roles)} != {protocol.HOST_ROLES}")
+
     most = Limits.CANDIDATES_PER_SIGNAL
     if numbers(r"list\.size\(\) <= (\d+)", candidates) != {most}:
         problems.append("candidates per signal differ from Limits.CANDIDATES_PER_SIGNAL")
@@ -98,6 +104,7 @@ def test_rules_match_the_protocol_source() -> None:
         ("data.type == 'answer'", "data.type == 'pranswer'", "signal types"),
         ("isShortString(data.toSession, 64)", "isShortString(data.toSession, 65)", "session"),
         ("['candidate', 'sdpMid', 'sdpMLineIndex']", "['candidate', 'sdpMid']", "validCandidate"),
+        ("in ['host', 'cohost']", "in ['host', 'cohost', 'participant']", "isHost roles"),
     ],
 )
 def test_each_check_can_fail(old: str, new: str, expected: str) -> None:

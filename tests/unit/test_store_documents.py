@@ -19,6 +19,7 @@ COLLECTIONS: dict[str, Any] = {
     "meetings/{meetingId}": d.MeetingDoc,
     "meetings/{meetingId}/participants/{uid}": d.ParticipantDoc,
     "meetings/{meetingId}/signals/{signalId}": d.SignalDoc,
+    "meetings/{meetingId}/lobby/{uid}": d.LobbyDoc,
     "identities/{uid}": d.IdentityDoc,
     "joins/{meetingId}_{uid}_{session}": d.JoinRecordDoc,
     "cdrs/{legId}": d.LegDoc,

@@ -27,7 +27,10 @@ export function header(user: User): HTMLElement {
   );
 }
 
-/** "Start a meeting": title and password (both optional), then the lobby of the new meeting. */
+/**
+ * "Start a meeting": title and password (both optional) and the waiting room (on by default for
+ * a meeting without a password, as on the server), then the lobby of the new meeting.
+ */
 function createForm(): HTMLFormElement {
   const createError = h("p", { class: "form-error", role: "alert", hidden: true });
   const title = h("input", { id: "meeting-title", maxlength: 100, placeholder: "Weekly sync", autocomplete: "off" });
@@ -38,6 +41,13 @@ function createForm(): HTMLFormElement {
     autocomplete: "new-password",
     placeholder: "Leave empty for none",
   });
+  const lobby = h("input", { id: "meeting-lobby", type: "checkbox", checked: true, "aria-describedby": "meeting-lobby-help" });
+  // Follows the password until the person chooses: a password usually stands for the lobby.
+  let lobbyChosen = false;
+  lobby.addEventListener("change", () => (lobbyChosen = true));
+  password.addEventListener("input", () => {
+    if (!lobbyChosen) lobby.checked = !password.value;
+  });
   const createButton = h("button", { class: "btn btn-primary", type: "submit" }, "Create meeting");
   const form = h(
     "form",
@@ -45,6 +55,12 @@ function createForm(): HTMLFormElement {
     h("h2", { id: "create-title" }, "Start a meeting"),
     h("div", { class: "field" }, h("label", { for: "meeting-title" }, "Title (optional)"), title),
     h("div", { class: "field" }, h("label", { for: "meeting-password" }, "Password (optional)"), password),
+    h(
+      "div",
+      { class: "field checkbox-field" },
+      h("label", { for: "meeting-lobby" }, lobby, " Waiting room"),
+      h("p", { id: "meeting-lobby-help", class: "muted small" }, "Newcomers ask to join and you let them in."),
+    ),
     createButton,
     createError,
   );
@@ -55,6 +71,7 @@ function createForm(): HTMLFormElement {
     const data: CreateMeetingRequest = {};
     if (title.value.trim()) data.title = title.value.trim();
     if (password.value) data.password = password.value;
+    data.lobby = lobby.checked;
     try {
       const result = await call("create_meeting", data);
       if (data.password) stashPassword(result.meetingId, data.password);

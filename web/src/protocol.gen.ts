@@ -19,9 +19,17 @@ export type ArchiveKind = "chat" | "attendance";
 
 export type MeetingState = "open" | "ended";
 
-export type ParticipantState = "joined" | "left";
+export type ParticipantState = "joined" | "left" | "removed";
 
-export type ParticipantEndCause = "left" | "heartbeat-timeout";
+export type ParticipantEndCause = "left" | "heartbeat-timeout" | "removed" | "meeting-ended";
+
+export type ParticipantRole = "host" | "cohost" | "participant";
+
+export type LobbyState = "waiting" | "admitted" | "denied" | "withdrawn" | "ended";
+
+export type MeetingEntry = "join" | "knock" | "locked" | "denied";
+
+export type HostActionName = "admit" | "deny" | "remove" | "make-cohost" | "revoke-cohost" | "lock" | "unlock" | "lobby-on" | "lobby-off" | "end";
 
 export type SignalType = "offer" | "answer" | "candidates";
 
@@ -37,6 +45,7 @@ export interface IceServer {
 export interface CreateMeetingRequest {
   title?: string;
   password?: string;
+  lobby?: boolean;
 }
 
 export interface CreateMeetingResult {
@@ -47,6 +56,7 @@ export interface CreateMeetingResult {
 export interface JoinMeetingRequest {
   meetingId: string;
   password?: string;
+  displayName?: string;
 }
 
 /** Another participant present at the moment of a join, with its current session. */
@@ -54,6 +64,7 @@ export interface ParticipantSummary {
   uid: string;
   displayName: string;
   session: string;
+  role: ParticipantRole;
 }
 
 export interface JoinMeetingResult {
@@ -63,7 +74,32 @@ export interface JoinMeetingResult {
   participants: ParticipantSummary[];
   iceServers: IceServer[];
   heartbeatSeconds: number;
+  displayName: string;
+  role: ParticipantRole;
   relayOnly?: true;
+}
+
+export interface KnockRequest {
+  meetingId: string;
+  password?: string;
+  displayName?: string;
+}
+
+/** `waiting`: knock again every `heartbeatSeconds` until a host decides; `admitted`: call `join_meeting`. */
+export interface KnockResult {
+  state: "waiting" | "admitted";
+  heartbeatSeconds: number;
+}
+
+export interface HostActionRequest {
+  meetingId: string;
+  action: HostActionName;
+  uid?: string;
+}
+
+export interface HostActionResult {
+  action: HostActionName;
+  changed: boolean;
 }
 
 export interface MeetingInfoRequest {
@@ -78,6 +114,7 @@ export interface MeetingInfoResult {
   title: string | null;
   full: boolean;
   relayOnly: boolean;
+  entry: MeetingEntry | null;
 }
 
 export interface LeaveMeetingRequest {
@@ -150,6 +187,8 @@ export interface MeetingDoc {
   hasPassword: boolean;
   maxParticipants: number;
   state: MeetingState;
+  locked: boolean;
+  lobby: boolean;
   orgId: string | null;
   lastActivityAt: Timestamp;
   expiresAt: Timestamp;
@@ -168,11 +207,26 @@ export interface ParticipantDoc {
   displayName: string;
   session: string;
   state: ParticipantState;
+  role: ParticipantRole;
   joinedAt: Timestamp;
   leftAt: Timestamp | null;
   lastSeenAt: Timestamp;
   endCause?: ParticipantEndCause | null;
   signalLimit?: SignalLimit;
+  expiresAt: Timestamp;
+}
+
+/** `meetings/{meetingId}/lobby/{uid}`: a knock, read by the hosts and by the knocker. */
+export interface LobbyDoc {
+  uid: string;
+  displayName: string;
+  sameOrg: boolean;
+  wasRemoved: boolean;
+  state: LobbyState;
+  knockedAt: Timestamp;
+  lastSeenAt: Timestamp;
+  decidedAt: Timestamp | null;
+  decidedBy: string | null;
   expiresAt: Timestamp;
 }
 
@@ -204,6 +258,8 @@ export interface Callables {
   heartbeat: { request: HeartbeatRequest; result: HeartbeatResult };
   report_connection: { request: ReportConnectionRequest; result: ReportConnectionResult };
   archive: { request: ArchiveRequest; result: ArchiveResult };
+  knock: { request: KnockRequest; result: KnockResult };
+  host_action: { request: HostActionRequest; result: HostActionResult };
 }
 
 export type CallableName = keyof Callables;
@@ -220,6 +276,11 @@ export const ERROR_REASONS = [
   "rate-limited",
   "not-allowed-by-policy",
   "backend-unavailable",
+  "knock-required",
+  "meeting-locked",
+  "denied",
+  "removed",
+  "not-a-host",
   "leg-ended",
   "account-refused",
 ] as const;
@@ -237,6 +298,11 @@ export const ERROR_REASON_CODES: Readonly<Record<ErrorReason, string>> = {
   "rate-limited": "resource-exhausted",
   "not-allowed-by-policy": "failed-precondition",
   "backend-unavailable": "unavailable",
+  "knock-required": "permission-denied",
+  "meeting-locked": "failed-precondition",
+  "denied": "permission-denied",
+  "removed": "failed-precondition",
+  "not-a-host": "permission-denied",
   "leg-ended": "failed-precondition",
   "account-refused": "permission-denied",
 };
@@ -255,6 +321,7 @@ export const LIMITS = {
   chatMessagesMax: 1000,
   chatTextMaxChars: 4000,
   chatFromMaxChars: 100,
+  displayNameMaxChars: 64,
   archiveMaxBytes: 800000,
   pendingSignalsPerPeer: 16,
   timelineEntries: 24,

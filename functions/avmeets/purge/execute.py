@@ -29,7 +29,18 @@ from google.cloud.firestore_v1.field_path import FieldPath
 from .. import quota
 from ..config import MAX_RETENTION_DAYS
 from ..store import names
-from .plan import MEETING_FIELDS, Cap, Expired, Meetings, Orphans, Plan, Shape, is_due, make_plan
+from .plan import (
+    MEETING_FIELDS,
+    WITH_A_MEETING,
+    Cap,
+    Expired,
+    Meetings,
+    Orphans,
+    Plan,
+    Shape,
+    is_due,
+    make_plan,
+)
 from .plan import meeting_reason as _meeting_reason
 from .report import (
     EXPIRED,
@@ -329,7 +340,7 @@ class _Deleting(_Execution):
         # Subcollections first, the meeting document last: a run that dies in between leaves a
         # meeting that still matches, and the next run finishes it.
         last: list[Any] = []
-        for sub in (names.PARTICIPANTS, names.SIGNALS):
+        for sub in WITH_A_MEETING:
             n = 0
             while True:
                 docs = list(ref.collection(sub).select([]).limit(MAX_BATCH).stream())
@@ -443,7 +454,7 @@ class _Counting(_Execution):
         # An expired secret belongs to step 1 (counted there).
         if snapshot.exists and not is_due(snapshot.get("expiresAt"), self.now):
             counts.append((names.MEETING_SECRETS, WITH_MEETING, 1))
-        for sub in (names.PARTICIPANTS, names.SIGNALS):
+        for sub in WITH_A_MEETING:
             counts.append((sub, WITH_MEETING, _count(ref.collection(sub))))
         return counts
 

@@ -39,6 +39,8 @@ EXPIRING: Final[tuple[str, ...]] = (
     names.MEETING_SECRETS,
     names.ARCHIVES,
 )
+#: The subcollections of a meeting, deleted with it.
+WITH_A_MEETING: Final = (names.PARTICIPANTS, names.SIGNALS, names.LOBBY)
 #: The field of a leg naming the account that made it (offered): the account a flood of legs
 #: is charged to (``quota.LEGS_PER_DAY`` counts it per day).
 LEG_OWNER: Final = "caller.uid"
@@ -131,7 +133,7 @@ class MeetingQuery:
 @dataclass(frozen=True)
 class Meetings:
     """Step 2: meetings that expired, ended or went idle with nobody joined, each with its
-    participants, signals and password hash (the meeting document last)."""
+    participants, signals, knocks and password hash (the meeting document last)."""
 
     queries: tuple[MeetingQuery, ...]
 
@@ -219,7 +221,7 @@ class Plan:
                 text = f"{step.collection} where {step.where}"
             elif isinstance(step, Meetings):
                 text = "; ".join(f"meetings {q.reason} ({q.where})" for q in step.queries)
-                text += ", with their participants, signals and password hash"
+                text += ", with their participants, signals, knocks and password hash"
             elif isinstance(step, Orphans):
                 text = f"{step.group} (any meeting) where {step.where}: {step.reason}"
             else:

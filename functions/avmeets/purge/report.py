@@ -22,6 +22,7 @@ REASONS: Final[dict[str, tuple[str, ...]]] = {
     names.MEETINGS: (EXPIRED, ENDED, IDLE),
     names.PARTICIPANTS: (WITH_MEETING, EXPIRED),
     names.SIGNALS: (WITH_MEETING, STALE),
+    names.LOBBY: (WITH_MEETING,),
     names.MEETING_SECRETS: (WITH_MEETING, EXPIRED),
     names.CDRS: (EXPIRED, OVER_CAP),
     names.JOINS: (EXPIRED,),

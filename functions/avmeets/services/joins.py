@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import logging
 
-from .. import clock, geo, meetings, passwords, throttle
+from .. import clock, display_names, geo, hosting, meetings, passwords, throttle
 from ..config import settings
 from ..errors import NotFound, PermissionDenied, ResourceExhausted, Unavailable
 from ..meetings import Caller, JoinPlan
 from ..payloads import JoinMeeting
 from ..protocol import ErrorReason, JoinMeetingResult, Quotas
 from ..store import core
+from ..store import lobby as lobby_store
 from ..store import meetings as store
 from ..store.documents import AttemptDoc, MeetingAttemptDoc
 from . import quotas
@@ -79,10 +80,27 @@ def check_password(meeting_id: str, uid: str, password: str | None) -> None:
         raise PermissionDenied("Wrong password.", reason=ErrorReason.WRONG_PASSWORD)
 
 
+def chosen_name(caller: Caller, typed: str | None) -> str | None:
+    """The display name the caller typed, checked (None: it typed none)."""
+    if typed is None:
+        return None
+    return display_names.check_chosen(typed, email=caller.email, phone=caller.phone)
+
+
 def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
+    name = chosen_name(caller, body.display_name)
     quotas.check_probes(caller.uid)
     found = quotas.found_or_probe(caller.uid, store.meeting(body.meeting_id).doc)
     meeting = meetings.check_joinable(found)
+    # A locked meeting, a refused knock or the lobby are said before any password is asked.
+    first = hosting.gate(
+        meeting,
+        store.participant(body.meeting_id, caller.uid).doc,
+        lobby_store.knock(body.meeting_id, caller.uid).doc,
+        caller.uid,
+    )
+    if first.kind == "knock":
+        raise hosting.knock_required(first)
     if meeting.get("hasPassword"):
         check_password(body.meeting_id, caller.uid, body.password)
     quotas.charge_join(caller.uid, body.meeting_id)
@@ -104,12 +122,28 @@ def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
         """
         current = store.meeting(body.meeting_id)
         fresh = meetings.check_joinable(current.doc)
-        mine = store.participant(body.meeting_id, caller.uid).doc
+        mine = store.participant(body.meeting_id, caller.uid)
+        # The lobby, the lock and removals (services.lobby has the knock's side).
+        knock = lobby_store.knock(body.meeting_id, caller.uid).doc
+        entry = hosting.gate(fresh, mine.doc, knock, caller.uid)
+        if entry.kind == "knock":
+            raise hosting.knock_required(entry)
         joined = store.participants(body.meeting_id, joined_only=True)
         now = clock.now()
         until = expiry(now, org)
         plan = meetings.plan_join(
-            body.meeting_id, fresh, mine, joined, caller, session, now, until, ip_info
+            body.meeting_id,
+            fresh,
+            mine.doc,
+            joined,
+            caller,
+            session,
+            now,
+            until,
+            ip_info,
+            display_name=name,
+            admitted_by=entry.admitted_by,
+            knocked_as=knock.get("displayName") if knock is not None else None,
         )
         replaced = plan.replaced_session
         try:
@@ -117,6 +151,7 @@ def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
                 body.meeting_id,
                 current.version,
                 participant=plan.participant,
+                participant_version=mine.version,
                 record_id=plan.join_record_id,
                 record=plan.join_record,
                 replaced_record_id=(
@@ -156,6 +191,8 @@ def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
         # The caller has just become a participant: only now does it get TURN credentials.
         "iceServers": participant_ice_servers(caller.uid),
         "heartbeatSeconds": settings().heartbeat_seconds,
+        "displayName": plan.participant["displayName"],
+        "role": plan.participant["role"],
     }
     if meetings.relay_only(org):
         result["relayOnly"] = True  # the organisation hides its members' IP addresses

@@ -13,6 +13,7 @@ from ..store import meetings as store
 from . import quotas
 from .common import JOIN_ATTEMPTS, JOIN_BACKOFF, optimistic
 from .connections import end_session_legs
+from .lobby import withdraw
 
 log = logging.getLogger("avmeets")
 
@@ -20,6 +21,7 @@ log = logging.getLogger("avmeets")
 def leave(caller: Caller, body: LeaveMeeting) -> LeaveMeetingResult:
     quotas.check_probes(caller.uid)
     quotas.found_or_probe(caller.uid, store.meeting_exists(body.meeting_id) or None)
+    withdraw(body.meeting_id, caller.uid)  # a knocker that gives up waiting
     if close_participant(body.meeting_id, caller.uid, None, "left"):
         log.info(
             "left: %s uid=%s",
@@ -31,9 +33,15 @@ def leave(caller: Caller, body: LeaveMeeting) -> LeaveMeetingResult:
 
 
 def close_participant(
-    meeting_id: str, uid: str, expected_session: str | None, cause: ParticipantEndCause
+    meeting_id: str,
+    uid: str,
+    expected_session: str | None,
+    cause: ParticipantEndCause,
+    *,
+    closed_by: str | None = None,
 ) -> bool:
-    """Mark a participant left, close its join record and legs, drop its signals.
+    """Mark a participant left (``removed`` for that cause), close its join record and legs,
+    drop its signals. ``closed_by`` is the host who removed it or ended the meeting.
 
     Idempotent; with ``expected_session`` it only acts while that session is current (the
     sweep must not close a participant that re-joined meanwhile). True when it closed one.
@@ -57,6 +65,7 @@ def close_participant(
             record_id=meetings.join_record_id(meeting_id, uid, session),
             now=clock.now(),
             cause=cause,
+            closed_by=closed_by,
         )
         return session
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import logging
 
-from .. import clock, meeting_ids, meetings, passwords
+from .. import clock, hosting, meeting_ids, meetings, passwords
 from ..config import settings
 from ..errors import Unavailable
 from ..meetings import Caller
 from ..payloads import CreateMeeting, MeetingLookup
 from ..protocol import CreateMeetingResult, ErrorReason, MeetingInfoResult
+from ..store import lobby as lobby_store
 from ..store import meetings as store
 from ..store.documents import MeetingSecretDoc
 from . import quotas
@@ -35,6 +36,7 @@ def create(caller: Caller, body: CreateMeeting) -> CreateMeetingResult:
         org_id,
         now,
         until,
+        lobby=body.lobby,
     )
     secret: MeetingSecretDoc | None = (
         {"passwordHash": password_hash, "expiresAt": until} if password_hash is not None else None
@@ -60,7 +62,14 @@ def info(caller: Caller, body: MeetingLookup) -> MeetingInfoResult:
     meeting = store.meeting(body.meeting_id).doc
     if meeting is None:
         quotas.count_probe(caller.uid)
-    joined = len(store.participants(body.meeting_id, joined_only=True)) if meeting else 0
+    joined = store.participants(body.meeting_id, joined_only=True) if meeting else []
+    entry = None
+    if meeting is not None:
+        mine = store.participant(body.meeting_id, caller.uid).doc
+        entry = hosting.entry(
+            meeting, mine, lobby_store.knock(body.meeting_id, caller.uid).doc, caller.uid
+        )
     # The organisation comes from the policy's admission (a verified address), never from the
     # bare e-mail domain.
-    return meetings.meeting_info(meeting, joined, meetings.relay_only(caller.org))
+    relay = meetings.relay_only(caller.org)
+    return meetings.meeting_info(meeting, joined, relay, caller.uid, entry)

@@ -13,6 +13,7 @@ from ..protocol import (
     ConnectionStats,
     ConnectionStatus,
     LegState,
+    LobbyDoc,
     MeetingDoc,
     ParticipantDoc,
     SignalCandidate,
@@ -32,6 +33,7 @@ __all__ = [
     "LegDoc",
     "LegSide",
     "LegStats",
+    "LobbyDoc",
     "MeetingAttemptDoc",
     "MeetingDoc",
     "MeetingSecretDoc",
@@ -108,7 +110,7 @@ class IdentityDoc(TypedDict):
     expiresAt: datetime
 
 
-JoinEndCause = Literal["left", "rejoined", "heartbeat-timeout", "meeting-ended"]
+JoinEndCause = Literal["left", "rejoined", "heartbeat-timeout", "removed", "meeting-ended"]
 
 
 class JoinRecordDoc(TypedDict):
@@ -123,6 +125,10 @@ class JoinRecordDoc(TypedDict):
     joinedAt: datetime
     leftAt: datetime | None
     endCause: JoinEndCause | None
+    #: The host who let this person in from the lobby (None: no lobby, or not needed).
+    admittedBy: str | None
+    #: The host who removed this session or ended the meeting (None: it ended otherwise).
+    closedBy: str | None
     expiresAt: datetime
 
 
@@ -174,7 +180,7 @@ class LegSide(TypedDict):
 
 
 LegEndCause = Literal[
-    "hangup", "peer-left", "ice-failed", "heartbeat-timeout", "rejoined", "meeting-ended"
+    "hangup", "peer-left", "ice-failed", "heartbeat-timeout", "rejoined", "removed", "meeting-ended"
 ]
 Disposition = Literal["ANSWERED", "NO ANSWER", "FAILED"]
 

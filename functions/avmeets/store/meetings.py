@@ -129,6 +129,7 @@ def commit_join(
     version: Any,
     *,
     participant: ParticipantDoc,
+    participant_version: Any,
     record_id: str,
     record: JoinRecordDoc,
     replaced_record_id: str | None,
@@ -139,8 +140,10 @@ def commit_join(
     """Admit a participant in one batch, only if the meeting is unchanged since ``version``.
 
     The meeting document is the serialisation point of joins (``services.joins``): every join
-    writes it with this precondition, so a lost race raises (and the join reads again). Raises
-    ``Gone`` when the meeting or its password hash was purged meanwhile.
+    writes it with this precondition, so a lost race raises (and the join reads again). The
+    participant document is written only if unchanged since ``participant_version`` (created
+    when None), so a host's removal and the removed person's re-join never both succeed.
+    Raises ``Gone`` when the meeting or its password hash was purged meanwhile.
     """
     batch = client().batch()
     batch.update(
@@ -148,7 +151,11 @@ def commit_join(
         {"lastActivityAt": now, "expiresAt": expires_at},
         option=unchanged_since(version),
     )
-    batch.set(_participant(meeting_id, participant["uid"]), data(participant))
+    mine = _participant(meeting_id, participant["uid"])
+    if participant_version is None:
+        batch.create(mine, data(participant))
+    else:  # every field of the document is written: a replacement, conditional
+        batch.update(mine, data(participant), option=unchanged_since(participant_version))
     batch.set(_join(record_id), data(record))
     if replaced_record_id is not None:
         batch.set(_join(replaced_record_id), {"leftAt": now, "endCause": "rejoined"}, merge=True)
@@ -167,21 +174,40 @@ def commit_leave(
     uid: str,
     version: Any,
     *,
-    record_id: str,
+    record_id: str | None,
     now: datetime,
     cause: str,
+    closed_by: str | None = None,
 ) -> None:
-    """Mark a participant left and close its join record, only if the participant document is
-    unchanged since ``version`` (a heartbeat or a re-join in between makes the leave read
-    again)."""
+    """Mark a participant left (or removed, for the cause ``removed``) and close its join
+    record, only if the participant document is unchanged since ``version`` (a heartbeat or a
+    re-join in between makes the leave read again).
+
+    A removal also makes a co-host a participant again and forgets the person's knock, so that
+    only a new knock admitted by a host lets them back in. ``record_id`` is None for someone
+    removed after they had left (their join record is closed already).
+    """
+    removed = cause == "removed"
+    fields: dict[str, Any] = {"state": "removed" if removed else "left", "endCause": cause}
+    if record_id is not None:
+        fields["leftAt"] = now
+    if removed:
+        fields["role"] = "participant"
     batch = client().batch()
-    batch.update(
-        _participant(meeting_id, uid),
-        {"state": "left", "leftAt": now, "endCause": cause},
-        option=unchanged_since(version),
-    )
-    batch.set(_join(record_id), {"leftAt": now, "endCause": cause}, merge=True)
+    batch.update(_participant(meeting_id, uid), fields, option=unchanged_since(version))
+    if record_id is not None:
+        closed: dict[str, Any] = {"leftAt": now, "endCause": cause}
+        if closed_by is not None:
+            closed["closedBy"] = closed_by
+        batch.set(_join(record_id), closed, merge=True)
+    if removed:
+        batch.delete(_meeting(meeting_id).collection(names.LOBBY).document(uid))
     batch.commit()
+
+
+def set_role(meeting_id: str, uid: str, version: Any, role: str) -> None:
+    """A host made ``uid`` a co-host or a participant again (if unchanged since ``version``)."""
+    _participant(meeting_id, uid).update({"role": role}, option=unchanged_since(version))
 
 
 # --- password attempts ---------------------------------------------------------------------------

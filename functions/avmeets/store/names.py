@@ -5,6 +5,7 @@ from typing import Final
 MEETINGS: Final = "meetings"
 PARTICIPANTS: Final = "participants"  # under meetings/{meetingId}
 SIGNALS: Final = "signals"  # under meetings/{meetingId}
+LOBBY: Final = "lobby"  # under meetings/{meetingId}: knocks
 # Server-only collections: firestore.rules lets no client read or write them.
 MEETING_SECRETS: Final = "meeting_secrets"
 JOIN_ATTEMPTS: Final = "join_attempts"

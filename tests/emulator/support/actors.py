@@ -2,7 +2,9 @@
 
 An actor that joins a meeting keeps calling `heartbeat` every `heartbeatSeconds`, as every client
 must (docs/protocol.md): the test stacks run the scheduled sweep, which closes out a participant
-silent for the heartbeat timeout. `leave()` (or `go_silent()`, for a vanished client) stops it.
+silent for the heartbeat timeout. `leave()` (or `go_silent()`, for a vanished client) stops it,
+and so does a host putting it out (`removed`, `meeting-ended`). An actor waiting in a lobby
+(`knock()`) knocks again every `heartbeatSeconds` until a host answers, likewise.
 Comparing the database before and after, tests use `admin.without_heartbeats`.
 """
 
@@ -40,8 +42,14 @@ class Actor:
     async def call(self, name: str, data: dict[str, Any]) -> dict[str, Any]:
         return await call(name, data, self.user, {"X-Forwarded-For": self.ip})
 
-    async def create_meeting(self, *, title: str | None = None, password: str | None = None) -> str:
+    async def create_meeting(
+        self, *, title: str | None = None, password: str | None = None, lobby: bool | None = False
+    ) -> str:
+        """Create a meeting. Without a lobby unless asked (``lobby=None``: the server's default,
+        on without a password): tests of other features join directly; test_lobby.py knocks."""
         data: dict[str, Any] = {}
+        if lobby is not None:
+            data["lobby"] = lobby
         if title is not None:
             data["title"] = title
         if password is not None:
@@ -59,6 +67,33 @@ class Actor:
         interval = float(result.get("heartbeatSeconds") or 20)
         self._beats[joined] = asyncio.ensure_future(self._heartbeat_loop(joined, interval))
         return result
+
+    async def knock(
+        self, meeting_id: str, password: str | None = None, display_name: str | None = None
+    ) -> dict[str, Any]:
+        """`knock`; while the answer is "waiting", knock again every `heartbeatSeconds`."""
+        data: dict[str, Any] = {"meetingId": meeting_id}
+        if password is not None:
+            data["password"] = password
+        if display_name is not None:
+            data["displayName"] = display_name
+        result = await self.call("knock", data)
+        self.go_silent(meeting_id)
+        if result["state"] == "waiting":
+            interval = float(result.get("heartbeatSeconds") or 20)
+            self._beats[meeting_id] = asyncio.ensure_future(self._knock_loop(data, interval))
+        return result
+
+    async def _knock_loop(self, data: dict[str, Any], interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                if (await self.call("knock", data))["state"] != "waiting":
+                    return  # let in: the test joins when it wants
+            except CallableError as error:
+                if error.reason in ("denied", "meeting-ended"):
+                    return
+                self.heartbeat_errors.append(f"knock in {data['meetingId']}: {error}")
 
     async def leave(self, meeting_id: str) -> dict[str, Any]:
         """Stop heartbeating, then `leave_meeting`."""
@@ -79,8 +114,8 @@ class Actor:
                 await self.call("heartbeat", {"meetingId": meeting_id})
                 self.heartbeats += 1
             except CallableError as error:
-                if error.reason == "not-joined":
-                    return  # left or closed out: a client stops (and would join again)
+                if error.reason in ("not-joined", "removed", "meeting-ended"):
+                    return  # left, closed out or put out by a host: a client stops
                 self.heartbeat_errors.append(f"heartbeat in {meeting_id}: {error}")
                 logger.warning("%s: heartbeat failed: %s", self.uid, error)
 

@@ -95,7 +95,8 @@ HEARTBEAT_FIELD = "lastSeenAt"
 
 
 def without_heartbeats(dump: Dump) -> Dump:
-    """`dump` less what live clients' heartbeats move: each participant's `lastSeenAt`.
+    """`dump` less what live clients' heartbeats move: each participant's `lastSeenAt`, and each
+    knock's (a knocker knocks again every `heartbeatSeconds` while it waits).
 
     A joined test client keeps calling `heartbeat`, as the protocol asks (or the scheduled sweep
     closes it out), so "nothing changed" means nothing but that: every other field of every
@@ -104,7 +105,7 @@ def without_heartbeats(dump: Dump) -> Dump:
     return {
         path: (
             {k: v for k, v in data.items() if k != HEARTBEAT_FIELD}
-            if path.split("/")[-2:-1] == ["participants"]
+            if path.split("/")[-2:-1] in (["participants"], ["lobby"])
             else data
         )
         for path, data in dump.items()

@@ -64,6 +64,13 @@ class Actors:
         """A new user signed in with Google as `label`, or the given `user` (another provider)."""
         if user is None:
             user = await sign_in_with_google(label.capitalize(), email)
+        return self._actor(user, ip)
+
+    async def signed_in(self, name: str, email: str | None = None, ip: str | None = None) -> Actor:
+        """An actor whose Google profile name is exactly ``name`` (even empty)."""
+        return self._actor(await sign_in_with_google(name, email), ip)
+
+    def _actor(self, user: User, ip: str | None) -> Actor:
         address = ip or self._addresses.take()
         actor = Actor(user=user, ip=address, store=UserAsyncClient(user))
         self.all.append(actor)

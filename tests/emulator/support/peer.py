@@ -63,6 +63,8 @@ TRANSIENT_BEATS = 3
 #: docs/protocol.md section 4 step 2: the first signal waits for the signals listener's first
 #: snapshot (the emulator can lose changes that land while a listen is being set up).
 SIGNALS_LISTENING_WAIT = 5.0
+#: heartbeat's reasons for "a host put you out: do not join again" (docs/protocol.md).
+OUT_REASONS = ("removed", "meeting-ended")
 #: docs/protocol.md section 2: a report answered NOT_FOUND (the signal trigger has not recorded
 #: the offer yet) is repeated, after 0.5, 1, 2, 4 and 8 s.
 REPORT_ATTEMPTS = 6
@@ -137,11 +139,18 @@ class _OfferTo:
     session: str
 
 
+@dataclass
+class _Out:
+    """A heartbeat said a host put us out (removed, or the meeting ended)."""
+
+    reason: str
+
+
 class _Stop:
     pass
 
 
-_Event = _ParticipantsSnapshot | _SignalsSnapshot | _OfferTo | _Stop
+_Event = _ParticipantsSnapshot | _SignalsSnapshot | _OfferTo | _Out | _Stop
 
 
 @dataclass
@@ -259,6 +268,11 @@ class MeetingPeer:
         self._vanishing = False
         self.heartbeats = 0
         self.reports: list[tuple[str, str, str, dict[str, Any] | None]] = []
+        self._knocking: asyncio.Task[None] | None = None
+        #: Our own participant document as the listener last saw it.
+        self.own: dict[str, Any] = {}
+        #: Why the server put us out (`removed`, `meeting-ended`), as a heartbeat was told.
+        self.out_because: str | None = None
 
     # ----------------------------------------------------------------------------------- basics
 
@@ -280,6 +294,11 @@ class MeetingPeer:
             self._store = UserAsyncClient(self._require_user())
         return self._store
 
+    @property
+    def store(self) -> UserAsyncClient:
+        """The peer's own Firestore client (the rules apply), for attacks made as this peer."""
+        return self._require_store()
+
     async def sign_in(self, email: str | None = None) -> User:
         self.user = await sign_in_with_google(self.label.capitalize(), email)
         return self.user
@@ -288,8 +307,14 @@ class MeetingPeer:
         """Call a callable as this peer, from its own (documentation-range) IP address."""
         return await call(name, data, self._require_user(), {"X-Forwarded-For": self.ip})
 
-    async def create_meeting(self, *, title: str | None = None, password: str | None = None) -> str:
+    async def create_meeting(
+        self, *, title: str | None = None, password: str | None = None, lobby: bool | None = False
+    ) -> str:
+        """Create a meeting. Without a lobby unless asked (``lobby=None``: the server's default,
+        on without a password): tests of other features join directly; test_lobby.py knocks."""
         data: dict[str, Any] = {}
+        if lobby is not None:
+            data["lobby"] = lobby
         if title is not None:
             data["title"] = title
         if password is not None:
@@ -299,13 +324,51 @@ class MeetingPeer:
 
     # ------------------------------------------------------------------------------ join / leave
 
-    async def join(self, meeting_id: str, password: str | None = None) -> dict[str, Any]:
-        """Join (or re-join with a new session), start both listeners and offer to those present."""
-        if self.joined:
-            raise RuntimeError(f"{self.label} has already joined; close() or leave() first")
+    async def knock(
+        self, meeting_id: str, password: str | None = None, *, display_name: str | None = None
+    ) -> dict[str, Any]:
+        """`knock`; while waiting, knock again every `heartbeatSeconds` (docs/protocol.md), so the
+        scheduled sweep does not withdraw us. Joining or closing stops it."""
         data: dict[str, Any] = {"meetingId": meeting_id}
         if password is not None:
             data["password"] = password
+        if display_name is not None:
+            data["displayName"] = display_name
+        result = await self.call("knock", data)
+        self._stop_knocking()
+        if result["state"] == "waiting":
+            interval = float(result.get("heartbeatSeconds") or 20)
+            self._knocking = asyncio.ensure_future(self._knock_loop(data, interval))
+        return result
+
+    async def _knock_loop(self, data: dict[str, Any], interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                if (await self.call("knock", data))["state"] != "waiting":
+                    return
+            except CallableError as exc:
+                if exc.reason in ("denied", "meeting-ended"):
+                    return
+                self.errors.append(f"knock failed: {exc!r}")
+
+    def _stop_knocking(self) -> None:
+        if self._knocking is not None:
+            self._knocking.cancel()
+            self._knocking = None
+
+    async def join(
+        self, meeting_id: str, password: str | None = None, *, display_name: str | None = None
+    ) -> dict[str, Any]:
+        """Join (or re-join with a new session), start both listeners and offer to those present."""
+        if self.joined:
+            raise RuntimeError(f"{self.label} has already joined; close() or leave() first")
+        self._stop_knocking()
+        data: dict[str, Any] = {"meetingId": meeting_id}
+        if password is not None:
+            data["password"] = password
+        if display_name is not None:
+            data["displayName"] = display_name
         result = await self.call("join_meeting", data)
         self.join_results.append(result)
         self.meeting_id = str(result["meetingId"])
@@ -318,6 +381,8 @@ class MeetingPeer:
         self._seen_sessions = {}
         self._orphan_candidates = {}
         self.participants = {}
+        self.own = {}
+        self.out_because = None
         await self._probe_queries()
         self._reports = asyncio.Queue()
         self._vanishing = False
@@ -344,6 +409,7 @@ class MeetingPeer:
         """
         self._closing = True
         self._vanishing = True
+        self._stop_knocking()
         background, self._background = self._background, []
         for task in background:
             task.cancel()
@@ -521,6 +587,9 @@ class MeetingPeer:
             try:
                 if isinstance(event, _OfferTo):
                     await self._offer_to(event.uid, event.session)
+                elif isinstance(event, _Out):
+                    for uid in list(self.links):
+                        await self._close_link(uid, f"we are out: {event.reason}")
                 elif isinstance(event, _ParticipantsSnapshot):
                     await self._on_participants(event.changes)
                 else:
@@ -534,6 +603,7 @@ class MeetingPeer:
     async def _on_participants(self, changes: list[ParticipantChange]) -> None:
         for change in changes:
             if change.uid == self.uid:
+                self.own = change.data
                 continue
             state = change.data.get("state")
             session = change.data.get("session")
@@ -548,8 +618,9 @@ class MeetingPeer:
                 continue
             if change.removed:
                 await self._close_link(change.uid, "participant document removed")
-            elif state == "left" and session == link.remote_session:
-                await self._close_link(change.uid, "participant left")
+            elif state != "joined" and session == link.remote_session:
+                # left, or removed by a host: gone either way (docs/protocol.md section 3)
+                await self._close_link(change.uid, f"participant {state}")
             elif link.remote_session in history[:-1]:
                 await self._close_link(change.uid, f"participant has a new session {session}")
 
@@ -593,6 +664,10 @@ class MeetingPeer:
                 self.heartbeats += 1
                 transient = 0
             except CallableError as exc:
+                if exc.reason in OUT_REASONS:  # a host put us out: stop, as a client must
+                    self.out_because = exc.reason
+                    self._events.put_nowait(_Out(str(exc.reason)))
+                    return
                 # UNAVAILABLE is retryable (docs/protocol.md): the next beat repeats it. Only a
                 # run of them long enough to let the participant lapse is an error.
                 transient = transient + 1 if exc.status == "UNAVAILABLE" else TRANSIENT_BEATS
@@ -656,11 +731,28 @@ class MeetingPeer:
                 if exc.status == "NOT_FOUND" and attempt + 1 < REPORT_ATTEMPTS:
                     await asyncio.sleep(REPORT_BACKOFF * 2**attempt)
                     continue
+                if exc.status == "PERMISSION_DENIED" and await self._put_out():
+                    # A host removed us or ended the meeting: the server has ended our legs
+                    # (docs/protocol.md section 5) and takes no report from us any more.
+                    self.notes.append(f"report {status} to {link.uid}: we are out ({exc.reason})")
+                    return
                 self.errors.append(f"report_connection {status} to {link.uid}: {exc!r}")
                 return
             except Exception as exc:
                 self.errors.append(f"report_connection {status} to {link.uid}: {exc!r}")
                 return
+
+    async def _put_out(self) -> bool:
+        """Whether a host put us out: our own participant document (which we may always read)
+        says `removed`, or that the meeting ended (docs/protocol.md section 5)."""
+        if self.out_because is not None:
+            return True
+        path = (*self._meeting_path(), "participants", self.uid)
+        own = (
+            await self._require_store().collection(*path[:-1]).document(path[-1]).get()
+        ).to_dict()
+        state = (own or {}).get("state")
+        return state == "removed" or (own or {}).get("endCause") == "meeting-ended"
 
     async def _delete_signal(self, signal: Signal) -> None:
         # A delete is idempotent, so transient refusals are repeated (as the web client does):

@@ -1,4 +1,5 @@
-"""Refusals and the proof that they changed nothing: shared by the refusal and attack suites."""
+"""Refusals and the proof that they changed nothing (a callable error with its code and reason, a
+rules denial, a database left unchanged): shared by the refusal, attack and host suites."""
 
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ def without(dump: Dump, collections: tuple[str, ...]) -> Dump:
 async def database_unchanged(
     admin: firestore.AsyncClient, *, exempt: tuple[str, ...] = ()
 ) -> AsyncIterator[Dump]:
-    """Fail unless the database (less the `exempt` top-level collections, and the heartbeats of
-    the joined actors) is the same after."""
+    """Fail unless the database (less the `exempt` top-level collections, and the heartbeats and
+    renewed knocks of the clients present) is the same after."""
     before = await settled_dump(admin, heartbeats=False)
     yield before
     after = await settled_dump(admin, heartbeats=False)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BYE, encodeChat, encodeMedia, encodeWants, parseChatChannel } from "./chatChannel";
+import { BYE, encodeAsk, encodeChat, encodeMedia, encodeWants, parseChatChannel } from "./chatChannel";
 
 describe("the chat channel", () => {
   it("reads plain text as chat to everyone (the aiortc peer)", () => {
@@ -22,6 +22,12 @@ describe("the chat channel", () => {
 
   it("assumes sound and video on unless told off", () => {
     expect(parseChatChannel('{"t":"media"}')).toEqual({ t: "media", audio: true, video: true, screen: false, recording: false });
+  });
+
+  it("reads a host's request, and nothing it does not know as one", () => {
+    expect(parseChatChannel(encodeAsk("mute"))).toEqual({ t: "ask", what: "mute" });
+    expect(parseChatChannel(encodeAsk("video-off"))).toEqual({ t: "ask", what: "video-off" });
+    expect(parseChatChannel('{"t":"ask","what":"leave"}')).toEqual({ t: "unknown" });
   });
 
   it("ignores kinds it does not know", () => {

@@ -7,6 +7,8 @@
  *                                                                sender's camera and screen:
  *                                                                "high", "low" or "off" (bandwidth.ts)
  *   {"t":"bye"}                                                  the tab is closing or reloading
+ *   {"t":"ask","what":"mute"|"video-off"}                        a host asks the receiver to turn
+ *                                                                its microphone or camera off
  *
  * A message that is not JSON is chat to everyone (the aiortc test peer sends plain text).
  * Pure: parse and encode only.
@@ -24,11 +26,16 @@ export interface RemoteMedia {
 
 export type ChatScope = "all" | "private";
 
+/** What a host may ask someone to do (docs/protocol.md section 5: a request, never a switch). */
+export const ASKS = ["mute", "video-off"] as const;
+export type Ask = (typeof ASKS)[number];
+
 export type ChatChannelMessage =
   | { t: "chat"; id: string | null; text: string; scope: ChatScope }
   | ({ t: "media" } & RemoteMedia)
   | ({ t: "want" } & Wants)
   | { t: "bye" }
+  | { t: "ask"; what: Ask }
   | { t: "unknown" };
 
 export function parseChatChannel(text: string): ChatChannelMessage {
@@ -62,6 +69,8 @@ export function parseChatChannel(text: string): ChatChannelMessage {
       return { t: "want", camera: want(message.camera), screen: want(message.screen) };
     case "bye":
       return { t: "bye" };
+    case "ask":
+      return ASKS.includes(message.what as Ask) ? { t: "ask", what: message.what as Ask } : { t: "unknown" };
     default:
       return { t: "unknown" };
   }
@@ -85,6 +94,10 @@ export function encodeMedia(media: RemoteMedia): string {
 }
 
 export const BYE = JSON.stringify({ t: "bye" });
+
+export function encodeAsk(what: Ask): string {
+  return JSON.stringify({ t: "ask", what });
+}
 
 export function randomId(bytes = 9): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0")).join("");

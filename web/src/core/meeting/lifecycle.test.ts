@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { leavePlan, Lifecycle, rejoinFailure, transition, type LifecycleEvent, type Phase } from "./lifecycle";
+import { ENDINGS, leavePlan, Lifecycle, rejoinFailure, serverEndedLegs, transition, type LifecycleEvent, type Phase } from "./lifecycle";
 
 const PHASES: Phase[] = ["idle", "joining", "joined", "rejoining", "leaving", "left", "ended"];
 const EVENTS: LifecycleEvent[] = ["join", "joined", "join-failed", "rejoin", "end", "leave", "left"];
@@ -84,11 +84,24 @@ describe("rejoinFailure", () => {
     expect(rejoinFailure("failed-precondition", "meeting-ended")?.reason).toBe("meeting-ended");
     expect(rejoinFailure("not-found", undefined)?.message).toBe("This meeting no longer exists.");
     expect(rejoinFailure("resource-exhausted", "meeting-full")?.reason).toBe("meeting-full");
+    expect(rejoinFailure("failed-precondition", "removed")?.message).toBe("A host removed you from the meeting.");
+    expect(rejoinFailure("permission-denied", "knock-required")?.reason).toBe("removed");
+    expect(rejoinFailure("failed-precondition", "meeting-locked")?.reason).toBe("meeting-locked");
   });
 
   it("retries the others", () => {
     expect(rejoinFailure("unavailable", "contended")).toBeNull();
     expect(rejoinFailure("internal", undefined)).toBeNull();
     expect(rejoinFailure("resource-exhausted", "too-many-attempts")).toBeNull();
+  });
+});
+
+describe("serverEndedLegs", () => {
+  it("sends no reports once a host put us out or the meeting is gone (the server ended the legs)", () => {
+    expect(serverEndedLegs(ENDINGS.removed)).toBe(true);
+    expect(serverEndedLegs(ENDINGS["meeting-ended"])).toBe(true);
+    expect(serverEndedLegs(ENDINGS["meeting-gone"])).toBe(true);
+    expect(serverEndedLegs(ENDINGS["joined-elsewhere"])).toBe(false);
+    expect(serverEndedLegs(ENDINGS["meeting-full"])).toBe(false);
   });
 });

@@ -88,20 +88,31 @@ export class Lifecycle {
 
 /** Why a session ended, and what to tell the person. */
 export interface Ending {
-  reason: "meeting-ended" | "meeting-gone" | "meeting-full" | "joined-elsewhere";
+  reason: "meeting-ended" | "meeting-gone" | "meeting-full" | "meeting-locked" | "removed" | "joined-elsewhere";
   message: string;
 }
 
 export const ENDINGS = {
   "meeting-ended": { reason: "meeting-ended", message: "The meeting has ended." },
+  removed: { reason: "removed", message: "A host removed you from the meeting." },
+  "meeting-locked": { reason: "meeting-locked", message: "The meeting was locked while you were disconnected." },
   "meeting-gone": { reason: "meeting-gone", message: "This meeting no longer exists." },
   "meeting-full": { reason: "meeting-full", message: "The meeting is full now." },
   "joined-elsewhere": { reason: "joined-elsewhere", message: "You joined this meeting from another window or device." },
 } as const satisfies Record<Ending["reason"], Ending>;
 
-/** A failed re-join: the ending it means, or null when it is worth trying again later. */
+/** The server itself ended our connections' CDR legs (a host removed us or ended the meeting, or
+ * the meeting is gone): it takes no more reports from us, so none are sent. */
+export function serverEndedLegs(ending: Ending): boolean {
+  return ending.reason === "removed" || ending.reason === "meeting-ended" || ending.reason === "meeting-gone";
+}
+
+/** A failed re-join (or heartbeat): the ending it means, or null when it is worth trying again later. */
 export function rejoinFailure(code: string, reason: string | undefined): Ending | null {
   if (code === "failed-precondition" && reason === "meeting-ended") return ENDINGS["meeting-ended"];
+  // Only a removal makes someone who was in the meeting knock (or be denied) again.
+  if (reason === "removed" || (code === "permission-denied" && (reason === "knock-required" || reason === "denied"))) return ENDINGS.removed;
+  if (code === "failed-precondition" && reason === "meeting-locked") return ENDINGS["meeting-locked"];
   if (code === "not-found") return ENDINGS["meeting-gone"];
   if (code === "resource-exhausted" && reason === "meeting-full") return ENDINGS["meeting-full"];
   return null;

@@ -13,10 +13,10 @@ import { describeFailure, type CallFailure } from "../api/errors";
 import { Emitter } from "../state/emitter";
 import { setActiveMeeting } from "../state/stash";
 import { Adaptation } from "./adaptation";
-import { BYE, parseChatChannel, type ChatChannelMessage } from "./chatChannel";
+import { BYE, parseChatChannel, type Ask, type ChatChannelMessage } from "./chatChannel";
 import { Heartbeat } from "./heartbeat";
 import { credentialFresh, turnExpiry, usableIceServers } from "./ice";
-import { ENDINGS, Lifecycle, leavePlan, rejoinFailure, type Ending } from "./lifecycle";
+import { ENDINGS, Lifecycle, leavePlan, rejoinFailure, serverEndedLegs, type Ending } from "./lifecycle";
 import { sendLeave, type LeaveOutcome } from "./leave";
 import type { LocalMedia } from "./media";
 import { MediaState } from "./mediaState";
@@ -34,6 +34,8 @@ export type IncomingChat = { link: PeerLink; message: Extract<ChatChannelMessage
 
 export type MeetingEvents = {
   chat: IncomingChat;
+  /** A request on a link's chat channel (features/hosts shows it only from a host). */
+  ask: { link: PeerLink; what: Ask };
   ended: Ending;
 };
 
@@ -75,12 +77,15 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   private leaving: Promise<LeaveOutcome> | null = null;
   private disconnecting: Promise<void> | null = null;
   private password: string | undefined;
+  /** The name the person typed in the lobby, asked for on join (none: the server keeps the last). */
+  chosenName: string | null = null;
   private readonly offs: (() => void)[];
 
   constructor(
     readonly meetingId: string,
     readonly myUid: string,
-    readonly myName: string,
+    /** The name the others see us by (what we asked for; then what join_meeting said). */
+    public myName: string,
     readonly local: LocalMedia,
     private readonly options: MeetingOptions = {},
   ) {
@@ -115,6 +120,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   private async joinOnce(): Promise<JoinMeetingResult> {
     const data: JoinMeetingRequest = { meetingId: this.meetingId };
     if (this.password) data.password = this.password;
+    if (this.chosenName) data.displayName = this.chosenName;
     const pending = call("join_meeting", data);
     this.pendingJoin = pending;
     let result: JoinMeetingResult;
@@ -139,7 +145,8 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     this.turnExpiresAt = turnExpiry(this.iceServers);
     this.privacy.value = privacyFor(!!this.options.relayOnly, result.relayOnly === true, this.iceServers);
     setActiveMeeting(this.meetingId);
-    const me = { uid: this.myUid, displayName: this.myName, session: result.session };
+    this.myName = result.displayName || this.myName; // the server's word (normalised)
+    const me = { uid: this.myUid, displayName: this.myName, session: result.session, role: result.role ?? "participant" };
     this.roster.value = rosterAfterJoin(me, result.participants ?? []);
     this.lifecycle.send("joined");
     this.signalling.start({
@@ -170,7 +177,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     for (const drop of diff.drops) void this.dropLink(drop.uid, drop.reason, drop.report);
     if (!this.lifecycle.live || !this.session) return;
     const verdict = ownVerdict(diff.own, this.session);
-    if (verdict === "meeting-ended" || verdict === "joined-elsewhere") void this.end(ENDINGS[verdict]);
+    if (verdict === "meeting-ended" || verdict === "removed" || verdict === "joined-elsewhere") void this.end(ENDINGS[verdict]);
     else if (verdict === "rejoin") {
       const cause = diff.own.kind === "left" ? (diff.own.endCause ?? "left") : "left";
       void this.rejoin(`server closed this session out (${cause})`);
@@ -237,7 +244,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     const link = this.newLink(uid, session, "callee");
     if (!this.roster.peek().has(uid)) {
       const roster = new Map(this.roster.peek());
-      roster.set(uid, { uid, displayName: "Guest", session, state: "joined" });
+      roster.set(uid, { uid, displayName: "Guest", session, state: "joined", role: "participant" });
       this.roster.value = roster;
     }
     return link;
@@ -255,10 +262,8 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     if (this.session) this.reports.report(link, status, stats);
   }
 
-  /**
-   * An ICE restart with an expired TURN credential could not use the relay: join again instead,
-   * which hands out a fresh one (docs/protocol.md, create_meeting / join_meeting).
-   */
+  // An ICE restart with an expired TURN credential could not use the relay: join again instead,
+  // which hands out a fresh one (docs/protocol.md, create_meeting / join_meeting).
   iceRestartAllowed(): boolean {
     if (credentialFresh(this.turnExpiresAt, Date.now())) return true;
     void this.rejoin("the TURN credential has expired");
@@ -284,13 +289,15 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     else if (message.t === "media") link.setRemoteMedia(message);
     else if (message.t === "want") this.adaptation.received(link, message);
     else if (message.t === "bye") void this.dropLink(link.uid, "participant said goodbye", false);
+    else if (message.t === "ask") this.emit("ask", { link, what: message.what });
   }
 
   // -------------------------------------------------------------------- resilience
 
   private async onHeartbeatFailure(failure: CallFailure): Promise<void> {
+    const ending = rejoinFailure(failure.code, failure.reason);
     if (failure.code === "failed-precondition" && failure.reason === "not-joined") await this.rejoin("heartbeat: not joined");
-    else if (failure.code === "not-found") await this.end(ENDINGS["meeting-gone"]);
+    else if (ending) await this.end(ending); // removed, or the meeting ended or is gone
     else console.debug("heartbeat failed", failure.code, failure.message);
   }
 
@@ -342,12 +349,12 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
    * closed and close every connection, stop the listeners. Idempotent (the first call's reason
    * counts); the server is not told here (leave() does that).
    */
-  disconnect(reason = "leaving", sayBye = true): Promise<void> {
+  disconnect(reason = "leaving", sayBye = true, report = true): Promise<void> {
     this.disconnecting ??= (async () => {
       this.heartbeat.stop();
       setActiveMeeting(null);
       if (sayBye) for (const link of this.links.values()) link.send("chat", BYE);
-      await Promise.all([...this.links.keys()].map((uid) => this.dropLink(uid, reason, true)));
+      await Promise.all([...this.links.keys()].map((uid) => this.dropLink(uid, reason, report)));
       this.stopListening();
       this.cleanup();
     })();
@@ -378,7 +385,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
 
   private async end(ending: Ending): Promise<void> {
     if (!this.lifecycle.send("end")) return;
-    await this.disconnect(ending.reason, false);
+    await this.disconnect(ending.reason, false, !serverEndedLegs(ending));
     this.emit("ended", ending);
   }
 

@@ -3,11 +3,11 @@ import { diffRoster, NEW_LINK_GRACE_MS, ownVerdict, rosterAfterJoin, type LinkIn
 
 const ME = "me";
 const doc = (id: string, data: Record<string, unknown>) => ({ id, data });
-const joined = (id: string, session: string, displayName = id) => doc(id, { displayName, session, state: "joined" });
+const joined = (id: string, session: string, displayName = id, role = "participant") => doc(id, { displayName, session, state: "joined", role });
 const left = (id: string, session: string, endCause?: string) => doc(id, { displayName: id, session, state: "left", endCause });
 
 function roster(...entries: [string, string][]): Map<string, Participant> {
-  return new Map(entries.map(([uid, session]) => [uid, { uid, displayName: uid, session, state: "joined" }]));
+  return new Map(entries.map(([uid, session]) => [uid, { uid, displayName: uid, session, state: "joined", role: "participant" }]));
 }
 const links = (...entries: [string, string, number][]) =>
   new Map<string, LinkInfo>(entries.map(([uid, remoteSession, ageMs]) => [uid, { remoteSession, ageMs }]));
@@ -16,9 +16,9 @@ describe("diffRoster", () => {
   it("adds a newcomer without touching connections (the newcomer offers)", () => {
     const diff = diffRoster(ME, roster([ME, "s0"]), links(), [joined(ME, "s0"), joined("bob", "b1", "Bob")]);
     expect(diff.changed).toBe(true);
-    expect(diff.roster.get("bob")).toEqual({ uid: "bob", displayName: "Bob", session: "b1", state: "joined" });
+    expect(diff.roster.get("bob")).toEqual({ uid: "bob", displayName: "Bob", session: "b1", state: "joined", role: "participant" });
     expect(diff.drops).toEqual([]);
-    expect(diff.own).toEqual({ kind: "present", session: "s0" });
+    expect(diff.own).toEqual({ kind: "present", session: "s0", role: "participant" });
   });
 
   it("says nothing changed when nothing did", () => {
@@ -62,14 +62,36 @@ describe("diffRoster", () => {
   it("reads unexpected fields defensively", () => {
     const diff = diffRoster(ME, roster(), links(), [doc("x", { state: "weird" }), doc("y", { state: "joined" })]);
     expect(diff.roster.has("x")).toBe(false);
-    expect(diff.roster.get("y")).toEqual({ uid: "y", displayName: "Guest", session: "", state: "joined" });
+    expect(diff.roster.get("y")).toEqual({ uid: "y", displayName: "Guest", session: "", state: "joined", role: "participant" });
+    expect(diffRoster(ME, roster(), links(), [doc("z", { state: "joined", role: "admin" })]).roster.get("z")?.role).toBe("participant");
+  });
+
+  it("drops the connection of one a host removed at once, like one who left", () => {
+    const removed = doc("bob", { displayName: "Bob", session: "b1", state: "removed", endCause: "removed" });
+    const diff = diffRoster(ME, roster([ME, "s0"], ["bob", "b1"]), links(["bob", "b1", 10]), [joined(ME, "s0"), removed]);
+    expect(diff.roster.has("bob")).toBe(false);
+    expect(diff.drops).toEqual([{ uid: "bob", reason: "participant removed", report: false }]);
+  });
+
+  it("follows roles, ours included", () => {
+    const known = roster([ME, "s0"], ["bob", "b1"]);
+    const diff = diffRoster(ME, known, links(), [joined(ME, "s0", ME, "cohost"), joined("bob", "b1", "bob", "host")]);
+    expect(diff.changed).toBe(true);
+    expect(diff.roster.get("bob")?.role).toBe("host");
+    expect(diff.roster.get(ME)?.role).toBe("cohost");
+    expect(diff.own).toEqual({ kind: "present", session: "s0", role: "cohost" });
+  });
+
+  it("says when we were removed", () => {
+    expect(diffRoster(ME, roster(), links(), [doc(ME, { state: "removed", endCause: "removed" })]).own).toEqual({ kind: "removed" });
   });
 });
 
 describe("ownVerdict", () => {
   it("maps what the server says of us to what the session does", () => {
-    expect(ownVerdict({ kind: "present", session: "s0" }, "s0")).toBe("ok");
-    expect(ownVerdict({ kind: "present", session: "s9" }, "s0")).toBe("joined-elsewhere");
+    expect(ownVerdict({ kind: "present", session: "s0", role: "host" }, "s0")).toBe("ok");
+    expect(ownVerdict({ kind: "present", session: "s9", role: "host" }, "s0")).toBe("joined-elsewhere");
+    expect(ownVerdict({ kind: "removed" }, "s0")).toBe("removed");
     expect(ownVerdict({ kind: "left", endCause: "meeting-ended" }, "s0")).toBe("meeting-ended");
     expect(ownVerdict({ kind: "left", endCause: "heartbeat-timeout" }, "s0")).toBe("rejoin");
     expect(ownVerdict({ kind: "missing" }, "s0")).toBe("rejoin");
@@ -78,10 +100,12 @@ describe("ownVerdict", () => {
 
 describe("rosterAfterJoin", () => {
   it("holds us and the others join_meeting listed", () => {
-    const r = rosterAfterJoin({ uid: ME, displayName: "Me", session: "s0" }, [{ uid: "bob", displayName: "Bob", session: "b1" }]);
+    const r = rosterAfterJoin({ uid: ME, displayName: "Me", session: "s0", role: "participant" }, [
+      { uid: "bob", displayName: "Bob", session: "b1", role: "host" },
+    ]);
     expect([...r.values()]).toEqual([
-      { uid: ME, displayName: "Me", session: "s0", state: "joined" },
-      { uid: "bob", displayName: "Bob", session: "b1", state: "joined" },
+      { uid: ME, displayName: "Me", session: "s0", state: "joined", role: "participant" },
+      { uid: "bob", displayName: "Bob", session: "b1", state: "joined", role: "host" },
     ]);
   });
 });

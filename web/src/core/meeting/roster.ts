@@ -3,13 +3,15 @@
  * 3). Pure: `diffRoster` takes the collection as the server has it now, the roster so far and the
  * connections, and says what changed, which connections to drop and what the server says of us.
  */
-import type { ParticipantState } from "../../protocol.gen";
+import type { ParticipantRole, ParticipantState } from "../../protocol.gen";
 
 export interface Participant {
   uid: string;
   displayName: string;
   session: string;
   state: ParticipantState;
+  /** host: the meeting's creator; cohost: named by the host; both run the meeting. */
+  role: ParticipantRole;
 }
 
 /** A participant document as read (fields unchecked). */
@@ -34,8 +36,10 @@ export interface LinkDrop {
 
 /** What the collection says of our own participant document. */
 export type OwnStatus =
-  | { kind: "present"; session: string }
+  | { kind: "present"; session: string; role: ParticipantRole }
   | { kind: "left"; endCause: string | null }
+  /** A host removed us: we must not join again (only a knock a host admits lets us back). */
+  | { kind: "removed" }
   | { kind: "missing" };
 
 export interface RosterDiff {
@@ -48,21 +52,31 @@ export interface RosterDiff {
 /** A connection a brand-new participant just offered may be ahead of the snapshot: kept this long. */
 export const NEW_LINK_GRACE_MS = 10_000;
 
+const ROLES: readonly ParticipantRole[] = ["host", "cohost", "participant"];
+
 export function toParticipant(raw: RawParticipant): Participant {
+  const { state, role } = raw.data;
   return {
     uid: raw.id,
     displayName: String(raw.data.displayName ?? "Guest"),
     session: String(raw.data.session ?? ""),
-    state: raw.data.state === "joined" ? "joined" : "left",
+    state: state === "joined" ? "joined" : state === "removed" ? "removed" : "left",
+    role: ROLES.includes(role as ParticipantRole) ? (role as ParticipantRole) : "participant",
   };
 }
 
-function ownStatus(docs: readonly RawParticipant[], myUid: string): OwnStatus {
-  const raw = docs.find((d) => d.id === myUid);
+/** What our own participant document (as read) says of us. */
+export function ownStatusOf(raw: RawParticipant | undefined): OwnStatus {
   if (!raw) return { kind: "missing" };
   const me = toParticipant(raw);
+  if (me.state === "removed") return { kind: "removed" };
   if (me.state === "left") return { kind: "left", endCause: raw.data.endCause == null ? null : String(raw.data.endCause) };
-  return { kind: "present", session: me.session };
+  return { kind: "present", session: me.session, role: me.role };
+}
+
+/** Whether this participant runs the meeting (host or co-host). */
+export function isHost(participant: Pick<Participant, "role"> | undefined): boolean {
+  return participant?.role === "host" || participant?.role === "cohost";
 }
 
 export function diffRoster(
@@ -80,14 +94,17 @@ export function diffRoster(
     const participant = toParticipant(raw);
     const uid = participant.uid;
     const link = links.get(uid);
-    if (participant.state === "left") {
+    if (participant.state !== "joined") {
+      // Left, or removed by a host (who already ended the CDR legs): close at once.
       if (roster.delete(uid)) changed = true;
-      if (link && link.remoteSession === participant.session) drops.push({ uid, reason: "participant left", report: false });
+      if (link && link.remoteSession === participant.session) drops.push({ uid, reason: `participant ${participant.state}`, report: false });
       continue;
     }
     present.add(uid);
     const before = roster.get(uid);
-    if (!before || before.session !== participant.session || before.displayName !== participant.displayName) changed = true;
+    if (!before || before.session !== participant.session || before.displayName !== participant.displayName || before.role !== participant.role) {
+      changed = true;
+    }
     roster.set(uid, participant);
     // The participant re-joined (reload): the stale connection goes; its new session offers.
     if (link && link.remoteSession !== participant.session) {
@@ -103,14 +120,26 @@ export function diffRoster(
     roster.delete(uid);
     if (link) drops.push({ uid, reason: "participant document removed", report: false });
   }
-  return { roster, changed, drops, own: ownStatus(docs, myUid) };
+  const mine = docs.find((d) => d.id === myUid);
+  const own = ownStatusOf(mine);
+  // Our own entry follows the server too: a host may make us a co-host or unmake us.
+  const meBefore = roster.get(myUid);
+  if (mine && meBefore && own.kind === "present" && own.session === meBefore.session) {
+    const me = toParticipant(mine);
+    if (me.role !== meBefore.role || me.displayName !== meBefore.displayName) {
+      roster.set(myUid, { ...meBefore, role: me.role, displayName: me.displayName });
+      changed = true;
+    }
+  }
+  return { roster, changed, drops, own };
 }
 
 /** What our own document means for this session. */
-export type OwnVerdict = "ok" | "rejoin" | "meeting-ended" | "joined-elsewhere";
+export type OwnVerdict = "ok" | "rejoin" | "meeting-ended" | "removed" | "joined-elsewhere";
 
 export function ownVerdict(own: OwnStatus, mySession: string): OwnVerdict {
   if (own.kind === "missing") return "rejoin";
+  if (own.kind === "removed") return "removed";
   if (own.kind === "left") return own.endCause === "meeting-ended" ? "meeting-ended" : "rejoin";
   return own.session === mySession ? "ok" : "joined-elsewhere";
 }
@@ -121,6 +150,6 @@ export function rosterAfterJoin(
   others: readonly Omit<Participant, "state">[],
 ): Map<string, Participant> {
   const roster = new Map<string, Participant>([[me.uid, { ...me, state: "joined" }]]);
-  for (const p of others) roster.set(p.uid, { uid: p.uid, displayName: p.displayName, session: p.session, state: "joined" });
+  for (const p of others) roster.set(p.uid, { uid: p.uid, displayName: p.displayName, session: p.session, state: "joined", role: p.role ?? "participant" });
   return roster;
 }

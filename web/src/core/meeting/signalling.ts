@@ -28,7 +28,8 @@ import type { RawParticipant } from "./roster";
 
 let firestore: Firestore | null = null;
 
-function db(): Firestore {
+/** The Firestore client of the app (the emulator's in development and tests). */
+export function db(): Firestore {
   if (!firestore) {
     firestore = getFirestore(app);
     if (useEmulators) connectFirestoreEmulator(firestore, emulators.firestore.host, emulators.firestore.port);

@@ -64,7 +64,10 @@ function controls(session: RoomSession, ui: RoomUi, local: LocalMedia): Control[
       label: recorder ? "Stop recording" : "Record to this browser", disabled: ui.recordingBusy.value,
       onClick: () => void toggleRecording(session, ui, local),
     },
-    { id: "people", place: "medium", text: "People", icon: "people", panel: "people", pressed: panel === "people", onClick: () => ui.togglePanel("people") },
+    {
+      id: "people", place: "medium", text: "People", icon: "people", panel: "people", pressed: panel === "people", onClick: () => ui.togglePanel("people"),
+      children: unread(session.hosting.knocks.value.length),
+    },
     { id: "chat", place: "bar", text: "Chat", icon: "chat", panel: "chat", pressed: panel === "chat", onClick: () => ui.togglePanel("chat"), children: unread(ui.unreadChat.value) },
     { id: "files", place: "wide", text: "Files", icon: "file", panel: "files", pressed: panel === "files", onClick: () => ui.togglePanel("files"), children: unread(ui.unreadFiles.value) },
     { id: "recordings", place: "menu", text: "Recordings", icon: "library", panel: "recordings", pressed: panel === "recordings", onClick: () => ui.togglePanel("recordings") },

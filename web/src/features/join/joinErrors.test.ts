@@ -12,6 +12,14 @@ const view = (code: ErrorCode, reason?: ErrorReason, details?: Record<string, un
 const message = (v: JoinErrorView) => (v.kind === "message" ? v : null);
 
 describe("joinErrorView", () => {
+  it("sends a newcomer to the lobby's queue and says a lock or a refusal plainly", () => {
+    expect(view("permission-denied", "knock-required", { removed: true })).toEqual({ kind: "knock" });
+    expect(message(view("failed-precondition", "meeting-locked"))?.title).toBe("This meeting is locked");
+    expect(message(view("permission-denied", "denied"))?.title).toBe("You were not let in");
+    expect(joinErrorView({ code: "invalid-argument", reason: undefined, details: { field: "displayName" } }, "abc-defg-hij", false).kind).toBe("name");
+    expect(message(view("invalid-argument"))?.title).toBe("There is no meeting abc-defg-hij");
+  });
+
   it("asks for the password, saying why only after a wrong one", () => {
     expect(joinErrorView(failure("permission-denied", "password-required"), "abc-defg-hij", false)).toEqual({ kind: "password", error: "" });
     expect(joinErrorView(failure("permission-denied", "wrong-password"), "abc-defg-hij", true)).toEqual({
@@ -68,11 +76,14 @@ describe("joinErrorView", () => {
 });
 
 describe("infoView", () => {
-  const info = { exists: true, state: "open" as const, hasPassword: false, title: null, full: false, relayOnly: false };
+  const info = { exists: true, state: "open" as const, hasPassword: false, title: null, full: false, relayOnly: false, entry: "join" as const };
   it("stops before the lobby only for a meeting that cannot be joined", () => {
     expect(infoView(info, "abc-defg-hij")).toBeNull();
     expect(infoView({ ...info, full: true }, "abc-defg-hij")).toBeNull();
     expect(message(infoView({ ...info, exists: false, state: null }, "abc-defg-hij")!)?.title).toBe("There is no meeting abc-defg-hij");
     expect(message(infoView({ ...info, state: "ended" }, "abc-defg-hij")!)?.title).toBe("This meeting has ended");
+    expect(infoView({ ...info, entry: "knock" }, "abc-defg-hij")).toBeNull();
+    expect(message(infoView({ ...info, entry: "locked" }, "abc-defg-hij")!)).toMatchObject({ title: "This meeting is locked", actions: ["retry", "home"] });
+    expect(message(infoView({ ...info, entry: "denied" }, "abc-defg-hij")!)).toMatchObject({ title: "You were not let in", actions: ["home"] });
   });
 });

@@ -12,6 +12,10 @@ export type JoinAction = "retry" | "home" | "sign-in";
 export type JoinErrorView =
   /** Ask for the password; `error` says why the last one was refused ("" on the first ask). */
   | { kind: "password"; error: string }
+  /** The meeting has a lobby, or a host removed us: ask to join and wait (features/hosts). */
+  | { kind: "knock" }
+  /** Back to the lobby: the server refused the name typed there (`error` says why). */
+  | { kind: "name"; error: string }
   | { kind: "message"; title: string; message: string; actions: JoinAction[] };
 
 type Failure = Pick<CallFailure, "code" | "reason" | "details">;
@@ -29,6 +33,12 @@ export function joinErrorView(failure: Failure, meetingId: string, triedPassword
   const { code, reason } = failure;
   if (code === "permission-denied" && (reason === "password-required" || reason === "wrong-password")) {
     return { kind: "password", error: reason === "wrong-password" && triedPassword ? "That password is not right." : "" };
+  }
+  if (code === "permission-denied" && reason === "knock-required") return { kind: "knock" };
+  if (code === "permission-denied" && reason === "denied") return deniedView();
+  if (code === "failed-precondition" && reason === "meeting-locked") return lockedView();
+  if (code === "invalid-argument" && failure.details.field === "displayName") {
+    return { kind: "name", error: "Use a name, not an e-mail address or phone number, of at most 64 characters." };
   }
   if (code === "resource-exhausted" && reason === "too-many-attempts") {
     const wait = Number(failure.details.retryAfterSeconds) || 900;
@@ -71,6 +81,19 @@ export function endedView(): JoinErrorView {
   return message("This meeting has ended", "Ask the organiser for a new link, or start a meeting of your own from the home page.", "home");
 }
 
+export function lockedView(): JoinErrorView {
+  return message(
+    "This meeting is locked",
+    "A host locked it: nobody new can join now. Ask a host to unlock it, then try again.",
+    "retry",
+    "home",
+  );
+}
+
+export function deniedView(): JoinErrorView {
+  return message("You were not let in", "A host of this meeting declined your request to join.", "home");
+}
+
 export function notFoundView(meetingId: string): JoinErrorView {
   return message(
     `There is no meeting ${meetingId}`,
@@ -83,5 +106,7 @@ export function notFoundView(meetingId: string): JoinErrorView {
 export function infoView(info: MeetingInfoResult, meetingId: string): JoinErrorView | null {
   if (!info.exists) return notFoundView(meetingId);
   if (info.state === "ended") return endedView();
+  if (info.entry === "locked") return lockedView();
+  if (info.entry === "denied") return deniedView();
   return null;
 }

@@ -6,7 +6,8 @@ export function Leaving() {
   return <StatusPage text="Leaving…" />;
 }
 
-export function Left(props: { meetingId: string; message: string; detail?: string; onRejoin: () => void }) {
+/** `onRejoin` absent: there is nothing to rejoin (the meeting ended). */
+export function Left(props: { meetingId: string; message: string; detail?: string; onRejoin?: () => void }) {
   return (
     <div class="center-page">
       <div class="card narrow" role={props.detail ? "alert" : undefined}>
@@ -14,10 +15,12 @@ export function Left(props: { meetingId: string; message: string; detail?: strin
         {props.detail ? <p class="leave-detail">{props.detail}</p> : null}
         <p class="meeting-code-display">{props.meetingId}</p>
         <div class="row">
-          <button class="btn btn-primary" type="button" onClick={props.onRejoin}>
-            Rejoin
-          </button>
-          <button class="btn btn-ghost" type="button" onClick={() => navigate("/")}>
+          {props.onRejoin ? (
+            <button class="btn btn-primary" type="button" onClick={props.onRejoin}>
+              Rejoin
+            </button>
+          ) : null}
+          <button class={props.onRejoin ? "btn btn-ghost" : "btn btn-primary"} type="button" onClick={() => navigate("/")}>
             Home
           </button>
         </div>

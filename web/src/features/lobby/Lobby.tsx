@@ -1,16 +1,19 @@
 /**
- * The lobby: camera preview, microphone and camera on/off and choice, what we know of the meeting
- * (its title, that it needs a password, that it is full now), privacy mode, then "Join now".
+ * The lobby: camera preview, microphone and camera on/off and choice, the name the others will
+ * see, what we know of the meeting (its title, that it needs a password, that it is full now,
+ * that a host lets people in), privacy mode, then "Join now" or "Ask to join".
  */
 import type { Signal } from "@preact/signals";
+import type { Ref } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { LocalMedia } from "../../core/meeting/media";
 import { setHideIpPreference } from "../../core/meeting/privacy";
-import type { MeetingInfoResult } from "../../protocol.gen";
+import { LIMITS, type MeetingInfoResult } from "../../protocol.gen";
 import { Icon } from "../../ui/Icon";
 import { MediaToggle } from "../controls/MediaToggle";
 import { DeviceSelect, useDevices } from "../settings/DeviceSelect";
 import { initials } from "../stage/tileInfo";
+import { nameProblem } from "./names";
 
 /** "Hide my IP address": relay-only ICE; locked on when the organisation requires it. */
 function PrivacySwitch(props: { hideIp: Signal<boolean>; required: boolean }) {
@@ -37,21 +40,52 @@ function PrivacySwitch(props: { hideIp: Signal<boolean>; required: boolean }) {
   );
 }
 
+/** The name the others will see: typed here, checked as the server checks it (lobby/names.ts). */
+function NameField(props: { name: Signal<string>; problem: string; field: Ref<HTMLInputElement> }) {
+  const { problem } = props;
+  return (
+    <div class="field">
+      <label for="lobby-name">Your name</label>
+      <input
+        ref={props.field}
+        id="lobby-name"
+        type="text"
+        autocomplete="name"
+        maxLength={LIMITS.displayNameMaxChars}
+        value={props.name.value}
+        aria-invalid={problem ? "true" : undefined}
+        aria-describedby="lobby-name-help"
+        onInput={(event) => (props.name.value = (event.currentTarget as HTMLInputElement).value)}
+      />
+      <p id="lobby-name-help" class={problem ? "form-error small" : "muted small"}>
+        {problem || "Everyone in the meeting sees this name."}
+      </p>
+    </div>
+  );
+}
+
 export function Lobby(props: {
   local: LocalMedia;
   meetingId: string;
-  myName: string;
+  /** The name field: prefilled with the account's name (never its e-mail address or phone). */
+  name: Signal<string>;
+  /** The server refused the name typed ("" when it did not). */
+  nameError: string;
+  /** Checked against, never shown: a name must not be the account's e-mail address or phone. */
+  account: { email: string | null; phone: string | null };
   info: MeetingInfoResult | null;
   /** This tab already holds the password (the creator's, or one that worked before). */
   passwordKnown: boolean;
   hideIp: Signal<boolean>;
-  onJoin: (password: string | null) => void;
+  onJoin: (password: string | null, name: string) => void;
 }) {
   const { local, info } = props;
   const state = local.state.value;
   const preview = useRef<HTMLVideoElement>(null);
   const joinButton = useRef<HTMLButtonElement>(null);
   const password = useRef<HTMLInputElement>(null);
+  const nameField = useRef<HTMLInputElement>(null);
+  const [problem, setProblem] = useState(props.nameError);
   const [started, setStarted] = useState(false);
   const devices = useDevices(started);
 
@@ -63,7 +97,7 @@ export function Lobby(props: {
     };
   }, [local]);
   useEffect(() => {
-    if (devices) (password.current ?? joinButton.current)?.focus();
+    if (devices) ((problem || !props.name.peek() ? nameField.current : null) ?? password.current ?? joinButton.current)?.focus();
   }, [devices]);
   useEffect(() => {
     if (preview.current) preview.current.srcObject = state.cameraTrack ? new MediaStream([state.cameraTrack]) : null;
@@ -71,14 +105,19 @@ export function Lobby(props: {
 
   const join = (event: Event) => {
     event.preventDefault();
-    props.onJoin(password.current?.value || null);
+    const name = props.name.peek();
+    const wrong = nameProblem(name, props.account);
+    setProblem(wrong ?? "");
+    if (wrong) return nameField.current?.focus();
+    props.onJoin(password.current?.value || null, name.trim());
   };
+  const knock = info?.entry === "knock";
   return (
     <main class="lobby" aria-labelledby="lobby-title">
       <div class="lobby-preview">
         <video ref={preview} autoplay playsInline muted class="mirror lobby-video" />
         <div class="lobby-avatar" aria-hidden="true">
-          {initials(props.myName)}
+          {initials(props.name.value || "?")}
         </div>
         <div class="lobby-toggles">
           <MediaToggle what="microphone" on={state.micOn} onToggle={() => void local.setMic(!local.micOn)} />
@@ -88,7 +127,12 @@ export function Lobby(props: {
       <form class="lobby-side" onSubmit={join}>
         <h1 id="lobby-title">{info?.title ? `Ready to join "${info.title}"?` : "Ready to join?"}</h1>
         <p class="meeting-code-display">{props.meetingId}</p>
-        <p class="muted">{`Joining as ${props.myName}`}</p>
+        <NameField name={props.name} problem={problem} field={nameField} />
+        {knock ? (
+          <p class="notice" role="status">
+            A host of this meeting lets people in: ask to join, and they will see your name.
+          </p>
+        ) : null}
         {info?.full ? (
           <p class="notice" role="status">
             This meeting is full right now. You can join as soon as someone leaves.
@@ -115,7 +159,7 @@ export function Lobby(props: {
           {[state.audioProblem, state.videoProblem].filter(Boolean).join(" ")}
         </p>
         <button ref={joinButton} class="btn btn-primary btn-large" type="submit">
-          Join now
+          {knock ? "Ask to join" : "Join now"}
         </button>
         <a href="/" data-link class="btn btn-ghost">
           Back to home

@@ -1,8 +1,13 @@
 /**
- * People: everyone with a raised hand first (in the order they raised it), then as they came; each
- * with the connection in words, the safety code, and "Message" for a private chat.
+ * People: for the host and co-hosts first their controls (who waits to join, the lock, the
+ * waiting room, ending for everyone); then everyone with a raised hand first (in the order they
+ * raised it), then as they came; each with their role, the connection in words, the safety code,
+ * "Message" for a private chat and, for the hosts, what they may do about that person.
  */
 import { Icon } from "../../ui/Icon";
+import { roleLabel } from "../hosts/controls";
+import { HostSection } from "../hosts/HostSection";
+import { PersonActions } from "../hosts/PersonActions";
 import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
 import { hue, initials, stateLabel } from "../stage/tileInfo";
@@ -13,6 +18,8 @@ function PersonRow(props: { uid: string; session: RoomSession; ui: RoomUi }) {
   const isMe = uid === session.meeting.myUid;
   const view = session.link(uid)?.view.value;
   const name = session.name(uid);
+  const role = session.meeting.roster.value.get(uid)?.role ?? "participant";
+  const badge = roleLabel(role);
   const hand = session.gestures.hands.value.has(uid);
   const connection = isMe ? "You" : view?.state === "connected" ? `${view.quality.label} connection` : stateLabel(view).text;
   const code = view?.safetyCode ?? null;
@@ -28,6 +35,7 @@ function PersonRow(props: { uid: string; session: RoomSession; ui: RoomUi }) {
       <div class="person-main">
         <span class="person-name">
           {name + (isMe ? " (you)" : "")}
+          {badge ? <span class="role-badge">{badge}</span> : null}
           {hand ? (
             <span class="person-hand">
               <Icon name="hand" label="hand raised" />
@@ -53,6 +61,13 @@ function PersonRow(props: { uid: string; session: RoomSession; ui: RoomUi }) {
           <button class="btn btn-ghost btn-small" type="button" onClick={message}>
             Message
           </button>
+          <PersonActions
+            hosting={session.hosting}
+            uid={uid}
+            name={name}
+            role={role}
+            media={{ audio: view?.remoteMedia.audio ?? true, video: view?.remoteMedia.video ?? true }}
+          />
         </div>
       )}
     </li>
@@ -69,6 +84,7 @@ export function PeoplePanel(props: { session: RoomSession; ui: RoomUi }) {
   const mine = hands.has(myUid);
   return (
     <div class="pane">
+      <HostSection hosting={session.hosting} />
       {raised.length ? (
         <p class="hands-summary">
           {`${raised.length} raised hand${raised.length === 1 ? "" : "s"}`}

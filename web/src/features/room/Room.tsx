@@ -4,6 +4,8 @@ import { useEffect, useMemo } from "preact/hooks";
 import type { LocalMedia } from "../../core/meeting/media";
 import { Controls } from "../controls/Controls";
 import { Dialogs } from "../dialogs/Dialogs";
+import { AskPrompt } from "../hosts/AskPrompt";
+import { KnockAlert } from "../hosts/KnockAlert";
 import { Stage } from "../stage/Stage";
 import { StageState } from "../stage/stageState";
 import { playVideo } from "../stage/Tile";
@@ -54,6 +56,8 @@ export function Room(props: { session: RoomSession; ui: RoomUi; local: LocalMedi
       </div>
       <Controls session={session} ui={ui} local={local} onLeave={props.onLeave} />
       <SoundBanner ui={ui} />
+      <AskPrompt hosting={session.hosting} local={local} />
+      <KnockAlert hosting={session.hosting} panelOpen={ui.panel.value === "people"} onShow={() => ui.setPanel("people")} />
       <Dialogs session={session} ui={ui} local={local} />
     </div>
   );

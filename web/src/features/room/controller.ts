@@ -3,10 +3,11 @@
  * lobby, joining (with a password on demand), the room itself, leaving and the page after it.
  * The components show `screen`; the meeting's own lifecycle lives in core/meeting/lifecycle.ts.
  */
-import { signal } from "@preact/signals-core";
+import { signal, type Signal } from "@preact/signals-core";
 import type { User } from "firebase/auth";
 import { call } from "../../core/api/client";
 import { describeFailure } from "../../core/api/errors";
+import { Knock } from "../../core/meeting/knock";
 import { LocalMedia } from "../../core/meeting/media";
 import type { LeaveOutcome } from "../../core/meeting/leave";
 import { Meeting } from "../../core/meeting/meeting";
@@ -15,34 +16,42 @@ import { activeMeeting, keepPassword, takePassword } from "../../core/state/stas
 import type { View } from "../../core/router/router";
 import type { MeetingInfoResult } from "../../protocol.gen";
 import { rememberMeeting } from "../../recent";
-import { infoView, joinErrorView, type JoinAction, type JoinErrorView } from "../join/joinErrors";
+import { endedView, infoView, joinErrorView, deniedView, type JoinAction, type JoinErrorView } from "../join/joinErrors";
+import { suggestedName } from "../lobby/names";
 import { RoomSession } from "./session";
 import { RoomUi } from "./store";
 
 export type Screen =
   | { kind: "checking" }
   | { kind: "lobby" }
+  /** Asked to join a meeting with a lobby: waiting for a host (features/hosts/WaitingRoom). */
+  | { kind: "waiting"; knock: Knock }
   | { kind: "joining" }
   /** `attempt` changes with every prompt, so that a refused password gets a fresh form. */
   | { kind: "password"; error: string; attempt: number }
   | { kind: "message"; title: string; message: string; actions: JoinAction[] }
   | { kind: "room"; session: RoomSession; ui: RoomUi }
   | { kind: "leaving" }
-  | { kind: "left"; message: string; detail?: string };
+  | { kind: "left"; message: string; detail?: string; canRejoin?: boolean };
 
 export interface RoomHandle extends View {
   /** The meeting in progress (the emulator-only test hook reads its links and board). */
   meeting?: RoomSession;
 }
 
+/** The account's name when it is a usable name; never its e-mail address or phone number (the
+ * server then names the person "Guest …", and join_meeting says which). */
 export function displayNameOf(user: User): string {
-  return user.displayName || user.email?.split("@")[0] || user.phoneNumber || "Guest";
+  return suggestedName(user) || "Guest";
 }
 
 export class RoomController {
   readonly screen = signal<Screen>({ kind: "lobby" });
   readonly local = new LocalMedia();
-  readonly myName: string;
+  /** The name the others will see, as typed in the lobby (prefilled from the account's name). */
+  readonly name: Signal<string>;
+  /** Why the server refused the name typed in the lobby ("" when it did not). */
+  readonly nameError = signal("");
   /** What meeting_info said before the lobby (null: not asked, or it could not answer). */
   readonly info = signal<MeetingInfoResult | null>(null);
   /** The person's choice in the lobby: hide their IP address (relay-only ICE). */
@@ -54,12 +63,25 @@ export class RoomController {
   private offEnded: (() => void) | null = null;
   private destroyed = false;
   private prompts = 0;
+  private knock: Knock | null = null;
+  /** Knocks in a row without getting in: a bound, should the server keep sending us back. */
+  private knocks = 0;
 
   constructor(
     private readonly user: User,
     readonly meetingId: string,
   ) {
-    this.myName = displayNameOf(user);
+    this.name = signal(suggestedName(user));
+  }
+
+  /** What the lobby checks a typed name against (never shown, never prefilled from). */
+  get account(): { email: string | null; phone: string | null } {
+    return { email: this.user.email, phone: this.user.phoneNumber };
+  }
+
+  /** The name we go by: the one typed in the lobby, else the account's (or "Guest"). */
+  get myName(): string {
+    return this.name.peek().trim() || displayNameOf(this.user);
   }
 
   /** A reload of the meeting page re-joins at once; a fresh visit checks the meeting, then the lobby. */
@@ -92,15 +114,27 @@ export class RoomController {
     this.screen.value = { kind: "lobby" };
   }
 
-  /** join_meeting; from the password prompt the prompt stays up (its button disabled) meanwhile. */
+  /** The lobby's "Join now" / "Ask to join" with the name typed there. */
+  joinAs(name: string, password: string | null): void {
+    this.name.value = name;
+    this.nameError.value = "";
+    this.knocks = 0;
+    if (this.session) this.session.meeting.myName = this.myName;
+    void this.join(password ?? undefined);
+  }
+
+  /** join_meeting; from the password prompt the prompt stays up (its button disabled) meanwhile.
+   * A meeting with a lobby (meeting_info's entry, or join_meeting's knock-required) knocks first. */
   async join(password = takePassword(this.meetingId), fromPrompt = false): Promise<void> {
     if (this.session && this.session.meeting.lifecycle.value !== "idle") return; // a join is under way
+    if (this.info.peek()?.entry === "knock" && this.knocks === 0) return this.waitForHost(password);
     if (!fromPrompt) this.screen.value = { kind: "joining" };
     const local = this.local;
     if (!local.audioTrack && !local.cameraTrack) await local.start();
     const relayOnly = this.hideIp.peek() || !!this.info.peek()?.relayOnly;
     this.session ??= new RoomSession(new Meeting(this.meetingId, this.user.uid, this.myName, local, { relayOnly }));
     const { meeting } = this.session;
+    if (this.name.peek().trim()) meeting.chosenName = this.name.peek().trim();
     try {
       await meeting.join(password);
     } catch (error) {
@@ -122,17 +156,54 @@ export class RoomController {
     if (view.kind === "password") {
       keepPassword(this.meetingId, undefined);
       this.screen.value = { kind: "password", error: view.error, attempt: ++this.prompts };
+    } else if (view.kind === "knock" && this.knocks < 3) {
+      void this.waitForHost(password);
+    } else if (view.kind === "name") {
+      this.nameError.value = view.error;
+      this.showLobby();
     } else {
-      this.showMessage(view);
+      this.showMessage(view.kind === "knock" ? deniedView() : view);
     }
+  }
+
+  /** Knock and wait for a host (docs/protocol.md, `knock`); let in, join. */
+  private async waitForHost(password: string | undefined): Promise<void> {
+    this.knocks++;
+    const name = this.name.peek().trim();
+    const knock = new Knock(this.meetingId, this.user.uid, { ...(password ? { password } : {}), ...(name ? { displayName: name } : {}) });
+    this.knock = knock;
+    this.screen.value = { kind: "waiting", knock };
+    let outcome;
+    try {
+      outcome = await knock.wait();
+    } catch (error) {
+      if (this.knock === knock && !this.destroyed) this.joinFailed(error, password);
+      return;
+    } finally {
+      if (this.knock === knock) this.knock = null;
+    }
+    if (this.destroyed || outcome === "cancelled") return;
+    if (outcome === "admitted") return this.join(password);
+    this.showMessage(outcome === "denied" ? deniedView() : endedView());
+  }
+
+  /** "Stop waiting": withdraw the knock, back to the lobby. */
+  async stopWaiting(): Promise<void> {
+    const knock = this.knock;
+    this.knock = null;
+    this.showLobby();
+    await knock?.cancel();
   }
 
   private enterRoom(session: RoomSession): void {
     this.handle.meeting = session;
     this.ui = new RoomUi();
-    this.offEnded = session.meeting.on("ended", ({ message }) => {
-      void this.teardown().then(() => this.showLeft(message));
+    this.offEnded = session.meeting.on("ended", ({ reason, message }) => {
+      const ended = reason === "meeting-ended";
+      const text = ended ? (session.hosting.endedByMe ? "You ended the meeting for everyone" : "A host ended the meeting for everyone") : message;
+      void this.teardown().then(() => this.showLeft(text, undefined, !ended));
     });
+    session.hosting.start();
     document.title = `${session.meeting.title || "Meeting"} · AVMeets`;
     this.screen.value = { kind: "room", session, ui: this.ui };
   }
@@ -156,10 +227,10 @@ export class RoomController {
     }
   }
 
-  private showLeft(message: string, detail?: string): void {
+  private showLeft(message: string, detail?: string, canRejoin = true): void {
     if (this.destroyed) return;
     document.title = "AVMeets";
-    this.screen.value = { kind: "left", message, detail };
+    this.screen.value = { kind: "left", message, detail, canRejoin };
   }
 
   /** Leave the meeting and stop the media; resolves with how the leave went (null: no meeting). */
@@ -177,6 +248,7 @@ export class RoomController {
     const session = this.session;
     this.session = null;
     let outcome: LeaveOutcome | null = null;
+    session?.hosting.stop();
     if (session) {
       const leaving = session.meeting.leave();
       // The connections close at once; camera and microphone go off before the server answers.
@@ -192,6 +264,9 @@ export class RoomController {
   /** The page is going away: leave and stop the media. */
   async destroy(): Promise<void> {
     this.destroyed = true;
+    const knock = this.knock;
+    this.knock = null;
+    await knock?.cancel();
     await this.teardown();
   }
 }

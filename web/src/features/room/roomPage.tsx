@@ -8,6 +8,7 @@ import { render } from "preact";
 import type { User } from "firebase/auth";
 import { JoinMessage, Joining } from "../join/JoinStatus";
 import { PasswordPrompt } from "../join/PasswordPrompt";
+import { WaitingRoom } from "../hosts/WaitingRoom";
 import { Leaving, Left } from "../leave/LeaveScreens";
 import { Lobby } from "../lobby/Lobby";
 import { takePassword } from "../../core/state/stash";
@@ -25,13 +26,17 @@ function RoomScreens({ controller }: { controller: RoomController }) {
         <Lobby
           local={local}
           meetingId={meetingId}
-          myName={controller.myName}
+          name={controller.name}
+          nameError={controller.nameError.value}
+          account={controller.account}
           info={controller.info.value}
           passwordKnown={!!takePassword(meetingId)}
           hideIp={controller.hideIp}
-          onJoin={(password) => void controller.join(password ?? undefined)}
+          onJoin={(password, name) => controller.joinAs(name, password)}
         />
       );
+    case "waiting":
+      return <WaitingRoom meetingId={meetingId} name={controller.myName} onCancel={() => void controller.stopWaiting()} />;
     case "joining":
       return <Joining />;
     case "password":
@@ -50,7 +55,14 @@ function RoomScreens({ controller }: { controller: RoomController }) {
     case "leaving":
       return <Leaving />;
     case "left":
-      return <Left meetingId={meetingId} message={screen.message} detail={screen.detail} onRejoin={() => controller.showLobby()} />;
+      return (
+        <Left
+          meetingId={meetingId}
+          message={screen.message}
+          detail={screen.detail}
+          onRejoin={screen.canRejoin === false ? undefined : () => void controller.check()}
+        />
+      );
   }
 }
 

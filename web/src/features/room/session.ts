@@ -9,6 +9,7 @@ import type { PeerLink } from "../../core/meeting/peer";
 import { ChatLog } from "../chat/chatLog";
 import { FileShare } from "../files/fileShare";
 import { Gestures } from "../gestures/gestures";
+import { Hosting } from "../hosts/hosting";
 import { Board } from "../whiteboard/board";
 
 export interface Target {
@@ -21,6 +22,8 @@ export class RoomSession {
   readonly files: FileShare;
   readonly board: Board;
   readonly gestures: Gestures;
+  /** The lock, the lobby, the hosts' actions and their requests (features/hosts). */
+  readonly hosting: Hosting;
   /** Who has a tile: us first, then everyone joined or connected. */
   readonly present: ReadonlySignal<readonly string[]>;
   /** The others one can write or send a file to privately. */
@@ -33,6 +36,7 @@ export class RoomSession {
     this.files = new FileShare(meeting);
     this.board = new Board(meeting);
     this.gestures = new Gestures(meeting);
+    this.hosting = new Hosting(meeting);
     meeting.use(this.files);
     meeting.use(this.board);
     meeting.use(this.gestures);

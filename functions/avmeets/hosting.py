@@ -1,0 +1,196 @@
+"""Running a meeting: who may come in (the lobby, the lock, removals) and what hosts may do.
+
+Pure: functions take the meeting, participant and knock documents as plain data (and the time)
+and return what to write, or raise the domain's errors. ``services.lobby`` and ``services.hosts``
+read and write. The rules of docs/protocol.md ("Hosts, the lobby and names") live here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final, Literal
+
+from .errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
+from .meetings import JOINED, OPEN, REMOVED
+from .protocol import (
+    CREATOR_ACTIONS,
+    HOST_ROLES,
+    PERSON_ACTIONS,
+    ErrorReason,
+    HostActionName,
+    LobbyDoc,
+    MeetingEntry,
+)
+
+WAITING: Final = "waiting"
+ADMITTED: Final = "admitted"
+DENIED: Final = "denied"
+WITHDRAWN: Final = "withdrawn"
+ENDED: Final = "ended"
+
+Doc = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What stands between a caller and the meeting: nothing (``in``), or the lobby (``knock``).
+
+    ``admitted_by`` is the host who let the caller in from the lobby, when one did.
+    """
+
+    kind: Literal["in", "knock"]
+    admitted_by: str | None = None
+    was_removed: bool = False
+
+
+def is_host_role(participant: Doc | None) -> bool:
+    """A participant present in the meeting as its host or a co-host (the rules' ``isHost``)."""
+    return (
+        participant is not None
+        and participant.get("state") == JOINED
+        and participant.get("role") in HOST_ROLES
+    )
+
+
+def gate(meeting: Doc, mine: Doc | None, knock: Doc | None, uid: str) -> Gate:
+    """May ``uid`` join now? Raises when the meeting is locked to it or a host turned it away.
+
+    In order: a participant present (a reload) keeps its place; the creator and the co-hosts
+    come in; a knock a host admitted comes in, even into a locked meeting; a knock waiting goes
+    on waiting; a locked meeting refuses everyone else; a knock a host denied stays out; a
+    removed person and, in a meeting with a lobby, anyone never admitted before must knock.
+    """
+    state = mine.get("state") if mine is not None else None
+    if state == JOINED:
+        return Gate("in")
+    cohost = mine is not None and mine.get("role") == "cohost" and state != REMOVED
+    if uid == meeting.get("createdBy") or cohost:
+        return Gate("in")
+    knocked = knock.get("state") if knock is not None else None
+    if knock is not None and knocked == ADMITTED:
+        return Gate("in", admitted_by=knock.get("decidedBy"))
+    if knocked == WAITING:  # already waiting: a lock does not turn it away (a host still may)
+        return Gate("knock", was_removed=state == REMOVED)
+    if meeting.get("locked"):
+        raise FailedPrecondition(
+            "This meeting is locked: nobody new can join.", reason=ErrorReason.MEETING_LOCKED
+        )
+    if knocked == DENIED:
+        raise PermissionDenied(
+            "A host of this meeting did not let you in.", reason=ErrorReason.DENIED
+        )
+    if state == REMOVED:
+        return Gate("knock", was_removed=True)
+    if meeting.get("lobby") and mine is None:
+        return Gate("knock")
+    return Gate("in")
+
+
+def entry(meeting: Doc, mine: Doc | None, knock: Doc | None, uid: str) -> MeetingEntry:
+    """What ``join_meeting`` would do with ``uid`` now, said without raising (``meeting_info``)."""
+    try:
+        found = gate(meeting, mine, knock, uid)
+    except FailedPrecondition:
+        return "locked"
+    except PermissionDenied:
+        return "denied"
+    return "join" if found.kind == "in" else "knock"
+
+
+def knock_required(gate: Gate) -> PermissionDenied:
+    """The error ``join_meeting`` answers a caller who must knock first."""
+    if gate.was_removed:
+        message = "A host removed you from this meeting. Ask to join again and wait for a host."
+    else:
+        message = "This meeting has a lobby: ask to join and wait for a host to let you in."
+    return PermissionDenied(message, reason=ErrorReason.KNOCK_REQUIRED, removed=gate.was_removed)
+
+
+def knock_doc(
+    previous: Doc | None,
+    *,
+    uid: str,
+    display_name: str,
+    same_org: bool,
+    was_removed: bool,
+    now: datetime,
+    expires_at: datetime,
+) -> LobbyDoc:
+    """The knock to write: a new one, or the waiting one seen again (its name may change; when it
+    knocked and how long it is kept do not)."""
+    waiting = previous is not None and previous.get("state") == WAITING
+    return {
+        "uid": uid,
+        "displayName": display_name,
+        "sameOrg": same_org,
+        "wasRemoved": was_removed,
+        "state": WAITING,
+        "knockedAt": previous["knockedAt"] if waiting and previous is not None else now,
+        "lastSeenAt": now,
+        "decidedAt": None,
+        "decidedBy": None,
+        "expiresAt": previous["expiresAt"] if waiting and previous is not None else expires_at,
+    }
+
+
+def decide(knock: Doc | None, action: HostActionName, host: str, now: datetime) -> LobbyDoc | None:
+    """A host's answer to a knock: the knock to write, or None when it already says so.
+
+    Only a waiting knock is answered; answering again the same way changes nothing.
+    """
+    verdict = ADMITTED if action == "admit" else DENIED
+    state = knock.get("state") if knock is not None else None
+    if knock is None or state not in (WAITING, verdict):
+        raise NotFound("This person is not waiting to join.")
+    if state == verdict:
+        return None
+    answered: LobbyDoc = {**knock, "state": verdict, "decidedAt": now, "decidedBy": host}  # type: ignore[typeddict-item]
+    return answered
+
+
+def check_action(
+    meeting: Doc | None, actor: Doc | None, action: HostActionName, target_uid: str | None
+) -> Doc:
+    """Raise unless ``actor`` (its participant document) may take ``action`` in ``meeting``;
+    returns the meeting."""
+    if meeting is None:
+        raise NotFound("No meeting has this id.")
+    if meeting.get("state") != OPEN:
+        raise FailedPrecondition("This meeting has ended.", reason=ErrorReason.MEETING_ENDED)
+    if not is_host_role(actor):
+        raise PermissionDenied(
+            "Only the host and co-hosts of this meeting can do that.",
+            reason=ErrorReason.NOT_A_HOST,
+        )
+    assert actor is not None
+    if action in CREATOR_ACTIONS and actor.get("role") != "host":
+        raise PermissionDenied(
+            "Only the meeting's host can make or unmake co-hosts.", reason=ErrorReason.NOT_A_HOST
+        )
+    if action in PERSON_ACTIONS and action not in ("admit", "deny"):
+        if target_uid == actor.get("uid"):
+            raise InvalidArgument("You cannot do that to yourself.", field="uid")
+        if target_uid == meeting.get("createdBy"):
+            raise PermissionDenied("Nobody can remove the meeting's host or change their role.")
+    return meeting
+
+
+def role_change(target: Doc | None, action: HostActionName) -> str | None:
+    """The role ``make-cohost`` / ``revoke-cohost`` gives the target, or None when it has it."""
+    if target is None or target.get("state") != JOINED:
+        raise NotFound("This person is not in the meeting.")
+    role = "cohost" if action == "make-cohost" else "participant"
+    return None if target.get("role") == role else role
+
+
+def meeting_change(meeting: Doc, action: HostActionName) -> dict[str, bool] | None:
+    """The meeting fields ``lock`` / ``unlock`` / ``lobby-on`` / ``lobby-off`` set, or None."""
+    field, value = {
+        "lock": ("locked", True),
+        "unlock": ("locked", False),
+        "lobby-on": ("lobby", True),
+        "lobby-off": ("lobby", False),
+    }[action]
+    return None if bool(meeting.get(field)) == value else {field: value}

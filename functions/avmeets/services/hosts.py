@@ -1,0 +1,154 @@
+"""``host_action``: what the host and co-hosts do to run a meeting (docs/protocol.md).
+
+Answer a knock, remove someone, make or unmake a co-host, lock or unlock the meeting, switch
+its lobby, end it for everyone. ``hosting`` decides who may and what changes; this module
+reads and writes, each write conditional on what it read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+
+from .. import clock, hosting, meetings
+from ..errors import NotFound
+from ..meetings import Caller
+from ..payloads import HostAction
+from ..protocol import HostActionName, HostActionResult
+from ..store import lobby as lobby_store
+from ..store import meetings as store
+from . import quotas
+from .common import JOIN_ATTEMPTS, JOIN_BACKOFF, optimistic
+from .leaves import close_participant
+from .lobby import withdraw
+
+log = logging.getLogger("avmeets")
+_BUSY = "The meeting is busy; try again."
+
+
+def act(caller: Caller, body: HostAction) -> HostActionResult:
+    meeting_id, action, target = body.meeting_id, body.action, body.uid
+    quotas.check_probes(caller.uid)
+    meeting = quotas.found_or_probe(caller.uid, store.meeting(meeting_id).doc)
+    actor = store.participant(meeting_id, caller.uid).doc
+    hosting.check_action(meeting, actor, action, target)
+    if action in ("admit", "deny"):
+        changed = _answer(meeting_id, _person(target), action, caller.uid)
+    elif action == "remove":
+        changed = remove(meeting_id, _person(target), caller.uid)
+    elif action in ("make-cohost", "revoke-cohost"):
+        changed = _set_role(meeting_id, _person(target), action)
+    elif action == "end":
+        changed = end(meeting_id, caller.uid)
+    else:
+        changed = _switch(meeting_id, action)
+        if action == "lobby-off":  # everyone waiting comes in, as any newcomer now would
+            for knock, _ in lobby_store.waiting(meeting_id):
+                with contextlib.suppress(NotFound):  # withdrawn meanwhile
+                    _answer(meeting_id, str(knock["uid"]), "admit", caller.uid)
+    log.info(
+        "host action %s in %s by %s%s: %s",
+        action,
+        meeting_id,
+        caller.uid,
+        f" on {target}" if target else "",
+        "done" if changed else "no change",
+        extra={"meetingId": meeting_id, "uid": caller.uid, "target": target, "action": action},
+    )
+    return {"action": action, "changed": changed}
+
+
+def _person(uid: str | None) -> str:
+    assert uid is not None  # payloads.parse_host_action requires it for these actions
+    return uid
+
+
+def _optimistic(attempt: Callable[[], bool]) -> bool:
+    return optimistic(attempt, attempts=JOIN_ATTEMPTS, backoff=JOIN_BACKOFF, busy=_BUSY)
+
+
+def _answer(meeting_id: str, uid: str, action: HostActionName, host: str) -> bool:
+    def attempt() -> bool:
+        current = lobby_store.knock(meeting_id, uid)
+        answered = hosting.decide(current.doc, action, host, clock.now())
+        if answered is None:
+            return False
+        lobby_store.put_knock(meeting_id, answered, current.version)
+        return True
+
+    return _optimistic(attempt)
+
+
+def remove(meeting_id: str, uid: str, host: str) -> bool:
+    """Remove ``uid``: present, it is closed out at once (its legs end ``removed``, the rules
+    refuse its signals); gone already, it is marked removed. Either way it comes back only
+    through a knock a host admits."""
+    if close_participant(meeting_id, uid, None, "removed", closed_by=host):
+        return True
+
+    def attempt() -> bool:
+        current = store.participant(meeting_id, uid)
+        state = current.doc.get("state") if current.doc is not None else None
+        if state is None:
+            raise NotFound("This person is not in the meeting.")
+        if state == meetings.REMOVED:
+            return False
+        if state == meetings.JOINED:  # re-joined in between: close that session
+            return close_participant(meeting_id, uid, None, "removed", closed_by=host)
+        store.commit_leave(
+            meeting_id, uid, current.version, record_id=None, now=clock.now(), cause="removed"
+        )
+        return True
+
+    return _optimistic(attempt)
+
+
+def _set_role(meeting_id: str, uid: str, action: HostActionName) -> bool:
+    def attempt() -> bool:
+        current = store.participant(meeting_id, uid)
+        role = hosting.role_change(current.doc, action)
+        if role is None:
+            return False
+        store.set_role(meeting_id, uid, current.version, role)
+        return True
+
+    return _optimistic(attempt)
+
+
+def _switch(meeting_id: str, action: HostActionName) -> bool:
+    """Lock, unlock, lobby on or off: a meeting field (conditional, like every join)."""
+
+    def attempt() -> bool:
+        current = store.meeting(meeting_id)
+        if current.doc is None:
+            raise NotFound("No meeting has this id.")
+        change = hosting.meeting_change(current.doc, action)
+        if change is None:
+            return False
+        lobby_store.update_meeting(meeting_id, current.version, change)
+        return True
+
+    return _optimistic(attempt)
+
+
+def end(meeting_id: str, host: str) -> bool:
+    """End the meeting for everyone: no more joins, every participant closed out and every leg
+    ended with ``meeting-ended``, every waiting knock told. Should this die midway, the sweep
+    closes out whoever is left with the same cause (``services.presence``)."""
+
+    def close_meeting() -> bool:
+        current = store.meeting(meeting_id)
+        meetings.check_joinable(current.doc)  # ended meanwhile: said as meeting-ended
+        lobby_store.update_meeting(meeting_id, current.version, {"state": "ended"})
+        return True
+
+    _optimistic(close_meeting)
+    # Read after the write: a join that committed before it is seen here; one after it failed.
+    for participant in store.participants(meeting_id, joined_only=True):
+        close_participant(
+            meeting_id, str(participant["uid"]), None, "meeting-ended", closed_by=host
+        )
+    for knock, _ in lobby_store.waiting(meeting_id):
+        withdraw(meeting_id, str(knock["uid"]), hosting.ENDED)
+    return True

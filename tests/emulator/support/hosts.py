@@ -1,0 +1,47 @@
+"""Knocks and host actions (docs/protocol.md, `knock` and `host_action`) by any test client."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from google.cloud import firestore
+
+
+class Calls(Protocol):
+    """A test peer or actor: anything that calls callables as its user."""
+
+    async def call(self, name: str, data: dict[str, Any]) -> dict[str, Any]: ...
+
+
+async def knock(
+    who: Calls, meeting_id: str, *, password: str | None = None, display_name: str | None = None
+) -> dict[str, Any]:
+    data: dict[str, Any] = {"meetingId": meeting_id}
+    if password is not None:
+        data["password"] = password
+    if display_name is not None:
+        data["displayName"] = display_name
+    return await who.call("knock", data)
+
+
+async def host_action(
+    who: Calls, meeting_id: str, action: str, uid: str | None = None
+) -> dict[str, Any]:
+    data: dict[str, Any] = {"meetingId": meeting_id, "action": action}
+    if uid is not None:
+        data["uid"] = uid
+    return await who.call("host_action", data)
+
+
+async def stored(admin: firestore.AsyncClient, path: str) -> dict[str, Any] | None:
+    """A document as the server stored it (admin read), or None."""
+    snapshot = await admin.document(path).get()
+    return snapshot.to_dict() if snapshot.exists else None
+
+
+async def legs(admin: firestore.AsyncClient, meeting_id: str) -> list[dict[str, Any]]:
+    """The CDR legs of a meeting."""
+    query = admin.collection("cdrs").where(
+        filter=firestore.FieldFilter("meetingId", "==", meeting_id)
+    )
+    return [snap.to_dict() or {} for snap in await query.get()]

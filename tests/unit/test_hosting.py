@@ -1,0 +1,187 @@
+"""Who may come in (the lobby, the lock, removals) and what hosts may do: the pure rules."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from avmeets import hosting
+from avmeets.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
+from avmeets.protocol import HOST_ACTIONS, HostActionName
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+OPEN = {"state": "open", "createdBy": "host", "lobby": False, "locked": False}
+LOBBY = {**OPEN, "lobby": True}
+
+
+def person(uid: str, state: str = "joined", role: str = "participant") -> dict[str, Any]:
+    return {"uid": uid, "state": state, "role": role, "session": f"s-{uid}"}
+
+
+def knock(state: str, by: str | None = None) -> dict[str, Any]:
+    return {"uid": "x", "state": state, "decidedBy": by, "knockedAt": NOW}
+
+
+def reason(err: pytest.ExceptionInfo[Any]) -> Any:
+    return err.value.details.get("reason")
+
+
+def test_without_lobby_or_lock_everyone_comes_in() -> None:
+    assert hosting.gate(OPEN, None, None, "x") == hosting.Gate("in")
+
+
+def test_with_a_lobby_newcomers_knock_and_the_known_come_back() -> None:
+    assert hosting.gate(LOBBY, None, None, "x").kind == "knock"
+    assert hosting.gate(LOBBY, None, knock("waiting"), "x").kind == "knock"
+    assert hosting.gate(LOBBY, person("x", "left"), None, "x").kind == "in"
+    assert hosting.gate(LOBBY, person("x"), None, "x").kind == "in"  # a reload
+    assert hosting.gate(LOBBY, None, None, "host").kind == "in"
+    assert hosting.gate(LOBBY, person("x", "left", "cohost"), None, "x").kind == "in"
+
+
+def test_an_admitted_knock_comes_in_even_when_locked_and_names_its_host() -> None:
+    locked = {**LOBBY, "locked": True}
+    assert hosting.gate(locked, None, knock("admitted", "host"), "x") == hosting.Gate(
+        "in", admitted_by="host"
+    )
+
+
+def test_a_locked_meeting_keeps_out_all_but_hosts_and_those_present() -> None:
+    locked = {**OPEN, "locked": True}
+    for mine, kn in ((None, None), (person("x", "left"), None), (None, knock("withdrawn"))):
+        with pytest.raises(FailedPrecondition) as err:
+            hosting.gate(locked, mine, kn, "x")
+        assert reason(err) == "meeting-locked"
+    assert hosting.gate(locked, person("x"), None, "x").kind == "in"
+    assert hosting.gate(locked, None, None, "host").kind == "in"
+    assert hosting.gate(locked, person("c", "left", "cohost"), None, "c").kind == "in"
+    # Someone already waiting goes on waiting: a host may still let them in.
+    assert hosting.gate(locked, None, knock("waiting"), "x").kind == "knock"
+
+
+def test_a_denied_knock_stays_out() -> None:
+    with pytest.raises(PermissionDenied) as err:
+        hosting.gate(LOBBY, None, knock("denied", "host"), "x")
+    assert reason(err) == "denied"
+
+
+def test_a_removed_person_knocks_even_without_a_lobby_and_a_cohost_loses_the_role() -> None:
+    gate = hosting.gate(OPEN, person("x", "removed"), None, "x")
+    assert gate == hosting.Gate("knock", was_removed=True)
+    assert hosting.gate(OPEN, person("x", "removed", "cohost"), None, "x").kind == "knock"
+    error = hosting.knock_required(gate)
+    assert error.details == {"reason": "knock-required", "removed": True}
+    assert hosting.gate(OPEN, person("x", "removed"), knock("admitted", "h"), "x").kind == "in"
+
+
+def test_entry_says_what_a_join_would_do_without_raising() -> None:
+    locked = {**OPEN, "locked": True}
+    assert hosting.entry(OPEN, None, None, "x") == "join"
+    assert hosting.entry(LOBBY, None, None, "x") == "knock"
+    assert hosting.entry(OPEN, person("x", "removed"), None, "x") == "knock"
+    assert hosting.entry(locked, None, None, "x") == "locked"
+    assert hosting.entry(locked, None, None, "host") == "join"
+    assert hosting.entry(LOBBY, None, knock("denied", "host"), "x") == "denied"
+    assert hosting.entry(locked, None, knock("admitted", "host"), "x") == "join"
+
+
+def test_knock_documents() -> None:
+    later = NOW + timedelta(seconds=20)
+    first = hosting.knock_doc(
+        None, uid="x", display_name="X", same_org=True, was_removed=False, now=NOW, expires_at=NOW
+    )
+    assert first["state"] == "waiting" and first["knockedAt"] == NOW and first["lastSeenAt"] == NOW
+    again = hosting.knock_doc(
+        first, uid="x", display_name="Y", same_org=True, was_removed=False, now=later,
+        expires_at=later,
+    )  # fmt: skip
+    assert again["knockedAt"] == NOW and again["lastSeenAt"] == later
+    assert again["expiresAt"] == NOW  # renewing a knock moves nothing but lastSeenAt (and the name)
+    assert again["displayName"] == "Y"
+    after_denial = hosting.knock_doc(
+        {**first, "state": "denied"}, uid="x", display_name="X", same_org=False,
+        was_removed=True, now=later, expires_at=later,
+    )  # fmt: skip
+    assert after_denial["knockedAt"] == later and after_denial["decidedBy"] is None
+
+
+def test_answering_a_knock() -> None:
+    admitted = hosting.decide(knock("waiting"), "admit", "h", NOW)
+    assert admitted is not None and admitted["state"] == "admitted"
+    assert admitted["decidedBy"] == "h" and admitted["decidedAt"] == NOW
+    denied = hosting.decide(knock("waiting"), "deny", "h", NOW)
+    assert denied is not None and denied["state"] == "denied"
+    assert hosting.decide(knock("admitted"), "admit", "h", NOW) is None  # said twice
+    for state in ("denied", "withdrawn", "ended"):
+        with pytest.raises(NotFound):
+            hosting.decide(knock(state), "admit", "h", NOW)
+    with pytest.raises(NotFound):
+        hosting.decide(None, "deny", "h", NOW)
+
+
+@pytest.mark.parametrize("action", HOST_ACTIONS)
+def test_only_hosts_present_may_act(action: HostActionName) -> None:
+    target = "y" if action in hosting.PERSON_ACTIONS else None
+    for actor in (
+        None,
+        person("p"),
+        person("c", "left", "cohost"),
+        person("c", "removed", "cohost"),
+        {"uid": "p", "state": "joined"},  # no role: a participant
+    ):
+        with pytest.raises(PermissionDenied) as err:
+            hosting.check_action(OPEN, actor, action, target)
+        assert reason(err) == "not-a-host"
+    assert hosting.check_action(OPEN, person("host", role="host"), action, target) == OPEN
+
+
+@pytest.mark.parametrize("action", HOST_ACTIONS)
+def test_cohosts_may_do_all_but_change_roles(action: HostActionName) -> None:
+    target = "y" if action in hosting.PERSON_ACTIONS else None
+    cohost = person("c", role="cohost")
+    if action in ("make-cohost", "revoke-cohost"):
+        with pytest.raises(PermissionDenied) as err:
+            hosting.check_action(OPEN, cohost, action, target)
+        assert reason(err) == "not-a-host"
+    else:
+        hosting.check_action(OPEN, cohost, action, target)
+
+
+def test_host_actions_need_an_open_meeting_and_spare_the_host() -> None:
+    host = person("host", role="host")
+    with pytest.raises(NotFound):
+        hosting.check_action(None, host, "lock", None)
+    with pytest.raises(FailedPrecondition) as err:
+        hosting.check_action({**OPEN, "state": "ended"}, host, "end", None)
+    assert reason(err) == "meeting-ended"
+    with pytest.raises(InvalidArgument):
+        hosting.check_action(OPEN, host, "remove", "host")
+    with pytest.raises(PermissionDenied) as denied:
+        hosting.check_action(OPEN, person("c", role="cohost"), "remove", "host")
+    assert reason(denied) is None
+    with pytest.raises(InvalidArgument):
+        hosting.check_action(OPEN, person("c", role="cohost"), "remove", "c")
+
+
+def test_role_and_meeting_changes() -> None:
+    assert hosting.role_change(person("y"), "make-cohost") == "cohost"
+    assert hosting.role_change(person("y", role="cohost"), "make-cohost") is None
+    assert hosting.role_change(person("y", role="cohost"), "revoke-cohost") == "participant"
+    for gone in (None, person("y", "left"), person("y", "removed")):
+        with pytest.raises(NotFound):
+            hosting.role_change(gone, "make-cohost")
+    assert hosting.meeting_change(OPEN, "lock") == {"locked": True}
+    assert hosting.meeting_change(OPEN, "unlock") is None
+    assert hosting.meeting_change(OPEN, "lobby-on") == {"lobby": True}
+    assert hosting.meeting_change(LOBBY, "lobby-off") == {"lobby": False}
+    assert hosting.meeting_change({"state": "open"}, "lobby-off") is None  # an old meeting
+
+
+def test_is_host_role() -> None:
+    assert hosting.is_host_role(person("h", role="host"))
+    assert hosting.is_host_role(person("c", role="cohost"))
+    assert not hosting.is_host_role(person("c", "left", "cohost"))
+    assert not hosting.is_host_role(person("p"))
+    assert not hosting.is_host_role(None)

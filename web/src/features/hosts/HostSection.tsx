@@ -1,0 +1,122 @@
+/**
+ * The host's part of the people panel: the lock and the waiting-room switches, the people
+ * waiting to be let in, and ending the meeting for everyone. Shown to the host and co-hosts only;
+ * every control is a button or a switch in the tab order.
+ */
+import { useState } from "preact/hooks";
+import type { HostActionName } from "../../protocol.gen";
+import { runsMeeting } from "./controls";
+import type { Hosting, Knocker } from "./hosting";
+import "./hosts.css";
+
+function Switch(props: { id: string; label: string; hint: string; on: boolean; onChange: (on: boolean) => void }) {
+  return (
+    <div class="host-switch">
+      <label class="switch" for={props.id}>
+        <input
+          id={props.id}
+          type="checkbox"
+          role="switch"
+          checked={props.on}
+          aria-describedby={`${props.id}-hint`}
+          onChange={(event) => props.onChange((event.currentTarget as HTMLInputElement).checked)}
+        />
+        <span>{props.label}</span>
+      </label>
+      <span id={`${props.id}-hint`} class="muted small">
+        {props.hint}
+      </span>
+    </div>
+  );
+}
+
+function KnockRow(props: { knock: Knocker; hasOrg: boolean; hosting: Hosting }) {
+  const { knock, hosting } = props;
+  const [busy, setBusy] = useState(false);
+  const answer = async (action: HostActionName) => {
+    setBusy(true);
+    await hosting.act(action, knock.uid);
+    setBusy(false);
+  };
+  const details = [
+    props.hasOrg ? (knock.sameOrg ? "From your organisation" : "Not from your organisation") : null,
+    knock.wasRemoved ? "Was removed earlier" : null,
+  ].filter(Boolean);
+  return (
+    <li class="knock" data-uid={knock.uid}>
+      <div class="person-main">
+        <span class="person-name">{knock.displayName}</span>
+        {details.length ? <span class="muted small">{details.join(" · ")}</span> : null}
+      </div>
+      <button class="btn btn-primary btn-small" type="button" disabled={busy} aria-label={`Admit ${knock.displayName}`} onClick={() => void answer("admit")}>
+        Admit
+      </button>
+      <button class="btn btn-ghost btn-small" type="button" disabled={busy} aria-label={`Deny ${knock.displayName}`} onClick={() => void answer("deny")}>
+        Deny
+      </button>
+    </li>
+  );
+}
+
+function EndForEveryone({ hosting }: { hosting: Hosting }) {
+  const [asking, setAsking] = useState(false);
+  if (!asking) {
+    return (
+      <button class="btn btn-danger" type="button" onClick={() => setAsking(true)}>
+        End the meeting for everyone
+      </button>
+    );
+  }
+  return (
+    <div class="host-confirm" role="group" aria-labelledby="end-confirm-text">
+      <p id="end-confirm-text">Everyone leaves at once and nobody can join this meeting again.</p>
+      <button class="btn btn-danger" type="button" ref={(button) => button?.focus()} onClick={() => void hosting.act("end")}>
+        End for everyone
+      </button>
+      <button class="btn btn-ghost" type="button" onClick={() => setAsking(false)}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
+export function HostSection({ hosting }: { hosting: Hosting }) {
+  if (!runsMeeting(hosting.myRole.value)) return null;
+  const switches = hosting.switches.value;
+  const knocks = hosting.knocks.value;
+  const problem = hosting.problem.value;
+  return (
+    <section class="host-section" aria-label="Host controls">
+      {problem ? (
+        <p class="host-problem" role="alert">
+          {problem}
+        </p>
+      ) : null}
+      <section class="lobby-queue" aria-labelledby="lobby-queue-title">
+        <h3 id="lobby-queue-title">{knocks.length ? `Waiting to join (${knocks.length})` : "Nobody is waiting to join"}</h3>
+        {knocks.length ? (
+          <ul class="knock-list">
+            {knocks.map((knock) => (
+              <KnockRow key={knock.uid} knock={knock} hasOrg={switches.hasOrg} hosting={hosting} />
+            ))}
+          </ul>
+        ) : null}
+      </section>
+      <Switch
+        id="host-lock"
+        label="Lock the meeting"
+        hint="Nobody new can join or ask to join."
+        on={switches.locked}
+        onChange={(on) => void hosting.act(on ? "lock" : "unlock")}
+      />
+      <Switch
+        id="host-lobby"
+        label="Waiting room"
+        hint="Newcomers ask to join and wait for a host."
+        on={switches.lobby}
+        onChange={(on) => void hosting.act(on ? "lobby-on" : "lobby-off")}
+      />
+      <EndForEveryone hosting={hosting} />
+    </section>
+  );
+}

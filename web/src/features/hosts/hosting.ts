@@ -1,0 +1,181 @@
+/**
+ * Running a meeting from the room (docs/protocol.md section 5): the meeting's lock and lobby as
+ * everyone reads them, the waiting knocks (listened to only while we are a host or co-host, as
+ * the rules allow), host_action, and the requests to mute or turn a camera off, which travel to
+ * the person on the chat data channel.
+ */
+import { computed, effect, signal, type ReadonlySignal } from "@preact/signals-core";
+import { announce } from "../../core/announce";
+import { collection, doc, onSnapshot, query, where, type Unsubscribe } from "firebase/firestore";
+import { call } from "../../core/api/client";
+import { describeFailure } from "../../core/api/errors";
+import type { Meeting } from "../../core/meeting/meeting";
+import { db } from "../../core/meeting/signalling";
+import type { HostActionName, ParticipantRole } from "../../protocol.gen";
+import { askAccepted, encodeAsk, type Ask } from "./asks";
+import { newKnocks, roleNotice, runsMeeting } from "./controls";
+
+/** A waiting knock as the hosts see it. */
+export interface Knocker {
+  uid: string;
+  displayName: string;
+  sameOrg: boolean;
+  wasRemoved: boolean;
+  /** Epoch ms. */
+  knockedAt: number;
+}
+
+export interface MeetingSwitches {
+  locked: boolean;
+  lobby: boolean;
+  /** The meeting belongs to an organisation: knocks say whether they are of it. */
+  hasOrg: boolean;
+}
+
+/** A host's request that reached us, shown until we act on it or dismiss it. */
+export interface IncomingAsk {
+  id: number;
+  what: Ask;
+  fromUid: string;
+  fromName: string;
+  fromRole: ParticipantRole;
+}
+
+function millis(value: unknown): number {
+  return (value as { toMillis?: () => number } | null)?.toMillis?.() ?? 0;
+}
+
+/** What a refused host action means, in words. */
+export function hostFailureText(error: unknown): string {
+  const failure = describeFailure(error);
+  if (failure.reason === "not-a-host") return "Only the host and co-hosts can do that.";
+  if (failure.reason === "meeting-ended") return "The meeting has ended.";
+  if (failure.code === "not-found") return "That person is no longer waiting or in the meeting.";
+  if (failure.code === "permission-denied") return failure.message || "That is not allowed.";
+  return "The meeting service could not be reached; try again.";
+}
+
+export class Hosting {
+  readonly switches = signal<MeetingSwitches>({ locked: false, lobby: false, hasOrg: false });
+  /** Requests from hosts to us (from hosts only: others' are dropped). */
+  readonly asks = signal<readonly IncomingAsk[]>([]);
+  private askIds = 0;
+  /** Waiting knocks, oldest first (empty unless we run the meeting). */
+  readonly knocks = signal<readonly Knocker[]>([]);
+  /** The latest refusal of one of our actions, in words ("" when none). */
+  readonly problem = signal("");
+  readonly myRole: ReadonlySignal<ParticipantRole>;
+  /** We ended the meeting for everyone (the room then says so, not "a host ended it"). */
+  endedByMe = false;
+  private offs: (() => void)[] = [];
+  private lobbyListener: Unsubscribe | null = null;
+
+  constructor(private readonly meeting: Meeting) {
+    this.myRole = computed(() => meeting.roster.value.get(meeting.myUid)?.role ?? "participant");
+  }
+
+  get myUid(): string {
+    return this.meeting.myUid;
+  }
+
+  start(): void {
+    const meetingRef = doc(db(), "meetings", this.meeting.meetingId);
+    const stopMeeting = onSnapshot(
+      meetingRef,
+      (snapshot) =>
+        (this.switches.value = {
+          locked: snapshot.get("locked") === true,
+          lobby: snapshot.get("lobby") === true,
+          hasOrg: typeof snapshot.get("orgId") === "string",
+        }),
+      (error) => console.debug("the meeting listener stopped", error),
+    );
+    let role: ParticipantRole | null = null;
+    const stopRole = effect(() => {
+      const now = this.myRole.value;
+      const notice = role === null ? null : roleNotice(role, now);
+      if (notice) announce(notice);
+      role = now;
+      if (runsMeeting(now)) this.listenToLobby();
+      else this.stopLobby();
+    });
+    let waiting: readonly Knocker[] = [];
+    const stopKnocks = effect(() => {
+      const knocks = this.knocks.value;
+      // The hosts hear of each newcomer, whatever panel is open.
+      for (const knock of newKnocks(waiting, knocks)) announce(`${knock.displayName} asks to join`, { urgency: "assertive" });
+      waiting = knocks;
+    });
+    const stopAsks = this.meeting.on("ask", ({ link, what }) => this.received(link.uid, what));
+    this.offs = [stopMeeting, stopRole, stopKnocks, stopAsks, () => this.stopLobby()];
+  }
+
+  stop(): void {
+    for (const off of this.offs.splice(0)) off();
+  }
+
+  /** host_action; false (and `problem` set) when it was refused. */
+  async act(action: HostActionName, uid?: string): Promise<boolean> {
+    try {
+      if (action === "end") this.endedByMe = true; // before the answer: our own document may come first
+      await call("host_action", { meetingId: this.meeting.meetingId, action, ...(uid ? { uid } : {}) });
+      this.problem.value = "";
+      return true;
+    } catch (error) {
+      if (action === "end") this.endedByMe = false;
+      this.problem.value = hostFailureText(error);
+      return false;
+    }
+  }
+
+  /** Ask `uid` to mute or to turn their camera off (a request they accept, or not). */
+  ask(uid: string, what: Ask): boolean {
+    const link = this.meeting.links.get(uid);
+    const sent = link?.send("chat", encodeAsk(what)) ?? false;
+    this.problem.value = sent ? "" : "Not connected to that person: the request could not be sent.";
+    return sent;
+  }
+
+  /** A request arrived from `uid` on the chat channel: kept only if `uid` runs the meeting
+   * (its role as the server wrote it); a repeat of the same request replaces the earlier one. */
+  received(uid: string, what: Ask): void {
+    const sender = this.meeting.roster.peek().get(uid);
+    if (!sender || !askAccepted(sender.role)) return;
+    const others = this.asks.peek().filter((ask) => ask.what !== what);
+    this.asks.value = [...others, { id: ++this.askIds, what, fromUid: uid, fromName: sender.displayName, fromRole: sender.role }];
+  }
+
+  dismissAsk(id: number): void {
+    this.asks.value = this.asks.peek().filter((ask) => ask.id !== id);
+  }
+
+  private listenToLobby(): void {
+    if (this.lobbyListener) return;
+    const waiting = query(collection(db(), "meetings", this.meeting.meetingId, "lobby"), where("state", "==", "waiting"));
+    this.lobbyListener = onSnapshot(
+      waiting,
+      (snapshot) => {
+        const knocks = snapshot.docs.map((d) => ({
+          uid: d.id,
+          displayName: String(d.get("displayName") ?? "Guest"),
+          sameOrg: d.get("sameOrg") === true,
+          wasRemoved: d.get("wasRemoved") === true,
+          knockedAt: millis(d.get("knockedAt")),
+        }));
+        this.knocks.value = knocks.sort((a, b) => a.knockedAt - b.knockedAt || a.uid.localeCompare(b.uid));
+      },
+      (error) => {
+        // Refused once we are no longer a host (the role changes first): nothing to show.
+        console.debug("the lobby listener stopped", error);
+        this.lobbyListener = null;
+        this.knocks.value = [];
+      },
+    );
+  }
+
+  private stopLobby(): void {
+    this.lobbyListener?.();
+    this.lobbyListener = null;
+    this.knocks.value = [];
+  }
+}
