@@ -274,8 +274,13 @@ class Limits:
     ramp_start_ops_per_s: float = 500.0
     #: functions/.env MAX_STORED_CDRS: legs kept before the purge cuts the oldest.
     max_stored_cdrs: int = 1_000_000
-    #: services/presence.py SWEEP_BATCH: silent participants closed per sweep run.
-    sweep_batch: int = 500
+    #: avmeets.meetings.SWEEP_SHARDS: the sweep index's shards.
+    sweep_shards: int = 150
+    #: services/presence.py: one sweep run's paging time, its close-outs at once, and the time
+    #: one close-out takes in production (a few dependent Firestore round trips).
+    sweep_budget_s: float = 45.0
+    sweep_workers: int = 8
+    sweep_close_latency_s: float = 0.1
     sweep_runs_per_minute: float = 1.0
     #: The purge: deletes a second it can sustain, its timeout and runs an hour. Deleting in
     #: index order of a sequential field is itself bound by the sequential-index limit.
@@ -345,16 +350,22 @@ SCHEDULED: Final = frozenset({"sweep", "purge"})
 STORED_BYTES: Final = {"leg": 6_000, "join": 1_500, "identity": 1_000}
 
 
-def _sequential_indexes(events: EventCounts, w: Workload) -> dict[str, float]:
-    """New entries a day in each sequential (timestamp-ordered) index that a query needs."""
+def _sequential_indexes(
+    events: EventCounts, w: Workload, limits: Limits
+) -> dict[str, tuple[float, int]]:
+    """New entries a day in each sequential (timestamp-ordered) index that a query needs, and
+    the shards (independent ranges) it is spread over."""
     signals = w.connections * events.signals_per_connection
     return {
-        "participants (collection group): state, lastSeenAt": w.heartbeats + w.joins,
-        "participants (collection group): expiresAt": w.joins,
-        "signals (collection group): createdAt": signals,
-        "cdrs: startedAt, expiresAt": w.connections,
-        "meetings: lastActivityAt, expiresAt": w.joins + w.meetings,
-        "joins: expiresAt": w.joins,
+        "participants (collection group): state, sweepShard, lastSeenAt": (
+            w.heartbeats + w.joins,
+            limits.sweep_shards,
+        ),
+        "participants (collection group): expiresAt": (w.joins, 1),
+        "signals (collection group): createdAt": (signals, 1),
+        "cdrs: startedAt, expiresAt": (w.connections, 1),
+        "meetings: lastActivityAt, expiresAt": (w.joins + w.meetings, 1),
+        "joins: expiresAt": (w.joins, 1),
     }
 
 
@@ -386,11 +397,11 @@ def limits_at(events: EventCounts, w: Workload, limits: Limits) -> list[Limit]:
             f"sequential index {name}",
             "firestore",
             per_day / day * w.peak_factor,
-            limits.sequential_index_writes_per_s,
+            limits.sequential_index_writes_per_s * shards,
             "writes/s",
             FIX_INDEX,
         )
-        for name, per_day in _sequential_indexes(events, w).items()
+        for name, (per_day, shards) in _sequential_indexes(events, w, limits).items()
     ]
     # Joins to one meeting are serialised on its document: at most meeting_size (plus rejoins)
     # within the join burst, far below a write a second sustained; listed so it is watched.
@@ -434,9 +445,12 @@ def limits_at(events: EventCounts, w: Workload, limits: Limits) -> list[Limit]:
             "sweep (silent participants closed a minute)",
             "setting",
             silent_per_minute,
-            limits.sweep_batch * limits.sweep_runs_per_minute,
+            limits.sweep_budget_s
+            * limits.sweep_workers
+            / limits.sweep_close_latency_s
+            * limits.sweep_runs_per_minute,
             "participants/min",
-            "the sweep pages until done (services/presence.py)",
+            "SWEEP_WORKERS, SWEEP_BUDGET_SECONDS (services/presence.py)",
         )
     )
     purged_per_hour = w.joins * events.purge_records_per_join / 24 * w.peak_factor

@@ -382,7 +382,15 @@ def function_limits() -> dict[str, capacity.FunctionLimit]:
 def capacity_results(simulation: dict[str, Any] | None) -> dict[str, Any]:
     """The model at the three scales, with the simulation's counts when there are any (the
     model's own, read from the code, otherwise), and their agreement."""
-    limits = capacity.Limits(functions=function_limits())
+    from avmeets import meetings
+    from avmeets.services import presence
+
+    limits = capacity.Limits(
+        functions=function_limits(),
+        sweep_shards=meetings.SWEEP_SHARDS,
+        sweep_budget_s=presence.SWEEP_BUDGET_SECONDS,
+        sweep_workers=presence.SWEEP_WORKERS,
+    )
     prices = capacity.Prices()
     out: dict[str, Any] = {
         "code_read": capacity.CODE_READ.as_dict(),

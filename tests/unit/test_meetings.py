@@ -65,3 +65,23 @@ def test_display_name_fallbacks() -> None:
     assert meetings.display_name(" Ada ", None, "u1") == "Ada"
     assert meetings.display_name(None, "ada@example.com", "u1") == "ada"
     assert meetings.display_name(None, None, "u123456789") == "Guest u12345"
+
+
+def test_sweep_shards_are_fixed_by_the_uid_and_spread() -> None:
+    uids = [f"user{n}" for n in range(6000)]
+    shards = [meetings.sweep_shard(uid) for uid in uids]
+    assert shards == [meetings.sweep_shard(uid) for uid in uids]
+    assert set(shards) == set(range(meetings.SWEEP_SHARDS))
+    # About 40 a shard; none is a hot spot of its own.
+    assert max(shards.count(s) for s in set(shards)) < 3 * len(uids) / meetings.SWEEP_SHARDS
+
+
+def test_sweep_shard_groups_cover_every_shard_within_the_in_limit() -> None:
+    groups = meetings.sweep_shard_groups()
+    assert sorted(s for g in groups for s in g) == list(range(meetings.SWEEP_SHARDS))
+    assert all(1 <= len(g) <= 30 for g in groups)
+
+
+def test_a_joining_participant_carries_its_sweep_shard() -> None:
+    p = plan("c", present("a"))
+    assert p.participant["sweepShard"] == meetings.sweep_shard("c")
