@@ -355,14 +355,14 @@ def _sequential_indexes(
 ) -> dict[str, tuple[float, int]]:
     """New entries a day in each sequential (timestamp-ordered) index that a query needs, and
     the shards (independent ranges) it is spread over."""
-    signals = w.connections * events.signals_per_connection
+    # Signals carry no collection-group index on createdAt: the purge reads the (few, short-
+    # lived) signals by name instead (avmeets.purge.plan, step 3).
     return {
         "participants (collection group): state, sweepShard, lastSeenAt": (
             w.heartbeats + w.joins,
             limits.sweep_shards,
         ),
         "participants (collection group): expiresAt": (w.joins, 1),
-        "signals (collection group): createdAt": (signals, 1),
         "cdrs: startedAt, expiresAt": (w.connections, 1),
         "meetings: lastActivityAt, expiresAt": (w.joins + w.meetings, 1),
         "joins: expiresAt": (w.joins, 1),
