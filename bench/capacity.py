@@ -15,6 +15,7 @@ the clock or Firestore: bench/run.py gathers the inputs, docs/capacity.md explai
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Final
@@ -549,6 +550,11 @@ def model(
         "ramp_minutes_500_50_5": _ramp_minutes(peak_ops, limits.ramp_start_ops_per_s),
         "invocations_per_day": {k: round(v) for k, v in calls.items()},
         "invocations_total_per_day": round(total_calls),
+        "instances_needed_at_peak": {
+            name: math.ceil(n / SECONDS_PER_DAY * w.peak_factor * fl.latency_s / fl.concurrency)
+            for name, n in calls.items()
+            if name not in SCHEDULED and (fl := limits.functions.get(name)) is not None
+        },
         "peak_invocations_per_s": round(total_calls / SECONDS_PER_DAY * w.peak_factor, 1),
         "vcpu_seconds_per_day": round(vcpu_s),
         "gib_seconds_per_day": round(gib_s),

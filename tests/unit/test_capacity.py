@@ -105,6 +105,9 @@ def test_settings_move_their_limits() -> None:
         capacity.model(CODE_READ, w, limits=_limits(functions=more)), "function heartbeat"
     )
     assert hb10["load"] == pytest.approx(hb["load"] / 10, rel=1e-2)
+    # The instances the heartbeat needs at peak are what its limit's load says of 40.
+    needed = capacity.model(CODE_READ, w, limits=_limits())["instances_needed_at_peak"]
+    assert needed["heartbeat"] == pytest.approx(40 * hb["load"], abs=1)
 
 
 def test_per_meeting_and_scheduled_limits_do_not_scale() -> None:
