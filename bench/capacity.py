@@ -142,8 +142,9 @@ CODE_READ: Final = EventCounts(
     leave_fanout=1.0,
     # The sweep's query delivers the participant, then the same close-out as a leave.
     swept=Ops(reads=5, writes=3.5, deletes=0),
-    # One query that matches nothing: one read.
-    sweep_run=Ops(reads=1),
+    # One query a group of 30 sweep shards (avmeets.meetings.SWEEP_SHARDS = 150), each matching
+    # nothing: one read each.
+    sweep_run=Ops(reads=5),
     # Each step's query matching nothing (one read each: 8 expiring collections, 3 meeting
     # queries, 2 orphan queries, the cap's count and its offenders' counters).
     purge_run=Ops(reads=15),
