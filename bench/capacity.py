@@ -535,7 +535,7 @@ def model(
     hb = 3600 / w.heartbeat_seconds
     per_participant_hour = (
         events.heartbeat + Ops(reads=events.heartbeat_fanout * w.meeting_size)
-    ).times(hb) + events.sweep_run.times(60 / max(1.0, w.peak_concurrent))
+    ).times(hb) + events.sweep_run.times(24 * 60 / max(1.0, w.participant_hours))
     return {
         "participants_per_day": w.participants_per_day,
         "assumptions": asdict(w),
