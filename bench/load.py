@@ -18,11 +18,13 @@ Cloud Scheduler would (tools/local_scheduler.py), so they are counted like the c
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import time
 import urllib.error
 import urllib.request
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -31,6 +33,7 @@ from google.cloud import firestore
 
 from avmeets import meetings as meeting_rules
 from tests.emulator.support.admin import admin_client, clean_all
+from tests.emulator.support.callables import CallableError
 from tests.emulator.support.config import PROJECT_ID, functions_host
 from tests.emulator.support.mesh import wait_full_mesh
 from tests.emulator.support.peer import MeetingPeer
@@ -131,6 +134,24 @@ def run_scheduled(name: str) -> None:
     raise RuntimeError(f"could not run {name}")
 
 
+#: Attempts of a call answered UNAVAILABLE (retryable, docs/protocol.md), and the pause between.
+RETRIES = 4
+RETRY_PAUSE_S = 1.0
+
+
+async def _retrying(call: Callable[[], Awaitable[Any]]) -> Any:
+    """``call()``, repeated while the answer is UNAVAILABLE (the emulator on 2 busy cores)."""
+    for attempt in range(RETRIES):
+        try:
+            return await call()
+        except CallableError as error:
+            if error.status != "UNAVAILABLE" or attempt + 1 == RETRIES:
+                raise
+            _log(f"repeating a call answered UNAVAILABLE: {error}")
+            await asyncio.sleep(RETRY_PAUSE_S * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 async def _settle(counter: ClientCounter) -> None:
     await connect.settle(lambda: sum(counter.counts.values()), quiet=2.0, timeout=60.0)
 
@@ -206,7 +227,14 @@ async def simulate(meetings: int = 5, size: int = 4, beat_rounds: int = 3) -> di
                     *(g[0].create_meeting(title=f"load {m}") for m, g in enumerate(groups))
                 )
             )
-            await asyncio.gather(*(p.join(ids[m]) for m, g in enumerate(groups) for p in g))
+
+            # Meetings at once; within one, people a moment apart, as they arrive (all at the
+            # same instant, the serialising write's lost races would be counted as joins' cost).
+            async def arrive(m: int, group: list[MeetingPeer]) -> None:
+                for peer in group:
+                    await _retrying(functools.partial(peer.join, ids[m]))
+
+            await asyncio.gather(*(arrive(m, g) for m, g in enumerate(groups)))
             await asyncio.gather(*(wait_full_mesh(g, timeout=180.0) for g in groups))
 
         joined = await _phase(counter, join_all)
@@ -217,7 +245,12 @@ async def simulate(meetings: int = 5, size: int = 4, beat_rounds: int = 3) -> di
             for _round in range(beat_rounds):
                 await asyncio.sleep(BEAT_SPACING_S)
                 await asyncio.gather(
-                    *(p.call("heartbeat", {"meetingId": p.meeting_id}) for p in peers)
+                    *(
+                        _retrying(
+                            functools.partial(p.call, "heartbeat", {"meetingId": p.meeting_id})
+                        )
+                        for p in peers
+                    )
                 )
 
         beats = await _phase(counter, beat)
@@ -225,7 +258,7 @@ async def simulate(meetings: int = 5, size: int = 4, beat_rounds: int = 3) -> di
         vanishing = groups[(meetings + 1) // 2 :]
 
         async def leave_all() -> None:
-            await asyncio.gather(*(p.leave() for g in leaving for p in g))
+            await asyncio.gather(*(_retrying(p.leave) for g in leaving for p in g))
 
         left = await _phase(counter, leave_all)
         for g in vanishing:
