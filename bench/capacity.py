@@ -75,6 +75,8 @@ class EventCounts:
     heartbeat_fanout: float
     #: One leave_meeting, with the reports and signal deletes of the connections it ends.
     leave: Ops
+    #: Reads per listener still in the meeting; people leave one by one, so a leave is seen by
+    #: (n-1)/2 listeners on average.
     leave_fanout: float
     #: One silent participant closed out by the sweep.
     swept: Ops
@@ -114,47 +116,63 @@ RULES_READS_PER_SIGNAL: Final = 2.0
 RULES_READS_PER_JOIN: Final = 3.0
 
 #: The counts read from the code (functions/avmeets, firestore.rules, the clients), event by
-#: event; ``bench/load.py`` measures the same events and the report shows how far apart they are.
+#: event, for the default meeting of 4; ``bench/load.py`` measures the same events and the report
+#: shows how far apart they are. The first simulation (2026-12-02) found what the first reading
+#: had left out: the quota counters of issue 10 (read and incremented by create, join, every
+#: signal and leave), the organisation policy's lookup on a cold per-instance cache, the legs'
+#: reads by reports and the trigger, and the quota documents the purge then deletes. Each
+#: number below says where it comes from.
 CODE_READ: Final = EventCounts(
-    # The meeting document (and the password hash when there is one); the id is checked by the
-    # create itself (a precondition), the caller's quota counter is read and incremented.
-    create_meeting=Ops(reads=1, writes=2),
-    # join_meeting: the meeting, the caller's participant document, the meeting's participants
-    # (the roster and the cap), the password throttle, the identity and the quota counter
-    # read; the participant, the join record, the meeting (the serialising write: lastActivityAt
-    # and expiresAt) and the join quota counter written.
-    join=Ops(reads=6, writes=4),
+    # The policy's organisation lookup (1), two quota counters read and incremented (2 + 2),
+    # the meeting created (1; its password hash too when it has one).
+    create_meeting=Ops(reads=3, writes=3),
+    # Reads: the meeting twice (the probe quota's "found", then the admission's version), the
+    # caller's participant (1), the roster (the people already there: 1.75 on average as four
+    # arrive one by one, a query that finds nobody costing 1), five quota counters, and the
+    # organisation on a cold policy cache (a quarter of the calls in the simulation; fewer on
+    # long-lived production instances). Writes: participant, join record, meeting (the
+    # serialising write) and three quota counters.
+    join=Ops(reads=10, writes=6),
     # The new participant document reaches every listener once it is written ("joined").
     join_fanout=1.0,
-    # Clients: the offer and the answer, candidates in the SDP (2 signal writes), each deleted by
-    # its addressee (2 deletes) after its listener delivered it (2 reads). The trigger per
-    # signal: the signal and both participants read, the leg created or moved on (2 writes in
-    # all). Reports: the callee's connecting and both sides' connected (3 writes; each reads the
-    # leg and the reporter's participant document).
-    connection=Ops(reads=14, writes=7, deletes=2),
-    # heartbeat: read the caller's participant document, write lastSeenAt.
-    heartbeat=Ops(reads=1, writes=1),
+    # Clients: offer and answer written (2), delivered (2) and deleted (2). The trigger, once a
+    # signal: the signal, both participants, both join records and identities, the meeting, the
+    # open legs and the leg quota count (~9.5 reads), the leg created or moved on (2 writes in
+    # all) and two quota counters (4 writes). Four reports (each side's connecting and
+    # connected; the caller's connecting writes nothing, the trigger recorded it): each reads
+    # the reporter's participant, its open legs and the leg (~6.8), three write the leg.
+    connection=Ops(reads=50.7, writes=11, deletes=2),
+    # heartbeat: the caller's participant read, lastSeenAt written; the organisation policy's
+    # lookup when the instance's cache is cold (1 call in 6 in the simulation).
+    heartbeat=Ops(reads=1.17, writes=1),
     heartbeat_fanout=1.0,
-    # leave_meeting: the participant and the join record read and written (left), the legs of
-    # the session ended (a query and one write per open leg, about (n-1)/2 each side), the
-    # meeting's pending signals to and from the participant deleted.
-    leave=Ops(reads=4, writes=3.5, deletes=0),
+    # leave_meeting: the meeting, the participant, the open legs (a query), the pending signals
+    # to and from it (two queries), two quota counters, the organisation on a cold cache (~7.8
+    # reads); the participant and the join record written. The client's `closed` report for
+    # each of its n-1 connections: the reporter, its open legs and the leg read (~3.3 each),
+    # the leg ended (1 write each).
+    leave=Ops(reads=20.3, writes=5),
+    # The other participants still there see the change: (n-1)/2 listeners on average as people
+    # leave one by one (the model multiplies this by (n-1)/2).
     leave_fanout=1.0,
-    # The sweep's query delivers the participant, then the same close-out as a leave.
-    swept=Ops(reads=5, writes=3.5, deletes=0),
+    # The sweep: its query delivers the participant, the close-out reads it again, the open
+    # legs (a query, then each leg read before it is ended) and the pending signals (two
+    # queries); the participant, the join record and each of its n-1 legs written.
+    swept=Ops(reads=10.4, writes=5),
     # One query a group of 30 sweep shards (avmeets.meetings.SWEEP_SHARDS = 150), each matching
     # nothing: one read each.
     sweep_run=Ops(reads=5),
     # Each step's query matching nothing (one read each: 8 expiring collections, 3 meeting
-    # queries, 2 orphan queries, the cap's count and its offenders' counters).
-    purge_run=Ops(reads=15),
+    # queries, 2 orphan queries), and the cap's count of the legs (an aggregation: one read).
+    purge_run=Ops(reads=14),
     # A names-only query delivers each document (one read), a batch deletes it.
     purge_record=Ops(reads=1, deletes=1),
-    # The join record, the participant, the meeting (1/n), its legs ((n-1)/2), the quota
-    # counters of the join and of the legs; about 3.5 in a meeting of 4.
-    purge_records_per_join=3.5,
+    # Per join (one join a participant a day): the join record, the participant, the identity
+    # of the sign-in, the legs ((n-1)/2 = 1.5), the meeting and its password-less secret record
+    # (1/n each: 0.5) and the quota counters of that day (create, join, signals, legs: 4.75).
+    purge_records_per_join=9.75,
     signals_per_connection=2.0,
-    reports_per_connection=3.0,
+    reports_per_connection=4.0,
 )
 
 
@@ -307,8 +325,8 @@ def _per_day(events: EventCounts, w: Workload) -> dict[str, Ops]:
         "heartbeat": (events.heartbeat + Ops(reads=events.heartbeat_fanout * n)).times(
             w.heartbeats
         ),
-        "leave": (events.leave + Ops(reads=events.leave_fanout * n)).times(leaves),
-        "sweep": (events.swept + Ops(reads=events.leave_fanout * n)).times(silent)
+        "leave": (events.leave + Ops(reads=events.leave_fanout * (n - 1) / 2)).times(leaves),
+        "sweep": (events.swept + Ops(reads=events.leave_fanout * (n - 1) / 2)).times(silent)
         + events.sweep_run.times(24 * 60),
         "purge": events.purge_record.times(purged) + events.purge_run.times(24),
         # firestore.rules: get() of the sender's and the addressee's participant documents per
@@ -646,8 +664,12 @@ def predict_totals(events: EventCounts, scenario: Mapping[str, float]) -> Ops:
             (events.heartbeat + Ops(reads=events.heartbeat_fanout * n)).times(
                 scenario["heartbeats"]
             ),
-            (events.leave + Ops(reads=events.leave_fanout * n)).times(scenario["leaves"]),
-            (events.swept + Ops(reads=events.leave_fanout * n)).times(scenario["swept"]),
+            (events.leave + Ops(reads=events.leave_fanout * (n - 1) / 2)).times(scenario["leaves"]),
+            # The simulation's vanished meetings vanish whole: nobody is left to see it.
+            (
+                events.swept
+                + Ops(reads=events.leave_fanout * (n - 1) / 2 * scenario.get("swept_seen", 1.0))
+            ).times(scenario["swept"]),
             events.sweep_run.times(scenario["sweep_runs"]),
             events.purge_run.times(scenario["purge_runs"]),
             events.purge_record.times(scenario["purged"]),

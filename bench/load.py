@@ -258,7 +258,12 @@ async def simulate(meetings: int = 5, size: int = 4, beat_rounds: int = 3) -> di
         vanishing = groups[(meetings + 1) // 2 :]
 
         async def leave_all() -> None:
-            await asyncio.gather(*(_retrying(p.leave) for g in leaving for p in g))
+            # One after another within a meeting (the others still listening), meetings at once.
+            async def depart(group: list[MeetingPeer]) -> None:
+                for peer in group:
+                    await _retrying(peer.leave)
+
+            await asyncio.gather(*(depart(g) for g in leaving))
 
         left = await _phase(counter, leave_all)
         for g in vanishing:
@@ -315,7 +320,7 @@ async def simulate(meetings: int = 5, size: int = 4, beat_rounds: int = 3) -> di
                 deletes=left.client["deletes"],
             )
         ).times(1 / n_leaves),
-        leave_fanout=left.client["participant_reads"] / (n_leaves * size),
+        leave_fanout=left.client["participant_reads"] / (n_leaves * (size - 1) / 2),
         # The sweep's run asks every group of shards; a group that holds a silent participant
         # bills its documents instead of the one read of an empty answer.
         swept=(swept.fn("sweep") + Ops(reads=-(len(shard_groups) - len(busy_groups)))).times(
@@ -336,6 +341,7 @@ async def simulate(meetings: int = 5, size: int = 4, beat_rounds: int = 3) -> di
         "heartbeats": float(heartbeats),
         "leaves": float(n_leaves),
         "swept": float(n_swept),
+        "swept_seen": 0.0,
         "sweep_runs": 2.0 - len(busy_groups) / len(shard_groups),
         "purge_runs": 2.0,
         "purged": float(deleted),
