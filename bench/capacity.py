@@ -141,7 +141,7 @@ CODE_READ: Final = EventCounts(
     # all) and two quota counters (4 writes). Four reports (each side's connecting and
     # connected; the caller's connecting writes nothing, the trigger recorded it): each reads
     # the reporter's participant, its open legs and the leg (~6.8), three write the leg.
-    connection=Ops(reads=50.7, writes=11, deletes=2),
+    connection=Ops(reads=50, writes=11, deletes=2),
     # heartbeat: the caller's participant read, lastSeenAt written; the organisation policy's
     # lookup when the instance's cache is cold (1 call in 6 in the simulation).
     heartbeat=Ops(reads=1.17, writes=1),
@@ -151,7 +151,7 @@ CODE_READ: Final = EventCounts(
     # reads); the participant and the join record written. The client's `closed` report for
     # each of its n-1 connections: the reporter, its open legs and the leg read (~3.3 each),
     # the leg ended (1 write each).
-    leave=Ops(reads=20.3, writes=5),
+    leave=Ops(reads=19.6, writes=5),
     # The other participants still there see the change: (n-1)/2 listeners on average as people
     # leave one by one (the model multiplies this by (n-1)/2).
     leave_fanout=1.0,

@@ -74,7 +74,8 @@ class LoadPeer(CountingPeer):
         self.counter.counts["participant_reads"] += (
             max(1, len(changes)) if not docs else len(changes)
         )
-        super()._on_participants_snapshot(docs, changes, read_time)
+        # MeetingPeer's, not CountingPeer's: that one counts them as "reads" too.
+        MeetingPeer._on_participants_snapshot(self, docs, changes, read_time)
 
 
 def _log(message: str) -> None:
