@@ -26,6 +26,7 @@ from .protocol import (
     HeartbeatResult,
     JoinMeetingResult,
     LeaveMeetingResult,
+    MeetingInfoResult,
     ReportConnectionResult,
 )
 from .services import archives, connections, joins, leaves, policy, presence, sign_ins, signals
@@ -176,6 +177,11 @@ def create_meeting(req: Request) -> CreateMeetingResult:
 def join_meeting(req: Request) -> JoinMeetingResult:
     caller = _caller(req)
     return joins.join(caller, payloads.parse_join(req.data))
+
+
+@callable_handler
+def meeting_info(req: Request) -> MeetingInfoResult:
+    return meeting_service.info(_caller(req), payloads.parse_meeting_info(req.data))
 
 
 @callable_handler

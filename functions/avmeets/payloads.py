@@ -33,6 +33,7 @@ from .protocol import (
     JoinMeetingRequest,
     LeaveMeetingRequest,
     Limits,
+    MeetingInfoRequest,
     ReportConnectionRequest,
     Role,
 )
@@ -64,6 +65,11 @@ class JoinMeeting:
 
 @dataclass(frozen=True)
 class LeaveMeeting:
+    meeting_id: str
+
+
+@dataclass(frozen=True)
+class MeetingLookup:
     meeting_id: str
 
 
@@ -133,6 +139,11 @@ def parse_join(data: Any) -> JoinMeeting:
 def parse_leave(data: Any) -> LeaveMeeting:
     obj = _request(data, LeaveMeetingRequest)
     return LeaveMeeting(meeting_id=_meeting_id(obj))
+
+
+def parse_meeting_info(data: Any) -> MeetingLookup:
+    obj = _request(data, MeetingInfoRequest)
+    return MeetingLookup(meeting_id=_meeting_id(obj))
 
 
 # --- connection reports, heartbeats, archives ------------------------------------------------
