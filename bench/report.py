@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from . import capacity
+
 TARGETS = {
     "ratio_vs_firebasertc": 0.7,
     "ratio_vs_floor": 4.0,
@@ -163,6 +165,7 @@ def markdown(results: dict[str, Any]) -> str:
         f"sample of {p['naive_sample']} expired CDRs (extra ones seeded for it)",
         "",
         *_purge_paths(results.get("purge_paths")),
+        *(capacity.markdown(results["capacity"]) if results.get("capacity") else []),
         "## Misses",
         "",
         MISSES,

@@ -1,11 +1,12 @@
 """The AVMeets benchmarks (issue 6): ``nox -s bench`` runs this inside ``emulators:exec``.
 
-    python -m bench.run [--smoke] [--out DIR] [--runs N] [--only purge-paths|uplink]
+    python -m bench.run [--smoke] [--out DIR] [--runs N] [--only purge-paths|uplink|capacity]
 
 Writes results.json, results.md and results.png to DIR (default bench/). ``--only purge-paths``
 measures only the purge's ways of deleting (bench/purge_paths.py), ``--only uplink`` only the
-uplink of one sender (bench/uplink_child.py); each updates its section of the existing results.
-Emulator hosts come from the variables the Firebase CLI sets (FIRESTORE_EMULATOR_HOST,
+uplink of one sender (bench/uplink_child.py), ``--only capacity`` only the load simulation and
+the capacity model (bench/load.py, bench/capacity.py); each updates its section of the existing
+results. Emulator hosts come from the variables the Firebase CLI sets (FIRESTORE_EMULATOR_HOST,
 FIREBASE_AUTH_EMULATOR_HOST, FIREBASE_EMULATOR_HUB); the functions count their Firestore
 operations into AVMEETS_BENCH_COUNT_FILE when the emulators were started with it and with
 bench/hook on their PYTHONPATH (``nox -s bench``; bench/firestore_counting.py).
@@ -43,7 +44,7 @@ from tests.emulator.support.config import PROJECT_ID  # noqa: E402
 from tests.emulator.support.mesh import wait_full_mesh  # noqa: E402
 from tests.emulator.support.peer import MeetingPeer  # noqa: E402
 
-from . import connect, purge_paths, report  # noqa: E402
+from . import capacity, connect, load, purge_paths, report  # noqa: E402
 from .counting import (  # noqa: E402
     ClientCounter,
     CountingPeer,
@@ -66,6 +67,10 @@ class Sizes:
     #: Expired CDRs (among twice as many) per purge-path measurement, and rounds per variant.
     paths_expired: int = 50_000
     paths_rounds: int = 3
+    #: The load simulation (bench/load.py): meetings at once, people in each, heartbeat rounds.
+    load_meetings: int = 5
+    load_size: int = 4
+    load_beat_rounds: int = 3
 
 
 FULL = Sizes(runs=20, mesh=(2, 4, 6, 8), purge_small=10_000, purge_large=100_000, naive_sample=2000)
@@ -77,6 +82,9 @@ SMOKE = Sizes(
     naive_sample=20,
     paths_expired=100,
     paths_rounds=1,
+    load_meetings=2,
+    load_size=3,
+    load_beat_rounds=1,
 )
 
 
@@ -361,6 +369,82 @@ def _commit() -> str:
     return done.stdout.strip() or "?"
 
 
+# --- 6: capacity ------------------------------------------------------------------------------
+
+
+def function_limits() -> dict[str, capacity.FunctionLimit]:
+    """Each function's deployed defaults (avmeets.runtime_options) as the model's limits."""
+    from avmeets import runtime_options
+
+    return {
+        name: capacity.FunctionLimit(
+            max_instances=r.max_instances,
+            concurrency=r.concurrency,
+            memory_mib=r.memory_mib,
+            cpu=float(r.cpu),
+        )
+        for name, r in runtime_options.DEFAULTS.items()
+    }
+
+
+def capacity_results(simulation: dict[str, Any] | None) -> dict[str, Any]:
+    """The model at the three scales, with the simulation's counts when there are any (the
+    model's own, read from the code, otherwise), and their agreement."""
+    from avmeets import meetings
+    from avmeets.services import presence
+
+    limits = capacity.Limits(
+        functions=function_limits(),
+        sweep_shards=meetings.SWEEP_SHARDS,
+        sweep_budget_s=presence.SWEEP_BUDGET_SECONDS,
+        sweep_workers=presence.SWEEP_WORKERS,
+    )
+    prices = capacity.Prices()
+    out: dict[str, Any] = {
+        "code_read": capacity.CODE_READ.as_dict(),
+        "prices": dataclasses.asdict(prices),
+    }
+    events = capacity.CODE_READ
+    out["events_source"] = "read from the code (no simulation in this run)"
+    if simulation is not None:
+        measured: capacity.EventCounts = simulation["measured"]
+        events = measured
+        out["events_source"] = (
+            f"measured by the load simulation ({simulation['peers']} peers, bench/load.py)"
+        )
+        predicted = capacity.predict_totals(capacity.CODE_READ, simulation["scenario"])
+        total: capacity.Ops = simulation["measured_total"]
+        out["simulation"] = {
+            "description": (
+                f"{int(simulation['scenario']['meetings'])} meetings of "
+                f"{int(simulation['scenario']['size'])} at once, signalling-only aiortc peers; "
+                "heartbeats, leaves, a sweep and a purge (bench/load.py)."
+            ),
+            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "seconds": round(simulation["seconds"], 1),
+            "scenario": simulation["scenario"],
+            "measured": measured.as_dict(),
+            "agreement": capacity.agreement(capacity.CODE_READ, measured),
+            "totals": {
+                "model": predicted.rounded(1),
+                "measured": total.rounded(1),
+                "ratio": round(total.total / predicted.total, 3) if predicted.total else None,
+            },
+            "unattributed": simulation["unattributed"],
+            "breakdown": simulation["breakdown"],
+            "peer_errors": simulation["errors"],
+        }
+    out["events"] = events.as_dict()
+    out["scales"] = capacity.scales(events, prices=prices, limits=limits)
+    return out
+
+
+async def bench_capacity(sizes: Sizes) -> dict[str, Any]:
+    simulation = await load.simulate(sizes.load_meetings, sizes.load_size, sizes.load_beat_rounds)
+    await clean_all()
+    return capacity_results(simulation)
+
+
 # --- 5: web bundle ----------------------------------------------------------------------------
 
 
@@ -437,6 +521,8 @@ async def run_all(sizes: Sizes, *, build_web: bool) -> dict[str, Any]:
     results["web"] = bench_web(build_web)
     log("6. uplink of one sender with 1, 3 and 7 peers")
     results["uplink"] = bench_uplink(sizes is SMOKE)
+    log("7. capacity: the load simulation and the model")
+    results["capacity"] = await bench_capacity(sizes)
     return results
 
 
@@ -447,7 +533,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=None, help="connect runs (default 20)")
     parser.add_argument(
         "--only",
-        choices=["purge-paths", "uplink"],
+        choices=["purge-paths", "uplink", "capacity"],
         help="measure one part and update it in the existing results",
     )
     args = parser.parse_args(argv)
@@ -465,6 +551,12 @@ def main(argv: list[str] | None = None) -> int:
         results["purge_paths"] = asyncio.run(bench_purge_paths(sizes))
         report.write(results, args.out, with_chart=False)
         log(f"updated the purge paths in {args.out / 'results.json'} and results.md")
+        return 0
+    if args.only == "capacity":
+        results = report.load(args.out)
+        results["capacity"] = asyncio.run(bench_capacity(sizes))
+        report.write(results, args.out, with_chart=False)
+        log(f"updated the capacity model in {args.out / 'results.json'} and results.md")
         return 0
     results = asyncio.run(run_all(sizes, build_web=not args.smoke))
     report.write(results, args.out)

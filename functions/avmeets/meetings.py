@@ -6,6 +6,7 @@ the documents to write; the services (``avmeets.services``) read and write them.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,9 +31,28 @@ LEFT: Final = "left"
 REMOVED: Final = "removed"
 OPEN: Final = "open"
 _UNKNOWN_IP: Final[IpInfo] = {"kind": "invalid", "known": False}
+#: Shards of the sweep's index (participants by state, shard, lastSeenAt). Every heartbeat
+#: rewrites ``lastSeenAt``; an index ordered by it alone takes about 500 writes a second
+#: (Firestore's limit for sequential indexed values), which heartbeats reach at about 80,000
+#: participants a day. Each shard is a range of its own: 150 of them take 75,000 a second, the
+#: heartbeats of over 10 M participants a day (docs/capacity.md). The sweep asks each shard,
+#: up to 30 (Firestore's ``in`` limit) per query.
+SWEEP_SHARDS: Final = 150
 
 M = TypeVar("M", bound=Mapping[str, Any])
 Role = ParticipantRole
+
+
+def sweep_shard(uid: str) -> int:
+    """The sweep shard of a participant: fixed by its uid, spread evenly."""
+    digest = hashlib.sha256(uid.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % SWEEP_SHARDS
+
+
+def sweep_shard_groups(size: int = 30) -> list[list[int]]:
+    """Every shard, in groups of at most ``size`` (one ``in`` filter each)."""
+    shards = list(range(SWEEP_SHARDS))
+    return [shards[i : i + size] for i in range(0, len(shards), size)]
 
 
 @dataclass(frozen=True)
@@ -157,6 +177,7 @@ def plan_join(
         "leftAt": None,
         "lastSeenAt": now,
         "endCause": None,
+        "sweepShard": sweep_shard(caller.uid),
         "expiresAt": expires_at,
     }
     record: JoinRecordDoc = {

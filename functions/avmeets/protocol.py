@@ -428,6 +428,8 @@ class ParticipantDoc(TypedDict):
     joinedAt: datetime
     leftAt: datetime | None
     lastSeenAt: datetime
+    #: The server's: which shard of the sweep's index holds this participant (from the uid).
+    sweepShard: int
     endCause: NotRequired[ParticipantEndCause | None]
     signalLimit: NotRequired[SignalLimit]
     expiresAt: datetime

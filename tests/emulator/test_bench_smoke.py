@@ -38,6 +38,15 @@ async def test_bench_smoke(tmp_path: Path) -> None:
     assert isinstance(data["purge"]["speedup_vs_naive"], (int, float))
     assert isinstance(data["purge"]["peak_rss_ratio_100k_vs_10k"], (int, float))
     assert "initial_js_gzip_kb" in data["web"]
+    # The capacity model at the three scales, beside the load simulation's counts (issue 20).
+    capacity = data["capacity"]
+    assert [s["participants_per_day"] for s in capacity["scales"]] == [1_000, 100_000, 10_000_000]
+    for scale in capacity["scales"]:
+        assert scale["ops_per_day"]["writes"] > 0 and scale["first_limit"]["name"]
+    sim = capacity["simulation"]
+    assert sim["scenario"]["joins"] == SMOKE.load_meetings * SMOKE.load_size
+    assert {r["count"] for r in sim["agreement"]["rows"]} >= {"join.writes", "heartbeat.writes"}
+    assert not sim["peer_errors"], sim["peer_errors"]
     assert (tmp_path / "results.md").read_text().startswith("# AVMeets benchmarks")
     if has_matplotlib:
         assert (tmp_path / "results.png").stat().st_size > 0

@@ -256,7 +256,9 @@ def test_the_repository_queries_all_have_indexes() -> None:
     assert len(described) > 30
     # The open-legs query (its composite index) and the purge's collection-group queries.
     assert "cdrs: meetingId ==, uids array_contains, state in" in described
-    assert "signals (collection group): createdAt <, order by createdAt ascending" in described
+    # Stale signals are found by reading the group by name (no index on createdAt; issue 20).
+    assert "signals (collection group): no filter" in described
+    assert "participants (collection group): state ==, sweepShard in, lastSeenAt <" in described
     assert "participants (collection group): expiresAt <=, order by expiresAt ascending" in (
         described
     )

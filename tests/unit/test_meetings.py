@@ -160,3 +160,23 @@ def test_meeting_info_keeps_the_hosts_seat() -> None:
 )
 def test_relay_only_policy(org: dict[str, Any] | None, required: bool) -> None:
     assert meetings.relay_only(org) is required
+
+
+def test_sweep_shards_are_fixed_by_the_uid_and_spread() -> None:
+    uids = [f"user{n}" for n in range(6000)]
+    shards = [meetings.sweep_shard(uid) for uid in uids]
+    assert shards == [meetings.sweep_shard(uid) for uid in uids]
+    assert set(shards) == set(range(meetings.SWEEP_SHARDS))
+    # About 40 a shard; none is a hot spot of its own.
+    assert max(shards.count(s) for s in set(shards)) < 3 * len(uids) / meetings.SWEEP_SHARDS
+
+
+def test_sweep_shard_groups_cover_every_shard_within_the_in_limit() -> None:
+    groups = meetings.sweep_shard_groups()
+    assert sorted(s for g in groups for s in g) == list(range(meetings.SWEEP_SHARDS))
+    assert all(1 <= len(g) <= 30 for g in groups)
+
+
+def test_a_joining_participant_carries_its_sweep_shard() -> None:
+    p = plan("c", present("a"))
+    assert p.participant["sweepShard"] == meetings.sweep_shard("c")

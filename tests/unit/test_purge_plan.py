@@ -41,7 +41,13 @@ def test_steps_in_order() -> None:
     assert meetings.queries[2].where.value == NOW - timedelta(hours=24) == p.idle_before
     signals, participants = [s for s in p.steps if isinstance(s, plans.Orphans)]
     assert (signals.group, signals.reason) == (names.SIGNALS, purge.STALE)
-    assert signals.where == plans.Where("createdAt", "<", NOW - purge.SIGNAL_MAX_AGE)
+    # Read whole by name: signals' createdAt carries no collection-group index (issue 20).
+    assert signals.where is None and signals.order is None
+    assert signals.scan == plans.Where("createdAt", "<", NOW - purge.SIGNAL_MAX_AGE)
+    fresh = {"createdAt": NOW - purge.SIGNAL_MAX_AGE}
+    stale = {"createdAt": NOW - purge.SIGNAL_MAX_AGE - timedelta(seconds=1)}
+    assert signals.matches(stale) and not signals.matches(fresh)
+    assert not signals.matches({}) and participants.matches({})
     assert (participants.group, participants.reason) == (names.PARTICIPANTS, purge.EXPIRED)
     cap = p.steps[-1]
     assert isinstance(cap, plans.Cap) and cap.max_docs == 1000

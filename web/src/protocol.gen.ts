@@ -211,6 +211,7 @@ export interface ParticipantDoc {
   joinedAt: Timestamp;
   leftAt: Timestamp | null;
   lastSeenAt: Timestamp;
+  sweepShard: number;
   endCause?: ParticipantEndCause | null;
   signalLimit?: SignalLimit;
   expiresAt: Timestamp;

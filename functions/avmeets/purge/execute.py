@@ -317,8 +317,22 @@ class _Deleting(_Execution):
         self.delete_matching(step.step, query, step.collection, step.reason, total)
 
     def orphans(self, step: Orphans, query: Any) -> None:
+        if step.scan is not None:
+            self.delete_scanned(step, query)
+            return
         total = _count(query) if self.progress else None
         self.delete_matching(step.step, query, step.group, step.reason, total)
+
+    def delete_scanned(self, step: Orphans, query: Any) -> None:
+        """Read the whole group by name (with the scanned field only) and delete what matches."""
+        assert step.scan is not None
+        for page in self.pages(query.select([step.scan.field])):
+            refs = [s.reference for s in page if step.matches(s.to_dict() or {})]
+            if refs:
+                self.delete(refs, [(step.group, step.reason, len(refs))])
+            self.emit(step.step, step.group, self.report.count(step.group, step.reason), None)
+        self.drain()
+        self.emit(step.step, step.group, self.report.count(step.group, step.reason), None)
 
     def trim(self, step: Cap, excess: int) -> None:
         """The heaviest accounts' oldest legs first (``offender_cut``), then everyone's oldest
@@ -433,8 +447,10 @@ class _Counting(_Execution):
 
     def orphans(self, step: Orphans, query: Any) -> None:
         """Leftovers under a meeting that step 2 deletes were counted there: skipped here."""
-        for page in self.pages(query.select([step.order])):
-            self.submit(self._orphan_count_task(page, step.group, step.reason))
+        field = step.scan.field if step.scan is not None else step.order
+        for page in self.pages(query.select([field] if field else [])):
+            chosen = [s for s in page if step.matches(s.to_dict() or {})]
+            self.submit(self._orphan_count_task(chosen, step.group, step.reason))
             self.emit(step.step, step.group, self.report.count(step.group, step.reason), None)
         self.drain()
         self.emit(step.step, step.group, self.report.count(step.group, step.reason), None)

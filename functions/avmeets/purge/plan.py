@@ -140,17 +140,39 @@ class Meetings:
 
 @dataclass(frozen=True)
 class Orphans:
-    """Steps 3 and 4: leftovers of a collection group (under meetings that stay)."""
+    """Steps 3 and 4: leftovers of a collection group (under meetings that stay).
+
+    With ``where``, the documents that query matches, in ``order``. With ``scan`` instead, the
+    whole collection group read by name and ``scan`` checked on each document here: for a group
+    that holds few documents at any time (signals live seconds) and whose field must not carry
+    a collection-group index (every signal would write at its end: Firestore's 500 writes/s on
+    a sequential index; docs/capacity.md).
+    """
 
     step: str
     group: str
     reason: str
-    where: Where
-    order: str
+    where: Where | None = None
+    order: str | None = None
+    scan: Where | None = None
 
     @property
     def query(self) -> Shape:
         return Shape(self.group, self.where, self.order, group=True)
+
+    def matches(self, data: dict[str, Any]) -> bool:
+        """Whether a scanned document goes (``scan``'s ``<`` or ``<=`` on a timestamp)."""
+        if self.scan is None:
+            return True
+        value = data.get(self.scan.field)
+        limit: datetime = self.scan.value
+        if not isinstance(value, datetime):
+            return False
+        if self.scan.op == "<":
+            return as_utc(value) < limit
+        if self.scan.op == "<=":
+            return as_utc(value) <= limit
+        raise ValueError(f"a scan compares with < or <=, not {self.scan.op}")
 
 
 @dataclass(frozen=True)
@@ -223,7 +245,8 @@ class Plan:
                 text = "; ".join(f"meetings {q.reason} ({q.where})" for q in step.queries)
                 text += ", with their participants, signals, knocks and password hash"
             elif isinstance(step, Orphans):
-                text = f"{step.group} (any meeting) where {step.where}: {step.reason}"
+                where = step.where or step.scan
+                text = f"{step.group} (any meeting) where {where}: {step.reason}"
             else:
                 text = (
                     f"{step.collection} beyond {step.max_docs:,}: the heaviest accounts' "
@@ -252,13 +275,13 @@ def make_plan(now: datetime, *, max_stored_cdrs: int, meeting_idle_hours: int) -
             )
         )
     )
+    # Signals are read whole, by name: their createdAt has no collection-group index.
     steps.append(
         Orphans(
             STEP_SIGNALS,
             names.SIGNALS,
             STALE,
-            Where("createdAt", "<", now - SIGNAL_MAX_AGE),
-            "createdAt",
+            scan=Where("createdAt", "<", now - SIGNAL_MAX_AGE),
         )
     )
     steps.append(Orphans(STEP_PARTICIPANTS, names.PARTICIPANTS, EXPIRED, due, "expiresAt"))

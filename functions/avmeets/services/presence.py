@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from .. import clock, meetings
@@ -15,8 +18,15 @@ from ..store import meetings as store
 from .leaves import close_participant
 
 log = logging.getLogger("avmeets")
-#: Silent participants closed out per sweep (the next sweep, a minute later, takes the rest).
+#: Silent participants read per page of the sweep's query.
 SWEEP_BATCH = 500
+#: Seconds one sweep run keeps paging (the next run, a minute later, takes the rest): within the
+#: scheduled function's 60 s timeout, so runs never overlap. At scale a run has more than one
+#: page to close (docs/capacity.md, "The sweep"); one page a minute fell behind at about 1.3 M
+#: participants a day.
+SWEEP_BUDGET_SECONDS = 45.0
+#: Participants closed out at once: each close-out is a few dependent round trips to Firestore.
+SWEEP_WORKERS = 8
 
 
 def heartbeat(caller: Caller, body: Heartbeat) -> HeartbeatResult:
@@ -36,25 +46,48 @@ def heartbeat(caller: Caller, body: Heartbeat) -> HeartbeatResult:
     interval = settings().heartbeat_seconds
     last = data.get("lastSeenAt")
     if last is None or (now - last).total_seconds() >= interval / 2:
-        store.touch_participant(body.meeting_id, caller.uid, now)
+        store.touch_participant(body.meeting_id, caller.uid, now, meetings.sweep_shard(caller.uid))
     return {"intervalSeconds": interval}
 
 
-def sweep(now: datetime) -> int:
-    """Close out participants whose heartbeat stopped (run every minute by the scheduler)."""
+def sweep(
+    now: datetime,
+    *,
+    batch: int = SWEEP_BATCH,
+    budget_seconds: float = SWEEP_BUDGET_SECONDS,
+    monotonic: Callable[[], float] = time.monotonic,
+) -> int:
+    """Close out participants whose heartbeat stopped (run every minute by the scheduler).
+
+    Pages through the silent participants until a page is short, the time budget is spent, or
+    a page brings nobody new (a close-out that keeps losing its race is left to the next run).
+    """
     cutoff = now - timedelta(seconds=settings().heartbeat_timeout_seconds)
+    deadline = monotonic() + budget_seconds
+    seen: set[tuple[str, str]] = set()
     closed = 0
-    for silent in store.silent_participants(cutoff, SWEEP_BATCH):
-        # In a meeting that ended, this one was left over by an end that died midway.
-        meeting = store.meeting(silent.meeting_id).doc
-        ended = meeting is not None and meeting.get("state") == "ended"
-        cause: ParticipantEndCause = "meeting-ended" if ended else "heartbeat-timeout"
-        if close_participant(silent.meeting_id, silent.uid, silent.session, cause):
-            log.info(
-                "closed out silent participant %s in %s",
-                silent.uid,
-                silent.meeting_id,
-                extra={"meetingId": silent.meeting_id, "uid": silent.uid},
-            )
-            closed += 1
-    return closed
+    groups = meetings.sweep_shard_groups()
+    with ThreadPoolExecutor(max_workers=SWEEP_WORKERS) as pool:
+        while True:
+            page = store.silent_participants(cutoff, batch, groups)
+            fresh = [s for s in page if (s.meeting_id, s.uid) not in seen]
+            seen.update((s.meeting_id, s.uid) for s in fresh)
+            closed += sum(pool.map(_close_silent, fresh))
+            if len(page) < batch or not fresh or monotonic() >= deadline:
+                return closed
+
+
+def _close_silent(silent: store.Silent) -> bool:
+    # In a meeting that ended, this one was left over by an end that died midway.
+    meeting = store.meeting(silent.meeting_id).doc
+    ended = meeting is not None and meeting.get("state") == "ended"
+    cause: ParticipantEndCause = "meeting-ended" if ended else "heartbeat-timeout"
+    if not close_participant(silent.meeting_id, silent.uid, silent.session, cause):
+        return False
+    log.info(
+        "closed out silent participant %s in %s",
+        silent.uid,
+        silent.meeting_id,
+        extra={"meetingId": silent.meeting_id, "uid": silent.uid},
+    )
+    return True

@@ -96,9 +96,10 @@ def participants(meeting_id: str, *, joined_only: bool = False) -> list[Particip
     return [d for d in (typed(s, ParticipantDoc) for s in query.stream()) if d is not None]
 
 
-def touch_participant(meeting_id: str, uid: str, now: datetime) -> None:
-    """A heartbeat: the participant was seen at ``now``."""
-    _participant(meeting_id, uid).update({"lastSeenAt": now})
+def touch_participant(meeting_id: str, uid: str, now: datetime, shard: int) -> None:
+    """A heartbeat: the participant was seen at ``now``. The shard is written with it, so a
+    participant that joined before shards existed is found by the sweep after its next beat."""
+    _participant(meeting_id, uid).update({"lastSeenAt": now, "sweepShard": shard})
 
 
 @dataclass(frozen=True)
@@ -108,19 +109,26 @@ class Silent:
     session: str | None
 
 
-def silent_participants(cutoff: datetime, limit: int) -> list[Silent]:
-    """Joined participants (of any meeting) not seen since before ``cutoff``."""
-    query = (
-        client()
-        .collection_group(names.PARTICIPANTS)
-        .where(filter=FieldFilter("state", "==", "joined"))
-        .where(filter=FieldFilter("lastSeenAt", "<", cutoff))
-        .limit(limit)
-    )
-    out = []
-    for snap in query.stream():
-        doc = snap.to_dict() or {}
-        out.append(Silent(snap.reference.parent.parent.id, snap.id, doc.get("session")))
+def silent_participants(
+    cutoff: datetime, limit: int, shard_groups: list[list[int]]
+) -> list[Silent]:
+    """Joined participants (of any meeting) not seen since before ``cutoff``: at most ``limit``,
+    asking each group of sweep shards in turn."""
+    out: list[Silent] = []
+    for group in shard_groups:
+        if len(out) >= limit:
+            break
+        query = (
+            client()
+            .collection_group(names.PARTICIPANTS)
+            .where(filter=FieldFilter("state", "==", "joined"))
+            .where(filter=FieldFilter("sweepShard", "in", group))
+            .where(filter=FieldFilter("lastSeenAt", "<", cutoff))
+            .limit(limit - len(out))
+        )
+        for snap in query.stream():
+            doc = snap.to_dict() or {}
+            out.append(Silent(snap.reference.parent.parent.id, snap.id, doc.get("session")))
     return out
 
 
