@@ -168,6 +168,8 @@ EXPECTED_COUNTS = {
     "identities": {"expired": 2},
     "join_attempts": {"expired": 2},
     "archives": {"expired": 2},
+    "export_audits": {"expired": 2},
+    "usage_daily": {"expired": 2},
 }
 
 

@@ -26,6 +26,8 @@ COLLECTIONS: dict[str, Any] = {
     "join_attempts/{meetingId}_{uid}": d.AttemptDoc,
     "orgs/{orgId}": d.OrgDoc,
     "archives/{archiveId}": d.ArchiveDoc,
+    "export_audits/{exportId}-{part}": d.ExportAuditDoc,
+    "usage_daily/{day}": d.UsageDayDoc,
 }
 
 

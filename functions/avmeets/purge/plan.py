@@ -35,6 +35,10 @@ EXPIRING: Final[tuple[str, ...]] = (
     names.JOIN_ATTEMPTS,
     names.MEETING_SECRETS,
     names.ARCHIVES,
+    # Kept longer, each until its own expiresAt: the export audit (two years) and the
+    # anonymous usage aggregates (avmeets.usage).
+    names.EXPORT_AUDITS,
+    names.USAGE_DAILY,
 )
 #: An unapplied signal is useless after this long.
 SIGNAL_MAX_AGE: Final = timedelta(minutes=10)

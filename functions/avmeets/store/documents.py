@@ -24,6 +24,7 @@ __all__ = [
     "AttemptDoc",
     "AttendanceItem",
     "ChatItem",
+    "ExportAuditDoc",
     "IdentityDoc",
     "IpInfo",
     "JoinRecordDoc",
@@ -36,6 +37,8 @@ __all__ = [
     "ParticipantDoc",
     "SignalCandidate",
     "SignalDoc",
+    "UsageDayDoc",
+    "UsageRow",
 ]
 
 IpKind = Literal["public", "private", "loopback", "reserved", "invalid"]
@@ -214,4 +217,58 @@ class ArchiveDoc(TypedDict):
     archivedBy: str
     createdAt: datetime
     items: list[ChatItem] | list[AttendanceItem]
+    expiresAt: datetime
+
+
+ExportScope = Literal["meeting", "user"]
+
+
+class ExportAuditDoc(TypedDict):
+    """``export_audits/{exportId}-{part}``: one ``avmeets cdr export``, written before its output.
+
+    Append-only: created once, never updated; the purge deletes it at ``expiresAt``. It names the
+    legs by id only (no personal data of the people in them) and the operator who exported.
+    """
+
+    exportId: str
+    part: int
+    parts: int
+    reference: str
+    operator: str
+    operatorSource: Literal["credentials", "environment", "emulator"]
+    at: datetime
+    scope: ExportScope
+    since: datetime | None
+    until: datetime | None
+    format: Literal["json", "csv"]
+    legCount: int
+    legIds: list[str]
+    expiresAt: datetime
+
+
+class UsageRow(TypedDict):
+    """One group of a day's aggregates: all, a country, or one network in a country."""
+
+    country: str
+    network: str
+    asn: int | None
+    meetings: int
+    participants: int
+    joins: int
+    connections: int
+    answered: int
+    failed: int
+    noAnswer: int
+    open: int
+    relayed: int
+    rttMedianMs: float | None
+
+
+class UsageDayDoc(TypedDict):
+    """``usage_daily/{YYYY-MM-DD}``: the anonymous aggregates of one UTC day (``avmeets.usage``)."""
+
+    day: str
+    minGroupSize: int
+    computedAt: datetime
+    rows: list[UsageRow]
     expiresAt: datetime
