@@ -29,10 +29,12 @@ from .protocol import (
     ConnectionStats,
     ConnectionStatus,
     CreateMeetingRequest,
+    DeleteMeRequest,
     HeartbeatRequest,
     JoinMeetingRequest,
     LeaveMeetingRequest,
     Limits,
+    MyDataRequest,
     ReportConnectionRequest,
     Role,
 )
@@ -270,3 +272,18 @@ def parse_archive(data: Any) -> Archive:
     else:
         messages = []
     return Archive(meeting_id=_meeting_id(obj), kind=kind, messages=messages)
+
+
+# --- a person's own data ------------------------------------------------------------------------
+
+
+def parse_my_data(data: Any) -> None:
+    """``my_data`` takes no fields (``{}`` or no data at all)."""
+    _request(data, MyDataRequest)
+
+
+def parse_delete_me(data: Any) -> None:
+    """``delete_me`` must say ``confirm: true``: it cannot be undone."""
+    obj = _request(data, DeleteMeRequest)
+    if obj["confirm"] is not True:
+        raise InvalidArgument("'confirm' must be true.", field="confirm")

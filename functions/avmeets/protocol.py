@@ -36,6 +36,12 @@ ParticipantState = Literal["joined", "left"]
 #: Why the server closed a participant out.
 ParticipantEndCause = Literal["left", "heartbeat-timeout"]
 SignalType = Literal["offer", "answer", "candidates"]
+#: Where a record shown by ``my_data`` is stored (a collection, or Firebase Auth's account).
+StoredIn = Literal[
+    "auth", "identities", "joins", "cdrs", "meetings", "participants", "archives", "join_attempts"
+]
+#: What ``delete_me`` does to a record: delete it now, or keep it until its ``deleteAfter``.
+OnDelete = Literal["deleted", "kept"]
 
 CONNECTION_STATUSES: Final[tuple[ConnectionStatus, ...]] = get_args(ConnectionStatus)
 ROLES: Final[tuple[Role, ...]] = get_args(Role)
@@ -62,6 +68,7 @@ class ErrorReason(enum.StrEnum):
     RATE_LIMITED = "rate-limited"
     NOT_ALLOWED_BY_POLICY = "not-allowed-by-policy"
     BACKEND_UNAVAILABLE = "backend-unavailable"
+    RECENT_SIGN_IN_REQUIRED = "recent-sign-in-required"
 
 
 #: The callable status code each reason comes with.
@@ -76,6 +83,7 @@ ERROR_CODES: Final[dict[ErrorReason, str]] = {
     ErrorReason.RATE_LIMITED: "RESOURCE_EXHAUSTED",
     ErrorReason.NOT_ALLOWED_BY_POLICY: "FAILED_PRECONDITION",
     ErrorReason.BACKEND_UNAVAILABLE: "UNAVAILABLE",
+    ErrorReason.RECENT_SIGN_IN_REQUIRED: "FAILED_PRECONDITION",
 }
 
 # --- limits --------------------------------------------------------------------------------------
@@ -220,6 +228,59 @@ class ArchiveResult(TypedDict):
     items: int
 
 
+class MyDataRequest(TypedDict):
+    """No fields: the caller's own data."""
+
+
+class StoredField(TypedDict):
+    """One stored field: its path (maps by dots, list items by ``[n]``) and its value as text
+    (timestamps ISO 8601 UTC, lists and numbers as JSON), null when the stored value is null."""
+
+    field: str
+    value: str | None
+
+
+class MyRecord(TypedDict):
+    """One record the server keeps about the caller, as ``my_data`` and ``delete_me`` show it."""
+
+    storedIn: StoredIn
+    id: str
+    meetingId: str | None
+    #: When it happened (joined, started, signed in...), ISO 8601 UTC.
+    at: str | None
+    #: Connection legs only: the other side's display name (nothing else of theirs).
+    otherName: str | None
+    fields: list[StoredField]
+    #: When the purge deletes it at the latest (its ``expiresAt``; it runs hourly), ISO 8601.
+    deleteAfter: str | None
+    onDelete: OnDelete
+    #: In plain words, why a record is kept when the caller deletes their data ("" if deleted).
+    why: str
+
+
+class MyDataResult(TypedDict):
+    uid: str
+    retrievedAt: str
+    retentionDays: int
+    records: list[MyRecord]
+
+
+class DeleteMeRequest(TypedDict):
+    #: Must be ``true``: deleting cannot be undone.
+    confirm: Literal[True]
+
+
+class DeletedCount(TypedDict):
+    storedIn: StoredIn
+    count: int
+
+
+class DeleteMeResult(TypedDict):
+    deleted: list[DeletedCount]
+    kept: list[MyRecord]
+    accountDeleted: bool
+
+
 #: name -> (request, result) of every callable.
 CALLABLES: Final[dict[str, tuple[type, type]]] = {
     "create_meeting": (CreateMeetingRequest, CreateMeetingResult),
@@ -228,6 +289,8 @@ CALLABLES: Final[dict[str, tuple[type, type]]] = {
     "heartbeat": (HeartbeatRequest, HeartbeatResult),
     "report_connection": (ReportConnectionRequest, ReportConnectionResult),
     "archive": (ArchiveRequest, ArchiveResult),
+    "my_data": (MyDataRequest, MyDataResult),
+    "delete_me": (DeleteMeRequest, DeleteMeResult),
 }
 
 # --- documents a client reads or writes ----------------------------------------------------------

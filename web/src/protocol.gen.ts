@@ -25,6 +25,10 @@ export type ParticipantEndCause = "left" | "heartbeat-timeout";
 
 export type SignalType = "offer" | "answer" | "candidates";
 
+export type StoredIn = "auth" | "identities" | "joins" | "cdrs" | "meetings" | "participants" | "archives" | "join_attempts";
+
+export type OnDelete = "deleted" | "kept";
+
 /** The W3C `RTCIceServer` dictionary: pass the list to `new RTCPeerConnection`. */
 export interface IceServer {
   urls: string[];
@@ -125,6 +129,50 @@ export interface ArchiveResult {
   items: number;
 }
 
+/** No fields: the caller's own data. */
+export type MyDataRequest = Record<string, never>;
+
+/** One stored field: its path (maps by dots, list items by `[n]`) and its value as text (timestamps ISO 8601 UTC, lists and numbers as JSON), null when the stored value is null. */
+export interface StoredField {
+  field: string;
+  value: string | null;
+}
+
+/** One record the server keeps about the caller, as `my_data` and `delete_me` show it. */
+export interface MyRecord {
+  storedIn: StoredIn;
+  id: string;
+  meetingId: string | null;
+  at: string | null;
+  otherName: string | null;
+  fields: StoredField[];
+  deleteAfter: string | null;
+  onDelete: OnDelete;
+  why: string;
+}
+
+export interface MyDataResult {
+  uid: string;
+  retrievedAt: string;
+  retentionDays: number;
+  records: MyRecord[];
+}
+
+export interface DeleteMeRequest {
+  confirm: true;
+}
+
+export interface DeletedCount {
+  storedIn: StoredIn;
+  count: number;
+}
+
+export interface DeleteMeResult {
+  deleted: DeletedCount[];
+  kept: MyRecord[];
+  accountDeleted: boolean;
+}
+
 /** `meetings/{meetingId}`: read by its participants. */
 export interface MeetingDoc {
   title: string | null;
@@ -178,6 +226,8 @@ export interface Callables {
   heartbeat: { request: HeartbeatRequest; result: HeartbeatResult };
   report_connection: { request: ReportConnectionRequest; result: ReportConnectionResult };
   archive: { request: ArchiveRequest; result: ArchiveResult };
+  my_data: { request: MyDataRequest; result: MyDataResult };
+  delete_me: { request: DeleteMeRequest; result: DeleteMeResult };
 }
 
 export type CallableName = keyof Callables;
@@ -194,6 +244,7 @@ export const ERROR_REASONS = [
   "rate-limited",
   "not-allowed-by-policy",
   "backend-unavailable",
+  "recent-sign-in-required",
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
 
@@ -209,6 +260,7 @@ export const ERROR_REASON_CODES: Readonly<Record<ErrorReason, string>> = {
   "rate-limited": "resource-exhausted",
   "not-allowed-by-policy": "failed-precondition",
   "backend-unavailable": "unavailable",
+  "recent-sign-in-required": "failed-precondition",
 };
 
 export const LIMITS = {
