@@ -62,6 +62,8 @@ async function boot(): Promise<void> {
     lastUid = uid;
     void render();
   });
+  // Recordings in this browser go when the time the person chose is up (told the day before).
+  void import("./features/recordings/sweep").then((m) => m.startRecordingSweeps()).catch(() => undefined);
   if (measurementId) {
     // Asks first; loads nothing from Google before a yes (features/analytics).
     const id = measurementId;
