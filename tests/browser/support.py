@@ -66,6 +66,10 @@ KNOWN_SERVER_ERRORS = (
 )
 
 
+#: A connection's safety code: the two device codes of four words (web/src/core/meeting/safety.ts).
+SAFETY_CODE = re.compile(r"^[a-z]+( [a-z]+){3} · [a-z]+( [a-z]+){3}$")
+
+
 @dataclass
 class Emulators:
     """host:port of each emulator the app talks to."""
@@ -233,9 +237,7 @@ class Person:
     async def safety_code(self, other: Person | str) -> str:
         uid = other if isinstance(other, str) else other.uid
         button = self.tile(uid).locator(".tile-safety")
-        await expect(button).to_have_attribute(
-            "data-safety-code", re.compile(r"^\d{4} \d{4} \d{4} \d{4}$")
-        )
+        await expect(button).to_have_attribute("data-safety-code", SAFETY_CODE)
         return str(await button.get_attribute("data-safety-code"))
 
     async def open_panel(self, name: str) -> None:

@@ -1,6 +1,7 @@
 /** What a connection (PeerLink) is to the rest: its data channels, what the UI shows of it, its host. */
 import type { ConnectionStats, ConnectionStatus } from "../../protocol.gen";
 import type { RemoteMedia } from "./chatChannel";
+import type { SafetyInfo } from "./safety";
 import type { LocalMedia } from "./media";
 import type { PeerLink } from "./peer";
 import type { OutgoingSignal } from "./signalling";
@@ -16,6 +17,7 @@ export interface LinkView {
   state: LinkState;
   path: PathInfo | null;
   safetyCode: string | null;
+  safety: SafetyInfo | null;
   remoteMedia: RemoteMedia;
   /** The remote video track is there and not muted. */
   videoLive: boolean;
@@ -25,6 +27,8 @@ export interface LinkHost {
   readonly myUid: string;
   readonly local: LocalMedia;
   readonly loopbackOnly: boolean;
+  /** This device's kept DTLS certificate (certificate.ts); null: each connection makes its own. */
+  readonly certificate: RTCCertificate | null;
   /** False when the host handles the restart otherwise (a re-join for fresh TURN credentials). */
   iceRestartAllowed(link: PeerLink): boolean;
   sendSignal(link: PeerLink, signal: OutgoingSignal): Promise<void>;

@@ -11,6 +11,7 @@ import { call } from "../api/client";
 import { describeFailure } from "../api/errors";
 import { Emitter } from "../state/emitter";
 import { setActiveMeeting } from "../state/stash";
+import { deviceCertificate } from "./certificate";
 import { BYE, encodeMedia, parseChatChannel, type ChatChannelMessage } from "./chatChannel";
 import { credentialFresh, turnExpiry, usableIceServers } from "./ice";
 import { ENDINGS, Lifecycle, leavePlan, rejoinFailure, type Ending } from "./lifecycle";
@@ -43,6 +44,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   readonly status = signal("");
   readonly lifecycle = new Lifecycle();
   readonly loopbackOnly = loopbackOnly();
+  certificate: RTCCertificate | null = null;
   title: string | null = null;
   session: string | null = null;
   /** Recording in progress is announced to everyone (a courtesy the others can see). */
@@ -97,7 +99,8 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   private async joinOnce(): Promise<JoinMeetingResult> {
     const data: JoinMeetingRequest = { meetingId: this.meetingId };
     if (this.password) data.password = this.password;
-    const pending = call("join_meeting", data);
+    // The device certificate loads beside the join: every connection of this meeting uses it.
+    const pending = Promise.all([call("join_meeting", data), deviceCertificate()]).then(([r, c]) => ((this.certificate = c), r));
     this.pendingJoin = pending;
     let result: JoinMeetingResult;
     try {

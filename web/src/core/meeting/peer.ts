@@ -13,7 +13,7 @@
 import { signal } from "@preact/signals-core";
 import type { Role, SignalCandidate } from "../../protocol.gen";
 import { collectStats, type PathInfo } from "./stats";
-import { connectionSafetyCode } from "./safety";
+import { connectionSafety, type SafetyInfo } from "./safety";
 import type { OutgoingSignal } from "./signalling";
 import type { RemoteMedia } from "./chatChannel";
 import { CandidateBatcher } from "./candidates";
@@ -36,6 +36,8 @@ export class PeerLink {
   connectionState: RTCPeerConnectionState = "new";
   path: PathInfo | null = null;
   safetyCode: string | null = null;
+  /** Both device codes and the other side's certificate fingerprint (safety.ts). */
+  safety: SafetyInfo | null = null;
   /** What the other side told us over the chat channel (mic, camera, screen, recording). */
   remoteMedia: RemoteMedia = { audio: true, video: true, screen: false, recording: false };
   closedReason: string | null = null;
@@ -65,7 +67,9 @@ export class PeerLink {
     iceServers: RTCIceServer[],
   ) {
     this.polite = host.myUid < uid;
-    this.pc = new RTCPeerConnection({ iceServers, bundlePolicy: "max-bundle", rtcpMuxPolicy: "require" });
+    // This device's kept certificate: its safety code stays the same from meeting to meeting.
+    const certificates = host.certificate ? [host.certificate] : undefined;
+    this.pc = new RTCPeerConnection({ iceServers, certificates, bundlePolicy: "max-bundle", rtcpMuxPolicy: "require" });
     this.pc.addEventListener("negotiationneeded", () => void this.onNegotiationNeeded());
     this.pc.addEventListener("icecandidate", (event) => this.onLocalCandidate(event.candidate));
     this.pc.addEventListener("icegatheringstatechange", () => {
@@ -290,9 +294,10 @@ export class PeerLink {
   }
 
   private async computeSafetyCode(): Promise<void> {
-    const code = await connectionSafetyCode(this.pc);
-    if (code !== this.safetyCode) {
-      this.safetyCode = code;
+    const safety = await connectionSafety(this.pc);
+    if (safety?.code !== this.safetyCode || safety?.remoteFingerprint !== this.safety?.remoteFingerprint) {
+      this.safety = safety;
+      this.safetyCode = safety?.code ?? null;
       this.changed();
     }
   }
@@ -309,6 +314,7 @@ export class PeerLink {
       state: this.state,
       path: this.path,
       safetyCode: this.safetyCode,
+      safety: this.safety,
       remoteMedia: this.remoteMedia,
       videoLive: !!video && !video.muted,
     };

@@ -3,6 +3,7 @@ import { useEffect } from "preact/hooks";
 import type { LocalMedia } from "../../core/meeting/media";
 import { Controls } from "../controls/Controls";
 import { Dialogs } from "../dialogs/Dialogs";
+import { SafetyWarnings } from "../safety/SafetyWarnings";
 import { Stage } from "../stage/Stage";
 import { playVideo } from "../stage/Tile";
 import { startNotifications, startShortcuts } from "./notifications";
@@ -47,6 +48,7 @@ export function Room(props: { session: RoomSession; ui: RoomUi; local: LocalMedi
       </div>
       <Controls session={session} ui={ui} local={local} onLeave={props.onLeave} />
       <SoundBanner ui={ui} />
+      <SafetyWarnings session={session} ui={ui} />
       <Dialogs session={session} ui={ui} local={local} />
     </div>
   );

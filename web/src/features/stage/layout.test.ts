@@ -25,6 +25,7 @@ describe("tile labels", () => {
     state,
     path: relayed === undefined ? null : { stats: { relayed } },
     safetyCode: null,
+    safety: null,
     remoteMedia: { audio: true, video: true, screen: false, recording: false },
     videoLive: true,
   });
