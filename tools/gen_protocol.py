@@ -165,6 +165,12 @@ def _sections(aliases: dict[Any, str]) -> Iterator[list[str]]:
         if name.isupper()
     ]
     yield ["export const LIMITS = {", *limits, "} as const;"]
+    quotas = [
+        f"  {_camel(name)}: {value},"
+        for name, value in vars(protocol.Quotas).items()
+        if name.isupper()
+    ]
+    yield ["export const QUOTAS = {", *quotas, "} as const;"]
     yield [f"export const MEETING_ID_PATTERN = /{protocol.MEETING_ID_PATTERN}/;"]
 
 

@@ -10,12 +10,21 @@ I/O. Pure: the time comes in as an argument.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any, Final, cast, get_args
 
-from .errors import ResourceExhausted
-from .protocol import CONNECTION_STATUSES, ROLES, ConnectionStatus, ErrorReason, LegState, Role
+from .errors import FailedPrecondition, ResourceExhausted
+from .protocol import (
+    CONNECTION_STATUSES,
+    ROLES,
+    ConnectionStatus,
+    ErrorReason,
+    LegState,
+    Limits,
+    Role,
+)
 from .store.documents import IpInfo, LegDoc, LegEndCause, LegSide, LegStats, StatsSnapshot
 
 SIDES: Final = ROLES
@@ -32,6 +41,13 @@ _UNKNOWN_IP: Final[IpInfo] = {"kind": "invalid", "known": False}
 #: and the odd renegotiation), and at-least-once delivery repeats an event soon after the first.
 EVENTS_KEPT = 8
 END_CAUSES: Final[tuple[LegEndCause, ...]] = get_args(LegEndCause)
+#: After a leg ends, a side that has not reported its own end may still send that one final
+#: report (``closed`` / ``failed``, with its end stats) for this long: the other side's leave
+#: or failure usually ends the leg a moment before this side notices.
+END_REPORT_GRACE: Final = timedelta(seconds=60)
+#: Status changes a side's timeline keeps: the first half and the latest half.
+TIMELINE_ENTRIES: Final = Limits.TIMELINE_ENTRIES
+ICE_RESTARTS_MAX: Final = Limits.ICE_RESTARTS_MAX
 
 
 def leg_id(meeting_id: str, caller_session: str, callee_session: str) -> str:
@@ -100,15 +116,23 @@ def _ms(delta: timedelta) -> int:
 
 
 def _set_status(leg: LegDoc, side: Role, status: ConnectionStatus, now: datetime) -> bool:
-    """Record a status change of one side; False when it is not a change."""
+    """Record a status change of one side; False when it is not a change.
+
+    The timeline keeps the first and the latest ``TIMELINE_ENTRIES // 2`` changes and counts
+    the ones in between (``timelineDropped``), so a side flapping for hours cannot grow it.
+    ICE restarts are not counted from statuses (a client could report any sequence); the
+    signal trigger counts them from the ICE credentials of the offers (``offer_event``).
+    """
     info = leg[side]
     if info.get("status") == status:
         return False
-    previous = info.get("status")
     info["status"] = status
-    info["timeline"] = [*info.get("timeline", []), {"status": status, "at": now}]
-    if status == CONNECTING and previous in ("disconnected", "failed"):
-        leg["iceRestarts"] = int(leg.get("iceRestarts", 0)) + 1
+    timeline = [*info.get("timeline", []), {"status": status, "at": now}]
+    if len(timeline) > TIMELINE_ENTRIES:
+        half = TIMELINE_ENTRIES // 2
+        info["timelineDropped"] = int(info.get("timelineDropped", 0)) + len(timeline) - 2 * half
+        timeline = timeline[:half] + timeline[-half:]
+    info["timeline"] = timeline  # type: ignore[typeddict-item]
     return True
 
 
@@ -139,15 +163,73 @@ def offer_seen(leg: LegDoc, now: datetime) -> LegDoc:
     return leg
 
 
-def offer_event(leg: LegDoc, now: datetime, event_id: str) -> LegDoc | None:
-    """``offer_seen`` for the trigger event ``event_id``; None when the leg has applied that
-    event already (delivered twice): nothing to write, so not even ``updatedAt`` moves."""
+def side_of(leg: Mapping[str, Any], uid: str, session: str) -> Role | None:
+    """Which side of ``leg`` the session ``session`` of ``uid`` is, if either."""
+    for side in SIDES:
+        end_ = leg.get(side) or {}
+        if end_.get("uid") == uid and end_.get("session") == session:
+            return side
+    return None
+
+
+def offer_event(
+    leg: LegDoc, now: datetime, event_id: str, side: Role = "caller", ufrag: str | None = None
+) -> LegDoc | None:
+    """An offer from ``side`` seen by the signal trigger (event ``event_id``): the first one
+    makes the caller connecting; a later one, from either side, is a renegotiation of the same
+    leg, and an ICE restart when it carries new ICE credentials (``ufrag``, a digest) on a leg
+    that was answered. None when there is nothing to write: the event was applied already
+    (delivered twice), or the leg has ended."""
     seen: list[str] = list(leg.get("signalEvents") or [])
-    if event_id in seen:
+    if event_id in seen or leg.get("state") == ENDED:
         return None
-    leg = offer_seen(leg, now)
+    if side == "caller":
+        leg = offer_seen(leg, now)
+    if ufrag is not None:
+        previous = leg[side].get("iceUfrag")
+        restarted = previous is not None and previous != ufrag and leg.get("answeredAt")
+        if restarted and int(leg.get("iceRestarts", 0)) < ICE_RESTARTS_MAX:
+            leg["iceRestarts"] = int(leg.get("iceRestarts", 0)) + 1
+        leg[side]["iceUfrag"] = ufrag
     leg["signalEvents"] = [*seen, event_id][-EVENTS_KEPT:]
+    leg["updatedAt"] = now
     return leg
+
+
+def answer_event(leg: LegDoc, now: datetime, side: Role, ufrag: str | None) -> LegDoc | None:
+    """An answer from ``side``: remember its ICE credentials, so that its next offer with the
+    same ones is not mistaken for a restart. None when nothing changes."""
+    if ufrag is None or leg.get("state") == ENDED or leg[side].get("iceUfrag") == ufrag:
+        return None
+    leg[side]["iceUfrag"] = ufrag
+    leg["updatedAt"] = now
+    return leg
+
+
+def check_report(
+    leg: Mapping[str, Any], side: Role, status: ConnectionStatus, now: datetime
+) -> None:
+    """Refuse a report the leg can no longer take (``FailedPrecondition``, ``leg-ended``).
+
+    An open leg takes any report of either side. An ended one only the final report of a side
+    that has not reported its own end yet, within ``END_REPORT_GRACE`` of the end; nothing
+    reopens a leg or rewrites what a side said at its end.
+    """
+    if leg.get("state") != ENDED:
+        return
+    ended: datetime | None = leg.get("endedAt")
+    own = (leg.get(side) or {}).get("status")
+    if (
+        status in _FINAL
+        and own not in _FINAL
+        and ended is not None
+        and now - ended <= END_REPORT_GRACE
+    ):
+        return
+    raise FailedPrecondition(
+        "This connection's record has ended; there is nothing more to report for it.",
+        reason=ErrorReason.LEG_ENDED,
+    )
 
 
 def report_if_changed(
@@ -160,7 +242,9 @@ def report_if_changed(
 ) -> LegDoc | None:
     """``report``, or None when the report would change nothing but its own rate-limit counter
     (the side already has this status and sends no stats): nothing to write. The caller's
-    ``connecting`` usually is such a report, the signal trigger having recorded it first."""
+    ``connecting`` usually is such a report, the signal trigger having recorded it first.
+    Raises ``FailedPrecondition`` (``leg-ended``) as ``check_report`` says."""
+    check_report(leg, side, status, now)
     if stats is None and leg[side].get("status") == status:
         return None
     return report(leg, side, status, stats, now, per_minute)
@@ -181,8 +265,11 @@ def report(
     if start is None or now - start >= timedelta(minutes=1):
         window = {"windowStart": now, "count": 0}
     if window["count"] >= per_minute:
+        left = timedelta(minutes=1) - (now - window["windowStart"])
         raise ResourceExhausted(
-            "Too many connection reports; slow down.", reason=ErrorReason.RATE_LIMITED
+            "Too many connection reports; slow down.",
+            reason=ErrorReason.RATE_LIMITED,
+            retryAfterSeconds=max(1, math.ceil(left.total_seconds())),
         )
     info["reports"] = {"windowStart": window["windowStart"], "count": window["count"] + 1}
 

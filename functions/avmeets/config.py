@@ -85,6 +85,16 @@ MAX_STORED_CDRS: Final = params.IntParam(
 MEETING_IDLE_HOURS: Final = params.IntParam(
     "MEETING_IDLE_HOURS", default=24, description="Meetings without a join this long are removed."
 )
+ORG_CACHE_SECONDS: Final = params.IntParam(
+    "ORG_CACHE_SECONDS",
+    default=60,
+    description="How long an instance reuses an organisation's policy it read (0: never).",
+)
+REVOCATION_CACHE_SECONDS: Final = params.IntParam(
+    "REVOCATION_CACHE_SECONDS",
+    default=60,
+    description="How long an instance trusts an account's revocation state it read (0: never).",
+)
 LOG_LEVEL: Final = params.StringParam(
     "LOG_LEVEL",
     default="INFO",
@@ -117,6 +127,8 @@ DEPLOY_PARAMS: Final[tuple[params.IntParam | params.StringParam | params.ListPar
     REPORTS_PER_MINUTE,
     MAX_STORED_CDRS,
     MEETING_IDLE_HOURS,
+    ORG_CACHE_SECONDS,
+    REVOCATION_CACHE_SECONDS,
     LOG_LEVEL,
     TURN_URLS,
     TURN_TTL_SECONDS,
@@ -163,6 +175,11 @@ class Settings:
     max_stored_cdrs: int = _int(MAX_STORED_CDRS)
     # Meetings with no join for this long are ended and removed by the purge.
     meeting_idle_hours: int = _int(MEETING_IDLE_HOURS)
+    # The policy check at every callable (services.policy) reads organisations and, for the
+    # accounts a policy applies to, the account's revocation state; an instance reuses what it
+    # read for this long (so a block or a revocation takes effect within it).
+    org_cache_seconds: int = _int(ORG_CACHE_SECONDS)
+    revocation_cache_seconds: int = _int(REVOCATION_CACHE_SECONDS)
     # Level of the "avmeets" loggers (JSON entries for Cloud Logging, avmeets.logs). Log lines
     # carry meeting ids and uids for operations; never passwords, hashes, SDP or candidates.
     log_level: str = str(_default(LOG_LEVEL))
@@ -224,6 +241,8 @@ class Settings:
             reports_per_minute=integer(REPORTS_PER_MINUTE, minimum=1),
             max_stored_cdrs=integer(MAX_STORED_CDRS, minimum=1),
             meeting_idle_hours=integer(MEETING_IDLE_HOURS, minimum=1),
+            org_cache_seconds=integer(ORG_CACHE_SECONDS, maximum=3600),
+            revocation_cache_seconds=integer(REVOCATION_CACHE_SECONDS, maximum=3600),
             log_level=_log_level(env.get(LOG_LEVEL.name, str(_default(LOG_LEVEL)))),
             turn_urls=turn.parse_turn_urls(_list(raw(TURN_URLS))),
             # Only the functions that declare the secret see it; the others run without TURN.

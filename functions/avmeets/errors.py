@@ -45,6 +45,10 @@ class PermissionDenied(AvmeetsError):
     code = "PERMISSION_DENIED"
 
 
+class AccountBlocked(PermissionDenied):
+    """The caller's organisation blocked its address: refused, and its sessions revoked."""
+
+
 class NotFound(AvmeetsError):
     """The meeting (or other named object) does not exist."""
 

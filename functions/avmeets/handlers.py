@@ -31,7 +31,7 @@ from .protocol import (
     MyDataResult,
     ReportConnectionResult,
 )
-from .services import archives, connections, joins, leaves, presence, sign_ins, signals
+from .services import archives, connections, joins, leaves, policy, presence, sign_ins, signals
 from .services import meetings as meeting_service
 from .services import my_data as my_data_service
 from .sign_in import SignIn
@@ -85,38 +85,56 @@ def _user_agent(value: str | None) -> str | None:
     return (value or "")[:_MAX_USER_AGENT] or None
 
 
-def _caller(req: Request) -> meetings.Caller:
-    """The signed-in caller: uid, the name others see, email, and the IP the front end saw."""
+def _token(req: Request) -> policy.Token:
     if req.auth is None or not req.auth.uid:
         raise Unauthenticated("Sign in first.")
-    token = req.auth.token or {}
-    headers = req.raw_request.headers
-    email = token.get("email")
-    return meetings.Caller(
+    claims = req.auth.token or {}
+    email = claims.get("email")
+    firebase = claims.get("firebase")
+    provider = firebase.get("sign_in_provider") if isinstance(firebase, dict) else None
+    issued_at = claims.get("iat")
+    return policy.Token(
         uid=req.auth.uid,
-        display_name=meetings.display_name(token.get("name"), email, req.auth.uid),
         email=email if isinstance(email, str) else None,
+        email_verified=claims.get("email_verified") is True,
+        provider=provider if isinstance(provider, str) else "unknown",
+        issued_at=issued_at if isinstance(issued_at, int) else None,
+    )
+
+
+def _caller(req: Request) -> meetings.Caller:
+    """The signed-in caller, admitted by the organisation policy (``services.policy``): uid, the
+    name others see, email, organisation, and the IP the front end saw."""
+    token = _token(req)
+    membership = policy.admit(token)
+    claims = req.auth.token if req.auth is not None else {}
+    headers = req.raw_request.headers
+    return meetings.Caller(
+        uid=token.uid,
+        display_name=meetings.display_name((claims or {}).get("name"), token.email, token.uid),
+        email=token.email,
         ip=client_ip(
             headers.get("X-Forwarded-For"),
             req.raw_request.remote_addr,
             settings().xff_trusted_position,
         ),
         user_agent=_user_agent(headers.get("User-Agent")),
+        org_id=membership.org_id,
+        org=membership.org,
     )
 
 
 # --- Auth blocking function ----------------------------------------------------------------------
 
 
-def auth_callback(event: identity_fn.AuthBlockingEvent) -> identity_fn.BeforeSignInResponse | None:
-    """Record the identity for the CDR and enforce organisation sign-in policy."""
+def _sign_in(event: identity_fn.AuthBlockingEvent) -> SignIn:
     user = event.data
     provider = (
         event.additional_user_info.provider_id
         if event.additional_user_info is not None
         else (user.provider_data[0].provider_id if user.provider_data else "unknown")
     )
-    attempt = SignIn(
+    return SignIn(
         uid=user.uid,
         name=user.display_name,
         email=user.email,
@@ -126,11 +144,26 @@ def auth_callback(event: identity_fn.AuthBlockingEvent) -> identity_fn.BeforeSig
         ip=client_ip(None, event.ip_address, 1),
         user_agent=_user_agent(event.user_agent),
     )
+
+
+def _blocking(decide: Callable[[SignIn], None], event: identity_fn.AuthBlockingEvent) -> None:
+    """Run a blocking function's decision; a refusal becomes the same HttpsError as a
+    callable's, which Auth passes to the client."""
     try:
-        sign_ins.sign_in(attempt)
+        decide(_sign_in(event))
     except PermissionDenied as err:
-        # Blocking functions refuse with the same HttpsError as callables.
         raise _to_https_error(err) from None
+
+
+def auth_callback(event: identity_fn.AuthBlockingEvent) -> identity_fn.BeforeSignInResponse | None:
+    """Record the identity for the CDR and enforce organisation sign-in policy."""
+    _blocking(sign_ins.sign_in, event)
+    return None
+
+
+def before_create(event: identity_fn.AuthBlockingEvent) -> identity_fn.BeforeCreateResponse | None:
+    """Refuse to create the account of a person the organisation policy would refuse."""
+    _blocking(sign_ins.before_create, event)
     return None
 
 

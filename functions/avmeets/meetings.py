@@ -14,7 +14,7 @@ from typing import Any, Final, TypeVar
 
 from .errors import FailedPrecondition, NotFound, ResourceExhausted
 from .protocol import ErrorReason, MeetingDoc, ParticipantDoc, ParticipantSummary
-from .store.documents import IpInfo, JoinRecordDoc
+from .store.documents import IpInfo, JoinRecordDoc, OrgDoc
 
 JOINED: Final = "joined"
 LEFT: Final = "left"
@@ -33,6 +33,10 @@ class Caller:
     email: str | None
     ip: str
     user_agent: str | None
+    #: The organisation the caller belongs to (by a verified e-mail address), as admitted at
+    #: the boundary (``services.policy``): its policy and retention apply.
+    org_id: str | None = None
+    org: OrgDoc | None = None
 
 
 def new_session() -> str:

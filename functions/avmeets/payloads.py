@@ -259,6 +259,13 @@ def _chat_messages(value: Any) -> list[ArchiveMessage]:
             )
         _number(msg, "at", 0, CHAT_AT_MAX, integer=True, nullable=False)
         out.append({"from": sender, "text": text, "at": msg["at"]})
+    size = sum(len(m["from"].encode()) + len(m["text"].encode()) for m in out)
+    if size > Limits.ARCHIVE_MAX_BYTES:
+        raise InvalidArgument(
+            f"'messages' must hold at most {Limits.ARCHIVE_MAX_BYTES:,} bytes of text "
+            f"(UTF-8) in all, not {size:,}; archive them in parts.",
+            field="messages",
+        )
     return out
 
 

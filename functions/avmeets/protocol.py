@@ -42,6 +42,9 @@ StoredIn = Literal[
 ]
 #: What ``delete_me`` does to a record: delete it now, or keep it until its ``deleteAfter``.
 OnDelete = Literal["deleted", "kept"]
+#: Why the server deleted a participant's signals: too many pending to one addressee, too many
+#: a minute, or an offer for a new connection beyond the leg quotas.
+SignalLimitReason = Literal["pending", "rate", "legs"]
 
 CONNECTION_STATUSES: Final[tuple[ConnectionStatus, ...]] = get_args(ConnectionStatus)
 ROLES: Final[tuple[Role, ...]] = get_args(Role)
@@ -69,6 +72,8 @@ class ErrorReason(enum.StrEnum):
     NOT_ALLOWED_BY_POLICY = "not-allowed-by-policy"
     BACKEND_UNAVAILABLE = "backend-unavailable"
     RECENT_SIGN_IN_REQUIRED = "recent-sign-in-required"
+    LEG_ENDED = "leg-ended"
+    ACCOUNT_REFUSED = "account-refused"
 
 
 #: The callable status code each reason comes with.
@@ -84,6 +89,8 @@ ERROR_CODES: Final[dict[ErrorReason, str]] = {
     ErrorReason.NOT_ALLOWED_BY_POLICY: "FAILED_PRECONDITION",
     ErrorReason.BACKEND_UNAVAILABLE: "UNAVAILABLE",
     ErrorReason.RECENT_SIGN_IN_REQUIRED: "FAILED_PRECONDITION",
+    ErrorReason.LEG_ENDED: "FAILED_PRECONDITION",
+    ErrorReason.ACCOUNT_REFUSED: "PERMISSION_DENIED",
 }
 
 # --- limits --------------------------------------------------------------------------------------
@@ -107,6 +114,47 @@ class Limits:
     CHAT_MESSAGES_MAX: Final = 1000
     CHAT_TEXT_MAX_CHARS: Final = 4000
     CHAT_FROM_MAX_CHARS: Final = 100
+    #: UTF-8 bytes of all the ``from`` and ``text`` of one archive (a Firestore document holds
+    #: at most 1 MiB; the rest is the archive's other fields and overhead).
+    ARCHIVE_MAX_BYTES: Final = 800_000
+    #: Signals of one sender to one addressee that may be stored (not yet applied) at once.
+    PENDING_SIGNALS_PER_PEER: Final = 16
+    #: Status changes a CDR leg keeps per side: the first half and the latest half.
+    TIMELINE_ENTRIES: Final = 24
+    #: ICE restarts a CDR leg counts at most.
+    ICE_RESTARTS_MAX: Final = 20
+
+
+class Quotas:
+    """How much one account, one meeting or one participant may do; beyond a quota the server
+    answers ``RESOURCE_EXHAUSTED`` (``rate-limited``, with ``retryAfterSeconds``), or deletes
+    the signal and says so in the sender's ``signalLimit``. Windows are fixed: a minute, an
+    hour or a day (UTC) from its start."""
+
+    #: ``create_meeting`` per account.
+    MEETINGS_PER_MINUTE: Final = 5
+    MEETINGS_PER_DAY: Final = 100
+    #: ``join_meeting`` calls past the password check per account (joins and re-joins, all
+    #: meetings, whether admitted or refused as full).
+    JOINS_PER_MINUTE: Final = 10
+    JOINS_PER_DAY: Final = 500
+    #: The same per meeting.
+    MEETING_JOINS_PER_HOUR: Final = 300
+    #: Meeting ids an account named that do not exist (any callable); beyond it, every call
+    #: naming a meeting is refused until the window ends, so existence cannot be probed.
+    PROBES_PER_MINUTE: Final = 10
+    PROBES_PER_DAY: Final = 100
+    #: New CDR legs per account (as the offering side) and per meeting.
+    LEGS_PER_DAY: Final = 1000
+    MEETING_LEGS_PER_DAY: Final = 3000
+    #: Signal documents one participant writes in a meeting.
+    SIGNALS_PER_MINUTE: Final = 120
+    #: How long the rules refuse the signals of a participant the server caught over a limit.
+    SIGNAL_BLOCK_SECONDS: Final = 30
+    #: Wrong passwords for one meeting, from all callers together, before each further attempt
+    #: has to wait (1 s after the first one over, doubling up to ``PASSWORD_MAX_DELAY_SECONDS``).
+    PASSWORD_FREE_FAILURES_PER_MEETING: Final = 10
+    PASSWORD_MAX_DELAY_SECONDS: Final = 300
 
 
 #: ``meetingId`` after normalisation: 10 lowercase letters grouped 3-4-3.
@@ -310,6 +358,17 @@ class MeetingDoc(TypedDict):
     expiresAt: datetime
 
 
+class SignalLimit(TypedDict):
+    """Set on a participant when the server deleted signals of its current session for
+    exceeding a limit (``Limits.PENDING_SIGNALS_PER_PEER``, ``Quotas.SIGNALS_PER_MINUTE``, the
+    leg quotas): the latest reason, how many it deleted, and until when the rules refuse its
+    signals."""
+
+    reason: SignalLimitReason
+    dropped: int
+    blockedUntil: datetime
+
+
 class ParticipantDoc(TypedDict):
     """``meetings/{meetingId}/participants/{uid}``: read by the meeting's participants."""
 
@@ -321,6 +380,7 @@ class ParticipantDoc(TypedDict):
     leftAt: datetime | None
     lastSeenAt: datetime
     endCause: NotRequired[ParticipantEndCause | None]
+    signalLimit: NotRequired[SignalLimit]
     expiresAt: datetime
 
 

@@ -82,12 +82,15 @@ class Resources:
 # * The callables mostly wait on Firestore, so one instance serves several requests at once
 #   (concurrency > 1, which Cloud Run allows only with a full vCPU), as many as it has request
 #   threads (THREADS). Password hashing (create) is CPU-bound, so it takes fewer at once.
-# * auth_callback must answer Identity Platform within 7 s or the sign-in fails: one instance
-#   is kept warm (min_instances=1), which costs money while idle.
+# * auth_callback (before sign-in) and auth_create (before an account is created) must answer
+#   Identity Platform within 7 s or the sign-in fails: one instance of each is kept warm
+#   (min_instances=1), which costs money while idle.
 # * The purge pages through up to a week of CDRs: more memory and the 9-minute limit.
 DEFAULTS: Final[Mapping[str, Resources]] = {
     "auth_callback": Resources(cpu=1, memory_mib=512, concurrency=8, min_instances=1,
                                max_instances=20),
+    "auth_create": Resources(cpu=1, memory_mib=512, concurrency=8, min_instances=1,
+                             max_instances=20),
     "create_meeting": Resources(cpu=1, memory_mib=512, concurrency=4, min_instances=0,
                                 max_instances=20),
     "join_meeting": Resources(cpu=1, memory_mib=512, concurrency=8, min_instances=0,

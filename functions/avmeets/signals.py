@@ -7,11 +7,22 @@ Keys, types and limits come from ``avmeets.protocol``.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 from .meetings import JOINED
-from .protocol import SIGNAL_PAYLOAD_KEY, SIGNAL_TYPES, Limits, SignalDoc
+from .protocol import (
+    SIGNAL_PAYLOAD_KEY,
+    SIGNAL_TYPES,
+    Limits,
+    Quotas,
+    SignalDoc,
+    SignalLimit,
+    SignalLimitReason,
+)
 
 TYPES: Final = SIGNAL_TYPES
 MAX_SDP: Final = Limits.SDP_MAX_CHARS
@@ -55,3 +66,29 @@ def problem(
         if part.get("session") != session:
             return f"{who} session is stale"
     return None
+
+
+_UFRAG = re.compile(r"^a=ice-ufrag:(\S+)\s*$", re.MULTILINE)
+#: Signals one sender may have pending to one addressee.
+MAX_PENDING: Final = Limits.PENDING_SIGNALS_PER_PEER
+BLOCK: Final = timedelta(seconds=Quotas.SIGNAL_BLOCK_SECONDS)
+
+
+def ice_ufrag_digest(sdp: object) -> str | None:
+    """A short digest of the ICE username fragments of a description, None when it has none.
+
+    A new ufrag marks an ICE restart (RFC 8445 section 9); the digest lets the CDR tell one
+    without keeping anything of the SDP itself.
+    """
+    if not isinstance(sdp, str):
+        return None
+    ufrags = sorted(set(_UFRAG.findall(sdp)))
+    if not ufrags:
+        return None
+    return hashlib.sha256("\n".join(ufrags).encode()).hexdigest()[:16]
+
+
+def limited(reason: SignalLimitReason, now: datetime) -> SignalLimit:
+    """What a sender's ``signalLimit`` says after one more of its signals was deleted (the
+    store adds the deletion to ``dropped``)."""
+    return {"reason": reason, "dropped": 1, "blockedUntil": now + BLOCK}

@@ -6,8 +6,11 @@ when the shape is wrong (the domain parser, avmeets.payloads, is the oracle for 
 first), else the code the state calls for (NOT_FOUND, PERMISSION_DENIED, FAILED_PRECONDITION),
 UNAUTHENTICATED without a token, never INTERNAL, always with a message; and the database must be
 the same after each batch of payloads as the settled baseline (nothing excluded but the member's
-lastSeenAt, which its heartbeats move: support/actors.py). Payloads whose
-shape is valid are only sent where they cannot write (unknown meetings, strangers, random peers).
+lastSeenAt, which its heartbeats move: support/actors.py). Payloads whose shape is valid are only
+sent where they cannot write (unknown meetings, strangers, random peers), with one documented
+exception: a valid payload naming a meeting that does not exist is a probe, counted in the
+caller's `quotas` counter (docs/protocol.md section 2), and once the caller is over that quota it
+is answered RESOURCE_EXHAUSTED (`rate-limited`) instead of NOT_FOUND.
 
 The payloads of one example are sent concurrently (asyncio.gather); PAYLOADS counts them all and
 the last test asserts there were at least 1,000.
@@ -44,6 +47,14 @@ PASSWORD = "hypothesis"
 UNKNOWN = "qqq-qqqq-qqq"
 BATCH = 8
 PAYLOADS: dict[str, int] = {}
+#: The one thing a valid payload may write: the caller's probe counters (`quotas/probes~...`).
+PROBE_COUNTERS = "quotas/probes~"
+
+
+def without_probes(dump: Dump) -> Dump:
+    return {path: data for path, data in dump.items() if not path.startswith(PROBE_COUNTERS)}
+
+
 PARSERS: dict[str, Callable[[Any], Any]] = {
     "create_meeting": payloads.parse_create,
     "join_meeting": payloads.parse_join,
@@ -111,6 +122,15 @@ def oracle(name: str, data: Any) -> str | None:
 Expect = str | Callable[[Any], str]
 
 
+#: The callables that answer NOT_FOUND for an unknown meeting, and count it as a probe.
+PROBING = ("join_meeting", "leave_meeting", "archive")
+
+
+def _probe_limited(name: str, answer: Answer) -> bool:
+    reason = answer.details.get("reason") if isinstance(answer.details, dict) else None
+    return name in PROBING and answer.status == "RESOURCE_EXHAUSTED" and reason == "rate-limited"
+
+
 def check(name: str, data: Any, answer: Answer, valid_shape_status: Expect) -> None:
     assert answer.status != "INTERNAL", f"{name}({data!r}) -> INTERNAL: {answer}"
     assert answer.message.strip(), f"{name}({data!r}) -> no message: {answer}"
@@ -119,6 +139,8 @@ def check(name: str, data: Any, answer: Answer, valid_shape_status: Expect) -> N
         wanted = valid_shape_status if isinstance(valid_shape_status, str) else None
         if wanted is None and callable(valid_shape_status):
             wanted = valid_shape_status(data)
+        if wanted == "NOT_FOUND" and _probe_limited(name, answer):
+            return  # the caller is over its probe quota (docs/protocol.md section 2)
         assert answer.status == wanted, f"{name}({data!r}) -> {answer}, expected {wanted}"
         return
     assert answer.status == "INVALID_ARGUMENT", f"{name}({data!r}) -> {answer}"
@@ -172,8 +194,9 @@ class Stage:
                 assert answer.message.strip(), answer
             else:
                 check(name, data, answer, valid_shape_status)
-        after = without_heartbeats(await dump_all(self.admin))
-        assert after == self.baseline, f"{name} wrote something:\n" + diff(self.baseline, after)
+        after = without_probes(without_heartbeats(await dump_all(self.admin)))
+        baseline = without_probes(self.baseline)
+        assert after == baseline, f"{name} wrote something:\n" + diff(baseline, after)
 
 
 @pytest_asyncio.fixture
@@ -446,6 +469,26 @@ async def test_report_connection_member_unknown_peer(stage: Stage, data: st.Data
     await stage.run(
         "report_connection", datas, stage.member, stage.here("NOT_FOUND", "PERMISSION_DENIED")
     )
+
+
+@settings(PROPERTY_SETTINGS, max_examples=10)
+@given(data=st.data())
+async def test_report_connection_member_about_itself(stage: Stage, data: st.DataObject) -> None:
+    """A participant reporting a connection with itself (its own uid, its own session): the
+    shape may be valid, the request never is, and no leg with the same uid twice is made."""
+    itself = {"peer": stage.member.uid, "peerSession": stage.member_session}
+    strategy = report_payloads(stage.meeting_id).map(
+        lambda d: {**d, **{k: v for k, v in itself.items() if k in d}} if isinstance(d, dict) else d
+    )
+    datas = data.draw(batches(strategy))
+    here = stage.here("here", "PERMISSION_DENIED")
+
+    def expect(d: Any) -> str:
+        if here(d) != "here":
+            return "PERMISSION_DENIED"
+        return "INVALID_ARGUMENT" if d.get("peer") == stage.member.uid else "NOT_FOUND"
+
+    await stage.run("report_connection", datas, stage.member, expect)
 
 
 @settings(PROPERTY_SETTINGS, max_examples=10)

@@ -319,6 +319,51 @@ def test_cap_deletes_the_oldest_first(db: firestore.Client) -> None:
     assert run(db, max_stored_cdrs=6).total == 0
 
 
+def _leg_by(caller: str, started: datetime) -> dict[str, Any]:
+    return {**cdr(started), "caller": {"uid": caller}, "uids": sorted([caller, "victim"])}
+
+
+def _legs_counter(uid: str, day: datetime, count: int) -> tuple[str, dict[str, Any]]:
+    """The per-account leg quota's counter of one day, as the signal trigger keeps it
+    (docs/data-inventory.md, `quotas`)."""
+    start = day.replace(hour=0, minute=0, second=0, microsecond=0)
+    doc = {
+        "kind": "legs",
+        "subject": uid,
+        "window": start,
+        "count": count,
+        "expiresAt": start + timedelta(days=8),
+    }
+    return f"quotas/legs~{uid}~d{start:%Y%m%d}", doc
+
+
+def test_cap_deletes_within_the_heaviest_offender_first(db: firestore.Client) -> None:
+    """Issue 10: a few accounts must not push everyone else's records out. Alice's and Bob's
+    legs are the oldest, Mallory's flood the newest; over the cap, Mallory's go first (oldest
+    of hers first) until she is down to the next heaviest account, and nobody else loses one."""
+    base = NOW - timedelta(days=2)
+    docs: Seed = {}
+    for i in range(6):
+        docs[f"cdrs/alice-{i:02d}"] = _leg_by("alice", base + timedelta(minutes=i))
+    for i in range(4):
+        docs[f"cdrs/bob-{i:02d}"] = _leg_by("bob", base + timedelta(minutes=10 + i))
+    for i in range(30):
+        docs[f"cdrs/mallory-{i:02d}"] = _leg_by("mallory", base + timedelta(hours=1, minutes=i))
+    for uid, count in (("alice", 6), ("bob", 4), ("mallory", 30)):
+        path, counter = _legs_counter(uid, base, count)
+        docs[path] = counter
+    write(db, docs)
+
+    report = run(db, max_stored_cdrs=20)
+
+    assert report.count("cdrs", purge.OVER_CAP) == 20
+    left = {p for p in paths(db) if p.startswith("cdrs/")}
+    assert {p for p in left if not p.startswith("cdrs/mallory-")} == {
+        f"cdrs/alice-{i:02d}" for i in range(6)
+    } | {f"cdrs/bob-{i:02d}" for i in range(4)}
+    assert left >= {f"cdrs/mallory-{i:02d}" for i in range(20, 30)}, "her newest are kept"
+
+
 def test_cap_not_reached_deletes_nothing_unexpired(db: firestore.Client) -> None:
     docs = {f"cdrs/leg-{i}": cdr(NOW - timedelta(hours=i)) for i in range(5)}
     write(db, docs)

@@ -1,81 +1,33 @@
 """What the server and the rules refuse, and that a refusal changes nothing in the database.
 
 Every refused operation here is wrapped in `database_unchanged`, which compares a dump of the
-whole emulator database taken before with one taken after. The one documented exception is the
-password throttle: a wrong password is counted in `join_attempts` (docs/data-inventory.md), so
-those tests exempt that collection and check instead that nothing else was written.
+whole emulator database taken before with one taken after. The documented exceptions are the
+password throttle (a wrong password is counted in `join_attempts` and `meeting_attempts`) and
+the quotas (an unknown meeting id, or a join that reaches admission, is counted in `quotas`;
+docs/data-inventory.md): those tests exempt these collections and check that nothing else was
+written.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import pytest_asyncio
-from google.api_core import exceptions as gexc
 from google.cloud import firestore
 
 from .support.actors import Actor
-from .support.admin import Dump, diff, dump_all, mentions, settled_dump, under
-from .support.callables import CallableError, call
+from .support.admin import Dump, dump_all, mentions, settled_dump, under
+from .support.callables import call
 from .support.factories import Actors
+from .support.refusals import database_unchanged, denied, refused
 from .support.userstore import UserAsyncClient, sample_candidates, signal_data
 
 PASSWORD = "open sesame"
 UNKNOWN_MEETING = "qqq-qqqq-qqq"
 SERVER_ONLY = ("identities", "joins", "meeting_secrets", "join_attempts", "cdrs", "orgs")
-
-
-# --------------------------------------------------------------------------------- helpers
-
-
-def _without(dump: Dump, collections: tuple[str, ...]) -> Dump:
-    return {
-        path: data
-        for path, data in dump.items()
-        if not any(path.startswith(f"{name}/") for name in collections)
-    }
-
-
-@contextlib.asynccontextmanager
-async def database_unchanged(
-    admin: firestore.AsyncClient, *, exempt: tuple[str, ...] = ()
-) -> AsyncIterator[Dump]:
-    """Fail unless the database (less the `exempt` top-level collections, and the heartbeats of
-    the joined actors) is the same after."""
-    before = await settled_dump(admin, heartbeats=False)
-    yield before
-    after = await settled_dump(admin, heartbeats=False)
-    assert _without(after, exempt) == _without(before, exempt), (
-        "a refused operation changed the database:\n"
-        + diff(_without(before, exempt), _without(after, exempt))
-    )
-
-
-async def refused(
-    operation: Awaitable[Any], status: str, reason: str | None = None
-) -> CallableError:
-    """Await a callable that must fail with `status` (and `details.reason` when given)."""
-    with pytest.raises(CallableError) as caught:
-        await operation
-    error = caught.value
-    assert error.status == status, f"expected {status}, got {error}"
-    if reason is not None:
-        assert error.reason == reason, f"expected reason {reason!r}, got {error}"
-    return error
-
-
-async def denied(operation: Awaitable[Any], what: str) -> None:
-    """Await a Firestore operation that the security rules must refuse."""
-    try:
-        result = await operation
-    except gexc.PermissionDenied:
-        return
-    raise AssertionError(f"the rules allowed {what} (result: {result!r})")
 
 
 @dataclass
@@ -128,7 +80,7 @@ def _traces_of(dump: Dump, uid: str) -> Dump:
 
 
 async def test_wrong_password(scene: Scene, admin: firestore.AsyncClient) -> None:
-    async with database_unchanged(admin, exempt=("join_attempts",)):
+    async with database_unchanged(admin, exempt=("join_attempts", "meeting_attempts")):
         await refused(
             scene.carol.join(scene.meeting_id, "not the password"),
             "PERMISSION_DENIED",
@@ -145,7 +97,7 @@ async def test_missing_password(scene: Scene, admin: firestore.AsyncClient) -> N
 async def test_too_many_wrong_passwords(
     scene: Scene, actors: Actors, admin: firestore.AsyncClient
 ) -> None:
-    async with database_unchanged(admin, exempt=("join_attempts",)):
+    async with database_unchanged(admin, exempt=("join_attempts", "meeting_attempts")):
         for attempt in range(5):
             await refused(
                 scene.carol.join(scene.meeting_id, f"guess {attempt}"),
@@ -169,7 +121,8 @@ async def test_too_many_wrong_passwords(
 
 
 async def test_unknown_meeting(scene: Scene, admin: firestore.AsyncClient) -> None:
-    async with database_unchanged(admin):
+    # An unknown id is a probe: counted in the caller's quota counter, nothing else written.
+    async with database_unchanged(admin, exempt=("quotas",)):
         await refused(scene.carol.join(UNKNOWN_MEETING), "NOT_FOUND")
         await refused(scene.carol.join(UNKNOWN_MEETING, PASSWORD), "NOT_FOUND")
         await refused(
@@ -212,7 +165,8 @@ async def test_meeting_full(actors: Actors, admin: firestore.AsyncClient) -> Non
     for member in members:
         await member.join(meeting_id)
     latecomer = await actors("latecomer")
-    async with database_unchanged(admin):
+    # A join that reaches admission counts against the join quotas, admitted or not.
+    async with database_unchanged(admin, exempt=("quotas",)):
         await refused(latecomer.join(meeting_id), "RESOURCE_EXHAUSTED", "meeting-full")
 
     # Re-joining (a reload) never counts twice against the cap.

@@ -84,7 +84,8 @@ class World:
     carol: Actor  # signed in, in no meeting
     dave: Actor  # joined the meeting, then left
     eve: Actor  # a participant of the other meeting only
-    frank: Actor  # a third participant of the meeting
+    frank: Actor  # a third participant of the meeting (over a signal limit once, long ago)
+    gina: Actor  # a participant the server caught over a signal limit (signalLimit, blocked)
     sessions: dict[str, str]
     signal_id: str  # from Alice to Bob
     baseline: Dump = field(default_factory=dict)
@@ -132,15 +133,24 @@ async def world() -> AsyncIterator[World]:
     try:
         alice, bob, carol = await actors("alice"), await actors("bob"), await actors("carol")
         dave, eve, frank = await actors("dave"), await actors("eve"), await actors("frank")
+        gina = await actors("gina")
         meeting_id = await alice.create_meeting(title="Attacks", password=PASSWORD)
         other_meeting_id = await eve.create_meeting(title="Elsewhere")
         sessions: dict[str, str] = {}
-        for who in (alice, bob, frank, dave):
+        for who in (alice, bob, frank, dave, gina):
             sessions[who.uid] = (await who.join(meeting_id, PASSWORD))["session"]
         sessions[eve.uid] = (await eve.join(other_meeting_id))["session"]
         await dave.leave(meeting_id)
+        # What the signal trigger writes on a sender it caught over a limit (docs/protocol.md
+        # section 3): Gina is blocked for a day, Frank's block ran out an hour ago.
+        now = datetime.datetime.now(datetime.UTC)
+        for who, until in ((gina, now + datetime.timedelta(days=1)),
+                           (frank, now - datetime.timedelta(hours=1))):  # fmt: skip
+            participant = admin.collection("meetings", meeting_id, "participants").document(who.uid)
+            limit = {"reason": "rate", "dropped": 3, "blockedUntil": until}
+            await participant.update({"signalLimit": limit})
         w = World(
-            admin, anon, meeting_id, other_meeting_id, alice, bob, carol, dave, eve, frank,
+            admin, anon, meeting_id, other_meeting_id, alice, bob, carol, dave, eve, frank, gina,
             sessions, signal_id="",
         )  # fmt: skip
         ref = w.signals(alice).document()
@@ -259,6 +269,34 @@ attack(
 attack(
     "left-rejoins-by-writing-own-state",
     lambda w: w.participants(w.dave).document(w.dave.uid).update({"state": "joined"}),
+)
+
+
+# --- a participant the server caught over a signal limit (Gina): blocked until blockedUntil
+attack(
+    "blocked-sender-candidates",
+    lambda w: w.signals(w.gina).document().create(w.signal(w.gina, w.alice)),
+)
+attack(
+    "blocked-sender-offer", lambda w: w.signals(w.gina).document().create(w.offer(w.gina, w.bob))
+)
+attack(
+    "blocked-sender-answer",
+    lambda w: w.signals(w.gina).document().create(w.offer(w.gina, w.frank, type="answer")),
+)
+
+
+def _blocked_batch(w: World) -> Awaitable[Any]:
+    batch = w.gina.store.batch()
+    for target in (w.alice, w.bob, w.frank):
+        batch.create(w.signals(w.gina).document(), w.offer(w.gina, target))
+    return batch.commit()
+
+
+attack("blocked-sender-batch-of-offers", _blocked_batch)
+attack(
+    "blocked-sender-clears-own-limit",
+    lambda w: w.participants(w.gina).document(w.gina.uid).update({"signalLimit": None}),
 )
 
 
@@ -579,7 +617,7 @@ async def test_participants_read_the_meeting(world: World) -> None:
 async def test_participants_list_and_get_participants(world: World) -> None:
     listed = await world.participants(world.frank).get()
     assert {d.id for d in listed} == {
-        w.uid for w in (world.alice, world.bob, world.frank, world.dave)
+        w.uid for w in (world.alice, world.bob, world.frank, world.dave, world.gina)
     }
     bob = await world.participants(world.alice).document(world.bob.uid).get()
     assert bob.get("session") == world.sessions[world.bob.uid]
@@ -588,7 +626,12 @@ async def test_participants_list_and_get_participants(world: World) -> None:
         .where(filter=FieldFilter("state", "==", "joined"))
         .get()
     )
-    assert {d.id for d in joined} == {world.alice.uid, world.bob.uid, world.frank.uid}
+    assert {d.id for d in joined} == {
+        world.alice.uid,
+        world.bob.uid,
+        world.frank.uid,
+        world.gina.uid,
+    }
 
 
 async def test_addressee_queries_and_gets_own_signals(world: World) -> None:

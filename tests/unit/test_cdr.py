@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from avmeets import cdr
-from avmeets.errors import ResourceExhausted
+from avmeets.errors import FailedPrecondition, ResourceExhausted
+from avmeets.protocol import ConnectionStatus
 from avmeets.store.documents import LegDoc
 
 T0 = datetime(2026, 1, 1, 12, tzinfo=UTC)
@@ -97,18 +98,110 @@ def test_ended_by_server_without_answer() -> None:
     assert cdr.end(x, at(9), "hangup")["endedAt"] == at(5)  # ending twice changes nothing
 
 
-def test_ice_restart_counted() -> None:
+def test_status_reports_never_count_ice_restarts() -> None:
+    """Alternating reports (which any client can send) are not evidence of a restart."""
     x = cdr.report(leg(), "caller", "connected", None, at(1), 30)
-    x = cdr.report(x, "caller", "disconnected", None, at(2), 30)
-    x = cdr.report(x, "caller", "connecting", None, at(3), 30)
-    assert x["iceRestarts"] == 1 and x["state"] == "connected"
+    flapping: list[ConnectionStatus] = ["disconnected", "connecting"] * 5
+    for n, status in enumerate(flapping):
+        x = cdr.report(x, "caller", status, None, at(2 + n), 30)
+    assert x["iceRestarts"] == 0
+
+
+def test_an_offer_with_new_ice_credentials_on_an_answered_leg_is_a_restart() -> None:
+    x = cdr.offer_event(leg(), at(0), "e1", "caller", "ufrag-a")
+    assert x is not None and x["caller"]["iceUfrag"] == "ufrag-a"
+    x = cdr.answer_event(x, at(1), "callee", "ufrag-b")
+    assert x is not None and x["iceRestarts"] == 0
+    x = cdr.report(x, "callee", "connected", None, at(2), 30)
+    # The callee renegotiates (a screen share): same credentials, no restart.
+    x = cdr.offer_event(x, at(3), "e2", "callee", "ufrag-b")
+    assert x is not None and x["iceRestarts"] == 0
+    # The caller restarts ICE: new credentials.
+    x = cdr.offer_event(x, at(4), "e3", "caller", "ufrag-c")
+    assert x is not None and x["iceRestarts"] == 1
+    # Its answer carries the callee's new ones: remembered, not counted.
+    x = cdr.answer_event(x, at(5), "callee", "ufrag-d")
+    assert x is not None and x["iceRestarts"] == 1 and x["callee"]["iceUfrag"] == "ufrag-d"
+    assert cdr.answer_event(x, at(6), "callee", "ufrag-d") is None  # nothing new
+
+
+def test_new_credentials_before_an_answer_are_not_a_restart() -> None:
+    x = cdr.offer_event(leg(), at(0), "e1", "caller", "ufrag-a")
+    assert x is not None
+    x = cdr.offer_event(x, at(1), "e2", "caller", "ufrag-z")
+    assert x is not None and x["iceRestarts"] == 0
+
+
+def test_ice_restarts_are_bounded() -> None:
+    x = cdr.report(leg(), "callee", "connected", None, at(0), 30)
+    for n in range(cdr.ICE_RESTARTS_MAX + 5):
+        nxt = cdr.offer_event(x, at(n + 1), f"e{n}", "caller", f"ufrag-{n}")
+        assert nxt is not None
+        x = nxt
+    assert x["iceRestarts"] == cdr.ICE_RESTARTS_MAX
+
+
+def test_offer_on_an_ended_leg_writes_nothing() -> None:
+    x = cdr.end(cdr.offer_seen(leg(), at(0)), at(5), "hangup")
+    assert cdr.offer_event(x, at(6), "e9", "callee", "u") is None
+    assert cdr.answer_event(x, at(6), "callee", "u") is None
+
+
+def test_timeline_keeps_the_first_and_the_latest_changes() -> None:
+    x = leg()
+    statuses: list[ConnectionStatus] = ["connecting", "connected", "disconnected", "connected"]
+    total = 0
+    for n in range(100):
+        x = cdr.report(x, "caller", statuses[n % 4] if n else "connecting", None, at(n * 3), 10**6)
+        total += 1
+    timeline = x["caller"]["timeline"]
+    half = cdr.TIMELINE_ENTRIES // 2
+    assert len(timeline) == cdr.TIMELINE_ENTRIES
+    assert timeline[0] == {"status": "connecting", "at": at(0)}
+    assert timeline[-1]["at"] == at(99 * 3) and timeline[-1]["status"] == x["caller"]["status"]
+    assert timeline[half - 1]["at"] < timeline[half]["at"]
+    assert x["caller"]["timelineDropped"] + cdr.TIMELINE_ENTRIES == total
+
+
+def test_an_ended_leg_takes_only_a_sides_own_final_report_and_only_once() -> None:
+    x = cdr.offer_seen(leg(), at(0))
+    x = cdr.report(x, "callee", "connected", None, at(1), 30)
+    x = cdr.report(x, "caller", "closed", {"bytesSent": 100}, at(10), 30)
+    assert x["state"] == "ended"
+    with pytest.raises(FailedPrecondition) as refused:
+        cdr.report_if_changed(x, "caller", "closed", {"bytesSent": 10**12}, at(11), 30)
+    assert refused.value.reason == "leg-ended"
+    for status in ("connected", "connecting", "disconnected", "new"):
+        with pytest.raises(FailedPrecondition):
+            cdr.report_if_changed(x, "callee", status, None, at(11), 30)
+    # The callee's own end, with its stats, just after: recorded, the leg stays as it ended.
+    x2 = cdr.report_if_changed(x, "callee", "closed", {"bytesReceived": 90}, at(12), 30)
+    assert x2 is not None and x2["callee"]["stats"]["end"]["bytesReceived"] == 90
+    assert (x2["endedAt"], x2["endCause"], x2["disposition"]) == (at(10), "hangup", "ANSWERED")
+    with pytest.raises(FailedPrecondition):  # and only once
+        cdr.report_if_changed(x2, "callee", "failed", {"bytesReceived": 1}, at(13), 30)
+
+
+def test_a_final_report_long_after_the_end_is_refused() -> None:
+    x = cdr.end(cdr.offer_seen(leg(), at(0)), at(5), "peer-left")
+    late = at(5) + cdr.END_REPORT_GRACE + timedelta(seconds=1)
+    with pytest.raises(FailedPrecondition):
+        cdr.report_if_changed(x, "callee", "closed", None, late, 30)
+    assert cdr.report_if_changed(x, "callee", "closed", None, at(6), 30) is not None
+
+
+def test_side_of() -> None:
+    x = leg()
+    assert cdr.side_of(x, "a", "sa") == "caller" and cdr.side_of(x, "b", "sb") == "callee"
+    assert cdr.side_of(x, "a", "sb") is None and cdr.side_of(x, "c", "sa") is None
 
 
 def test_rate_limit_per_minute() -> None:
     x = leg()
     for i in range(3):
         x = cdr.report(x, "caller", "connecting" if i % 2 else "connected", None, at(i), 3)
-    with pytest.raises(ResourceExhausted):
+    with pytest.raises(ResourceExhausted) as limited:
         cdr.report(x, "caller", "connected", None, at(10), 3)
+    assert limited.value.details["retryAfterSeconds"] == 50
     x = cdr.report(x, "caller", "connected", None, at(61), 3)  # a new window
     assert x["caller"]["reports"]["count"] == 1

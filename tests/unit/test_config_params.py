@@ -85,6 +85,8 @@ def test_every_param_is_declared_to_the_sdk_and_read() -> None:
         "REPORTS_PER_MINUTE": "10",
         "MAX_STORED_CDRS": "100",
         "MEETING_IDLE_HOURS": "2",
+        "ORG_CACHE_SECONDS": "5",
+        "REVOCATION_CACHE_SECONDS": "5",
         "LOG_LEVEL": "DEBUG",
         "TURN_URLS": "turn:127.0.0.1:3478",
         "TURN_TTL_SECONDS": "600",

@@ -216,13 +216,18 @@ class FakeApi:
     """Records the one write; answers with fixed data (no network in unit tests)."""
 
     def __init__(self, uri: str | None, registered: str) -> None:
-        self.uri = uri
-        self.blocking = {"triggers": {"beforeSignIn": {"functionUri": registered}}}
+        self.uris = {"auth_callback": uri, "auth_create": uri and uri.replace("callback", "create")}
+        self.blocking = {
+            "triggers": {
+                "beforeSignIn": {"functionUri": registered},
+                "beforeCreate": {"functionUri": registered.replace("callback", "create")},
+            }
+        }
         self.written: list[dict] = []
 
     def function_run_uri(self, region: str, name: str) -> str | None:
-        assert (region, name) == ("us-central1", "auth_callback")
-        return self.uri
+        assert region == "us-central1" and name in self.uris, (region, name)
+        return self.uris[name]
 
     def blocking_config(self) -> dict:
         return self.blocking
@@ -235,7 +240,11 @@ def test_fix_blocking_uri_writes_once(tmp_path: Path) -> None:
     settings = _settings(tmp_path, "", "p5")
     api = FakeApi(RUN_URI, CF_URI)
     assert "now calls" in deploy.fix_blocking_uri(settings, api)  # type: ignore[arg-type]
-    assert api.written[0]["triggers"]["beforeSignIn"]["functionUri"] == RUN_URI
+    [written] = api.written
+    assert written["triggers"]["beforeSignIn"]["functionUri"] == RUN_URI
+    assert written["triggers"]["beforeCreate"]["functionUri"] == RUN_URI.replace(
+        "callback", "create"
+    )
     api = FakeApi(RUN_URI, RUN_URI)
     assert "already" in deploy.fix_blocking_uri(settings, api)  # type: ignore[arg-type]
     assert api.written == []

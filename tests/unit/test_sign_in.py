@@ -4,9 +4,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from avmeets.errors import PermissionDenied
+from avmeets.errors import AccountBlocked, PermissionDenied
 from avmeets.retention import retention_days
-from avmeets.sign_in import SignIn, check_policy, email_domain, identity_record
+from avmeets.sign_in import (
+    NO_BLOCKING_FUNCTION,
+    SignIn,
+    check_policy,
+    email_domain,
+    identity_record,
+    member_domain,
+)
 
 USER = SignIn("u1", "Ada", "ada@acme.example", True, "+15550100", "google.com", "1.2.3.4", "UA")
 ACME = {"domains": ["acme.example"], "signIn": {"allowedProviders": ["google.com"]}}
@@ -44,3 +51,23 @@ def test_identity_record_fields_and_retention() -> None:
     assert retention_days(7, {"retentionDays": 3}) == 3
     assert retention_days(7, {"retentionDays": 30}) == 7  # an org can only shorten it
     assert retention_days(30, None) == 7  # never beyond a week
+
+
+def test_membership_only_from_a_verified_address() -> None:
+    assert member_domain(USER) == "acme.example"
+    unverified = SignIn(**{**USER.__dict__, "email_verified": False})
+    assert member_domain(unverified) is None
+
+
+def test_refusals_carry_the_account_refused_reason() -> None:
+    with pytest.raises(PermissionDenied) as outsider:
+        check_policy(USER, None, "acme", None)
+    assert outsider.value.reason == "account-refused"
+    blocked = {"domains": ["acme.example"], "signIn": {"blockedEmails": ["ADA@acme.example"]}}
+    with pytest.raises(AccountBlocked) as refused:
+        check_policy(USER, blocked, None, "acme")
+    assert refused.value.reason == "account-refused" and refused.value.code == "PERMISSION_DENIED"
+
+
+def test_providers_without_blocking_functions() -> None:
+    assert {"anonymous", "custom"} == set(NO_BLOCKING_FUNCTION)

@@ -40,3 +40,12 @@ def test_valid_offer_and_candidates() -> None:
 )
 def test_invalid(doc: dict[str, Any], sender: Any, recipient: Any, why: str) -> None:
     assert signals.problem(doc, sender, recipient) == why
+
+
+def test_ice_ufrag_digest() -> None:
+    sdp = "v=0\r\na=ice-ufrag:abcd\r\nm=audio 9\r\na=ice-ufrag:abcd\r\na=ice-pwd:x\r\n"
+    digest = signals.ice_ufrag_digest(sdp)
+    assert digest is not None and len(digest) == 16 and "abcd" not in digest
+    assert signals.ice_ufrag_digest(sdp.replace("abcd", "wxyz")) != digest
+    assert signals.ice_ufrag_digest("v=0\r\n") is None
+    assert signals.ice_ufrag_digest(None) is None

@@ -24,6 +24,8 @@ COLLECTIONS: dict[str, Any] = {
     "cdrs/{legId}": d.LegDoc,
     "meeting_secrets/{meetingId}": d.MeetingSecretDoc,
     "join_attempts/{meetingId}_{uid}": d.AttemptDoc,
+    "meeting_attempts/{meetingId}": d.MeetingAttemptDoc,
+    "quotas/{kind}~{subject}~{window}": d.CounterDoc,
     "orgs/{orgId}": d.OrgDoc,
     "archives/{archiveId}": d.ArchiveDoc,
     "export_audits/{exportId}-{part}": d.ExportAuditDoc,

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 from avmeets.store.documents import AttemptDoc
-from avmeets.throttle import reserve_attempt
+from avmeets.throttle import meeting_failed, meeting_wait, reserve_attempt
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -43,3 +43,32 @@ def test_old_failures_are_forgotten() -> None:
 def test_state_expires_for_retention() -> None:
     state = run(1, T0)
     assert state is not None and state["expiresAt"] > T0
+
+
+# --- the meeting's own throttle, across all callers ----------------------------------------------
+
+
+def test_meeting_lets_the_free_failures_through_then_makes_everyone_wait_longer() -> None:
+    state = None
+    waits = []
+    for n in range(14):
+        at = T0 + timedelta(seconds=n * 600)  # far apart (never waiting) but within the window
+        assert meeting_wait(state, at) == 0
+        state = meeting_failed(state, at, 10, 300, 3600)
+        waits.append(meeting_wait(state, at))
+    assert waits[:9] == [0] * 9
+    assert waits[9:] == [1, 2, 4, 8, 16]
+
+
+def test_meeting_delay_is_capped_and_forgotten_after_a_quiet_window() -> None:
+    state = None
+    at = T0
+    for _ in range(30):
+        state = meeting_failed(state, at, 10, 300, 900)
+        at += timedelta(seconds=meeting_wait(state, at))
+    assert meeting_wait(state, at - timedelta(seconds=1)) <= 300
+    assert state is not None and state["failures"] == 30
+    quiet = state["lastFailureAt"] + timedelta(seconds=901)
+    fresh = meeting_failed(state, quiet, 10, 300, 900)
+    assert fresh["failures"] == 1 and fresh["nextAllowedAt"] is None
+    assert fresh["expiresAt"] > quiet

@@ -12,7 +12,7 @@ Every step, in order (``--dry-run`` prints them and changes nothing):
   web-config     web/dist/avmeets.json: the functions region, App Check site key, phone sign-in
   firestore      firebase deploy --only firestore:rules,firestore:indexes
   functions      firebase deploy --only functions
-  blocking-uri   Identity Platform pointed at auth_callback's run.app URI (firebase-tools#9997)
+  blocking-uri   Identity Platform pointed at the blocking functions' run.app URIs (#9997)
   hosting        firebase deploy --only hosting
 
 Settings come from functions/.env and functions/.env.<project> (docs/deploy.md). Credentials:
@@ -58,7 +58,11 @@ STEPS: Final = (
     Step("web-config", "write web/dist/avmeets.json (functions region, App Check, phone)"),
     Step("firestore", "firebase deploy --only firestore:rules,firestore:indexes", live=True),
     Step("functions", "firebase deploy --only functions", live=True),
-    Step("blocking-uri", "register auth_callback's run.app URI with Identity Platform", live=True),
+    Step(
+        "blocking-uri",
+        "register auth_callback's and auth_create's run.app URIs with Identity Platform",
+        live=True,
+    ),
     Step("hosting", "firebase deploy --only hosting", live=True),
 )
 
@@ -217,15 +221,24 @@ def write_app_config(settings: DeploySettings, dist: Path = WEB_DIST) -> Path:
 
 
 def fix_blocking_uri(settings: DeploySettings, api: gcp.Gcp) -> str:
-    uri = api.function_run_uri(settings.region, gcp.BLOCKING_FUNCTION)
-    problem = gcp.run_app_uri_problem(uri)
-    if problem or uri is None:
-        raise DeployError(problem or "no URI")
-    fixed = gcp.blocking_config_fix(api.blocking_config(), uri)
-    if fixed is None:
-        return f"Identity Platform already calls {uri}"
-    api.set_blocking_config(fixed)
-    return f"Identity Platform now calls {uri} (was the cloudfunctions.net URL)"
+    """Point each blocking event at its function's run.app URI, in one write if any changed."""
+    config = api.blocking_config()
+    lines = []
+    changed = False
+    for event, function in gcp.BLOCKING_FUNCTIONS.items():
+        uri = api.function_run_uri(settings.region, function)
+        problem = gcp.run_app_uri_problem(uri, function)
+        if problem or uri is None:
+            raise DeployError(problem or "no URI")
+        fixed = gcp.blocking_config_fix(config, uri, event)
+        if fixed is None:
+            lines.append(f"Identity Platform already calls {uri} ({event})")
+            continue
+        config, changed = fixed, True
+        lines.append(f"Identity Platform now calls {uri} ({event}; was the cloudfunctions.net URL)")
+    if changed:
+        api.set_blocking_config(config)
+    return "\n".join(lines)
 
 
 def execute(settings: DeploySettings, only: Sequence[str] | None = None) -> None:

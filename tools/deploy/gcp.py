@@ -37,8 +37,9 @@ RUNTIME_ROLES: Final = (
     "roles/eventarc.eventReceiver",  # receive the Firestore events of on_signal
     "roles/run.invoker",  # Eventarc calls on_signal with this account's identity
 )
-#: Function whose URI Identity Platform must call (main.py's blocking function).
-BLOCKING_FUNCTION: Final = "auth_callback"
+#: Functions whose URI Identity Platform must call (main.py's blocking functions), by event.
+BLOCKING_FUNCTIONS: Final = {"beforeSignIn": "auth_callback", "beforeCreate": "auth_create"}
+BLOCKING_FUNCTION: Final = BLOCKING_FUNCTIONS["beforeSignIn"]
 BLOCKING_EVENT_KEY: Final = "beforeSignIn"
 
 
@@ -97,10 +98,10 @@ def region_problem(functions_region: str, firestore_location: str) -> str | None
     )
 
 
-def run_app_uri_problem(uri: str | None) -> str | None:
+def run_app_uri_problem(uri: str | None, function: str = BLOCKING_FUNCTION) -> str | None:
     if uri and ".run.app" in uri:
         return None
-    return f"{BLOCKING_FUNCTION} has no run.app URI (got {uri!r}); was it deployed?"
+    return f"{function} has no run.app URI (got {uri!r}); was it deployed?"
 
 
 def blocking_config_fix(

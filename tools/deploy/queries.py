@@ -78,6 +78,7 @@ from avmeets.purge.plan import make_plan
 plan = make_plan(datetime(2000, 1, 1, tzinfo=UTC), max_stored_cdrs=1, meeting_idle_hours=1)
 print(json.dumps([
     {"collection": s.collection, "group": s.group, "order": s.order,
+     "descending": getattr(s, "descending", False),
      "where": None if s.where is None else [s.where.field, s.where.op]}
     for s in plan.shapes()
 ]))
@@ -589,7 +590,8 @@ def planned_queries(source_root: Path) -> list[Query]:
     for shape in json.loads(result.stdout.strip().splitlines()[-1]):
         scope = "COLLECTION_GROUP" if shape["group"] else "COLLECTION"
         filters = () if shape["where"] is None else (Filter(*shape["where"]),)
-        orders = () if shape["order"] is None else ((shape["order"], "ASCENDING"),)
+        direction = "DESCENDING" if shape.get("descending") else "ASCENDING"
+        orders = () if shape["order"] is None else ((shape["order"], direction),)
         out.append(Query(shape["collection"], scope, filters, orders, where=where))
     return out
 

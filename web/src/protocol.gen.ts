@@ -29,6 +29,8 @@ export type StoredIn = "auth" | "identities" | "joins" | "cdrs" | "meetings" | "
 
 export type OnDelete = "deleted" | "kept";
 
+export type SignalLimitReason = "pending" | "rate" | "legs";
+
 /** The W3C `RTCIceServer` dictionary: pass the list to `new RTCPeerConnection`. */
 export interface IceServer {
   urls: string[];
@@ -186,6 +188,13 @@ export interface MeetingDoc {
   expiresAt: Timestamp;
 }
 
+/** Set on a participant when the server deleted signals of its current session for exceeding a limit (`Limits.PENDING_SIGNALS_PER_PEER`, `Quotas.SIGNALS_PER_MINUTE`, the leg quotas): the latest reason, how many it deleted, and until when the rules refuse its signals. */
+export interface SignalLimit {
+  reason: SignalLimitReason;
+  dropped: number;
+  blockedUntil: Timestamp;
+}
+
 /** `meetings/{meetingId}/participants/{uid}`: read by the meeting's participants. */
 export interface ParticipantDoc {
   uid: string;
@@ -196,6 +205,7 @@ export interface ParticipantDoc {
   leftAt: Timestamp | null;
   lastSeenAt: Timestamp;
   endCause?: ParticipantEndCause | null;
+  signalLimit?: SignalLimit;
   expiresAt: Timestamp;
 }
 
@@ -245,6 +255,8 @@ export const ERROR_REASONS = [
   "not-allowed-by-policy",
   "backend-unavailable",
   "recent-sign-in-required",
+  "leg-ended",
+  "account-refused",
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
 
@@ -261,6 +273,8 @@ export const ERROR_REASON_CODES: Readonly<Record<ErrorReason, string>> = {
   "not-allowed-by-policy": "failed-precondition",
   "backend-unavailable": "unavailable",
   "recent-sign-in-required": "failed-precondition",
+  "leg-ended": "failed-precondition",
+  "account-refused": "permission-denied",
 };
 
 export const LIMITS = {
@@ -277,6 +291,26 @@ export const LIMITS = {
   chatMessagesMax: 1000,
   chatTextMaxChars: 4000,
   chatFromMaxChars: 100,
+  archiveMaxBytes: 800000,
+  pendingSignalsPerPeer: 16,
+  timelineEntries: 24,
+  iceRestartsMax: 20,
+} as const;
+
+export const QUOTAS = {
+  meetingsPerMinute: 5,
+  meetingsPerDay: 100,
+  joinsPerMinute: 10,
+  joinsPerDay: 500,
+  meetingJoinsPerHour: 300,
+  probesPerMinute: 10,
+  probesPerDay: 100,
+  legsPerDay: 1000,
+  meetingLegsPerDay: 3000,
+  signalsPerMinute: 120,
+  signalBlockSeconds: 30,
+  passwordFreeFailuresPerMeeting: 10,
+  passwordMaxDelaySeconds: 300,
 } as const;
 
 export const MEETING_ID_PATTERN = /^[a-z]{3}-[a-z]{4}-[a-z]{3}$/;

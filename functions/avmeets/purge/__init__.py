@@ -12,8 +12,10 @@ against Firestore, or in a dry run counts exactly what a real run would delete:
 3. leftover signals (collection group ``signals``) older than ``SIGNAL_MAX_AGE``;
 4. expired participant documents left under a meeting that stays (or that a TTL policy removed
    without its subcollections);
-5. if ``cdrs`` still holds more than ``max_stored_cdrs`` documents, the oldest (``startedAt``,
-   then document id) until the cap holds, and nothing else for this reason.
+5. if ``cdrs`` still holds more than ``max_stored_cdrs`` documents, enough to meet the cap:
+   first from the accounts that made the most legs (their leg quota counters say who; each is
+   cut down towards the next heaviest, its oldest legs first), then the oldest of all
+   (``startedAt``, then document id); nothing else for this reason.
 
 It keeps no state besides the data itself, so it is idempotent and safe to re-run after dying
 midway; memory does not grow with the number of documents (see ``execute``). On 2 cores the

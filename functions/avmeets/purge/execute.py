@@ -26,6 +26,8 @@ from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 from google.cloud.firestore_v1.field_path import FieldPath
 
+from .. import quota
+from ..config import MAX_RETENTION_DAYS
 from ..store import names
 from .plan import MEETING_FIELDS, Cap, Expired, Meetings, Orphans, Plan, Shape, is_due, make_plan
 from .plan import meeting_reason as _meeting_reason
@@ -308,8 +310,16 @@ class _Deleting(_Execution):
         self.delete_matching(step.step, query, step.group, step.reason, total)
 
     def trim(self, step: Cap, excess: int) -> None:
-        oldest = planned_query(self.client, step.query).order_by(FieldPath.document_id())
-        self.delete_matching(STEP_CAP, oldest, step.collection, OVER_CAP, excess, max_docs=excess)
+        """The heaviest accounts' oldest legs first (``offender_cut``), then everyone's oldest
+        for what is left: a flood cannot push out other people's records while its own remain."""
+        before = self.report.count(step.collection, OVER_CAP)
+        for uid, n in offender_cut(self.client, step, excess).items():
+            theirs = planned_query(self.client, step.legs_of(uid)).order_by(FieldPath.document_id())
+            self.delete_matching(STEP_CAP, theirs, step.collection, OVER_CAP, n, max_docs=n)
+        left = excess - (self.report.count(step.collection, OVER_CAP) - before)
+        if left > 0:
+            oldest = planned_query(self.client, step.query).order_by(FieldPath.document_id())
+            self.delete_matching(STEP_CAP, oldest, step.collection, OVER_CAP, left, max_docs=left)
 
     def remove_meeting(self, ref: Any, reason: str) -> _Counts:
         secret_ref = self.client.collection(names.MEETING_SECRETS).document(ref.id)
@@ -518,7 +528,8 @@ def planned_query(client: firestore.Client, shape: Shape) -> Any:
         where = shape.where
         query = query.where(filter=FieldFilter(where.field, where.op, where.value))
     if shape.order is not None:
-        query = query.order_by(shape.order)
+        direction = firestore.Query.DESCENDING if shape.descending else firestore.Query.ASCENDING
+        query = query.order_by(shape.order, direction=direction)
     return query
 
 
@@ -530,6 +541,26 @@ def _commit(client: firestore.Client, refs: Iterable[Any]) -> None:
         n += 1
     if n:
         batch.commit()
+
+
+#: Accounts weighed when the cap has to delete: the heaviest by their leg counters.
+OFFENDER_CANDIDATES: Final = 50
+
+
+def offender_cut(client: firestore.Client, step: Cap, excess: int) -> dict[str, int]:
+    """How many of each heavy account's legs the cap deletes (``quota.levels``): the accounts
+    with the largest leg counters (``quotas``, kind ``legs``, the week's days summed), weighed
+    by the legs of theirs still stored. Empty when no counter names anyone."""
+    counters = planned_query(client, step.offenders).limit(OFFENDER_CANDIDATES * MAX_RETENTION_DAYS)
+    made: dict[str, int] = {}
+    for snapshot in counters.select(["subject", "count"]).stream():
+        doc = snapshot.to_dict() or {}
+        subject, count = doc.get("subject"), doc.get("count")
+        if isinstance(subject, str) and isinstance(count, int):
+            made[subject] = made.get(subject, 0) + count
+    heaviest = sorted(made, key=lambda uid: (-made[uid], uid))[:OFFENDER_CANDIDATES]
+    stored = {uid: _count(planned_query(client, step.counted_of(uid))) for uid in heaviest}
+    return quota.levels(stored, excess)
 
 
 def _count(query: Any) -> int:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
+from .. import quota
 from ..store import names
 from .report import (
     ENDED,
@@ -33,6 +34,8 @@ EXPIRING: Final[tuple[str, ...]] = (
     names.JOINS,
     names.IDENTITIES,
     names.JOIN_ATTEMPTS,
+    names.MEETING_ATTEMPTS,
+    names.QUOTAS,
     names.MEETING_SECRETS,
     names.ARCHIVES,
     # Kept longer, each until its own expiresAt: the export audit (two years) and the
@@ -40,6 +43,9 @@ EXPIRING: Final[tuple[str, ...]] = (
     names.EXPORT_AUDITS,
     names.USAGE_DAILY,
 )
+#: The field of a leg naming the account that made it (offered): the account a flood of legs
+#: is charged to (``quota.LEGS_PER_DAY`` counts it per day).
+LEG_OWNER: Final = "caller.uid"
 #: An unapplied signal is useless after this long.
 SIGNAL_MAX_AGE: Final = timedelta(minutes=10)
 #: The meeting fields ``meeting_reason`` reads (all a meetings query needs to load).
@@ -94,6 +100,8 @@ class Shape:
     where: Where | None = None
     order: str | None = None
     group: bool = False
+    #: The order is descending (largest first).
+    descending: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,7 +157,9 @@ class Orphans:
 
 @dataclass(frozen=True)
 class Cap:
-    """Step 5: the oldest CDRs (``startedAt``, then id) beyond ``max_docs`` stored."""
+    """Step 5: CDRs beyond ``max_docs`` stored: the heaviest accounts' first (water-filling by
+    the legs each made, ``quota.levels``), each one's oldest first; then the oldest
+    (``startedAt``, then id) of all."""
 
     collection: str
     max_docs: int
@@ -166,6 +176,19 @@ class Cap:
     def query(self) -> Shape:
         """Oldest first (the executor breaks ties by document id)."""
         return Shape(self.collection, order=self.order)
+
+    @property
+    def offenders(self) -> Shape:
+        """The accounts' daily leg counters (``quotas``), largest first: who made the most."""
+        return Shape(names.QUOTAS, Where("kind", "==", quota.LEGS_KIND), "count", descending=True)
+
+    def counted_of(self, uid: str) -> Shape:
+        """The legs ``uid`` made (offered) that are stored, counted."""
+        return Shape(self.collection, Where(LEG_OWNER, "==", uid))
+
+    def legs_of(self, uid: str) -> Shape:
+        """The legs ``uid`` made, oldest first."""
+        return Shape(self.collection, Where(LEG_OWNER, "==", uid), self.order)
 
 
 Step = Expired | Meetings | Orphans | Cap
@@ -186,7 +209,8 @@ class Plan:
             if isinstance(step, Meetings):
                 out += [q.query for q in step.queries]
             elif isinstance(step, Cap):
-                out += [step.counted, step.query]
+                out += [step.counted, step.offenders, step.counted_of(""), step.legs_of("")]
+                out.append(step.query)
             else:
                 out.append(step.query)
         return tuple(out)
@@ -203,7 +227,10 @@ class Plan:
             elif isinstance(step, Orphans):
                 text = f"{step.group} (any meeting) where {step.where}: {step.reason}"
             else:
-                text = f"{step.collection} beyond the newest {step.max_docs:,}, oldest first"
+                text = (
+                    f"{step.collection} beyond {step.max_docs:,}: the heaviest accounts' "
+                    "oldest first, then the oldest"
+                )
             lines.append(f"{n}. {text}")
         return lines
 

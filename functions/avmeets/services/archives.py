@@ -5,24 +5,23 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from .. import clock
-from ..errors import FailedPrecondition, NotFound, PermissionDenied
+from ..errors import FailedPrecondition, PermissionDenied
 from ..meetings import Caller
 from ..payloads import Archive
 from ..protocol import ArchiveResult, ErrorReason
-from ..sign_in import email_domain
 from ..store import archives as store
 from ..store import meetings as meeting_store
-from ..store import people
 from ..store.documents import ArchiveDoc, AttendanceItem, ChatItem
+from . import quotas
 from .common import expiry
 
 
 def archive(caller: Caller, body: Archive) -> ArchiveResult:
-    if not meeting_store.meeting_exists(body.meeting_id):
-        raise NotFound("No meeting has this id.")
+    quotas.check_probes(caller.uid)
+    quotas.found_or_probe(caller.uid, meeting_store.meeting_exists(body.meeting_id) or None)
     if meeting_store.participant(body.meeting_id, caller.uid).doc is None:
         raise PermissionDenied("Only participants can archive a meeting.")
-    org_id, org = people.org_of_domain(email_domain(caller.email))
+    org_id, org = caller.org_id, caller.org
     allowed = bool(((org or {}).get("storage") or {}).get(body.kind))
     if org_id is None or not allowed:
         raise FailedPrecondition(

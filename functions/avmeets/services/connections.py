@@ -1,26 +1,40 @@
-"""Connection legs of the CDR: ``report_connection``, the signal trigger's offers, and ending
-the legs of a session that leaves, re-joins or times out."""
+"""Connection legs of the CDR: the signal trigger's offers and answers (the only way a leg is
+made), ``report_connection`` (each side moves its own side of an existing leg), and ending the
+legs of a session that leaves, re-joins or times out.
+
+Who may write what, and why a participant cannot forge the record:
+
+* A leg is created only by the signal trigger, from an offer that the rules let through (both
+  sessions joined when it was written) and that the trigger found valid, within the account's
+  and the meeting's leg quotas. Two sessions have one leg whichever of them offers later: a
+  renegotiation (a screen share, an ICE restart, from either side) belongs to it.
+* A report moves only the reporting side of an existing leg of the caller's current session,
+  while the caller is in the meeting and the leg has not ended (the one exception: a side's own
+  final report just after the other side ended it). It never creates a leg.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
 
-from .. import cdr, clock, meetings
+from .. import cdr, clock, meetings, quota
 from ..config import settings
-from ..errors import NotFound, PermissionDenied
+from ..errors import InvalidArgument, NotFound, PermissionDenied
 from ..meetings import Caller
 from ..payloads import ConnectionReport
-from ..protocol import ReportConnectionResult
+from ..protocol import ReportConnectionResult, Role
+from ..store import core, people
 from ..store import legs as store
 from ..store import meetings as meeting_store
-from ..store import people
 from ..store.documents import LegDoc, LegEndCause
+from . import quotas
 from .common import expiry, optimistic
 
 #: Attempts of one leg write against the other writers of the same leg.
 _LEG_WRITE_ATTEMPTS = 10
 _LEG_BACKOFF = (0.005, 0.02)
+_BUSY = "The connection record is busy; try again."
 
 #: (uid, session) of one end of a leg.
 End = tuple[str, str]
@@ -28,83 +42,167 @@ End = tuple[str, str]
 Mutation = Callable[[LegDoc, datetime], LegDoc | None]
 
 
+class LegQuotaExceeded(Exception):
+    """A new leg would exceed the offering account's or the meeting's leg quota."""
+
+
 def report(caller: Caller, body: ConnectionReport) -> ReportConnectionResult:
-    """A client's connection state and stats for one leg (validated, rate-limited)."""
+    """A client's connection state and stats for its own side of one leg (rate-limited)."""
+    if body.peer == caller.uid:
+        raise InvalidArgument("'peer' must be another participant, not yourself.", field="peer")
     mine = meeting_store.participant(body.meeting_id, caller.uid).doc
-    if mine is None:
+    if mine is None or mine.get("state") != meetings.JOINED:
         raise PermissionDenied("You are not a participant of this meeting.")
-    me, peer = (caller.uid, str(mine.get("session"))), (body.peer, body.peer_session)
-    offerer, answerer = (me, peer) if body.role == "caller" else (peer, me)
-    per_minute = settings().reports_per_minute
-    leg = upsert_leg(
-        body.meeting_id,
-        offerer,
-        answerer,
-        lambda leg, now: cdr.report_if_changed(
-            leg, body.role, body.status, body.stats, now, per_minute
-        ),
+    session = str(mine.get("session"))
+    me, peer = (caller.uid, session), (body.peer, body.peer_session)
+    # The direction the client believes first; the other one too (after a renegotiation the
+    # callee may well think it offered).
+    first, second = (me, peer) if body.role == "caller" else (peer, me)
+    found = store.leg_between(
+        cdr.leg_id(body.meeting_id, first[1], second[1]),
+        cdr.leg_id(body.meeting_id, second[1], first[1]),
     )
+    if found is None:
+        raise NotFound(
+            "The server has no record of this connection (no offer between these sessions "
+            "seen yet); report again in a moment."
+        )
+    leg_id, _ = found
+    per_minute = settings().reports_per_minute
+
+    def mutate(leg: LegDoc, now: datetime) -> LegDoc | None:
+        side = cdr.side_of(leg, caller.uid, session)
+        other: Role = "callee" if side == "caller" else "caller"
+        if side is None or leg[other].get("uid") != body.peer:
+            raise NotFound("No such connection of yours in this meeting.")
+        return cdr.report_if_changed(leg, side, body.status, body.stats, now, per_minute)
+
+    leg = update_leg(leg_id, mutate)
     return {"legId": leg["legId"], "state": leg["state"]}
 
 
-def record_offer(meeting_id: str, caller: End, callee: End, event_id: str) -> None:
-    """The signal trigger saw an offer: the leg is connecting.
+def record_offer(
+    meeting_id: str, sender: End, addressee: End, event_id: str, ufrag: str | None
+) -> None:
+    """The signal trigger saw a valid offer from ``sender`` to ``addressee``.
 
-    Idempotent on the event id: Eventarc delivers at least once, and a redelivered event must
-    not move the leg (``cdr.offer_event`` returns None for an id the leg has recorded).
+    A renegotiation of the leg these two sessions already have (either direction) is recorded
+    on it; otherwise a new leg starts, the sender its caller, if the quotas allow
+    (``LegQuotaExceeded``). Idempotent on the event id: Eventarc delivers at least once.
     """
-    upsert_leg(meeting_id, caller, callee, lambda leg, now: cdr.offer_event(leg, now, event_id))
+    leg_ids = (
+        cdr.leg_id(meeting_id, sender[1], addressee[1]),
+        cdr.leg_id(meeting_id, addressee[1], sender[1]),
+    )
+
+    def renegotiate(leg: LegDoc, now: datetime) -> LegDoc | None:
+        side = cdr.side_of(leg, *sender)
+        if side is None:
+            return None
+        return cdr.offer_event(leg, now, event_id, side, ufrag)
+
+    found = store.leg_between(*leg_ids)
+    if found is not None:
+        update_leg(found[0], renegotiate)
+        return
+    template = _leg_template(meeting_id, sender, addressee)
+    over = quotas.tally(
+        [
+            *quotas.charges(sender[0], quota.LEGS_PER_DAY),
+            *quotas.charges(meeting_id, quota.MEETING_LEGS_PER_DAY),
+        ]
+    )
+    if over is not None:
+        raise LegQuotaExceeded(over.quota.kind)
+
+    now = clock.now()
+    leg = cdr.offer_event(template(now), now, event_id, "caller", ufrag)
+    if leg is None:  # a fresh leg has seen no event and has not ended
+        return
+    try:
+        store.create_leg(leg)
+    except core.LOST_RACE:
+        # Another delivery of this offer made the leg first: this is a repeat of it.
+        found = store.leg_between(*leg_ids)
+        if found is None:
+            raise
+        update_leg(found[0], renegotiate)
+        return
+    _end_if_gone(meeting_id, sender, addressee)
+
+
+def record_answer(meeting_id: str, sender: End, addressee: End, ufrag: str | None) -> None:
+    """The signal trigger saw a valid answer: its ICE credentials, for telling restarts."""
+    if ufrag is None:
+        return
+    found = store.leg_between(
+        cdr.leg_id(meeting_id, sender[1], addressee[1]),
+        cdr.leg_id(meeting_id, addressee[1], sender[1]),
+    )
+    if found is None:
+        return
+
+    def remember(leg: LegDoc, now: datetime) -> LegDoc | None:
+        side = cdr.side_of(leg, *sender)
+        return cdr.answer_event(leg, now, side, ufrag) if side is not None else None
+
+    update_leg(found[0], remember)
+
+
+def _end_if_gone(meeting_id: str, caller: End, callee: End) -> None:
+    """A leg just made for sessions of which one has left meanwhile (its leave ended that
+    session's legs before this one existed): end it now, as the leave would have."""
+    ends: tuple[tuple[End, LegEndCause], ...] = ((caller, "hangup"), (callee, "peer-left"))
+    for (uid, session), cause in ends:
+        current = meeting_store.participant(meeting_id, uid).doc
+        if (
+            current is None
+            or current.get("state") != meetings.JOINED
+            or current.get("session") != session
+        ):
+            update_leg(cdr.leg_id(meeting_id, caller[1], callee[1]), _ender(cause))
+            return
+
+
+def _ender(cause: LegEndCause) -> Mutation:
+    def ending(leg: LegDoc, now: datetime) -> LegDoc:
+        return cdr.end(leg, now, cause)
+
+    return ending
 
 
 def end_session_legs(meeting_id: str, uid: str, session: str, cause: LegEndCause) -> int:
     """End every open leg in which ``uid`` takes part with ``session``."""
     ended = 0
     for leg in store.open_legs(meeting_id, uid, cdr.OPEN_STATES):
-        ends = (leg["caller"]["uid"], leg["caller"]["session"])
-        other = (leg["callee"]["uid"], leg["callee"]["session"])
-        if session not in (ends[1], other[1]):
+        if session not in (leg["caller"]["session"], leg["callee"]["session"]):
             continue
-        upsert_leg(meeting_id, ends, other, lambda current, now: cdr.end(current, now, cause))
+        update_leg(leg["legId"], _ender(cause))
         ended += 1
     return ended
 
 
-def upsert_leg(meeting_id: str, caller: End, callee: End, mutate: Mutation) -> LegDoc:
-    """Create the leg if it is new (identities, IPs, sequence number), then apply ``mutate``.
+def update_leg(leg_id: str, mutate: Mutation) -> LegDoc:
+    """Apply ``mutate`` to an existing leg (``NotFound`` when there is none); never creates.
 
     The signal trigger and both sides' ``report_connection`` race for the same leg. A
     read-then-write transaction per writer deadlocks under pessimistic locking (two readers
     each wait for the other to upgrade), so this is optimistic instead: read, compute, and
-    write only if the document is unchanged since the read (``create`` for a new leg, an
-    ``update_time`` precondition otherwise); on a lost race, read again.
+    write only if the document is unchanged since the read (an ``update_time``
+    precondition); on a lost race, read again.
     """
-    leg_id = cdr.leg_id(meeting_id, caller[1], callee[1])
-    templates: list[Callable[[datetime], LegDoc]] = []  # read once, over all attempts
 
     def write() -> LegDoc:
         current = store.leg(leg_id)
-        now = clock.now()
         if current.doc is None:
-            if not templates:
-                templates.append(_leg_template(meeting_id, caller, callee))
-            fresh = templates[0](now)
-            leg = mutate(fresh, now)
-            if leg is None:
-                return fresh  # nothing to record, so no leg either
-            store.create_leg(leg)
-            return leg
-        leg = mutate(current.doc, now)
+            raise NotFound("No such connection in this meeting.")
+        leg = mutate(current.doc, clock.now())
         if leg is None:
             return current.doc
         store.update_leg(leg, current.version)
         return leg
 
-    return optimistic(
-        write,
-        attempts=_LEG_WRITE_ATTEMPTS,
-        backoff=_LEG_BACKOFF,
-        busy="The connection record is busy; try again.",
-    )
+    return optimistic(write, attempts=_LEG_WRITE_ATTEMPTS, backoff=_LEG_BACKOFF, busy=_BUSY)
 
 
 def _leg_template(meeting_id: str, caller: End, callee: End) -> Callable[[datetime], LegDoc]:

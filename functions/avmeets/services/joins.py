@@ -7,14 +7,14 @@ import logging
 
 from .. import clock, geo, meetings, passwords, throttle
 from ..config import settings
-from ..errors import NotFound, PermissionDenied, ResourceExhausted
+from ..errors import NotFound, PermissionDenied, ResourceExhausted, Unavailable
 from ..meetings import Caller, JoinPlan
 from ..payloads import JoinMeeting
-from ..protocol import ErrorReason, JoinMeetingResult
-from ..sign_in import email_domain
-from ..store import core, people
+from ..protocol import ErrorReason, JoinMeetingResult, Quotas
+from ..store import core
 from ..store import meetings as store
-from ..store.documents import AttemptDoc
+from ..store.documents import AttemptDoc, MeetingAttemptDoc
+from . import quotas
 from .common import JOIN_ATTEMPTS, JOIN_BACKOFF, expiry, optimistic, participant_ice_servers
 from .connections import end_session_legs
 
@@ -24,8 +24,11 @@ log = logging.getLogger("avmeets")
 def check_password(meeting_id: str, uid: str, password: str | None) -> None:
     """Throttled, constant-time password check; raises on refusal.
 
-    Runs in a transaction on the attempts document so parallel guesses are serialised: only
-    failures write (the counter), and a correct password clears it.
+    Runs in a transaction on the caller's and the meeting's attempt counters, so parallel
+    guesses are serialised: only failures write (both counters), a correct password clears the
+    caller's. A caller locked out, or any caller while the meeting makes guesses wait, is
+    refused without the password being looked at. Too many guesses at once lose their
+    transaction: ``Contended`` (UNAVAILABLE), never INTERNAL.
     """
     if password is None:
         raise PermissionDenied(
@@ -35,21 +38,40 @@ def check_password(meeting_id: str, uid: str, password: str | None) -> None:
     secret = store.secret(meeting_id)
     encoded = secret.get("passwordHash", "") if secret is not None else ""
 
-    def decide(state: AttemptDoc | None) -> tuple[tuple[str, int], store.AttemptWrite]:
+    def decide(
+        state: AttemptDoc | None, meeting: MeetingAttemptDoc | None
+    ) -> tuple[tuple[str, int], store.AttemptWrite]:
+        now = clock.now()
         decision = throttle.reserve_attempt(
-            state, clock.now(), s.password_max_failures, s.password_lockout_seconds
+            state, now, s.password_max_failures, s.password_lockout_seconds
         )
         if not decision.allowed:
             return ("locked", decision.retry_after_seconds), store.AttemptWrite()
+        wait = throttle.meeting_wait(meeting, now)
+        if wait:
+            return ("locked", wait), store.AttemptWrite()
         if passwords.verify_password(password, encoded):
             return ("ok", 0), store.AttemptWrite(clear=True)
-        return ("wrong", 0), store.AttemptWrite(state=decision.state)
+        failed = throttle.meeting_failed(
+            meeting,
+            now,
+            Quotas.PASSWORD_FREE_FAILURES_PER_MEETING,
+            Quotas.PASSWORD_MAX_DELAY_SECONDS,
+            s.password_lockout_seconds,
+        )
+        return ("wrong", 0), store.AttemptWrite(state=decision.state, meeting=failed)
 
-    outcome, retry_after = store.throttled(meeting_id, uid, decide)
+    try:
+        outcome, retry_after = store.throttled(meeting_id, uid, decide)
+    except core.Contended:
+        raise Unavailable(
+            "Too many password attempts at once; try again.", reason=ErrorReason.CONTENDED
+        ) from None
     if outcome == "locked":
         minutes = max(1, round(retry_after / 60))
+        wait_text = f"{retry_after} s" if retry_after < 90 else f"about {minutes} minute(s)"
         raise ResourceExhausted(
-            f"Too many wrong passwords. Try again in about {minutes} minute(s).",
+            f"Too many wrong passwords. Try again in {wait_text}.",
             reason=ErrorReason.TOO_MANY_ATTEMPTS,
             retryAfterSeconds=retry_after,
         )
@@ -58,13 +80,16 @@ def check_password(meeting_id: str, uid: str, password: str | None) -> None:
 
 
 def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
-    meeting = meetings.check_joinable(store.meeting(body.meeting_id).doc)
+    quotas.check_probes(caller.uid)
+    found = quotas.found_or_probe(caller.uid, store.meeting(body.meeting_id).doc)
+    meeting = meetings.check_joinable(found)
     if meeting.get("hasPassword"):
         check_password(body.meeting_id, caller.uid, body.password)
+    quotas.charge_join(caller.uid, body.meeting_id)
 
     session = meetings.new_session()
     ip_info = geo.lookup_configured(caller.ip)
-    _, org = people.org_of_domain(email_domain(caller.email))
+    org = caller.org
 
     def admit() -> JoinPlan:
         """One attempt: read, plan, and commit only if the meeting is unchanged since read.

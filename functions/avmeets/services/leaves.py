@@ -6,11 +6,11 @@ from __future__ import annotations
 import logging
 
 from .. import clock, meetings
-from ..errors import NotFound
 from ..meetings import Caller
 from ..payloads import LeaveMeeting
 from ..protocol import LeaveMeetingResult, ParticipantEndCause
 from ..store import meetings as store
+from . import quotas
 from .common import JOIN_ATTEMPTS, JOIN_BACKOFF, optimistic
 from .connections import end_session_legs
 
@@ -18,8 +18,8 @@ log = logging.getLogger("avmeets")
 
 
 def leave(caller: Caller, body: LeaveMeeting) -> LeaveMeetingResult:
-    if not store.meeting_exists(body.meeting_id):
-        raise NotFound("No meeting has this id.")
+    quotas.check_probes(caller.uid)
+    quotas.found_or_probe(caller.uid, store.meeting_exists(body.meeting_id) or None)
     if close_participant(body.meeting_id, caller.uid, None, "left"):
         log.info(
             "left: %s uid=%s",

@@ -6,13 +6,13 @@ import logging
 
 from .. import clock, meeting_ids, meetings, passwords
 from ..config import settings
+from ..errors import Unavailable
 from ..meetings import Caller
 from ..payloads import CreateMeeting
-from ..protocol import CreateMeetingResult
-from ..sign_in import email_domain
+from ..protocol import CreateMeetingResult, ErrorReason
 from ..store import meetings as store
-from ..store import people
 from ..store.documents import MeetingSecretDoc
+from . import quotas
 from .common import expiry, stun_servers
 
 log = logging.getLogger("avmeets")
@@ -21,7 +21,8 @@ _ID_DRAWS = 5
 
 
 def create(caller: Caller, body: CreateMeeting) -> CreateMeetingResult:
-    org_id, org = people.org_of_domain(email_domain(caller.email))
+    quotas.charge_meeting(caller.uid)
+    org_id, org = caller.org_id, caller.org
     now = clock.now()
     until = expiry(now, org)
     password_hash = passwords.hash_password(body.password) if body.password else None
@@ -47,4 +48,4 @@ def create(caller: Caller, body: CreateMeeting) -> CreateMeetingResult:
                 extra={"meetingId": meeting_id, "uid": caller.uid},
             )
             return {"meetingId": meeting_id, "iceServers": stun_servers()}
-    raise RuntimeError("could not allocate a meeting id")
+    raise Unavailable("No free meeting id was found; try again.", reason=ErrorReason.CONTENDED)

@@ -17,6 +17,7 @@ from ..protocol import (
     ParticipantDoc,
     SignalCandidate,
     SignalDoc,
+    SignalLimit,
 )
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "AttemptDoc",
     "AttendanceItem",
     "ChatItem",
+    "CounterDoc",
     "ExportAuditDoc",
     "IdentityDoc",
     "IpInfo",
@@ -31,12 +33,14 @@ __all__ = [
     "LegDoc",
     "LegSide",
     "LegStats",
+    "MeetingAttemptDoc",
     "MeetingDoc",
     "MeetingSecretDoc",
     "OrgDoc",
     "ParticipantDoc",
     "SignalCandidate",
     "SignalDoc",
+    "SignalLimit",
     "UsageDayDoc",
     "UsageRow",
 ]
@@ -70,6 +74,25 @@ class AttemptDoc(TypedDict):
     attempts: int
     windowStartedAt: datetime
     lockedUntil: datetime | None
+    expiresAt: datetime
+
+
+class MeetingAttemptDoc(TypedDict):
+    """``meeting_attempts/{meetingId}``: the password throttle of one meeting, all callers."""
+
+    failures: int
+    lastFailureAt: datetime
+    nextAllowedAt: datetime | None
+    expiresAt: datetime
+
+
+class CounterDoc(TypedDict):
+    """``quotas/{kind}~{subject}~{window}``: one quota's count for one subject and window."""
+
+    kind: str
+    subject: str
+    window: datetime
+    count: int
     expiresAt: datetime
 
 
@@ -141,6 +164,11 @@ class LegSide(TypedDict):
     userAgent: str | None
     status: ConnectionStatus
     timeline: list[StatusChange]
+    #: Status changes left out of ``timeline`` (it keeps the first and the latest ones).
+    timelineDropped: NotRequired[int]
+    #: Digest of the ICE username fragments of this side's latest description (offer or
+    #: answer): a new one in an offer on an answered leg is an ICE restart.
+    iceUfrag: NotRequired[str]
     reports: ReportWindow
     stats: LegStats
 

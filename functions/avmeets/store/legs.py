@@ -30,6 +30,18 @@ def leg(leg_id: str) -> Versioned[LegDoc]:
     return versioned(_leg(leg_id).get(), LegDoc)
 
 
+def leg_between(first_id: str, second_id: str) -> tuple[str, Versioned[LegDoc]] | None:
+    """The leg stored under ``first_id`` or else ``second_id`` (the two directions of one pair
+    of sessions), with its id; None when neither exists. One round trip."""
+    refs = [_leg(first_id), _leg(second_id)]
+    got = {snap.id: snap for snap in client().get_all(refs)}
+    for leg_id in (first_id, second_id):
+        snap = got.get(leg_id)
+        if snap is not None and snap.exists:
+            return leg_id, versioned(snap, LegDoc)
+    return None
+
+
 def create_leg(doc: LegDoc) -> None:
     """Create a new leg; raises (a lost race) when another writer created it first."""
     _leg(doc["legId"]).create(data(doc))

@@ -11,15 +11,18 @@ from typing import Any, TypeVar
 from google.api_core import exceptions as gexc
 from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
+from google.cloud.firestore_v1.field_path import FieldPath
 
 from . import names
-from .core import Gone, Versioned, client, data, typed, unchanged_since, versioned
+from .core import Contended, Gone, Versioned, client, data, typed, unchanged_since, versioned
 from .documents import (
     AttemptDoc,
     JoinRecordDoc,
+    MeetingAttemptDoc,
     MeetingDoc,
     MeetingSecretDoc,
     ParticipantDoc,
+    SignalLimit,
 )
 
 R = TypeVar("R")
@@ -186,33 +189,54 @@ def commit_leave(
 
 @dataclass(frozen=True)
 class AttemptWrite:
-    """What a password check writes to its attempt counter: a new state, or clear it."""
+    """What a password check writes: the caller's counter (a new state, or clear it) and the
+    meeting's (a new state, or leave it)."""
 
     state: AttemptDoc | None = None
     clear: bool = False
+    meeting: MeetingAttemptDoc | None = None
+
+
+#: The Firestore client's message when a transaction lost every one of its attempts.
+_TRANSACTION_GAVE_UP = "Failed to commit transaction"
 
 
 def throttled(
-    meeting_id: str, uid: str, decide: Callable[[AttemptDoc | None], tuple[R, AttemptWrite]]
+    meeting_id: str,
+    uid: str,
+    decide: Callable[[AttemptDoc | None, MeetingAttemptDoc | None], tuple[R, AttemptWrite]],
 ) -> R:
-    """Run ``decide`` on the caller's attempt counter in a transaction and apply its write.
+    """Run ``decide`` on the caller's and the meeting's attempt counters in a transaction and
+    apply its writes.
 
-    A transaction, so parallel guesses are serialised on the counter document; ``decide`` may
-    run more than once (the transaction retries) and must not have side effects.
+    A transaction, so parallel guesses are serialised on the counters; ``decide`` may run more
+    than once (the transaction retries) and must not have side effects. When every attempt of
+    the transaction lost to other guesses it raises ``Contended`` (the client retries later).
     """
     ref = client().collection(names.JOIN_ATTEMPTS).document(f"{meeting_id}_{uid}")
+    meeting_ref = client().collection(names.MEETING_ATTEMPTS).document(meeting_id)
 
     @firestore.transactional
     def attempt(txn: firestore.Transaction) -> R:
-        snap = ref.get(transaction=txn)
-        result, write = decide(typed(snap, AttemptDoc))
+        snaps = {s.reference.path: s for s in txn.get_all([ref, meeting_ref])}
+        snap, meeting_snap = snaps[ref.path], snaps[meeting_ref.path]
+        result, write = decide(typed(snap, AttemptDoc), typed(meeting_snap, MeetingAttemptDoc))
         if write.clear and snap.exists:
             txn.delete(ref)
         elif write.state is not None:
             txn.set(ref, data(write.state))
+        if write.meeting is not None:
+            txn.set(meeting_ref, data(write.meeting))
         return result
 
-    out: R = attempt(client().transaction())
+    try:
+        out: R = attempt(client().transaction())
+    except ValueError as err:
+        if str(err).startswith(_TRANSACTION_GAVE_UP):
+            raise Contended() from None
+        raise
+    except gexc.Aborted:
+        raise Contended() from None
     return out
 
 
@@ -239,3 +263,39 @@ def delete_signals_of(meeting_id: str, uid: str) -> int:
             batch.commit()
             deleted += len(page)
     return deleted
+
+
+def first_pending(meeting_id: str, from_uid: str, to_uid: str, limit: int) -> list[str]:
+    """Ids of the first ``limit`` signals from ``from_uid`` to ``to_uid`` still stored, in the
+    order the addressee applies them (``createdAt``, then id)."""
+    query = (
+        _meeting(meeting_id)
+        .collection(names.SIGNALS)
+        .where(filter=FieldFilter("from", "==", from_uid))
+        .where(filter=FieldFilter("to", "==", to_uid))
+        .order_by("createdAt")
+        .order_by(FieldPath.document_id())
+        .limit(limit)
+    )
+    return [snap.id for snap in query.select([]).stream()]
+
+
+def flag_sender(meeting_id: str, uid: str, session: str, limit: SignalLimit) -> bool:
+    """Tell a sender (on its participant document) that a signal of its session ``session``
+    was deleted: ``limit``'s reason and block, one more in ``dropped`` (an increment, so a
+    flood of deletions counts them all). Not once it has moved on to another session (False).
+    No precondition: a re-join between the read and the write costs the new session one
+    block; a precondition would lose most of a flood's flags to each other."""
+    current = participant(meeting_id, uid).doc
+    if current is None or current.get("session") != session:
+        return False
+    fields = {
+        "signalLimit.reason": limit["reason"],
+        "signalLimit.blockedUntil": limit["blockedUntil"],
+        "signalLimit.dropped": firestore.Increment(limit["dropped"]),
+    }
+    try:
+        _participant(meeting_id, uid).update(fields)
+    except gexc.NotFound:
+        return False
+    return True

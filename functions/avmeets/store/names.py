@@ -8,6 +8,8 @@ SIGNALS: Final = "signals"  # under meetings/{meetingId}
 # Server-only collections: firestore.rules lets no client read or write them.
 MEETING_SECRETS: Final = "meeting_secrets"
 JOIN_ATTEMPTS: Final = "join_attempts"
+MEETING_ATTEMPTS: Final = "meeting_attempts"
+QUOTAS: Final = "quotas"
 IDENTITIES: Final = "identities"
 JOINS: Final = "joins"
 CDRS: Final = "cdrs"

@@ -58,8 +58,12 @@ class Actors:
         self.all: list[Actor] = []
         self._addresses = addresses
 
-    async def __call__(self, label: str, email: str | None = None, ip: str | None = None) -> Actor:
-        user = await sign_in_with_google(label.capitalize(), email)
+    async def __call__(
+        self, label: str, email: str | None = None, ip: str | None = None, user: User | None = None
+    ) -> Actor:
+        """A new user signed in with Google as `label`, or the given `user` (another provider)."""
+        if user is None:
+            user = await sign_in_with_google(label.capitalize(), email)
         address = ip or self._addresses.take()
         actor = Actor(user=user, ip=address, store=UserAsyncClient(user))
         self.all.append(actor)

@@ -38,7 +38,7 @@ from google.api_core import exceptions as gexc
 from google.cloud.firestore import FieldFilter
 
 from .auth import User, sign_in_with_google
-from .callables import call
+from .callables import CallableError, call
 from .media import ColorVideoTrack, SineAudioTrack
 from .network import install_loopback_only, loopback_ice_servers
 from .sdp import CandidateEntry, batches, extract_candidates, strip_candidates, to_rtc_candidate
@@ -57,9 +57,16 @@ RULES_SERVICE_ERROR = "Service call error"
 RULES_SERVICE_ATTEMPTS = 4
 #: docs/protocol.md section 3: deleting an applied signal is repeated on transient errors.
 DELETE_ATTEMPTS = 4
+#: Heartbeats in a row answered UNAVAILABLE before the peer counts it as an error (the
+#: suite's timeout is 10 beats; three transient misses in a row still leave it joined).
+TRANSIENT_BEATS = 3
 #: docs/protocol.md section 4 step 2: the first signal waits for the signals listener's first
 #: snapshot (the emulator can lose changes that land while a listen is being set up).
 SIGNALS_LISTENING_WAIT = 5.0
+#: docs/protocol.md section 2: a report answered NOT_FOUND (the signal trigger has not recorded
+#: the offer yet) is repeated, after 0.5, 1, 2, 4 and 8 s.
+REPORT_ATTEMPTS = 6
+REPORT_BACKOFF = 0.5
 #: Statuses of RTCPeerConnection.connectionState that `report_connection` accepts.
 REPORTED_STATUSES = ("new", "connecting", "connected", "disconnected", "failed", "closed")
 
@@ -578,11 +585,21 @@ class MeetingPeer:
 
     async def _heartbeat_loop(self, interval: float) -> None:
         """Call `heartbeat` every `heartbeatSeconds` (section 2); the wait paces, not syncs."""
+        transient = 0
         while True:
             await asyncio.sleep(interval)
             try:
                 await self.call("heartbeat", {"meetingId": self.meeting_id})
                 self.heartbeats += 1
+                transient = 0
+            except CallableError as exc:
+                # UNAVAILABLE is retryable (docs/protocol.md): the next beat repeats it. Only a
+                # run of them long enough to let the participant lapse is an error.
+                transient = transient + 1 if exc.status == "UNAVAILABLE" else TRANSIENT_BEATS
+                if transient >= TRANSIENT_BEATS:
+                    self.errors.append(f"heartbeat failed: {exc!r}")
+                else:
+                    self.notes.append(f"heartbeat repeated after: {exc!r}")
             except Exception as exc:
                 self.errors.append(f"heartbeat failed: {exc!r}")
 
@@ -617,13 +634,33 @@ class MeetingPeer:
                 if stats is not None:
                     data["stats"] = stats
                 link.reported.append(status)
-                try:
-                    await self.call("report_connection", data)
-                    self.reports.append((link.uid, link.remote_session, status, stats))
-                except Exception as exc:
-                    self.errors.append(f"report_connection {status} to {link.uid}: {exc!r}")
+                await self._report(link, status, data, stats)
             finally:
                 self._reports.task_done()
+
+    async def _report(
+        self, link: Link, status: str, data: dict[str, Any], stats: dict[str, Any] | None
+    ) -> None:
+        """One report, as docs/protocol.md says: NOT_FOUND (the server has not seen the offer
+        of this connection yet) is repeated a few times; `leg-ended` means the record of this
+        connection is closed and there is nothing more to report."""
+        for attempt in range(REPORT_ATTEMPTS):
+            try:
+                await self.call("report_connection", data)
+                self.reports.append((link.uid, link.remote_session, status, stats))
+                return
+            except CallableError as exc:
+                if exc.reason == "leg-ended":
+                    self.notes.append(f"report {status} to {link.uid}: the leg has ended")
+                    return
+                if exc.status == "NOT_FOUND" and attempt + 1 < REPORT_ATTEMPTS:
+                    await asyncio.sleep(REPORT_BACKOFF * 2**attempt)
+                    continue
+                self.errors.append(f"report_connection {status} to {link.uid}: {exc!r}")
+                return
+            except Exception as exc:
+                self.errors.append(f"report_connection {status} to {link.uid}: {exc!r}")
+                return
 
     async def _delete_signal(self, signal: Signal) -> None:
         # A delete is idempotent, so transient refusals are repeated (as the web client does):

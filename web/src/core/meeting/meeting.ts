@@ -33,6 +33,8 @@ export type MeetingEvents = {
 };
 
 const REJOIN_RETRY_MS = 5_000;
+/** Longest wait for the last connection reports before leave_meeting is sent. */
+const REPORTS_FLUSH_MS = 3_000;
 
 export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   readonly links = new Map<string, PeerLink>();
@@ -380,6 +382,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     await this.disconnect("leaving", true);
     if (plan === "nothing") return "not-in-meeting";
     await this.pendingJoin?.catch(() => undefined);
+    await this.reports.flush(REPORTS_FLUSH_MS); // the server takes no report once we have left
     const outcome = await sendLeave(this.meetingId);
     this.lifecycle.send("left");
     return outcome;

@@ -53,6 +53,16 @@ export const PLAIN: Record<string, PlainRecord> = {
     what: "How many wrong passwords you typed for a meeting, so that nobody can guess one.",
     kept: "30 minutes.",
   },
+  "meeting_attempts/{meetingId}": {
+    title: "Wrong passwords for a meeting",
+    what: "How many wrong passwords anyone typed for a meeting, and when the next try is allowed, so that many accounts together cannot guess it. Nothing in it says who typed them.",
+    kept: "Until a quarter of an hour after the last wrong password or wait.",
+  },
+  "quotas/{kind}~{subject}~{window}": {
+    title: "Usage limits",
+    what: "Counters of how many meetings, joins and connections an account or a meeting made in the current minute, hour or day, so that nobody can flood the service.",
+    kept: "Until the minute, hour or day ends; the count of connections an account made each day a week.",
+  },
   "orgs/{orgId}": {
     title: "Organisations",
     what: "An organisation's settings: its email domains, how it allows sign-in, how long its records are kept and what it chose to store.",

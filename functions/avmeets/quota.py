@@ -1,0 +1,168 @@
+"""Quotas: how much one account, meeting or participant may do in a fixed window (pure).
+
+Each quota counts in one document per subject and window (``quotas/{kind}~{subject}~{window}``,
+``store.counters``): a minute, an hour or a UTC day from its start. A document is written only by
+its own subject's requests, so no counter is shared by everyone (no hot document), and each
+expires with its window (TTL), or a week later for the leg counters, which the purge reads to
+find the heaviest accounts. Limits are ``protocol.Quotas``; this module names the quotas, their
+windows and their documents, and decides. The time comes in as an argument.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final, Literal
+
+from .config import MAX_RETENTION_DAYS
+from .errors import ResourceExhausted
+from .protocol import ErrorReason, Quotas
+from .store.documents import CounterDoc
+
+Window = Literal["minute", "hour", "day"]
+_LENGTH: Final[dict[Window, timedelta]] = {
+    "minute": timedelta(minutes=1),
+    "hour": timedelta(hours=1),
+    "day": timedelta(days=1),
+}
+_STAMP: Final[dict[Window, str]] = {"minute": "m%Y%m%d%H%M", "hour": "h%Y%m%d%H", "day": "d%Y%m%d"}
+
+
+@dataclass(frozen=True)
+class Quota:
+    """``limit`` of ``kind`` per subject and ``window``; counters kept ``keep`` after it."""
+
+    kind: str
+    limit: int
+    window: Window
+    keep: timedelta = timedelta(0)
+
+
+MEETINGS_PER_MINUTE: Final = Quota("meetings", Quotas.MEETINGS_PER_MINUTE, "minute")
+MEETINGS_PER_DAY: Final = Quota("meetings", Quotas.MEETINGS_PER_DAY, "day")
+JOINS_PER_MINUTE: Final = Quota("joins", Quotas.JOINS_PER_MINUTE, "minute")
+JOINS_PER_DAY: Final = Quota("joins", Quotas.JOINS_PER_DAY, "day")
+MEETING_JOINS_PER_HOUR: Final = Quota("meeting-joins", Quotas.MEETING_JOINS_PER_HOUR, "hour")
+PROBES_PER_MINUTE: Final = Quota("probes", Quotas.PROBES_PER_MINUTE, "minute")
+PROBES_PER_DAY: Final = Quota("probes", Quotas.PROBES_PER_DAY, "day")
+#: Kept for the retention period: the purge weighs accounts by the legs they made this week.
+LEGS_PER_DAY: Final = Quota(
+    "legs", Quotas.LEGS_PER_DAY, "day", keep=timedelta(days=MAX_RETENTION_DAYS)
+)
+MEETING_LEGS_PER_DAY: Final = Quota("meeting-legs", Quotas.MEETING_LEGS_PER_DAY, "day")
+SIGNALS_PER_MINUTE: Final = Quota("signals", Quotas.SIGNALS_PER_MINUTE, "minute")
+#: The kind whose counters say which account made how many legs (the purge's offenders).
+LEGS_KIND: Final = LEGS_PER_DAY.kind
+
+
+def window_start(now: datetime, window: Window) -> datetime:
+    now = now.astimezone(UTC)
+    if window == "minute":
+        return now.replace(second=0, microsecond=0)
+    if window == "hour":
+        return now.replace(minute=0, second=0, microsecond=0)
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def window_end(now: datetime, window: Window) -> datetime:
+    return window_start(now, window) + _LENGTH[window]
+
+
+@dataclass(frozen=True)
+class Charge:
+    """One quota applied to one subject at one time: its counter document and what it holds."""
+
+    quota: Quota
+    subject: str
+    now: datetime
+
+    @property
+    def counter_id(self) -> str:
+        start = window_start(self.now, self.quota.window)
+        return f"{self.quota.kind}~{self.subject}~{start.strftime(_STAMP[self.quota.window])}"
+
+    def counter(self) -> CounterDoc:
+        """The counter's fields besides ``count`` (which the store increments)."""
+        start = window_start(self.now, self.quota.window)
+        return {
+            "kind": self.quota.kind,
+            "subject": self.subject,
+            "window": start,
+            "count": 0,
+            "expiresAt": start + _LENGTH[self.quota.window] + self.quota.keep,
+        }
+
+    @property
+    def retry_after_seconds(self) -> int:
+        left = (window_end(self.now, self.quota.window) - self.now).total_seconds()
+        return max(1, math.ceil(left))
+
+
+def count_of(doc: Mapping[str, Any] | None) -> int:
+    value = (doc or {}).get("count", 0)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def refusal(charge: Charge) -> ResourceExhausted:
+    """The answer to a request over ``charge``'s quota."""
+    q = charge.quota
+    return ResourceExhausted(
+        f"Too many requests: at most {q.limit} {q.kind.replace('-', ' ')} a {q.window}; "
+        f"try again in {charge.retry_after_seconds} s.",
+        reason=ErrorReason.RATE_LIMITED,
+        retryAfterSeconds=charge.retry_after_seconds,
+    )
+
+
+def first_exhausted(charges: list[Charge], counts: list[int]) -> Charge | None:
+    """The first charge whose counter has reached its limit (``counts`` as read), if any."""
+    for charge, count in zip(charges, counts, strict=True):
+        if count >= charge.quota.limit:
+            return charge
+    return None
+
+
+def first_exceeded(charges: list[Charge], counts: list[int]) -> Charge | None:
+    """The first charge whose counter went past its limit (``counts`` after the increment)."""
+    for charge, count in zip(charges, counts, strict=True):
+        if count > charge.quota.limit:
+            return charge
+    return None
+
+
+# --- the purge's offenders --------------------------------------------------------------------
+
+
+def levels(counts: Mapping[str, int], excess: int) -> dict[str, int]:
+    """How many records to delete from each heavy owner so that ``excess`` go in all, taking
+    from the heaviest first (water-filling: the heaviest are cut down to a common level, no
+    one below it loses anything). May total less than ``excess`` when the owners hold less;
+    the rest is the caller's (oldest first)."""
+    if excess <= 0 or not counts:
+        return {}
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    total = sum(c for _, c in ordered)
+    if total <= excess:
+        return {owner: c for owner, c in ordered if c > 0}
+    # The highest level L with sum(max(0, c - L)) >= excess.
+    low, high = 0, ordered[0][1]
+    while low < high:
+        mid = (low + high + 1) // 2
+        if sum(max(0, c - mid) for _, c in ordered) >= excess:
+            low = mid
+        else:
+            high = mid - 1
+    cut = {owner: c - low for owner, c in ordered if c > low}
+    # Deleting down to `low` may take more than `excess`: give the surplus back to the
+    # lightest of those cut (they lose the least), so exactly `excess` go.
+    surplus = sum(cut.values()) - excess
+    for owner, _ in reversed(ordered):
+        if surplus <= 0:
+            break
+        if owner in cut:
+            back = min(surplus, cut[owner])
+            cut[owner] -= back
+            surplus -= back
+    return {owner: n for owner, n in cut.items() if n > 0}

@@ -1,0 +1,83 @@
+"""Quotas at work: refuse a request over a quota, or count it (``avmeets.quota`` decides).
+
+A request over a quota is refused after one read and writes nothing; a request within it is
+counted by one atomic write, whose results say whether a parallel request got there first (then
+this one is refused too, and its count stays: the counter only ever over-counts).
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from .. import clock, quota
+from ..errors import NotFound
+from ..quota import Charge, Quota
+from ..store import counters
+
+D = TypeVar("D")
+
+#: What one account may do per window when it names a meeting that does not exist.
+PROBES = (quota.PROBES_PER_MINUTE, quota.PROBES_PER_DAY)
+
+
+def charges(subject: str, *quotas: Quota) -> list[Charge]:
+    now = clock.now()
+    return [Charge(q, subject, now) for q in quotas]
+
+
+def check(items: list[Charge]) -> None:
+    """Refuse (``ResourceExhausted``, ``rate-limited``) when a counter is at its limit."""
+    over = quota.first_exhausted(items, counters.counts([c.counter_id for c in items]))
+    if over is not None:
+        raise quota.refusal(over)
+
+
+def charge(items: list[Charge]) -> None:
+    """``check``, then count the request against every quota (refused if it went past one)."""
+    check(items)
+    after = counters.increment([(c.counter_id, c.counter()) for c in items])
+    over = quota.first_exceeded(items, after)
+    if over is not None:
+        raise quota.refusal(over)
+
+
+def tally(items: list[Charge]) -> Charge | None:
+    """Count without refusing (the signal trigger): the first quota this went past, if any."""
+    after = counters.increment([(c.counter_id, c.counter()) for c in items])
+    return quota.first_exceeded(items, after)
+
+
+def check_probes(uid: str) -> None:
+    """Before a callable that names a meeting: an account over the probe quota is refused
+    whether the meeting exists or not, so its answers tell nothing about existence."""
+    check(charges(uid, *PROBES))
+
+
+def count_probe(uid: str) -> None:
+    """The account named a meeting that does not exist (refused if that was one too many)."""
+    charge(charges(uid, *PROBES))
+
+
+def found_or_probe(uid: str, doc: D | None) -> D:
+    """The meeting document read for a callable; when there is none, the probe is counted and
+    the caller told ``NotFound`` (or ``rate-limited``, if that was one probe too many)."""
+    if doc is None:
+        count_probe(uid)
+        raise NotFound("No meeting has this id.")
+    return doc
+
+
+def charge_join(uid: str, meeting_id: str) -> None:
+    """A join past the password check (admitted or not): counted against the account's and
+    the meeting's join quotas."""
+    charge(
+        [
+            *charges(uid, quota.JOINS_PER_MINUTE, quota.JOINS_PER_DAY),
+            *charges(meeting_id, quota.MEETING_JOINS_PER_HOUR),
+        ]
+    )
+
+
+def charge_meeting(uid: str) -> None:
+    """A new meeting: counted against the account's meeting quotas."""
+    charge(charges(uid, quota.MEETINGS_PER_MINUTE, quota.MEETINGS_PER_DAY))
