@@ -13,9 +13,12 @@ must stay. What stays, and why (docs/data-inventory.md, "Your own data"):
 * **meetings they created that others are still in**: deleted when the meeting ends or goes
   idle, at its ``expiresAt`` at the latest.
 
+* **the daily count of connection legs they made** (``quotas``, kind ``legs``): it goes with
+  those legs (the purge sheds the heaviest accounts' legs first under load).
+
 Everything else goes at once: the identity, the join records (the legs keep what a lawful
 request needs of them), participant entries, meetings nobody else is in, password-attempt
-counters, and the Firebase Auth account.
+counters, the other quota counters, and the Firebase Auth account.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import Any, Final
 from .errors import FailedPrecondition
 from .meetings import display_name
 from .protocol import ErrorReason, MyRecord, OnDelete, StoredField, StoredIn
+from .quota import LEGS_KIND
 
 #: ``delete_me`` needs a sign-in at most this long ago (a fresh Google sign-in, not a tab
 #: left open): it cannot be undone.
@@ -42,6 +46,10 @@ WHY_LEG: Final = (
 WHY_ARCHIVE: Final = (
     "Your organisation chose to store {kind} of its meetings; this is its record, kept under "
     "its policy until it expires."
+)
+WHY_LEGS_COUNT: Final = (
+    "It counts the call records you made that day, which stay until they expire; under load "
+    "the records of the accounts that made the most go first. It expires with them."
 )
 WHY_MEETING: Final = (
     "Others are still in this meeting. It is deleted when it ends or goes idle, at the date "
@@ -138,6 +146,18 @@ def attempt(doc_id: str, doc: Mapping[str, Any]) -> MyRecord:
     return _record("join_attempts", doc_id, data, at=doc.get("windowStartedAt"))
 
 
+def counter(doc_id: str, doc: Mapping[str, Any]) -> MyRecord:
+    """A quota counter about the caller: it goes, except the count of connection records they
+    made, which stays with those records (the purge sheds the heaviest accounts' first)."""
+    subject = str(doc.get("subject") or "")
+    data = {"meetingId": subject.split(":", 1)[0], **doc} if ":" in subject else dict(doc)
+    if doc.get("kind") == LEGS_KIND:
+        return _record(
+            "quotas", doc_id, data, at=doc.get("window"), on_delete="kept", why=WHY_LEGS_COUNT
+        )
+    return _record("quotas", doc_id, data, at=doc.get("window"))
+
+
 def meeting(meeting_id: str, doc: Mapping[str, Any], others_joined: bool) -> MyRecord:
     data = {"meetingId": meeting_id, **doc}
     if others_joined:
@@ -154,6 +174,17 @@ def other_name(side: Any) -> str:
     return display_name(side.get("name"), side.get("email"), uid or "unknown")
 
 
+def _own_side(side: Any) -> dict[str, Any]:
+    """The caller's side of a leg, less the other party's address in its connection path (the
+    remote end: its kind and candidate type stay)."""
+    own = dict(side) if isinstance(side, Mapping) else {}
+    path = own.get("path")
+    if isinstance(path, Mapping) and isinstance(path.get("remote"), Mapping):
+        remote = {k: v for k, v in path["remote"].items() if k not in ("ip", "ipInfo")}
+        own["path"] = {**path, "remote": remote}
+    return own
+
+
 def leg(doc: Mapping[str, Any], uid: str) -> MyRecord | None:
     """A leg the caller is a party of: its own fields, the caller's side, the other's name."""
     roles = [r for r in ("caller", "callee") if (doc.get(r) or {}).get("uid") == uid]
@@ -162,7 +193,7 @@ def leg(doc: Mapping[str, Any], uid: str) -> MyRecord | None:
     mine = roles[0]
     other = "callee" if mine == "caller" else "caller"
     data: dict[str, Any] = {k: v for k, v in doc.items() if k not in _LEG_HIDDEN}
-    data[mine] = doc.get(mine) or {}
+    data[mine] = _own_side(doc.get(mine))
     if len(roles) == 2:  # a leg with oneself (two tabs): both sides are the caller's
         data[other] = doc.get(other) or {}
     name = other_name(doc.get(other))

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from . import meeting_ids
+from . import connection_path, meeting_ids
 from .errors import InvalidArgument
 from .protocol import (
     ARCHIVE_KINDS,
@@ -26,6 +26,7 @@ from .protocol import (
     ArchiveKind,
     ArchiveMessage,
     ArchiveRequest,
+    ConnectionPath,
     ConnectionStats,
     ConnectionStatus,
     CreateMeetingRequest,
@@ -148,6 +149,7 @@ class ConnectionReport:
     role: Role
     status: ConnectionStatus
     stats: ConnectionStats | None
+    path: ConnectionPath | None = None
 
 
 @dataclass(frozen=True)
@@ -228,6 +230,7 @@ def parse_report(data: Any) -> ConnectionReport:
         role=_choice(obj, "role", ROLES),
         status=_choice(obj, "status", STATUSES),
         stats=_stats(obj.get("stats")),
+        path=connection_path.parse(obj.get("path")),
     )
 
 

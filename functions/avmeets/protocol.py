@@ -38,7 +38,15 @@ ParticipantEndCause = Literal["left", "heartbeat-timeout"]
 SignalType = Literal["offer", "answer", "candidates"]
 #: Where a record shown by ``my_data`` is stored (a collection, or Firebase Auth's account).
 StoredIn = Literal[
-    "auth", "identities", "joins", "cdrs", "meetings", "participants", "archives", "join_attempts"
+    "auth",
+    "identities",
+    "joins",
+    "cdrs",
+    "meetings",
+    "participants",
+    "archives",
+    "join_attempts",
+    "quotas",
 ]
 #: What ``delete_me`` does to a record: delete it now, or keep it until its ``deleteAfter``.
 OnDelete = Literal["deleted", "kept"]
@@ -245,6 +253,21 @@ class ConnectionStats(TypedDict, total=False):
     durationMs: int | None
 
 
+class PathEnd(TypedDict):
+    """One end of the selected ICE candidate pair as the reporting browser sees it: an IP
+    address, an mDNS host name (``<uuid>.local``) or ``""`` when the browser hides it."""
+
+    address: str
+    candidateType: CandidateType
+
+
+class ConnectionPath(TypedDict):
+    """The reporter's own (``local``) and the other side's (``remote``) end of the pair."""
+
+    local: PathEnd
+    remote: PathEnd
+
+
 class ReportConnectionRequest(TypedDict):
     meetingId: str
     peer: str
@@ -252,6 +275,7 @@ class ReportConnectionRequest(TypedDict):
     role: Role
     status: ConnectionStatus
     stats: NotRequired[ConnectionStats]
+    path: NotRequired[ConnectionPath]
 
 
 class ReportConnectionResult(TypedDict):

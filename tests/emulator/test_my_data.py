@@ -49,9 +49,17 @@ async def test_a_person_sees_and_deletes_their_data(
     alone = await alice.create_meeting(title="Nobody came", password="x")
 
     mine = await alice.call("my_data", {})
+    counters_stored = {
+        p.split("/", 1)[1]: d for p, d in (await dump_all(admin)).items() if p.startswith("quotas/")
+    }
+
+    def stored_at(counter_id: str) -> datetime:
+        return counters_stored[counter_id]["expiresAt"]  # type: ignore[no-any-return]
+
     assert mine["uid"] == alice.uid and mine["retentionDays"] == 7
     records = by_kind(mine["records"])
     assert [r["storedIn"] for r in mine["records"][:2]] == ["auth", "identities"]
+    counters = {r["id"]: r for r in records.pop("quotas")}
     assert {k: len(v) for k, v in records.items()} == {
         "auth": 1,
         "identities": 1,
@@ -60,6 +68,14 @@ async def test_a_person_sees_and_deletes_their_data(
         "participants": 1,
         "cdrs": 2,
     }
+    # Her quota counters: meetings and joins made, legs offered, signals sent in the meeting;
+    # the daily leg count stays with the legs, the others go.
+    kinds = {r["id"].split("~")[0] for r in counters.values()}
+    assert {"meetings", "joins", "signals"} <= kinds, kinds
+    for counter_id, record in counters.items():
+        legs_count = counter_id.startswith("legs~")
+        assert record["onDelete"] == ("kept" if legs_count else "deleted"), counter_id
+        assert parse(record["deleteAfter"]) == stored_at(counter_id)
     text = json.dumps(mine)
     for someone in (bob, carol):
         # Nothing of the other people but their display names.
@@ -100,7 +116,9 @@ async def test_a_person_sees_and_deletes_their_data(
     await alice.close()
     done = await alice.call("delete_me", {"confirm": True})
     assert done["accountDeleted"] is True
-    assert {d["storedIn"]: d["count"] for d in done["deleted"]} == {
+    deleted = {d["storedIn"]: d["count"] for d in done["deleted"]}
+    assert deleted.pop("quotas") >= 3
+    assert deleted == {
         "auth": 1,
         "identities": 1,
         "joins": 1,
@@ -108,7 +126,8 @@ async def test_a_person_sees_and_deletes_their_data(
         "participants": 1,
     }
     kept = by_kind(done["kept"])
-    assert set(kept) == {"cdrs", "meetings"} and len(kept["cdrs"]) == 2
+    assert set(kept) - {"quotas"} == {"cdrs", "meetings"} and len(kept["cdrs"]) == 2
+    assert all(r["id"].startswith("legs~") for r in kept.get("quotas", []))
     assert kept["meetings"][0]["id"] == shared
 
     after = await dump_all(admin)
@@ -124,7 +143,16 @@ async def test_a_person_sees_and_deletes_their_data(
 
     # What is left of her is what she was told: the legs, until they expire.
     left = await alice.call("my_data", {})
-    assert sorted(r["storedIn"] for r in left["records"]) == ["cdrs", "cdrs"]
+    assert sorted(r["storedIn"] for r in left["records"] if r["storedIn"] != "quotas") == [
+        "cdrs",
+        "cdrs",
+    ]
+    assert all(r["id"].startswith("legs~") for r in left["records"] if r["storedIn"] == "quotas")
+    assert not [
+        p
+        for p, d in (await dump_all(admin)).items()
+        if p.startswith("quotas/") and alice.uid in d["subject"] and d["kind"] != "legs"
+    ]
     last = max(parse(r["deleteAfter"]) for r in kept["cdrs"])
     await bob.leave()
     await carol.leave()

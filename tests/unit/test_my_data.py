@@ -68,6 +68,28 @@ def test_a_leg_shows_my_side_and_only_the_others_name() -> None:
     assert my_data.leg(LEG, "carol") is None
 
 
+def test_my_connection_path_shows_my_address_but_not_the_others() -> None:
+    info = {"kind": "public", "known": True, "countryCode": "SE"}
+    path = {
+        "local": {
+            "candidateType": "srflx",
+            "kind": "public",
+            "ip": "89.160.20.112",
+            "ipInfo": info,
+        },
+        "remote": {"candidateType": "relay", "kind": "public", "ip": "81.2.69.142", "ipInfo": info},
+        "at": NOW,
+    }
+    leg = {**LEG, "caller": {**LEG["caller"], "path": path}}  # type: ignore[dict-item]
+    record = my_data.leg(leg, "alice")
+    assert record is not None
+    fields = {f["field"]: f["value"] for f in record["fields"]}
+    assert fields["caller.path.local.ip"] == "89.160.20.112"
+    assert fields["caller.path.remote.candidateType"] == "relay"
+    assert "81.2.69.142" not in repr(record)
+    assert leg["caller"]["path"]["remote"]["ip"] == "81.2.69.142"  # type: ignore[index]  # stored as is
+
+
 def test_the_other_side_without_a_name_shows_as_the_meeting_showed_it() -> None:
     leg = {**LEG, "callee": side("bobuid123", None, None, "198.51.100.2")}
     record = my_data.leg(leg, "alice")
@@ -134,6 +156,26 @@ def test_parsers() -> None:
         with pytest.raises(InvalidArgument) as info:
             payloads.parse_my_data(bad)
         assert info.value.details["field"] == field
-    for bad in ({}, {"confirm": 1}, {"confirm": "true"}, {"confirm": False}, []):
+    refused: tuple[object, ...] = ({}, {"confirm": 1}, {"confirm": "true"}, {"confirm": False}, [])
+    for bad_request in refused:
         with pytest.raises(InvalidArgument):
-            payloads.parse_delete_me(bad)
+            payloads.parse_delete_me(bad_request)
+
+
+def test_quota_counters_go_but_the_daily_leg_count_stays_with_the_legs() -> None:
+    joins = my_data.counter(
+        "joins~alice~d20260501",
+        {"kind": "joins", "subject": "alice", "window": NOW, "count": 3, "expiresAt": LATER},
+    )
+    assert (joins["storedIn"], joins["onDelete"], joins["meetingId"]) == ("quotas", "deleted", None)
+    signals = my_data.counter(
+        "signals~abc-defg-hij:alice~m202605011200",
+        {"kind": "signals", "subject": "abc-defg-hij:alice", "window": NOW, "count": 9},
+    )
+    assert signals["meetingId"] == "abc-defg-hij" and signals["onDelete"] == "deleted"
+    legs = my_data.counter(
+        "legs~alice~d20260501",
+        {"kind": "legs", "subject": "alice", "window": NOW, "count": 2, "expiresAt": LATER},
+    )
+    assert (legs["onDelete"], legs["deleteAfter"]) == ("kept", "2026-05-08T12:00:00Z")
+    assert "call records" in legs["why"]

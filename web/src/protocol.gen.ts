@@ -25,7 +25,7 @@ export type ParticipantEndCause = "left" | "heartbeat-timeout";
 
 export type SignalType = "offer" | "answer" | "candidates";
 
-export type StoredIn = "auth" | "identities" | "joins" | "cdrs" | "meetings" | "participants" | "archives" | "join_attempts";
+export type StoredIn = "auth" | "identities" | "joins" | "cdrs" | "meetings" | "participants" | "archives" | "join_attempts" | "quotas";
 
 export type OnDelete = "deleted" | "kept";
 
@@ -99,6 +99,18 @@ export interface ConnectionStats {
   durationMs?: number | null;
 }
 
+/** One end of the selected ICE candidate pair as the reporting browser sees it: an IP address, an mDNS host name (`<uuid>.local`) or `""` when the browser hides it. */
+export interface PathEnd {
+  address: string;
+  candidateType: CandidateType;
+}
+
+/** The reporter's own (`local`) and the other side's (`remote`) end of the pair. */
+export interface ConnectionPath {
+  local: PathEnd;
+  remote: PathEnd;
+}
+
 export interface ReportConnectionRequest {
   meetingId: string;
   peer: string;
@@ -106,6 +118,7 @@ export interface ReportConnectionRequest {
   role: Role;
   status: ConnectionStatus;
   stats?: ConnectionStats;
+  path?: ConnectionPath;
 }
 
 export interface ReportConnectionResult {

@@ -70,6 +70,11 @@ def _find(uid: str) -> Found:
         record = decide.archive(doc_id, archive, uid, names_used)
         if record is not None:
             found.records.append(record)
+    for doc_id, counter in store.counters_of(uid, meeting_ids):
+        record = decide.counter(doc_id, counter)
+        found.records.append(record)
+        if record["onDelete"] == "deleted":
+            found.doomed.append(("quotas", store.path(names.QUOTAS, doc_id)))
     for doc_id, attempt in store.attempts_of(uid):
         found.records.append(decide.attempt(doc_id, attempt))
         found.doomed.append(("join_attempts", store.path(names.JOIN_ATTEMPTS, doc_id)))

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Literal, NotRequired, TypedDict
 
 from ..protocol import (
+    CandidateType,
     ConnectionStats,
     ConnectionStatus,
     LegState,
@@ -38,6 +39,8 @@ __all__ = [
     "MeetingSecretDoc",
     "OrgDoc",
     "ParticipantDoc",
+    "PathEndRecord",
+    "PathRecord",
     "SignalCandidate",
     "SignalDoc",
     "SignalLimit",
@@ -150,6 +153,27 @@ class LegStats(TypedDict, total=False):
     end: StatsSnapshot
 
 
+PathKind = Literal["public", "private", "loopback", "mdns", "hidden"]
+
+
+class PathEndRecord(TypedDict):
+    """One end of a side's selected candidate pair (``avmeets.connection_path``): the address
+    and its place only when public; anything else by kind alone."""
+
+    candidateType: CandidateType
+    kind: PathKind
+    ip: NotRequired[str]
+    ipInfo: NotRequired[IpInfo]
+    #: Local public end only: whether it is the side's join IP.
+    sameAsJoinIp: NotRequired[bool]
+
+
+class PathRecord(TypedDict):
+    local: PathEndRecord
+    remote: PathEndRecord
+    at: datetime
+
+
 class LegSide(TypedDict):
     """One end of a connection leg: who, from where, and how its connection went."""
 
@@ -171,6 +195,8 @@ class LegSide(TypedDict):
     iceUfrag: NotRequired[str]
     reports: ReportWindow
     stats: LegStats
+    #: The addresses the connection used, as this side last reported them.
+    path: NotRequired[PathRecord]
 
 
 LegEndCause = Literal[

@@ -16,6 +16,7 @@ from .core import client, typed
 from .documents import (
     ArchiveDoc,
     AttemptDoc,
+    CounterDoc,
     IdentityDoc,
     JoinRecordDoc,
     LegDoc,
@@ -98,6 +99,20 @@ def attempts_of(uid: str) -> list[tuple[str, AttemptDoc]]:
         return []
     snapshots = client().get_all(wanted)
     return [(s.id, d) for s in snapshots if (d := typed(s, AttemptDoc)) is not None]
+
+
+def counters_of(uid: str, meeting_ids: Iterable[str]) -> list[tuple[str, CounterDoc]]:
+    """The quota counters about ``uid``: its own (subject = uid) and its signal counters in
+    the given meetings (subject = ``{meetingId}:{uid}``)."""
+    quotas = client().collection(names.QUOTAS)
+    found: dict[str, CounterDoc] = {}
+    subjects = [uid, *sorted({f"{m}:{uid}" for m in meeting_ids})]
+    for start in range(0, len(subjects), _MAX_IN):
+        chunk = subjects[start : start + _MAX_IN]
+        for s in quotas.where(filter=FieldFilter("subject", "in", chunk)).stream():
+            if (doc := typed(s, CounterDoc)) is not None:
+                found[s.id] = doc
+    return sorted(found.items())
 
 
 def delete_paths(paths: Iterable[str]) -> int:

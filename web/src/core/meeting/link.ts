@@ -1,5 +1,5 @@
 /** What a connection (PeerLink) is to the rest: its data channels, what the UI shows of it, its host. */
-import type { ConnectionStats, ConnectionStatus } from "../../protocol.gen";
+import type { ConnectionPath, ConnectionStats, ConnectionStatus } from "../../protocol.gen";
 import type { RemoteMedia } from "./chatChannel";
 import type { SafetyInfo } from "./safety";
 import type { LocalMedia } from "./media";
@@ -32,7 +32,7 @@ export interface LinkHost {
   /** False when the host handles the restart otherwise (a re-join for fresh TURN credentials). */
   iceRestartAllowed(link: PeerLink): boolean;
   sendSignal(link: PeerLink, signal: OutgoingSignal): Promise<void>;
-  report(link: PeerLink, status: ConnectionStatus, stats?: ConnectionStats): void;
+  report(link: PeerLink, status: ConnectionStatus, stats?: ConnectionStats, path?: ConnectionPath): void;
   channelOpen(link: PeerLink, label: ChannelLabel, channel: RTCDataChannel): void;
   channelMessage(link: PeerLink, label: ChannelLabel, data: string | ArrayBuffer): void;
   channelClosed(link: PeerLink, label: ChannelLabel): void;

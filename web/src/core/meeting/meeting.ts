@@ -6,7 +6,7 @@
  */
 import { signal } from "@preact/signals-core";
 import { loopbackOnly } from "../../config";
-import type { ConnectionStats, ConnectionStatus, JoinMeetingRequest, JoinMeetingResult, SignalCandidate } from "../../protocol.gen";
+import type { ConnectionPath, ConnectionStats, ConnectionStatus, JoinMeetingRequest, JoinMeetingResult, SignalCandidate } from "../../protocol.gen";
 import { call } from "../api/client";
 import { describeFailure } from "../api/errors";
 import { Emitter } from "../state/emitter";
@@ -231,8 +231,8 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
 
   // ----------------------------------------------------------------------- reports
 
-  report(link: PeerLink, status: ConnectionStatus, stats?: ConnectionStats): void {
-    if (this.session) this.reports.report(link, status, stats);
+  report(link: PeerLink, status: ConnectionStatus, stats?: ConnectionStats, path?: ConnectionPath): void {
+    if (this.session) this.reports.report(link, status, stats, path);
   }
 
   /**

@@ -263,11 +263,11 @@ export class PeerLink {
       this.reportedConnectStats = true;
       const info = await collectStats(this.pc, this.startedAt);
       this.path = info;
-      this.host.report(this, "connected", info.stats);
+      this.host.report(this, "connected", info.stats, info.path);
       this.changed();
     } else if (state === "failed") {
       const info = await collectStats(this.pc, this.startedAt);
-      this.host.report(this, "failed", info.stats);
+      this.host.report(this, "failed", info.stats, info.path);
     } else if (state !== "closed") {
       this.host.report(this, state);
     }
@@ -366,7 +366,7 @@ export class PeerLink {
     if (this.statsTimer) clearInterval(this.statsTimer);
     if (report && this.pc.connectionState !== "new") {
       const info = await collectStats(this.pc, this.startedAt);
-      this.host.report(this, "closed", info.stats);
+      this.host.report(this, "closed", info.stats, info.path);
     }
     for (const channel of this.channels.values()) {
       try {

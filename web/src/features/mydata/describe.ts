@@ -10,10 +10,11 @@ export const PLACES: Record<StoredIn, string> = {
   cdrs: "Call records (your connections)",
   archives: "Your organisation's archives",
   join_attempts: "Wrong meeting passwords",
+  quotas: "Usage counters",
 };
 
 /** The order of the sections. */
-export const ORDER: StoredIn[] = ["auth", "identities", "cdrs", "joins", "participants", "meetings", "archives", "join_attempts"];
+export const ORDER: StoredIn[] = ["auth", "identities", "cdrs", "joins", "participants", "meetings", "archives", "join_attempts", "quotas"];
 
 export function recordTitle(record: MyRecord): string {
   switch (record.storedIn) {
@@ -33,6 +34,8 @@ export function recordTitle(record: MyRecord): string {
       return `Archive of ${record.meetingId ?? "a meeting"}`;
     case "join_attempts":
       return `Wrong passwords for ${record.meetingId ?? "a meeting"}`;
+    case "quotas":
+      return `Usage counter ${record.id.split("~")[0] ?? ""}${record.meetingId ? ` in ${record.meetingId}` : ""}`;
   }
 }
 

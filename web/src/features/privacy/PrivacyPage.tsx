@@ -91,7 +91,9 @@ export function PrivacyPage({ signedIn }: { signedIn: boolean }) {
           <h2 id="privacy-short">In short</h2>
           <p>
             We store only the call record (CDR): who connected with whom, their identities, the network addresses of both
-            and their country and provider, and how each connection went. Nothing else.
+            and their country and provider, and how each connection went. Nothing else. The addresses are those you joined
+            from and, reported by each browser, the public addresses the connection itself used (a private home-network
+            address only as "private", never the address).
           </p>
           <p>
             Your video, audio, chats (group or private), files, whiteboard and recordings never reach our servers: they go

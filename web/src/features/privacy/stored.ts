@@ -40,7 +40,7 @@ export const PLAIN: Record<string, PlainRecord> = {
   },
   "cdrs/{legId}": {
     title: "Call records (who connected with whom)",
-    what: "For each connection between two people: both identities, both network addresses with their country and provider, each side's connection status and statistics (round-trip time, bytes, relayed or direct), and when it started and ended.",
+    what: "For each connection between two people: both identities, both network addresses with their country and provider (the ones you joined from, and the public ones the connection itself used, as each browser reports them; a private address only as 'private'), each side's connection status and statistics (round-trip time, bytes, relayed or direct), and when it started and ended.",
     kept: "A week at most; sooner if your organisation asks for it or the server is under load. This is the record a lawful request may ask for.",
   },
   "meeting_secrets/{meetingId}": {
