@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Final
 
@@ -113,7 +113,7 @@ def _canonical(ip: str) -> str:
     return str(addr)
 
 
-def record_end(end: Mapping[str, str], lookup: Lookup) -> PathEndRecord:
+def record_end(end: PathEnd, lookup: Lookup) -> PathEndRecord:
     """One end as the leg keeps it: a public address with its place, anything else by kind."""
     kind = address_kind(end["address"], end["candidateType"])
     out: PathEndRecord = {"candidateType": end["candidateType"], "kind": kind}  # type: ignore[typeddict-item]  # checked by address_kind
