@@ -6,17 +6,19 @@ candidate pair (``report_connection``'s ``path``), and the leg keeps, per side:
 
 * a **public** address (server-reflexive, peer-reflexive, relay, or a public host address) with
   its country and network, looked up like the join IP;
-* a **private**, **loopback** or **mDNS** (``<uuid>.local``) one only as such: its kind and
-  candidate type, never the address (it says nothing about where anyone is, and much about
-  their home network);
+* a **private**, **loopback**, **reserved** (documentation, benchmarking and other special
+  ranges some VPNs use) or **mDNS** (``<uuid>.local``) one only as such: its kind and candidate
+  type, never the address (it says nothing about where anyone is, and much about their home
+  network);
 * **hidden**: the browser did not tell (Chromium hides a remote peer-reflexive address).
 
 Validation (``INVALID_ARGUMENT`` naming the field): the address is an IP literal, an mDNS name or
 ``""``; an mDNS name only for a ``host`` candidate (reflexive and relay candidates are always IP
-addresses); never an address no connection can use (unspecified, multicast, documentation,
-benchmarking: ``geo``'s ``reserved``). Sanity against the join IP: whether the local public
-address is the join IP is recorded (``sameAsJoinIp``), not enforced: a difference is exactly what
-a split tunnel looks like, and the reason to record the path at all.
+addresses); never an address no connection can use (unspecified ``0.0.0.0`` / ``::``,
+multicast, broadcast). A report that fails these is refused whole: nothing of it is stored.
+Sanity against the join IP: whether the local public address is the join IP is recorded
+(``sameAsJoinIp``), not enforced: a difference is exactly what a split tunnel looks like, and
+the reason to record the path at all.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ _MDNS: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9
 #: Longest address text accepted (an IPv6 literal is at most 45 characters).
 ADDRESS_MAX_CHARS: Final = 64
 ENDS: Final = ("local", "remote")
+_BROADCAST: Final = ipaddress.IPv4Address("255.255.255.255")
 
 Lookup = Callable[[str], IpInfo]
 
@@ -91,11 +94,19 @@ def address_kind(address: str, candidate_type: str, field: str = "address") -> s
         raise InvalidArgument(
             f"'{field}' must be an IP address, an mDNS name (<uuid>.local) or empty.", field=field
         )
-    if kind == "reserved":
+    if _unusable(address):
         raise InvalidArgument(
-            f"'{field}' is not an address a connection can use (reserved range).", field=field
+            f"'{field}' is not an address a connection can use (unspecified, multicast or "
+            "broadcast).",
+            field=field,
         )
     return kind
+
+
+def _unusable(address: str) -> bool:
+    addr = ipaddress.ip_address(_canonical(address))
+    broadcast = isinstance(addr, ipaddress.IPv4Address) and addr == _BROADCAST
+    return addr.is_unspecified or addr.is_multicast or broadcast
 
 
 def _same_ip(a: str | None, b: str | None) -> bool:

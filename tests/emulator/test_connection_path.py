@@ -85,7 +85,7 @@ async def test_both_sides_connection_addresses_with_country_and_network(
 @pytest.mark.parametrize(
     ("path", "field"),
     [
-        ({"local": end("203.0.113.9", "srflx"), "remote": end(SE.sample, "host")}, "local"),
+        ({"local": end("224.0.0.251", "srflx"), "remote": end(SE.sample, "host")}, "local"),
         ({"local": end(MDNS, "relay"), "remote": end(SE.sample, "host")}, "local"),
         ({"local": end(GB.sample, "srflx"), "remote": end("evil.example", "host")}, "remote"),
         ({"local": end(GB.sample, "srflx")}, ""),

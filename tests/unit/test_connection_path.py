@@ -67,7 +67,8 @@ def test_a_split_tunnel_is_recorded_not_refused() -> None:
 @pytest.mark.parametrize(
     ("address", "kind"),
     [("192.168.1.20", "private"), ("fd12:3456::1", "private"), ("127.0.0.1", "loopback"),
-     ("::1", "loopback"), (MDNS, "mdns"), (MDNS.upper(), "mdns"), ("", "hidden")],
+     ("::1", "loopback"), ("198.18.0.1", "reserved"), ("203.0.113.9", "reserved"),
+     (MDNS, "mdns"), (MDNS.upper(), "mdns"), ("", "hidden")],
 )  # fmt: skip
 def test_private_loopback_and_mdns_are_kept_only_as_such(address: str, kind: str) -> None:
     looked_up.clear()
@@ -97,7 +98,9 @@ def test_private_loopback_and_mdns_are_kept_only_as_such(address: str, kind: str
         ),
         ({"local": end(MDNS, "srflx"), "remote": end("1.1.1.1")}, "path.local.address"),
         ({"local": end(MDNS, "relay"), "remote": end("1.1.1.1")}, "path.local.address"),
-        ({"local": end("203.0.113.9"), "remote": end("1.1.1.1")}, "path.local.address"),
+        ({"local": end("255.255.255.255"), "remote": end("1.1.1.1")}, "path.local.address"),
+        ({"local": end("::"), "remote": end("1.1.1.1")}, "path.local.address"),
+        ({"local": end("ff02::1"), "remote": end("1.1.1.1")}, "path.local.address"),
         ({"local": end("224.0.0.251"), "remote": end("1.1.1.1")}, "path.local.address"),
         ({"local": end("0.0.0.0"), "remote": end("1.1.1.1")}, "path.local.address"),
         ({"local": end(7), "remote": end("1.1.1.1")}, "path.local.address"),  # type: ignore[arg-type]

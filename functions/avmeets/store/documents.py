@@ -153,7 +153,7 @@ class LegStats(TypedDict, total=False):
     end: StatsSnapshot
 
 
-PathKind = Literal["public", "private", "loopback", "mdns", "hidden"]
+PathKind = Literal["public", "private", "loopback", "reserved", "mdns", "hidden"]
 
 
 class PathEndRecord(TypedDict):

@@ -46,7 +46,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   readonly status = signal("");
   readonly lifecycle = new Lifecycle();
   readonly loopbackOnly = loopbackOnly();
-  certificate: RTCCertificate | null = null;
+  certificate: RTCCertificate | null = null; // the device's, loaded beside the join: every connection uses it
   title: string | null = null;
   session: string | null = null;
   /** Recording in progress is announced to everyone (a courtesy the others can see). */
@@ -101,7 +101,6 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   private async joinOnce(): Promise<JoinMeetingResult> {
     const data: JoinMeetingRequest = { meetingId: this.meetingId };
     if (this.password) data.password = this.password;
-    // The device certificate loads beside the join: every connection of this meeting uses it.
     const pending = Promise.all([call("join_meeting", data), deviceCertificate()]).then(([r, c]) => ((this.certificate = c), r));
     this.pendingJoin = pending;
     let result: JoinMeetingResult;
@@ -230,7 +229,6 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   }
 
   // ----------------------------------------------------------------------- reports
-
   report(link: PeerLink, status: ConnectionStatus, stats?: ConnectionStats, path?: ConnectionPath): void {
     if (this.session) this.reports.report(link, status, stats, path);
   }

@@ -162,7 +162,7 @@ export const INVENTORY: StoredCollectionDoc[] = [
       {"field": "{side}.stats.{phase}.durationMs", "type": "int or null", "why": "time the client measured since the connection started"},
       {"field": "{side}.stats.{phase}.at", "type": "timestamp", "why": "when the server received the report"},
       {"field": "{side}.path.{end}.candidateType", "type": "string", "why": "end is local (that side's own) or remote (the other side's, as that side sees it): the selected ICE candidate pair that side last reported (report_connection's path); host, srflx, prflx, relay"},
-      {"field": "{side}.path.{end}.kind", "type": "string", "why": "public, private, loopback, mdns (a <uuid>.local host name) or hidden (the browser did not say): only a public address is stored, the others as their kind alone"},
+      {"field": "{side}.path.{end}.kind", "type": "string", "why": "public, private, loopback, reserved, mdns (a <uuid>.local host name) or hidden (the browser did not say): only a public address is stored, the others as their kind alone"},
       {"field": "{side}.path.{end}.ip", "type": "string", "why": "the public address the connection used (absent unless kind is public): what a lawful request means by \"IP details of both\", which may differ from the join IP (VPN split tunnels, IPv6 vs IPv4, relays)"},
       {"field": "{side}.path.{end}.ipInfo.kind", "type": "string", "why": "GeoIP of that address, as in joins (absent unless public)"},
       {"field": "{side}.path.{end}.ipInfo.known", "type": "bool", "why": ""},
