@@ -167,6 +167,8 @@ EXPECTED_COUNTS = {
     "joins": {"expired": 2},
     "identities": {"expired": 2},
     "join_attempts": {"expired": 2},
+    "meeting_attempts": {"expired": 2},
+    "quotas": {"expired": 2},
     "archives": {"expired": 2},
     "export_audits": {"expired": 2},
     "usage_daily": {"expired": 2},
