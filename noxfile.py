@@ -125,7 +125,11 @@ def _browser_tests(session: nox.Session) -> None:
         env = emulators.bootstrap()
     except emulators.BootstrapError as error:
         session.error(str(error))
-    emulators.use_function_settings(env, emulators.TEST_FUNCTION_SETTINGS)
+    # The fixture GeoIP databases, as in the emulator tests: a connection's public address in
+    # the CDR gets its country and network (tests/browser/test_connection_path.py).
+    geoip_dir = emulators.CACHE_DIR / "geoip-test"
+    session.run("python", "-m", "tests.fixtures.geoip_db", str(geoip_dir), silent=True)
+    emulators.use_function_settings(env, emulators.test_function_env(geoip_dir))
     python = Path(session.bin) / "python"
     script = shlex.join([str(python), "-m", "pytest", "tests/browser", *session.posargs])
     session.log(f"starting {', '.join(emulators.DEV_EMULATORS)} emulators for: {script}")

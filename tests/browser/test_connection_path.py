@@ -1,27 +1,75 @@
-"""The CDR of a Chromium meeting holds the addresses each side's connection used (issue 15).
+"""The CDR of a Chromium meeting holds both sides' connection addresses, with their country and
+network (issue 15).
 
-Alice and Bob meet in Chromium. Each browser reports both ends of its selected candidate pair
-with its `connected` stats; the leg then holds, per side, exactly the pair the browser selected
-(compared with the browser's own getStats). In the test island the pair is on loopback, which
-the server keeps only as "loopback", without the address (a public address would be kept with
-its country and network: tests/emulator/test_connection_path.py).
+In the test island (a network namespace of our own, island.py) an interface gets a public address
+the fixture GeoIP databases know (81.2.69.142: GB, Andrews & Arnold), and Chromium is started
+without loopback ICE, so Alice's and Bob's connection runs over that address while they joined
+(signalling) from 127.0.0.1. Each browser reports its selected candidate pair; the leg must hold,
+for both sides, exactly the pair the browser selected (compared with its own getStats), with the
+address's country and network, and record that it is not the join IP (a split tunnel looks just
+like this). The traffic never leaves the island: the address is local to it.
 """
 
 from __future__ import annotations
 
+import subprocess
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
+import pytest
+import pytest_asyncio
+from playwright.async_api import Browser, async_playwright
+
 from tests.emulator.support.admin import admin_client, dump_all
+from tests.emulator.support.ci import require
 from tests.emulator.support.deadline import wait_for
 from tests.emulator.support.inventory import load_inventory, undocumented
+from tests.fixtures.geoip_db import FIXTURE_NETWORKS
 
 from .conftest import PersonFactory
-from .support import selected_pair
+from .support import CHROMIUM, CHROMIUM_ARGS, selected_pair
 
-KINDS = {"127.0.0.1": "loopback", "::1": "loopback"}
+GB = FIXTURE_NETWORKS[0]
+INTERFACE = "avm-public0"
 
 
-async def test_the_cdr_holds_both_sides_connection_addresses(people: PersonFactory) -> None:
+@pytest.fixture
+def public_address(island: bool) -> Iterator[str]:
+    """A public address on a dummy interface of the island, removed after the test."""
+    require(None if island else "no test island (network namespace) here")
+    commands = (
+        ["ip", "link", "add", INTERFACE, "type", "dummy"],
+        ["ip", "addr", "add", f"{GB.sample}/32", "dev", INTERFACE],
+        ["ip", "link", "set", INTERFACE, "up"],
+    )
+    try:
+        for command in commands:
+            subprocess.run(command, check=True, capture_output=True)
+        yield GB.sample
+    finally:
+        subprocess.run(["ip", "link", "del", INTERFACE], check=False, capture_output=True)
+
+
+@pytest_asyncio.fixture
+async def browser(public_address: str) -> AsyncIterator[Browser]:
+    """Chromium as everywhere else, but without loopback ICE: it must use the public address."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"no Chromium at {CHROMIUM} (nox -s browser_tests installs it)", pytrace=False)
+    args = [a for a in CHROMIUM_ARGS if a != "--allow-loopback-in-peer-connection"]
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=CHROMIUM, args=args, headless=True
+        )
+        try:
+            yield chromium
+        finally:
+            await chromium.close()
+
+
+async def test_the_cdr_holds_both_sides_connection_addresses(
+    public_address: str, people: PersonFactory
+) -> None:
     alice = await people("alice")
     bob = await people("bob")
     meeting_id = await alice.create_meeting()
@@ -41,15 +89,20 @@ async def test_the_cdr_holds_both_sides_connection_addresses(people: PersonFacto
     for side in ("caller", "callee"):
         me, other = (alice, bob) if leg[side]["uid"] == alice.uid else (bob, alice)
         pair = await selected_pair(me, other.uid)
+        assert pair["localAddress"] == public_address, pair  # the call used the public address
         path = leg[side]["path"]
-        for end, address, kind in (
-            ("local", pair["localAddress"], pair["localType"]),
-            ("remote", pair["remoteAddress"], pair["remoteType"]),
-        ):
-            assert path[end]["candidateType"] == kind, (side, end, pair)
-            assert path[end]["kind"] == KINDS.get(address, "public"), (side, end, pair)
-            if path[end]["kind"] == "public":
-                assert path[end]["ip"] == address and "countryCode" in path[end]["ipInfo"]
-            else:
-                assert "ip" not in path[end] and "ipInfo" not in path[end]
+        assert leg[side]["ip"] != public_address  # ... while signalling came from loopback
+        assert path["local"] == {
+            "candidateType": pair["localType"],
+            "kind": "public",
+            "ip": public_address,
+            "ipInfo": GB.expected,
+            "sameAsJoinIp": False,
+        }
+        assert path["remote"]["candidateType"] == pair["remoteType"]
+        if pair["remoteAddress"]:
+            assert path["remote"]["ip"] == pair["remoteAddress"] == public_address
+            assert path["remote"]["ipInfo"] == GB.expected
+        else:  # a peer-reflexive remote whose address Chromium hides
+            assert path["remote"] == {"candidateType": pair["remoteType"], "kind": "hidden"}
     assert undocumented(await dump_all(client), load_inventory()) == []
