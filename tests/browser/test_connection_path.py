@@ -1,7 +1,7 @@
 """The CDR of a Chromium meeting holds both sides' connection addresses, with their country and
 network (issue 15).
 
-In the test island (a network namespace of our own, island.py) an interface gets a public address
+In the test island (a network namespace of our own, island.py) a veth interface gets a public address
 the fixture GeoIP databases know (81.2.69.142: GB, Andrews & Arnold), and Chromium is started
 without loopback ICE, so Alice's and Bob's connection runs over that address while they joined
 (signalling) from 127.0.0.1. Each browser reports its selected candidate pair; the leg must hold,
@@ -32,16 +32,21 @@ from .support import CHROMIUM, CHROMIUM_ARGS, selected_pair
 
 GB = FIXTURE_NETWORKS[0]
 INTERFACE = "avm-public0"
+PEER = "avm-public1"
 
 
 @pytest.fixture
 def public_address(island: bool) -> Iterator[str]:
-    """A public address on a dummy interface of the island, removed after the test."""
+    """A public address on an interface of the island, removed (with its route) after the test."""
     require(None if island else "no test island (network namespace) here")
+    # A veth pair (this kernel has no dummy interfaces) with the default route: Chromium only
+    # gathers on an interface that routes somewhere. Packets to the address stay local.
     commands = (
-        ["ip", "link", "add", INTERFACE, "type", "dummy"],
+        ["ip", "link", "add", INTERFACE, "type", "veth", "peer", "name", PEER],
         ["ip", "addr", "add", f"{GB.sample}/32", "dev", INTERFACE],
         ["ip", "link", "set", INTERFACE, "up"],
+        ["ip", "link", "set", PEER, "up"],
+        ["ip", "route", "add", "default", "dev", INTERFACE],
     )
     try:
         for command in commands:
