@@ -4,10 +4,10 @@ network (issue 15).
 In the test island (a network namespace of our own, island.py) a veth interface gets a public
 address the fixture GeoIP databases know (81.2.69.142: GB, Andrews & Arnold), and Chromium is
 started without loopback ICE, so Alice's and Bob's connection runs over that address while they
-joined (signalling) from 127.0.0.1. Each browser reports its selected candidate pair; the leg must hold,
-for both sides, exactly the pair the browser selected (compared with its own getStats), with the
-address's country and network, and record that it is not the join IP (a split tunnel looks just
-like this). The traffic never leaves the island: the address is local to it.
+joined (signalling) from 127.0.0.1. Each browser reports its selected candidate pair; the leg
+must hold, for both sides, exactly the pair the browser selected (compared with its own
+getStats), with the address's country and network, and record that it is not the join IP (a
+split tunnel looks just like this). The traffic never leaves the island: the address is local.
 """
 
 from __future__ import annotations
