@@ -59,6 +59,11 @@ BENIGN_CONSOLE = (re.compile(r"/recaptchaConfig\?"),)
 #: emulator dropping a request ("socket hang up": no response, so no CORS headers either).
 KNOWN_SERVER_ERRORS = (
     re.compile(r"status of 500 .*/us-central1/(report_connection|heartbeat)\)$"),
+    # Answers the protocol documents and the client handles (docs/protocol.md,
+    # report_connection): 404 NOT_FOUND while the signal trigger has not seen the offer yet
+    # (repeated by the retry policy), 400 FAILED_PRECONDITION leg-ended after the other side
+    # ended the leg. Chromium logs every 4xx of a fetch.
+    re.compile(r"status of 40[04] .*/us-central1/report_connection\)$"),
     re.compile(
         r"^Access to fetch at '[^']*/us-central1/(report_connection|heartbeat)' .*CORS policy"
     ),
