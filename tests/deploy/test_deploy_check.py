@@ -75,15 +75,12 @@ def copy(tmp_path: Path) -> Path:
 
 def _remove_step(name: str) -> Callable[[Path], None]:
     def apply(root: Path) -> None:
-        _edit(
-            root / "tools/deploy/__main__.py",
-            f'    Step("{name}",',
-            f'    # removed: Step("{name}",',
-        )
-        text = (root / "tools/deploy/__main__.py").read_text()
-        # the removed Step(...) call spans one line in STEPS; drop it entirely
-        text = re.sub(r"    # removed: Step\([^\n]*\n", "", text)
-        (root / "tools/deploy/__main__.py").write_text(text)
+        path = root / "tools/deploy/__main__.py"
+        text = path.read_text(encoding="utf-8")
+        # a Step(...) call in STEPS spans one line or several (ending in "    ),"); drop it whole
+        step = re.compile(r'    Step\(\s*"' + re.escape(name) + r'",.*?\),\n', re.DOTALL)
+        assert step.search(text), f"step {name!r} not in {path}"
+        path.write_text(step.sub("", text, count=1), encoding="utf-8")
 
     return apply
 
