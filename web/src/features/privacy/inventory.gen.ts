@@ -209,7 +209,7 @@ export const INVENTORY: StoredCollectionDoc[] = [
   {
     collection: "quotas/{kind}~{subject}~{window}",
     why: "the quotas of docs/protocol.md section 2 (what one account, meeting or participant may do per minute, hour or day), one counter per subject and window, and, for legs, which accounts made the most CDR legs this week (the purge deletes theirs first under load).",
-    deleted: "at expiresAt: when its window ends, or for legs a week later.",
+    deleted: "at expiresAt: when its window ends, or for legs a week after the latest leg it counted (never later than that leg).",
     fields: [
       {"field": "kind", "type": "string", "why": "meetings, joins, meeting-joins, probes, legs, meeting-legs or signals"},
       {"field": "subject", "type": "string", "why": "whose count: a uid (meetings, joins, probes, legs), a meeting id (meeting-joins, meeting-legs) or {meetingId}:{uid} (signals)"},
