@@ -54,6 +54,9 @@ def public_address(island: bool) -> Iterator[str]:
     commands = (
         ["ip", "link", "add", INTERFACE, "type", "veth", "peer", "name", PEER],
         ["ip", "addr", "add", f"{GB.sample}/32", "dev", INTERFACE],
+        # No IPv6 link-local addresses: one appearing later is a network change to Chromium.
+        ["ip", "link", "set", "dev", INTERFACE, "addrgenmode", "none"],
+        ["ip", "link", "set", "dev", PEER, "addrgenmode", "none"],
         ["ip", "link", "set", INTERFACE, "up"],
         ["ip", "link", "set", PEER, "up"],
         ["ip", "route", "add", "default", "dev", INTERFACE],
