@@ -119,6 +119,11 @@ def _build_web(session: nox.Session) -> None:
         session.run("npm", "run", "build", external=True)  # prints the initial JS gzip size
 
 
+#: The browser tests' TURN relay: join_meeting hands it out; tests/browser/conftest.py runs a
+#: coturn on it inside the loopback island (with the emulator's TURN_SECRET).
+BROWSER_TURN_PORT = 34780
+
+
 def _browser_tests(session: nox.Session) -> None:
     """tests/browser in Chromium against the emulators, hosting included."""
     try:
@@ -129,9 +134,13 @@ def _browser_tests(session: nox.Session) -> None:
     # the CDR gets its country and network (tests/browser/test_connection_path.py).
     geoip_dir = emulators.CACHE_DIR / "geoip-test"
     session.run("python", "-m", "tests.fixtures.geoip_db", str(geoip_dir), silent=True)
-    emulators.use_function_settings(env, emulators.test_function_env(geoip_dir))
+    turn = {"TURN_URLS": f"turn:127.0.0.1:{BROWSER_TURN_PORT}?transport=udp"}
+    emulators.use_function_settings(env, {**emulators.test_function_env(geoip_dir), **turn})
+    env["AVMEETS_TEST_TURN_PORT"] = str(BROWSER_TURN_PORT)
     python = Path(session.bin) / "python"
-    script = shlex.join([str(python), "-m", "pytest", "tests/browser", *session.posargs])
+    # Paths among the posargs replace tests/browser, as for the emulator tests.
+    paths, options = _split_paths(list(session.posargs))
+    script = shlex.join([str(python), "-m", "pytest", *(paths or ["tests/browser"]), *options])
     session.log(f"starting {', '.join(emulators.DEV_EMULATORS)} emulators for: {script}")
     returncode = emulators.run_in_group(
         emulators.exec_command(script, emulators.DEV_EMULATORS), env, schedule=True
@@ -239,13 +248,15 @@ def emulator_tests(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Run the benchmarks of issue 6 on the emulators; write bench/results.{json,md,png}.
 
-    posargs go to bench/run.py (e.g. ``-- --smoke``, ``-- --runs 5`` or ``-- --only
-    purge-paths``). The functions count their Firestore operations into AVMEETS_BENCH_COUNT_FILE
-    (bench/hook, bench/firestore_counting.py).
+    posargs go to bench/run.py (e.g. ``-- --smoke``, ``-- --runs 5``, ``-- --only
+    purge-paths`` or ``-- --only uplink``). The functions count their Firestore operations into
+    AVMEETS_BENCH_COUNT_FILE (bench/hook, bench/firestore_counting.py).
     """
-    _system_packages(session, system_packages.EMULATORS)
+    # Benchmark 6 (uplink) drives the built app in Chromium.
+    _system_packages(session, (*system_packages.EMULATORS, system_packages.CHROMIUM))
     _install(session)
     session.install("--disable-pip-version-check", "-r", "bench/requirements.txt")
+    _build_web(session)  # benchmark 6 drives the built app in Chromium
     try:
         env = emulators.bootstrap()
     except emulators.BootstrapError as error:

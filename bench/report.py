@@ -19,6 +19,8 @@ TARGETS = {
     "purge_speedup": 20,
     "rss_ratio": 1.2,
     "js_kb": 200,
+    # One Chromium sender's total upload (issue 13): within the mesh's budget with 7 peers.
+    "uplink7_kbps": 2500,
 }
 
 
@@ -103,6 +105,7 @@ def markdown(results: dict[str, Any]) -> str:
             None if js is None else js <= TARGETS["js_kb"],
         ),
     ]
+    rows += _uplink_target_rows(results.get("uplink"))
     ops_rows = []
     for flow in ("ours", "firebasertc"):
         for part in ("signalling", "cdr"):
@@ -151,6 +154,7 @@ def markdown(results: dict[str, Any]) -> str:
         "|---|---|---|---|---|---|",
         *mesh_rows,
         "",
+        *_uplink_section(results.get("uplink")),
         "## Purge",
         "",
         f"- {large} expired among {2 * large}: {p[f'n{large}']}",
@@ -165,6 +169,61 @@ def markdown(results: dict[str, Any]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _uplink_target_rows(u: dict[str, Any] | None) -> list[str]:
+    if not u or not u.get("kbps"):
+        reason = (u or {}).get("reason", "not run")
+        return [_row("uplink of one sender, 7 peers", f"null ({reason})", "≤ 2500 kbit/s", None)]
+    rows = []
+    if "7" in u["kbps"]:
+        seven = u["kbps"]["7"]
+        base = u["baseline_kbps"].get("7")
+        ratio = u["ratio_vs_baseline"]["7"]
+        rows.append(
+            _row(
+                "uplink of one sender, 7 peers (kbit/s)",
+                f"{seven} (baseline without adaptation: {base}, ratio {ratio})",
+                "≤ 2500",
+                seven <= TARGETS["uplink7_kbps"],
+            )
+        )
+    if "1" in u["kbps"]:
+        one = u["runs"]["adapted"]["1"]
+        rows.append(
+            _row(
+                "uplink of one sender, 1 peer: full quality",
+                f"{one['kbps']} kbit/s, {one['frame_height_median']}p",
+                "720p",
+                one["frame_height_median"] >= 720,
+            )
+        )
+    return rows
+
+
+def _uplink_section(u: dict[str, Any] | None) -> list[str]:
+    if not u or not u.get("kbps"):
+        return []
+    rows = [
+        f"| {n} | {u['kbps'][n]} | {u['runs']['adapted'][n]['frame_height_median']} | "
+        f"{u['runs']['adapted'][n]['caps_kbps']} | {u['baseline_kbps'][n]} | "
+        f"{u['runs']['baseline'][n]['frame_height_median']} | {u['ratio_vs_baseline'][n]} |"
+        for n in u["kbps"]
+    ]
+    return [
+        "## Uplink of one sender (bandwidth adaptation)",
+        "",
+        f"One Chromium sender, its peers aiortc (no media of their own); after "
+        f"{u['warmup_s']} s of warm-up, every byte of its transports over {u['window_s']} s. "
+        f"Baseline: the same run with the adaptation switched off (every peer full quality). "
+        f"Budget: {u['budget_kbps']} kbit/s.",
+        "",
+        "| peers | kbit/s | sent height (median) | caps (kbit/s) | baseline kbit/s | baseline "
+        "height | ratio |",
+        "|---|---|---|---|---|---|---|",
+        *rows,
+        "",
+    ]
 
 
 def _purge_paths(paths: dict[str, Any] | None) -> list[str]:

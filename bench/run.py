@@ -1,13 +1,14 @@
 """The AVMeets benchmarks (issue 6): ``nox -s bench`` runs this inside ``emulators:exec``.
 
-    python -m bench.run [--smoke] [--out DIR] [--runs N] [--only purge-paths]
+    python -m bench.run [--smoke] [--out DIR] [--runs N] [--only purge-paths|uplink]
 
 Writes results.json, results.md and results.png to DIR (default bench/). ``--only purge-paths``
-measures only the purge's ways of deleting (bench/purge_paths.py) and updates that section of
-the existing results. Emulator hosts come from the variables the Firebase CLI sets
-(FIRESTORE_EMULATOR_HOST, FIREBASE_AUTH_EMULATOR_HOST, FIREBASE_EMULATOR_HUB); the functions
-count their Firestore operations into AVMEETS_BENCH_COUNT_FILE when the emulators were started
-with it and with bench/hook on their PYTHONPATH (``nox -s bench``; bench/firestore_counting.py).
+measures only the purge's ways of deleting (bench/purge_paths.py), ``--only uplink`` only the
+uplink of one sender (bench/uplink_child.py); each updates its section of the existing results.
+Emulator hosts come from the variables the Firebase CLI sets (FIRESTORE_EMULATOR_HOST,
+FIREBASE_AUTH_EMULATOR_HOST, FIREBASE_EMULATOR_HUB); the functions count their Firestore
+operations into AVMEETS_BENCH_COUNT_FILE when the emulators were started with it and with
+bench/hook on their PYTHONPATH (``nox -s bench``; bench/firestore_counting.py).
 """
 
 from __future__ import annotations
@@ -244,17 +245,24 @@ def naive_delete(client: firestore.Client, sample: int) -> float:
     return len(refs) / (time.perf_counter() - started)
 
 
-def run_purge_child(variant: str = "public") -> dict[str, Any]:
+def child(module: str, *args: str, timeout: float, check: bool) -> subprocess.CompletedProcess[str]:
+    """``python -m <module> <args>`` in a child process with the repository on its path."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "functions")])
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.purge_child", NOW.isoformat(), PROJECT_ID, variant],
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
         capture_output=True,
         text=True,
         env=env,
         cwd=ROOT,
-        check=True,
-        timeout=1200,
+        check=check,
+        timeout=timeout,
+    )
+
+
+def run_purge_child(variant: str = "public") -> dict[str, Any]:
+    result = child(
+        "bench.purge_child", NOW.isoformat(), PROJECT_ID, variant, timeout=1200, check=True
     )
     data: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
     return data
@@ -388,6 +396,22 @@ def bench_web(build: bool) -> dict[str, Any]:
     }
 
 
+# --- 6: uplink of one sender -------------------------------------------------------------------
+
+
+def bench_uplink(smoke: bool) -> dict[str, Any]:
+    """bench/uplink_child.py in a child process (it enters a network namespace, runs Chromium)."""
+    if smoke:
+        return {"kbps": None, "reason": "smoke run (needs the web build and Chromium)"}
+    result = child("bench.uplink_child", timeout=1800, check=False)
+    sys.stderr.write(result.stderr[-4000:])
+    lines = result.stdout.strip().splitlines()
+    if result.returncode != 0 or not lines:
+        return {"kbps": None, "reason": f"bench.uplink_child exited with {result.returncode}"}
+    data: dict[str, Any] = json.loads(lines[-1])
+    return data
+
+
 # --- main -------------------------------------------------------------------------------------
 
 
@@ -411,6 +435,8 @@ async def run_all(sizes: Sizes, *, build_web: bool) -> dict[str, Any]:
     results["purge_paths"] = await bench_purge_paths(sizes)
     log("5. web bundle")
     results["web"] = bench_web(build_web)
+    log("6. uplink of one sender with 1, 3 and 7 peers")
+    results["uplink"] = bench_uplink(sizes is SMOKE)
     return results
 
 
@@ -421,10 +447,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=None, help="connect runs (default 20)")
     parser.add_argument(
         "--only",
-        choices=["purge-paths"],
+        choices=["purge-paths", "uplink"],
         help="measure one part and update it in the existing results",
     )
     args = parser.parse_args(argv)
+    if args.only == "uplink":
+        results = report.load(args.out)
+        results["uplink"] = bench_uplink(False)
+        report.write(results, args.out, with_chart=False)
+        log(f"updated the uplink of one sender in {args.out / 'results.json'} and results.md")
+        return 0
     sizes = SMOKE if args.smoke else FULL
     if args.runs:
         sizes = dataclasses.replace(sizes, runs=args.runs)

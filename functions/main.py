@@ -61,6 +61,12 @@ def join_meeting(req: https_fn.CallableRequest[Any]) -> protocol.JoinMeetingResu
 
 
 @answers_health_probe
+@https_fn.on_call(**_opts("meeting_info", **CALLABLE))
+def meeting_info(req: https_fn.CallableRequest[Any]) -> protocol.MeetingInfoResult:
+    return handlers.meeting_info(req)
+
+
+@answers_health_probe
 @https_fn.on_call(**_opts("leave_meeting", **CALLABLE))
 def leave_meeting(req: https_fn.CallableRequest[Any]) -> protocol.LeaveMeetingResult:
     return handlers.leave_meeting(req)

@@ -39,6 +39,12 @@ TURNSERVER: Final = Need("turnserver", "coturn", "the TURN relay tests")
 CHROMIUM: Final = Need("chromium", "chromium", "the browser tests")
 IP: Final = Need("ip", "iproute2", "the browser tests' loopback-only network namespace")
 TSHARK: Final = Need("tshark", "tshark", "the packet-capture privacy test")
+#: Reactions are emoji: without a colour emoji font the browser tests' screenshots show boxes.
+EMOJI_FONT: Final = Need(
+    "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf",
+    "fonts-noto-color-emoji",
+    "the reactions in the browser tests' screenshots",
+)
 
 #: Where Debian's google-cloud-cli package puts the Google Cloud CLI. Its Firestore and Pub/Sub
 #: emulators (which tools/emulators.py runs, the Firebase CLI being unable to download its own
@@ -67,7 +73,8 @@ def _gcloud_emulators() -> tuple[Need, ...]:
 #: What each kind of run needs beyond Python.
 EMULATORS: Final = (NODE, NPM, *_gcloud_emulators())
 EMULATOR_TESTS: Final = (*EMULATORS, TURNSERVER)
-BROWSER_TESTS: Final = (*EMULATORS, CHROMIUM, IP, TSHARK)
+#: The browser tests' privacy-mode and bandwidth tests relay through coturn inside their island.
+BROWSER_TESTS: Final = (*EMULATORS, CHROMIUM, IP, TSHARK, TURNSERVER, EMOJI_FONT)
 
 APT_GET: Final = "apt-get"
 #: apt-get waits this long for another apt/dpkg run (another session, unattended-upgrades).

@@ -83,6 +83,9 @@ def side_info(
         "ipInfo": join.get("ipInfo") or dict(_UNKNOWN_IP),  # type: ignore[typeddict-item]
         "userAgent": join.get("userAgent"),
         "status": "new",
+        # This side's own end of the path is a relay candidate (its address hidden from the
+        # other side, e.g. privacy mode): from its latest stats; None until it reports them.
+        "relayed": None,
         "timeline": [],
         "reports": {"windowStart": None, "count": 0},
         "stats": {},
@@ -112,6 +115,8 @@ def new_leg(
         "connectedMs": None,
         "disposition": None,
         "endCause": None,
+        # Either side reported a relayed path (None until one reports its stats).
+        "relayed": None,
         "updatedAt": now,
         "expiresAt": expires_at,
         "caller": caller,
@@ -293,6 +298,7 @@ def report(
         else:
             merged["end"] = snapshot
         info["stats"] = merged
+        record_relayed(leg, side, stats)
     if path is not None:
         info["path"] = path
     if leg.get("state") != ENDED:
@@ -303,3 +309,14 @@ def report(
             end(leg, now, _FINAL[status])
     leg["updatedAt"] = now
     return leg
+
+
+def record_relayed(leg: LegDoc, side: Role, stats: Mapping[str, Any]) -> None:
+    """Whether ``side``'s own end goes through the relay, and whether the leg does at all."""
+    local = stats.get("localCandidateType")
+    if isinstance(local, str):
+        leg[side]["relayed"] = local == "relay"
+    if stats.get("relayed") is True or local == "relay":
+        leg["relayed"] = True
+    elif stats.get("relayed") is False and leg.get("relayed") is None:
+        leg["relayed"] = False

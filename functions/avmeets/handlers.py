@@ -28,6 +28,7 @@ from .protocol import (
     HeartbeatResult,
     JoinMeetingResult,
     LeaveMeetingResult,
+    MeetingInfoResult,
     MyDataResult,
     ReportConnectionResult,
 )
@@ -180,6 +181,11 @@ def create_meeting(req: Request) -> CreateMeetingResult:
 def join_meeting(req: Request) -> JoinMeetingResult:
     caller = _caller(req)
     return joins.join(caller, payloads.parse_join(req.data))
+
+
+@callable_handler
+def meeting_info(req: Request) -> MeetingInfoResult:
+    return meeting_service.info(_caller(req), payloads.parse_meeting_info(req.data))
 
 
 @callable_handler

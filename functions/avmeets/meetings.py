@@ -13,7 +13,14 @@ from datetime import datetime
 from typing import Any, Final, TypeVar
 
 from .errors import FailedPrecondition, NotFound, ResourceExhausted
-from .protocol import ErrorReason, MeetingDoc, ParticipantDoc, ParticipantSummary
+from .protocol import (
+    ErrorReason,
+    MeetingDoc,
+    MeetingInfoResult,
+    MeetingState,
+    ParticipantDoc,
+    ParticipantSummary,
+)
 from .store.documents import IpInfo, JoinRecordDoc, OrgDoc
 
 JOINED: Final = "joined"
@@ -101,8 +108,11 @@ def plan_join(
     """Admit ``caller``; ``joined`` are the participant documents currently in the meeting."""
     others = [p for p in joined if p.get("uid") != caller.uid and p.get("state") == JOINED]
     rejoin = mine is not None and mine.get("state") == JOINED
-    if not rejoin and len(others) >= int(meeting.get("maxParticipants", 0)):
-        raise ResourceExhausted("This meeting is full.", reason=ErrorReason.MEETING_FULL)
+    cap = int(meeting.get("maxParticipants", 0))
+    if not rejoin and len(others) >= cap:
+        raise ResourceExhausted(
+            "This meeting is full.", reason=ErrorReason.MEETING_FULL, maxParticipants=cap
+        )
     participant: ParticipantDoc = {
         "uid": caller.uid,
         "displayName": caller.display_name,
@@ -144,3 +154,36 @@ def display_name(name: str | None, email: str | None, uid: str) -> str:
     if email and "@" in email:
         return email.split("@", 1)[0][:100]
     return f"Guest {uid[:6]}"
+
+
+def relay_only(org: Mapping[str, Any] | None) -> bool:
+    """Whether an organisation requires its members to hide their IP address (relay-only ICE)."""
+    privacy = (org or {}).get("privacy")
+    return isinstance(privacy, dict) and privacy.get("relayOnly") is True
+
+
+def meeting_info(meeting: Mapping[str, Any] | None, joined: int, relay: bool) -> MeetingInfoResult:
+    """``meeting_info``'s answer (docs/protocol.md): what a client may know before joining.
+
+    The title only without a password (the password protects it too); ``joined`` is how many
+    participants are in now; ``relay`` the caller's organisation's relay-only policy.
+    """
+    if meeting is None:
+        return {
+            "exists": False,
+            "state": None,
+            "hasPassword": False,
+            "title": None,
+            "full": False,
+            "relayOnly": relay,
+        }
+    has_password = bool(meeting.get("hasPassword"))
+    state: MeetingState = "open" if meeting.get("state") == OPEN else "ended"
+    return {
+        "exists": True,
+        "state": state,
+        "hasPassword": has_password,
+        "title": None if has_password else meeting.get("title"),
+        "full": state == "open" and joined >= int(meeting.get("maxParticipants", 0)),
+        "relayOnly": relay,
+    }

@@ -35,6 +35,7 @@ from .protocol import (
     JoinMeetingRequest,
     LeaveMeetingRequest,
     Limits,
+    MeetingInfoRequest,
     MyDataRequest,
     ReportConnectionRequest,
     Role,
@@ -67,6 +68,11 @@ class JoinMeeting:
 
 @dataclass(frozen=True)
 class LeaveMeeting:
+    meeting_id: str
+
+
+@dataclass(frozen=True)
+class MeetingLookup:
     meeting_id: str
 
 
@@ -136,6 +142,11 @@ def parse_join(data: Any) -> JoinMeeting:
 def parse_leave(data: Any) -> LeaveMeeting:
     obj = _request(data, LeaveMeetingRequest)
     return LeaveMeeting(meeting_id=_meeting_id(obj))
+
+
+def parse_meeting_info(data: Any) -> MeetingLookup:
+    obj = _request(data, MeetingInfoRequest)
+    return MeetingLookup(meeting_id=_meeting_id(obj))
 
 
 # --- connection reports, heartbeats, archives ------------------------------------------------

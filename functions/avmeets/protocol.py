@@ -220,6 +220,27 @@ class JoinMeetingResult(TypedDict):
     participants: list[ParticipantSummary]
     iceServers: list[IceServer]
     heartbeatSeconds: int
+    #: Present (true) when the caller's organisation requires relay-only ICE: its members'
+    #: IP addresses hidden from the other participants.
+    relayOnly: NotRequired[Literal[True]]
+
+
+class MeetingInfoRequest(TypedDict):
+    meetingId: str
+
+
+class MeetingInfoResult(TypedDict):
+    """What a client may know of a meeting before joining it (nothing is written)."""
+
+    exists: bool
+    state: MeetingState | None
+    hasPassword: bool
+    #: Only when the meeting has no password: the password protects the title too.
+    title: str | None
+    #: The meeting has its maximum of participants right now.
+    full: bool
+    #: The caller's organisation requires relay-only ICE.
+    relayOnly: bool
 
 
 class LeaveMeetingRequest(TypedDict):
@@ -357,6 +378,7 @@ class DeleteMeResult(TypedDict):
 CALLABLES: Final[dict[str, tuple[type, type]]] = {
     "create_meeting": (CreateMeetingRequest, CreateMeetingResult),
     "join_meeting": (JoinMeetingRequest, JoinMeetingResult),
+    "meeting_info": (MeetingInfoRequest, MeetingInfoResult),
     "leave_meeting": (LeaveMeetingRequest, LeaveMeetingResult),
     "heartbeat": (HeartbeatRequest, HeartbeatResult),
     "report_connection": (ReportConnectionRequest, ReportConnectionResult),

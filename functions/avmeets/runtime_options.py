@@ -95,6 +95,8 @@ DEFAULTS: Final[Mapping[str, Resources]] = {
                                 max_instances=20),
     "join_meeting": Resources(cpu=1, memory_mib=512, concurrency=8, min_instances=0,
                               max_instances=40),
+    "meeting_info": Resources(cpu=1, memory_mib=512, concurrency=8, min_instances=0,
+                              max_instances=20),
     "leave_meeting": Resources(cpu=1, memory_mib=512, concurrency=8, min_instances=0,
                                max_instances=20),
     "heartbeat": Resources(cpu=1, memory_mib=512, concurrency=8, min_instances=0,

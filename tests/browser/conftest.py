@@ -9,32 +9,32 @@ The emulators are found as the emulator tests find them (tests/emulator/support/
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import json
 import logging
 import os
-import threading
 import urllib.parse
 import urllib.request
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Iterator
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, async_playwright, expect
 
+from tests.emulator.support import coturn
 from tests.emulator.support.admin import clean_all, emulators_reachable
 from tests.emulator.support.config import AUTH_HOST, FIRESTORE_HOST, functions_host
 
 from . import island as island_ns
+from . import webserver
 from .support import (
     CHROMIUM,
     CHROMIUM_ARGS,
     DIST,
     EXPECT_TIMEOUT_MS,
+    ROOT,
     Emulators,
     Person,
     screenshot_path,
@@ -59,23 +59,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if HERE in Path(str(item.fspath)).parents and item.get_closest_marker("timeout") is None:
             item.add_marker(pytest.mark.timeout(TEST_TIMEOUT))
-
-
-class _SpaHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files of web/dist; any unknown path gets index.html (client-side routes)."""
-
-    def translate_path(self, path: str) -> str:
-        resolved = Path(super().translate_path(path))
-        if not resolved.is_file():
-            return str(Path(self.directory) / "index.html")
-        return str(resolved)
-
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-store")
-        super().end_headers()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 def _hosting_address() -> str | None:
@@ -111,15 +94,8 @@ def web_url() -> Iterator[str]:
         return
     if not (DIST / "index.html").is_file():
         pytest.fail("web/dist is missing: run `npm ci && npm run build` in web/", pytrace=False)
-    handler = functools.partial(_SpaHandler, directory=str(DIST))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="web-dist", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with webserver.serve(DIST) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -161,6 +137,38 @@ def island(web_url: str, emulators: Emulators) -> Iterator[bool]:
         yield True
     finally:
         region.leave()
+
+
+def _turn_secret() -> str | None:
+    """The emulator's TURN_SECRET (tools/emulators.py writes it to functions/.secret.local)."""
+    try:
+        lines = (ROOT / "functions" / ".secret.local").read_text().splitlines()
+    except OSError:
+        return None
+    values = dict(line.split("=", 1) for line in lines if "=" in line)
+    return values.get("TURN_SECRET", "").strip() or None
+
+
+@pytest.fixture(scope="package", autouse=True)
+def relay(island: bool, tmp_path_factory: pytest.TempPathFactory) -> Iterator[coturn.Coturn | None]:
+    """The TURN relay join_meeting hands out (noxfile: TURN_URLS), a coturn on loopback.
+
+    Started after the island, so it lives in it with Chromium and the aiortc peers. None when
+    the emulators were started without TURN (AVMEETS_TEST_TURN_PORT unset).
+    """
+    port = os.environ.get("AVMEETS_TEST_TURN_PORT")
+    secret = _turn_secret()
+    if not port or not secret:
+        logger.warning("no TURN relay for the browser tests (AVMEETS_TEST_TURN_PORT, TURN_SECRET)")
+        yield None
+        return
+    try:
+        with coturn.running(
+            tmp_path_factory.mktemp("coturn"), port=int(port), secret=secret
+        ) as server:
+            yield server
+    except (coturn.CoturnMissing, coturn.CoturnFailed) as error:
+        pytest.fail(str(error), pytrace=False)
 
 
 @pytest_asyncio.fixture(autouse=True)

@@ -30,18 +30,20 @@ async def test_mute_camera_screen_share_and_devices(people: PersonFactory) -> No
     await expect(alice_tile.locator(".tile-avatar")).to_have_text("A")
     await bob.screenshot("camera-off")
 
+    # The screen goes as its own track: the camera tile stays, the screen takes the stage.
     await alice.page.get_by_role("button", name="Share your screen").click()
     await expect(alice.page.get_by_role("button", name="Stop sharing your screen")).to_be_visible()
-    await expect(alice_tile).to_have_class(re.compile(r"\bscreen\b"))
-    await expect(alice_tile).not_to_have_class(re.compile(r"\bno-video\b"))
+    screen = bob.page.locator(f'.main-view.presentation[data-uid="{alice.uid}"]')
+    await expect(screen).to_have_attribute("data-live", "true", timeout=30_000)
+    await expect(alice_tile).to_have_class(re.compile(r"\bno-video\b"))
     await bob.page.wait_for_function(
-        """(uid) => { const v = document.querySelector(`.tile[data-uid="${uid}"] video`);
+        """(uid) => { const v = document.querySelector(`.presentation[data-uid="${uid}"] video`);
                      return v && v.readyState >= 2 && v.videoWidth >= 640; }""",
         arg=alice.uid,
     )
     await bob.screenshot("screen-share")
     await alice.page.get_by_role("button", name="Stop sharing your screen").click()
-    await expect(alice_tile).not_to_have_class(re.compile(r"\bscreen\b"))
+    await expect(screen).to_have_count(0)
     await expect(alice_tile).to_have_class(re.compile(r"\bno-video\b"))
 
     await alice.page.get_by_role("button", name="Turn on the camera").click()

@@ -58,6 +58,7 @@ def without_probes(dump: Dump) -> Dump:
 PARSERS: dict[str, Callable[[Any], Any]] = {
     "create_meeting": payloads.parse_create,
     "join_meeting": payloads.parse_join,
+    "meeting_info": payloads.parse_meeting_info,
     "leave_meeting": payloads.parse_leave,
     "heartbeat": payloads.parse_heartbeat,
     "report_connection": payloads.parse_report,
@@ -122,8 +123,9 @@ def oracle(name: str, data: Any) -> str | None:
 Expect = str | Callable[[Any], str]
 
 
-#: The callables that answer NOT_FOUND for an unknown meeting, and count it as a probe.
-PROBING = ("join_meeting", "leave_meeting", "archive")
+#: The callables that count an unknown meeting as a probe (all but meeting_info answer NOT_FOUND;
+#: meeting_info answers `exists: false`).
+PROBING = ("join_meeting", "leave_meeting", "archive", "meeting_info")
 
 
 def _probe_limited(name: str, answer: Answer) -> bool:
@@ -133,13 +135,16 @@ def _probe_limited(name: str, answer: Answer) -> bool:
 
 def check(name: str, data: Any, answer: Answer, valid_shape_status: Expect) -> None:
     assert answer.status != "INTERNAL", f"{name}({data!r}) -> INTERNAL: {answer}"
-    assert answer.message.strip(), f"{name}({data!r}) -> no message: {answer}"
+    # Every refusal says why (meeting_info's answer to a valid shape is a result, not a refusal).
+    assert answer.status == "OK" or answer.message.strip(), (
+        f"{name}({data!r}) -> no message: {answer}"
+    )
     field = oracle(name, data)
     if field is None:
         wanted = valid_shape_status if isinstance(valid_shape_status, str) else None
         if wanted is None and callable(valid_shape_status):
             wanted = valid_shape_status(data)
-        if wanted == "NOT_FOUND" and _probe_limited(name, answer):
+        if wanted in ("NOT_FOUND", "OK") and _probe_limited(name, answer):
             return  # the caller is over its probe quota (docs/protocol.md section 2)
         assert answer.status == wanted, f"{name}({data!r}) -> {answer}, expected {wanted}"
         return
@@ -445,6 +450,14 @@ async def test_join_password_meeting_without_password(stage: Stage, data: st.Dat
 @given(datas=batches(id_only(UNKNOWN)))
 async def test_leave_meeting_unknown(stage: Stage, datas: list[Any]) -> None:
     await stage.run("leave_meeting", datas, stage.stranger, "NOT_FOUND")
+
+
+@settings(PROPERTY_SETTINGS, max_examples=15)
+@given(data=st.data())
+async def test_meeting_info_reads_only(stage: Stage, data: st.DataObject) -> None:
+    meeting_id = data.draw(st.sampled_from([UNKNOWN, stage.meeting_id]))
+    datas = data.draw(batches(id_only(meeting_id)))
+    await stage.run("meeting_info", datas, stage.stranger, "OK")
 
 
 @settings(PROPERTY_SETTINGS, max_examples=20)

@@ -14,13 +14,8 @@ file also runs on its own: ``pytest tests/emulator/test_turn.py``.
 from __future__ import annotations
 
 import contextlib
-import secrets
-import shutil
-import socket
-import subprocess
 import time
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -35,16 +30,13 @@ from aiortc.rtcconfiguration import RTCIceTransportPolicy
 
 from avmeets import turn
 
+from .support import coturn as coturn_support
+from .support.coturn import Coturn
 from .support.deadline import wait_for
 from .support.network import LOOPBACK, install_loopback_only
 from .support.stats import connection_stats
 
-REALM = "avmeets.test"
-#: Relay ports coturn may allocate: a small range above a free port found at start.
-RELAY_PORTS = 40
-START_TIMEOUT = 10.0
 CONNECT_TIMEOUT = 30.0
-STUN_MAGIC_COOKIE = 0x2112A442
 
 
 @pytest.fixture(autouse=True)
@@ -53,139 +45,20 @@ def clean_emulators() -> Iterator[None]:
     yield
 
 
-@dataclass
-class Coturn:
-    port: int
-    secret: str
-    log: Path
-    process: subprocess.Popen[bytes]
-
-    @property
-    def url(self) -> str:
-        return f"turn:{LOOPBACK}:{self.port}?transport=udp"
-
-    def log_text(self) -> str:
-        try:
-            return self.log.read_text(errors="replace")
-        except OSError:
-            return ""
-
-    def ice_server(self, uid: str, now: int, ttl_seconds: int = 600) -> RTCIceServer:
-        (server,) = turn.ice_servers((self.url,), self.secret, uid, now, ttl_seconds)
-        return RTCIceServer(
-            urls=server["urls"], username=server["username"], credential=server["credential"]
-        )
-
-
-def _free_port() -> int:
-    """A port free for both UDP and TCP on 127.0.0.1 (coturn listens on both)."""
-    for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-            udp.bind((LOOPBACK, 0))
-            port = int(udp.getsockname()[1])
-            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
-                try:
-                    tcp.bind((LOOPBACK, port))
-                except OSError:
-                    continue
-            if port + RELAY_PORTS < 65535:
-                return port
-    raise RuntimeError("no free port on 127.0.0.1")
-
-
-def _stun_answers(port: int) -> bool:
-    """Whether a STUN Binding request to 127.0.0.1:port gets a response within 0.2 s."""
-    transaction = secrets.token_bytes(12)
-    request = (
-        (0x0001).to_bytes(2, "big")
-        + (0).to_bytes(2, "big")
-        + STUN_MAGIC_COOKIE.to_bytes(4, "big")
-        + transaction
+def ice_server(server: Coturn, uid: str, now: int, ttl_seconds: int = 600) -> RTCIceServer:
+    (entry,) = turn.ice_servers((server.url,), server.secret, uid, now, ttl_seconds)
+    return RTCIceServer(
+        urls=entry["urls"], username=entry["username"], credential=entry["credential"]
     )
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        sock.settimeout(0.2)
-        try:
-            sock.sendto(request, (LOOPBACK, port))
-            data = sock.recv(2048)
-        except OSError:  # timeout, or ICMP port unreachable before coturn listens
-            return False
-    return len(data) >= 20 and data[8:20] == transaction
 
 
 @pytest.fixture
 def coturn(tmp_path: Path) -> Iterator[Coturn]:
-    binary = shutil.which("turnserver")
-    if binary is None:
-        pytest.fail(
-            "turnserver not found: install the Debian package coturn "
-            "(`nox -s tests` and `nox -s emulator_tests` do)",
-            pytrace=False,
-        )
-    port = _free_port()
-    relay_min = port + 1
-    secret = secrets.token_urlsafe(24)
-    log = tmp_path / "turnserver.log"
-    config = tmp_path / "turnserver.conf"
-    config.write_text("")  # never the system's /etc/turnserver.conf
-    command = [
-        binary,
-        "-c",
-        str(config),
-        "--listening-ip",
-        LOOPBACK,
-        "--relay-ip",
-        LOOPBACK,
-        "--listening-port",
-        str(port),
-        "--min-port",
-        str(relay_min),
-        "--max-port",
-        str(relay_min + RELAY_PORTS - 1),
-        "--use-auth-secret",
-        f"--static-auth-secret={secret}",
-        "--realm",
-        REALM,
-        "--fingerprint",
-        "--no-tls",
-        "--no-dtls",
-        "--no-cli",
-        "--allow-loopback-peers",
-        "--pidfile",
-        str(tmp_path / "turnserver.pid"),
-        "--userdb",
-        str(tmp_path / "turndb"),
-        "--log-file",
-        "stdout",
-        "--verbose",
-    ]
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-        )
-    server = Coturn(port, secret, log, process)
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while not _stun_answers(port):
-            if process.poll() is not None:
-                pytest.fail(
-                    f"turnserver exited with {process.returncode}:\n{server.log_text()}",
-                    pytrace=False,
-                )
-            if time.monotonic() >= deadline:
-                pytest.fail(
-                    f"turnserver did not answer STUN within {START_TIMEOUT}s:\n{server.log_text()}",
-                    pytrace=False,
-                )
-            time.sleep(0.05)
-        yield server
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
+        with coturn_support.running(tmp_path) as server:
+            yield server
+    except (coturn_support.CoturnMissing, coturn_support.CoturnFailed) as error:
+        pytest.fail(str(error), pytrace=False)
 
 
 @pytest.fixture
@@ -223,8 +96,8 @@ async def test_relay_only_peers_talk_through_coturn(
     coturn: Coturn, pcs: list[RTCPeerConnection]
 ) -> None:
     now = int(time.time())
-    caller = RTCPeerConnection(_relay_only(coturn.ice_server("alice", now)))
-    callee = RTCPeerConnection(_relay_only(coturn.ice_server("bob", now)))
+    caller = RTCPeerConnection(_relay_only(ice_server(coturn, "alice", now)))
+    callee = RTCPeerConnection(_relay_only(ice_server(coturn, "bob", now)))
     pcs += [caller, callee]
     received: list[str] = []
     channel = caller.createDataChannel("chat")
@@ -298,7 +171,7 @@ async def _gather_relay_candidates(server: RTCIceServer, pcs: list[RTCPeerConnec
 async def test_expired_credential_is_refused(coturn: Coturn, pcs: list[RTCPeerConnection]) -> None:
     # Minted two hours ago for one hour: the username's expiry is an hour in the past.
     minted_at = int(time.time()) - 7200
-    expired = coturn.ice_server("mallory", minted_at, ttl_seconds=3600)
+    expired = ice_server(coturn, "mallory", minted_at, ttl_seconds=3600)
     username = f"{minted_at + 3600}:mallory"
     assert expired.username == username and minted_at + 3600 < time.time()
     assert await _gather_relay_candidates(expired, pcs) == []

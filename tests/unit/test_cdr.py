@@ -205,3 +205,24 @@ def test_rate_limit_per_minute() -> None:
     assert limited.value.details["retryAfterSeconds"] == 50
     x = cdr.report(x, "caller", "connected", None, at(61), 3)  # a new window
     assert x["caller"]["reports"]["count"] == 1
+
+
+def test_relayed_is_recorded_per_side_and_for_the_leg() -> None:
+    x = cdr.offer_seen(leg(), at(0))
+    assert x["relayed"] is None and x["caller"]["relayed"] is None
+    # The caller hides behind the relay (privacy mode); the callee is direct to it.
+    relayed = {"localCandidateType": "relay", "remoteCandidateType": "host", "relayed": True}
+    x = cdr.report(x, "caller", "connected", relayed, at(1), 30)
+    direct = {"localCandidateType": "host", "remoteCandidateType": "relay", "relayed": True}
+    x = cdr.report(x, "callee", "connected", direct, at(1), 30)
+    assert x["caller"]["relayed"] is True and x["callee"]["relayed"] is False
+    assert x["relayed"] is True
+    # A direct leg says so; a report without stats changes nothing.
+    y = cdr.offer_seen(leg(), at(0))
+    y = cdr.report(
+        y, "caller", "connected", {"localCandidateType": "host", "relayed": False}, at(1), 30
+    )
+    y = cdr.report(y, "caller", "disconnected", None, at(2), 30)
+    assert (
+        y["relayed"] is False and y["caller"]["relayed"] is False and y["callee"]["relayed"] is None
+    )

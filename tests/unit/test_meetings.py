@@ -65,3 +65,47 @@ def test_display_name_fallbacks() -> None:
     assert meetings.display_name(" Ada ", None, "u1") == "Ada"
     assert meetings.display_name(None, "ada@example.com", "u1") == "ada"
     assert meetings.display_name(None, None, "u123456789") == "Guest u12345"
+
+
+def test_meeting_full_says_the_cap() -> None:
+    with pytest.raises(ResourceExhausted) as full:
+        plan("d", present("a", "b", "c"))
+    assert full.value.details == {"reason": "meeting-full", "maxParticipants": 3}
+
+
+def test_meeting_info_before_joining() -> None:
+    open_meeting = {"state": "open", "maxParticipants": 3, "hasPassword": False, "title": "T"}
+    assert meetings.meeting_info(open_meeting, 1, False) == {
+        "exists": True,
+        "state": "open",
+        "hasPassword": False,
+        "title": "T",
+        "full": False,
+        "relayOnly": False,
+    }
+    locked = {**open_meeting, "hasPassword": True}
+    assert meetings.meeting_info(locked, 3, True)["title"] is None
+    assert meetings.meeting_info(locked, 3, True)["full"] is True
+    assert meetings.meeting_info({**open_meeting, "state": "ended"}, 3, False)["full"] is False
+    assert meetings.meeting_info(None, 0, True) == {
+        "exists": False,
+        "state": None,
+        "hasPassword": False,
+        "title": None,
+        "full": False,
+        "relayOnly": True,
+    }
+
+
+@pytest.mark.parametrize(
+    ("org", "required"),
+    [
+        (None, False),
+        ({}, False),
+        ({"privacy": {"relayOnly": True}}, True),
+        ({"privacy": {"relayOnly": "yes"}}, False),
+        ({"privacy": True}, False),
+    ],
+)
+def test_relay_only_policy(org: dict[str, Any] | None, required: bool) -> None:
+    assert meetings.relay_only(org) is required

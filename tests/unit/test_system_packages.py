@@ -24,7 +24,12 @@ def test_nothing_missing_means_nothing_to_do() -> None:
 
 def test_missing_lists_each_need_once_in_order() -> None:
     needs = (*sp.EMULATOR_TESTS, *sp.BROWSER_TESTS)
-    assert sp.missing(needs, which_from({"node", "npm"})) == [TURNSERVER, CHROMIUM, IP, TSHARK]
+    commands = [
+        n
+        for n in sp.missing(needs, which_from({"node", "npm"}))
+        if not Path(n.command).is_absolute()
+    ]
+    assert commands == [TURNSERVER, CHROMIUM, IP, TSHARK]
 
 
 def test_files_are_needs_too(tmp_path: Path) -> None:

@@ -134,9 +134,21 @@ export const appCheckDebugToken: string | boolean | undefined = useEmulators
  * localStorage "avmeets:loopback-only" to "1" before the app starts.
  */
 export function loopbackOnly(): boolean {
+  return testSwitch("avmeets:loopback-only", "1");
+}
+
+/**
+ * Test-only switch (emulators only): localStorage "avmeets:adaptation" = "off" sends every peer
+ * full quality, as before bandwidth adaptation (the benchmark's baseline).
+ */
+export function adaptationOff(): boolean {
+  return testSwitch("avmeets:adaptation", "off");
+}
+
+function testSwitch(key: string, value: string): boolean {
   if (!useEmulators) return false;
   try {
-    return localStorage.getItem("avmeets:loopback-only") === "1";
+    return localStorage.getItem(key) === value;
   } catch {
     return false;
   }

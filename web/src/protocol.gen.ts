@@ -67,6 +67,21 @@ export interface JoinMeetingResult {
   participants: ParticipantSummary[];
   iceServers: IceServer[];
   heartbeatSeconds: number;
+  relayOnly?: true;
+}
+
+export interface MeetingInfoRequest {
+  meetingId: string;
+}
+
+/** What a client may know of a meeting before joining it (nothing is written). */
+export interface MeetingInfoResult {
+  exists: boolean;
+  state: MeetingState | null;
+  hasPassword: boolean;
+  title: string | null;
+  full: boolean;
+  relayOnly: boolean;
 }
 
 export interface LeaveMeetingRequest {
@@ -245,6 +260,7 @@ export interface SignalDoc {
 export interface Callables {
   create_meeting: { request: CreateMeetingRequest; result: CreateMeetingResult };
   join_meeting: { request: JoinMeetingRequest; result: JoinMeetingResult };
+  meeting_info: { request: MeetingInfoRequest; result: MeetingInfoResult };
   leave_meeting: { request: LeaveMeetingRequest; result: LeaveMeetingResult };
   heartbeat: { request: HeartbeatRequest; result: HeartbeatResult };
   report_connection: { request: ReportConnectionRequest; result: ReportConnectionResult };

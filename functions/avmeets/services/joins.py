@@ -148,7 +148,7 @@ def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
         session,
         extra={"meetingId": body.meeting_id, "uid": caller.uid, "session": session},
     )
-    return {
+    result: JoinMeetingResult = {
         "meetingId": body.meeting_id,
         "title": meeting.get("title"),
         "session": session,
@@ -157,3 +157,6 @@ def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
         "iceServers": participant_ice_servers(caller.uid),
         "heartbeatSeconds": settings().heartbeat_seconds,
     }
+    if meetings.relay_only(org):
+        result["relayOnly"] = True  # the organisation hides its members' IP addresses
+    return result

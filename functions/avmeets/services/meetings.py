@@ -1,4 +1,5 @@
-"""``create_meeting``: a new meeting with an unguessable id and, optionally, a password hash."""
+"""``create_meeting``: a new meeting with an unguessable id and, optionally, a password hash;
+``meeting_info``: what a client may know of one before joining it (a read, nothing written)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from .. import clock, meeting_ids, meetings, passwords
 from ..config import settings
 from ..errors import Unavailable
 from ..meetings import Caller
-from ..payloads import CreateMeeting
-from ..protocol import CreateMeetingResult, ErrorReason
+from ..payloads import CreateMeeting, MeetingLookup
+from ..protocol import CreateMeetingResult, ErrorReason, MeetingInfoResult
 from ..store import meetings as store
 from ..store.documents import MeetingSecretDoc
 from . import quotas
@@ -49,3 +50,17 @@ def create(caller: Caller, body: CreateMeeting) -> CreateMeetingResult:
             )
             return {"meetingId": meeting_id, "iceServers": stun_servers()}
     raise Unavailable("No free meeting id was found; try again.", reason=ErrorReason.CONTENDED)
+
+
+def info(caller: Caller, body: MeetingLookup) -> MeetingInfoResult:
+    """A read, nothing written, except that naming a meeting that does not exist counts against
+    the caller's probe quota exactly as ``join_meeting`` does (an account over it is refused
+    whether the meeting exists or not), so ``meeting_info`` is no cheaper way to find ids."""
+    quotas.check_probes(caller.uid)
+    meeting = store.meeting(body.meeting_id).doc
+    if meeting is None:
+        quotas.count_probe(caller.uid)
+    joined = len(store.participants(body.meeting_id, joined_only=True)) if meeting else 0
+    # The organisation comes from the policy's admission (a verified address), never from the
+    # bare e-mail domain.
+    return meetings.meeting_info(meeting, joined, meetings.relay_only(caller.org))

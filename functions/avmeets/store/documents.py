@@ -187,6 +187,9 @@ class LegSide(TypedDict):
     ipInfo: IpInfo
     userAgent: str | None
     status: ConnectionStatus
+    #: This side's own end is a relay candidate (its address hidden from the other side), from
+    #: its latest stats; None until it reports them.
+    relayed: NotRequired[bool | None]
     timeline: list[StatusChange]
     #: Status changes left out of ``timeline`` (it keeps the first and the latest ones).
     timelineDropped: NotRequired[int]
@@ -222,6 +225,8 @@ class LegDoc(TypedDict):
     disposition: Disposition | None
     endCause: LegEndCause | None
     updatedAt: datetime
+    #: Either side reported a path through the relay (None until a side reports stats).
+    relayed: NotRequired[bool | None]
     signalEvents: NotRequired[list[str]]
     expiresAt: datetime
     caller: LegSide
@@ -241,6 +246,11 @@ class StoragePolicy(TypedDict, total=False):
     attendance: bool
 
 
+class PrivacyPolicy(TypedDict, total=False):
+    #: Members must hide their IP address from other participants (relay-only ICE).
+    relayOnly: bool
+
+
 class OrgDoc(TypedDict, total=False):
     """``orgs/{orgId}``: written by the operator, so every field may be missing."""
 
@@ -249,6 +259,7 @@ class OrgDoc(TypedDict, total=False):
     retentionDays: int
     signIn: SignInPolicy
     storage: StoragePolicy
+    privacy: PrivacyPolicy
 
 
 #: An archived chat message (``from`` is the sender's display name).

@@ -18,6 +18,8 @@ export const POLICIES: Readonly<Record<CallableName, RetryPolicy>> = {
   join_meeting: NO_RETRY,
   heartbeat: NO_RETRY,
   archive: NO_RETRY,
+  // A read: repeated on transient failures, briefly (the lobby waits for it).
+  meeting_info: { attempts: 2, backoffMs: 300, retryOn: TRANSIENT, attemptTimeoutMs: 6_000 },
   // The signal trigger may not have recorded the leg yet ("not-found"); the server ignores a
   // status it already has, so a repeat is harmless.
   report_connection: {

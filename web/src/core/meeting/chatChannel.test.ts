@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BYE, encodeChat, encodeMedia, parseChatChannel } from "./chatChannel";
+import { BYE, encodeChat, encodeMedia, encodeWants, parseChatChannel } from "./chatChannel";
 
 describe("the chat channel", () => {
   it("reads plain text as chat to everyone (the aiortc peer)", () => {
@@ -13,6 +13,11 @@ describe("the chat channel", () => {
     const media = { audio: false, video: true, screen: true, recording: false };
     expect(parseChatChannel(encodeMedia(media))).toEqual({ t: "media", ...media });
     expect(parseChatChannel(BYE)).toEqual({ t: "bye" });
+    expect(parseChatChannel(encodeWants({ camera: "off", screen: "high" }))).toEqual({ t: "want", camera: "off", screen: "high" });
+  });
+
+  it("reads a want it cannot understand as a wish for little", () => {
+    expect(parseChatChannel('{"t":"want","camera":"ultra"}')).toEqual({ t: "want", camera: "low", screen: "low" });
   });
 
   it("assumes sound and video on unless told off", () => {

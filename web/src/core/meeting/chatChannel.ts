@@ -3,11 +3,15 @@
  *
  *   {"t":"chat","id","text","scope":"all"|"private"}            a chat message
  *   {"t":"media","audio","video","screen","recording"}          what the sender's tile shows
+ *   {"t":"want","camera","screen"}                               what the receiver shows of the
+ *                                                                sender's camera and screen:
+ *                                                                "high", "low" or "off" (bandwidth.ts)
  *   {"t":"bye"}                                                  the tab is closing or reloading
  *
  * A message that is not JSON is chat to everyone (the aiortc test peer sends plain text).
  * Pure: parse and encode only.
  */
+import { WANTS, type Want, type Wants } from "./bandwidth";
 
 export const MAX_CHAT_LENGTH = 4000;
 
@@ -23,6 +27,7 @@ export type ChatScope = "all" | "private";
 export type ChatChannelMessage =
   | { t: "chat"; id: string | null; text: string; scope: ChatScope }
   | ({ t: "media" } & RemoteMedia)
+  | ({ t: "want" } & Wants)
   | { t: "bye" }
   | { t: "unknown" };
 
@@ -53,11 +58,22 @@ export function parseChatChannel(text: string): ChatChannelMessage {
         screen: message.screen === true,
         recording: message.recording === true,
       };
+    case "want":
+      return { t: "want", camera: want(message.camera), screen: want(message.screen) };
     case "bye":
       return { t: "bye" };
     default:
       return { t: "unknown" };
   }
+}
+
+/** An unknown value asks for the least: a receiver never gets more than it can say it wants. */
+function want(value: unknown): Want {
+  return WANTS.includes(value as Want) ? (value as Want) : "low";
+}
+
+export function encodeWants(wants: Wants): string {
+  return JSON.stringify({ t: "want", camera: wants.camera, screen: wants.screen });
 }
 
 export function encodeChat(id: string, text: string, scope: ChatScope): string {

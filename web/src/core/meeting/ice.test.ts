@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { credentialFresh, turnExpiry, usableIceServers } from "./ice";
-import { isLoopbackCandidate, stripCandidates } from "./sdp";
+import { credentialFresh, hasRelay, turnExpiry, usableIceServers } from "./ice";
+import { candidateType, isLoopbackCandidate, relayOnlyCandidate, stripCandidates } from "./sdp";
 
 describe("ICE servers", () => {
   const servers = [
@@ -32,5 +32,23 @@ describe("SDP helpers", () => {
   it("strips candidates from an SDP", () => {
     const sdp = "v=0\r\na=candidate:1 1 udp 1 127.0.0.1 1 typ host\r\na=mid:0\r\na=end-of-candidates\r\n";
     expect(stripCandidates(sdp)).toBe("v=0\r\na=mid:0\r\n");
+  });
+});
+
+describe("relays", () => {
+  it("knows whether a relay is among the servers (privacy mode needs one)", () => {
+    expect(hasRelay([{ urls: ["stun:stun.example.org:3478", "turn:127.0.0.1:3478?transport=udp"] }])).toBe(true);
+    expect(hasRelay([{ urls: ["stun:stun.example.org:3478"] }])).toBe(false);
+    expect(hasRelay([{ urls: "turns:turn.example.org:443" }])).toBe(true);
+  });
+});
+
+describe("privacy mode's candidates", () => {
+  const relay = "candidate:9 1 udp 41885439 198.51.100.7 50001 typ relay raddr 203.0.113.5 rport 61000 generation 0";
+  it("keeps relay candidates only, without the address the relay saw", () => {
+    expect(candidateType(relay)).toBe("relay");
+    expect(relayOnlyCandidate(relay)).toBe("candidate:9 1 udp 41885439 198.51.100.7 50001 typ relay raddr 0.0.0.0 rport 0 generation 0");
+    expect(relayOnlyCandidate("candidate:1 1 udp 2122260223 192.0.2.1 54321 typ host generation 0")).toBeNull();
+    expect(relayOnlyCandidate("candidate:2 1 udp 1686052607 203.0.113.5 61000 typ srflx raddr 192.0.2.1 rport 54321")).toBeNull();
   });
 });

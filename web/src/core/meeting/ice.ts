@@ -32,3 +32,8 @@ export function turnExpiry(servers: readonly RTCIceServer[]): number | null {
 export function credentialFresh(expiresAt: number | null, now: number): boolean {
   return expiresAt === null || now < expiresAt - 30_000;
 }
+
+/** Whether any server is a TURN relay (privacy mode needs one: relay-only ICE has nothing else). */
+export function hasRelay(servers: readonly RTCIceServer[]): boolean {
+  return servers.some((server) => urlsOf(server).some((url) => /^turns?:/i.test(url)));
+}

@@ -5,22 +5,27 @@ import type { SafetyInfo } from "./safety";
 import type { LocalMedia } from "./media";
 import type { PeerLink } from "./peer";
 import type { OutgoingSignal } from "./signalling";
+import type { Quality } from "./quality";
 import type { PathInfo } from "./stats";
 
 export type LinkState = "connecting" | "connected" | "reconnecting" | "failed" | "closed";
 
-export const CHANNELS = ["chat", "files", "board"] as const;
+export const CHANNELS = ["chat", "files", "board", "gestures"] as const;
 export type ChannelLabel = (typeof CHANNELS)[number];
 
 /** What the UI shows of a connection; a new object on every change. */
 export interface LinkView {
   state: LinkState;
   path: PathInfo | null;
+  /** Bars and, when something is wrong, what in words (quality.ts). */
+  quality: Quality;
   safetyCode: string | null;
   safety: SafetyInfo | null;
   remoteMedia: RemoteMedia;
-  /** The remote video track is there and not muted. */
+  /** The remote camera's video is there and not muted. */
   videoLive: boolean;
+  /** The remote screen's video is there and not muted. */
+  screenLive: boolean;
 }
 
 export interface LinkHost {
@@ -38,7 +43,7 @@ export interface LinkHost {
   channelClosed(link: PeerLink, label: ChannelLabel): void;
 }
 
-/** A data-channel protocol (files, whiteboard) plugged into the meeting. */
+/** A data-channel protocol (files, whiteboard, gestures) plugged into the meeting. */
 export interface ChannelProtocol {
   readonly label: Exclude<ChannelLabel, "chat">;
   /** Once joined, before the first offer (e.g. the file store's folder for this session). */

@@ -1,6 +1,7 @@
 /**
- * The local microphone, camera and screen. One outgoing audio track and one outgoing video track
- * (the screen while sharing, else the camera); peer links follow "change" with replaceTrack.
+ * The local microphone, camera and screen. The camera and the screen are separate tracks sent side
+ * by side (the screen with the tab's or system's audio where the browser offers it); peer links
+ * follow "change" with replaceTrack on their slots (slots.ts).
  */
 import { signal } from "@preact/signals-core";
 import { Emitter } from "../state/emitter";
@@ -59,18 +60,32 @@ export interface LocalState {
   micOn: boolean;
   camOn: boolean;
   sharing: boolean;
+  /** The shared screen carries sound (a tab's or the system's). */
+  shareAudio: boolean;
   cameraTrack: MediaStreamTrack | null;
-  outgoingVideo: MediaStreamTrack | null;
+  screenTrack: MediaStreamTrack | null;
   audioProblem: string | null;
   videoProblem: string | null;
 }
 
+/** getDisplayMedia's options: sound where offered, 15 frames/s (text stays sharp, CPU low). */
+const DISPLAY_OPTIONS = {
+  video: { frameRate: { ideal: 15, max: 30 } },
+  audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false },
+  systemAudio: "include",
+  selfBrowserSurface: "exclude",
+  surfaceSwitching: "include",
+} as DisplayMediaStreamOptions;
+
 export class LocalMedia extends Emitter<MediaEvents> {
-  /** The stream peers associate our tracks with (msid); holds the outgoing tracks. */
+  /** The stream peers associate our microphone and camera with (msid). */
   readonly stream = new MediaStream();
+  /** The shared screen and its sound, a stream of their own. */
+  readonly screenStream = new MediaStream();
   audioTrack: MediaStreamTrack | null = null;
   cameraTrack: MediaStreamTrack | null = null;
   screenTrack: MediaStreamTrack | null = null;
+  screenAudioTrack: MediaStreamTrack | null = null;
   prefs: MediaPrefs = loadPrefs();
   /** Set when the browser refused a device, to explain why it is off. */
   audioProblem: string | null = null;
@@ -87,10 +102,6 @@ export class LocalMedia extends Emitter<MediaEvents> {
 
   get sharing(): boolean {
     return !!this.screenTrack;
-  }
-
-  get outgoingVideo(): MediaStreamTrack | null {
-    return this.screenTrack ?? this.cameraTrack;
   }
 
   /** Ask for the devices the preferences want; whatever is refused stays off. */
@@ -184,7 +195,7 @@ export class LocalMedia extends Emitter<MediaEvents> {
     }
     this.cameraTrack = track;
     if (track) {
-      if (!this.screenTrack) this.stream.addTrack(track);
+      this.stream.addTrack(track);
       track.addEventListener("ended", () => {
         if (this.cameraTrack === track) {
           this.setCamera(null);
@@ -226,7 +237,7 @@ export class LocalMedia extends Emitter<MediaEvents> {
     }
     let stream: MediaStream;
     try {
-      stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: 15 }, audio: false });
+      stream = await navigator.mediaDevices.getDisplayMedia(DISPLAY_OPTIONS);
     } catch (error) {
       if ((error as DOMException).name !== "NotAllowedError") {
         this.emit("error", describeMediaError(error, "screen"));
@@ -238,8 +249,9 @@ export class LocalMedia extends Emitter<MediaEvents> {
     track.contentHint = "detail";
     this.stopScreenShare(false);
     this.screenTrack = track;
-    if (this.cameraTrack) this.stream.removeTrack(this.cameraTrack);
-    this.stream.addTrack(track);
+    this.screenAudioTrack = stream.getAudioTracks()[0] ?? null;
+    for (const t of stream.getTracks()) this.screenStream.addTrack(t);
+    // The browser's own "Stop sharing" bar ends the video track.
     track.addEventListener("ended", () => {
       if (this.screenTrack === track) this.stopScreenShare();
     });
@@ -250,9 +262,12 @@ export class LocalMedia extends Emitter<MediaEvents> {
     const track = this.screenTrack;
     if (!track) return;
     this.screenTrack = null;
-    this.stream.removeTrack(track);
-    track.stop();
-    if (this.cameraTrack) this.stream.addTrack(this.cameraTrack);
+    for (const t of [track, this.screenAudioTrack]) {
+      if (!t) continue;
+      this.screenStream.removeTrack(t);
+      t.stop();
+    }
+    this.screenAudioTrack = null;
     if (notify) this.update();
   }
 
@@ -268,8 +283,9 @@ export class LocalMedia extends Emitter<MediaEvents> {
       micOn: this.micOn,
       camOn: this.camOn,
       sharing: this.sharing,
+      shareAudio: !!this.screenAudioTrack,
       cameraTrack: this.cameraTrack,
-      outgoingVideo: this.outgoingVideo,
+      screenTrack: this.screenTrack,
       audioProblem: this.audioProblem,
       videoProblem: this.videoProblem,
     };

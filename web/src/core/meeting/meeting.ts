@@ -1,28 +1,34 @@
 /**
  * A meeting session as docs/protocol.md describes it: join_meeting, the Firestore signalling
  * (signalling.ts), the roster (roster.ts), one PeerLink per other participant, heartbeats,
- * report_connection and leave_meeting, all driven by one lifecycle (lifecycle.ts). Chat, files and
- * the whiteboard travel on the peers' data channels only: their protocols plug in with `use()`.
+ * report_connection and leave_meeting, all driven by one lifecycle (lifecycle.ts). Chat, files,
+ * the whiteboard and gestures travel on the peers' data channels only: their protocols plug in with
+ * `use()`. Media: the active speaker (speakers.ts) and the uplink's adaptation (adaptation.ts).
  */
 import { signal } from "@preact/signals-core";
 import { loopbackOnly } from "../../config";
 import type { ConnectionPath, ConnectionStats, ConnectionStatus, JoinMeetingRequest, JoinMeetingResult, SignalCandidate } from "../../protocol.gen";
 import { call } from "../api/client";
-import { describeFailure } from "../api/errors";
+import { describeFailure, type CallFailure } from "../api/errors";
 import { Emitter } from "../state/emitter";
 import { setActiveMeeting } from "../state/stash";
+import { Adaptation } from "./adaptation";
 import { deviceCertificate } from "./certificate";
-import { BYE, encodeMedia, parseChatChannel, type ChatChannelMessage } from "./chatChannel";
+import { BYE, parseChatChannel, type ChatChannelMessage } from "./chatChannel";
+import { Heartbeat } from "./heartbeat";
 import { credentialFresh, turnExpiry, usableIceServers } from "./ice";
 import { ENDINGS, Lifecycle, leavePlan, rejoinFailure, type Ending } from "./lifecycle";
 import { sendLeave, type LeaveOutcome } from "./leave";
 import type { LocalMedia } from "./media";
+import { MediaState } from "./mediaState";
 import type { ChannelLabel, ChannelProtocol, LinkHost } from "./link";
 import { watchPage } from "./pageEvents";
 import { PeerLink } from "./peer";
+import { OPEN, privacyFor, transportPolicy, type Privacy } from "./privacy";
 import { ConnectionReports } from "./reports";
 import { diffRoster, ownVerdict, rosterAfterJoin, type Participant, type RawParticipant } from "./roster";
 import { Signalling, type IncomingSignal, type OutgoingSignal } from "./signalling";
+import { SpeakerMonitor } from "./speakers";
 
 /** A chat message as it arrived on a link's chat channel. */
 export type IncomingChat = { link: PeerLink; message: Extract<ChatChannelMessage, { t: "chat" }> };
@@ -36,6 +42,11 @@ const REJOIN_RETRY_MS = 5_000;
 /** Longest wait for the last connection reports before leave_meeting is sent. */
 const REPORTS_FLUSH_MS = 3_000;
 
+export interface MeetingOptions {
+  /** The person chose to hide their IP address from the others. */
+  relayOnly?: boolean;
+}
+
 export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   readonly links = new Map<string, PeerLink>();
   /** Everyone in the meeting, us included (state "joined"). */
@@ -47,14 +58,16 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   readonly lifecycle = new Lifecycle();
   readonly loopbackOnly = loopbackOnly();
   certificate: RTCCertificate | null = null; // the device's, loaded beside the join: every connection uses it
+  readonly privacy = signal<Privacy>(OPEN);
+  readonly speakers: SpeakerMonitor;
+  readonly adaptation: Adaptation;
+  readonly mediaState: MediaState;
   title: string | null = null;
   session: string | null = null;
-  /** Recording in progress is announced to everyone (a courtesy the others can see). */
-  recording = false;
   private iceServers: RTCIceServer[] = [];
   /** When the TURN credential of join_meeting expires (epoch ms), if there is one. */
   private turnExpiresAt: number | null = null;
-  private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly heartbeat: Heartbeat;
   private readonly signalling: Signalling;
   private readonly protocols = new Map<ChannelLabel, ChannelProtocol>();
   private orphanCandidates = new Map<string, SignalCandidate[]>();
@@ -64,20 +77,23 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   private leaving: Promise<LeaveOutcome> | null = null;
   private disconnecting: Promise<void> | null = null;
   private password: string | undefined;
-  private readonly offLocal: () => void;
-  private readonly offPage: () => void;
+  private readonly offs: (() => void)[];
 
   constructor(
     readonly meetingId: string,
     readonly myUid: string,
     readonly myName: string,
     readonly local: LocalMedia,
+    private readonly options: MeetingOptions = {},
   ) {
     super();
     this.signalling = new Signalling(meetingId, myUid, () => this.lifecycle.over);
     this.reports = new ConnectionReports(meetingId);
-    this.offLocal = local.on("change", () => this.onLocalMediaChange());
-    this.offPage = watchPage(this.onNetworkChange, this.onPageHide);
+    this.heartbeat = new Heartbeat(meetingId, () => this.lifecycle.live, (failure) => void this.onHeartbeatFailure(failure));
+    this.speakers = new SpeakerMonitor(this);
+    this.adaptation = new Adaptation({ local, links: this.links, myUid, speakers: this.speakers.state });
+    this.mediaState = new MediaState(local, this.links, this.adaptation);
+    this.offs = [local.on("change", () => this.mediaState.localChanged()), watchPage(this.onNetworkChange, this.onPageHide)];
   }
 
   use(protocol: ChannelProtocol): void {
@@ -123,6 +139,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     this.session = result.session;
     this.iceServers = usableIceServers(result.iceServers ?? [], this.loopbackOnly);
     this.turnExpiresAt = turnExpiry(this.iceServers);
+    this.privacy.value = privacyFor(!!this.options.relayOnly, result.relayOnly === true, this.iceServers);
     setActiveMeeting(this.meetingId);
     const me = { uid: this.myUid, displayName: this.myName, session: result.session };
     this.roster.value = rosterAfterJoin(me, result.participants ?? []);
@@ -132,7 +149,9 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
       signal: (s) => this.onSignal(s),
       error: (what, error) => this.onListenerError(what, error),
     });
-    this.startHeartbeat(Math.max(1, Number(result.heartbeatSeconds) || 20));
+    this.heartbeat.start(Math.max(1, Number(result.heartbeatSeconds) || 20));
+    this.speakers.start();
+    this.adaptation.start();
     for (const protocol of this.protocols.values()) await protocol.start?.(result.session);
     for (const p of result.participants ?? []) this.offerTo(p.uid, p.session);
   }
@@ -163,9 +182,11 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   // ------------------------------------------------------------------------- links
 
   private newLink(uid: string, session: string, role: "caller" | "callee"): PeerLink {
-    const link = new PeerLink(this, uid, session, role, this.iceServers);
+    const iceTransportPolicy = transportPolicy(this.privacy.peek());
+    const link = new PeerLink(this, uid, session, role, { iceServers: this.iceServers, iceTransportPolicy });
     this.links.set(uid, link);
     this.peers.value = new Map(this.links);
+    this.adaptation.schedule();
     const orphans = this.orphanCandidates.get(`${uid}/${session}`);
     if (orphans) {
       this.orphanCandidates.delete(`${uid}/${session}`);
@@ -186,6 +207,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     if (!link) return;
     this.links.delete(uid);
     this.peers.value = new Map(this.links);
+    this.adaptation.forget(uid);
     for (const protocol of this.protocols.values()) protocol.closed?.(link);
     await link.close(reason, report);
   }
@@ -229,7 +251,9 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   }
 
   // ----------------------------------------------------------------------- reports
+
   report(link: PeerLink, status: ConnectionStatus, stats?: ConnectionStats, path?: ConnectionPath): void {
+    if (status === "connected") this.adaptation.schedule();
     if (this.session) this.reports.report(link, status, stats, path);
   }
 
@@ -246,7 +270,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   // ----------------------------------------------------------------- data channels
 
   channelOpen(link: PeerLink, label: ChannelLabel, channel: RTCDataChannel): void {
-    if (label === "chat") this.sendMediaState(link);
+    if (label === "chat") this.mediaState.opened(link);
     else this.protocols.get(label)?.open?.(link, channel);
   }
 
@@ -260,48 +284,16 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     const message = parseChatChannel(data);
     if (message.t === "chat") this.emit("chat", { link, message });
     else if (message.t === "media") link.setRemoteMedia(message);
+    else if (message.t === "want") this.adaptation.received(link, message);
     else if (message.t === "bye") void this.dropLink(link.uid, "participant said goodbye", false);
-  }
-
-  setRecording(on: boolean): void {
-    this.recording = on;
-    for (const link of this.links.values()) this.sendMediaState(link);
-  }
-
-  private sendMediaState(link: PeerLink): void {
-    const local = this.local;
-    link.send("chat", encodeMedia({ audio: local.micOn, video: !!local.outgoingVideo, screen: local.sharing, recording: this.recording }));
-  }
-
-  private onLocalMediaChange(): void {
-    for (const link of this.links.values()) {
-      void link.syncTracks();
-      this.sendMediaState(link);
-    }
   }
 
   // -------------------------------------------------------------------- resilience
 
-  private startHeartbeat(seconds: number): void {
-    this.stopHeartbeat();
-    this.heartbeatTimer = setInterval(() => void this.beat(), seconds * 1000);
-  }
-
-  private stopHeartbeat(): void {
-    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
-    this.heartbeatTimer = null;
-  }
-
-  private async beat(): Promise<void> {
-    if (!this.lifecycle.live) return;
-    try {
-      await call("heartbeat", { meetingId: this.meetingId });
-    } catch (error) {
-      const failure = describeFailure(error);
-      if (failure.code === "failed-precondition" && failure.reason === "not-joined") await this.rejoin("heartbeat: not joined");
-      else if (failure.code === "not-found") await this.end(ENDINGS["meeting-gone"]);
-      else console.debug("heartbeat failed", error);
-    }
+  private async onHeartbeatFailure(failure: CallFailure): Promise<void> {
+    if (failure.code === "failed-precondition" && failure.reason === "not-joined") await this.rejoin("heartbeat: not joined");
+    else if (failure.code === "not-found") await this.end(ENDINGS["meeting-gone"]);
+    else console.debug("heartbeat failed", failure.code, failure.message);
   }
 
   /** Join again with a new session (closed out by the server, or listeners refused). */
@@ -342,7 +334,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
 
   private stopListening(): void {
     this.signalling.stop();
-    this.stopHeartbeat();
+    this.heartbeat.stop();
   }
 
   // ------------------------------------------------------------------------- end
@@ -354,7 +346,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
    */
   disconnect(reason = "leaving", sayBye = true): Promise<void> {
     this.disconnecting ??= (async () => {
-      this.stopHeartbeat();
+      this.heartbeat.stop();
       setActiveMeeting(null);
       if (sayBye) for (const link of this.links.values()) link.send("chat", BYE);
       await Promise.all([...this.links.keys()].map((uid) => this.dropLink(uid, reason, true)));
@@ -393,8 +385,9 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   }
 
   private cleanup(): void {
-    this.offLocal();
-    this.offPage();
+    for (const off of this.offs) off();
+    this.speakers.stop();
+    this.adaptation.stop();
     for (const protocol of this.protocols.values()) void protocol.stop?.();
   }
 }

@@ -1,24 +1,29 @@
 /**
  * One RTCPeerConnection to one session of another participant (docs/protocol.md section 4).
  *
- * - The newcomer is the *caller*: it adds the audio and video transceivers and the data channels
- *   (chat, files, board); `negotiationneeded` then sends the offer. The callee attaches its tracks
- *   to the transceivers the offer created, so the initial connection needs a single round trip.
- * - Every later negotiation (ICE restart) uses the perfect-negotiation pattern: the peer with the
- *   lexicographically smaller uid is polite and rolls back its own offer on a collision.
+ * - The newcomer is the *caller*: it adds a transceiver per media slot (microphone, camera,
+ *   screen, screen sound: slots.ts) and the data channels; `negotiationneeded` then sends the
+ *   offer. The callee attaches its tracks to the transceivers the offer created, so the initial
+ *   connection needs a single round trip and sharing the screen none (linkMedia.ts).
+ * - Every later negotiation (ICE restart, a slot the other side's offer lacked) uses the
+ *   perfect-negotiation pattern: the peer with the lexicographically smaller uid is polite and
+ *   rolls back its own offer on a collision.
  * - Local candidates are trickled in batches: flushed after 100 ms without a new one or at 8,
  *   the last batch carrying the end-of-candidates marker. Remote candidates that arrive before the
  *   remote description are queued.
  */
-import { signal } from "@preact/signals-core";
+import { signal, type Signal } from "@preact/signals-core";
 import type { Role, SignalCandidate } from "../../protocol.gen";
+import type { Wants } from "./bandwidth";
+import { LinkMedia } from "./linkMedia";
+import { assessQuality, UNKNOWN_QUALITY, type Quality, type QualitySample } from "./quality";
 import { collectStats, type PathInfo } from "./stats";
 import { connectionSafety, type SafetyInfo } from "./safety";
 import type { OutgoingSignal } from "./signalling";
 import type { RemoteMedia } from "./chatChannel";
 import { CandidateBatcher } from "./candidates";
 import { CHANNELS, type ChannelLabel, type LinkHost, type LinkState, type LinkView } from "./link";
-import { isLoopbackCandidate, stripCandidates } from "./sdp";
+import { isLoopbackCandidate, relayOnlyCandidate, stripCandidates } from "./sdp";
 
 const MAX_ICE_RESTARTS = 4;
 const DISCONNECTED_GRACE_MS = 3000;
@@ -29,29 +34,32 @@ export const FILE_BUFFER_LOW = 1 << 20;
 export class PeerLink {
   readonly pc: RTCPeerConnection;
   readonly polite: boolean;
-  readonly remoteStream = new MediaStream();
+  readonly media: LinkMedia;
   readonly channels = new Map<ChannelLabel, RTCDataChannel>();
   readonly startedAt = performance.now();
+  /** Privacy mode: only relay candidates leave, without their related address. */
+  readonly relayOnly: boolean;
   state: LinkState = "connecting";
   connectionState: RTCPeerConnectionState = "new";
   path: PathInfo | null = null;
+  quality: Quality = UNKNOWN_QUALITY;
   safetyCode: string | null = null;
   /** Both device codes and the other side's certificate fingerprint (safety.ts). */
   safety: SafetyInfo | null = null;
   /** What the other side told us over the chat channel (mic, camera, screen, recording). */
   remoteMedia: RemoteMedia = { audio: true, video: true, screen: false, recording: false };
   closedReason: string | null = null;
+  /** What the other side asked for of our camera and screen (null: it never said). */
+  remoteWants: Wants | null = null;
   /** What the UI shows; components subscribe to the connection they show. */
-  readonly view = signal<LinkView>(this.snapshot());
+  readonly view: Signal<LinkView>;
 
   private makingOffer = false;
   private ignoreOffer = false;
   private settingRemoteAnswer = false;
   private everConnected = false;
   private restarts = 0;
-  private mediaAttached = false;
-  private audioTransceiver: RTCRtpTransceiver | null = null;
-  private videoTransceiver: RTCRtpTransceiver | null = null;
+  private lastSample: QualitySample | null = null;
   private remoteQueue: SignalCandidate[] = [];
   private readonly batcher = new CandidateBatcher((candidates) => this.enqueue({ type: "candidates", candidates }));
   private sendChain: Promise<void> = Promise.resolve();
@@ -64,46 +72,44 @@ export class PeerLink {
     readonly uid: string,
     readonly remoteSession: string,
     readonly role: Role,
-    iceServers: RTCIceServer[],
+    ice: Pick<RTCConfiguration, "iceServers" | "iceTransportPolicy">,
   ) {
     this.polite = host.myUid < uid;
+    this.relayOnly = ice.iceTransportPolicy === "relay";
     // This device's kept certificate: its safety code stays the same from meeting to meeting.
     const certificates = host.certificate ? [host.certificate] : undefined;
-    this.pc = new RTCPeerConnection({ iceServers, certificates, bundlePolicy: "max-bundle", rtcpMuxPolicy: "require" });
+    this.pc = new RTCPeerConnection({ ...ice, certificates, bundlePolicy: "max-bundle", rtcpMuxPolicy: "require" });
+    this.media = new LinkMedia(this.pc, host.local, () => this.changed());
+    this.view = signal<LinkView>(this.snapshot());
     this.pc.addEventListener("negotiationneeded", () => void this.onNegotiationNeeded());
     this.pc.addEventListener("icecandidate", (event) => this.onLocalCandidate(event.candidate));
     this.pc.addEventListener("icegatheringstatechange", () => {
       if (this.pc.iceGatheringState === "gathering") this.batcher.restart();
     });
     this.pc.addEventListener("connectionstatechange", () => void this.onConnectionState());
-    this.pc.addEventListener("track", (event) => this.onTrack(event));
+    this.pc.addEventListener("track", (event) => this.media.onTrack(event));
     this.pc.addEventListener("datachannel", (event) => this.bindChannel(event.channel));
   }
 
   /** Caller side: transceivers then data channels; negotiationneeded sends the offer. */
   startAsCaller(): void {
-    const local = this.host.local;
-    this.audioTransceiver = this.pc.addTransceiver(local.audioTrack ?? "audio", {
-      direction: "sendrecv",
-      streams: [local.stream],
-    });
-    this.videoTransceiver = this.pc.addTransceiver(local.outgoingVideo ?? "video", {
-      direction: "sendrecv",
-      streams: [local.stream],
-    });
-    this.mediaAttached = true;
+    this.media.addAll();
     for (const label of CHANNELS) this.bindChannel(this.pc.createDataChannel(label, { ordered: true }));
   }
 
+  /** The other side's microphone and camera. */
+  get remoteStream(): MediaStream {
+    return this.media.cameraStream;
+  }
+
+  /** The other side's shared screen (and its sound). */
+  get screenStream(): MediaStream {
+    return this.media.screenStream;
+  }
+
   /** Put the current local tracks on the senders (after a mute, camera or screen change). */
-  async syncTracks(): Promise<void> {
-    const local = this.host.local;
-    const jobs: Promise<void>[] = [];
-    const audio = this.audioTransceiver?.sender;
-    const video = this.videoTransceiver?.sender;
-    if (audio && audio.track !== local.audioTrack) jobs.push(audio.replaceTrack(local.audioTrack));
-    if (video && video.track !== local.outgoingVideo) jobs.push(video.replaceTrack(local.outgoingVideo));
-    await Promise.all(jobs.map((job) => job.catch((error) => console.debug("replaceTrack failed", error))));
+  syncTracks(): Promise<void> {
+    return this.media.sync();
   }
 
   channel(label: ChannelLabel): RTCDataChannel | null {
@@ -140,7 +146,8 @@ export class PeerLink {
       this.settingRemoteAnswer = false;
     }
     if (description.type === "offer") {
-      if (!this.mediaAttached) await this.attachMediaAsCallee();
+      if (!this.media.attached) await this.media.attach();
+      else this.media.adopt(); // a renegotiation may bring new slots
       await pc.setLocalDescription();
       this.sendDescription();
     }
@@ -173,21 +180,6 @@ export class PeerLink {
     }
   }
 
-  /** Callee side: our tracks go on the transceivers that the offer created. */
-  private async attachMediaAsCallee(): Promise<void> {
-    this.mediaAttached = true;
-    const local = this.host.local;
-    for (const transceiver of this.pc.getTransceivers()) {
-      const kind = transceiver.receiver.track.kind;
-      if (kind === "audio" && !this.audioTransceiver) this.audioTransceiver = transceiver;
-      else if (kind === "video" && !this.videoTransceiver) this.videoTransceiver = transceiver;
-      else continue;
-      transceiver.direction = "sendrecv";
-      transceiver.sender.setStreams?.(local.stream);
-    }
-    await this.syncTracks();
-  }
-
   // --------------------------------------------------------------------- signalling out
 
   private async onNegotiationNeeded(): Promise<void> {
@@ -215,10 +207,14 @@ export class PeerLink {
   }
 
   private onLocalCandidate(candidate: RTCIceCandidate | null): void {
-    if (candidate && candidate.candidate && this.host.loopbackOnly && !isLoopbackCandidate(candidate.candidate)) return;
-    this.batcher.add(
-      candidate && { candidate: candidate.candidate, sdpMid: candidate.sdpMid ?? null, sdpMLineIndex: candidate.sdpMLineIndex ?? null },
-    );
+    let line = candidate?.candidate ?? "";
+    if (line && this.host.loopbackOnly && !isLoopbackCandidate(line)) return;
+    if (line && this.relayOnly) {
+      const kept = relayOnlyCandidate(line);
+      if (kept === null) return;
+      line = kept;
+    }
+    this.batcher.add(candidate && { candidate: line, sdpMid: candidate.sdpMid ?? null, sdpMLineIndex: candidate.sdpMLineIndex ?? null });
   }
 
   // ------------------------------------------------------------------------- state
@@ -289,6 +285,8 @@ export class PeerLink {
   private async refreshStats(): Promise<void> {
     if (this.pc.connectionState === "closed") return;
     this.path = await collectStats(this.pc, this.startedAt);
+    this.quality = this.pc.connectionState === "connected" ? assessQuality(this.lastSample, this.path.sample) : UNKNOWN_QUALITY;
+    this.lastSample = this.path.sample;
     if (!this.safetyCode) await this.computeSafetyCode();
     this.changed();
   }
@@ -309,33 +307,21 @@ export class PeerLink {
   }
 
   private snapshot(): LinkView {
-    const video = this.remoteStream.getVideoTracks()[0];
     return {
       state: this.state,
       path: this.path,
+      quality: this.quality,
       safetyCode: this.safetyCode,
       safety: this.safety,
       remoteMedia: this.remoteMedia,
-      videoLive: !!video && !video.muted,
+      videoLive: this.media.live("camera"),
+      screenLive: this.media.live("screen"),
     };
   }
 
   /** Publish the new state to the UI (the components showing this connection re-render). */
   private changed(): void {
     this.view.value = this.snapshot();
-  }
-
-  private onTrack(event: RTCTrackEvent): void {
-    const track = event.track;
-    for (const old of this.remoteStream.getTracks()) {
-      if (old.kind === track.kind && old !== track) this.remoteStream.removeTrack(old);
-    }
-    if (!this.remoteStream.getTracks().includes(track)) this.remoteStream.addTrack(track);
-    const changed = () => this.changed();
-    track.addEventListener("mute", changed);
-    track.addEventListener("unmute", changed);
-    track.addEventListener("ended", changed);
-    changed();
   }
 
   private bindChannel(channel: RTCDataChannel): void {
@@ -377,7 +363,7 @@ export class PeerLink {
     }
     this.pc.close();
     this.state = "closed";
-    for (const track of this.remoteStream.getTracks()) track.stop();
+    this.media.stop();
     this.changed();
   }
 }

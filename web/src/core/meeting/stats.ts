@@ -1,5 +1,9 @@
-/** The selected candidate pair and counters of a connection, in report_connection's shape. */
+/**
+ * The selected candidate pair and counters of a connection, in report_connection's shape, and
+ * the sample its quality is judged by (quality.ts).
+ */
 import type { ConnectionPath, ConnectionStats, PathEnd } from "../../protocol.gen";
+import type { QualitySample } from "./quality";
 
 type CandidateType = NonNullable<ConnectionStats["localCandidateType"]>;
 
@@ -9,6 +13,7 @@ type CandidateType = NonNullable<ConnectionStats["localCandidateType"]>;
  */
 export interface PathInfo {
   stats: ConnectionStats;
+  sample: QualitySample;
   path?: ConnectionPath;
 }
 
@@ -16,13 +21,29 @@ type Report = Record<string, unknown> & { id: string; type: string };
 
 const CANDIDATE_TYPES: ReadonlySet<string> = new Set<CandidateType>(["host", "srflx", "prflx", "relay"]);
 
+/** Inbound packets, audio jitter and what the other side lost of ours. */
+function rtpSample(byId: Map<string, Report>, at: number): QualitySample {
+  const sample: QualitySample = { at, packetsReceived: 0, packetsLost: 0 };
+  for (const item of byId.values()) {
+    if (item.type === "inbound-rtp") {
+      if (typeof item.packetsReceived === "number") sample.packetsReceived += item.packetsReceived;
+      if (typeof item.packetsLost === "number") sample.packetsLost += Math.max(0, item.packetsLost);
+      if (item.kind === "audio" && typeof item.jitter === "number") sample.jitterMs = Math.round(item.jitter * 1000);
+    } else if (item.type === "remote-inbound-rtp" && typeof item.fractionLost === "number") {
+      sample.remoteFractionLost = Math.max(sample.remoteFractionLost ?? 0, item.fractionLost);
+    }
+  }
+  return sample;
+}
+
 export async function collectStats(pc: RTCPeerConnection, startedAt: number): Promise<PathInfo> {
-  const out: ConnectionStats = { durationMs: Math.max(0, Math.round(performance.now() - startedAt)) };
+  const now = performance.now();
+  const out: ConnectionStats = { durationMs: Math.max(0, Math.round(now - startedAt)) };
   let report: RTCStatsReport;
   try {
     report = await pc.getStats();
   } catch {
-    return { stats: out };
+    return { stats: out, sample: { at: now, packetsReceived: 0, packetsLost: 0 } };
   }
   const byId = new Map<string, Report>();
   report.forEach((value: Report) => byId.set(value.id, value));
@@ -52,7 +73,8 @@ export async function collectStats(pc: RTCPeerConnection, startedAt: number): Pr
     }
   }
   if (sawInbound) out.packetsLost = Math.round(packetsLost);
-  const info: PathInfo = { stats: out };
+  const sample = rtpSample(byId, now);
+  const info: PathInfo = { stats: out, sample };
   if (!pair) return info;
   const local = byId.get(String(pair.localCandidateId));
   const remote = byId.get(String(pair.remoteCandidateId));
@@ -71,10 +93,12 @@ export async function collectStats(pc: RTCPeerConnection, startedAt: number): Pr
   out.relayed = localType === "relay" || remoteType === "relay";
   if (typeof pair.currentRoundTripTime === "number") {
     out.rttMs = Math.round(pair.currentRoundTripTime * 1000 * 10) / 10;
+    sample.rttMs = out.rttMs;
   }
+  if (typeof pair.availableOutgoingBitrate === "number") sample.availableOutgoingKbps = Math.round(pair.availableOutgoingBitrate / 1000);
   const counters = transport ?? pair;
-  if (typeof counters.bytesSent === "number") out.bytesSent = Math.round(counters.bytesSent);
-  if (typeof counters.bytesReceived === "number") out.bytesReceived = Math.round(counters.bytesReceived);
+  if (typeof counters.bytesSent === "number") out.bytesSent = sample.bytesSent = Math.round(counters.bytesSent);
+  if (typeof counters.bytesReceived === "number") out.bytesReceived = sample.bytesReceived = Math.round(counters.bytesReceived);
   const localEnd = pathEnd(local);
   const remoteEnd = pathEnd(remote);
   if (localEnd && remoteEnd) info.path = { local: localEnd, remote: remoteEnd };

@@ -1,111 +1,160 @@
-/** The control bar: media, screen, devices, whiteboard, recording, the side panels, leave. */
-import { useEffect, useRef } from "preact/hooks";
+/**
+ * The control bar: every control labelled with a word. On a wide window all of them are in the
+ * bar; narrower, the secondary ones move into "More" (the rarely used ones live there always).
+ */
+import "./controls.css";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { LocalMedia } from "../../core/meeting/media";
-import type { IconName } from "../../ui/dom";
-import { Icon } from "../../ui/Icon";
+import { REACTION_NAMES, REACTIONS } from "../gestures/gestures";
 import { toggleRecording } from "../recordings/recording";
 import type { RoomSession } from "../room/session";
-import type { Panel, RoomUi } from "../room/store";
+import type { RoomUi, Width } from "../room/store";
 import { toggleWhiteboard } from "../whiteboard/WhiteboardHost";
-import { MediaToggle } from "./MediaToggle";
+import { ControlButton, MenuItem, type ControlProps } from "./ControlButton";
+import { Popover } from "./Popover";
 
-/** A round button whose hover tooltip is its accessible name. */
-function RoundButton(props: {
-  label: string;
-  icon: IconName;
-  pressed?: boolean;
-  class?: string;
-  disabled?: boolean;
-  panel?: Panel;
-  onClick: () => void;
-  children?: preact.ComponentChildren;
-}) {
+/** Where a control goes: always in the bar, in the bar from a width on, or always in "More". */
+type Place = "bar" | "wide" | "medium" | "menu";
+
+interface Control extends ControlProps {
+  id: string;
+  place: Place;
+  checkbox?: boolean;
+}
+
+/** The first group: what one does with oneself (the rest: tools and panels). */
+const MEDIA: ReadonlySet<string> = new Set(["mic", "camera", "present", "hand"]);
+
+function inBar(place: Place, width: Width): boolean {
+  return place === "bar" || (place === "wide" && width === "wide") || (place === "medium" && width !== "narrow");
+}
+
+function unread(count: number | boolean) {
+  return <span class="unread" hidden={!count}>{typeof count === "number" && count ? String(count) : ""}</span>;
+}
+
+function controls(session: RoomSession, ui: RoomUi, local: LocalMedia): Control[] {
+  const state = local.state.value;
+  const recorder = ui.recorder.value;
+  const panel = ui.panel.value;
+  const hand = session.gestures.hands.value.has(session.meeting.myUid);
+  const audioOnly = session.meeting.adaptation.audioOnly.value;
+  const canShare = typeof navigator.mediaDevices?.getDisplayMedia === "function";
+  const list: Control[] = [
+    {
+      id: "mic", place: "bar", text: "Microphone", icon: state.micOn ? "mic" : "micOff", tone: state.micOn ? undefined : "off",
+      label: state.micOn ? "Turn off the microphone" : "Turn on the microphone", shortcut: "Control+D",
+      onClick: () => void local.setMic(!local.micOn),
+    },
+    {
+      id: "camera", place: "bar", text: "Camera", icon: state.camOn ? "cam" : "camOff", tone: state.camOn ? undefined : "off",
+      label: state.camOn ? "Turn off the camera" : "Turn on the camera", shortcut: "Control+E",
+      onClick: () => void local.setCam(!local.camOn),
+    },
+    {
+      id: "hand", place: "bar", text: hand ? "Lower hand" : "Raise hand", icon: "hand", pressed: hand,
+      onClick: () => session.gestures.raiseHand(!hand),
+    },
+    {
+      id: "whiteboard", place: "wide", text: "Whiteboard", icon: "board", pressed: ui.whiteboard.value === "open",
+      disabled: ui.whiteboard.value === "loading", onClick: () => toggleWhiteboard(ui),
+    },
+    {
+      id: "record", place: "wide", text: recorder ? "Stop" : "Record", icon: "record", pressed: !!recorder, tone: recorder ? "rec" : undefined,
+      label: recorder ? "Stop recording" : "Record to this browser", disabled: ui.recordingBusy.value,
+      onClick: () => void toggleRecording(session, ui, local),
+    },
+    { id: "people", place: "medium", text: "People", icon: "people", panel: "people", pressed: panel === "people", onClick: () => ui.togglePanel("people") },
+    { id: "chat", place: "bar", text: "Chat", icon: "chat", panel: "chat", pressed: panel === "chat", onClick: () => ui.togglePanel("chat"), children: unread(ui.unreadChat.value) },
+    { id: "files", place: "wide", text: "Files", icon: "file", panel: "files", pressed: panel === "files", onClick: () => ui.togglePanel("files"), children: unread(ui.unreadFiles.value) },
+    { id: "recordings", place: "menu", text: "Recordings", icon: "library", panel: "recordings", pressed: panel === "recordings", onClick: () => ui.togglePanel("recordings") },
+    { id: "devices", place: "wide", text: "Devices", icon: "settings", onClick: () => (ui.dialog.value = { kind: "settings" }) },
+    {
+      id: "audio-only", place: "menu", text: "Audio only", icon: "headphones", pressed: audioOnly, checkbox: true,
+      onClick: () => session.meeting.mediaState.setAudioOnly(!audioOnly),
+    },
+  ];
+  if (canShare) {
+    list.splice(2, 0, {
+      id: "present", place: "wide", text: state.sharing ? "Stop presenting" : "Present", icon: "screen", pressed: state.sharing,
+      tone: state.sharing ? "active" : undefined, label: state.sharing ? "Stop presenting: stop sharing your screen" : "Present: share your screen",
+      onClick: () => void (local.sharing ? local.stopScreenShare() : local.startScreenShare()),
+    });
+  }
+  return list;
+}
+
+function Reactions({ session }: { session: RoomSession }) {
+  const [open, setOpen] = useState(false);
+  const close = useCallback(() => setOpen(false), []);
   return (
-    <button
-      class={props.class ? `btn-round ${props.class}` : "btn-round"}
-      type="button"
-      aria-label={props.label}
-      title={props.label}
-      aria-pressed={props.pressed}
-      data-panel={props.panel}
-      disabled={props.disabled}
-      onClick={props.onClick}
-    >
-      <Icon name={props.icon} />
-      {props.children}
-    </button>
+    <div class="ctl-wrap">
+      <ControlButton text="React" icon="smile" popup expanded={open} onClick={() => setOpen(!open)} />
+      {open ? (
+        <Popover label="Reactions" class="reactions-menu" onClose={close}>
+          {REACTIONS.map((emoji) => (
+            <button
+              key={emoji}
+              class="menu-item reaction-pick"
+              type="button"
+              role="menuitem"
+              aria-label={REACTION_NAMES[emoji]}
+              title={REACTION_NAMES[emoji]}
+              onClick={() => session.gestures.react(emoji)}
+            >
+              {emoji}
+            </button>
+          ))}
+        </Popover>
+      ) : null}
+    </div>
   );
 }
 
-const PANELS: readonly [Panel, string, IconName][] = [
-  ["people", "People", "people"],
-  ["chat", "Chat", "chat"],
-  ["files", "Files", "file"],
-  ["recordings", "Recordings", "library"],
-];
-
-function PanelButtons({ ui }: { ui: RoomUi }) {
-  const open = ui.panel.value;
-  const unread = ui.unreadChat.value;
+function More(props: { items: Control[] }) {
+  const [open, setOpen] = useState(false);
+  const close = useCallback(() => setOpen(false), []);
+  const button = useRef<HTMLButtonElement>(null);
   return (
-    <div class="controls-group">
-      {PANELS.map(([name, label, icon]) => (
-        <RoundButton key={name} label={label} icon={icon} panel={name} pressed={open === name} onClick={() => ui.togglePanel(name)}>
-          {name === "chat" ? (
-            <span class="unread" hidden={!unread}>
-              {unread ? String(unread) : ""}
-            </span>
-          ) : name === "files" ? (
-            <span class="unread" hidden={!ui.unreadFiles.value} />
-          ) : (
-            <span class="unread" hidden />
-          )}
-        </RoundButton>
-      ))}
+    <div class="ctl-wrap">
+      <ControlButton text="More" label="More options" icon="more" popup expanded={open} buttonRef={button} onClick={() => setOpen(!open)} />
+      {open ? (
+        <Popover label="More options" onClose={() => { close(); button.current?.focus(); }}>
+          {props.items.map(({ id, ...item }) => (
+            <MenuItem key={id} {...item} onClick={() => { close(); item.onClick(); }} />
+          ))}
+        </Popover>
+      ) : null}
     </div>
   );
 }
 
 export function Controls(props: { session: RoomSession; ui: RoomUi; local: LocalMedia; onLeave: () => void }) {
   const { session, ui, local } = props;
-  const state = local.state.value;
-  const recorder = ui.recorder.value;
-  const mic = useRef<HTMLButtonElement>(null);
-  useEffect(() => mic.current?.focus(), []);
+  const width = ui.width.value;
+  const all = controls(session, ui, local);
+  const bar = all.filter((c) => inBar(c.place, width));
+  const menu = all.filter((c) => !inBar(c.place, width));
+  const first = useRef<HTMLDivElement>(null);
+  useEffect(() => first.current?.querySelector<HTMLButtonElement>("button")?.focus(), []);
+  const media = bar.filter((c) => MEDIA.has(c.id));
+  const rest = bar.filter((c) => !MEDIA.has(c.id));
   return (
-    <footer class="controls" aria-label="Meeting controls">
-      <div class="controls-group">
-        <MediaToggle what="microphone" on={state.micOn} shortcut="Control+D" buttonRef={mic} onToggle={() => void local.setMic(!local.micOn)} />
-        <MediaToggle what="camera" on={state.camOn} shortcut="Control+E" onToggle={() => void local.setCam(!local.camOn)} />
-        <RoundButton
-          label={state.sharing ? "Stop sharing your screen" : "Share your screen"}
-          icon="screen"
-          pressed={state.sharing}
-          class={state.sharing ? "active" : undefined}
-          onClick={() => void (local.sharing ? local.stopScreenShare() : local.startScreenShare())}
-        />
-        <RoundButton label="Devices" icon="settings" onClick={() => (ui.dialog.value = { kind: "settings" })} />
+    <footer class="controls" aria-label="Meeting controls" data-width={width}>
+      <div class="controls-group" ref={first}>
+        {media.map(({ id, ...c }) => (
+          <ControlButton key={id} {...c} />
+        ))}
+        <Reactions session={session} />
       </div>
       <div class="controls-group">
-        <RoundButton
-          label="Whiteboard"
-          icon="board"
-          pressed={ui.whiteboard.value === "open"}
-          disabled={ui.whiteboard.value === "loading"}
-          onClick={() => toggleWhiteboard(ui)}
-        />
-        <RoundButton
-          label={recorder ? "Stop recording" : "Record to this browser"}
-          icon="record"
-          pressed={!!recorder}
-          class={recorder ? "active-rec" : undefined}
-          disabled={ui.recordingBusy.value}
-          onClick={() => void toggleRecording(session, ui, local)}
-        />
+        {rest.map(({ id, ...c }) => (
+          <ControlButton key={id} {...c} />
+        ))}
+        <More items={menu} />
       </div>
-      <PanelButtons ui={ui} />
       <div class="controls-group">
-        <RoundButton label="Leave the meeting" icon="leave" class="btn-leave" onClick={props.onLeave} />
+        <ControlButton text="Leave" label="Leave the meeting" icon="leave" tone="leave" onClick={props.onLeave} />
       </div>
     </footer>
   );

@@ -1,15 +1,32 @@
 /** The room's one open dialog, if any. */
 import type { LocalMedia } from "../../core/meeting/media";
+import { InviteBody } from "../invite/InviteCard";
 import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
 import { SafetyDialog } from "../safety/SafetyDialog";
 import { SettingsDialog } from "../settings/SettingsDialog";
+import { ConnectionDialog } from "../stage/ConnectionDialog";
+import { CloseButton, Dialog } from "./Dialog";
 
 export function Dialogs(props: { session: RoomSession; ui: RoomUi; local: LocalMedia }) {
-  const { ui } = props;
+  const { ui, session } = props;
   const spec = ui.dialog.value;
   const close = () => (ui.dialog.value = null);
-  if (spec?.kind === "safety") return <SafetyDialog key={spec.uid} uid={spec.uid} session={props.session} onClose={close} />;
-  if (spec?.kind === "settings") return <SettingsDialog local={props.local} onClose={close} />;
-  return null;
+  switch (spec?.kind) {
+    case "safety":
+      return <SafetyDialog key={spec.uid} uid={spec.uid} session={session} onClose={close} />;
+    case "connection":
+      return <ConnectionDialog key={spec.uid} uid={spec.uid} session={session} onClose={close} />;
+    case "settings":
+      return <SettingsDialog local={props.local} onClose={close} />;
+    case "invite":
+      return (
+        <Dialog labelledBy="invite-dialog-title" onClose={close}>
+          <InviteBody session={session} headingId="invite-dialog-title" heading="Invite people" />
+          <CloseButton text="Done" />
+        </Dialog>
+      );
+    default:
+      return null;
+  }
 }

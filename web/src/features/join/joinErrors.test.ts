@@ -1,17 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { ErrorCode } from "../../core/api/errors";
 import type { ErrorReason } from "../../protocol.gen";
-import { joinErrorView } from "./joinErrors";
+import { infoView, joinErrorView, type JoinErrorView } from "./joinErrors";
 
 const failure = (code: ErrorCode, reason?: ErrorReason, details: Record<string, unknown> = {}) => ({
   code,
   reason,
   details: reason ? { reason, ...details } : details,
 });
-const message = (code: ErrorCode, reason?: ErrorReason, details?: Record<string, unknown>) => {
-  const view = joinErrorView(failure(code, reason, details), "abc-defg-hij", false);
-  return view.kind === "message" ? view.message : `(${view.kind})`;
-};
+const view = (code: ErrorCode, reason?: ErrorReason, details?: Record<string, unknown>) => joinErrorView(failure(code, reason, details), "abc-defg-hij", false);
+const message = (v: JoinErrorView) => (v.kind === "message" ? v : null);
 
 describe("joinErrorView", () => {
   it("asks for the password, saying why only after a wrong one", () => {
@@ -24,24 +22,57 @@ describe("joinErrorView", () => {
     expect(joinErrorView(failure("permission-denied", "wrong-password"), "abc-defg-hij", false)).toEqual({ kind: "password", error: "" });
   });
 
-  it("says how long to wait after too many wrong passwords", () => {
-    expect(message("resource-exhausted", "too-many-attempts", { retryAfterSeconds: 600 })).toBe("Too many wrong passwords. Try again in 10 minutes.");
-    expect(message("resource-exhausted", "too-many-attempts", { retryAfterSeconds: 45 })).toBe("Too many wrong passwords. Try again in 1 minute.");
-    expect(message("resource-exhausted", "too-many-attempts")).toBe("Too many wrong passwords. Try again in 15 minutes.");
+  it("says how long to wait after too many wrong passwords, with no retry that cannot succeed", () => {
+    expect(message(view("resource-exhausted", "too-many-attempts", { retryAfterSeconds: 600 }))).toMatchObject({
+      message: "Ask the organiser for the password, then try again in 10 minutes.",
+      actions: ["home"],
+    });
+    expect(message(view("resource-exhausted", "too-many-attempts", { retryAfterSeconds: 45 }))?.message).toContain("in 1 minute.");
+    expect(message(view("resource-exhausted", "too-many-attempts"))?.message).toContain("in 15 minutes.");
   });
 
-  it("explains each other refusal", () => {
-    expect(message("resource-exhausted", "meeting-full")).toBe("This meeting is full.");
-    expect(message("failed-precondition", "meeting-ended")).toBe("This meeting has ended.");
-    expect(message("not-found")).toBe("There is no meeting abc-defg-hij. Check the code.");
-    expect(message("invalid-argument")).toBe("That is not a valid meeting code.");
-    expect(message("unauthenticated")).toBe("Your sign-in has expired. Sign in again.");
+  it("says what to do about a full meeting", () => {
+    const full = message(view("resource-exhausted", "meeting-full", { maxParticipants: 8 }));
+    expect(full).toMatchObject({ title: "This meeting is full", actions: ["retry", "home"] });
+    expect(full?.message).toContain("(8 people)");
+    expect(full?.message).toContain("when someone has left");
   });
 
-  it("blames the connection for anything else", () => {
-    for (const code of ["unavailable", "internal", "deadline-exceeded", "unknown"] as const) {
-      expect(message(code)).toBe("Could not reach the meeting service. Check your connection and try again.");
+  it("says how long to wait when over a quota, and who to be when the account is refused", () => {
+    expect(message(view("resource-exhausted", "rate-limited", { retryAfterSeconds: 120 }))).toMatchObject({
+      title: "Too many tries in a short time",
+      message: "Check the code or link, then try again in 2 minutes.",
+      actions: ["retry", "home"],
+    });
+    expect(message(view("resource-exhausted", "rate-limited"))?.message).toContain("in 1 minute.");
+    expect(message(view("permission-denied", "account-refused"))).toMatchObject({
+      title: "This account can't join here",
+      actions: ["sign-in", "home"],
+    });
+  });
+
+  it("offers no retry where a retry cannot succeed", () => {
+    for (const v of [view("failed-precondition", "meeting-ended"), view("not-found"), view("invalid-argument")]) {
+      expect(message(v)?.actions).toEqual(["home"]);
     }
-    expect(joinErrorView(failure("unavailable", "contended"), "abc-defg-hij", false)).toMatchObject({ kind: "message", title: "Can't join" });
+    expect(message(view("not-found"))?.title).toBe("There is no meeting abc-defg-hij");
+    expect(message(view("unauthenticated"))?.actions).toEqual(["sign-in"]);
+  });
+
+  it("blames the connection for anything else, and lets the person retry", () => {
+    for (const code of ["unavailable", "internal", "deadline-exceeded", "unknown"] as const) {
+      expect(message(view(code))).toMatchObject({ title: "Can't reach the meeting service", actions: ["retry", "home"] });
+    }
+    expect(message(view("unavailable", "contended"))?.actions).toEqual(["retry", "home"]);
+  });
+});
+
+describe("infoView", () => {
+  const info = { exists: true, state: "open" as const, hasPassword: false, title: null, full: false, relayOnly: false };
+  it("stops before the lobby only for a meeting that cannot be joined", () => {
+    expect(infoView(info, "abc-defg-hij")).toBeNull();
+    expect(infoView({ ...info, full: true }, "abc-defg-hij")).toBeNull();
+    expect(message(infoView({ ...info, exists: false, state: null }, "abc-defg-hij")!)?.title).toBe("There is no meeting abc-defg-hij");
+    expect(message(infoView({ ...info, state: "ended" }, "abc-defg-hij")!)?.title).toBe("This meeting has ended");
   });
 });

@@ -1,8 +1,11 @@
-/** People: everyone with the connection's state, path and safety code; "Message" opens a private chat. */
+/**
+ * People: everyone with a raised hand first (in the order they raised it), then as they came; each
+ * with the connection in words, the safety code, and "Message" for a private chat.
+ */
 import { Icon } from "../../ui/Icon";
 import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
-import { hue, initials, pathDetails, stateLabel } from "../stage/tileInfo";
+import { hue, initials, stateLabel } from "../stage/tileInfo";
 
 /** One row; keyed by uid, so focus and screen-reader position survive updates. */
 function PersonRow(props: { uid: string; session: RoomSession; ui: RoomUi }) {
@@ -10,20 +13,28 @@ function PersonRow(props: { uid: string; session: RoomSession; ui: RoomUi }) {
   const isMe = uid === session.meeting.myUid;
   const view = session.link(uid)?.view.value;
   const name = session.name(uid);
-  const details = [isMe ? "You" : stateLabel(view).text, ...pathDetails(view)];
+  const hand = session.gestures.hands.value.has(uid);
+  const connection = isMe ? "You" : view?.state === "connected" ? `${view.quality.label} connection` : stateLabel(view).text;
   const code = view?.safetyCode ?? null;
   const message = () => {
     ui.chatTo.value = uid;
     ui.setPanel("chat");
   };
   return (
-    <li data-uid={uid}>
+    <li data-uid={uid} data-hand={String(hand)}>
       <span class="person-avatar" style={`--hue:${hue(uid)}`} aria-hidden="true">
         {initials(name)}
       </span>
       <div class="person-main">
-        <span class="person-name">{name + (isMe ? " (you)" : "")}</span>
-        <span class="muted small">{details.join(" · ")}</span>
+        <span class="person-name">
+          {name + (isMe ? " (you)" : "")}
+          {hand ? (
+            <span class="person-hand">
+              <Icon name="hand" label="hand raised" />
+            </span>
+          ) : null}
+        </span>
+        <span class="muted small">{connection}</span>
         <span class="safety-code" title="Compare this code with theirs" hidden={!code} data-safety-code={code ?? undefined}>
           {code ? (
             <>
@@ -33,9 +44,16 @@ function PersonRow(props: { uid: string; session: RoomSession; ui: RoomUi }) {
         </span>
       </div>
       {isMe ? null : (
-        <button class="btn btn-ghost btn-small" type="button" onClick={message}>
-          Message
-        </button>
+        <div class="person-actions">
+          {view?.state === "connected" ? (
+            <button class="btn btn-ghost btn-small" type="button" onClick={() => (ui.dialog.value = { kind: "connection", uid })}>
+              Details
+            </button>
+          ) : null}
+          <button class="btn btn-ghost btn-small" type="button" onClick={message}>
+            Message
+          </button>
+        </div>
       )}
     </li>
   );
@@ -44,9 +62,23 @@ function PersonRow(props: { uid: string; session: RoomSession; ui: RoomUi }) {
 export function PeoplePanel(props: { session: RoomSession; ui: RoomUi }) {
   const { session } = props;
   const myUid = session.meeting.myUid;
-  const uids = [myUid, ...session.present.value.filter((uid) => uid !== myUid)];
+  const hands = session.gestures.hands.value;
+  const present = [myUid, ...session.present.value.filter((uid) => uid !== myUid)];
+  const raised = [...hands.entries()].sort((a, b) => a[1] - b[1]).map(([uid]) => uid).filter((uid) => present.includes(uid));
+  const uids = [...raised, ...present.filter((uid) => !hands.has(uid))];
+  const mine = hands.has(myUid);
   return (
     <div class="pane">
+      {raised.length ? (
+        <p class="hands-summary">
+          {`${raised.length} raised hand${raised.length === 1 ? "" : "s"}`}
+          {mine ? (
+            <button class="btn btn-ghost btn-small" type="button" onClick={() => session.gestures.raiseHand(false)}>
+              Lower my hand
+            </button>
+          ) : null}
+        </p>
+      ) : null}
       <ul class="people-list">
         {uids.map((uid) => (
           <PersonRow key={uid} uid={uid} session={session} ui={props.ui} />

@@ -126,6 +126,7 @@ export const INVENTORY: StoredCollectionDoc[] = [
       {"field": "disposition", "type": "string or null", "why": "ANSWERED, NO ANSWER, FAILED"},
       {"field": "endCause", "type": "string or null", "why": "hangup, peer-left, ice-failed, heartbeat-timeout, rejoined, meeting-ended"},
       {"field": "updatedAt", "type": "timestamp", "why": ""},
+      {"field": "relayed", "type": "bool or null", "why": "either side reported a path through the TURN relay (null until a side reports stats)"},
       {"field": "signalEvents", "type": "list of ≤ 8 strings", "why": "ids of the signal-trigger events applied (opaque, from Eventarc), so an event delivered twice changes nothing"},
       {"field": "expiresAt", "type": "timestamp", "why": "retention"},
       {"field": "{side}.uid", "type": "uid", "why": "side is caller or callee"},
@@ -144,6 +145,7 @@ export const INVENTORY: StoredCollectionDoc[] = [
       {"field": "{side}.ipInfo.asOrg", "type": "string or null", "why": ""},
       {"field": "{side}.userAgent", "type": "string or null", "why": ""},
       {"field": "{side}.status", "type": "string", "why": "latest status: new, connecting, connected, disconnected, failed, closed"},
+      {"field": "{side}.relayed", "type": "bool or null", "why": "this side's own end went through the relay (its local candidate is relay: privacy mode, or no direct path), from its latest stats; null until it reports them"},
       {"field": "{side}.timeline[].status", "type": "string", "why": "every status change of that side"},
       {"field": "{side}.timeline[].at", "type": "timestamp", "why": "server time of the change"},
       {"field": "{side}.timelineDropped", "type": "int", "why": "status changes left out of timeline, which keeps the first 12 and the latest 12 (absent when none)"},
@@ -233,6 +235,7 @@ export const INVENTORY: StoredCollectionDoc[] = [
       {"field": "storage.files", "type": "bool", "why": "opt-in: reserved for file archives (default off; no server path yet)"},
       {"field": "storage.recordings", "type": "bool", "why": "opt-in: reserved for recordings (default off; no server path yet)"},
       {"field": "storage.attendance", "type": "bool", "why": "opt-in: allow archive of attendance (default off)"},
+      {"field": "privacy.relayOnly", "type": "bool", "why": "require members to hide their IP address from other participants (relay-only ICE, returned by join_meeting and meeting_info as relayOnly; default off)"},
     ],
   },
   {

@@ -5,17 +5,19 @@ import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
 import type { RecordingSource } from "./recorder";
 
-/** What the recorder composes: each tile's video with its name, and its audio. */
+/** What the recorder composes: each tile's video with its name, and its audio; shared screens too. */
 export function recordingSources(session: RoomSession, ui: RoomUi, local: LocalMedia): RecordingSource[] {
   const { meeting } = session;
-  return [...ui.videos].map(([uid, video]) => {
+  return [...ui.videos].map(([key, video]) => {
+    const [who, part] = key.split(":");
+    const uid = who === "self" ? meeting.myUid : who;
     const isLocal = uid === meeting.myUid;
-    return {
-      uid,
-      name: meeting.displayName(uid),
-      video,
-      audio: isLocal ? local.audioTrack : (meeting.links.get(uid)?.remoteStream.getAudioTracks()[0] ?? null),
-    };
+    const link = meeting.links.get(uid);
+    if (part === "screen") {
+      const audio = isLocal ? local.screenAudioTrack : (link?.screenStream.getAudioTracks()[0] ?? null);
+      return { uid: key, name: `${meeting.displayName(uid)}'s screen`, video, audio };
+    }
+    return { uid, name: meeting.displayName(uid), video, audio: isLocal ? local.audioTrack : (link?.remoteStream.getAudioTracks()[0] ?? null) };
   });
 }
 
@@ -27,7 +29,7 @@ export async function toggleRecording(session: RoomSession, ui: RoomUi, local: L
     if (current) {
       ui.recorder.value = null;
       await current.stop();
-      meeting.setRecording(false);
+      meeting.mediaState.setRecording(false);
       toast("Recording saved in this browser");
       ui.recordingsSaved.value++;
     } else {
@@ -37,14 +39,14 @@ export async function toggleRecording(session: RoomSession, ui: RoomUi, local: L
         title: meeting.title,
         sources: () => recordingSources(session, ui, local),
       });
-      meeting.setRecording(true);
+      meeting.mediaState.setRecording(true);
       toast("Recording to this browser");
     }
   } catch (error) {
     console.warn("recording failed", error);
     toast(`Recording is not possible: ${(error as Error).message}`, "error");
     ui.recorder.value = null;
-    meeting.setRecording(false);
+    meeting.mediaState.setRecording(false);
   } finally {
     ui.recordingBusy.value = false;
   }

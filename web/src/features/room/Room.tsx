@@ -1,12 +1,15 @@
 /** The room: top bar, stage, side panel, controls, dialogs and the sound banner. */
-import { useEffect } from "preact/hooks";
+import "./room.css";
+import { useEffect, useMemo } from "preact/hooks";
 import type { LocalMedia } from "../../core/meeting/media";
 import { Controls } from "../controls/Controls";
 import { Dialogs } from "../dialogs/Dialogs";
 import { SafetyWarnings } from "../safety/SafetyWarnings";
 import { Stage } from "../stage/Stage";
+import { StageState } from "../stage/stageState";
 import { playVideo } from "../stage/Tile";
 import { startNotifications, startShortcuts } from "./notifications";
+import { startPeopleNotices } from "./notices";
 import type { RoomSession } from "./session";
 import { SidePanel } from "./SidePanel";
 import type { RoomUi } from "./store";
@@ -20,8 +23,8 @@ function SoundBanner({ ui }: { ui: RoomUi }) {
     return () => document.removeEventListener("avmeets:needs-gesture", show);
   }, [ui]);
   const unmute = () => {
-    for (const [, video] of ui.videos) {
-      if (video.closest('[data-local="true"]')) continue;
+    for (const [key, video] of ui.videos) {
+      if (video.closest('[data-local="true"]') || key.startsWith("self:")) continue;
       video.muted = false;
       playVideo(video);
     }
@@ -36,14 +39,18 @@ function SoundBanner({ ui }: { ui: RoomUi }) {
 
 export function Room(props: { session: RoomSession; ui: RoomUi; local: LocalMedia; onLeave: () => void }) {
   const { session, ui, local } = props;
+  const stage = useMemo(() => new StageState(session, ui, local), [session, ui, local]);
+  useEffect(() => stage.start(), [stage]);
+  useEffect(() => ui.watchWidth(), [ui]);
   useEffect(() => startNotifications(session, ui, local), [session, ui, local]);
+  useEffect(() => startPeopleNotices(session), [session]);
   useEffect(() => startShortcuts(ui, local), [ui, local]);
   const classes = ui.panel.value ? "room panel-open" : "room";
   return (
-    <div class={classes} data-meeting-id={session.meeting.meetingId}>
+    <div class={classes} data-meeting-id={session.meeting.meetingId} data-width={ui.width.value}>
       <TopBar session={session} ui={ui} />
       <div class="room-body">
-        <Stage session={session} ui={ui} local={local} />
+        <Stage session={session} ui={ui} local={local} stage={stage} />
         <SidePanel session={session} ui={ui} />
       </div>
       <Controls session={session} ui={ui} local={local} onLeave={props.onLeave} />

@@ -1,18 +1,28 @@
-/** The top bar: title, the link to copy, who records, the status line, the people count. */
+/** The top bar: title, the invitation, who records, the status line, privacy mode, the people count. */
 import { useEffect, useState } from "preact/hooks";
-import { meetingLink } from "../../recent";
-import { formatBytes, formatDuration, toast } from "../../ui/dom";
+import { formatBytes, formatDuration } from "../../ui/dom";
 import { Icon } from "../../ui/Icon";
 import type { RoomSession } from "./session";
 import type { RoomUi } from "./store";
 
-async function copyLink(meetingId: string): Promise<void> {
-  try {
-    await navigator.clipboard.writeText(meetingLink(meetingId));
-    toast("Meeting link copied");
-  } catch {
-    toast(meetingLink(meetingId));
+/** Privacy mode: "IP hidden", or why it cannot work here. */
+function PrivacyBadge({ session }: { session: RoomSession }) {
+  const privacy = session.meeting.privacy.value;
+  if (!privacy.relayOnly) return null;
+  if (!privacy.relayAvailable) {
+    return (
+      <span class="privacy-badge problem" role="status">
+        IP hiding needs a relay server, which this service does not offer: you reach nobody
+      </span>
+    );
   }
+  const why = privacy.required ? "Your organisation requires it" : "You chose it";
+  return (
+    <span class="privacy-badge" title={`${why}: the others see the relay server's address, not yours`}>
+      <Icon name="eyeOff" />
+      IP hidden
+    </span>
+  );
 }
 
 /** "● You, Bob recording": everyone who told us they record, us first. */
@@ -55,8 +65,9 @@ export function TopBar(props: { session: RoomSession; ui: RoomUi }) {
         <Icon name="cam" />
       </a>
       <h1 class="room-title">{session.meeting.title || "Meeting"}</h1>
-      <button class="btn btn-ghost btn-small" type="button" aria-label="Copy the meeting link" onClick={() => void copyLink(meetingId)}>
-        <Icon name="copy" />
+      <button class="btn btn-ghost btn-small invite-button" type="button" onClick={() => (ui.dialog.value = { kind: "invite" })}>
+        <Icon name="invite" />
+        Invite
         <span class="code">{meetingId}</span>
       </button>
       <RecBanner session={session} ui={ui} />
@@ -65,6 +76,7 @@ export function TopBar(props: { session: RoomSession; ui: RoomUi }) {
       <p class="room-status" role="status" aria-live="polite">
         {ui.status.value}
       </p>
+      <PrivacyBadge session={session} />
       <span class="e2e" title="Media and data go directly between browsers, encrypted with DTLS">
         <Icon name="lock" />
         Peer-to-peer

@@ -1,27 +1,31 @@
 /**
- * The room's screens and the moves between them: the lobby, joining (with a password on demand),
- * the room itself, leaving and the page after it. The components show `screen`; the meeting's
- * own lifecycle lives in core/meeting/lifecycle.ts.
+ * The room's screens and the moves between them: the meeting checked first (meeting_info), the
+ * lobby, joining (with a password on demand), the room itself, leaving and the page after it.
+ * The components show `screen`; the meeting's own lifecycle lives in core/meeting/lifecycle.ts.
  */
 import { signal } from "@preact/signals-core";
 import type { User } from "firebase/auth";
+import { call } from "../../core/api/client";
 import { describeFailure } from "../../core/api/errors";
 import { LocalMedia } from "../../core/meeting/media";
 import type { LeaveOutcome } from "../../core/meeting/leave";
 import { Meeting } from "../../core/meeting/meeting";
+import { hideIpPreference } from "../../core/meeting/privacy";
 import { activeMeeting, keepPassword, takePassword } from "../../core/state/stash";
 import type { View } from "../../core/router/router";
+import type { MeetingInfoResult } from "../../protocol.gen";
 import { rememberMeeting } from "../../recent";
-import { joinErrorView } from "../join/joinErrors";
+import { infoView, joinErrorView, type JoinAction, type JoinErrorView } from "../join/joinErrors";
 import { RoomSession } from "./session";
 import { RoomUi } from "./store";
 
 export type Screen =
+  | { kind: "checking" }
   | { kind: "lobby" }
   | { kind: "joining" }
   /** `attempt` changes with every prompt, so that a refused password gets a fresh form. */
   | { kind: "password"; error: string; attempt: number }
-  | { kind: "message"; title: string; message: string }
+  | { kind: "message"; title: string; message: string; actions: JoinAction[] }
   | { kind: "room"; session: RoomSession; ui: RoomUi }
   | { kind: "leaving" }
   | { kind: "left"; message: string; detail?: string };
@@ -39,6 +43,10 @@ export class RoomController {
   readonly screen = signal<Screen>({ kind: "lobby" });
   readonly local = new LocalMedia();
   readonly myName: string;
+  /** What meeting_info said before the lobby (null: not asked, or it could not answer). */
+  readonly info = signal<MeetingInfoResult | null>(null);
+  /** The person's choice in the lobby: hide their IP address (relay-only ICE). */
+  readonly hideIp = signal(hideIpPreference());
   /** What the router holds (roomPage.tsx adds destroy). */
   readonly handle: RoomHandle = {};
   private session: RoomSession | null = null;
@@ -54,10 +62,30 @@ export class RoomController {
     this.myName = displayNameOf(user);
   }
 
-  /** A reload of the meeting page re-joins at once; a fresh visit shows the lobby first. */
+  /** A reload of the meeting page re-joins at once; a fresh visit checks the meeting, then the lobby. */
   start(): void {
     if (activeMeeting() === this.meetingId) void this.join();
-    else this.showLobby();
+    else void this.check();
+  }
+
+  /** meeting_info before the camera: a meeting that does not exist or has ended is said at once. */
+  async check(): Promise<void> {
+    this.screen.value = { kind: "checking" };
+    try {
+      const info = await call("meeting_info", { meetingId: this.meetingId });
+      if (this.destroyed) return;
+      this.info.value = info;
+      const stop = infoView(info, this.meetingId);
+      if (stop) return this.showMessage(stop);
+    } catch (error) {
+      // A server without meeting_info, or unreachable now: join_meeting will say what is wrong.
+      console.debug("meeting_info failed", describeFailure(error).code);
+    }
+    if (!this.destroyed) this.showLobby();
+  }
+
+  private showMessage(view: JoinErrorView): void {
+    if (view.kind === "message") this.screen.value = { kind: "message", title: view.title, message: view.message, actions: view.actions };
   }
 
   showLobby(): void {
@@ -70,7 +98,8 @@ export class RoomController {
     if (!fromPrompt) this.screen.value = { kind: "joining" };
     const local = this.local;
     if (!local.audioTrack && !local.cameraTrack) await local.start();
-    this.session ??= new RoomSession(new Meeting(this.meetingId, this.user.uid, this.myName, local));
+    const relayOnly = this.hideIp.peek() || !!this.info.peek()?.relayOnly;
+    this.session ??= new RoomSession(new Meeting(this.meetingId, this.user.uid, this.myName, local, { relayOnly }));
     const { meeting } = this.session;
     try {
       await meeting.join(password);
@@ -84,6 +113,7 @@ export class RoomController {
     }
     keepPassword(this.meetingId, password);
     rememberMeeting(this.meetingId, meeting.title);
+    this.session.hasPassword = this.info.peek()?.hasPassword ?? !!password;
     this.enterRoom(this.session);
   }
 
@@ -93,7 +123,7 @@ export class RoomController {
       keepPassword(this.meetingId, undefined);
       this.screen.value = { kind: "password", error: view.error, attempt: ++this.prompts };
     } else {
-      this.screen.value = { kind: "message", title: view.title, message: view.message };
+      this.showMessage(view);
     }
   }
 

@@ -1,9 +1,11 @@
 /**
- * What the room announces while it is open: new chat messages and incoming files (a toast and an
+ * What the room tells the person while it is open: new chat messages and incoming files (an
  * unread mark when their panel is closed), the meeting's status, activity on the closed
- * whiteboard, media errors. Returns the function that stops it all.
+ * whiteboard, media errors; all words go through core/announce, shown as toasts here (except
+ * the quiet ones, already on screen). Returns the function that stops it all.
  */
 import { effect } from "@preact/signals-core";
+import { announce, onAnnounce } from "../../core/announce";
 import type { LocalMedia } from "../../core/meeting/media";
 import { toast } from "../../ui/dom";
 import type { RoomSession } from "./session";
@@ -14,16 +16,19 @@ const BOARD_ACTIVITY_MS = 6000;
 export function startNotifications(session: RoomSession, ui: RoomUi, local: LocalMedia): () => void {
   let activityTimer: ReturnType<typeof setTimeout> | undefined;
   const offs = [
+    onAnnounce(({ text, urgency, quiet }) => {
+      if (!quiet) toast(text, urgency === "assertive" ? "error" : "info");
+    }),
     session.chat.on("message", (message) => {
       if (ui.panel.peek() === "chat" || message.mine) return;
       ui.unreadChat.value++;
-      toast(`${message.fromName}: ${message.text.slice(0, 80)}`);
+      announce(`${message.fromName}: ${message.text.slice(0, 80)}`);
     }),
-    session.chat.on("notice", (text) => toast(text)),
+    session.chat.on("notice", (text) => announce(text)),
     session.files.on("started", (transfer) => {
       if (transfer.direction !== "in" || ui.panel.peek() === "files") return;
       ui.unreadFiles.value = true;
-      toast(`${session.meeting.displayName(transfer.peerUid)} is sending you ${transfer.name}`);
+      announce(`${session.meeting.displayName(transfer.peerUid)} is sending you ${transfer.name}`);
     }),
     effect(() => {
       ui.status.value = session.meeting.status.value;
@@ -34,7 +39,7 @@ export function startNotifications(session: RoomSession, ui: RoomUi, local: Loca
       clearTimeout(activityTimer);
       activityTimer = setTimeout(() => (ui.status.value = ""), BOARD_ACTIVITY_MS);
     }),
-    local.on("error", (text) => toast(text, "error")),
+    local.on("error", (text) => announce(text, { urgency: "assertive" })),
     () => clearTimeout(activityTimer),
   ];
   return () => {

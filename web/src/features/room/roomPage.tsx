@@ -10,6 +10,7 @@ import { JoinMessage, Joining } from "../join/JoinStatus";
 import { PasswordPrompt } from "../join/PasswordPrompt";
 import { Leaving, Left } from "../leave/LeaveScreens";
 import { Lobby } from "../lobby/Lobby";
+import { takePassword } from "../../core/state/stash";
 import { RoomController, type RoomHandle } from "./controller";
 import { Room } from "./Room";
 
@@ -17,8 +18,20 @@ function RoomScreens({ controller }: { controller: RoomController }) {
   const screen = controller.screen.value;
   const { meetingId, local } = controller;
   switch (screen.kind) {
+    case "checking":
+      return <Joining text="Checking the meeting…" />;
     case "lobby":
-      return <Lobby local={local} meetingId={meetingId} myName={controller.myName} onJoin={() => void controller.join()} />;
+      return (
+        <Lobby
+          local={local}
+          meetingId={meetingId}
+          myName={controller.myName}
+          info={controller.info.value}
+          passwordKnown={!!takePassword(meetingId)}
+          hideIp={controller.hideIp}
+          onJoin={(password) => void controller.join(password ?? undefined)}
+        />
+      );
     case "joining":
       return <Joining />;
     case "password":
@@ -31,7 +44,7 @@ function RoomScreens({ controller }: { controller: RoomController }) {
         />
       );
     case "message":
-      return <JoinMessage title={screen.title} message={screen.message} onRetry={() => void controller.join()} />;
+      return <JoinMessage title={screen.title} message={screen.message} actions={screen.actions} onRetry={() => void controller.join()} />;
     case "room":
       return <Room session={screen.session} ui={screen.ui} local={local} onLeave={() => void controller.leave()} />;
     case "leaving":

@@ -1,12 +1,14 @@
 /**
  * One meeting with its data-channel protocols: the Meeting (signalling, roster, connections)
- * plus chat, files and the whiteboard, and what several components derive from them.
+ * plus chat, files, the whiteboard and gestures (hands, reactions, spotlight), and what several
+ * components derive from them.
  */
 import { computed, type ReadonlySignal } from "@preact/signals-core";
 import type { Meeting } from "../../core/meeting/meeting";
 import type { PeerLink } from "../../core/meeting/peer";
 import { ChatLog } from "../chat/chatLog";
 import { FileShare } from "../files/fileShare";
+import { Gestures } from "../gestures/gestures";
 import { Board } from "../whiteboard/board";
 
 export interface Target {
@@ -18,17 +20,22 @@ export class RoomSession {
   readonly chat: ChatLog;
   readonly files: FileShare;
   readonly board: Board;
+  readonly gestures: Gestures;
   /** Who has a tile: us first, then everyone joined or connected. */
   readonly present: ReadonlySignal<readonly string[]>;
   /** The others one can write or send a file to privately. */
   readonly targets: ReadonlySignal<readonly Target[]>;
+  /** The meeting needs a password (the invitation says so). */
+  hasPassword = false;
 
   constructor(readonly meeting: Meeting) {
     this.chat = new ChatLog(meeting);
     this.files = new FileShare(meeting);
     this.board = new Board(meeting);
+    this.gestures = new Gestures(meeting);
     meeting.use(this.files);
     meeting.use(this.board);
+    meeting.use(this.gestures);
     this.present = computed(() => {
       const uids = new Set<string>([meeting.myUid]);
       for (const [uid, p] of meeting.roster.value) if (p.state === "joined") uids.add(uid);

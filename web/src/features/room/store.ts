@@ -1,12 +1,35 @@
 /**
  * The room's UI state (not the meeting's): which panel and dialog are open, unread counts, the
- * whiteboard and the recorder. Components read the signals they show and nothing else.
+ * whiteboard and the recorder, the local pin, the width class of the window. Components read the
+ * signals they show and nothing else.
  */
 import { signal } from "@preact/signals-core";
+import type { Pin } from "../stage/layout";
 
 export type Panel = "people" | "chat" | "files" | "recordings";
 
-export type DialogSpec = { kind: "safety"; uid: string } | { kind: "settings" };
+export type DialogSpec =
+  | { kind: "safety"; uid: string }
+  | { kind: "settings" }
+  | { kind: "connection"; uid: string }
+  | { kind: "invite" };
+
+/** How the window's width sorts the controls: all in a row, the secondary ones in "More", few. */
+export type Width = "wide" | "medium" | "narrow";
+
+/** Where a tile is: seen or scrolled / folded away, and how wide (px). */
+export interface TileSeen {
+  visible: boolean;
+  width: number;
+}
+
+const MEDIUM = "(max-width: 1100px)";
+const NARROW = "(max-width: 640px)";
+
+function widthNow(): Width {
+  if (typeof matchMedia !== "function") return "wide";
+  return matchMedia(NARROW).matches ? "narrow" : matchMedia(MEDIUM).matches ? "medium" : "wide";
+}
 
 export interface RecorderHandle {
   stop(): Promise<void>;
@@ -34,8 +57,42 @@ export class RoomUi {
   readonly status = signal("");
   /** The browser refused to play sound without a click. */
   readonly needsGesture = signal(false);
-  /** The tiles' video elements by uid (the recorder composes them). */
+  /** The tiles' video elements by uid, a shared screen's by `<uid>:screen` (the recorder composes them). */
   readonly videos = new Map<string, HTMLVideoElement>();
+  /** A participant's camera or screen pinned large, for us only. */
+  readonly pinned = signal<Pin | null>(null);
+  /** The tiles beside a presentation folded away (their video is then not received). */
+  readonly tilesHidden = signal(false);
+  readonly width = signal<Width>(widthNow());
+  /** Each tile's visibility and width, as the stage measures them. */
+  readonly tiles = signal<ReadonlyMap<string, TileSeen>>(new Map());
+
+  /** Follow the window's width; returns the function that stops. */
+  watchWidth(): () => void {
+    if (typeof matchMedia !== "function") return () => undefined;
+    const queries = [matchMedia(MEDIUM), matchMedia(NARROW)];
+    const update = () => (this.width.value = widthNow());
+    for (const query of queries) query.addEventListener("change", update);
+    return () => {
+      for (const query of queries) query.removeEventListener("change", update);
+    };
+  }
+
+  /** A tile reports where it is (only changes are published). */
+  tileSeen(uid: string, seen: TileSeen | null): void {
+    const before = this.tiles.peek().get(uid);
+    if (seen && before && before.visible === seen.visible && before.width === seen.width) return;
+    if (!seen && !before) return;
+    const next = new Map(this.tiles.peek());
+    if (seen) next.set(uid, seen);
+    else next.delete(uid);
+    this.tiles.value = next;
+  }
+
+  togglePin(pin: Pin): void {
+    const current = this.pinned.peek();
+    this.pinned.value = current && current.uid === pin.uid && current.kind === pin.kind ? null : pin;
+  }
 
   togglePanel(name: Panel): void {
     this.setPanel(this.panel.peek() === name ? null : name);

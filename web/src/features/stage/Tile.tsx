@@ -1,6 +1,12 @@
-/** One video tile: the video (or an avatar), name, connection state, microphone, REC and safety code. */
+/**
+ * One video tile: the video (or an avatar), the name, the microphone, a raised hand, reactions,
+ * REC, the speaking highlight, and, for a connection, its quality bars (details on demand), a
+ * menu (pin, spotlight) and its safety code. Connection words appear only when something is wrong.
+ */
+import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import { Icon } from "../../ui/Icon";
+import type { TileSeen } from "../room/store";
 import { hue, initials } from "./tileInfo";
 
 export interface TileProps {
@@ -10,16 +16,23 @@ export interface TileProps {
   name: string;
   /** data-state: self, waiting, connecting, connected, reconnecting, failed, closed. */
   state: string;
+  /** What is wrong with the connection, in words; "" when all is well. */
   stateText: string;
   audio: boolean;
   video: boolean;
-  screen: boolean;
   recording: boolean;
+  speaking: boolean;
+  handUp: boolean;
   safetyCode: string | null;
   path?: string;
   onSafety?: (uid: string) => void;
   /** Keeps the tiles' video elements by uid (the recorder and the sound banner use them). */
   videos: Map<string, HTMLVideoElement>;
+  /** Where the tile is (seen or not, how wide), for what we ask its sender for. */
+  onSeen?: (seen: TileSeen | null) => void;
+  /** The quality bars and the menu (a connection's), reactions floating over it. */
+  tools?: ComponentChildren;
+  overlay?: ComponentChildren;
 }
 
 /** Play; where autoplay with sound needs a click, play muted and ask for one (the sound banner). */
@@ -33,42 +46,82 @@ export function playVideo(video: HTMLVideoElement): void {
   });
 }
 
-export function Tile(props: TileProps) {
-  const { uid, isLocal, name, safetyCode } = props;
+/** A video element showing `stream`, registered under `key` in `videos` while mounted. */
+export function useVideo(key: string, stream: MediaStream | null, videos: Map<string, HTMLVideoElement>) {
   const video = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     const el = video.current;
     if (!el) return;
-    props.videos.set(uid, el);
+    videos.set(key, el);
     return () => {
-      if (props.videos.get(uid) === el) props.videos.delete(uid);
+      if (videos.get(key) === el) videos.delete(key);
     };
-  }, [uid, props.videos]);
+  }, [key, videos]);
   useEffect(() => {
     const el = video.current;
-    if (!el || el.srcObject === props.stream) return;
-    el.srcObject = props.stream;
-    if (props.stream) playVideo(el);
-  }, [props.stream]);
-  const classes = ["tile", props.video ? "" : "no-video", props.screen ? "screen" : ""].filter(Boolean).join(" ");
+    if (!el || el.srcObject === stream) return;
+    el.srcObject = stream;
+    if (stream) playVideo(el);
+  }, [stream]);
+  return video;
+}
+
+/** Report whether the element is on screen and how wide it is (IntersectionObserver, ResizeObserver). */
+function useSeen(onSeen: ((seen: TileSeen | null) => void) | undefined) {
+  const ref = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || !onSeen || typeof IntersectionObserver !== "function") return;
+    let visible = true;
+    const report = () => onSeen({ visible, width: Math.round(el.clientWidth) });
+    const intersection = new IntersectionObserver((entries) => {
+      visible = entries.some((entry) => entry.isIntersecting);
+      report();
+    });
+    const resize = new ResizeObserver(report);
+    intersection.observe(el);
+    resize.observe(el);
+    return () => {
+      intersection.disconnect();
+      resize.disconnect();
+      onSeen(null);
+    };
+  }, [onSeen]);
+  return ref;
+}
+
+export function Tile(props: TileProps) {
+  const { uid, isLocal, name, safetyCode } = props;
+  const video = useVideo(uid, props.stream, props.videos);
+  const tile = useSeen(props.onSeen);
+  const classes = ["tile", props.video ? "" : "no-video", props.speaking ? "speaking" : "", props.handUp ? "hand-up" : ""];
+  const label = [name, props.handUp ? "hand raised" : "", props.audio ? "" : "microphone off", props.stateText].filter(Boolean).join(", ");
   return (
     <article
-      class={classes}
+      ref={tile}
+      class={classes.filter(Boolean).join(" ")}
       role="listitem"
       data-uid={uid}
       data-local={String(isLocal)}
       data-state={props.state}
       data-path={props.path ?? ""}
-      aria-label={`${name}, ${props.stateText}`}
+      data-speaking={String(props.speaking)}
+      aria-label={label}
     >
-      <video ref={video} autoplay playsInline muted={isLocal} class={isLocal && !props.screen ? "mirror" : ""} />
+      <video ref={video} autoplay playsInline muted={isLocal} class={isLocal ? "mirror" : ""} />
       <div class="tile-avatar" aria-hidden="true" style={{ "--hue": String(hue(uid)) }}>
         {initials(name)}
       </div>
+      {props.overlay}
       <div class="tile-top">
         <span class="tile-rec" hidden={!props.recording}>
           ● REC
         </span>
+        <span class="tile-hand" hidden={!props.handUp} title="Hand raised">
+          <Icon name="hand" />
+        </span>
+        <span class="spacer" />
+        {props.tools}
         <button
           class="tile-safety btn-icon"
           type="button"

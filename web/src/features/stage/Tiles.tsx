@@ -1,16 +1,23 @@
-/** The tiles of the grid: ours, and one per other participant (each subscribed to its own connection). */
-import { useMemo } from "preact/hooks";
+/** The tiles: ours, and one per other participant (each subscribed to its own connection). */
+import { useCallback, useMemo } from "preact/hooks";
 import type { LocalMedia } from "../../core/meeting/media";
 import type { RoomSession } from "../room/session";
-import type { RoomUi } from "../room/store";
+import type { RoomUi, TileSeen } from "../room/store";
 import { Tile } from "./Tile";
+import { QualityBars, TileMenu, TileReactions } from "./TileParts";
 import { pathLabel, stateLabel } from "./tileInfo";
 
+function useSeenReporter(ui: RoomUi, uid: string) {
+  return useCallback((seen: TileSeen | null) => ui.tileSeen(uid, seen), [ui, uid]);
+}
+
 export function SelfTile(props: { session: RoomSession; ui: RoomUi; local: LocalMedia }) {
-  const { meeting } = props.session;
+  const { session, ui } = props;
+  const { meeting } = session;
   const state = props.local.state.value;
-  const outgoing = state.outgoingVideo;
-  const stream = useMemo(() => (outgoing ? new MediaStream([outgoing]) : null), [outgoing]);
+  const camera = state.cameraTrack;
+  const stream = useMemo(() => (camera ? new MediaStream([camera]) : null), [camera]);
+  const audioOnly = meeting.adaptation.audioOnly.value;
   return (
     <Tile
       uid={meeting.myUid}
@@ -18,38 +25,55 @@ export function SelfTile(props: { session: RoomSession; ui: RoomUi; local: Local
       stream={stream}
       name={`${meeting.myName} (you)`}
       state="self"
-      stateText={state.sharing ? "Presenting" : ""}
+      stateText=""
       audio={state.micOn}
-      video={!!outgoing}
-      screen={state.sharing}
-      recording={!!props.ui.recorder.value}
+      video={!!camera && !audioOnly}
+      recording={!!ui.recorder.value}
+      speaking={meeting.speakers.state.value.speaking.has(meeting.myUid)}
+      handUp={session.gestures.hands.value.has(meeting.myUid)}
       safetyCode={null}
-      videos={props.ui.videos}
+      videos={ui.videos}
+      overlay={<TileReactions uid={meeting.myUid} session={session} />}
     />
   );
 }
 
 export function RemoteTile(props: { uid: string; session: RoomSession; ui: RoomUi }) {
   const { uid, session, ui } = props;
+  const { meeting } = session;
   const link = session.link(uid);
   const view = link?.view.value;
   const { state, text } = stateLabel(view);
+  const name = session.name(uid);
+  const onSeen = useSeenReporter(ui, uid);
+  const openDetails = () => (ui.dialog.value = { kind: "connection", uid });
   return (
     <Tile
       uid={uid}
       isLocal={false}
       stream={link ? link.remoteStream : null}
-      name={session.name(uid)}
+      name={name}
       state={state}
       stateText={text}
       audio={view?.remoteMedia.audio ?? true}
-      video={!!view?.videoLive && view.remoteMedia.video}
-      screen={view?.remoteMedia.screen ?? false}
+      video={!!view?.videoLive && view.remoteMedia.video && !meeting.adaptation.audioOnly.value}
       recording={view?.remoteMedia.recording ?? false}
+      speaking={meeting.speakers.state.value.speaking.has(uid)}
+      handUp={session.gestures.hands.value.has(uid)}
       safetyCode={view?.safetyCode ?? null}
       path={pathLabel(view)}
       onSafety={(who) => (ui.dialog.value = { kind: "safety", uid: who })}
       videos={ui.videos}
+      onSeen={onSeen}
+      overlay={<TileReactions uid={uid} session={session} />}
+      tools={
+        <>
+          {view && view.state === "connected" && view.quality.bars > 0 ? (
+            <QualityBars quality={view.quality} name={name} onOpen={openDetails} />
+          ) : null}
+          <TileMenu uid={uid} name={name} session={session} ui={ui} sharing={!!view?.remoteMedia.screen} />
+        </>
+      }
     />
   );
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { bestTileWidth, MIN_TILE_WIDTH } from "./layout";
-import { hue, initials, pathDetails, pathLabel, stateLabel } from "./tileInfo";
 import type { LinkView } from "../../core/meeting/link";
+import { UNKNOWN_QUALITY, type Quality } from "../../core/meeting/quality";
+import { bestTileWidth, chooseStage, MIN_TILE_WIDTH, wantsFor, type StageInput } from "./layout";
+import { connectionDetails, hue, initials, pathLabel, stateLabel } from "./tileInfo";
 
 describe("bestTileWidth", () => {
   it("fills the stage with one tile, limited by height at 16:9", () => {
@@ -20,31 +21,100 @@ describe("bestTileWidth", () => {
   });
 });
 
+describe("chooseStage", () => {
+  const input = (more: Partial<StageInput> = {}): StageInput => ({
+    uids: ["me", "a", "b"],
+    myUid: "me",
+    presenters: [],
+    speaker: null,
+    pinned: null,
+    spotlight: null,
+    board: false,
+    narrow: false,
+    ...more,
+  });
+
+  it("is an even grid for a few people", () => {
+    expect(chooseStage(input())).toEqual({ main: null, reason: "grid", order: ["me", "a", "b"] });
+  });
+
+  it("gives a presenter's screen the stage and puts the presenter's camera first", () => {
+    const layout = chooseStage(input({ presenters: ["b"] }));
+    expect(layout.main).toEqual({ kind: "screen", uid: "b" });
+    expect(layout.order).toEqual(["b", "me", "a"]);
+    // The most recent presenter wins; one who left is ignored.
+    expect(chooseStage(input({ presenters: ["a", "b", "gone"] })).main).toEqual({ kind: "screen", uid: "b" });
+  });
+
+  it("favours the speaker from five people (three on a phone)", () => {
+    const five = ["me", "a", "b", "c", "d"];
+    expect(chooseStage(input({ uids: five, speaker: "c" })).main).toEqual({ kind: "camera", uid: "c" });
+    expect(chooseStage(input({ uids: five, speaker: null })).main).toEqual({ kind: "camera", uid: "a" });
+    expect(chooseStage(input({ speaker: "b", narrow: true })).main).toEqual({ kind: "camera", uid: "b" });
+    expect(chooseStage(input({ speaker: "b" })).reason).toBe("grid");
+  });
+
+  it("puts a pin before a spotlight before a presentation, and the whiteboard before all", () => {
+    const all = input({ presenters: ["a"], spotlight: "b", pinned: { kind: "camera", uid: "a" } });
+    expect(chooseStage(all)).toMatchObject({ main: { kind: "camera", uid: "a" }, reason: "pinned" });
+    expect(chooseStage({ ...all, pinned: null })).toMatchObject({ main: { kind: "camera", uid: "b" }, reason: "spotlight" });
+    expect(chooseStage({ ...all, board: true }).main).toEqual({ kind: "board" });
+    // A pin of a screen nobody shares any more, or of someone gone, is ignored.
+    expect(chooseStage(input({ pinned: { kind: "screen", uid: "b" } })).reason).toBe("grid");
+    expect(chooseStage(input({ pinned: { kind: "camera", uid: "gone" } })).reason).toBe("grid");
+  });
+});
+
+describe("wantsFor", () => {
+  const grid = chooseStage({ uids: ["me", "a"], myUid: "me", presenters: [], speaker: null, pinned: null, spotlight: null, board: false, narrow: false });
+  const presenting = { ...grid, main: { kind: "screen", uid: "a" } as const, reason: "presenting" as const };
+
+  it("asks for what is shown, at the size it is shown", () => {
+    expect(wantsFor(grid, "a", { visible: true, width: 600 }, false)).toEqual({ camera: "high", screen: "off" });
+    expect(wantsFor(grid, "a", { visible: true, width: 200 }, false)).toEqual({ camera: "low", screen: "off" });
+    expect(wantsFor(presenting, "a", { visible: true, width: 200 }, false)).toEqual({ camera: "low", screen: "high" });
+  });
+
+  it("asks for no video of a hidden tile, nor in audio-only mode", () => {
+    expect(wantsFor(presenting, "a", { visible: false, width: 200 }, false)).toEqual({ camera: "off", screen: "high" });
+    expect(wantsFor(presenting, "a", { visible: true, width: 600 }, true)).toEqual({ camera: "off", screen: "off" });
+  });
+});
+
 describe("tile labels", () => {
-  const view = (state: LinkView["state"], relayed?: boolean): LinkView => ({
+  const quality = (bars: Quality["bars"], more: Partial<Quality> = {}): Quality => ({ ...UNKNOWN_QUALITY, bars, ...more });
+  const view = (state: LinkView["state"], relayed?: boolean, q = quality(4)): LinkView => ({
     state,
-    path: relayed === undefined ? null : { stats: { relayed } },
+    path: relayed === undefined ? null : { stats: { relayed }, sample: { at: 0, packetsLost: 0, packetsReceived: 0 } },
+    quality: q,
     safetyCode: null,
     safety: null,
     remoteMedia: { audio: true, video: true, screen: false, recording: false },
     videoLive: true,
+    screenLive: false,
   });
 
-  it("say how the connection is", () => {
+  it("say nothing when all is well, and what is wrong in words", () => {
     expect(stateLabel(undefined)).toEqual({ state: "waiting", text: "Waiting to connect" });
-    expect(stateLabel(view("connected", false))).toEqual({ state: "connected", text: "Connected · direct" });
-    expect(stateLabel(view("connected", true)).text).toBe("Connected · relayed");
-    expect(stateLabel(view("connected")).text).toBe("Connected");
+    expect(stateLabel(view("connected", false))).toEqual({ state: "connected", text: "" });
+    expect(stateLabel(view("connected", false, quality(2))).text).toBe("Poor connection");
     expect(stateLabel(view("reconnecting")).text).toBe("Reconnecting…");
     expect(pathLabel(view("connected", true))).toBe("relayed");
     expect(pathLabel(undefined)).toBe("");
   });
 
-  it("show the path's details", () => {
-    const v = view("connected", false);
-    v.path = { stats: { rttMs: 12.6, localCandidateType: "host", remoteCandidateType: "prflx", protocol: "udp" } };
-    expect(pathDetails(v)).toEqual(["13 ms", "host→prflx udp"]);
-    expect(pathDetails(undefined)).toEqual([]);
+  it("give the details on demand, in words first", () => {
+    const v = view("connected", false, quality(2, { label: "Poor", problem: "long delay, speech may lag", rttMs: 612.4, lossPct: 0.42, receiveKbps: 1850 }));
+    v.path = { stats: { relayed: false, localCandidateType: "host", remoteCandidateType: "prflx", protocol: "udp" }, sample: { at: 0, packetsLost: 0, packetsReceived: 0 } };
+    expect(connectionDetails(v)).toEqual([
+      ["Quality", "Poor"],
+      ["Problem", "long delay, speech may lag"],
+      ["Route", "Direct (local address → public address, UDP)"],
+      ["Round trip", "612 ms"],
+      ["Packet loss", "0.4 %"],
+      ["Receiving", "1.9 Mbit/s"],
+    ]);
+    expect(connectionDetails(undefined)).toEqual([["Connection", "Waiting to connect"]]);
   });
 
   it("make avatars", () => {

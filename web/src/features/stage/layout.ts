@@ -1,4 +1,5 @@
-/** The grid's tile size. Pure. */
+/** The stage: its grid's tile size, what fills its main area, what we ask each sender for. Pure. */
+import type { Wants } from "../../core/meeting/bandwidth";
 
 export const TILE_GAP = 12;
 export const MIN_TILE_WIDTH = 120;
@@ -14,4 +15,80 @@ export function bestTileWidth(n: number, width: number, height: number, gap = TI
     if (w > best) best = w;
   }
   return Math.floor(Math.max(MIN_TILE_WIDTH, best));
+}
+
+// ------------------------------------------------------------------------------ the stage
+
+/** What fills the stage's main area; null: everyone in an even grid. */
+export type MainView = { kind: "screen"; uid: string } | { kind: "camera"; uid: string } | { kind: "board" } | null;
+
+/** A local pin: this person's camera or screen large for me only. */
+export type Pin = { kind: "camera" | "screen"; uid: string };
+
+export interface StageInput {
+  /** Everyone present, us first, then in the order they came. */
+  uids: readonly string[];
+  myUid: string;
+  /** Who shares a screen now, the most recent last. */
+  presenters: readonly string[];
+  /** The last dominant speaker other than us. */
+  speaker: string | null;
+  pinned: Pin | null;
+  /** Spotlighted for everyone. */
+  spotlight: string | null;
+  board: boolean;
+  narrow: boolean;
+}
+
+export type StageReason = "board" | "pinned" | "spotlight" | "presenting" | "speaker" | "grid";
+
+export interface StageLayout {
+  main: MainView;
+  reason: StageReason;
+  /** The tiles' order: the presenter's camera first while presenting, else as they came. */
+  order: string[];
+}
+
+/** From this many people the speaker gets the stage (on a narrow screen from three). */
+export const SPEAKER_VIEW_FROM = 5;
+const SPEAKER_VIEW_FROM_NARROW = 3;
+
+/** Pinned beats spotlight beats a presentation beats the speaker; the whiteboard beats all. */
+export function chooseStage(input: StageInput): StageLayout {
+  const present = new Set(input.uids);
+  const presenter = [...input.presenters].reverse().find((uid) => present.has(uid)) ?? null;
+  const order = presenter ? [presenter, ...input.uids.filter((uid) => uid !== presenter)] : [...input.uids];
+  const at = (main: MainView, reason: StageReason): StageLayout => ({ main, reason, order });
+  if (input.board) return at({ kind: "board" }, "board");
+  const pin = input.pinned;
+  if (pin && present.has(pin.uid) && (pin.kind === "camera" || input.presenters.includes(pin.uid))) return at(pin, "pinned");
+  if (input.spotlight && present.has(input.spotlight)) return at({ kind: "camera", uid: input.spotlight }, "spotlight");
+  if (presenter) return at({ kind: "screen", uid: presenter }, "presenting");
+  const others = input.uids.filter((uid) => uid !== input.myUid);
+  const many = input.uids.length >= (input.narrow ? SPEAKER_VIEW_FROM_NARROW : SPEAKER_VIEW_FROM);
+  if (many && others.length) {
+    const speaker = input.speaker && present.has(input.speaker) && input.speaker !== input.myUid ? input.speaker : others[0];
+    return at({ kind: "camera", uid: speaker }, "speaker");
+  }
+  return at(null, "grid");
+}
+
+/** A grid tile at least this wide asks for the camera's high quality. */
+export const LARGE_TILE_WIDTH = 400;
+
+/** What we ask `uid` to send us, given the layout, whether its tile is seen, and its width. */
+export function wantsFor(
+  layout: StageLayout,
+  uid: string,
+  tile: { visible: boolean; width: number },
+  audioOnly: boolean,
+): Wants {
+  if (audioOnly) return { camera: "off", screen: "off" };
+  const main = layout.main;
+  const screen = main?.kind === "screen" && main.uid === uid ? "high" : "off";
+  let camera: Wants["camera"];
+  if (main?.kind === "camera" && main.uid === uid) camera = "high";
+  else if (!tile.visible) camera = "off";
+  else camera = main === null && tile.width >= LARGE_TILE_WIDTH ? "high" : "low";
+  return { camera, screen };
 }

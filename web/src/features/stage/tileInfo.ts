@@ -4,6 +4,7 @@ import type { LinkView } from "../../core/meeting/link";
 export interface StateLabel {
   /** The tile's data-state: waiting, connecting, connected, reconnecting, failed, closed. */
   state: string;
+  /** Said on the tile only when something is wrong; "" when all is well. */
   text: string;
 }
 
@@ -11,9 +12,8 @@ export function stateLabel(link: LinkView | undefined): StateLabel {
   if (!link) return { state: "waiting", text: "Waiting to connect" };
   switch (link.state) {
     case "connected": {
-      const relayed = link.path?.stats.relayed;
-      const route = relayed === undefined ? "" : relayed ? " · relayed" : " · direct";
-      return { state: "connected", text: `Connected${route}` };
+      const bars = link.quality.bars;
+      return { state: "connected", text: bars === 1 ? "Bad connection" : bars === 2 ? "Poor connection" : "" };
     }
     case "reconnecting":
       return { state: "reconnecting", text: "Reconnecting…" };
@@ -44,11 +44,33 @@ export function hue(uid: string): number {
   return n;
 }
 
-/** "rtt · local→remote protocol" of a connection, as the people panel shows it. */
-export function pathDetails(link: LinkView | undefined): string[] {
-  const stats = link?.path?.stats;
-  return [
-    stats?.rttMs !== undefined && stats.rttMs !== null ? `${Math.round(stats.rttMs)} ms` : "",
-    stats?.localCandidateType ? `${stats.localCandidateType}→${stats.remoteCandidateType ?? "?"} ${stats.protocol ?? ""}` : "",
-  ].filter(Boolean);
+const CANDIDATE_WORDS: Record<string, string> = {
+  host: "local address",
+  srflx: "public address",
+  prflx: "public address",
+  relay: "relay server",
+};
+
+/** The connection's details, shown on demand: [what, value] rows in words first, numbers after. */
+export function connectionDetails(link: LinkView | undefined): [string, string][] {
+  if (!link) return [["Connection", "Waiting to connect"]];
+  const { quality } = link;
+  const stats = link.path?.stats;
+  const rows: [string, string][] = [["Quality", link.state === "connected" ? quality.label : stateLabel(link).text]];
+  if (quality.problem) rows.push(["Problem", quality.problem]);
+  if (stats?.relayed !== undefined) {
+    const ends = stats.localCandidateType
+      ? ` (${CANDIDATE_WORDS[stats.localCandidateType] ?? stats.localCandidateType} → ${CANDIDATE_WORDS[stats.remoteCandidateType ?? ""] ?? "?"}, ${(stats.protocol ?? "").toUpperCase()})`
+      : "";
+    rows.push(["Route", (stats.relayed ? "Through the relay server" : "Direct") + ends]);
+  }
+  if (quality.rttMs !== null) rows.push(["Round trip", `${Math.round(quality.rttMs)} ms`]);
+  if (quality.lossPct !== null) rows.push(["Packet loss", `${quality.lossPct < 1 ? quality.lossPct.toFixed(1) : Math.round(quality.lossPct)} %`]);
+  if (quality.receiveKbps !== null) rows.push(["Receiving", kbit(quality.receiveKbps)]);
+  if (quality.sendKbps !== null) rows.push(["Sending", kbit(quality.sendKbps)]);
+  return rows;
+}
+
+function kbit(kbps: number): string {
+  return kbps >= 1000 ? `${(kbps / 1000).toFixed(1)} Mbit/s` : `${kbps} kbit/s`;
 }

@@ -121,8 +121,14 @@ class Renderer {
     for (const stroke of this.board.strokes.values()) this.drawStroke(stroke);
   }
 
+  /** The largest canvas of the board's aspect that fits the frame's content box. */
   resize(): void {
-    const box = this.frame.getBoundingClientRect();
+    const style = getComputedStyle(this.frame);
+    const px = (value: string) => parseFloat(value) || 0;
+    const box = {
+      width: Math.max(0, this.frame.clientWidth - px(style.paddingLeft) - px(style.paddingRight)),
+      height: Math.max(0, this.frame.clientHeight - px(style.paddingTop) - px(style.paddingBottom)),
+    };
     let width = box.width;
     let height = width / ASPECT;
     if (height > box.height && box.height > 0) {

@@ -1,0 +1,156 @@
+"""Benchmark 6: what one Chromium sender uploads to 1, 3 and 7 peers, with the mesh's bandwidth
+adaptation and, as the baseline in the same run, without it (the test switch
+localStorage "avmeets:adaptation" = "off": every peer gets full quality, as before).
+
+    python -m bench.uplink_child [--peers 1,3,7] [--warmup 15] [--window 10]
+
+Run by bench/run.py in a child process: it moves into a loopback-only network namespace (the
+browser tests' island, tests/browser/island.py) with Chromium and the aiortc peers, so no test
+traffic leaves loopback and the other benchmarks' process stays as it was. The peers are aiortc
+without media of their own; they join first and the browser last, so it offers to each of them.
+The rate is the bytes of the browser's transports (media, headers, RTCP, data) over the window.
+Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+for _path in (ROOT, ROOT / "functions"):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+from playwright.async_api import Browser, async_playwright  # noqa: E402
+
+from tests.browser import island, uplink, webserver  # noqa: E402
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, DIST, Emulators, Person  # noqa: E402
+from tests.emulator.support.admin import clean_all  # noqa: E402
+from tests.emulator.support.config import AUTH_HOST, FIRESTORE_HOST, functions_host  # noqa: E402
+from tests.emulator.support.peer import MeetingPeer  # noqa: E402
+
+ADAPTATION_OFF = "try { localStorage.setItem('avmeets:adaptation', 'off'); } catch (e) {}"
+
+
+def log(message: str) -> None:
+    print(f"bench uplink > {message}", file=sys.stderr, flush=True)
+
+
+async def one_run(
+    browser: Browser,
+    web_url: str,
+    emulators: Emulators,
+    n: int,
+    adapted: bool,
+    warmup: float,
+    window: float,
+) -> dict[str, Any]:
+    robots = [MeetingPeer(f"peer{i}", ip=f"203.0.113.{20 + i}", media=False) for i in range(n)]
+    alice = await Person.create(
+        browser, "sender", web_url=web_url, emulators=emulators, test_name="bench"
+    )
+    try:
+        if not adapted:
+            await alice.context.add_init_script(ADAPTATION_OFF)
+        await alice.sign_in()
+        await asyncio.gather(*(peer.sign_in() for peer in robots))
+        await uplink.meet(alice, robots, f"uplink {n} {'adapted' if adapted else 'baseline'}")
+        await asyncio.sleep(warmup)  # the bandwidth estimate ramps up (a benchmark may wait)
+        kbps, last = await uplink.measure(alice.page, window)
+        heights = [
+            max((v["frameHeight"] for v in link.video), default=0) for link in last.links.values()
+        ]
+        caps = uplink.capped_kbps(last)
+        problems = sorted(
+            {str(link.quality.get("problem")) for link in last.links.values()} - {"None"}
+        )
+        return {
+            "peers": n,
+            "kbps": round(kbps, 1),
+            "per_peer_kbps": round(kbps / n, 1),
+            "frame_height_median": statistics.median(heights) if heights else 0,
+            "caps_kbps": None if caps == float("inf") else round(caps, 1),
+            "quality_problems": problems,
+        }
+    finally:
+        await alice.close()
+        for peer in robots:
+            await peer.dispose()
+        await clean_all()
+
+
+async def run(peers: list[int], warmup: float, window: float) -> dict[str, Any]:
+    emulators = Emulators(auth=AUTH_HOST, firestore=FIRESTORE_HOST, functions=functions_host())
+    addresses = {
+        island.split(a) for a in (emulators.auth, emulators.firestore, emulators.functions)
+    }
+    if os.environ.get("FIREBASE_EMULATOR_HUB"):
+        addresses.add(island.split(os.environ["FIREBASE_EMULATOR_HUB"]))
+    problem = island.available()
+    region = island.Island() if problem is None else None
+    if region is None:
+        log(f"no loopback island ({problem}): Chromium may use other interfaces")
+    else:
+        region.enter(addresses)
+    try:
+        with webserver.serve(DIST) as web_url:
+            async with async_playwright() as playwright:
+                browser = await playwright.chromium.launch(
+                    executable_path=CHROMIUM, args=CHROMIUM_ARGS
+                )
+                try:
+                    adapted: dict[str, Any] = {}
+                    baseline: dict[str, Any] = {}
+                    for n in peers:
+                        for on, into in ((True, adapted), (False, baseline)):
+                            started = time.perf_counter()
+                            into[str(n)] = await one_run(
+                                browser, web_url, emulators, n, on, warmup, window
+                            )
+                            log(
+                                f"{n} peer(s), {'adapted' if on else 'baseline'}: {into[str(n)]} "
+                                f"({time.perf_counter() - started:.0f} s)"
+                            )
+                finally:
+                    await browser.close()
+    finally:
+        if region is not None:
+            region.leave()
+    return {
+        "budget_kbps": uplink.UPLINK_BUDGET_KBPS,
+        "warmup_s": warmup,
+        "window_s": window,
+        "kbps": {k: v["kbps"] for k, v in adapted.items()},
+        "baseline_kbps": {k: v["kbps"] for k, v in baseline.items()},
+        "ratio_vs_baseline": {
+            k: round(adapted[k]["kbps"] / baseline[k]["kbps"], 3) if baseline[k]["kbps"] else None
+            for k in adapted
+        },
+        "runs": {"adapted": adapted, "baseline": baseline},
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--peers", default="1,3,7")
+    parser.add_argument("--warmup", type=float, default=15.0)
+    parser.add_argument("--window", type=float, default=10.0)
+    args = parser.parse_args(argv)
+    if not (DIST / "index.html").is_file():
+        print(json.dumps({"kbps": None, "reason": "no web/dist (npm run build in web/)"}))
+        return 0
+    result = asyncio.run(run([int(n) for n in args.peers.split(",")], args.warmup, args.window))
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

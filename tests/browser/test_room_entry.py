@@ -1,0 +1,105 @@
+"""Getting into a meeting and finding one's way: the meeting checked before the camera lobby,
+errors with the next useful action, the invitation in the empty room, labelled controls with a
+"More" menu on a phone, the whiteboard beside an open panel.
+"""
+
+from __future__ import annotations
+
+from playwright.async_api import expect
+
+from .conftest import PersonFactory
+
+PASSWORD = "violet harbour 7"
+
+
+async def test_unknown_meeting_is_said_before_the_camera(people: PersonFactory) -> None:
+    alice = await people("alice")
+    await alice.open_link("zzz-zzzz-zzz")
+    alert = alice.page.get_by_role("alert")
+    await expect(alert.get_by_role("heading")).to_have_text("There is no meeting zzz-zzzz-zzz")
+    # No lobby, so no camera was asked for; no "Try again" that cannot succeed.
+    await expect(alice.page.get_by_role("heading", name="Ready to join?")).to_have_count(0)
+    assert await alice.page.evaluate("() => document.querySelectorAll('video').length") == 0
+    await expect(alert.get_by_role("button", name="Try again")).to_have_count(0)
+    await alice.page.get_by_role("button", name="Go to the home page").click()
+    await expect(alice.page.get_by_role("heading", name="Start a meeting")).to_be_visible()
+
+
+async def test_invitation_in_the_empty_room(people: PersonFactory, web_url: str) -> None:
+    alice = await people("alice")
+    await alice.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=web_url)
+    meeting_id = await alice.create_meeting(title="Board game night", password=PASSWORD)
+    await alice.join_now()
+    card = alice.page.locator(".invite-card")
+    await expect(card).to_be_visible()
+    await expect(card.get_by_label("Meeting link")).to_have_value(f"{web_url}/m/{meeting_id}")
+    await expect(card).to_contain_text(meeting_id)
+    await expect(card.locator(".invite-password")).to_have_attribute("data-password", "true")
+    await card.get_by_role("button", name="Copy invitation").click()
+    text = await alice.page.evaluate("() => navigator.clipboard.readText()")
+    assert text.startswith('Join my AVMeets meeting "Board game night": '), text
+    assert f"Meeting code: {meeting_id}" in text and "A password is needed" in text, text
+    assert PASSWORD not in text
+    await alice.screenshot("invitation")
+
+    # Someone joins: the card gives way to the grid; the top bar's Invite opens the same.
+    bob = await people("bob")
+    bob.allow_console_error(r"status of 403 .*/join_meeting\)$")
+    await bob.open_link(meeting_id)
+    await bob.page.get_by_label("Meeting password").fill(PASSWORD)
+    await bob.page.get_by_role("button", name="Join now").click()
+    await bob.wait_in_room()
+    await expect(card).to_have_count(0)
+    await alice.page.get_by_role("button", name="Invite").click()
+    dialog = alice.page.get_by_role("dialog", name="Invite people")
+    await expect(dialog.locator(".invite-password")).to_have_attribute("data-password", "true")
+    await dialog.get_by_role("button", name="Done").click()
+
+
+async def test_phone_controls_and_the_whiteboard_beside_a_panel(people: PersonFactory) -> None:
+    alice = await people("alice")
+    bob = await people("bob")
+    meeting_id = await alice.create_meeting(title="Sketches")
+    await alice.join_now()
+    await bob.join(meeting_id)
+    await alice.wait_connected(bob)
+
+    # Every control has a visible word; on a phone the bar keeps one row and the rest is in More.
+    await bob.page.set_viewport_size({"width": 390, "height": 844})
+    bar = bob.page.locator(".controls")
+    box = await bar.bounding_box()
+    assert box is not None and box["height"] < 110, box
+    for word in ("Microphone", "Camera", "Raise hand", "Chat", "More", "Leave"):
+        await expect(bar.locator(".ctl-text", has_text=word).first).to_be_visible()
+    await bob.page.get_by_role("button", name="More options").click()
+    menu = bob.page.get_by_role("menu", name="More options")
+    for item in ("Whiteboard", "People", "Files", "Audio only"):
+        await expect(
+            menu.get_by_role("menuitem", name=item).or_(
+                menu.get_by_role("menuitemcheckbox", name=item)
+            )
+        ).to_be_visible()
+    await bob.screenshot("phone-more-menu")
+    await bob.page.keyboard.press("Escape")
+    await expect(menu).to_have_count(0)
+    await bob.screenshot("phone-room")
+
+    # The whiteboard with the chat open beside it: the canvas fits between them.
+    canvas = await alice.open_whiteboard()
+    await alice.open_panel("Chat")
+    # The canvas follows the stage's new size (a ResizeObserver): poll until it has.
+    await alice.page.wait_for_function(
+        """() => {
+            const c = document.querySelector(".board-canvas").getBoundingClientRect();
+            const p = document.querySelector(".side-panel").getBoundingClientRect();
+            return c.width > 0 && c.right <= p.left + 1;
+        }"""
+    )
+    panel = await alice.page.locator(".side-panel").bounding_box()
+    board = await canvas.bounding_box()
+    viewport = alice.page.viewport_size
+    assert panel is not None and board is not None and viewport is not None
+    assert board["x"] >= 0 and board["x"] + board["width"] <= panel["x"] + 1, (board, panel)
+    assert board["y"] >= 0 and board["y"] + board["height"] <= viewport["height"], (board, viewport)
+    assert board["width"] > 300, board
+    await alice.screenshot("whiteboard-beside-chat")

@@ -1,0 +1,182 @@
+/**
+ * The media of one connection: a transceiver per slot (slots.ts), the local tracks on their
+ * senders with the encodings the uplink plan gives this peer (bandwidth.ts), and what arrives: the
+ * other side's microphone and camera in one stream, its screen and the screen's sound in another.
+ */
+import type { Encoding, PeerPlan } from "./bandwidth";
+import type { LocalMedia } from "./media";
+import { isScreenSlot, SLOT_KIND, SLOTS, slotsOf, type Slot } from "./slots";
+
+/** Cumulative audio energy of a stream (webrtc-stats totalAudioEnergy, totalSamplesDuration). */
+export interface AudioEnergy {
+  energy: number;
+  duration: number;
+}
+
+type Stat = Record<string, unknown> & { type: string };
+
+function audioEnergyIn(report: RTCStatsReport, type: string): AudioEnergy | null {
+  let found: AudioEnergy | null = null;
+  report.forEach((item: Stat) => {
+    if (item.type === type && item.kind === "audio" && typeof item.totalAudioEnergy === "number") {
+      found = { energy: item.totalAudioEnergy, duration: Number(item.totalSamplesDuration) || 0 };
+    }
+  });
+  return found;
+}
+
+export class LinkMedia {
+  /** The other side's microphone and camera. */
+  readonly cameraStream = new MediaStream();
+  /** The other side's shared screen and its sound. */
+  readonly screenStream = new MediaStream();
+  /** Our tracks are on the senders (the caller at once, the callee once the offer is in). */
+  attached = false;
+  private readonly transceivers = new Map<Slot, RTCRtpTransceiver>();
+  private parameters: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly pc: RTCPeerConnection,
+    private readonly local: LocalMedia,
+    private readonly changed: () => void,
+  ) {}
+
+  private localTrack(slot: Slot): MediaStreamTrack | null {
+    const local = this.local;
+    return { mic: local.audioTrack, camera: local.cameraTrack, screen: local.screenTrack, screenAudio: local.screenAudioTrack }[slot];
+  }
+
+  private localStream(slot: Slot): MediaStream {
+    return isScreenSlot(slot) ? this.local.screenStream : this.local.stream;
+  }
+
+  private add(slot: Slot): void {
+    const transceiver = this.pc.addTransceiver(this.localTrack(slot) ?? SLOT_KIND[slot], {
+      direction: "sendrecv",
+      streams: [this.localStream(slot)],
+    });
+    this.transceivers.set(slot, transceiver);
+  }
+
+  /** Caller side: every slot, in order (sharing later needs no renegotiation). */
+  addAll(): void {
+    for (const slot of SLOTS) this.add(slot);
+    this.attached = true;
+  }
+
+  /** Take the transceivers a remote offer created (all of them at first, new ones later). */
+  adopt(): void {
+    const all = this.pc.getTransceivers();
+    const slots = slotsOf(all.map((t) => t.receiver.track.kind));
+    all.forEach((transceiver, i) => {
+      const slot = slots[i];
+      if (!slot || this.transceivers.has(slot)) return;
+      this.transceivers.set(slot, transceiver);
+      // Both sides may send on every slot (either may share the screen).
+      transceiver.direction = "sendrecv";
+      transceiver.sender.setStreams?.(this.localStream(slot));
+    });
+  }
+
+  /** Callee side: our tracks go on the transceivers that the offer created. */
+  async attach(): Promise<void> {
+    this.attached = true;
+    this.adopt();
+    await this.sync();
+  }
+
+  /**
+   * Put the current local tracks on the senders (after a mute, a device change, a share). When
+   * a track has no slot yet (the other side offered fewer: a share on a connection that an older
+   * or media-less client called), every missing slot is added in order, which renegotiates and
+   * keeps both sides' slot order.
+   */
+  async sync(): Promise<void> {
+    if (!this.attached) return;
+    const missing = SLOTS.filter((slot) => !this.transceivers.has(slot));
+    if (missing.some((slot) => this.localTrack(slot)) && this.pc.signalingState !== "closed") {
+      for (const slot of missing) this.add(slot);
+    }
+    const jobs: Promise<void>[] = [];
+    for (const [slot, transceiver] of this.transceivers) {
+      const track = this.localTrack(slot);
+      if (transceiver.sender.track !== track) jobs.push(transceiver.sender.replaceTrack(track));
+    }
+    await Promise.all(jobs.map((job) => job.catch((error) => console.debug("replaceTrack failed", error))));
+  }
+
+  /** A remote track arrived: it joins the camera's or the screen's stream by its slot. */
+  onTrack(event: RTCTrackEvent): void {
+    this.adopt();
+    const slot = [...this.transceivers].find(([, t]) => t === event.transceiver)?.[0];
+    if (!slot) return;
+    const track = event.track;
+    const stream = isScreenSlot(slot) ? this.screenStream : this.cameraStream;
+    for (const old of stream.getTracks()) {
+      if (old.kind === track.kind && old !== track) stream.removeTrack(old);
+    }
+    if (!stream.getTracks().includes(track)) stream.addTrack(track);
+    track.addEventListener("mute", this.changed);
+    track.addEventListener("unmute", this.changed);
+    track.addEventListener("ended", this.changed);
+    this.changed();
+  }
+
+  /** The remote video of a slot is there and not muted. */
+  live(slot: "camera" | "screen"): boolean {
+    const video = (slot === "screen" ? this.screenStream : this.cameraStream).getVideoTracks()[0];
+    return !!video && !video.muted && video.readyState === "live";
+  }
+
+  /** Set this peer's share of the uplink on the senders (one setParameters at a time). */
+  applyPlan(plan: PeerPlan): Promise<void> {
+    this.parameters = this.parameters.then(async () => {
+      await this.setEncoding("camera", plan.camera);
+      await this.setEncoding("screen", plan.screen);
+      await this.setEncoding("mic", { maxBitrate: plan.audioBitrate });
+      await this.setEncoding("screenAudio", { maxBitrate: plan.audioBitrate });
+    });
+    return this.parameters;
+  }
+
+  private async setEncoding(slot: Slot, wanted: Partial<Encoding>): Promise<void> {
+    const sender = this.transceivers.get(slot)?.sender;
+    if (!sender || this.pc.signalingState === "closed") return;
+    try {
+      const parameters = sender.getParameters();
+      const encoding = parameters.encodings?.[0];
+      if (!encoding) return; // not negotiated yet: the next plan sets it
+      const current = encoding as Record<string, unknown>;
+      if (Object.entries(wanted).every(([key, value]) => current[key] === value)) return;
+      Object.assign(encoding, wanted);
+      await sender.setParameters(parameters);
+    } catch (error) {
+      console.debug(`setParameters of the ${slot} failed`, error);
+    }
+  }
+
+  /** What the senders use now (the test hook and the benchmark read it). */
+  encodings(): Partial<Record<Slot, RTCRtpEncodingParameters | null>> {
+    const out: Partial<Record<Slot, RTCRtpEncodingParameters | null>> = {};
+    for (const [slot, transceiver] of this.transceivers) out[slot] = transceiver.sender.getParameters().encodings?.[0] ?? null;
+    return out;
+  }
+
+  /** The microphone's sound as received from the other side, for the speaker detection. */
+  async receivedEnergy(): Promise<AudioEnergy | null> {
+    const receiver = this.transceivers.get("mic")?.receiver;
+    if (!receiver || this.pc.connectionState !== "connected") return null;
+    return audioEnergyIn(await receiver.getStats(), "inbound-rtp");
+  }
+
+  /** Our microphone's sound as this connection's sender takes it in (the local level). */
+  async sentEnergy(): Promise<AudioEnergy | null> {
+    const sender = this.transceivers.get("mic")?.sender;
+    if (!sender?.track || this.pc.connectionState !== "connected") return null;
+    return audioEnergyIn(await sender.getStats(), "media-source");
+  }
+
+  stop(): void {
+    for (const stream of [this.cameraStream, this.screenStream]) for (const track of stream.getTracks()) track.stop();
+  }
+}

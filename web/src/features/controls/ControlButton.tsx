@@ -1,0 +1,68 @@
+/** A control: an icon with its word under it. The accessible name contains the visible word. */
+import type { ComponentChildren, Ref } from "preact";
+import type { IconName } from "../../ui/dom";
+import { Icon } from "../../ui/Icon";
+import type { Panel } from "../room/store";
+
+export interface ControlProps {
+  /** The visible word ("Chat"). */
+  text: string;
+  /** The accessible name when it says more ("Turn off the microphone"); must contain `text`. */
+  label?: string;
+  icon: IconName;
+  pressed?: boolean;
+  /** A look: "off" (red), "active" (blue), "rec" (red, recording), "leave". */
+  tone?: "off" | "active" | "rec" | "leave";
+  disabled?: boolean;
+  panel?: Panel;
+  shortcut?: string;
+  popup?: boolean;
+  expanded?: boolean;
+  buttonRef?: Ref<HTMLButtonElement>;
+  onClick: () => void;
+  children?: ComponentChildren;
+}
+
+export function ControlButton(props: ControlProps) {
+  return (
+    <button
+      ref={props.buttonRef}
+      class={props.tone ? `ctl ctl-${props.tone}` : "ctl"}
+      type="button"
+      aria-label={props.label}
+      title={props.label ?? props.text}
+      aria-pressed={props.pressed}
+      aria-keyshortcuts={props.shortcut}
+      aria-haspopup={props.popup ? "menu" : undefined}
+      aria-expanded={props.popup ? !!props.expanded : undefined}
+      data-panel={props.panel}
+      disabled={props.disabled}
+      onClick={props.onClick}
+    >
+      <span class="ctl-icon">
+        <Icon name={props.icon} />
+        {props.children}
+      </span>
+      <span class="ctl-text">{props.text}</span>
+    </button>
+  );
+}
+
+/** The same action as an item of the "More" menu. */
+export function MenuItem(props: ControlProps & { checkbox?: boolean }) {
+  return (
+    <button
+      class="menu-item"
+      type="button"
+      role={props.checkbox ? "menuitemcheckbox" : "menuitem"}
+      aria-checked={props.checkbox ? !!props.pressed : undefined}
+      aria-label={props.label}
+      data-panel={props.panel}
+      disabled={props.disabled}
+      onClick={props.onClick}
+    >
+      <Icon name={props.icon} />
+      <span>{props.text}</span>
+    </button>
+  );
+}

@@ -1,0 +1,80 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { PeerLink } from "../../core/meeting/peer";
+import { Gestures, parseGesture, REACTION_MS } from "./gestures";
+
+class FakeLink {
+  sent: string[] = [];
+  constructor(readonly uid: string) {}
+  send(_label: string, data: string): boolean {
+    this.sent.push(data);
+    return true;
+  }
+}
+
+function room() {
+  const bob = new FakeLink("bob");
+  const links = new Map([["bob", bob]]);
+  const gestures = new Gestures({ myUid: "me", links });
+  const asLink = (link: FakeLink) => link as unknown as PeerLink;
+  return { bob, links, gestures, asLink };
+}
+
+describe("parseGesture", () => {
+  it("reads the three gestures and nothing else", () => {
+    expect(parseGesture('{"t":"hand","up":true}')).toEqual({ t: "hand", up: true });
+    expect(parseGesture('{"t":"react","emoji":"🎉"}')).toEqual({ t: "react", emoji: "🎉" });
+    expect(parseGesture('{"t":"spotlight","uid":"u1","at":5}')).toEqual({ t: "spotlight", uid: "u1", at: 5 });
+    expect(parseGesture('{"t":"spotlight","uid":null,"at":6}')).toEqual({ t: "spotlight", uid: null, at: 6 });
+    for (const bad of ['{"t":"react","emoji":"<b>spam</b>"}', '{"t":"hand","up":"yes"}', '{"t":"spotlight","uid":""}', "[1]", "not json", "null"]) {
+      expect(parseGesture(bad)).toBeNull();
+    }
+  });
+});
+
+describe("Gestures", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("raises and lowers hands, ours told to everyone, theirs until they go", () => {
+    const { bob, links, gestures, asLink } = room();
+    const heard: string[] = [];
+    gestures.on("hand", ({ uid, up }) => heard.push(`${uid} ${up ? "up" : "down"}`));
+    gestures.raiseHand(true);
+    expect(bob.sent).toEqual(['{"t":"hand","up":true}']);
+    gestures.message(asLink(bob), '{"t":"hand","up":true}');
+    expect([...gestures.hands.value.keys()]).toEqual(["me", "bob"]);
+    links.delete("bob");
+    gestures.closed(asLink(bob));
+    expect([...gestures.hands.value.keys()]).toEqual(["me"]);
+    expect(heard).toEqual(["me up", "bob up"]);
+  });
+
+  it("tells a newcomer our raised hand and the spotlight", () => {
+    const { gestures } = room();
+    gestures.raiseHand(true);
+    gestures.setSpotlight("bob");
+    const carol = new FakeLink("carol");
+    gestures.open(carol as unknown as PeerLink);
+    expect(carol.sent.map((m) => JSON.parse(m) as { t: string })).toMatchObject([{ t: "hand", up: true }, { t: "spotlight", uid: "bob" }]);
+  });
+
+  it("floats reactions for a while, at most one per peer in a short time", () => {
+    const { bob, gestures, asLink } = room();
+    gestures.message(asLink(bob), '{"t":"react","emoji":"👍"}');
+    gestures.message(asLink(bob), '{"t":"react","emoji":"👏"}');
+    expect(gestures.reactions.value.map((r) => r.emoji)).toEqual(["👍"]);
+    vi.advanceTimersByTime(REACTION_MS + 1);
+    expect(gestures.reactions.value).toEqual([]);
+  });
+
+  it("keeps the newest spotlight, and ends it when the spotlighted person goes", () => {
+    const { bob, links, gestures, asLink } = room();
+    gestures.message(asLink(bob), JSON.stringify({ t: "spotlight", uid: "bob", at: Date.now() + 10_000 }));
+    expect(gestures.spotlight.value).toMatchObject({ uid: "bob", by: "bob" });
+    gestures.message(asLink(bob), JSON.stringify({ t: "spotlight", uid: "me", at: 1 })); // older: ignored
+    expect(gestures.spotlight.value?.uid).toBe("bob");
+    links.delete("bob");
+    gestures.closed(asLink(bob));
+    expect(gestures.spotlight.value).toBeNull();
+  });
+});

@@ -1,0 +1,184 @@
+/**
+ * Raised hands, reactions and the spotlight: the "gestures" data channel (JSON text):
+ *
+ *   {"t":"hand","up":true|false}                 the sender raised or lowered their hand
+ *   {"t":"react","emoji":"👍"}                    a reaction, one of REACTIONS
+ *   {"t":"spotlight","uid":string|null,"at":ms}  the sender spotlights uid for everyone (null ends
+ *                                                it); the newest `at` wins
+ *
+ * When a connection's channel opens, each side sends its hand if it is up and the spotlight it
+ * knows, so a newcomer sees both. Anything else is ignored; reactions from one peer are shown at
+ * most every REACTION_GAP_MS.
+ */
+import { signal } from "@preact/signals-core";
+import type { ChannelProtocol } from "../../core/meeting/link";
+import type { PeerLink } from "../../core/meeting/peer";
+import { Emitter } from "../../core/state/emitter";
+
+export const REACTIONS = ["👍", "👏", "😂", "❤️", "🎉", "😮"] as const;
+export type Emoji = (typeof REACTIONS)[number];
+export const REACTION_NAMES: Readonly<Record<Emoji, string>> = {
+  "👍": "Thumbs up",
+  "👏": "Applause",
+  "😂": "Laughing",
+  "❤️": "Heart",
+  "🎉": "Celebrate",
+  "😮": "Surprised",
+};
+
+/** How long a reaction floats over its tile. */
+export const REACTION_MS = 4_000;
+const REACTION_GAP_MS = 300;
+const MAX_ID = 128;
+
+export type Gesture =
+  | { t: "hand"; up: boolean }
+  | { t: "react"; emoji: Emoji }
+  | { t: "spotlight"; uid: string | null; at: number };
+
+/** A gesture message, or null for anything the protocol does not know. Pure. */
+export function parseGesture(text: string): Gesture | null {
+  let message: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (!parsed || typeof parsed !== "object") return null;
+    message = parsed as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  if (message.t === "hand" && typeof message.up === "boolean") return { t: "hand", up: message.up };
+  if (message.t === "react" && REACTIONS.includes(message.emoji as Emoji)) return { t: "react", emoji: message.emoji as Emoji };
+  if (message.t === "spotlight" && Number.isFinite(message.at)) {
+    const uid = message.uid;
+    if (uid === null || (typeof uid === "string" && uid.length > 0 && uid.length <= MAX_ID)) {
+      return { t: "spotlight", uid, at: Number(message.at) };
+    }
+  }
+  return null;
+}
+
+export interface Reaction {
+  id: number;
+  uid: string;
+  emoji: Emoji;
+}
+
+export interface Spotlight {
+  uid: string;
+  by: string;
+  at: number;
+}
+
+type GestureEvents = {
+  hand: { uid: string; up: boolean };
+  reaction: Reaction;
+  /** The spotlight changed: `by` set it or ended it. */
+  spotlight: { spotlight: Spotlight | null; by: string };
+};
+
+interface GesturesMeeting {
+  readonly myUid: string;
+  readonly links: ReadonlyMap<string, Pick<PeerLink, "uid" | "send">>;
+}
+
+export class Gestures extends Emitter<GestureEvents> implements ChannelProtocol {
+  readonly label = "gestures";
+  /** Raised hands (us included): uid → when (ms), the first raised first. */
+  readonly hands = signal<ReadonlyMap<string, number>>(new Map());
+  /** Reactions floating now. */
+  readonly reactions = signal<readonly Reaction[]>([]);
+  readonly spotlight = signal<Spotlight | null>(null);
+  private nextId = 1;
+  private lastReaction = new Map<string, number>();
+  private timers = new Set<ReturnType<typeof setTimeout>>();
+  /** When our spotlight message was sent (or the last one we took), for "newest wins". */
+  private spotlightAt = 0;
+
+  constructor(private readonly meeting: GesturesMeeting) {
+    super();
+  }
+
+  get handUp(): boolean {
+    return this.hands.peek().has(this.meeting.myUid);
+  }
+
+  raiseHand(up: boolean): void {
+    this.setHand(this.meeting.myUid, up);
+    this.broadcast({ t: "hand", up });
+  }
+
+  react(emoji: Emoji): void {
+    this.addReaction(this.meeting.myUid, emoji);
+    this.broadcast({ t: "react", emoji });
+  }
+
+  /** Spotlight `uid` for everyone (null: end the spotlight). */
+  setSpotlight(uid: string | null): void {
+    const at = Math.max(Date.now(), this.spotlightAt + 1);
+    this.applySpotlight(uid, this.meeting.myUid, at);
+    this.broadcast({ t: "spotlight", uid, at });
+  }
+
+  open(link: PeerLink): void {
+    if (this.handUp) link.send("gestures", JSON.stringify({ t: "hand", up: true }));
+    const spotlight = this.spotlight.peek();
+    if (spotlight) link.send("gestures", JSON.stringify({ t: "spotlight", uid: spotlight.uid, at: spotlight.at }));
+  }
+
+  message(link: PeerLink, data: string | ArrayBuffer): void {
+    const gesture = typeof data === "string" ? parseGesture(data) : null;
+    if (!gesture) return;
+    if (gesture.t === "hand") this.setHand(link.uid, gesture.up);
+    else if (gesture.t === "react") this.addReaction(link.uid, gesture.emoji);
+    else if (gesture.at > this.spotlightAt) this.applySpotlight(gesture.uid, link.uid, gesture.at);
+  }
+
+  /** Gone: their hand comes down; a spotlight on them ends. */
+  closed(link: PeerLink): void {
+    if (this.meeting.links.has(link.uid)) return; // a channel closed, the person is still here
+    this.setHand(link.uid, false, false);
+    if (this.spotlight.peek()?.uid === link.uid) this.applySpotlight(null, link.uid, this.spotlightAt);
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private setHand(uid: string, up: boolean, tell = true): void {
+    const hands = this.hands.peek();
+    if (hands.has(uid) === up) return;
+    const next = new Map(hands);
+    if (up) next.set(uid, Date.now());
+    else next.delete(uid);
+    this.hands.value = next;
+    if (tell) this.emit("hand", { uid, up });
+  }
+
+  private addReaction(uid: string, emoji: Emoji): void {
+    const now = Date.now();
+    if (now - (this.lastReaction.get(uid) ?? 0) < REACTION_GAP_MS) return;
+    this.lastReaction.set(uid, now);
+    const reaction = { id: this.nextId++, uid, emoji };
+    this.reactions.value = [...this.reactions.peek(), reaction];
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.reactions.value = this.reactions.peek().filter((r) => r !== reaction);
+    }, REACTION_MS);
+    this.timers.add(timer);
+    this.emit("reaction", reaction);
+  }
+
+  private applySpotlight(uid: string | null, by: string, at: number): void {
+    this.spotlightAt = at;
+    const next = uid ? { uid, by, at } : null;
+    if (next?.uid === this.spotlight.peek()?.uid) return;
+    this.spotlight.value = next;
+    this.emit("spotlight", { spotlight: next, by });
+  }
+
+  private broadcast(gesture: Gesture): void {
+    const text = JSON.stringify(gesture);
+    for (const link of this.meeting.links.values()) link.send("gestures", text);
+  }
+}

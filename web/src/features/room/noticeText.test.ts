@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { linkNotice, rosterNotices } from "./noticeText";
+
+describe("people notices", () => {
+  it("say who joined and who left", () => {
+    const before = new Map([["a", "Alice"], ["b", "Bob"]]);
+    const after = new Map([["a", "Alice"], ["c", "Carol"]]);
+    expect(rosterNotices(before, after)).toEqual(["Carol joined", "Bob left"]);
+    expect(rosterNotices(after, after)).toEqual([]);
+  });
+
+  it("say when a connection is lost, back, failed or unstable; nothing when all is well", () => {
+    const ok = { state: "connected" as const, problem: null };
+    expect(linkNotice(undefined, ok, "Bob")).toBeNull();
+    expect(linkNotice({ state: "connecting", problem: null }, ok, "Bob")).toBeNull();
+    expect(linkNotice(ok, { state: "reconnecting", problem: null }, "Bob")).toBe("Connection to Bob lost, reconnecting…");
+    expect(linkNotice({ state: "reconnecting", problem: null }, ok, "Bob")).toBe("Connected to Bob again");
+    expect(linkNotice(ok, { state: "failed", problem: null }, "Bob")).toMatch(/^Could not reach Bob/);
+    const shaky = { state: "connected" as const, problem: "long delay, speech may lag" };
+    expect(linkNotice(ok, shaky, "Bob")).toBe("Connection with Bob: long delay, speech may lag");
+    expect(linkNotice(shaky, shaky, "Bob")).toBeNull();
+  });
+});

@@ -1,0 +1,31 @@
+/** The words of the room's people events (notices.ts says them through core/announce). Pure. */
+import type { LinkState } from "../../core/meeting/link";
+
+/** "Bob joined", "Carol left": who came and went between two rosters (uid → name). */
+export function rosterNotices(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string[] {
+  const out: string[] = [];
+  for (const [uid, name] of after) if (!before.has(uid)) out.push(`${name} joined`);
+  for (const [uid, name] of before) if (!after.has(uid)) out.push(`${name} left`);
+  return out;
+}
+
+export interface LinkMood {
+  state: LinkState;
+  /** The quality problem in words, null when fine. */
+  problem: string | null;
+}
+
+/** What to say when a connection's state or quality changes; null: nothing worth saying. */
+export function linkNotice(before: LinkMood | undefined, after: LinkMood, name: string): string | null {
+  if (!before) return null;
+  if (after.state !== before.state) {
+    if (after.state === "reconnecting") return `Connection to ${name} lost, reconnecting…`;
+    if (after.state === "failed") return `Could not reach ${name}. Their network or yours blocks the connection.`;
+    if (after.state === "connected" && before.state === "reconnecting") return `Connected to ${name} again`;
+    return null;
+  }
+  if (after.state === "connected" && after.problem && after.problem !== before.problem) {
+    return `Connection with ${name}: ${after.problem}`;
+  }
+  return null;
+}
