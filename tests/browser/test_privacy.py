@@ -551,7 +551,10 @@ async def test_shared_content_is_never_in_plaintext_nor_stored_and_the_meeting_i
             + "\n".join(remains)
             + f"\npurge report: {json.dumps(purged['deleted'])}"
         )
-        assert left == {}, f"documents left after the purge: {sorted(left)}"
+        # Only the anonymous daily aggregates outlive the week, by design (docs/data-inventory.md:
+        # counts of groups of at least ten people), and nothing in them names anyone (above).
+        kept = [path for path in left if not path.startswith("usage_daily/")]
+        assert not kept, f"documents left after the purge: {sorted(left)}"
         assert purged["total"] >= len(after), purged
         # The people's Auth accounts went too: idle for longer than the retention period at the
         # purge's time (functions/avmeets/accounts.py).
