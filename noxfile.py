@@ -130,8 +130,12 @@ def _browser_tests(session: nox.Session) -> None:
         env = emulators.bootstrap()
     except emulators.BootstrapError as error:
         session.error(str(error))
+    # The fixture GeoIP databases, as in the emulator tests: a connection's public address in
+    # the CDR gets its country and network (tests/browser/test_connection_path.py).
+    geoip_dir = emulators.CACHE_DIR / "geoip-test"
+    session.run("python", "-m", "tests.fixtures.geoip_db", str(geoip_dir), silent=True)
     turn = {"TURN_URLS": f"turn:127.0.0.1:{BROWSER_TURN_PORT}?transport=udp"}
-    emulators.use_function_settings(env, {**emulators.TEST_FUNCTION_SETTINGS, **turn})
+    emulators.use_function_settings(env, {**emulators.test_function_env(geoip_dir), **turn})
     env["AVMEETS_TEST_TURN_PORT"] = str(BROWSER_TURN_PORT)
     python = Path(session.bin) / "python"
     # Paths among the posargs replace tests/browser, as for the emulator tests.

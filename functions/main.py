@@ -102,6 +102,18 @@ def archive(req: https_fn.CallableRequest[Any]) -> protocol.ArchiveResult:
     return handlers.archive(req)
 
 
+@answers_health_probe
+@https_fn.on_call(**_opts("my_data", **CALLABLE))
+def my_data(req: https_fn.CallableRequest[Any]) -> protocol.MyDataResult:
+    return handlers.my_data(req)
+
+
+@answers_health_probe
+@https_fn.on_call(**_opts("delete_me", **CALLABLE))
+def delete_me(req: https_fn.CallableRequest[Any]) -> protocol.DeleteMeResult:
+    return handlers.delete_me(req)
+
+
 @firestore_fn.on_document_created(
     document="meetings/{meetingId}/signals/{signalId}", **_opts("on_signal")
 )

@@ -103,6 +103,8 @@ def _interface(td: Any, aliases: dict[Any, str]) -> list[str]:
     hints = typing.get_type_hints(td, include_extras=True)
     optional = td.__optional_keys__
     doc = td.__doc__ if td.__doc__ and not td.__doc__.startswith(f"{td.__name__}(") else None
+    if not hints:  # an empty object (an empty interface would accept anything but null)
+        return [*_doc(doc), f"export type {td.__name__} = Record<string, never>;"]
     lines = [*_doc(doc), f"export interface {td.__name__} {{"]
     for key, tp in hints.items():
         mark = "?" if key in optional else ""

@@ -102,3 +102,54 @@ def purge_accounts(now: datetime, retention_days: int, *, dry_run: bool = False)
         for error in result.errors:
             report.failed[chunk[error.index]] = str(error.reason)
     return report
+
+
+# --- one person's account (my_data, delete_me) ---------------------------------------------------
+
+
+def _ms(value: int | None) -> datetime | None:
+    return datetime.fromtimestamp(value / 1000, tz=UTC) if value else None
+
+
+def account(uid: str) -> dict[str, Any] | None:
+    """What Firebase Auth keeps about ``uid`` (None when there is no such account)."""
+    from firebase_admin import auth
+
+    try:
+        user = auth.get_user(uid)
+    except auth.UserNotFoundError:
+        return None
+    meta = user.user_metadata
+    return {
+        "uid": user.uid,
+        "displayName": user.display_name,
+        "email": user.email,
+        "emailVerified": bool(user.email_verified),
+        "phoneNumber": user.phone_number,
+        "photoUrl": user.photo_url,
+        "createdAt": _ms(meta.creation_timestamp),
+        "lastLoginAt": _ms(meta.last_sign_in_timestamp),
+        "lastRefreshAt": _ms(getattr(meta, "last_refresh_timestamp", None)),
+        "providerUserInfo": [
+            {
+                "providerId": p.provider_id,
+                "rawId": p.uid,
+                "email": p.email,
+                "displayName": p.display_name,
+                "photoUrl": p.photo_url,
+                "phoneNumber": p.phone_number,
+            }
+            for p in user.provider_data
+        ],
+    }
+
+
+def delete_account(uid: str) -> bool:
+    """Delete the Auth account now (its refresh tokens die with it); False if there was none."""
+    from firebase_admin import auth
+
+    try:
+        auth.delete_user(uid)
+    except auth.UserNotFoundError:
+        return False
+    return True

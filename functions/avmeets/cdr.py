@@ -25,7 +25,15 @@ from .protocol import (
     Limits,
     Role,
 )
-from .store.documents import IpInfo, LegDoc, LegEndCause, LegSide, LegStats, StatsSnapshot
+from .store.documents import (
+    IpInfo,
+    LegDoc,
+    LegEndCause,
+    LegSide,
+    LegStats,
+    PathRecord,
+    StatsSnapshot,
+)
 
 SIDES: Final = ROLES
 STATUSES: Final = CONNECTION_STATUSES
@@ -244,15 +252,16 @@ def report_if_changed(
     stats: Mapping[str, Any] | None,
     now: datetime,
     per_minute: int,
+    path: PathRecord | None = None,
 ) -> LegDoc | None:
     """``report``, or None when the report would change nothing but its own rate-limit counter
     (the side already has this status and sends no stats): nothing to write. The caller's
     ``connecting`` usually is such a report, the signal trigger having recorded it first.
     Raises ``FailedPrecondition`` (``leg-ended``) as ``check_report`` says."""
     check_report(leg, side, status, now)
-    if stats is None and leg[side].get("status") == status:
+    if stats is None and path is None and leg[side].get("status") == status:
         return None
-    return report(leg, side, status, stats, now, per_minute)
+    return report(leg, side, status, stats, now, per_minute, path)
 
 
 def report(
@@ -262,8 +271,10 @@ def report(
     stats: Mapping[str, Any] | None,
     now: datetime,
     per_minute: int,
+    path: PathRecord | None = None,
 ) -> LegDoc:
-    """Apply one client report of ``side``'s connection state (and stats), rate-limited."""
+    """Apply one client report of ``side``'s connection state (and stats, and the addresses
+    its connection uses), rate-limited."""
     info = leg[side]
     window = cast(Mapping[str, Any] | None, info.get("reports")) or {}
     start: datetime | None = window.get("windowStart")
@@ -288,6 +299,8 @@ def report(
             merged["end"] = snapshot
         info["stats"] = merged
         record_relayed(leg, side, stats)
+    if path is not None:
+        info["path"] = path
     if leg.get("state") != ENDED:
         if status == CONNECTED and leg.get("answeredAt") is None:
             leg["answeredAt"] = now

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from firebase_functions import firestore_fn, https_fn, identity_fn
@@ -22,6 +23,7 @@ from .errors import AvmeetsError, PermissionDenied, Unauthenticated, Unavailable
 from .protocol import (
     ArchiveResult,
     CreateMeetingResult,
+    DeleteMeResult,
     ErrorReason,
     HeartbeatResult,
     HostActionResult,
@@ -29,6 +31,7 @@ from .protocol import (
     KnockResult,
     LeaveMeetingResult,
     MeetingInfoResult,
+    MyDataResult,
     ReportConnectionResult,
 )
 from .services import (
@@ -44,6 +47,7 @@ from .services import (
     signals,
 )
 from .services import meetings as meeting_service
+from .services import my_data as my_data_service
 from .sign_in import SignIn
 
 log = logging.getLogger("avmeets")
@@ -235,6 +239,28 @@ def report_connection(req: Request) -> ReportConnectionResult:
 def archive(req: Request) -> ArchiveResult:
     caller = _caller(req)
     return archives.archive(caller, payloads.parse_archive(req.data))
+
+
+def _signed_in_at(req: Request) -> datetime | None:
+    """When the caller last signed in (the ID token's ``auth_time``; refreshes keep it)."""
+    auth_time = (req.auth.token or {}).get("auth_time") if req.auth is not None else None
+    if isinstance(auth_time, int | float) and not isinstance(auth_time, bool):
+        return datetime.fromtimestamp(auth_time, UTC)
+    return None
+
+
+@callable_handler
+def my_data(req: Request) -> MyDataResult:
+    caller = _caller(req)
+    payloads.parse_my_data(req.data)
+    return my_data_service.my_data(caller)
+
+
+@callable_handler
+def delete_me(req: Request) -> DeleteMeResult:
+    caller = _caller(req)
+    payloads.parse_delete_me(req.data)
+    return my_data_service.delete_me(caller, _signed_in_at(req))
 
 
 # --- Firestore trigger ---------------------------------------------------------------------------

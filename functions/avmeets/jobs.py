@@ -7,6 +7,7 @@ import logging
 from . import accounts, clock, db
 from . import purge as purge_mod
 from .config import settings
+from .purge.rollup import roll_up_safely
 from .services import lobby, presence
 
 log = logging.getLogger("avmeets")
@@ -26,6 +27,8 @@ def sweep() -> int:
 def purge() -> purge_mod.PurgeReport:
     s = settings()
     now = clock.now()
+    # First the anonymous daily aggregates of the days that ended, while their CDR is there.
+    roll_up_safely(db.client(), now)
     report = purge_mod.run(
         db.client(),
         now,

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from . import display_names, meeting_ids
+from . import connection_path, display_names, meeting_ids
 from .errors import InvalidArgument
 from .protocol import (
     ARCHIVE_KINDS,
@@ -28,9 +28,11 @@ from .protocol import (
     ArchiveKind,
     ArchiveMessage,
     ArchiveRequest,
+    ConnectionPath,
     ConnectionStats,
     ConnectionStatus,
     CreateMeetingRequest,
+    DeleteMeRequest,
     HeartbeatRequest,
     HostActionName,
     HostActionRequest,
@@ -39,6 +41,7 @@ from .protocol import (
     LeaveMeetingRequest,
     Limits,
     MeetingInfoRequest,
+    MyDataRequest,
     ReportConnectionRequest,
     Role,
 )
@@ -220,6 +223,7 @@ class ConnectionReport:
     role: Role
     status: ConnectionStatus
     stats: ConnectionStats | None
+    path: ConnectionPath | None = None
 
 
 @dataclass(frozen=True)
@@ -300,6 +304,7 @@ def parse_report(data: Any) -> ConnectionReport:
         role=_choice(obj, "role", ROLES),
         status=_choice(obj, "status", STATUSES),
         stats=_stats(obj.get("stats")),
+        path=connection_path.parse(obj.get("path")),
     )
 
 
@@ -351,3 +356,18 @@ def parse_archive(data: Any) -> Archive:
     else:
         messages = []
     return Archive(meeting_id=_meeting_id(obj), kind=kind, messages=messages)
+
+
+# --- a person's own data ------------------------------------------------------------------------
+
+
+def parse_my_data(data: Any) -> None:
+    """``my_data`` takes no fields (``{}`` or no data at all)."""
+    _request(data, MyDataRequest)
+
+
+def parse_delete_me(data: Any) -> None:
+    """``delete_me`` must say ``confirm: true``: it cannot be undone."""
+    obj = _request(data, DeleteMeRequest)
+    if obj["confirm"] is not True:
+        raise InvalidArgument("'confirm' must be true.", field="confirm")

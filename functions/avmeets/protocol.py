@@ -58,6 +58,20 @@ HostActionName = Literal[
     "end",
 ]
 SignalType = Literal["offer", "answer", "candidates"]
+#: Where a record shown by ``my_data`` is stored (a collection, or Firebase Auth's account).
+StoredIn = Literal[
+    "auth",
+    "identities",
+    "joins",
+    "cdrs",
+    "meetings",
+    "participants",
+    "archives",
+    "join_attempts",
+    "quotas",
+]
+#: What ``delete_me`` does to a record: delete it now, or keep it until its ``deleteAfter``.
+OnDelete = Literal["deleted", "kept"]
 #: Why the server deleted a participant's signals: too many pending to one addressee, too many
 #: a minute, or an offer for a new connection beyond the leg quotas.
 SignalLimitReason = Literal["pending", "rate", "legs"]
@@ -104,6 +118,7 @@ class ErrorReason(enum.StrEnum):
     #: A host removed the caller from the meeting.
     REMOVED = "removed"
     NOT_A_HOST = "not-a-host"
+    RECENT_SIGN_IN_REQUIRED = "recent-sign-in-required"
     LEG_ENDED = "leg-ended"
     ACCOUNT_REFUSED = "account-refused"
 
@@ -125,6 +140,7 @@ ERROR_CODES: Final[dict[ErrorReason, str]] = {
     ErrorReason.DENIED: "PERMISSION_DENIED",
     ErrorReason.REMOVED: "FAILED_PRECONDITION",
     ErrorReason.NOT_A_HOST: "PERMISSION_DENIED",
+    ErrorReason.RECENT_SIGN_IN_REQUIRED: "FAILED_PRECONDITION",
     ErrorReason.LEG_ENDED: "FAILED_PRECONDITION",
     ErrorReason.ACCOUNT_REFUSED: "PERMISSION_DENIED",
 }
@@ -341,6 +357,21 @@ class ConnectionStats(TypedDict, total=False):
     durationMs: int | None
 
 
+class PathEnd(TypedDict):
+    """One end of the selected ICE candidate pair as the reporting browser sees it: an IP
+    address, an mDNS host name (``<uuid>.local``) or ``""`` when the browser hides it."""
+
+    address: str
+    candidateType: CandidateType
+
+
+class ConnectionPath(TypedDict):
+    """The reporter's own (``local``) and the other side's (``remote``) end of the pair."""
+
+    local: PathEnd
+    remote: PathEnd
+
+
 class ReportConnectionRequest(TypedDict):
     meetingId: str
     peer: str
@@ -348,6 +379,7 @@ class ReportConnectionRequest(TypedDict):
     role: Role
     status: ConnectionStatus
     stats: NotRequired[ConnectionStats]
+    path: NotRequired[ConnectionPath]
 
 
 class ReportConnectionResult(TypedDict):
@@ -372,6 +404,59 @@ class ArchiveResult(TypedDict):
     items: int
 
 
+class MyDataRequest(TypedDict):
+    """No fields: the caller's own data."""
+
+
+class StoredField(TypedDict):
+    """One stored field: its path (maps by dots, list items by ``[n]``) and its value as text
+    (timestamps ISO 8601 UTC, lists and numbers as JSON), null when the stored value is null."""
+
+    field: str
+    value: str | None
+
+
+class MyRecord(TypedDict):
+    """One record the server keeps about the caller, as ``my_data`` and ``delete_me`` show it."""
+
+    storedIn: StoredIn
+    id: str
+    meetingId: str | None
+    #: When it happened (joined, started, signed in...), ISO 8601 UTC.
+    at: str | None
+    #: Connection legs only: the other side's display name (nothing else of theirs).
+    otherName: str | None
+    fields: list[StoredField]
+    #: When the purge deletes it at the latest (its ``expiresAt``; it runs hourly), ISO 8601.
+    deleteAfter: str | None
+    onDelete: OnDelete
+    #: In plain words, why a record is kept when the caller deletes their data ("" if deleted).
+    why: str
+
+
+class MyDataResult(TypedDict):
+    uid: str
+    retrievedAt: str
+    retentionDays: int
+    records: list[MyRecord]
+
+
+class DeleteMeRequest(TypedDict):
+    #: Must be ``true``: deleting cannot be undone.
+    confirm: Literal[True]
+
+
+class DeletedCount(TypedDict):
+    storedIn: StoredIn
+    count: int
+
+
+class DeleteMeResult(TypedDict):
+    deleted: list[DeletedCount]
+    kept: list[MyRecord]
+    accountDeleted: bool
+
+
 #: name -> (request, result) of every callable.
 CALLABLES: Final[dict[str, tuple[type, type]]] = {
     "create_meeting": (CreateMeetingRequest, CreateMeetingResult),
@@ -383,6 +468,8 @@ CALLABLES: Final[dict[str, tuple[type, type]]] = {
     "archive": (ArchiveRequest, ArchiveResult),
     "knock": (KnockRequest, KnockResult),
     "host_action": (HostActionRequest, HostActionResult),
+    "my_data": (MyDataRequest, MyDataResult),
+    "delete_me": (DeleteMeRequest, DeleteMeResult),
 }
 
 # --- documents a client reads or writes ----------------------------------------------------------

@@ -3,9 +3,9 @@
 Each quota counts in one document per subject and window (``quotas/{kind}~{subject}~{window}``,
 ``store.counters``): a minute, an hour or a UTC day from its start. A document is written only by
 its own subject's requests, so no counter is shared by everyone (no hot document), and each
-expires with its window (TTL), or a week later for the leg counters, which the purge reads to
-find the heaviest accounts. Limits are ``protocol.Quotas``; this module names the quotas, their
-windows and their documents, and decides. The time comes in as an argument.
+expires with its window (TTL), or a week after its latest leg for the leg counters, which the
+purge reads to find the heaviest accounts. Limits are ``protocol.Quotas``; this module names
+the quotas, their windows and their documents, and decides. The time comes in as an argument.
 """
 
 from __future__ import annotations
@@ -84,14 +84,21 @@ class Charge:
         return f"{self.quota.kind}~{self.subject}~{start.strftime(_STAMP[self.quota.window])}"
 
     def counter(self) -> CounterDoc:
-        """The counter's fields besides ``count`` (which the store increments)."""
+        """The counter's fields besides ``count`` (which the store increments).
+
+        A counter kept beyond its window (the leg counts) expires ``keep`` after the latest
+        request it counted, which every write moves: it goes no later than the latest record it
+        counts, so nothing naming the account outlives the retention (a day counter that
+        expired a week after the *end* of its day could outlive that day's first legs by a day).
+        """
         start = window_start(self.now, self.quota.window)
+        end = start + _LENGTH[self.quota.window]
         return {
             "kind": self.quota.kind,
             "subject": self.subject,
             "window": start,
             "count": 0,
-            "expiresAt": start + _LENGTH[self.quota.window] + self.quota.keep,
+            "expiresAt": self.now + self.quota.keep if self.quota.keep else end,
         }
 
     @property

@@ -14,7 +14,7 @@ from tests.emulator.support.deadline import wait_for
 from tests.emulator.support.peer import MeetingPeer
 
 from .conftest import PersonFactory
-from .support import Person, average_color
+from .support import ROOT, Person, average_color
 
 ROBOT_IP = "203.0.113.77"
 
@@ -36,13 +36,25 @@ def _robot_rgb() -> tuple[int, int, int]:
     return r, g, b
 
 
+WORDLIST = ROOT / "web" / "node_modules" / "@scure" / "bip39" / "wordlists" / "english.js"
+
+
+def device_code(fingerprint: str) -> str:
+    """The app's device code (web/src/core/meeting/safety.ts, v2) of a "sha-256 <HEX>"."""
+    source = WORDLIST.read_text(encoding="utf-8")
+    found = re.search(r"`([^`]*)`", source)
+    assert found is not None
+    words = found[1].split("\n")
+    assert len(words) == 2048
+    salt = b"AVMeets device code v2"
+    digest = hashlib.pbkdf2_hmac("sha256", fingerprint.encode(), salt, 100_000, 8)
+    value = int.from_bytes(digest, "big")
+    return " ".join(words[(value >> (64 - 11 * (i + 1))) & 0x7FF] for i in range(4))
+
+
 def safety_code(local: str, remote: str) -> str:
-    """The app's safety code (web/src/core/meeting/safety.ts, v1) of two "sha-256 <HEX>"
-    fingerprints."""
-    first, second = sorted([local, remote])
-    digest = hashlib.sha256(f"AVMeets safety code v1\n{first}\n{second}".encode()).digest()
-    digits = f"{int.from_bytes(digest[:8], 'big') % 10**16:016d}"
-    return " ".join(digits[i : i + 4] for i in range(0, 16, 4))
+    """The app's safety code of a connection: both device codes, sorted, joined by " · "."""
+    return " · ".join(sorted([device_code(local), device_code(remote)]))
 
 
 def robot_safety_code(robot: MeetingPeer, uid: str) -> str:

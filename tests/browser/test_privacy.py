@@ -551,12 +551,15 @@ async def test_shared_content_is_never_in_plaintext_nor_stored_and_the_meeting_i
             + "\n".join(remains)
             + f"\npurge report: {json.dumps(purged['deleted'])}"
         )
-        assert left == {}, f"documents left after the purge: {sorted(left)}"
+        # Only the anonymous daily aggregates outlive the week, by design (docs/data-inventory.md:
+        # counts of groups of at least ten people), and nothing in them names anyone (above).
+        kept = [path for path in left if not path.startswith("usage_daily/")]
+        assert not kept, f"documents left after the purge: {sorted(left)}"
         assert purged["total"] >= len(after), purged
         # The people's Auth accounts went too: idle for longer than the retention period at the
         # purge's time (functions/avmeets/accounts.py).
-        kept = await auth_accounts()
-        assert kept == {}, f"Auth accounts left after the purge: {sorted(kept)}"
+        accounts_left = await auth_accounts()
+        assert accounts_left == {}, f"Auth accounts left after the purge: {sorted(accounts_left)}"
         assert purged["accounts"]["deleted"] == len(persons), purged["accounts"]
         print(f"purge: {json.dumps(purged['deleted'])}; accounts: {purged['accounts']}")
     finally:

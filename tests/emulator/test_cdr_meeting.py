@@ -77,6 +77,11 @@ async def test_three_peer_meeting_has_three_complete_legs(
             assert connect["localCandidateType"] == "host" and connect["relayed"] is False
             assert connect["protocol"] == "udp" and connect["bytesSent"] >= 0
             assert [t["status"] for t in end["timeline"]][-1] == "connected"
+            # The addresses the connection used (aiortc: host candidates of this machine, kept
+            # only as their kind unless public).
+            path = end["path"]
+            assert path["local"]["candidateType"] == path["remote"]["candidateType"] == "host"
+            assert path["local"]["kind"] in ("public", "private", "reserved", "loopback"), path
 
 
 async def test_killed_peer_is_closed_out_with_an_end_cause(

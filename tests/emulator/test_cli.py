@@ -27,6 +27,8 @@ NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 EXPIRES = NOW + timedelta(days=7)
 MEETING = "abc-defg-hij"
 OTHER_MEETING = "xyz-wxyz-xyz"
+#: Every export names the lawful request it answers (its audit record: test_export_audit.py).
+REF = "TEST-REF-1"
 
 
 @pytest.fixture(autouse=True)
@@ -167,7 +169,7 @@ def ids_of_json(out: str) -> list[str]:
 def test_export_meeting_json(db: firestore.Client, capsys: pytest.CaptureFixture[str]) -> None:
     seed(db)
 
-    code, out, err = cli(capsys, "cdr", "export", "--meeting", MEETING)
+    code, out, err = cli(capsys, "cdr", "export", "--reference", REF, "--meeting", MEETING)
 
     assert code == 0, err
     legs = json.loads(out)
@@ -191,7 +193,7 @@ def test_export_meeting_id_as_typed(
 ) -> None:
     seed(db)
 
-    code, out, _ = cli(capsys, "cdr", "export", "--meeting", "ABC DEFG HIJ")
+    code, out, _ = cli(capsys, "cdr", "export", "--reference", REF, "--meeting", "ABC DEFG HIJ")
 
     assert code == 0
     assert len(json.loads(out)) == 4
@@ -200,7 +202,9 @@ def test_export_meeting_id_as_typed(
 def test_export_meeting_csv(db: firestore.Client, capsys: pytest.CaptureFixture[str]) -> None:
     seed(db)
 
-    code, out, _ = cli(capsys, "cdr", "export", "--meeting", OTHER_MEETING, "--format", "csv")
+    code, out, _ = cli(
+        capsys, "cdr", "export", "--reference", REF, "--meeting", OTHER_MEETING, "--format", "csv"
+    )
 
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
@@ -222,7 +226,7 @@ def test_export_meeting_csv(db: firestore.Client, capsys: pytest.CaptureFixture[
 def test_export_user_by_email(db: firestore.Client, capsys: pytest.CaptureFixture[str]) -> None:
     seed(db)
 
-    code, out, _ = cli(capsys, "cdr", "export", "--user", "Alice@Example.COM")
+    code, out, _ = cli(capsys, "cdr", "export", "--reference", REF, "--user", "Alice@Example.COM")
 
     assert code == 0
     # As caller, as callee, and the leg without her email found through her identity's uid.
@@ -240,7 +244,7 @@ def test_export_user_by_email_without_identity(
     seed(db)
     db.collection("identities").document(ALICE).delete()
 
-    code, out, _ = cli(capsys, "cdr", "export", "--user", ALICE_EMAIL)
+    code, out, _ = cli(capsys, "cdr", "export", "--reference", REF, "--user", ALICE_EMAIL)
 
     assert code == 0
     # The legs carry her email, and with it her uid, which finds the leg without it.
@@ -259,7 +263,17 @@ def test_export_user_by_uid_csv_to_file(
     target = tmp_path / "dave.csv"
 
     code, out, _ = cli(
-        capsys, "cdr", "export", "--user", "uid-dave", "--format", "csv", "--output", str(target)
+        capsys,
+        "cdr",
+        "export",
+        "--reference",
+        REF,
+        "--user",
+        "uid-dave",
+        "--format",
+        "csv",
+        "--output",
+        str(target),
     )
 
     assert code == 0
@@ -275,6 +289,8 @@ def test_export_since_until(db: firestore.Client, capsys: pytest.CaptureFixture[
         capsys,
         "cdr",
         "export",
+        "--reference",
+        REF,
         "--user",
         ALICE_EMAIL,
         "--since",
@@ -288,7 +304,15 @@ def test_export_since_until(db: firestore.Client, capsys: pytest.CaptureFixture[
     assert ids_of_json(out) == ["m1-carol-alice", "m1-alice-bob-2"]
 
     code, out, _ = cli(
-        capsys, "cdr", "export", "--meeting", MEETING, "--until", "2026-02-27T15:30+01:00"
+        capsys,
+        "cdr",
+        "export",
+        "--reference",
+        REF,
+        "--meeting",
+        MEETING,
+        "--until",
+        "2026-02-27T15:30+01:00",
     )
     assert code == 0
     assert ids_of_json(out) == ["m1-alice-bob", "m1-carol-alice"]
@@ -297,7 +321,17 @@ def test_export_since_until(db: firestore.Client, capsys: pytest.CaptureFixture[
 def test_export_nothing_found(db: firestore.Client, capsys: pytest.CaptureFixture[str]) -> None:
     seed(db)
 
-    code, out, err = cli(capsys, "cdr", "export", "--user", "nobody@example.com", "--format", "csv")
+    code, out, err = cli(
+        capsys,
+        "cdr",
+        "export",
+        "--reference",
+        REF,
+        "--user",
+        "nobody@example.com",
+        "--format",
+        "csv",
+    )
 
     assert code == 0
     assert out.splitlines()[0].startswith("leg_id,meeting_id,seq")
@@ -308,13 +342,21 @@ def test_export_nothing_found(db: firestore.Client, capsys: pytest.CaptureFixtur
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["cdr", "export", "--meeting", "not-a-meeting"], "not a meeting id"),
-        (["cdr", "export", "--meeting", MEETING, "--since", "yesterday"], "--since"),
-        (["cdr", "export", "--meeting", MEETING, "--until", "2026-02-30"], "--until"),
+        (["cdr", "export", "--reference", REF, "--meeting", "not-a-meeting"], "not a meeting id"),
+        (
+            ["cdr", "export", "--reference", REF, "--meeting", MEETING, "--since", "yesterday"],
+            "--since",
+        ),
+        (
+            ["cdr", "export", "--reference", REF, "--meeting", MEETING, "--until", "2026-02-30"],
+            "--until",
+        ),
         (
             [
                 "cdr",
                 "export",
+                "--reference",
+                REF,
                 "--meeting",
                 MEETING,
                 "--since",
@@ -324,7 +366,7 @@ def test_export_nothing_found(db: firestore.Client, capsys: pytest.CaptureFixtur
             ],
             "must be before",
         ),
-        (["cdr", "export", "--user", "a/b"], "not an email or uid"),
+        (["cdr", "export", "--reference", REF, "--user", "a/b"], "not an email or uid"),
         (["purge", "--now", "soon"], "--now"),
     ],
 )
@@ -374,7 +416,7 @@ def test_purge_command(db: firestore.Client, capsys: pytest.CaptureFixture[str])
 def test_subprocess_export_and_help(db: firestore.Client) -> None:
     seed(db)
 
-    done = run_cli("cdr", "export", "--meeting", MEETING, "--format", "csv")
+    done = run_cli("cdr", "export", "--reference", REF, "--meeting", MEETING, "--format", "csv")
     assert done.returncode == 0, done.stderr
     assert len(done.stdout.splitlines()) == 5
     for argv in (["--help"], ["cdr", "export", "--help"], ["purge", "--help"]):
@@ -385,7 +427,7 @@ def test_subprocess_export_and_help(db: firestore.Client) -> None:
 
 @pytest.mark.parametrize(
     "argv",
-    [["cdr", "export", "--meeting", MEETING], ["purge", "--dry-run"]],
+    [["cdr", "export", "--reference", REF, "--meeting", MEETING], ["purge", "--dry-run"]],
 )
 def test_unreachable_emulator_is_one_message(argv: list[str]) -> None:
     done = run_cli(*argv, env={"FIRESTORE_EMULATOR_HOST": "127.0.0.1:9"})
@@ -399,7 +441,7 @@ def test_unreachable_emulator_is_one_message(argv: list[str]) -> None:
 
 
 def test_missing_arguments_exit_2() -> None:
-    done = run_cli("cdr", "export")
+    done = run_cli("cdr", "export", "--reference", REF)
 
     assert done.returncode == 2
     assert "one of the arguments --meeting --user is required" in done.stderr

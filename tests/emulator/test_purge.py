@@ -173,6 +173,8 @@ EXPECTED_COUNTS = {
     "meeting_attempts": {"expired": 2},
     "quotas": {"expired": 2},
     "archives": {"expired": 2},
+    "export_audits": {"expired": 2},
+    "usage_daily": {"expired": 2},
 }
 
 

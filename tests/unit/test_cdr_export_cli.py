@@ -13,6 +13,7 @@ from avmeets.cli._common import CliError
 
 
 def query(*argv: str) -> cdr_export.ExportQuery:
+    argv = ("--reference", "REF-1", *argv)
     return _cdr.export_query(build_parser().parse_args(["cdr", "export", *argv]))
 
 
@@ -50,7 +51,7 @@ def test_bad_arguments(argv: list[str], message: str) -> None:
 
 
 def test_bad_arguments_through_main(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["cdr", "export", "--meeting", "nope"]) == 2
+    assert main(["cdr", "export", "--meeting", "nope", "--reference", "REF-1"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("avmeets: error: not a meeting id: 'nope'")
 

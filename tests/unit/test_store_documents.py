@@ -29,6 +29,8 @@ COLLECTIONS: dict[str, Any] = {
     "quotas/{kind}~{subject}~{window}": d.CounterDoc,
     "orgs/{orgId}": d.OrgDoc,
     "archives/{archiveId}": d.ArchiveDoc,
+    "export_audits/{exportId}-{part}": d.ExportAuditDoc,
+    "usage_daily/{day}": d.UsageDayDoc,
 }
 
 

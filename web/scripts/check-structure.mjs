@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Structure limits of web/src (issue 11), checked by `npm run lint`:
-//   - no module over MAX_MODULE_LINES lines, no function over MAX_FUNCTION_LINES lines
+//   - no module over MAX_MODULE_LINES lines (generated *.gen.ts excepted), no function over MAX_FUNCTION_LINES lines
 //     (functions, methods, arrow functions and components alike, nested ones counted apart);
 //   - roomPage under MAX_ROOM_PAGE_LINES lines (the room's composition root stays small);
 //   - no import cycle between modules (static and dynamic imports, type-only ones excluded).
@@ -134,7 +134,9 @@ for (const path of [...files].sort()) {
   const source = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, path.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
   const lines = lineCount(text);
   if (lines > largest.lines) largest = { file, lines };
-  if (lines > MAX_MODULE_LINES) problems.push(`${file}: ${lines} lines (at most ${MAX_MODULE_LINES})`);
+  // Generated modules (*.gen.ts: the protocol and the inventory, from their one source) are data,
+  // not code a person edits: their length follows the protocol.
+  if (lines > MAX_MODULE_LINES && !file.endsWith(".gen.ts")) problems.push(`${file}: ${lines} lines (at most ${MAX_MODULE_LINES})`);
   if (file === ROOM_PAGE && lines >= MAX_ROOM_PAGE_LINES) problems.push(`${file}: ${lines} lines (under ${MAX_ROOM_PAGE_LINES})`);
   problems.push(...longFunctions(file, source));
   graph.set(path, imports(path, source));

@@ -110,8 +110,13 @@ export const firebaseOptions: FirebaseOptions = runtime.options;
 
 export const functionsRegion: string = runtime.app.functionsRegion || "us-central1";
 
+/**
+ * Google Analytics' measurement id, from the serving project's config: analytics asks for
+ * consent, and only then loads (features/analytics). Against the emulators there is none,
+ * unless a test names one before the app loads (window.__AVMEETS_MEASUREMENT_ID__).
+ */
 export const measurementId: string | undefined = useEmulators
-  ? undefined
+  ? ((globalThis as { __AVMEETS_MEASUREMENT_ID__?: string }).__AVMEETS_MEASUREMENT_ID__ ?? undefined)
   : runtime.options.measurementId || undefined;
 
 export const phoneSignInEnabled: boolean = useEmulators || runtime.app.phoneSignIn === true;

@@ -12,7 +12,6 @@ import {
   emulators,
   firebaseOptions,
   functionsRegion,
-  measurementId,
   useEmulators,
 } from "./config";
 
@@ -41,14 +40,4 @@ if (useEmulators) {
   connectFunctionsEmulator(functions, emulators.functions.host, emulators.functions.port);
   // Phone sign-in against the emulator: no reCAPTCHA (it would need Google's servers).
   auth.settings.appVerificationDisabledForTesting = true;
-}
-
-/** Analytics only when an operator configured a measurement id; loaded lazily. */
-export function startAnalyticsIfConfigured(): void {
-  if (!measurementId) return;
-  void import("firebase/analytics")
-    .then(async ({ getAnalytics, isSupported }) => {
-      if (await isSupported()) getAnalytics(app);
-    })
-    .catch(() => undefined);
 }

@@ -18,6 +18,8 @@ export function header(user: User): HTMLElement {
     h("a", { class: "brand", href: "/", "data-link": true, "aria-label": "AVMeets home" }, icon("cam"), h("span", null, "AVMeets")),
     useEmulators ? h("span", { class: "badge-emulator small" }, "emulator") : null,
     h("span", { class: "spacer" }),
+    h("a", { class: "btn btn-ghost", href: "/privacy", "data-link": true }, "Privacy"),
+    h("a", { class: "btn btn-ghost", href: "/my-data", "data-link": true }, "My data"),
     h("span", { class: "user-name", title: user.email ?? "" }, name),
     h(
       "button",
@@ -218,7 +220,10 @@ export function renderHome(root: HTMLElement, user: User, notice?: string): View
         "footer",
         { class: "muted small-print" },
         "The server keeps call records (who met whom, when, and from which network address) for at most 7 days, ",
-        "and nothing of what is said or shown.",
+        "and nothing of what is said or shown. ",
+        h("a", { href: "/privacy", "data-link": true }, "Privacy"),
+        " · ",
+        h("a", { href: "/my-data", "data-link": true }, "My data"),
       ),
     ),
   );

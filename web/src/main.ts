@@ -1,8 +1,8 @@
 /** Entry point: picks the page for the location (sign-in, home, a meeting room, lazy-loaded). */
 import "./styles.css";
 import { onAuthStateChanged, type User } from "firebase/auth";
-import { auth, startAnalyticsIfConfigured } from "./firebase";
-import { useEmulators } from "./config";
+import { auth } from "./firebase";
+import { measurementId, useEmulators } from "./config";
 import { parseMeetingId } from "./recent";
 import { h } from "./ui/dom";
 import { renderSignIn } from "./signin";
@@ -16,8 +16,25 @@ function roomIdFromPath(): string | null | undefined {
   return parseMeetingId(decodeURIComponent(match[1]));
 }
 
+/** The pages that are not a meeting: privacy (anyone) and "My data" (signed in). */
+async function infoPage(root: HTMLElement, stale: () => boolean, user: User | null): Promise<View | null | undefined> {
+  const path = location.pathname.replace(/\/+$/, "") || "/";
+  if (path === "/privacy") {
+    const { mountPrivacyPage } = await import("./features/privacy/PrivacyPage");
+    return stale() ? null : mountPrivacyPage(root, !!user);
+  }
+  if (path === "/my-data") {
+    const page = await import("./features/mydata/MyDataPage");
+    if (stale()) return null;
+    return user || page.hasDeletionResult() ? page.mountMyData(root, user) : renderSignIn(root, null);
+  }
+  return undefined;
+}
+
 async function resolve(root: HTMLElement, stale: () => boolean): Promise<View | null> {
   const user = auth.currentUser;
+  const info = await infoPage(root, stale, user);
+  if (info !== undefined) return info;
   let roomId = roomIdFromPath();
   let notice: string | undefined;
   if (roomId === null) {
@@ -45,7 +62,13 @@ async function boot(): Promise<void> {
     lastUid = uid;
     void render();
   });
-  startAnalyticsIfConfigured();
+  // Recordings in this browser go when the time the person chose is up (told the day before).
+  void import("./features/recordings/sweep").then((m) => m.startRecordingSweeps()).catch(() => undefined);
+  if (measurementId) {
+    // Asks first; loads nothing from Google before a yes (features/analytics).
+    const id = measurementId;
+    void import("./features/analytics/analytics").then((m) => m.startAnalytics(id)).catch(() => undefined);
+  }
 }
 
 if (useEmulators) {

@@ -33,6 +33,10 @@ export type HostActionName = "admit" | "deny" | "remove" | "make-cohost" | "revo
 
 export type SignalType = "offer" | "answer" | "candidates";
 
+export type StoredIn = "auth" | "identities" | "joins" | "cdrs" | "meetings" | "participants" | "archives" | "join_attempts" | "quotas";
+
+export type OnDelete = "deleted" | "kept";
+
 export type SignalLimitReason = "pending" | "rate" | "legs";
 
 /** The W3C `RTCIceServer` dictionary: pass the list to `new RTCPeerConnection`. */
@@ -147,6 +151,18 @@ export interface ConnectionStats {
   durationMs?: number | null;
 }
 
+/** One end of the selected ICE candidate pair as the reporting browser sees it: an IP address, an mDNS host name (`<uuid>.local`) or `""` when the browser hides it. */
+export interface PathEnd {
+  address: string;
+  candidateType: CandidateType;
+}
+
+/** The reporter's own (`local`) and the other side's (`remote`) end of the pair. */
+export interface ConnectionPath {
+  local: PathEnd;
+  remote: PathEnd;
+}
+
 export interface ReportConnectionRequest {
   meetingId: string;
   peer: string;
@@ -154,6 +170,7 @@ export interface ReportConnectionRequest {
   role: Role;
   status: ConnectionStatus;
   stats?: ConnectionStats;
+  path?: ConnectionPath;
 }
 
 export interface ReportConnectionResult {
@@ -177,6 +194,50 @@ export interface ArchiveRequest {
 export interface ArchiveResult {
   archiveId: string;
   items: number;
+}
+
+/** No fields: the caller's own data. */
+export type MyDataRequest = Record<string, never>;
+
+/** One stored field: its path (maps by dots, list items by `[n]`) and its value as text (timestamps ISO 8601 UTC, lists and numbers as JSON), null when the stored value is null. */
+export interface StoredField {
+  field: string;
+  value: string | null;
+}
+
+/** One record the server keeps about the caller, as `my_data` and `delete_me` show it. */
+export interface MyRecord {
+  storedIn: StoredIn;
+  id: string;
+  meetingId: string | null;
+  at: string | null;
+  otherName: string | null;
+  fields: StoredField[];
+  deleteAfter: string | null;
+  onDelete: OnDelete;
+  why: string;
+}
+
+export interface MyDataResult {
+  uid: string;
+  retrievedAt: string;
+  retentionDays: number;
+  records: MyRecord[];
+}
+
+export interface DeleteMeRequest {
+  confirm: true;
+}
+
+export interface DeletedCount {
+  storedIn: StoredIn;
+  count: number;
+}
+
+export interface DeleteMeResult {
+  deleted: DeletedCount[];
+  kept: MyRecord[];
+  accountDeleted: boolean;
 }
 
 /** `meetings/{meetingId}`: read by its participants. */
@@ -261,6 +322,8 @@ export interface Callables {
   archive: { request: ArchiveRequest; result: ArchiveResult };
   knock: { request: KnockRequest; result: KnockResult };
   host_action: { request: HostActionRequest; result: HostActionResult };
+  my_data: { request: MyDataRequest; result: MyDataResult };
+  delete_me: { request: DeleteMeRequest; result: DeleteMeResult };
 }
 
 export type CallableName = keyof Callables;
@@ -282,6 +345,7 @@ export const ERROR_REASONS = [
   "denied",
   "removed",
   "not-a-host",
+  "recent-sign-in-required",
   "leg-ended",
   "account-refused",
 ] as const;
@@ -304,6 +368,7 @@ export const ERROR_REASON_CODES: Readonly<Record<ErrorReason, string>> = {
   "denied": "permission-denied",
   "removed": "failed-precondition",
   "not-a-host": "permission-denied",
+  "recent-sign-in-required": "failed-precondition",
   "leg-ended": "failed-precondition",
   "account-refused": "permission-denied",
 };

@@ -92,6 +92,7 @@ export function renderSignIn(root: HTMLElement, meetingId: string | null): View 
     testUserSection,
     error,
     useEmulators ? h("p", { class: "badge-emulator" }, "Local emulator mode — no real accounts are used.") : null,
+    h("p", { class: "muted small" }, h("a", { href: "/privacy", "data-link": true }, "What AVMeets stores, and for how long")),
   );
   root.appendChild(h("div", { class: "center-page" }, card));
   googleButton.focus();

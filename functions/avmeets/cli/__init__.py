@@ -11,16 +11,17 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import _cdr, _geo, _purge
+from . import _audit, _cdr, _geo, _purge, _stats
 from ._common import CliError
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="avmeets", description="Operate an AVMeets deployment: CDRs, retention, GeoIP."
+        prog="avmeets",
+        description="Operate an AVMeets deployment: CDRs and their audit, retention, usage, GeoIP.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (_cdr, _purge, _geo):
+    for module in (_cdr, _audit, _purge, _stats, _geo):
         module.register(sub)
     return parser
 

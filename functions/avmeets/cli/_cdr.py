@@ -18,9 +18,9 @@ from google.api_core import exceptions as gexc
 from google.auth import exceptions as auth_exc
 from google.cloud import firestore
 
-from .. import cdr_export, meeting_ids
+from .. import cdr_export, clock, export_audit, meeting_ids
 from ..config import Settings, settings
-from ..store import legs
+from ..store import audit, legs
 from ._common import CliError
 
 #: Exit code for bad arguments, as argparse uses.
@@ -40,9 +40,19 @@ def register(sub: Any) -> None:
         help="export the legs of a meeting or a user (JSON or CSV)",
         description=(
             "Export connection legs (documents of `cdrs`) for a lawful request, sorted by start "
-            "time. Runs against the Firestore emulator when FIRESTORE_EMULATOR_HOST is set, else "
+            "time. Every export first writes an append-only audit record (the reference, who, "
+            "when, the legs by id; `avmeets audit` lists them); without one nothing is printed. "
+            "Runs against the Firestore emulator when FIRESTORE_EMULATOR_HOST is set, else "
             "against the project of the Application Default Credentials."
         ),
+    )
+    export.add_argument(
+        "--reference",
+        metavar="REF",
+        required=True,
+        help="the lawful request this export answers (e.g. the order's number); recorded in "
+        "the audit trail. The operator recorded is the credentials' account, else "
+        f"{export_audit.OPERATOR_ENV}",
     )
     which = export.add_mutually_exclusive_group(required=True)
     which.add_argument("--meeting", metavar="ID", help="meeting id, e.g. abc-defg-hij")
@@ -76,12 +86,39 @@ def add_project_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from ._operator import whoami  # the credentials' identity: only an export needs it
+
     query = export_query(args)
+    try:
+        reference = export_audit.check_reference(args.reference)
+    except export_audit.AuditError as err:
+        raise CliError(str(err), USAGE) from None
+    who = whoami(emulator=bool(current_settings().firestore_emulator_host))
     with firestore_errors():
         client = connect(args.project)
         found = legs.find_legs(client, query)
+        at = clock.now()
+        # The audit record comes first: an export whose record could not be written prints
+        # nothing (firestore_errors turns the failure into a message).
+        records = export_audit.records(
+            export_id=export_audit.new_export_id(at),
+            reference=reference,
+            who=who,
+            at=at,
+            scope="meeting" if query.meeting_id is not None else "user",
+            since=query.since,
+            until=query.until,
+            fmt=args.format,
+            leg_ids=[str(leg["id"]) for leg in found],
+        )
+        audit.append(client, records)
     text = cdr_export.render(found, args.format)
     write_output(text, args.output)
+    print(
+        f"avmeets: audit record {records[0]['exportId']} (reference {reference!r}, "
+        f"operator {who.identity})",
+        file=sys.stderr,
+    )
     print(f"avmeets: exported {len(found)} leg{'s' if len(found) != 1 else ''}", file=sys.stderr)
     return 0
 

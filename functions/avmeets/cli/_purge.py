@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any, TextIO
 
 from .. import accounts, clock, db, purge
+from ..purge.rollup import roll_up_safely
 from ._cdr import (
     USAGE,
     add_project_argument,
@@ -40,8 +41,9 @@ def register(sub: Any) -> None:
         "purge",
         help="delete expired records now (what the hourly job does)",
         description=(
-            "Delete every record whose expiresAt has passed, ended and idle meetings with their "
-            "participants and signals, stale signals, and under load the oldest CDRs beyond "
+            "First roll each day that has ended into anonymous aggregates (`avmeets stats`), "
+            "then delete every record whose expiresAt has passed, ended and idle meetings with "
+            "their participants and signals, stale signals, and under load the oldest CDRs beyond "
             "MAX_STORED_CDRS. Safe to interrupt and re-run. Runs against the Firestore emulator "
             "when FIRESTORE_EMULATOR_HOST is set, else against the project of the Application "
             "Default Credentials."
@@ -83,6 +85,12 @@ def run_purge(args: argparse.Namespace) -> int:
         )
     with firestore_errors():
         client = connect(args.project)
+        # As the hourly job: the ended days' aggregates first, while their CDR is there.
+        rolled = roll_up_safely(client, now, dry_run=args.dry_run)
+        print(
+            f"avmeets purge: {rolled if rolled is not None else 'usage aggregates: failed'}",
+            file=sys.stderr,
+        )
         display = ProgressDisplay(sys.stderr)
         try:
             report = purge.run(
@@ -100,6 +108,7 @@ def run_purge(args: argparse.Namespace) -> int:
     if args.format == "json":
         data = report.as_dict()
         data["accounts"] = people.as_dict() if people is not None else None
+        data["usage"] = rolled.as_dict() if rolled is not None else None
         print(json.dumps(data, indent=2))
     else:
         print(format_report(report), end="")

@@ -38,6 +38,10 @@ EXPIRING: Final[tuple[str, ...]] = (
     names.QUOTAS,
     names.MEETING_SECRETS,
     names.ARCHIVES,
+    # Kept longer, each until its own expiresAt: the export audit (two years) and the
+    # anonymous usage aggregates (avmeets.usage).
+    names.EXPORT_AUDITS,
+    names.USAGE_DAILY,
 )
 #: The subcollections of a meeting, deleted with it.
 WITH_A_MEETING: Final = (names.PARTICIPANTS, names.SIGNALS, names.LOBBY)

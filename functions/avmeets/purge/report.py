@@ -29,6 +29,8 @@ REASONS: Final[dict[str, tuple[str, ...]]] = {
     names.IDENTITIES: (EXPIRED,),
     names.JOIN_ATTEMPTS: (EXPIRED,),
     names.ARCHIVES: (EXPIRED,),
+    names.EXPORT_AUDITS: (EXPIRED,),
+    names.USAGE_DAILY: (EXPIRED,),
 }
 
 # Steps, as reported to the progress callback.

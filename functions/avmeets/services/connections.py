@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from .. import cdr, clock, meetings, quota
+from .. import cdr, clock, connection_path, geo, meetings, quota
 from ..config import settings
 from ..errors import InvalidArgument, NotFound, PermissionDenied
 from ..meetings import Caller
@@ -75,7 +75,11 @@ def report(caller: Caller, body: ConnectionReport) -> ReportConnectionResult:
         other: Role = "callee" if side == "caller" else "caller"
         if side is None or leg[other].get("uid") != body.peer:
             raise NotFound("No such connection of yours in this meeting.")
-        return cdr.report_if_changed(leg, side, body.status, body.stats, now, per_minute)
+        path = None
+        if body.path is not None:
+            join_ip = leg[side].get("ip")
+            path = connection_path.record(body.path, join_ip, now, geo.lookup_configured)
+        return cdr.report_if_changed(leg, side, body.status, body.stats, now, per_minute, path)
 
     leg = update_leg(leg_id, mutate)
     return {"legId": leg["legId"], "state": leg["state"]}

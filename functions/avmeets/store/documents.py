@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Literal, NotRequired, TypedDict
 
 from ..protocol import (
+    CandidateType,
     ConnectionStats,
     ConnectionStatus,
     LegState,
@@ -27,6 +28,7 @@ __all__ = [
     "AttendanceItem",
     "ChatItem",
     "CounterDoc",
+    "ExportAuditDoc",
     "IdentityDoc",
     "IpInfo",
     "JoinRecordDoc",
@@ -39,9 +41,13 @@ __all__ = [
     "MeetingSecretDoc",
     "OrgDoc",
     "ParticipantDoc",
+    "PathEndRecord",
+    "PathRecord",
     "SignalCandidate",
     "SignalDoc",
     "SignalLimit",
+    "UsageDayDoc",
+    "UsageRow",
 ]
 
 IpKind = Literal["public", "private", "loopback", "reserved", "invalid"]
@@ -153,6 +159,27 @@ class LegStats(TypedDict, total=False):
     end: StatsSnapshot
 
 
+PathKind = Literal["public", "private", "loopback", "reserved", "mdns", "hidden"]
+
+
+class PathEndRecord(TypedDict):
+    """One end of a side's selected candidate pair (``avmeets.connection_path``): the address
+    and its place only when public; anything else by kind alone."""
+
+    candidateType: CandidateType
+    kind: PathKind
+    ip: NotRequired[str]
+    ipInfo: NotRequired[IpInfo]
+    #: Local public end only: whether it is the side's join IP.
+    sameAsJoinIp: NotRequired[bool]
+
+
+class PathRecord(TypedDict):
+    local: PathEndRecord
+    remote: PathEndRecord
+    at: datetime
+
+
 class LegSide(TypedDict):
     """One end of a connection leg: who, from where, and how its connection went."""
 
@@ -177,6 +204,8 @@ class LegSide(TypedDict):
     iceUfrag: NotRequired[str]
     reports: ReportWindow
     stats: LegStats
+    #: The addresses the connection used, as this side last reported them.
+    path: NotRequired[PathRecord]
 
 
 LegEndCause = Literal[
@@ -259,4 +288,58 @@ class ArchiveDoc(TypedDict):
     archivedBy: str
     createdAt: datetime
     items: list[ChatItem] | list[AttendanceItem]
+    expiresAt: datetime
+
+
+ExportScope = Literal["meeting", "user"]
+
+
+class ExportAuditDoc(TypedDict):
+    """``export_audits/{exportId}-{part}``: one ``avmeets cdr export``, written before its output.
+
+    Append-only: created once, never updated; the purge deletes it at ``expiresAt``. It names the
+    legs by id only (no personal data of the people in them) and the operator who exported.
+    """
+
+    exportId: str
+    part: int
+    parts: int
+    reference: str
+    operator: str
+    operatorSource: Literal["credentials", "environment", "emulator"]
+    at: datetime
+    scope: ExportScope
+    since: datetime | None
+    until: datetime | None
+    format: Literal["json", "csv"]
+    legCount: int
+    legIds: list[str]
+    expiresAt: datetime
+
+
+class UsageRow(TypedDict):
+    """One group of a day's aggregates: all, a country, or one network in a country."""
+
+    country: str
+    network: str
+    asn: int | None
+    meetings: int
+    participants: int
+    joins: int
+    connections: int
+    answered: int
+    failed: int
+    noAnswer: int
+    open: int
+    relayed: int
+    rttMedianMs: float | None
+
+
+class UsageDayDoc(TypedDict):
+    """``usage_daily/{YYYY-MM-DD}``: the anonymous aggregates of one UTC day (``avmeets.usage``)."""
+
+    day: str
+    minGroupSize: int
+    computedAt: datetime
+    rows: list[UsageRow]
     expiresAt: datetime

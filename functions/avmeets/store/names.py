@@ -16,3 +16,7 @@ JOINS: Final = "joins"
 CDRS: Final = "cdrs"
 ORGS: Final = "orgs"
 ARCHIVES: Final = "archives"
+# Kept beyond the CDR's week (docs/data-inventory.md): the operator's export audit and the
+# anonymous daily usage aggregates the purge rolls the CDR into.
+EXPORT_AUDITS: Final = "export_audits"
+USAGE_DAILY: Final = "usage_daily"

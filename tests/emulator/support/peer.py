@@ -42,7 +42,7 @@ from .callables import CallableError, call
 from .media import ColorVideoTrack, SineAudioTrack
 from .network import install_loopback_only, loopback_ice_servers
 from .sdp import CandidateEntry, batches, extract_candidates, strip_candidates, to_rtc_candidate
-from .stats import connection_stats
+from .stats import connection_path, connection_stats
 from .userstore import UserAsyncClient, UserClient, close_client, signal_data
 
 logger = logging.getLogger(__name__)
@@ -708,6 +708,9 @@ class MeetingPeer:
                 }
                 if stats is not None:
                     data["stats"] = stats
+                    path = connection_path(link.pc)
+                    if path is not None:
+                        data["path"] = path
                 link.reported.append(status)
                 await self._report(link, status, data, stats)
             finally:

@@ -79,6 +79,7 @@ class Room:
         role: str = "caller",
         peer_session: str | None = None,
         stats: dict[str, Any] | None = None,
+        path: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         data: dict[str, Any] = {
             "meetingId": self.meeting_id,
@@ -89,6 +90,8 @@ class Room:
         }
         if stats is not None:
             data["stats"] = stats
+        if path is not None:
+            data["path"] = path
         return await who.call("report_connection", data)
 
     def leg_id(self, caller: Actor, callee: Actor) -> str:

@@ -25,6 +25,17 @@ def _selected_pair(pc: RTCPeerConnection) -> Any:
     return None
 
 
+def connection_path(pc: RTCPeerConnection) -> dict[str, Any] | None:
+    """`report_connection`'s `path`: both ends of the nominated pair, or None before one."""
+    pair = _selected_pair(pc)
+    if pair is None:
+        return None
+    return {
+        end: {"address": str(c.host).split("%", 1)[0], "candidateType": c.type}
+        for end, c in (("local", pair.local_candidate), ("remote", pair.remote_candidate))
+    }
+
+
 async def connection_stats(pc: RTCPeerConnection, duration_ms: int) -> dict[str, Any]:
     """Best-effort stats of a peer connection; keys it cannot fill are left out."""
     stats: dict[str, Any] = {"durationMs": max(0, duration_ms)}

@@ -32,6 +32,9 @@ export const POLICIES: Readonly<Record<CallableName, RetryPolicy>> = {
     retryOn: new Set<ErrorCode>(["not-found", "unavailable", "aborted", "internal", "deadline-exceeded"]),
     attemptTimeoutMs: 70_000,
   },
+  // Reading one's own data changes nothing; deleting it is idempotent (docs/protocol.md).
+  my_data: { attempts: 3, backoffMs: 500, retryOn: TRANSIENT, attemptTimeoutMs: 60_000 },
+  delete_me: { attempts: 3, backoffMs: 1_000, retryOn: TRANSIENT, attemptTimeoutMs: 120_000 },
   // Protocol 4.9: bounded attempts, all within 20 s, so that leaving never hangs.
   leave_meeting: {
     attempts: 4,

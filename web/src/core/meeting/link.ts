@@ -1,6 +1,7 @@
 /** What a connection (PeerLink) is to the rest: its data channels, what the UI shows of it, its host. */
-import type { ConnectionStats, ConnectionStatus } from "../../protocol.gen";
+import type { ConnectionPath, ConnectionStats, ConnectionStatus } from "../../protocol.gen";
 import type { RemoteMedia } from "./chatChannel";
+import type { SafetyInfo } from "./safety";
 import type { LocalMedia } from "./media";
 import type { PeerLink } from "./peer";
 import type { OutgoingSignal } from "./signalling";
@@ -19,6 +20,7 @@ export interface LinkView {
   /** Bars and, when something is wrong, what in words (quality.ts). */
   quality: Quality;
   safetyCode: string | null;
+  safety: SafetyInfo | null;
   remoteMedia: RemoteMedia;
   /** The remote camera's video is there and not muted. */
   videoLive: boolean;
@@ -30,10 +32,12 @@ export interface LinkHost {
   readonly myUid: string;
   readonly local: LocalMedia;
   readonly loopbackOnly: boolean;
+  /** This device's kept DTLS certificate (certificate.ts); null: each connection makes its own. */
+  readonly certificate: RTCCertificate | null;
   /** False when the host handles the restart otherwise (a re-join for fresh TURN credentials). */
   iceRestartAllowed(link: PeerLink): boolean;
   sendSignal(link: PeerLink, signal: OutgoingSignal): Promise<void>;
-  report(link: PeerLink, status: ConnectionStatus, stats?: ConnectionStats): void;
+  report(link: PeerLink, status: ConnectionStatus, stats?: ConnectionStats, path?: ConnectionPath): void;
   channelOpen(link: PeerLink, label: ChannelLabel, channel: RTCDataChannel): void;
   channelMessage(link: PeerLink, label: ChannelLabel, data: string | ArrayBuffer): void;
   channelClosed(link: PeerLink, label: ChannelLabel): void;

@@ -7,12 +7,13 @@
  */
 import { signal } from "@preact/signals-core";
 import { loopbackOnly } from "../../config";
-import type { ConnectionStats, ConnectionStatus, JoinMeetingRequest, JoinMeetingResult, SignalCandidate } from "../../protocol.gen";
+import type { ConnectionPath, ConnectionStats, ConnectionStatus, JoinMeetingRequest, JoinMeetingResult, SignalCandidate } from "../../protocol.gen";
 import { call } from "../api/client";
 import { describeFailure, type CallFailure } from "../api/errors";
 import { Emitter } from "../state/emitter";
 import { setActiveMeeting } from "../state/stash";
 import { Adaptation } from "./adaptation";
+import { deviceCertificate } from "./certificate";
 import { BYE, parseChatChannel, type Ask, type ChatChannelMessage } from "./chatChannel";
 import { Heartbeat } from "./heartbeat";
 import { credentialFresh, turnExpiry, usableIceServers } from "./ice";
@@ -58,6 +59,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   readonly status = signal("");
   readonly lifecycle = new Lifecycle();
   readonly loopbackOnly = loopbackOnly();
+  certificate: RTCCertificate | null = null; // the device's, loaded beside the join: every connection uses it
   readonly privacy = signal<Privacy>(OPEN);
   readonly speakers: SpeakerMonitor;
   readonly adaptation: Adaptation;
@@ -121,7 +123,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     const data: JoinMeetingRequest = { meetingId: this.meetingId };
     if (this.password) data.password = this.password;
     if (this.chosenName) data.displayName = this.chosenName;
-    const pending = call("join_meeting", data);
+    const pending = Promise.all([call("join_meeting", data), deviceCertificate()]).then(([r, c]) => ((this.certificate = c), r));
     this.pendingJoin = pending;
     let result: JoinMeetingResult;
     try {
@@ -257,9 +259,9 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
 
   // ----------------------------------------------------------------------- reports
 
-  report(link: PeerLink, status: ConnectionStatus, stats?: ConnectionStats): void {
+  report(link: PeerLink, status: ConnectionStatus, stats?: ConnectionStats, path?: ConnectionPath): void {
     if (status === "connected") this.adaptation.schedule();
-    if (this.session) this.reports.report(link, status, stats);
+    if (this.session) this.reports.report(link, status, stats, path);
   }
 
   // An ICE restart with an expired TURN credential could not use the relay: join again instead,

@@ -18,7 +18,7 @@ import type { Wants } from "./bandwidth";
 import { LinkMedia } from "./linkMedia";
 import { assessQuality, UNKNOWN_QUALITY, type Quality, type QualitySample } from "./quality";
 import { collectStats, type PathInfo } from "./stats";
-import { connectionSafetyCode } from "./safety";
+import { connectionSafety, type SafetyInfo } from "./safety";
 import type { OutgoingSignal } from "./signalling";
 import type { RemoteMedia } from "./chatChannel";
 import { CandidateBatcher } from "./candidates";
@@ -44,6 +44,8 @@ export class PeerLink {
   path: PathInfo | null = null;
   quality: Quality = UNKNOWN_QUALITY;
   safetyCode: string | null = null;
+  /** Both device codes and the other side's certificate fingerprint (safety.ts). */
+  safety: SafetyInfo | null = null;
   /** What the other side told us over the chat channel (mic, camera, screen, recording). */
   remoteMedia: RemoteMedia = { audio: true, video: true, screen: false, recording: false };
   closedReason: string | null = null;
@@ -74,7 +76,9 @@ export class PeerLink {
   ) {
     this.polite = host.myUid < uid;
     this.relayOnly = ice.iceTransportPolicy === "relay";
-    this.pc = new RTCPeerConnection({ ...ice, bundlePolicy: "max-bundle", rtcpMuxPolicy: "require" });
+    // This device's kept certificate: its safety code stays the same from meeting to meeting.
+    const certificates = host.certificate ? [host.certificate] : undefined;
+    this.pc = new RTCPeerConnection({ ...ice, certificates, bundlePolicy: "max-bundle", rtcpMuxPolicy: "require" });
     this.media = new LinkMedia(this.pc, host.local, () => this.changed());
     this.view = signal<LinkView>(this.snapshot());
     this.pc.addEventListener("negotiationneeded", () => void this.onNegotiationNeeded());
@@ -255,11 +259,11 @@ export class PeerLink {
       this.reportedConnectStats = true;
       const info = await collectStats(this.pc, this.startedAt);
       this.path = info;
-      this.host.report(this, "connected", info.stats);
+      this.host.report(this, "connected", info.stats, info.path);
       this.changed();
     } else if (state === "failed") {
       const info = await collectStats(this.pc, this.startedAt);
-      this.host.report(this, "failed", info.stats);
+      this.host.report(this, "failed", info.stats, info.path);
     } else if (state !== "closed") {
       this.host.report(this, state);
     }
@@ -288,9 +292,10 @@ export class PeerLink {
   }
 
   private async computeSafetyCode(): Promise<void> {
-    const code = await connectionSafetyCode(this.pc);
-    if (code !== this.safetyCode) {
-      this.safetyCode = code;
+    const safety = await connectionSafety(this.pc);
+    if (safety?.code !== this.safetyCode || safety?.remoteFingerprint !== this.safety?.remoteFingerprint) {
+      this.safety = safety;
+      this.safetyCode = safety?.code ?? null;
       this.changed();
     }
   }
@@ -307,6 +312,7 @@ export class PeerLink {
       path: this.path,
       quality: this.quality,
       safetyCode: this.safetyCode,
+      safety: this.safety,
       remoteMedia: this.remoteMedia,
       videoLive: this.media.live("camera"),
       screenLive: this.media.live("screen"),
@@ -346,7 +352,7 @@ export class PeerLink {
     if (this.statsTimer) clearInterval(this.statsTimer);
     if (report && this.pc.connectionState !== "new") {
       const info = await collectStats(this.pc, this.startedAt);
-      this.host.report(this, "closed", info.stats);
+      this.host.report(this, "closed", info.stats, info.path);
     }
     for (const channel of this.channels.values()) {
       try {

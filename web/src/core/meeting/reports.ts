@@ -4,7 +4,7 @@
  * other, so that the server sees their order; each is repeated by its retry policy. Leaving
  * waits for them (`flush`): the server takes no report from a participant who has left.
  */
-import type { ConnectionStats, ConnectionStatus, ReportConnectionRequest } from "../../protocol.gen";
+import type { ConnectionPath, ConnectionStats, ConnectionStatus, ReportConnectionRequest } from "../../protocol.gen";
 import { call } from "../api/client";
 import { errorCode } from "../api/errors";
 import { sleep } from "../api/retry";
@@ -16,7 +16,7 @@ export class ConnectionReports {
 
   constructor(private readonly meetingId: string) {}
 
-  report(link: PeerLink, status: ConnectionStatus, stats?: ConnectionStats): void {
+  report(link: PeerLink, status: ConnectionStatus, stats?: ConnectionStats, path?: ConnectionPath): void {
     const data: ReportConnectionRequest = {
       meetingId: this.meetingId,
       peer: link.uid,
@@ -25,6 +25,7 @@ export class ConnectionReports {
       status,
     };
     if (stats) data.stats = stats;
+    if (path) data.path = path;
     const send = () =>
       call("report_connection", data).then(
         () => undefined,

@@ -1,14 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { certificateFingerprint, safetyCode, sdpFingerprint } from "./safety";
+import { certificateFingerprint, deviceCode, pairCode, sdpFingerprint } from "./safety";
 
 // Expected values computed independently (Python hashlib), as tests/browser/test_aiortc_peer.py does.
 const A = `sha-256 ${Array(32).fill("AB").join(":")}`;
 const B = `sha-256 ${Array(32).fill("01").join(":")}`;
 
 describe("safety codes", () => {
-  it("derive 16 digits from the two fingerprints, the same from both ends", async () => {
-    expect(await safetyCode(A, B)).toBe("3480 5326 3303 1453");
-    expect(await safetyCode(B, A)).toBe("3480 5326 3303 1453");
+  it("give each certificate four words and a connection both, the same from both ends", async () => {
+    expect(await deviceCode(A)).toBe("horn giggle certain science");
+    expect(await deviceCode(B)).toBe("shrug spoon brand example");
+    const code = "horn giggle certain science · shrug spoon brand example";
+    expect(pairCode(await deviceCode(A), await deviceCode(B))).toBe(code);
+    expect(pairCode(await deviceCode(B), await deviceCode(A))).toBe(code);
   });
 
   it("fingerprint a DER certificate as the SDP writes it", async () => {

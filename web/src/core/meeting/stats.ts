@@ -2,17 +2,19 @@
  * The selected candidate pair and counters of a connection, in report_connection's shape, and
  * the sample its quality is judged by (quality.ts).
  */
-import type { ConnectionStats } from "../../protocol.gen";
+import type { ConnectionPath, ConnectionStats, PathEnd } from "../../protocol.gen";
 import type { QualitySample } from "./quality";
 
 type CandidateType = NonNullable<ConnectionStats["localCandidateType"]>;
 
-/** What the UI shows about the path: addresses stay local, they are never reported. */
+/**
+ * A connection's stats, and the addresses of its selected candidate pair for the CDR (the
+ * server keeps a public address with its country and network, any other only as its kind).
+ */
 export interface PathInfo {
   stats: ConnectionStats;
   sample: QualitySample;
-  localAddress?: string;
-  remoteAddress?: string;
+  path?: ConnectionPath;
 }
 
 type Report = Record<string, unknown> & { id: string; type: string };
@@ -97,9 +99,23 @@ export async function collectStats(pc: RTCPeerConnection, startedAt: number): Pr
   const counters = transport ?? pair;
   if (typeof counters.bytesSent === "number") out.bytesSent = sample.bytesSent = Math.round(counters.bytesSent);
   if (typeof counters.bytesReceived === "number") out.bytesReceived = sample.bytesReceived = Math.round(counters.bytesReceived);
-  const address = (c: Report | undefined) =>
-    c ? `${String(c.address ?? c.ip ?? "?")}:${String(c.port ?? "?")}` : undefined;
-  info.localAddress = address(local);
-  info.remoteAddress = address(remote);
+  const localEnd = pathEnd(local);
+  const remoteEnd = pathEnd(remote);
+  if (localEnd && remoteEnd) info.path = { local: localEnd, remote: remoteEnd };
   return info;
+}
+
+/** Longest address the server takes (docs/protocol.md, report_connection's `path`). */
+const ADDRESS_MAX_CHARS = 64;
+
+/** One end of the pair as report_connection's `path` has it; "" when the browser hides it. */
+export function pathEnd(candidate: Record<string, unknown> | undefined): PathEnd | undefined {
+  const type = candidate?.candidateType;
+  if (typeof type !== "string" || !CANDIDATE_TYPES.has(type)) return undefined;
+  const raw = candidate?.address ?? candidate?.ip;
+  let address = typeof raw === "string" ? raw.trim() : "";
+  // Brackets or an interface zone are not part of the address.
+  address = address.replace(/^\[|\]$/g, "").replace(/%.*$/, "");
+  if (address.length > ADDRESS_MAX_CHARS) address = "";
+  return { address, candidateType: type as CandidateType };
 }

@@ -16,6 +16,7 @@ let root: HTMLElement | null = null;
 let resolve: Resolver | null = null;
 let current: View | null = null;
 let renderToken = 0;
+const rendered = new Set<(pathname: string) => void>();
 
 /** The view on screen (the emulator-only test hook reads the room's meeting from it). */
 export function currentView(): View | null {
@@ -28,6 +29,12 @@ export function navigate(path: string, replace = false): void {
     else history.pushState(null, "", path);
   }
   void render();
+}
+
+/** Call `listener` with the path each time a page is on screen; returns the unsubscribe. */
+export function onRendered(listener: (pathname: string) => void): () => void {
+  rendered.add(listener);
+  return () => rendered.delete(listener);
 }
 
 /** Replace the view on screen with the one for the current location. */
@@ -44,6 +51,7 @@ export async function render(): Promise<void> {
   if (token !== renderToken) return;
   current = view;
   root.setAttribute("aria-busy", "false");
+  for (const listener of rendered) listener(location.pathname);
 }
 
 /** Start routing into `element`: back/forward and internal links (<a data-link href="/...">). */

@@ -3,6 +3,9 @@ import { render } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { formatBytes, formatDuration, toast } from "../../ui/dom";
 import { Icon } from "../../ui/Icon";
+import { expiresAt, KEEP_CHOICES } from "./expiry";
+import "./expiry.css";
+import { keepDays, setKeepDays } from "./retention";
 import { deleteRecording, listRecordings, recordingBlob, type RecordingMeta } from "./store";
 
 export function recordingFileName(meta: RecordingMeta): string {
@@ -31,6 +34,9 @@ function RecordingRow(props: { meta: RecordingMeta; onPlay: (meta: RecordingMeta
         <span class="recording-title">{meta.title || meta.meetingId}</span>
         <span class="muted small">
           {`${new Date(meta.startedAt).toLocaleString()} · ${formatDuration(meta.durationMs)} · ${formatBytes(meta.size)}${meta.complete ? "" : " · incomplete"}`}
+        </span>
+        <span class="muted small" data-expires-at={String(expiresAt(meta, keepDays.value))}>
+          {`Deleted from this browser on ${new Date(expiresAt(meta, keepDays.value)).toLocaleString()}`}
         </span>
       </div>
       <div class="row">
@@ -79,8 +85,22 @@ export function RecordingList() {
     toast("Recording deleted");
     await refresh();
   };
+  const changeKeep = async (days: number) => {
+    setKeepDays(days);
+    const { sweepRecordings } = await import("./sweep");
+    await sweepRecordings();
+    await refresh();
+  };
   return (
     <>
+      <label class="recording-keep">
+        {"Keep recordings in this browser for "}
+        <select value={String(keepDays.value)} onChange={(e) => void changeKeep(Number(e.currentTarget.value))}>
+          {KEEP_CHOICES.map((days) => (
+            <option key={days} value={String(days)}>{`${days} day${days === 1 ? "" : "s"}`}</option>
+          ))}
+        </select>
+      </label>
       <div class="recording-player">
         {playing ? <Player key={playing.url} url={playing.url} label={playing.label} /> : null}
       </div>

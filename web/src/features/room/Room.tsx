@@ -6,6 +6,7 @@ import { Controls } from "../controls/Controls";
 import { Dialogs } from "../dialogs/Dialogs";
 import { AskPrompt } from "../hosts/AskPrompt";
 import { KnockAlert } from "../hosts/KnockAlert";
+import { SafetyWarnings } from "../safety/SafetyWarnings";
 import { Stage } from "../stage/Stage";
 import { StageState } from "../stage/stageState";
 import { playVideo } from "../stage/Tile";
@@ -58,6 +59,7 @@ export function Room(props: { session: RoomSession; ui: RoomUi; local: LocalMedi
       <SoundBanner ui={ui} />
       <AskPrompt hosting={session.hosting} local={local} />
       <KnockAlert hosting={session.hosting} panelOpen={ui.panel.value === "people"} onShow={() => ui.setPanel("people")} />
+      <SafetyWarnings session={session} ui={ui} />
       <Dialogs session={session} ui={ui} local={local} />
     </div>
   );

@@ -88,6 +88,7 @@ describe("tile labels", () => {
     path: relayed === undefined ? null : { stats: { relayed }, sample: { at: 0, packetsLost: 0, packetsReceived: 0 } },
     quality: q,
     safetyCode: null,
+    safety: null,
     remoteMedia: { audio: true, video: true, screen: false, recording: false },
     videoLive: true,
     screenLive: false,
