@@ -24,7 +24,7 @@ from avmeets.store import documents, names
 from tools.deploy import queries
 
 ROOT = Path(__file__).resolve().parents[2]
-SUBCOLLECTIONS = {names.PARTICIPANTS, names.SIGNALS}
+SUBCOLLECTIONS = {names.PARTICIPANTS, names.SIGNALS, names.LOBBY}
 #: Each top-level collection and the shape of its documents.
 SHAPES: dict[str, Any] = {
     names.MEETINGS: MeetingDoc,
@@ -37,6 +37,8 @@ SHAPES: dict[str, Any] = {
     names.CDRS: documents.LegDoc,
     names.ORGS: documents.OrgDoc,
     names.ARCHIVES: documents.ArchiveDoc,
+    names.EXPORT_AUDITS: documents.ExportAuditDoc,
+    names.USAGE_DAILY: documents.UsageDayDoc,
 }
 
 

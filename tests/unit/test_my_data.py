@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from avmeets import my_data, payloads
+from avmeets.display_names import guest_name
 from avmeets.errors import FailedPrecondition, InvalidArgument
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
@@ -93,7 +94,7 @@ def test_my_connection_path_shows_my_address_but_not_the_others() -> None:
 def test_the_other_side_without_a_name_shows_as_the_meeting_showed_it() -> None:
     leg = {**LEG, "callee": side("bobuid123", None, None, "198.51.100.2")}
     record = my_data.leg(leg, "alice")
-    assert record is not None and record["otherName"] == "Guest bobuid"
+    assert record is not None and record["otherName"] == guest_name("bobuid123")
 
 
 def test_an_archive_shows_only_my_items() -> None:

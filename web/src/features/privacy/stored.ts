@@ -23,6 +23,11 @@ export const PLAIN: Record<string, PlainRecord> = {
     what: "Your name as the others see it, when you joined and left, and when your browser last said it was still there.",
     kept: "Deleted with the meeting.",
   },
+  "meetings/{meetingId}/lobby/{uid}": {
+    title: "Asking to join",
+    what: "When a meeting has a waiting room: the name you asked to join with, whether your account is from the host's organisation, when you asked, and the host's answer.",
+    kept: "Deleted with the meeting, or sooner when a host removes you.",
+  },
   "meetings/{meetingId}/signals/{signalId}": {
     title: "Connection set-up messages",
     what: "The messages two browsers exchange to connect directly (they contain network addresses).",
