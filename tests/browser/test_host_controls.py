@@ -67,8 +67,12 @@ async def open_people(person: Person) -> Any:
 async def manage(panel: Any, uid: str, action: str) -> Any:
     """Open a person's host actions in the people panel and press one; returns their row."""
     row = panel.locator(f'.people-list li[data-uid="{uid}"]')
-    await row.get_by_role("button", name=re.compile("^Manage")).click()
-    await row.get_by_role("button", name=action).click()
+    button = row.get_by_role("button", name=action)
+    # The menu may still be open from the previous action (the row re-renders when the
+    # snapshot arrives, which may or may not close it): toggle it only when it is shut.
+    if not await button.is_visible():
+        await row.get_by_role("button", name=re.compile("^Manage")).click()
+    await button.click(timeout=CONNECT_TIMEOUT_MS)
     return row
 
 
