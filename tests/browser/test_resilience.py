@@ -96,7 +96,7 @@ async def test_closed_out_by_the_sweep_rejoins(people: PersonFactory) -> None:
     """A tab that stops heartbeating is closed out by the server; it joins again by itself."""
     alice = await people("alice")
     bob = await people("bob")
-    # Closed out, Bob's reports still under way are refused: 403, not a participant (docs/protocol.md)
+    # Closed out, Bob's reports under way are refused: 403, not a participant (docs/protocol.md)
     bob.allow_console_error(r"status of 403 .*/report_connection\)$")
     meeting_id = await alice.create_meeting(title="Sleepy laptop")
     await alice.join_now()
