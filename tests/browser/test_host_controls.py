@@ -178,7 +178,9 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     assert closed is not None
     delays = {who: at - clicked for who, at in closed.items()}
     print(f"\nremoval to links closed (ms): {delays}")
-    assert max(delays.values()) < DROP_BOUND_MS, delays
+    # Each link to Bob is gone once the staying side closed it (his end then has no peer); Bob's
+    # own page learns of the removal from its snapshot, which may lag on a loaded machine.
+    assert max(delays["alice"], delays["dave"]) < DROP_BOUND_MS, delays
     await expect(alice.tile(bob.uid)).to_have_count(0)
 
     # Bob cannot come back by himself: rejoining lands him in the waiting room, marked.
