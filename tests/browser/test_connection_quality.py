@@ -17,6 +17,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.async_api import expect
 
+from tests.emulator.support.ci import require
+
 from .conftest import PersonFactory
 
 #: Kbit/s left for all UDP on the loopback while throttled: far below a 720p call in each direction.
@@ -67,8 +69,11 @@ def throttled_udp(kbit: int) -> Iterator[None]:
 async def test_bars_details_and_a_slow_network_said_in_words(
     people: PersonFactory, island: bool
 ) -> None:
-    if not island:
-        pytest.skip("needs the loopback island (root): tc must not throttle the machine's lo")
+    require(
+        None
+        if island
+        else "needs the loopback island (root): tc must not throttle the machine's lo"
+    )
     alice = await people("alice")
     bob = await people("bob")
     meeting_id = await alice.create_meeting(title="Bars")
