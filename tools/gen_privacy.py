@@ -11,12 +11,13 @@ summary on the page (web/src/features/privacy/stored.ts).
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
 from pathlib import Path
 from typing import Any
+
+from tools import generated
 
 ROOT = Path(__file__).resolve().parent.parent
 INVENTORY = ROOT / "docs" / "data-inventory.md"
@@ -105,21 +106,9 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="fail when the file is stale")
-    args = parser.parse_args(argv)
-    text = render()
-    current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else None
-    if args.check:
-        if current != text:
-            print(f"{OUTPUT.relative_to(ROOT)} is stale: run python -m tools.gen_privacy")
-            return 1
-        return 0
-    if current != text:
-        OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-        OUTPUT.write_text(text, encoding="utf-8")
-        print(f"wrote {OUTPUT.relative_to(ROOT)}")
-    return 0
+    return generated.main(
+        argv, doc=__doc__ or "", output=OUTPUT, render=render, module="tools.gen_privacy"
+    )
 
 
 if __name__ == "__main__":

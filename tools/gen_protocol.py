@@ -12,7 +12,6 @@ when the committed file differs from what this writes.
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 import types
@@ -27,6 +26,7 @@ if str(ROOT / "functions") not in sys.path:
     sys.path.insert(0, str(ROOT / "functions"))
 
 from avmeets import protocol  # noqa: E402
+from tools import generated  # noqa: E402
 
 OUTPUT = ROOT / "web" / "src" / "protocol.gen.ts"
 HEADER = (
@@ -181,20 +181,9 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="fail when the file is stale")
-    args = parser.parse_args(argv)
-    text = render()
-    current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else None
-    if args.check:
-        if current != text:
-            print(f"{OUTPUT.relative_to(ROOT)} is stale: run python -m tools.gen_protocol")
-            return 1
-        return 0
-    if current != text:
-        OUTPUT.write_text(text, encoding="utf-8")
-        print(f"wrote {OUTPUT.relative_to(ROOT)}")
-    return 0
+    return generated.main(
+        argv, doc=__doc__ or "", output=OUTPUT, render=render, module="tools.gen_protocol"
+    )
 
 
 if __name__ == "__main__":
