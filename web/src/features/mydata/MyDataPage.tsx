@@ -12,6 +12,7 @@ import type { View } from "../../core/router/router";
 import { auth } from "../../firebase";
 import type { DeleteMeResult, MyDataResult, MyRecord } from "../../protocol.gen";
 import { Icon } from "../../ui/Icon";
+import { InfoPage } from "../../ui/InfoPage";
 import { deletionPlan, formatWhen, grouped, PLACES, recordTitle } from "./describe";
 import "../privacy/privacy.css";
 
@@ -151,51 +152,39 @@ function MyData({ user }: { user: User | null }) {
     void signOut(auth); // the account is gone: its session must go too
   };
   return (
-    <div class="privacy-page">
-      <header class="topbar">
-        <a class="brand" href="/" data-link aria-label="AVMeets home">
-          <Icon name="cam" />
-          <span>AVMeets</span>
-        </a>
-        <span class="spacer" />
-        <a class="btn btn-ghost" href="/privacy" data-link>
-          Privacy
-        </a>
-      </header>
-      <main class="privacy-main">
-        <h1>My data</h1>
-        {deleted ? (
-          <Deleted result={deleted} />
-        ) : state.kind === "loading" ? (
-          <p class="muted" role="status">
-            Loading what is stored about you…
+    <InfoPage link={{ href: "/privacy", label: "Privacy" }}>
+      <h1>My data</h1>
+      {deleted ? (
+        <Deleted result={deleted} />
+      ) : state.kind === "loading" ? (
+        <p class="muted" role="status">
+          Loading what is stored about you…
+        </p>
+      ) : state.kind === "failed" ? (
+        <p class="form-error" role="alert">
+          {state.message}
+        </p>
+      ) : (
+        <>
+          <p>
+            {`Everything the server keeps about you, ${state.data.records.length} records, as of ${formatWhen(state.data.retrievedAt)}. `}
+            Each is deleted on the date shown at the latest. Your meetings' audio, video, chat, files and whiteboard are
+            not here: they never reach the server.
           </p>
-        ) : state.kind === "failed" ? (
-          <p class="form-error" role="alert">
-            {state.message}
-          </p>
-        ) : (
-          <>
-            <p>
-              {`Everything the server keeps about you, ${state.data.records.length} records, as of ${formatWhen(state.data.retrievedAt)}. `}
-              Each is deleted on the date shown at the latest. Your meetings' audio, video, chat, files and whiteboard are
-              not here: they never reach the server.
-            </p>
-            {grouped(state.data.records).map(([where, records]) => (
-              <section key={where} aria-label={PLACES[where]}>
-                <h2>{PLACES[where]}</h2>
-                <ul class="privacy-records">
-                  {records.map((r) => (
-                    <Record key={`${r.storedIn}/${r.id}`} record={r} />
-                  ))}
-                </ul>
-              </section>
-            ))}
-            <DeleteSection data={state.data} onDeleted={onDeleted} />
-          </>
-        )}
-      </main>
-    </div>
+          {grouped(state.data.records).map(([where, records]) => (
+            <section key={where} aria-label={PLACES[where]}>
+              <h2>{PLACES[where]}</h2>
+              <ul class="privacy-records">
+                {records.map((r) => (
+                  <Record key={`${r.storedIn}/${r.id}`} record={r} />
+                ))}
+              </ul>
+            </section>
+          ))}
+          <DeleteSection data={state.data} onDeleted={onDeleted} />
+        </>
+      )}
+    </InfoPage>
   );
 }
 

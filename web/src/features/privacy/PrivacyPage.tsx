@@ -7,7 +7,7 @@ import { render } from "preact";
 import { useState } from "preact/hooks";
 import { measurementId } from "../../config";
 import type { View } from "../../core/router/router";
-import { Icon } from "../../ui/Icon";
+import { InfoPage } from "../../ui/InfoPage";
 import { consent } from "../analytics/consent";
 import { INVENTORY, type StoredCollectionDoc } from "./inventory.gen";
 import { PLAIN } from "./stored";
@@ -78,87 +78,79 @@ function AnalyticsChoice() {
 
 export function PrivacyPage({ signedIn }: { signedIn: boolean }) {
   return (
-    <div class="privacy-page">
-      <header class="topbar">
-        <a class="brand" href="/" data-link aria-label="AVMeets home">
-          <Icon name="cam" />
-          <span>AVMeets</span>
-        </a>
-      </header>
-      <main class="privacy-main">
-        <h1>Privacy</h1>
-        <section aria-labelledby="privacy-short">
-          <h2 id="privacy-short">In short</h2>
-          <p>
-            We store only the call record (CDR): who connected with whom, their identities, the network addresses of both
-            and their country and provider, and how each connection went. Nothing else. The addresses are those you joined
-            from and, reported by each browser, the public addresses the connection itself used (a private home-network
-            address only as "private", never the address).
-          </p>
-          <p>
-            Your video, audio, chats (group or private), files, whiteboard and recordings never reach our servers: they go
-            directly between the browsers in the meeting, encrypted with DTLS. A recording stays in the browser that made
-            it.
-          </p>
-          <p>
-            The call record is kept in case the law requires us to show who connected with whom, and deleted after a week
-            at the latest, sooner by your organisation's rules or under load. An organisation may choose to store more for
-            its own members (chat, attendance), visibly to everyone in the meeting; by default nothing.
-          </p>
-        </section>
-        <section aria-labelledby="privacy-yours">
-          <h2 id="privacy-yours">Your own data</h2>
-          <p>
-            {signedIn ? (
-              <a class="btn btn-primary" href="/my-data" data-link>
-                See and delete your data
+    <InfoPage>
+      <h1>Privacy</h1>
+      <section aria-labelledby="privacy-short">
+        <h2 id="privacy-short">In short</h2>
+        <p>
+          We store only the call record (CDR): who connected with whom, their identities, the network addresses of both
+          and their country and provider, and how each connection went. Nothing else. The addresses are those you joined
+          from and, reported by each browser, the public addresses the connection itself used (a private home-network
+          address only as "private", never the address).
+        </p>
+        <p>
+          Your video, audio, chats (group or private), files, whiteboard and recordings never reach our servers: they go
+          directly between the browsers in the meeting, encrypted with DTLS. A recording stays in the browser that made
+          it.
+        </p>
+        <p>
+          The call record is kept in case the law requires us to show who connected with whom, and deleted after a week
+          at the latest, sooner by your organisation's rules or under load. An organisation may choose to store more for
+          its own members (chat, attendance), visibly to everyone in the meeting; by default nothing.
+        </p>
+      </section>
+      <section aria-labelledby="privacy-yours">
+        <h2 id="privacy-yours">Your own data</h2>
+        <p>
+          {signedIn ? (
+            <a class="btn btn-primary" href="/my-data" data-link>
+              See and delete your data
+            </a>
+          ) : (
+            <>
+              <a href="/my-data" data-link>
+                Sign in
               </a>
-            ) : (
-              <>
-                <a href="/my-data" data-link>
-                  Sign in
-                </a>
-                {" to see everything stored about you, with the date each record is deleted, and to delete it."}
-              </>
-            )}
-          </p>
-        </section>
-        <section aria-labelledby="privacy-stored">
-          <h2 id="privacy-stored">What the server keeps, and for how long</h2>
-          <Stored />
-        </section>
-        <section aria-labelledby="privacy-browser">
-          <h2 id="privacy-browser">In your browser</h2>
-          <ul>
-            <li>
-              Recordings you make, until the time you choose runs out (7 days unless you change it under "Recordings in
-              this browser"); you are told the day before they go.
-            </li>
-            <li>
-              A certificate for this device's encrypted connections, and the safety codes of the people you met, so that
-              AVMeets can warn you when someone's code changes. They never leave this browser; the others see your
-              certificate's fingerprint when you connect.
-            </li>
-            <li>The meetings you joined recently, and your answer about usage statistics.</li>
-          </ul>
-        </section>
-        <section aria-labelledby="privacy-analytics">
-          <h2 id="privacy-analytics">Usage statistics</h2>
-          <p>
-            Each day the server turns the day's call records into anonymous totals (meetings, people, how connections
-            went, by country and network, only for groups of at least ten people) before they are deleted.
-          </p>
-          <AnalyticsChoice />
-        </section>
-        <section aria-labelledby="privacy-lawful">
-          <h2 id="privacy-lawful">Lawful requests</h2>
-          <p>
-            Call records are handed over only for a lawful request, and each hand-over is recorded: which request, who,
-            when and which records. That audit is kept two years and names records by number only.
-          </p>
-        </section>
-      </main>
-    </div>
+              {" to see everything stored about you, with the date each record is deleted, and to delete it."}
+            </>
+          )}
+        </p>
+      </section>
+      <section aria-labelledby="privacy-stored">
+        <h2 id="privacy-stored">What the server keeps, and for how long</h2>
+        <Stored />
+      </section>
+      <section aria-labelledby="privacy-browser">
+        <h2 id="privacy-browser">In your browser</h2>
+        <ul>
+          <li>
+            Recordings you make, until the time you choose runs out (7 days unless you change it under "Recordings in
+            this browser"); you are told the day before they go.
+          </li>
+          <li>
+            A certificate for this device's encrypted connections, and the safety codes of the people you met, so that
+            AVMeets can warn you when someone's code changes. They never leave this browser; the others see your
+            certificate's fingerprint when you connect.
+          </li>
+          <li>The meetings you joined recently, and your answer about usage statistics.</li>
+        </ul>
+      </section>
+      <section aria-labelledby="privacy-analytics">
+        <h2 id="privacy-analytics">Usage statistics</h2>
+        <p>
+          Each day the server turns the day's call records into anonymous totals (meetings, people, how connections
+          went, by country and network, only for groups of at least ten people) before they are deleted.
+        </p>
+        <AnalyticsChoice />
+      </section>
+      <section aria-labelledby="privacy-lawful">
+        <h2 id="privacy-lawful">Lawful requests</h2>
+        <p>
+          Call records are handed over only for a lawful request, and each hand-over is recorded: which request, who,
+          when and which records. That audit is kept two years and names records by number only.
+        </p>
+      </section>
+    </InfoPage>
   );
 }
 
