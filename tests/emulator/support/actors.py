@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .auth import User
-from .callables import CallableError, call
+from .callables import CallableError, call, entry_request, knock_while_waiting
 from .userstore import UserAsyncClient, close_client
 
 logger = logging.getLogger(__name__)
@@ -72,28 +72,17 @@ class Actor:
         self, meeting_id: str, password: str | None = None, display_name: str | None = None
     ) -> dict[str, Any]:
         """`knock`; while the answer is "waiting", knock again every `heartbeatSeconds`."""
-        data: dict[str, Any] = {"meetingId": meeting_id}
-        if password is not None:
-            data["password"] = password
-        if display_name is not None:
-            data["displayName"] = display_name
+        data = entry_request(meeting_id, password, display_name)
         result = await self.call("knock", data)
         self.go_silent(meeting_id)
         if result["state"] == "waiting":
             interval = float(result.get("heartbeatSeconds") or 20)
-            self._beats[meeting_id] = asyncio.ensure_future(self._knock_loop(data, interval))
+            self._beats[meeting_id] = asyncio.ensure_future(
+                knock_while_waiting(
+                    lambda d: self.call("knock", d), data, interval, self.heartbeat_errors
+                )
+            )
         return result
-
-    async def _knock_loop(self, data: dict[str, Any], interval: float) -> None:
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                if (await self.call("knock", data))["state"] != "waiting":
-                    return  # let in: the test joins when it wants
-            except CallableError as error:
-                if error.reason in ("denied", "meeting-ended"):
-                    return
-                self.heartbeat_errors.append(f"knock in {data['meetingId']}: {error}")
 
     async def leave(self, meeting_id: str) -> dict[str, Any]:
         """Stop heartbeating, then `leave_meeting`."""

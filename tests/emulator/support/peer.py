@@ -38,7 +38,7 @@ from google.api_core import exceptions as gexc
 from google.cloud.firestore import FieldFilter
 
 from .auth import User, sign_in_with_google
-from .callables import CallableError, call
+from .callables import CallableError, call, entry_request, knock_while_waiting
 from .media import ColorVideoTrack, SineAudioTrack
 from .network import install_loopback_only, loopback_ice_servers
 from .sdp import CandidateEntry, batches, extract_candidates, strip_candidates, to_rtc_candidate
@@ -329,28 +329,15 @@ class MeetingPeer:
     ) -> dict[str, Any]:
         """`knock`; while waiting, knock again every `heartbeatSeconds` (docs/protocol.md), so the
         scheduled sweep does not withdraw us. Joining or closing stops it."""
-        data: dict[str, Any] = {"meetingId": meeting_id}
-        if password is not None:
-            data["password"] = password
-        if display_name is not None:
-            data["displayName"] = display_name
+        data = entry_request(meeting_id, password, display_name)
         result = await self.call("knock", data)
         self._stop_knocking()
         if result["state"] == "waiting":
             interval = float(result.get("heartbeatSeconds") or 20)
-            self._knocking = asyncio.ensure_future(self._knock_loop(data, interval))
+            self._knocking = asyncio.ensure_future(
+                knock_while_waiting(lambda d: self.call("knock", d), data, interval, self.errors)
+            )
         return result
-
-    async def _knock_loop(self, data: dict[str, Any], interval: float) -> None:
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                if (await self.call("knock", data))["state"] != "waiting":
-                    return
-            except CallableError as exc:
-                if exc.reason in ("denied", "meeting-ended"):
-                    return
-                self.errors.append(f"knock failed: {exc!r}")
 
     def _stop_knocking(self) -> None:
         if self._knocking is not None:
@@ -364,11 +351,7 @@ class MeetingPeer:
         if self.joined:
             raise RuntimeError(f"{self.label} has already joined; close() or leave() first")
         self._stop_knocking()
-        data: dict[str, Any] = {"meetingId": meeting_id}
-        if password is not None:
-            data["password"] = password
-        if display_name is not None:
-            data["displayName"] = display_name
+        data = entry_request(meeting_id, password, display_name)
         result = await self.call("join_meeting", data)
         self.join_results.append(result)
         self.meeting_id = str(result["meetingId"])
