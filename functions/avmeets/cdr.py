@@ -23,6 +23,7 @@ from .protocol import (
     ErrorReason,
     LegState,
     Limits,
+    ParticipantEndCause,
     Role,
 )
 from .store.documents import (
@@ -44,11 +45,13 @@ ENDED: Final = "ended"
 OPEN_STATES: Final[tuple[LegState, ...]] = (CONNECTING, CONNECTED)
 # A side reporting one of these has given up on the connection: the leg ends.
 _FINAL: Final[dict[str, LegEndCause]] = {"closed": "hangup", "failed": "ice-failed"}
+FINAL_STATUSES: Final = frozenset(_FINAL)
 _UNKNOWN_IP: Final[IpInfo] = {"kind": "invalid", "known": False}
 #: Signal-trigger event ids a leg remembers. A leg sees one offer per negotiation (the first
 #: and the odd renegotiation), and at-least-once delivery repeats an event soon after the first.
 EVENTS_KEPT = 8
 END_CAUSES: Final[tuple[LegEndCause, ...]] = get_args(LegEndCause)
+PARTICIPANT_END_CAUSES: Final[tuple[ParticipantEndCause, ...]] = get_args(ParticipantEndCause)
 #: After a leg ends, a side that has not reported its own end may still send that one final
 #: report (``closed`` / ``failed``, with its end stats) for this long: the other side's leave
 #: or failure usually ends the leg a moment before this side notices.
@@ -147,6 +150,28 @@ def _set_status(leg: LegDoc, side: Role, status: ConnectionStatus, now: datetime
         timeline = timeline[:half] + timeline[-half:]
     info["timeline"] = timeline  # type: ignore[typeddict-item]
     return True
+
+
+def leave_cause(cause: ParticipantEndCause) -> LegEndCause:
+    """How a participant's end ends its legs: its own leave is a hang-up, the rest carry over."""
+    return "hangup" if cause == "left" else cause
+
+
+def peer_gone_cause(
+    peer: Mapping[str, Any] | None, peer_session: str, joined: str
+) -> LegEndCause | None:
+    """Why the other end of a leg is gone, from its participant document, or None while that
+    session is still in the meeting. A survivor's closing report after the peer was closed out
+    then records the peer's cause, not its own hang-up: the CDR says the same whichever of the
+    two (the close-out's leg ends, the survivor's report) reaches the leg first."""
+    if peer is None:
+        return "peer-left"
+    if peer.get("session") != peer_session:
+        return "rejoined"
+    if peer.get("state") == joined:
+        return None
+    cause = peer.get("endCause")
+    return leave_cause(cause) if cause in PARTICIPANT_END_CAUSES else "peer-left"
 
 
 def end(leg: LegDoc, now: datetime, cause: LegEndCause) -> LegDoc:
@@ -253,6 +278,7 @@ def report_if_changed(
     now: datetime,
     per_minute: int,
     path: PathRecord | None = None,
+    peer_gone: LegEndCause | None = None,
 ) -> LegDoc | None:
     """``report``, or None when the report would change nothing but its own rate-limit counter
     (the side already has this status and sends no stats): nothing to write. The caller's
@@ -261,7 +287,7 @@ def report_if_changed(
     check_report(leg, side, status, now)
     if stats is None and path is None and leg[side].get("status") == status:
         return None
-    return report(leg, side, status, stats, now, per_minute, path)
+    return report(leg, side, status, stats, now, per_minute, path, peer_gone)
 
 
 def report(
@@ -272,9 +298,11 @@ def report(
     now: datetime,
     per_minute: int,
     path: PathRecord | None = None,
+    peer_gone: LegEndCause | None = None,
 ) -> LegDoc:
     """Apply one client report of ``side``'s connection state (and stats, and the addresses
-    its connection uses), rate-limited."""
+    its connection uses), rate-limited. A final report ends the leg with ``peer_gone`` when
+    the other end had already left (``peer_gone_cause``), else with the report's own cause."""
     info = leg[side]
     window = cast(Mapping[str, Any] | None, info.get("reports")) or {}
     start: datetime | None = window.get("windowStart")
@@ -306,7 +334,7 @@ def report(
             leg["answeredAt"] = now
             leg["state"] = CONNECTED
         if status in _FINAL:
-            end(leg, now, _FINAL[status])
+            end(leg, now, peer_gone or _FINAL[status])
     leg["updatedAt"] = now
     return leg
 

@@ -7,7 +7,6 @@ so each leg's `ipInfo` can be compared with `tests/fixtures/geoip_db.py`.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -17,7 +16,7 @@ from tests.fixtures.geoip_db import FIXTURE_NETWORKS
 
 from .support.admin import Dump, dump_all, settled_dump
 from .support.callables import CallableError
-from .support.child_peer import HELLO_TIMEOUT, peer_process
+from .support.child_peer import peer_process
 from .support.deadline import wait_for
 from .support.factories import Actors, Peers
 from .support.mesh import describe, wait_full_mesh
@@ -93,9 +92,7 @@ async def test_killed_peer_is_closed_out_with_an_end_cause(
     await bob.join(meeting_id)
     async with peer_process(meeting_id, "carol", US.sample, others=2) as carol:
         await carol.hello()
-        assert carol.process.stdout is not None
-        line = await asyncio.wait_for(carol.process.stdout.readline(), timeout=HELLO_TIMEOUT)
-        assert line.strip() == b"connected"
+        await carol.wait_connected()
         await wait_for(
             lambda: alice.connected_to(carol.uid) and bob.connected_to(carol.uid),
             timeout=30.0,
@@ -133,8 +130,10 @@ async def test_killed_peer_is_closed_out_with_an_end_cause(
 
     ended = await wait_for(legs_ended, timeout=30.0, what="carol's two legs to end")
     for leg in ended:
-        assert leg["endCause"] in {"heartbeat-timeout", "ice-failed", "hangup"}
-        assert leg["disposition"] == "ANSWERED" and leg["connectedMs"] >= 0
+        # The sweep (20 s of silence here) comes before aiortc's consent checks give up (30 s),
+        # and a survivor's closing report after the close-out records the same cause.
+        assert leg["endCause"] == "heartbeat-timeout", leg
+        assert leg["disposition"] == "ANSWERED" and leg["connectedMs"] > 0
     # The leg between the two survivors is untouched.
     survivors = [
         leg

@@ -8,7 +8,7 @@ import pytest
 from avmeets import cdr
 from avmeets.errors import FailedPrecondition, ResourceExhausted
 from avmeets.protocol import ConnectionStatus
-from avmeets.store.documents import LegDoc
+from avmeets.store.documents import LegDoc, LegEndCause
 
 T0 = datetime(2026, 1, 1, 12, tzinfo=UTC)
 IDENT = {"name": "Ada", "email": "ada@example.com", "phone": None, "provider": "google.com"}
@@ -90,6 +90,45 @@ def test_answered_call_lifecycle() -> None:
 def test_failed_before_answer() -> None:
     x = cdr.report(cdr.offer_seen(leg(), at(0)), "caller", "failed", None, at(30), 30)
     assert (x["disposition"], x["endCause"], x["connectedMs"]) == ("FAILED", "ice-failed", 0)
+
+
+@pytest.mark.parametrize(
+    ("peer", "cause"),
+    [
+        ({"state": "joined", "session": "sb"}, None),
+        ({"state": "left", "session": "sb", "endCause": "heartbeat-timeout"}, "heartbeat-timeout"),
+        ({"state": "left", "session": "sb", "endCause": "removed"}, "removed"),
+        ({"state": "left", "session": "sb", "endCause": "meeting-ended"}, "meeting-ended"),
+        ({"state": "left", "session": "sb", "endCause": "left"}, "hangup"),
+        ({"state": "left", "session": "sb"}, "peer-left"),
+        ({"state": "joined", "session": "sb2"}, "rejoined"),
+        (None, "peer-left"),
+    ],
+)
+def test_why_the_peer_is_gone(peer: dict[str, str] | None, cause: str | None) -> None:
+    assert cdr.peer_gone_cause(peer, "sb", "joined") == cause
+
+
+def test_a_survivors_closing_report_records_why_the_peer_went() -> None:
+    x = cdr.report(cdr.offer_seen(leg(), at(0)), "callee", "connected", None, at(1), 30)
+    # The sweep closed the caller out; the callee's link closes and it says so first.
+    for status in ("closed", "failed"):
+        gone: LegEndCause = "heartbeat-timeout"
+        y = cdr.report(copy.deepcopy(x), "callee", status, None, at(40), 30, None, gone)
+        assert (y["endCause"], y["disposition"]) == ("heartbeat-timeout", "ANSWERED")
+    # Without a gone peer, the reporter's own cause.
+    own = cdr.report(copy.deepcopy(x), "callee", "closed", None, at(40), 30)
+    assert own["endCause"] == "hangup"
+    # A leg that already ended keeps its cause.
+    ended = cdr.end(copy.deepcopy(x), at(30), "ice-failed")
+    late = cdr.report(ended, "callee", "closed", None, at(31), 30, None, "heartbeat-timeout")
+    assert late["endCause"] == "ice-failed"
+
+
+@pytest.mark.parametrize("cause", ["left", "heartbeat-timeout", "removed", "meeting-ended"])
+def test_a_participants_end_carries_to_its_legs(cause: str) -> None:
+    expected = "hangup" if cause == "left" else cause
+    assert cdr.leave_cause(cause) == expected  # type: ignore[arg-type]
 
 
 def test_ended_by_server_without_answer() -> None:

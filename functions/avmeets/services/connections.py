@@ -69,6 +69,10 @@ def report(caller: Caller, body: ConnectionReport) -> ReportConnectionResult:
         )
     leg_id, _ = found
     per_minute = settings().reports_per_minute
+    peer_gone = None
+    if body.status in cdr.FINAL_STATUSES:
+        peer_doc = meeting_store.participant(body.meeting_id, body.peer).doc
+        peer_gone = cdr.peer_gone_cause(peer_doc, body.peer_session, meetings.JOINED)
 
     def mutate(leg: LegDoc, now: datetime) -> LegDoc | None:
         side = cdr.side_of(leg, caller.uid, session)
@@ -79,7 +83,9 @@ def report(caller: Caller, body: ConnectionReport) -> ReportConnectionResult:
         if body.path is not None:
             join_ip = leg[side].get("ip")
             path = connection_path.record(body.path, join_ip, now, geo.lookup_configured)
-        return cdr.report_if_changed(leg, side, body.status, body.stats, now, per_minute, path)
+        return cdr.report_if_changed(
+            leg, side, body.status, body.stats, now, per_minute, path, peer_gone
+        )
 
     leg = update_leg(leg_id, mutate)
     return {"legId": leg["legId"], "state": leg["state"]}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from .. import clock, meetings
+from .. import cdr, clock, meetings
 from ..meetings import Caller
 from ..payloads import LeaveMeeting
 from ..protocol import LeaveMeetingResult, ParticipantEndCause
@@ -74,6 +74,6 @@ def close_participant(
     )
     if session is None:
         return False
-    end_session_legs(meeting_id, uid, session, "hangup" if cause == "left" else cause)
+    end_session_legs(meeting_id, uid, session, cdr.leave_cause(cause))
     store.delete_signals_of(meeting_id, uid)
     return True
