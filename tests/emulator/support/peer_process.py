@@ -3,8 +3,10 @@
     python -m tests.emulator.support.peer_process MEETING_ID LABEL IP PEER_COUNT
 
 Signs in, joins, prints one JSON line ``{"uid", "session"}``, then ``"connected"`` once it is
-connected to PEER_COUNT others, and runs until killed. A SIGKILL sends nothing more: no report,
-no leave, no DTLS close — only the server's heartbeat sweep can notice it is gone.
+connected to PEER_COUNT others, and ``{"error": text}`` for each error the peer records in the
+background (the parent collects them: support/child_peer.py), and runs until killed. A SIGKILL
+sends nothing more: no report, no leave, no DTLS close — only the server's heartbeat sweep can
+notice it is gone.
 """
 
 from __future__ import annotations
@@ -21,10 +23,15 @@ async def _main(meeting_id: str, label: str, ip: str, others: int) -> None:
     await peer.sign_in()
     await peer.join(meeting_id)
     print(json.dumps({"uid": peer.uid, "session": peer.session}), flush=True)
-    while sum(1 for uid in list(peer.links) if peer.connected_to(uid)) < others:
-        await asyncio.sleep(0.1)  # polling the peer's own state; the parent owns the deadline
-    print("connected", flush=True)
-    await asyncio.Event().wait()  # until killed
+    said, connected = 0, False
+    while True:  # until killed; polling the peer's own state, the parent owns the deadlines
+        for error in peer.errors[said:]:
+            print(json.dumps({"error": error}), flush=True)
+        said = len(peer.errors)
+        if not connected and sum(1 for uid in list(peer.links) if peer.connected_to(uid)) >= others:
+            connected = True
+            print("connected", flush=True)
+        await asyncio.sleep(0.1)
 
 
 if __name__ == "__main__":
