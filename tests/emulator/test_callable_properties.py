@@ -680,19 +680,34 @@ async def test_bad_tokens_are_unauthenticated(stage: Stage) -> None:
     assert without_heartbeats(await dump_all(stage.admin)) == stage.baseline
 
 
+def _reason(answer: Answer) -> Any:
+    return answer.details.get("reason") if isinstance(answer.details, dict) else None
+
+
 async def test_emulator_accepts_unsigned_tokens_with_a_changed_uid(stage: Stage) -> None:
     """The documented limitation: the Auth emulator issues unsigned (alg "none") ID tokens and
     firebase-admin in emulator mode skips the signature check, so a token whose uid was changed
     (still alg "none") passes here, while production verifies Google's RS256 signature. What is
-    verifiable here is that the forged identity gets nothing more than that user's rights."""
+    verifiable here is that the forged identity gets exactly that user's rights and no more:
+    the member's own meeting answers it as the member, an account that does not exist gets
+    nothing, and the stranger's real token still gets nothing of the member's meeting."""
     header, payload, _ = _claims(stage.stranger.user.id_token)
     assert header.get("alg") == "none", header
-    forged = _token(header, {**payload, "sub": stage.member.uid, "user_id": stage.member.uid}, "")
-    answer = await post(stage.http, "leave_meeting", {"data": {"meetingId": UNKNOWN}}, forged)
-    # Passing verification in the emulator, the call reaches the handler (NOT_FOUND), or the
-    # emulator refuses it: both are recorded so a change of behaviour is noticed.
-    assert answer.status in ("NOT_FOUND", "UNAUTHENTICATED"), answer
-    print(f"\nforged alg=none token with a changed uid -> {answer.status}")
+
+    def as_uid(uid: str) -> str:
+        return _token(header, {**payload, "sub": uid, "user_id": uid}, "")
+
+    member = as_uid(stage.member.uid)
+    unknown = await post(stage.http, "leave_meeting", {"data": {"meetingId": UNKNOWN}}, member)
+    assert unknown.status == "NOT_FOUND", unknown  # reached the handler, as the member
+    mine = {"data": {"meetingId": stage.meeting_id}}
+    as_member = await post(stage.http, "heartbeat", mine, member)
+    assert as_member.status == "OK", as_member
+    nobody = await post(stage.http, "heartbeat", mine, as_uid("no-such-account-0000000000"))
+    assert (nobody.status, _reason(nobody)) == ("FAILED_PRECONDITION", "not-joined"), nobody
+    stranger = await post(stage.http, "heartbeat", mine, stage.stranger.user.id_token)
+    assert (stranger.status, _reason(stranger)) == ("FAILED_PRECONDITION", "not-joined"), stranger
+    assert without_heartbeats(await dump_all(stage.admin)) == stage.baseline
 
 
 def test_payload_count() -> None:

@@ -35,6 +35,7 @@ from .support.admin import (
     settled_dump,
     without_heartbeats,
 )
+from .support.callables import CallableError
 from .support.config import PROJECT_ID
 from .support.factories import Actors, Addresses
 from .support.hosts import host_action
@@ -43,6 +44,7 @@ from .support.userstore import close_client, sample_candidates, signal_data
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 PASSWORD = "attack at dawn"
+ORG_ID, ORG_DOMAIN = "acme", "acme.example"
 SERVER_ONLY = (
     "identities",
     "joins",
@@ -138,7 +140,17 @@ async def world() -> AsyncIterator[World]:
     admin = admin_client()
     anon = AnonymousAsyncClient()
     try:
-        alice, bob, carol = await actors("alice"), await actors("bob"), await actors("carol")
+        # Every server-only collection holds a real document about the attackers, made the way
+        # the product makes it, so that a rule letting people read or change their own (their
+        # CDR legs, their failed-password counter, their organisation, their archive) is caught.
+        # Alice's organisation keeps chat (orgs, archives).
+        await (
+            admin.collection("orgs")
+            .document(ORG_ID)
+            .set({"name": "Acme", "domains": [ORG_DOMAIN], "storage": {"chat": True}})
+        )
+        alice = await actors("alice", email=f"alice@{ORG_DOMAIN}")
+        bob, carol = await actors("bob"), await actors("carol")
         dave, eve, frank = await actors("dave"), await actors("eve"), await actors("frank")
         gina, hank, ivy = await actors("gina"), await actors("hank"), await actors("ivy")
         meeting_id = await alice.create_meeting(title="Attacks", password=PASSWORD)
@@ -156,6 +168,16 @@ async def world() -> AsyncIterator[World]:
             participant = admin.collection("meetings", meeting_id, "participants").document(who.uid)
             limit = {"reason": "rate", "dropped": 3, "blockedUntil": until}
             await participant.update({"signalLimit": limit})
+        with pytest.raises(CallableError):  # join_attempts (and meeting_attempts)
+            await carol.join(meeting_id, "wrong password")
+        await alice.call(
+            "archive",
+            {
+                "meetingId": meeting_id,
+                "kind": "chat",
+                "messages": [{"from": "Alice", "text": "minutes", "at": 1_700_000_000_000}],
+            },
+        )
         await host_action(alice, meeting_id, "lobby-on")
         assert (await gina.knock(meeting_id, password=PASSWORD))["state"] == "waiting"
         await host_action(alice, meeting_id, "remove", hank.uid)
@@ -166,10 +188,16 @@ async def world() -> AsyncIterator[World]:
         ref = w.signals(alice).document()
         await ref.create(w.signal(alice, bob))
         w.signal_id = ref.id
+        # The signal trigger makes a CDR leg between Alice and Bob from an offer it sees.
+        await w.signals(alice).document().create(w.offer(alice, bob))
         # The joined actors heartbeat throughout (the scheduled sweep would close them out
         # otherwise): "unchanged" below is everything but their lastSeenAt.
         w.baseline = await settled_dump(admin, heartbeats=False)
         assert f"meetings/{meeting_id}/signals/{ref.id}" in w.baseline
+        for name in SERVER_ONLY:
+            assert _ids(w.baseline, name), f"the world has no {name} document to attack"
+        leg = w.baseline[f"cdrs/{_ids(w.baseline, 'cdrs')[0]}"]
+        assert set(leg["uids"]) == {alice.uid, bob.uid}, leg
         yield w
     finally:
         for actor in actors.all:
@@ -604,10 +632,13 @@ def _server_only(name: str, existing: Callable[[World], str]) -> None:
     )
 
 
+def _ids(dump: Dump, collection: str) -> list[str]:
+    return sorted(p.split("/")[1] for p in dump if p.startswith(f"{collection}/"))
+
+
 def _first_id(collection: str) -> Callable[[World], str]:
     def pick(w: World) -> str:
-        ids = sorted(p.split("/")[1] for p in w.baseline if p.startswith(f"{collection}/"))
-        return ids[0] if ids else "probe"
+        return _ids(w.baseline, collection)[0]  # the world seeds one (checked when it is built)
 
     return pick
 
@@ -639,6 +670,48 @@ attack(
 attack(
     "identity-read-own",
     lambda w: w.alice.store.collection("identities").document(w.alice.uid).get(),
+)
+attack(
+    "cdr-read-own-leg-as-callee",
+    lambda w: w.bob.store.collection("cdrs").document(_ids(w.baseline, "cdrs")[0]).get(),
+)
+attack(
+    "cdr-query-own-legs",
+    lambda w: (
+        w.alice.store.collection("cdrs")
+        .where(filter=FieldFilter("uids", "array_contains", w.alice.uid))
+        .get()
+    ),
+)
+attack(
+    "joins-read-own-record",
+    lambda w: (
+        w.alice.store.collection("joins")
+        .document(f"{w.meeting_id}_{w.alice.uid}_{w.sessions[w.alice.uid]}")
+        .get()
+    ),
+)
+attack(
+    "join-attempts-read-own",
+    lambda w: (
+        w.carol.store.collection("join_attempts")
+        .document(_ids(w.baseline, "join_attempts")[0])
+        .get()
+    ),
+)
+attack(
+    "orgs-read-own-as-member",
+    lambda w: w.alice.store.collection("orgs").document(ORG_ID).get(),
+)
+attack(
+    "orgs-member-turns-storage-off",
+    lambda w: (
+        w.alice.store.collection("orgs").document(ORG_ID).update({"storage": {"chat": False}})
+    ),
+)
+attack(
+    "archives-read-own-as-author",
+    lambda w: w.alice.store.collection("archives").document(_ids(w.baseline, "archives")[0]).get(),
 )
 attack(
     "archives-create-as-stranger",
