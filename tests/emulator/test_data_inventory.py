@@ -1,23 +1,26 @@
 """The database holds nothing that docs/data-inventory.md does not list.
 
-After a full meeting (password, a wrong guess, trickle and non-trickle peers, heartbeats, a reload,
-a leave, a knock admitted and one waiting, a co-host, a removal and the end for everyone) every
-document of the emulator is walked, and each field path must be one of the
+After a full meeting (password, a wrong guess, a probe, trickle and non-trickle peers, heartbeats,
+a reload, a leave, a knock admitted and one waiting, a co-host, a removal and the end for
+everyone) and an organisation's archive and a member closed out by the sweep, every document of
+the emulator is walked, and each field path must be one of the
 inventory's rows for the collection the document belongs to. Field paths use dots for maps, `[]`
 for list elements and `{name}` for a map key chosen at run time, as in the inventory.
 """
 
 from __future__ import annotations
 
+import pytest
 from google.cloud import firestore
 
-from .support.admin import settled_dump
+from .support.admin import Dump, dump_all, settled_dump
 from .support.callables import CallableError
 from .support.deadline import wait_for
 from .support.factories import Actors, Peers
 from .support.hosts import host_action
 from .support.inventory import INVENTORY, field_paths, parse_inventory, undocumented
 from .support.mesh import check_chat, describe, wait_full_mesh
+from .support.scheduler import run_scheduled
 
 PASSWORD = "inventory"
 
@@ -29,6 +32,10 @@ def test_inventory_parser_reads_the_document() -> None:
     _, cdr_fields = inventory["cdrs/{legId}"]
     assert any(p.fullmatch("caller.stats.connect.rttMs") for p in cdr_fields)
     assert not any(p.fullmatch("caller.stats.connect.secret") for p in cdr_fields)
+    # {side}, {phase} and {end} are the documented keys only, not any key.
+    assert any(p.fullmatch("callee.path.remote.kind") for p in cdr_fields)
+    for wrong in ("other.stats.connect.rttMs", "caller.stats.middle.rttMs", "caller.path.x.kind"):
+        assert not any(p.fullmatch(wrong) for p in cdr_fields), wrong
     paths = field_paths({"a": {"b": 1, "c": [{"d": 2}]}, "uids": ["x", "y"], "e": {}, "f": []})
     assert paths == ["a.b", "a.c[].d", "uids"]
 
@@ -45,12 +52,15 @@ async def test_database_holds_only_what_the_inventory_lists(
     await wait_full_mesh([alice, bob, carol])
     await check_chat([alice, bob, carol])
 
-    # A stranger guessing the password leaves an attempt counter behind.
+    # A stranger guessing the password leaves an attempt counter behind; guessing a meeting id
+    # leaves a probe counter.
     mallory = await actors("mallory")
-    try:
+    with pytest.raises(CallableError) as guessed:
         await mallory.join(meeting_id, "guess")
-    except CallableError as error:
-        assert error.reason == "wrong-password", error
+    assert guessed.value.reason == "wrong-password", guessed.value
+    with pytest.raises(CallableError) as probed:
+        await mallory.join("zzz-zzzz-zzz", None)
+    assert probed.value.status == "NOT_FOUND", probed.value
     for peer in (alice, bob, carol):
         await peer.call("heartbeat", {"meetingId": meeting_id})
 
@@ -81,17 +91,53 @@ async def test_database_holds_only_what_the_inventory_lists(
     hosted = await settled_dump(admin)
     await host_action(alice, meeting_id, "end")
     after = await settled_dump(admin)
+    organised = await _an_organisation_archives_and_a_member_vanishes(actors, admin)
 
-    collections = {path.split("/")[0] for path in after}
-    assert {"meetings", "identities", "joins", "cdrs", "meeting_secrets", "join_attempts"} <= (
-        collections
-    ), collections
+    collections = {path.split("/")[0] for path in organised}
+    expected = {"meetings", "identities", "joins", "cdrs", "meeting_secrets", "join_attempts"}
+    assert expected | {"orgs", "archives", "quotas", "meeting_attempts"} <= collections, collections
     assert any("/lobby/" in path for path in hosted), "no knock was stored"
     problems = [
         *undocumented(during, inventory),
         *undocumented(hosted, inventory),
         *undocumented(after, inventory),
+        *undocumented(organised, inventory),
     ]
     assert not problems, "fields missing from docs/data-inventory.md:\n" + "\n".join(
         sorted(set(problems))
     )
+
+
+async def _an_organisation_archives_and_a_member_vanishes(
+    actors: Actors, admin: firestore.AsyncClient
+) -> Dump:
+    """The paths only an organisation's policy and the sweep write: an archive of chat and
+    attendance, a member who stops heartbeating closed out by the sweep."""
+    await (
+        admin.collection("orgs")
+        .document("acme")
+        .set(
+            {
+                "name": "Acme",
+                "domains": ["acme.example"],
+                "retentionDays": 2,
+                "storage": {"chat": True, "attendance": True},
+            }
+        )
+    )
+    ada = await actors("ada", email="ada@acme.example")
+    meeting_id = await ada.create_meeting(title="Acme weekly")
+    await ada.join(meeting_id)
+    msgs = [{"from": "Ada", "text": "minutes", "at": 1_700_000_000_000}]
+    await ada.call("archive", {"meetingId": meeting_id, "kind": "chat", "messages": msgs})
+    await ada.call("archive", {"meetingId": meeting_id, "kind": "attendance"})
+    ada.go_silent(meeting_id)
+    participant = f"meetings/{meeting_id}/participants/{ada.uid}"
+
+    async def closed_out() -> Dump | None:
+        await run_scheduled("sweep")
+        dump = await dump_all(admin)
+        return dump if dump[participant]["endCause"] == "heartbeat-timeout" else None
+
+    await wait_for(closed_out, timeout=60.0, interval=2.0, what="the sweep to close Ada out")
+    return await settled_dump(admin)

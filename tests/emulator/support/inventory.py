@@ -22,11 +22,29 @@ _HEADING = re.compile(r"^###\s+`([^`]+)`")
 _CODE = re.compile(r"`([^`]+)`")
 
 
+#: Map keys the inventory names by a placeholder but that have a fixed set of values (its
+#: description column says which): `{side}` of a leg, `{phase}` of its stats, `{end}` of its path.
+#: Any other `{name}` stands for one segment chosen at run time.
+FIXED_KEYS: dict[str, tuple[str, ...]] = {
+    "side": ("caller", "callee"),
+    "phase": ("connect", "end"),
+    "end": ("local", "remote"),
+}
+
+
+def _segment(placeholder: str, separator: str) -> str:
+    fixed = FIXED_KEYS.get(placeholder[1:-1]) if separator == "." else None
+    if fixed is not None:
+        return "(?:" + "|".join(re.escape(key) for key in fixed) + ")"
+    return f"[^{re.escape(separator)}]+"
+
+
 def _pattern(text: str, separator: str) -> re.Pattern[str]:
-    """A regex for a documented path: `{name}` stands for one segment between separators."""
+    """A regex for a documented path: `{name}` stands for one segment between separators (one
+    of FIXED_KEYS' values for the names listed there)."""
     parts = re.split(r"(\{[^}]*\})", text)
     body = "".join(
-        f"[^{re.escape(separator)}]+" if part.startswith("{") else re.escape(part) for part in parts
+        _segment(part, separator) if part.startswith("{") else re.escape(part) for part in parts
     )
     return re.compile(body)
 
