@@ -109,13 +109,20 @@ async def test_closed_out_by_the_sweep_rejoins(people: PersonFactory) -> None:
     await bob.page.route("**/us-central1/heartbeat", lambda route: route.abort())
     client = admin_client()
     participant = client.document("meetings", meeting_id, "participants", bob.uid)
+    # The first session's join record keeps why it ended, whatever Bob's page does next (it
+    # joins again at once, so the participant document may already show the new session).
+    first_join = client.document("joins", f"{meeting_id}_{bob.uid}_{first_session}")
 
     async def closed_out() -> bool:
         await run_scheduled("sweep")  # the test plays Cloud Scheduler
-        data = (await participant.get()).to_dict() or {}
-        return data.get("endCause") == "heartbeat-timeout" or data.get("session") != first_session
+        data = (await first_join.get()).to_dict() or {}
+        return data.get("leftAt") is not None
+
+    # Only the sweep can end it: Bob's page never left, and nothing else ends a silent session.
 
     await wait_for(closed_out, timeout=60.0, what="the sweep to close Bob out", interval=1.0)
+    ended = (await first_join.get()).to_dict() or {}
+    assert ended.get("endCause") == "heartbeat-timeout", ended
     await bob.page.unroute("**/us-central1/heartbeat")
 
     # Bob's page notices (its participant document turned "left") and joins with a new session;

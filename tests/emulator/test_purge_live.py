@@ -1,0 +1,58 @@
+"""The purge at the real current time, on a real meeting's data (issue 18 item 10): everything
+the product wrote for a meeting in progress and for one that just ended is unexpired, and the
+purge deletes none of it — not only on the synthetic documents of test_purge.py."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from google.cloud import firestore
+
+from avmeets import purge
+
+from .support.admin import Dump, settled_dump
+from .support.config import PROJECT_ID
+from .support.factories import Peers
+from .support.mesh import wait_full_mesh
+
+#: As test_purge.py: no cap in the way, the documented idle period.
+OPTIONS = {"max_stored_cdrs": 1_000_000, "meeting_idle_hours": 24}
+
+
+def _purge_now() -> purge.PurgeReport:
+    client = firestore.Client(project=PROJECT_ID)
+    try:
+        return purge.run(client, datetime.now(UTC), **OPTIONS)
+    finally:
+        client.close()
+
+
+def _kinds(dump: Dump) -> set[str]:
+    return {path.split("/")[0] for path in dump}
+
+
+async def test_purge_now_deletes_nothing_of_a_live_or_just_ended_meeting(
+    peers: Peers, admin: firestore.AsyncClient
+) -> None:
+    alice, bob = await peers("alice"), await peers("bob")
+    meeting_id = await alice.create_meeting(title="Live", password="live one")
+    for peer in (alice, bob):
+        await peer.join(meeting_id, password="live one")
+    await wait_full_mesh([alice, bob])
+    live = await settled_dump(admin, heartbeats=False)
+    expected = {"meetings", "identities", "joins", "cdrs", "meeting_secrets"}
+    assert expected <= _kinds(live), _kinds(live)
+
+    report = _purge_now()
+    assert report.total == 0, report
+    # The purge only deletes: every document is still there (the peers' reports may move fields).
+    assert set(live) <= set(await settled_dump(admin, heartbeats=False))
+
+    await bob.leave()
+    await alice.leave()
+    ended = await settled_dump(admin, heartbeats=False)
+    assert any(path.startswith("cdrs/") for path in ended)
+
+    report = _purge_now()
+    assert report.total == 0, report
+    assert set(ended) == set(await settled_dump(admin, heartbeats=False))
