@@ -8,6 +8,7 @@ import re
 from collections.abc import AsyncIterator
 
 import pytest_asyncio
+from aiortc import RTCCertificate
 from playwright.async_api import expect
 
 from tests.emulator.support.deadline import wait_for
@@ -57,8 +58,8 @@ def safety_code(local: str, remote: str) -> str:
     return " · ".join(sorted([device_code(local), device_code(remote)]))
 
 
-def robot_safety_code(robot: MeetingPeer, uid: str) -> str:
-    """What the aiortc end computes: its own certificate and the browser's verified fingerprint."""
+def _fingerprints(robot: MeetingPeer, uid: str) -> tuple[str, str]:
+    """The aiortc end's own certificate's sha-256 and the browser's verified one."""
     pc = robot.link(uid).pc
     dtls = pc.sctp.transport if pc.sctp is not None else None
     assert dtls is not None and pc.remoteDescription is not None
@@ -68,7 +69,20 @@ def robot_safety_code(robot: MeetingPeer, uid: str) -> str:
         r"^a=fingerprint:sha-256 ([0-9A-Fa-f:]+)\s*$", pc.remoteDescription.sdp, re.M
     )
     assert theirs is not None
-    return safety_code(f"sha-256 {mine.upper()}", f"sha-256 {theirs[1].upper()}")
+    return f"sha-256 {mine.upper()}", f"sha-256 {theirs[1].upper()}"
+
+
+def robot_safety_code(robot: MeetingPeer, uid: str) -> str:
+    """What the aiortc end computes: its own certificate and the browser's verified fingerprint."""
+    return safety_code(*_fingerprints(robot, uid))
+
+
+def mitm_codes(robot: MeetingPeer, uid: str) -> set[str]:
+    """The codes the two ends would show with a man in the middle, which terminates DTLS with
+    each of them under a certificate of its own: each end's real certificate and the middle's."""
+    middle = RTCCertificate.generateCertificate()
+    forged = next(f.value for f in middle.getFingerprints() if f.algorithm == "sha-256")
+    return {safety_code(real, f"sha-256 {forged.upper()}") for real in _fingerprints(robot, uid)}
 
 
 def _chat_texts(peer: MeetingPeer, uid: str) -> list[str]:
@@ -113,7 +127,12 @@ async def _check_meeting(alice: Person, robot: MeetingPeer) -> None:
     robot.send_chat(alice.uid, "beep boop")
     await alice.wait_chat("beep boop")
     # The browser shows the code that the other end derives from the same two certificates.
-    assert await alice.safety_code(robot.uid) == robot_safety_code(robot, alice.uid)
+    shown = await alice.safety_code(robot.uid)
+    assert shown == robot_safety_code(robot, alice.uid)
+    # A signalling path in the middle would have terminated DTLS with each end under its own
+    # certificate: each end would then derive its code from that certificate instead of the
+    # other end's, and the two codes would differ from each other and from this one.
+    assert shown not in mitm_codes(robot, alice.uid)
 
 
 async def test_browser_then_aiortc_peer(people: PersonFactory, robot: MeetingPeer) -> None:
