@@ -48,6 +48,9 @@ BUFFER_MIB = 128
 #: The island's forwarder threads are named so (island.py); they live in the machine's namespace.
 FORWARDER_PREFIX = "island-"
 VIEWS = ("raw", "tcp", "data", "dissected")
+#: UDP payloads, one after another: searched too, but not required to hold anything (the
+#: machine's loopback carries no UDP but the capture's own probes).
+UDP_VIEW = "udp"
 #: Protocols whose packet counts a summary shows.
 SUMMARY_PROTOCOLS = ("tcp", "udp", "http", "http2", "stun", "dtls")
 
@@ -258,7 +261,7 @@ class Analysis:
 
     def summary(self) -> str:
         top = ", ".join(f"{p} {self.protocols[p]:,}" for p in SUMMARY_PROTOCOLS)
-        views = ", ".join(f"{v} {self.sizes[v]:,} B" for v in VIEWS)
+        views = ", ".join(f"{v} {self.sizes[v]:,} B" for v in (*VIEWS, UDP_VIEW))
         udp = ", ".join(f"{k} {n:,} B" for k, n in sorted(self.udp_bytes.items()))
         return (
             f"{self.label}: {self.packets:,} packets, pcap {self.pcap_bytes:,} B; "
@@ -327,6 +330,7 @@ def _fields_pass(pcap: Path, search: _Searcher, analysis: Analysis) -> None:
     streams: dict[tuple[str, str], bytearray] = {}
     seen: set[tuple[str, str, str]] = set()
     data = bytearray()
+    udp_data = bytearray()
     for line in _lines(argv):
         columns = line.split("\t")
         if len(columns) < 7:
@@ -345,9 +349,11 @@ def _fields_pass(pcap: Path, search: _Searcher, analysis: Analysis) -> None:
         udp = _first(udp_hex)
         if udp:
             analysis.udp_bytes[udp_kind(int(udp[:2], 16))] += len(udp) // 2
+            udp_data.extend(bytes.fromhex(udp) + b"\0")
     for blob in streams.values():
         search.scan("tcp", blob)
     search.scan("data", data)
+    search.scan(UDP_VIEW, udp_data)
 
 
 def _dissected_pass(

@@ -8,8 +8,9 @@ machine's (the emulators). Then:
 
 1. neither capture holds any marker (capture.py searches raw packets, TCP streams, undissected
    payloads and dissected HTTP bodies). So that a broken capture cannot pass, each capture must
-   also hold the meeting's traffic (STUN and DTLS on the island, HTTP on both) and a control
-   string that is sent in plaintext on purpose: the meeting title, posted to create_meeting;
+   also hold the meeting's traffic (STUN and DTLS on the island, HTTP on both) and control
+   strings sent in plaintext on purpose: the meeting title, posted to create_meeting (TCP), and
+   on the island one UDP datagram, found among the UDP payloads like WebRTC's would be;
 2. no Firestore document and no Auth emulator account holds a marker, the file's name or bytes,
    a chat text or whiteboard data, and every field is one that docs/data-inventory.md lists;
 3. one `avmeets purge` at a time past the longest retention leaves no document whose path or
@@ -73,6 +74,9 @@ PROTOCOL_PREFIXES = {
 }
 #: The views of a capture (capture.py) that must find the control string sent in plaintext.
 CONTROL_VIEWS = {"raw", "tcp", "dissected"}
+#: ... and those of the island's capture that must find the control sent in a UDP datagram
+#: (WebRTC's own transport), so that a search blind to UDP payloads cannot pass.
+UDP_CONTROL_VIEWS = {"raw", capture.UDP_VIEW}
 
 
 def _marker(kind: str) -> str:
@@ -92,6 +96,7 @@ class Shared:
     file_sample: bytes
     board_marker: str
     control: str
+    udp_control: str
     markers: dict[str, str]
 
     @classmethod
@@ -114,6 +119,7 @@ class Shared:
             file_sample=file_bytes[100_000:100_032],
             board_marker=markers["whiteboard"],
             control=_marker("ctl"),
+            udp_control=_marker("udp"),
             markers=markers,
         )
 
@@ -178,6 +184,13 @@ def holders(records: Mapping[str, Any], needles: Mapping[str, bytes]) -> list[st
 
 def _capture_problem() -> None:
     require(capture.tshark_missing())
+
+
+def _send_udp_control(text: str) -> None:
+    """One datagram in plaintext on the WebRTC side's loopback (this thread is in the island),
+    to the discard port like the capture's probes."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.sendto(f"control {text}".encode(), capture.PROBE_ADDRESS)
 
 
 def _new_captures(tmp_path: Path, island: bool) -> list[capture.Capture]:
@@ -471,6 +484,7 @@ async def test_shared_content_is_never_in_plaintext_nor_stored_and_the_meeting_i
             await expect(alice.page.locator(".count")).to_have_text("3 people")
 
             stroke_ids = await _share_everything(alice, bob, carol, shared, tmp_path)
+            _send_udp_control(shared.udp_control)
             # A snapshot: heartbeats every 2 s keep the database from ever settling now.
             during = await dump_all(client)
             after = await _everyone_leaves(persons, client)
@@ -480,7 +494,11 @@ async def test_shared_content_is_never_in_plaintext_nor_stored_and_the_meeting_i
 
         # 1. The wire: nothing shared is in any capture, which did see the meeting.
         wire = shared.wire_needles(stroke_ids)
-        needles = {**wire, "control": shared.control.encode()}
+        needles = {
+            **wire,
+            "control": shared.control.encode(),
+            "udp control": shared.udp_control.encode(),
+        }
         ports = _http_ports(emulators, web_url)
         analyses = []
         for one in captures:
@@ -502,6 +520,11 @@ async def test_shared_content_is_never_in_plaintext_nor_stored_and_the_meeting_i
                 f"{sorted(seen)}: the capture or its search is broken\n{report}"
             )
         webrtc = analyses[0]
+        seen = webrtc.where("udp control")
+        assert seen >= UDP_CONTROL_VIEWS, (
+            f"{webrtc.label}: the plaintext UDP control was found only in {sorted(seen)}: the "
+            f"search of UDP payloads is broken\n{report}"
+        )
         for protocol in ("stun", "dtls"):
             assert webrtc.protocols[protocol] > 0, f"no {protocol} on {webrtc.label}\n{report}"
         assert webrtc.udp_bytes["srtp"] > 0, f"no media on {webrtc.label}\n{report}"
