@@ -44,3 +44,12 @@ def test_a_dropped_join_still_fails_the_test() -> None:
     assert not any(p.search(dropped) for p in KNOWN_SERVER_ERRORS)
     info = dropped.replace("join_meeting", "meeting_info")
     assert any(p.search(info) for p in KNOWN_SERVER_ERRORS)
+
+
+def test_an_http_500_fails_every_browser_test() -> None:
+    for call in ("report_connection", "heartbeat", "meeting_info", "join_meeting"):
+        line = (
+            "Failed to load resource: the server responded with a status of 500 (Internal Server "
+            f"Error) (http://127.0.0.1:5001/demo-avmeets/us-central1/{call})"
+        )
+        assert not any(p.search(line) for p in KNOWN_SERVER_ERRORS), call
