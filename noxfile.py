@@ -26,6 +26,7 @@ import threading
 from pathlib import Path
 
 import nox
+from nox.command import CommandFailed
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
@@ -278,6 +279,42 @@ def bench(session: nox.Session) -> None:
         session.error("interrupted; the emulators were stopped")
     if returncode != 0:
         session.error(f"the benchmarks failed (exit code {returncode})")
+
+
+#: Stryker for the web client's mutation testing, installed only by `nox -s mutation` (not in
+#: web/package.json: every `nox -s tests` would install it). 9.x: 10.x needs Node 22.
+STRYKER = ("@stryker-mutator/core@9.6.1", "@stryker-mutator/vitest-runner@9.6.1")
+MUTMUT = "mutmut==3.8.1"
+
+
+@nox.session(python=PYTHON)
+def mutation(session: nox.Session) -> None:
+    """Mutation testing (issue 18): mutmut over the server's pure modules, Stryker over the web
+    client's; each module must have at least 80% of its mutants killed (tools/mutation.py).
+
+    Not part of `tests` (minutes of CPU). ``-- server`` or ``-- web`` runs one half.
+    """
+    halves = set(session.posargs) or {"server", "web"}
+    failed: list[str] = []
+    if "server" in halves:
+        _install(session)
+        session.install("--disable-pip-version-check", MUTMUT)
+        try:
+            session.run("python", "-m", "tools.mutation")
+        except CommandFailed:
+            failed.append("server")
+    if "web" in halves:
+        _web_install(session)
+        with session.chdir(WEB_DIR):
+            session.run("npm", "install", "--no-save", "--no-audit", *STRYKER, external=True)
+            session.run("npx", "stryker", "run", external=True)
+        report = WEB_DIR / "reports" / "mutation" / "mutation.json"
+        try:
+            session.run("python", "-m", "tools.mutation", "--web-report", str(report))
+        except CommandFailed:
+            failed.append("web")
+    if failed:
+        session.error(f"mutation score below the threshold: {', '.join(failed)}")
 
 
 @nox.session(python=PYTHON)
