@@ -47,7 +47,13 @@ def test_scores_per_module_count_untested_mutants_against_it() -> None:
     cdr = found["avmeets.cdr"]
     assert (cdr.killed, cdr.total) == (2, 4) and cdr.ratio == pytest.approx(0.5)
     assert found["avmeets.purge.plan"].ratio == 1.0
-    assert mutation._below(found.values()) == ["avmeets.cdr: 50% of mutants killed, below 80%"]
+    assert mutation._below(found.values()) == ["avmeets.cdr: 50.0% of mutants killed, below 80%"]
+    both = mutation.overall(found.values())
+    assert (both.killed, both.total, both.statuses) == (
+        3,
+        5,
+        {"killed": 3, "survived": 1, "no tests": 1},
+    )
 
 
 def test_stryker_scores_leave_out_what_is_not_a_mutant() -> None:

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { certificateFingerprint, deviceCode, pairCode, sdpFingerprint } from "./safety";
+import { certificateFingerprint, connectionSafety, deviceCode, dtlsFingerprints, pairCode, sdpFingerprint } from "./safety";
 
 // Expected values computed independently (Python hashlib), as tests/browser/test_aiortc_peer.py does.
 const A = `sha-256 ${Array(32).fill("AB").join(":")}`;
@@ -26,5 +26,82 @@ describe("safety codes", () => {
     expect(sdpFingerprint(sdp)).toBe("sha-256 AB:CD");
     expect(sdpFingerprint("v=0\r\n")).toBeNull();
     expect(sdpFingerprint(null)).toBeNull();
+  });
+});
+
+/** A connection as safety.ts reads it: its stats report and its two descriptions. */
+function connection(stats: Record<string, unknown>[] | Error, local?: string, remote?: string): RTCPeerConnection {
+  return {
+    getStats: async () => {
+      if (stats instanceof Error) throw stats;
+      return new Map(stats.map((s) => [s.id, s]));
+    },
+    localDescription: local === undefined ? null : { sdp: local },
+    remoteDescription: remote === undefined ? null : { sdp: remote },
+  } as unknown as RTCPeerConnection;
+}
+
+const DER_A = Buffer.from("certificate of this device").toString("base64");
+const DER_B = Buffer.from("certificate of the other device").toString("base64");
+const transport = (dtlsState: string, id = "T1") => ({
+  id,
+  type: "transport",
+  dtlsState,
+  localCertificateId: "CL",
+  remoteCertificateId: "CR",
+});
+const certificates = [
+  { id: "CL", type: "certificate", base64Certificate: DER_A },
+  { id: "CR", type: "certificate", base64Certificate: DER_B },
+];
+
+describe("a connection's safety", () => {
+  it("comes from the certificates of the connected DTLS transport, local first", async () => {
+    const pc = connection([transport("new", "T0"), transport("connected"), ...certificates]);
+    const pair = await dtlsFingerprints(pc);
+    expect(pair).toEqual([await certificateFingerprint(DER_A), await certificateFingerprint(DER_B)]);
+    const info = await connectionSafety(pc);
+    const mine = await deviceCode(pair![0]);
+    const theirs = await deviceCode(pair![1]);
+    expect(mine).not.toBe(theirs);
+    expect(info).toEqual({ code: pairCode(mine, theirs), mine, theirs, remoteFingerprint: pair![1] });
+  });
+
+  it("is not read from a transport that has not connected, or without both certificates", async () => {
+    expect(await dtlsFingerprints(connection([transport("connecting"), ...certificates]))).toBeNull();
+    expect(await dtlsFingerprints(connection([transport("connected"), certificates[0]]))).toBeNull();
+    const noBase64 = [{ id: "CL", type: "certificate" }, certificates[1]];
+    expect(await dtlsFingerprints(connection([transport("connected"), ...noBase64]))).toBeNull();
+    expect(await dtlsFingerprints(connection(new Error("closed")))).toBeNull();
+  });
+
+  it("falls back to the descriptions' fingerprints, and is unknown without both", async () => {
+    const local = "a=fingerprint:sha-256 ab:ab\r\n";
+    const remote = "a=fingerprint:sha-256 01:01\r\n";
+    const info = await connectionSafety(connection([], local, remote));
+    expect(info).toEqual({
+      code: pairCode(await deviceCode("sha-256 AB:AB"), await deviceCode("sha-256 01:01")),
+      mine: await deviceCode("sha-256 AB:AB"),
+      theirs: await deviceCode("sha-256 01:01"),
+      remoteFingerprint: "sha-256 01:01",
+    });
+    expect(await connectionSafety(connection([], local))).toBeNull();
+    expect(await connectionSafety(connection([], undefined, remote))).toBeNull();
+  });
+
+  it("changes when either certificate changes: a machine in the middle shows other words", async () => {
+    const real = await connectionSafety(connection([transport("connected"), ...certificates]));
+    const middle = Buffer.from("certificate of a machine in the middle").toString("base64");
+    for (const swapped of [
+      [{ ...certificates[0], base64Certificate: middle }, certificates[1]],
+      [certificates[0], { ...certificates[1], base64Certificate: middle }],
+    ]) {
+      const seen = await connectionSafety(connection([transport("connected"), ...swapped]));
+      expect(seen?.code).not.toBe(real?.code);
+    }
+  });
+
+  it("computes a device code once per fingerprint", () => {
+    expect(deviceCode(A)).toBe(deviceCode(A));
   });
 });
