@@ -425,6 +425,9 @@ def pubsub_binary() -> Path | None:
 
 #: Preloaded into the CLI so no two functions workers share a port (firebase-tools race).
 PORT_GUARD: Final = ROOT / "tools" / "emulator_ports.cjs"
+#: Preloaded into the CLI so it never reuses an idle connection to a worker that gunicorn is
+#: closing (Node's keep-alive agent against gunicorn's 2 s keep-alive: "socket hang up").
+NO_KEEPALIVE: Final = ROOT / "tools" / "emulator_keepalive.cjs"
 
 
 def emulator_env() -> dict[str, str]:
@@ -443,8 +446,9 @@ def emulator_env() -> dict[str, str]:
     # 2-core machine 50 Python workers starting together starve each other and the Firestore
     # emulator into lock timeouts (measured with tests/emulator/test_load.py).
     env.setdefault("FUNCTIONS_EMULATOR_PARALLEL", "10")
-    # One port per functions worker: see the comment at the top of the preloaded file.
-    preload = f'--require "{PORT_GUARD}"'
+    # One port per functions worker, and no reused worker connections: see the comments at the
+    # top of the preloaded files.
+    preload = f'--require "{PORT_GUARD}" --require "{NO_KEEPALIVE}"'
     env["NODE_OPTIONS"] = " ".join(filter(None, [env.get("NODE_OPTIONS", ""), preload]))
     # No probing for a GCE metadata server (169.254.169.254) by the CLI or google-auth.
     env.setdefault("METADATA_SERVER_DETECTION", "none")

@@ -61,10 +61,12 @@ BENIGN_CONSOLE = (
 #: functions emulator dropping a request ("Request to function failed: Error: socket hang up" in
 #: its log: no response, so no CORS headers either) of a call the app repeats on a failed fetch
 #: (web/src/core/api/policies.ts; heartbeat: the next beat). A dropped call the app does not
-#: repeat (join_meeting, create_meeting, knock, archive) fails the test, and so does every HTTP
-#: 500 (INTERNAL): the server never answers it on purpose (docs/protocol.md).
+#: repeat (create_meeting, knock, archive) fails the test, and so does every HTTP 500 (INTERNAL)
+#: the server answers: it never sends one on purpose (docs/protocol.md). tools/
+#: emulator_keepalive.cjs removed the cause of the drops seen so far; this stays for the rest.
 _REPEATED_CALLS = (
     "report_connection|heartbeat|meeting_info|host_action|my_data|delete_me|leave_meeting"
+    "|join_meeting"
 )
 KNOWN_SERVER_ERRORS = (
     # Answers the protocol documents and the client handles (docs/protocol.md,

@@ -4,18 +4,26 @@
  */
 import type { CallableName } from "../../protocol.gen";
 import type { ErrorCode } from "./errors";
-import { NO_RETRY, type RetryPolicy } from "./retry";
+import { DEFAULT_TIMEOUT_MS, NO_RETRY, type RetryPolicy } from "./retry";
 
 /** Failures a repeat can fix: the server or the network (a failed fetch is "internal"). */
 const TRANSIENT: ReadonlySet<ErrorCode> = new Set(["unavailable", "deadline-exceeded", "internal", "unknown", "aborted"]);
 
 /**
- * Per callable. join_meeting, create_meeting and heartbeat are not repeated here: a person
- * retries a join, the meeting's lifecycle retries a re-join, the next beat repeats a heartbeat.
+ * Per callable. create_meeting and heartbeat are not repeated here: a person creates again, the
+ * next beat repeats a heartbeat.
  */
 export const POLICIES: Readonly<Record<CallableName, RetryPolicy>> = {
   create_meeting: NO_RETRY,
-  join_meeting: NO_RETRY,
+  // Once, after a lost request or answer ("internal": the fetch failed) or a contended meeting
+  // (docs/protocol.md: retry). If the lost answer was a join that happened, the repeat is a
+  // re-join: the first session ends "rejoined" and this one is the meeting's.
+  join_meeting: {
+    attempts: 2,
+    backoffMs: 500,
+    retryOn: new Set<ErrorCode>(["internal", "unavailable"]),
+    attemptTimeoutMs: DEFAULT_TIMEOUT_MS,
+  },
   heartbeat: NO_RETRY,
   archive: NO_RETRY,
   // A waiting knocker knocks again every heartbeatSeconds anyway.
