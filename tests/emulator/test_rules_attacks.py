@@ -800,7 +800,14 @@ async def test_participants_list_and_get_participants(world: World) -> None:
 
 async def test_addressee_queries_and_gets_own_signals(world: World) -> None:
     mine = await world.signals(world.bob).where(filter=FieldFilter("to", "==", world.bob.uid)).get()
-    assert [d.id for d in mine] == [world.signal_id]
+    # The world's candidates signal and the offer that made the CDR leg, both from Alice.
+    to_bob = {
+        p.rsplit("/", 1)[1]
+        for p, d in world.baseline.items()
+        if "/signals/" in p and d.get("to") == world.bob.uid
+    }
+    assert world.signal_id in to_bob and len(to_bob) == 2
+    assert {d.id for d in mine} == to_bob
     signal = await world.signals(world.bob).document(world.signal_id).get()
     assert signal.get("from") == world.alice.uid
     nothing = (
