@@ -46,7 +46,7 @@ MODULES: Mapping[str, tuple[str, ...]] = {
         "test_connection_path.py",
     ),
     "avmeets/purge/plan.py": ("test_purge_plan.py", "test_purge_logic.py"),
-    "avmeets/quota.py": ("test_quota_expiry.py",),
+    "avmeets/quota.py": ("test_quota.py", "test_quota_expiry.py"),
     "avmeets/signals.py": ("test_signals.py",),
     "avmeets/throttle.py": ("test_throttle.py",),
     "avmeets/turn.py": ("test_turn.py",),
@@ -84,17 +84,29 @@ def module_of(file: str) -> str:
     return file.removesuffix(".py").replace("/", ".")
 
 
-def mutmut_config(modules: Mapping[str, tuple[str, ...]]) -> str:
-    """The [tool.mutmut] table of the scratch copy: the pure modules and their tests only."""
-    sources = ", ".join(f'"src/{file}"' for file in modules)
+def _toml_list(items: Iterable[str]) -> str:
+    return "[" + ", ".join(json.dumps(item) for item in items) + "]"
+
+
+def mutmut_config(modules: Mapping[str, tuple[str, ...]], package: Iterable[str]) -> str:
+    """The [tool.mutmut] table of the scratch copy. The whole package is copied (its modules
+    import each other) but only ``modules`` are mutated, judged by their tests only; ``package``
+    is every module file of it, as `avmeets/...` paths."""
     tests = sorted({f"tests/unit/{test}" for files in modules.values() for test in files})
-    copied = ", ".join(f'"{entry}{"/" if (ROOT / entry).is_dir() else ""}"' for entry in COPIED)
+    untouched = sorted(f"src/{file}" for file in package if file not in modules)
+    copied = [f"{entry}/" if (ROOT / entry).is_dir() else entry for entry in COPIED]
     return (
         "\n[tool.mutmut]\n"
-        f"paths_to_mutate = [{sources}]\n"
-        f"tests_dir = [{', '.join(repr(t).replace(chr(39), chr(34)) for t in tests)}]\n"
-        f"also_copy = [{copied}]\n"
+        'paths_to_mutate = ["src/avmeets/"]\n'
+        f"do_not_mutate = {_toml_list(untouched)}\n"
+        f"tests_dir = {_toml_list(tests)}\n"
+        f"also_copy = {_toml_list(copied)}\n"
     )
+
+
+def package_files(root: Path = ROOT / "functions") -> list[str]:
+    """Every module of the avmeets package, as `avmeets/...` paths."""
+    return sorted(p.relative_to(root).as_posix() for p in (root / "avmeets").rglob("*.py"))
 
 
 def scores(results: Iterable[str], modules: Iterable[str]) -> list[Score]:
@@ -162,7 +174,7 @@ def _scratch(into: Path) -> None:
     pointed = text.replace('pythonpath = ["functions", "."]', 'pythonpath = ["src", "."]')
     if pointed == text:
         raise SystemExit("pyproject.toml's pytest pythonpath changed: update tools/mutation.py")
-    pyproject.write_text(pointed + mutmut_config(MODULES), encoding="utf-8")
+    pyproject.write_text(pointed + mutmut_config(MODULES, package_files()), encoding="utf-8")
 
 
 def _python(children: int, keep: bool) -> list[Score]:
@@ -197,7 +209,7 @@ def overall(found: Iterable[Score]) -> Score:
     return Score("all", sum(s.killed for s in items), sum(s.total for s in items), dict(statuses))
 
 
-def _below(found: Iterable[Score]) -> list[str]:
+def below(found: Iterable[Score]) -> list[str]:
     """The modules under the threshold: the next mutants to kill (reported, not fatal)."""
     return [
         f"{s.module}: {s.ratio:.1%} of mutants killed, below {THRESHOLD:.0%}"
@@ -222,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         title = "server (mutmut, pytest)"
     total = overall(found)
     print(f"\n### Mutation score: {title}\n\n{table([*found, total])}\n")
-    print("\n".join(_below(found)) or f"every module at or above {THRESHOLD:.0%}")
+    print("\n".join(below(found)) or f"every module at or above {THRESHOLD:.0%}")
     if total.ratio < THRESHOLD:
         print(f"{title}: {total.ratio:.1%} of all mutants killed, below {THRESHOLD:.0%}")
         return 1

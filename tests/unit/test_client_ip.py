@@ -115,3 +115,99 @@ def test_the_shipped_snapshot_is_complete() -> None:
         module.resources.files("avmeets").joinpath(module.RANGES_RESOURCE).read_text()
     )
     assert len(data["goog"]["prefixes"]) > 50 and len(data["cloud"]["prefixes"]) > 500
+
+
+# --- the pieces, each at its edges (they decide what a CDR records as the caller's address)
+
+
+def test_a_range_set_merges_touching_and_overlapping_networks_and_keeps_its_ends() -> None:
+    nets = [
+        module.ipaddress.ip_network(n)
+        for n in ("10.0.1.0/24", "10.0.0.0/24", "10.0.0.128/25", "10.0.3.0/24", "10.0.2.0/24")
+    ]
+    ranges = module.RangeSet(nets)
+    inside = ("10.0.0.0", "10.0.0.200", "10.0.1.0", "10.0.2.255", "10.0.3.255")
+    assert all(int(module.ipaddress.ip_address(a)) in ranges for a in inside)
+    outside = ("9.255.255.255", "10.0.4.0")
+    assert not any(int(module.ipaddress.ip_address(a)) in ranges for a in outside)
+    apart = module.RangeSet(
+        [module.ipaddress.ip_network("10.0.0.0/24"), module.ipaddress.ip_network("10.0.2.0/24")]
+    )
+    value = lambda text: int(module.ipaddress.ip_address(text))  # noqa: E731
+    assert value("10.0.0.0") in apart and value("10.0.0.255") in apart
+    assert value("10.0.1.0") not in apart and value("10.0.1.255") not in apart
+    assert value("10.0.2.0") in apart and value("10.0.2.255") in apart
+    assert value("9.255.255.255") not in apart and value("10.0.3.0") not in apart
+    assert 0 not in module.RangeSet([])
+
+
+def test_kinds_from_published_ranges_link_local_first_then_customers_then_google() -> None:
+    data = {
+        "goog": {"prefixes": ["8.8.0.0/16", "2001:4860::/32"], "creationTime": "2026-01-01"},
+        "cloud": {"prefixes": ["8.8.8.0/24"]},
+    }
+    ranges = module.GoogleRanges.from_json(data)
+    assert (ranges.goog_date, ranges.cloud_date) == ("2026-01-01", "unknown")
+    kind = lambda text: ranges.kind(module.ipaddress.ip_address(text))  # noqa: E731
+    assert kind("8.8.8.8") == "google-cloud-customer"  # inside both: a customer's VM
+    assert kind("8.8.4.4") == "google-service"
+    assert kind("2001:4860::1") == "google-service"
+    assert kind("9.9.9.9") == "other"
+    assert kind("169.254.1.1") == "link-local"
+    assert kind("fe80::1") == "link-local"
+    with pytest.raises(ValueError):  # a host address where a network is expected
+        module.GoogleRanges.from_json(
+            {"goog": {"prefixes": ["8.8.8.8/16"]}, "cloud": {"prefixes": []}}
+        )
+
+
+@pytest.mark.parametrize(
+    ("value", "parsed"),
+    [
+        (" 203.0.113.7 ", "203.0.113.7"),
+        ("[2001:db8::1]", "2001:db8::1"),
+        ("[2001:db8::1]:443", "2001:db8::1"),
+        ("2001:db8::1", "2001:db8::1"),  # many colons: no port to strip
+        ("2001:DB8:0:0::1", "2001:db8::1"),  # normalised
+        ("203.0.113.7:5555", "203.0.113.7"),
+        ("[2001:db8::1", ""),
+        (None, ""),
+        ("", ""),
+    ],
+)
+def test_parse_strips_ports_and_brackets_and_normalises(value: str | None, parsed: str) -> None:
+    assert client_ip(value, None, 1) == parsed
+
+
+def test_an_ipv4_mapped_address_is_classified_as_its_ipv4() -> None:
+    assert classify("::ffff:142.250.0.1") == classify("142.250.0.1") == "google-service"
+    assert classify("nonsense") == "invalid"
+
+
+def test_the_self_check_advice_for_each_case() -> None:
+    short = self_check_report(["198.51.100.9"], 2)
+    assert short["chosenKind"] == "socket-peer" and short["chosenRecorded"] is True
+    assert short["advice"].startswith("X-Forwarded-For is shorter than XFF_TRUSTED_POSITION")
+    google_only = self_check_report(["142.250.0.2", "142.250.0.1"], 1)
+    assert google_only["advice"] == (
+        "The chosen entry is a Google address, recorded as unknown: raise "
+        "XFF_TRUSTED_POSITION past Google's own entries."
+    )
+    fine = self_check_report(["198.51.100.9"], 1)
+    assert fine["advice"] == "The chosen entry is not a Google service address."
+    assert self_check_report(["x"], 1)["chosenRecorded"] is False  # invalid is not recorded
+
+
+def test_a_broken_snapshot_fails_the_self_check_not_the_call(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(module, "_checked", module.threading.Event())
+
+    def broken(entries: object, position: object) -> dict[str, object]:
+        raise KeyError("goog")
+
+    monkeypatch.setattr(module, "self_check_report", broken)
+    with caplog.at_level(logging.INFO, logger="avmeets"):
+        assert client_ip("198.51.100.9", None, 1) == "198.51.100.9"
+    assert [r.getMessage() for r in caplog.records] == ["client IP self-check failed: KeyError"]
+    assert [r.levelname for r in caplog.records] == ["WARNING"]
