@@ -44,6 +44,8 @@ MODULES: Mapping[str, tuple[str, ...]] = {
         "test_payloads_properties.py",
         "test_payloads_reports.py",
         "test_connection_path.py",
+        "test_my_data.py",
+        "test_payload_messages.py",
     ),
     "avmeets/purge/plan.py": ("test_purge_plan.py", "test_purge_logic.py"),
     "avmeets/quota.py": ("test_quota.py", "test_quota_expiry.py"),
