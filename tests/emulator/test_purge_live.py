@@ -16,13 +16,19 @@ from .support.factories import Peers
 from .support.mesh import wait_full_mesh
 
 #: As test_purge.py: no cap in the way, the documented idle period.
-OPTIONS = {"max_stored_cdrs": 1_000_000, "meeting_idle_hours": 24}
+MAX_STORED_CDRS = 1_000_000
+MEETING_IDLE_HOURS = 24
 
 
 def _purge_now() -> purge.PurgeReport:
     client = firestore.Client(project=PROJECT_ID)
     try:
-        return purge.run(client, datetime.now(UTC), **OPTIONS)
+        return purge.run(
+            client,
+            datetime.now(UTC),
+            max_stored_cdrs=MAX_STORED_CDRS,
+            meeting_idle_hours=MEETING_IDLE_HOURS,
+        )
     finally:
         client.close()
 
