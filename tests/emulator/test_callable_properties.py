@@ -279,7 +279,8 @@ def text_field(max_len: int, *, nullable: bool) -> st.SearchStrategy[Any]:
         not_null_strings if nullable else not_strings,
         st.just(""),
         st.sampled_from([" ", "\t", "   \n "]) if max_len < 128 else st.just(""),
-        st.integers(max_len + 1, max_len + 40).map(lambda n: "x" * n),
+        st.just("x" * (max_len + 1)),  # the first length refused
+        st.integers(max_len + 2, max_len + 40).map(lambda n: "x" * n),
         with_control(letters),
     )
 
