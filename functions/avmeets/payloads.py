@@ -260,6 +260,8 @@ def _number(
 def _stats(value: Any) -> ConnectionStats | None:
     if value is None:
         return None
+    if not isinstance(value, dict):
+        raise InvalidArgument("'stats' must be an object.", field="stats")
     obj = _request(value, ConnectionStats)
     for key in ("localCandidateType", "remoteCandidateType"):
         if key in obj:
@@ -320,6 +322,8 @@ def _chat_messages(value: Any) -> list[ArchiveMessage]:
         )
     out: list[ArchiveMessage] = []
     for item in value:
+        if not isinstance(item, dict):  # null included: a message is not an empty object
+            raise InvalidArgument("Each of 'messages' must be an object.", field="messages")
         msg = _request(item, ArchiveMessage)
         sender = _text(msg, "from", Limits.CHAT_FROM_MAX_CHARS, strip=True)
         if sender is None:
