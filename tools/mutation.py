@@ -46,6 +46,7 @@ MODULES: Mapping[str, tuple[str, ...]] = {
         "test_connection_path.py",
         "test_my_data.py",
         "test_payload_messages.py",
+        "test_payloads_nested_objects.py",
     ),
     "avmeets/purge/plan.py": ("test_purge_plan.py", "test_purge_logic.py"),
     "avmeets/quota.py": ("test_quota.py", "test_quota_expiry.py"),
