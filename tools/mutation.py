@@ -68,6 +68,9 @@ _IGNORED = shutil.ignore_patterns(
 )
 _RESULT = re.compile(r"^\s*(?P<name>avmeets\.[\w.]+?)\.x.*?__mutmut_\d+: (?P<status>.+?)\s*$")
 KILLED = "killed"
+#: mutmut's outcomes that count as caught: a mutant that makes the tests hang is noticed too
+#: (Stryker counts its Timeout the same way).
+_CAUGHT = frozenset({KILLED, "timeout"})
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,12 @@ def scores(results: Iterable[str], modules: Iterable[str]) -> list[Score]:
         if name in counts:
             counts[name][match["status"]] += 1
     return [
-        Score(name, counts[name][KILLED], sum(counts[name].values()), dict(counts[name]))
+        Score(
+            name,
+            sum(n for status, n in counts[name].items() if status in _CAUGHT),
+            sum(counts[name].values()),
+            dict(counts[name]),
+        )
         for name in sorted(counts)
     ]
 
