@@ -138,17 +138,20 @@ SABOTAGES: tuple[Sabotage, ...] = (
         ),
     ),
     Sabotage(
-        slug="callables-non-object-internal",
+        slug="callables-invalid-internal",
         claim="Callables reject bad input cleanly",
-        why="request data that is not an object is no longer refused by the parser (INTERNAL)",
+        why="the callable wrapper lets InvalidArgument escape unmapped: bad input answers INTERNAL",
         kind="emulator",
         tests=("tests/emulator/test_callable_properties.py::test_create_meeting",),
         edits=(
             Edit(
-                "functions/avmeets/payloads.py",
-                "    if not isinstance(data, dict):\n"
-                '        raise InvalidArgument("The request data must be an object.")\n',
-                "",
+                "functions/avmeets/handlers.py",
+                "        except AvmeetsError as err:\n"
+                "            raise _to_https_error(err) from None\n",
+                "        except AvmeetsError as err:\n"
+                '            if err.code == "INVALID_ARGUMENT":\n'
+                "                raise\n"
+                "            raise _to_https_error(err) from None\n",
             ),
         ),
     ),
