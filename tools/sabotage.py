@@ -27,6 +27,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -64,7 +65,7 @@ TIMEOUTS: Final[Mapping[Kind, float]] = {
 }
 
 Outcome = Literal["passed", "failed", "error", "skipped"]
-Verdict = Literal["caught", "survived", "broken", "baseline-red", "not-run"]
+Verdict = Literal["caught", "failed-otherwise", "survived", "broken", "baseline-red", "not-run"]
 
 
 class SabotageError(RuntimeError):
@@ -92,6 +93,9 @@ class Sabotage:
     #: web/src test files (web).
     tests: tuple[str, ...]
     edits: tuple[Edit, ...]
+    #: A regular expression the failure of a cited test must match (its message or report):
+    #: the evidence that the test failed because of the sabotage, not for some other reason.
+    expect: str
 
 
 # --------------------------------------------------------------------------- applying edits
@@ -206,6 +210,8 @@ class TestOutcome:
     test: str
     outcome: Outcome
     message: str = ""
+    #: The whole failure report (message and text), searched for a sabotage's ``expect``.
+    details: str = field(default="", repr=False, compare=False)
 
 
 def _first_line(text: str | None) -> str:
@@ -228,13 +234,14 @@ def parse_junit(xml_text: str) -> list[TestOutcome]:
     for case in root.iter("testcase"):
         name = f"{case.get('classname', '')}::{case.get('name', '')}"
         outcome: Outcome = "passed"
-        message = ""
+        message = details = ""
         for child in case:
             if child.tag in _JUNIT_OUTCOMES:
                 outcome = _JUNIT_OUTCOMES[child.tag]
                 message = _first_line(child.get("message")) or _first_line(child.text)
+                details = f"{child.get('message') or ''}\n{child.text or ''}"
                 break
-        outcomes.append(TestOutcome(name, outcome, message))
+        outcomes.append(TestOutcome(name, outcome, message, details))
     return outcomes
 
 
@@ -285,30 +292,44 @@ def green(run: Run | None, tests: Sequence[str]) -> bool:
     )
 
 
+def failures(run: Run | None, tests: Sequence[str]) -> list[TestOutcome]:
+    """The cited tests that failed (or errored) in ``run``."""
+    if run is None:
+        return []
+    return [o for o in select(run.outcomes, tests) if o.outcome in ("failed", "error")]
+
+
+def caught_by(run: Run | None, tests: Sequence[str], expect: str) -> list[TestOutcome]:
+    """The cited tests whose failure in ``run`` matches ``expect`` (the sabotage's evidence)."""
+    pattern = re.compile(expect, re.MULTILINE)
+    return [o for o in failures(run, tests) if pattern.search(o.details or o.message)]
+
+
 def verdict(
     baseline: Run | None,
     sabotaged: Run | None,
     tests: Sequence[str],
+    expect: str,
     *,
     baseline_checked: bool = True,
 ) -> Verdict:
-    """Caught: a cited test passed unpatched and failed (or errored) under the sabotage."""
+    """Caught: a cited test passed unpatched and failed under the sabotage, as ``expect`` says.
+
+    A cited test failing for another reason (its failure does not match ``expect``: a flaky
+    service, a sabotage that broke something else first) proves nothing: ``failed-otherwise``.
+    """
     if sabotaged is None:
         return "not-run"
     if baseline_checked and not green(baseline, tests):
         return "baseline-red"
-    mine = select(sabotaged.outcomes, tests)
-    if sabotaged.returncode != 0 and any(o.outcome in ("failed", "error") for o in mine):
+    if sabotaged.returncode != 0 and caught_by(sabotaged, tests, expect):
         return "caught"
+    if sabotaged.returncode != 0 and failures(sabotaged, tests):
+        return "failed-otherwise"
+    mine = select(sabotaged.outcomes, tests)
     if sabotaged.returncode == 0 and mine and all(o.outcome == "passed" for o in mine):
         return "survived"
     return "broken"  # no cited test failed, yet the run did not pass: see its log
-
-
-def caught_by(run: Run | None, tests: Sequence[str]) -> list[TestOutcome]:
-    if run is None:
-        return []
-    return [o for o in select(run.outcomes, tests) if o.outcome in ("failed", "error")]
 
 
 # --------------------------------------------------------------------------- running in a copy
@@ -406,11 +427,47 @@ def run_tests(
             _stop_group(process)
             raise
     seconds = time.monotonic() - started
+    log.with_suffix(".json").write_text(
+        json.dumps({"returncode": returncode, "seconds": round(seconds, 1)}) + "\n",
+        encoding="utf-8",
+    )
+    run = stored_run(log)
+    assert run is not None  # its log was just written
+    return run
+
+
+def stored_run(log: Path) -> Run | None:
+    """A finished run from its files: ``<name>.log``, its JUnit report ``<name>.xml`` and
+    ``<name>.json`` (exit code and duration). Without the latter (a run older than it), the
+    exit code is taken to be 1 exactly when the report holds a failure or an error."""
+    if not log.exists():
+        return None
     try:
-        outcomes = parse_junit(junit.read_text(encoding="utf-8"))
+        outcomes = parse_junit(log.with_suffix(".xml").read_text(encoding="utf-8"))
     except (OSError, ET.ParseError):
         outcomes = []
+    try:
+        meta = json.loads(log.with_suffix(".json").read_text(encoding="utf-8"))
+        returncode, seconds = int(meta["returncode"]), float(meta["seconds"])
+    except (OSError, ValueError, KeyError, TypeError):
+        returncode = int(any(o.outcome in ("failed", "error") for o in outcomes))
+        seconds = 0.0
     return Run(returncode, seconds, outcomes, str(log))
+
+
+def stored_baseline(log_dir: Path, kind: Kind) -> Run | None:
+    """The unpatched runs of ``kind`` stored in ``log_dir`` (``baseline-<kind>*.log``) as one:
+    each test's outcome from the latest run that ran it."""
+    logs = sorted(log_dir.glob(f"baseline-{kind}*.log"), key=lambda p: p.stat().st_mtime)
+    runs = [run for run in map(stored_run, logs) if run is not None]
+    if not runs:
+        return None
+    latest: dict[str, TestOutcome] = {}
+    for run in runs:
+        latest.update((o.test, o) for o in run.outcomes)
+    outcomes = list(latest.values())
+    returncode = int(any(o.outcome in ("failed", "error") for o in outcomes))
+    return Run(returncode, sum(r.seconds for r in runs), outcomes, runs[-1].log)
 
 
 @contextlib.contextmanager
@@ -456,9 +513,12 @@ class Result:
     tests: list[str]
     verdict: Verdict
     baseline: str
-    caught_by: list[str] = field(default_factory=list)
-    #: The first line of each failure, in the order of ``caught_by``.
+    #: The cited tests that failed under the sabotage, and the first line of each failure.
+    failed: list[str] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
+    #: Those of them whose failure matched the sabotage's ``expect``.
+    caught_by: list[str] = field(default_factory=list)
+    returncode: int = 0
     seconds: float = 0.0
     log: str = ""
 
@@ -493,7 +553,7 @@ def render(results: Sequence[Result], seconds: float) -> str:
             r.kind,
             r.verdict.upper() if r.verdict != "caught" else "caught",
             r.baseline,
-            _short(r.caught_by),
+            _short(r.caught_by or [f"{t} (otherwise)" for t in r.failed]),
             f"{r.seconds:.0f}",
         )
         for r in results
@@ -530,7 +590,7 @@ def _log(message: str) -> None:
 
 
 def _baselines(
-    base: Path, chosen: Sequence[Sabotage], log_dir: Path, python: str
+    base: Path, chosen: Sequence[Sabotage], log_dir: Path, python: str, suffix: str
 ) -> dict[Kind, Run]:
     """The cited tests run unpatched, grouped by kind (one emulator start per kind)."""
     runs: dict[Kind, Run] = {}
@@ -539,7 +599,7 @@ def _baselines(
         if not tests:
             continue
         _log(f"unpatched {kind} run of {len(tests)} cited test(s)")
-        runs[kind] = run_copy(base, f"baseline-{kind}", kind, tests, (), log_dir, python)
+        runs[kind] = run_copy(base, f"baseline-{kind}{suffix}", kind, tests, (), log_dir, python)
         _log(f"  exit {runs[kind].returncode} after {runs[kind].seconds:.0f} s")
     return runs
 
@@ -556,6 +616,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--no-baseline",
         action="store_true",
         help="do not run the cited tests unpatched (development only)",
+    )
+    parser.add_argument(
+        "--rejudge",
+        action="store_true",
+        help="run nothing: judge the runs stored in the log directory again (after a change "
+        "of a sabotage's expect, or to combine a run with a later run of some sabotages)",
     )
     parser.add_argument("--log-dir", type=Path, default=LOG_DIR)
     args = parser.parse_args(argv)
@@ -580,42 +646,66 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{s.slug:<32} {s.kind:<8} {s.claim}\n{'':<41} {s.why}")
         return 0
 
-    python = sys.executable
     log_dir: Path = args.log_dir.resolve()
     log_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
+    checked = not args.no_baseline
+    if args.rejudge:
+        baselines = {kind: stored_baseline(log_dir, kind) for kind in KINDS}
+        results = [
+            judge(s, baselines[s.kind], stored_run(log_dir / f"{s.slug}.log"), checked)
+            for s in chosen
+        ]
+        seconds = sum(r.seconds for r in results) + sum(
+            b.seconds for b in baselines.values() if b is not None
+        )
+    else:
+        results = _run_all(chosen, log_dir, checked, partial=bool(args.slugs))
+        seconds = time.monotonic() - started
+        report = {"seconds": round(seconds), "results": [asdict(r) for r in results]}
+        name = "results.json" if not args.slugs else f"results-{args.slugs[0]}.json"
+        (log_dir / name).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(render(results, seconds))
+    return 0 if results and all(r.verdict == "caught" for r in results) else 1
+
+
+def judge(s: Sabotage, baseline: Run | None, run: Run | None, checked: bool) -> Result:
+    """The result of one sabotage from its run and the unpatched run of its kind."""
+    return Result(
+        slug=s.slug,
+        claim=s.claim,
+        why=s.why,
+        kind=s.kind,
+        tests=list(s.tests),
+        verdict=verdict(baseline, run, s.tests, s.expect, baseline_checked=checked),
+        baseline=baseline_label(baseline, s.tests, checked),
+        failed=[o.test for o in failures(run, s.tests)],
+        messages=[o.message for o in failures(run, s.tests)],
+        caught_by=[o.test for o in caught_by(run, s.tests, s.expect)],
+        returncode=run.returncode if run is not None else 0,
+        seconds=run.seconds if run is not None else 0.0,
+        log=run.log if run is not None else "",
+    )
+
+
+def _run_all(
+    chosen: Sequence[Sabotage], log_dir: Path, checked: bool, *, partial: bool
+) -> list[Result]:
+    python = sys.executable
     results: list[Result] = []
     with scratch() as base:
-        baselines = {} if args.no_baseline else _baselines(base, chosen, log_dir, python)
+        suffix = f"-{chosen[0].slug}" if partial and chosen else ""
+        baselines = _baselines(base, chosen, log_dir, python, suffix) if checked else {}
         for s in chosen:
             _log(f"{s.slug}: {s.why} ({s.kind}: {', '.join(s.tests)})")
             run = run_copy(base, s.slug, s.kind, s.tests, s.edits, log_dir, python)
-            checked = not args.no_baseline
-            result = Result(
-                slug=s.slug,
-                claim=s.claim,
-                why=s.why,
-                kind=s.kind,
-                tests=list(s.tests),
-                verdict=verdict(baselines.get(s.kind), run, s.tests, baseline_checked=checked),
-                baseline=baseline_label(baselines.get(s.kind), s.tests, checked),
-                caught_by=[o.test for o in caught_by(run, s.tests)],
-                messages=[o.message for o in caught_by(run, s.tests)],
-                seconds=run.seconds,
-                log=run.log,
-            )
+            result = judge(s, baselines.get(s.kind), run, checked)
             results.append(result)
             _log(f"  {result.verdict} after {run.seconds:.0f} s (exit {run.returncode})")
-            for test, message in zip(result.caught_by, result.messages, strict=True):
-                _log(f"    {test}: {message}")
-    seconds = time.monotonic() - started
-    (log_dir / "results.json").write_text(
-        json.dumps({"seconds": round(seconds), "results": [asdict(r) for r in results]}, indent=2)
-        + "\n",
-        encoding="utf-8",
-    )
-    print(render(results, seconds))
-    return 0 if results and all(r.verdict == "caught" for r in results) else 1
+            for test, message in zip(result.failed, result.messages, strict=True):
+                mark = "caught" if test in result.caught_by else f"not /{s.expect}/"
+                _log(f"    {test} ({mark}): {message}")
+    return results
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ SABOTAGES: tuple[Sabotage, ...] = (
             "tests/browser/test_privacy.py::"
             "test_shared_content_is_never_in_plaintext_nor_stored_and_the_meeting_is_purged",
         ),
+        expect="in plaintext on the wire",
         edits=(
             Edit(
                 "web/src/features/chat/chatLog.ts",
@@ -45,6 +46,7 @@ SABOTAGES: tuple[Sabotage, ...] = (
             "tests/emulator/test_data_inventory.py::"
             "test_database_holds_only_what_the_inventory_lists",
         ),
+        expect=r"participants/\S+: field 'userAgent' is not in the inventory",
         edits=(
             Edit(
                 "functions/avmeets/meetings.py",
@@ -62,6 +64,7 @@ SABOTAGES: tuple[Sabotage, ...] = (
         why="the purge no longer deletes expired join records (IP addresses, user agents)",
         kind="emulator",
         tests=("tests/emulator/test_purge.py::test_purge_deletes_exactly_what_is_due",),
+        expect=r"\{'joins': \{'expired': 0\}\} != \{'joins': \{'expired': 2\}\}",
         edits=(Edit("functions/avmeets/purge/plan.py", "    names.JOINS,\n", ""),),
     ),
     Sabotage(
@@ -73,6 +76,7 @@ SABOTAGES: tuple[Sabotage, ...] = (
             "tests/emulator/test_signals_lifecycle.py::"
             "test_signals_to_a_dead_peer_are_gone_after_the_meeting[leave]",
         ),
+        expect="waiting for no signal document left after the meeting",
         edits=(
             Edit(
                 "functions/avmeets/store/meetings.py",
@@ -87,6 +91,7 @@ SABOTAGES: tuple[Sabotage, ...] = (
         why="a side may report its end again on an ended leg, rewriting its final stats",
         kind="emulator",
         tests=("tests/emulator/test_cdr_attacks.py::test_ended_leg_is_not_rewritten",),
+        expect="DID NOT RAISE",
         edits=(Edit("functions/avmeets/cdr.py", "        and own not in _FINAL\n", ""),),
     ),
     Sabotage(
@@ -95,6 +100,7 @@ SABOTAGES: tuple[Sabotage, ...] = (
         why="create_meeting no longer charges the per-minute meeting quota",
         kind="emulator",
         tests=("tests/emulator/test_abuse_attacks.py::test_create_meeting_burst_is_rate_limited",),
+        expect=r"Counter\(\{'OK': (?:[6-9]|1\d|20)\}\)",
         edits=(
             Edit(
                 "functions/avmeets/services/quotas.py",
@@ -111,6 +117,7 @@ SABOTAGES: tuple[Sabotage, ...] = (
         tests=(
             "tests/emulator/test_policy_attacks.py::test_unverified_address_does_not_make_a_member",
         ),
+        expect=r"assert 'acme' is None\n.*where 'acme' = .*\('orgId'\)",
         edits=(
             Edit(
                 "functions/avmeets/sign_in.py",
@@ -128,6 +135,7 @@ SABOTAGES: tuple[Sabotage, ...] = (
             "tests/emulator/test_rules_attacks.py::test_attack_is_refused[meeting_secrets-get]",
             "tests/emulator/test_rules_attacks.py::test_attack_is_refused[identities-list]",
         ),
+        expect="the rules allowed the attack",
         edits=(
             Edit(
                 "firestore.rules",
@@ -143,6 +151,7 @@ SABOTAGES: tuple[Sabotage, ...] = (
         why="the callable wrapper lets InvalidArgument escape unmapped: bad input answers INTERNAL",
         kind="emulator",
         tests=("tests/emulator/test_callable_properties.py::test_create_meeting",),
+        expect="-> INTERNAL: Answer",
         edits=(
             Edit(
                 "functions/avmeets/handlers.py",
@@ -161,6 +170,7 @@ SABOTAGES: tuple[Sabotage, ...] = (
         why="the password lock starts after the sixth failure instead of the fifth",
         kind="emulator",
         tests=("tests/emulator/test_refusals.py::test_too_many_wrong_passwords",),
+        expect="expected RESOURCE_EXHAUSTED, got .*wrong-password",
         edits=(
             Edit(
                 "functions/avmeets/throttle.py",
@@ -175,6 +185,7 @@ SABOTAGES: tuple[Sabotage, ...] = (
         why="a callable without an ID token runs as a fixed 'guest' account",
         kind="emulator",
         tests=("tests/emulator/test_callable_properties.py::test_no_token_is_unauthenticated",),
+        expect=r"-> Answer\(http_status=\d+, status='(?!UNAUTHENTICATED')",
         edits=(
             Edit(
                 "functions/avmeets/handlers.py",
@@ -192,6 +203,7 @@ SABOTAGES: tuple[Sabotage, ...] = (
         why="TURN credentials live a thousand times longer than the configured lifetime",
         kind="unit",
         tests=("tests/unit/test_turn.py",),
+        expect=r"assert '\d+:u1AbCdEf' == '1700003600:u1AbCdEf'",
         edits=(
             Edit(
                 "functions/avmeets/turn.py",
@@ -209,6 +221,7 @@ SABOTAGES: tuple[Sabotage, ...] = (
             "tests/emulator/test_hosts.py::test_every_host_action_is_refused_to_others[remove]",
             "tests/emulator/test_hosts.py::test_every_host_action_is_refused_to_others[lock]",
         ),
+        expect="DID NOT RAISE",
         edits=(
             Edit(
                 "functions/avmeets/hosting.py",
@@ -227,6 +240,7 @@ SABOTAGES: tuple[Sabotage, ...] = (
             "tests/emulator/test_rules_attacks.py::"
             "test_attack_is_refused[removed-list-participants]",
         ),
+        expect="the rules allowed the attack",
         edits=(
             Edit(
                 "firestore.rules",
@@ -242,6 +256,7 @@ SABOTAGES: tuple[Sabotage, ...] = (
         why="a phone number written with spaces or dashes passes as a display name",
         kind="unit",
         tests=("tests/unit/test_display_names.py",),
+        expect="DID NOT RAISE",
         edits=(
             Edit(
                 "functions/avmeets/display_names.py",
@@ -256,6 +271,7 @@ SABOTAGES: tuple[Sabotage, ...] = (
         why="relay candidates keep their related address (the participant's own IP)",
         kind="web",
         tests=("web/src/core/meeting/ice.test.ts",),
+        expect=r"typ relay raddr 203\.0\.113\.5 rport 61000",
         edits=(
             Edit(
                 "web/src/core/meeting/sdp.ts",
@@ -273,6 +289,7 @@ SABOTAGES: tuple[Sabotage, ...] = (
         tests=(
             "tests/emulator/test_cdr_meeting.py::test_killed_peer_is_closed_out_with_an_end_cause",
         ),
+        expect="waiting for the sweep to close out the killed peer",
         edits=(
             Edit(
                 "functions/avmeets/services/presence.py",
@@ -289,6 +306,7 @@ SABOTAGES: tuple[Sabotage, ...] = (
         tests=(
             "tests/emulator/test_cdr_meeting.py::test_killed_peer_is_closed_out_with_an_end_cause",
         ),
+        expect="hangup",
         edits=(
             Edit(
                 "functions/avmeets/services/leaves.py",
@@ -307,6 +325,7 @@ SABOTAGES: tuple[Sabotage, ...] = (
             "tests/emulator/test_trigger_redelivery.py::"
             "test_offer_event_delivered_twice_has_one_effect",
         ),
+        expect="a redelivered event wrote the leg",
         edits=(
             Edit(
                 "functions/avmeets/cdr.py",
@@ -321,6 +340,7 @@ SABOTAGES: tuple[Sabotage, ...] = (
         why="a join commits even when the meeting changed since it read the roster",
         kind="emulator",
         tests=("tests/emulator/test_load.py::test_fifty_peers_join_ten_meetings_at_once",),
+        expect=r"exactly one of \S+ and \S+ must see the other",
         edits=(
             Edit(
                 "functions/avmeets/store/meetings.py",
@@ -336,6 +356,7 @@ SABOTAGES: tuple[Sabotage, ...] = (
         why="device codes no longer depend on the certificate: every connection shows one code",
         kind="browser",
         tests=("tests/browser/test_meeting.py::test_two_people_with_password",),
+        expect="safety code|safety_code",
         edits=(
             Edit(
                 "web/src/core/meeting/safety.ts",

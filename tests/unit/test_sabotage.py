@@ -3,7 +3,10 @@ docs/security.md has a recorded sabotage whose edits still apply to today's prod
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -49,7 +52,7 @@ TABLE = """# Security
 
 def _sabotage(slug: str, claim: str, *tests: str) -> Sabotage:
     edit = Edit("functions/avmeets/x.py", "a", "b")
-    return Sabotage(slug, claim, "why", "unit", tests, (edit,))
+    return Sabotage(slug, claim, "why", "unit", tests, (edit,), "boom")
 
 
 def test_the_claims_table_is_read_row_by_row() -> None:
@@ -81,7 +84,7 @@ def test_the_table_and_the_sabotages_must_agree() -> None:
         "slug 'doors' is used twice",
         "doors: its claim is not in the table: 'Roofs hold'",
     ]
-    empty = [*good, Sabotage("bare", "Doors lock", "why", "unit", (), ())]
+    empty = [*good, Sabotage("bare", "Doors lock", "why", "unit", (), (), "boom")]
     assert sabotage.check_table(claims, empty) == ["bare: a sabotage needs tests and edits"]
 
 
@@ -207,50 +210,109 @@ def test_cited_tests_are_matched_by_file_name_and_parameters() -> None:
     assert sabotage.select(vitest, ["web/src/core/meeting/sdp.test.ts"]) == []
 
 
-def _run(returncode: int, *outcomes: tuple[str, str]) -> Run:
-    return Run(
-        returncode,
-        1.0,
-        [TestOutcome(f"tests.unit.test_x::{name}", outcome) for name, outcome in outcomes],  # type: ignore[arg-type]
-        "log",
-    )
+def _run(returncode: int, *outcomes: tuple[str, str, str]) -> Run:
+    cases = [
+        TestOutcome(f"tests.unit.test_x::{name}", outcome, message, message)  # type: ignore[arg-type]
+        for name, outcome, message in outcomes
+    ]
+    return Run(returncode, 1.0, cases, "log")
 
 
 def test_a_sabotage_is_caught_only_by_a_cited_test_green_without_it() -> None:
-    cited = ["tests/unit/test_x.py::test_a"]
-    green = _run(0, ("test_a", "passed"))
-    failed = _run(1, ("test_a", "failed"))
-    assert sabotage.verdict(green, failed, cited) == "caught"
-    assert sabotage.verdict(green, _run(1, ("test_a", "error")), cited) == "caught"
-    assert sabotage.verdict(green, green, cited) == "survived"
+    cited, expect = ["tests/unit/test_x.py::test_a"], r"limit \d+ exceeded"
+    green = _run(0, ("test_a", "passed", ""))
+    failed = _run(1, ("test_a", "failed", "AssertionError: limit 6 exceeded"))
+    assert sabotage.verdict(green, failed, cited, expect) == "caught"
+    errored = _run(1, ("test_a", "error", "fixture: limit 7 exceeded"))
+    assert sabotage.verdict(green, errored, cited, expect) == "caught"
+    assert sabotage.verdict(green, green, cited, expect) == "survived"
+    # A cited test failing for another reason (a flaky service) does not count.
+    flaky = _run(1, ("test_a", "failed", "TimeoutError: join_meeting did not answer"))
+    assert sabotage.verdict(green, flaky, cited, expect) == "failed-otherwise"
     # A run that failed without a cited test failing (a build error, emulators not starting).
-    assert sabotage.verdict(green, _run(1), cited) == "broken"
-    assert sabotage.verdict(green, _run(1, ("test_b", "failed")), cited) == "broken"
-    assert sabotage.verdict(green, _run(0, ("test_a", "skipped")), cited) == "broken"
+    assert sabotage.verdict(green, _run(1), cited, expect) == "broken"
+    other = _run(1, ("test_b", "failed", "limit 6 exceeded"))
+    assert sabotage.verdict(green, other, cited, expect) == "broken"
+    skipped = _run(0, ("test_a", "skipped", "no coturn"))
+    assert sabotage.verdict(green, skipped, cited, expect) == "broken"
     # The cited test must have passed unpatched: red, skipped or absent there proves nothing.
-    for baseline in (failed, _run(0, ("test_a", "skipped")), _run(0), None):
-        assert sabotage.verdict(baseline, failed, cited) == "baseline-red"
-    assert sabotage.verdict(None, failed, cited, baseline_checked=False) == "caught"
-    assert sabotage.verdict(green, None, cited) == "not-run"
+    for baseline in (failed, skipped, _run(0), None):
+        assert sabotage.verdict(baseline, failed, cited, expect) == "baseline-red"
+    unchecked = sabotage.verdict(None, failed, cited, expect, baseline_checked=False)
+    assert unchecked == "caught"
+    assert sabotage.verdict(green, None, cited, expect) == "not-run"
     # A grouped baseline may fail elsewhere: only the cited tests count.
-    grouped = _run(1, ("test_a", "passed"), ("test_b", "failed"))
+    grouped = _run(1, ("test_a", "passed", ""), ("test_b", "failed", "x"))
     assert sabotage.green(grouped, cited)
-    assert not sabotage.green(_run(1, ("test_a", "passed")), cited)
-    assert sabotage.caught_by(failed, cited) == failed.outcomes
+    assert not sabotage.green(_run(1, ("test_a", "passed", "")), cited)
+    both = _run(1, ("test_a[1]", "failed", "limit 9 exceeded"), ("test_a[2]", "failed", "no"))
+    assert sabotage.failures(both, cited) == both.outcomes
+    assert sabotage.caught_by(both, cited, expect) == both.outcomes[:1]
+
+
+def test_every_expectation_is_a_regular_expression() -> None:
+    for recorded in SABOTAGES:
+        assert recorded.expect.strip(), recorded.slug
+        re.compile(recorded.expect)
 
 
 def test_the_report_has_a_line_per_sabotage_and_the_totals() -> None:
+    def result(slug: str, claim: str, verdict: str, failed: list[str], caught: bool) -> Result:
+        return Result(
+            slug,
+            claim,
+            "why",
+            "unit",
+            ["t"],
+            verdict,  # type: ignore[arg-type]
+            "1/1 passed",
+            failed=failed,
+            messages=["boom"] * len(failed),
+            caught_by=failed if caught else [],
+        )
+
     results = [
-        Result("a-slug", "Doors lock", "why", "unit", ["t"], "caught", "1/1 passed", ["m::test_a"]),
-        Result("b-slug", "Doors lock", "why", "emulator", ["t"], "survived", "1/1 passed"),
-        Result(
-            "c-slug", "Windows shut", "why", "web", ["t"], "caught", "2/2 passed", ["f::x", "f::y"]
-        ),
+        result("a-slug", "Doors lock", "caught", ["m::test_a"], True),
+        result("b-slug", "Doors lock", "survived", [], False),
+        result("c-slug", "Windows shut", "caught", ["f::x", "f::y"], True),
+        result("d-slug", "Windows shut", "failed-otherwise", ["f::z"], False),
     ]
-    text = sabotage.render(results, 150.0)
-    lines = text.splitlines()
+    lines = sabotage.render(results, 150.0).splitlines()
     assert lines[0].split(" | ")[0].strip() == "sabotage"
     assert "a-slug" in lines[2] and "caught" in lines[2] and "test_a" in lines[2]
     assert "b-slug" in lines[3] and "SURVIVED" in lines[3]
     assert "x (+1)" in lines[4]
-    assert lines[-1] == "2 of 3 sabotages caught; 1 of 2 claims with every sabotage caught; 2.5 min"
+    assert "d-slug" in lines[5] and "FAILED-OTHERWISE" in lines[5] and "z (otherwise)" in lines[5]
+    assert lines[-1] == "2 of 4 sabotages caught; 0 of 2 claims with every sabotage caught; 2.5 min"
+
+
+def test_stored_runs_are_judged_again_from_their_files(tmp_path: Path) -> None:
+    pass_xml = PYTEST_XML.split("<testcase")[0] + (
+        '<testcase classname="tests.emulator.test_hosts" name="test_refused[lock]"/>'
+        "</testsuite></testsuites>"
+    )
+    (tmp_path / "baseline-emulator.log").write_text("old", encoding="utf-8")
+    (tmp_path / "baseline-emulator.xml").write_text(PYTEST_XML, encoding="utf-8")
+    (tmp_path / "hosts.log").write_text("run", encoding="utf-8")
+    (tmp_path / "hosts.xml").write_text(PYTEST_XML, encoding="utf-8")
+    (tmp_path / "hosts.json").write_text('{"returncode": 1, "seconds": 42.0}', encoding="utf-8")
+
+    run = sabotage.stored_run(tmp_path / "hosts.log")
+    assert run is not None and (run.returncode, run.seconds) == (1, 42.0)
+    assert len(run.outcomes) == 4
+    assert sabotage.stored_run(tmp_path / "missing.log") is None
+    # Without its .json, a run with a failure in its report counts as failed.
+    old = sabotage.stored_run(tmp_path / "baseline-emulator.log")
+    assert old is not None and old.returncode == 1
+
+    cited = ["tests/emulator/test_hosts.py::test_refused[lock]"]
+    baseline = sabotage.stored_baseline(tmp_path, "emulator")
+    assert baseline is not None and not sabotage.green(baseline, cited)
+    # A later unpatched run of that test decides for it.
+    later = tmp_path / "baseline-emulator-hosts.log"
+    later.write_text("new", encoding="utf-8")
+    later.with_suffix(".xml").write_text(pass_xml, encoding="utf-8")
+    os.utime(later, (time.time() + 10, time.time() + 10))
+    baseline = sabotage.stored_baseline(tmp_path, "emulator")
+    assert baseline is not None and sabotage.green(baseline, cited)
+    assert sabotage.stored_baseline(tmp_path, "browser") is None
