@@ -553,7 +553,7 @@ def render(results: Sequence[Result], seconds: float) -> str:
             r.kind,
             r.verdict.upper() if r.verdict != "caught" else "caught",
             r.baseline,
-            _short(r.caught_by or [f"{t} (otherwise)" for t in r.failed]),
+            _short(r.caught_by) if r.caught_by or not r.failed else _short(r.failed) + " otherwise",
             f"{r.seconds:.0f}",
         )
         for r in results

@@ -282,7 +282,7 @@ def test_the_report_has_a_line_per_sabotage_and_the_totals() -> None:
     assert "a-slug" in lines[2] and "caught" in lines[2] and "test_a" in lines[2]
     assert "b-slug" in lines[3] and "SURVIVED" in lines[3]
     assert "x (+1)" in lines[4]
-    assert "d-slug" in lines[5] and "FAILED-OTHERWISE" in lines[5] and "z (otherwise)" in lines[5]
+    assert "d-slug" in lines[5] and "FAILED-OTHERWISE" in lines[5] and "z otherwise" in lines[5]
     assert lines[-1] == "2 of 4 sabotages caught; 0 of 2 claims with every sabotage caught; 2.5 min"
 
 
