@@ -17,8 +17,12 @@ and `nox -s browser_tests` (the web app rebuilt from the copy's sources).
     python -m tools.sabotage signals-linger    # only these (slugs), with their baseline
     python -m tools.sabotage --list            # the sabotages, without running anything
     python -m tools.sabotage --no-baseline x   # skip the unpatched runs (development only)
+    python -m tools.sabotage --rejudge         # judge the runs stored in .cache/sabotage again
 
-Exit code 0 only when every selected sabotage was caught.
+Runs leave ``<name>.log``, ``<name>.xml`` (JUnit) and ``<name>.json`` (exit code, seconds) in
+.cache/sabotage. A sabotage is caught when a cited test that passed unpatched fails under it and
+its failure matches the sabotage's ``expect``. Exit code 0 only when every selected sabotage was
+caught.
 """
 
 from __future__ import annotations
