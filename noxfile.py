@@ -402,3 +402,28 @@ def smoke(session: nox.Session) -> None:
 def lock(session: nox.Session) -> None:
     """Regenerate functions/requirements.txt (the lock) from functions/requirements.in."""
     session.run("python", "-m", "tools.lock")
+
+
+# --- the sabotage proof (docs/security.md) --------------------------------------------------------
+
+
+@nox.session(python=PYTHON)
+def sabotage(session: nox.Session) -> None:
+    """Break each claim of docs/security.md in a copy (tests/sabotage); its cited test must fail.
+
+    posargs go to tools/sabotage.py: sabotage slugs to run only those, ``--list``,
+    ``--no-baseline``. Not part of `nox -s tests`; run it through /work/bin/emu-lock like them.
+    """
+    listing = "--list" in session.posargs
+    if not listing:
+        _system_packages(session, system_packages.EMULATOR_TESTS + system_packages.BROWSER_TESTS)
+    _install(session)
+    if not listing:
+        # The copies link to these installs (tools/sabotage.py): make them current first.
+        try:
+            emulators.ensure_functions_venv()
+            emulators.ensure_node_modules()
+        except emulators.BootstrapError as error:
+            session.error(str(error))
+        _web_install(session)
+    session.run("python", "-m", "tools.sabotage", *session.posargs)

@@ -1,0 +1,368 @@
+"""The recorded sabotages of `nox -s sabotage` (tools/sabotage.py): one or more per claim of
+docs/security.md's claim → control → "Proved by" table.
+
+Each sabotage breaks its claim *in the product* (functions/avmeets, firestore.rules, web/src) with
+text replacements, each of which must find its old text exactly once (else the run stops: a
+sabotage whose target moved must be rewritten, never silently skipped), and names the cited
+test(s) that must fail under it while passing without it. ``claim`` is the row's Claim cell,
+word for word: tests/unit/test_sabotage.py checks that every row has a sabotage, that every
+sabotage's tests are cited in its row, and that every edit still applies to today's tree.
+
+Kinds: ``emulator`` runs `nox -s emulator_tests -- <tests>` in the sabotaged copy, ``browser``
+`nox -s browser_tests -- <tests>` (the web app rebuilt from the copy), ``unit`` pytest on
+tests/unit, ``web`` vitest on web/src.
+"""
+
+from __future__ import annotations
+
+from tools.sabotage import Edit, Sabotage
+
+SABOTAGES: tuple[Sabotage, ...] = (
+    Sabotage(
+        slug="wire-plaintext",
+        claim="Content is encrypted on the wire",
+        why="every chat message is also sent in the clear (HTTP GET to the app's origin)",
+        kind="browser",
+        tests=(
+            "tests/browser/test_privacy.py::"
+            "test_shared_content_is_never_in_plaintext_nor_stored_and_the_meeting_is_purged",
+        ),
+        expect="in plaintext on the wire",
+        edits=(
+            Edit(
+                "web/src/features/chat/chatLog.ts",
+                '    const payload = encodeChat(id, body, toUid ? "private" : "all");\n',
+                '    const payload = encodeChat(id, body, toUid ? "private" : "all");\n'
+                "    void fetch(`/?chat=${encodeURIComponent(body)}`).catch(() => undefined);\n",
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="inventory-extra-field",
+        claim="Nothing but the inventory is stored",
+        why="join_meeting also stores the caller's User-Agent on the participant document",
+        kind="emulator",
+        tests=(
+            "tests/emulator/test_data_inventory.py::"
+            "test_database_holds_only_what_the_inventory_lists",
+        ),
+        expect=r"participants/\S+: field 'userAgent' is not in the inventory",
+        edits=(
+            Edit(
+                "functions/avmeets/meetings.py",
+                '        "sweepShard": sweep_shard(caller.uid),\n        "expiresAt": expires_at,\n'
+                "    }\n",
+                '        "sweepShard": sweep_shard(caller.uid),\n        "expiresAt": expires_at,\n'
+                '        "userAgent": caller.user_agent,  # type: ignore[typeddict-unknown-key]\n'
+                "    }\n",
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="retention-joins-kept",
+        claim="Nothing remains after retention",
+        why="the purge no longer deletes expired join records (IP addresses, user agents)",
+        kind="emulator",
+        tests=("tests/emulator/test_purge.py::test_purge_deletes_exactly_what_is_due",),
+        expect=r"\{'joins': \{'expired': 0\}\} != \{'joins': \{'expired': 2\}\}",
+        edits=(Edit("functions/avmeets/purge/plan.py", "    names.JOINS,\n", ""),),
+    ),
+    Sabotage(
+        slug="signals-linger",
+        claim="Signals do not linger",
+        why="leave and close-out delete only the signals addressed to the leaver, not its own",
+        kind="emulator",
+        tests=(
+            "tests/emulator/test_signals_lifecycle.py::"
+            "test_signals_to_a_dead_peer_are_gone_after_the_meeting[leave]",
+        ),
+        expect="waiting for no signal document left after the meeting",
+        edits=(
+            Edit(
+                "functions/avmeets/store/meetings.py",
+                '    for field in ("from", "to"):\n',
+                '    for field in ("to",):\n',
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="cdr-end-rewritten",
+        claim="The CDR cannot be forged",
+        why="a side may report its end again on an ended leg, rewriting its final stats",
+        kind="emulator",
+        tests=("tests/emulator/test_cdr_attacks.py::test_ended_leg_is_not_rewritten",),
+        expect="DID NOT RAISE",
+        edits=(Edit("functions/avmeets/cdr.py", "        and own not in _FINAL\n", ""),),
+    ),
+    Sabotage(
+        slug="flood-meetings-per-minute",
+        claim="Floods cost the attacker",
+        why="create_meeting no longer charges the per-minute meeting quota",
+        kind="emulator",
+        tests=("tests/emulator/test_abuse_attacks.py::test_create_meeting_burst_is_rate_limited",),
+        expect=r"Counter\(\{'OK': (?:[6-9]|1\d|20)\}\)",
+        edits=(
+            Edit(
+                "functions/avmeets/services/quotas.py",
+                "    charge(charges(uid, quota.MEETINGS_PER_MINUTE, quota.MEETINGS_PER_DAY))\n",
+                "    charge(charges(uid, quota.MEETINGS_PER_DAY))\n",
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="policy-unverified-member",
+        claim="The organisation policy holds on every path",
+        why="an unverified e-mail address makes its holder a member of the domain's organisation",
+        kind="emulator",
+        tests=(
+            "tests/emulator/test_policy_attacks.py::test_unverified_address_does_not_make_a_member",
+        ),
+        expect=r"assert 'acme' is None\n.*where 'acme' = .*\('orgId'\)",
+        edits=(
+            Edit(
+                "functions/avmeets/sign_in.py",
+                "    return email_domain(facts.email) if facts.email_verified else None\n",
+                "    return email_domain(facts.email)\n",
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="rules-server-only-readable",
+        claim="Rules refuse every attack",
+        why="the deny-by-default rule lets any signed-in client read the server-only collections",
+        kind="emulator",
+        tests=(
+            "tests/emulator/test_rules_attacks.py::test_attack_is_refused[meeting_secrets-get]",
+            "tests/emulator/test_rules_attacks.py::test_attack_is_refused[identities-list]",
+        ),
+        expect="the rules allowed the attack",
+        edits=(
+            Edit(
+                "firestore.rules",
+                "    match /{document=**} {\n      allow read, write: if false;\n",
+                "    match /{document=**} {\n      allow read: if signedIn();\n"
+                "      allow write: if false;\n",
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="callables-invalid-internal",
+        claim="Callables reject bad input cleanly",
+        why="the callable wrapper lets InvalidArgument escape unmapped: bad input answers INTERNAL",
+        kind="emulator",
+        tests=("tests/emulator/test_callable_properties.py::test_create_meeting",),
+        expect="-> INTERNAL: Answer",
+        edits=(
+            Edit(
+                "functions/avmeets/handlers.py",
+                "        except AvmeetsError as err:\n"
+                "            raise _to_https_error(err) from None\n",
+                "        except AvmeetsError as err:\n"
+                '            if err.code == "INVALID_ARGUMENT":\n'
+                "                raise\n"
+                "            raise _to_https_error(err) from None\n",
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="passwords-sixth-attempt",
+        claim="Passwords are safe",
+        why="the password lock starts after the sixth failure instead of the fifth",
+        kind="emulator",
+        tests=("tests/emulator/test_refusals.py::test_too_many_wrong_passwords",),
+        expect="expected RESOURCE_EXHAUSTED, got .*wrong-password",
+        edits=(
+            Edit(
+                "functions/avmeets/throttle.py",
+                '        "lockedUntil": now + window if attempts >= max_failures else None,\n',
+                '        "lockedUntil": now + window if attempts > max_failures else None,\n',
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="tokens-missing-accepted",
+        claim="Tokens are verified",
+        why="a callable without an ID token runs as a fixed 'guest' account",
+        kind="emulator",
+        tests=("tests/emulator/test_callable_properties.py::test_no_token_is_unauthenticated",),
+        expect=r"-> Answer\(http_status=\d+, status='(?!UNAUTHENTICATED')",
+        edits=(
+            Edit(
+                "functions/avmeets/handlers.py",
+                "    if req.auth is None or not req.auth.uid:\n"
+                '        raise Unauthenticated("Sign in first.")\n',
+                "    if req.auth is None or not req.auth.uid:\n"
+                '        object.__setattr__(req, "auth", https_fn.AuthData("guest", {}))\n'
+                "    assert req.auth is not None and req.auth.uid is not None\n",
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="turn-long-lived",
+        claim="TURN credentials are ephemeral and scoped",
+        why="TURN credentials live a thousand times longer than the configured lifetime",
+        kind="unit",
+        tests=("tests/unit/test_turn.py",),
+        expect=r"assert '\d+:u1AbCdEf' == '1700003600:u1AbCdEf'",
+        edits=(
+            Edit(
+                "functions/avmeets/turn.py",
+                "    expires_at = int(now) + ttl_seconds\n",
+                "    expires_at = int(now) + ttl_seconds * 1000\n",
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="hosts-any-participant",
+        claim="Only hosts run a meeting",
+        why="host_action checks that the caller is in the meeting, not that it is a host",
+        kind="emulator",
+        tests=(
+            "tests/emulator/test_hosts.py::test_every_host_action_is_refused_to_others[remove]",
+            "tests/emulator/test_hosts.py::test_every_host_action_is_refused_to_others[lock]",
+        ),
+        expect="DID NOT RAISE",
+        edits=(
+            Edit(
+                "functions/avmeets/hosting.py",
+                "    if not is_host_role(actor):\n",
+                '    if actor is None or actor.get("state") != JOINED:\n',
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="removed-keep-reading",
+        claim="Waiting and removed people get nothing of the meeting",
+        why="the rules count anyone with a participant document as joined (removed included)",
+        kind="emulator",
+        tests=(
+            "tests/emulator/test_rules_attacks.py::test_attack_is_refused[removed-get-meeting]",
+            "tests/emulator/test_rules_attacks.py::"
+            "test_attack_is_refused[removed-list-participants]",
+        ),
+        expect="the rules allowed the attack",
+        edits=(
+            Edit(
+                "firestore.rules",
+                "      return exists(participantPath(meetingId, uid))\n"
+                "        && get(participantPath(meetingId, uid)).data.state == 'joined';\n",
+                "      return exists(participantPath(meetingId, uid));\n",
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="names-spaced-phone",
+        claim="Names never reveal contact details",
+        why="a phone number written with spaces or dashes passes as a display name",
+        kind="unit",
+        tests=("tests/unit/test_display_names.py",),
+        expect="DID NOT RAISE",
+        edits=(
+            Edit(
+                "functions/avmeets/display_names.py",
+                '    return re.search(rf"\\+?\\d{{{_PHONE_DIGITS},}}", digits) is not None\n',
+                '    return re.search(rf"\\+?\\d{{{_PHONE_DIGITS},}}", text) is not None\n',
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="privacy-related-address",
+        claim="Privacy mode hides a participant's IP address from the others",
+        why="relay candidates keep their related address (the participant's own IP)",
+        kind="web",
+        tests=("web/src/core/meeting/ice.test.ts",),
+        expect=r"typ relay raddr 203\.0\.113\.5 rport 61000",
+        edits=(
+            Edit(
+                "web/src/core/meeting/sdp.ts",
+                "  return candidate.replace(/\\braddr \\S+ rport \\d+/, "
+                '"raddr 0.0.0.0 rport 0");\n',
+                "  return candidate;\n",
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="killed-peer-never-swept",
+        claim="A killed peer is closed out",
+        why="the sweep pages through the silent participants but closes none out",
+        kind="emulator",
+        tests=(
+            "tests/emulator/test_cdr_meeting.py::test_killed_peer_is_closed_out_with_an_end_cause",
+        ),
+        expect="waiting for the sweep to close out the killed peer",
+        edits=(
+            Edit(
+                "functions/avmeets/services/presence.py",
+                "            closed += sum(pool.map(_close_silent, fresh))\n",
+                "            closed += 0\n",
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="killed-peer-legs-hangup",
+        claim="A killed peer is closed out",
+        why="a closed-out participant's legs end 'hangup' instead of 'heartbeat-timeout'",
+        kind="emulator",
+        tests=(
+            "tests/emulator/test_cdr_meeting.py::test_killed_peer_is_closed_out_with_an_end_cause",
+        ),
+        expect="hangup",
+        edits=(
+            Edit(
+                "functions/avmeets/services/leaves.py",
+                "    end_session_legs(meeting_id, uid, session, "
+                '"hangup" if cause == "left" else cause)\n',
+                '    end_session_legs(meeting_id, uid, session, "hangup")\n',
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="redelivery-applied-twice",
+        claim="A trigger delivered twice has one effect",
+        why="the signal trigger no longer skips an offer event it has applied already",
+        kind="emulator",
+        tests=(
+            "tests/emulator/test_trigger_redelivery.py::"
+            "test_offer_event_delivered_twice_has_one_effect",
+        ),
+        expect="a redelivered event wrote the leg",
+        edits=(
+            Edit(
+                "functions/avmeets/cdr.py",
+                '    if event_id in seen or leg.get("state") == ENDED:\n',
+                '    if leg.get("state") == ENDED:\n',
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="joins-unserialised",
+        claim="A burst of joins stays consistent",
+        why="a join commits even when the meeting changed since it read the roster",
+        kind="emulator",
+        tests=("tests/emulator/test_load.py::test_fifty_peers_join_ten_meetings_at_once",),
+        expect=r"exactly one of \S+ and \S+ must see the other",
+        edits=(
+            Edit(
+                "functions/avmeets/store/meetings.py",
+                '        {"lastActivityAt": now, "expiresAt": expires_at},\n'
+                "        option=unchanged_since(version),\n",
+                '        {"lastActivityAt": now, "expiresAt": expires_at},\n',
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="safety-code-constant",
+        claim="The signalling path cannot silently sit in the middle",
+        why="device codes no longer depend on the certificate: every connection shows one code",
+        kind="browser",
+        tests=("tests/browser/test_meeting.py::test_two_people_with_password",),
+        expect="safety code|safety_code",
+        edits=(
+            Edit(
+                "web/src/core/meeting/safety.ts",
+                "    code = derive(fingerprint);\n",
+                '    code = derive("sha-256 00");\n',
+            ),
+        ),
+    ),
+)
