@@ -310,8 +310,7 @@ SABOTAGES: tuple[Sabotage, ...] = (
         edits=(
             Edit(
                 "functions/avmeets/services/leaves.py",
-                "    end_session_legs(meeting_id, uid, session, "
-                '"hangup" if cause == "left" else cause)\n',
+                "    end_session_legs(meeting_id, uid, session, cdr.leave_cause(cause))\n",
                 '    end_session_legs(meeting_id, uid, session, "hangup")\n',
             ),
         ),
@@ -340,7 +339,10 @@ SABOTAGES: tuple[Sabotage, ...] = (
         why="a join commits even when the meeting changed since it read the roster",
         kind="emulator",
         tests=("tests/emulator/test_load.py::test_fifty_peers_join_ten_meetings_at_once",),
-        expect=r"exactly one of \S+ and \S+ must see the other",
+        # Unserialised, two joins of one meeting write its document at once: either both miss
+        # each other (the mesh check) or, as the Firestore emulator does under that contention,
+        # joins are refused UNAVAILABLE (seen: 5 and 11 of 50) — a breakage a person meets too.
+        expect=r"exactly one of \S+ and \S+ must see the other|joins refused \{'UNAVAILABLE'",
         edits=(
             Edit(
                 "functions/avmeets/store/meetings.py",
@@ -355,8 +357,10 @@ SABOTAGES: tuple[Sabotage, ...] = (
         claim="The signalling path cannot silently sit in the middle",
         why="device codes no longer depend on the certificate: every connection shows one code",
         kind="browser",
-        tests=("tests/browser/test_meeting.py::test_two_people_with_password",),
-        expect="safety code|safety_code",
+        # The test that recomputes the code from the real certificates (the Chromium-only
+        # test_meeting checks only that both ends show the same code, which a constant passes).
+        tests=("tests/browser/test_aiortc_peer.py::test_browser_then_aiortc_peer",),
+        expect="robot_safety_code",
         edits=(
             Edit(
                 "web/src/core/meeting/safety.ts",
