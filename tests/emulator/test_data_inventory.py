@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 from google.cloud import firestore
 
-from .support.admin import Dump, dump_all, settled_dump
+from .support.admin import Dump, auth_accounts, dump_all, settled_dump
 from .support.callables import CallableError
 from .support.deadline import wait_for
 from .support.factories import Actors, Peers
@@ -97,11 +97,16 @@ async def test_database_holds_only_what_the_inventory_lists(
     expected = {"meetings", "identities", "joins", "cdrs", "meeting_secrets", "join_attempts"}
     assert expected | {"orgs", "archives", "quotas", "meeting_attempts"} <= collections, collections
     assert any("/lobby/" in path for path in hosted), "no knock was stored"
+    # Firebase Auth's accounts are stored data too: every field of every account the meeting's
+    # people made (Google sign-in through the blocking functions) is one the inventory lists.
+    accounts = await auth_accounts()
+    assert {f"auth/{p.uid}" for p in (alice, bob, carol)} <= set(accounts), sorted(accounts)
     problems = [
         *undocumented(during, inventory),
         *undocumented(hosted, inventory),
         *undocumented(after, inventory),
         *undocumented(organised, inventory),
+        *undocumented(accounts, inventory),
     ]
     assert not problems, "fields missing from docs/data-inventory.md:\n" + "\n".join(
         sorted(set(problems))
