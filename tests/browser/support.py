@@ -23,6 +23,13 @@ from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 DIST = ROOT / "web" / "dist"
+#: axe-core, a dev dependency of web/ (installed by `npm ci` there, as the browser session does).
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+#: The rules axe runs: WCAG 2.0, 2.1 and 2.2, levels A and AA, and its best practices.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]
+#: What fails a test: any violation of these impacts, and these rules at any impact.
+AXE_FAILING_IMPACTS = ("serious", "critical")
+AXE_ALWAYS_FAILING = ("landmark-one-main",)
 SCREENSHOTS = HERE / "screenshots"
 
 CHROMIUM = os.environ.get("AVMEETS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -162,6 +169,38 @@ class Person:
 
     async def close(self) -> None:
         await self.context.close()
+
+    # ------------------------------------------------------------------------ accessibility
+
+    async def check_accessibility(self, screen: str) -> None:
+        """Run axe-core (WCAG 2.x A/AA and best practices) on the page as it is now; fail on
+        any serious or critical violation (and on a missing `<main>`), listing each one."""
+        if not AXE.is_file():
+            raise AssertionError(f"{AXE} is missing: run `npm ci` in web/")
+        page = self.page
+        if not await page.evaluate("() => typeof window.axe === 'object'"):
+            await page.add_script_tag(path=str(AXE))
+        violations = await page.evaluate(
+            """async (tags) => {
+                const result = await window.axe.run(document, {
+                    runOnly: { type: "tag", values: tags }, resultTypes: ["violations"],
+                });
+                return result.violations.map((v) => ({
+                    id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.map((n) => ({
+                        target: n.target.join(" "), summary: n.failureSummary || "",
+                        impact: n.impact,
+                    })),
+                }));
+            }""",
+            AXE_TAGS,
+        )
+        problems = accessibility_problems(violations)
+        if problems:
+            await self.screenshot(f"axe-{screen}")
+            raise AssertionError(
+                f"{self.label}: accessibility violations on {screen!r}:\n" + "\n".join(problems)
+            )
 
     # -------------------------------------------------------------------------- sign-in
 
@@ -449,6 +488,21 @@ class Person:
             timeout=timeout,
             polling=200,
         )
+
+
+def accessibility_problems(violations: list[dict[str, Any]]) -> list[str]:
+    """The failing ones of axe's violations, one readable line per element."""
+    lines = []
+    for violation in violations:
+        for node in violation["nodes"]:
+            impact = node.get("impact") or violation.get("impact")
+            if impact not in AXE_FAILING_IMPACTS and violation["id"] not in AXE_ALWAYS_FAILING:
+                continue
+            summary = " ".join(str(node["summary"]).split())
+            lines.append(
+                f"- {violation['id']} ({impact}) at {node['target']}: {violation['help']}. {summary}"
+            )
+    return lines
 
 
 def sha256_file(path: Path) -> str:

@@ -56,7 +56,9 @@ async def test_two_people_with_password(people: PersonFactory) -> None:
     await expect(message.locator(".chat-from")).to_have_text("Alice")
     await bob.send_chat("Loud and clear.")
     await alice.wait_chat("Loud and clear.")
-    await expect(alice.page.locator(".chat-log")).to_have_attribute("aria-live", "polite")
+    await expect(alice.page.get_by_role("log", name="Chat messages")).to_have_attribute(
+        "aria-live", "polite"
+    )
 
     await alice.screenshot("room-chat")
     await bob.screenshot("room")

@@ -1,4 +1,5 @@
 /** A tiny DOM builder for the pages outside the room: h("button", {class: "x", onclick}, "text"). */
+import { say } from "./announcer";
 
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, unknown>;
@@ -126,10 +127,14 @@ export function formatDuration(ms: number): string {
 
 let toastRegion: HTMLElement | null = null;
 
-/** A short, polite, non-modal notice (announced by screen readers). */
+/**
+ * A short, non-modal notice on screen, said once by screen readers through the page's live
+ * region (ui/announcer.ts; an error assertively). The toast itself is not a live region.
+ */
 export function toast(message: string, kind: "info" | "error" = "info"): void {
+  say(message, kind === "error" ? "assertive" : "polite");
   if (!toastRegion) {
-    toastRegion = h("div", { class: "toasts", role: "status", "aria-live": "polite" });
+    toastRegion = h("div", { class: "toasts", "aria-hidden": "true" });
     document.body.appendChild(toastRegion);
   }
   const item = h("div", { class: `toast toast-${kind}` }, message);

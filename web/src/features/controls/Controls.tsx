@@ -29,8 +29,19 @@ function inBar(place: Place, width: Width): boolean {
   return place === "bar" || (place === "wide" && width === "wide") || (place === "medium" && width !== "narrow");
 }
 
+/** The badge (hidden from screen readers: the control's name says it, see `withCount`). */
 function unread(count: number | boolean) {
-  return <span class="unread" hidden={!count}>{typeof count === "number" && count ? String(count) : ""}</span>;
+  return (
+    <span class="unread" hidden={!count} aria-hidden="true">
+      {typeof count === "number" && count ? String(count) : ""}
+    </span>
+  );
+}
+
+/** The accessible name with what the badge shows: "Chat, 1 unread" (it starts with the visible word). */
+function withCount(text: string, count: number | boolean, what: string): string | undefined {
+  if (!count) return undefined;
+  return typeof count === "number" ? `${text}, ${count} ${what}` : `${text}, ${what}`;
 }
 
 function controls(session: RoomSession, ui: RoomUi, local: LocalMedia): Control[] {
@@ -40,6 +51,7 @@ function controls(session: RoomSession, ui: RoomUi, local: LocalMedia): Control[
   const hand = session.gestures.hands.value.has(session.meeting.myUid);
   const audioOnly = session.meeting.adaptation.audioOnly.value;
   const canShare = typeof navigator.mediaDevices?.getDisplayMedia === "function";
+  const knocks = session.hosting.knocks.value.length;
   const list: Control[] = [
     {
       id: "mic", place: "bar", text: "Microphone", icon: state.micOn ? "mic" : "micOff", tone: state.micOn ? undefined : "off",
@@ -66,10 +78,16 @@ function controls(session: RoomSession, ui: RoomUi, local: LocalMedia): Control[
     },
     {
       id: "people", place: "medium", text: "People", icon: "people", panel: "people", pressed: panel === "people", onClick: () => ui.togglePanel("people"),
-      children: unread(session.hosting.knocks.value.length),
+      label: withCount("People", knocks, "waiting"), children: unread(knocks),
     },
-    { id: "chat", place: "bar", text: "Chat", icon: "chat", panel: "chat", pressed: panel === "chat", onClick: () => ui.togglePanel("chat"), children: unread(ui.unreadChat.value) },
-    { id: "files", place: "wide", text: "Files", icon: "file", panel: "files", pressed: panel === "files", onClick: () => ui.togglePanel("files"), children: unread(ui.unreadFiles.value) },
+    {
+      id: "chat", place: "bar", text: "Chat", icon: "chat", panel: "chat", pressed: panel === "chat", onClick: () => ui.togglePanel("chat"),
+      label: withCount("Chat", ui.unreadChat.value, "unread"), children: unread(ui.unreadChat.value),
+    },
+    {
+      id: "files", place: "wide", text: "Files", icon: "file", panel: "files", pressed: panel === "files", onClick: () => ui.togglePanel("files"),
+      label: withCount("Files", ui.unreadFiles.value, "new file"), children: unread(ui.unreadFiles.value),
+    },
     { id: "recordings", place: "menu", text: "Recordings", icon: "library", panel: "recordings", pressed: panel === "recordings", onClick: () => ui.togglePanel("recordings") },
     { id: "devices", place: "wide", text: "Devices", icon: "settings", onClick: () => (ui.dialog.value = { kind: "settings" }) },
     {

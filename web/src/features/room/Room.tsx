@@ -51,10 +51,10 @@ export function Room(props: { session: RoomSession; ui: RoomUi; local: LocalMedi
   return (
     <div class={classes} data-meeting-id={session.meeting.meetingId} data-width={ui.width.value}>
       <TopBar session={session} ui={ui} />
-      <div class="room-body">
+      <main class="room-body" aria-labelledby="room-title">
         <Stage session={session} ui={ui} local={local} stage={stage} />
         <SidePanel session={session} ui={ui} />
-      </div>
+      </main>
       <Controls session={session} ui={ui} local={local} onLeave={props.onLeave} />
       <SoundBanner ui={ui} />
       <AskPrompt hosting={session.hosting} local={local} />

@@ -61,10 +61,10 @@ export function TopBar(props: { session: RoomSession; ui: RoomUi }) {
   const n = session.present.value.length;
   return (
     <header class="room-top">
-      <a class="brand" href="/" aria-label="AVMeets home" onClick={(e) => e.preventDefault()}>
+      <a class="brand" href="/" data-link aria-label="AVMeets home" title="AVMeets home (leaves the meeting)">
         <Icon name="cam" />
       </a>
-      <h1 class="room-title">{session.meeting.title || "Meeting"}</h1>
+      <h1 class="room-title" id="room-title">{session.meeting.title || "Meeting"}</h1>
       <button class="btn btn-ghost btn-small invite-button" type="button" onClick={() => (ui.dialog.value = { kind: "invite" })}>
         <Icon name="invite" />
         Invite

@@ -29,3 +29,8 @@ export function linkNotice(before: LinkMood | undefined, after: LinkMood, name: 
   }
   return null;
 }
+
+/** "Bob is presenting" / "Bob stopped presenting". */
+export function presentingNotice(name: string, presenting: boolean): string {
+  return presenting ? `${name} is presenting` : `${name} stopped presenting`;
+}

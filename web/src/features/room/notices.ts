@@ -6,7 +6,7 @@
 import { effect } from "@preact/signals-core";
 import { announce } from "../../core/announce";
 import { REACTION_NAMES } from "../gestures/gestures";
-import { linkNotice, rosterNotices, type LinkMood } from "./noticeText";
+import { linkNotice, presentingNotice, rosterNotices, type LinkMood } from "./noticeText";
 import type { RoomSession } from "./session";
 
 /** The same problem with the same person is said again only after this long. */
@@ -43,12 +43,27 @@ function connectionEffect(session: RoomSession): () => void {
   });
 }
 
+/** "Bob is presenting" once when someone starts sharing their screen, "Bob stopped presenting". */
+function presentingEffect(session: RoomSession): () => void {
+  const { meeting } = session;
+  const sharing = new Map<string, boolean>();
+  return effect(() => {
+    for (const link of meeting.peers.value.values()) {
+      const now = link.view.value.remoteMedia.screen;
+      const before = sharing.get(link.uid) ?? false;
+      sharing.set(link.uid, now);
+      if (now !== before) announce(presentingNotice(meeting.displayName(link.uid), now));
+    }
+  });
+}
+
 export function startPeopleNotices(session: RoomSession): () => void {
   const { meeting, gestures } = session;
   const name = (uid: string) => (uid === meeting.myUid ? "You" : meeting.displayName(uid));
   const offs = [
     rosterEffect(session),
     connectionEffect(session),
+    presentingEffect(session),
     gestures.on("hand", ({ uid, up }) => {
       if (up && uid !== meeting.myUid) announce(`${name(uid)} raised a hand`);
     }),

@@ -7,6 +7,7 @@
 import { effect } from "@preact/signals-core";
 import { announce, onAnnounce } from "../../core/announce";
 import type { LocalMedia } from "../../core/meeting/media";
+import { say } from "../../ui/announcer";
 import { toast } from "../../ui/dom";
 import type { RoomSession } from "./session";
 import type { RoomUi } from "./store";
@@ -17,7 +18,9 @@ export function startNotifications(session: RoomSession, ui: RoomUi, local: Loca
   let activityTimer: ReturnType<typeof setTimeout> | undefined;
   const offs = [
     onAnnounce(({ text, urgency, quiet }) => {
-      if (!quiet) toast(text, urgency === "assertive" ? "error" : "info");
+      // Quiet ones are already on screen (a reaction over a tile): said, not shown again.
+      if (quiet) say(text, urgency);
+      else toast(text, urgency === "assertive" ? "error" : "info");
     }),
     session.chat.on("message", (message) => {
       if (ui.panel.peek() === "chat" || message.mine) return;
