@@ -10,6 +10,7 @@ import { toggleRecording } from "../recordings/recording";
 import type { RoomSession } from "../room/session";
 import type { RoomUi, Width } from "../room/store";
 import { toggleWhiteboard } from "../whiteboard/WhiteboardHost";
+import { captionsOffered } from "../captions/CaptionsView";
 import { ControlButton, MenuItem, type ControlProps } from "./ControlButton";
 import { Popover } from "./Popover";
 
@@ -95,6 +96,14 @@ function controls(session: RoomSession, ui: RoomUi, local: LocalMedia): Control[
       onClick: () => session.meeting.mediaState.setAudioOnly(!audioOnly),
     },
   ];
+  if (captionsOffered.value) {
+    const on = session.captions.sharing.value;
+    list.push({
+      id: "captions", place: "menu", text: "Captions", icon: "captions", pressed: on, checkbox: true,
+      label: "Captions: share live captions of your speech, recognised on this device",
+      onClick: () => session.captions.setSharing(!on),
+    });
+  }
   if (canShare) {
     list.splice(2, 0, {
       id: "present", place: "wide", text: state.sharing ? "Stop presenting" : "Present", icon: "screen", pressed: state.sharing,

@@ -2,6 +2,7 @@
 import "./room.css";
 import { useEffect, useMemo } from "preact/hooks";
 import type { LocalMedia } from "../../core/meeting/media";
+import { checkCaptionsOffered, useCaptionRecognition } from "../captions/CaptionsView";
 import { Controls } from "../controls/Controls";
 import { Dialogs } from "../dialogs/Dialogs";
 import { AskPrompt } from "../hosts/AskPrompt";
@@ -47,6 +48,8 @@ export function Room(props: { session: RoomSession; ui: RoomUi; local: LocalMedi
   useEffect(() => startNotifications(session, ui, local), [session, ui, local]);
   useEffect(() => startPeopleNotices(session), [session]);
   useEffect(() => startShortcuts(ui, local), [ui, local]);
+  useEffect(() => checkCaptionsOffered(), []);
+  useCaptionRecognition(session, local);
   const classes = ui.panel.value ? "room panel-open" : "room";
   return (
     <div class={classes} data-meeting-id={session.meeting.meetingId} data-width={ui.width.value}>
