@@ -331,6 +331,41 @@ class Person:
 
     # ---------------------------------------------------------------------- announcements
 
+    async def record_announcements(self) -> None:
+        """Keep each line added to the page's live regions (web/src/ui/announcer.ts) in
+        window.__announced, "polite: Bob joined", and every other live region's changes in
+        window.__otherLive (there should be none in the room)."""
+        await self.page.evaluate(
+            """() => {
+                window.__announced = [];
+                window.__otherLive = [];
+                new MutationObserver((records) => {
+                    for (const r of records) {
+                        const host = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+                        const region = host && host.closest(".announcer");
+                        if (region) {
+                            for (const n of r.addedNodes) window.__announced.push(
+                                `${region.getAttribute("aria-live")}: ${n.textContent}`);
+                        } else if (host && host.closest("[aria-live]:not([aria-live=off])")) {
+                            window.__otherLive.push(host.textContent);
+                        }
+                    }
+                }).observe(document.body, { subtree: true, childList: true, characterData: true });
+            }"""
+        )
+
+    async def announcements(self) -> list[str]:
+        return [str(a) for a in await self.page.evaluate("() => window.__announced || []")]
+
+    async def tab_to(self, target: Any, *, backwards: bool = False, presses: int = 60) -> None:
+        """Press Tab (Shift+Tab) until `target` (a locator) has the focus."""
+        key = "Shift+Tab" if backwards else "Tab"
+        for _ in range(presses):
+            if await target.evaluate("(e) => e === document.activeElement"):
+                return
+            await self.page.keyboard.press(key)
+        await expect(target).to_be_focused(timeout=1)
+
     async def record_toasts(self) -> None:
         """Keep every toast's text in window.__toasts (toasts vanish after a few seconds)."""
         await self.page.evaluate(
@@ -499,9 +534,8 @@ def accessibility_problems(violations: list[dict[str, Any]]) -> list[str]:
             if impact not in AXE_FAILING_IMPACTS and violation["id"] not in AXE_ALWAYS_FAILING:
                 continue
             summary = " ".join(str(node["summary"]).split())
-            lines.append(
-                f"- {violation['id']} ({impact}) at {node['target']}: {violation['help']}. {summary}"
-            )
+            where = f"{violation['id']} ({impact}) at {node['target']}"
+            lines.append(f"- {where}: {violation['help']}. {summary}")
     return lines
 
 
