@@ -33,7 +33,7 @@ function RecBanner(props: { session: RoomSession; ui: RoomUi }) {
     .map((link) => session.name(link.uid));
   if (props.ui.recorder.value) recorders.unshift("You");
   return (
-    <span class="rec-banner" hidden={!recorders.length} role="status">
+    <span class="rec-banner" hidden={!recorders.length}>
       {recorders.length ? `● ${recorders.join(", ")} recording` : ""}
     </span>
   );
@@ -73,9 +73,8 @@ export function TopBar(props: { session: RoomSession; ui: RoomUi }) {
       <RecBanner session={session} ui={ui} />
       <RecClock ui={ui} />
       <span class="spacer" />
-      <p class="room-status" role="status" aria-live="polite">
-        {ui.status.value}
-      </p>
+      {/* Not live: its changes are said once by the page's announcer (room/notifications.ts). */}
+      <p class="room-status">{ui.status.value}</p>
       <PrivacyBadge session={session} />
       <span class="e2e" title="Media and data go directly between browsers, encrypted with DTLS">
         <Icon name="lock" />

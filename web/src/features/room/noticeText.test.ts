@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { linkNotice, presentingNotice, rosterNotices } from "./noticeText";
+import { linkNotice, presentingNotice, recordingNotice, rosterNotices } from "./noticeText";
 
 describe("people notices", () => {
   it("say who joined and who left", () => {
@@ -24,5 +24,7 @@ describe("people notices", () => {
   it("say who presents, by name", () => {
     expect(presentingNotice("Bob", true)).toBe("Bob is presenting");
     expect(presentingNotice("Bob", false)).toBe("Bob stopped presenting");
+    expect(recordingNotice("Bob", true)).toBe("Bob is recording");
+    expect(recordingNotice("Bob", false)).toBe("Bob stopped recording");
   });
 });

@@ -34,3 +34,8 @@ export function linkNotice(before: LinkMood | undefined, after: LinkMood, name: 
 export function presentingNotice(name: string, presenting: boolean): string {
   return presenting ? `${name} is presenting` : `${name} stopped presenting`;
 }
+
+/** "Bob is recording" / "Bob stopped recording". */
+export function recordingNotice(name: string, recording: boolean): string {
+  return recording ? `${name} is recording` : `${name} stopped recording`;
+}

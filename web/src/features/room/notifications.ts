@@ -34,11 +34,16 @@ export function startNotifications(session: RoomSession, ui: RoomUi, local: Loca
       announce(`${session.meeting.displayName(transfer.peerUid)} is sending you ${transfer.name}`);
     }),
     effect(() => {
-      ui.status.value = session.meeting.status.value;
+      const status = session.meeting.status.value;
+      ui.status.value = status;
+      // Shown in the top bar; said once (quietly: no toast) when there is something to say.
+      if (status) announce(status, { quiet: true });
     }),
     session.board.on("activity", (text) => {
       if (ui.whiteboard.peek() !== "closed") return;
+      const before = ui.status.peek();
       ui.status.value = `${text} — open the whiteboard to see it`;
+      if (ui.status.peek() !== before) announce(ui.status.peek(), { quiet: true });
       clearTimeout(activityTimer);
       activityTimer = setTimeout(() => (ui.status.value = ""), BOARD_ACTIVITY_MS);
     }),
