@@ -333,12 +333,14 @@ class Person:
 
     async def record_announcements(self) -> None:
         """Keep each line added to the page's live regions (web/src/ui/announcer.ts) in
-        window.__announced, "polite: Bob joined", and every other live region's changes in
-        window.__otherLive (there should be none in the room)."""
+        window.__announced ("polite: Bob joined"), and the changes of every other live region
+        but the chat's log in window.__otherLive (the room should have none)."""
         await self.page.evaluate(
             """() => {
                 window.__announced = [];
                 window.__otherLive = [];
+                const live = '[aria-live]:not([aria-live="off"]), [role="status"], [role="alert"],'
+                    + ' [role="log"], [role="marquee"], [role="timer"]';
                 new MutationObserver((records) => {
                     for (const r of records) {
                         const host = r.target.nodeType === 1 ? r.target : r.target.parentElement;
@@ -346,13 +348,24 @@ class Person:
                         if (region) {
                             for (const n of r.addedNodes) window.__announced.push(
                                 `${region.getAttribute("aria-live")}: ${n.textContent}`);
-                        } else if (host && host.closest("[aria-live]:not([aria-live=off])")) {
-                            window.__otherLive.push(host.textContent);
+                            continue;
+                        }
+                        const other = host && host.closest(live);
+                        if (other && !other.matches(".chat-log")) {
+                            window.__otherLive.push(other.textContent);
                         }
                     }
                 }).observe(document.body, { subtree: true, childList: true, characterData: true });
             }"""
         )
+
+    async def other_live_changes(self, *, reset: bool = False) -> list[str]:
+        """What changed in live regions other than the announcer since the last reset."""
+        script = "() => { const seen = window.__otherLive; window.__otherLive = []; return seen; }"
+        return [
+            str(t)
+            for t in await self.page.evaluate(script if reset else "() => window.__otherLive")
+        ]
 
     async def announcements(self) -> list[str]:
         return [str(a) for a in await self.page.evaluate("() => window.__announced || []")]

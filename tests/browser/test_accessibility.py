@@ -114,7 +114,7 @@ async def test_keyboard_only_meeting_with_announcements_and_every_panel(
     await alice.wait_connected(bob)
     await bob.wait_connected(alice)
     await _wait_said_once(alice, "Bob joined")
-    assert await page.evaluate("() => window.__otherLive") == []
+    assert await alice.other_live_changes() == []
     assert await page.locator(".tile [aria-live]").count() == 0
     await alice.check_accessibility("room with others")
 
@@ -156,11 +156,12 @@ async def test_keyboard_only_meeting_with_announcements_and_every_panel(
     await expect(captions).to_have_count(0)
 
     # Bob leaves: said once, by name.
+    await alice.other_live_changes(reset=True)
     await bob.page.get_by_role("button", name="Leave the meeting").click()
     await expect(alice.tile(bob.uid)).to_have_count(0, timeout=20_000)
     await _wait_said_once(alice, "Bob left")
     assert await _said(alice, "Bob joined") == 1
-    assert await page.evaluate("() => window.__otherLive") == []
+    assert await alice.other_live_changes() == []
 
     # Alice leaves with the keyboard; the focus moves to the new view's heading.
     await alice.tab_to(page.get_by_role("button", name="Leave the meeting"))
