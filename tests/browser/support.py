@@ -172,17 +172,21 @@ class Person:
 
     # ------------------------------------------------------------------------ accessibility
 
-    async def check_accessibility(self, screen: str) -> None:
+    async def check_accessibility(self, screen: str, *, within: str | None = None) -> None:
         """Run axe-core (WCAG 2.x A/AA and best practices) on the page as it is now; fail on
-        any serious or critical violation (and on a missing `<main>`), listing each one."""
+        any serious or critical violation (and on a missing `<main>`), listing each one.
+
+        `within` (a CSS selector) checks only that part: an open popup menu, which covers what
+        is under it on purpose (the page under it is checked without the menu)."""
         if not AXE.is_file():
             raise AssertionError(f"{AXE} is missing: run `npm ci` in web/")
         page = self.page
         if not await page.evaluate("() => typeof window.axe === 'object'"):
             await page.add_script_tag(path=str(AXE))
         violations = await page.evaluate(
-            """async (tags) => {
-                const result = await window.axe.run(document, {
+            """async ([tags, within]) => {
+                const context = within ? { include: [within] } : document;
+                const result = await window.axe.run(context, {
                     runOnly: { type: "tag", values: tags }, resultTypes: ["violations"],
                 });
                 return result.violations.map((v) => ({
@@ -193,7 +197,7 @@ class Person:
                     })),
                 }));
             }""",
-            AXE_TAGS,
+            [AXE_TAGS, within],
         )
         problems = accessibility_problems(violations)
         if problems:

@@ -41,9 +41,9 @@ export function ControlButton(props: ControlProps) {
     >
       <span class="ctl-icon">
         <Icon name={props.icon} />
-        {props.children}
       </span>
       <span class="ctl-text">{props.text}</span>
+      {props.children}
     </button>
   );
 }

@@ -30,19 +30,20 @@ function inBar(place: Place, width: Width): boolean {
   return place === "bar" || (place === "wide" && width === "wide") || (place === "medium" && width !== "narrow");
 }
 
-/** The badge (hidden from screen readers: the control's name says it, see `withCount`). */
-function unread(count: number | boolean) {
+/**
+ * The badge after the control's word, so the button's name is its visible text and what the
+ * badge means: "Chat, 1 unread", "Files, new file" (the words around the number are for screen
+ * readers only).
+ */
+function unread(count: number | boolean, what: string) {
+  const number = typeof count === "number" && count ? String(count) : "";
   return (
-    <span class="unread" hidden={!count} aria-hidden="true">
-      {typeof count === "number" && count ? String(count) : ""}
+    <span class={number ? "unread" : "unread dot"} hidden={!count}>
+      <span class="visually-hidden">, </span>
+      {number}
+      <span class="visually-hidden">{number ? ` ${what}` : what}</span>
     </span>
   );
-}
-
-/** The accessible name with what the badge shows: "Chat, 1 unread" (it starts with the visible word). */
-function withCount(text: string, count: number | boolean, what: string): string | undefined {
-  if (!count) return undefined;
-  return typeof count === "number" ? `${text}, ${count} ${what}` : `${text}, ${what}`;
 }
 
 function controls(session: RoomSession, ui: RoomUi, local: LocalMedia): Control[] {
@@ -79,15 +80,15 @@ function controls(session: RoomSession, ui: RoomUi, local: LocalMedia): Control[
     },
     {
       id: "people", place: "medium", text: "People", icon: "people", panel: "people", pressed: panel === "people", onClick: () => ui.togglePanel("people"),
-      label: withCount("People", knocks, "waiting"), children: unread(knocks),
+      children: unread(knocks, "waiting"),
     },
     {
       id: "chat", place: "bar", text: "Chat", icon: "chat", panel: "chat", pressed: panel === "chat", onClick: () => ui.togglePanel("chat"),
-      label: withCount("Chat", ui.unreadChat.value, "unread"), children: unread(ui.unreadChat.value),
+      children: unread(ui.unreadChat.value, "unread"),
     },
     {
       id: "files", place: "wide", text: "Files", icon: "file", panel: "files", pressed: panel === "files", onClick: () => ui.togglePanel("files"),
-      label: withCount("Files", ui.unreadFiles.value, "new file"), children: unread(ui.unreadFiles.value),
+      children: unread(ui.unreadFiles.value, "new file"),
     },
     { id: "recordings", place: "menu", text: "Recordings", icon: "library", panel: "recordings", pressed: panel === "recordings", onClick: () => ui.togglePanel("recordings") },
     { id: "devices", place: "wide", text: "Devices", icon: "settings", onClick: () => (ui.dialog.value = { kind: "settings" }) },
