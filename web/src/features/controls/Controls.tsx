@@ -31,19 +31,12 @@ function inBar(place: Place, width: Width): boolean {
 }
 
 /**
- * The badge after the control's word, so the button's name is its visible text and what the
- * badge means: "Chat, 1 unread", "Files, new file" (the words around the number are for screen
- * readers only).
+ * What the badge says, for the button's name after its word: ", 1 unread" makes "Chat, 1
+ * unread" (ControlButton: hidden inline text; the badge itself is only seen).
  */
-function unread(count: number | boolean, what: string) {
-  const number = typeof count === "number" && count ? String(count) : "";
-  return (
-    <span class={number ? "unread" : "unread dot"} hidden={!count}>
-      <span class="visually-hidden">, </span>
-      {number}
-      <span class="visually-hidden">{number ? ` ${what}` : what}</span>
-    </span>
-  );
+function unread(count: number | boolean, what: string): ControlProps["badge"] {
+  if (!count) return undefined;
+  return typeof count === "number" ? { shown: String(count), said: `, ${count} ${what}` } : { shown: "", said: `, ${what}` };
 }
 
 function controls(session: RoomSession, ui: RoomUi, local: LocalMedia): Control[] {
@@ -80,15 +73,15 @@ function controls(session: RoomSession, ui: RoomUi, local: LocalMedia): Control[
     },
     {
       id: "people", place: "medium", text: "People", icon: "people", panel: "people", pressed: panel === "people", onClick: () => ui.togglePanel("people"),
-      children: unread(knocks, "waiting"),
+      badge: unread(knocks, "waiting"),
     },
     {
       id: "chat", place: "bar", text: "Chat", icon: "chat", panel: "chat", pressed: panel === "chat", onClick: () => ui.togglePanel("chat"),
-      children: unread(ui.unreadChat.value, "unread"),
+      badge: unread(ui.unreadChat.value, "unread"),
     },
     {
       id: "files", place: "wide", text: "Files", icon: "file", panel: "files", pressed: panel === "files", onClick: () => ui.togglePanel("files"),
-      children: unread(ui.unreadFiles.value, "new file"),
+      badge: unread(ui.unreadFiles.value, "new file"),
     },
     { id: "recordings", place: "menu", text: "Recordings", icon: "library", panel: "recordings", pressed: panel === "recordings", onClick: () => ui.togglePanel("recordings") },
     { id: "devices", place: "wide", text: "Devices", icon: "settings", onClick: () => (ui.dialog.value = { kind: "settings" }) },
