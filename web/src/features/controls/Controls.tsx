@@ -32,7 +32,8 @@ function inBar(place: Place, width: Width): boolean {
 
 /**
  * What the badge says, for the button's name after its word: ", 1 unread" makes "Chat, 1
- * unread" (ControlButton: hidden inline text; the badge itself is only seen).
+ * unread" (Chromium: "Chat , 1 unread"; ControlButton: hidden inline text, the badge itself is
+ * only seen).
  */
 function unread(count: number | boolean, what: string): ControlProps["badge"] {
   if (!count) return undefined;
