@@ -23,6 +23,13 @@ from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 DIST = ROOT / "web" / "dist"
+#: axe-core, a dev dependency of web/ (installed by `npm ci` there, as the browser session does).
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+#: The rules axe runs: WCAG 2.0, 2.1 and 2.2, levels A and AA, and its best practices.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]
+#: What fails a test: any violation of these impacts, and these rules at any impact.
+AXE_FAILING_IMPACTS = ("serious", "critical")
+AXE_ALWAYS_FAILING = ("landmark-one-main",)
 SCREENSHOTS = HERE / "screenshots"
 
 CHROMIUM = os.environ.get("AVMEETS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -163,6 +170,42 @@ class Person:
     async def close(self) -> None:
         await self.context.close()
 
+    # ------------------------------------------------------------------------ accessibility
+
+    async def check_accessibility(self, screen: str, *, within: str | None = None) -> None:
+        """Run axe-core (WCAG 2.x A/AA and best practices) on the page as it is now; fail on
+        any serious or critical violation (and on a missing `<main>`), listing each one.
+
+        `within` (a CSS selector) checks only that part: an open popup menu, which covers what
+        is under it on purpose (the page under it is checked without the menu)."""
+        if not AXE.is_file():
+            raise AssertionError(f"{AXE} is missing: run `npm ci` in web/")
+        page = self.page
+        if not await page.evaluate("() => typeof window.axe === 'object'"):
+            await page.add_script_tag(path=str(AXE))
+        violations = await page.evaluate(
+            """async ([tags, within]) => {
+                const context = within ? { include: [within] } : document;
+                const result = await window.axe.run(context, {
+                    runOnly: { type: "tag", values: tags }, resultTypes: ["violations"],
+                });
+                return result.violations.map((v) => ({
+                    id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.map((n) => ({
+                        target: n.target.join(" "), summary: n.failureSummary || "",
+                        impact: n.impact,
+                    })),
+                }));
+            }""",
+            [AXE_TAGS, within],
+        )
+        problems = accessibility_problems(violations)
+        if problems:
+            await self.screenshot(f"axe-{screen}")
+            raise AssertionError(
+                f"{self.label}: accessibility violations on {screen!r}:\n" + "\n".join(problems)
+            )
+
     # -------------------------------------------------------------------------- sign-in
 
     async def sign_in(self) -> str:
@@ -291,6 +334,54 @@ class Person:
         await item.click()
 
     # ---------------------------------------------------------------------- announcements
+
+    async def record_announcements(self) -> None:
+        """Keep each line added to the page's live regions (web/src/ui/announcer.ts) in
+        window.__announced ("polite: Bob joined"), and the changes of every other live region
+        but the chat's log in window.__otherLive (the room should have none)."""
+        await self.page.evaluate(
+            """() => {
+                window.__announced = [];
+                window.__otherLive = [];
+                const live = '[aria-live]:not([aria-live="off"]), [role="status"], [role="alert"],'
+                    + ' [role="log"], [role="marquee"], [role="timer"]';
+                new MutationObserver((records) => {
+                    for (const r of records) {
+                        const host = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+                        const region = host && host.closest(".announcer");
+                        if (region) {
+                            for (const n of r.addedNodes) window.__announced.push(
+                                `${region.getAttribute("aria-live")}: ${n.textContent}`);
+                            continue;
+                        }
+                        const other = host && host.closest(live);
+                        if (other && !other.matches(".chat-log")) {
+                            window.__otherLive.push(other.textContent);
+                        }
+                    }
+                }).observe(document.body, { subtree: true, childList: true, characterData: true });
+            }"""
+        )
+
+    async def other_live_changes(self, *, reset: bool = False) -> list[str]:
+        """What changed in live regions other than the announcer since the last reset."""
+        script = "() => { const seen = window.__otherLive; window.__otherLive = []; return seen; }"
+        return [
+            str(t)
+            for t in await self.page.evaluate(script if reset else "() => window.__otherLive")
+        ]
+
+    async def announcements(self) -> list[str]:
+        return [str(a) for a in await self.page.evaluate("() => window.__announced || []")]
+
+    async def tab_to(self, target: Any, *, backwards: bool = False, presses: int = 60) -> None:
+        """Press Tab (Shift+Tab) until `target` (a locator) has the focus."""
+        key = "Shift+Tab" if backwards else "Tab"
+        for _ in range(presses):
+            if await target.evaluate("(e) => e === document.activeElement"):
+                return
+            await self.page.keyboard.press(key)
+        await expect(target).to_be_focused(timeout=1)
 
     async def record_toasts(self) -> None:
         """Keep every toast's text in window.__toasts (toasts vanish after a few seconds)."""
@@ -449,6 +540,20 @@ class Person:
             timeout=timeout,
             polling=200,
         )
+
+
+def accessibility_problems(violations: list[dict[str, Any]]) -> list[str]:
+    """The failing ones of axe's violations, one readable line per element."""
+    lines = []
+    for violation in violations:
+        for node in violation["nodes"]:
+            impact = node.get("impact") or violation.get("impact")
+            if impact not in AXE_FAILING_IMPACTS and violation["id"] not in AXE_ALWAYS_FAILING:
+                continue
+            summary = " ".join(str(node["summary"]).split())
+            where = f"{violation['id']} ({impact}) at {node['target']}"
+            lines.append(f"- {where}: {violation['help']}. {summary}")
+    return lines
 
 
 def sha256_file(path: Path) -> str:

@@ -42,6 +42,7 @@ async def test_mute_camera_screen_share_and_devices(people: PersonFactory) -> No
         arg=alice.uid,
     )
     await bob.screenshot("screen-share")
+    await bob.check_accessibility("a presentation")
     await alice.page.get_by_role("button", name="Stop sharing your screen").click()
     await expect(screen).to_have_count(0)
     await expect(alice_tile).to_have_class(re.compile(r"\bno-video\b"))
@@ -55,6 +56,7 @@ async def test_mute_camera_screen_share_and_devices(people: PersonFactory) -> No
     dialog = alice.page.get_by_role("dialog", name="Devices")
     await expect(dialog.get_by_label("Microphone")).to_contain_text("Fake")
     await expect(dialog.get_by_label("Camera").locator("option")).not_to_have_count(0)
+    await alice.check_accessibility("devices dialog")
     await dialog.get_by_role("button", name="Done").click()
     await expect(dialog).to_be_hidden()
 
@@ -65,3 +67,4 @@ async def test_mute_camera_screen_share_and_devices(people: PersonFactory) -> No
     await bob.screenshot("phone")
     await bob.open_panel("Chat")
     await bob.screenshot("phone-chat")
+    await bob.check_accessibility("phone, chat")

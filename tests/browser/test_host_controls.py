@@ -111,10 +111,12 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     await ask_to_join(bob, meeting_id, "Bob B.")
     await ask_to_join(carol, meeting_id, "Carol C.")
     await bob.screenshot("waiting")
+    await bob.check_accessibility("waiting room")
     await expect(panel.get_by_role("heading", name="Waiting to join (2)")).to_be_visible(
         timeout=CONNECT_TIMEOUT_MS
     )
     await alice.screenshot("lobby-queue")
+    await alice.check_accessibility("people panel with the waiting queue")
     await panel.get_by_role("button", name="Admit Bob B.").click()
     await bob.wait_in_room()
     await panel.get_by_role("button", name="Deny Carol C.").click()
@@ -123,6 +125,7 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
         "You were not let in", timeout=CONNECT_TIMEOUT_MS
     )
     await carol.screenshot("denied")
+    await carol.check_accessibility("not let in")
     await carol.close()
     await alice.wait_connected(bob)
     await expect(alice.tile(bob.uid).locator(".tile-name")).to_have_text("Bob B.")
@@ -135,6 +138,7 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     alert = alice.page.locator(".knock-alert")
     await expect(alert).to_contain_text("Dave asks to join", timeout=CONNECT_TIMEOUT_MS)
     await alice.screenshot("knock-alert")
+    await alice.check_accessibility("knock alert")
     await alert.get_by_role("button", name="Admit Dave").click()
     await dave.wait_in_room()
     for me, others in ((alice, (bob, dave)), (bob, (alice, dave)), (dave, (alice, bob))):
@@ -209,6 +213,7 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
         "This meeting is locked", timeout=CONNECT_TIMEOUT_MS
     )
     await erin.screenshot("locked")
+    await erin.check_accessibility("meeting locked")
 
     # Alice ends the meeting for everyone: Dave and Alice are told.
     await panel.get_by_role("button", name="End the meeting for everyone").click()
@@ -221,6 +226,7 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     )
     await expect(dave.page.get_by_role("button", name="Rejoin")).to_have_count(0)
     await dave.screenshot("ended")
+    await dave.check_accessibility("meeting ended")
 
     # The CDR says how each connection ended.
     async def ended() -> dict[frozenset[str], str | None] | None:

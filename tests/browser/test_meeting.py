@@ -34,9 +34,11 @@ async def test_two_people_with_password(people: PersonFactory) -> None:
     await bob.open_link(meeting_id)
     password = bob.page.get_by_label("Meeting password")
     await expect(password).to_be_visible()
+    await bob.check_accessibility("password in the lobby")
     await password.fill("not it")
     await bob.page.get_by_role("button", name="Join now").click()
     await expect(bob.page.get_by_role("alert")).to_have_text("That password is not right.")
+    await bob.check_accessibility("password prompt, wrong password")
     await bob.page.get_by_label("Meeting password").fill(PASSWORD)
     await bob.page.get_by_role("button", name="Join", exact=True).click()
     await bob.wait_in_room()
@@ -56,9 +58,12 @@ async def test_two_people_with_password(people: PersonFactory) -> None:
     await expect(message.locator(".chat-from")).to_have_text("Alice")
     await bob.send_chat("Loud and clear.")
     await alice.wait_chat("Loud and clear.")
-    await expect(alice.page.locator(".chat-log")).to_have_attribute("aria-live", "polite")
+    await expect(alice.page.get_by_role("log", name="Chat messages")).to_have_attribute(
+        "aria-live", "polite"
+    )
 
     await alice.screenshot("room-chat")
+    await alice.check_accessibility("room with chat")
     await bob.screenshot("room")
 
     # Both sides reported the connection, with stats, for the call data record.
@@ -83,7 +88,9 @@ async def test_two_people_with_password(people: PersonFactory) -> None:
     assert leg["caller"]["stats"]["connect"]["relayed"] is False
 
     await bob.page.get_by_role("button", name="Leave the meeting").click()
-    await expect(bob.page.get_by_role("heading", name="You left the meeting")).to_be_visible()
+    left = bob.page.get_by_role("heading", name="You left the meeting")
+    await expect(left).to_be_focused()
+    await bob.check_accessibility("you left")
     await expect(alice.tile(bob.uid)).to_have_count(0, timeout=20_000)
 
     async def leg_ended() -> bool:
@@ -130,3 +137,4 @@ async def test_three_people_group_and_private_chat(people: PersonFactory) -> Non
     await expect(alice.page.locator(".people-list li")).to_have_count(3)
     await expect(alice.page.locator(".people-list .safety-code:not([hidden])")).to_have_count(2)
     await alice.screenshot("people")
+    await alice.check_accessibility("people panel, three people")

@@ -43,6 +43,7 @@ async def test_a_person_sees_and_deletes_their_data(people: PersonFactory) -> No
     for where in ("auth", "identities", "joins", "participants", "meetings"):
         await expect(page.locator(f'.mydata-record[data-stored-in="{where}"]')).not_to_have_count(0)
     await alice.screenshot("my-data")
+    await alice.check_accessibility("my data")
 
     # Each record's deletion date is the stored expiresAt; nothing of Bob but his name.
     client = admin_client()
@@ -78,6 +79,7 @@ async def test_a_person_sees_and_deletes_their_data(people: PersonFactory) -> No
     kept = page.locator('.mydata-record[data-stored-in="cdrs"]')
     await expect(kept).to_have_count(1)
     await alice.screenshot("deleted")
+    await alice.check_accessibility("my data deleted")
 
     after = await dump_all(client)
     assert f"identities/{alice.uid}" not in after
@@ -107,3 +109,4 @@ async def test_the_privacy_page_lists_every_stored_field(people: PersonFactory) 
     assert fields == len(inventory["cdrs/{legId}"][1])
     await expect(page.get_by_role("link", name="Sign in")).to_have_attribute("href", "/my-data")
     await visitor.screenshot("privacy")
+    await visitor.check_accessibility("privacy")

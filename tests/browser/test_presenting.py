@@ -100,6 +100,7 @@ async def test_speaker_hands_reactions_presentation_pin_spotlight(people: Person
     )
     await bob.screenshot("presentation")
     await carol.screenshot("phone-presentation")
+    await carol.check_accessibility("phone, a presentation")
     await alice.screenshot("presenting")
 
     # Pin is for me only: Bob pins Carol, the others keep the presentation.
@@ -119,6 +120,7 @@ async def test_speaker_hands_reactions_presentation_pin_spotlight(people: Person
         await expect(spot).to_contain_text("Spotlight")
     await alice.wait_toast("Bob put Carol in the spotlight for everyone")
     await alice.screenshot("spotlight")
+    await alice.check_accessibility("spotlight")
     await alice.tile_menu(carol.uid, "End the spotlight")
     await expect(bob.page.locator(".main-view.presentation")).to_have_count(1)
 

@@ -70,6 +70,7 @@ async def test_recordings_expire_after_the_chosen_period(people: PersonFactory) 
     await expect(notice).to_contain_text("1 recording will be deleted from this browser from")
     assert await stored(alice) == {"recordings": ["going-tomorrow", "new"], "chunks": 2}
     await alice.screenshot("notice")
+    await alice.check_accessibility("home with the recordings notice")
 
     await alice.page.get_by_role("button", name="Recordings in this browser").click()
     rows = alice.page.locator(".recording-row")

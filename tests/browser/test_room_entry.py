@@ -21,6 +21,8 @@ async def test_unknown_meeting_is_said_before_the_camera(people: PersonFactory) 
     await expect(alice.page.get_by_role("heading", name="Ready to join?")).to_have_count(0)
     assert await alice.page.evaluate("() => document.querySelectorAll('video').length") == 0
     await expect(alert.get_by_role("button", name="Try again")).to_have_count(0)
+    await expect(alert.get_by_role("heading")).to_be_focused()
+    await alice.check_accessibility("unknown meeting")
     await alice.page.get_by_role("button", name="Go to the home page").click()
     await expect(alice.page.get_by_role("heading", name="Start a meeting")).to_be_visible()
 
@@ -41,6 +43,7 @@ async def test_invitation_in_the_empty_room(people: PersonFactory, web_url: str)
     assert f"Meeting code: {meeting_id}" in text and "A password is needed" in text, text
     assert PASSWORD not in text
     await alice.screenshot("invitation")
+    await alice.check_accessibility("room alone, the invitation")
 
     # Someone joins: the card gives way to the grid; the top bar's Invite opens the same.
     bob = await people("bob")
@@ -80,9 +83,11 @@ async def test_phone_controls_and_the_whiteboard_beside_a_panel(people: PersonFa
             )
         ).to_be_visible()
     await bob.screenshot("phone-more-menu")
+    await bob.check_accessibility("phone, the More menu", within=".controls .menu")
     await bob.page.keyboard.press("Escape")
     await expect(menu).to_have_count(0)
     await bob.screenshot("phone-room")
+    await bob.check_accessibility("phone room")
 
     # The whiteboard with the chat open beside it: the canvas fits between them.
     canvas = await alice.open_whiteboard()
@@ -103,3 +108,4 @@ async def test_phone_controls_and_the_whiteboard_beside_a_panel(people: PersonFa
     assert board["y"] >= 0 and board["y"] + board["height"] <= viewport["height"], (board, viewport)
     assert board["width"] > 300, board
     await alice.screenshot("whiteboard-beside-chat")
+    await alice.check_accessibility("whiteboard beside the chat")

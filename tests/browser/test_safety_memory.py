@@ -101,6 +101,7 @@ async def test_a_changed_device_certificate_raises_the_warning(people: PersonFac
     await expect(warning).to_have_attribute("data-uid", bob.uid)
     await expect(warning).to_contain_text("Bob's safety code is not the one you saw")
     await alice.screenshot("warning")
+    await alice.check_accessibility("safety warning")
     await expect(bob.page.locator(".safety-warning")).to_have_count(0)  # Alice's did not change
     await warning.get_by_role("button", name="Compare codes").click()
     dialog = alice.page.get_by_role("dialog")

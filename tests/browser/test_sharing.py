@@ -68,7 +68,9 @@ async def test_file_arrives_byte_identical(
         values = await person.progress_seen(direction)
         assert any(0 < value < maximum for value, maximum in values), (person.label, values[:20])
     await alice.screenshot("files")
+    await alice.check_accessibility("files panel, sent")
     await bob.screenshot("files")
+    await bob.check_accessibility("files panel, received")
 
 
 async def test_whiteboard_strokes_and_late_joiner(people: PersonFactory) -> None:
@@ -153,6 +155,7 @@ async def test_recording_stays_in_browser_storage(people: PersonFactory) -> None
     path = await download.path()
     assert path is not None and Path(path).stat().st_size == size
     await alice.screenshot("recordings")
+    await alice.check_accessibility("recordings")
 
     await row.get_by_role("button", name=re.compile("^Delete")).click()
     await expect(alice.page.locator(".recording-row")).to_have_count(0)

@@ -39,16 +39,19 @@ async def test_phone_sign_in_then_sign_out(people: PersonFactory) -> None:
     await expect(page.get_by_role("heading", name="Sign in to join the meeting")).to_be_visible()
     await expect(page.get_by_role("button", name="Sign in with Google")).to_be_focused()
     await visitor.screenshot("sign-in")
+    await visitor.check_accessibility("sign-in to join")
 
     await page.get_by_label("Phone number", exact=True).fill("+1 555 010 0199")
     await page.get_by_role("button", name="Text me a code").click()
     code = page.get_by_label("Code from the text message")
     await expect(code).to_be_visible()
+    await visitor.check_accessibility("sign-in code")
     await code.fill(await _sms_code(PHONE))
     await page.get_by_role("button", name="Sign in", exact=True).click()
 
     # Signed in, the meeting link is checked before the camera lobby: there is no such meeting.
     await expect(page.get_by_role("alert")).to_contain_text("There is no meeting abc-defg-hij")
+    await visitor.check_accessibility("no such meeting")
     await page.get_by_role("button", name="Go to the home page").click()
 
     # A meeting of one's own goes on to the lobby.
@@ -58,6 +61,7 @@ async def test_phone_sign_in_then_sign_out(people: PersonFactory) -> None:
     name = page.get_by_label("Your name")
     await expect(name).to_have_value("")
     await expect(name).to_be_focused()
+    await visitor.check_accessibility("lobby, phone account")
     await page.get_by_role("link", name="Back to home").click()
     await expect(page.get_by_role("heading", name="Start a meeting")).to_be_visible()
     await page.get_by_role("button", name="Sign out").click()
@@ -74,8 +78,12 @@ async def test_sign_in_as_a_test_user_runs_the_blocking_function(people: PersonF
     await form.get_by_label("Name").fill("Ada Lovelace")
     await form.get_by_label("E-mail").fill("Ada@Example.com")
     await visitor.screenshot("test-user-form")
+    await visitor.check_accessibility("sign-in with the test-user form")
     await form.get_by_role("button", name="Sign in as a test user").click()
     await expect(page.get_by_role("heading", name="Start a meeting")).to_be_visible()
+    # Signed in, the focus is on the home page's heading, not lost on the page's body.
+    await expect(page.get_by_role("heading", level=1)).to_be_focused()
+    await visitor.check_accessibility("home")
 
     (account,) = (await auth_accounts()).values()
     assert account["providerUserInfo"][0]["providerId"] == "google.com"

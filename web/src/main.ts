@@ -7,7 +7,9 @@ import { parseMeetingId } from "./recent";
 import { h } from "./ui/dom";
 import { renderSignIn } from "./signin";
 import { renderHome } from "./home";
-import { currentView, render, startRouter, type View } from "./core/router/router";
+import { currentView, onRendered, render, startRouter, type View } from "./core/router/router";
+import { startAnnouncer } from "./ui/announcer";
+import { focusView } from "./ui/viewFocus";
 import { signInAsTestUser } from "./auth/testUser";
 
 function roomIdFromPath(): string | null | undefined {
@@ -44,7 +46,7 @@ async function resolve(root: HTMLElement, stale: () => boolean): Promise<View | 
   }
   if (!user) return renderSignIn(root, roomId ?? null);
   if (!roomId) return renderHome(root, user, notice);
-  root.appendChild(h("div", { class: "center-page" }, h("p", { class: "muted" }, "Opening the meeting…")));
+  root.appendChild(h("main", { class: "center-page" }, h("p", { class: "muted" }, "Opening the meeting…")));
   const { mountRoom } = await import("./features/room/roomPage");
   if (stale()) return null;
   root.replaceChildren();
@@ -54,7 +56,10 @@ async function resolve(root: HTMLElement, stale: () => boolean): Promise<View | 
 let lastUid: string | null | undefined;
 
 async function boot(): Promise<void> {
-  startRouter(document.getElementById("app") as HTMLElement, resolve);
+  const app = document.getElementById("app") as HTMLElement;
+  startAnnouncer();
+  startRouter(app, resolve);
+  onRendered(() => focusView(app));
   await auth.authStateReady();
   onAuthStateChanged(auth, (user: User | null) => {
     const uid = user?.uid ?? null;

@@ -1,4 +1,5 @@
 /** A tiny DOM builder for the pages outside the room: h("button", {class: "x", onclick}, "text"). */
+import { say } from "./announcer";
 
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, unknown>;
@@ -101,6 +102,7 @@ export const ICONS = {
   share: '<circle cx="18" cy="5" r="3"/><circle cx="6" cy="12" r="3"/><circle cx="18" cy="19" r="3"/><path d="M8.6 13.5l6.8 4M15.4 6.5l-6.8 4"/>',
   headphones: '<path d="M3 18v-6a9 9 0 0 1 18 0v6"/><path d="M21 19a2 2 0 0 1-2 2h-1v-6h3zM3 19a2 2 0 0 0 2 2h1v-6H3z"/>',
   eyeOff: '<path d="M2 2l20 20M6.7 6.7C3.9 8.5 2 12 2 12s3.6 7 10 7a9.7 9.7 0 0 0 5.3-1.6M10.6 5.1A9.8 9.8 0 0 1 12 5c6.4 0 10 7 10 7a17 17 0 0 1-2.2 3.2M14.1 14.1a3 3 0 0 1-4.2-4.2"/>',
+  captions: '<rect x="2" y="5" width="20" height="14" rx="2"/><path d="M10.5 10a2 2 0 1 0 0 4M17 10a2 2 0 1 0 0 4"/>',
   eye: '<path d="M2 12s3.6-7 10-7 10 7 10 7-3.6 7-10 7S2 12 2 12z"/><circle cx="12" cy="12" r="3"/>',
 } as const;
 
@@ -126,10 +128,14 @@ export function formatDuration(ms: number): string {
 
 let toastRegion: HTMLElement | null = null;
 
-/** A short, polite, non-modal notice (announced by screen readers). */
+/**
+ * A short, non-modal notice on screen, said once by screen readers through the page's live
+ * region (ui/announcer.ts; an error assertively). The toast itself is not a live region.
+ */
 export function toast(message: string, kind: "info" | "error" = "info"): void {
+  say(message, kind === "error" ? "assertive" : "polite");
   if (!toastRegion) {
-    toastRegion = h("div", { class: "toasts", role: "status", "aria-live": "polite" });
+    toastRegion = h("div", { class: "toasts", "aria-hidden": "true" });
     document.body.appendChild(toastRegion);
   }
   const item = h("div", { class: `toast toast-${kind}` }, message);

@@ -10,7 +10,7 @@ import type { PathInfo } from "./stats";
 
 export type LinkState = "connecting" | "connected" | "reconnecting" | "failed" | "closed";
 
-export const CHANNELS = ["chat", "files", "board", "gestures"] as const;
+export const CHANNELS = ["chat", "files", "board", "gestures", "captions"] as const;
 export type ChannelLabel = (typeof CHANNELS)[number];
 
 /** What the UI shows of a connection; a new object on every change. */

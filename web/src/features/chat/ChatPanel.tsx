@@ -6,6 +6,7 @@ import type { RoomUi } from "../room/store";
 import { TargetSelect } from "../room/TargetSelect";
 import type { ChatMessage } from "./chatLog";
 
+/** One message, read as "Bob, 9:22 PM: Hi Alice!" (the punctuation is for screen readers only). */
 function ChatEntry({ message, session }: { message: ChatMessage; session: RoomSession }) {
   const to = message.private ? (message.mine ? ` → ${session.meeting.displayName(message.toUid ?? "")} (private)` : " → you (private)") : "";
   const at = new Date(message.at);
@@ -15,7 +16,9 @@ function ChatEntry({ message, session }: { message: ChatMessage; session: RoomSe
       <div class="chat-meta">
         <span class="chat-from">{message.mine ? "You" : message.fromName}</span>
         <span class="chat-to">{to}</span>
+        <span class="visually-hidden">, </span>
         <time dateTime={at.toISOString()}>{at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}</time>
+        <span class="visually-hidden">: </span>
       </div>
       <p class="chat-text">{message.text}</p>
     </li>
@@ -25,7 +28,7 @@ function ChatEntry({ message, session }: { message: ChatMessage; session: RoomSe
 export function ChatPanel(props: { session: RoomSession; ui: RoomUi }) {
   const { session, ui } = props;
   const messages = session.chat.messages.value;
-  const log = useRef<HTMLOListElement>(null);
+  const log = useRef<HTMLDivElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
   const form = useRef<HTMLFormElement>(null);
   useLayoutEffect(() => {
@@ -47,11 +50,13 @@ export function ChatPanel(props: { session: RoomSession; ui: RoomUi }) {
   return (
     <div class="pane chat-pane">
       <p class="muted small">Messages go straight to the others' browsers and are not stored anywhere.</p>
-      <ol ref={log} class="chat-log" role="log" aria-live="polite" aria-label="Chat messages">
-        {messages.map((message) => (
-          <ChatEntry key={`${message.fromUid}/${message.id}`} message={message} session={session} />
-        ))}
-      </ol>
+      <div ref={log} class="chat-log" role="log" aria-live="polite" aria-label="Chat messages" tabIndex={0}>
+        <ul class="chat-list">
+          {messages.map((message) => (
+            <ChatEntry key={`${message.fromUid}/${message.id}`} message={message} session={session} />
+          ))}
+        </ul>
+      </div>
       <form ref={form} class="chat-form" onSubmit={send}>
         <div class="field inline">
           <label for="chat-to">To</label>

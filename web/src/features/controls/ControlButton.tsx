@@ -19,6 +19,8 @@ export interface ControlProps {
   popup?: boolean;
   expanded?: boolean;
   buttonRef?: Ref<HTMLButtonElement>;
+  /** A count or a dot on the icon: `shown` on it (not read), `said` after the word in the name. */
+  badge?: { shown: string; said: string };
   onClick: () => void;
   children?: ComponentChildren;
 }
@@ -41,9 +43,17 @@ export function ControlButton(props: ControlProps) {
     >
       <span class="ctl-icon">
         <Icon name={props.icon} />
-        {props.children}
       </span>
-      <span class="ctl-text">{props.text}</span>
+      <span class="ctl-text">
+        {props.text}
+        {props.badge ? <span class="sr-inline">{props.badge.said}</span> : null}
+      </span>
+      {props.badge ? (
+        <span class={props.badge.shown ? "unread" : "unread dot"} aria-hidden="true">
+          {props.badge.shown}
+        </span>
+      ) : null}
+      {props.children}
     </button>
   );
 }

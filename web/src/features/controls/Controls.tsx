@@ -10,6 +10,7 @@ import { toggleRecording } from "../recordings/recording";
 import type { RoomSession } from "../room/session";
 import type { RoomUi, Width } from "../room/store";
 import { toggleWhiteboard } from "../whiteboard/WhiteboardHost";
+import { captionsOffered } from "../captions/CaptionsView";
 import { ControlButton, MenuItem, type ControlProps } from "./ControlButton";
 import { Popover } from "./Popover";
 
@@ -29,8 +30,14 @@ function inBar(place: Place, width: Width): boolean {
   return place === "bar" || (place === "wide" && width === "wide") || (place === "medium" && width !== "narrow");
 }
 
-function unread(count: number | boolean) {
-  return <span class="unread" hidden={!count}>{typeof count === "number" && count ? String(count) : ""}</span>;
+/**
+ * What the badge says, for the button's name after its word: ", 1 unread" makes "Chat, 1
+ * unread" (Chromium: "Chat , 1 unread"; ControlButton: hidden inline text, the badge itself is
+ * only seen).
+ */
+function unread(count: number | boolean, what: string): ControlProps["badge"] {
+  if (!count) return undefined;
+  return typeof count === "number" ? { shown: String(count), said: `, ${count} ${what}` } : { shown: "", said: `, ${what}` };
 }
 
 function controls(session: RoomSession, ui: RoomUi, local: LocalMedia): Control[] {
@@ -40,6 +47,7 @@ function controls(session: RoomSession, ui: RoomUi, local: LocalMedia): Control[
   const hand = session.gestures.hands.value.has(session.meeting.myUid);
   const audioOnly = session.meeting.adaptation.audioOnly.value;
   const canShare = typeof navigator.mediaDevices?.getDisplayMedia === "function";
+  const knocks = session.hosting.knocks.value.length;
   const list: Control[] = [
     {
       id: "mic", place: "bar", text: "Microphone", icon: state.micOn ? "mic" : "micOff", tone: state.micOn ? undefined : "off",
@@ -66,10 +74,16 @@ function controls(session: RoomSession, ui: RoomUi, local: LocalMedia): Control[
     },
     {
       id: "people", place: "medium", text: "People", icon: "people", panel: "people", pressed: panel === "people", onClick: () => ui.togglePanel("people"),
-      children: unread(session.hosting.knocks.value.length),
+      badge: unread(knocks, "waiting"),
     },
-    { id: "chat", place: "bar", text: "Chat", icon: "chat", panel: "chat", pressed: panel === "chat", onClick: () => ui.togglePanel("chat"), children: unread(ui.unreadChat.value) },
-    { id: "files", place: "wide", text: "Files", icon: "file", panel: "files", pressed: panel === "files", onClick: () => ui.togglePanel("files"), children: unread(ui.unreadFiles.value) },
+    {
+      id: "chat", place: "bar", text: "Chat", icon: "chat", panel: "chat", pressed: panel === "chat", onClick: () => ui.togglePanel("chat"),
+      badge: unread(ui.unreadChat.value, "unread"),
+    },
+    {
+      id: "files", place: "wide", text: "Files", icon: "file", panel: "files", pressed: panel === "files", onClick: () => ui.togglePanel("files"),
+      badge: unread(ui.unreadFiles.value, "new file"),
+    },
     { id: "recordings", place: "menu", text: "Recordings", icon: "library", panel: "recordings", pressed: panel === "recordings", onClick: () => ui.togglePanel("recordings") },
     { id: "devices", place: "wide", text: "Devices", icon: "settings", onClick: () => (ui.dialog.value = { kind: "settings" }) },
     {
@@ -77,6 +91,14 @@ function controls(session: RoomSession, ui: RoomUi, local: LocalMedia): Control[
       onClick: () => session.meeting.mediaState.setAudioOnly(!audioOnly),
     },
   ];
+  if (captionsOffered.value) {
+    const on = session.captions.sharing.value;
+    list.push({
+      id: "captions", place: "menu", text: "Captions", icon: "captions", pressed: on, checkbox: true,
+      label: "Captions: share live captions of your speech, recognised on this device",
+      onClick: () => session.captions.setSharing(!on),
+    });
+  }
   if (canShare) {
     list.splice(2, 0, {
       id: "present", place: "wide", text: state.sharing ? "Stop presenting" : "Present", icon: "screen", pressed: state.sharing,

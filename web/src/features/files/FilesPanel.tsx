@@ -89,7 +89,7 @@ export function FilesPanel(props: { session: RoomSession; ui: RoomUi }) {
         Choose a file to send
       </label>
       <input id="file-input" type="file" class="visually-hidden" onChange={pick} />
-      <ul class="file-list" aria-live="polite">
+      <ul class="file-list">
         {[...transfers].reverse().map((transfer) => (
           <TransferRow key={transfer.peek().id} transfer={transfer} session={session} />
         ))}

@@ -1,7 +1,7 @@
 /** The knocker's screen while a host decides (docs/protocol.md, `knock`): said plainly, with a way out. */
 export function WaitingRoom(props: { meetingId: string; name: string; onCancel: () => void }) {
   return (
-    <div class="center-page">
+    <main class="center-page">
       <div class="card narrow waiting-room">
         <div class="waiting-pulse" aria-hidden="true" />
         <h1 id="waiting-title">Waiting for a host to let you in</h1>
@@ -16,6 +16,6 @@ export function WaitingRoom(props: { meetingId: string; name: string; onCancel: 
           Stop waiting
         </button>
       </div>
-    </div>
+    </main>
   );
 }

@@ -12,7 +12,7 @@ export function Joining({ text = "Joining…" }: { text?: string }) {
 export function JoinMessage(props: { title: string; message: string; actions: JoinAction[]; onRetry: () => void }) {
   const { actions } = props;
   return (
-    <div class="center-page">
+    <main class="center-page">
       <div class="card narrow join-message" role="alert">
         <h1>{props.title}</h1>
         <p>{props.message}</p>
@@ -34,6 +34,6 @@ export function JoinMessage(props: { title: string; message: string; actions: Jo
           ) : null}
         </div>
       </div>
-    </div>
+    </main>
   );
 }

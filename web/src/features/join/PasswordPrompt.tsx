@@ -14,7 +14,7 @@ export function PasswordPrompt(props: { meetingId: string; error: string; onSubm
     props.onSubmit(password);
   };
   return (
-    <div class="center-page">
+    <main class="center-page">
       <form class="card narrow" aria-labelledby="password-title" onSubmit={submit}>
         <h1 id="password-title">
           <Icon name="lock" /> This meeting has a password
@@ -36,6 +36,6 @@ export function PasswordPrompt(props: { meetingId: string; error: string; onSubm
           </a>
         </div>
       </form>
-    </div>
+    </main>
   );
 }

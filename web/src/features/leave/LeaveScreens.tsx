@@ -9,7 +9,7 @@ export function Leaving() {
 /** `onRejoin` absent: there is nothing to rejoin (the meeting ended). */
 export function Left(props: { meetingId: string; message: string; detail?: string; onRejoin?: () => void }) {
   return (
-    <div class="center-page">
+    <main class="center-page">
       <div class="card narrow" role={props.detail ? "alert" : undefined}>
         <h1>{props.message}</h1>
         {props.detail ? <p class="leave-detail">{props.detail}</p> : null}
@@ -25,6 +25,6 @@ export function Left(props: { meetingId: string; message: string; detail?: strin
           </button>
         </div>
       </div>
-    </div>
+    </main>
   );
 }

@@ -2,6 +2,7 @@
 import "./room.css";
 import { useEffect, useMemo } from "preact/hooks";
 import type { LocalMedia } from "../../core/meeting/media";
+import { checkCaptionsOffered, useCaptionRecognition } from "../captions/CaptionsView";
 import { Controls } from "../controls/Controls";
 import { Dialogs } from "../dialogs/Dialogs";
 import { AskPrompt } from "../hosts/AskPrompt";
@@ -47,14 +48,16 @@ export function Room(props: { session: RoomSession; ui: RoomUi; local: LocalMedi
   useEffect(() => startNotifications(session, ui, local), [session, ui, local]);
   useEffect(() => startPeopleNotices(session), [session]);
   useEffect(() => startShortcuts(ui, local), [ui, local]);
+  useEffect(() => checkCaptionsOffered(), []);
+  useCaptionRecognition(session, local);
   const classes = ui.panel.value ? "room panel-open" : "room";
   return (
     <div class={classes} data-meeting-id={session.meeting.meetingId} data-width={ui.width.value}>
       <TopBar session={session} ui={ui} />
-      <div class="room-body">
+      <main class="room-body" aria-labelledby="room-title">
         <Stage session={session} ui={ui} local={local} stage={stage} />
         <SidePanel session={session} ui={ui} />
-      </div>
+      </main>
       <Controls session={session} ui={ui} local={local} onLeave={props.onLeave} />
       <SoundBanner ui={ui} />
       <AskPrompt hosting={session.hosting} local={local} />

@@ -33,7 +33,7 @@ function RecBanner(props: { session: RoomSession; ui: RoomUi }) {
     .map((link) => session.name(link.uid));
   if (props.ui.recorder.value) recorders.unshift("You");
   return (
-    <span class="rec-banner" hidden={!recorders.length} role="status">
+    <span class="rec-banner" hidden={!recorders.length}>
       {recorders.length ? `● ${recorders.join(", ")} recording` : ""}
     </span>
   );
@@ -61,10 +61,10 @@ export function TopBar(props: { session: RoomSession; ui: RoomUi }) {
   const n = session.present.value.length;
   return (
     <header class="room-top">
-      <a class="brand" href="/" aria-label="AVMeets home" onClick={(e) => e.preventDefault()}>
+      <a class="brand" href="/" data-link aria-label="AVMeets home" title="AVMeets home (leaves the meeting)">
         <Icon name="cam" />
       </a>
-      <h1 class="room-title">{session.meeting.title || "Meeting"}</h1>
+      <h1 class="room-title" id="room-title">{session.meeting.title || "Meeting"}</h1>
       <button class="btn btn-ghost btn-small invite-button" type="button" onClick={() => (ui.dialog.value = { kind: "invite" })}>
         <Icon name="invite" />
         Invite
@@ -73,9 +73,8 @@ export function TopBar(props: { session: RoomSession; ui: RoomUi }) {
       <RecBanner session={session} ui={ui} />
       <RecClock ui={ui} />
       <span class="spacer" />
-      <p class="room-status" role="status" aria-live="polite">
-        {ui.status.value}
-      </p>
+      {/* Not live: its changes are said once by the page's announcer (room/notifications.ts). */}
+      <p class="room-status">{ui.status.value}</p>
       <PrivacyBadge session={session} />
       <span class="e2e" title="Media and data go directly between browsers, encrypted with DTLS">
         <Icon name="lock" />

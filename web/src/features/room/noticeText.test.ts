@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { linkNotice, rosterNotices } from "./noticeText";
+import { linkNotice, presentingNotice, recordingNotice, rosterNotices } from "./noticeText";
 
 describe("people notices", () => {
   it("say who joined and who left", () => {
@@ -19,5 +19,12 @@ describe("people notices", () => {
     const shaky = { state: "connected" as const, problem: "long delay, speech may lag" };
     expect(linkNotice(ok, shaky, "Bob")).toBe("Connection with Bob: long delay, speech may lag");
     expect(linkNotice(shaky, shaky, "Bob")).toBeNull();
+  });
+
+  it("say who presents, by name", () => {
+    expect(presentingNotice("Bob", true)).toBe("Bob is presenting");
+    expect(presentingNotice("Bob", false)).toBe("Bob stopped presenting");
+    expect(recordingNotice("Bob", true)).toBe("Bob is recording");
+    expect(recordingNotice("Bob", false)).toBe("Bob stopped recording");
   });
 });

@@ -29,3 +29,13 @@ export function linkNotice(before: LinkMood | undefined, after: LinkMood, name: 
   }
   return null;
 }
+
+/** "Bob is presenting" / "Bob stopped presenting". */
+export function presentingNotice(name: string, presenting: boolean): string {
+  return presenting ? `${name} is presenting` : `${name} stopped presenting`;
+}
+
+/** "Bob is recording" / "Bob stopped recording". */
+export function recordingNotice(name: string, recording: boolean): string {
+  return recording ? `${name} is recording` : `${name} stopped recording`;
+}

@@ -6,7 +6,7 @@
 import { effect } from "@preact/signals-core";
 import { announce } from "../../core/announce";
 import { REACTION_NAMES } from "../gestures/gestures";
-import { linkNotice, rosterNotices, type LinkMood } from "./noticeText";
+import { linkNotice, presentingNotice, recordingNotice, rosterNotices, type LinkMood } from "./noticeText";
 import type { RoomSession } from "./session";
 
 /** The same problem with the same person is said again only after this long. */
@@ -43,12 +43,29 @@ function connectionEffect(session: RoomSession): () => void {
   });
 }
 
+/** "Bob is presenting" / "Bob is recording" once when it starts, and when it stops. */
+function mediaEffect(session: RoomSession): () => void {
+  const { meeting } = session;
+  const seen = new Map<string, { screen: boolean; recording: boolean }>();
+  return effect(() => {
+    for (const link of meeting.peers.value.values()) {
+      const { screen, recording } = link.view.value.remoteMedia;
+      const before = seen.get(link.uid) ?? { screen: false, recording: false };
+      seen.set(link.uid, { screen, recording });
+      const name = meeting.displayName(link.uid);
+      if (screen !== before.screen) announce(presentingNotice(name, screen));
+      if (recording !== before.recording) announce(recordingNotice(name, recording));
+    }
+  });
+}
+
 export function startPeopleNotices(session: RoomSession): () => void {
   const { meeting, gestures } = session;
   const name = (uid: string) => (uid === meeting.myUid ? "You" : meeting.displayName(uid));
   const offs = [
     rosterEffect(session),
     connectionEffect(session),
+    mediaEffect(session),
     gestures.on("hand", ({ uid, up }) => {
       if (up && uid !== meeting.myUid) announce(`${name(uid)} raised a hand`);
     }),

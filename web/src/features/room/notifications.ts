@@ -7,6 +7,7 @@
 import { effect } from "@preact/signals-core";
 import { announce, onAnnounce } from "../../core/announce";
 import type { LocalMedia } from "../../core/meeting/media";
+import { say } from "../../ui/announcer";
 import { toast } from "../../ui/dom";
 import type { RoomSession } from "./session";
 import type { RoomUi } from "./store";
@@ -17,7 +18,9 @@ export function startNotifications(session: RoomSession, ui: RoomUi, local: Loca
   let activityTimer: ReturnType<typeof setTimeout> | undefined;
   const offs = [
     onAnnounce(({ text, urgency, quiet }) => {
-      if (!quiet) toast(text, urgency === "assertive" ? "error" : "info");
+      // Quiet ones are already on screen (a reaction over a tile): said, not shown again.
+      if (quiet) say(text, urgency);
+      else toast(text, urgency === "assertive" ? "error" : "info");
     }),
     session.chat.on("message", (message) => {
       if (ui.panel.peek() === "chat" || message.mine) return;
@@ -31,11 +34,16 @@ export function startNotifications(session: RoomSession, ui: RoomUi, local: Loca
       announce(`${session.meeting.displayName(transfer.peerUid)} is sending you ${transfer.name}`);
     }),
     effect(() => {
-      ui.status.value = session.meeting.status.value;
+      const status = session.meeting.status.value;
+      ui.status.value = status;
+      // Shown in the top bar; said once (quietly: no toast) when there is something to say.
+      if (status) announce(status, { quiet: true });
     }),
     session.board.on("activity", (text) => {
       if (ui.whiteboard.peek() !== "closed") return;
+      const before = ui.status.peek();
       ui.status.value = `${text} — open the whiteboard to see it`;
+      if (ui.status.peek() !== before) announce(ui.status.peek(), { quiet: true });
       clearTimeout(activityTimer);
       activityTimer = setTimeout(() => (ui.status.value = ""), BOARD_ACTIVITY_MS);
     }),

@@ -5,18 +5,22 @@
  */
 import "@preact/signals"; // components re-render when the signals they read change
 import { render } from "preact";
+import { useEffect } from "preact/hooks";
 import type { User } from "firebase/auth";
 import { JoinMessage, Joining } from "../join/JoinStatus";
 import { PasswordPrompt } from "../join/PasswordPrompt";
 import { WaitingRoom } from "../hosts/WaitingRoom";
 import { Leaving, Left } from "../leave/LeaveScreens";
 import { Lobby } from "../lobby/Lobby";
+import { focusView } from "../../ui/viewFocus";
 import { takePassword } from "../../core/state/stash";
 import { RoomController, type RoomHandle } from "./controller";
 import { Room } from "./Room";
 
 function RoomScreens({ controller }: { controller: RoomController }) {
   const screen = controller.screen.value;
+  // Each new screen takes focus to its heading unless it took focus itself (after children's effects).
+  useEffect(() => focusView(), [screen.kind]);
   const { meetingId, local } = controller;
   switch (screen.kind) {
     case "checking":

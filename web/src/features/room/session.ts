@@ -1,11 +1,12 @@
 /**
  * One meeting with its data-channel protocols: the Meeting (signalling, roster, connections)
- * plus chat, files, the whiteboard and gestures (hands, reactions, spotlight), and what several
+ * plus chat, files, the whiteboard, gestures and captions (hands, reactions, spotlight), and what several
  * components derive from them.
  */
 import { computed, type ReadonlySignal } from "@preact/signals-core";
 import type { Meeting } from "../../core/meeting/meeting";
 import type { PeerLink } from "../../core/meeting/peer";
+import { Captions } from "../captions/captions";
 import { ChatLog } from "../chat/chatLog";
 import { FileShare } from "../files/fileShare";
 import { Gestures } from "../gestures/gestures";
@@ -22,6 +23,8 @@ export class RoomSession {
   readonly files: FileShare;
   readonly board: Board;
   readonly gestures: Gestures;
+  /** Live captions, each person's recognised on their device (features/captions). */
+  readonly captions: Captions;
   /** The lock, the lobby, the hosts' actions and their requests (features/hosts). */
   readonly hosting: Hosting;
   /** Who has a tile: us first, then everyone joined or connected. */
@@ -37,7 +40,9 @@ export class RoomSession {
     this.board = new Board(meeting);
     this.gestures = new Gestures(meeting);
     this.hosting = new Hosting(meeting);
+    this.captions = new Captions(meeting);
     meeting.use(this.files);
+    meeting.use(this.captions);
     meeting.use(this.board);
     meeting.use(this.gestures);
     this.present = computed(() => {

@@ -38,7 +38,33 @@ export interface RecorderHandle {
   readonly bytes: number;
 }
 
+/** The element that had focus (what opened a panel), where there is a document. */
+function openerNow(): HTMLElement | null {
+  if (typeof document === "undefined") return null;
+  return document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
+}
+
+/**
+ * A panel closed (its button, its close button, Escape): focus goes back to what opened it, or,
+ * when that is gone (an item of the "More" menu), to the panel's control or the "More" button.
+ * Not when the person already put focus elsewhere (they pressed another control).
+ */
+function returnFocus(opener: HTMLElement | null, panel: Panel): void {
+  if (typeof document === "undefined") return;
+  requestAnimationFrame(() => {
+    const active = document.activeElement;
+    const lost = !active || active === document.body || !active.isConnected || !!active.closest(".side-panel");
+    if (!lost) return;
+    const target =
+      (opener?.isConnected && opener.offsetParent !== null ? opener : null) ??
+      document.querySelector<HTMLElement>(`.controls button[data-panel="${panel}"]`) ??
+      document.querySelector<HTMLElement>(".controls button[aria-haspopup]");
+    target?.focus();
+  });
+}
+
 export class RoomUi {
+  private opener: HTMLElement | null = null;
   readonly panel = signal<Panel | null>(null);
   readonly dialog = signal<DialogSpec | null>(null);
   readonly unreadChat = signal(0);
@@ -99,7 +125,10 @@ export class RoomUi {
   }
 
   setPanel(name: Panel | null): void {
+    const before = this.panel.peek();
+    if (name && !before) this.opener = openerNow();
     this.panel.value = name;
+    if (!name && before) returnFocus(this.opener, before);
     if (name === "chat") this.unreadChat.value = 0;
     if (name === "files") this.unreadFiles.value = false;
   }

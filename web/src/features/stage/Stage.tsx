@@ -7,6 +7,7 @@ import "./stage.css";
 import { useCallback, useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import type { LocalMedia } from "../../core/meeting/media";
 import { Icon } from "../../ui/Icon";
+import { CaptionsView } from "../captions/CaptionsView";
 import { InviteCard } from "../invite/InviteCard";
 import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
@@ -73,6 +74,7 @@ export function Stage(props: { session: RoomSession; ui: RoomUi; local: LocalMed
         )}
       </div>
       {alone && !focus ? <InviteCard session={session} /> : null}
+      <CaptionsView session={session} />
     </section>
   );
 }

@@ -68,7 +68,7 @@ export function useVideo(key: string, stream: MediaStream | null, videos: Map<st
 
 /** Report whether the element is on screen and how wide it is (IntersectionObserver, ResizeObserver). */
 function useSeen(onSeen: ((seen: TileSeen | null) => void) | undefined) {
-  const ref = useRef<HTMLElement>(null);
+  const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = ref.current;
     if (!el || !onSeen || typeof IntersectionObserver !== "function") return;
@@ -97,7 +97,7 @@ export function Tile(props: TileProps) {
   const classes = ["tile", props.video ? "" : "no-video", props.speaking ? "speaking" : "", props.handUp ? "hand-up" : ""];
   const label = [name, props.handUp ? "hand raised" : "", props.audio ? "" : "microphone off", props.stateText].filter(Boolean).join(", ");
   return (
-    <article
+    <div
       ref={tile}
       class={classes.filter(Boolean).join(" ")}
       role="listitem"
@@ -139,10 +139,9 @@ export function Tile(props: TileProps) {
           <Icon name="micOff" label="microphone off" />
         </span>
         <span class="tile-name">{name}</span>
-        <span class="tile-state" aria-live="polite">
-          {props.stateText}
-        </span>
+        {/* Not a live region: who joined or left is said once by the page's announcer. */}
+        <span class="tile-state">{props.stateText}</span>
       </div>
-    </article>
+    </div>
   );
 }
