@@ -103,13 +103,24 @@ async def test_the_cdr_holds_both_sides_connection_addresses(
     await bob.wait_connected(alice)
     client = admin_client()
 
-    async def leg_with_paths() -> dict[str, Any] | None:
+    async def agreed() -> dict[str, Any] | None:
+        """The leg, once both sides' recorded paths are the pairs their browsers use and those
+        run over the public address (ICE may first select a relayed pair, then move to the
+        direct one once its checks pass; the client reports the move)."""
         legs = [d for p, d in (await dump_all(client)).items() if p.startswith("cdrs/")]
-        if len(legs) == 1 and all("path" in legs[0][side] for side in ("caller", "callee")):
-            return legs[0]
-        return None
+        if len(legs) != 1 or not all("path" in legs[0][side] for side in ("caller", "callee")):
+            return None
+        for side in ("caller", "callee"):
+            me, other = (alice, bob) if legs[0][side]["uid"] == alice.uid else (bob, alice)
+            pair = await selected_pair(me, other.uid)
+            local = legs[0][side]["path"]["local"]
+            if pair["localAddress"] != public_address or local.get("ip") != public_address:
+                return None
+            if local.get("candidateType") != pair["localType"]:
+                return None
+        return legs[0]
 
-    leg = await wait_for(leg_with_paths, timeout=30.0, what="a leg with both sides' paths")
+    leg = await wait_for(agreed, timeout=45.0, what="both recorded paths on the public address")
     for side in ("caller", "callee"):
         me, other = (alice, bob) if leg[side]["uid"] == alice.uid else (bob, alice)
         pair = await selected_pair(me, other.uid)

@@ -17,6 +17,9 @@ export class Knock {
   private timer: ReturnType<typeof setInterval> | null = null;
   private unsubscribe: Unsubscribe | null = null;
   private settle: ((outcome: KnockOutcome) => void) | null = null;
+  /** The knock call under way, if any: a withdrawal waits for it, or the knock would land after
+   * the withdrawal and put the person back in the queue. */
+  private inFlight: Promise<unknown> | null = null;
 
   constructor(
     readonly meetingId: string,
@@ -28,6 +31,8 @@ export class Knock {
    * Throws what the first knock threw (a wrong password, a locked meeting, a refusal). */
   async wait(): Promise<KnockOutcome> {
     const first = await this.knock();
+    // Cancelled while the first knock was under way: cancel() withdraws it once it has landed.
+    if (this.state.peek() === "cancelled") return "cancelled";
     if (stepForResult(first) === "join") return this.finish("admitted");
     const done = new Promise<KnockOutcome>((resolve) => (this.settle = resolve));
     this.state.value = "waiting";
@@ -44,11 +49,19 @@ export class Knock {
   async cancel(): Promise<void> {
     if (this.state.peek() !== "waiting" && this.state.peek() !== "knocking") return;
     this.finish("cancelled");
+    await this.inFlight?.catch(() => undefined);
     await sendLeave(this.meetingId);
   }
 
   private knock(): Promise<KnockResult> {
-    return call("knock", { meetingId: this.meetingId, ...this.request });
+    const pending = call("knock", { meetingId: this.meetingId, ...this.request });
+    this.inFlight = pending;
+    void pending
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.inFlight === pending) this.inFlight = null;
+      });
+    return pending;
   }
 
   private async renew(): Promise<void> {

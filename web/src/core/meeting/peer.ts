@@ -65,6 +65,9 @@ export class PeerLink {
   private sendChain: Promise<void> = Promise.resolve();
   private disconnectedTimer: ReturnType<typeof setTimeout> | null = null;
   private statsTimer: ReturnType<typeof setInterval> | null = null;
+  /** The candidate pair last reported: a switch after connecting is reported too (the CDR holds
+   * the addresses the connection uses, and ICE may move to a better pair once its checks pass). */
+  private reportedPath = "";
   private reportedConnectStats = false;
 
   constructor(
@@ -259,6 +262,7 @@ export class PeerLink {
       this.reportedConnectStats = true;
       const info = await collectStats(this.pc, this.startedAt);
       this.path = info;
+      this.reportedPath = JSON.stringify(info.path ?? null);
       this.host.report(this, "connected", info.stats, info.path);
       this.changed();
     } else if (state === "failed") {
@@ -285,6 +289,11 @@ export class PeerLink {
   private async refreshStats(): Promise<void> {
     if (this.pc.connectionState === "closed") return;
     this.path = await collectStats(this.pc, this.startedAt);
+    const pair = JSON.stringify(this.path.path ?? null);
+    if (this.reportedPath && this.path.path && pair !== this.reportedPath && this.pc.connectionState === "connected") {
+      this.reportedPath = pair;
+      this.host.report(this, "connected", undefined, this.path.path); // the connect stats stay
+    }
     this.quality = this.pc.connectionState === "connected" ? assessQuality(this.lastSample, this.path.sample) : UNKNOWN_QUALITY;
     this.lastSample = this.path.sample;
     if (!this.safetyCode) await this.computeSafetyCode();
