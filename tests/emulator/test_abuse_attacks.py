@@ -121,12 +121,19 @@ async def test_create_meeting_burst_is_rate_limited(
     )
     answers = Counter(outcome(r) for r in results)
     print(f"\n20 create_meeting at once: {dict(answers)}")
-    assert answers["OK"] <= Quotas.MEETINGS_PER_MINUTE, answers
     assert set(answers) <= {"OK", "RESOURCE_EXHAUSTED/rate-limited"}, answers
     error = next(r for r in results if isinstance(r, CallableError))
     assert error.details["retryAfterSeconds"] > 0, error
-    meetings = [p for p in await dump_all(admin) if p.count("/") == 1 and p.startswith("meetings/")]
+    dump = await dump_all(admin)
+    meetings = [p for p in dump if p.count("/") == 1 and p.startswith("meetings/")]
     assert len(meetings) == answers["OK"], meetings
+    # The quota is per UTC minute: a burst that straddles a minute boundary may fill two windows,
+    # so the limit holds per window of the meetings' creation times (and for the whole burst
+    # when it did not straddle).
+    windows = Counter(dump[p]["createdAt"].replace(second=0, microsecond=0) for p in meetings)
+    if len(windows) <= 1:
+        assert answers["OK"] <= Quotas.MEETINGS_PER_MINUTE, answers
+    assert max(windows.values(), default=0) <= Quotas.MEETINGS_PER_MINUTE, (answers, windows)
 
 
 async def test_rejoin_burst_is_rate_limited(actors: Actors, admin: firestore.AsyncClient) -> None:
