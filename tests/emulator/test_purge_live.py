@@ -12,6 +12,7 @@ from avmeets import purge
 
 from .support.admin import Dump, settled_dump
 from .support.config import PROJECT_ID
+from .support.deadline import wait_for
 from .support.factories import Peers
 from .support.mesh import wait_full_mesh
 
@@ -57,7 +58,14 @@ async def test_purge_now_deletes_nothing_of_a_live_or_just_ended_meeting(
     for peer in (alice, bob):
         await peer.join(meeting_id, password="live one")
     await wait_full_mesh([alice, bob])
-    live = await settled_dump(admin, heartbeats=False)
+
+    async def with_leg() -> Dump | None:
+        dump = await settled_dump(admin, heartbeats=False)
+        return dump if any(path.startswith("cdrs/") for path in dump) else None
+
+    # The signal trigger makes the leg a moment after the offer.
+    live = await wait_for(with_leg, timeout=30.0, what="the meeting's CDR leg")
+    assert live is not None
     expected = {"meetings", "identities", "joins", "cdrs", "meeting_secrets"}
     assert expected <= _kinds(live), _kinds(live)
 
