@@ -20,6 +20,7 @@ from .support.child_peer import peer_process
 from .support.deadline import wait_for
 from .support.factories import Actors, Peers
 from .support.mesh import describe, wait_full_mesh
+from .support.orgs import acme_archiving
 from .support.scheduler import run_scheduled
 
 GB, SE, US = FIXTURE_NETWORKS[0], FIXTURE_NETWORKS[1], FIXTURE_NETWORKS[2]
@@ -182,18 +183,7 @@ async def test_archive_refused_without_opt_in_stores_nothing(
 async def test_archive_stores_what_the_policy_allows(
     actors: Actors, admin: firestore.AsyncClient
 ) -> None:
-    await (
-        admin.collection("orgs")
-        .document("acme")
-        .set(
-            {
-                "name": "Acme",
-                "domains": ["acme.example"],
-                "retentionDays": 2,
-                "storage": {"chat": True, "attendance": True},
-            }
-        )
-    )
+    await acme_archiving(admin)
     ada = await actors("ada", email="ada@acme.example")
     meeting_id = await ada.create_meeting()
     await ada.join(meeting_id)

@@ -20,6 +20,7 @@ from .support.factories import Actors, Peers
 from .support.hosts import host_action
 from .support.inventory import INVENTORY, field_paths, parse_inventory, undocumented
 from .support.mesh import check_chat, describe, wait_full_mesh
+from .support.orgs import acme_archiving
 from .support.scheduler import run_scheduled
 
 PASSWORD = "inventory"
@@ -118,18 +119,7 @@ async def _an_organisation_archives_and_a_member_vanishes(
 ) -> Dump:
     """The paths only an organisation's policy and the sweep write: an archive of chat and
     attendance, a member who stops heartbeating closed out by the sweep."""
-    await (
-        admin.collection("orgs")
-        .document("acme")
-        .set(
-            {
-                "name": "Acme",
-                "domains": ["acme.example"],
-                "retentionDays": 2,
-                "storage": {"chat": True, "attendance": True},
-            }
-        )
-    )
+    await acme_archiving(admin)
     ada = await actors("ada", email="ada@acme.example")
     meeting_id = await ada.create_meeting(title="Acme weekly")
     await ada.join(meeting_id)

@@ -6,6 +6,8 @@ from typing import Any, Protocol
 
 from google.cloud import firestore
 
+from .callables import entry_request
+
 
 class Calls(Protocol):
     """A test peer or actor: anything that calls callables as its user."""
@@ -16,12 +18,7 @@ class Calls(Protocol):
 async def knock(
     who: Calls, meeting_id: str, *, password: str | None = None, display_name: str | None = None
 ) -> dict[str, Any]:
-    data: dict[str, Any] = {"meetingId": meeting_id}
-    if password is not None:
-        data["password"] = password
-    if display_name is not None:
-        data["displayName"] = display_name
-    return await who.call("knock", data)
+    return await who.call("knock", entry_request(meeting_id, password, display_name))
 
 
 async def host_action(
