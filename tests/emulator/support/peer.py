@@ -416,8 +416,9 @@ class MeetingPeer:
         meeting_id = self.meeting_id
         if meeting_id is None:
             raise RuntimeError(f"{self.label} never joined a meeting")
-        # Section 4.9: report `closed` for each connection, close them, then leave.
-        for link in self.links.values():
+        # Section 4.9: report `closed` for each connection, close them, then leave. A snapshot:
+        # the event processor may still add or drop a link while the stats are awaited.
+        for link in list(self.links.values()):
             link.final_stats = await self._stats(link)
             self._reports.put_nowait((link, "closed"))
         if self._background:
