@@ -16,6 +16,11 @@ from . import connection_path, display_names, meeting_ids
 from .errors import InvalidArgument
 from .protocol import (
     ARCHIVE_KINDS,
+    ENGAGEMENT_FIELDS,
+    OBJECT_KINDS,
+    ORG_ADMIN_ACTIONS,
+    SIGN_IN_PROVIDERS,
+    STORAGE_KINDS,
     CANDIDATE_TYPES,
     CHAT_AT_MAX,
     CONNECTION_STATUSES,
@@ -33,6 +38,7 @@ from .protocol import (
     ConnectionStatus,
     CreateMeetingRequest,
     DeleteMeRequest,
+    Engagement,
     HeartbeatRequest,
     HostActionName,
     HostActionRequest,
@@ -42,8 +48,14 @@ from .protocol import (
     Limits,
     MeetingInfoRequest,
     MyDataRequest,
+    ObjectKind,
+    OrgAdminAction,
+    OrgAdminRequest,
+    OrgPolicyChanges,
+    OrgStorageChanges,
     ReportConnectionRequest,
     Role,
+    UploadObjectRequest,
 )
 
 MAX_TITLE: Final = Limits.TITLE_MAX_CHARS
@@ -236,6 +248,23 @@ class Archive:
     meeting_id: str
     kind: ArchiveKind
     messages: list[ArchiveMessage]
+    engagement: Engagement | None = None
+
+
+@dataclass(frozen=True)
+class UploadObject:
+    meeting_id: str
+    kind: ObjectKind
+    name: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True)
+class OrgAdmin:
+    org_id: str
+    action: OrgAdminAction
+    changes: OrgPolicyChanges | None
 
 
 def _choice(data: Mapping[str, Any], key: str, choices: tuple[str, ...]) -> Any:
@@ -325,9 +354,6 @@ def _chat_messages(value: Any) -> list[ArchiveMessage]:
         if not isinstance(item, dict):  # null included: a message is not an empty object
             raise InvalidArgument("Each of 'messages' must be an object.", field="messages")
         msg = _request(item, ArchiveMessage)
-        sender = _text(msg, "from", Limits.CHAT_FROM_MAX_CHARS, strip=True)
-        if sender is None:
-            raise InvalidArgument("'from' must be a string.", field="from")
         text = msg.get("text")
         if (
             not isinstance(text, str)
@@ -339,8 +365,11 @@ def _chat_messages(value: Any) -> list[ArchiveMessage]:
                 f"'text' must be a string of 1 to {MAX_CHAT_TEXT} characters.", field="text"
             )
         _number(msg, "at", 0, CHAT_AT_MAX, integer=True, nullable=False)
-        out.append({"from": sender, "text": text, "at": msg["at"]})
-    size = sum(len(m["from"].encode()) + len(m["text"].encode()) for m in out)
+        message: ArchiveMessage = {"text": text, "at": msg["at"]}
+        if "to" in msg:
+            message["to"] = _identifier(msg, "to")
+        out.append(message)
+    size = sum(len(m["text"].encode()) for m in out)
     if size > Limits.ARCHIVE_MAX_BYTES:
         raise InvalidArgument(
             f"'messages' must hold at most {Limits.ARCHIVE_MAX_BYTES:,} bytes of text "
@@ -348,6 +377,16 @@ def _chat_messages(value: Any) -> list[ArchiveMessage]:
             field="messages",
         )
     return out
+
+
+def _engagement(value: Any) -> Engagement:
+    if not isinstance(value, dict):
+        raise InvalidArgument("'engagement' must be an object.", field="engagement")
+    obj = _request(value, Engagement)
+    for key in ENGAGEMENT_FIELDS:
+        _number(obj, key, 0, Limits.ENGAGEMENT_MAX_MS, integer=True, nullable=False)
+    engagement: Engagement = {key: obj[key] for key in ENGAGEMENT_FIELDS}  # type: ignore[assignment]
+    return engagement
 
 
 def parse_archive(data: Any) -> Archive:
@@ -359,7 +398,129 @@ def parse_archive(data: Any) -> Archive:
         raise InvalidArgument("'messages' is only for kind 'chat'.", field="messages")
     else:
         messages = []
-    return Archive(meeting_id=_meeting_id(obj), kind=kind, messages=messages)
+    engagement = None
+    if "engagement" in obj:
+        if kind != "attendance":
+            raise InvalidArgument("'engagement' is only for kind 'attendance'.", field="engagement")
+        engagement = _engagement(obj["engagement"])
+    return Archive(meeting_id=_meeting_id(obj), kind=kind, messages=messages, engagement=engagement)
+
+
+def _printable(data: Mapping[str, Any], key: str, max_len: int) -> str:
+    """A non-empty single-line string without control characters, at most ``max_len``."""
+    value = data.get(key)
+    if (
+        not isinstance(value, str)
+        or not value.strip()
+        or len(value) > max_len
+        or any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value)
+    ):
+        raise InvalidArgument(
+            f"{key!r} must be a string of 1 to {max_len} printable characters.", field=key
+        )
+    return value.strip()
+
+
+def parse_upload_object(data: Any) -> UploadObject:
+    obj = _request(data, UploadObjectRequest)
+    kind = _choice(obj, "kind", OBJECT_KINDS)
+    name = _printable(obj, "name", Limits.OBJECT_NAME_MAX_CHARS)
+    content_type = _printable(obj, "contentType", Limits.CONTENT_TYPE_MAX_CHARS)
+    if "/" not in content_type or " " in content_type:
+        raise InvalidArgument(
+            "'contentType' must be a media type such as image/png.", field="contentType"
+        )
+    _number(obj, "size", 1, Limits.OBJECT_MAX_BYTES, integer=True, nullable=False)
+    return UploadObject(
+        meeting_id=_meeting_id(obj),
+        kind=kind,
+        name=name,
+        content_type=content_type.lower(),
+        size=obj["size"],
+    )
+
+
+def _org_id(obj: Mapping[str, Any]) -> str:
+    value = obj.get("orgId")
+    if not isinstance(value, str) or not value or len(value) > MAX_ID or not _usable_id(value):
+        raise InvalidArgument(f"'orgId' must be an id of 1 to {MAX_ID} characters.", field="orgId")
+    return value
+
+
+def _domains(value: Any) -> list[str]:
+    if not isinstance(value, list) or len(value) > Limits.ORG_DOMAINS_MAX:
+        raise InvalidArgument(
+            f"'domains' must be a list of at most {Limits.ORG_DOMAINS_MAX} domains.",
+            field="domains",
+        )
+    out: list[str] = []
+    for item in value:
+        domain = item.strip().lower() if isinstance(item, str) else ""
+        labels = domain.split(".")
+        if (
+            len(domain) > 253
+            or len(labels) < 2
+            or not all(
+                label and len(label) <= 63 and label.replace("-", "").isalnum() and label.isascii()
+                for label in labels
+            )
+        ):
+            raise InvalidArgument(
+                "Each of 'domains' must be a domain name such as example.com.", field="domains"
+            )
+        if domain not in out:
+            out.append(domain)
+    return out
+
+
+def _policy_changes(value: Any) -> OrgPolicyChanges:
+    if not isinstance(value, dict) or not value:
+        raise InvalidArgument(
+            "'changes' must be an object with at least one field.", field="changes"
+        )
+    obj = _request(value, OrgPolicyChanges)
+    out: OrgPolicyChanges = {}
+    if "name" in obj:
+        out["name"] = _printable(obj, "name", Limits.ORG_NAME_MAX_CHARS)
+    if "domains" in obj:
+        out["domains"] = _domains(obj["domains"])
+    if "allowedProviders" in obj:
+        providers = obj["allowedProviders"]
+        if not isinstance(providers, list) or any(p not in SIGN_IN_PROVIDERS for p in providers):
+            raise InvalidArgument(
+                f"'allowedProviders' must be a list of {', '.join(SIGN_IN_PROVIDERS)}.",
+                field="allowedProviders",
+            )
+        out["allowedProviders"] = sorted(set(providers))
+    if "retentionDays" in obj:
+        _number(obj, "retentionDays", 1, 365, integer=True, nullable=False)
+        out["retentionDays"] = obj["retentionDays"]  # the service maximum: services.orgs
+    if "storage" in obj:
+        storage = obj["storage"]
+        if not isinstance(storage, dict) or not storage:
+            raise InvalidArgument(
+                "'storage' must be an object with at least one opt-in.", field="storage"
+            )
+        flags = _request(storage, OrgStorageChanges)
+        for key, flag in flags.items():
+            if not isinstance(flag, bool):
+                raise InvalidArgument(f"{key!r} must be true or false.", field=key)
+        changes: OrgStorageChanges = {k: flags[k] for k in STORAGE_KINDS if k in flags}  # type: ignore[misc]
+        out["storage"] = changes
+    return out
+
+
+def parse_org_admin(data: Any) -> OrgAdmin:
+    obj = _request(data, OrgAdminRequest)
+    action = _choice(obj, "action", ORG_ADMIN_ACTIONS)
+    changes = None
+    if action == "set":
+        if "changes" not in obj:
+            raise InvalidArgument("Missing field: 'changes'.", field="changes")
+        changes = _policy_changes(obj["changes"])
+    elif "changes" in obj:
+        raise InvalidArgument("'changes' is only for action 'set'.", field="changes")
+    return OrgAdmin(org_id=_org_id(obj), action=action, changes=changes)
 
 
 # --- a person's own data ------------------------------------------------------------------------

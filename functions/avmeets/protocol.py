@@ -31,6 +31,16 @@ CandidateType = Literal["host", "srflx", "prflx", "relay"]
 TransportProtocol = Literal["udp", "tcp"]
 RelayProtocol = Literal["udp", "tcp", "tls"]
 ArchiveKind = Literal["chat", "attendance"]
+#: What an organisation may opt in to storing of its own members (``orgs/{orgId}.storage``).
+#: ``engagement``: time the tab was visible and focused, camera and microphone on-time (sent
+#: with attendance); ``files``, ``recordings``, ``whiteboard``: objects in Cloud Storage.
+StorageKind = Literal["chat", "attendance", "engagement", "whiteboard", "files", "recordings"]
+#: An object a member uploads to the organisation's store (``upload_object``).
+ObjectKind = Literal["file", "recording", "whiteboard"]
+#: What an organisation admin does with ``org_admin``.
+OrgAdminAction = Literal["get", "set", "export"]
+#: A sign-in provider an organisation may allow (``firebase.sign_in_provider``).
+SignInProvider = Literal["google.com", "phone", "password"]
 MeetingState = Literal["open", "ended"]
 #: ``removed``: a host removed the participant; it may come back only if a host admits it again.
 ParticipantState = Literal["joined", "left", "removed"]
@@ -83,6 +93,19 @@ CANDIDATE_TYPES: Final[tuple[CandidateType, ...]] = get_args(CandidateType)
 TRANSPORT_PROTOCOLS: Final[tuple[TransportProtocol, ...]] = get_args(TransportProtocol)
 RELAY_PROTOCOLS: Final[tuple[RelayProtocol, ...]] = get_args(RelayProtocol)
 ARCHIVE_KINDS: Final[tuple[ArchiveKind, ...]] = get_args(ArchiveKind)
+STORAGE_KINDS: Final[tuple[StorageKind, ...]] = get_args(StorageKind)
+OBJECT_KINDS: Final[tuple[ObjectKind, ...]] = get_args(ObjectKind)
+#: The opt-in each object kind needs.
+OBJECT_STORAGE_KIND: Final[dict[ObjectKind, StorageKind]] = {
+    "file": "files",
+    "recording": "recordings",
+    "whiteboard": "whiteboard",
+}
+ORG_ADMIN_ACTIONS: Final[tuple[OrgAdminAction, ...]] = get_args(OrgAdminAction)
+SIGN_IN_PROVIDERS: Final[tuple[SignInProvider, ...]] = get_args(SignInProvider)
+#: The custom claim (a list of organisation ids) that makes an account an organisation admin;
+#: only the operator command line (``avmeets org admins``) sets it.
+ORG_ADMIN_CLAIM: Final = "orgAdmin"
 SIGNAL_TYPES: Final[tuple[SignalType, ...]] = get_args(SignalType)
 PARTICIPANT_ROLES: Final[tuple[ParticipantRole, ...]] = get_args(ParticipantRole)
 #: The roles that run a meeting (firestore.rules lets them read the lobby).
@@ -118,6 +141,8 @@ class ErrorReason(enum.StrEnum):
     #: A host removed the caller from the meeting.
     REMOVED = "removed"
     NOT_A_HOST = "not-a-host"
+    #: The caller is not an admin of the organisation named.
+    NOT_AN_ORG_ADMIN = "not-an-org-admin"
     RECENT_SIGN_IN_REQUIRED = "recent-sign-in-required"
     LEG_ENDED = "leg-ended"
     ACCOUNT_REFUSED = "account-refused"
@@ -140,6 +165,7 @@ ERROR_CODES: Final[dict[ErrorReason, str]] = {
     ErrorReason.DENIED: "PERMISSION_DENIED",
     ErrorReason.REMOVED: "FAILED_PRECONDITION",
     ErrorReason.NOT_A_HOST: "PERMISSION_DENIED",
+    ErrorReason.NOT_AN_ORG_ADMIN: "PERMISSION_DENIED",
     ErrorReason.RECENT_SIGN_IN_REQUIRED: "FAILED_PRECONDITION",
     ErrorReason.LEG_ENDED: "FAILED_PRECONDITION",
     ErrorReason.ACCOUNT_REFUSED: "PERMISSION_DENIED",
@@ -165,12 +191,23 @@ class Limits:
     SDP_M_LINE_INDEX_MAX: Final = 64
     CHAT_MESSAGES_MAX: Final = 1000
     CHAT_TEXT_MAX_CHARS: Final = 4000
-    CHAT_FROM_MAX_CHARS: Final = 100
     #: A chosen display name, after trimming.
     DISPLAY_NAME_MAX_CHARS: Final = 64
     #: UTF-8 bytes of all the ``from`` and ``text`` of one archive (a Firestore document holds
     #: at most 1 MiB; the rest is the archive's other fields and overhead).
     ARCHIVE_MAX_BYTES: Final = 800_000
+    #: An uploaded object's file name (the server makes the object's path, not the client).
+    OBJECT_NAME_MAX_CHARS: Final = 200
+    CONTENT_TYPE_MAX_CHARS: Final = 100
+    #: Bytes of one uploaded object (files, recordings, whiteboard snapshots).
+    OBJECT_MAX_BYTES: Final = 2 * 1024**3
+    #: Milliseconds any engagement figure may count (a week).
+    ENGAGEMENT_MAX_MS: Final = 7 * 24 * 3600 * 1000
+    #: An organisation's e-mail domains and blocked addresses, each.
+    ORG_DOMAINS_MAX: Final = 50
+    ORG_NAME_MAX_CHARS: Final = 100
+    #: Audit entries ``org_admin`` returns (newest first).
+    ORG_AUDIT_ENTRIES: Final = 100
     #: Signals of one sender to one addressee that may be stored (not yet applied) at once.
     PENDING_SIGNALS_PER_PEER: Final = 16
     #: Status changes a CDR leg keeps per side: the first half and the latest half.
@@ -224,6 +261,8 @@ STAT_RANGES: Final[dict[str, tuple[int, int, bool, bool]]] = {
 }
 #: Epoch milliseconds of an archived chat message.
 CHAT_AT_MAX: Final = 10**14
+#: The engagement figures a member's browser counts (milliseconds), sent with attendance.
+ENGAGEMENT_FIELDS: Final = ("visibleMs", "focusedMs", "cameraOnMs", "micOnMs")
 
 # --- callables -----------------------------------------------------------------------------------
 
@@ -310,6 +349,25 @@ class MeetingInfoRequest(TypedDict):
     meetingId: str
 
 
+class StoredBy(TypedDict):
+    """What a participant's organisation stores of them in this meeting, fixed at their join
+    from its policy then: the room shows it to everyone, and nothing else of them is stored
+    (the server also re-checks the organisation's current policy at every store)."""
+
+    orgId: str
+    orgName: str
+    kinds: list[StorageKind]
+
+
+class StorageNotice(TypedDict):
+    """One organisation that stores something of its members in a meeting."""
+
+    orgName: str
+    kinds: list[StorageKind]
+    #: Its members in the meeting now.
+    members: int
+
+
 class MeetingInfoResult(TypedDict):
     """What a client may know of a meeting before joining it (nothing is written)."""
 
@@ -324,6 +382,11 @@ class MeetingInfoResult(TypedDict):
     relayOnly: bool
     #: What joining would do for the caller now (null: no such meeting, or it ended).
     entry: MeetingEntry | None
+    #: What the organisations of the people in the meeting now store of their members (empty:
+    #: nothing beyond the CDR); shown before joining. Counts only: no names before joining.
+    storage: list[StorageNotice]
+    #: What the caller's own organisation would store of the caller in this meeting.
+    storedOfYou: list[StorageKind]
 
 
 class LeaveMeetingRequest(TypedDict):
@@ -387,9 +450,23 @@ class ReportConnectionResult(TypedDict):
     state: LegState
 
 
-# ``from`` is a Python keyword, hence the functional spelling.
-ArchiveMessage = TypedDict("ArchiveMessage", {"from": str, "text": str, "at": int})
-ArchiveMessage.__doc__ = "One chat message to archive: sender's name, text, epoch milliseconds."
+class ArchiveMessage(TypedDict):
+    """One chat message the caller wrote: text, epoch milliseconds, and for a private message
+    the addressee's uid (absent: to everyone). The server adds the caller as its author."""
+
+    text: str
+    at: int
+    to: NotRequired[str]
+
+
+class Engagement(TypedDict):
+    """Milliseconds of the caller's session, counted by its browser: the tab visible, the
+    window focused, the camera on, the microphone on."""
+
+    visibleMs: int
+    focusedMs: int
+    cameraOnMs: int
+    micOnMs: int
 
 
 class ArchiveRequest(TypedDict):
@@ -397,11 +474,147 @@ class ArchiveRequest(TypedDict):
     kind: ArchiveKind
     #: chat only, 1 to ``CHAT_MESSAGES_MAX``.
     messages: NotRequired[list[ArchiveMessage]]
+    #: attendance only, optional: stored only if the organisation opted in to ``engagement``.
+    engagement: NotRequired[Engagement]
 
 
 class ArchiveResult(TypedDict):
-    archiveId: str
+    #: null when nothing was stored (every message skipped).
+    archiveId: str | None
+    #: Messages (chat) or records (attendance) stored.
     items: int
+    #: Private messages not stored: their addressee is not a member who is stored too.
+    skipped: int
+
+
+class UploadObjectRequest(TypedDict):
+    meetingId: str
+    kind: ObjectKind
+    #: The file's name as the member chose it (shown in the export, not used as the path).
+    name: str
+    contentType: str
+    size: int
+
+
+class UploadObjectResult(TypedDict):
+    objectId: str
+    #: A resumable upload session for exactly ``size`` bytes: PUT the bytes to it (in chunks
+    #: with ``Content-Range``; a ``PUT`` with ``Content-Range: bytes */size`` asks how far it
+    #: got). Valid for a week (Cloud Storage's session lifetime).
+    uploadUrl: str
+
+
+class OrgStoragePolicy(TypedDict):
+    """Each opt-in of an organisation: true stores that kind of its members' data."""
+
+    chat: bool
+    attendance: bool
+    engagement: bool
+    whiteboard: bool
+    files: bool
+    recordings: bool
+
+
+class OrgPolicy(TypedDict):
+    """An organisation's policy as its admins see and change it."""
+
+    orgId: str
+    name: str
+    domains: list[str]
+    #: Empty: every provider the service offers.
+    allowedProviders: list[SignInProvider]
+    retentionDays: int
+    #: The service's maximum (``retentionDays`` may not exceed it).
+    maxRetentionDays: int
+    storage: OrgStoragePolicy
+
+
+class OrgStorageChanges(TypedDict):
+    """The opt-ins ``set`` changes (at least one)."""
+
+    chat: NotRequired[bool]
+    attendance: NotRequired[bool]
+    engagement: NotRequired[bool]
+    whiteboard: NotRequired[bool]
+    files: NotRequired[bool]
+    recordings: NotRequired[bool]
+
+
+class OrgPolicyChanges(TypedDict):
+    """The fields ``org_admin`` ``set`` changes (at least one); the others stay."""
+
+    name: NotRequired[str]
+    domains: NotRequired[list[str]]
+    allowedProviders: NotRequired[list[SignInProvider]]
+    retentionDays: NotRequired[int]
+    storage: NotRequired[OrgStorageChanges]
+
+
+class OrgChange(TypedDict):
+    field: str
+    #: Values as JSON text.
+    old: str
+    new: str
+
+
+class OrgAuditEntry(TypedDict):
+    """One change of an organisation's policy: who (the admin's e-mail), when, what."""
+
+    at: str
+    by: str
+    changes: list[OrgChange]
+
+
+class ExportedChat(TypedDict):
+    meetingId: str
+    at: str
+    fromUid: str
+    fromName: str
+    #: null: to everyone.
+    to: str | None
+    text: str
+
+
+class ExportedAttendance(TypedDict):
+    meetingId: str
+    uid: str
+    displayName: str
+    joinedAt: str | None
+    leftAt: str | None
+    #: Present only where engagement was stored.
+    engagement: NotRequired[Engagement]
+
+
+class ExportedObject(TypedDict):
+    meetingId: str
+    objectId: str
+    kind: ObjectKind
+    name: str
+    contentType: str
+    size: int
+    uploadedBy: str
+    at: str
+
+
+class OrgExport(TypedDict):
+    chat: list[ExportedChat]
+    attendance: list[ExportedAttendance]
+    objects: list[ExportedObject]
+
+
+class OrgAdminRequest(TypedDict):
+    orgId: str
+    action: OrgAdminAction
+    #: ``set`` only.
+    changes: NotRequired[OrgPolicyChanges]
+
+
+class OrgAdminResult(TypedDict):
+    policy: OrgPolicy
+    #: Newest first, at most ``Limits.ORG_AUDIT_ENTRIES``.
+    audit: list[OrgAuditEntry]
+    #: ``export`` only.
+    export: NotRequired[OrgExport]
 
 
 class MyDataRequest(TypedDict):
@@ -466,6 +679,8 @@ CALLABLES: Final[dict[str, tuple[type, type]]] = {
     "heartbeat": (HeartbeatRequest, HeartbeatResult),
     "report_connection": (ReportConnectionRequest, ReportConnectionResult),
     "archive": (ArchiveRequest, ArchiveResult),
+    "upload_object": (UploadObjectRequest, UploadObjectResult),
+    "org_admin": (OrgAdminRequest, OrgAdminResult),
     "knock": (KnockRequest, KnockResult),
     "host_action": (HostActionRequest, HostActionResult),
     "my_data": (MyDataRequest, MyDataResult),
@@ -519,6 +734,8 @@ class ParticipantDoc(TypedDict):
     sweepShard: int
     endCause: NotRequired[ParticipantEndCause | None]
     signalLimit: NotRequired[SignalLimit]
+    #: Absent or null: nothing of this participant is stored beyond the CDR.
+    storedBy: NotRequired[StoredBy | None]
     expiresAt: datetime
 
 

@@ -157,7 +157,6 @@ def _request_rules(parts: dict[str, str]) -> list[str]:
     archive = parts.get("archive", "")
     for expected in (
         " | ".join(f'"{k}"' for k in protocol.ARCHIVE_KINDS),
-        f"≤ {Limits.CHAT_FROM_MAX_CHARS}",
         f"≤ {Limits.CHAT_TEXT_MAX_CHARS}",
         f"1{DASH}{Limits.CHAT_MESSAGES_MAX}",
     ):

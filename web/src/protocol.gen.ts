@@ -17,6 +17,14 @@ export type RelayProtocol = "udp" | "tcp" | "tls";
 
 export type ArchiveKind = "chat" | "attendance";
 
+export type StorageKind = "chat" | "attendance" | "engagement" | "whiteboard" | "files" | "recordings";
+
+export type ObjectKind = "file" | "recording" | "whiteboard";
+
+export type OrgAdminAction = "get" | "set" | "export";
+
+export type SignInProvider = "google.com" | "phone" | "password";
+
 export type MeetingState = "open" | "ended";
 
 export type ParticipantState = "joined" | "left" | "removed";
@@ -110,6 +118,20 @@ export interface MeetingInfoRequest {
   meetingId: string;
 }
 
+/** What a participant's organisation stores of them in this meeting, fixed at their join from its policy then: the room shows it to everyone, and nothing else of them is stored (the server also re-checks the organisation's current policy at every store). */
+export interface StoredBy {
+  orgId: string;
+  orgName: string;
+  kinds: StorageKind[];
+}
+
+/** One organisation that stores something of its members in a meeting. */
+export interface StorageNotice {
+  orgName: string;
+  kinds: StorageKind[];
+  members: number;
+}
+
 /** What a client may know of a meeting before joining it (nothing is written). */
 export interface MeetingInfoResult {
   exists: boolean;
@@ -119,6 +141,8 @@ export interface MeetingInfoResult {
   full: boolean;
   relayOnly: boolean;
   entry: MeetingEntry | null;
+  storage: StorageNotice[];
+  storedOfYou: StorageKind[];
 }
 
 export interface LeaveMeetingRequest {
@@ -178,22 +202,145 @@ export interface ReportConnectionResult {
   state: LegState;
 }
 
-/** One chat message to archive: sender's name, text, epoch milliseconds. */
+/** One chat message the caller wrote: text, epoch milliseconds, and for a private message the addressee's uid (absent: to everyone). The server adds the caller as its author. */
 export interface ArchiveMessage {
-  from: string;
   text: string;
   at: number;
+  to?: string;
+}
+
+/** Milliseconds of the caller's session, counted by its browser: the tab visible, the window focused, the camera on, the microphone on. */
+export interface Engagement {
+  visibleMs: number;
+  focusedMs: number;
+  cameraOnMs: number;
+  micOnMs: number;
 }
 
 export interface ArchiveRequest {
   meetingId: string;
   kind: ArchiveKind;
   messages?: ArchiveMessage[];
+  engagement?: Engagement;
 }
 
 export interface ArchiveResult {
-  archiveId: string;
+  archiveId: string | null;
   items: number;
+  skipped: number;
+}
+
+export interface UploadObjectRequest {
+  meetingId: string;
+  kind: ObjectKind;
+  name: string;
+  contentType: string;
+  size: number;
+}
+
+export interface UploadObjectResult {
+  objectId: string;
+  uploadUrl: string;
+}
+
+/** Each opt-in of an organisation: true stores that kind of its members' data. */
+export interface OrgStoragePolicy {
+  chat: boolean;
+  attendance: boolean;
+  engagement: boolean;
+  whiteboard: boolean;
+  files: boolean;
+  recordings: boolean;
+}
+
+/** An organisation's policy as its admins see and change it. */
+export interface OrgPolicy {
+  orgId: string;
+  name: string;
+  domains: string[];
+  allowedProviders: SignInProvider[];
+  retentionDays: number;
+  maxRetentionDays: number;
+  storage: OrgStoragePolicy;
+}
+
+/** The opt-ins `set` changes (at least one). */
+export interface OrgStorageChanges {
+  chat?: boolean;
+  attendance?: boolean;
+  engagement?: boolean;
+  whiteboard?: boolean;
+  files?: boolean;
+  recordings?: boolean;
+}
+
+/** The fields `org_admin` `set` changes (at least one); the others stay. */
+export interface OrgPolicyChanges {
+  name?: string;
+  domains?: string[];
+  allowedProviders?: SignInProvider[];
+  retentionDays?: number;
+  storage?: OrgStorageChanges;
+}
+
+export interface OrgChange {
+  field: string;
+  old: string;
+  new: string;
+}
+
+/** One change of an organisation's policy: who (the admin's e-mail), when, what. */
+export interface OrgAuditEntry {
+  at: string;
+  by: string;
+  changes: OrgChange[];
+}
+
+export interface ExportedChat {
+  meetingId: string;
+  at: string;
+  fromUid: string;
+  fromName: string;
+  to: string | null;
+  text: string;
+}
+
+export interface ExportedAttendance {
+  meetingId: string;
+  uid: string;
+  displayName: string;
+  joinedAt: string | null;
+  leftAt: string | null;
+  engagement?: Engagement;
+}
+
+export interface ExportedObject {
+  meetingId: string;
+  objectId: string;
+  kind: ObjectKind;
+  name: string;
+  contentType: string;
+  size: number;
+  uploadedBy: string;
+  at: string;
+}
+
+export interface OrgExport {
+  chat: ExportedChat[];
+  attendance: ExportedAttendance[];
+  objects: ExportedObject[];
+}
+
+export interface OrgAdminRequest {
+  orgId: string;
+  action: OrgAdminAction;
+  changes?: OrgPolicyChanges;
+}
+
+export interface OrgAdminResult {
+  policy: OrgPolicy;
+  audit: OrgAuditEntry[];
+  export?: OrgExport;
 }
 
 /** No fields: the caller's own data. */
@@ -275,6 +422,7 @@ export interface ParticipantDoc {
   sweepShard: number;
   endCause?: ParticipantEndCause | null;
   signalLimit?: SignalLimit;
+  storedBy?: StoredBy | null;
   expiresAt: Timestamp;
 }
 
@@ -320,6 +468,8 @@ export interface Callables {
   heartbeat: { request: HeartbeatRequest; result: HeartbeatResult };
   report_connection: { request: ReportConnectionRequest; result: ReportConnectionResult };
   archive: { request: ArchiveRequest; result: ArchiveResult };
+  upload_object: { request: UploadObjectRequest; result: UploadObjectResult };
+  org_admin: { request: OrgAdminRequest; result: OrgAdminResult };
   knock: { request: KnockRequest; result: KnockResult };
   host_action: { request: HostActionRequest; result: HostActionResult };
   my_data: { request: MyDataRequest; result: MyDataResult };
@@ -345,6 +495,7 @@ export const ERROR_REASONS = [
   "denied",
   "removed",
   "not-a-host",
+  "not-an-org-admin",
   "recent-sign-in-required",
   "leg-ended",
   "account-refused",
@@ -368,6 +519,7 @@ export const ERROR_REASON_CODES: Readonly<Record<ErrorReason, string>> = {
   "denied": "permission-denied",
   "removed": "failed-precondition",
   "not-a-host": "permission-denied",
+  "not-an-org-admin": "permission-denied",
   "recent-sign-in-required": "failed-precondition",
   "leg-ended": "failed-precondition",
   "account-refused": "permission-denied",
@@ -386,9 +538,15 @@ export const LIMITS = {
   sdpMLineIndexMax: 64,
   chatMessagesMax: 1000,
   chatTextMaxChars: 4000,
-  chatFromMaxChars: 100,
   displayNameMaxChars: 64,
   archiveMaxBytes: 800000,
+  objectNameMaxChars: 200,
+  contentTypeMaxChars: 100,
+  objectMaxBytes: 2147483648,
+  engagementMaxMs: 604800000,
+  orgDomainsMax: 50,
+  orgNameMaxChars: 100,
+  orgAuditEntries: 100,
   pendingSignalsPerPeer: 16,
   timelineEntries: 24,
   iceRestartsMax: 20,
