@@ -73,6 +73,18 @@ def host_action(req: https_fn.CallableRequest[Any]) -> protocol.HostActionResult
 
 
 @answers_health_probe
+@https_fn.on_call(**_opts("upload_object", **CALLABLE))
+def upload_object(req: https_fn.CallableRequest[Any]) -> protocol.UploadObjectResult:
+    return handlers.upload_object(req)
+
+
+@answers_health_probe
+@https_fn.on_call(**_opts("org_admin", **CALLABLE))
+def org_admin(req: https_fn.CallableRequest[Any]) -> protocol.OrgAdminResult:
+    return handlers.org_admin(req)
+
+
+@answers_health_probe
 @https_fn.on_call(**_opts("meeting_info", **CALLABLE))
 def meeting_info(req: https_fn.CallableRequest[Any]) -> protocol.MeetingInfoResult:
     return handlers.meeting_info(req)

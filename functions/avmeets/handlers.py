@@ -32,7 +32,9 @@ from .protocol import (
     LeaveMeetingResult,
     MeetingInfoResult,
     MyDataResult,
+    OrgAdminResult,
     ReportConnectionResult,
+    UploadObjectResult,
 )
 from .services import (
     archives,
@@ -41,6 +43,7 @@ from .services import (
     joins,
     leaves,
     lobby,
+    orgs,
     policy,
     presence,
     sign_ins,
@@ -239,6 +242,21 @@ def report_connection(req: Request) -> ReportConnectionResult:
 def archive(req: Request) -> ArchiveResult:
     caller = _caller(req)
     return archives.archive(caller, payloads.parse_archive(req.data))
+
+
+@callable_handler
+def upload_object(req: Request) -> UploadObjectResult:
+    caller = _caller(req)
+    body = payloads.parse_upload_object(req.data)
+    # The browser uploads straight to the session: Cloud Storage answers CORS for this origin.
+    return archives.upload_object(caller, body, req.raw_request.headers.get("Origin"))
+
+
+@callable_handler
+def org_admin(req: Request) -> OrgAdminResult:
+    caller = _caller(req)
+    body = payloads.parse_org_admin(req.data)
+    return orgs.org_admin(caller, orgs.admin_claim(req.auth.token or {}), body)  # type: ignore[union-attr]
 
 
 def _signed_in_at(req: Request) -> datetime | None:

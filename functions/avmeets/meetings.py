@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, TypeVar
 
+from . import org_storage
 from .errors import FailedPrecondition, NotFound, ResourceExhausted
 from .protocol import (
     ErrorReason,
@@ -23,6 +24,7 @@ from .protocol import (
     ParticipantDoc,
     ParticipantRole,
     ParticipantSummary,
+    StorageKind,
 )
 from .store.documents import IpInfo, JoinRecordDoc, OrgDoc
 
@@ -178,6 +180,9 @@ def plan_join(
         "lastSeenAt": now,
         "endCause": None,
         "sweepShard": sweep_shard(caller.uid),
+        # What the caller's organisation stores of them here, as its policy is now: shown to
+        # everyone in the room, and the most that may be stored of them (org_storage).
+        "storedBy": org_storage.stored_by(caller.org_id, caller.org),
         "expiresAt": expires_at,
     }
     record: JoinRecordDoc = {
@@ -233,14 +238,18 @@ def meeting_info(
     relay: bool,
     uid: str,
     entry: MeetingEntry | None,
+    stored_of_caller: list[StorageKind] | None = None,
 ) -> MeetingInfoResult:
     """``meeting_info``'s answer (docs/protocol.md): what a client may know before joining.
 
     The title only without a password (the password protects it too); ``joined`` are the
     participants in now; ``relay`` the caller's organisation's relay-only policy; ``entry``
     what joining would do for ``uid`` (``hosting.entry``). ``full``: no seat for ``uid`` (who
-    is not in already), the host's seat kept as on a join.
+    is not in already), the host's seat kept as on a join. ``storage``: what the organisations
+    of the people in now store of their members, like the title only without a password or
+    to someone inside; ``storedOfYou``: what the caller's own organisation would store of them.
     """
+    stored_of_you = list(stored_of_caller or [])
     if meeting is None:
         return {
             "exists": False,
@@ -250,6 +259,8 @@ def meeting_info(
             "full": False,
             "relayOnly": relay,
             "entry": None,
+            "storage": [],
+            "storedOfYou": stored_of_you,
         }
     has_password = bool(meeting.get("hasPassword"))
     state: MeetingState = "open" if meeting.get("state") == OPEN else "ended"
@@ -263,4 +274,6 @@ def meeting_info(
         "full": state == "open" and not inside and not seat_free(meeting, others, uid),
         "relayOnly": relay,
         "entry": entry if state == "open" else None,
+        "storage": org_storage.notices(joined) if not has_password or inside else [],
+        "storedOfYou": stored_of_you,
     }

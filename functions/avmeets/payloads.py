@@ -505,7 +505,7 @@ def _policy_changes(value: Any) -> OrgPolicyChanges:
         for key, flag in flags.items():
             if not isinstance(flag, bool):
                 raise InvalidArgument(f"{key!r} must be true or false.", field=key)
-        changes: OrgStorageChanges = {k: flags[k] for k in STORAGE_KINDS if k in flags}  # type: ignore[misc]
+        changes: OrgStorageChanges = {k: flags[k] for k in STORAGE_KINDS if k in flags}  # type: ignore[assignment]
         out["storage"] = changes
     return out
 

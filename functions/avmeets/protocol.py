@@ -143,6 +143,9 @@ class ErrorReason(enum.StrEnum):
     NOT_A_HOST = "not-a-host"
     #: The caller is not an admin of the organisation named.
     NOT_AN_ORG_ADMIN = "not-an-org-admin"
+    #: An admin chose a domain the operator has not verified as the organisation's, or one
+    #: that another organisation has.
+    DOMAIN_NOT_VERIFIED = "domain-not-verified"
     RECENT_SIGN_IN_REQUIRED = "recent-sign-in-required"
     LEG_ENDED = "leg-ended"
     ACCOUNT_REFUSED = "account-refused"
@@ -166,6 +169,7 @@ ERROR_CODES: Final[dict[ErrorReason, str]] = {
     ErrorReason.REMOVED: "FAILED_PRECONDITION",
     ErrorReason.NOT_A_HOST: "PERMISSION_DENIED",
     ErrorReason.NOT_AN_ORG_ADMIN: "PERMISSION_DENIED",
+    ErrorReason.DOMAIN_NOT_VERIFIED: "FAILED_PRECONDITION",
     ErrorReason.RECENT_SIGN_IN_REQUIRED: "FAILED_PRECONDITION",
     ErrorReason.LEG_ENDED: "FAILED_PRECONDITION",
     ErrorReason.ACCOUNT_REFUSED: "PERMISSION_DENIED",

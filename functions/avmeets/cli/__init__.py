@@ -11,17 +11,20 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import _audit, _cdr, _geo, _purge, _stats
+from . import _audit, _cdr, _geo, _org, _purge, _stats
 from ._common import CliError
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="avmeets",
-        description="Operate an AVMeets deployment: CDRs and their audit, retention, usage, GeoIP.",
+        description=(
+            "Operate an AVMeets deployment: CDRs and their audit, organisations, retention, "
+            "usage, GeoIP."
+        ),
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (_cdr, _audit, _purge, _stats, _geo):
+    for module in (_cdr, _audit, _org, _purge, _stats, _geo):
         module.register(sub)
     return parser
 

@@ -42,6 +42,8 @@ EXPIRING: Final[tuple[str, ...]] = (
     # anonymous usage aggregates (avmeets.usage).
     names.EXPORT_AUDITS,
     names.USAGE_DAILY,
+    # An organisation's policy changes (a year: avmeets.org_policy.AUDIT_DAYS).
+    names.ORG_AUDITS,
 )
 #: The subcollections of a meeting, deleted with it.
 WITH_A_MEETING: Final = (names.PARTICIPANTS, names.SIGNALS, names.LOBBY)

@@ -1,63 +1,147 @@
-"""``archive``: chat or attendance, stored only where the caller's organisation opted in."""
+"""``archive`` and ``upload_object``: what a member's organisation opted in to storing.
+
+Every store re-checks, on the server, ``org_storage.may_store``: the room was told at the
+member's join (``storedBy``) and the organisation opts in now. The caller stores only its own
+chat messages and its own attendance, so nobody can put words in another person's mouth, and
+a private message is stored only when its addressee is a stored member of the same
+organisation: nothing of a participant whose organisation did not opt in is ever stored.
+"""
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 
-from .. import clock
+from .. import clock, org_storage
 from ..errors import FailedPrecondition, PermissionDenied
-from ..meetings import Caller
-from ..payloads import Archive
-from ..protocol import ArchiveResult, ErrorReason
+from ..meetings import Caller, join_record_id
+from ..payloads import Archive, UploadObject
+from ..protocol import (
+    OBJECT_STORAGE_KIND,
+    ArchiveResult,
+    ErrorReason,
+    StorageKind,
+    UploadObjectResult,
+)
 from ..store import archives as store
 from ..store import meetings as meeting_store
+from ..store import objects
 from ..store.documents import ArchiveDoc, AttendanceItem, ChatItem
 from . import quotas
 from .common import expiry
 
 
-def archive(caller: Caller, body: Archive) -> ArchiveResult:
+def _not_allowed(kind: str) -> FailedPrecondition:
+    return FailedPrecondition(
+        f"Your organisation does not store {kind} in this meeting; nothing was stored.",
+        reason=ErrorReason.NOT_ALLOWED_BY_POLICY,
+    )
+
+
+def _member(caller: Caller, meeting_id: str, kind: StorageKind) -> dict[str, object]:
+    """The caller's participant document, if ``kind`` of the caller may be stored now."""
     quotas.check_probes(caller.uid)
-    quotas.found_or_probe(caller.uid, meeting_store.meeting_exists(body.meeting_id) or None)
-    if meeting_store.participant(body.meeting_id, caller.uid).doc is None:
-        raise PermissionDenied("Only participants can archive a meeting.")
-    org_id, org = caller.org_id, caller.org
-    allowed = bool(((org or {}).get("storage") or {}).get(body.kind))
-    if org_id is None or not allowed:
-        raise FailedPrecondition(
-            f"Your organisation does not allow storing {body.kind}; nothing was stored.",
-            reason=ErrorReason.NOT_ALLOWED_BY_POLICY,
-        )
+    quotas.found_or_probe(caller.uid, meeting_store.meeting_exists(meeting_id) or None)
+    me = meeting_store.participant(meeting_id, caller.uid).doc
+    if me is None:
+        raise PermissionDenied("Only participants can store anything of a meeting.")
+    if not org_storage.may_store(me, caller.org_id, caller.org, kind):
+        raise _not_allowed(kind)
+    return dict(me)
+
+
+def archive(caller: Caller, body: Archive) -> ArchiveResult:
+    me = _member(caller, body.meeting_id, body.kind)
+    assert caller.org_id is not None  # may_store holds
     now = clock.now()
-    items: list[ChatItem] | list[AttendanceItem]
-    if body.kind == "chat":
-        chat: list[ChatItem] = [
+    base = {
+        "orgId": caller.org_id,
+        "meetingId": body.meeting_id,
+        "archivedBy": caller.uid,
+        "createdAt": now,
+        "expiresAt": expiry(now, caller.org),
+    }
+    if body.kind == "attendance":
+        session = str(me.get("session") or "")
+        item: AttendanceItem = {
+            "uid": caller.uid,
+            "displayName": str(me.get("displayName") or ""),
+            "session": session,
+            "joinedAt": me.get("joinedAt"),  # type: ignore[typeddict-item]
+            "leftAt": me.get("leftAt"),  # type: ignore[typeddict-item]
+        }
+        if body.engagement is not None and org_storage.may_store(
+            me, caller.org_id, caller.org, "engagement"
+        ):
+            item["engagement"] = body.engagement
+        attendance: ArchiveDoc = {**base, "kind": "attendance", "items": [item]}  # type: ignore[typeddict-item]
+        # One record per session: sent again (at leave, after a reload) it is replaced.
+        archive_id = "attendance_" + join_record_id(body.meeting_id, caller.uid, session)
+        store.put_archive(archive_id, attendance)
+        return {"archiveId": archive_id, "items": 1, "skipped": 0}
+
+    items: list[ChatItem] = []
+    skipped = 0
+    addressees: dict[str, dict[str, object] | None] = {}
+    for message in body.messages:
+        to = message.get("to")
+        to_name: str | None = None
+        if to is not None:
+            if to not in addressees:
+                doc = meeting_store.participant(body.meeting_id, to).doc
+                addressees[to] = dict(doc) if doc is not None else None
+            addressee = addressees[to]
+            if not org_storage.may_store(addressee, caller.org_id, caller.org, "chat"):
+                skipped += 1
+                continue
+            to_name = str((addressee or {}).get("displayName") or "")
+        items.append(
             {
-                "from": m["from"],
-                "text": m["text"],
-                "at": datetime.fromtimestamp(m["at"] / 1000, UTC),
+                "fromUid": caller.uid,
+                "fromName": str(me.get("displayName") or ""),
+                "to": to,
+                "toName": to_name,
+                "text": message["text"],
+                "at": datetime.fromtimestamp(message["at"] / 1000, UTC),
             }
-            for m in body.messages
-        ]
-        items = chat
-    else:
-        attendance: list[AttendanceItem] = [
-            {
-                "uid": p.get("uid"),
-                "displayName": p.get("displayName"),
-                "joinedAt": p.get("joinedAt"),
-                "leftAt": p.get("leftAt"),
-            }
-            for p in meeting_store.participants(body.meeting_id)
-        ]
-        items = attendance
+        )
+    if not items:
+        return {"archiveId": None, "items": 0, "skipped": skipped}
+    chat: ArchiveDoc = {**base, "kind": "chat", "items": items}  # type: ignore[typeddict-item]
+    return {"archiveId": store.create_archive(chat), "items": len(items), "skipped": skipped}
+
+
+def object_path(org_id: str, meeting_id: str, kind: str, object_id: str) -> str:
+    """Where an uploaded object lives: under its organisation, never a client-chosen name."""
+    return f"orgs/{org_id}/meetings/{meeting_id}/{kind}/{object_id}"
+
+
+def upload_object(caller: Caller, body: UploadObject, origin: str | None) -> UploadObjectResult:
+    """Open a resumable upload session for one object of an opted-in member. Its document is
+    written first, so the purge deletes the object at the organisation's retention even when
+    the upload finishes later or never."""
+    me = _member(caller, body.meeting_id, OBJECT_STORAGE_KIND[body.kind])
+    if me.get("state") != "joined":
+        raise FailedPrecondition("Join the meeting to upload to it.", reason=ErrorReason.NOT_JOINED)
+    assert caller.org_id is not None
+    now = clock.now()
+    object_id = secrets.token_hex(12)
+    path = object_path(caller.org_id, body.meeting_id, body.kind, object_id)
     doc: ArchiveDoc = {
-        "orgId": org_id,
+        "orgId": caller.org_id,
         "meetingId": body.meeting_id,
         "kind": body.kind,
         "archivedBy": caller.uid,
         "createdAt": now,
-        "items": items,
-        "expiresAt": expiry(now, org),
+        "items": [],
+        "object": {
+            "path": path,
+            "name": body.name,
+            "contentType": body.content_type,
+            "size": body.size,
+        },
+        "expiresAt": expiry(now, caller.org),
     }
-    return {"archiveId": store.create_archive(doc), "items": len(items)}
+    store.create_archive(doc, object_id)
+    url = objects.open_upload(path, body.content_type, body.size, origin)
+    return {"objectId": object_id, "uploadUrl": url}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from .. import clock, hosting, meeting_ids, meetings, passwords
+from .. import clock, hosting, meeting_ids, meetings, org_storage, passwords
 from ..config import settings
 from ..errors import Unavailable
 from ..meetings import Caller
@@ -72,4 +72,6 @@ def info(caller: Caller, body: MeetingLookup) -> MeetingInfoResult:
     # The organisation comes from the policy's admission (a verified address), never from the
     # bare e-mail domain.
     relay = meetings.relay_only(caller.org)
-    return meetings.meeting_info(meeting, joined, relay, caller.uid, entry)
+    mine_stored = org_storage.stored_by(caller.org_id, caller.org)
+    stored_of_you = mine_stored["kinds"] if mine_stored is not None else []
+    return meetings.meeting_info(meeting, joined, relay, caller.uid, entry, stored_of_you)

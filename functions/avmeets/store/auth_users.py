@@ -8,6 +8,7 @@ import contextlib
 from dataclasses import dataclass
 
 from .. import db
+from ..protocol import ORG_ADMIN_CLAIM
 
 
 @dataclass(frozen=True)
@@ -48,3 +49,53 @@ def delete_account(uid: str) -> None:
     db.ensure_app()
     with contextlib.suppress(auth.UserNotFoundError):
         auth.delete_user(uid)
+
+
+@dataclass(frozen=True)
+class Account:
+    uid: str
+    email: str | None
+    #: The organisations the account administers (the ``orgAdmin`` custom claim).
+    admin_of: tuple[str, ...]
+
+
+def _admin_of(claims: dict[str, object] | None) -> tuple[str, ...]:
+    value = (claims or {}).get(ORG_ADMIN_CLAIM)
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
+
+
+def account_by_email(email: str) -> Account | None:
+    from firebase_admin import auth
+
+    db.ensure_app()
+    try:
+        user = auth.get_user_by_email(email)
+    except auth.UserNotFoundError:
+        return None
+    return Account(user.uid, user.email, _admin_of(user.custom_claims))
+
+
+def set_admin_of(uid: str, org_ids: tuple[str, ...]) -> None:
+    """Set the account's ``orgAdmin`` claim (its other custom claims kept). Its ID tokens
+    carry it from their next refresh (at most an hour; a new sign-in at once)."""
+    from firebase_admin import auth
+
+    db.ensure_app()
+    claims = dict(auth.get_user(uid).custom_claims or {})
+    if org_ids:
+        claims[ORG_ADMIN_CLAIM] = sorted(set(org_ids))
+    else:
+        claims.pop(ORG_ADMIN_CLAIM, None)
+    auth.set_custom_user_claims(uid, claims or None)
+
+
+def admins_of(org_id: str) -> list[Account]:
+    """Every account administering ``org_id`` (a scan of the accounts: operator use only)."""
+    from firebase_admin import auth
+
+    db.ensure_app()
+    return [
+        Account(user.uid, user.email, _admin_of(user.custom_claims))
+        for user in auth.list_users().iterate_all()
+        if org_id in _admin_of(user.custom_claims)
+    ]

@@ -13,9 +13,11 @@ from ..protocol import (
     CandidateType,
     ConnectionStats,
     ConnectionStatus,
+    Engagement,
     LegState,
     LobbyDoc,
     MeetingDoc,
+    OrgChange,
     ParticipantDoc,
     SignalCandidate,
     SignalDoc,
@@ -246,10 +248,14 @@ class SignInPolicy(TypedDict, total=False):
 
 
 class StoragePolicy(TypedDict, total=False):
+    """The opt-ins (``protocol.StorageKind``); a missing one is off."""
+
     chat: bool
+    attendance: bool
+    engagement: bool
+    whiteboard: bool
     files: bool
     recordings: bool
-    attendance: bool
 
 
 class PrivacyPolicy(TypedDict, total=False):
@@ -262,32 +268,72 @@ class OrgDoc(TypedDict, total=False):
 
     name: str
     domains: list[str]
+    #: The domains the operator verified as the organisation's (``avmeets org create|set
+    #: --domain``): its admins may choose ``domains`` among these only.
+    verifiedDomains: list[str]
     retentionDays: int
     signIn: SignInPolicy
     storage: StoragePolicy
     privacy: PrivacyPolicy
 
 
-#: An archived chat message (``from`` is the sender's display name).
-ChatItem = TypedDict("ChatItem", {"from": str, "text": str, "at": datetime})
+class ChatItem(TypedDict):
+    """An archived chat message, written by ``fromUid`` (the member who archived it); ``to``
+    the addressee of a private message (a member of the same organisation), None: everyone."""
+
+    fromUid: str
+    fromName: str
+    to: str | None
+    toName: str | None
+    text: str
+    at: datetime
 
 
 class AttendanceItem(TypedDict):
-    uid: str | None
-    displayName: str | None
+    """A member's attendance of one session; ``engagement`` only where opted in."""
+
+    uid: str
+    displayName: str
+    session: str
     joinedAt: datetime | None
     leftAt: datetime | None
+    engagement: NotRequired[Engagement]
+
+
+class StoredObject(TypedDict):
+    """An object in the organisation's bucket path (``orgs/{orgId}/meetings/...``)."""
+
+    path: str
+    name: str
+    contentType: str
+    size: int
 
 
 class ArchiveDoc(TypedDict):
-    """``archives/{archiveId}``: what an opted-in organisation's member archived."""
+    """``archives/{archiveId}``: what an opted-in organisation stores of one of its members
+    (``archivedBy``): chat they wrote, their attendance, or an object they uploaded."""
 
     orgId: str
     meetingId: str
-    kind: Literal["chat", "attendance"]
+    kind: Literal["chat", "attendance", "file", "recording", "whiteboard"]
     archivedBy: str
     createdAt: datetime
     items: list[ChatItem] | list[AttendanceItem]
+    #: Files, recordings and whiteboard snapshots: the object (its document is written before
+    #: the upload starts, so the purge deletes the object even if the upload never finishes).
+    object: NotRequired[StoredObject]
+    expiresAt: datetime
+
+
+class OrgAuditDoc(TypedDict):
+    """``org_audits/{id}``: one change of an organisation's policy, by an admin or the operator."""
+
+    orgId: str
+    at: datetime
+    #: The admin's e-mail address (or uid when it has none), or ``operator:<who>``.
+    by: str
+    byUid: str | None
+    changes: list[OrgChange]
     expiresAt: datetime
 
 

@@ -16,6 +16,8 @@ JOINS: Final = "joins"
 CDRS: Final = "cdrs"
 ORGS: Final = "orgs"
 ARCHIVES: Final = "archives"
+#: Changes of an organisation's policy (who, when, what), read by its admins.
+ORG_AUDITS: Final = "org_audits"
 # Kept beyond the CDR's week (docs/data-inventory.md): the operator's export audit and the
 # anonymous daily usage aggregates the purge rolls the CDR into.
 EXPORT_AUDITS: Final = "export_audits"

@@ -1,0 +1,84 @@
+"""What an organisation stores of its members in a meeting: plain data in, plain data out.
+
+The rule the whole organisation edition rests on: something of a participant is stored only when
+
+1. the participant's organisation opted in to that kind when they joined (``storedBy``, fixed at
+   the join and shown to everyone in the room), and
+2. the organisation still opts in to it now (its policy is re-read at every store), and
+3. it goes into that organisation's store only.
+
+A participant whose organisation did not opt in has ``storedBy: null``: nothing of them is ever
+stored, whoever archives. The checks below take the documents and policies as read; the
+services read them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .protocol import STORAGE_KINDS, StorageKind, StorageNotice, StoredBy
+from .store.documents import OrgDoc
+
+
+def opted_in(org: OrgDoc | Mapping[str, Any] | None) -> list[StorageKind]:
+    """The kinds ``org`` opts in to now, in the protocol's order (``engagement`` only with
+    ``attendance``: engagement is sent with attendance and means nothing without it)."""
+    storage = (org or {}).get("storage") or {}
+    kinds = [kind for kind in STORAGE_KINDS if storage.get(kind) is True]
+    if "attendance" not in kinds and "engagement" in kinds:
+        kinds.remove("engagement")
+    return kinds
+
+
+def stored_by(org_id: str | None, org: OrgDoc | None) -> StoredBy | None:
+    """A joining member's ``storedBy``: None when nothing of them would be stored."""
+    kinds = opted_in(org)
+    if org_id is None or org is None or not kinds:
+        return None
+    return {"orgId": org_id, "orgName": str(org.get("name") or org_id), "kinds": kinds}
+
+
+def of_participant(participant: Mapping[str, Any] | None) -> StoredBy | None:
+    """The ``storedBy`` of a participant document (None when absent, null or malformed)."""
+    if participant is None:
+        return None
+    value = participant.get("storedBy")
+    if not isinstance(value, Mapping) or not isinstance(value.get("orgId"), str):
+        return None
+    kinds = [k for k in value.get("kinds") or [] if k in STORAGE_KINDS]
+    return {"orgId": value["orgId"], "orgName": str(value.get("orgName") or ""), "kinds": kinds}
+
+
+def may_store(
+    participant: Mapping[str, Any] | None,
+    org_id: str | None,
+    org: OrgDoc | None,
+    kind: StorageKind,
+) -> bool:
+    """May ``kind`` of this participant go into ``org_id``'s store now? Only if the room was
+    told so at their join (``storedBy``) and the organisation still opts in."""
+    shown = of_participant(participant)
+    return (
+        shown is not None
+        and org_id is not None
+        and shown["orgId"] == org_id
+        and kind in shown["kinds"]
+        and kind in opted_in(org)
+    )
+
+
+def notices(participants: Iterable[Mapping[str, Any]]) -> list[StorageNotice]:
+    """The organisations storing something of their members among ``participants``, with how
+    many members each (the lobby's notice; no names before joining)."""
+    by_org: dict[str, StorageNotice] = {}
+    for participant in participants:
+        shown = of_participant(participant)
+        if shown is None or not shown["kinds"]:
+            continue
+        notice = by_org.setdefault(
+            shown["orgId"], {"orgName": shown["orgName"], "kinds": [], "members": 0}
+        )
+        notice["members"] += 1
+        notice["kinds"] = [k for k in STORAGE_KINDS if k in notice["kinds"] or k in shown["kinds"]]
+    return sorted(by_org.values(), key=lambda n: n["orgName"])
