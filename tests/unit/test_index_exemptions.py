@@ -38,6 +38,7 @@ SHAPES: dict[str, Any] = {
     names.ORGS: documents.OrgDoc,
     names.ARCHIVES: documents.ArchiveDoc,
     names.EXPORT_AUDITS: documents.ExportAuditDoc,
+    names.ORG_AUDITS: documents.OrgAuditDoc,
     names.USAGE_DAILY: documents.UsageDayDoc,
 }
 
