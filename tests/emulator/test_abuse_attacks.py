@@ -195,7 +195,7 @@ async def test_archive_larger_than_a_document_is_invalid_argument(
     meeting_id = await ada.create_meeting()
     await ada.join(meeting_id)
     messages = [
-        {"from": "Ada", "text": "x" * per_message, "at": 1_700_000_000_000 + n}
+        {"text": "x" * per_message, "at": 1_700_000_000_000 + n}
         for n in range(Limits.CHAT_MESSAGES_MAX)
     ]
     async with database_unchanged(admin):

@@ -350,10 +350,10 @@ messages = st.one_of(
         st.one_of(
             not_objects,
             st.fixed_dictionaries(
-                {"from": st.one_of(st.just("Ann"), text_field(100, nullable=False))},
+                {"text": st.one_of(st.just("hi"), text_field(4000, nullable=False))},
                 optional={
-                    "text": st.one_of(st.just("hi"), text_field(4000, nullable=False)),
                     "at": st.one_of(st.just(1), json_values, st.integers(-5, 10**15)),
+                    "to": st.one_of(st.just("uid-1"), json_values, text_field(200, nullable=True)),
                     "extra": json_values,
                 },
             ),
@@ -451,7 +451,7 @@ def archive_payloads(meeting_id: str) -> st.SearchStrategy[Any]:
     valid = {
         "meetingId": meeting_id,
         "kind": "chat",
-        "messages": [{"from": "A", "text": "t", "at": 1}],
+        "messages": [{"text": "t", "at": 1}],
     }
     invalid = {
         "meetingId": meeting_ids,

@@ -123,7 +123,7 @@ async def _an_organisation_archives_and_a_member_vanishes(
     ada = await actors("ada", email="ada@acme.example")
     meeting_id = await ada.create_meeting(title="Acme weekly")
     await ada.join(meeting_id)
-    msgs = [{"from": "Ada", "text": "minutes", "at": 1_700_000_000_000}]
+    msgs = [{"text": "minutes", "at": 1_700_000_000_000}]
     await ada.call("archive", {"meetingId": meeting_id, "kind": "chat", "messages": msgs})
     await ada.call("archive", {"meetingId": meeting_id, "kind": "attendance"})
     ada.go_silent(meeting_id)

@@ -37,7 +37,7 @@ from .support.factories import Actors
 from .support.refusals import database_unchanged, refused
 
 ACME = {"name": "Acme", "domains": ["acme.example"], "storage": {"chat": True}}
-CHAT = [{"from": "Eve", "text": "minutes", "at": 1_700_000_000_000}]
+CHAT = [{"text": "minutes", "at": 1_700_000_000_000}]
 
 
 async def _account(uid: str) -> dict[str, Any]:

@@ -175,7 +175,7 @@ async def world() -> AsyncIterator[World]:
             {
                 "meetingId": meeting_id,
                 "kind": "chat",
-                "messages": [{"from": "Alice", "text": "minutes", "at": 1_700_000_000_000}],
+                "messages": [{"text": "minutes", "at": 1_700_000_000_000}],
             },
         )
         await host_action(alice, meeting_id, "lobby-on")
