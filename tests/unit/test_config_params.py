@@ -90,6 +90,7 @@ def test_every_param_is_declared_to_the_sdk_and_read() -> None:
         "LOG_LEVEL": "DEBUG",
         "TURN_URLS": "turn:127.0.0.1:3478",
         "TURN_TTL_SECONDS": "600",
+        "STORAGE_BUCKET": "acme-org-store",
     }
     assert set(changed) == declared
     base = Settings.from_env({})

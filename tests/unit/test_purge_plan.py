@@ -34,7 +34,13 @@ DOCUMENTS = {
 def test_steps_in_order() -> None:
     p = purge.make_plan(NOW, max_stored_cdrs=1000, meeting_idle_hours=24)
     kinds = [type(step).__name__ for step in p.steps]
-    assert kinds == ["Expired"] * len(purge.EXPIRING) + ["Meetings", "Orphans", "Orphans", "Cap"]
+    assert kinds == ["Expired"] * len(purge.EXPIRING) + [
+        "Meetings",
+        "Orphans",
+        "Orphans",
+        "Cap",
+        "StaleObjects",
+    ]
     expired = [s for s in p.steps if isinstance(s, plans.Expired)]
     assert [s.collection for s in expired] == list(purge.EXPIRING)
     assert all(s.where == plans.Where("expiresAt", "<=", NOW) for s in expired)
@@ -51,8 +57,19 @@ def test_steps_in_order() -> None:
     assert signals.matches(stale) and not signals.matches(fresh)
     assert not signals.matches({}) and participants.matches({})
     assert (participants.group, participants.reason) == (names.PARTICIPANTS, purge.EXPIRED)
-    cap = p.steps[-1]
+    cap = p.steps[-2]
     assert isinstance(cap, plans.Cap) and cap.max_docs == 1000
+    # Only archives name objects; the stale objects of the store go last, after the service's
+    # maximum retention.
+    assert {s.collection: s.objects for s in expired if s.objects} == {
+        names.ARCHIVES: "object.path"
+    }
+    objects = p.steps[-1]
+    assert isinstance(objects, plans.StaleObjects)
+    assert (objects.prefix, objects.reason) == ("orgs/", purge.STALE)
+    assert objects.before == NOW - timedelta(days=7)
+    assert objects.matches(NOW - timedelta(days=7, seconds=1))
+    assert not objects.matches(NOW - timedelta(days=7))
 
 
 def stored(shape: Any, path: str) -> bool:
@@ -108,7 +125,10 @@ def test_naive_now_is_utc_and_the_plan_reads_as_lines() -> None:
     assert naive.now == offset.now == NOW
     lines = naive.describe()
     assert lines[0] == "1. cdrs where expiresAt <= 2026-05-01T12:00:00+00:00"
-    assert lines[-1] == "14. cdrs beyond 5: the heaviest accounts' oldest first, then the oldest"
+    assert lines[-2] == "14. cdrs beyond 5: the heaviest accounts' oldest first, then the oldest"
+    assert lines[-1] == "15. objects under orgs/ updated before 2026-04-24T12:00:00+00:00"
+    archives = next(line for line in lines if " archives " in line)
+    assert archives.endswith(", each after its object (object.path)")
     assert len(lines) == len(naive.steps)
 
 
@@ -117,3 +137,22 @@ def test_negative_settings_are_refused() -> None:
         purge.make_plan(NOW, max_stored_cdrs=-1, meeting_idle_hours=1)
     with pytest.raises(ValueError):
         purge.make_plan(NOW, max_stored_cdrs=1, meeting_idle_hours=-1)
+
+
+def test_an_archive_names_its_object_by_path() -> None:
+    assert plans.object_of({"object": {"path": "orgs/a/meetings/m/file/o", "size": 3}}) == (
+        "orgs/a/meetings/m/file/o"
+    )
+    assert plans.object_of({}) is None
+    assert plans.object_of({"object": None}) is None
+    assert plans.object_of({"object": {"path": ""}}) is None
+    assert plans.object_of({"object": "orgs/a"}) is None
+
+
+def test_a_document_goes_only_after_its_object() -> None:
+    """Plain data: each archive document with the path of its object, or None (chat)."""
+    page = [("chat", None), ("file", "orgs/a/x"), ("png", "orgs/a/y"), ("rec", "orgs/a/z")]
+    assert plans.deletable_after_objects(page, set()) == ["chat", "file", "png", "rec"]
+    # The object of "png" could not be deleted: its document stays for the next run.
+    assert plans.deletable_after_objects(page, {"orgs/a/y"}) == ["chat", "file", "rec"]
+    assert plans.deletable_after_objects(page, {"orgs/a/x", "orgs/a/y", "orgs/a/z"}) == ["chat"]

@@ -33,6 +33,7 @@ _REASON_LABELS = {
     purge.WITH_MEETING: "with meeting",
     purge.STALE: "stale",
     purge.OVER_CAP: "over cap",
+    purge.WITH_ARCHIVE: "with archive",
 }
 
 

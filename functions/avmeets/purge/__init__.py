@@ -15,7 +15,14 @@ against Firestore, or in a dry run counts exactly what a real run would delete:
 5. if ``cdrs`` still holds more than ``max_stored_cdrs`` documents, enough to meet the cap:
    first from the accounts that made the most legs (their leg quota counters say who; each is
    cut down towards the next heaviest, its oldest legs first), then the oldest of all
-   (``startedAt``, then document id); nothing else for this reason.
+   (``startedAt``, then document id); nothing else for this reason;
+6. objects of the organisation store (Cloud Storage, under ``orgs/``) last updated longer ago
+   than the service's maximum retention: a backstop for uploads whose archive document was
+   never written (in production a bucket lifecycle rule is the last one, docs/deploy.md).
+
+An expired archive document that names an object (``ArchiveDoc.object``) goes in step 1 after
+its object: when deleting the object fails, the document stays for the next run (counted in
+``PurgeReport.objects_failed``), so nothing is orphaned and nothing is lost midway.
 
 It keeps no state besides the data itself, so it is idempotent and safe to re-run after dying
 midway; memory does not grow with the number of documents (see ``execute``). On 2 cores the
@@ -25,6 +32,7 @@ a run uses 4 (bench/results.md compares this public-API path with the client's i
 
 from .execute import MAX_BATCH, BatchDeleter, Deleter, pages, run
 from .plan import (
+    ARCHIVE_OBJECT,
     EXPIRING,
     SIGNAL_MAX_AGE,
     Plan,
@@ -37,25 +45,30 @@ from .report import (
     ENDED,
     EXPIRED,
     IDLE,
+    OBJECTS,
     OVER_CAP,
     REASONS,
     STALE,
     STEP_CAP,
     STEP_EXPIRED,
     STEP_MEETINGS,
+    STEP_OBJECTS,
     STEP_PARTICIPANTS,
     STEP_SIGNALS,
+    WITH_ARCHIVE,
     WITH_MEETING,
     PurgeProgress,
     PurgeReport,
 )
 
 __all__ = [
+    "ARCHIVE_OBJECT",
     "ENDED",
     "EXPIRED",
     "EXPIRING",
     "IDLE",
     "MAX_BATCH",
+    "OBJECTS",
     "OVER_CAP",
     "REASONS",
     "SIGNAL_MAX_AGE",
@@ -63,8 +76,10 @@ __all__ = [
     "STEP_CAP",
     "STEP_EXPIRED",
     "STEP_MEETINGS",
+    "STEP_OBJECTS",
     "STEP_PARTICIPANTS",
     "STEP_SIGNALS",
+    "WITH_ARCHIVE",
     "WITH_MEETING",
     "BatchDeleter",
     "Deleter",

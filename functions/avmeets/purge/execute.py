@@ -8,6 +8,10 @@ what a dry run looks at, are read in pages through cursor queries that load only
 decision needs. So memory does not grow with the number of documents. Every query of a step is
 built from the plan's ``Shape`` by ``planned_query``, nowhere else: the shapes are what
 tools/deploy/queries.py checks against firestore.indexes.json.
+
+Objects in Cloud Storage go through ``avmeets.store.objects`` (the ``objects`` argument of
+``run``, by default the store of the settings, connected only when a step needs it): an expired
+archive's object before its document, in the same task; stale objects a listing page at a time.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from google.cloud.firestore_v1.field_path import FieldPath
 from .. import quota
 from ..config import MAX_RETENTION_DAYS
 from ..store import names
+from ..store import objects as object_store
+from . import plan as plan_module
 from .plan import (
     MEETING_FIELDS,
     WITH_A_MEETING,
@@ -38,15 +44,20 @@ from .plan import (
     Orphans,
     Plan,
     Shape,
+    StaleObjects,
+    deletable_after_objects,
     is_due,
     make_plan,
+    object_of,
 )
 from .plan import meeting_reason as _meeting_reason
 from .report import (
     EXPIRED,
+    OBJECTS,
     OVER_CAP,
     STEP_CAP,
     STEP_MEETINGS,
+    WITH_ARCHIVE,
     WITH_MEETING,
     PurgeProgress,
     PurgeReport,
@@ -65,6 +76,11 @@ _STREAM_ERRORS = (
     gexc.Unknown,
 )
 _STREAM_ATTEMPTS = 3
+#: What a failed object delete raises: the API's errors, and the transport's (requests') when
+#: the store cannot be reached at all.
+_OBJECT_ERRORS: Final = (gexc.GoogleAPIError, OSError)
+#: A task's count of documents left because their object could not be deleted (not a collection).
+_OBJECTS_FAILED: Final = "(objects failed)"
 _JOINED = "joined"
 
 #: (collection, reason, documents) increments a task returns.
@@ -121,8 +137,10 @@ def run(
     pages_per_query: int = 1000,
     workers: int = 4,
     deleter: Deleter | None = None,
+    objects: object_store.ObjectStore | None = None,
 ) -> PurgeReport:
-    """Purge what is due at ``now``; see ``avmeets.purge``. Raises what Firestore raises."""
+    """Purge what is due at ``now``; see ``avmeets.purge``. Raises what Firestore raises, and
+    what listing the store's objects raises; a failed object delete leaves its document."""
     if page_size < 1 or pages_per_query < 1 or workers < 1:
         raise ValueError("page_size, pages_per_query and workers must be at least 1")
     started = time.monotonic()
@@ -146,6 +164,7 @@ def run(
             depth=workers,
             progress=progress,
             deleter=deleter or BatchDeleter(client),
+            objects=objects,
         )
         try:
             execution.all()
@@ -183,6 +202,7 @@ class _Execution:
         depth: int,
         progress: Callable[[PurgeProgress], None] | None,
         deleter: Deleter,
+        objects: object_store.ObjectStore | None = None,
     ) -> None:
         self.client = client
         self.plan = plan
@@ -194,6 +214,10 @@ class _Execution:
         self.depth = depth
         self.progress = progress
         self.deleter = deleter
+        self._objects = objects
+        #: Dry run: objects counted with their archive that are stale too (step 6 would not
+        #: see them in a real run).
+        self.objects_overlap = 0
         self.inflight: deque[Future[_Counts]] = deque()
         self.cdr_count: Future[int] | None = None
 
@@ -211,8 +235,19 @@ class _Execution:
                 self.meetings(step)
             elif isinstance(step, Orphans):
                 self.orphans(step, planned_query(self.client, step.query))
+            elif isinstance(step, StaleObjects):
+                self.stale_objects(step)
             else:
                 self.cap(step)
+
+    @property
+    def objects(self) -> object_store.ObjectStore:
+        if self._objects is None:
+            self._objects = object_store.default_store()
+        return self._objects
+
+    def stale_objects(self, step: StaleObjects) -> None:
+        raise NotImplementedError
 
     def expired(self, step: Expired, query: Any) -> None:
         """``query``: the step's documents, ordered by the field it filters on."""
@@ -293,7 +328,10 @@ class _Execution:
 
     def _collect(self, future: Future[_Counts]) -> None:
         for collection, reason, n in future.result():
-            self.report.add(collection, reason, n)
+            if collection == _OBJECTS_FAILED:
+                self.report.objects_failed += n
+            else:
+                self.report.add(collection, reason, n)
 
     def emit(self, step: str, collection: str, done: int, total: int | None) -> None:
         if self.progress is not None:
@@ -314,7 +352,66 @@ class _Deleting(_Execution):
 
     def expired(self, step: Expired, query: Any) -> None:
         total = _count(query) if self.progress else None
+        if step.objects is not None:
+            self.delete_with_objects(step, query, step.objects, total)
+            return
         self.delete_matching(step.step, query, step.collection, step.reason, total)
+
+    def delete_with_objects(self, step: Expired, query: Any, field: str, total: int | None) -> None:
+        """Each page's objects first, then the page's documents whose object is gone (a cursor
+        walks past the documents left, so a run always ends)."""
+        for page in self.pages(query.select([step.order, field])):
+            docs = [(s.reference, object_of(s.to_dict() or {})) for s in page]
+            self.submit(self._objects_then_documents(docs, step.collection, step.reason))
+            self.emit(step.step, step.collection, self.report.count(step.collection), total)
+        self.drain()
+        self.emit(step.step, step.collection, self.report.count(step.collection), total)
+
+    def _objects_then_documents(
+        self, docs: list[tuple[Any, str | None]], collection: str, reason: str
+    ) -> Callable[[], _Counts]:
+        def task() -> _Counts:
+            failed: set[str] = set()
+            deleted = 0
+            for _ref, path in docs:
+                if path is None:
+                    continue
+                try:
+                    deleted += self.objects.delete_objects([path])
+                except _OBJECT_ERRORS as err:
+                    failed.add(path)
+                    log.warning(
+                        "purge: deleting object %s failed (%s); its archive stays", path, err
+                    )
+            refs = deletable_after_objects(docs, failed)
+            for start in range(0, len(refs), MAX_BATCH):
+                self.deleter.delete(refs[start : start + MAX_BATCH])
+            return [
+                (OBJECTS, WITH_ARCHIVE, deleted),
+                (collection, reason, len(refs)),
+                (_OBJECTS_FAILED, reason, len(docs) - len(refs)),
+            ]
+
+        return task
+
+    def stale_objects(self, step: StaleObjects) -> None:
+        for page in self.objects.iter_objects(step.prefix):
+            paths = [info.path for info in page if step.matches(info.updated)]
+            if paths:
+                self.submit(self._delete_objects_task(paths, step.collection, step.reason))
+            self.emit(
+                step.step, step.collection, self.report.count(step.collection, step.reason), None
+            )
+        self.drain()
+        self.emit(step.step, step.collection, self.report.count(step.collection, step.reason), None)
+
+    def _delete_objects_task(
+        self, paths: list[str], collection: str, reason: str
+    ) -> Callable[[], _Counts]:
+        def task() -> _Counts:
+            return [(collection, reason, self.objects.delete_objects(paths))]
+
+        return task
 
     def orphans(self, step: Orphans, query: Any) -> None:
         if step.scan is not None:
@@ -443,7 +540,33 @@ class _Counting(_Execution):
         # count is exactly what a real run deletes here.
         n = _count(query)
         self.report.add(step.collection, step.reason, n)
+        if step.objects is not None:
+            self.count_objects(query.select([step.order, step.objects]))
         self.emit(step.step, step.collection, n, n)
+
+    def count_objects(self, query: Any) -> None:
+        """The objects of the expired documents that exist; those that are stale too are
+        remembered, as a real run deletes them here and not in step 6."""
+        stale_before = self.now - plan_module.OBJECT_MAX_AGE
+        for page in self.pages(query):
+            for snapshot in page:
+                path = object_of(snapshot.to_dict() or {})
+                info = self.objects.object_info(path) if path is not None else None
+                if info is None:
+                    continue
+                self.report.add(OBJECTS, WITH_ARCHIVE, 1)
+                if plan_module.as_utc(info.updated) < stale_before:
+                    self.objects_overlap += 1
+
+    def stale_objects(self, step: StaleObjects) -> None:
+        n = sum(
+            1
+            for page in self.objects.iter_objects(step.prefix)
+            for info in page
+            if step.matches(info.updated)
+        )
+        self.report.add(step.collection, step.reason, max(0, n - self.objects_overlap))
+        self.emit(step.step, step.collection, self.report.count(step.collection, step.reason), None)
 
     def orphans(self, step: Orphans, query: Any) -> None:
         """Leftovers under a meeting that step 2 deletes were counted there: skipped here."""

@@ -9,24 +9,29 @@ against firestore.indexes.json.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from .. import quota
+from ..config import MAX_RETENTION_DAYS
 from ..store import names
 from .report import (
     ENDED,
     EXPIRED,
     IDLE,
+    OBJECTS,
     OVER_CAP,
     STALE,
     STEP_CAP,
     STEP_EXPIRED,
+    STEP_OBJECTS,
     STEP_PARTICIPANTS,
     STEP_SIGNALS,
 )
+
+_Doc = TypeVar("_Doc")
 
 #: Top-level collections whose documents are deleted at ``expiresAt``.
 EXPIRING: Final[tuple[str, ...]] = (
@@ -52,6 +57,12 @@ WITH_A_MEETING: Final = (names.PARTICIPANTS, names.SIGNALS, names.LOBBY)
 LEG_OWNER: Final = "caller.uid"
 #: An unapplied signal is useless after this long.
 SIGNAL_MAX_AGE: Final = timedelta(minutes=10)
+#: The field of an archive document naming its object in Cloud Storage (``ArchiveDoc.object``).
+ARCHIVE_OBJECT: Final = "object.path"
+#: Where the organisation store's objects live (``avmeets.store.objects.ORG_PREFIX``).
+OBJECT_PREFIX: Final = "orgs/"
+#: Nothing in the organisation store is kept longer than the service promises.
+OBJECT_MAX_AGE: Final = timedelta(days=MAX_RETENTION_DAYS)
 #: The meeting fields ``meeting_reason`` reads (all a meetings query needs to load).
 MEETING_FIELDS: Final = ("expiresAt", "state", "lastActivityAt")
 _ENDED_STATE: Final = "ended"
@@ -82,6 +93,22 @@ def meeting_reason(
     return None
 
 
+def object_of(data: dict[str, Any]) -> str | None:
+    """The path of the object an archive document names, or None (``ArchiveDoc.object``)."""
+    stored = data.get("object")
+    path = stored.get("path") if isinstance(stored, dict) else None
+    return path if isinstance(path, str) and path else None
+
+
+def deletable_after_objects(
+    docs: Sequence[tuple[_Doc, str | None]], failed: Collection[str]
+) -> list[_Doc]:
+    """Of a page of ``(document, object path)``, the documents that may go once the page's
+    objects were deleted: those naming no object, or one whose deletion did not fail. A document
+    whose object is still there stays for the next run, so no object is left without it."""
+    return [doc for doc, path in docs if path is None or path not in failed]
+
+
 @dataclass(frozen=True)
 class Where:
     """One filter: ``field op value``."""
@@ -110,13 +137,17 @@ class Shape:
 
 @dataclass(frozen=True)
 class Expired:
-    """Step 1: the documents of a top-level collection whose ``expiresAt`` has passed."""
+    """Step 1: the documents of a top-level collection whose ``expiresAt`` has passed.
+
+    With ``objects`` (the field naming a document's object in Cloud Storage), each page's
+    objects are deleted first and then the documents (``deletable_after_objects``)."""
 
     collection: str
     where: Where
     order: str = "expiresAt"
     step: str = STEP_EXPIRED
     reason: str = EXPIRED
+    objects: str | None = None
 
     @property
     def query(self) -> Shape:
@@ -217,7 +248,22 @@ class Cap:
         return Shape(self.collection, Where(LEG_OWNER, "==", uid), self.order)
 
 
-Step = Expired | Meetings | Orphans | Cap
+@dataclass(frozen=True)
+class StaleObjects:
+    """Step 6: objects under ``prefix`` in Cloud Storage last updated before ``before`` (a
+    backstop for uploads whose archive document was never written). Not a Firestore query."""
+
+    prefix: str
+    before: datetime
+    step: str = STEP_OBJECTS
+    reason: str = STALE
+    collection: str = OBJECTS
+
+    def matches(self, updated: datetime) -> bool:
+        return as_utc(updated) < self.before
+
+
+Step = Expired | Meetings | Orphans | Cap | StaleObjects
 
 
 @dataclass(frozen=True)
@@ -237,6 +283,8 @@ class Plan:
             elif isinstance(step, Cap):
                 out += [step.counted, step.offenders, step.counted_of(""), step.legs_of("")]
                 out.append(step.query)
+            elif isinstance(step, StaleObjects):
+                continue
             else:
                 out.append(step.query)
         return tuple(out)
@@ -247,6 +295,10 @@ class Plan:
         for n, step in enumerate(self.steps, 1):
             if isinstance(step, Expired):
                 text = f"{step.collection} where {step.where}"
+                if step.objects:
+                    text += f", each after its object ({step.objects})"
+            elif isinstance(step, StaleObjects):
+                text = f"objects under {step.prefix} updated before {step.before.isoformat()}"
             elif isinstance(step, Meetings):
                 text = "; ".join(f"meetings {q.reason} ({q.where})" for q in step.queries)
                 text += ", with their participants, signals, knocks and password hash"
@@ -269,7 +321,10 @@ def make_plan(now: datetime, *, max_stored_cdrs: int, meeting_idle_hours: int) -
     now = as_utc(now)
     idle_before = now - timedelta(hours=meeting_idle_hours)
     due = Where("expiresAt", "<=", now)
-    steps: list[Step] = [Expired(collection, due) for collection in EXPIRING]
+    steps: list[Step] = [
+        Expired(collection, due, objects=ARCHIVE_OBJECT if collection == names.ARCHIVES else None)
+        for collection in EXPIRING
+    ]
     # Each query deletes only for its own reason: a meeting that an earlier query matched is
     # left to it (a dry run must not count it twice; a real run already deleted it).
     steps.append(
@@ -292,4 +347,5 @@ def make_plan(now: datetime, *, max_stored_cdrs: int, meeting_idle_hours: int) -
     )
     steps.append(Orphans(STEP_PARTICIPANTS, names.PARTICIPANTS, EXPIRED, due, "expiresAt"))
     steps.append(Cap(names.CDRS, max_stored_cdrs))
+    steps.append(StaleObjects(OBJECT_PREFIX, now - OBJECT_MAX_AGE))
     return Plan(now, idle_before, max_stored_cdrs, meeting_idle_hours, tuple(steps))

@@ -16,6 +16,12 @@ IDLE: Final = "idle"
 WITH_MEETING: Final = "with-meeting"
 STALE: Final = "stale"
 OVER_CAP: Final = "over-cap"
+WITH_ARCHIVE: Final = "with-archive"
+
+#: Not a collection: the organisation store's objects in Cloud Storage (avmeets.store.objects),
+#: deleted with their expired archive document (before it) or, older than the service's
+#: maximum retention with no document, as stale.
+OBJECTS: Final = "objects"
 
 #: Every collection the purge touches and the reasons it deletes there, in report order.
 REASONS: Final[dict[str, tuple[str, ...]]] = {
@@ -31,6 +37,7 @@ REASONS: Final[dict[str, tuple[str, ...]]] = {
     names.ARCHIVES: (EXPIRED,),
     names.EXPORT_AUDITS: (EXPIRED,),
     names.USAGE_DAILY: (EXPIRED,),
+    OBJECTS: (WITH_ARCHIVE, STALE),
 }
 
 # Steps, as reported to the progress callback.
@@ -39,6 +46,7 @@ STEP_MEETINGS: Final = "meetings"
 STEP_SIGNALS: Final = "signals"
 STEP_PARTICIPANTS: Final = "participants"
 STEP_CAP: Final = "cap"
+STEP_OBJECTS: Final = "objects"
 
 
 def _empty_counts() -> dict[str, dict[str, int]]:
@@ -58,6 +66,8 @@ class PurgeReport:
     #: Documents in ``cdrs`` when the cap was checked (after the expired ones went).
     cdrs_counted: int = 0
     elapsed_seconds: float = 0.0
+    #: Expired archive documents left for the next run because deleting their object failed.
+    objects_failed: int = 0
     #: The plan the run carried out (``Plan.describe()``), one line per step.
     plan: list[str] = field(default_factory=list)
 
@@ -84,6 +94,7 @@ class PurgeReport:
             "deleted": {c: dict(r) for c, r in self.deleted.items()},
             "total": self.total,
             "cdrsCounted": self.cdrs_counted,
+            "objectsFailed": self.objects_failed,
             "elapsedSeconds": round(self.elapsed_seconds, 3),
             "plan": list(self.plan),
         }
