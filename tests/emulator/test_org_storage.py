@@ -13,7 +13,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 from google.cloud import firestore
+
+from avmeets.store import objects
 
 from .support.admin import dump_all
 from .support.auth import refresh
@@ -144,6 +147,27 @@ async def test_an_admin_opts_in_and_only_the_members_own_content_is_stored(
         "archive", {"meetingId": meeting_id, "kind": "attendance", "engagement": ENGAGEMENT}
     )
     await bob.call("archive", {"meetingId": meeting_id, "kind": "attendance"})
+    # Bob uploads a file to the session the server opened (as the browser does, one PUT).
+    content = bytes(range(256)) * 1200
+    upload = await bob.call(
+        "upload_object",
+        {
+            "meetingId": meeting_id,
+            "kind": "file",
+            "name": "plan.bin",
+            "contentType": "application/octet-stream",
+            "size": len(content),
+        },
+    )
+    async with httpx.AsyncClient(timeout=30.0) as http:
+        put = await http.put(
+            upload["uploadUrl"],
+            content=content,
+            headers={"Content-Range": f"bytes 0-{len(content) - 1}/{len(content)}"},
+        )
+    assert put.status_code in (200, 201), put.text
+    path = f"orgs/acme/meetings/{meeting_id}/file/{upload['objectId']}"
+    assert objects.read_object(path) == content
 
     stored = archives(await dump_all(admin))
     text = json.dumps(stored, default=str)
@@ -171,18 +195,23 @@ async def test_an_admin_opts_in_and_only_the_members_own_content_is_stored(
         (ada.uid, "for bob"),
     ]
     assert {a["uid"] for a in export["attendance"]} == {ada.uid, bob.uid}
+    assert [(o["objectId"], o["name"], o["size"], o["uploadedBy"]) for o in export["objects"]] == [
+        (upload["objectId"], "plan.bin", len(content), bob.uid)
+    ]
     out = tmp_path / "export"
     done = run_cli("org", "export", "acme", "--out", str(out))
     assert done.returncode == 0, done.stderr
     assert json.loads((out / "export.json").read_text())["chat"] == export["chat"]
     assert "for bob" in (out / "chat.csv").read_text()
     assert "60000" in (out / "attendance.csv").read_text()
+    assert (out / "objects" / f"{upload['objectId']}-plan.bin").read_bytes() == content
 
     # After Acme's retention the purge leaves nothing of it.
     later = (datetime.now(UTC) + timedelta(days=2, hours=1)).isoformat()
     done = run_cli("purge", "--now", later)
     assert done.returncode == 0, done.stderr
     assert archives(await dump_all(admin)) == {}
+    assert objects.list_objects("orgs/acme/") == []
 
 
 async def test_the_policy_is_rechecked_and_the_room_was_told(

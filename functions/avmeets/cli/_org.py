@@ -11,6 +11,7 @@ import argparse
 import csv
 import io
 import json
+import re
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -107,15 +108,17 @@ def _existing(org_id: str) -> orgs.Versioned[Any]:
     return current
 
 
-def _check_id(org_id: str) -> None:
-    try:
-        parse_org_admin({"orgId": org_id, "action": "get"})
-    except InvalidArgument as err:
-        raise CliError(str(err), USAGE) from None
+#: An organisation id names its objects' path in the bucket: lowercase letters, digits, dashes.
+_ORG_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
 
 def run_create(args: argparse.Namespace) -> int:
-    _check_id(args.org_id)
+    if not _ORG_ID.fullmatch(args.org_id):
+        raise CliError(
+            f"{args.org_id!r}: an organisation id is 1 to 63 lowercase letters, digits or "
+            "dashes, starting with a letter or digit",
+            USAGE,
+        )
     domains = _domains(args.domain)
     with firestore_errors():
         connect()
@@ -314,7 +317,9 @@ def run_export(args: argparse.Namespace) -> int:
     missing = 0
     for item in data["objects"]:
         try:
-            body = objects.read_object(item_path(args.org_id, item))
+            body = objects.read_object(
+                objects.object_path(args.org_id, item["meetingId"], item["kind"], item["objectId"])
+            )
         except gexc.NotFound:
             missing += 1  # never uploaded, or not finished
             continue
@@ -325,10 +330,6 @@ def run_export(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
-
-
-def item_path(org_id: str, item: Any) -> str:
-    return f"orgs/{org_id}/meetings/{item['meetingId']}/{item['kind']}/{item['objectId']}"
 
 
 def safe_name(name: str) -> str:

@@ -111,11 +111,6 @@ def archive(caller: Caller, body: Archive) -> ArchiveResult:
     return {"archiveId": store.create_archive(chat), "items": len(items), "skipped": skipped}
 
 
-def object_path(org_id: str, meeting_id: str, kind: str, object_id: str) -> str:
-    """Where an uploaded object lives: under its organisation, never a client-chosen name."""
-    return f"orgs/{org_id}/meetings/{meeting_id}/{kind}/{object_id}"
-
-
 def upload_object(caller: Caller, body: UploadObject, origin: str | None) -> UploadObjectResult:
     """Open a resumable upload session for one object of an opted-in member. Its document is
     written first, so the purge deletes the object at the organisation's retention even when
@@ -126,7 +121,8 @@ def upload_object(caller: Caller, body: UploadObject, origin: str | None) -> Upl
     assert caller.org_id is not None
     now = clock.now()
     object_id = secrets.token_hex(12)
-    path = object_path(caller.org_id, body.meeting_id, body.kind, object_id)
+    # Under its organisation, named by the server: never a client-chosen name.
+    path = objects.object_path(caller.org_id, body.meeting_id, body.kind, object_id)
     doc: ArchiveDoc = {
         "orgId": caller.org_id,
         "meetingId": body.meeting_id,
