@@ -13,6 +13,7 @@ last, since they write.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from .support.admin import (
     without_heartbeats,
 )
 from .support.callables import CallableError
+from .support.cli import run_cli
 from .support.config import PROJECT_ID
 from .support.factories import Actors, Addresses
 from .support.hosts import host_action
@@ -53,6 +55,7 @@ SERVER_ONLY = (
     "cdrs",
     "orgs",
     "archives",
+    "org_audits",
 )
 FieldFilter = firestore.FieldFilter
 
@@ -149,6 +152,9 @@ async def world() -> AsyncIterator[World]:
             .document(ORG_ID)
             .set({"name": "Acme", "domains": [ORG_DOMAIN], "storage": {"chat": True}})
         )
+        # A policy change, audited (org_audits), as the operator's command line makes it.
+        changed = await asyncio.to_thread(run_cli, "org", "set", ORG_ID, "--store", "attendance=on")
+        assert changed.returncode == 0, changed.stderr
         alice = await actors("alice", email=f"alice@{ORG_DOMAIN}")
         bob, carol = await actors("bob"), await actors("carol")
         dave, eve, frank = await actors("dave"), await actors("eve"), await actors("frank")
