@@ -216,14 +216,15 @@ def leg(doc: Mapping[str, Any], uid: str) -> MyRecord | None:
 
 def archive(doc_id: str, doc: Mapping[str, Any], uid: str, names: Iterable[str]) -> MyRecord | None:
     """An organisation archive that includes the caller: archived by them, or holding their
-    attendance or chat messages under one of their names. Only their own items are shown."""
-    known = {n for n in names if n}
+    attendance, chat messages they wrote or private messages to them. Only those items are
+    shown. (``names``: the caller's names, kept for the signature's callers.)"""
     listed = doc.get("items")
     items: list[Any] = listed if isinstance(listed, list) else []
     mine = [
         item
         for item in items
-        if isinstance(item, Mapping) and (item.get("uid") == uid or item.get("from") in known)
+        if isinstance(item, Mapping)
+        and uid in (item.get("uid"), item.get("fromUid"), item.get("to"))
     ]
     if not mine and doc.get("archivedBy") != uid:
         return None

@@ -115,10 +115,17 @@ def test_an_archive_shows_only_my_items() -> None:
     values = {f["field"]: f["value"] for f in record["fields"]}
     assert values["items[0].uid"] == "alice" and "items[1].uid" not in values
     assert values["archivedBy"] == "another participant"
-    chat = {**archive, "kind": "chat", "items": [{"from": "Alice", "text": "hi", "at": NOW}]}
+    said = {"fromUid": "alice", "fromName": "Alice", "to": None, "text": "hi", "at": NOW}
+    chat = {**archive, "kind": "chat", "items": [said]}
     record = my_data.archive("a2", chat, "alice", ["Alice"])
     assert record is not None and "chats" in record["why"]
-    assert my_data.archive("a3", {**chat, "items": [{"from": "Bob"}]}, "alice", ["Alice"]) is None
+    # Bob's private message to Alice is hers to see too; Bob's message to everyone is not, and
+    # neither is a message by someone merely using her name.
+    to_her = {**said, "fromUid": "bob", "fromName": "Bob", "to": "alice"}
+    record = my_data.archive("a3", {**chat, "items": [to_her]}, "alice", ["Alice"])
+    assert record is not None
+    others = [{**said, "fromUid": "bob"}, {**said, "fromUid": "eve", "fromName": "Alice"}]
+    assert my_data.archive("a4", {**chat, "items": others}, "alice", ["Alice"]) is None
 
 
 def test_meetings_others_are_in_stay() -> None:
