@@ -248,6 +248,10 @@ class Quotas:
     SIGNAL_BLOCK_SECONDS: Final = 30
     #: Wrong passwords for one meeting, from all callers together, before each further attempt
     #: has to wait (1 s after the first one over, doubling up to ``PASSWORD_MAX_DELAY_SECONDS``).
+    #: ``archive`` calls per account (a client archives every ~10 s and at leave).
+    ARCHIVES_PER_MINUTE: Final = 20
+    #: ``upload_object`` sessions per account (files, recordings, whiteboard snapshots).
+    UPLOADS_PER_DAY: Final = 200
     PASSWORD_FREE_FAILURES_PER_MEETING: Final = 10
     PASSWORD_MAX_DELAY_SECONDS: Final = 300
 

@@ -45,6 +45,8 @@ MEETINGS_PER_DAY: Final = Quota("meetings", Quotas.MEETINGS_PER_DAY, "day")
 JOINS_PER_MINUTE: Final = Quota("joins", Quotas.JOINS_PER_MINUTE, "minute")
 JOINS_PER_DAY: Final = Quota("joins", Quotas.JOINS_PER_DAY, "day")
 MEETING_JOINS_PER_HOUR: Final = Quota("meeting-joins", Quotas.MEETING_JOINS_PER_HOUR, "hour")
+ARCHIVES_PER_MINUTE: Final = Quota("archives", Quotas.ARCHIVES_PER_MINUTE, "minute")
+UPLOADS_PER_DAY: Final = Quota("uploads", Quotas.UPLOADS_PER_DAY, "day")
 PROBES_PER_MINUTE: Final = Quota("probes", Quotas.PROBES_PER_MINUTE, "minute")
 PROBES_PER_DAY: Final = Quota("probes", Quotas.PROBES_PER_DAY, "day")
 #: Kept for the retention period: the purge weighs accounts by the legs they made this week.

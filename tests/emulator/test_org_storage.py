@@ -16,11 +16,13 @@ from typing import Any
 import httpx
 from google.cloud import firestore
 
+from avmeets.protocol import Quotas
 from avmeets.store import objects
 
 from .support.admin import dump_all
 from .support.auth import refresh
 from .support.cli import run_cli
+from .support.deadline import wait_for
 from .support.factories import Actors
 from .support.orgs import ACME_DOMAIN
 from .support.refusals import database_unchanged, refused
@@ -299,3 +301,25 @@ async def test_org_admin_is_for_the_organisations_admins_only(
         "PERMISSION_DENIED",
         "not-an-org-admin",
     )
+
+
+async def test_archive_floods_cost_the_member_not_the_operator(
+    actors: Actors, admin: firestore.AsyncClient
+) -> None:
+    """An opted-in member's archive calls are limited per minute (each writes a document the
+    organisation's store keeps); the one past the quota is refused and stores nothing."""
+    acme_exists()
+    cli_json("org", "set", "acme", "--store", "chat=on")
+    ada = await actors("ada", email=f"ada@{ACME_DOMAIN}")
+    meeting_id = await ada.create_meeting()
+    await ada.join(meeting_id)
+    message = {"meetingId": meeting_id, "kind": "chat", "messages": [{"text": "x", "at": AT}]}
+    # All in one minute window: start early in a minute (the calls take a few seconds).
+    await wait_for(
+        lambda: datetime.now(UTC).second < 30, timeout=40.0, interval=0.5, what="a new minute"
+    )
+    for _ in range(Quotas.ARCHIVES_PER_MINUTE):
+        assert (await ada.call("archive", message))["items"] == 1
+    async with database_unchanged(admin, exempt=("quotas",)):
+        error = await refused(ada.call("archive", message), "RESOURCE_EXHAUSTED", "rate-limited")
+    assert error.details["retryAfterSeconds"] > 0

@@ -566,6 +566,8 @@ export const QUOTAS = {
   meetingLegsPerDay: 3000,
   signalsPerMinute: 120,
   signalBlockSeconds: 30,
+  archivesPerMinute: 20,
+  uploadsPerDay: 200,
   passwordFreeFailuresPerMeeting: 10,
   passwordMaxDelaySeconds: 300,
 } as const;

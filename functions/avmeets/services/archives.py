@@ -52,6 +52,7 @@ def _member(caller: Caller, meeting_id: str, kind: StorageKind) -> dict[str, obj
 
 def archive(caller: Caller, body: Archive) -> ArchiveResult:
     me = _member(caller, body.meeting_id, body.kind)
+    quotas.charge_archive(caller.uid)
     assert caller.org_id is not None  # may_store holds
     now = clock.now()
     base = {
@@ -119,6 +120,7 @@ def upload_object(caller: Caller, body: UploadObject, origin: str | None) -> Upl
     if me.get("state") != "joined":
         raise FailedPrecondition("Join the meeting to upload to it.", reason=ErrorReason.NOT_JOINED)
     assert caller.org_id is not None
+    quotas.charge_upload(caller.uid)
     now = clock.now()
     object_id = secrets.token_hex(12)
     # Under its organisation, named by the server: never a client-chosen name.

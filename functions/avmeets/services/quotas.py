@@ -81,3 +81,13 @@ def charge_join(uid: str, meeting_id: str) -> None:
 def charge_meeting(uid: str) -> None:
     """A new meeting: counted against the account's meeting quotas."""
     charge(charges(uid, quota.MEETINGS_PER_MINUTE, quota.MEETINGS_PER_DAY))
+
+
+def charge_archive(uid: str) -> None:
+    """An ``archive`` the policy allows: counted against the account's archive quota."""
+    charge(charges(uid, quota.ARCHIVES_PER_MINUTE))
+
+
+def charge_upload(uid: str) -> None:
+    """An upload session the policy allows: counted against the account's upload quota."""
+    charge(charges(uid, quota.UPLOADS_PER_DAY))
