@@ -95,7 +95,7 @@ async def test_an_admin_opts_in_and_only_the_members_own_content_is_stored(
 
     # In the room, everyone reads who is stored by whom from the roster.
     roster = {
-        snap.id: snap.to_dict()
+        snap.id: snap.to_dict() or {}
         for snap in await gus.store.collection(f"meetings/{meeting_id}/participants").get()
     }
     assert roster[ada.uid]["storedBy"] == {
