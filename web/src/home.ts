@@ -9,9 +9,24 @@ import type { CreateMeetingRequest } from "./protocol.gen";
 import { forgetMeeting, parseMeetingId, recentMeetings, rememberMeeting } from "./recent";
 import { clear, h, icon, toast } from "./ui/dom";
 import { useEmulators } from "./config";
+import { adminOrgs } from "./features/admin/policyForm";
+
+/** "Organisation admin", added once the ID token says this account administers an organisation. */
+function addAdminLink(user: User, before: HTMLElement): void {
+  user.getIdTokenResult().then(
+    (token) => {
+      if (adminOrgs(token.claims).length && before.isConnected) {
+        before.before(h("a", { class: "btn btn-ghost", href: "/admin", "data-link": true }, "Organisation admin"));
+      }
+    },
+    () => undefined,
+  );
+}
 
 export function header(user: User): HTMLElement {
   const name = user.displayName || user.email || user.phoneNumber || "Signed in";
+  const myData = h("a", { class: "btn btn-ghost", href: "/my-data", "data-link": true }, "My data");
+  addAdminLink(user, myData);
   return h(
     "header",
     { class: "topbar" },
@@ -19,7 +34,7 @@ export function header(user: User): HTMLElement {
     useEmulators ? h("span", { class: "badge-emulator small" }, "emulator") : null,
     h("span", { class: "spacer" }),
     h("a", { class: "btn btn-ghost", href: "/privacy", "data-link": true }, "Privacy"),
-    h("a", { class: "btn btn-ghost", href: "/my-data", "data-link": true }, "My data"),
+    myData,
     h("span", { class: "user-name", title: user.email ?? "" }, name),
     h(
       "button",
@@ -210,7 +225,8 @@ export function renderHome(root: HTMLElement, user: User, notice?: string): View
           { class: "lead" },
           "Your audio, video, chat, files, whiteboard and recordings never pass through our servers: ",
           "they go directly between the browsers in the meeting, encrypted. Compare the safety code with the ",
-          "others to be sure nobody sits in between.",
+          "others to be sure nobody sits in between. If your organisation chose to keep some of it, ",
+          "everyone in the meeting is shown what and whose before joining.",
         ),
       ),
       h("div", { class: "home-grid" }, createForm(), joinForm()),

@@ -18,7 +18,7 @@ function roomIdFromPath(): string | null | undefined {
   return parseMeetingId(decodeURIComponent(match[1]));
 }
 
-/** The pages that are not a meeting: privacy (anyone) and "My data" (signed in). */
+/** The pages that are not a meeting: privacy (anyone), "My data" and the organisation admin (signed in). */
 async function infoPage(root: HTMLElement, stale: () => boolean, user: User | null): Promise<View | null | undefined> {
   const path = location.pathname.replace(/\/+$/, "") || "/";
   if (path === "/privacy") {
@@ -29,6 +29,11 @@ async function infoPage(root: HTMLElement, stale: () => boolean, user: User | nu
     const page = await import("./features/mydata/MyDataPage");
     if (stale()) return null;
     return user || page.hasDeletionResult() ? page.mountMyData(root, user) : renderSignIn(root, null);
+  }
+  if (path === "/admin") {
+    if (!user) return renderSignIn(root, null);
+    const { mountAdminPage } = await import("./features/admin/AdminPage");
+    return stale() ? null : mountAdminPage(root, user);
   }
   return undefined;
 }

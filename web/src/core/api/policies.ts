@@ -25,7 +25,13 @@ export const POLICIES: Readonly<Record<CallableName, RetryPolicy>> = {
     attemptTimeoutMs: DEFAULT_TIMEOUT_MS,
   },
   heartbeat: NO_RETRY,
-  archive: NO_RETRY,
+  // The organisation's archive (features/orgStorage): a lost answer may store a batch twice,
+  // which the archive tolerates better than losing it; the batcher keeps what finally failed.
+  archive: { attempts: 3, backoffMs: 1_000, retryOn: TRANSIENT, attemptTimeoutMs: 20_000 },
+  // Opens a resumable upload session; a repeat after a lost answer leaves an unused session.
+  upload_object: { attempts: 3, backoffMs: 1_000, retryOn: TRANSIENT, attemptTimeoutMs: 20_000 },
+  // get and export read; set is given ORG_ADMIN_SET_POLICY (a repeat would record the change twice).
+  org_admin: { attempts: 2, backoffMs: 500, retryOn: TRANSIENT, attemptTimeoutMs: 60_000 },
   // A waiting knocker knocks again every heartbeatSeconds anyway.
   knock: NO_RETRY,
   // A repeated host action changes nothing more ("changed": false).
@@ -53,6 +59,13 @@ export const POLICIES: Readonly<Record<CallableName, RetryPolicy>> = {
   },
 };
 
+/** org_admin "set": repeated only when the server surely did nothing (busy or contended). */
+export const ORG_ADMIN_SET_POLICY: RetryPolicy = {
+  attempts: 2,
+  backoffMs: 500,
+  retryOn: new Set<ErrorCode>(["unavailable"]),
+  attemptTimeoutMs: 30_000,
+};
 
 /** Deleting an applied signal is idempotent, so the answers a busy database gives are repeated. */
 export const SIGNAL_DELETE_POLICY: RetryPolicy = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diffRoster, NEW_LINK_GRACE_MS, ownVerdict, rosterAfterJoin, type LinkInfo, type Participant } from "./roster";
+import { diffRoster, NEW_LINK_GRACE_MS, ownVerdict, rosterAfterJoin, storedByOf, type LinkInfo, type Participant } from "./roster";
 
 const ME = "me";
 const doc = (id: string, data: Record<string, unknown>) => ({ id, data });
@@ -82,6 +82,21 @@ describe("diffRoster", () => {
     expect(diff.own).toEqual({ kind: "present", session: "s0", role: "cohost" });
   });
 
+  it("follows what each organisation stores, ours included", () => {
+    const acme = { orgId: "acme", orgName: "Acme", kinds: ["chat", "attendance"] };
+    const known = roster([ME, "s0"], ["bob", "b1"]);
+    const first = diffRoster(ME, known, links(), [doc(ME, { session: "s0", state: "joined", storedBy: acme }), doc("bob", { session: "b1", state: "joined", storedBy: acme })]);
+    expect(first.changed).toBe(true);
+    expect(first.roster.get(ME)?.storedBy).toEqual(acme);
+    expect(first.roster.get("bob")?.storedBy).toEqual(acme);
+    const same = diffRoster(ME, first.roster, links(), [doc(ME, { session: "s0", state: "joined", storedBy: acme }), doc("bob", { session: "b1", state: "joined", storedBy: acme })]);
+    expect(same.changed).toBe(false);
+    const off = diffRoster(ME, first.roster, links(), [doc(ME, { session: "s0", state: "joined", storedBy: null }), doc("bob", { session: "b1", state: "joined", storedBy: null })]);
+    expect(off.changed).toBe(true);
+    expect(off.roster.get(ME)?.storedBy).toBeUndefined();
+    expect(off.roster.get("bob")?.storedBy).toBeUndefined();
+  });
+
   it("says when we were removed", () => {
     expect(diffRoster(ME, roster(), links(), [doc(ME, { state: "removed", endCause: "removed" })]).own).toEqual({ kind: "removed" });
   });
@@ -107,5 +122,16 @@ describe("rosterAfterJoin", () => {
       { uid: ME, displayName: "Me", session: "s0", state: "joined", role: "participant" },
       { uid: "bob", displayName: "Bob", session: "b1", state: "joined", role: "host" },
     ]);
+  });
+});
+
+describe("storedByOf", () => {
+  it("keeps the kinds the protocol knows, and nothing for an empty or malformed value", () => {
+    expect(storedByOf({ orgId: "acme", orgName: " Acme ", kinds: ["files", "telepathy", "chat"] })).toEqual({ orgId: "acme", orgName: "Acme", kinds: ["chat", "files"] });
+    expect(storedByOf({ orgId: "acme", orgName: "", kinds: ["chat"] })?.orgName).toBe("acme");
+    expect(storedByOf({ orgId: "acme", orgName: "Acme", kinds: [] })).toBeUndefined();
+    expect(storedByOf({ orgName: "Acme", kinds: ["chat"] })).toBeUndefined();
+    expect(storedByOf(null)).toBeUndefined();
+    expect(storedByOf("acme")).toBeUndefined();
   });
 });

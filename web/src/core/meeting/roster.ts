@@ -3,7 +3,7 @@
  * 3). Pure: `diffRoster` takes the collection as the server has it now, the roster so far and the
  * connections, and says what changed, which connections to drop and what the server says of us.
  */
-import type { ParticipantRole, ParticipantState } from "../../protocol.gen";
+import type { ParticipantRole, ParticipantState, StorageKind, StoredBy } from "../../protocol.gen";
 
 export interface Participant {
   uid: string;
@@ -12,6 +12,8 @@ export interface Participant {
   state: ParticipantState;
   /** host: the meeting's creator; cohost: named by the host; both run the meeting. */
   role: ParticipantRole;
+  /** What their organisation stores of them in this meeting (absent: nothing beyond the CDR). */
+  storedBy?: StoredBy;
 }
 
 /** A participant document as read (fields unchecked). */
@@ -53,16 +55,34 @@ export interface RosterDiff {
 export const NEW_LINK_GRACE_MS = 10_000;
 
 const ROLES: readonly ParticipantRole[] = ["host", "cohost", "participant"];
+const STORAGE_KINDS: readonly StorageKind[] = ["chat", "attendance", "engagement", "whiteboard", "files", "recordings"];
+
+/** A document's storedBy, checked (unknown kinds dropped); undefined when absent, malformed or empty. */
+export function storedByOf(value: unknown): StoredBy | undefined {
+  if (!value || typeof value !== "object") return undefined;
+  const { orgId, orgName, kinds } = value as Record<string, unknown>;
+  if (typeof orgId !== "string" || !orgId || !Array.isArray(kinds)) return undefined;
+  const known = STORAGE_KINDS.filter((kind) => kinds.includes(kind));
+  if (!known.length) return undefined;
+  return { orgId, orgName: typeof orgName === "string" && orgName.trim() ? orgName.trim() : orgId, kinds: known };
+}
+
+function sameStoredBy(a: StoredBy | undefined, b: StoredBy | undefined): boolean {
+  return a?.orgId === b?.orgId && a?.orgName === b?.orgName && (a?.kinds ?? []).join() === (b?.kinds ?? []).join();
+}
 
 export function toParticipant(raw: RawParticipant): Participant {
   const { state, role } = raw.data;
-  return {
+  const participant: Participant = {
     uid: raw.id,
     displayName: String(raw.data.displayName ?? "Guest"),
     session: String(raw.data.session ?? ""),
     state: state === "joined" ? "joined" : state === "removed" ? "removed" : "left",
     role: ROLES.includes(role as ParticipantRole) ? (role as ParticipantRole) : "participant",
   };
+  const storedBy = storedByOf(raw.data.storedBy);
+  if (storedBy) participant.storedBy = storedBy;
+  return participant;
 }
 
 /** What our own participant document (as read) says of us. */
@@ -102,7 +122,13 @@ export function diffRoster(
     }
     present.add(uid);
     const before = roster.get(uid);
-    if (!before || before.session !== participant.session || before.displayName !== participant.displayName || before.role !== participant.role) {
+    if (
+      !before ||
+      before.session !== participant.session ||
+      before.displayName !== participant.displayName ||
+      before.role !== participant.role ||
+      !sameStoredBy(before.storedBy, participant.storedBy)
+    ) {
       changed = true;
     }
     roster.set(uid, participant);
@@ -126,8 +152,9 @@ export function diffRoster(
   const meBefore = roster.get(myUid);
   if (mine && meBefore && own.kind === "present" && own.session === meBefore.session) {
     const me = toParticipant(mine);
-    if (me.role !== meBefore.role || me.displayName !== meBefore.displayName) {
-      roster.set(myUid, { ...meBefore, role: me.role, displayName: me.displayName });
+    if (me.role !== meBefore.role || me.displayName !== meBefore.displayName || !sameStoredBy(me.storedBy, meBefore.storedBy)) {
+      const { storedBy: _old, ...rest } = meBefore;
+      roster.set(myUid, { ...rest, role: me.role, displayName: me.displayName, ...(me.storedBy ? { storedBy: me.storedBy } : {}) });
       changed = true;
     }
   }

@@ -6,6 +6,7 @@ import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
 import type { Transfer } from "./fileShare";
 import { TargetSelect } from "../room/TargetSelect";
+import { OrgUploads } from "../orgStorage/OrgUploads";
 
 function statusText(t: Transfer): string {
   const pct = t.size ? Math.floor((100 * t.bytes) / t.size) : 100;
@@ -67,8 +68,10 @@ export function FilesPanel(props: { session: RoomSession; ui: RoomUi }) {
     const input = event.currentTarget as HTMLInputElement;
     const file = input.files?.[0];
     if (!file) return;
-    const sent = session.files.send(file, session.addressee(to.peek()));
+    const toUid = session.addressee(to.peek());
+    const sent = session.files.send(file, toUid);
     if (!sent.length) toast("Nobody is connected to receive the file yet.", "error");
+    else session.org.fileShared(file, toUid);
     input.value = "";
   };
   const pickByKey = (event: KeyboardEvent) => {
@@ -79,7 +82,13 @@ export function FilesPanel(props: { session: RoomSession; ui: RoomUi }) {
   };
   return (
     <div class="pane files-pane">
-      <p class="muted small">Files go directly to the others' browsers, never to a server.</p>
+      {session.org.mine.value?.kinds.includes("files") ? (
+        <p class="muted small" data-org-stores="files">
+          {`Files go directly to the others' browsers. ${session.org.mine.value.orgName} also stores the files you share here, as your organisation chose.`}
+        </p>
+      ) : (
+        <p class="muted small">Files go directly to the others' browsers, never to a server.</p>
+      )}
       <div class="field inline">
         <label for="files-to">To</label>
         <TargetSelect id="files-to" label="Send the file to" session={session} value={to} />
@@ -89,6 +98,7 @@ export function FilesPanel(props: { session: RoomSession; ui: RoomUi }) {
         Choose a file to send
       </label>
       <input id="file-input" type="file" class="visually-hidden" onChange={pick} />
+      <OrgUploads org={session.org} kind="file" />
       <ul class="file-list">
         {[...transfers].reverse().map((transfer) => (
           <TransferRow key={transfer.peek().id} transfer={transfer} session={session} />

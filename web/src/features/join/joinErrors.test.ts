@@ -76,7 +76,7 @@ describe("joinErrorView", () => {
 });
 
 describe("infoView", () => {
-  const info = { exists: true, state: "open" as const, hasPassword: false, title: null, full: false, relayOnly: false, entry: "join" as const };
+  const info = { exists: true, state: "open" as const, hasPassword: false, title: null, full: false, relayOnly: false, entry: "join" as const, storage: [], storedOfYou: [] };
   it("stops before the lobby only for a meeting that cannot be joined", () => {
     expect(infoView(info, "abc-defg-hij")).toBeNull();
     expect(infoView({ ...info, full: true }, "abc-defg-hij")).toBeNull();

@@ -14,6 +14,7 @@ import { MediaToggle } from "../controls/MediaToggle";
 import { DeviceSelect, useDevices } from "../settings/DeviceSelect";
 import { initials } from "../stage/tileInfo";
 import { nameProblem } from "./names";
+import { LobbyStorageNotice } from "../orgStorage/StorageBanner";
 
 /** "Hide my IP address": relay-only ICE; locked on when the organisation requires it. */
 function PrivacySwitch(props: { hideIp: Signal<boolean>; required: boolean }) {
@@ -128,6 +129,7 @@ export function Lobby(props: {
         <h1 id="lobby-title">{info?.title ? `Ready to join "${info.title}"?` : "Ready to join?"}</h1>
         <p class="meeting-code-display">{props.meetingId}</p>
         <NameField name={props.name} problem={problem} field={nameField} />
+        {info ? <LobbyStorageNotice storage={info.storage} storedOfYou={info.storedOfYou} /> : null}
         {knock ? (
           <p class="notice" role="status">
             A host of this meeting lets people in: ask to join, and they will see your name.

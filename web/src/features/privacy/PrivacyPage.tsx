@@ -91,12 +91,16 @@ export function PrivacyPage({ signedIn }: { signedIn: boolean }) {
         <p>
           Your video, audio, chats (group or private), files, whiteboard and recordings never reach our servers: they go
           directly between the browsers in the meeting, encrypted with DTLS. A recording stays in the browser that made
-          it.
+          it. The one exception is your organisation's choice, below.
         </p>
         <p>
           The call record is kept in case the law requires us to show who connected with whom, and deleted after a week
-          at the latest, sooner by your organisation's rules or under load. An organisation may choose to store more for
-          its own members (chat, attendance), visibly to everyone in the meeting; by default nothing.
+          at the latest, sooner by your organisation's rules or under load. An organisation may choose to store more of
+          its own members: the chat they write, their attendance with time on screen (how long the meeting was visible
+          and focused, the camera and microphone on), whiteboard snapshots, the files they share and the recordings they
+          save to it. Everyone in the meeting sees it, in the lobby before joining and in a banner in the room that names
+          whose data is stored and by which organisation. Nothing of a person whose organisation did not choose it is
+          stored. By default nothing.
         </p>
       </section>
       <section aria-labelledby="privacy-yours">

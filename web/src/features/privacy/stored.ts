@@ -75,7 +75,7 @@ export const PLAIN: Record<string, PlainRecord> = {
   },
   "archives/{archiveId}": {
     title: "Organisation archives",
-    what: "Only if your organisation chose to store them: a meeting's chat or attendance, visibly to everyone in that meeting.",
+    what: "Only if your organisation chose to store them, and only of its own members: the chat they wrote, their attendance with time on screen, and the whiteboard snapshots, shared files and recordings they saved to it, visibly to everyone in that meeting.",
     kept: "Under your organisation's policy; a week at most.",
   },
   "export_audits/{exportId}-{part}": {

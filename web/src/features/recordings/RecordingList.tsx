@@ -1,5 +1,5 @@
 /** The recordings kept in this browser: play, download, delete (the room's panel and the home page). */
-import { render } from "preact";
+import { render, type ComponentChild } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { formatBytes, formatDuration, toast } from "../../ui/dom";
 import { Icon } from "../../ui/Icon";
@@ -25,7 +25,12 @@ async function download(meta: RecordingMeta): Promise<void> {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-function RecordingRow(props: { meta: RecordingMeta; onPlay: (meta: RecordingMeta) => void; onDelete: (meta: RecordingMeta) => void }) {
+function RecordingRow(props: {
+  meta: RecordingMeta;
+  onPlay: (meta: RecordingMeta) => void;
+  onDelete: (meta: RecordingMeta) => void;
+  action?: (meta: RecordingMeta) => ComponentChild;
+}) {
   const { meta } = props;
   const label = `${meta.title || meta.meetingId} — ${new Date(meta.startedAt).toLocaleString()}`;
   return (
@@ -52,6 +57,7 @@ function RecordingRow(props: { meta: RecordingMeta; onPlay: (meta: RecordingMeta
           <Icon name="trash" />
           Delete
         </button>
+        {props.action?.(meta)}
       </div>
     </li>
   );
@@ -66,7 +72,8 @@ function Player(props: { url: string; label: string }) {
 /** null while loading, "unavailable" where IndexedDB is refused. */
 type Items = RecordingMeta[] | null | "unavailable";
 
-export function RecordingList() {
+/** `action`: one more button per recording (the room's "Save to <organisation>"). */
+export function RecordingList(props: { action?: (meta: RecordingMeta) => ComponentChild } = {}) {
   const [items, setItems] = useState<Items>(null);
   const [playing, setPlaying] = useState<{ url: string; label: string } | null>(null);
   const refresh = () => listRecordings().then(setItems, () => setItems("unavailable"));
@@ -111,7 +118,7 @@ export function RecordingList() {
           <li class="muted">No recordings yet. Use the record button in a meeting.</li>
         ) : (
           (items ?? []).map((meta) => (
-            <RecordingRow key={meta.id} meta={meta} onPlay={(m) => void play(m)} onDelete={(m) => void remove(m)} />
+            <RecordingRow key={meta.id} meta={meta} onPlay={(m) => void play(m)} onDelete={(m) => void remove(m)} action={props.action} />
           ))
         )}
       </ul>

@@ -12,6 +12,7 @@ import { Stage } from "../stage/Stage";
 import { StageState } from "../stage/stageState";
 import { playVideo } from "../stage/Tile";
 import { startNotifications, startShortcuts } from "./notifications";
+import { StorageBanner } from "../orgStorage/StorageBanner";
 import { startPeopleNotices } from "./notices";
 import type { RoomSession } from "./session";
 import { SidePanel } from "./SidePanel";
@@ -54,6 +55,7 @@ export function Room(props: { session: RoomSession; ui: RoomUi; local: LocalMedi
   return (
     <div class={classes} data-meeting-id={session.meeting.meetingId} data-width={ui.width.value}>
       <TopBar session={session} ui={ui} />
+      <StorageBanner org={session.org} />
       <main class="room-body" aria-labelledby="room-title">
         <Stage session={session} ui={ui} local={local} stage={stage} />
         <SidePanel session={session} ui={ui} />

@@ -19,7 +19,7 @@ function PanelBody(props: { panel: Panel; session: RoomSession; ui: RoomUi }) {
     case "files":
       return <FilesPanel session={session} ui={ui} />;
     case "recordings":
-      return <RecordingsPanel ui={ui} />;
+      return <RecordingsPanel ui={ui} org={session.org} meetingId={session.meeting.meetingId} />;
   }
 }
 

@@ -18,6 +18,7 @@ import type { MeetingInfoResult } from "../../protocol.gen";
 import { rememberMeeting } from "../../recent";
 import { endedView, infoView, joinErrorView, deniedView, type JoinAction, type JoinErrorView } from "../join/joinErrors";
 import { suggestedName } from "../lobby/names";
+import { saveBoard } from "../orgStorage/boardSnapshot";
 import { RoomSession } from "./session";
 import { RoomUi } from "./store";
 
@@ -250,11 +251,14 @@ export class RoomController {
     let outcome: LeaveOutcome | null = null;
     session?.hosting.stop();
     if (session) {
+      // The organisation's last chat batch and board snapshot go while we are still a participant.
+      await session.org.beforeLeave(() => saveBoard(session.org, session.board, this.meetingId));
       const leaving = session.meeting.leave();
       // The connections close at once; camera and microphone go off before the server answers.
       await session.meeting.disconnect();
       this.local.stop();
       outcome = await leaving;
+      void session.org.afterLeave(); // attendance once the server has our leave time
     }
     this.handle.meeting = undefined;
     this.local.stop();

@@ -11,6 +11,7 @@ import { ChatLog } from "../chat/chatLog";
 import { FileShare } from "../files/fileShare";
 import { Gestures } from "../gestures/gestures";
 import { Hosting } from "../hosts/hosting";
+import { OrgStorage } from "../orgStorage/orgStorage";
 import { Board } from "../whiteboard/board";
 
 export interface Target {
@@ -27,6 +28,8 @@ export class RoomSession {
   readonly captions: Captions;
   /** The lock, the lobby, the hosts' actions and their requests (features/hosts). */
   readonly hosting: Hosting;
+  /** What organisations store here, and ours storing what it stores of us (features/orgStorage). */
+  readonly org: OrgStorage;
   /** Who has a tile: us first, then everyone joined or connected. */
   readonly present: ReadonlySignal<readonly string[]>;
   /** The others one can write or send a file to privately. */
@@ -41,6 +44,7 @@ export class RoomSession {
     this.gestures = new Gestures(meeting);
     this.hosting = new Hosting(meeting);
     this.captions = new Captions(meeting);
+    this.org = new OrgStorage(meeting, this.chat);
     meeting.use(this.files);
     meeting.use(this.captions);
     meeting.use(this.board);

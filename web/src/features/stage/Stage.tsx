@@ -49,7 +49,7 @@ export function Stage(props: { session: RoomSession; ui: RoomUi; local: LocalMed
     <section class={classes.filter(Boolean).join(" ")} aria-label="Meeting stage" data-layout={layout.reason}>
       {focus ? (
         <div class="stage-main">
-          {board !== "closed" ? <WhiteboardHost board={session.board} ui={ui} /> : null}
+          {board !== "closed" ? <WhiteboardHost board={session.board} ui={ui} org={session.org} meetingId={session.meeting.meetingId} /> : null}
           <MainView layout={layout} session={session} ui={ui} local={props.local} />
         </div>
       ) : null}

@@ -3,8 +3,31 @@ import { useEffect, useRef } from "preact/hooks";
 import { toast } from "../../ui/dom";
 import type { RoomUi } from "../room/store";
 import type { Board } from "./board";
+import { saveBoard } from "../orgStorage/boardSnapshot";
+import type { OrgStorage } from "../orgStorage/orgStorage";
+import { OrgUploads } from "../orgStorage/OrgUploads";
+import "../orgStorage/orgStorage.css";
 
-export function WhiteboardHost(props: { board: Board; ui: RoomUi }) {
+/** Where our organisation stores our whiteboard: "Save board" (a PNG) and the uploads' progress. */
+function SaveBoard(props: { board: Board; org: OrgStorage; meetingId: string }) {
+  const { org } = props;
+  if (!org.mine.value?.kinds.includes("whiteboard")) return null;
+  const save = () => {
+    if (props.board.isEmpty) return toast("The board is empty: nothing to save.");
+    void saveBoard(org, props.board, props.meetingId).catch(() => toast("The board could not be saved.", "error"));
+  };
+  return (
+    <div class="board-save">
+      <button class="btn btn-secondary btn-small" type="button" onClick={save}>
+        Save board
+      </button>
+      <span class="muted small">{`${org.orgName} stores the board when you save it and when you leave.`}</span>
+      <OrgUploads org={org} kind="whiteboard" />
+    </div>
+  );
+}
+
+export function WhiteboardHost(props: { board: Board; ui: RoomUi; org: OrgStorage; meetingId: string }) {
   const { board, ui } = props;
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -28,7 +51,12 @@ export function WhiteboardHost(props: { board: Board; ui: RoomUi }) {
       mounted?.destroy();
     };
   }, [board, ui]);
-  return <div ref={host} class="board-host" hidden={ui.whiteboard.value !== "open"} />;
+  return (
+    <div class="board-host board-host-column" hidden={ui.whiteboard.value !== "open"}>
+      {ui.whiteboard.value === "open" ? <SaveBoard board={board} org={props.org} meetingId={props.meetingId} /> : null}
+      <div ref={host} class="board-canvas-host" />
+    </div>
+  );
 }
 
 /** The Whiteboard button: open (loading the canvas first), or close. */

@@ -78,6 +78,46 @@ function toolbar(tools: Tools, board: Board, canvas: HTMLCanvasElement): HTMLEle
   );
 }
 
+/** One stroke (or its points from `from` on) on a context the size of its canvas. */
+function drawStroke(ctx: CanvasRenderingContext2D, stroke: Stroke, from = 0): void {
+  const px = (v: number, total: number) => (v / 10000) * total;
+  const w = ctx.canvas.width;
+  const hgt = ctx.canvas.height;
+  ctx.save();
+  ctx.globalCompositeOperation = stroke.erase ? "destination-out" : "source-over";
+  ctx.strokeStyle = stroke.color;
+  ctx.fillStyle = stroke.color;
+  ctx.lineWidth = Math.max(1, (stroke.width / 1000) * w);
+  ctx.lineCap = "round";
+  ctx.lineJoin = "round";
+  const pts = stroke.pts;
+  const start = Math.max(0, from - (from % 2));
+  ctx.beginPath();
+  if (pts.length - start <= 2) {
+    ctx.arc(px(pts[start], w), px(pts[start + 1], hgt), ctx.lineWidth / 2, 0, Math.PI * 2);
+    ctx.fill();
+  } else {
+    ctx.moveTo(px(pts[start], w), px(pts[start + 1], hgt));
+    for (let i = start + 2; i < pts.length; i += 2) ctx.lineTo(px(pts[i], w), px(pts[i + 1], hgt));
+    ctx.stroke();
+  }
+  ctx.restore();
+}
+
+/** The whole board as a PNG, `width` pixels wide at 16:9, strokes over white (what an organisation stores). */
+export async function boardPng(board: Board, width = 1920): Promise<Blob> {
+  const canvas = document.createElement("canvas");
+  canvas.width = width;
+  canvas.height = Math.round(width / ASPECT);
+  const ctx = canvas.getContext("2d")!;
+  for (const stroke of board.strokes.values()) drawStroke(ctx, stroke);
+  // White goes behind the strokes (the eraser cut through them, not through the paper).
+  ctx.globalCompositeOperation = "destination-over";
+  ctx.fillStyle = "#ffffff";
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error("no PNG"))), "image/png"));
+}
+
 /** Draws the board's strokes on the canvas, sized to its frame at 16:9. */
 class Renderer {
   private readonly ctx: CanvasRenderingContext2D;
@@ -91,29 +131,7 @@ class Renderer {
   }
 
   drawStroke(stroke: Stroke, from = 0): void {
-    const { ctx, canvas } = this;
-    const px = (v: number, total: number) => (v / 10000) * total;
-    const w = canvas.width;
-    const hgt = canvas.height;
-    ctx.save();
-    ctx.globalCompositeOperation = stroke.erase ? "destination-out" : "source-over";
-    ctx.strokeStyle = stroke.color;
-    ctx.fillStyle = stroke.color;
-    ctx.lineWidth = Math.max(1, (stroke.width / 1000) * w);
-    ctx.lineCap = "round";
-    ctx.lineJoin = "round";
-    const pts = stroke.pts;
-    const start = Math.max(0, from - (from % 2));
-    ctx.beginPath();
-    if (pts.length - start <= 2) {
-      ctx.arc(px(pts[start], w), px(pts[start + 1], hgt), ctx.lineWidth / 2, 0, Math.PI * 2);
-      ctx.fill();
-    } else {
-      ctx.moveTo(px(pts[start], w), px(pts[start + 1], hgt));
-      for (let i = start + 2; i < pts.length; i += 2) ctx.lineTo(px(pts[i], w), px(pts[i + 1], hgt));
-      ctx.stroke();
-    }
-    ctx.restore();
+    drawStroke(this.ctx, stroke, from);
   }
 
   redraw(): void {

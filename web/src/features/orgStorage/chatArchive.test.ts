@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import type { ArchiveMessage } from "../../protocol.gen";
+import { batches, ChatArchiver } from "./chatArchive";
+
+function harness(enabled: () => boolean, fail?: (call: number) => unknown) {
+  const sent: ArchiveMessage[][] = [];
+  const timers: (() => void)[] = [];
+  const archiver = new ChatArchiver({
+    enabled,
+    send: async (messages) => {
+      sent.push(messages);
+      const error = fail?.(sent.length);
+      if (error) throw error;
+    },
+    setTimer: (run) => timers.push(run),
+    clearTimer: () => undefined,
+  });
+  const tick = async () => {
+    for (const run of timers.splice(0)) run();
+    await archiver.settled();
+  };
+  return { archiver, sent, timers, tick };
+}
+
+describe("ChatArchiver", () => {
+  it("sends nothing at all when our organisation does not store our chat", async () => {
+    const { archiver, sent, timers, tick } = harness(() => false);
+    archiver.add("hello", 1);
+    archiver.add("secret", 2, "bob");
+    expect(archiver.pending).toBe(0);
+    expect(timers).toHaveLength(0);
+    await tick();
+    await archiver.stop();
+    expect(sent).toEqual([]);
+  });
+
+  it("batches our group and private messages on the timer, and the rest at leave", async () => {
+    const { archiver, sent, timers, tick } = harness(() => true);
+    archiver.add("hello", 1);
+    archiver.add("to bob", 2, "bob");
+    archiver.add("   ", 3);
+    expect(timers).toHaveLength(1); // one timer for the batch, not one per message
+    await tick();
+    expect(sent).toEqual([[{ text: "hello", at: 1 }, { text: "to bob", at: 2, to: "bob" }]]);
+    archiver.add("bye", 4);
+    await archiver.stop();
+    expect(sent[1]).toEqual([{ text: "bye", at: 4 }]);
+    archiver.add("after", 5);
+    await archiver.flush();
+    expect(sent).toHaveLength(2);
+  });
+
+  it("drops what is queued when the storing stops before the batch goes", async () => {
+    let on = true;
+    const { archiver, sent, tick } = harness(() => on);
+    archiver.add("hello", 1);
+    on = false;
+    await tick();
+    expect(sent).toEqual([]);
+  });
+
+  it("keeps a batch for the next one after a transient failure, drops it after a refusal", async () => {
+    const transient = harness(() => true, (n) => (n === 1 ? { code: "functions/unavailable" } : null));
+    transient.archiver.add("a", 1);
+    await transient.tick();
+    transient.archiver.add("b", 2);
+    await transient.tick();
+    expect(transient.sent).toEqual([[{ text: "a", at: 1 }], [{ text: "a", at: 1 }, { text: "b", at: 2 }]]);
+
+    const refused = harness(() => true, (n) => (n === 1 ? { code: "functions/failed-precondition" } : null));
+    refused.archiver.add("a", 1);
+    await refused.tick();
+    refused.archiver.add("b", 2);
+    await refused.tick();
+    expect(refused.sent).toEqual([[{ text: "a", at: 1 }], [{ text: "b", at: 2 }]]);
+  });
+
+  it("splits batches by count and by bytes", () => {
+    const msgs = Array.from({ length: 5 }, (_, i) => ({ text: "x".repeat(100), at: i }));
+    expect(batches(msgs, 2).map((b) => b.length)).toEqual([2, 2, 1]);
+    expect(batches(msgs, 1000, 400).map((b) => b.length)).toEqual([2, 2, 1]);
+    expect(batches([])).toEqual([]);
+  });
+});
