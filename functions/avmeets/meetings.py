@@ -24,7 +24,7 @@ from .protocol import (
     ParticipantDoc,
     ParticipantRole,
     ParticipantSummary,
-    StorageKind,
+    StoredBy,
 )
 from .store.documents import IpInfo, JoinRecordDoc, OrgDoc
 
@@ -238,7 +238,7 @@ def meeting_info(
     relay: bool,
     uid: str,
     entry: MeetingEntry | None,
-    stored_of_caller: list[StorageKind] | None = None,
+    stored_of_caller: StoredBy | None = None,
 ) -> MeetingInfoResult:
     """``meeting_info``'s answer (docs/protocol.md): what a client may know before joining.
 
@@ -249,7 +249,8 @@ def meeting_info(
     of the people in now store of their members, like the title only without a password or
     to someone inside; ``storedOfYou``: what the caller's own organisation would store of them.
     """
-    stored_of_you = list(stored_of_caller or [])
+    stored_of_you = list(stored_of_caller["kinds"]) if stored_of_caller is not None else []
+    stored_by = stored_of_caller["orgName"] if stored_of_caller is not None else None
     if meeting is None:
         return {
             "exists": False,
@@ -261,6 +262,7 @@ def meeting_info(
             "entry": None,
             "storage": [],
             "storedOfYou": stored_of_you,
+            "storedOfYouBy": stored_by,
         }
     has_password = bool(meeting.get("hasPassword"))
     state: MeetingState = "open" if meeting.get("state") == OPEN else "ended"
@@ -276,4 +278,5 @@ def meeting_info(
         "entry": entry if state == "open" else None,
         "storage": org_storage.notices(joined) if not has_password or inside else [],
         "storedOfYou": stored_of_you,
+        "storedOfYouBy": stored_by,
     }

@@ -82,3 +82,22 @@ def notices(participants: Iterable[Mapping[str, Any]]) -> list[StorageNotice]:
         notice["members"] += 1
         notice["kinds"] = [k for k in STORAGE_KINDS if k in notice["kinds"] or k in shown["kinds"]]
     return sorted(by_org.values(), key=lambda n: n["orgName"])
+
+
+#: Objects that show everyone in the meeting, not only their uploader: a recording shows every
+#: tile, a whiteboard holds everyone's strokes (with no author).
+SHOWS_EVERYONE = ("recordings", "whiteboard")
+
+
+def not_stored(
+    participants: Iterable[Mapping[str, Any]], org_id: str | None, org: OrgDoc | None,
+    kind: StorageKind,
+) -> list[str]:  # fmt: skip
+    """The display names of the participants (everyone who has been in the meeting) whose
+    ``kind`` may not go into ``org_id``'s store: a recording or board that may show them must
+    not be stored."""
+    return sorted(
+        str(p.get("displayName") or p.get("uid") or "")
+        for p in participants
+        if not may_store(p, org_id, org, kind)
+    )

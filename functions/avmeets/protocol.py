@@ -393,8 +393,10 @@ class MeetingInfoResult(TypedDict):
     #: What the organisations of the people in the meeting now store of their members (empty:
     #: nothing beyond the CDR); shown before joining. Counts only: no names before joining.
     storage: list[StorageNotice]
-    #: What the caller's own organisation would store of the caller in this meeting.
+    #: What the caller's own organisation would store of the caller in this meeting, and
+    #: that organisation's name (null when it stores nothing).
     storedOfYou: list[StorageKind]
+    storedOfYouBy: str | None
 
 
 class LeaveMeetingRequest(TypedDict):

@@ -323,3 +323,49 @@ async def test_archive_floods_cost_the_member_not_the_operator(
     async with database_unchanged(admin, exempt=("quotas",)):
         error = await refused(ada.call("archive", message), "RESOURCE_EXHAUSTED", "rate-limited")
     assert error.details["retryAfterSeconds"] > 0
+
+
+async def test_a_recording_or_board_is_stored_only_if_it_can_show_members_only(
+    actors: Actors, admin: firestore.AsyncClient
+) -> None:
+    """A recording shows every tile and a board holds everyone's strokes: stored only while
+    everyone who has been in the meeting is a member whose recordings (board) Acme stores."""
+    acme_exists()
+    cli_json(
+        "org",
+        "set",
+        "acme",
+        "--store",
+        "recordings=on",
+        "--store",
+        "whiteboard=on",
+        "--store",
+        "files=on",
+    )
+    ada = await actors("ada", email=f"ada@{ACME_DOMAIN}")
+    bob = await actors("bob", email=f"bob@{ACME_DOMAIN}")
+    meeting_id = await ada.create_meeting()
+    await ada.join(meeting_id)
+    await bob.join(meeting_id)
+    recording = {
+        "meetingId": meeting_id,
+        "kind": "recording",
+        "name": "weekly.webm",
+        "contentType": "video/webm",
+        "size": 1000,
+    }
+    assert (await ada.call("upload_object", recording))["uploadUrl"]
+    # A guest comes and goes: what was recorded or drawn since may show them.
+    gus = await actors("gus", email="gus@guest.example")
+    await gus.join(meeting_id)
+    await gus.leave(meeting_id)
+    async with database_unchanged(admin, exempt=("quotas",)):
+        for kind, name in (("recording", "weekly.webm"), ("whiteboard", "board.png")):
+            error = await refused(
+                ada.call("upload_object", {**recording, "kind": kind, "name": name}),
+                "FAILED_PRECONDITION",
+                "not-allowed-by-policy",
+            )
+            assert "Gus" in error.message, error
+    # A file is the uploader's own: still stored.
+    assert (await ada.call("upload_object", {**recording, "kind": "file"}))["uploadUrl"]

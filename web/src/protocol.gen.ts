@@ -143,6 +143,7 @@ export interface MeetingInfoResult {
   entry: MeetingEntry | null;
   storage: StorageNotice[];
   storedOfYou: StorageKind[];
+  storedOfYouBy: string | null;
 }
 
 export interface LeaveMeetingRequest {

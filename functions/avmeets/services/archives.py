@@ -120,6 +120,19 @@ def upload_object(caller: Caller, body: UploadObject, origin: str | None) -> Upl
     if me.get("state") != "joined":
         raise FailedPrecondition("Join the meeting to upload to it.", reason=ErrorReason.NOT_JOINED)
     assert caller.org_id is not None
+    kind = OBJECT_STORAGE_KIND[body.kind]
+    if kind in org_storage.SHOWS_EVERYONE:
+        # Everyone who has been in the meeting (left or not): a recording or a board may show
+        # any of them, and nothing of a person whose organisation did not opt in is stored.
+        others = org_storage.not_stored(
+            meeting_store.participants(body.meeting_id), caller.org_id, caller.org, kind
+        )
+        if others:
+            raise FailedPrecondition(
+                f"This {body.kind} may show {', '.join(others)}, whose {kind} your "
+                "organisation may not store; nothing was stored.",
+                reason=ErrorReason.NOT_ALLOWED_BY_POLICY,
+            )
     quotas.charge_upload(caller.uid)
     now = clock.now()
     object_id = secrets.token_hex(12)

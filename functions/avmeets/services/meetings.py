@@ -72,6 +72,5 @@ def info(caller: Caller, body: MeetingLookup) -> MeetingInfoResult:
     # The organisation comes from the policy's admission (a verified address), never from the
     # bare e-mail domain.
     relay = meetings.relay_only(caller.org)
-    mine_stored = org_storage.stored_by(caller.org_id, caller.org)
-    stored_of_you = mine_stored["kinds"] if mine_stored is not None else []
+    stored_of_you = org_storage.stored_by(caller.org_id, caller.org)
     return meetings.meeting_info(meeting, joined, relay, caller.uid, entry, stored_of_you)

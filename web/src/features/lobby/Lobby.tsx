@@ -129,7 +129,7 @@ export function Lobby(props: {
         <h1 id="lobby-title">{info?.title ? `Ready to join "${info.title}"?` : "Ready to join?"}</h1>
         <p class="meeting-code-display">{props.meetingId}</p>
         <NameField name={props.name} problem={problem} field={nameField} />
-        {info ? <LobbyStorageNotice storage={info.storage} storedOfYou={info.storedOfYou} /> : null}
+        {info ? <LobbyStorageNotice storage={info.storage} storedOfYou={info.storedOfYou} storedOfYouBy={info.storedOfYouBy} /> : null}
         {knock ? (
           <p class="notice" role="status">
             A host of this meeting lets people in: ask to join, and they will see your name.

@@ -24,8 +24,12 @@ function Notice(props: { id: string; title: string; lines: readonly string[] }) 
   );
 }
 
-export function LobbyStorageNotice(props: { storage: readonly StorageNotice[]; storedOfYou: readonly StorageKind[] }) {
-  const lines = lobbyLines(props.storage ?? [], props.storedOfYou ?? []);
+export function LobbyStorageNotice(props: {
+  storage: readonly StorageNotice[];
+  storedOfYou: readonly StorageKind[];
+  storedOfYouBy: string | null;
+}) {
+  const lines = lobbyLines(props.storage ?? [], props.storedOfYou ?? [], props.storedOfYouBy ?? null);
   return lines.length ? <Notice id="lobby-storage-title" title="Stored in this meeting" lines={lines} /> : null;
 }
 

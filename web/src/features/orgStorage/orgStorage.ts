@@ -93,9 +93,19 @@ export class OrgStorage {
     void this.upload("file", file.name, file);
   }
 
+  /** Who has been in this meeting (left or not) whose `kind` our organisation may not store:
+   * a recording or a board may show them, so it is not stored (the server refuses it too). */
+  notStored(kind: StorageKind): string[] {
+    const mine = this.mine.peek();
+    return [...this.meeting.roster.peek().values()]
+      .filter((p) => p.storedBy?.orgId !== mine?.orgId || !p.storedBy?.kinds.includes(kind))
+      .map((p) => p.displayName);
+  }
+
   /** Upload to the organisation's store (upload_object, then the bytes straight to Cloud Storage). */
   async upload(kind: ObjectKind, name: string, blob: Blob): Promise<void> {
-    if (!this.stores(OBJECT_STORAGE[kind])) return;
+    const needs = OBJECT_STORAGE[kind];
+    if (!this.stores(needs)) return;
     const id = `upload-${++uploadIds}`;
     const view = signal<Upload>({ id, kind, name, size: blob.size, sent: 0, status: "starting" });
     this.uploads.value = [...this.uploads.peek(), view];
@@ -103,6 +113,8 @@ export class OrgStorage {
       view.value = { ...view.peek(), ...change };
     };
     if (blob.size > LIMITS.objectMaxBytes) return set({ status: "failed", error: "too large to store" });
+    const others = kind === "file" ? [] : this.notStored(needs);
+    if (others.length) return set({ status: "failed", error: `it may show ${others.join(", ")}, whose organisation does not store it` });
     const abort = new AbortController();
     this.aborts.set(id, abort);
     let url: string | null = null;

@@ -22,6 +22,7 @@ describe("storage words", () => {
       "Your organisation will store your chat and shared files in this meeting if you join.",
     ]);
     expect(lobbyLines([], ["attendance"])).toEqual(["Your organisation will store your attendance in this meeting if you join."]);
+    expect(lobbyLines([], ["chat"], "Acme")).toEqual(["Your organisation Acme will store your chat in this meeting if you join."]);
   });
 
   it("groups the room per organisation and kinds, names us 'you', hides when nothing is stored", () => {

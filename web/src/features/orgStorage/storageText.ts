@@ -28,11 +28,16 @@ export function kindWords(kinds: readonly StorageKind[]): string {
 export const NOTHING_OF_YOU = "Nothing of you is stored beyond the call record.";
 
 /** The lobby's lines (before joining: counts, no names); empty when nothing is stored. */
-export function lobbyLines(storage: readonly StorageNotice[], storedOfYou: readonly StorageKind[]): string[] {
+export function lobbyLines(
+  storage: readonly StorageNotice[],
+  storedOfYou: readonly StorageKind[],
+  storedOfYouBy: string | null = null,
+): string[] {
   const lines = storage
     .filter((notice) => notice.kinds.length > 0 && notice.members > 0)
     .map((n) => `${n.orgName} stores ${kindWords(n.kinds)} of its ${n.members === 1 ? "member" : `${n.members} members`} here.`);
-  if (storedOfYou.length) lines.push(`Your organisation will store your ${kindWords(storedOfYou)} in this meeting if you join.`);
+  const yours = storedOfYouBy ? `Your organisation ${storedOfYouBy}` : "Your organisation";
+  if (storedOfYou.length) lines.push(`${yours} will store your ${kindWords(storedOfYou)} in this meeting if you join.`);
   else if (lines.length) lines.push(NOTHING_OF_YOU);
   return lines;
 }

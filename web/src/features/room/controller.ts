@@ -252,7 +252,7 @@ export class RoomController {
     session?.hosting.stop();
     if (session) {
       // The organisation's last chat batch and board snapshot go while we are still a participant.
-      await session.org.beforeLeave(() => saveBoard(session.org, session.board, this.meetingId));
+      await session.org.beforeLeave(() => saveBoard(session.org, session.board, this.meetingId, true));
       const leaving = session.meeting.leave();
       // The connections close at once; camera and microphone go off before the server answers.
       await session.meeting.disconnect();
