@@ -50,7 +50,9 @@ TEST_TIMEOUT = 300
 class PersonFactory(Protocol):
     """`await people("alice")`: a new participant, signed in unless sign_in=False."""
 
-    def __call__(self, label: str, sign_in: bool = True) -> Awaitable[Person]: ...
+    def __call__(
+        self, label: str, sign_in: bool = True, domain: str = "example.com"
+    ) -> Awaitable[Person]: ...
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -207,13 +209,13 @@ async def people(
     made: list[Person] = []
     test_name = request.node.name
 
-    async def make(label: str, sign_in: bool = True) -> Person:
+    async def make(label: str, sign_in: bool = True, domain: str = "example.com") -> Person:
         person = await Person.create(
             browser, label, web_url=web_url, emulators=emulators, test_name=test_name
         )
         made.append(person)
         if sign_in:
-            await person.sign_in()
+            await person.sign_in(domain)
         return person
 
     try:

@@ -208,9 +208,10 @@ class Person:
 
     # -------------------------------------------------------------------------- sign-in
 
-    async def sign_in(self) -> str:
-        """Google sign-in through the app's emulator test hook (the popup needs gapi online)."""
-        self.email = f"{self.label}.{secrets.token_hex(3)}@example.com"
+    async def sign_in(self, domain: str = "example.com") -> str:
+        """Google sign-in through the app's emulator test hook (the popup needs gapi online),
+        with an address at ``domain`` (an organisation's, for its members)."""
+        self.email = f"{self.label}.{secrets.token_hex(3)}@{domain}"
         await self.page.goto(self.web_url + "/")
         await self.page.wait_for_function("() => !!window.__avmeets")
         self.uid = await self.page.evaluate(
