@@ -10,11 +10,14 @@ for list elements and `{name}` for a map key chosen at run time, as in the inven
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from google.cloud import firestore
 
 from .support.admin import Dump, auth_accounts, dump_all, settled_dump
 from .support.callables import CallableError
+from .support.cli import run_cli
 from .support.deadline import wait_for
 from .support.factories import Actors, Peers
 from .support.hosts import host_action
@@ -96,7 +99,17 @@ async def test_database_holds_only_what_the_inventory_lists(
 
     collections = {path.split("/")[0] for path in organised}
     expected = {"meetings", "identities", "joins", "cdrs", "meeting_secrets", "join_attempts"}
-    assert expected | {"orgs", "archives", "quotas", "meeting_attempts"} <= collections, collections
+    assert (
+        expected
+        | {
+            "orgs",
+            "org_audits",
+            "archives",
+            "quotas",
+            "meeting_attempts",
+        }
+        <= collections
+    ), collections
     assert any("/lobby/" in path for path in hosted), "no knock was stored"
     # Firebase Auth's accounts are stored data too: every field of every account the meeting's
     # people made (Google sign-in through the blocking functions) is one the inventory lists.
@@ -117,15 +130,39 @@ async def test_database_holds_only_what_the_inventory_lists(
 async def _an_organisation_archives_and_a_member_vanishes(
     actors: Actors, admin: firestore.AsyncClient
 ) -> Dump:
-    """The paths only an organisation's policy and the sweep write: an archive of chat and
-    attendance, a member who stops heartbeating closed out by the sweep."""
+    """The paths only an organisation's policy and the sweep write: the organisation created
+    and changed by the operator (its audit), a member's storedBy, archives of chat (group and
+    private), attendance with engagement and an uploaded object, a member who stops
+    heartbeating closed out by the sweep."""
     await acme_archiving(admin)
+    changed = await asyncio.to_thread(
+        run_cli, "org", "set", "acme", "--verify-domain", "acme.example",
+        "--store", "engagement=on", "--store", "files=on",
+    )  # fmt: skip
+    assert changed.returncode == 0, changed.stderr
     ada = await actors("ada", email="ada@acme.example")
+    bea = await actors("bea", email="bea@acme.example")
     meeting_id = await ada.create_meeting(title="Acme weekly")
     await ada.join(meeting_id)
-    msgs = [{"text": "minutes", "at": 1_700_000_000_000}]
+    await bea.join(meeting_id)
+    msgs = [
+        {"text": "minutes", "at": 1_700_000_000_000},
+        {"text": "just you", "at": 1_700_000_000_001, "to": bea.uid},
+    ]
     await ada.call("archive", {"meetingId": meeting_id, "kind": "chat", "messages": msgs})
-    await ada.call("archive", {"meetingId": meeting_id, "kind": "attendance"})
+    engagement = {"visibleMs": 1, "focusedMs": 1, "cameraOnMs": 1, "micOnMs": 1}
+    await ada.call(
+        "archive", {"meetingId": meeting_id, "kind": "attendance", "engagement": engagement}
+    )
+    upload = {
+        "meetingId": meeting_id,
+        "kind": "file",
+        "name": "a.txt",
+        "contentType": "text/plain",
+        "size": 1,
+    }
+    await ada.call("upload_object", upload)
+    await bea.leave(meeting_id)
     ada.go_silent(meeting_id)
     participant = f"meetings/{meeting_id}/participants/{ada.uid}"
 
