@@ -75,7 +75,17 @@ export const PLAIN: Record<string, PlainRecord> = {
   },
   "archives/{archiveId}": {
     title: "Organisation archives",
-    what: "Only if your organisation chose to store them: a meeting's chat or attendance, visibly to everyone in that meeting.",
+    what: "Only if your organisation chose to store them: the chat messages you wrote, your attendance (and, if it chose so, how long your camera and microphone were on), files you uploaded, always visibly to everyone in that meeting.",
+    kept: "Under your organisation's policy; a week at most.",
+  },
+  "org_audits/{auditId}": {
+    title: "Changes to an organisation's settings",
+    what: "Each time an organisation's admin changes what it stores of its members or how long: who changed what, and when. Nothing in it is about the people in its meetings.",
+    kept: "A year, so that what an organisation chose to store can be checked afterwards.",
+  },
+  "orgs/{orgId}/meetings/{meetingId}/{kind}/{objectId}": {
+    title: "Your organisation's stored files",
+    what: "Only if your organisation chose to store them: files, recordings and whiteboard pictures you uploaded yourself in a meeting, visibly to everyone in it. Nobody else's.",
     kept: "Under your organisation's policy; a week at most.",
   },
   "export_audits/{exportId}-{part}": {
