@@ -117,8 +117,9 @@ def test_report_ids_are_usable_document_ids(field: str, value: Any) -> None:
 
 
 @settings(max_examples=500, deadline=None)
-@given(message=st.dictionaries(st.sampled_from(["from", "to", "text", "at", "x"]), values,
-                               max_size=4))
+@given(
+    message=st.dictionaries(st.sampled_from(["from", "to", "text", "at", "x"]), values, max_size=4)
+)
 def test_chat_messages_are_strings_or_refused(message: dict[str, Any]) -> None:
     data = {"meetingId": "abc-defg-hij", "kind": "chat", "messages": [message]}
     try:

@@ -397,7 +397,11 @@ ROWS: list[tuple[str, Any, str | None]] = [
         {**SET, "changes": {"storage": {"chat": 1}, "retentionDays": 0, "name": ""}},
         "name",
     ),
-    ("org_admin", {**SET, "changes": {"storage": {"chat": 1}, "retentionDays": 0}}, "retentionDays"),
+    (
+        "org_admin",
+        {**SET, "changes": {"storage": {"chat": 1}, "retentionDays": 0}},
+        "retentionDays",
+    ),
 ]
 
 
