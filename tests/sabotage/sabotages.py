@@ -50,9 +50,10 @@ SABOTAGES: tuple[Sabotage, ...] = (
         edits=(
             Edit(
                 "functions/avmeets/meetings.py",
-                '        "sweepShard": sweep_shard(caller.uid),\n        "expiresAt": expires_at,\n'
-                "    }\n",
-                '        "sweepShard": sweep_shard(caller.uid),\n        "expiresAt": expires_at,\n'
+                '        "storedBy": org_storage.stored_by(caller.org_id, caller.org),\n'
+                '        "expiresAt": expires_at,\n    }\n',
+                '        "storedBy": org_storage.stored_by(caller.org_id, caller.org),\n'
+                '        "expiresAt": expires_at,\n'
                 '        "userAgent": caller.user_agent,  # type: ignore[typeddict-unknown-key]\n'
                 "    }\n",
             ),

@@ -123,6 +123,8 @@ def test_meeting_info_before_joining() -> None:
         "full": False,
         "relayOnly": False,
         "entry": "knock",
+        "storage": [],
+        "storedOfYou": [],
     }
     locked = {**open_meeting, "hasPassword": True}
     assert meetings.meeting_info(locked, present("a", "b", "c"), True, "d", "join")["title"] is None
@@ -139,7 +141,37 @@ def test_meeting_info_before_joining() -> None:
         "full": False,
         "relayOnly": True,
         "entry": None,
+        "storage": [],
+        "storedOfYou": [],
     }
+
+
+def _stored(uid: str, org: str, *kinds: str) -> dict[str, Any]:
+    return {**present(uid)[0], "storedBy": {"orgId": org, "orgName": org.title(), "kinds": kinds}}
+
+
+def test_meeting_info_tells_what_is_stored_of_whom_before_joining() -> None:
+    """docs/protocol.md, meeting_info: `storage` (counts per organisation, no names) only
+    without a password or to someone inside; `storedOfYou` always."""
+    joined = [
+        _stored("a", "acme", "chat", "attendance"),
+        _stored("b", "acme", "chat"),
+        {**present("c")[0], "storedBy": None},
+        _stored("d", "beta", "files"),
+    ]
+    open_meeting = {**MEETING, "hasPassword": False, "maxParticipants": 10}
+    info = meetings.meeting_info(open_meeting, joined, False, "e", "join", ["chat"])
+    assert info["storage"] == [
+        {"orgName": "Acme", "kinds": ["chat", "attendance"], "members": 2},
+        {"orgName": "Beta", "kinds": ["files"], "members": 1},
+    ]
+    assert info["storedOfYou"] == ["chat"]
+    with_password = {**open_meeting, "hasPassword": True}
+    outside = meetings.meeting_info(with_password, joined, False, "e", "join", ["chat"])
+    assert (outside["storage"], outside["storedOfYou"]) == ([], ["chat"])
+    inside = meetings.meeting_info(with_password, joined, False, "a", "join", [])
+    assert inside["storage"] == info["storage"]
+    assert meetings.meeting_info(None, [], False, "e", None, ["files"])["storedOfYou"] == ["files"]
 
 
 def test_meeting_info_keeps_the_hosts_seat() -> None:

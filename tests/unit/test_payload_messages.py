@@ -88,26 +88,50 @@ CASES: list[tuple[Parser, Any, str | None, str]] = [
     (payloads.parse_archive, {"meetingId": MID, "kind": "chat", "messages": [{}] * 1001},
      "messages", "'messages' must be a list of 1 to 1000 messages."),
     (payloads.parse_archive,
-     {"meetingId": MID, "kind": "chat", "messages": [{"text": "t", "at": 1}]}, "from",
-     "Missing field: 'from'."),
+     {"meetingId": MID, "kind": "chat", "messages": [{"at": 1}]}, "text",
+     "Missing field: 'text'."),
     (payloads.parse_archive,
-     {"meetingId": MID, "kind": "chat", "messages": [{"from": None, "text": "t", "at": 1}]},
-     "from", "'from' must be a string."),
+     {"meetingId": MID, "kind": "chat", "messages": [{"from": "A", "text": "t", "at": 1}]},
+     "from", "Unknown field: 'from'."),
     (payloads.parse_archive,
-     {"meetingId": MID, "kind": "chat", "messages": [{"from": "A", "text": "", "at": 1}]},
+     {"meetingId": MID, "kind": "chat", "messages": [{"text": "", "at": 1}]},
      "text", "'text' must be a string of 1 to 4000 characters."),
     (payloads.parse_archive,
-     {"meetingId": MID, "kind": "chat", "messages": [{"from": "A", "text": "t" * 4001, "at": 1}]},
+     {"meetingId": MID, "kind": "chat", "messages": [{"text": "t" * 4001, "at": 1}]},
      "text", "'text' must be a string of 1 to 4000 characters."),
     (payloads.parse_archive,
-     {"meetingId": MID, "kind": "chat", "messages": [{"from": "A", "text": "\ud800", "at": 1}]},
+     {"meetingId": MID, "kind": "chat", "messages": [{"text": "\ud800", "at": 1}]},
      "text", "'text' must be a string of 1 to 4000 characters."),
     (payloads.parse_archive,
-     {"meetingId": MID, "kind": "chat", "messages": [{"from": "A", "text": "t", "at": -1}]},
+     {"meetingId": MID, "kind": "chat", "messages": [{"text": "t", "at": -1}]},
      "at", "'at' must be an integer from 0 to 1e+14."),
     (payloads.parse_archive,
-     {"meetingId": MID, "kind": "chat", "messages": [{"from": "A", "text": "t", "at": None}]},
+     {"meetingId": MID, "kind": "chat", "messages": [{"text": "t", "at": None}]},
      "at", "'at' must be an integer from 0 to 1e+14."),
+    (payloads.parse_archive,
+     {"meetingId": MID, "kind": "chat", "messages": [{"text": "t", "at": 1, "to": None}]},
+     "to", "'to' must be an id of 1 to 128 characters."),
+    (payloads.parse_archive,
+     {"meetingId": MID, "kind": "chat", "messages": [{"text": "t", "at": 1}],
+      "engagement": {}},
+     "engagement", "'engagement' is only for kind 'attendance'."),
+    (payloads.parse_archive,
+     {"meetingId": MID, "kind": "attendance",
+      "engagement": {"visibleMs": 1, "focusedMs": 1, "cameraOnMs": 1, "micOnMs": 604_800_001}},
+     "micOnMs", "'micOnMs' must be an integer from 0 to 6.048e+08."),
+    (payloads.parse_upload_object,
+     {"meetingId": MID, "kind": "file", "name": "n", "contentType": "png", "size": 1},
+     "contentType", "'contentType' must be a media type such as image/png."),
+    (payloads.parse_upload_object,
+     {"meetingId": MID, "kind": "file", "name": " ", "contentType": "a/b", "size": 1},
+     "name", "'name' must be a string of 1 to 200 printable characters."),
+    (payloads.parse_org_admin, {"orgId": "acme", "action": "set"}, "changes",
+     "Missing field: 'changes'."),
+    (payloads.parse_org_admin, {"orgId": "acme", "action": "get", "changes": None}, "changes",
+     "'changes' is only for action 'set'."),
+    (payloads.parse_org_admin,
+     {"orgId": "acme", "action": "set", "changes": {"domains": ["localhost"]}}, "domains",
+     "Each of 'domains' must be a domain name such as example.com."),
 ]  # fmt: skip
 
 
@@ -122,14 +146,16 @@ def test_each_refusal_names_its_field_and_says_why(
 
 
 def test_the_archive_size_limit_counts_utf8_bytes_of_every_message() -> None:
-    one = {"from": "Ann", "text": "é" * 4000, "at": 1}  # 8,003 bytes
-    fits = [one] * 99  # 792,297 bytes
+    one = {"text": "é" * 4000, "at": 1}  # 8,000 bytes
+    fits = [one] * 100  # 800,000 bytes
     parsed = payloads.parse_archive({"meetingId": MID, "kind": "chat", "messages": fits})
-    assert len(parsed.messages) == 99 and parsed.messages[0] == one
+    assert len(parsed.messages) == 100 and parsed.messages[0] == one
     with pytest.raises(InvalidArgument) as refused:
-        payloads.parse_archive({"meetingId": MID, "kind": "chat", "messages": [one] * 100})
+        payloads.parse_archive(
+            {"meetingId": MID, "kind": "chat", "messages": [*fits, {"text": "t", "at": 1}]}
+        )
     assert str(refused.value) == (
-        "'messages' must hold at most 800,000 bytes of text (UTF-8) in all, not 800,300; "
+        "'messages' must hold at most 800,000 bytes of text (UTF-8) in all, not 800,001; "
         "archive them in parts."
     )
 

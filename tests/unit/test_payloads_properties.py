@@ -28,7 +28,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
 }
 KEYS = [
     "title", "password", "meetingId", "peer", "peerSession", "role", "status", "stats", "kind",
-    "messages", "from", "text", "at", "localCandidateType", "remoteCandidateType", "protocol",
+    "messages", "from", "to", "text", "at", "localCandidateType", "remoteCandidateType", "protocol",
     "relayProtocol", "relayed", "rttMs", "bytesSent", "bytesReceived", "packetsLost", "durationMs",
     "lobby", "displayName", "action", "uid",
 ]  # fmt: skip
@@ -117,7 +117,9 @@ def test_report_ids_are_usable_document_ids(field: str, value: Any) -> None:
 
 
 @settings(max_examples=500, deadline=None)
-@given(message=st.dictionaries(st.sampled_from(["from", "text", "at", "x"]), values, max_size=4))
+@given(
+    message=st.dictionaries(st.sampled_from(["from", "to", "text", "at", "x"]), values, max_size=4)
+)
 def test_chat_messages_are_strings_or_refused(message: dict[str, Any]) -> None:
     data = {"meetingId": "abc-defg-hij", "kind": "chat", "messages": [message]}
     try:
@@ -125,7 +127,11 @@ def test_chat_messages_are_strings_or_refused(message: dict[str, Any]) -> None:
     except InvalidArgument:
         return
     (item,) = parsed.messages
-    assert isinstance(item["from"], str) and item["from"]
+    assert "from" not in item  # the server adds the author
+    assert set(item) <= {"text", "at", "to"}
+    if "to" in item:
+        assert isinstance(item["to"], str) and item["to"] and payloads._usable_id(item["to"])
+        item["to"].encode("utf-8")
     assert isinstance(item["text"], str) and item["text"]
     item["text"].encode("utf-8")
 
@@ -149,11 +155,13 @@ def test_report_rejects_ids_firestore_cannot_store(data: dict[str, Any], field: 
 @pytest.mark.parametrize(
     ("message", "field"),
     [
-        ({"from": None, "text": "hi", "at": 1}, "from"),
-        ({"from": "Ann", "text": "bad \ud800 half", "at": 1}, "text"),
+        ({"from": "Ann", "text": "hi", "at": 1}, "from"),
+        ({"text": "bad \ud800 half", "at": 1}, "text"),
+        ({"text": "hi", "at": 1, "to": None}, "to"),
+        ({"text": "hi", "at": 1, "to": "a\ud800"}, "to"),
     ],
 )
-def test_archive_rejects_null_sender_and_lone_surrogates(
+def test_archive_rejects_a_sender_null_addressee_and_lone_surrogates(
     message: dict[str, Any], field: str
 ) -> None:
     data = {"meetingId": "abc-defg-hij", "kind": "chat", "messages": [message]}

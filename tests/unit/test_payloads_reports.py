@@ -48,7 +48,7 @@ def test_report_rejects(over: dict[str, Any], field: str) -> None:
 
 def test_archive() -> None:
     chat = {"meetingId": "abc-defg-hij", "kind": "chat"}
-    msgs = [{"from": "Ada", "text": "hi", "at": 1_700_000_000_000}]
+    msgs = [{"text": "hi", "at": 1_700_000_000_000}, {"text": "psst", "at": 1, "to": "u2"}]
     assert payloads.parse_archive({**chat, "messages": msgs}).messages == msgs
     roll = {"meetingId": "abc-defg-hij", "kind": "attendance"}
     assert payloads.parse_archive(roll).messages == []
@@ -56,4 +56,6 @@ def test_archive() -> None:
         with pytest.raises(InvalidArgument):
             payloads.parse_archive(bad)
     with pytest.raises(InvalidArgument):
-        payloads.parse_archive({**chat, "messages": [{"from": "A", "text": "", "at": 1}]})
+        payloads.parse_archive({**chat, "messages": [{"text": "", "at": 1}]})
+    with pytest.raises(InvalidArgument):  # the author is the caller, never the request
+        payloads.parse_archive({**chat, "messages": [{"from": "A", "text": "hi", "at": 1}]})

@@ -24,6 +24,7 @@ DOCUMENTS = {
     names.MEETING_SECRETS: documents.MeetingSecretDoc,
     names.ARCHIVES: documents.ArchiveDoc,
     names.EXPORT_AUDITS: documents.ExportAuditDoc,
+    names.ORG_AUDITS: documents.OrgAuditDoc,
     names.USAGE_DAILY: documents.UsageDayDoc,
     names.MEETINGS: documents.MeetingDoc,
     names.SIGNALS: documents.SignalDoc,
@@ -125,8 +126,8 @@ def test_naive_now_is_utc_and_the_plan_reads_as_lines() -> None:
     assert naive.now == offset.now == NOW
     lines = naive.describe()
     assert lines[0] == "1. cdrs where expiresAt <= 2026-05-01T12:00:00+00:00"
-    assert lines[-2] == "14. cdrs beyond 5: the heaviest accounts' oldest first, then the oldest"
-    assert lines[-1] == "15. objects under orgs/ updated before 2026-04-24T12:00:00+00:00"
+    assert lines[-2] == "15. cdrs beyond 5: the heaviest accounts' oldest first, then the oldest"
+    assert lines[-1] == "16. objects under orgs/ updated before 2026-04-24T12:00:00+00:00"
     archives = next(line for line in lines if " archives " in line)
     assert archives.endswith(", each after its object (object.path)")
     assert len(lines) == len(naive.steps)

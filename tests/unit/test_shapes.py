@@ -33,6 +33,8 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "knock": payloads.parse_knock,
     "host_action": payloads.parse_host_action,
     "archive": payloads.parse_archive,
+    "upload_object": payloads.parse_upload_object,
+    "org_admin": payloads.parse_org_admin,
     "my_data": payloads.parse_my_data,
     "delete_me": payloads.parse_delete_me,
 }
@@ -73,14 +75,17 @@ PATH = {
     "remote": {"address": "", "candidateType": "prflx"},
 }
 REPORT = {"meetingId": MID, "peer": "p", "peerSession": "s", "role": "caller", "status": "new"}
-MESSAGE: dict[str, Any] = {"from": "Ann", "text": "hi", "at": 1}
+MESSAGE: dict[str, Any] = {"text": "hi", "at": 1}
 MESSAGE_CHANGES: list[tuple[dict[str, Any], str | None]] = [
-    ({"from": X * 100}, None),
-    ({"from": " " + X * 100 + " "}, None),
-    ({"from": X * 101}, "from"),
-    ({"from": None}, "from"),
-    ({"from": " "}, "from"),
-    ({"from": "A\x00"}, "from"),
+    ({"from": "Ann"}, "from"),  # the server adds the author: the caller
+    ({"to": "u" * 128}, None),
+    ({"to": "u" * 129}, "to"),
+    ({"to": None}, "to"),
+    ({"to": ""}, "to"),
+    ({"to": "a/b"}, "to"),
+    ({"to": "__x__"}, "to"),
+    ({"to": "a\x00"}, "to"),
+    ({"to": 5, "at": -1}, "at"),
     ({"text": X * 4000}, None),
     ({"text": X * 4001}, "text"),
     ({"text": ""}, "text"),
@@ -94,7 +99,19 @@ MESSAGE_CHANGES: list[tuple[dict[str, Any], str | None]] = [
     ({"at": None}, "at"),
     ({"sent": 1}, "sent"),
     ({"text": 5, "at": "x"}, "text"),
+    ({"sent": 1, "to": 5}, "sent"),
 ]
+ENGAGEMENT: dict[str, Any] = {"visibleMs": 1, "focusedMs": 0, "cameraOnMs": 2, "micOnMs": 3}
+ATTENDANCE: dict[str, Any] = {"meetingId": MID, "kind": "attendance"}
+UPLOAD: dict[str, Any] = {
+    "meetingId": MID,
+    "kind": "file",
+    "name": "notes.pdf",
+    "contentType": "application/pdf",
+    "size": 1,
+}
+ORG = "acme"
+SET: dict[str, Any] = {"orgId": ORG, "action": "set"}
 ROWS: list[tuple[str, Any, str | None]] = [
     # the data itself
     ("create_meeting", None, None),
@@ -262,12 +279,128 @@ ROWS: list[tuple[str, Any, str | None]] = [
     (
         "archive",
         {"meetingId": MID, "kind": "chat", "messages": [{**MESSAGE, "text": "é" * 2000}] * 199},
-        None,  # 199 x (3 + 4,000) bytes = 796,597: from and text count, in UTF-8
+        None,  # 199 x 4,000 bytes = 796,000: the text counts, in UTF-8
     ),
     (
         "archive",
-        {"meetingId": MID, "kind": "chat", "messages": [{**MESSAGE, "text": "é" * 2000}] * 200},
+        {"meetingId": MID, "kind": "chat", "messages": [{**MESSAGE, "text": "é" * 2000}] * 201},
         "messages",
+    ),
+    # archive: engagement with attendance only, four ints 0-604,800,000, null refused
+    ("archive", {**ATTENDANCE, "engagement": ENGAGEMENT}, None),
+    ("archive", {**ATTENDANCE, "engagement": None}, "engagement"),
+    ("archive", {**ATTENDANCE, "engagement": []}, "engagement"),
+    ("archive", {**ATTENDANCE, "engagement": {}}, "cameraOnMs"),
+    ("archive", {**ATTENDANCE, "engagement": {**ENGAGEMENT, "typingMs": 1}}, "typingMs"),
+    ("archive", {**ATTENDANCE, "engagement": {**ENGAGEMENT, "visibleMs": 604_800_000}}, None),
+    ("archive", {**ATTENDANCE, "engagement": {**ENGAGEMENT, "micOnMs": 604_800_001}}, "micOnMs"),
+    ("archive", {**ATTENDANCE, "engagement": {**ENGAGEMENT, "focusedMs": -1}}, "focusedMs"),
+    ("archive", {**ATTENDANCE, "engagement": {**ENGAGEMENT, "focusedMs": 1.0}}, "focusedMs"),
+    ("archive", {**ATTENDANCE, "engagement": {**ENGAGEMENT, "focusedMs": None}}, "focusedMs"),
+    (
+        "archive",
+        {**ATTENDANCE, "engagement": {**ENGAGEMENT, "visibleMs": True, "micOnMs": -1}},
+        "visibleMs",
+    ),
+    (
+        "archive",
+        {"meetingId": MID, "kind": "chat", "messages": [MESSAGE], "engagement": ENGAGEMENT},
+        "engagement",
+    ),
+    ("archive", {"meetingId": "bad", "kind": "chat", "engagement": 1}, "messages"),
+    ("archive", {**ATTENDANCE, "meetingId": "bad", "engagement": {}}, "cameraOnMs"),
+    # upload_object: kind, name 1-200, contentType 1-100 with a slash, size 1-2 GiB, meetingId
+    ("upload_object", UPLOAD, None),
+    ("upload_object", {}, "contentType"),
+    ("upload_object", {**UPLOAD, "path": "x"}, "path"),
+    ("upload_object", {**UPLOAD, "kind": "files"}, "kind"),
+    ("upload_object", {**UPLOAD, "kind": "recording"}, None),
+    ("upload_object", {**UPLOAD, "kind": "whiteboard"}, None),
+    ("upload_object", {**UPLOAD, "name": X * 200}, None),
+    ("upload_object", {**UPLOAD, "name": X * 199 + " "}, None),
+    ("upload_object", {**UPLOAD, "name": X * 200 + " "}, "name"),  # white space counts
+    ("upload_object", {**UPLOAD, "name": " "}, "name"),
+    ("upload_object", {**UPLOAD, "name": ""}, "name"),
+    ("upload_object", {**UPLOAD, "name": "a\nb"}, "name"),
+    ("upload_object", {**UPLOAD, "name": "a\ud800"}, "name"),
+    ("upload_object", {**UPLOAD, "name": "../../etc/passwd"}, None),  # only a label
+    ("upload_object", {**UPLOAD, "name": None}, "name"),
+    ("upload_object", {**UPLOAD, "contentType": " Image/PNG "}, None),
+    ("upload_object", {**UPLOAD, "contentType": "image png"}, "contentType"),
+    ("upload_object", {**UPLOAD, "contentType": "image/ png"}, "contentType"),
+    ("upload_object", {**UPLOAD, "contentType": "png"}, "contentType"),
+    ("upload_object", {**UPLOAD, "contentType": "a/" + X * 98}, None),
+    ("upload_object", {**UPLOAD, "contentType": "a/" + X * 99}, "contentType"),
+    ("upload_object", {**UPLOAD, "contentType": "a/b\x00"}, "contentType"),
+    ("upload_object", {**UPLOAD, "size": 2 * 1024**3}, None),
+    ("upload_object", {**UPLOAD, "size": 2 * 1024**3 + 1}, "size"),
+    ("upload_object", {**UPLOAD, "size": 0}, "size"),
+    ("upload_object", {**UPLOAD, "size": 1.0}, "size"),
+    ("upload_object", {**UPLOAD, "size": True}, "size"),
+    ("upload_object", {**UPLOAD, "meetingId": "bad", "size": 0}, "size"),
+    ("upload_object", {**UPLOAD, "meetingId": "bad"}, "meetingId"),
+    ("upload_object", {**UPLOAD, "kind": None, "name": ""}, "kind"),
+    # org_admin: action, then changes (set only), then orgId
+    ("org_admin", {"orgId": ORG, "action": "get"}, None),
+    ("org_admin", {"orgId": ORG, "action": "export"}, None),
+    ("org_admin", {"orgId": ORG, "action": "delete"}, "action"),
+    ("org_admin", {"action": "get"}, "orgId"),
+    ("org_admin", {"orgId": ORG, "action": "get", "changes": None}, "changes"),
+    ("org_admin", {"orgId": ORG, "action": "export", "changes": {"name": "A"}}, "changes"),
+    ("org_admin", SET, "changes"),
+    ("org_admin", {**SET, "changes": None}, "changes"),
+    ("org_admin", {**SET, "changes": {}}, "changes"),
+    ("org_admin", {**SET, "changes": []}, "changes"),
+    ("org_admin", {**SET, "orgId": "a/b", "changes": {"name": "A"}}, "orgId"),
+    ("org_admin", {**SET, "orgId": "a/b", "changes": {"name": ""}}, "name"),
+    ("org_admin", {**SET, "orgId": "o" * 129}, "changes"),
+    ("org_admin", {"orgId": "o" * 129, "action": "get"}, "orgId"),
+    ("org_admin", {"orgId": "__x__", "action": "get"}, "orgId"),
+    ("org_admin", {**SET, "changes": {"verifiedDomains": ["a.com"]}}, "verifiedDomains"),
+    ("org_admin", {**SET, "changes": {"name": X * 100}}, None),
+    ("org_admin", {**SET, "changes": {"name": X * 101}}, "name"),
+    ("org_admin", {**SET, "changes": {"name": None}}, "name"),
+    ("org_admin", {**SET, "changes": {"name": "A\tB"}}, "name"),
+    ("org_admin", {**SET, "changes": {"domains": []}}, None),
+    ("org_admin", {**SET, "changes": {"domains": [" Example.COM ", "example.com"]}}, None),
+    ("org_admin", {**SET, "changes": {"domains": ["a-b.c-d.example"]}}, None),
+    ("org_admin", {**SET, "changes": {"domains": ["example"]}}, "domains"),
+    ("org_admin", {**SET, "changes": {"domains": ["a..com"]}}, "domains"),
+    ("org_admin", {**SET, "changes": {"domains": ["-.com"]}}, "domains"),
+    ("org_admin", {**SET, "changes": {"domains": ["a_b.com"]}}, "domains"),
+    ("org_admin", {**SET, "changes": {"domains": ["bücher.de"]}}, "domains"),
+    ("org_admin", {**SET, "changes": {"domains": [X * 63 + ".com"]}}, None),
+    ("org_admin", {**SET, "changes": {"domains": [X * 64 + ".com"]}}, "domains"),
+    ("org_admin", {**SET, "changes": {"domains": [".".join([X * 63] * 4)]}}, "domains"),
+    ("org_admin", {**SET, "changes": {"domains": [".".join([X * 63] * 3 + [X * 61])]}}, None),
+    ("org_admin", {**SET, "changes": {"domains": [5]}}, "domains"),
+    ("org_admin", {**SET, "changes": {"domains": "example.com"}}, "domains"),
+    ("org_admin", {**SET, "changes": {"domains": [f"d{i}.com" for i in range(50)]}}, None),
+    ("org_admin", {**SET, "changes": {"domains": [f"d{i}.com" for i in range(51)]}}, "domains"),
+    ("org_admin", {**SET, "changes": {"allowedProviders": []}}, None),
+    ("org_admin", {**SET, "changes": {"allowedProviders": ["phone", "phone"]}}, None),
+    ("org_admin", {**SET, "changes": {"allowedProviders": ["anonymous"]}}, "allowedProviders"),
+    ("org_admin", {**SET, "changes": {"allowedProviders": None}}, "allowedProviders"),
+    ("org_admin", {**SET, "changes": {"retentionDays": 365}}, None),
+    ("org_admin", {**SET, "changes": {"retentionDays": 366}}, "retentionDays"),
+    ("org_admin", {**SET, "changes": {"retentionDays": 0}}, "retentionDays"),
+    ("org_admin", {**SET, "changes": {"retentionDays": 7.0}}, "retentionDays"),
+    ("org_admin", {**SET, "changes": {"storage": {"chat": True}}}, None),
+    ("org_admin", {**SET, "changes": {"storage": {}}}, "storage"),
+    ("org_admin", {**SET, "changes": {"storage": None}}, "storage"),
+    ("org_admin", {**SET, "changes": {"storage": {"chat": 1}}}, "chat"),
+    ("org_admin", {**SET, "changes": {"storage": {"chat": None}}}, "chat"),
+    ("org_admin", {**SET, "changes": {"storage": {"email": True}}}, "email"),
+    ("org_admin", {**SET, "changes": {"storage": {"files": 1, "chat": 1}}}, "files"),
+    (
+        "org_admin",
+        {**SET, "changes": {"storage": {"chat": 1}, "retentionDays": 0, "name": ""}},
+        "name",
+    ),
+    (
+        "org_admin",
+        {**SET, "changes": {"storage": {"chat": 1}, "retentionDays": 0}},
+        "retentionDays",
     ),
 ]
 
@@ -279,11 +412,11 @@ def test_documented_boundaries(name: str, data: Any, field: str | None) -> None:
 
 
 def test_the_archive_size_boundary_is_exact() -> None:
-    """800,000 bytes of `from` and `text` pass, one more does not."""
-    text = "t" * 3997  # 3 bytes of "Ann" + 3,997 = 4,000 a message
+    """800,000 bytes of `text` pass, one more does not."""
+    text = "t" * 4000
     chat = [{**MESSAGE, "text": text}] * 200
     assert shapes.validate("archive", {"meetingId": MID, "kind": "chat", "messages": chat}) is None
-    chat = [*chat[:-1], {**MESSAGE, "text": text + "é"}]  # 2 bytes more, 1 character more
+    chat = [*chat[:-1], {**MESSAGE, "text": text[:-1] + "é"}]  # 1 byte more, as many characters
     assert shapes.validate("archive", {"meetingId": MID, "kind": "chat", "messages": chat}) == (
         "messages"
     )
@@ -317,13 +450,30 @@ VALID: dict[str, list[dict[str, Any]]] = {
         {"meetingId": MID, "action": "lock"},
     ],
     "archive": [
-        {"meetingId": MID, "kind": "chat", "messages": [MESSAGE, {**MESSAGE, "from": " Bo "}]},
+        {"meetingId": MID, "kind": "chat", "messages": [MESSAGE, {**MESSAGE, "to": "u2"}]},
         {"meetingId": MID, "kind": "attendance"},
+        {"meetingId": MID, "kind": "attendance", "engagement": ENGAGEMENT},
+    ],
+    "upload_object": [UPLOAD, {**UPLOAD, "kind": "whiteboard", "contentType": "image/png"}],
+    "org_admin": [
+        {"orgId": ORG, "action": "get"},
+        {"orgId": ORG, "action": "export"},
+        {
+            **SET,
+            "changes": {
+                "name": "Acme",
+                "domains": ["acme.example"],
+                "allowedProviders": ["google.com"],
+                "retentionDays": 3,
+                "storage": {"chat": True, "files": False},
+            },
+        },
     ],
     "my_data": [{}],
     "delete_me": [{"confirm": True}],
 }
-KEYS = sorted({"extra", "from", "text", "at", "local", "remote", "address", "candidateType"}
+KEYS = sorted({"extra", "from", "to", "text", "at", "local", "remote", "address", "candidateType"}
+              | set(shapes.ENGAGEMENT_KEYS) | set(shapes.CHANGE_KEYS) | set(shapes.OPT_INS)
               | {key for request in shapes.REQUESTS.values() for key in request.keys}
               | set(shapes.STAT_KEYS))  # fmt: skip
 WORDS: list[Any] = [
@@ -337,6 +487,10 @@ WORDS: list[Any] = [
     "1.2.3.4", " 1.2.3.4", "0.0.0.0", "::", "::ffff:224.0.0.1", "255.255.255.255",
     "fe80::1%eth0", "2001:db8::1", "12345678-1234-1234-1234-123456789abc.local", "__x__", ".",
     "..", "a/b", [], [1], {}, MESSAGE, PATH, PATH["local"], {"address": "", "candidateType": "x"},
+    "file", "recording", "whiteboard", "get", "set", "export", "image/png", "image png",
+    "acme.example", "Example.COM", "a..b", "google.com", "phone", "password", 365, 366,
+    604_800_000, 604_800_001, 2 * 1024**3, 2 * 1024**3 + 1, ENGAGEMENT, {"chat": True},
+    {"storage": {"files": True}}, {"domains": ["acme.example"]}, ["phone"], ["acme.example"],
 ]  # fmt: skip
 scalars = (
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)

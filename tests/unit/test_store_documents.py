@@ -29,9 +29,14 @@ COLLECTIONS: dict[str, Any] = {
     "quotas/{kind}~{subject}~{window}": d.CounterDoc,
     "orgs/{orgId}": d.OrgDoc,
     "archives/{archiveId}": d.ArchiveDoc,
+    "org_audits/{auditId}": d.OrgAuditDoc,
     "export_audits/{exportId}-{part}": d.ExportAuditDoc,
     "usage_daily/{day}": d.UsageDayDoc,
 }
+
+
+#: The inventory's heading of the Cloud Storage objects (their path in the bucket).
+OBJECTS = "orgs/{orgId}/meetings/{meetingId}/{kind}/{objectId}"
 
 
 def field_paths(shape: Any, prefix: str = "") -> set[str]:
@@ -56,7 +61,9 @@ def _paths(tp: Any, path: str) -> set[str]:
 
 def test_every_collection_of_the_inventory_has_a_type() -> None:
     inventory = load_inventory()
-    assert set(inventory) - {"auth/{uid}"} == set(COLLECTIONS)
+    # Not Firestore: Firebase Auth's accounts, and the organisation store's objects in Cloud
+    # Storage (no document type: their bytes and the bucket's metadata).
+    assert set(inventory) - {"auth/{uid}", OBJECTS} == set(COLLECTIONS)
 
 
 def mismatches(collections: dict[str, Any]) -> list[str]:
@@ -84,7 +91,8 @@ class Undocumented(d.MeetingSecretDoc):
 
 def test_the_check_sees_both_directions() -> None:
     assert "caller.stats.connect.rttMs" in field_paths(d.LegDoc)
-    assert "items[].from" in field_paths(d.ArchiveDoc)
+    assert "items[].fromUid" in field_paths(d.ArchiveDoc)
+    assert "items[].engagement.micOnMs" in field_paths(d.ArchiveDoc)
     assert mismatches({"meeting_secrets/{meetingId}": Undocumented}) == [
         "meeting_secrets/{meetingId}: salt is typed but not in the inventory"
     ]

@@ -35,6 +35,13 @@ ACTIONS_ON_A_PERSON: Final = ("admit", "deny", "remove", "make-cohost", "revoke-
 ACTIONS_ON_THE_MEETING: Final = ("lock", "unlock", "lobby-on", "lobby-off", "end")
 ACTIONS: Final = ACTIONS_ON_A_PERSON + ACTIONS_ON_THE_MEETING
 ARCHIVE_KINDS: Final = ("chat", "attendance")
+#: upload_object: the kinds of object; org_admin: the actions, the sign-in providers and the
+#: storage opt-ins `changes` may name.
+OBJECT_KINDS: Final = ("file", "recording", "whiteboard")
+ORG_ACTIONS: Final = ("get", "set", "export")
+PROVIDERS: Final = ("google.com", "phone", "password")
+OPT_INS: Final = ("chat", "attendance", "engagement", "whiteboard", "files", "recordings")
+ENGAGEMENT_KEYS: Final = ("visibleMs", "focusedMs", "cameraOnMs", "micOnMs")
 
 TITLE_CHARS: Final = 100
 PASSWORD_CHARS: Final = 128
@@ -43,10 +50,18 @@ ID_CHARS: Final = 128
 ID_INPUT_CHARS: Final = 64  # a typed meeting id: only its first 64 characters count
 MEETING_ID_LETTERS: Final = (3, 4, 3)
 CHAT_MESSAGES: Final = 1000
-CHAT_FROM_CHARS: Final = 100
 CHAT_TEXT_CHARS: Final = 4000
 CHAT_AT_MAX: Final = 10**14
 ARCHIVE_BYTES: Final = 800_000
+ENGAGEMENT_MS: Final = 604_800_000
+OBJECT_NAME_CHARS: Final = 200
+CONTENT_TYPE_CHARS: Final = 100
+OBJECT_BYTES: Final = 2 * 1024**3
+ORG_NAME_CHARS: Final = 100
+DOMAINS: Final = 50
+DOMAIN_CHARS: Final = 253
+LABEL_CHARS: Final = 63
+RETENTION_DAYS: Final = 365
 ADDRESS_CHARS: Final = 64
 #: stats that are numbers, in the order they are checked: (least, most, whole numbers only,
 #: null allowed).
@@ -282,23 +297,34 @@ def host_uid(value: Any, request: Mapping[str, Any]) -> str | None:
     return None if value is ABSENT else "uid"
 
 
+def _keys_problem(
+    item: Mapping[str, Any], keys: tuple[str, ...], required: tuple[str, ...]
+) -> str | None:
+    """A nested object's unknown keys, then its missing ones, each the first in code-point
+    order."""
+    unknown = [k for k in item if k not in keys]
+    missing = [k for k in required if k not in item]
+    return min(unknown or missing) if unknown or missing else None
+
+
 def _message(item: Any) -> str | None:
+    """`{"text", "at", "to"?}`: no `from` (the server adds the author); `to` an id, not null."""
     if not isinstance(item, dict):
         return "messages"
-    unknown = [k for k in item if k not in ("from", "text", "at")]
-    missing = [k for k in ("from", "text", "at") if k not in item]
-    if unknown or missing:
-        return min(unknown or missing)
-    sender = item["from"]
-    if sender is None or text("from", CHAT_FROM_CHARS, trimmed=True)(sender, item):
-        return "from"
+    problem = _keys_problem(item, ("text", "at", "to"), ("text", "at"))
+    if problem is not None:
+        return problem
     body = item["text"]
     if not _is_string(body) or not 0 < len(body) <= CHAT_TEXT_CHARS:
         return "text"
     if any(unicodedata.category(c) == "Cs" for c in body):
         return "text"
     at = item["at"]
-    return None if _is_integer(at) and 0 <= at <= CHAT_AT_MAX else "at"
+    if not (_is_integer(at) and 0 <= at <= CHAT_AT_MAX):
+        return "at"
+    if "to" in item and not (_is_string(item["to"]) and usable_id(item["to"])):
+        return "to"
+    return None
 
 
 def messages(value: Any, request: Mapping[str, Any]) -> str | None:
@@ -311,8 +337,117 @@ def messages(value: Any, request: Mapping[str, Any]) -> str | None:
         problem = _message(item)
         if problem is not None:
             return problem
-    size = sum(len(m["from"].strip().encode()) + len(m["text"].encode()) for m in value)
+    size = sum(len(m["text"].encode()) for m in value)
     return "messages" if size > ARCHIVE_BYTES else None
+
+
+def engagement(value: Any, request: Mapping[str, Any]) -> str | None:
+    """Only with `kind: "attendance"` (null refused too): four ints 0-604,800,000."""
+    if value is ABSENT:
+        return None
+    if request.get("kind") != "attendance" or not isinstance(value, dict):
+        return "engagement"
+    problem = _keys_problem(value, ENGAGEMENT_KEYS, ENGAGEMENT_KEYS)
+    if problem is not None:
+        return problem
+    for key in ENGAGEMENT_KEYS:
+        if not _number(value[key], 0, ENGAGEMENT_MS, whole=True, nullable=False):
+            return key
+    return None
+
+
+def printable(key: str, most: int) -> Rule:
+    """A required string of 1-`most` characters (white space counted), not only white space,
+    no control characters."""
+
+    def rule(value: Any, _: Mapping[str, Any]) -> str | None:
+        if not _is_string(value) or not value.strip() or len(value) > most:
+            return key
+        return key if has_control(value) else None
+
+    return rule
+
+
+def content_type(value: Any, request: Mapping[str, Any]) -> str | None:
+    """Printable, 1-100; after trimming a `/` and no space."""
+    if printable("contentType", CONTENT_TYPE_CHARS)(value, request) is not None:
+        return "contentType"
+    trimmed = value.strip()
+    return None if "/" in trimmed and " " not in trimmed else "contentType"
+
+
+def whole(key: str, least: int, most: int) -> Rule:
+    def rule(value: Any, _: Mapping[str, Any]) -> str | None:
+        return None if _number(value, least, most, whole=True, nullable=False) else key
+
+    return rule
+
+
+def domain_name(value: Any) -> bool:
+    """Trimmed and lower-cased: two or more labels of ASCII letters, digits and `-`, each
+    1-63 characters, 253 in all."""
+    if not _is_string(value):
+        return False
+    name = value.strip().lower()
+    labels = name.split(".")
+    return (
+        len(name) <= DOMAIN_CHARS
+        and len(labels) >= 2
+        and all(
+            0 < len(label) <= LABEL_CHARS
+            and label.isascii()
+            and all(c.isalnum() or c == "-" for c in label)
+            and any(c.isalnum() for c in label)
+            for label in labels
+        )
+    )
+
+
+def _storage(value: Any) -> str | None:
+    if not isinstance(value, dict) or not value:
+        return "storage"
+    problem = _keys_problem(value, OPT_INS, ())
+    if problem is not None:
+        return problem
+    for key, item in value.items():  # in the order the request lists them
+        if not isinstance(item, bool):
+            return str(key)
+    return None
+
+
+CHANGE_KEYS: Final = ("name", "domains", "allowedProviders", "retentionDays", "storage")
+
+
+def changes(value: Any, request: Mapping[str, Any]) -> str | None:
+    """Required with `set`, refused otherwise (null too); at least one field, none null."""
+    if request.get("action") != "set":
+        return None if value is ABSENT else "changes"
+    if not isinstance(value, dict) or not value:
+        return "changes"
+    problem = _keys_problem(value, CHANGE_KEYS, ())
+    if problem is not None:
+        return problem
+    if "name" in value and printable("name", ORG_NAME_CHARS)(value["name"], value):
+        return "name"
+    if "domains" in value:
+        domains = value["domains"]
+        if not isinstance(domains, list) or len(domains) > DOMAINS:
+            return "domains"
+        if not all(domain_name(d) for d in domains):
+            return "domains"
+    if "allowedProviders" in value:
+        providers = value["allowedProviders"]
+        if not isinstance(providers, list) or not all(
+            _is_string(p) and p in PROVIDERS for p in providers
+        ):
+            return "allowedProviders"
+    if "retentionDays" in value and not _number(
+        value["retentionDays"], 1, RETENTION_DAYS, whole=True, nullable=False
+    ):
+        return "retentionDays"
+    if "storage" in value:
+        return _storage(value["storage"])
+    return None
 
 
 def confirm(value: Any, _: Mapping[str, Any]) -> str | None:
@@ -378,9 +513,28 @@ REQUESTS: Final[dict[str, Request]] = {
         (
             ("kind", one_of("kind", ARCHIVE_KINDS)),
             ("messages", messages),
+            ("engagement", engagement),
             ("meetingId", meeting_id),
         ),
         frozenset({"meetingId", "kind"}),
+    ),
+    "upload_object": Request(
+        (
+            ("kind", one_of("kind", OBJECT_KINDS)),
+            ("name", printable("name", OBJECT_NAME_CHARS)),
+            ("contentType", content_type),
+            ("size", whole("size", 1, OBJECT_BYTES)),
+            ("meetingId", meeting_id),
+        ),
+        frozenset({"meetingId", "kind", "name", "contentType", "size"}),
+    ),
+    "org_admin": Request(
+        (
+            ("action", one_of("action", ORG_ACTIONS)),
+            ("changes", changes),
+            ("orgId", identifier("orgId")),
+        ),
+        frozenset({"orgId", "action"}),
     ),
     "my_data": Request(()),
     "delete_me": Request((("confirm", confirm),), frozenset({"confirm"})),

@@ -78,6 +78,16 @@ export const PLAIN: Record<string, PlainRecord> = {
     what: "Only if your organisation chose to store them, and only of its own members: the chat they wrote, their attendance with time on screen, and the whiteboard snapshots, shared files and recordings they saved to it, visibly to everyone in that meeting.",
     kept: "Under your organisation's policy; a week at most.",
   },
+  "org_audits/{auditId}": {
+    title: "Changes to an organisation's settings",
+    what: "Each time an organisation's admin changes what it stores of its members or how long: who changed what, and when. Nothing in it is about the people in its meetings.",
+    kept: "A year, so that what an organisation chose to store can be checked afterwards.",
+  },
+  "orgs/{orgId}/meetings/{meetingId}/{kind}/{objectId}": {
+    title: "Your organisation's stored files",
+    what: "Only if your organisation chose to store them: files, recordings and whiteboard pictures you uploaded yourself in a meeting (a recording or a whiteboard only when everyone who was in that meeting is a member whose organisation stores it), visibly to everyone in it.",
+    kept: "Under your organisation's policy; a week at most.",
+  },
   "export_audits/{exportId}-{part}": {
     title: "Audit of lawful requests",
     what: "Each time records are handed over for a lawful request: which request, who handed them over, when, and which call records (by number only, nothing about you).",
