@@ -600,6 +600,11 @@ def emulator_env() -> dict[str, str]:
     # 2-core machine 50 Python workers starting together starve each other and the Firestore
     # emulator into lock timeouts (measured with tests/emulator/test_load.py).
     env.setdefault("FUNCTIONS_EMULATOR_PARALLEL", "10")
+    # How long the emulator waits for a new Python worker to answer its health probe (the CLI's
+    # default, 30 s). On a loaded 2-core machine a worker started while Chromium and the other
+    # workers hold the CPU can take longer; the emulator then drops the request it was started
+    # for without any answer ("Failed to load function."), and the client waits out its timeout.
+    env.setdefault("FUNCTIONS_DISCOVERY_TIMEOUT", "120")
     # One port per functions worker, and no reused worker connections: see the comments at the
     # top of the preloaded files.
     preload = f'--require "{PORT_GUARD}" --require "{NO_KEEPALIVE}"'

@@ -15,10 +15,12 @@ services read them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from .protocol import STORAGE_KINDS, StorageKind, StorageNotice, StoredBy
 from .store.documents import OrgDoc
+
+T = TypeVar("T")
 
 
 def opted_in(org: OrgDoc | Mapping[str, Any] | None) -> list[StorageKind]:
@@ -101,3 +103,27 @@ def not_stored(
         for p in participants
         if not may_store(p, org_id, org, kind)
     )
+
+
+def item_size(item: Mapping[str, Any]) -> int:
+    """Firestore's size of a map of strings, timestamps and nulls (its storage-size rules:
+    each field name and string is its UTF-8 bytes + 1, a timestamp 8, a null 1, a map 32)."""
+    size = 32
+    for key, value in item.items():
+        size += len(key.encode()) + 1
+        size += len(value.encode()) + 1 if isinstance(value, str) else 8
+    return size
+
+
+def split_by_size(items: list[T], limit: int) -> list[list[T]]:
+    """``items`` in order, cut into runs whose ``item_size`` totals stay within ``limit``."""
+    parts: list[list[T]] = [[]]
+    used = 0
+    for item in items:
+        size = item_size(item)  # type: ignore[arg-type]
+        if parts[-1] and used + size > limit:
+            parts.append([])
+            used = 0
+        parts[-1].append(item)
+        used += size
+    return parts

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 from google.cloud import firestore
 
-from avmeets.protocol import Quotas
+from avmeets.protocol import Limits, Quotas
 from avmeets.store import objects
 
 from .support.admin import dump_all
@@ -369,3 +369,36 @@ async def test_a_recording_or_board_is_stored_only_if_it_can_show_members_only(
             assert "Gus" in error.message, error
     # A file is the uploader's own: still stored.
     assert (await ada.call("upload_object", {**recording, "kind": "file"}))["uploadUrl"]
+
+
+async def test_the_largest_batch_is_stored_whole_never_internal(
+    actors: Actors, admin: firestore.AsyncClient
+) -> None:
+    """A batch at the limits (as many messages and as much text as allowed, private, between
+    members with the longest names) is more than one Firestore document can hold once the
+    server adds the names: stored in parts, every message, in order."""
+    acme_exists()
+    cli_json("org", "set", "acme", "--store", "chat=on")
+    ada = await actors("ada", email=f"ada@{ACME_DOMAIN}")
+    bob = await actors("bob", email=f"bob@{ACME_DOMAIN}")
+    meeting_id = await ada.create_meeting()
+    long_name = "é" * Limits.DISPLAY_NAME_MAX_CHARS
+    await ada.call("join_meeting", {"meetingId": meeting_id, "displayName": long_name})
+    await bob.call("join_meeting", {"meetingId": meeting_id, "displayName": long_name})
+    count = Limits.CHAT_MESSAGES_MAX
+    per_message = Limits.ARCHIVE_MAX_BYTES // count
+    messages = [
+        {"text": f"{n:05d}" + "x" * (per_message - 5), "at": AT + n, "to": bob.uid}
+        for n in range(count)
+    ]
+    result = await ada.call(
+        "archive", {"meetingId": meeting_id, "kind": "chat", "messages": messages}
+    )
+    assert (result["items"], result["skipped"]) == (count, 0)
+    stored = sorted(
+        (d for d in archives(await dump_all(admin)).values() if d["kind"] == "chat"),
+        key=lambda d: d["items"][0]["text"],
+    )
+    assert len(stored) >= 2
+    texts = [i["text"] for d in stored for i in d["items"]]
+    assert texts == [m["text"] for m in messages]

@@ -125,6 +125,7 @@ def test_meeting_info_before_joining() -> None:
         "entry": "knock",
         "storage": [],
         "storedOfYou": [],
+        "storedOfYouBy": None,
     }
     locked = {**open_meeting, "hasPassword": True}
     assert meetings.meeting_info(locked, present("a", "b", "c"), True, "d", "join")["title"] is None
@@ -143,6 +144,7 @@ def test_meeting_info_before_joining() -> None:
         "entry": None,
         "storage": [],
         "storedOfYou": [],
+        "storedOfYouBy": None,
     }
 
 
@@ -160,18 +162,20 @@ def test_meeting_info_tells_what_is_stored_of_whom_before_joining() -> None:
         _stored("d", "beta", "files"),
     ]
     open_meeting = {**MEETING, "hasPassword": False, "maxParticipants": 10}
-    info = meetings.meeting_info(open_meeting, joined, False, "e", "join", ["chat"])
+    acme: Any = {"orgId": "acme", "orgName": "Acme", "kinds": ["chat"]}
+    info = meetings.meeting_info(open_meeting, joined, False, "e", "join", acme)
     assert info["storage"] == [
         {"orgName": "Acme", "kinds": ["chat", "attendance"], "members": 2},
         {"orgName": "Beta", "kinds": ["files"], "members": 1},
     ]
-    assert info["storedOfYou"] == ["chat"]
+    assert (info["storedOfYou"], info["storedOfYouBy"]) == (["chat"], "Acme")
     with_password = {**open_meeting, "hasPassword": True}
-    outside = meetings.meeting_info(with_password, joined, False, "e", "join", ["chat"])
+    outside = meetings.meeting_info(with_password, joined, False, "e", "join", acme)
     assert (outside["storage"], outside["storedOfYou"]) == ([], ["chat"])
-    inside = meetings.meeting_info(with_password, joined, False, "a", "join", [])
+    inside = meetings.meeting_info(with_password, joined, False, "a", "join", None)
     assert inside["storage"] == info["storage"]
-    assert meetings.meeting_info(None, [], False, "e", None, ["files"])["storedOfYou"] == ["files"]
+    files: Any = {"orgId": "acme", "orgName": "Acme", "kinds": ["files"]}
+    assert meetings.meeting_info(None, [], False, "e", None, files)["storedOfYou"] == ["files"]
 
 
 def test_meeting_info_keeps_the_hosts_seat() -> None:

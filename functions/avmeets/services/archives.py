@@ -30,6 +30,10 @@ from ..store.documents import ArchiveDoc, AttendanceItem, ChatItem
 from . import quotas
 from .common import expiry
 
+#: Estimated bytes of a chat archive's items per document: Firestore's 1 MiB less room for the
+#: document's other fields.
+CHAT_DOC_MAX_BYTES = 1_000_000
+
 
 def _not_allowed(kind: str) -> FailedPrecondition:
     return FailedPrecondition(
@@ -108,8 +112,13 @@ def archive(caller: Caller, body: Archive) -> ArchiveResult:
         )
     if not items:
         return {"archiveId": None, "items": 0, "skipped": skipped}
-    chat: ArchiveDoc = {**base, "kind": "chat", "items": items}  # type: ignore[typeddict-item]
-    return {"archiveId": store.create_archive(chat), "items": len(items), "skipped": skipped}
+    # The parser bounds the text; the names and ids the server adds can take a full batch past
+    # Firestore's 1 MiB a document, so a large batch is stored as several documents.
+    ids = [
+        store.create_archive({**base, "kind": "chat", "items": part})  # type: ignore[typeddict-item]
+        for part in org_storage.split_by_size(items, CHAT_DOC_MAX_BYTES)
+    ]
+    return {"archiveId": ids[0], "items": len(items), "skipped": skipped}
 
 
 def upload_object(caller: Caller, body: UploadObject, origin: str | None) -> UploadObjectResult:

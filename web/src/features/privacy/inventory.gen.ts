@@ -353,7 +353,7 @@ export const INVENTORY: StoredCollectionDoc[] = [
   {
     collection: "orgs/{orgId}/meetings/{meetingId}/{kind}/{objectId}",
     why: "only for organisations that opted in to files, recordings or whiteboard, only of the member who uploads it, only while its storedBy in that meeting says so and the policy still does. The path is the server's (kind: file, recording, whiteboard; objectId: its archives document's id), never a name the client chose.",
-    deleted: "with its archive document, by the purge at the organisation's retention (at most 7 days); a bucket lifecycle rule deleting objects under orgs/ older than the service's maximum (7 days) is the backstop, as the TTL policy is for the documents.",
+    deleted: "with its archive document, by the hourly purge at the organisation's retention (at most 7 days), the object before the document (a failed delete leaves the document for the next run); objects under orgs/ last updated more than 7 days ago are deleted by the purge even without a document; a bucket lifecycle rule deleting objects under orgs/ older than the service's maximum (7 days, docs/deploy.md section 3a) is the final backstop, as the TTL policy is for the documents.",
     fields: [
       {"field": "content", "type": "bytes", "why": "the file, recording or whiteboard image as uploaded (at most 2 GiB)"},
       {"field": "contentType", "type": "string", "why": "the media type declared to upload_object"},
