@@ -122,16 +122,6 @@ async def test_an_admin_opts_in_and_the_meeting_stores_exactly_the_members_items
     plan.write_bytes(os.urandom(300_000))
     guest_file = tmp_path / "guest.bin"
     guest_file.write_bytes(os.urandom(50_000))
-    ada.page.on("console", lambda m: print("ADA-CONSOLE", m.type, m.text))
-    ada.page.on("requestfailed", lambda r: print("ADA-REQFAIL", r.url, r.failure))
-    ada.page.on(
-        "response",
-        lambda r: (
-            print("ADA-RESP", r.status, r.url[:120])
-            if "upload" in r.url or "9199" in r.url
-            else None
-        ),
-    )
     await share_file(ada, plan)
     saved = ada.page.locator('li.org-upload[data-upload-kind="file"]')
     await expect(saved).to_have_attribute("data-upload-status", "done", timeout=MESSAGE_TIMEOUT_MS)
