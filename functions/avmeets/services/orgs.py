@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
 
 from .. import clock, org_policy
 from ..config import MAX_RETENTION_DAYS, settings
@@ -14,6 +13,7 @@ from ..errors import NotFound, PermissionDenied
 from ..meetings import Caller
 from ..payloads import OrgAdmin
 from ..protocol import ErrorReason, Limits, OrgAdminResult, OrgAuditEntry, OrgPolicy
+from ..store import auth_users
 from ..store import orgs as store
 from ..store.documents import OrgDoc
 from . import org_export
@@ -97,9 +97,9 @@ def org_admin(caller: Caller, admin_of: list[str], body: OrgAdmin) -> OrgAdminRe
     return result
 
 
-def admin_claim(claims: dict[str, Any]) -> list[str]:
-    """The organisations an ID token's ``orgAdmin`` claim names (anything else: none)."""
-    value = claims.get("orgAdmin")
-    if not isinstance(value, list):
-        return []
-    return [v for v in value if isinstance(v, str)]
+def admin_of(uid: str) -> list[str]:
+    """The organisations the account administers now: its ``orgAdmin`` claim as Firebase Auth
+    holds it, not as the ID token carried it when issued (up to an hour earlier), so that the
+    operator's ``avmeets org admins --remove`` takes effect at the next call. Admin calls are
+    rare: one Auth lookup each."""
+    return list(auth_users.admin_claim_of(uid))

@@ -64,6 +64,17 @@ def _admin_of(claims: dict[str, object] | None) -> tuple[str, ...]:
     return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
 
 
+def admin_claim_of(uid: str) -> tuple[str, ...]:
+    """The organisations the account's ``orgAdmin`` claim names now (none if no account)."""
+    from firebase_admin import auth
+
+    db.ensure_app()
+    try:
+        return _admin_of(auth.get_user(uid).custom_claims)
+    except auth.UserNotFoundError:
+        return ()
+
+
 def account_by_email(email: str) -> Account | None:
     from firebase_admin import auth
 
