@@ -19,6 +19,41 @@ from tools.sabotage import Edit, Sabotage
 
 SABOTAGES: tuple[Sabotage, ...] = (
     Sabotage(
+        slug="org-store-private-to-guest",
+        claim="An organisation stores only its opted-in members' own content, shown to everyone",
+        why="archive stores a member's private messages whatever the addressee (a guest too)",
+        kind="emulator",
+        tests=(
+            "tests/emulator/test_org_storage.py::"
+            "test_an_admin_opts_in_and_only_the_members_own_content_is_stored",
+        ),
+        expect=r"assert \(3, 0\) == \(2, 1\)|for gus",
+        edits=(
+            Edit(
+                "functions/avmeets/services/archives.py",
+                '            if not org_storage.may_store(addressee, caller.org_id, caller.org, "chat"):\n',
+                "            if False:\n",
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="org-store-policy-not-rechecked",
+        claim="An organisation stores only its opted-in members' own content, shown to everyone",
+        why="a store trusts what the room was told at the join, not the organisation's policy now",
+        kind="unit",
+        tests=(
+            "tests/unit/test_org_storage.py::test_may_store_needs_the_room_told_and_the_policy_now",
+        ),
+        expect="assert not True",
+        edits=(
+            Edit(
+                "functions/avmeets/org_storage.py",
+                '        and kind in shown["kinds"]\n        and kind in opted_in(org)\n',
+                '        and kind in shown["kinds"]\n',
+            ),
+        ),
+    ),
+    Sabotage(
         slug="wire-plaintext",
         claim="Content is encrypted on the wire",
         why="every chat message is also sent in the clear (HTTP GET to the app's origin)",
