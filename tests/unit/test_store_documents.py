@@ -51,7 +51,11 @@ def _paths(tp: Any, path: str) -> set[str]:
     origin = get_origin(tp)
     if origin in (types.UnionType, typing.Union):
         options = [a for a in get_args(tp) if a is not type(None)]
-        return set().union(*(_paths(a, path) for a in options))
+        found: set[str] = set().union(*(_paths(a, path) for a in options))
+        # A map that may be null: when null, the field itself is what is stored.
+        if type(None) in get_args(tp) and any(is_typeddict(a) for a in options):
+            found.add(path)
+        return found
     if is_typeddict(tp):
         return field_paths(tp, path)
     if origin is list and is_typeddict(get_args(tp)[0]):
