@@ -128,6 +128,10 @@ def island(web_url: str, emulators: Emulators) -> Iterator[bool]:
     for variable in ("FIREBASE_EMULATOR_HUB", "PUBSUB_EMULATOR_HOST"):
         if os.environ.get(variable):
             addresses.add(island_ns.split(os.environ[variable]))
+    # fake-gcs-server (a URL): the browser uploads to it, the tests read the objects back.
+    storage = urllib.parse.urlsplit(os.environ.get("STORAGE_EMULATOR_HOST") or "")
+    if storage.hostname and storage.port:
+        addresses.add((storage.hostname, storage.port))
     web = urllib.parse.urlsplit(web_url)
     addresses.add((web.hostname or "127.0.0.1", web.port or 80))
     for host, _ in addresses:
