@@ -258,6 +258,7 @@ class UploadObject:
     name: str
     content_type: str
     size: int
+    request_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -437,6 +438,7 @@ def parse_upload_object(data: Any) -> UploadObject:
         name=name,
         content_type=content_type.lower(),
         size=obj["size"],
+        request_id=_identifier(obj, "requestId") if "requestId" in obj else None,
     )
 
 

@@ -504,6 +504,9 @@ class UploadObjectRequest(TypedDict):
     name: str
     contentType: str
     size: int
+    #: The client's key of this upload (an id): a repeat of the same request (after a lost
+    #: answer) gets the same object, not a second one.
+    requestId: NotRequired[str]
 
 
 class UploadObjectResult(TypedDict):

@@ -237,6 +237,7 @@ export interface UploadObjectRequest {
   name: string;
   contentType: string;
   size: number;
+  requestId?: string;
 }
 
 export interface UploadObjectResult {

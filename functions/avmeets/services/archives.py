@@ -9,6 +9,8 @@ organisation: nothing of a participant whose organisation did not opt in is ever
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import secrets
 from datetime import UTC, datetime
 
@@ -24,8 +26,8 @@ from ..protocol import (
     UploadObjectResult,
 )
 from ..store import archives as store
+from ..store import core, objects
 from ..store import meetings as meeting_store
-from ..store import objects
 from ..store.documents import ArchiveDoc, AttendanceItem, ChatItem
 from . import quotas
 from .common import expiry
@@ -121,6 +123,15 @@ def archive(caller: Caller, body: Archive) -> ArchiveResult:
     return {"archiveId": ids[0], "items": len(items), "skipped": skipped}
 
 
+def _object_id(uid: str, body: UploadObject) -> str:
+    """A new random id; with a ``requestId``, the same id for the same request of the caller
+    (so a repeat after a lost answer finds the object it opened)."""
+    if body.request_id is None:
+        return secrets.token_hex(12)
+    key = "\0".join((uid, body.meeting_id, body.request_id, body.kind, body.name, str(body.size)))
+    return hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
 def upload_object(caller: Caller, body: UploadObject, origin: str | None) -> UploadObjectResult:
     """Open a resumable upload session for one object of an opted-in member. Its document is
     written first, so the purge deletes the object at the organisation's retention even when
@@ -142,11 +153,16 @@ def upload_object(caller: Caller, body: UploadObject, origin: str | None) -> Upl
                 "organisation may not store; nothing was stored.",
                 reason=ErrorReason.NOT_ALLOWED_BY_POLICY,
             )
-    quotas.charge_upload(caller.uid)
-    now = clock.now()
-    object_id = secrets.token_hex(12)
+    object_id = _object_id(caller.uid, body)
     # Under its organisation, named by the server: never a client-chosen name.
     path = objects.object_path(caller.org_id, body.meeting_id, body.kind, object_id)
+    if body.request_id is not None and store.archive_exists(object_id):
+        # A repeat of an upload already opened (its answer was lost): the same object, in a
+        # new session; nothing else is written or charged.
+        url = objects.open_upload(path, body.content_type, body.size, origin)
+        return {"objectId": object_id, "uploadUrl": url}
+    quotas.charge_upload(caller.uid)
+    now = clock.now()
     doc: ArchiveDoc = {
         "orgId": caller.org_id,
         "meetingId": body.meeting_id,
@@ -162,6 +178,8 @@ def upload_object(caller: Caller, body: UploadObject, origin: str | None) -> Upl
         },
         "expiresAt": expiry(now, caller.org),
     }
-    store.create_archive(doc, object_id)
+    # The same request, repeated at the same moment: one document.
+    with contextlib.suppress(*core.LOST_RACE):
+        store.create_archive(doc, object_id)
     url = objects.open_upload(path, body.content_type, body.size, origin)
     return {"objectId": object_id, "uploadUrl": url}

@@ -23,6 +23,10 @@ def create_archive(doc: ArchiveDoc, archive_id: str | None = None) -> str:
     return str(ref.id)
 
 
+def archive_exists(archive_id: str) -> bool:
+    return bool(client().collection(names.ARCHIVES).document(archive_id).get().exists)
+
+
 def put_archive(archive_id: str, doc: ArchiveDoc) -> None:
     """Store or replace the archive ``archive_id`` (a member's attendance, re-sent)."""
     client().collection(names.ARCHIVES).document(archive_id).set(data(doc))

@@ -236,6 +236,16 @@ def identifier(key: str) -> Rule:
     return rule
 
 
+def optional_identifier(key: str) -> Rule:
+    """An id when present (absent is fine; null is not)."""
+    present = identifier(key)
+
+    def rule(value: Any, data: Mapping[str, Any]) -> str | None:
+        return None if value is ABSENT else present(value, data)
+
+    return rule
+
+
 def _number(value: Any, least: int, most: int, *, whole: bool, nullable: bool) -> bool:
     if value is None:
         return nullable
@@ -525,6 +535,7 @@ REQUESTS: Final[dict[str, Request]] = {
             ("contentType", content_type),
             ("size", whole("size", 1, OBJECT_BYTES)),
             ("meetingId", meeting_id),
+            ("requestId", optional_identifier("requestId")),
         ),
         frozenset({"meetingId", "kind", "name", "contentType", "size"}),
     ),

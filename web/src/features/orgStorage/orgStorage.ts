@@ -117,6 +117,7 @@ export class OrgStorage {
     if (others.length) return set({ status: "failed", error: `it may show ${others.join(", ")}, whose organisation does not store it` });
     const abort = new AbortController();
     this.aborts.set(id, abort);
+    const requestId = crypto.randomUUID();
     let url: string | null = null;
     try {
       const session = await call("upload_object", {
@@ -125,6 +126,8 @@ export class OrgStorage {
         name: name.slice(0, LIMITS.objectNameMaxChars) || kind,
         contentType: (blob.type || "application/octet-stream").slice(0, LIMITS.contentTypeMaxChars),
         size: blob.size,
+        // One key per upload: a repeat after a lost answer gets the same object, not a second.
+        requestId,
       });
       url = session.uploadUrl;
       if (abort.signal.aborted) throw new DOMException("cancelled", "AbortError");
