@@ -98,14 +98,18 @@ class Emulators:
     firestore: str
     functions: str
 
-    def init_script(self) -> str:
+    def init_script(self, *, loopback_only: bool = True) -> str:
+        """The app's emulator addresses; with ``loopback_only`` (all tests but the production
+        ICE test) the app keeps WebRTC on 127.0.0.1."""
         addresses = json.dumps(
             {"auth": self.auth, "firestore": self.firestore, "functions": self.functions}
         )
-        return (
-            f"window.__AVMEETS_EMULATORS__ = {addresses};"
+        loopback = (
             "try { localStorage.setItem('avmeets:loopback-only', '1'); } catch (e) {}"
+            if loopback_only
+            else ""
         )
+        return f"window.__AVMEETS_EMULATORS__ = {addresses};{loopback}"
 
 
 def screenshot_path(test_name: str, label: str) -> Path:
@@ -135,12 +139,19 @@ class Person:
 
     @classmethod
     async def create(
-        cls, browser: Browser, label: str, *, web_url: str, emulators: Emulators, test_name: str
+        cls,
+        browser: Browser,
+        label: str,
+        *,
+        web_url: str,
+        emulators: Emulators,
+        test_name: str,
+        loopback_only: bool = True,
     ) -> Person:
         context = await browser.new_context(
             viewport={"width": 1280, "height": 800}, permissions=["camera", "microphone"]
         )
-        await context.add_init_script(emulators.init_script())
+        await context.add_init_script(emulators.init_script(loopback_only=loopback_only))
         page = await context.new_page()
         person = cls(label=label, context=context, page=page, web_url=web_url, test_name=test_name)
         page.on("console", person._on_console)

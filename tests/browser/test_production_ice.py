@@ -1,0 +1,185 @@
+"""The production ICE path in Chromium: no loopback switch, a real (non-loopback) interface,
+STUN and TURN from the local coturn.
+
+Every other browser test keeps WebRTC on 127.0.0.1 (the app drops every other candidate in
+emulator mode, `avmeets:loopback-only`), so the code path real users take — host candidates of a
+real interface, the ICE servers join_meeting hands out, TURN allocations, the pair ICE chooses —
+never ran in a browser. Here the island (conftest.py: the package's own network namespace) gets a
+dummy interface with 10.77.0.1, Chromium is started without `--allow-loopback-in-peer-connection`
+(so it gathers no loopback host candidates), and the app runs as in production. Alice and Bob
+connect directly over 10.77.0.1; Carol hides her IP address and connects through coturn. All of
+this traffic stays in the island.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import warnings
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+from playwright.async_api import Browser, async_playwright, expect
+
+from tests.emulator.support import coturn
+from tests.emulator.support.admin import admin_client, dump_all, matching
+from tests.emulator.support.deadline import wait_for
+
+from .support import CHROMIUM, CHROMIUM_ARGS, Emulators, Person
+
+INTERFACE = "avm-prod"
+ADDRESS = "10.77.0.1"
+#: Chromium as in the other tests, but without the switch that lets WebRTC use loopback.
+PRODUCTION_ARGS = [a for a in CHROMIUM_ARGS if a != "--allow-loopback-in-peer-connection"]
+SWITCH = "Hide my IP address from the other participants"
+
+_CANDIDATES = """(uid) => (async () => {
+    const link = window.__avmeets.currentView().meeting.links.get(uid);
+    const report = await link.pc.getStats();
+    const all = [...report.values()];
+    const pair = all.find((s) => s.type === "transport" && s.selectedCandidatePairId);
+    const selected = pair ? report.get(pair.selectedCandidatePairId) : null;
+    const describe = (c) => c ? { type: c.candidateType, address: c.address, port: c.port } : null;
+    return {
+        local: all.filter((s) => s.type === "local-candidate").map(describe),
+        remote: all.filter((s) => s.type === "remote-candidate").map(describe),
+        selectedLocal: selected ? describe(report.get(selected.localCandidateId)) : null,
+        selectedRemote: selected ? describe(report.get(selected.remoteCandidateId)) : null,
+    };
+})()"""
+
+
+@contextlib.contextmanager
+def real_interface() -> Iterator[None]:
+    """A dummy interface with a private address in the island, removed afterwards."""
+    run = ["ip", "link", "add", INTERFACE, "type", "dummy"]
+    subprocess.run(run, check=True)
+    try:
+        subprocess.run(["ip", "addr", "add", f"{ADDRESS}/24", "dev", INTERFACE], check=True)
+        subprocess.run(["ip", "link", "set", INTERFACE, "up"], check=True)
+        yield
+    finally:
+        subprocess.run(["ip", "link", "del", INTERFACE], check=False)
+
+
+@contextlib.asynccontextmanager
+async def production_chromium() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=CHROMIUM, args=PRODUCTION_ARGS, headless=True
+        )
+        try:
+            yield chromium
+        finally:
+            await chromium.close()
+
+
+async def seen(person: Person, uid: str) -> dict[str, Any]:
+    return dict(await person.page.evaluate(_CANDIDATES, uid))
+
+
+def side(leg: dict[str, Any], uid: str) -> dict[str, Any]:
+    for name in ("caller", "callee"):
+        if leg.get(name, {}).get("uid") == uid:
+            return dict(leg[name])
+    return {}
+
+
+async def test_production_ice_connects_directly_and_through_the_relay(
+    island: bool,
+    relay: coturn.Coturn | None,
+    web_url: str,
+    emulators: Emulators,
+    request: pytest.FixtureRequest,
+) -> None:
+    if not island:
+        pytest.fail("needs the browser island (root): its own interface is made there")
+    if relay is None:
+        pytest.fail("no TURN relay: run the browser tests with nox (TURN_URLS, coturn)")
+    relay_ports = range(relay.port + 1, relay.port + coturn.RELAY_PORTS + 1)
+    made: list[Person] = []
+    with real_interface():
+        async with production_chromium() as chromium:
+            try:
+
+                async def person(label: str) -> Person:
+                    made.append(
+                        await Person.create(
+                            chromium,
+                            label,
+                            web_url=web_url,
+                            emulators=emulators,
+                            test_name=request.node.name,
+                            loopback_only=False,
+                        )
+                    )
+                    await made[-1].sign_in()
+                    return made[-1]
+
+                alice, bob, carol = (
+                    await person("alice"),
+                    await person("bob"),
+                    await person("carol"),
+                )
+                meeting_id = await alice.create_meeting(title="Production ICE")
+                await alice.join_now()
+                await bob.join(meeting_id)
+                await carol.open_link(meeting_id)
+                await carol.page.get_by_role("switch", name=SWITCH).check()
+                await carol.join_now()
+                await expect(carol.page.locator(".privacy-badge")).to_contain_text("IP hidden")
+                for me in (alice, bob, carol):
+                    await me.wait_connected(*(p for p in (alice, bob, carol) if p is not me))
+                await bob.wait_video(alice)
+                await alice.wait_video(carol)
+
+                # Alice and Bob: host candidates of the real interface, no loopback, a TURN
+                # allocation gathered too (join_meeting's ICE servers in use), the direct pair.
+                direct = await seen(alice, bob.uid)
+                local = direct["local"]
+                assert any(c["type"] == "host" and c["address"] == ADDRESS for c in local), direct
+                assert any(c["type"] == "relay" and c["port"] in relay_ports for c in local), direct
+                hosts = [c for c in (*local, *direct["remote"]) if c["type"] == "host"]
+                assert not any(c["address"] in ("127.0.0.1", "::1") for c in hosts), direct
+                assert direct["selectedLocal"]["type"] == "host", direct
+                assert direct["selectedLocal"]["address"] == ADDRESS, direct
+                assert direct["selectedRemote"]["address"] == ADDRESS, direct
+
+                # Carol hid her address: Alice knows her only by coturn's relay.
+                hidden = await seen(alice, carol.uid)
+                assert hidden["remote"], hidden
+                assert all(c["type"] == "relay" for c in hidden["remote"]), hidden
+                assert hidden["selectedRemote"]["type"] == "relay", hidden
+                mine = await seen(carol, alice.uid)
+                assert mine["selectedLocal"]["type"] == "relay", mine
+                await alice.screenshot("production-ice")
+            finally:
+                for p in made:
+                    with contextlib.suppress(Exception):
+                        await p.close()
+
+    # The CDR: the direct leg is host to host, Carol's side of hers relayed.
+    client = admin_client()
+
+    async def reported() -> list[dict[str, Any]] | None:
+        legs = list(matching(await dump_all(client), "cdrs").values())
+        sides = [side(leg, uid) for leg in legs for uid in leg.get("uids", [])]
+        ready = len(legs) == 3 and all(s.get("relayed") is not None for s in sides)
+        return legs if ready else None
+
+    legs = await wait_for(reported, timeout=30.0, what="both sides of the three legs reported")
+    by_pair = {frozenset(leg["uids"]): leg for leg in legs}
+    direct_leg = by_pair[frozenset({alice.uid, bob.uid})]
+    assert direct_leg["relayed"] is False, direct_leg
+    for uid in (alice.uid, bob.uid):
+        connect = side(direct_leg, uid)["stats"]["connect"]
+        assert connect["localCandidateType"] == "host", direct_leg
+    for other in (alice, bob):
+        leg = by_pair[frozenset({carol.uid, other.uid})]
+        assert side(leg, carol.uid)["relayed"] is True, leg
+    errors = [f"{p.label}: {e}" for p in made for e in p.console_errors]
+    for p in made:
+        for line in p.server_errors:
+            warnings.warn(f"{p.label}: known server error: {line}", stacklevel=1)
+    assert not errors, "console errors in the app:\n" + "\n".join(errors)
