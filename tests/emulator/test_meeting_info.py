@@ -45,6 +45,10 @@ async def test_meeting_info_tells_before_the_lobby(
         "full": False,
         "relayOnly": False,
         "entry": "join",
+        # Nobody in the meeting is stored by an organisation, nor would the guest be.
+        "storage": [],
+        "storedOfYou": [],
+        "storedOfYouBy": None,
     }
     # The password protects the title too.
     locked = await guest.call("meeting_info", {"meetingId": locked_id})
@@ -58,6 +62,9 @@ async def test_meeting_info_tells_before_the_lobby(
         "full": False,
         "relayOnly": False,
         "entry": None,
+        "storage": [],
+        "storedOfYou": [],
+        "storedOfYouBy": None,
     }
     for bad in ("nope", "abc-defg-hi", "abcdefghijk", ""):
         with pytest.raises(CallableError) as refused:

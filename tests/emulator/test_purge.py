@@ -175,6 +175,7 @@ EXPECTED_COUNTS = {
     "archives": {"expired": 2},
     "export_audits": {"expired": 2},
     "usage_daily": {"expired": 2},
+    "org_audits": {"expired": 2},
     # No archive here names an object in Cloud Storage (tests/emulator/test_object_store.py).
     "objects": {"with-archive": 0, "stale": 0},
 }
