@@ -18,7 +18,7 @@ import os
 import socket
 import subprocess
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 logger = logging.getLogger(__name__)
 
@@ -129,3 +129,27 @@ class Island:
 def split(address: str) -> tuple[str, int]:
     host, _, port = address.rpartition(":")
     return host.strip("[]"), int(port)
+
+
+@contextlib.contextmanager
+def routed_interface(name: str, peer: str, address: str) -> Iterator[str]:
+    """An interface of the island with ``address`` and the default route, removed afterwards:
+    a veth pair (this kernel has no dummy interfaces). Chromium only gathers host candidates on
+    an interface that routes somewhere; packets to the address stay local. Only in the island
+    (the caller checks), never in the machine's namespace."""
+    commands = (
+        ["ip", "link", "add", name, "type", "veth", "peer", "name", peer],
+        ["ip", "addr", "add", f"{address}/32", "dev", name],
+        # No IPv6 link-local addresses: one appearing later is a network change to Chromium.
+        ["ip", "link", "set", "dev", name, "addrgenmode", "none"],
+        ["ip", "link", "set", "dev", peer, "addrgenmode", "none"],
+        ["ip", "link", "set", name, "up"],
+        ["ip", "link", "set", peer, "up"],
+        ["ip", "route", "add", "default", "dev", name],
+    )
+    try:
+        for command in commands:
+            subprocess.run(command, check=True, capture_output=True)
+        yield address
+    finally:
+        subprocess.run(["ip", "link", "del", name], check=False, capture_output=True)

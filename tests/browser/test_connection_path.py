@@ -12,7 +12,6 @@ split tunnel looks just like this). The traffic never leaves the island: the add
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from tests.emulator.support.deadline import wait_for
 from tests.emulator.support.inventory import load_inventory, undocumented
 from tests.fixtures.geoip_db import FIXTURE_NETWORKS
 
+from . import island as island_ns
 from .conftest import PersonFactory
 from .support import CHROMIUM, CHROMIUM_ARGS, selected_pair
 
@@ -49,24 +49,8 @@ PEER = "avm-public1"
 def public_address(island: bool) -> Iterator[str]:
     """A public address on an interface of the island, removed (with its route) after the test."""
     require(None if island else "no test island (network namespace) here")
-    # A veth pair (this kernel has no dummy interfaces) with the default route: Chromium only
-    # gathers on an interface that routes somewhere. Packets to the address stay local.
-    commands = (
-        ["ip", "link", "add", INTERFACE, "type", "veth", "peer", "name", PEER],
-        ["ip", "addr", "add", f"{GB.sample}/32", "dev", INTERFACE],
-        # No IPv6 link-local addresses: one appearing later is a network change to Chromium.
-        ["ip", "link", "set", "dev", INTERFACE, "addrgenmode", "none"],
-        ["ip", "link", "set", "dev", PEER, "addrgenmode", "none"],
-        ["ip", "link", "set", INTERFACE, "up"],
-        ["ip", "link", "set", PEER, "up"],
-        ["ip", "route", "add", "default", "dev", INTERFACE],
-    )
-    try:
-        for command in commands:
-            subprocess.run(command, check=True, capture_output=True)
-        yield GB.sample
-    finally:
-        subprocess.run(["ip", "link", "del", INTERFACE], check=False, capture_output=True)
+    with island_ns.routed_interface(INTERFACE, PEER, GB.sample) as address:
+        yield address
 
 
 @pytest_asyncio.fixture

@@ -4,9 +4,10 @@ STUN and TURN from the local coturn.
 Every other browser test keeps WebRTC on 127.0.0.1 (the app drops every other candidate in
 emulator mode, `avmeets:loopback-only`), so the code path real users take — host candidates of a
 real interface, the ICE servers join_meeting hands out, TURN allocations, the pair ICE chooses —
-never ran in a browser. Here the island (conftest.py: the package's own network namespace) gets a
-dummy interface with 10.77.0.1, Chromium is started without `--allow-loopback-in-peer-connection`
-(so it gathers no loopback host candidates), and the app runs as in production. Alice and Bob
+never ran in a browser. Here the island (conftest.py: the package's own network namespace) gets
+an interface with 10.77.0.1 and the default route (`island.routed_interface`), Chromium is
+started without `--allow-loopback-in-peer-connection` (so it gathers no loopback host
+candidates), and the app runs as in production. Alice and Bob
 connect directly over 10.77.0.1; Carol hides her IP address and connects through coturn. All of
 this traffic stays in the island.
 """
@@ -14,9 +15,8 @@ this traffic stays in the island.
 from __future__ import annotations
 
 import contextlib
-import subprocess
 import warnings
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -26,9 +26,11 @@ from tests.emulator.support import coturn
 from tests.emulator.support.admin import admin_client, dump_all, matching
 from tests.emulator.support.deadline import wait_for
 
+from . import island as island_ns
 from .support import CHROMIUM, CHROMIUM_ARGS, Emulators, Person
 
 INTERFACE = "avm-prod"
+PEER_END = "avm-prod-peer"
 ADDRESS = "10.77.0.1"
 #: Chromium as in the other tests, but without the switch that lets WebRTC use loopback.
 PRODUCTION_ARGS = [a for a in CHROMIUM_ARGS if a != "--allow-loopback-in-peer-connection"]
@@ -48,19 +50,6 @@ _CANDIDATES = """(uid) => (async () => {
         selectedRemote: selected ? describe(report.get(selected.remoteCandidateId)) : null,
     };
 })()"""
-
-
-@contextlib.contextmanager
-def real_interface() -> Iterator[None]:
-    """A dummy interface with a private address in the island, removed afterwards."""
-    run = ["ip", "link", "add", INTERFACE, "type", "dummy"]
-    subprocess.run(run, check=True)
-    try:
-        subprocess.run(["ip", "addr", "add", f"{ADDRESS}/24", "dev", INTERFACE], check=True)
-        subprocess.run(["ip", "link", "set", INTERFACE, "up"], check=True)
-        yield
-    finally:
-        subprocess.run(["ip", "link", "del", INTERFACE], check=False)
 
 
 @contextlib.asynccontextmanager
@@ -99,7 +88,7 @@ async def test_production_ice_connects_directly_and_through_the_relay(
         pytest.fail("no TURN relay: run the browser tests with nox (TURN_URLS, coturn)")
     relay_ports = range(relay.port + 1, relay.port + coturn.RELAY_PORTS + 1)
     made: list[Person] = []
-    with real_interface():
+    with island_ns.routed_interface(INTERFACE, PEER_END, ADDRESS):
         async with production_chromium() as chromium:
             try:
 
