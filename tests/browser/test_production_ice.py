@@ -143,30 +143,45 @@ async def test_production_ice_connects_directly_and_through_the_relay(
                 mine = await seen(carol, alice.uid)
                 assert mine["selectedLocal"]["type"] == "relay", mine
                 await alice.screenshot("production-ice")
+
+                # The CDR, the pages still open (the reports come from them): the direct leg
+                # host to host, Carol's side of hers relayed.
+                client = admin_client()
+
+                latest: list[dict[str, Any]] = []
+
+                async def reported() -> list[dict[str, Any]] | None:
+                    legs = list(matching(await dump_all(client), "cdrs").values())
+                    latest[:] = legs
+                    sides = [side(leg, uid) for leg in legs for uid in leg.get("uids", [])]
+                    ready = len(legs) == 3 and all(s.get("relayed") is not None for s in sides)
+                    return legs if ready else None
+
+                legs = await wait_for(
+                    reported,
+                    timeout=30.0,
+                    what="both sides of the three legs reported",
+                    describe=lambda: repr(
+                        [
+                            (leg.get("uids"), [side(leg, u).get("relayed") for u in leg["uids"]])
+                            for leg in latest
+                        ]
+                    ),
+                )
+                by_pair = {frozenset(leg["uids"]): leg for leg in legs}
+                direct_leg = by_pair[frozenset({alice.uid, bob.uid})]
+                assert direct_leg["relayed"] is False, direct_leg
+                for uid in (alice.uid, bob.uid):
+                    connect = side(direct_leg, uid)["stats"]["connect"]
+                    assert connect["localCandidateType"] == "host", direct_leg
+                for other in (alice, bob):
+                    leg = by_pair[frozenset({carol.uid, other.uid})]
+                    assert side(leg, carol.uid)["relayed"] is True, leg
             finally:
                 for p in made:
                     with contextlib.suppress(Exception):
                         await p.close()
 
-    # The CDR: the direct leg is host to host, Carol's side of hers relayed.
-    client = admin_client()
-
-    async def reported() -> list[dict[str, Any]] | None:
-        legs = list(matching(await dump_all(client), "cdrs").values())
-        sides = [side(leg, uid) for leg in legs for uid in leg.get("uids", [])]
-        ready = len(legs) == 3 and all(s.get("relayed") is not None for s in sides)
-        return legs if ready else None
-
-    legs = await wait_for(reported, timeout=30.0, what="both sides of the three legs reported")
-    by_pair = {frozenset(leg["uids"]): leg for leg in legs}
-    direct_leg = by_pair[frozenset({alice.uid, bob.uid})]
-    assert direct_leg["relayed"] is False, direct_leg
-    for uid in (alice.uid, bob.uid):
-        connect = side(direct_leg, uid)["stats"]["connect"]
-        assert connect["localCandidateType"] == "host", direct_leg
-    for other in (alice, bob):
-        leg = by_pair[frozenset({carol.uid, other.uid})]
-        assert side(leg, carol.uid)["relayed"] is True, leg
     errors = [f"{p.label}: {e}" for p in made for e in p.console_errors]
     for p in made:
         for line in p.server_errors:
