@@ -123,12 +123,12 @@ async def test_production_ice_connects_directly_and_through_the_relay(
                 await bob.wait_video(alice)
                 await alice.wait_video(carol)
 
-                # Alice and Bob: host candidates of the real interface, no loopback, a TURN
-                # allocation gathered too (join_meeting's ICE servers in use), the direct pair.
+                # Alice and Bob: host candidates of the real interface, no loopback, the direct
+                # pair. (Whether the stats still list a TURN allocation nobody uses depends on
+                # when Chromium prunes it; Carol's connection below proves TURN.)
                 direct = await seen(alice, bob.uid)
                 local = direct["local"]
                 assert any(c["type"] == "host" and c["address"] == ADDRESS for c in local), direct
-                assert any(c["type"] == "relay" and c["port"] in relay_ports for c in local), direct
                 hosts = [c for c in (*local, *direct["remote"]) if c["type"] == "host"]
                 assert not any(c["address"] in ("127.0.0.1", "::1") for c in hosts), direct
                 assert direct["selectedLocal"]["type"] == "host", direct
@@ -140,6 +140,7 @@ async def test_production_ice_connects_directly_and_through_the_relay(
                 assert hidden["remote"], hidden
                 assert all(c["type"] == "relay" for c in hidden["remote"]), hidden
                 assert hidden["selectedRemote"]["type"] == "relay", hidden
+                assert all(c["port"] in relay_ports for c in hidden["remote"]), hidden
                 mine = await seen(carol, alice.uid)
                 assert mine["selectedLocal"]["type"] == "relay", mine
                 await alice.screenshot("production-ice")
