@@ -122,8 +122,9 @@ async def test_create_meeting_burst_is_rate_limited(
     answers = Counter(outcome(r) for r in results)
     print(f"\n20 create_meeting at once: {dict(answers)}")
     assert set(answers) <= {"OK", "RESOURCE_EXHAUSTED/rate-limited"}, answers
-    error = next(r for r in results if isinstance(r, CallableError))
-    assert error.details["retryAfterSeconds"] > 0, error
+    refused = [r for r in results if isinstance(r, CallableError)]
+    assert refused, answers  # every create of the burst went through
+    assert refused[0].details["retryAfterSeconds"] > 0, refused[0]
     dump = await dump_all(admin)
     meetings = [p for p in dump if p.count("/") == 1 and p.startswith("meetings/")]
     assert len(meetings) == answers["OK"], meetings

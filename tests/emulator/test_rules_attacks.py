@@ -39,6 +39,7 @@ from .support.admin import (
 from .support.callables import CallableError
 from .support.cli import run_cli
 from .support.config import PROJECT_ID
+from .support.deadline import wait_for
 from .support.factories import Actors, Addresses
 from .support.hosts import host_action
 from .support.userstore import close_client, sample_candidates, signal_data
@@ -194,8 +195,14 @@ async def world() -> AsyncIterator[World]:
         ref = w.signals(alice).document()
         await ref.create(w.signal(alice, bob))
         w.signal_id = ref.id
-        # The signal trigger makes a CDR leg between Alice and Bob from an offer it sees.
+        # The signal trigger makes a CDR leg between Alice and Bob from an offer it sees, a
+        # moment later: wait for it, so the baseline below holds it.
         await w.signals(alice).document().create(w.offer(alice, bob))
+
+        async def leg_made() -> bool:
+            return bool(_ids(await dump_all(admin), "cdrs"))
+
+        await wait_for(leg_made, timeout=30.0, what="the CDR leg of Alice's offer to Bob")
         # The joined actors heartbeat throughout (the scheduled sweep would close them out
         # otherwise): "unchanged" below is everything but their lastSeenAt.
         w.baseline = await settled_dump(admin, heartbeats=False)
