@@ -6,8 +6,8 @@ as it gives them to the functions. Uploads go over plain HTTP to the session URL
 sends them: chunks with ``Content-Range``, each answered ``308`` with the ``Range`` received.
 
 What fake-gcs-server (1.54, the wheel's) does differently from Cloud Storage is tested as it is:
-it does not enforce the size declared when the session was opened (so the server checks the
-finished object's size), a status query (``Content-Range: bytes */N``) finalises the upload
+it does not enforce the size declared when the session was opened (Cloud Storage does; nothing
+here relies on it), a status query (``Content-Range: bytes */N``) finalises the upload
 instead of answering 308 (strict xfail below, so an emulator that learns it shows up), and its
 CORS answers expose ``Location`` but not ``Range``.
 """
