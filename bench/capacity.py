@@ -142,10 +142,10 @@ CODE_READ: Final = EventCounts(
     # connected; the caller's connecting writes nothing, the trigger recorded it): each reads
     # the reporter's participant, its open legs and the leg (~6.8), three write the leg.
     connection=Ops(reads=50, writes=11, deletes=2),
-    # heartbeat: the caller's participant read, lastSeenAt written; the organisation policy's
-    # lookup when the instance's cache is cold (1 call in 6 in the simulation).
-    heartbeat=Ops(reads=1.17, writes=1),
-    heartbeat_fanout=1.0,
+    # a beat: the client's own write of its presence document's lastSeenAt (no invocation, no
+    # read: the rules use no get()); no listener receives it (issue 16).
+    heartbeat=Ops(reads=0, writes=1),
+    heartbeat_fanout=0.0,
     # leave_meeting: the meeting, the participant, the open legs (a query), the pending signals
     # to and from it (two queries), two quota counters, the organisation on a cold cache (~7.8
     # reads); the participant and the join record written. The client's `closed` report for
@@ -200,7 +200,7 @@ class Workload:
     silent_share: float = 0.1
     #: Distinct accounts signing in a day, per participant.
     sign_ins_per_participant: float = 1.0
-    heartbeat_seconds: float = 20.0
+    heartbeat_seconds: float = 300.0
     retention_days: float = 7.0
 
     @property
@@ -353,7 +353,7 @@ def invocations(events: EventCounts, w: Workload) -> dict[str, float]:
         "auth_callback": w.participants_per_day * w.sign_ins_per_participant,
         "create_meeting": w.meetings,
         "join_meeting": w.joins,
-        "heartbeat": w.heartbeats,
+        "heartbeat": 0.0,  # clients beat by writing their presence document themselves
         "report_connection": w.connections * events.reports_per_connection,
         "on_signal": w.connections * events.signals_per_connection,
         "leave_meeting": w.joins - silent,
@@ -378,7 +378,7 @@ def _sequential_indexes(
     # Signals carry no collection-group index on createdAt: the purge reads the (few, short-
     # lived) signals by name instead (avmeets.purge.plan, step 3).
     return {
-        "participants (collection group): state, sweepShard, lastSeenAt": (
+        "presence (collection group): sweepShard, lastSeenAt": (
             w.heartbeats + w.joins,
             limits.sweep_shards,
         ),

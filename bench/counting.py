@@ -113,6 +113,18 @@ class CountingPeer(MeetingPeer):
     async def _send_signal(self, link: Any, kind: str, **kwargs: Any) -> None:
         await super()._send_signal(link, kind, **kwargs)
         self.counter.counts["writes"] += 1
+        self.counter.counts["signals"] += 1  # each one runs the signal trigger once
+
+    async def _write_presence(self) -> bool:
+        written = await super()._write_presence()
+        if written:  # a write the rules refused is not billed as one
+            self.counter.counts["writes"] += 1
+            self.counter.counts["beats"] += 1
+        return written
+
+    async def call(self, name: str, data: dict[str, Any]) -> dict[str, Any]:
+        self.counter.counts["invocations"] += 1
+        return await super().call(name, data)
 
     async def _delete_signal(self, signal: Signal) -> None:
         await super()._delete_signal(signal)

@@ -46,8 +46,8 @@ from .counting import ClientCounter, CountingPeer, count_file, reset_count_file
 
 #: Peers beat far less often than the phases last: heartbeats are sent by the simulation.
 NO_AUTO_BEATS = 3600.0
-#: The server writes ``lastSeenAt`` when half of HEARTBEAT_SECONDS passed: beats are spaced that
-#: much and this margin more.
+#: The rules accept a beat once half of HEARTBEAT_SECONDS passed: beats are spaced that much
+#: and this margin more.
 BEAT_MARGIN_S = 0.5
 #: Collections whose documents the purge deletes at ``expiresAt`` (made due before it runs).
 DUE_COLLECTIONS = (
@@ -254,14 +254,7 @@ async def simulate(meetings: int = 5, size: int = 4, beat_rounds: int = 3) -> di
             interval = float(peers[0].join_results[-1].get("heartbeatSeconds") or 20)
             for _round in range(beat_rounds):
                 await asyncio.sleep(interval / 2 + BEAT_MARGIN_S)
-                await asyncio.gather(
-                    *(
-                        _retrying(
-                            functools.partial(p.call, "heartbeat", {"meetingId": p.meeting_id})
-                        )
-                        for p in peers
-                    )
-                )
+                await asyncio.gather(*(_retrying(p._write_presence) for p in peers))
 
         beats = await _phase(counter, beat)
         leaving = groups[: (meetings + 1) // 2]
@@ -320,7 +313,9 @@ async def simulate(meetings: int = 5, size: int = 4, beat_rounds: int = 3) -> di
         connection=(joined.fn("on_signal", "report_connection") + client_signalling).times(
             1 / connections
         ),
-        heartbeat=beats.fn("heartbeat").times(1 / heartbeats),
+        heartbeat=(beats.fn("heartbeat") + Ops(writes=beats.client["writes"])).times(
+            1 / heartbeats
+        ),
         heartbeat_fanout=beats.client["participant_reads"] / (heartbeats * size),
         leave=(
             left.fn("leave_meeting", "report_connection", "on_signal")

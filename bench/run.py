@@ -1,6 +1,6 @@
 """The AVMeets benchmarks (issue 6): ``nox -s bench`` runs this inside ``emulators:exec``.
 
-    python -m bench.run [--smoke] [--out DIR] [--runs N] [--only purge-paths|uplink|capacity]
+    python -m bench.run [--smoke] [--out DIR] [--runs N] [--only purge-paths|uplink|capacity|steady]
 
 Writes results.json, results.md and results.png to DIR (default bench/). ``--only purge-paths``
 measures only the purge's ways of deleting (bench/purge_paths.py), ``--only uplink`` only the
@@ -44,7 +44,7 @@ from tests.emulator.support.config import PROJECT_ID  # noqa: E402
 from tests.emulator.support.mesh import wait_full_mesh  # noqa: E402
 from tests.emulator.support.peer import MeetingPeer  # noqa: E402
 
-from . import capacity, connect, load, purge_paths, report  # noqa: E402
+from . import capacity, connect, load, purge_paths, report, steady  # noqa: E402
 from .counting import (  # noqa: E402
     ClientCounter,
     CountingPeer,
@@ -70,7 +70,12 @@ class Sizes:
     #: The load simulation (bench/load.py): meetings at once, people in each, heartbeat rounds.
     load_meetings: int = 5
     load_size: int = 4
-    load_beat_rounds: int = 3
+    #: One round: with beats every 300 s as deployed, a round waits half of that.
+    load_beat_rounds: int = 1
+    #: The steady meeting (bench/steady.py): people, and real minutes counted (with beats every
+    #: 300 s as deployed, ten minutes see each person beat twice).
+    steady_people: int = 4
+    steady_minutes: float = 10.0
 
 
 FULL = Sizes(runs=20, mesh=(2, 4, 6, 8), purge_small=10_000, purge_large=100_000, naive_sample=2000)
@@ -85,6 +90,7 @@ SMOKE = Sizes(
     load_meetings=2,
     load_size=3,
     load_beat_rounds=1,
+    steady_minutes=0.25,
 )
 
 
@@ -445,6 +451,16 @@ async def bench_capacity(sizes: Sizes) -> dict[str, Any]:
     return capacity_results(simulation)
 
 
+async def bench_steady(sizes: Sizes) -> dict[str, Any]:
+    result = await steady.measure(sizes.steady_people, sizes.steady_minutes)
+    await clean_all()
+    log(
+        f"steady meeting of {sizes.steady_people}: {result['ops_per_participant_hour']} billed "
+        f"operations per participant-hour ({result['billed']} in {result['seconds']} s)"
+    )
+    return result
+
+
 # --- 5: web bundle ----------------------------------------------------------------------------
 
 
@@ -523,6 +539,8 @@ async def run_all(sizes: Sizes, *, build_web: bool) -> dict[str, Any]:
     results["uplink"] = bench_uplink(sizes is SMOKE)
     log("7. capacity: the load simulation and the model")
     results["capacity"] = await bench_capacity(sizes)
+    log("8. a steady meeting: billed operations per participant-hour")
+    results["steady"] = await bench_steady(sizes)
     return results
 
 
@@ -533,7 +551,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=None, help="connect runs (default 20)")
     parser.add_argument(
         "--only",
-        choices=["purge-paths", "uplink", "capacity"],
+        choices=["purge-paths", "uplink", "capacity", "steady"],
         help="measure one part and update it in the existing results",
     )
     args = parser.parse_args(argv)
@@ -551,6 +569,12 @@ def main(argv: list[str] | None = None) -> int:
         results["purge_paths"] = asyncio.run(bench_purge_paths(sizes))
         report.write(results, args.out, with_chart=False)
         log(f"updated the purge paths in {args.out / 'results.json'} and results.md")
+        return 0
+    if args.only == "steady":
+        results = report.load(args.out)
+        results["steady"] = asyncio.run(bench_steady(sizes))
+        report.write(results, args.out, with_chart=False)
+        log(f"updated the steady meeting in {args.out / 'results.json'} and results.md")
         return 0
     if args.only == "capacity":
         results = report.load(args.out)

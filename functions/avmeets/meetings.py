@@ -24,6 +24,7 @@ from .protocol import (
     ParticipantDoc,
     ParticipantRole,
     ParticipantSummary,
+    PresenceDoc,
     StoredBy,
 )
 from .store.documents import IpInfo, JoinRecordDoc, OrgDoc
@@ -33,8 +34,8 @@ LEFT: Final = "left"
 REMOVED: Final = "removed"
 OPEN: Final = "open"
 _UNKNOWN_IP: Final[IpInfo] = {"kind": "invalid", "known": False}
-#: Shards of the sweep's index (participants by state, shard, lastSeenAt). Every heartbeat
-#: rewrites ``lastSeenAt``; an index ordered by it alone takes about 500 writes a second
+#: Shards of the sweep's index (presence by shard, lastSeenAt). Every beat rewrites
+#: ``lastSeenAt``; an index ordered by it alone takes about 500 writes a second
 #: (Firestore's limit for sequential indexed values), which heartbeats reach at about 80,000
 #: participants a day. Each shard is a range of its own: 150 of them take 75,000 a second, the
 #: heartbeats of over 10 M participants a day (docs/capacity.md). The sweep asks each shard,
@@ -49,6 +50,12 @@ def sweep_shard(uid: str) -> int:
     """The sweep shard of a participant: fixed by its uid, spread evenly."""
     digest = hashlib.sha256(uid.encode("utf-8")).digest()
     return int.from_bytes(digest[:8], "big") % SWEEP_SHARDS
+
+
+def min_beat_gap(heartbeat_seconds: int) -> int:
+    """The least time between two beats the rules accept: half the interval, so a client on
+    time is never refused and one beating faster gains nothing but refusals."""
+    return max(1, heartbeat_seconds // 2)
 
 
 def sweep_shard_groups(size: int = 30) -> list[list[int]]:
@@ -119,6 +126,7 @@ def check_joinable(meeting: M | None) -> M:
 @dataclass(frozen=True)
 class JoinPlan:
     participant: ParticipantDoc
+    presence: PresenceDoc
     join_record_id: str
     join_record: JoinRecordDoc
     # The join record of a previous session of the same caller, to close (re-join after reload).
@@ -151,6 +159,7 @@ def plan_join(
     display_name: str | None = None,
     admitted_by: str | None = None,
     knocked_as: str | None = None,
+    heartbeat_seconds: int = 300,
 ) -> JoinPlan:
     """Admit ``caller``; ``joined`` are the participant documents currently in the meeting.
 
@@ -177,9 +186,7 @@ def plan_join(
         "role": role_on_join(meeting, mine, caller.uid),
         "joinedAt": now,
         "leftAt": None,
-        "lastSeenAt": now,
         "endCause": None,
-        "sweepShard": sweep_shard(caller.uid),
         # What the caller's organisation stores of them here, as its policy is now: shown to
         # everyone in the room, and the most that may be stored of them (org_storage).
         "storedBy": org_storage.stored_by(caller.org_id, caller.org),
@@ -199,8 +206,17 @@ def plan_join(
         "expiresAt": expires_at,
         "ipInfo": ip_info,
     }
+    presence: PresenceDoc = {
+        "uid": caller.uid,
+        "session": session,
+        "lastSeenAt": now,
+        "minGapSeconds": min_beat_gap(heartbeat_seconds),
+        "sweepShard": sweep_shard(caller.uid),
+        "expiresAt": expires_at,
+    }
     return JoinPlan(
         participant=participant,
+        presence=presence,
         join_record_id=join_record_id(meeting_id, caller.uid, session),
         join_record=record,
         replaced_session=str(mine["session"]) if rejoin and mine else None,

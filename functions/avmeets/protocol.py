@@ -742,13 +742,27 @@ class ParticipantDoc(TypedDict):
     role: ParticipantRole
     joinedAt: datetime
     leftAt: datetime | None
-    lastSeenAt: datetime
-    #: The server's: which shard of the sweep's index holds this participant (from the uid).
-    sweepShard: int
     endCause: NotRequired[ParticipantEndCause | None]
     signalLimit: NotRequired[SignalLimit]
     #: Absent or null: nothing of this participant is stored beyond the CDR.
     storedBy: NotRequired[StoredBy | None]
+    expiresAt: datetime
+
+
+class PresenceDoc(TypedDict):
+    """``meetings/{meetingId}/presence/{uid}``: a joined participant's liveness, apart from the
+    roster so that a beat is one write that nobody's listener pays for. The server creates it
+    at the join and deletes it at the close-out; the participant itself moves only
+    ``lastSeenAt`` (to ``request.time``, at most once per ``minGapSeconds``)."""
+
+    uid: str
+    #: The participant's current session (as on its participant document).
+    session: str
+    lastSeenAt: datetime
+    #: The least time between two beats the rules accept (half ``heartbeatSeconds``).
+    minGapSeconds: int
+    #: The server's: which shard of the sweep's index holds this participant (from the uid).
+    sweepShard: int
     expiresAt: datetime
 
 

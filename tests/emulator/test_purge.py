@@ -110,11 +110,21 @@ def scenario() -> tuple[Seed, set[str]]:
             "state": state,
             "session": f"s-{uid}",
             "joinedAt": NOW - timedelta(hours=1),
-            "lastSeenAt": LIVE_SEEN,
             "expiresAt": LATER,
         }
         data.update(fields)
         put(f"meetings/{mid}/participants/{uid}", survives, **data)
+        if state == "joined" and "expiresAt" not in fields:  # its liveness, gone with the meeting
+            put(
+                f"meetings/{mid}/presence/{uid}",
+                survives,
+                uid=uid,
+                session=f"s-{uid}",
+                lastSeenAt=LIVE_SEEN,
+                minGapSeconds=150,
+                sweepShard=0,
+                expiresAt=LATER,
+            )
 
     def signal_doc(mid: str, sid: str, survives: bool, age: timedelta) -> None:
         put(
@@ -162,6 +172,7 @@ def scenario() -> tuple[Seed, set[str]]:
 EXPECTED_COUNTS = {
     "meetings": {"expired": 1, "ended": 1, "idle": 1},
     "participants": {"with-meeting": 4, "expired": 2},
+    "presence": {"with-meeting": 2},
     "signals": {"with-meeting": 2, "stale": 2},
     "lobby": {"with-meeting": 1},
     # due-before and due-exactly, plus the secrets of the three meetings that went.

@@ -747,6 +747,47 @@ def _two_signals_one_forged(w: World) -> Awaitable[Any]:
     return batch.commit()
 
 
+# --- presence: only one's own lastSeenAt, only to the server's time (docs/protocol.md section 3)
+def _presence(w: World, who: Actor | None, owner: Actor) -> Any:
+    return w.meeting(who).collection("presence").document(owner.uid)
+
+
+BEAT = {"lastSeenAt": firestore.SERVER_TIMESTAMP}
+
+
+def _tomorrow() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=1)
+
+
+attack("bob-beats-for-alice", lambda w: _presence(w, w.bob, w.alice).update(BEAT))
+attack("anon-beats-for-alice", lambda w: _presence(w, None, w.alice).update(BEAT))
+attack(
+    "alice-beats-with-her-own-clock",
+    lambda w: _presence(w, w.alice, w.alice).update({"lastSeenAt": _tomorrow()}),
+)
+attack(
+    "alice-beats-and-moves-her-shard",
+    lambda w: _presence(w, w.alice, w.alice).update({**BEAT, "sweepShard": 0}),
+)
+attack(
+    "alice-beats-and-shortens-the-gap",
+    lambda w: _presence(w, w.alice, w.alice).update({**BEAT, "minGapSeconds": 0}),
+)
+attack(
+    "alice-moves-her-presence-session",
+    lambda w: _presence(w, w.alice, w.alice).update({"session": "f" * 32}),
+)
+attack("alice-deletes-her-presence", lambda w: _presence(w, w.alice, w.alice).delete())
+attack(
+    "dave-revives-his-presence-after-leaving",
+    lambda w: _presence(w, w.dave, w.dave).set(
+        {"uid": w.dave.uid, "session": w.sessions.get(w.dave.uid, "0" * 32), "lastSeenAt": BEAT}
+    ),
+)
+attack("bob-reads-alice-presence", lambda w: _presence(w, w.bob, w.alice).get())
+attack("frank-lists-presence", lambda w: w.meeting(w.frank).collection("presence").get())
+attack("anon-collection-group-presence", lambda w: w.anon.collection_group("presence").get())
+
 attack("batch-valid-signal-plus-participant-update", _mixed_batch)
 attack("batch-valid-signal-plus-forged-signal", _two_signals_one_forged)
 
@@ -859,6 +900,27 @@ async def test_hosts_read_the_lobby_and_knockers_their_knock(world: World) -> No
     assert waiting[0].get("displayName") == "Gina"
     own = await world.lobby(world.gina).document(world.gina.uid).get()
     assert own.get("state") == "waiting"
+
+
+async def test_a_participant_beats_on_its_own_presence_and_not_too_often(world: World) -> None:
+    """The web client's beat: allowed to the participant itself, to the server's time; once it
+    has beaten, the next beat within `minGapSeconds` is refused (the actors' own callable
+    beats move the same field, so the first one is tried until the gap since theirs passed)."""
+    mine = _presence(world, world.frank, world.frank)
+    assert (await mine.get()).get("session") == world.sessions[world.frank.uid]
+    refused: list[str] = []
+
+    async def beaten() -> bool:
+        try:
+            await mine.update(BEAT)
+        except gexc.PermissionDenied as error:
+            refused.append(str(error))
+            return False
+        return True
+
+    await wait_for(beaten, timeout=10.0, interval=0.3, what="Frank's own beat to be allowed")
+    with pytest.raises(gexc.PermissionDenied):
+        await mine.update(BEAT)
 
 
 async def test_anyone_reads_their_own_participant_document(world: World) -> None:

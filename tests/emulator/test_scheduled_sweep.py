@@ -51,9 +51,10 @@ async def test_silent_participant_is_closed_out_by_the_scheduled_sweep(
     silent.go_silent()  # joined, then not a single heartbeat
     participants = admin.collection("meetings", meeting_id, "participants")
     ref = participants.document(silent.uid)
+    presence = admin.collection("meetings", meeting_id, "presence").document(silent.uid)
     joined = (await ref.get()).to_dict() or {}
     assert joined["state"] == "joined"
-    last_seen: datetime = joined["lastSeenAt"]
+    last_seen: datetime = ((await presence.get()).to_dict() or {})["lastSeenAt"]
 
     latest: dict[str, object] = {}
 

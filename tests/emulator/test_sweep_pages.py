@@ -34,7 +34,7 @@ async def test_one_sweep_run_pages_through_every_silent_participant(
         actor.go_silent()
     an_hour_ago = datetime.now(UTC) - timedelta(hours=1)
     for n, actor in enumerate(silent):
-        ref = admin.collection("meetings", meetings[n % 2], "participants").document(actor.uid)
+        ref = admin.collection("meetings", meetings[n % 2], "presence").document(actor.uid)
         await ref.update({"lastSeenAt": an_hour_ago})
 
     closed = await asyncio.to_thread(presence.sweep, datetime.now(UTC), batch=PAGE)

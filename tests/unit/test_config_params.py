@@ -82,6 +82,8 @@ def test_every_param_is_declared_to_the_sdk_and_read() -> None:
         "GEOIP_ASN_DB": "asn.mmdb",
         "HEARTBEAT_SECONDS": "5",
         "HEARTBEAT_TIMEOUT_SECONDS": "15",
+        "KNOCK_SECONDS": "7",
+        "KNOCK_TIMEOUT_SECONDS": "21",
         "REPORTS_PER_MINUTE": "10",
         "MAX_STORED_CDRS": "100",
         "MEETING_IDLE_HOURS": "2",

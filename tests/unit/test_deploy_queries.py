@@ -258,7 +258,7 @@ def test_the_repository_queries_all_have_indexes() -> None:
     assert "cdrs: meetingId ==, uids array_contains, state in" in described
     # Stale signals are found by reading the group by name (no index on createdAt; issue 20).
     assert "signals (collection group): no filter" in described
-    assert "participants (collection group): state ==, sweepShard in, lastSeenAt <" in described
+    assert "presence (collection group): sweepShard in, lastSeenAt <" in described
     assert "participants (collection group): expiresAt <=, order by expiresAt ascending" in (
         described
     )

@@ -24,7 +24,7 @@ from avmeets.store import documents, names
 from tools.deploy import queries
 
 ROOT = Path(__file__).resolve().parents[2]
-SUBCOLLECTIONS = {names.PARTICIPANTS, names.SIGNALS, names.LOBBY}
+SUBCOLLECTIONS = {names.PARTICIPANTS, names.PRESENCE, names.SIGNALS, names.LOBBY}
 #: Each top-level collection and the shape of its documents.
 SHAPES: dict[str, Any] = {
     names.MEETINGS: MeetingDoc,

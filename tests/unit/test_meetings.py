@@ -213,6 +213,18 @@ def test_sweep_shard_groups_cover_every_shard_within_the_in_limit() -> None:
     assert all(1 <= len(g) <= 30 for g in groups)
 
 
-def test_a_joining_participant_carries_its_sweep_shard() -> None:
-    p = plan("c", present("a"))
-    assert p.participant["sweepShard"] == meetings.sweep_shard("c")
+def test_a_joining_participant_gets_its_presence_with_its_sweep_shard() -> None:
+    p = plan("c", present("a"), heartbeat_seconds=300)
+    assert p.presence["sweepShard"] == meetings.sweep_shard("c")
+    assert p.presence["session"] == p.participant["session"]
+    assert p.presence["lastSeenAt"] == p.participant["joinedAt"]
+    assert p.presence["expiresAt"] == p.participant["expiresAt"]
+    assert p.presence["minGapSeconds"] == 150
+    # Liveness is not on the roster: a beat must not reach every participant's listener.
+    assert "lastSeenAt" not in p.participant and "sweepShard" not in p.participant
+
+
+def test_the_least_gap_between_beats_is_half_the_interval_and_never_zero() -> None:
+    assert meetings.min_beat_gap(300) == 150
+    assert meetings.min_beat_gap(2) == 1
+    assert meetings.min_beat_gap(1) == 1

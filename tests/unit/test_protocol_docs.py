@@ -27,6 +27,7 @@ DASH = "\u2013"
 DOCUMENTS: dict[str, Any] = {
     "meetings/{meetingId}": protocol.MeetingDoc,
     "meetings/{meetingId}/participants/{uid}": protocol.ParticipantDoc,
+    "meetings/{meetingId}/presence/{uid}": protocol.PresenceDoc,
     "meetings/{meetingId}/signals/{signalId}": protocol.SignalDoc,
     "meetings/{meetingId}/lobby/{uid}": protocol.LobbyDoc,
 }
@@ -268,7 +269,7 @@ def test_protocol_doc_matches_the_protocol_source() -> None:
         ("| `RESOURCE_EXHAUSTED` | `meeting-full`", "| `UNAVAILABLE` | `meeting-full`", "full"),
         ('"not-joined"', '"not-here"', "not-here"),
         ("| `leftAt` | ts or null |", "| `leftOn` | ts or null |", "leftOn"),
-        ('"heartbeatSeconds": 20', '"heartbeat": 20', "example keys"),
+        ('"heartbeatSeconds": 300', '"heartbeat": 300', "example keys"),
         ("`new`, `connecting`, `connected`", "`new`, `connected`", "status values"),
         ("| `revoke-cohost` |", "| `demote` |", "host_action: actions"),
         ("| `lock` | no |", "| `lock` | yes |", "takes uid"),

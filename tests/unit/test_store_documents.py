@@ -18,6 +18,7 @@ from tests.emulator.support.inventory import load_inventory
 COLLECTIONS: dict[str, Any] = {
     "meetings/{meetingId}": d.MeetingDoc,
     "meetings/{meetingId}/participants/{uid}": d.ParticipantDoc,
+    "meetings/{meetingId}/presence/{uid}": d.PresenceDoc,
     "meetings/{meetingId}/signals/{signalId}": d.SignalDoc,
     "meetings/{meetingId}/lobby/{uid}": d.LobbyDoc,
     "identities/{uid}": d.IdentityDoc,

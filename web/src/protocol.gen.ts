@@ -420,11 +420,19 @@ export interface ParticipantDoc {
   role: ParticipantRole;
   joinedAt: Timestamp;
   leftAt: Timestamp | null;
-  lastSeenAt: Timestamp;
-  sweepShard: number;
   endCause?: ParticipantEndCause | null;
   signalLimit?: SignalLimit;
   storedBy?: StoredBy | null;
+  expiresAt: Timestamp;
+}
+
+/** `meetings/{meetingId}/presence/{uid}`: a joined participant's liveness, apart from the roster so that a beat is one write that nobody's listener pays for. The server creates it at the join and deletes it at the close-out; the participant itself moves only `lastSeenAt` (to `request.time`, at most once per `minGapSeconds`). */
+export interface PresenceDoc {
+  uid: string;
+  session: string;
+  lastSeenAt: Timestamp;
+  minGapSeconds: number;
+  sweepShard: number;
   expiresAt: Timestamp;
 }
 

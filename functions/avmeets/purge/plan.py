@@ -51,7 +51,7 @@ EXPIRING: Final[tuple[str, ...]] = (
     names.ORG_AUDITS,
 )
 #: The subcollections of a meeting, deleted with it.
-WITH_A_MEETING: Final = (names.PARTICIPANTS, names.SIGNALS, names.LOBBY)
+WITH_A_MEETING: Final = (names.PARTICIPANTS, names.PRESENCE, names.SIGNALS, names.LOBBY)
 #: The field of a leg naming the account that made it (offered): the account a flood of legs
 #: is charged to (``quota.LEGS_PER_DAY`` counts it per day).
 LEG_OWNER: Final = "caller.uid"

@@ -27,6 +27,7 @@ OBJECTS: Final = "objects"
 REASONS: Final[dict[str, tuple[str, ...]]] = {
     names.MEETINGS: (EXPIRED, ENDED, IDLE),
     names.PARTICIPANTS: (WITH_MEETING, EXPIRED),
+    names.PRESENCE: (WITH_MEETING,),
     names.SIGNALS: (WITH_MEETING, STALE),
     names.LOBBY: (WITH_MEETING,),
     names.MEETING_SECRETS: (WITH_MEETING, EXPIRED),

@@ -144,6 +144,7 @@ def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
             display_name=name,
             admitted_by=entry.admitted_by,
             knocked_as=knock.get("displayName") if knock is not None else None,
+            heartbeat_seconds=settings().heartbeat_seconds,
         )
         replaced = plan.replaced_session
         try:
@@ -152,6 +153,7 @@ def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
                 current.version,
                 participant=plan.participant,
                 participant_version=mine.version,
+                presence=plan.presence,
                 record_id=plan.join_record_id,
                 record=plan.join_record,
                 replaced_record_id=(

@@ -28,7 +28,7 @@ def knock(caller: Caller, body: Knock) -> KnockResult:
     it waits: each renews the knock (and may change the name); one not renewed for
     ``HEARTBEAT_TIMEOUT_SECONDS`` is withdrawn by the sweep."""
     name = chosen_name(caller, body.display_name)
-    beat = settings().heartbeat_seconds
+    beat = settings().knock_seconds
     quotas.check_probes(caller.uid)
     found = quotas.found_or_probe(caller.uid, meeting_store.meeting(body.meeting_id).doc)
     meeting = meetings.check_joinable(found)
@@ -105,5 +105,5 @@ def withdraw(meeting_id: str, uid: str, cause: str = hosting.WITHDRAWN) -> bool:
 
 def sweep(now: datetime) -> int:
     """Withdraw the knocks whose knocker stopped knocking (run with the heartbeat sweep)."""
-    cutoff = now - timedelta(seconds=settings().heartbeat_timeout_seconds)
+    cutoff = now - timedelta(seconds=settings().knock_timeout_seconds)
     return sum(withdraw(k.meeting_id, k.uid) for k in store.stale_knocks(cutoff, SWEEP_BATCH))

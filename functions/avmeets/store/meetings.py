@@ -22,6 +22,7 @@ from .documents import (
     MeetingDoc,
     MeetingSecretDoc,
     ParticipantDoc,
+    PresenceDoc,
     SignalLimit,
 )
 
@@ -96,10 +97,28 @@ def participants(meeting_id: str, *, joined_only: bool = False) -> list[Particip
     return [d for d in (typed(s, ParticipantDoc) for s in query.stream()) if d is not None]
 
 
-def touch_participant(meeting_id: str, uid: str, now: datetime, shard: int) -> None:
-    """A heartbeat: the participant was seen at ``now``. The shard is written with it, so a
-    participant that joined before shards existed is found by the sweep after its next beat."""
-    _participant(meeting_id, uid).update({"lastSeenAt": now, "sweepShard": shard})
+def _presence(meeting_id: str, uid: str) -> Any:
+    return _meeting(meeting_id).collection(names.PRESENCE).document(uid)
+
+
+def presence(meeting_id: str, uid: str) -> PresenceDoc | None:
+    return typed(_presence(meeting_id, uid).get(), PresenceDoc)
+
+
+def touch_presence(meeting_id: str, uid: str, now: datetime) -> bool:
+    """A beat through the ``heartbeat`` callable: the participant was seen at ``now`` (clients
+    with Firestore write the same field themselves, under the rules). False when the presence
+    document is gone (the participant was closed out meanwhile)."""
+    try:
+        _presence(meeting_id, uid).update({"lastSeenAt": now})
+    except gexc.NotFound:
+        return False
+    return True
+
+
+def delete_presence(meeting_id: str, uid: str) -> None:
+    """Drop a presence document the sweep found without a joined participant behind it."""
+    _presence(meeting_id, uid).delete()
 
 
 @dataclass(frozen=True)
@@ -113,15 +132,15 @@ def silent_participants(
     cutoff: datetime, limit: int, shard_groups: list[list[int]]
 ) -> list[Silent]:
     """Joined participants (of any meeting) not seen since before ``cutoff``: at most ``limit``,
-    asking each group of sweep shards in turn."""
+    asking each group of sweep shards in turn. Their presence documents say it: one exists
+    exactly while its participant is joined (written with the join, deleted with the leave)."""
     out: list[Silent] = []
     for group in shard_groups:
         if len(out) >= limit:
             break
         query = (
             client()
-            .collection_group(names.PARTICIPANTS)
-            .where(filter=FieldFilter("state", "==", "joined"))
+            .collection_group(names.PRESENCE)
             .where(filter=FieldFilter("sweepShard", "in", group))
             .where(filter=FieldFilter("lastSeenAt", "<", cutoff))
             .limit(limit - len(out))
@@ -138,6 +157,7 @@ def commit_join(
     *,
     participant: ParticipantDoc,
     participant_version: Any,
+    presence: PresenceDoc,
     record_id: str,
     record: JoinRecordDoc,
     replaced_record_id: str | None,
@@ -164,6 +184,8 @@ def commit_join(
         batch.create(mine, data(participant))
     else:  # every field of the document is written: a replacement, conditional
         batch.update(mine, data(participant), option=unchanged_since(participant_version))
+    # Liveness apart from the roster: the participant's beats then touch no listened document.
+    batch.set(_presence(meeting_id, participant["uid"]), data(presence))
     batch.set(_join(record_id), data(record))
     if replaced_record_id is not None:
         batch.set(_join(replaced_record_id), {"leftAt": now, "endCause": "rejoined"}, merge=True)
@@ -210,6 +232,9 @@ def commit_leave(
         batch.set(_join(record_id), closed, merge=True)
     if removed:
         batch.delete(_meeting(meeting_id).collection(names.LOBBY).document(uid))
+    # With the participant: a presence document exists exactly while it is joined, so the
+    # rules refuse every later beat and the sweep never finds it again.
+    batch.delete(_presence(meeting_id, uid))
     batch.commit()
 
 

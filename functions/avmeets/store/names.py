@@ -6,6 +6,7 @@ MEETINGS: Final = "meetings"
 PARTICIPANTS: Final = "participants"  # under meetings/{meetingId}
 SIGNALS: Final = "signals"  # under meetings/{meetingId}
 LOBBY: Final = "lobby"  # under meetings/{meetingId}: knocks
+PRESENCE: Final = "presence"  # under meetings/{meetingId}: liveness of the joined
 # Server-only collections: firestore.rules lets no client read or write them.
 MEETING_SECRETS: Final = "meeting_secrets"
 JOIN_ATTEMPTS: Final = "join_attempts"

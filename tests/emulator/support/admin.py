@@ -90,22 +90,22 @@ async def dump_all(client: firestore.AsyncClient) -> Dump:
     return dict(sorted(out.items()))
 
 
-#: The one field a joined client's `heartbeat` call moves (its participant document's).
+#: The one field a joined client's beat moves (its presence document's).
 HEARTBEAT_FIELD = "lastSeenAt"
 
 
 def without_heartbeats(dump: Dump) -> Dump:
-    """`dump` less what live clients' heartbeats move: each participant's `lastSeenAt`, and each
-    knock's (a knocker knocks again every `heartbeatSeconds` while it waits).
+    """`dump` less what live clients' beats move: each presence document's `lastSeenAt`, and
+    each knock's (a knocker knocks again every `heartbeatSeconds` while it waits).
 
-    A joined test client keeps calling `heartbeat`, as the protocol asks (or the scheduled sweep
-    closes it out), so "nothing changed" means nothing but that: every other field of every
-    document, participants' included, is still compared.
+    A joined test client keeps beating, as the protocol asks (or the scheduled sweep closes it
+    out), so "nothing changed" means nothing but that: every other field of every document,
+    presence and participants' included, is still compared.
     """
     return {
         path: (
             {k: v for k, v in data.items() if k != HEARTBEAT_FIELD}
-            if path.split("/")[-2:-1] in (["participants"], ["lobby"])
+            if path.split("/")[-2:-1] in (["presence"], ["lobby"])
             else data
         )
         for path, data in dump.items()

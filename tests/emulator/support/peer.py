@@ -5,9 +5,9 @@ to it (as the signed-in user, so the security rules apply), offers to the partic
 it joins, answers offers, applies and deletes signals, and carries a "chat" data channel plus a
 generated audio and video track on every connection. With `trickle=True` it sends its description
 without candidates and the candidates as one `candidates` signal (batched trickle, section 4.6).
-While joined it calls `heartbeat` every `heartbeatSeconds` and reports every connection-state change
-with `report_connection` (section 4.8); `close()` vanishes silently, `leave()` reports `closed`,
-closes and calls `leave_meeting` (section 4.9).
+While joined it beats (writes its presence document) every `heartbeatSeconds` and reports
+every connection-state change with `report_connection` (section 4.8); `close()` vanishes
+silently, `leave()` reports `closed`, closes and calls `leave_meeting` (section 4.9).
 
 All connection state is changed by one task that handles events one at a time: snapshots arrive on
 the Firestore client's threads and are handed to that task through an asyncio queue.
@@ -35,6 +35,7 @@ from aiortc import (
 )
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from google.api_core import exceptions as gexc
+from google.cloud import firestore
 from google.cloud.firestore import FieldFilter
 
 from .auth import User, sign_in_with_google
@@ -147,6 +148,20 @@ class _Out:
     reason: str
 
 
+def beat_refusal(mine: dict[str, Any] | None, session: str | None) -> str | None:
+    """Why a beat was refused, from our own participant document (docs/protocol.md section 3),
+    in the callable's words; None while we are still in with this session."""
+    if mine is None:
+        return "not-joined"
+    if mine.get("state") == "removed":
+        return "removed"
+    if mine.get("endCause") == "meeting-ended":
+        return "meeting-ended"
+    if mine.get("state") != "joined" or mine.get("session") != session:
+        return "not-joined"
+    return None
+
+
 class _Stop:
     pass
 
@@ -230,12 +245,16 @@ class MeetingPeer:
         media: bool = True,
         user: User | None = None,
         heartbeat_seconds: float | None = None,
+        beat: str = "presence",
     ) -> None:
         install_loopback_only()
         self.label = label
         #: Overrides the server's `heartbeatSeconds` (the load test: 50 peers at the suite's 2 s
         #: would be 25 writes/s to the documents the rules read on every signal).
         self.heartbeat_seconds = heartbeat_seconds
+        #: How it beats: "presence" writes its presence document, as the web client does;
+        #: "callable" calls `heartbeat` (docs/protocol.md: both are the protocol).
+        self.beat = beat
         self.ip = ip
         self.trickle = trickle
         self.media = media
@@ -641,12 +660,16 @@ class MeetingPeer:
     # ----------------------------------------------------------------- heartbeat and reports
 
     async def _heartbeat_loop(self, interval: float) -> None:
-        """Call `heartbeat` every `heartbeatSeconds` (section 2); the wait paces, not syncs."""
+        """Beat every `heartbeatSeconds` (docs/protocol.md `heartbeat`); the wait paces."""
         transient = 0
         while True:
             await asyncio.sleep(interval)
             try:
-                await self.call("heartbeat", {"meetingId": self.meeting_id})
+                if self.beat == "callable":
+                    await self.call("heartbeat", {"meetingId": self.meeting_id})
+                else:
+                    if not await self._write_presence():
+                        continue  # refused as too early: the next beat is on time
                 self.heartbeats += 1
                 transient = 0
             except CallableError as exc:
@@ -663,6 +686,30 @@ class MeetingPeer:
                     self.notes.append(f"heartbeat repeated after: {exc!r}")
             except Exception as exc:
                 self.errors.append(f"heartbeat failed: {exc!r}")
+
+    async def _write_presence(self) -> bool:
+        """One beat as the web client makes it: `lastSeenAt` of our presence document to the
+        server's time. A refused one is explained by our own participant document, raised as
+        the callable would have said it."""
+        assert self.meeting_id is not None
+        meeting = self._require_store().collection("meetings").document(self.meeting_id)
+        try:
+            await (
+                meeting.collection("presence")
+                .document(self.uid)
+                .update({"lastSeenAt": firestore.SERVER_TIMESTAMP})
+            )
+            return True
+        except (gexc.PermissionDenied, gexc.NotFound) as refused:
+            snap = await meeting.collection("participants").document(self.uid).get()
+            mine = snap.to_dict() if snap.exists else None
+            reason = beat_refusal(mine, self.session)
+            if reason is None:
+                self.notes.append(f"beat refused while joined (too early?): {refused!r}")
+                return False
+            raise CallableError("FAILED_PRECONDITION", str(refused), {"reason": reason}) from None
+        except gexc.ServiceUnavailable as busy:
+            raise CallableError("UNAVAILABLE", str(busy), None) from None
 
     async def _stats(self, link: Link) -> dict[str, Any]:
         duration = int((time.monotonic() - link.started_at) * 1000)

@@ -9,7 +9,7 @@ import { signal } from "@preact/signals-core";
 import { loopbackOnly } from "../../config";
 import type { ConnectionPath, ConnectionStats, ConnectionStatus, JoinMeetingRequest, JoinMeetingResult, SignalCandidate } from "../../protocol.gen";
 import { call } from "../api/client";
-import { describeFailure, type CallFailure } from "../api/errors";
+import { describeFailure } from "../api/errors";
 import { Emitter } from "../state/emitter";
 import { setActiveMeeting } from "../state/stash";
 import { Adaptation } from "./adaptation";
@@ -26,7 +26,7 @@ import { watchPage } from "./pageEvents";
 import { PeerLink } from "./peer";
 import { OPEN, privacyFor, transportPolicy, type Privacy } from "./privacy";
 import { ConnectionReports } from "./reports";
-import { diffRoster, ownVerdict, rosterAfterJoin, type Participant, type RawParticipant } from "./roster";
+import { diffRoster, ownVerdict, rosterAfterJoin, type OwnStatus, type Participant, type RawParticipant } from "./roster";
 import { Signalling, type IncomingSignal, type OutgoingSignal } from "./signalling";
 import { SpeakerMonitor } from "./speakers";
 
@@ -94,7 +94,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     super();
     this.signalling = new Signalling(meetingId, myUid, () => this.lifecycle.over);
     this.reports = new ConnectionReports(meetingId);
-    this.heartbeat = new Heartbeat(meetingId, () => this.lifecycle.live, (failure) => void this.onHeartbeatFailure(failure));
+    this.heartbeat = new Heartbeat(meetingId, myUid, () => this.lifecycle.live, (own) => this.onOwn(own, "beat refused"));
     this.speakers = new SpeakerMonitor(this);
     this.adaptation = new Adaptation({ local, links: this.links, myUid, speakers: this.speakers.state });
     this.mediaState = new MediaState(local, this.links, this.adaptation);
@@ -177,12 +177,17 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     const diff = diffRoster(this.myUid, this.roster.peek(), links, docs);
     if (diff.changed) this.roster.value = diff.roster;
     for (const drop of diff.drops) void this.dropLink(drop.uid, drop.reason, drop.report);
+    this.onOwn(diff.own, "roster");
+  }
+
+  /** What our own participant document says of this session (the roster, or a refused beat). */
+  private onOwn(own: OwnStatus, from: string): void {
     if (!this.lifecycle.live || !this.session) return;
-    const verdict = ownVerdict(diff.own, this.session);
+    const verdict = ownVerdict(own, this.session);
     if (verdict === "meeting-ended" || verdict === "removed" || verdict === "joined-elsewhere") void this.end(ENDINGS[verdict]);
     else if (verdict === "rejoin") {
-      const cause = diff.own.kind === "left" ? (diff.own.endCause ?? "left") : "left";
-      void this.rejoin(`server closed this session out (${cause})`);
+      const cause = own.kind === "left" ? (own.endCause ?? "left") : "left";
+      void this.rejoin(`${from}: server closed this session out (${cause})`);
     }
   }
 
@@ -295,13 +300,6 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   }
 
   // -------------------------------------------------------------------- resilience
-
-  private async onHeartbeatFailure(failure: CallFailure): Promise<void> {
-    const ending = rejoinFailure(failure.code, failure.reason);
-    if (failure.code === "failed-precondition" && failure.reason === "not-joined") await this.rejoin("heartbeat: not joined");
-    else if (ending) await this.end(ending); // removed, or the meeting ended or is gone
-    else console.debug("heartbeat failed", failure.code, failure.message);
-  }
 
   /** Join again with a new session (closed out by the server, or listeners refused). */
   async rejoin(why: string): Promise<void> {

@@ -45,8 +45,6 @@ export const INVENTORY: StoredCollectionDoc[] = [
       {"field": "role", "type": "host / cohost / participant", "why": "who may run the meeting; the rules read it"},
       {"field": "joinedAt", "type": "timestamp", "why": ""},
       {"field": "leftAt", "type": "timestamp or null", "why": ""},
-      {"field": "lastSeenAt", "type": "timestamp", "why": "last heartbeat; a silent participant is closed out"},
-      {"field": "sweepShard", "type": "int", "why": "0–149, derived from the uid (no new information): spreads the sweep's index so heartbeats are not bound by Firestore's 500 writes/s on a sequential index (docs/capacity.md)"},
       {"field": "endCause", "type": "string or null", "why": "why the server closed the participant out (left, heartbeat-timeout, removed, meeting-ended)"},
       {"field": "storedBy", "type": "map or null", "why": "null (or absent, for a participant who joined before the organisation edition) when nothing of this participant is stored beyond the CDR; else the map below"},
       {"field": "storedBy.orgId, storedBy.orgName", "type": "string", "why": "absent or null unless the participant's organisation stores something of its members: which organisation, fixed at each join (docs/protocol.md section 8); shown to everyone in the room, so all know what is kept of whom"},
@@ -55,6 +53,19 @@ export const INVENTORY: StoredCollectionDoc[] = [
       {"field": "signalLimit.dropped", "type": "int", "why": "how many of this session's signals were deleted for a limit"},
       {"field": "signalLimit.blockedUntil", "type": "timestamp", "why": "until when the rules refuse this participant's signals"},
       {"field": "expiresAt", "type": "timestamp", "why": "retention"},
+    ],
+  },
+  {
+    collection: "meetings/{meetingId}/presence/{uid}",
+    why: "the server closes out a participant whose device went silent (the CDR must say when someone was no longer there); kept apart from the participant document so that a beat is one write no listener receives.",
+    deleted: "at the participant's leave or close-out (so it exists only while they are joined); with the meeting; at expiresAt at the latest (TTL policy).",
+    fields: [
+      {"field": "uid", "type": "uid", "why": ""},
+      {"field": "session", "type": "string", "why": "the participant's current session (as on its participant document)"},
+      {"field": "lastSeenAt", "type": "timestamp", "why": "the latest beat; silent past the timeout, the participant is closed out"},
+      {"field": "minGapSeconds", "type": "int", "why": "the least time between two beats the rules accept (half the beat interval)"},
+      {"field": "sweepShard", "type": "int", "why": "0–149, derived from the uid (no new information): spreads the sweep's index so beats are not bound by Firestore's 500 writes/s on a sequential index (docs/capacity.md)"},
+      {"field": "expiresAt", "type": "timestamp", "why": "retention (the meeting's)"},
     ],
   },
   {

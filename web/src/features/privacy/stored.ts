@@ -20,8 +20,13 @@ export const PLAIN: Record<string, PlainRecord> = {
   },
   "meetings/{meetingId}/participants/{uid}": {
     title: "Who is in a meeting",
-    what: "Your name as the others see it, when you joined and left, and when your browser last said it was still there.",
+    what: "Your name as the others see it, and when you joined and left.",
     kept: "Deleted with the meeting.",
+  },
+  "meetings/{meetingId}/presence/{uid}": {
+    title: "Still there?",
+    what: "While you are in a meeting: when your browser last said it was still there (every few minutes), so that the record says when someone whose device went silent was no longer there.",
+    kept: "Deleted when you leave, or when the server closes you out after your browser went silent.",
   },
   "meetings/{meetingId}/lobby/{uid}": {
     title: "Asking to join",
