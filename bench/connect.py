@@ -70,11 +70,13 @@ class OursRun:
     peers: list[CountingPeer] = field(default_factory=list)
 
 
-async def ours_once(counter: ClientCounter | None = None) -> OursRun:
-    """Alice creates and joins; the time runs from Bob's join to both chat channels open."""
+async def ours_once(counter: ClientCounter | None = None, *, listen_first: bool = True) -> OursRun:
+    """Alice creates and joins; the time runs from Bob's join to both chat channels open.
+    ``listen_first=False``: Bob starts his signals listener after the join returns (the order
+    before issue 16), to measure what listening first gains."""
     counter = counter or ClientCounter()
     alice = CountingPeer("alice", ip=next_ip(), counter=counter)
-    bob = CountingPeer("bob", ip=next_ip(), counter=counter)
+    bob = CountingPeer("bob", ip=next_ip(), counter=counter, listen_first=listen_first)
     try:
         await alice.sign_in()
         await bob.sign_in()

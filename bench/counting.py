@@ -92,8 +92,10 @@ class CountingPeer(MeetingPeer):
     """A MeetingPeer whose Firestore operations are counted (as Firestore bills them: one read
     per document a query or listener delivers, one for a query that matches nothing)."""
 
-    def __init__(self, label: str, *, ip: str, counter: ClientCounter) -> None:
-        super().__init__(label, ip=ip, media=False)
+    def __init__(
+        self, label: str, *, ip: str, counter: ClientCounter, listen_first: bool = True
+    ) -> None:
+        super().__init__(label, ip=ip, media=False, listen_first=listen_first)
         self.counter = counter
 
     async def _probe_queries(self) -> None:

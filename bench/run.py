@@ -1,6 +1,8 @@
 """The AVMeets benchmarks (issue 6): ``nox -s bench`` runs this inside ``emulators:exec``.
 
-    python -m bench.run [--smoke] [--out DIR] [--runs N] [--only purge-paths|uplink|capacity|steady]
+    python -m bench.run [--smoke] [--out DIR] [--runs N] [--only PART]
+
+PART: connect, purge-paths, uplink, capacity or steady.
 
 Writes results.json, results.md and results.png to DIR (default bench/). ``--only purge-paths``
 measures only the purge's ways of deleting (bench/purge_paths.py), ``--only uplink`` only the
@@ -41,6 +43,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter  # noqa: E402
 
 from tests.emulator.support.admin import clean_all  # noqa: E402
 from tests.emulator.support.config import PROJECT_ID  # noqa: E402
+from tests.emulator.support.deadline import wait_for  # noqa: E402
 from tests.emulator.support.mesh import wait_full_mesh  # noqa: E402
 from tests.emulator.support.peer import MeetingPeer  # noqa: E402
 
@@ -74,6 +77,8 @@ class Sizes:
     load_beat_rounds: int = 1
     #: The steady meeting (bench/steady.py): people, and real minutes counted (with beats every
     #: 300 s as deployed, ten minutes see each person beat twice).
+    #: A newcomer's join in a meeting of 2 and of 8: runs of each.
+    scaling_runs: int = 3
     steady_people: int = 4
     steady_minutes: float = 10.0
 
@@ -91,6 +96,7 @@ SMOKE = Sizes(
     load_size=3,
     load_beat_rounds=1,
     steady_minutes=0.25,
+    scaling_runs=1,
 )
 
 
@@ -103,27 +109,41 @@ def log(message: str) -> None:
 
 async def bench_connect(runs: int) -> dict[str, Any]:
     ours: list[float] = []
+    after_join: list[float] = []
     codelab: list[float] = []
     floor: list[float] = []
     for i in range(runs):
         run = await connect.ours_once()
         ours.append(run.ms)
         await connect.dispose(run.peers)
+        run = await connect.ours_once(listen_first=False)
+        after_join.append(run.ms)
+        await connect.dispose(run.peers)
         codelab.append((await connect.firebasertc_once()).ms)
         floor.append(await connect.floor_once())
         log(
-            f"connect run {i + 1}/{runs}: ours {ours[-1]:.0f} ms, "
-            f"firebasertc {codelab[-1]:.0f} ms, floor {floor[-1]:.0f} ms"
+            f"connect run {i + 1}/{runs}: ours {ours[-1]:.0f} ms (listening after the join "
+            f"{after_join[-1]:.0f}), firebasertc {codelab[-1]:.0f} ms, floor {floor[-1]:.0f} ms"
         )
     o, f, fl = (statistics.median(x) for x in (ours, codelab, floor))
+    late = statistics.median(after_join)
     return {
         "runs": runs,
         "ours_ms": round(o, 1),
+        # The same flow with the signals listener started after the join returns (the order
+        # before issue 16): what listening first gains, in the same run.
+        "ours_listening_after_join_ms": round(late, 1),
+        "listen_first_gain_ms": round(late - o, 1),
         "firebasertc_ms": round(f, 1),
         "floor_ms": round(fl, 1),
         "ratio_vs_firebasertc": round(o / f, 3),
         "ratio_vs_floor": round(o / fl, 3),
-        "samples_ms": {"ours": ours, "firebasertc": codelab, "floor": floor},
+        "samples_ms": {
+            "ours": ours,
+            "ours_listening_after_join": after_join,
+            "firebasertc": codelab,
+            "floor": floor,
+        },
     }
 
 
@@ -146,6 +166,10 @@ async def bench_ops() -> dict[str, Any]:
             "writes": _sum(total, "writes"),
             "reads": _sum(total, "reads"),
             "deletes": _sum(total, "deletes"),
+            # The signal documents (offer, answer, candidates): what FirebaseRTC's 4 writes do.
+            # The rest of "signalling" is admission: the meeting, participant and presence
+            # documents that join_meeting writes.
+            "signalling_writes": counter.counts["signals"],
             "signalling": total["signalling"],
             "cdr": total["cdr"],
             "clients": counter.ops()["signalling"],
@@ -165,6 +189,56 @@ async def bench_ops() -> dict[str, Any]:
 
 def _sum(ops: dict[str, dict[str, int]], op: str) -> int:
     return ops["signalling"][op] + ops["cdr"][op]
+
+
+async def bench_scaling(sizes: tuple[int, ...] = (2, 8), runs: int = 3) -> dict[str, Any]:
+    """A newcomer's join to connected with everyone, in a meeting of n (the n - 1 others
+    already meshed, not timed): median ms per size and the ratio of the largest to the
+    smallest (issue 16's ``connect.scaling_8_vs_2``)."""
+    medians: dict[str, float] = {}
+    samples: dict[str, list[float]] = {}
+    for n in sizes:
+        times = []
+        for run in range(runs):
+            group: list[MeetingPeer] = [
+                MeetingPeer(f"n{n}r{run}p{i}", ip=connect.next_ip(), media=False) for i in range(n)
+            ]
+            try:
+                for peer in group:
+                    await peer.sign_in()
+                meeting_id = await group[0].create_meeting(title=f"scaling {n}")
+                present, newcomer = group[:-1], group[-1]
+                for peer in present:
+                    await peer.join(meeting_id)
+                if len(present) > 1:
+                    await wait_full_mesh(present, timeout=120.0)
+                others = [p.uid for p in present]
+
+                def all_connected(nc: MeetingPeer = newcomer, o: list[str] = others) -> bool:
+                    return nc.connected_to_all(o)
+
+                started = time.perf_counter()
+                await newcomer.join(meeting_id)
+                await wait_for(
+                    all_connected,
+                    timeout=120.0,
+                    what=f"the newcomer connected to the {n - 1} others",
+                    interval=connect.POLL,
+                )
+                times.append((time.perf_counter() - started) * 1000)
+            finally:
+                await connect.dispose(group)
+            await clean_all()
+        samples[str(n)] = [round(t, 1) for t in times]
+        medians[str(n)] = round(statistics.median(times), 1)
+        log(f"newcomer in a meeting of {n}: {medians[str(n)]} ms")
+    small, large = str(min(sizes)), str(max(sizes))
+    return {
+        "newcomer_ms": medians,
+        "samples_ms": samples,
+        "runs": runs,
+        f"scaling_{large}_vs_{small}": round(medians[large] / medians[small], 3),
+    }
 
 
 # --- 3: mesh ----------------------------------------------------------------------------------
@@ -524,6 +598,9 @@ async def run_all(sizes: Sizes, *, build_web: bool) -> dict[str, Any]:
     }
     log("1. join to connected")
     results["connect"] = await bench_connect(sizes.runs)
+    log("1b. a newcomer's join to connected in a meeting of 8 against one of 2")
+    results["connect"]["scaling"] = await bench_scaling(runs=sizes.scaling_runs)
+    results["connect"]["scaling_8_vs_2"] = results["connect"]["scaling"]["scaling_8_vs_2"]
     log("2. operations per 1:1 connection")
     results["ops"] = await bench_ops()
     await clean_all()
@@ -551,7 +628,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=None, help="connect runs (default 20)")
     parser.add_argument(
         "--only",
-        choices=["purge-paths", "uplink", "capacity", "steady"],
+        choices=["connect", "purge-paths", "uplink", "capacity", "steady"],
         help="measure one part and update it in the existing results",
     )
     args = parser.parse_args(argv)
@@ -569,6 +646,20 @@ def main(argv: list[str] | None = None) -> int:
         results["purge_paths"] = asyncio.run(bench_purge_paths(sizes))
         report.write(results, args.out, with_chart=False)
         log(f"updated the purge paths in {args.out / 'results.json'} and results.md")
+        return 0
+    if args.only == "connect":  # join to connected and the operations of one connection
+        results = report.load(args.out)
+
+        async def connect_and_ops() -> None:
+            await clean_all()
+            results["connect"] = await bench_connect(sizes.runs)
+            results["connect"]["scaling"] = await bench_scaling(runs=sizes.scaling_runs)
+            results["connect"]["scaling_8_vs_2"] = results["connect"]["scaling"]["scaling_8_vs_2"]
+            results["ops"] = await bench_ops()
+
+        asyncio.run(connect_and_ops())
+        report.write(results, args.out, with_chart=False)
+        log(f"updated join to connected in {args.out / 'results.json'} and results.md")
         return 0
     if args.only == "steady":
         results = report.load(args.out)

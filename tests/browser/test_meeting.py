@@ -87,6 +87,21 @@ async def test_two_people_with_password(people: PersonFactory) -> None:
     assert leg["callee"]["uid"] == alice.uid
     assert leg["caller"]["stats"]["connect"]["relayed"] is False
 
+    # The web client beats by writing its own presence document (docs/protocol.md, `heartbeat`):
+    # lastSeenAt moves past the join while the session stays the same (no close-out, no re-join).
+    mid = meeting_id
+    joined = (await client.document(f"meetings/{mid}/participants/{alice.uid}").get()).to_dict()
+    assert joined is not None and joined["state"] == "joined", joined
+
+    async def alice_beat() -> bool:
+        presence = await client.document(f"meetings/{mid}/presence/{alice.uid}").get()
+        seen = (presence.to_dict() or {}).get("lastSeenAt")
+        return seen is not None and seen > joined["joinedAt"]
+
+    await wait_for(alice_beat, timeout=20.0, what="Alice's browser to beat", interval=0.5)
+    now = (await client.document(f"meetings/{mid}/participants/{alice.uid}").get()).to_dict()
+    assert now is not None and now["session"] == joined["session"], "Alice was closed out"
+
     await bob.page.get_by_role("button", name="Leave the meeting").click()
     left = bob.page.get_by_role("heading", name="You left the meeting")
     await expect(left).to_be_focused()
@@ -97,6 +112,8 @@ async def test_two_people_with_password(people: PersonFactory) -> None:
         return all(leg.get("state") == "ended" for leg in (await _cdr_legs(client)).values())
 
     await wait_for(leg_ended, timeout=20.0, what="the CDR leg to end after Bob left", interval=0.5)
+    gone = await client.document(f"meetings/{mid}/presence/{bob.uid}").get()
+    assert not gone.exists, "Bob's presence document outlived his leave"
 
 
 async def test_three_people_group_and_private_chat(people: PersonFactory) -> None:

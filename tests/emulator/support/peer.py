@@ -246,6 +246,7 @@ class MeetingPeer:
         user: User | None = None,
         heartbeat_seconds: float | None = None,
         beat: str = "presence",
+        listen_first: bool = True,
     ) -> None:
         install_loopback_only()
         self.label = label
@@ -255,6 +256,9 @@ class MeetingPeer:
         #: How it beats: "presence" writes its presence document, as the web client does;
         #: "callable" calls `heartbeat` (docs/protocol.md: both are the protocol).
         self.beat = beat
+        #: Start the signals listener before `join_meeting` (docs/protocol.md section 4, step
+        #: 1); False only to measure the order it replaced (bench/run.py).
+        self.listen_first = listen_first
         self.ip = ip
         self.trickle = trickle
         self.media = media
@@ -372,14 +376,32 @@ class MeetingPeer:
             raise RuntimeError(f"{self.label} has already joined; close() or leave() first")
         self._stop_knocking()
         data = entry_request(meeting_id, password, display_name)
-        result = await self.call("join_meeting", data)
-        self.join_results.append(result)
-        self.meeting_id = str(result["meetingId"])
-        self.session = str(result["session"])
-        self._ice_servers = loopback_ice_servers(list(result.get("iceServers") or []))
+        # Listen for our signals before joining (docs/protocol.md section 4, step 1): the listen
+        # is live by the time the join returns, so the offers below go out at once. Its events
+        # wait in the queue until the processor starts, once the session is known.
         self._loop = asyncio.get_running_loop()
         self._events = asyncio.Queue()
         self._closing = False
+        self._signals_listening = asyncio.Event()
+        self.meeting_id = meeting_id.strip().lower()
+        if self.listen_first:
+            self._listen_signals()
+        try:
+            result = await self.call("join_meeting", data)
+        except BaseException:
+            await self._unwatch()
+            raise
+        self.join_results.append(result)
+        if not self.listen_first:
+            self.meeting_id = str(result["meetingId"])
+            self._listen_signals()
+        elif str(result["meetingId"]) != self.meeting_id:  # the server normalised it otherwise
+            await self._unwatch()
+            self.meeting_id = str(result["meetingId"])
+            self._signals_listening = asyncio.Event()
+            self._listen_signals()
+        self.session = str(result["session"])
+        self._ice_servers = loopback_ice_servers(list(result.get("iceServers") or []))
         self._seen_signal_ids = set()
         self._seen_sessions = {}
         self._orphan_candidates = {}
@@ -395,8 +417,7 @@ class MeetingPeer:
             asyncio.ensure_future(self._report_loop()),
             asyncio.ensure_future(self._heartbeat_loop(interval)),
         ]
-        self._signals_listening = asyncio.Event()
-        self._start_listeners()
+        self._listen_participants()
         for participant in result.get("participants") or []:
             self.names[participant["uid"]] = participant.get("displayName", "")
             self._events.put_nowait(_OfferTo(participant["uid"], participant["session"]))
@@ -417,9 +438,7 @@ class MeetingPeer:
         for task in background:
             task.cancel()
         await asyncio.gather(*background, return_exceptions=True)
-        watches, self._watches = self._watches, []
-        for watch in watches:
-            await asyncio.to_thread(watch.unsubscribe)
+        await self._unwatch()
         processor, self._processor = self._processor, None
         if processor is not None:
             self._events.put_nowait(_Stop())
@@ -524,15 +543,28 @@ class MeetingPeer:
         except gexc.PermissionDenied as exc:
             raise AssertionError(f"{self.label} may not query its signals: {exc}") from exc
 
-    def _start_listeners(self) -> None:
+    def _listen_meeting(self) -> Any:
         if self._listen_store is None:
             self._listen_store = UserClient(self._require_user())
-        meeting = self._listen_store.collection("meetings").document(self._meeting_path()[1])
-        self._watches.append(
-            meeting.collection("participants").on_snapshot(self._on_participants_snapshot)
+        return self._listen_store.collection("meetings").document(self._meeting_path()[1])
+
+    def _listen_signals(self) -> None:
+        """The rules let anyone signed in read the signals addressed to them, joined or not."""
+        query = (
+            self._listen_meeting()
+            .collection("signals")
+            .where(filter=FieldFilter("to", "==", self.uid))
         )
-        query = meeting.collection("signals").where(filter=FieldFilter("to", "==", self.uid))
         self._watches.append(query.on_snapshot(self._on_signals_snapshot))
+
+    def _listen_participants(self) -> None:
+        participants = self._listen_meeting().collection("participants")
+        self._watches.append(participants.on_snapshot(self._on_participants_snapshot))
+
+    async def _unwatch(self) -> None:
+        watches, self._watches = self._watches, []
+        for watch in watches:
+            await asyncio.to_thread(watch.unsubscribe)
 
     def _post(self, event: _Event) -> None:
         """Hand an event from a listener thread to the event loop (dropped once closing)."""

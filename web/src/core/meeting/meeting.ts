@@ -101,6 +101,12 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     this.offs = [local.on("change", () => this.mediaState.localChanged()), watchPage(this.onNetworkChange, this.onPageHide)];
   }
 
+  private readonly signalHandlers = {
+    participants: (docs: RawParticipant[]) => this.onParticipants(docs),
+    signal: (s: IncomingSignal) => this.onSignal(s),
+    error: (what: "participants" | "signals", error: Error) => this.onListenerError(what, error),
+  };
+
   use(protocol: ChannelProtocol): void {
     this.protocols.set(protocol.label, protocol);
   }
@@ -123,12 +129,16 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     const data: JoinMeetingRequest = { meetingId: this.meetingId };
     if (this.password) data.password = this.password;
     if (this.chosenName) data.displayName = this.chosenName;
+    // Listen for our signals before joining (the rules allow it): live by the time the join
+    // returns, so our offers go out at once (docs/protocol.md section 4, step 1).
+    this.signalling.listenSignals(this.signalHandlers);
     const pending = Promise.all([call("join_meeting", data), deviceCertificate()]).then(([r, c]) => ((this.certificate = c), r));
     this.pendingJoin = pending;
     let result: JoinMeetingResult;
     try {
       result = await pending;
     } catch (error) {
+      this.signalling.stop();
       this.lifecycle.send("join-failed");
       throw error;
     } finally {
@@ -151,11 +161,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     const me = { uid: this.myUid, displayName: this.myName, session: result.session, role: result.role ?? "participant" };
     this.roster.value = rosterAfterJoin(me, result.participants ?? []);
     this.lifecycle.send("joined");
-    this.signalling.start({
-      participants: (docs) => this.onParticipants(docs),
-      signal: (s) => this.onSignal(s),
-      error: (what, error) => this.onListenerError(what, error),
-    });
+    this.signalling.start(this.signalHandlers); // the signals listener runs since the join call
     this.heartbeat.start(Math.max(1, Number(result.heartbeatSeconds) || 20));
     this.speakers.start();
     this.adaptation.start();
@@ -227,7 +233,9 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   // ----------------------------------------------------------------------- signals
 
   private async onSignal(signal: IncomingSignal): Promise<void> {
-    if (signal.toSession !== this.session || this.lifecycle.over) return;
+    // Not live: joining (the listener starts before the join; nothing can address the new
+    // session yet) or over. Another session: an old one's leftovers. Both are ignored, then deleted.
+    if (!this.lifecycle.live || signal.toSession !== this.session) return;
     let link = this.links.get(signal.from);
     const current = link && link.remoteSession === signal.session ? link : undefined;
     if (signal.type === "offer") {

@@ -82,7 +82,8 @@ function toSignal(id: string, data: DocumentData): IncomingSignal {
 }
 
 export class Signalling {
-  private unsubscribers: Unsubscribe[] = [];
+  private participantsOff: Unsubscribe | null = null;
+  private signalsOff: Unsubscribe | null = null;
   /** Resolves once the signals listener has its first snapshot from the server. */
   private listening: Promise<void> = Promise.resolve();
   private chain: Promise<void> = Promise.resolve();
@@ -95,44 +96,62 @@ export class Signalling {
     private readonly stopped: () => boolean,
   ) {}
 
+  /** Both listeners (the signals one only if `listenSignals` has not started it already). */
   start(handlers: SignallingHandlers): void {
+    this.listenSignals(handlers);
+    this.listenParticipants(handlers);
+  }
+
+  /** The participants listener: the rules allow it once we are joined. */
+  listenParticipants(handlers: SignallingHandlers): void {
     const meeting = doc(db(), "meetings", this.meetingId);
-    this.unsubscribers.push(
-      onSnapshot(
-        collection(meeting, "participants"),
-        { includeMetadataChanges: true },
-        (snapshot) => {
-          // Only what the server confirmed: right after a re-join the cache still holds our
-          // previous session's document, which would look like being closed out again.
-          if (snapshot.metadata.fromCache) return;
-          handlers.participants(snapshot.docs.map((d) => ({ id: d.id, data: d.data() })));
-        },
-        (error) => handlers.error("participants", error),
-      ),
+    this.participantsOff?.();
+    this.participantsOff = onSnapshot(
+      collection(meeting, "participants"),
+      { includeMetadataChanges: true },
+      (snapshot) => {
+        // Only what the server confirmed: right after a re-join the cache still holds our
+        // previous session's document, which would look like being closed out again.
+        if (snapshot.metadata.fromCache) return;
+        handlers.participants(snapshot.docs.map((d) => ({ id: d.id, data: d.data() })));
+      },
+      (error) => handlers.error("participants", error),
     );
+  }
+
+  /**
+   * The listener of the signals addressed to us. The rules allow it before we join, so it is
+   * started before `join_meeting` (docs/protocol.md section 4, step 1): by the time the join
+   * returns the listen is live and the first offer can be written at once. What it delivers
+   * before our session is known is for an old session (nobody can address the new one before
+   * the join commits): the handler ignores and deletes it, as the protocol asks.
+   */
+  listenSignals(handlers: SignallingHandlers): void {
+    if (this.signalsOff) return;
+    const meeting = doc(db(), "meetings", this.meetingId);
     let live!: () => void;
     this.listening = new Promise<void>((resolve) => (live = resolve));
-    this.unsubscribers.push(
-      onSnapshot(
-        query(collection(meeting, "signals"), where("to", "==", this.myUid)),
-        { includeMetadataChanges: true },
-        (snapshot) => {
-          if (!snapshot.metadata.fromCache) live();
-          const added = snapshot
-            .docChanges()
-            .filter((change) => change.type === "added")
-            .map((change) => toSignal(change.doc.id, change.doc.data({ serverTimestamps: "estimate" })));
-          added.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
-          for (const signal of added) this.chain = this.chain.then(() => this.apply(signal, handlers));
-        },
-        (error) => handlers.error("signals", error),
-      ),
+    this.signalsOff = onSnapshot(
+      query(collection(meeting, "signals"), where("to", "==", this.myUid)),
+      { includeMetadataChanges: true },
+      (snapshot) => {
+        if (!snapshot.metadata.fromCache) live();
+        const added = snapshot
+          .docChanges()
+          .filter((change) => change.type === "added")
+          .map((change) => toSignal(change.doc.id, change.doc.data({ serverTimestamps: "estimate" })));
+        added.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+        for (const signal of added) this.chain = this.chain.then(() => this.apply(signal, handlers));
+      },
+      (error) => handlers.error("signals", error),
     );
   }
 
   /** Stop listening; signals already seen are forgotten (a re-join starts afresh). */
   stop(): void {
-    for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
+    this.participantsOff?.();
+    this.signalsOff?.();
+    this.participantsOff = this.signalsOff = null;
     this.seen.clear();
   }
 
