@@ -96,12 +96,16 @@ class Plan:
     error: str | None = None
 
 
-def missing(needs: Iterable[Need], which: Callable[[str], str | None] = shutil.which) -> list[Need]:
+def missing(
+    needs: Iterable[Need],
+    which: Callable[[str], str | None] = shutil.which,
+    exists: Callable[[str], bool] = os.path.exists,
+) -> list[Need]:
     """The needs whose command is not on PATH (or whose file does not exist), each once."""
     found: list[Need] = []
     for need in needs:
         if os.path.isabs(need.command):
-            present = os.path.exists(need.command)
+            present = exists(need.command)
         else:
             present = which(need.command) is not None
         if need not in found and not present:

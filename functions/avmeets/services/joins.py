@@ -12,7 +12,6 @@ from ..meetings import Caller, JoinPlan
 from ..payloads import JoinMeeting
 from ..protocol import ErrorReason, JoinMeetingResult, Quotas
 from ..store import core
-from ..store import lobby as lobby_store
 from ..store import meetings as store
 from ..store.documents import AttemptDoc, MeetingAttemptDoc
 from . import quotas
@@ -90,15 +89,13 @@ def chosen_name(caller: Caller, typed: str | None) -> str | None:
 def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
     name = chosen_name(caller, body.display_name)
     quotas.check_probes(caller.uid)
-    found = quotas.found_or_probe(caller.uid, store.meeting(body.meeting_id).doc)
+    # The meeting, our participant document and our knock in one round trip; the first
+    # admission attempt decides on them too (their versions guard its commit).
+    view = store.entry_view(body.meeting_id, caller.uid)
+    found = quotas.found_or_probe(caller.uid, view.meeting.doc)
     meeting = meetings.check_joinable(found)
     # A locked meeting, a refused knock or the lobby are said before any password is asked.
-    first = hosting.gate(
-        meeting,
-        store.participant(body.meeting_id, caller.uid).doc,
-        lobby_store.knock(body.meeting_id, caller.uid).doc,
-        caller.uid,
-    )
+    first = hosting.gate(meeting, view.mine.doc, view.knock.doc, caller.uid)
     if first.kind == "knock":
         raise hosting.knock_required(first)
     if meeting.get("hasPassword"):
@@ -108,6 +105,7 @@ def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
     session = meetings.new_session()
     ip_info = geo.lookup_configured(caller.ip)
     org = caller.org
+    unused: list[store.EntryView] = [view]
 
     def admit() -> JoinPlan:
         """One attempt: read, plan, and commit only if the meeting is unchanged since read.
@@ -120,11 +118,11 @@ def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
         transaction's query locked in the emulator against writes to any meeting's
         participants, so overlapping joins waited out lock timeouts and failed (test_load.py).
         """
-        current = store.meeting(body.meeting_id)
+        read = unused.pop() if unused else store.entry_view(body.meeting_id, caller.uid)
+        current, mine = read.meeting, read.mine
         fresh = meetings.check_joinable(current.doc)
-        mine = store.participant(body.meeting_id, caller.uid)
         # The lobby, the lock and removals (services.lobby has the knock's side).
-        knock = lobby_store.knock(body.meeting_id, caller.uid).doc
+        knock = read.knock.doc
         entry = hosting.gate(fresh, mine.doc, knock, caller.uid)
         if entry.kind == "knock":
             raise hosting.knock_required(entry)
