@@ -263,10 +263,14 @@ def _browser_section(b: dict[str, Any] | None) -> list[str]:
         "microphone, loopback only), bench/browser_join_child.py. Each run: the others meet "
         "first and see each other's video; the newcomer waits in the lobby until its camera "
         "preview plays, then presses Join now. Timed in its page from that click to the last "
-        "remote tile's `<video>` playing: a frame presented (requestVideoFrameCallback) and a "
-        "later one too, its track live and unmuted, videoWidth > 0, not paused. Medians (ms); "
-        "in the room, connected and first frame are the same runs' intermediate times (the last "
-        f"remote participant's). Deadline {b['deadline_ms']} ms a run.",
+        "remote tile's `<video>` playing: its track live and unmuted, videoWidth > 0, not "
+        "paused, and frames advancing (a later frame presented to requestVideoFrameCallback, or "
+        "currentTime growing, whichever is seen first; polled every 10 ms). Medians (ms) after "
+        "one unrecorded warm-up run; in the room, connected and first frame are the same runs' "
+        "intermediate times (the last remote participant's). Every participant is on this one "
+        "machine, so with 4 people its cores also encode and decode the others' video "
+        "(results.json: the load average at each join). "
+        f"Deadline {b['deadline_ms']} ms a run.",
         "",
         "| people | join → all playing | in the room | all connected | all first frames | "
         "samples | failed runs |",
