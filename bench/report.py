@@ -118,6 +118,7 @@ def markdown(results: dict[str, Any]) -> str:
     rows += _uplink_target_rows(results.get("uplink"))
     rows += _scaling_target_rows(c.get("scaling"))
     rows += _steady_target_rows(results.get("steady"))
+    rows += _browser_target_rows(results.get("browser"))
     ops_rows = []
     for flow in ("ours", "firebasertc"):
         for part in ("signalling", "cdr"):
@@ -167,6 +168,7 @@ def markdown(results: dict[str, Any]) -> str:
         *mesh_rows,
         "",
         *_uplink_section(results.get("uplink")),
+        *_browser_section(results.get("browser")),
         *_steady_section(results.get("steady")),
         "## Purge",
         "",
@@ -297,6 +299,55 @@ def _uplink_section(u: dict[str, Any] | None) -> list[str]:
         "",
         "| peers | kbit/s | sent height (median) | caps (kbit/s) | baseline kbit/s | baseline "
         "height | ratio |",
+        "|---|---|---|---|---|---|---|",
+        *rows,
+        "",
+    ]
+
+
+def _browser_target_rows(b: dict[str, Any] | None) -> list[str]:
+    """Join to every remote video in Chromium (issue 16): measured, no numeric target."""
+    if not b or not b.get("join_to_remote_video_ms"):
+        reason = (b or {}).get("reason", "not run")
+        return [_row("Chromium: join → all remote video playing", f"null ({reason})", "n/a", None)]
+    return [
+        _row(
+            f"Chromium: join → all remote video playing, {n} people",
+            f"{ms} ms (median of {b['runs'][n]})" if ms is not None else "null (no run succeeded)",
+            "n/a",
+            None,
+        )
+        for n, ms in b["join_to_remote_video_ms"].items()
+    ]
+
+
+def _browser_section(b: dict[str, Any] | None) -> list[str]:
+    if not b or not b.get("join_to_remote_video_ms"):
+        return []
+    rows = [
+        f"| {n} | {ms} | {b['in_room_ms'][n]} | {b['connected_ms'][n]} | "
+        f"{b['first_frame_ms'][n]} | {', '.join(str(x) for x in b['samples_ms'][n])} | "
+        f"{len(b['failures'].get(n, []))} |"
+        for n, ms in b["join_to_remote_video_ms"].items()
+    ]
+    return [
+        "## Join to every remote video, in Chromium",
+        "",
+        "The built web app in one Chromium (a browser context a person, fake camera and "
+        "microphone, loopback only), bench/browser_join_child.py. Each run: the others meet "
+        "first and see each other's video; the newcomer waits in the lobby until its camera "
+        "preview plays, then presses Join now. Timed in its page from that click to the last "
+        "remote tile's `<video>` playing: its track live and unmuted, videoWidth > 0, not "
+        "paused, and frames advancing (a later frame presented to requestVideoFrameCallback, or "
+        "currentTime growing, whichever is seen first; polled every 10 ms). Medians (ms) after "
+        "one unrecorded warm-up run; in the room, connected and first frame are the same runs' "
+        "intermediate times (the last remote participant's). Every participant is on this one "
+        "machine, so with 4 people its cores also encode and decode the others' video "
+        "(results.json: the load average at each join). "
+        f"Deadline {b['deadline_ms']} ms a run.",
+        "",
+        "| people | join → all playing | in the room | all connected | all first frames | "
+        "samples | failed runs |",
         "|---|---|---|---|---|---|---|",
         *rows,
         "",

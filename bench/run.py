@@ -2,7 +2,7 @@
 
     python -m bench.run [--smoke] [--out DIR] [--runs N] [--only PART]
 
-PART: connect, purge-paths, uplink, capacity or steady.
+PART: connect, purge-paths, uplink, browser, capacity or steady.
 
 Writes results.json, results.md and results.png to DIR (default bench/). ``--only purge-paths``
 measures only the purge's ways of deleting (bench/purge_paths.py), ``--only uplink`` only the
@@ -12,6 +12,9 @@ results. Emulator hosts come from the variables the Firebase CLI sets (FIRESTORE
 FIREBASE_AUTH_EMULATOR_HOST, FIREBASE_EMULATOR_HUB); the functions count their Firestore
 operations into AVMEETS_BENCH_COUNT_FILE when the emulators were started with it and with
 bench/hook on their PYTHONPATH (``nox -s bench``; bench/firestore_counting.py).
+
+``--only browser`` measures only a newcomer's join to every remote video in Chromium, 2 and 4
+people (bench/browser_join_child.py), and updates its section too.
 """
 
 from __future__ import annotations
@@ -586,6 +589,29 @@ def bench_uplink(smoke: bool) -> dict[str, Any]:
     return data
 
 
+# --- 6b: join to every remote video, in Chromium -------------------------------------------------
+
+
+def bench_browser(smoke: bool) -> dict[str, Any]:
+    """bench/browser_join_child.py in a child process (it enters a network namespace, runs
+    Chromium): from pressing "Join now" to every remote video playing, 2 and 4 people."""
+    if smoke:
+        return {
+            "join_to_remote_video_ms": None,
+            "reason": "smoke run (needs the web build and Chromium)",
+        }
+    result = child("bench.browser_join_child", timeout=1800, check=False)
+    sys.stderr.write(result.stderr[-4000:])
+    lines = result.stdout.strip().splitlines()
+    if result.returncode != 0 or not lines:
+        return {
+            "join_to_remote_video_ms": None,
+            "reason": f"bench.browser_join_child exited with {result.returncode}",
+        }
+    data: dict[str, Any] = json.loads(lines[-1])
+    return data
+
+
 # --- main -------------------------------------------------------------------------------------
 
 
@@ -614,6 +640,8 @@ async def run_all(sizes: Sizes, *, build_web: bool) -> dict[str, Any]:
     results["web"] = bench_web(build_web)
     log("6. uplink of one sender with 1, 3 and 7 peers")
     results["uplink"] = bench_uplink(sizes is SMOKE)
+    log("6b. browser: from Join to every remote video playing, 2 and 4 people")
+    results["browser"] = bench_browser(sizes is SMOKE)
     log("7. capacity: the load simulation and the model")
     results["capacity"] = await bench_capacity(sizes)
     log("8. a steady meeting: billed operations per participant-hour")
@@ -628,7 +656,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=None, help="connect runs (default 20)")
     parser.add_argument(
         "--only",
-        choices=["connect", "purge-paths", "uplink", "capacity", "steady"],
+        choices=["connect", "purge-paths", "uplink", "browser", "capacity", "steady"],
         help="measure one part and update it in the existing results",
     )
     args = parser.parse_args(argv)
@@ -637,6 +665,12 @@ def main(argv: list[str] | None = None) -> int:
         results["uplink"] = bench_uplink(False)
         report.write(results, args.out, with_chart=False)
         log(f"updated the uplink of one sender in {args.out / 'results.json'} and results.md")
+        return 0
+    if args.only == "browser":
+        results = report.load(args.out)
+        results["browser"] = bench_browser(False)
+        report.write(results, args.out, with_chart=False)
+        log(f"updated the browser join in {args.out / 'results.json'} and results.md")
         return 0
     sizes = SMOKE if args.smoke else FULL
     if args.runs:
