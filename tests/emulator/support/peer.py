@@ -137,8 +137,9 @@ class _SignalsSnapshot:
 
 @dataclass
 class _OfferTo:
-    uid: str
-    session: str
+    """Offer to these (uid, session) pairs: those present at our join, all at once."""
+
+    targets: list[tuple[str, str]]
 
 
 @dataclass
@@ -418,9 +419,12 @@ class MeetingPeer:
             asyncio.ensure_future(self._heartbeat_loop(interval)),
         ]
         self._listen_participants()
-        for participant in result.get("participants") or []:
+        present = result.get("participants") or []
+        for participant in present:
             self.names[participant["uid"]] = participant.get("displayName", "")
-            self._events.put_nowait(_OfferTo(participant["uid"], participant["session"]))
+        if present:
+            targets = [(str(p["uid"]), str(p["session"])) for p in present]
+            self._events.put_nowait(_OfferTo(targets))
         # Return once others can reach us (the offers above are made meanwhile), so that a test
         # whose next peer joins at once never writes to a listen still being set up.
         await self._wait_listening()
@@ -623,7 +627,9 @@ class MeetingPeer:
                 continue
             try:
                 if isinstance(event, _OfferTo):
-                    await self._offer_to(event.uid, event.session)
+                    # Concurrently, as the web client does: each offer's gathering and write
+                    # overlap the others' (one connection's signals stay in order).
+                    await asyncio.gather(*(self._offer_to(u, s) for u, s in event.targets))
                 elif isinstance(event, _Out):
                     for uid in list(self.links):
                         await self._close_link(uid, f"we are out: {event.reason}")
