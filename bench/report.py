@@ -264,7 +264,7 @@ def _purge_paths(paths: dict[str, Any] | None) -> list[str]:
         return []
     rows = [
         f"| {name} | {v['docs_per_s']} | {v['ratio_vs_public']}x | {v['peak_rss_mb']} | "
-        f"{', '.join(str(x) for x in v['samples_docs_per_s'])} |"
+        f"{v.get('client_cpu_share', '-')} | {', '.join(str(x) for x in v['samples_docs_per_s'])} |"
         for name, v in paths["variants"].items()
     ]
     return [
@@ -282,8 +282,8 @@ def _purge_paths(paths: dict[str, Any] | None) -> list[str]:
         f"({paths.get('machine') or 'this machine'}); documents wrongly deleted or left: "
         f"{paths['wrongly_deleted_or_left']}.",
         "",
-        "| variant | docs/s | vs public | peak RSS (MB) | samples |",
-        "|---|---|---|---|---|",
+        "| variant | docs/s | vs public | peak RSS (MB) | client CPU (cores) | samples |",
+        "|---|---|---|---|---|---|",
         *rows,
         "",
     ]

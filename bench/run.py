@@ -328,6 +328,7 @@ async def bench_purge_paths(sizes: Sizes) -> dict[str, Any]:
     n = sizes.paths_expired
     rates: dict[str, list[float]] = {v: [] for v in purge_paths.VARIANTS}
     rss: dict[str, list[float]] = {v: [] for v in purge_paths.VARIANTS}
+    cpu: dict[str, list[float]] = {v: [] for v in purge_paths.VARIANTS}
     wrong = 0
     try:
         for round_ in range(sizes.paths_rounds):
@@ -338,6 +339,7 @@ async def bench_purge_paths(sizes: Sizes) -> dict[str, Any]:
                 wrong += (n - _count(client, False)) + _count(client, True)
                 rates[variant].append(child["deleted"] / child["seconds"])
                 rss[variant].append(child["maxrss_kb"] / 1024)
+                cpu[variant].append(child["cpu_seconds"] / child["seconds"])
                 log(f"purge path {variant} round {round_ + 1}: {rates[variant][-1]:.0f} docs/s")
         await clean_all()
     finally:
@@ -352,6 +354,8 @@ async def bench_purge_paths(sizes: Sizes) -> dict[str, Any]:
                 "docs_per_s": medians[v],
                 "samples_docs_per_s": [round(x, 1) for x in rates[v]],
                 "peak_rss_mb": round(max(rss[v]), 1),
+                # The client's CPU seconds per second of the run (1.0: one core busy).
+                "client_cpu_share": round(statistics.median(cpu[v]), 2),
                 "ratio_vs_public": round(medians[v] / medians["public"], 3),
             }
             for v in purge_paths.VARIANTS
