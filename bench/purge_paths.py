@@ -109,6 +109,8 @@ def deleter(variant: str, client: firestore.Client) -> purge.Deleter:
         return BulkWriterDeleter(client)
     if variant == "private":
         return PrivateDeleter(client)
+    if variant in STANDALONE:
+        raise ValueError(f"{variant!r} is not a way of deleting for purge.run: call it directly")
     raise ValueError(f"unknown purge variant {variant!r}; one of {', '.join(VARIANTS)}")
 
 
