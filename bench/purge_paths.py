@@ -4,6 +4,10 @@
   ``Query.stream`` and one ``WriteBatch`` of up to 500 deletes per page;
 * ``bulkwriter``: the same queries, deletes through the SDK's ``BulkWriter`` (unthrottled,
   500 per ``BatchWrite``);
+* ``ceiling``: not the purge at all, the reference of what the emulator and the public API can
+  do (issue 16): one names-only query of the expired CDRs streamed to its end, each page of 500
+  committed as a ``WriteBatch`` on a small thread pool with a bounded queue. No plan, no other
+  steps, no count for the cap, no progress;
 * ``private``: what the purge did before issue 11, kept here only to measure it: the RunQuery
   responses read straight from the client's GAPIC API (no ``DocumentSnapshot`` per document)
   and deletes committed by path through the same API. It needs the client's internals
@@ -13,15 +17,24 @@
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime
 from typing import Any
 
 from google.cloud import firestore
+from google.cloud.firestore_v1.base_query import FieldFilter
 from google.cloud.firestore_v1.bulk_writer import BulkWriterOptions, SendMode
 
 from avmeets import purge
 
-VARIANTS = ("public", "bulkwriter", "private")
+VARIANTS = ("public", "bulkwriter", "ceiling", "private")
+#: The variants that are not ``purge.run`` with another ``Deleter``.
+STANDALONE = ("ceiling",)
+#: Commit threads of the ceiling loop, and commits queued per thread (so none waits for a page).
+CEILING_WORKERS = 4
+CEILING_QUEUE = 2
 
 
 class PrivateDeleter:
@@ -96,4 +109,46 @@ def deleter(variant: str, client: firestore.Client) -> purge.Deleter:
         return BulkWriterDeleter(client)
     if variant == "private":
         return PrivateDeleter(client)
+    if variant in STANDALONE:
+        raise ValueError(f"{variant!r} is not a way of deleting for purge.run: call it directly")
     raise ValueError(f"unknown purge variant {variant!r}; one of {', '.join(VARIANTS)}")
+
+
+def purge_ratios(docs_per_s: dict[str, float]) -> dict[str, float | None]:
+    """The purge's (``public``) median rate against BulkWriter's and the ceiling's (issue 16:
+    targets >= 1.0 and >= 0.8); None where a variant was not measured."""
+    public = docs_per_s.get("public")
+
+    def ratio(other: str) -> float | None:
+        against = docs_per_s.get(other)
+        return round(public / against, 3) if public and against else None
+
+    return {"ratio_vs_bulkwriter": ratio("bulkwriter"), "ratio_vs_ceiling": ratio("ceiling")}
+
+
+def ceiling(client: firestore.Client, now: datetime, workers: int = CEILING_WORKERS) -> int:
+    """Delete every CDR expired at ``now`` as fast as the public API allows; how many."""
+    query: Any = client.collection("cdrs").where(filter=FieldFilter("expiresAt", "<=", now))
+    inflight: deque[Future[int]] = deque()
+    deleted = 0
+
+    def commit(refs: list[Any]) -> int:
+        batch = client.batch()
+        for ref in refs:
+            batch.delete(ref)
+        batch.commit()
+        return len(refs)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        page: list[Any] = []
+        for snapshot in query.select([]).stream():
+            page.append(snapshot.reference)
+            if len(page) == purge.MAX_BATCH:
+                if len(inflight) >= workers * CEILING_QUEUE:
+                    deleted += inflight.popleft().result()
+                inflight.append(pool.submit(commit, page))
+                page = []
+        if page:
+            inflight.append(pool.submit(commit, page))
+        deleted += sum(f.result() for f in inflight)
+    return deleted

@@ -404,12 +404,14 @@ async def bench_purge(sizes: Sizes) -> dict[str, Any]:
 
 
 async def bench_purge_paths(sizes: Sizes) -> dict[str, Any]:
-    """The purge's public-API path (what the functions run) against the SDK's BulkWriter and the
-    client's internals (what the purge used before), on the same data, rounds interleaved."""
+    """The purge's public-API path (what the functions run) against the SDK's BulkWriter, the
+    fastest public-API delete loop (the ceiling) and the client's internals (what the purge used
+    before), on the same data, rounds interleaved."""
     client = firestore.Client(project=PROJECT_ID)
     n = sizes.paths_expired
     rates: dict[str, list[float]] = {v: [] for v in purge_paths.VARIANTS}
     rss: dict[str, list[float]] = {v: [] for v in purge_paths.VARIANTS}
+    cpu: dict[str, list[float]] = {v: [] for v in purge_paths.VARIANTS}
     wrong = 0
     try:
         for round_ in range(sizes.paths_rounds):
@@ -420,6 +422,7 @@ async def bench_purge_paths(sizes: Sizes) -> dict[str, Any]:
                 wrong += (n - _count(client, False)) + _count(client, True)
                 rates[variant].append(child["deleted"] / child["seconds"])
                 rss[variant].append(child["maxrss_kb"] / 1024)
+                cpu[variant].append(child["cpu_seconds"] / child["seconds"])
                 log(f"purge path {variant} round {round_ + 1}: {rates[variant][-1]:.0f} docs/s")
         await clean_all()
     finally:
@@ -434,15 +437,27 @@ async def bench_purge_paths(sizes: Sizes) -> dict[str, Any]:
                 "docs_per_s": medians[v],
                 "samples_docs_per_s": [round(x, 1) for x in rates[v]],
                 "peak_rss_mb": round(max(rss[v]), 1),
+                # The client's CPU seconds per second of the run (1.0: one core busy).
+                "client_cpu_share": round(statistics.median(cpu[v]), 2),
                 "ratio_vs_public": round(medians[v] / medians["public"], 3),
             }
             for v in purge_paths.VARIANTS
         },
+        **purge_paths.purge_ratios(medians),
         "wrongly_deleted_or_left": wrong,
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": _commit(),
         "machine": report.machine(),
     }
+
+
+def _purge_ratios(results: dict[str, Any]) -> None:
+    """The purge-path ratios of issue 16 into ``results["purge"]`` (targets table)."""
+    paths = results["purge_paths"]
+    results["purge"].update(
+        {k: paths[k] for k in ("ratio_vs_bulkwriter", "ratio_vs_ceiling")},
+        paths_expired=paths["expired"],
+    )
 
 
 def _commit() -> str:
@@ -634,8 +649,9 @@ async def run_all(sizes: Sizes, *, build_web: bool) -> dict[str, Any]:
     results["mesh"] = await bench_mesh(sizes.mesh)
     log("4. purge")
     results["purge"] = await bench_purge(sizes)
-    log("4b. purge: public API, BulkWriter, client internals")
+    log("4b. purge: public API, BulkWriter, the ceiling, client internals")
     results["purge_paths"] = await bench_purge_paths(sizes)
+    _purge_ratios(results)
     log("5. web bundle")
     results["web"] = bench_web(build_web)
     log("6. uplink of one sender with 1, 3 and 7 peers")
@@ -659,6 +675,8 @@ def main(argv: list[str] | None = None) -> int:
         choices=["connect", "purge-paths", "uplink", "browser", "capacity", "steady"],
         help="measure one part and update it in the existing results",
     )
+    parser.add_argument("--paths-expired", type=int, help="expired CDRs per purge-path round")
+    parser.add_argument("--paths-rounds", type=int, help="rounds per purge-path variant")
     args = parser.parse_args(argv)
     if args.only == "uplink":
         results = report.load(args.out)
@@ -675,9 +693,14 @@ def main(argv: list[str] | None = None) -> int:
     sizes = SMOKE if args.smoke else FULL
     if args.runs:
         sizes = dataclasses.replace(sizes, runs=args.runs)
+    if args.paths_expired:
+        sizes = dataclasses.replace(sizes, paths_expired=args.paths_expired)
+    if args.paths_rounds:
+        sizes = dataclasses.replace(sizes, paths_rounds=args.paths_rounds)
     if args.only == "purge-paths":
         results = report.load(args.out)
         results["purge_paths"] = asyncio.run(bench_purge_paths(sizes))
+        _purge_ratios(results)
         report.write(results, args.out, with_chart=False)
         log(f"updated the purge paths in {args.out / 'results.json'} and results.md")
         return 0

@@ -37,6 +37,10 @@ async def test_bench_smoke(tmp_path: Path) -> None:
     assert data["purge"]["unexpired_deleted"] == 0
     assert isinstance(data["purge"]["speedup_vs_naive"], (int, float))
     assert isinstance(data["purge"]["peak_rss_ratio_100k_vs_10k"], (int, float))
+    # Issue 16: the purge against BulkWriter and the ceiling, measured in the same run.
+    for key in ("ratio_vs_bulkwriter", "ratio_vs_ceiling"):
+        assert isinstance(data["purge"][key], (int, float)), key
+    assert data["purge_paths"]["wrongly_deleted_or_left"] == 0
     assert "initial_js_gzip_kb" in data["web"]
     # The capacity model at the three scales, beside the load simulation's counts (issue 20).
     capacity = data["capacity"]

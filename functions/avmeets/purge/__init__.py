@@ -27,7 +27,8 @@ its object: when deleting the object fails, the document stays for the next run 
 It keeps no state besides the data itself, so it is idempotent and safe to re-run after dying
 midway; memory does not grow with the number of documents (see ``execute``). On 2 cores the
 emulator deleted 8,300 documents/s with 2 delete workers, 13,200 with 4 and no more with 8, so
-a run uses 4 (bench/results.md compares this public-API path with the client's internals).
+a run uses 4, with a page queued for each (bench/results.md compares this public-API path with
+the SDK's BulkWriter, the fastest public-API delete loop and the client's internals).
 """
 
 from .execute import MAX_BATCH, BatchDeleter, Deleter, pages, run

@@ -161,7 +161,8 @@ def run(
             executor,
             page_size=page_size,
             pages_per_query=pages_per_query,
-            depth=workers,
+            # Twice the threads: a page read ahead for each, so no thread waits for the stream.
+            depth=2 * workers,
             progress=progress,
             deleter=deleter or BatchDeleter(client),
             objects=objects,
