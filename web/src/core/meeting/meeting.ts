@@ -92,7 +92,11 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     private readonly options: MeetingOptions = {},
   ) {
     super();
-    this.signalling = new Signalling(meetingId, myUid, () => this.lifecycle.over);
+    this.signalling = new Signalling(meetingId, myUid, () => this.lifecycle.over, {
+      participants: (docs) => this.onParticipants(docs),
+      signal: (s) => this.onSignal(s),
+      error: (what, error) => this.onListenerError(what, error),
+    });
     this.reports = new ConnectionReports(meetingId);
     this.heartbeat = new Heartbeat(meetingId, myUid, () => this.lifecycle.live, (own) => this.onOwn(own, "beat refused"));
     this.speakers = new SpeakerMonitor(this);
@@ -100,12 +104,6 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     this.mediaState = new MediaState(local, this.links, this.adaptation);
     this.offs = [local.on("change", () => this.mediaState.localChanged()), watchPage(this.onNetworkChange, this.onPageHide)];
   }
-
-  private readonly signalHandlers = {
-    participants: (docs: RawParticipant[]) => this.onParticipants(docs),
-    signal: (s: IncomingSignal) => this.onSignal(s),
-    error: (what: "participants" | "signals", error: Error) => this.onListenerError(what, error),
-  };
 
   use(protocol: ChannelProtocol): void {
     this.protocols.set(protocol.label, protocol);
@@ -129,9 +127,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     const data: JoinMeetingRequest = { meetingId: this.meetingId };
     if (this.password) data.password = this.password;
     if (this.chosenName) data.displayName = this.chosenName;
-    // Listen for our signals before joining (the rules allow it): live by the time the join
-    // returns, so our offers go out at once (docs/protocol.md section 4, step 1).
-    this.signalling.listenSignals(this.signalHandlers);
+    this.signalling.listenSignals(); // live when the join returns: offers go out at once (protocol.md 4.1)
     const pending = Promise.all([call("join_meeting", data), deviceCertificate()]).then(([r, c]) => ((this.certificate = c), r));
     this.pendingJoin = pending;
     let result: JoinMeetingResult;
@@ -161,7 +157,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     const me = { uid: this.myUid, displayName: this.myName, session: result.session, role: result.role ?? "participant" };
     this.roster.value = rosterAfterJoin(me, result.participants ?? []);
     this.lifecycle.send("joined");
-    this.signalling.start(this.signalHandlers); // the signals listener runs since the join call
+    this.signalling.listenParticipants();
     this.heartbeat.start(Math.max(1, Number(result.heartbeatSeconds) || 20));
     this.speakers.start();
     this.adaptation.start();
@@ -191,10 +187,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     if (!this.lifecycle.live || !this.session) return;
     const verdict = ownVerdict(own, this.session);
     if (verdict === "meeting-ended" || verdict === "removed" || verdict === "joined-elsewhere") void this.end(ENDINGS[verdict]);
-    else if (verdict === "rejoin") {
-      const cause = own.kind === "left" ? (own.endCause ?? "left") : "left";
-      void this.rejoin(`${from}: server closed this session out (${cause})`);
-    }
+    else if (verdict === "rejoin") void this.rejoin(`${from}: server closed this session out (${own.kind === "left" ? (own.endCause ?? "left") : "left"})`);
   }
 
   // ------------------------------------------------------------------------- links
@@ -233,8 +226,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   // ----------------------------------------------------------------------- signals
 
   private async onSignal(signal: IncomingSignal): Promise<void> {
-    // Not live: joining (the listener starts before the join; nothing can address the new
-    // session yet) or over. Another session: an old one's leftovers. Both are ignored, then deleted.
+    // Joining (nothing can address the new session yet), over, or an old session's: ignored, then deleted.
     if (!this.lifecycle.live || signal.toSession !== this.session) return;
     let link = this.links.get(signal.from);
     const current = link && link.remoteSession === signal.session ? link : undefined;

@@ -94,16 +94,12 @@ export class Signalling {
     private readonly myUid: string,
     /** True once nothing more is to be sent or deleted (leaving). */
     private readonly stopped: () => boolean,
+    private readonly handlers: SignallingHandlers,
   ) {}
 
-  /** Both listeners (the signals one only if `listenSignals` has not started it already). */
-  start(handlers: SignallingHandlers): void {
-    this.listenSignals(handlers);
-    this.listenParticipants(handlers);
-  }
-
   /** The participants listener: the rules allow it once we are joined. */
-  listenParticipants(handlers: SignallingHandlers): void {
+  listenParticipants(): void {
+    const handlers = this.handlers;
     const meeting = doc(db(), "meetings", this.meetingId);
     this.participantsOff?.();
     this.participantsOff = onSnapshot(
@@ -126,8 +122,9 @@ export class Signalling {
    * before our session is known is for an old session (nobody can address the new one before
    * the join commits): the handler ignores and deletes it, as the protocol asks.
    */
-  listenSignals(handlers: SignallingHandlers): void {
+  listenSignals(): void {
     if (this.signalsOff) return;
+    const handlers = this.handlers;
     const meeting = doc(db(), "meetings", this.meetingId);
     let live!: () => void;
     this.listening = new Promise<void>((resolve) => (live = resolve));
