@@ -78,12 +78,12 @@ class Sizes:
     load_size: int = 4
     #: One round: with beats every 300 s as deployed, a round waits half of that.
     load_beat_rounds: int = 1
-    #: The steady meeting (bench/steady.py): people, and real minutes counted (with beats every
-    #: 300 s as deployed, ten minutes see each person beat twice).
     #: A newcomer's join in a meeting of 2 and of 8: runs of each.
     scaling_runs: int = 3
+    #: The steady meeting (bench/steady.py): people, and real minutes counted: one beat
+    #: interval as deployed (300 s), so that each person beats once whatever the phase.
     steady_people: int = 4
-    steady_minutes: float = 10.0
+    steady_minutes: float = 5.0
 
 
 FULL = Sizes(runs=20, mesh=(2, 4, 6, 8), purge_small=10_000, purge_large=100_000, naive_sample=2000)
