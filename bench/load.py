@@ -313,9 +313,7 @@ async def simulate(meetings: int = 5, size: int = 4, beat_rounds: int = 3) -> di
         connection=(joined.fn("on_signal", "report_connection") + client_signalling).times(
             1 / connections
         ),
-        heartbeat=(beats.fn("heartbeat") + Ops(writes=beats.client["writes"])).times(
-            1 / heartbeats
-        ),
+        heartbeat=(beats.fn("heartbeat") + Ops(writes=beats.client["beats"])).times(1 / heartbeats),
         heartbeat_fanout=beats.client["participant_reads"] / (heartbeats * size),
         leave=(
             left.fn("leave_meeting", "report_connection", "on_signal")

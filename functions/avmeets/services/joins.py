@@ -89,8 +89,7 @@ def chosen_name(caller: Caller, typed: str | None) -> str | None:
 def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
     name = chosen_name(caller, body.display_name)
     quotas.check_probes(caller.uid)
-    # The meeting, our participant document and our knock in one round trip; the first
-    # admission attempt decides on them too (their versions guard its commit).
+    # The meeting, our participant document and our knock in one round trip.
     view = store.entry_view(body.meeting_id, caller.uid)
     found = quotas.found_or_probe(caller.uid, view.meeting.doc)
     meeting = meetings.check_joinable(found)
@@ -105,7 +104,6 @@ def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
     session = meetings.new_session()
     ip_info = geo.lookup_configured(caller.ip)
     org = caller.org
-    unused: list[store.EntryView] = [view]
 
     def admit() -> JoinPlan:
         """One attempt: read, plan, and commit only if the meeting is unchanged since read.
@@ -118,7 +116,9 @@ def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
         transaction's query locked in the emulator against writes to any meeting's
         participants, so overlapping joins waited out lock timeouts and failed (test_load.py).
         """
-        read = unused.pop() if unused else store.entry_view(body.meeting_id, caller.uid)
+        # Read again (one round trip): deciding on the read above would stretch the window a
+        # concurrent join can invalidate over the password check and the quota charge.
+        read = store.entry_view(body.meeting_id, caller.uid)
         current, mine = read.meeting, read.mine
         fresh = meetings.check_joinable(current.doc)
         # The lobby, the lock and removals (services.lobby has the knock's side).
