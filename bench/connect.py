@@ -70,10 +70,10 @@ class OursRun:
     peers: list[CountingPeer] = field(default_factory=list)
 
 
-async def ours_once(counter: ClientCounter | None = None, *, listen_first: bool = True) -> OursRun:
+async def ours_once(counter: ClientCounter | None = None, *, listen_first: bool = False) -> OursRun:
     """Alice creates and joins; the time runs from Bob's join to both chat channels open.
-    ``listen_first=False``: Bob starts his signals listener after the join returns (the order
-    before issue 16), to measure what listening first gains."""
+    ``listen_first=True``: Bob starts his signals listener before the join (docs/protocol.md
+    section 4 step 1, the web client's order), to measure what that gains."""
     counter = counter or ClientCounter()
     alice = CountingPeer("alice", ip=next_ip(), counter=counter)
     bob = CountingPeer("bob", ip=next_ip(), counter=counter, listen_first=listen_first)

@@ -93,7 +93,7 @@ class CountingPeer(MeetingPeer):
     per document a query or listener delivers, one for a query that matches nothing)."""
 
     def __init__(
-        self, label: str, *, ip: str, counter: ClientCounter, listen_first: bool = True
+        self, label: str, *, ip: str, counter: ClientCounter, listen_first: bool = False
     ) -> None:
         super().__init__(label, ip=ip, media=False, listen_first=listen_first)
         self.counter = counter

@@ -114,38 +114,38 @@ def log(message: str) -> None:
 
 async def bench_connect(runs: int) -> dict[str, Any]:
     ours: list[float] = []
-    after_join: list[float] = []
+    first: list[float] = []
     codelab: list[float] = []
     floor: list[float] = []
     for i in range(runs):
         run = await connect.ours_once()
         ours.append(run.ms)
         await connect.dispose(run.peers)
-        run = await connect.ours_once(listen_first=False)
-        after_join.append(run.ms)
+        run = await connect.ours_once(listen_first=True)
+        first.append(run.ms)
         await connect.dispose(run.peers)
         codelab.append((await connect.firebasertc_once()).ms)
         floor.append(await connect.floor_once())
         log(
-            f"connect run {i + 1}/{runs}: ours {ours[-1]:.0f} ms (listening after the join "
-            f"{after_join[-1]:.0f}), firebasertc {codelab[-1]:.0f} ms, floor {floor[-1]:.0f} ms"
+            f"connect run {i + 1}/{runs}: ours {ours[-1]:.0f} ms (listening before the join "
+            f"{first[-1]:.0f}), firebasertc {codelab[-1]:.0f} ms, floor {floor[-1]:.0f} ms"
         )
     o, f, fl = (statistics.median(x) for x in (ours, codelab, floor))
-    late = statistics.median(after_join)
+    early = statistics.median(first)
     return {
         "runs": runs,
         "ours_ms": round(o, 1),
-        # The same flow with the signals listener started after the join returns (the order
-        # before issue 16): what listening first gains, in the same run.
-        "ours_listening_after_join_ms": round(late, 1),
-        "listen_first_gain_ms": round(late - o, 1),
+        # The same flow with the newcomer's signals listener started before the join (the web
+        # client's order, docs/protocol.md section 4 step 1): what that gains, in the same run.
+        "ours_listening_first_ms": round(early, 1),
+        "listen_first_gain_ms": round(o - early, 1),
         "firebasertc_ms": round(f, 1),
         "floor_ms": round(fl, 1),
         "ratio_vs_firebasertc": round(o / f, 3),
         "ratio_vs_floor": round(o / fl, 3),
         "samples_ms": {
             "ours": ours,
-            "ours_listening_after_join": after_join,
+            "ours_listening_first": first,
             "firebasertc": codelab,
             "floor": floor,
         },

@@ -12,6 +12,7 @@ from ..meetings import Caller, JoinPlan
 from ..payloads import JoinMeeting
 from ..protocol import ErrorReason, JoinMeetingResult, Quotas
 from ..store import core
+from ..store import lobby as lobby_store
 from ..store import meetings as store
 from ..store.documents import AttemptDoc, MeetingAttemptDoc
 from . import quotas
@@ -116,13 +117,11 @@ def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
         transaction's query locked in the emulator against writes to any meeting's
         participants, so overlapping joins waited out lock timeouts and failed (test_load.py).
         """
-        # Read again (one round trip): deciding on the read above would stretch the window a
-        # concurrent join can invalidate over the password check and the quota charge.
-        read = store.entry_view(body.meeting_id, caller.uid)
-        current, mine = read.meeting, read.mine
+        current = store.meeting(body.meeting_id)
         fresh = meetings.check_joinable(current.doc)
+        mine = store.participant(body.meeting_id, caller.uid)
         # The lobby, the lock and removals (services.lobby has the knock's side).
-        knock = read.knock.doc
+        knock = lobby_store.knock(body.meeting_id, caller.uid).doc
         entry = hosting.gate(fresh, mine.doc, knock, caller.uid)
         if entry.kind == "knock":
             raise hosting.knock_required(entry)

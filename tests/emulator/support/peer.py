@@ -247,7 +247,7 @@ class MeetingPeer:
         user: User | None = None,
         heartbeat_seconds: float | None = None,
         beat: str = "presence",
-        listen_first: bool = True,
+        listen_first: bool = False,
     ) -> None:
         install_loopback_only()
         self.label = label
@@ -258,7 +258,9 @@ class MeetingPeer:
         #: "callable" calls `heartbeat` (docs/protocol.md: both are the protocol).
         self.beat = beat
         #: Start the signals listener before `join_meeting` (docs/protocol.md section 4, step
-        #: 1); False only to measure the order it replaced (bench/run.py).
+        #: 1, as the web client does). Off by default here: for these peers it gained nothing
+        #: measurable (bench/results.md), and 50 listens opening during a burst of joins slowed
+        #: the emulator's commits into contended joins (test_load.py). The bench measures both.
         self.listen_first = listen_first
         self.ip = ip
         self.trickle = trickle
@@ -627,9 +629,10 @@ class MeetingPeer:
                 continue
             try:
                 if isinstance(event, _OfferTo):
-                    # Concurrently, as the web client does: each offer's gathering and write
-                    # overlap the others' (one connection's signals stay in order).
-                    await asyncio.gather(*(self._offer_to(u, s) for u, s in event.targets))
+                    # One after the other: concurrent offers measured no faster here and added
+                    # load to a burst of joins (the web client's run concurrently).
+                    for uid, session in event.targets:
+                        await self._offer_to(uid, session)
                 elif isinstance(event, _Out):
                     for uid in list(self.links):
                         await self._close_link(uid, f"we are out: {event.reason}")
