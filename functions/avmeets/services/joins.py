@@ -90,12 +90,15 @@ def chosen_name(caller: Caller, typed: str | None) -> str | None:
 def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
     name = chosen_name(caller, body.display_name)
     quotas.check_probes(caller.uid)
-    # The meeting, our participant document and our knock in one round trip.
-    view = store.entry_view(body.meeting_id, caller.uid)
-    found = quotas.found_or_probe(caller.uid, view.meeting.doc)
+    found = quotas.found_or_probe(caller.uid, store.meeting(body.meeting_id).doc)
     meeting = meetings.check_joinable(found)
     # A locked meeting, a refused knock or the lobby are said before any password is asked.
-    first = hosting.gate(meeting, view.mine.doc, view.knock.doc, caller.uid)
+    first = hosting.gate(
+        meeting,
+        store.participant(body.meeting_id, caller.uid).doc,
+        lobby_store.knock(body.meeting_id, caller.uid).doc,
+        caller.uid,
+    )
     if first.kind == "knock":
         raise hosting.knock_required(first)
     if meeting.get("hasPassword"):
@@ -144,13 +147,13 @@ def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
             heartbeat_seconds=settings().heartbeat_seconds,
         )
         replaced = plan.replaced_session
+        store.put_presence(body.meeting_id, plan.presence)
         try:
             store.commit_join(
                 body.meeting_id,
                 current.version,
                 participant=plan.participant,
                 participant_version=mine.version,
-                presence=plan.presence,
                 record_id=plan.join_record_id,
                 record=plan.join_record,
                 replaced_record_id=(

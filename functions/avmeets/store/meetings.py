@@ -140,6 +140,13 @@ def touch_presence(meeting_id: str, uid: str, now: datetime) -> bool:
     return True
 
 
+def put_presence(meeting_id: str, presence: PresenceDoc) -> None:
+    """Liveness apart from the roster, written just before the join's commit (not in its batch:
+    one more document there made a burst of joins lose their races in the emulator). A join
+    that then fails leaves it behind: the sweep drops it once it is stale (nobody joined)."""
+    _presence(meeting_id, presence["uid"]).set(data(presence))
+
+
 def delete_presence(meeting_id: str, uid: str) -> None:
     """Drop a presence document the sweep found without a joined participant behind it."""
     _presence(meeting_id, uid).delete()
@@ -181,7 +188,6 @@ def commit_join(
     *,
     participant: ParticipantDoc,
     participant_version: Any,
-    presence: PresenceDoc,
     record_id: str,
     record: JoinRecordDoc,
     replaced_record_id: str | None,
@@ -208,8 +214,6 @@ def commit_join(
         batch.create(mine, data(participant))
     else:  # every field of the document is written: a replacement, conditional
         batch.update(mine, data(participant), option=unchanged_since(participant_version))
-    # Liveness apart from the roster: the participant's beats then touch no listened document.
-    batch.set(_presence(meeting_id, participant["uid"]), data(presence))
     batch.set(_join(record_id), data(record))
     if replaced_record_id is not None:
         batch.set(_join(replaced_record_id), {"leftAt": now, "endCause": "rejoined"}, merge=True)

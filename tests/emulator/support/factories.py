@@ -35,6 +35,7 @@ class Peers:
         user: User | None = None,
         ip: str | None = None,
         heartbeat_seconds: float | None = None,
+        beat: str = "presence",
     ) -> MeetingPeer:
         address = ip or self._addresses.take()
         peer = MeetingPeer(
@@ -44,6 +45,7 @@ class Peers:
             media=media,
             user=user,
             heartbeat_seconds=heartbeat_seconds,
+            beat=beat,
         )
         self.all.append(peer)
         if user is None:
