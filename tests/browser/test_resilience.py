@@ -92,6 +92,10 @@ async def test_network_change_restarts_ice(people: PersonFactory) -> None:
     await bob.wait_video(alice)
 
 
+#: The Firestore JS SDK's write stream (WebChannel) to the emulator.
+WRITE_STREAM = "**/google.firestore.v1.Firestore/Write/**"
+
+
 async def test_closed_out_by_the_sweep_rejoins(people: PersonFactory) -> None:
     """A tab that stops heartbeating is closed out by the server; it joins again by itself."""
     alice = await people("alice")
@@ -104,9 +108,16 @@ async def test_closed_out_by_the_sweep_rejoins(people: PersonFactory) -> None:
     await alice.wait_connected(bob)
     first_session = (await selected_pair(alice, bob.uid))["remoteSession"]
 
-    # Bob's heartbeats stop reaching the server (as when a laptop sleeps).
+    # Bob's beats stop reaching the server (as when a laptop sleeps): they are Firestore writes
+    # of his presence document (docs/protocol.md, `heartbeat`), so his Firestore write stream is
+    # cut (his listeners and callables are not).
     bob.allow_console_error(r"net::ERR_FAILED")
-    await bob.page.route("**/us-central1/heartbeat", lambda route: route.abort())
+    # What the SDK's WebChannel does about a cut stream: a connectivity probe (an image from
+    # google.com, which the test network does not reach) and the old channel's terminate
+    # request, answered 400 by the emulator once the route is back.
+    bob.allow_console_error(r"ERR_INTERNET_DISCONNECTED \(https://www\.google\.com/images/cleardot")
+    bob.allow_console_error(r"status of 400 .*/google\.firestore\.v1\.Firestore/Write/channel")
+    await bob.page.route(WRITE_STREAM, lambda route: route.abort())
     client = admin_client()
     participant = client.document("meetings", meeting_id, "participants", bob.uid)
     # The first session's join record keeps why it ended, whatever Bob's page does next (it
@@ -123,7 +134,7 @@ async def test_closed_out_by_the_sweep_rejoins(people: PersonFactory) -> None:
     await wait_for(closed_out, timeout=60.0, what="the sweep to close Bob out", interval=1.0)
     ended = (await first_join.get()).to_dict() or {}
     assert ended.get("endCause") == "heartbeat-timeout", ended
-    await bob.page.unroute("**/us-central1/heartbeat")
+    await bob.page.unroute(WRITE_STREAM)
 
     # Bob's page notices (its participant document turned "left") and joins with a new session;
     # Alice drops the stale connection and takes Bob's new offer.

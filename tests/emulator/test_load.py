@@ -64,10 +64,10 @@ ORG = {
 #: for two lost or late ones.
 LOAD_HEARTBEAT_SECONDS = 6.0
 #: How the peers beat here: through the `heartbeat` callable (docs/protocol.md: for clients
-#: without Firestore), whose requests the functions emulator's workers pace. 50 peers writing
-#: their presence documents directly (the web client's way) put that many rules evaluations on
-#: the Firestore emulator during the burst of joins, whose commits then lost their races
-#: (UNAVAILABLE, contended) in three runs out of three.
+#: without Firestore), as this test's peers always did, so that it keeps measuring the server
+#: under the same load. (While the burst of joins failed here, for a reason found later in the
+#: join's batch, direct beats were ruled out by a run with this setting that failed the same
+#: way; with the fix, only this setting has been run.)
 LOAD_BEAT = "callable"
 # Deadlines of the waits, generous for a 2-core machine running the emulators and all peers.
 MESH_TIMEOUT = 240.0

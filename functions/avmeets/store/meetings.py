@@ -18,7 +18,6 @@ from .core import Contended, Gone, Versioned, client, data, typed, unchanged_sin
 from .documents import (
     AttemptDoc,
     JoinRecordDoc,
-    LobbyDoc,
     MeetingAttemptDoc,
     MeetingDoc,
     MeetingSecretDoc,
@@ -61,29 +60,6 @@ def _secret(meeting_id: str) -> firestore.DocumentReference:
 
 def meeting(meeting_id: str) -> Versioned[MeetingDoc]:
     return versioned(_meeting(meeting_id).get(), MeetingDoc)
-
-
-@dataclass(frozen=True)
-class EntryView:
-    """What a join decides on, read in one round trip: the meeting, the caller's participant
-    document and its knock, each with its version."""
-
-    meeting: Versioned[MeetingDoc]
-    mine: Versioned[ParticipantDoc]
-    knock: Versioned[LobbyDoc]
-
-
-def entry_view(meeting_id: str, uid: str) -> EntryView:
-    refs = [
-        _meeting(meeting_id),
-        _participant(meeting_id, uid),
-        _meeting(meeting_id).collection(names.LOBBY).document(uid),
-    ]
-    snaps = {snap.reference.path: snap for snap in client().get_all(refs)}
-    meeting, mine, knock = (snaps[ref.path] for ref in refs)
-    return EntryView(
-        versioned(meeting, MeetingDoc), versioned(mine, ParticipantDoc), versioned(knock, LobbyDoc)
-    )
 
 
 def meeting_exists(meeting_id: str) -> bool:
@@ -260,7 +236,7 @@ def commit_leave(
         batch.set(_join(record_id), closed, merge=True)
     if removed:
         batch.delete(_meeting(meeting_id).collection(names.LOBBY).document(uid))
-    # With the participant: a presence document exists exactly while it is joined, so the
+    # With the participant: its presence document goes when it stops being joined, so the
     # rules refuse every later beat and the sweep never finds it again.
     batch.delete(_presence(meeting_id, uid))
     batch.commit()
