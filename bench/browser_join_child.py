@@ -42,19 +42,16 @@ for _path in (ROOT, ROOT / "functions"):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from playwright.async_api import Browser, async_playwright, expect  # noqa: E402
+from playwright.async_api import Browser, expect  # noqa: E402
 
-from tests.browser import island, webserver  # noqa: E402
+from bench.chromium import chromium_session  # noqa: E402
 from tests.browser.support import (  # noqa: E402
-    CHROMIUM,
-    CHROMIUM_ARGS,
     DIST,
     EXPECT_TIMEOUT_MS,
     Emulators,
     Person,
 )
 from tests.emulator.support.admin import clean_all  # noqa: E402
-from tests.emulator.support.config import AUTH_HOST, FIRESTORE_HOST, functions_host  # noqa: E402
 
 # As in the browser tests (Playwright's default of 5 s is short for the lobby of a 2-core machine
 # busy with three other participants).
@@ -215,56 +212,33 @@ def _median(values: list[float]) -> float | None:
 
 
 async def run(runs: dict[int, int]) -> dict[str, Any]:
-    emulators = Emulators(auth=AUTH_HOST, firestore=FIRESTORE_HOST, functions=functions_host())
-    addresses = {
-        island.split(a) for a in (emulators.auth, emulators.firestore, emulators.functions)
-    }
-    if os.environ.get("FIREBASE_EMULATOR_HUB"):
-        addresses.add(island.split(os.environ["FIREBASE_EMULATOR_HUB"]))
-    problem = island.available()
-    region = island.Island() if problem is None else None
-    if region is None:
-        log(f"no loopback island ({problem}): Chromium may use other interfaces")
-    else:
-        region.enter(addresses)
     details: dict[str, list[dict[str, Any]]] = {}
     warmup: float | None = None
     failures: dict[str, list[str]] = {}
-    try:
-        with webserver.serve(DIST) as web_url:
-            async with async_playwright() as playwright:
-                browser = await playwright.chromium.launch(
-                    executable_path=CHROMIUM, args=CHROMIUM_ARGS
-                )
+    async with chromium_session(log) as (browser, web_url, emulators):
+        # Unrecorded: the functions emulator starts its workers on first calls.
+        started = time.perf_counter()
+        try:
+            warmup = (await one_run(browser, web_url, emulators, 2))["ms"]
+        except Exception as error:
+            log(f"warm-up run failed: {error}")
+        log(f"warm-up run: {warmup} ms ({time.perf_counter() - started:.0f} s)")
+        for n, count in runs.items():
+            for i in range(count):
+                started = time.perf_counter()
                 try:
-                    # Unrecorded: the functions emulator starts its workers on first calls.
-                    started = time.perf_counter()
-                    try:
-                        warmup = (await one_run(browser, web_url, emulators, 2))["ms"]
-                    except Exception as error:
-                        log(f"warm-up run failed: {error}")
-                    log(f"warm-up run: {warmup} ms ({time.perf_counter() - started:.0f} s)")
-                    for n, count in runs.items():
-                        for i in range(count):
-                            started = time.perf_counter()
-                            try:
-                                sample = await one_run(browser, web_url, emulators, n)
-                            except Exception as error:  # counted, and the other runs go on
-                                failures.setdefault(str(n), []).append(
-                                    f"{type(error).__name__}: {str(error).splitlines()[0]}"
-                                )
-                                log(f"{n} people, run {i + 1}/{count} failed: {error}")
-                                continue
-                            details.setdefault(str(n), []).append(sample)
-                            log(
-                                f"{n} people, run {i + 1}/{count}: {sample} "
-                                f"({time.perf_counter() - started:.0f} s)"
-                            )
-                finally:
-                    await browser.close()
-    finally:
-        if region is not None:
-            region.leave()
+                    sample = await one_run(browser, web_url, emulators, n)
+                except Exception as error:  # counted, and the other runs go on
+                    failures.setdefault(str(n), []).append(
+                        f"{type(error).__name__}: {str(error).splitlines()[0]}"
+                    )
+                    log(f"{n} people, run {i + 1}/{count} failed: {error}")
+                    continue
+                details.setdefault(str(n), []).append(sample)
+                log(
+                    f"{n} people, run {i + 1}/{count}: {sample} "
+                    f"({time.perf_counter() - started:.0f} s)"
+                )
     sizes = [str(n) for n in runs]
     samples = {k: [s["ms"] for s in details.get(k, [])] for k in sizes}
     return {

@@ -99,6 +99,13 @@ async def ours_once(counter: ClientCounter | None = None, *, listen_first: bool 
     return OursRun(ms=ms, client=counter, peers=[alice, bob])
 
 
+async def meeting_of(group: Sequence[MeetingPeer], title: str) -> str:
+    """Sign every peer of ``group`` in; the first creates a meeting (nobody joins yet)."""
+    for peer in group:
+        await peer.sign_in()
+    return await group[0].create_meeting(title=title)
+
+
 async def dispose(peers: Sequence[MeetingPeer]) -> None:
     for peer in peers:
         await peer.dispose()

@@ -197,8 +197,8 @@ def _scaling_target_rows(sc: dict[str, Any] | None) -> list[str]:
             _row("newcomer's join→connected, meeting of 8 / of 2", "not measured", "≤ 1.5", None)
         ]
     ms = sc["newcomer_ms"]
-    small, large = (str(n) for n in sc.get("sizes", [2, 8]))
-    ratio: float = sc.get("ratio") or sc["scaling_8_vs_2"]
+    small, large = (str(n) for n in sc["sizes"])
+    ratio: float = sc["ratio"]
     return [
         _row(
             f"newcomer's join→connected, meeting of {large} / of {small}",

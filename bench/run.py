@@ -30,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -209,9 +210,7 @@ async def bench_scaling(sizes: tuple[int, ...], runs: int) -> dict[str, Any]:
                 MeetingPeer(f"n{n}r{run}p{i}", ip=connect.next_ip(), media=False) for i in range(n)
             ]
             try:
-                for peer in group:
-                    await peer.sign_in()
-                meeting_id = await group[0].create_meeting(title=f"scaling {n}")
+                meeting_id = await connect.meeting_of(group, f"scaling {n}")
                 present, newcomer = group[:-1], group[-1]
                 for peer in present:
                     await peer.join(meeting_id)
@@ -258,9 +257,7 @@ async def bench_mesh(sizes: tuple[int, ...]) -> list[dict[str, Any]]:
             CountingPeer(f"p{i}", ip=connect.next_ip(), counter=counter) for i in range(n)
         ]
         try:
-            for peer in group:
-                await peer.sign_in()
-            meeting_id = await group[0].create_meeting(title=f"mesh {n}")
+            meeting_id = await connect.meeting_of(group, f"mesh {n}")
             reset_count_file()
             started = time.perf_counter()
             for peer in group:
@@ -633,6 +630,32 @@ def bench_browser(smoke: bool) -> dict[str, Any]:
 # --- main -------------------------------------------------------------------------------------
 
 
+#: One part of the bench: measures and stores its results (``--only`` runs one).
+Part = Callable[[dict[str, Any], "Sizes"], Awaitable[None]]
+
+
+async def _connect_part(results: dict[str, Any], sizes: Sizes) -> None:
+    results["connect"] = await bench_connect(sizes.runs)
+    results["connect"]["scaling"] = await bench_scaling(sizes.scaling_sizes, sizes.scaling_runs)
+    results["connect"]["scaling_8_vs_2"] = results["connect"]["scaling"]["ratio"]
+    results["ops"] = await bench_ops()
+
+
+async def _purge_paths_part(results: dict[str, Any], sizes: Sizes) -> None:
+    results["purge_paths"] = await bench_purge_paths(sizes)
+    _purge_ratios(results)
+
+
+def _one(key: str, measure: Callable[[Sizes], Any]) -> Part:
+    """A part that stores what ``measure`` returns (awaited when it is a coroutine) under key."""
+
+    async def part(results: dict[str, Any], sizes: Sizes) -> None:
+        value = measure(sizes)
+        results[key] = await value if asyncio.iscoroutine(value) else value
+
+    return part
+
+
 async def run_all(sizes: Sizes, *, build_web: bool) -> dict[str, Any]:
     await clean_all()
     results: dict[str, Any] = {
@@ -640,13 +663,8 @@ async def run_all(sizes: Sizes, *, build_web: bool) -> dict[str, Any]:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": report.machine(),
     }
-    log("1. join to connected")
-    results["connect"] = await bench_connect(sizes.runs)
-    log("1b. a newcomer's join to connected in a meeting of 8 against one of 2")
-    results["connect"]["scaling"] = await bench_scaling(sizes.scaling_sizes, sizes.scaling_runs)
-    results["connect"]["scaling_8_vs_2"] = results["connect"]["scaling"]["ratio"]
-    log("2. operations per 1:1 connection")
-    results["ops"] = await bench_ops()
+    log("1. join to connected, a newcomer in 8 against 2, operations per 1:1 connection")
+    await _connect_part(results, sizes)
     await clean_all()
     log("3. full mesh")
     results["mesh"] = await bench_mesh(sizes.mesh)
@@ -681,18 +699,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--paths-expired", type=int, help="expired CDRs per purge-path round")
     parser.add_argument("--paths-rounds", type=int, help="rounds per purge-path variant")
     args = parser.parse_args(argv)
-    if args.only == "uplink":
-        results = report.load(args.out)
-        results["uplink"] = bench_uplink(False)
-        report.write(results, args.out, with_chart=False)
-        log(f"updated the uplink of one sender in {args.out / 'results.json'} and results.md")
-        return 0
-    if args.only == "browser":
-        results = report.load(args.out)
-        results["browser"] = bench_browser(False)
-        report.write(results, args.out, with_chart=False)
-        log(f"updated the browser join in {args.out / 'results.json'} and results.md")
-        return 0
     sizes = SMOKE if args.smoke else FULL
     if args.runs:
         sizes = dataclasses.replace(sizes, runs=args.runs)
@@ -700,40 +706,24 @@ def main(argv: list[str] | None = None) -> int:
         sizes = dataclasses.replace(sizes, paths_expired=args.paths_expired)
     if args.paths_rounds:
         sizes = dataclasses.replace(sizes, paths_rounds=args.paths_rounds)
-    if args.only == "purge-paths":
-        results = report.load(args.out)
-        results["purge_paths"] = asyncio.run(bench_purge_paths(sizes))
-        _purge_ratios(results)
-        report.write(results, args.out, with_chart=False)
-        log(f"updated the purge paths in {args.out / 'results.json'} and results.md")
-        return 0
-    if args.only == "connect":  # join to connected and the operations of one connection
+    if args.only:  # measure one part and update it in the existing results
+        parts: dict[str, Part] = {
+            "connect": _connect_part,
+            "purge-paths": _purge_paths_part,
+            "uplink": _one("uplink", lambda _: bench_uplink(False)),
+            "browser": _one("browser", lambda _: bench_browser(False)),
+            "steady": _one("steady", bench_steady),
+            "capacity": _one("capacity", bench_capacity),
+        }
         results = report.load(args.out)
 
-        async def connect_and_ops() -> None:
+        async def measure() -> None:
             await clean_all()
-            results["connect"] = await bench_connect(sizes.runs)
-            results["connect"]["scaling"] = await bench_scaling(
-                sizes.scaling_sizes, sizes.scaling_runs
-            )
-            results["connect"]["scaling_8_vs_2"] = results["connect"]["scaling"]["ratio"]
-            results["ops"] = await bench_ops()
+            await parts[args.only](results, sizes)
 
-        asyncio.run(connect_and_ops())
+        asyncio.run(measure())
         report.write(results, args.out, with_chart=False)
-        log(f"updated join to connected in {args.out / 'results.json'} and results.md")
-        return 0
-    if args.only == "steady":
-        results = report.load(args.out)
-        results["steady"] = asyncio.run(bench_steady(sizes))
-        report.write(results, args.out, with_chart=False)
-        log(f"updated the steady meeting in {args.out / 'results.json'} and results.md")
-        return 0
-    if args.only == "capacity":
-        results = report.load(args.out)
-        results["capacity"] = asyncio.run(bench_capacity(sizes))
-        report.write(results, args.out, with_chart=False)
-        log(f"updated the capacity model in {args.out / 'results.json'} and results.md")
+        log(f"updated {args.only} in {args.out / 'results.json'} and results.md")
         return 0
     results = asyncio.run(run_all(sizes, build_web=not args.smoke))
     report.write(results, args.out)

@@ -28,9 +28,7 @@ async def measure(people: int, minutes: float) -> dict[str, Any]:
         CountingPeer(f"s{i}", ip=connect.next_ip(), counter=counter) for i in range(people)
     ]
     try:
-        for peer in group:
-            await peer.sign_in()
-        meeting_id = await group[0].create_meeting(title=f"steady {people}")
+        meeting_id = await connect.meeting_of(group, f"steady {people}")
         for peer in group:
             await peer.join(meeting_id)
         await wait_full_mesh(group, timeout=120.0)

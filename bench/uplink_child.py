@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import sys
 import time
@@ -29,12 +28,12 @@ for _path in (ROOT, ROOT / "functions"):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from playwright.async_api import Browser, async_playwright  # noqa: E402
+from playwright.async_api import Browser  # noqa: E402
 
-from tests.browser import island, uplink, webserver  # noqa: E402
-from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, DIST, Emulators, Person  # noqa: E402
+from bench.chromium import chromium_session  # noqa: E402
+from tests.browser import uplink  # noqa: E402
+from tests.browser.support import DIST, Emulators, Person  # noqa: E402
 from tests.emulator.support.admin import clean_all  # noqa: E402
-from tests.emulator.support.config import AUTH_HOST, FIRESTORE_HOST, functions_host  # noqa: E402
 from tests.emulator.support.peer import MeetingPeer  # noqa: E402
 
 ADAPTATION_OFF = "try { localStorage.setItem('avmeets:adaptation', 'off'); } catch (e) {}"
@@ -88,42 +87,17 @@ async def one_run(
 
 
 async def run(peers: list[int], warmup: float, window: float) -> dict[str, Any]:
-    emulators = Emulators(auth=AUTH_HOST, firestore=FIRESTORE_HOST, functions=functions_host())
-    addresses = {
-        island.split(a) for a in (emulators.auth, emulators.firestore, emulators.functions)
-    }
-    if os.environ.get("FIREBASE_EMULATOR_HUB"):
-        addresses.add(island.split(os.environ["FIREBASE_EMULATOR_HUB"]))
-    problem = island.available()
-    region = island.Island() if problem is None else None
-    if region is None:
-        log(f"no loopback island ({problem}): Chromium may use other interfaces")
-    else:
-        region.enter(addresses)
-    try:
-        with webserver.serve(DIST) as web_url:
-            async with async_playwright() as playwright:
-                browser = await playwright.chromium.launch(
-                    executable_path=CHROMIUM, args=CHROMIUM_ARGS
+    async with chromium_session(log) as (browser, web_url, emulators):
+        adapted: dict[str, Any] = {}
+        baseline: dict[str, Any] = {}
+        for n in peers:
+            for on, into in ((True, adapted), (False, baseline)):
+                started = time.perf_counter()
+                into[str(n)] = await one_run(browser, web_url, emulators, n, on, warmup, window)
+                log(
+                    f"{n} peer(s), {'adapted' if on else 'baseline'}: {into[str(n)]} "
+                    f"({time.perf_counter() - started:.0f} s)"
                 )
-                try:
-                    adapted: dict[str, Any] = {}
-                    baseline: dict[str, Any] = {}
-                    for n in peers:
-                        for on, into in ((True, adapted), (False, baseline)):
-                            started = time.perf_counter()
-                            into[str(n)] = await one_run(
-                                browser, web_url, emulators, n, on, warmup, window
-                            )
-                            log(
-                                f"{n} peer(s), {'adapted' if on else 'baseline'}: {into[str(n)]} "
-                                f"({time.perf_counter() - started:.0f} s)"
-                            )
-                finally:
-                    await browser.close()
-    finally:
-        if region is not None:
-            region.leave()
     return {
         "budget_kbps": uplink.UPLINK_BUDGET_KBPS,
         "warmup_s": warmup,

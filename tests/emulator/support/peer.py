@@ -150,8 +150,8 @@ class _Out:
 
 
 def beat_refusal(mine: dict[str, Any] | None, session: str | None) -> str | None:
-    """Why a beat was refused, from our own participant document (docs/protocol.md section 3),
-    in the callable's words; None while we are still in with this session."""
+    """Why we are not in, from our own participant document (docs/protocol.md section 3), in
+    the `heartbeat` callable's words; None while we are still in with this session."""
     if mine is None:
         return "not-joined"
     if mine.get("state") == "removed":
@@ -828,8 +828,7 @@ class MeetingPeer:
         own = (
             await self._require_store().collection(*path[:-1]).document(path[-1]).get()
         ).to_dict()
-        state = (own or {}).get("state")
-        return state == "removed" or (own or {}).get("endCause") == "meeting-ended"
+        return beat_refusal(own, self.session) in OUT_REASONS
 
     async def _delete_signal(self, signal: Signal) -> None:
         # A delete is idempotent, so transient refusals are repeated (as the web client does):
