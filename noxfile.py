@@ -121,6 +121,9 @@ def _build_web(session: nox.Session) -> None:
         session.run("npm", "run", "build", external=True)  # prints the initial JS gzip size
 
 
+#: The slowest tests of each run in its report, so CI's log shows where the suite's time goes.
+DURATIONS = "--durations=15"
+
 #: The browser tests' TURN relay: join_meeting hands it out; tests/browser/conftest.py runs a
 #: coturn on it inside the loopback island (with the emulator's TURN_SECRET).
 BROWSER_TURN_PORT = 34780
@@ -142,7 +145,9 @@ def _browser_tests(session: nox.Session) -> None:
     python = Path(session.bin) / "python"
     # Paths among the posargs replace tests/browser, as for the emulator tests.
     paths, options = _split_paths(list(session.posargs))
-    script = shlex.join([str(python), "-m", "pytest", *(paths or ["tests/browser"]), *options])
+    script = shlex.join(
+        [str(python), "-m", "pytest", *(paths or ["tests/browser"]), DURATIONS, *options]
+    )
     session.log(f"starting {', '.join(emulators.DEV_EMULATORS)} emulators for: {script}")
     returncode = emulators.run_in_group(
         emulators.exec_command(script, emulators.DEV_EMULATORS), env, schedule=True, storage=True
@@ -206,7 +211,7 @@ def _emulator_run(
     # The emulators' and functions' output, for the tests that check what the functions log.
     output = emulators.CACHE_DIR / "emulator-tests.log"
     env["AVMEETS_EMULATOR_LOG"] = str(output)
-    script = shlex.join([str(python), "-m", "pytest", *pytest_args])
+    script = shlex.join([str(python), "-m", "pytest", DURATIONS, *pytest_args])
     session.log(f"starting {', '.join(emulators.TEST_EMULATORS)} emulators for: {script}")
     returncode = emulators.run_in_group(
         emulators.exec_command(script), env, tee=output, schedule=True, storage=True
