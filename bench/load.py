@@ -155,7 +155,7 @@ async def _retrying(call: Callable[[], Awaitable[Any]]) -> Any:
 
 
 async def _settle(counter: ClientCounter) -> None:
-    await connect.settle(lambda: sum(counter.counts.values()), quiet=2.0, timeout=60.0)
+    await connect.settle(counter.moving, quiet=2.0, timeout=60.0)
 
 
 @dataclass
@@ -271,10 +271,22 @@ async def simulate(meetings: int = 5, size: int = 4, beat_rounds: int = 3) -> di
         left = await _phase(counter, leave_all)
         for g in vanishing:
             await asyncio.gather(*(p.close() for p in g))
-        await connect.settle(lambda: sum(counter.counts.values()), quiet=2.0)
+        await connect.settle(counter.moving, quiet=2.0)
         long_ago = datetime.now(UTC) - timedelta(hours=1)
-        await _age(admin, "lastSeenAt", long_ago, "participants")
+        # The vanished peers' last beats, long ago (the sweep reads the presence documents).
+        aged = await _age(admin, "lastSeenAt", long_ago, "presence")
         swept = await _phase(counter, lambda: asyncio.to_thread(run_scheduled, "sweep"))
+        still = [
+            p.uid
+            for g in vanishing
+            for p in g
+            if (await admin.document(f"meetings/{p.meeting_id}/participants/{p.uid}").get()).get(
+                "state"
+            )
+            != "left"
+        ]
+        if still:  # the sweep phase would have measured nothing
+            raise RuntimeError(f"the sweep left {len(still)} vanished of {aged} aged joined")
         _log("leaves and sweep done")
         await _age(admin, "expiresAt", long_ago, *DUE_COLLECTIONS, "participants")
         purged = await _phase(counter, lambda: asyncio.to_thread(run_scheduled, "purge"))

@@ -106,8 +106,12 @@ SMOKE = Sizes(
 )
 
 
+_STARTED = time.monotonic()
+
+
 def log(message: str) -> None:
-    print(f"bench > {message}", file=sys.stderr, flush=True)
+    """A progress line, with the seconds since the bench started (where its time goes)."""
+    print(f"bench > [{time.monotonic() - _STARTED:7.1f} s] {message}", file=sys.stderr, flush=True)
 
 
 # --- 1 and 2: connect and operations ------------------------------------------------------------
@@ -160,7 +164,7 @@ async def bench_ops() -> dict[str, Any]:
     counter = ClientCounter()
     reset_count_file()
     run = await connect.ours_once(counter)
-    await connect.settle(lambda: sum(counter.counts.values()))
+    await connect.settle(counter.moving)
     server, per_function = functions_ops()
     await connect.dispose(run.peers)
     total = add(counter.ops(), server)
@@ -264,7 +268,7 @@ async def bench_mesh(sizes: tuple[int, ...]) -> list[dict[str, Any]]:
                 await peer.join(meeting_id)
             await wait_full_mesh(group, timeout=120.0)
             ms = (time.perf_counter() - started) * 1000
-            await connect.settle(lambda c=counter: sum(c.counts.values()))
+            await connect.settle(counter.moving)
             server, _ = functions_ops()
             total = add(counter.ops(), server)
         finally:

@@ -32,12 +32,7 @@ async def measure(people: int, minutes: float) -> dict[str, Any]:
         for peer in group:
             await peer.join(meeting_id)
         await wait_full_mesh(group, timeout=120.0)
-        # Settled but for the beats (on a stack with short beats they never stop).
-        await connect.settle(
-            lambda: sum(n for k, n in counter.counts.items() if k != "beats"),
-            quiet=3.0,
-            timeout=60.0,
-        )
+        await connect.settle(counter.moving, quiet=3.0, timeout=60.0)  # all but the beats
         counter.counts.clear()
         reset_count_file()
         started = time.monotonic()

@@ -5,6 +5,7 @@ The admin Firestore client bypasses firestore.rules: never use it to act as a te
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -73,20 +74,40 @@ async def emulators_reachable() -> str | None:
     return None
 
 
-async def _walk(collection: Any, out: Dump) -> None:
-    async for ref in collection.list_documents():
-        snapshot = await ref.get()
-        if snapshot.exists:
-            out[ref.path] = snapshot.to_dict() or {}
-        async for sub in ref.collections():
-            await _walk(sub, out)
+#: Documents read per BatchGetDocuments, and RPCs a dump has in flight at once.
+_GET_CHUNK = 300
+_IN_FLIGHT = 16
+
+
+async def _walk(
+    client: firestore.AsyncClient, collection: Any, out: Dump, gate: asyncio.Semaphore
+) -> None:
+    """Every document under `collection`, subcollections included. A level's documents are read
+    in batched gets and their subcollections listed concurrently: one RPC per document in a row
+    made a dump of the tests' bigger worlds take seconds (and the suite minutes)."""
+    async with gate:
+        # Missing documents too: one may hold subcollections (ListDocuments' show_missing).
+        refs = [ref async for ref in collection.list_documents()]
+    for start in range(0, len(refs), _GET_CHUNK):
+        async with gate:
+            async for snapshot in client.get_all(refs[start : start + _GET_CHUNK]):
+                if snapshot.exists:
+                    out[snapshot.reference.path] = snapshot.to_dict() or {}
+
+    async def subcollections(ref: Any) -> list[Any]:
+        async with gate:
+            return [sub async for sub in ref.collections()]
+
+    levels = await asyncio.gather(*(subcollections(ref) for ref in refs))
+    await asyncio.gather(*(_walk(client, sub, out, gate) for subs in levels for sub in subs))
 
 
 async def dump_all(client: firestore.AsyncClient) -> Dump:
     """Every document of the database, by path, walking all collections recursively."""
     out: Dump = {}
-    async for collection in client.collections():
-        await _walk(collection, out)
+    gate = asyncio.Semaphore(_IN_FLIGHT)
+    collections = [c async for c in client.collections()]
+    await asyncio.gather(*(_walk(client, c, out, gate) for c in collections))
     return dict(sorted(out.items()))
 
 
