@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from typing import Any
 
 import pytest_asyncio
@@ -135,6 +136,11 @@ async def test_rejoin_flood_makes_no_legs(
     """The issue's 910 legs in 15 s: re-join again and again and report to earlier sessions
     (one's own, and Alice's as if she had offered)."""
     r, alice, mallory = room
+    # The join quota counts in calendar minutes and the flood takes ~12 s on a busy machine:
+    # start it early in a minute, or it straddles two windows (CI saw 14 joins pass so).
+    second = time.time() % 60
+    if second > 30:
+        await asyncio.sleep(60 - second + 0.5)
     rejoins: dict[str, int] = {}
     reports: dict[str, int] = {}
     for _ in range(20):
@@ -159,8 +165,9 @@ async def test_rejoin_flood_makes_no_legs(
     print(f"\nre-joins: {rejoins}; reports: {reports}")
     assert await r.legs() == {}, "reports made legs"
     assert "ok" not in reports, reports
-    # One join a minute is the first; the re-joins beyond the per-minute quota are refused.
-    assert rejoins.get("ok", 0) <= Quotas.JOINS_PER_MINUTE - 1, rejoins
+    # Within one minute's window (the room's own join may be in the one before), the re-joins
+    # beyond the per-minute quota are refused.
+    assert rejoins.get("ok", 0) <= Quotas.JOINS_PER_MINUTE, rejoins
     assert rejoins.get("RESOURCE_EXHAUSTED/rate-limited", 0) >= 1, rejoins
 
 
