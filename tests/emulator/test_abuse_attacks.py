@@ -26,6 +26,7 @@ from avmeets.protocol import Limits, Quotas
 
 from .support.admin import dump_all
 from .support.callables import CallableError
+from .support.deadline import early_in_a_minute
 from .support.factories import Actors
 from .support.refusals import database_unchanged, refused
 
@@ -140,7 +141,7 @@ async def test_create_meeting_burst_is_rate_limited(
 async def test_rejoin_burst_is_rate_limited(actors: Actors, admin: firestore.AsyncClient) -> None:
     alice, mallory = await actors("alice"), await actors("mallory")
     meeting_id = await alice.create_meeting()
-    await _early_in_a_minute()  # the quota's window is a calendar minute: do not straddle two
+    await early_in_a_minute(40)  # 25 joins take a few seconds; the rest is margin
     answers: Counter[str] = Counter()
     for _ in range(25):
         try:
@@ -155,14 +156,6 @@ async def test_rejoin_burst_is_rate_limited(actors: Actors, admin: firestore.Asy
     assert len(records) == answers["OK"], records
 
 
-async def _early_in_a_minute(latest_second: int = 40) -> None:
-    """Wait for the next calendar minute unless at most `latest_second` of this one have passed
-    (what follows takes a few seconds even on a busy machine; the rest is margin)."""
-    second = time.time() % 60
-    if second > latest_second:
-        await asyncio.sleep(60 - second + 0.5)
-
-
 async def test_meeting_id_probing_is_rate_limited(
     actors: Actors, admin: firestore.AsyncClient
 ) -> None:
@@ -170,7 +163,7 @@ async def test_meeting_id_probing_is_rate_limited(
     real = await alice.create_meeting()
     # The per-minute quota counts in calendar minutes: start early in one, so that the 30
     # probes (a few seconds on a busy machine) do not straddle two windows.
-    await _early_in_a_minute()
+    await early_in_a_minute(40)
     answers: Counter[str] = Counter()
     for _ in range(30):
         try:

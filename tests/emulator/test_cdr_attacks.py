@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from typing import Any
 
 import pytest_asyncio
@@ -30,7 +29,7 @@ from avmeets.protocol import Limits, Quotas
 from .support.actors import Actor
 from .support.admin import settled_dump
 from .support.callables import CallableError
-from .support.deadline import wait_for
+from .support.deadline import early_in_a_minute, wait_for
 from .support.factories import Actors
 from .support.refusals import database_unchanged, denied, refused
 from .support.room import Room, sdp
@@ -138,9 +137,7 @@ async def test_rejoin_flood_makes_no_legs(
     r, alice, mallory = room
     # The join quota counts in calendar minutes and the flood takes ~12 s on a busy machine:
     # start it early in a minute, or it straddles two windows (CI saw 14 joins pass so).
-    second = time.time() % 60
-    if second > 30:
-        await asyncio.sleep(60 - second + 0.5)
+    await early_in_a_minute(30)
     rejoins: dict[str, int] = {}
     reports: dict[str, int] = {}
     for _ in range(20):

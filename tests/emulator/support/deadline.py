@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar, overload
 
@@ -88,3 +89,12 @@ async def wait_until_stable(
         if latest != value:
             value = latest
             since = loop.time()
+
+
+async def early_in_a_minute(latest_second: float) -> None:
+    """Wait for the next calendar minute unless at most `latest_second` of this one have passed:
+    the per-minute quotas count in calendar minutes, and a burst that straddles two windows may
+    pass twice the quota."""
+    second = time.time() % 60
+    if second > latest_second:
+        await asyncio.sleep(60 - second + 0.5)
