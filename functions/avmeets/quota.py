@@ -1,11 +1,14 @@
 """Quotas: how much one account, meeting or participant may do in a fixed window (pure).
 
-Each quota counts in one document per subject and window (``quotas/{kind}~{subject}~{window}``,
-``store.counters``): a minute, an hour or a UTC day from its start. A document is written only by
-its own subject's requests, so no counter is shared by everyone (no hot document), and each
-expires with its window (TTL), or a week after its latest leg for the leg counters, which the
-purge reads to find the heaviest accounts. Limits are ``protocol.Quotas``; this module names
-the quotas, their windows and their documents, and decides. The time comes in as an argument.
+Each quota counts in one document per kind, subject and window
+(``quotas/{kind}~{subject}~{window}``, ``store.counters``): a minute, an hour or a UTC day from
+its start. A kind limited per minute and per day keeps both in the day's document (the minute's
+count in its ``within`` map), so a request charged against both is one write, not two. A
+document is written only by its own subject's requests, so no counter is shared by everyone (no
+hot document), and each expires with its window (TTL), or a week after its latest leg for the
+leg counters, which the purge reads to find the heaviest accounts. Limits are
+``protocol.Quotas``; this module names the quotas, their windows and their documents, and
+decides. The time comes in as an argument.
 """
 
 from __future__ import annotations
@@ -32,22 +35,27 @@ _STAMP: Final[dict[Window, str]] = {"minute": "m%Y%m%d%H%M", "hour": "h%Y%m%d%H"
 
 @dataclass(frozen=True)
 class Quota:
-    """``limit`` of ``kind`` per subject and ``window``; counters kept ``keep`` after it."""
+    """``limit`` of ``kind`` per subject and ``window``; counters kept ``keep`` after it.
+
+    ``home``: the longer window whose document holds this one's count (in its ``within``
+    map), when the kind is also limited over that window; None: a document of its own.
+    """
 
     kind: str
     limit: int
     window: Window
     keep: timedelta = timedelta(0)
+    home: Window | None = None
 
 
-MEETINGS_PER_MINUTE: Final = Quota("meetings", Quotas.MEETINGS_PER_MINUTE, "minute")
+MEETINGS_PER_MINUTE: Final = Quota("meetings", Quotas.MEETINGS_PER_MINUTE, "minute", home="day")
 MEETINGS_PER_DAY: Final = Quota("meetings", Quotas.MEETINGS_PER_DAY, "day")
-JOINS_PER_MINUTE: Final = Quota("joins", Quotas.JOINS_PER_MINUTE, "minute")
+JOINS_PER_MINUTE: Final = Quota("joins", Quotas.JOINS_PER_MINUTE, "minute", home="day")
 JOINS_PER_DAY: Final = Quota("joins", Quotas.JOINS_PER_DAY, "day")
 MEETING_JOINS_PER_HOUR: Final = Quota("meeting-joins", Quotas.MEETING_JOINS_PER_HOUR, "hour")
 ARCHIVES_PER_MINUTE: Final = Quota("archives", Quotas.ARCHIVES_PER_MINUTE, "minute")
 UPLOADS_PER_DAY: Final = Quota("uploads", Quotas.UPLOADS_PER_DAY, "day")
-PROBES_PER_MINUTE: Final = Quota("probes", Quotas.PROBES_PER_MINUTE, "minute")
+PROBES_PER_MINUTE: Final = Quota("probes", Quotas.PROBES_PER_MINUTE, "minute", home="day")
 PROBES_PER_DAY: Final = Quota("probes", Quotas.PROBES_PER_DAY, "day")
 #: Kept for the retention period: the purge weighs accounts by the legs they made this week.
 LEGS_PER_DAY: Final = Quota(
@@ -72,34 +80,51 @@ def window_end(now: datetime, window: Window) -> datetime:
     return window_start(now, window) + _LENGTH[window]
 
 
+def _stamp(now: datetime, window: Window) -> str:
+    return window_start(now, window).strftime(_STAMP[window])
+
+
 @dataclass(frozen=True)
 class Charge:
-    """One quota applied to one subject at one time: its counter document and what it holds."""
+    """One quota applied to one subject at one time: its counter document, the field in it
+    that counts (``count``, or ``within.{stamp}`` for a window kept in a longer one's
+    document) and the document's other fields."""
 
     quota: Quota
     subject: str
     now: datetime
 
     @property
+    def _document_window(self) -> Window:
+        return self.quota.home or self.quota.window
+
+    @property
     def counter_id(self) -> str:
-        start = window_start(self.now, self.quota.window)
-        return f"{self.quota.kind}~{self.subject}~{start.strftime(_STAMP[self.quota.window])}"
+        stamp = _stamp(self.now, self._document_window)
+        return f"{self.quota.kind}~{self.subject}~{stamp}"
+
+    @property
+    def field(self) -> str:
+        """Where in its document this charge counts (a Firestore field path)."""
+        if self.quota.home is None:
+            return "count"
+        return f"within.{_stamp(self.now, self.quota.window)}"
 
     def counter(self) -> CounterDoc:
-        """The counter's fields besides ``count`` (which the store increments).
+        """The counter document's fields besides the counts (which the store increments).
 
         A counter kept beyond its window (the leg counts) expires ``keep`` after the latest
         request it counted, which every write moves: it goes no later than the latest record it
         counts, so nothing naming the account outlives the retention (a day counter that
         expired a week after the *end* of its day could outlive that day's first legs by a day).
         """
-        start = window_start(self.now, self.quota.window)
-        end = start + _LENGTH[self.quota.window]
+        window = self._document_window
+        start = window_start(self.now, window)
+        end = start + _LENGTH[window]
         return {
             "kind": self.quota.kind,
             "subject": self.subject,
             "window": start,
-            "count": 0,
             "expiresAt": self.now + self.quota.keep if self.quota.keep else end,
         }
 
@@ -109,8 +134,11 @@ class Charge:
         return max(1, math.ceil(left))
 
 
-def count_of(doc: Mapping[str, Any] | None) -> int:
-    value = (doc or {}).get("count", 0)
+def count_of(doc: Mapping[str, Any] | None, field: str = "count") -> int:
+    """The count at ``field`` (a dotted path) of a counter document; 0 where there is none."""
+    value: Any = doc or {}
+    for part in field.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 

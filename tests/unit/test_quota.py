@@ -39,16 +39,23 @@ def test_windows_start_and_end_on_utc_boundaries(
 
 def test_the_named_quotas_use_the_protocols_limits() -> None:
     assert (
-        quota.Quota("meetings", Quotas.MEETINGS_PER_MINUTE, "minute") == quota.MEETINGS_PER_MINUTE
+        quota.Quota("meetings", Quotas.MEETINGS_PER_MINUTE, "minute", home="day")
+        == quota.MEETINGS_PER_MINUTE
     )
     assert quota.Quota("meetings", Quotas.MEETINGS_PER_DAY, "day") == quota.MEETINGS_PER_DAY
-    assert quota.Quota("joins", Quotas.JOINS_PER_MINUTE, "minute") == quota.JOINS_PER_MINUTE
+    assert (
+        quota.Quota("joins", Quotas.JOINS_PER_MINUTE, "minute", home="day")
+        == quota.JOINS_PER_MINUTE
+    )
     assert quota.Quota("joins", Quotas.JOINS_PER_DAY, "day") == quota.JOINS_PER_DAY
     assert (
         quota.Quota("meeting-joins", Quotas.MEETING_JOINS_PER_HOUR, "hour")
         == quota.MEETING_JOINS_PER_HOUR
     )
-    assert quota.Quota("probes", Quotas.PROBES_PER_MINUTE, "minute") == quota.PROBES_PER_MINUTE
+    assert (
+        quota.Quota("probes", Quotas.PROBES_PER_MINUTE, "minute", home="day")
+        == quota.PROBES_PER_MINUTE
+    )
     assert quota.Quota("probes", Quotas.PROBES_PER_DAY, "day") == quota.PROBES_PER_DAY
     assert quota.LEGS_PER_DAY.kind == quota.LEGS_KIND == "legs"
     assert quota.LEGS_PER_DAY.limit == Quotas.LEGS_PER_DAY and quota.LEGS_PER_DAY.window == "day"
@@ -61,24 +68,54 @@ def test_the_named_quotas_use_the_protocols_limits() -> None:
 
 
 @pytest.mark.parametrize(
-    ("q", "counter_id"),
+    ("q", "counter_id", "field"),
     [
-        (quota.JOINS_PER_MINUTE, "joins~alice~m202605011347"),
-        (quota.MEETING_JOINS_PER_HOUR, "meeting-joins~alice~h2026050113"),
-        (quota.MEETINGS_PER_DAY, "meetings~alice~d20260501"),
+        (quota.JOINS_PER_MINUTE, "joins~alice~d20260501", "within.m202605011347"),
+        (quota.JOINS_PER_DAY, "joins~alice~d20260501", "count"),
+        (quota.MEETING_JOINS_PER_HOUR, "meeting-joins~alice~h2026050113", "count"),
+        (quota.MEETINGS_PER_DAY, "meetings~alice~d20260501", "count"),
+        (quota.SIGNALS_PER_MINUTE, "signals~alice~m202605011347", "count"),
     ],
 )
-def test_a_charge_names_one_counter_per_subject_and_window(q: quota.Quota, counter_id: str) -> None:
+def test_a_charge_names_its_counter_document_and_field(
+    q: quota.Quota, counter_id: str, field: str
+) -> None:
     charge = quota.Charge(q, "alice", AT)
-    assert charge.counter_id == counter_id
-    doc = charge.counter()
-    assert doc == {
+    assert (charge.counter_id, charge.field) == (counter_id, field)
+    window = q.home or q.window
+    assert charge.counter() == {
         "kind": q.kind,
         "subject": "alice",
-        "window": quota.window_start(AT, q.window),
-        "count": 0,
-        "expiresAt": quota.window_end(AT, q.window),
+        "window": quota.window_start(AT, window),
+        "expiresAt": quota.window_end(AT, window),
     }
+
+
+@pytest.mark.parametrize(
+    ("minute", "day"),
+    [
+        (quota.JOINS_PER_MINUTE, quota.JOINS_PER_DAY),
+        (quota.MEETINGS_PER_MINUTE, quota.MEETINGS_PER_DAY),
+        (quota.PROBES_PER_MINUTE, quota.PROBES_PER_DAY),
+    ],
+)
+def test_a_kind_limited_per_minute_and_per_day_is_one_document(
+    minute: quota.Quota, day: quota.Quota
+) -> None:
+    """One request charged against both windows is one write (issue 16: writes per join)."""
+    a, b = quota.Charge(minute, "alice", AT), quota.Charge(day, "alice", AT)
+    assert a.counter_id == b.counter_id and a.counter() == b.counter()
+    assert a.field != b.field
+    later = quota.Charge(minute, "alice", AT + timedelta(minutes=1))
+    assert later.counter_id == a.counter_id and later.field != a.field
+
+
+def test_count_of_follows_a_field_path() -> None:
+    doc = {"count": 7, "within": {"m202605011347": 3}}
+    assert quota.count_of(doc, "count") == 7
+    assert quota.count_of(doc, "within.m202605011347") == 3
+    assert quota.count_of(doc, "within.m202605011348") == 0
+    assert quota.count_of({"within": 5}, "within.m202605011347") == 0
 
 
 def test_retry_after_is_what_is_left_of_the_window_and_at_least_a_second() -> None:

@@ -12,8 +12,13 @@ DAY_START = datetime(2026, 5, 1, tzinfo=UTC)
 
 
 def test_a_window_counter_expires_with_its_window() -> None:
-    charge = quota.Charge(quota.JOINS_PER_MINUTE, "alice", DAY_START + timedelta(seconds=30))
+    charge = quota.Charge(quota.SIGNALS_PER_MINUTE, "alice", DAY_START + timedelta(seconds=30))
     assert charge.counter()["expiresAt"] == DAY_START + timedelta(minutes=1)
+
+
+def test_a_minute_count_kept_in_its_days_document_expires_with_the_day() -> None:
+    charge = quota.Charge(quota.JOINS_PER_MINUTE, "alice", DAY_START + timedelta(seconds=30))
+    assert charge.counter()["expiresAt"] == DAY_START + timedelta(days=1)
 
 
 def test_a_leg_count_expires_a_retention_after_the_latest_leg_it_counted() -> None:

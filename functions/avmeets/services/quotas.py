@@ -7,12 +7,14 @@ this one is refused too, and its count stays: the counter only ever over-counts)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TypeVar
 
 from .. import clock, quota
 from ..errors import NotFound
 from ..quota import Charge, Quota
 from ..store import counters
+from ..store.documents import CounterDoc
 
 D = TypeVar("D")
 
@@ -25,32 +27,39 @@ def charges(subject: str, *quotas: Quota) -> list[Charge]:
     return [Charge(q, subject, now) for q in quotas]
 
 
-def check(items: list[Charge]) -> None:
-    """Refuse (``ResourceExhausted``, ``rate-limited``) when a counter is at its limit."""
-    over = quota.first_exhausted(items, counters.counts([c.counter_id for c in items]))
+def check(items: list[Charge], found: Mapping[str, CounterDoc] | None = None) -> None:
+    """Refuse (``ResourceExhausted``, ``rate-limited``) when a counter is at its limit
+    (``found``: the counters as already read by the caller; else they are read here)."""
+    if found is None:
+        found = counters.read([c.counter_id for c in items])
+    counts = [quota.count_of(found.get(c.counter_id), c.field) for c in items]
+    over = quota.first_exhausted(items, counts)
     if over is not None:
         raise quota.refusal(over)
 
 
-def charge(items: list[Charge]) -> None:
-    """``check``, then count the request against every quota (refused if it went past one)."""
-    check(items)
-    after = counters.increment([(c.counter_id, c.counter()) for c in items])
-    over = quota.first_exceeded(items, after)
+def _count(items: list[Charge]) -> list[int]:
+    return counters.increment([(c.counter_id, c.field, c.counter()) for c in items])
+
+
+def charge(items: list[Charge], found: Mapping[str, CounterDoc] | None = None) -> None:
+    """``check``, then count the request against every quota (refused if it went past one).
+    Counters read earlier (``found``) may be stale: the counts this write returns decide."""
+    check(items, found)
+    over = quota.first_exceeded(items, _count(items))
     if over is not None:
         raise quota.refusal(over)
 
 
 def tally(items: list[Charge]) -> Charge | None:
     """Count without refusing (the signal trigger): the first quota this went past, if any."""
-    after = counters.increment([(c.counter_id, c.counter()) for c in items])
-    return quota.first_exceeded(items, after)
+    return quota.first_exceeded(items, _count(items))
 
 
-def check_probes(uid: str) -> None:
+def check_probes(uid: str, found: Mapping[str, CounterDoc] | None = None) -> None:
     """Before a callable that names a meeting: an account over the probe quota is refused
     whether the meeting exists or not, so its answers tell nothing about existence."""
-    check(charges(uid, *PROBES))
+    check(charges(uid, *PROBES), found)
 
 
 def count_probe(uid: str) -> None:
@@ -67,15 +76,22 @@ def found_or_probe(uid: str, doc: D | None) -> D:
     return doc
 
 
-def charge_join(uid: str, meeting_id: str) -> None:
+def join_charges(uid: str, meeting_id: str) -> list[Charge]:
+    """The account's and the meeting's join quotas."""
+    return [
+        *charges(uid, quota.JOINS_PER_MINUTE, quota.JOINS_PER_DAY),
+        *charges(meeting_id, quota.MEETING_JOINS_PER_HOUR),
+    ]
+
+
+def probe_counter_ids(uid: str) -> list[str]:
+    return [c.counter_id for c in charges(uid, *PROBES)]
+
+
+def charge_join(uid: str, meeting_id: str, found: Mapping[str, CounterDoc] | None = None) -> None:
     """A join past the password check (admitted or not): counted against the account's and
     the meeting's join quotas."""
-    charge(
-        [
-            *charges(uid, quota.JOINS_PER_MINUTE, quota.JOINS_PER_DAY),
-            *charges(meeting_id, quota.MEETING_JOINS_PER_HOUR),
-        ]
-    )
+    charge(join_charges(uid, meeting_id), found)
 
 
 def charge_meeting(uid: str) -> None:

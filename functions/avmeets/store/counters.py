@@ -23,36 +23,58 @@ def _ref(counter_id: str) -> firestore.DocumentReference:
     return ref
 
 
-def counts(counter_ids: Sequence[str]) -> list[int]:
-    """The current count of each counter (0 where it does not exist), in one round trip."""
-    refs = [_ref(i) for i in counter_ids]
-    got = {s.reference.path: s for s in client().get_all(refs, field_paths=["count"])}
-    out = []
-    for ref in refs:
-        snap = got.get(ref.path)
-        doc = typed(snap, CounterDoc) if snap is not None else None
-        value = doc.get("count") if doc is not None else 0
-        out.append(value if isinstance(value, int) else 0)
+def read(counter_ids: Sequence[str]) -> dict[str, CounterDoc]:
+    """The counters that exist among ``counter_ids``, by id, in one round trip."""
+    refs = [_ref(i) for i in dict.fromkeys(counter_ids)]
+    out: dict[str, CounterDoc] = {}
+    for snap in client().get_all(refs):
+        if (doc := typed(snap, CounterDoc)) is not None:
+            out[snap.id] = doc
     return out
 
 
-def increment(counters: Sequence[tuple[str, CounterDoc]]) -> list[int]:
-    """Add one to each counter (creating it from its document), in one batched write; returns
-    the counts after this write."""
+def increment(charges: Sequence[tuple[str, str, CounterDoc]]) -> list[int]:
+    """Add one at each (counter id, field path, document) — creating the document from its
+    fields where needed — in one batched write, one write per document however many of its
+    fields count; returns the counts after this write, in the order given."""
+    fields_of: dict[str, list[str]] = {}
+    docs: dict[str, CounterDoc] = {}
+    for counter_id, field, doc in charges:
+        fields_of.setdefault(counter_id, []).append(field)
+        docs.setdefault(counter_id, doc)
     batch = client().batch()
-    for counter_id, doc in counters:
-        fields: dict[str, Any] = {**data(doc), "count": firestore.Increment(1)}
-        batch.set(_ref(counter_id), fields, merge=True)
+    for counter_id, fields in fields_of.items():
+        update: dict[str, Any] = {**data(docs[counter_id])}
+        for field in fields:
+            _put(update, field.split("."), firestore.Increment(1))
+        batch.set(_ref(counter_id), update, merge=True)
     results = batch.commit()
-    return [_transformed_count(result) for result in results]
+    after: dict[tuple[str, str], int] = {}
+    for (counter_id, fields), result in zip(fields_of.items(), results, strict=True):
+        # A write's transform results come in the order of their field paths (the client
+        # sorts them), not in the order they were given.
+        ordered = sorted(set(fields), key=lambda f: tuple(f.split(".")))
+        values = _transformed_counts(result, len(ordered))
+        after.update({(counter_id, f): v for f, v in zip(ordered, values, strict=True)})
+    return [after[(counter_id, field)] for counter_id, field, _ in charges]
 
 
-def _transformed_count(result: Any) -> int:
-    """The value of the one transform (``count``) of a write result."""
+def _put(into: dict[str, Any], path: list[str], value: Any) -> None:
+    for part in path[:-1]:
+        into = into.setdefault(part, {})
+    into[path[-1]] = value
+
+
+def _transformed_counts(result: Any, expected: int) -> list[int]:
+    """The values of a write result's ``expected`` transforms (the increments)."""
     values = list(getattr(result, "transform_results", []) or [])
-    if len(values) != 1:
-        raise RuntimeError(f"expected one transform result, got {len(values)}")
-    value = values[0]  # a proto-plus Value: `in` tells which member of its oneof is set
+    if len(values) != expected:
+        raise RuntimeError(f"expected {expected} transform results, got {len(values)}")
+    return [_integer(value) for value in values]
+
+
+def _integer(value: Any) -> int:
+    # A proto-plus Value: `in` tells which member of its oneof is set.
     if "integer_value" in value:
         return int(value.integer_value)
     if "double_value" in value:

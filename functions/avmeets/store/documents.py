@@ -96,12 +96,14 @@ class MeetingAttemptDoc(TypedDict):
 
 
 class CounterDoc(TypedDict):
-    """``quotas/{kind}~{subject}~{window}``: one quota's count for one subject and window."""
+    """``quotas/{kind}~{subject}~{window}``: one kind's count for one subject and window, and
+    the counts of its shorter windows limited too (``within``: minute stamp -> count)."""
 
     kind: str
     subject: str
     window: datetime
-    count: int
+    count: NotRequired[int]
+    within: NotRequired[dict[str, int]]
     expiresAt: datetime
 
 

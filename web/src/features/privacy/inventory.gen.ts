@@ -247,13 +247,14 @@ export const INVENTORY: StoredCollectionDoc[] = [
   },
   {
     collection: "quotas/{kind}~{subject}~{window}",
-    why: "the quotas of docs/protocol.md section 2 (what one account, meeting or participant may do per minute, hour or day), one counter per subject and window, and, for legs, which accounts made the most CDR legs this week (the purge deletes theirs first under load).",
+    why: "the quotas of docs/protocol.md section 2 (what one account, meeting or participant may do per minute, hour or day), one counter per kind, subject and window, and, for legs, which accounts made the most CDR legs this week (the purge deletes theirs first under load). A kind limited both per minute and per day (meetings, joins, probes) has one document per day that also holds the day's minute counts (within), so a request is one write, not two; those minute counts therefore stay until the day's end instead of the minute's (they say no more than the day's join records and meetings already do).",
     deleted: "at expiresAt: when its window ends, or for legs a week after the latest leg it counted (never later than that leg).",
     fields: [
       {"field": "kind", "type": "string", "why": "meetings, joins, meeting-joins, probes, legs, meeting-legs or signals"},
       {"field": "subject", "type": "string", "why": "whose count: a uid (meetings, joins, probes, legs), a meeting id (meeting-joins, meeting-legs) or {meetingId}:{uid} (signals)"},
-      {"field": "window", "type": "timestamp", "why": "the start of the minute, hour or UTC day counted"},
+      {"field": "window", "type": "timestamp", "why": "the start of the minute, hour or UTC day counted (the day, for a kind limited per minute and per day)"},
       {"field": "count", "type": "int", "why": "requests counted in that window"},
+      {"field": "within", "type": "map of string to int", "why": "meetings, joins, probes: requests counted in each minute of the day that had one (key m + UTC YYYYMMDDHHMM), for the per-minute limit; not indexed"},
       {"field": "expiresAt", "type": "timestamp", "why": "retention"},
     ],
   },
