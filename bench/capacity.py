@@ -123,16 +123,19 @@ RULES_READS_PER_JOIN: Final = 3.0
 #: reads by reports and the trigger, and the quota documents the purge then deletes. Each
 #: number below says where it comes from.
 CODE_READ: Final = EventCounts(
-    # The policy's organisation lookup (1), two quota counters read and incremented (2 + 2),
-    # the meeting created (1; its password hash too when it has one).
-    create_meeting=Ops(reads=3, writes=3),
-    # Reads: the meeting twice (the probe quota's "found", then the admission's version), the
-    # caller's participant (1), the roster (the people already there: 1.75 on average as four
-    # arrive one by one, a query that finds nobody costing 1), five quota counters, and the
-    # organisation on a cold policy cache (a quarter of the calls in the simulation; fewer on
-    # long-lived production instances). Writes: participant, join record, meeting (the
-    # serialising write) and three quota counters.
-    join=Ops(reads=10, writes=6),
+    # The policy's organisation lookup (1), the account's day counter of meetings (holding the
+    # minute's count too) read and incremented (1 + 1), the meeting created (1; its password
+    # hash too when it has one).
+    create_meeting=Ops(reads=2, writes=2),
+    # Reads, in one round trip (store.meetings.join_reads): the meeting, the caller's
+    # participant and knock, three quota counters (probes, the account's joins, the meeting's
+    # joins); then the roster (the people already there: 1.75 on average as four arrive one by
+    # one, a query that finds nobody costing 1) and the organisation on a cold policy cache (a
+    # quarter of the calls in the simulation; fewer on long-lived production instances).
+    # Writes: presence, participant, join record, meeting (the serialising write) and two
+    # quota counters (the account's day document with the minute's count in it, the meeting's
+    # hour).
+    join=Ops(reads=8, writes=6),
     # The new participant document reaches every listener once it is written ("joined").
     join_fanout=1.0,
     # Clients: offer and answer written (2), delivered (2) and deleted (2). The trigger, once a
@@ -169,8 +172,9 @@ CODE_READ: Final = EventCounts(
     purge_record=Ops(reads=1, deletes=1),
     # Per join (one join a participant a day): the join record, the participant, the identity
     # of the sign-in, the legs ((n-1)/2 = 1.5), the meeting and its password-less secret record
-    # (1/n each: 0.5) and the quota counters of that day (create, join, signals, legs: 4.75).
-    purge_records_per_join=9.75,
+    # (1/n each: 0.5) and the quota counters of that day (the account's joins and legs of the
+    # day, its signals' minutes, the meeting's joins, legs and creation: 3.5).
+    purge_records_per_join=8.5,
     signals_per_connection=2.0,
     reports_per_connection=4.0,
 )

@@ -89,25 +89,29 @@ def chosen_name(caller: Caller, typed: str | None) -> str | None:
 
 def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
     name = chosen_name(caller, body.display_name)
-    quotas.check_probes(caller.uid)
-    found = quotas.found_or_probe(caller.uid, store.meeting(body.meeting_id).doc)
+    # Everything the checks below decide on, in one round trip (they used to read it one
+    # document after another, and admission read it all again).
+    join_charges = quotas.join_charges(caller.uid, body.meeting_id)
+    reads = store.join_reads(
+        body.meeting_id,
+        caller.uid,
+        [*quotas.probe_counter_ids(caller.uid), *(c.counter_id for c in join_charges)],
+    )
+    quotas.check_probes(caller.uid, reads.counters)
+    found = quotas.found_or_probe(caller.uid, reads.meeting.doc)
     meeting = meetings.check_joinable(found)
     # A locked meeting, a refused knock or the lobby are said before any password is asked.
-    first = hosting.gate(
-        meeting,
-        store.participant(body.meeting_id, caller.uid).doc,
-        lobby_store.knock(body.meeting_id, caller.uid).doc,
-        caller.uid,
-    )
+    first = hosting.gate(meeting, reads.participant.doc, reads.knock.doc, caller.uid)
     if first.kind == "knock":
         raise hosting.knock_required(first)
     if meeting.get("hasPassword"):
         check_password(body.meeting_id, caller.uid, body.password)
-    quotas.charge_join(caller.uid, body.meeting_id)
+    quotas.charge(join_charges, reads.counters)
 
     session = meetings.new_session()
     ip_info = geo.lookup_configured(caller.ip)
     org = caller.org
+    unused: store.JoinReads | None = reads  # the first attempt's reads
 
     def admit() -> JoinPlan:
         """One attempt: read, plan, and commit only if the meeting is unchanged since read.
@@ -119,12 +123,20 @@ def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
         exactly one finds the other present (and offers). Optimistic, not a transaction: a
         transaction's query locked in the emulator against writes to any meeting's
         participants, so overlapping joins waited out lock timeouts and failed (test_load.py).
+        The first attempt plans on the documents the checks read (the preconditions make
+        that safe: anything that changed them since fails the commit, and the next attempt
+        reads again).
         """
-        current = store.meeting(body.meeting_id)
+        nonlocal unused
+        if unused is not None:
+            current, mine, knock = unused.meeting, unused.participant, unused.knock.doc
+            unused = None
+        else:
+            current = store.meeting(body.meeting_id)
+            mine = store.participant(body.meeting_id, caller.uid)
+            knock = lobby_store.knock(body.meeting_id, caller.uid).doc
         fresh = meetings.check_joinable(current.doc)
-        mine = store.participant(body.meeting_id, caller.uid)
         # The lobby, the lock and removals (services.lobby has the knock's side).
-        knock = lobby_store.knock(body.meeting_id, caller.uid).doc
         entry = hosting.gate(fresh, mine.doc, knock, caller.uid)
         if entry.kind == "knock":
             raise hosting.knock_required(entry)

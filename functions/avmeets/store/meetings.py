@@ -17,7 +17,9 @@ from . import names
 from .core import Contended, Gone, Versioned, client, data, typed, unchanged_since, versioned
 from .documents import (
     AttemptDoc,
+    CounterDoc,
     JoinRecordDoc,
+    LobbyDoc,
     MeetingAttemptDoc,
     MeetingDoc,
     MeetingSecretDoc,
@@ -81,6 +83,37 @@ def create_meeting(meeting_id: str, doc: MeetingDoc, secret: MeetingSecretDoc | 
 
 def secret(meeting_id: str) -> MeetingSecretDoc | None:
     return typed(_secret(meeting_id).get(), MeetingSecretDoc)
+
+
+@dataclass(frozen=True)
+class JoinReads:
+    """What a join decides on, as read together (``join_reads``)."""
+
+    meeting: Versioned[MeetingDoc]
+    participant: Versioned[ParticipantDoc]
+    knock: Versioned[LobbyDoc]
+    counters: dict[str, CounterDoc]
+
+
+def join_reads(meeting_id: str, uid: str, counter_ids: list[str]) -> JoinReads:
+    """The meeting, the caller's participant document and knock, and the quota counters
+    ``counter_ids`` (those that exist), in one round trip: a join's checks used to read them
+    one after another, each a round trip on the join's critical path."""
+    knock_ref = _meeting(meeting_id).collection(names.LOBBY).document(uid)
+    quotas = client().collection(names.QUOTAS)
+    refs = [_meeting(meeting_id), _participant(meeting_id, uid), knock_ref]
+    refs += [quotas.document(i) for i in dict.fromkeys(counter_ids)]
+    got = {s.reference.path: s for s in client().get_all(refs)}
+    meeting_snap, participant_snap, knock_snap = (got[r.path] for r in refs[:3])
+    counters = {
+        s.id: doc for r in refs[3:] if (doc := typed(s := got[r.path], CounterDoc)) is not None
+    }
+    return JoinReads(
+        versioned(meeting_snap, MeetingDoc),
+        versioned(participant_snap, ParticipantDoc),
+        versioned(knock_snap, LobbyDoc),
+        counters,
+    )
 
 
 # --- participants --------------------------------------------------------------------------------
