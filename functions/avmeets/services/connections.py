@@ -15,6 +15,7 @@ Who may write what, and why a participant cannot forge the record:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
@@ -30,6 +31,8 @@ from ..store import meetings as meeting_store
 from ..store.documents import LegDoc, LegEndCause
 from . import quotas
 from .common import expiry, optimistic
+
+log = logging.getLogger("avmeets")
 
 #: Attempts of one leg write against the other writers of the same leg.
 _LEG_WRITE_ATTEMPTS = 10
@@ -156,7 +159,12 @@ def record_answer(meeting_id: str, sender: End, addressee: End, ufrag: str | Non
         side = cdr.side_of(leg, *sender)
         return cdr.answer_event(leg, now, side, ufrag) if side is not None else None
 
-    update_leg(found[0], remember)
+    try:
+        update_leg(found[0], remember)
+    except NotFound:
+        # Deleted since it was found (the purge, or its owner's `delete_me`): nothing to add
+        # to, and not the trigger's error (it would be retried for nothing).
+        log.info("leg %s gone before its answer was recorded", found[0])
 
 
 def _end_if_gone(meeting_id: str, caller: End, callee: End) -> None:
