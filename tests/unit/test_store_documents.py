@@ -61,6 +61,9 @@ def _paths(tp: Any, path: str) -> set[str]:
         return field_paths(tp, path)
     if origin is list and is_typeddict(get_args(tp)[0]):
         return field_paths(get_args(tp)[0], f"{path}[]")
+    if origin is dict:
+        # A map whose keys are chosen at run time: the inventory's `{name}` placeholder.
+        return _paths(get_args(tp)[1], f"{path}.{{key}}")
     return {path}
 
 
@@ -98,6 +101,7 @@ def test_the_check_sees_both_directions() -> None:
     assert "caller.stats.connect.rttMs" in field_paths(d.LegDoc)
     assert "items[].fromUid" in field_paths(d.ArchiveDoc)
     assert "items[].engagement.micOnMs" in field_paths(d.ArchiveDoc)
+    assert "within.{key}" in field_paths(d.CounterDoc)
     assert mismatches({"meeting_secrets/{meetingId}": Undocumented}) == [
         "meeting_secrets/{meetingId}: salt is typed but not in the inventory"
     ]

@@ -254,7 +254,7 @@ export const INVENTORY: StoredCollectionDoc[] = [
       {"field": "subject", "type": "string", "why": "whose count: a uid (meetings, joins, probes, legs), a meeting id (meeting-joins, meeting-legs) or {meetingId}:{uid} (signals)"},
       {"field": "window", "type": "timestamp", "why": "the start of the minute, hour or UTC day counted (the day, for a kind limited per minute and per day)"},
       {"field": "count", "type": "int", "why": "requests counted in that window"},
-      {"field": "within", "type": "map of string to int", "why": "meetings, joins, probes: requests counted in each minute of the day that had one (key m + UTC YYYYMMDDHHMM), for the per-minute limit; not indexed"},
+      {"field": "within.{minute}", "type": "int", "why": "meetings, joins, probes: requests counted in each minute of the day that had one (key m + UTC YYYYMMDDHHMM), for the per-minute limit; not indexed"},
       {"field": "expiresAt", "type": "timestamp", "why": "retention"},
     ],
   },
