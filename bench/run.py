@@ -48,18 +48,17 @@ from google.cloud.firestore_v1.base_query import FieldFilter  # noqa: E402
 from tests.emulator.support.admin import clean_all  # noqa: E402
 from tests.emulator.support.config import PROJECT_ID  # noqa: E402
 from tests.emulator.support.deadline import wait_for  # noqa: E402
-from tests.emulator.support.mesh import wait_full_mesh  # noqa: E402
 from tests.emulator.support.peer import MeetingPeer  # noqa: E402
 
 from . import capacity, connect, load, purge_paths, report, steady  # noqa: E402
 from .counting import (  # noqa: E402
     ClientCounter,
-    CountingPeer,
     add,
     count_file,
     functions_ops,
     reset_count_file,
 )
+from .peer_process import PeerProcess  # noqa: E402
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -201,25 +200,53 @@ def _sum(ops: dict[str, dict[str, int]], op: str) -> int:
     return ops["signalling"][op] + ops["cdr"][op]
 
 
+async def _processes(label: str, n: int) -> list[PeerProcess]:
+    """``n`` participants, each in a process of its own, signed in (started together)."""
+    started = await asyncio.gather(
+        *(PeerProcess.start(f"{label}p{i}", connect.next_ip()) for i in range(n)),
+        return_exceptions=True,
+    )
+    peers = [p for p in started if isinstance(p, PeerProcess)]
+    failed = [e for e in started if isinstance(e, BaseException)]
+    if failed:
+        await _close(peers)
+        raise failed[0]
+    return peers
+
+
+async def _close(peers: list[PeerProcess]) -> None:
+    await asyncio.gather(*(p.close() for p in peers))
+
+
+async def _join_in_turn(peers: list[PeerProcess], meeting_id: str) -> None:
+    """Each joins once the one before has (as people arrive); each then connects on its own."""
+    uids = [p.uid for p in peers]
+    for peer in peers:
+        await peer.join(meeting_id, [u for u in uids if u != peer.uid])
+
+
+async def _all_connected(peers: list[PeerProcess]) -> None:
+    await asyncio.gather(*(p.expect("connected") for p in peers))
+
+
 async def bench_scaling(sizes: tuple[int, ...], runs: int) -> dict[str, Any]:
     """A newcomer's join to connected with everyone, in a meeting of n (the n - 1 others
-    already meshed, not timed): median ms per size and the ratio of the largest to the
-    smallest (issue 16's ``connect.scaling_8_vs_2``)."""
+    already meshed, not timed, each in a process of its own, as on their own machines):
+    median ms per size and the ratio of the largest to the smallest (issue 16's
+    ``connect.scaling_8_vs_2``). The newcomer, in this process, makes its n - 1 connections
+    itself."""
     medians: dict[str, float] = {}
     samples: dict[str, list[float]] = {}
     for n in sizes:
         times = []
         for run in range(runs):
-            group: list[MeetingPeer] = [
-                MeetingPeer(f"n{n}r{run}p{i}", ip=connect.next_ip(), media=False) for i in range(n)
-            ]
+            present = await _processes(f"n{n}r{run}", n - 1)
+            newcomer = MeetingPeer(f"n{n}r{run}new", ip=connect.next_ip(), media=False)
             try:
-                meeting_id = await connect.meeting_of(group, f"scaling {n}")
-                present, newcomer = group[:-1], group[-1]
-                for peer in present:
-                    await peer.join(meeting_id)
-                if len(present) > 1:
-                    await wait_full_mesh(present, timeout=120.0)
+                meeting_id = await present[0].create_meeting()
+                await _join_in_turn(present, meeting_id)
+                await _all_connected(present)
+                await newcomer.sign_in()
                 others = [p.uid for p in present]
 
                 def all_connected(nc: MeetingPeer = newcomer, o: list[str] = others) -> bool:
@@ -235,7 +262,8 @@ async def bench_scaling(sizes: tuple[int, ...], runs: int) -> dict[str, Any]:
                 )
                 times.append((time.perf_counter() - started) * 1000)
             finally:
-                await connect.dispose(group)
+                await newcomer.dispose()
+                await _close(present)
             await clean_all()
         samples[str(n)] = [round(t, 1) for t in times]
         medians[str(n)] = round(statistics.median(times), 1)
@@ -246,6 +274,7 @@ async def bench_scaling(sizes: tuple[int, ...], runs: int) -> dict[str, Any]:
         "samples_ms": samples,
         "runs": runs,
         "sizes": [int(small), int(large)],
+        "peers": "one process each (bench/peer_process.py)",
         "ratio": round(medians[large] / medians[small], 3),
     }
 
@@ -254,25 +283,26 @@ async def bench_scaling(sizes: tuple[int, ...], runs: int) -> dict[str, Any]:
 
 
 async def bench_mesh(sizes: tuple[int, ...]) -> list[dict[str, Any]]:
+    """n participants, each in a process of its own, join one after another; the time runs
+    from the first join to every chat channel open; operations are the clients' (counted in
+    each process) and the functions'."""
     out = []
     for n in sizes:
-        counter = ClientCounter()
-        group: list[MeetingPeer] = [
-            CountingPeer(f"p{i}", ip=connect.next_ip(), counter=counter) for i in range(n)
-        ]
+        peers = await _processes(f"mesh{n}", n)
         try:
-            meeting_id = await connect.meeting_of(group, f"mesh {n}")
+            meeting_id = await peers[0].create_meeting()
             reset_count_file()
             started = time.perf_counter()
-            for peer in group:
-                await peer.join(meeting_id)
-            await wait_full_mesh(group, timeout=120.0)
+            await _join_in_turn(peers, meeting_id)
+            await _all_connected(peers)
             ms = (time.perf_counter() - started) * 1000
-            await connect.settle(counter.moving)
+            clients = await asyncio.gather(*(p.ops() for p in peers))
             server, _ = functions_ops()
-            total = add(counter.ops(), server)
+            total = server
+            for ops in clients:
+                total = add(total, ops)
         finally:
-            await connect.dispose(group)
+            await _close(peers)
         links = n * (n - 1) // 2
         writes = _sum(total, "writes")
         out.append(
