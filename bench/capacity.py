@@ -153,18 +153,19 @@ CODE_READ: Final = EventCounts(
     # to and from it (two queries), two quota counters, the organisation on a cold cache (~7.8
     # reads); the participant and the join record written. The client's `closed` report for
     # each of its n-1 connections: the reporter, its open legs and the leg read (~3.3 each),
-    # the leg ended (1 write each).
-    leave=Ops(reads=19.6, writes=5),
+    # the leg ended (1 write each). The presence document is deleted in the leave's batch (1).
+    leave=Ops(reads=19.6, writes=5, deletes=1),
     # The other participants still there see the change: (n-1)/2 listeners on average as people
     # leave one by one (the model multiplies this by (n-1)/2).
     leave_fanout=1.0,
     # The sweep: its query delivers the participant, the close-out reads it again, the open
     # legs (a query, then each leg read before it is ended) and the pending signals (two
-    # queries); the participant, the join record and each of its n-1 legs written.
-    swept=Ops(reads=10.4, writes=5),
-    # One query a group of 30 sweep shards (avmeets.meetings.SWEEP_SHARDS = 150), each matching
-    # nothing: one read each.
-    sweep_run=Ops(reads=5),
+    # queries); the participant, the join record and each of its n-1 legs written, and its
+    # presence document deleted (1).
+    swept=Ops(reads=10.4, writes=5, deletes=1),
+    # One query a group of 30 sweep shards (avmeets.meetings.SWEEP_SHARDS = 150) and the lobby's
+    # query of stale knocks (services/lobby.sweep), each matching nothing: one read each.
+    sweep_run=Ops(reads=6),
     # Each step's query matching nothing (one read each: 8 expiring collections, 3 meeting
     # queries, 2 orphan queries), and the cap's count of the legs (an aggregation: one read).
     purge_run=Ops(reads=14),

@@ -250,8 +250,9 @@ def _steady_section(st: dict[str, Any] | None) -> list[str]:
         f"{st['ops_per_participant_hour']} | {st['still_connected']} |",
         "",
         "Not part of any meeting, so not above: the scheduled sweep, once a minute for the whole "
-        "deployment (an invocation and one read per group of 30 sweep shards when nobody is "
-        "silent: 5; docs/capacity.md), about 360 operations an hour however many meet.",
+        "deployment (an invocation, one read per group of 30 sweep shards and one for the "
+        "lobby's stale knocks when nobody is silent: 6; docs/capacity.md), about 420 operations "
+        "an hour however many meet.",
         "",
     ]
 
