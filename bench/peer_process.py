@@ -84,6 +84,36 @@ class PeerProcess:
         await _stop(self.proc)
 
 
+async def start_all(label: str, n: int) -> list[PeerProcess]:
+    """``n`` participants, each in a process of its own, signed in (started together)."""
+    started = await asyncio.gather(
+        *(PeerProcess.start(f"{label}p{i}", connect.next_ip()) for i in range(n)),
+        return_exceptions=True,
+    )
+    peers = [p for p in started if isinstance(p, PeerProcess)]
+    failed = [e for e in started if isinstance(e, BaseException)]
+    if failed:
+        await close_all(peers)
+        raise failed[0]
+    return peers
+
+
+async def close_all(peers: list[PeerProcess]) -> None:
+    await asyncio.gather(*(p.close() for p in peers))
+
+
+async def join_in_turn(peers: list[PeerProcess], meeting_id: str) -> None:
+    """Each joins once the one before has (as people arrive); each then connects on its own."""
+    uids = [p.uid for p in peers]
+    for peer in peers:
+        await peer.join(meeting_id, [u for u in uids if u != peer.uid])
+
+
+async def all_connected(peers: list[PeerProcess]) -> None:
+    """Until every one has said ``connected`` (to all the others it was told of)."""
+    await asyncio.gather(*(p.expect("connected") for p in peers))
+
+
 async def _expect(proc: asyncio.subprocess.Process, tag: str) -> dict[str, Any]:
     """The JSON of the next stdout line tagged ``tag`` (other lines are passed over)."""
     assert proc.stdout is not None

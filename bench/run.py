@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import functools
 import gzip
 import json
 import os
@@ -50,15 +51,13 @@ from tests.emulator.support.config import PROJECT_ID  # noqa: E402
 from tests.emulator.support.deadline import wait_for  # noqa: E402
 from tests.emulator.support.peer import MeetingPeer  # noqa: E402
 
-from . import capacity, connect, load, purge_paths, report, steady  # noqa: E402
+from . import capacity, connect, load, peer_process, purge_paths, report, steady  # noqa: E402
 from .counting import (  # noqa: E402
     ClientCounter,
     add,
     count_file,
     functions_ops,
-    reset_count_file,
 )
-from .peer_process import PeerProcess  # noqa: E402
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -161,10 +160,7 @@ async def bench_ops() -> dict[str, Any]:
     sign-ins before are not counted), after the server has finished what it set off."""
     counted = count_file() is not None
     counter = ClientCounter()
-    # The functions emulator may still be delivering the last part's triggers (the scaling
-    # bench's signals, whose meetings are gone: each an "invalid signal" delete): not ours.
-    await connect.settle(lambda: 0)
-    reset_count_file()
+    await connect.count_from_quiet()
     run = await connect.ours_once(counter)
     await connect.settle(counter.moving)
     server, per_function = functions_ops()
@@ -203,35 +199,6 @@ def _sum(ops: dict[str, dict[str, int]], op: str) -> int:
     return ops["signalling"][op] + ops["cdr"][op]
 
 
-async def _processes(label: str, n: int) -> list[PeerProcess]:
-    """``n`` participants, each in a process of its own, signed in (started together)."""
-    started = await asyncio.gather(
-        *(PeerProcess.start(f"{label}p{i}", connect.next_ip()) for i in range(n)),
-        return_exceptions=True,
-    )
-    peers = [p for p in started if isinstance(p, PeerProcess)]
-    failed = [e for e in started if isinstance(e, BaseException)]
-    if failed:
-        await _close(peers)
-        raise failed[0]
-    return peers
-
-
-async def _close(peers: list[PeerProcess]) -> None:
-    await asyncio.gather(*(p.close() for p in peers))
-
-
-async def _join_in_turn(peers: list[PeerProcess], meeting_id: str) -> None:
-    """Each joins once the one before has (as people arrive); each then connects on its own."""
-    uids = [p.uid for p in peers]
-    for peer in peers:
-        await peer.join(meeting_id, [u for u in uids if u != peer.uid])
-
-
-async def _all_connected(peers: list[PeerProcess]) -> None:
-    await asyncio.gather(*(p.expect("connected") for p in peers))
-
-
 async def bench_scaling(sizes: tuple[int, ...], runs: int) -> dict[str, Any]:
     """A newcomer's join to connected with everyone, in a meeting of n (the n - 1 others
     already meshed, not timed, each in a process of its own, as on their own machines):
@@ -243,12 +210,12 @@ async def bench_scaling(sizes: tuple[int, ...], runs: int) -> dict[str, Any]:
     for n in sizes:
         times = []
         for run in range(runs):
-            present = await _processes(f"n{n}r{run}", n - 1)
+            present = await peer_process.start_all(f"n{n}r{run}", n - 1)
             newcomer = MeetingPeer(f"n{n}r{run}new", ip=connect.next_ip(), media=False)
             try:
                 meeting_id = await present[0].create_meeting()
-                await _join_in_turn(present, meeting_id)
-                await _all_connected(present)
+                await peer_process.join_in_turn(present, meeting_id)
+                await peer_process.all_connected(present)
                 await newcomer.sign_in()
                 others = [p.uid for p in present]
 
@@ -266,7 +233,7 @@ async def bench_scaling(sizes: tuple[int, ...], runs: int) -> dict[str, Any]:
                 times.append((time.perf_counter() - started) * 1000)
             finally:
                 await newcomer.dispose()
-                await _close(present)
+                await peer_process.close_all(present)
             await clean_all()
         samples[str(n)] = [round(t, 1) for t in times]
         medians[str(n)] = round(statistics.median(times), 1)
@@ -291,22 +258,19 @@ async def bench_mesh(sizes: tuple[int, ...]) -> list[dict[str, Any]]:
     each process) and the functions'."""
     out = []
     for n in sizes:
-        peers = await _processes(f"mesh{n}", n)
+        peers = await peer_process.start_all(f"mesh{n}", n)
         try:
             meeting_id = await peers[0].create_meeting()
-            await connect.settle(lambda: 0)  # the last size's triggers, still being delivered
-            reset_count_file()
+            await connect.count_from_quiet()
             started = time.perf_counter()
-            await _join_in_turn(peers, meeting_id)
-            await _all_connected(peers)
+            await peer_process.join_in_turn(peers, meeting_id)
+            await peer_process.all_connected(peers)
             ms = (time.perf_counter() - started) * 1000
             clients = await asyncio.gather(*(p.ops() for p in peers))
             server, _ = functions_ops()
-            total = server
-            for ops in clients:
-                total = add(total, ops)
+            total = functools.reduce(add, clients, server)
         finally:
-            await _close(peers)
+            await peer_process.close_all(peers)
         links = n * (n - 1) // 2
         writes = _sum(total, "writes")
         out.append(

@@ -19,7 +19,7 @@ from tests.emulator.support.mesh import wait_full_mesh
 from tests.emulator.support.peer import MeetingPeer
 
 from . import connect
-from .counting import OPS, ClientCounter, CountingPeer, add, functions_ops, reset_count_file
+from .counting import OPS, ClientCounter, CountingPeer, add, functions_ops
 
 
 async def measure(people: int, minutes: float) -> dict[str, Any]:
@@ -32,9 +32,9 @@ async def measure(people: int, minutes: float) -> dict[str, Any]:
         for peer in group:
             await peer.join(meeting_id)
         await wait_full_mesh(group, timeout=120.0)
-        await connect.settle(counter.moving, quiet=3.0, timeout=60.0)  # all but the beats
+        # All but the beats.
+        await connect.count_from_quiet(counter.moving, quiet=3.0, timeout=60.0)
         counter.counts.clear()
-        reset_count_file()
         started = time.monotonic()
         await asyncio.sleep(minutes * 60)
         elapsed = time.monotonic() - started
