@@ -233,13 +233,17 @@ class Quotas:
     #: meetings, whether admitted or refused as full).
     JOINS_PER_MINUTE: Final = 10
     JOINS_PER_DAY: Final = 500
-    #: The same per meeting.
+    #: Joins admitted to one meeting (counted on the meeting document, exactly: every join
+    #: writes it anyway, and joins commit one at a time).
     MEETING_JOINS_PER_HOUR: Final = 300
+    #: New knocks on one meeting's lobby.
+    MEETING_KNOCKS_PER_HOUR: Final = 300
     #: Meeting ids an account named that do not exist (any callable); beyond it, every call
     #: naming a meeting is refused until the window ends, so existence cannot be probed.
     PROBES_PER_MINUTE: Final = 10
     PROBES_PER_DAY: Final = 100
-    #: New CDR legs per account (as the offering side) and per meeting.
+    #: New CDR legs per account (as the offering side) and per meeting (the meeting's counted
+    #: from its legs in the record, so a burst of offers at once may pass it by a few).
     LEGS_PER_DAY: Final = 1000
     MEETING_LEGS_PER_DAY: Final = 3000
     #: Signal documents one participant writes in a meeting.
@@ -718,6 +722,10 @@ class MeetingDoc(TypedDict):
     lobby: bool
     orgId: str | None
     lastActivityAt: datetime
+    #: Joins admitted since ``joinsSince`` (the start of an hour), for
+    #: ``Quotas.MEETING_JOINS_PER_HOUR``; absent until the first join.
+    joinsSince: NotRequired[datetime]
+    joins: NotRequired[int]
     expiresAt: datetime
 
 

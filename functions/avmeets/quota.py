@@ -52,7 +52,9 @@ MEETINGS_PER_MINUTE: Final = Quota("meetings", Quotas.MEETINGS_PER_MINUTE, "minu
 MEETINGS_PER_DAY: Final = Quota("meetings", Quotas.MEETINGS_PER_DAY, "day")
 JOINS_PER_MINUTE: Final = Quota("joins", Quotas.JOINS_PER_MINUTE, "minute", home="day")
 JOINS_PER_DAY: Final = Quota("joins", Quotas.JOINS_PER_DAY, "day")
+#: Counted on the meeting document, not in a counter (``meeting_joins``).
 MEETING_JOINS_PER_HOUR: Final = Quota("meeting-joins", Quotas.MEETING_JOINS_PER_HOUR, "hour")
+MEETING_KNOCKS_PER_HOUR: Final = Quota("meeting-knocks", Quotas.MEETING_KNOCKS_PER_HOUR, "hour")
 ARCHIVES_PER_MINUTE: Final = Quota("archives", Quotas.ARCHIVES_PER_MINUTE, "minute")
 UPLOADS_PER_DAY: Final = Quota("uploads", Quotas.UPLOADS_PER_DAY, "day")
 PROBES_PER_MINUTE: Final = Quota("probes", Quotas.PROBES_PER_MINUTE, "minute", home="day")
@@ -61,6 +63,7 @@ PROBES_PER_DAY: Final = Quota("probes", Quotas.PROBES_PER_DAY, "day")
 LEGS_PER_DAY: Final = Quota(
     "legs", Quotas.LEGS_PER_DAY, "day", keep=timedelta(days=MAX_RETENTION_DAYS)
 )
+#: Counted from the meeting's legs in the record, not in a counter (``services.connections``).
 MEETING_LEGS_PER_DAY: Final = Quota("meeting-legs", Quotas.MEETING_LEGS_PER_DAY, "day")
 SIGNALS_PER_MINUTE: Final = Quota("signals", Quotas.SIGNALS_PER_MINUTE, "minute")
 #: The kind whose counters say which account made how many legs (the purge's offenders).
@@ -151,6 +154,26 @@ def refusal(charge: Charge) -> ResourceExhausted:
         reason=ErrorReason.RATE_LIMITED,
         retryAfterSeconds=charge.retry_after_seconds,
     )
+
+
+def meeting_joins(meeting: Mapping[str, Any], now: datetime) -> tuple[datetime, int]:
+    """The meeting's join count for the hour of ``now`` as its document holds it: (the hour's
+    start, joins admitted in it so far). Every join writes the meeting document (the
+    serialisation point of admissions), so the count rides on that write: no counter document,
+    and exact, since joins commit one at a time against its version."""
+    start = window_start(now, MEETING_JOINS_PER_HOUR.window)
+    since = meeting.get("joinsSince")
+    if not isinstance(since, datetime) or since != start:
+        return start, 0
+    return start, count_of(meeting, "joins")
+
+
+def check_meeting_joins(meeting_id: str, meeting: Mapping[str, Any], now: datetime) -> int:
+    """The meeting's joins this hour, or the refusal when one more would pass its quota."""
+    _, count = meeting_joins(meeting, now)
+    if count >= MEETING_JOINS_PER_HOUR.limit:
+        raise refusal(Charge(MEETING_JOINS_PER_HOUR, meeting_id, now))
+    return count
 
 
 def first_exhausted(charges: list[Charge], counts: list[int]) -> Charge | None:

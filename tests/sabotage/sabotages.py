@@ -383,9 +383,41 @@ SABOTAGES: tuple[Sabotage, ...] = (
         edits=(
             Edit(
                 "functions/avmeets/store/meetings.py",
-                '        {"lastActivityAt": now, "expiresAt": expires_at},\n'
+                '            "expiresAt": expires_at,\n'
+                "        },\n"
                 "        option=unchanged_since(version),\n",
-                '        {"lastActivityAt": now, "expiresAt": expires_at},\n',
+                '            "expiresAt": expires_at,\n        },\n',
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="meeting-legs-uncounted",
+        claim="Floods cost the attacker",
+        why="the signal trigger no longer counts a meeting's legs of the day before making one",
+        kind="emulator",
+        tests=("tests/emulator/test_quotas.py::test_leg_quota_of_a_meeting",),
+        expect="told it is over a leg quota",
+        edits=(
+            Edit(
+                "functions/avmeets/services/connections.py",
+                "    if store.count_meeting_legs(meeting_id, today) >= "
+                "quota.MEETING_LEGS_PER_DAY.limit:\n",
+                "    if False:\n",
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="meeting-joins-uncounted",
+        claim="Floods cost the attacker",
+        why="a join's commit writes the meeting's hourly join count without counting itself",
+        kind="emulator",
+        tests=("tests/emulator/test_quotas.py::test_join_quota_of_a_meeting_holds_under_a_burst",),
+        expect=r"admitted \[.*,.*\]|assert \d+ == 300",
+        edits=(
+            Edit(
+                "functions/avmeets/services/joins.py",
+                "                joins=joins + 1,\n",
+                "                joins=joins,\n",
             ),
         ),
     ),

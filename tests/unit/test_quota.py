@@ -186,3 +186,24 @@ def test_levels_take_exactly_the_excess_and_spare_only_the_lighter(
     # The heaviest first: nobody spared is heavier than anyone cut.
     spared = [counts[owner] for owner in counts if owner not in cut]
     assert all(counts[owner] >= max(spared, default=0) for owner in cut)
+
+
+def test_a_meetings_join_count_is_that_of_the_current_hour() -> None:
+    hour = datetime(2026, 5, 1, 13, tzinfo=UTC)
+    assert quota.meeting_joins({}, AT) == (hour, 0)
+    assert quota.meeting_joins({"joinsSince": hour, "joins": 7}, AT) == (hour, 7)
+    # An earlier hour's count does not carry over; a malformed one counts as none.
+    earlier = {"joinsSince": hour - timedelta(hours=1), "joins": 299}
+    assert quota.meeting_joins(earlier, AT) == (hour, 0)
+    assert quota.meeting_joins({"joinsSince": hour, "joins": True}, AT) == (hour, 0)
+
+
+def test_a_meeting_at_its_hours_joins_refuses_the_next_until_the_hour_ends() -> None:
+    hour = datetime(2026, 5, 1, 13, tzinfo=UTC)
+    limit = Quotas.MEETING_JOINS_PER_HOUR
+    assert quota.check_meeting_joins("m", {"joinsSince": hour, "joins": limit - 1}, AT) == limit - 1
+    with pytest.raises(ResourceExhausted) as refused:
+        quota.check_meeting_joins("m", {"joinsSince": hour, "joins": limit}, AT)
+    assert refused.value.details["reason"] == "rate-limited"
+    left = (hour + timedelta(hours=1) - AT).total_seconds()
+    assert refused.value.details["retryAfterSeconds"] == int(left) + 1

@@ -401,6 +401,8 @@ export interface MeetingDoc {
   lobby: boolean;
   orgId: string | null;
   lastActivityAt: Timestamp;
+  joinsSince?: Timestamp;
+  joins?: number;
   expiresAt: Timestamp;
 }
 
@@ -570,6 +572,7 @@ export const QUOTAS = {
   joinsPerMinute: 10,
   joinsPerDay: 500,
   meetingJoinsPerHour: 300,
+  meetingKnocksPerHour: 300,
   probesPerMinute: 10,
   probesPerDay: 100,
   legsPerDay: 1000,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from .. import clock, display_names, geo, hosting, meetings, passwords, throttle
+from .. import clock, display_names, geo, hosting, meetings, passwords, quota, throttle
 from ..config import settings
 from ..errors import NotFound, PermissionDenied, ResourceExhausted, Unavailable
 from ..meetings import Caller, JoinPlan
@@ -91,7 +91,7 @@ def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
     name = chosen_name(caller, body.display_name)
     # Everything the checks below decide on, in one round trip (they used to read it one
     # document after another, and admission read it all again).
-    join_charges = quotas.join_charges(caller.uid, body.meeting_id)
+    join_charges = quotas.join_charges(caller.uid)
     reads = store.join_reads(
         body.meeting_id,
         caller.uid,
@@ -106,6 +106,9 @@ def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
         raise hosting.knock_required(first)
     if meeting.get("hasPassword"):
         check_password(body.meeting_id, caller.uid, body.password)
+    # Said before the account's quota is charged (a refused join changes nothing); the
+    # commit's own count below is the exact one.
+    quota.check_meeting_joins(body.meeting_id, meeting, clock.now())
     quotas.charge(join_charges, reads.counters)
 
     session = meetings.new_session()
@@ -142,6 +145,8 @@ def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
             raise hosting.knock_required(entry)
         joined = store.participants(body.meeting_id, joined_only=True)
         now = clock.now()
+        joins_since, joins = quota.meeting_joins(fresh, now)
+        quota.check_meeting_joins(body.meeting_id, fresh, now)
         until = expiry(now, org)
         plan = meetings.plan_join(
             body.meeting_id,
@@ -174,6 +179,8 @@ def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
                     else None
                 ),
                 now=now,
+                joins_since=joins_since,
+                joins=joins + 1,
                 expires_at=max(fresh["expiresAt"], until),
                 renew_secret=bool(fresh.get("hasPassword")),
             )

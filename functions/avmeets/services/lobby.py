@@ -41,7 +41,7 @@ def knock(caller: Caller, body: Knock) -> KnockResult:
     if meeting.get("hasPassword") and not already_waiting:
         check_password(body.meeting_id, caller.uid, body.password)
     if not already_waiting:  # a new knock asks to join: the join quotas count it
-        quotas.charge_join(caller.uid, body.meeting_id)
+        quotas.charge_knock(caller.uid, body.meeting_id)
     # The organisation as admitted at the boundary (a verified address), as hosts are told.
     org = caller.org
     same_org = caller.org_id is not None and caller.org_id == meeting.get("orgId")

@@ -76,22 +76,19 @@ def found_or_probe(uid: str, doc: D | None) -> D:
     return doc
 
 
-def join_charges(uid: str, meeting_id: str) -> list[Charge]:
-    """The account's and the meeting's join quotas."""
-    return [
-        *charges(uid, quota.JOINS_PER_MINUTE, quota.JOINS_PER_DAY),
-        *charges(meeting_id, quota.MEETING_JOINS_PER_HOUR),
-    ]
+def join_charges(uid: str) -> list[Charge]:
+    """The account's join quotas (the meeting's is counted on the meeting document by the
+    join's commit: ``quota.meeting_joins``)."""
+    return charges(uid, quota.JOINS_PER_MINUTE, quota.JOINS_PER_DAY)
 
 
 def probe_counter_ids(uid: str) -> list[str]:
     return [c.counter_id for c in charges(uid, *PROBES)]
 
 
-def charge_join(uid: str, meeting_id: str, found: Mapping[str, CounterDoc] | None = None) -> None:
-    """A join past the password check (admitted or not): counted against the account's and
-    the meeting's join quotas."""
-    charge(join_charges(uid, meeting_id), found)
+def charge_knock(uid: str, meeting_id: str) -> None:
+    """A new knock: counted against the account's join quotas and the meeting's knocks."""
+    charge([*join_charges(uid), *charges(meeting_id, quota.MEETING_KNOCKS_PER_HOUR)])
 
 
 def charge_meeting(uid: str) -> None:

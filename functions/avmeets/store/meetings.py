@@ -201,13 +201,16 @@ def commit_join(
     record: JoinRecordDoc,
     replaced_record_id: str | None,
     now: datetime,
+    joins_since: datetime,
+    joins: int,
     expires_at: datetime,
     renew_secret: bool,
 ) -> None:
     """Admit a participant in one batch, only if the meeting is unchanged since ``version``.
 
     The meeting document is the serialisation point of joins (``services.joins``): every join
-    writes it with this precondition, so a lost race raises (and the join reads again). The
+    writes it with this precondition, so a lost race raises (and the join reads again). It
+    carries the meeting's join count of the hour (``joins_since``, ``joins``), exact for that. The
     participant document is written only if unchanged since ``participant_version`` (created
     when None), so a host's removal and the removed person's re-join never both succeed.
     Raises ``Gone`` when the meeting or its password hash was purged meanwhile.
@@ -215,7 +218,12 @@ def commit_join(
     batch = client().batch()
     batch.update(
         _meeting(meeting_id),
-        {"lastActivityAt": now, "expiresAt": expires_at},
+        {
+            "lastActivityAt": now,
+            "joinsSince": joins_since,
+            "joins": joins,
+            "expiresAt": expires_at,
+        },
         option=unchanged_since(version),
     )
     mine = _participant(meeting_id, participant["uid"])
