@@ -234,14 +234,44 @@ def offer_event(
     return leg
 
 
-def answer_event(leg: LegDoc, now: datetime, side: Role, ufrag: str | None) -> LegDoc | None:
-    """An answer from ``side``: remember its ICE credentials, so that its next offer with the
-    same ones is not mistaken for a restart. None when nothing changes."""
-    if ufrag is None or leg.get("state") == ENDED or leg[side].get("iceUfrag") == ufrag:
+def answer_event(
+    leg: LegDoc, now: datetime, side: Role, ufrag: str | None, sent_at: datetime | None = None
+) -> LegDoc | None:
+    """An answer from ``side`` (written at ``sent_at``), seen by the signal trigger at ``now``.
+
+    The callee's first answer is when it started connecting, as the offer is the caller's: a
+    client need not report that. Should its own ``connected`` report have got to the leg
+    before this trigger, that moment goes in front of the report in its timeline. The answer's
+    ICE credentials are remembered, so that the side's next offer with the same ones is not
+    mistaken for a restart. None when nothing changes."""
+    if leg.get("state") == ENDED:
         return None
-    leg[side]["iceUfrag"] = ufrag
+    changed = side == "callee" and _answer_connecting(leg, sent_at or now)
+    if ufrag is not None and leg[side].get("iceUfrag") != ufrag:
+        leg[side]["iceUfrag"] = ufrag
+        changed = True
+    if not changed:
+        return None
     leg["updatedAt"] = now
     return leg
+
+
+def _answer_connecting(leg: LegDoc, at: datetime) -> bool:
+    info = leg["callee"]
+    timeline = list(info.get("timeline") or [])
+    if any(entry.get("status") == CONNECTING for entry in timeline):
+        return False
+    if info.get("status") == "new":
+        return _set_status(leg, "callee", CONNECTING, at)
+    if not timeline or timeline[0]["at"] < at:
+        return False  # reported before it answered: not the start of this connection
+    timeline = [{"status": CONNECTING, "at": at}, *timeline]
+    if len(timeline) > TIMELINE_ENTRIES:
+        half = TIMELINE_ENTRIES // 2
+        info["timelineDropped"] = int(info.get("timelineDropped", 0)) + len(timeline) - 2 * half
+        timeline = timeline[:half] + timeline[-half:]
+    info["timeline"] = timeline
+    return True
 
 
 def check_report(

@@ -86,6 +86,11 @@ async def test_two_people_with_password(people: PersonFactory) -> None:
     assert leg["caller"]["uid"] == bob.uid, "the newcomer sends the offer"
     assert leg["callee"]["uid"] == alice.uid
     assert leg["caller"]["stats"]["connect"]["relayed"] is False
+    # Neither browser reports its first `connecting` (the server records it from the offer and
+    # the answer), yet each side's timeline starts with it, before `connected`.
+    for side in ("caller", "callee"):
+        statuses = [entry["status"] for entry in leg[side]["timeline"]]
+        assert statuses[:2] == ["connecting", "connected"], (side, statuses)
 
     # The web client beats by writing its own presence document (docs/protocol.md, `heartbeat`):
     # lastSeenAt moves past the join while the session stays the same (no close-out, no re-join).

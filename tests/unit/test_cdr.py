@@ -265,3 +265,37 @@ def test_relayed_is_recorded_per_side_and_for_the_leg() -> None:
     assert (
         y["relayed"] is False and y["caller"]["relayed"] is False and y["callee"]["relayed"] is None
     )
+
+
+def test_the_callees_answer_makes_it_connecting_at_the_answers_time() -> None:
+    """Clients do not report their first `connecting`: the trigger records it from the answer."""
+    x = cdr.offer_event(leg(), at(0), "e1", "caller", "ufrag-a")
+    assert x is not None
+    x = cdr.answer_event(x, at(3), "callee", "ufrag-b", sent_at=at(1))
+    assert x is not None
+    assert x["callee"]["status"] == "connecting"
+    assert x["callee"]["timeline"] == [{"status": "connecting", "at": at(1)}]
+    x = cdr.report(x, "callee", "connected", None, at(4), 30)
+    # A renegotiation's answer (same or new credentials) adds no second `connecting`.
+    again = cdr.answer_event(copy.deepcopy(x), at(9), "callee", "ufrag-c", sent_at=at(8))
+    assert again is not None and again["callee"]["status"] == "connected"
+    assert [t["status"] for t in again["callee"]["timeline"]] == ["connecting", "connected"]
+
+
+def test_an_answer_seen_after_the_callees_connected_report_goes_first_in_its_timeline() -> None:
+    x = cdr.offer_event(leg(), at(0), "e1", "caller", "ufrag-a")
+    assert x is not None
+    x = cdr.report(x, "callee", "connected", None, at(2), 30)
+    late = cdr.answer_event(x, at(5), "callee", "ufrag-b", sent_at=at(1))
+    assert late is not None and late["callee"]["status"] == "connected"
+    assert late["callee"]["timeline"] == [
+        {"status": "connecting", "at": at(1)},
+        {"status": "connected", "at": at(2)},
+    ]
+
+
+def test_the_callers_answer_in_a_renegotiation_does_not_touch_the_callee() -> None:
+    x = cdr.offer_event(leg(), at(0), "e1", "caller", "ufrag-a")
+    assert x is not None
+    x = cdr.answer_event(x, at(1), "caller", "ufrag-z")
+    assert x is not None and x["callee"]["status"] == "new" and x["callee"]["timeline"] == []

@@ -145,10 +145,15 @@ def record_offer(
     _end_if_gone(meeting_id, sender, addressee)
 
 
-def record_answer(meeting_id: str, sender: End, addressee: End, ufrag: str | None) -> None:
-    """The signal trigger saw a valid answer: its ICE credentials, for telling restarts."""
-    if ufrag is None:
-        return
+def record_answer(
+    meeting_id: str,
+    sender: End,
+    addressee: End,
+    ufrag: str | None,
+    sent_at: datetime | None = None,
+) -> None:
+    """The signal trigger saw a valid answer: the callee is connecting, and the answer's ICE
+    credentials tell later restarts."""
     found = store.leg_between(
         cdr.leg_id(meeting_id, sender[1], addressee[1]),
         cdr.leg_id(meeting_id, addressee[1], sender[1]),
@@ -158,7 +163,7 @@ def record_answer(meeting_id: str, sender: End, addressee: End, ufrag: str | Non
 
     def remember(leg: LegDoc, now: datetime) -> LegDoc | None:
         side = cdr.side_of(leg, *sender)
-        return cdr.answer_event(leg, now, side, ufrag) if side is not None else None
+        return cdr.answer_event(leg, now, side, ufrag, sent_at) if side is not None else None
 
     try:
         update_leg(found[0], remember)

@@ -65,7 +65,9 @@ def on_signal(meeting_id: str, signal_id: str, doc: Mapping[str, Any], event_id:
             log.warning("offer %s in %s over the %s quota", signal_id, meeting_id, exceeded)
             _drop(meeting_id, signal_id, sender, "legs")
     elif doc["type"] == "answer":
-        record_answer(meeting_id, sender, addressee, ufrag)
+        record_answer(
+            meeting_id, sender, addressee, ufrag, created if isinstance(created, datetime) else None
+        )
 
 
 def _over_limit(

@@ -767,6 +767,10 @@ class MeetingPeer:
             try:
                 if link.reported and link.reported[-1] == status:
                     continue
+                if status == "connecting" and not link.reported:
+                    # The first `connecting` is the server's: it records it from the offer
+                    # (caller) or the answer (callee) (docs/protocol.md, report_connection).
+                    continue
                 if status == "connected":
                     stats: dict[str, Any] | None = await self._stats(link)
                 elif status in ("closed", "failed"):

@@ -10,6 +10,16 @@ import type { PathInfo } from "./stats";
 
 export type LinkState = "connecting" | "connected" | "reconnecting" | "failed" | "closed";
 
+/**
+ * Whether a connection-state change that is not `connected`, `failed` or `closed` (those carry
+ * stats, sent apart) is reported with report_connection. All are, except the first
+ * `connecting`: the server records that from the offer (caller) or the answer (callee), so
+ * reporting it would cost a call and a write for nothing (docs/protocol.md, report_connection).
+ */
+export function reportsState(state: RTCPeerConnectionState, reportedBefore: boolean): boolean {
+  return state !== "closed" && (state !== "connecting" || reportedBefore);
+}
+
 export const CHANNELS = ["chat", "files", "board", "gestures", "captions"] as const;
 export type ChannelLabel = (typeof CHANNELS)[number];
 

@@ -22,7 +22,7 @@ import { connectionSafety, type SafetyInfo } from "./safety";
 import type { OutgoingSignal } from "./signalling";
 import type { RemoteMedia } from "./chatChannel";
 import { CandidateBatcher } from "./candidates";
-import { CHANNELS, type ChannelLabel, type LinkHost, type LinkState, type LinkView } from "./link";
+import { CHANNELS, reportsState, type ChannelLabel, type LinkHost, type LinkState, type LinkView } from "./link";
 import { isLoopbackCandidate, relayOnlyCandidate, stripCandidates } from "./sdp";
 
 const MAX_ICE_RESTARTS = 4;
@@ -58,6 +58,8 @@ export class PeerLink {
   private ignoreOffer = false;
   private settingRemoteAnswer = false;
   private everConnected = false;
+  /** Whether a status other than the first `connecting` has been reported on this link. */
+  private reportedAny = false;
   private restarts = 0;
   private lastSample: QualitySample | null = null;
   private remoteQueue: SignalCandidate[] = [];
@@ -268,9 +270,10 @@ export class PeerLink {
     } else if (state === "failed") {
       const info = await collectStats(this.pc, this.startedAt);
       this.host.report(this, "failed", info.stats, info.path);
-    } else if (state !== "closed") {
+    } else if (reportsState(state, this.reportedAny)) {
       this.host.report(this, state);
     }
+    if (state !== "new" && state !== "connecting") this.reportedAny = true;
   }
 
   /** ICE restart (on failure, a long disconnection or a network change). */
