@@ -128,23 +128,25 @@ CODE_READ: Final = EventCounts(
     # hash too when it has one).
     create_meeting=Ops(reads=2, writes=2),
     # Reads, in one round trip (store.meetings.join_reads): the meeting, the caller's
-    # participant and knock, three quota counters (probes, the account's joins, the meeting's
-    # joins); then the roster (the people already there: 1.75 on average as four arrive one by
-    # one, a query that finds nobody costing 1) and the organisation on a cold policy cache (a
+    # participant and knock, two quota counters (probes, the account's joins); then the
+    # roster (the people already there: 1.75 on average as four arrive one by one, a query
+    # that finds nobody costing 1) and the organisation on a cold policy cache (a
     # quarter of the calls in the simulation; fewer on long-lived production instances).
-    # Writes: presence, participant, join record, meeting (the serialising write) and two
-    # quota counters (the account's day document with the minute's count in it, the meeting's
-    # hour).
-    join=Ops(reads=8, writes=6),
+    # Writes: presence, participant, join record, meeting (the serialising write, which also
+    # counts the meeting's joins of the hour) and one quota counter (the account's day document
+    # with the minute's count in it).
+    join=Ops(reads=7, writes=5),
     # The new participant document reaches every listener once it is written ("joined").
     join_fanout=1.0,
     # Clients: offer and answer written (2), delivered (2) and deleted (2). The trigger, once a
     # signal: the signal, both participants, both join records and identities, the meeting, the
-    # open legs and the leg quota count (~9.5 reads), the leg created or moved on (2 writes in
-    # all) and two quota counters (4 writes). Four reports (each side's connecting and
-    # connected; the caller's connecting writes nothing, the trigger recorded it): each reads
-    # the reporter's participant, its open legs and the leg (~6.8), three write the leg.
-    connection=Ops(reads=50, writes=11, deletes=2),
+    # open legs and, for the offer, the pair's and the meeting's leg counts (aggregations) (~10
+    # reads), the leg created, then moved on by the answer (its ICE credentials and the
+    # callee's `connecting`) (2 writes), the sender's signal counter (2 writes) and the
+    # account's leg counter (1). Two reports (each side's connected; the first `connecting` is
+    # the trigger's to record, clients do not send it): each reads the reporter's participant,
+    # its open legs and the leg (~6.8), and writes the leg.
+    connection=Ops(reads=37.6, writes=9, deletes=2),
     # a beat: the client's own write of its presence document's lastSeenAt (no invocation, no
     # read: the rules use no get()); no listener receives it (issue 16).
     heartbeat=Ops(reads=0, writes=1),
@@ -174,10 +176,11 @@ CODE_READ: Final = EventCounts(
     # Per join (one join a participant a day): the join record, the participant, the identity
     # of the sign-in, the legs ((n-1)/2 = 1.5), the meeting and its password-less secret record
     # (1/n each: 0.5) and the quota counters of that day (the account's joins and legs of the
-    # day, its signals' minutes, the meeting's joins, legs and creation: 3.5).
-    purge_records_per_join=8.5,
+    # day, its signals' minutes, the meeting's creation: 3; a meeting's joins and legs need no
+    # counter).
+    purge_records_per_join=8.0,
     signals_per_connection=2.0,
-    reports_per_connection=4.0,
+    reports_per_connection=2.0,
 )
 
 

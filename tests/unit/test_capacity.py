@@ -213,4 +213,4 @@ def test_the_table_has_every_scale_and_the_simulation() -> None:
     text = "\n".join(lines)
     assert "| | 1 k/day | 100 k/day | 10 M/day |" in text
     assert "first limit" in text and "**reached**" in text
-    assert "| join.writes | 6 | 6 | 1.000 | yes |" in text
+    assert "| join.writes | 5 | 5 | 1.000 | yes |" in text
