@@ -168,12 +168,14 @@ def meeting_joins(meeting: Mapping[str, Any], now: datetime) -> tuple[datetime, 
     return start, count_of(meeting, "joins")
 
 
-def check_meeting_joins(meeting_id: str, meeting: Mapping[str, Any], now: datetime) -> int:
-    """The meeting's joins this hour, or the refusal when one more would pass its quota."""
-    _, count = meeting_joins(meeting, now)
+def check_meeting_joins(
+    meeting_id: str, meeting: Mapping[str, Any], now: datetime
+) -> tuple[datetime, int]:
+    """``meeting_joins``, or the refusal when one more join would pass the meeting's quota."""
+    since, count = meeting_joins(meeting, now)
     if count >= MEETING_JOINS_PER_HOUR.limit:
         raise refusal(Charge(MEETING_JOINS_PER_HOUR, meeting_id, now))
-    return count
+    return since, count
 
 
 def first_exhausted(charges: list[Charge], counts: list[int]) -> Charge | None:

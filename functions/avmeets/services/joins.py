@@ -145,8 +145,7 @@ def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
             raise hosting.knock_required(entry)
         joined = store.participants(body.meeting_id, joined_only=True)
         now = clock.now()
-        joins_since, joins = quota.meeting_joins(fresh, now)
-        quota.check_meeting_joins(body.meeting_id, fresh, now)
+        joins_since, joins = quota.check_meeting_joins(body.meeting_id, fresh, now)
         until = expiry(now, org)
         plan = meetings.plan_join(
             body.meeting_id,
