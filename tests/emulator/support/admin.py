@@ -13,6 +13,7 @@ from google.cloud import firestore
 
 from .config import AUTH_HOST, FIRESTORE_HOST, HTTP_TIMEOUT, PROJECT_ID
 from .deadline import wait_for, wait_until_stable
+from .http_client import async_client
 
 Dump = dict[str, dict[str, Any]]
 
@@ -35,7 +36,7 @@ async def clean_all(timeout: float = 30.0) -> None:
     The Firestore emulator answers 409 Conflict while a transaction is open (a function of the
     previous test may still be finishing one), so the reset is retried until the deadline.
     """
-    async with httpx.AsyncClient(timeout=HTTP_TIMEOUT) as client:
+    async with async_client(HTTP_TIMEOUT) as client:
         for url in (FIRESTORE_RESET_URL, AUTH_RESET_URL):
             await _reset(client, url, timeout)
 
@@ -62,7 +63,7 @@ async def _reset(client: httpx.AsyncClient, url: str, timeout: float) -> None:
 
 async def emulators_reachable() -> str | None:
     """None when the Firestore and Auth emulators answer, else a description of what does not."""
-    async with httpx.AsyncClient(timeout=5.0) as client:
+    async with async_client(5.0) as client:
         for name, url in (
             ("firestore", f"http://{FIRESTORE_HOST}/"),
             ("auth", f"http://{AUTH_HOST}/"),
@@ -202,7 +203,7 @@ async def auth_accounts() -> dict[str, dict[str, Any]]:
     """Every account of the Auth emulator, by `auth/{localId}` (all fields the emulator keeps)."""
     accounts: dict[str, dict[str, Any]] = {}
     token: str | None = None
-    async with httpx.AsyncClient(timeout=HTTP_TIMEOUT) as client:
+    async with async_client(HTTP_TIMEOUT) as client:
         while True:
             params = {"maxResults": "1000", **({"nextPageToken": token} if token else {})}
             response = await client.get(

@@ -8,9 +8,8 @@ import urllib.parse
 from dataclasses import dataclass, replace
 from typing import Any
 
-import httpx
-
 from .config import AUTH_HOST, HTTP_TIMEOUT, PROJECT_ID
+from .http_client import async_client
 from .transport import post_retrying_hang_ups
 
 SIGN_IN_URL = (
@@ -67,7 +66,7 @@ async def sign_in_with_google(
         "returnSecureToken": True,
         "returnIdpCredential": True,
     }
-    async with httpx.AsyncClient(timeout=HTTP_TIMEOUT) as client:
+    async with async_client(HTTP_TIMEOUT) as client:
         response = await post_retrying_hang_ups(lambda: client.post(SIGN_IN_URL, json=request))
     body = response.json()
     if response.status_code != 200 or "idToken" not in body:
@@ -90,7 +89,7 @@ ADMIN_UPDATE_URL = f"{API}/projects/{PROJECT_ID}/accounts:update"
 
 
 async def _post(url: str, **kwargs: Any) -> Any:
-    async with httpx.AsyncClient(timeout=HTTP_TIMEOUT) as client:
+    async with async_client(HTTP_TIMEOUT) as client:
         response = await post_retrying_hang_ups(lambda: client.post(url, **kwargs))
     body = response.json()
     if response.status_code != 200:

@@ -6,10 +6,9 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-import httpx
-
 from .auth import User
 from .config import HTTP_TIMEOUT, functions_url
+from .http_client import async_client
 from .transport import post_retrying_hang_ups
 
 #: The User-Agent the test clients send; the server records it in joins and CDR legs.
@@ -45,7 +44,7 @@ async def call(
         request_headers["Authorization"] = f"Bearer {user.id_token}"
     if headers:
         request_headers.update(headers)
-    async with httpx.AsyncClient(timeout=HTTP_TIMEOUT) as client:
+    async with async_client(HTTP_TIMEOUT) as client:
         response = await post_retrying_hang_ups(
             lambda: client.post(
                 functions_url(name), json={"data": dict(data)}, headers=request_headers

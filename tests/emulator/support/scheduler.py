@@ -9,9 +9,8 @@ posts to the emulator's trigger route as the local scheduler does, and waits for
 
 from __future__ import annotations
 
-import httpx
-
 from .config import PROJECT_ID, REGION, functions_host
+from .http_client import async_client
 from .transport import post_retrying_hang_ups
 
 
@@ -19,6 +18,6 @@ async def run_scheduled(name: str) -> None:
     """Invoke the scheduled function ``name`` once and wait for it to finish."""
     # The emulator keys event-style triggers as <region>-<name>-<index>.
     url = f"http://{functions_host()}/functions/projects/{PROJECT_ID}/triggers/{REGION}-{name}-0"
-    async with httpx.AsyncClient(timeout=60.0) as client:
+    async with async_client(60.0) as client:
         response = await post_retrying_hang_ups(lambda: client.post(url, json={}))
     response.raise_for_status()

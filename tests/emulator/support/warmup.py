@@ -15,6 +15,7 @@ from collections.abc import Mapping
 import httpx
 
 from .config import HTTP_TIMEOUT, functions_url
+from .http_client import async_client
 from .transport import post_retrying_hang_ups
 
 
@@ -25,7 +26,7 @@ async def start_workers(counts: Mapping[str, int]) -> None:
     without touching any data; what matters is that `count` of them arrive together.
     """
     limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
-    async with httpx.AsyncClient(timeout=HTTP_TIMEOUT, limits=limits) as client:
+    async with async_client(HTTP_TIMEOUT, limits=limits) as client:
         for name, count in counts.items():
             responses = await asyncio.gather(
                 *(_refused_call(client, functions_url(name)) for _ in range(count))
