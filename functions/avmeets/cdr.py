@@ -34,6 +34,7 @@ from .store.documents import (
     LegStats,
     PathRecord,
     StatsSnapshot,
+    StatusChange,
 )
 
 SIDES: Final = ROLES
@@ -143,13 +144,18 @@ def _set_status(leg: LegDoc, side: Role, status: ConnectionStatus, now: datetime
     if info.get("status") == status:
         return False
     info["status"] = status
-    timeline = [*info.get("timeline", []), {"status": status, "at": now}]
+    _put_timeline(info, [*info.get("timeline", []), StatusChange(status=status, at=now)])
+    return True
+
+
+def _put_timeline(info: LegSide, timeline: list[StatusChange]) -> None:
+    """Store a side's timeline, keeping the first and the latest ``TIMELINE_ENTRIES // 2``
+    entries and counting the ones left out (``timelineDropped``)."""
     if len(timeline) > TIMELINE_ENTRIES:
         half = TIMELINE_ENTRIES // 2
         info["timelineDropped"] = int(info.get("timelineDropped", 0)) + len(timeline) - 2 * half
         timeline = timeline[:half] + timeline[-half:]
-    info["timeline"] = timeline  # type: ignore[typeddict-item]
-    return True
+    info["timeline"] = timeline
 
 
 def leave_cause(cause: ParticipantEndCause) -> LegEndCause:
@@ -265,12 +271,7 @@ def _answer_connecting(leg: LegDoc, at: datetime) -> bool:
         return _set_status(leg, "callee", CONNECTING, at)
     if not timeline or timeline[0]["at"] < at:
         return False  # reported before it answered: not the start of this connection
-    timeline = [{"status": CONNECTING, "at": at}, *timeline]
-    if len(timeline) > TIMELINE_ENTRIES:
-        half = TIMELINE_ENTRIES // 2
-        info["timelineDropped"] = int(info.get("timelineDropped", 0)) + len(timeline) - 2 * half
-        timeline = timeline[:half] + timeline[-half:]
-    info["timeline"] = timeline
+    _put_timeline(info, [StatusChange(status=CONNECTING, at=at), *timeline])
     return True
 
 

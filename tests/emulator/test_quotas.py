@@ -25,16 +25,21 @@ from .support.refusals import database_unchanged, refused
 from .support.room import Room
 
 STAMPS = {"minute": "m%Y%m%d%H%M", "hour": "h%Y%m%d%H", "day": "d%Y%m%d"}
+LENGTHS = {"minute": timedelta(minutes=1), "hour": timedelta(hours=1), "day": timedelta(days=1)}
+
+
+def window_start(at: datetime, window: str) -> datetime:
+    return {
+        "minute": at.replace(second=0, microsecond=0),
+        "hour": at.replace(minute=0, second=0, microsecond=0),
+        "day": at.replace(hour=0, minute=0, second=0, microsecond=0),
+    }[window]
 
 
 async def fill(admin: firestore.AsyncClient, kind: str, subject: str, window: str, n: int) -> None:
     now = datetime.now(UTC)
     for at in (now, now + timedelta(minutes=1)):
-        start = {
-            "minute": at.replace(second=0, microsecond=0),
-            "hour": at.replace(minute=0, second=0, microsecond=0),
-            "day": at.replace(hour=0, minute=0, second=0, microsecond=0),
-        }[window]
+        start = window_start(at, window)
         doc_id = f"{kind}~{subject}~{start.strftime(STAMPS[window])}"
         await (
             admin.collection("quotas")
@@ -55,13 +60,8 @@ async def clear_of_window_end(window: str, margin: float = 90.0) -> datetime:
     """The start of the current window, once at least ``margin`` seconds of it are left."""
     while True:
         now = datetime.now(UTC)
-        if window == "hour":
-            start = now.replace(minute=0, second=0, microsecond=0)
-            end = start + timedelta(hours=1)
-        else:
-            start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-            end = start + timedelta(days=1)
-        left = (end - now).total_seconds()
+        start = window_start(now, window)
+        left = (start + LENGTHS[window] - now).total_seconds()
         if left >= margin:
             return start
         await asyncio.sleep(left + 1)
