@@ -6,6 +6,7 @@ The admin Firestore client bypasses firestore.rules: never use it to act as a te
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Collection
 from typing import Any
 
 import httpx
@@ -103,11 +104,12 @@ async def _walk(
     await asyncio.gather(*(_walk(client, sub, out, gate) for subs in levels for sub in subs))
 
 
-async def dump_all(client: firestore.AsyncClient) -> Dump:
-    """Every document of the database, by path, walking all collections recursively."""
+async def dump_all(client: firestore.AsyncClient, *, exclude: Collection[str] = ()) -> Dump:
+    """Every document of the database, by path, walking all collections recursively; the
+    top-level collections named in ``exclude`` are left out."""
     out: Dump = {}
     gate = asyncio.Semaphore(_IN_FLIGHT)
-    collections = [c async for c in client.collections()]
+    collections = [c async for c in client.collections() if c.id not in exclude]
     await asyncio.gather(*(_walk(client, c, out, gate) for c in collections))
     return dict(sorted(out.items()))
 
@@ -135,15 +137,20 @@ def without_heartbeats(dump: Dump) -> Dump:
 
 
 async def settled_dump(
-    client: firestore.AsyncClient, *, quiet: float = 0.5, heartbeats: bool = True
+    client: firestore.AsyncClient,
+    *,
+    quiet: float = 0.5,
+    heartbeats: bool = True,
+    exclude: Collection[str] = (),
 ) -> Dump:
     """A dump taken once the database has stopped changing (triggers may still be writing).
 
     With ``heartbeats=False`` the dump is `without_heartbeats`, and settling ignores them too.
+    ``exclude`` as for `dump_all`: a test that planted thousands of documents watches the rest.
     """
 
     async def read() -> Dump:
-        dump = await dump_all(client)
+        dump = await dump_all(client, exclude=exclude)
         return dump if heartbeats else without_heartbeats(dump)
 
     return await wait_until_stable(read, quiet=quiet, timeout=30.0, what="the database")
