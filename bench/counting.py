@@ -73,7 +73,7 @@ EXCLUDED_FUNCTIONS = frozenset({"auth_callback"})
 
 def functions_ops() -> tuple[Ops, dict[str, int]]:
     """What the functions counted since the last reset (sign-ins excluded): by part and op, and
-    writes and deletes per function and collection."""
+    every op per function and collection (``fn:collection:op``; `by_op` splits it)."""
     out = empty_ops()
     per_function: Counter[str] = Counter()
     path = count_file()
@@ -88,9 +88,13 @@ def functions_ops() -> tuple[Ops, dict[str, int]]:
         for op, collection, n in record["counts"]:
             part = "cdr" if collection in CDR_COLLECTIONS else "signalling"
             out[part][_OP_OF[op]] += int(n)
-            if op != "read":
-                per_function[f"{record['fn']}:{collection}:{op}"] += int(n)
-    return out, dict(per_function)
+            per_function[f"{record['fn']}:{collection}:{op}"] += int(n)
+    return out, dict(sorted(per_function.items()))
+
+
+def by_op(per_function: dict[str, int], *ops: str) -> dict[str, int]:
+    """The entries of `functions_ops`' breakdown whose op is one of ``ops``."""
+    return {key: n for key, n in per_function.items() if key.rsplit(":", 1)[-1] in ops}
 
 
 class CountingPeer(MeetingPeer):

@@ -165,6 +165,10 @@ def markdown(results: dict[str, Any]) -> str:
         f"clients: `{o['ours']['clients']}`. FirebaseRTC candidates written: "
         f"{o['firebasertc']['candidates']}.",
         "",
+        "Ours, the functions' reads by function and collection (a query that matches nothing "
+        "counts 1 under its collection, an aggregation 1 under `aggregation`): "
+        f"`{o['ours'].get('functions_reads_by_function', 'not measured in this run')}`.",
+        "",
         "## Full mesh",
         "",
         "| peers | links | all connected (ms) | writes/link | signalling | CDR |",

@@ -2,16 +2,18 @@
 
     python -m bench.run [--smoke] [--out DIR] [--runs N] [--only PART]
 
-PART: connect, purge-paths, uplink, browser, capacity or steady.
+PART: connect, connect-mesh, purge-paths, uplink, browser, capacity or steady.
 
 Writes results.json, results.md and results.png to DIR (default bench/). ``--only purge-paths``
-measures only the purge's ways of deleting (bench/purge_paths.py), ``--only uplink`` only the
-uplink of one sender (bench/uplink_child.py), ``--only capacity`` only the load simulation and
-the capacity model (bench/load.py, bench/capacity.py); each updates its section of the existing
-results. Emulator hosts come from the variables the Firebase CLI sets (FIRESTORE_EMULATOR_HOST,
-FIREBASE_AUTH_EMULATOR_HOST, FIREBASE_EMULATOR_HUB); the functions count their Firestore
-operations into AVMEETS_BENCH_COUNT_FILE when the emulators were started with it and with
-bench/hook on their PYTHONPATH (``nox -s bench``; bench/firestore_counting.py).
+measures only the purge's ways of deleting (bench/purge_paths.py), ``--only connect-mesh``
+sections 1 and 3 (the mesh on emulators the connect part warmed, as in the full run; it
+redraws the chart), ``--only uplink`` only the uplink of one sender (bench/uplink_child.py),
+``--only capacity`` only the load simulation and the capacity model (bench/load.py,
+bench/capacity.py); each updates its section of the existing results. Emulator hosts come
+from the variables the Firebase CLI sets (FIRESTORE_EMULATOR_HOST, FIREBASE_AUTH_EMULATOR_HOST,
+FIREBASE_EMULATOR_HUB); the functions count their Firestore operations into
+AVMEETS_BENCH_COUNT_FILE when the emulators were started with it and with bench/hook on their
+PYTHONPATH (``nox -s bench``; bench/firestore_counting.py).
 
 ``--only browser`` measures only a newcomer's join to every remote video in Chromium, 2 and 4
 people (bench/browser_join_child.py), and updates its section too.
@@ -55,6 +57,7 @@ from . import capacity, connect, load, peer_process, purge_paths, report, steady
 from .counting import (  # noqa: E402
     ClientCounter,
     add,
+    by_op,
     count_file,
     functions_ops,
 )
@@ -182,7 +185,9 @@ async def bench_ops() -> dict[str, Any]:
             "cdr": total["cdr"],
             "clients": counter.ops()["signalling"],
             "functions": server,
-            "functions_writes_by_function": per_function,
+            "functions_writes_by_function": by_op(per_function, "write", "delete"),
+            # Where the reads go: the capacity model's code reading is checked against these.
+            "functions_reads_by_function": by_op(per_function, "read"),
         },
         "firebasertc": {
             "writes": _sum(cl, "writes"),
@@ -201,7 +206,8 @@ def _sum(ops: dict[str, dict[str, int]], op: str) -> int:
 
 async def bench_scaling(sizes: tuple[int, ...], runs: int) -> dict[str, Any]:
     """A newcomer's join to connected with everyone, in a meeting of n (the n - 1 others
-    already meshed, not timed, each in a process of its own, as on their own machines):
+    already meshed and the server idle, not timed, each in a process of its own, as on their
+    own machines):
     median ms per size and the ratio of the largest to the smallest (issue 16's
     ``connect.scaling_8_vs_2``). The newcomer, in this process, makes its n - 1 connections
     itself."""
@@ -217,6 +223,10 @@ async def bench_scaling(sizes: tuple[int, ...], runs: int) -> dict[str, Any]:
                 await peer_process.join_in_turn(present, meeting_id)
                 await peer_process.all_connected(present)
                 await newcomer.sign_in()
+                # A meeting the newcomer finds set up: the others' reports and the triggers of
+                # their signals done (joining into that tail measured the machine's load, not
+                # the join: its callable took 190-300 ms against 30 in a meeting of 2).
+                await connect.settle(lambda: 0)
                 others = [p.uid for p in present]
 
                 def all_connected(nc: MeetingPeer = newcomer, o: list[str] = others) -> bool:
@@ -643,6 +653,14 @@ async def _connect_part(results: dict[str, Any], sizes: Sizes) -> None:
     results["ops"] = await bench_ops()
 
 
+async def _connect_mesh_part(results: dict[str, Any], sizes: Sizes) -> None:
+    """Sections 1 and 3 as the full run makes them: the mesh after the connect part, on
+    emulators it has warmed (on freshly started ones the mesh pays the functions' cold start)."""
+    await _connect_part(results, sizes)
+    await clean_all()
+    results["mesh"] = await bench_mesh(sizes.mesh)
+
+
 async def _purge_paths_part(results: dict[str, Any], sizes: Sizes) -> None:
     results["purge_paths"] = await bench_purge_paths(sizes)
     _purge_ratios(results)
@@ -695,7 +713,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=None, help="connect runs (default 20)")
     parser.add_argument(
         "--only",
-        choices=["connect", "purge-paths", "uplink", "browser", "capacity", "steady"],
+        choices=[
+            "connect",
+            "connect-mesh",
+            "purge-paths",
+            "uplink",
+            "browser",
+            "capacity",
+            "steady",
+        ],
         help="measure one part and update it in the existing results",
     )
     parser.add_argument("--paths-expired", type=int, help="expired CDRs per purge-path round")
@@ -711,6 +737,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:  # measure one part and update it in the existing results
         parts: dict[str, Part] = {
             "connect": _connect_part,
+            "connect-mesh": _connect_mesh_part,
             "purge-paths": _purge_paths_part,
             "uplink": _one("uplink", lambda _: bench_uplink(False)),
             "browser": _one("browser", lambda _: bench_browser(False)),
@@ -724,7 +751,8 @@ def main(argv: list[str] | None = None) -> int:
             await parts[args.only](results, sizes)
 
         asyncio.run(measure())
-        report.write(results, args.out, with_chart=False)
+        # The chart only where the part is one it draws (the connect times and the mesh).
+        report.write(results, args.out, with_chart=args.only == "connect-mesh")
         log(f"updated {args.only} in {args.out / 'results.json'} and results.md")
         return 0
     results = asyncio.run(run_all(sizes, build_web=not args.smoke))

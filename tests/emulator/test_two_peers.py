@@ -30,6 +30,8 @@ async def _meet(peers: Peers, *, trickle: bool) -> tuple[str, MeetingPeer, Meeti
     assert bob.session != alice.session
 
     await wait_full_mesh([alice, bob])
+    for peer in (alice, bob):
+        await peer.flush()  # the tests read what each wrote: its offer may still be acknowledged
     return meeting_id, alice, bob
 
 
