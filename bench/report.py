@@ -140,7 +140,8 @@ def markdown(results: dict[str, Any]) -> str:
         f"- date: {results.get('date') or datetime.now(UTC).isoformat(timespec='seconds')}",
         f"- machine: {results.get('machine') or machine()}",
         f"- run: {'SMOKE (tiny sizes, not a benchmark)' if results.get('smoke') else 'full'}; "
-        f"{c['runs']} connect runs per flow (medians); Firebase Emulator Suite on this machine",
+        f"{c['runs']} connect runs per flow (medians){_warmup(c)}; Firebase Emulator Suite on "
+        "this machine",
         "- peers: aiortc, one data channel, no media, loopback host candidates only",
         f"- functions counted: {o['functions_counted']} (AVMEETS_BENCH_COUNT_FILE)",
         "",
@@ -471,6 +472,16 @@ def chart(results: dict[str, Any], path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=80)
     plt.close(fig)
+
+
+def _warmup(connect: dict[str, Any]) -> str:
+    """The header's word on the unrecorded warm-up runs (none in results before 2026-12-03)."""
+    warm = connect.get("warmup_ms") or {}
+    ours = warm.get("ours") or []
+    if not ours:
+        return ""
+    times = ", ".join(f"{t:.0f}" for t in ours)
+    return f" after {len(ours)} unrecorded warm-up runs of each (ours: {times} ms)"
 
 
 def write(results: dict[str, Any], out: Path, *, with_chart: bool = True) -> None:
