@@ -83,7 +83,7 @@ class Sizes:
     #: Unrecorded connect runs of each flow first (CONNECT_WARMUP_RUNS).
     connect_warmup: int = 3
     #: A newcomer's join in a meeting of each size: runs of each (issue 16: 8 against 2).
-    scaling_runs: int = 3
+    scaling_runs: int = 5
     scaling_sizes: tuple[int, int] = (2, 8)
     #: The steady meeting (bench/steady.py): people, and real minutes counted: one beat
     #: interval as deployed (300 s), so that each person beats once whatever the phase.
