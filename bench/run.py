@@ -80,7 +80,10 @@ class Sizes:
     load_size: int = 4
     #: One round: with beats every 300 s as deployed, a round waits half of that.
     load_beat_rounds: int = 1
-    #: Unrecorded connect runs of each flow first (CONNECT_WARMUP_RUNS).
+    #: Unrecorded runs of each connect flow before the recorded ones: the first joins start
+    #: the functions' Python workers (join_meeting, on_signal, report_connection), 290-760 ms a
+    #: run on 2026-12-03 against ~175 once warm, which only our flow pays (FirebaseRTC's calls
+    #: no function). Their times are kept in the results (``warmup_ms``), not in the medians.
     connect_warmup: int = 3
     #: A newcomer's join in a meeting of each size: runs of each (issue 16: 8 against 2).
     scaling_runs: int = 5
@@ -121,14 +124,7 @@ def log(message: str) -> None:
 # --- 1 and 2: connect and operations ------------------------------------------------------------
 
 
-#: Unrecorded runs of every flow before the recorded ones: the first joins start the
-#: functions' Python workers (join_meeting, on_signal, report_connection), 250-650 ms each run
-#: in a run of 2026-12-03 against ~175 once warm, which only our flow pays (FirebaseRTC's calls
-#: no function). Their times are kept in the results (``warmup_ms``), not in the medians.
-CONNECT_WARMUP_RUNS = 3
-
-
-async def bench_connect(runs: int, warmup: int = CONNECT_WARMUP_RUNS) -> dict[str, Any]:
+async def bench_connect(runs: int, warmup: int) -> dict[str, Any]:
     ours: list[float] = []
     first: list[float] = []
     codelab: list[float] = []
