@@ -21,6 +21,10 @@ preview plays, and presses "Join now". A script in the newcomer's page times, fr
   (presentedFrames grew) or currentTime grew past its value at the first frame, whichever was
   seen first. The run's time is the last remote participant's "playing".
 
+An admin listener on the meeting's signals (tests/emulator/support/signal_watch.py) counts the
+signal documents of the newcomer's connections, by type, from the click until none has come for
+QUIET_S: how many writes the web client's signalling takes per connection.
+
 One unrecorded 2-person run first warms the functions emulator's workers up.
 Prints one JSON line (medians and samples).
 """
@@ -52,6 +56,8 @@ from tests.browser.support import (  # noqa: E402
     Person,
 )
 from tests.emulator.support.admin import clean_all  # noqa: E402
+from tests.emulator.support.deadline import wait_for  # noqa: E402
+from tests.emulator.support.signal_watch import SignalWatch, watch_signals  # noqa: E402
 
 # As in the browser tests (Playwright's default of 5 s is short for the lobby of a 2-core machine
 # busy with three other participants).
@@ -59,6 +65,9 @@ expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 #: How long the newcomer may wait for every remote video before the run counts as failed.
 DEADLINE_MS = 60_000
+#: The signals of the newcomer's connections are counted once none has come for this long (s).
+QUIET_S = 1.0
+POLL_S = 0.1
 #: Runs per meeting size (people, newcomer included).
 DEFAULT_RUNS = {2: 5, 4: 3}
 
@@ -169,12 +178,14 @@ async def one_run(browser: Browser, web_url: str, emulators: Emulators, n: int) 
         button = page.get_by_role("button", name="Join now")
         await expect(button).to_be_enabled()
         await page.wait_for_function(_PREVIEW_PLAYS, timeout=30_000, polling=100)
-        await page.evaluate(_WATCH, [p.uid for p in present])
-        load = os.getloadavg()[0]
-        await button.click()
-        await page.wait_for_function(
-            _ALL_PLAYING, arg=len(present), timeout=DEADLINE_MS, polling=100
-        )
+        async with watch_signals(meeting_id) as signal_watch:
+            await page.evaluate(_WATCH, [p.uid for p in present])
+            load = os.getloadavg()[0]
+            await button.click()
+            await page.wait_for_function(
+                _ALL_PLAYING, arg=len(present), timeout=DEADLINE_MS, polling=100
+            )
+            signals = await _signals_when_quiet(signal_watch, newcomer.uid)
         watch = await page.evaluate(
             "() => { const w = window.__joinWatch; return { t0: w.t0, connected: w.connected,"
             " firstFrame: w.firstFrame, playing: w.playing, method: w.method,"
@@ -191,6 +202,8 @@ async def one_run(browser: Browser, web_url: str, emulators: Emulators, n: int) 
             "first_frame_ms": _last(watch["firstFrame"]),
             "per_remote_playing_ms": sorted(round(v, 1) for v in playing),
             "methods": sorted(set(watch["method"].values())),
+            "signals_per_link": round(sum(signals.values()) / len(present), 2),
+            "signals_by_type": signals,
             "console_errors": sum(len(p.console_errors) for p in people),
             "loadavg_1min_at_join": round(load, 2),
         }
@@ -201,6 +214,23 @@ async def one_run(browser: Browser, web_url: str, emulators: Emulators, n: int) 
             except Exception as error:  # a benchmark reports, it does not stop at cleanup
                 log(f"closing {person.label}: {error}")
         await clean_all()
+
+
+async def _signals_when_quiet(watch: SignalWatch, newcomer: str) -> dict[str, int]:
+    """The signal documents from or to ``newcomer`` by type, once none has come for QUIET_S."""
+    seen: list[int] = []
+
+    def quiet() -> bool:
+        seen.append(len(watch.lives))
+        window = int(QUIET_S / POLL_S) + 1
+        return len(seen) >= window and len(set(seen[-window:])) == 1
+
+    await wait_for(quiet, timeout=30.0, what="the newcomer's signals settled", interval=POLL_S)
+    counts: dict[str, int] = {}
+    for life in watch.lives:
+        if newcomer in (life.sender, life.to):
+            counts[life.type] = counts.get(life.type, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def _last(times: dict[str, float]) -> float | None:
@@ -256,6 +286,9 @@ async def run(runs: dict[int, int]) -> dict[str, Any]:
         "first_frame_ms": {
             k: _median([s["first_frame_ms"] for s in details.get(k, []) if s["first_frame_ms"]])
             for k in sizes
+        },
+        "signals_per_link": {
+            k: _median([s["signals_per_link"] for s in details.get(k, [])]) for k in sizes
         },
         "failures": failures,
         "warmup_ms": warmup,

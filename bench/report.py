@@ -339,7 +339,7 @@ def _browser_section(b: dict[str, Any] | None) -> list[str]:
     rows = [
         f"| {n} | {ms} | {b['in_room_ms'][n]} | {b['connected_ms'][n]} | "
         f"{b['first_frame_ms'][n]} | {', '.join(str(x) for x in b['samples_ms'][n])} | "
-        f"{len(b['failures'].get(n, []))} |"
+        f"{(b.get('signals_per_link') or {}).get(n)} | {len(b['failures'].get(n, []))} |"
         for n, ms in b["join_to_remote_video_ms"].items()
     ]
     return [
@@ -355,12 +355,14 @@ def _browser_section(b: dict[str, Any] | None) -> list[str]:
         "one unrecorded warm-up run; in the room, connected and first frame are the same runs' "
         "intermediate times (the last remote participant's). Every participant is on this one "
         "machine, so with 4 people its cores also encode and decode the others' video "
-        "(results.json: the load average at each join). "
+        "(results.json: the load average at each join). Signals per connection: the signal "
+        "documents of the newcomer's connections (offers, answers, trickled candidates; median "
+        "of runs), counted by an admin listener until none has come for a second. "
         f"Deadline {b['deadline_ms']} ms a run.",
         "",
         "| people | join → all playing | in the room | all connected | all first frames | "
-        "samples | failed runs |",
-        "|---|---|---|---|---|---|---|",
+        "samples | signals per connection | failed runs |",
+        "|---|---|---|---|---|---|---|---|",
         *rows,
         "",
     ]

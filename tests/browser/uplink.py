@@ -31,7 +31,11 @@ async def meet(sender: Person, robots: list[MeetingPeer], title: str) -> None:
         await peer.join(meeting_id)
     await sender.page.goto(sender.web_url + "/")
     await sender.join(meeting_id)
-    await sender.wait_connected(*(peer.uid for peer in robots))
+    try:
+        await sender.wait_connected(*(peer.uid for peer in robots))
+    except AssertionError as error:  # what the peers saw says which side stopped
+        seen = [peer.describe() for peer in robots]
+        raise AssertionError("\n".join([str(error), *seen])) from error
     for peer in robots:
         await wait_for(
             lambda p=peer: p.receives_media_from(sender.uid),  # type: ignore[misc]
