@@ -39,4 +39,60 @@ describe("CandidateBatcher", () => {
     b.add(null);
     expect(batches).toEqual([[END_OF_CANDIDATES], [END_OF_CANDIDATES]]);
   });
+
+  it("holds while a description is prepared, then trickles only what it did not carry", () => {
+    const batches: unknown[][] = [];
+    const b = new CandidateBatcher((batch) => batches.push(batch));
+    b.hold();
+    b.add(candidate(1));
+    b.add(candidate(2));
+    vi.advanceTimersByTime(FLUSH_QUIET_MS * 5);
+    b.add(null);
+    expect(batches).toEqual([]);
+    b.release([candidate(1).candidate], false);
+    expect(batches).toEqual([[candidate(2), END_OF_CANDIDATES]]);
+  });
+
+  it("sends nothing more when the description carried every candidate and the end", () => {
+    const batches: unknown[][] = [];
+    const b = new CandidateBatcher((batch) => batches.push(batch));
+    b.hold();
+    for (let i = 0; i < MAX_BATCH + 2; i++) b.add(candidate(i));
+    b.add(null);
+    b.release(
+      Array.from({ length: MAX_BATCH + 2 }, (_, i) => candidate(i).candidate),
+      true,
+    );
+    b.add(null); // a late end-of-gathering event
+    vi.runAllTimers();
+    expect(batches).toEqual([]);
+    b.restart(); // an ICE restart gathers and ends anew
+    b.add(candidate(99));
+    b.add(null);
+    expect(batches).toEqual([[candidate(99), END_OF_CANDIDATES]]);
+  });
+
+  it("waits for the last of overlapping holds", () => {
+    const batches: unknown[][] = [];
+    const b = new CandidateBatcher((batch) => batches.push(batch));
+    b.hold();
+    b.hold();
+    b.add(candidate(1));
+    b.release([], false);
+    vi.runAllTimers();
+    expect(batches).toEqual([]);
+    b.release([], false);
+    expect(batches).toEqual([[candidate(1)]]);
+  });
+
+  it("knows a candidate the SDP carried without the extensions its event had", () => {
+    const batches: unknown[][] = [];
+    const b = new CandidateBatcher((batch) => batches.push(batch));
+    const event = { candidate: "candidate:18574057 1 udp 2113937151 127.0.0.1 46502 typ host generation 0 ufrag 8C0Y network-cost 999", sdpMid: "0", sdpMLineIndex: 0 };
+    b.hold();
+    b.add(event);
+    b.release(["candidate:18574057 1 udp 2113937151 127.0.0.1 46502 typ host generation 0 network-cost 999"], false);
+    vi.runAllTimers();
+    expect(batches).toEqual([]);
+  });
 });
