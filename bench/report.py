@@ -336,10 +336,11 @@ def _browser_target_rows(b: dict[str, Any] | None) -> list[str]:
 def _browser_section(b: dict[str, Any] | None) -> list[str]:
     if not b or not b.get("join_to_remote_video_ms"):
         return []
+    signals = b.get("signals_per_link") or {}  # results before it was counted have none
     rows = [
         f"| {n} | {ms} | {b['in_room_ms'][n]} | {b['connected_ms'][n]} | "
         f"{b['first_frame_ms'][n]} | {', '.join(str(x) for x in b['samples_ms'][n])} | "
-        f"{(b.get('signals_per_link') or {}).get(n)} | {len(b['failures'].get(n, []))} |"
+        f"{signals.get(n, 'not counted')} | {len(b['failures'].get(n, []))} |"
         for n, ms in b["join_to_remote_video_ms"].items()
     ]
     return [

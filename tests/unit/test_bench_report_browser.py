@@ -13,6 +13,7 @@ MEASURED: dict[str, Any] = {
     "in_room_ms": {"2": 120.0, "4": 130.0},
     "connected_ms": {"2": 500.0, "4": 900.0},
     "first_frame_ms": {"2": 780.0, "4": 1490.0},
+    "signals_per_link": {"2": 3.0, "4": 3.33},
     "failures": {"4": ["TimeoutError: 60000 ms"]},
     "deadline_ms": 60000,
     "details": {},
@@ -47,5 +48,11 @@ def test_smoke_or_missing_results_give_one_null_row_and_no_section() -> None:
 def test_the_section_has_a_row_per_size_with_samples_and_failures() -> None:
     text = "\n".join(report._browser_section(MEASURED))
     assert "## Join to every remote video, in Chromium" in text
-    assert "| 2 | 812.4 | 120.0 | 500.0 | 780.0 | 800.1, 812.4, 900.0 | 0 |" in text
-    assert "| 4 | 1530.0 | 130.0 | 900.0 | 1490.0 | 1500.0, 1530.0, 1600.2 | 1 |" in text
+    assert "| 2 | 812.4 | 120.0 | 500.0 | 780.0 | 800.1, 812.4, 900.0 | 3.0 | 0 |" in text
+    assert "| 4 | 1530.0 | 130.0 | 900.0 | 1490.0 | 1500.0, 1530.0, 1600.2 | 3.33 | 1 |" in text
+
+
+def test_results_from_before_the_signals_were_counted_say_so() -> None:
+    older = {k: v for k, v in MEASURED.items() if k != "signals_per_link"}
+    text = "\n".join(report._browser_section(older))
+    assert "| 800.1, 812.4, 900.0 | not counted | 0 |" in text
