@@ -8,9 +8,8 @@
  * - Every later negotiation (ICE restart, a slot the other side's offer lacked) uses the
  *   perfect-negotiation pattern: the peer with the lexicographically smaller uid is polite and
  *   rolls back its own offer on a collision.
- * - An answer carries the candidates gathered within a short wait (describe.ts: all of them
- *   where gathering is fast, and the answerer trickles nothing); an offer's, and any gathered
- *   later, are trickled in batches (candidates.ts). Remote candidates that arrive before the
+ * - Local candidates are trickled in batches: flushed after 100 ms without a new one or at 8,
+ *   the last batch carrying the end-of-candidates marker. Remote candidates that arrive before the
  *   remote description are queued.
  */
 import { signal, type Signal } from "@preact/signals-core";
@@ -24,7 +23,6 @@ import type { OutgoingSignal } from "./signalling";
 import type { RemoteMedia } from "./chatChannel";
 import { CandidateBatcher } from "./candidates";
 import { CHANNELS, reportsState, type ChannelLabel, type LinkHost, type LinkState, type LinkView } from "./link";
-import { PendingAnswer } from "./describe";
 import { isLoopbackCandidate, relayOnlyCandidate, stripCandidates } from "./sdp";
 
 const MAX_ICE_RESTARTS = 4;
@@ -63,8 +61,6 @@ export class PeerLink {
   /** Whether a status other than the first `connecting` has been reported on this link. */
   private reportedAny = false;
   private restarts = 0;
-  /** Our answer while it waits for its candidates (sendDescription). */
-  private pendingAnswer: PendingAnswer | null = null;
   private lastSample: QualitySample | null = null;
   private remoteQueue: SignalCandidate[] = [];
   private readonly batcher = new CandidateBatcher((candidates) => this.enqueue({ type: "candidates", candidates }));
@@ -158,7 +154,7 @@ export class PeerLink {
       if (!this.media.attached) await this.media.attach();
       else this.media.adopt(); // a renegotiation may bring new slots
       await pc.setLocalDescription();
-      void this.sendDescription();
+      this.sendDescription();
     }
     await this.applyQueuedCandidates();
   }
@@ -195,7 +191,7 @@ export class PeerLink {
     try {
       this.makingOffer = true;
       await this.pc.setLocalDescription();
-      void this.sendDescription();
+      this.sendDescription();
     } catch (error) {
       console.debug("negotiation failed", error);
     } finally {
@@ -203,21 +199,10 @@ export class PeerLink {
     }
   }
 
-  /** An offer goes at once, its candidates trickled: an answerer holding them would check before
-   * we have its answer, which aiortc fails for good (protocol.md 4.3). An answer carries its
-   * candidates (describe.ts): the last description of the exchange, nobody checks it early. */
-  private async sendDescription(): Promise<void> {
-    const local = this.pc.localDescription;
-    if (!local || (local.type !== "offer" && local.type !== "answer")) return;
-    this.pendingAnswer?.flush(); // an answer still gathering goes before anything after it
-    if (local.type === "offer") {
-      this.enqueue({ type: "offer", sdp: stripCandidates(local.sdp) });
-      return;
-    }
-    const send = (sdp: string) => this.enqueue({ type: "answer", sdp });
-    const answer = (this.pendingAnswer = new PendingAnswer(this.pc, this.batcher, (line) => this.outgoingCandidate(line), send));
-    await answer.wait();
-    if (this.pendingAnswer === answer) this.pendingAnswer = null;
+  private sendDescription(): void {
+    const description = this.pc.localDescription;
+    if (!description || (description.type !== "offer" && description.type !== "answer")) return;
+    this.enqueue({ type: description.type, sdp: stripCandidates(description.sdp) });
   }
 
   private enqueue(signal: OutgoingSignal): void {
@@ -227,16 +212,14 @@ export class PeerLink {
   }
 
   private onLocalCandidate(candidate: RTCIceCandidate | null): void {
-    const line = candidate?.candidate ?? "";
-    const kept = line ? this.outgoingCandidate(line) : "";
-    if (kept === null) return;
-    this.batcher.add(candidate && { candidate: kept, sdpMid: candidate.sdpMid ?? null, sdpMLineIndex: candidate.sdpMLineIndex ?? null });
-  }
-
-  /** A local candidate as it may leave this browser (in a description or trickled), or null. */
-  private outgoingCandidate(line: string): string | null {
-    if (this.host.loopbackOnly && !isLoopbackCandidate(line)) return null;
-    return this.relayOnly ? relayOnlyCandidate(line) : line;
+    let line = candidate?.candidate ?? "";
+    if (line && this.host.loopbackOnly && !isLoopbackCandidate(line)) return;
+    if (line && this.relayOnly) {
+      const kept = relayOnlyCandidate(line);
+      if (kept === null) return;
+      line = kept;
+    }
+    this.batcher.add(candidate && { candidate: line, sdpMid: candidate.sdpMid ?? null, sdpMLineIndex: candidate.sdpMLineIndex ?? null });
   }
 
   // ------------------------------------------------------------------------- state
@@ -396,4 +379,3 @@ export class PeerLink {
     this.changed();
   }
 }
-
