@@ -38,6 +38,7 @@ import os
 import statistics
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,7 @@ from tests.browser.support import (  # noqa: E402
     Person,
 )
 from tests.emulator.support.admin import clean_all  # noqa: E402
-from tests.emulator.support.deadline import wait_for  # noqa: E402
+from tests.emulator.support.deadline import wait_until_stable  # noqa: E402
 from tests.emulator.support.signal_watch import SignalWatch, watch_signals  # noqa: E402
 
 # As in the browser tests (Playwright's default of 5 s is short for the lobby of a 2-core machine
@@ -67,7 +68,6 @@ expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 DEADLINE_MS = 60_000
 #: The signals of the newcomer's connections are counted once none has come for this long (s).
 QUIET_S = 1.0
-POLL_S = 0.1
 #: Runs per meeting size (people, newcomer included).
 DEFAULT_RUNS = {2: 5, 4: 3}
 
@@ -218,18 +218,12 @@ async def one_run(browser: Browser, web_url: str, emulators: Emulators, n: int) 
 
 async def _signals_when_quiet(watch: SignalWatch, newcomer: str) -> dict[str, int]:
     """The signal documents from or to ``newcomer`` by type, once none has come for QUIET_S."""
-    seen: list[int] = []
 
-    def quiet() -> bool:
-        seen.append(len(watch.lives))
-        window = int(QUIET_S / POLL_S) + 1
-        return len(seen) >= window and len(set(seen[-window:])) == 1
+    async def seen() -> int:
+        return len(watch.lives)
 
-    await wait_for(quiet, timeout=30.0, what="the newcomer's signals settled", interval=POLL_S)
-    counts: dict[str, int] = {}
-    for life in watch.lives:
-        if newcomer in (life.sender, life.to):
-            counts[life.type] = counts.get(life.type, 0) + 1
+    await wait_until_stable(seen, quiet=QUIET_S, timeout=30.0, what="the newcomer's signals")
+    counts = Counter(life.type for life in watch.lives if newcomer in (life.sender, life.to))
     return dict(sorted(counts.items()))
 
 
