@@ -31,9 +31,12 @@ async def test_call_detail_record_of_a_call(peers: Peers, admin: firestore.Async
         leg = _legs(await dump_all(admin)).get(f"cdrs/{leg_id}")
         if not leg or leg.get("state") != "connected":
             return None
-        # The leg is answered by the first `connected` report; wait for the other side's too.
+        # The leg is answered by the first `connected` report; wait for the other side's too,
+        # and for the answer's trigger, which the functions emulator can run after both
+        # reports (it runs the signal triggers one at a time): it puts the callee's
+        # `connecting` in front of its report.
         both = all(leg[side]["status"] == "connected" for side in ("caller", "callee"))
-        return leg if both else None
+        return leg if both and leg["callee"].get("iceUfrag") else None
 
     leg = await wait_for(
         leg_connected,

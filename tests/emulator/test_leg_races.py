@@ -12,6 +12,7 @@ the leg deleted right after the lookup that finds it.
 from __future__ import annotations
 
 import asyncio
+import datetime
 from typing import Any
 
 import pytest
@@ -51,3 +52,48 @@ async def test_an_answer_whose_leg_was_deleted_meanwhile_is_skipped(
 
     assert deleted == [leg_id], "the race was not made"
     assert await r.leg(leg_id) is None, "the deleted leg came back"
+
+
+async def test_an_answer_whose_trigger_ran_before_its_offers_still_says_when(
+    actors: Actors, admin: firestore.AsyncClient
+) -> None:
+    """Triggers run in any order: the answer's can run before its offer's has made the leg
+    (the functions emulator runs them one at a time, in the order the events reach it;
+    test_cdr.py lost the callee's `connecting` that way about one run in five). The answer is
+    kept on the answerer's join record and the leg takes it from there when it is made. An
+    "answer" from before the offer was written is no answer to it: it changes nothing.
+
+    Made, not waited for: the triggers' code runs here, the answer's first."""
+    alice, bob, carol = await actors("alice"), await actors("bob"), await actors("carol")
+    r = Room(await alice.create_meeting(title="Answer first"), admin)
+    for who in (alice, bob, carol):
+        await r.join(who)
+    end = {who.uid: (who.uid, r.sessions[who.uid]) for who in (alice, bob, carol)}
+    offered = datetime.datetime.now(datetime.UTC)
+    answered = offered + datetime.timedelta(milliseconds=40)
+
+    # Bob offers to Alice at `offered`; her answer's trigger runs first, then his offer's.
+    await asyncio.to_thread(
+        connections.record_answer, r.meeting_id, end[alice.uid], end[bob.uid], "alic", answered
+    )
+    assert await r.leg(r.leg_id(bob, alice)) is None
+    await asyncio.to_thread(
+        connections.record_offer, r.meeting_id, end[bob.uid], end[alice.uid], "e1", "bobb", offered
+    )
+    leg = await r.leg(r.leg_id(bob, alice))
+    assert leg is not None
+    assert [(t["status"], t["at"]) for t in leg["callee"]["timeline"]] == [("connecting", answered)]
+    assert [t["status"] for t in leg["caller"]["timeline"]] == ["connecting"]
+    assert (leg["caller"]["iceUfrag"], leg["callee"]["iceUfrag"]) == ("bobb", "alic")
+
+    # Carol "answers" Bob before he has offered to her: when his offer comes, it is not hers.
+    await asyncio.to_thread(
+        connections.record_answer, r.meeting_id, end[carol.uid], end[bob.uid], "caro", offered
+    )
+    later = answered + datetime.timedelta(milliseconds=10)
+    await asyncio.to_thread(
+        connections.record_offer, r.meeting_id, end[bob.uid], end[carol.uid], "e2", "bob2", later
+    )
+    leg = await r.leg(r.leg_id(bob, carol))
+    assert leg is not None
+    assert leg["callee"]["status"] == "new" and not leg["callee"].get("timeline")

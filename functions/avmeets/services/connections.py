@@ -28,7 +28,7 @@ from ..protocol import ReportConnectionResult, Role
 from ..store import core, people
 from ..store import legs as store
 from ..store import meetings as meeting_store
-from ..store.documents import LegDoc, LegEndCause
+from ..store.documents import EarlyAnswer, LegDoc, LegEndCause
 from . import quotas
 from .common import expiry, optimistic
 
@@ -95,7 +95,12 @@ def report(caller: Caller, body: ConnectionReport) -> ReportConnectionResult:
 
 
 def record_offer(
-    meeting_id: str, sender: End, addressee: End, event_id: str, ufrag: str | None
+    meeting_id: str,
+    sender: End,
+    addressee: End,
+    event_id: str,
+    ufrag: str | None,
+    sent_at: datetime | None = None,
 ) -> None:
     """The signal trigger saw a valid offer from ``sender`` to ``addressee``.
 
@@ -103,10 +108,6 @@ def record_offer(
     on it; otherwise a new leg starts, the sender its caller, if the quotas allow
     (``LegQuotaExceeded``). Idempotent on the event id: Eventarc delivers at least once.
     """
-    leg_ids = (
-        cdr.leg_id(meeting_id, sender[1], addressee[1]),
-        cdr.leg_id(meeting_id, addressee[1], sender[1]),
-    )
 
     def renegotiate(leg: LegDoc, now: datetime) -> LegDoc | None:
         side = cdr.side_of(leg, *sender)
@@ -114,35 +115,15 @@ def record_offer(
             return None
         return cdr.offer_event(leg, now, event_id, side, ufrag)
 
-    found = store.leg_between(*leg_ids)
+    found = store.leg_between(*_leg_ids(meeting_id, sender, addressee))
     if found is not None:
         update_leg(found[0], renegotiate)
         return
-    template = _leg_template(meeting_id, sender, addressee)
-    # The meeting's legs are counted from the record (a read; offers whose triggers run at
-    # the same moment may pass the limit by a few); the account's in a counter, exactly, and
-    # only once the meeting's allows the leg, so a refused one is not counted against it.
-    today = quota.window_start(clock.now(), quota.MEETING_LEGS_PER_DAY.window)
-    if store.count_meeting_legs(meeting_id, today) >= quota.MEETING_LEGS_PER_DAY.limit:
-        raise LegQuotaExceeded(quota.MEETING_LEGS_PER_DAY.kind)
-    over = quotas.tally(quotas.charges(sender[0], quota.LEGS_PER_DAY))
-    if over is not None:
-        raise LegQuotaExceeded(over.quota.kind)
 
-    now = clock.now()
-    leg = cdr.offer_event(template(now), now, event_id, "caller", ufrag)
-    if leg is None:  # a fresh leg has seen no event and has not ended
-        return
-    try:
-        store.create_leg(leg)
-    except core.LOST_RACE:
-        # Another delivery of this offer made the leg first: this is a repeat of it.
-        found = store.leg_between(*leg_ids)
-        if found is None:
-            raise
-        update_leg(found[0], renegotiate)
-        return
-    _end_if_gone(meeting_id, sender, addressee)
+    def first(leg: LegDoc, now: datetime) -> LegDoc | None:
+        return cdr.offer_event(leg, now, event_id, "caller", ufrag)
+
+    _start_leg(meeting_id, sender, addressee, first, renegotiate, sent_at)
 
 
 def record_answer(
@@ -153,24 +134,72 @@ def record_answer(
     sent_at: datetime | None = None,
 ) -> None:
     """The signal trigger saw a valid answer: the callee is connecting, and the answer's ICE
-    credentials tell later restarts."""
-    found = store.leg_between(
-        cdr.leg_id(meeting_id, sender[1], addressee[1]),
-        cdr.leg_id(meeting_id, addressee[1], sender[1]),
-    )
-    if found is None:
-        return
+    credentials tell later restarts.
+
+    Triggers run in any order (the functions emulator delivers them one at a time, in the order
+    the events reach it): when the answer's runs before its offer's has made the leg, it keeps
+    the answer on the answerer's join record, and the offer's trigger, which reads that record
+    to make the leg, takes it from there (``_leg_template``). Else the callee's `connecting`
+    would be lost. An answer to no offer only ever sits there: no leg is made from it."""
 
     def remember(leg: LegDoc, now: datetime) -> LegDoc | None:
         side = cdr.side_of(leg, *sender)
         return cdr.answer_event(leg, now, side, ufrag, sent_at) if side is not None else None
 
+    found = store.leg_between(*_leg_ids(meeting_id, sender, addressee))
+    if found is not None:
+        try:
+            update_leg(found[0], remember)
+        except NotFound:
+            # Deleted since it was found (the purge, or its owner's `delete_me`): nothing to add
+            # to, and not the trigger's error (it would be retried for nothing).
+            log.info("leg %s gone before its answer was recorded", found[0])
+        return
+
+    early: EarlyAnswer = {"at": sent_at or clock.now(), "iceUfrag": ufrag}
+    store.note_early_answer(meetings.join_record_id(meeting_id, *sender), addressee[1], early)
+
+
+def _leg_ids(meeting_id: str, one: End, other: End) -> tuple[str, str]:
+    """The ids the leg of two sessions can have: either may be its caller."""
+    return cdr.leg_id(meeting_id, one[1], other[1]), cdr.leg_id(meeting_id, other[1], one[1])
+
+
+def _start_leg(
+    meeting_id: str,
+    caller: End,
+    callee: End,
+    first: Mutation,
+    otherwise: Mutation,
+    offered_at: datetime | None,
+) -> None:
+    """Make the leg of these sessions, ``first`` applied to it, if the quotas allow
+    (``LegQuotaExceeded``); should another trigger have made it meanwhile (the same event
+    delivered twice), apply ``otherwise`` to that."""
+    template = _leg_template(meeting_id, caller, callee, offered_at)
+    # The meeting's legs are counted from the record (a read; offers whose triggers run at
+    # the same moment may pass the limit by a few); the account's in a counter, exactly, and
+    # only once the meeting's allows the leg, so a refused one is not counted against it.
+    today = quota.window_start(clock.now(), quota.MEETING_LEGS_PER_DAY.window)
+    if store.count_meeting_legs(meeting_id, today) >= quota.MEETING_LEGS_PER_DAY.limit:
+        raise LegQuotaExceeded(quota.MEETING_LEGS_PER_DAY.kind)
+    over = quotas.tally(quotas.charges(caller[0], quota.LEGS_PER_DAY))
+    if over is not None:
+        raise LegQuotaExceeded(over.quota.kind)
+
+    now = clock.now()
+    leg = first(template(now), now)
+    if leg is None:  # a fresh leg has seen no event and has not ended
+        return
     try:
-        update_leg(found[0], remember)
-    except NotFound:
-        # Deleted since it was found (the purge, or its owner's `delete_me`): nothing to add
-        # to, and not the trigger's error (it would be retried for nothing).
-        log.info("leg %s gone before its answer was recorded", found[0])
+        store.create_leg(leg)
+    except core.LOST_RACE:
+        found = store.leg_between(*_leg_ids(meeting_id, caller, callee))
+        if found is None:
+            raise
+        update_leg(found[0], otherwise)
+        return
+    _end_if_gone(meeting_id, caller, callee)
 
 
 def _end_if_gone(meeting_id: str, caller: End, callee: End) -> None:
@@ -229,8 +258,13 @@ def update_leg(leg_id: str, mutate: Mutation) -> LegDoc:
     return optimistic(write, attempts=_LEG_WRITE_ATTEMPTS, backoff=_LEG_BACKOFF, busy=_BUSY)
 
 
-def _leg_template(meeting_id: str, caller: End, callee: End) -> Callable[[datetime], LegDoc]:
-    """Read what a new leg records about its two ends; return a builder for a given time."""
+def _leg_template(
+    meeting_id: str, caller: End, callee: End, offered_at: datetime | None = None
+) -> Callable[[datetime], LegDoc]:
+    """Read what a new leg records about its two ends; return a builder for a given time.
+
+    An answer to this offer seen before the leg existed (``record_answer``; one from before
+    the offer was written is no answer to it) says when the callee started connecting."""
     got = store.ends(
         meeting_id,
         meetings.join_record_id(meeting_id, *caller),
@@ -242,9 +276,12 @@ def _leg_template(meeting_id: str, caller: End, callee: End) -> Callable[[dateti
         raise NotFound("No connection between these sessions in this meeting.")
     seq = store.count_legs(meeting_id, sorted([caller[0], callee[0]])) + 1
     org = people.org(got.meeting.get("orgId") if got.meeting is not None else None)
+    early = (got.callee_join.get("earlyAnswers") or {}).get(caller[1])
+    if early is not None and offered_at is not None and early["at"] < offered_at:
+        early = None  # from before the offer: no answer to it
 
     def build(now: datetime) -> LegDoc:
-        return cdr.new_leg(
+        leg = cdr.new_leg(
             meeting_id,
             cdr.side_info(caller[0], caller[1], got.caller_identity, got.caller_join),
             cdr.side_info(callee[0], callee[1], got.callee_identity, got.callee_join),
@@ -252,5 +289,8 @@ def _leg_template(meeting_id: str, caller: End, callee: End) -> Callable[[dateti
             now=now,
             expires_at=expiry(now, org),
         )
+        if early is not None:
+            leg = cdr.answer_event(leg, now, "callee", early["iceUfrag"], early["at"]) or leg
+        return leg
 
     return build

@@ -60,7 +60,8 @@ def on_signal(meeting_id: str, signal_id: str, doc: Mapping[str, Any], event_id:
     ufrag = signals.ice_ufrag_digest(doc.get("sdp"))
     if doc["type"] == "offer":
         try:
-            record_offer(meeting_id, sender, addressee, event_id, ufrag)
+            sent_at = created if isinstance(created, datetime) else None
+            record_offer(meeting_id, sender, addressee, event_id, ufrag, sent_at)
         except LegQuotaExceeded as exceeded:
             log.warning("offer %s in %s over the %s quota", signal_id, meeting_id, exceeded)
             _drop(meeting_id, signal_id, sender, "legs")

@@ -142,6 +142,16 @@ class JoinRecordDoc(TypedDict):
     #: The host who removed this session or ended the meeting (None: it ended otherwise).
     closedBy: str | None
     expiresAt: datetime
+    #: Answers of this session whose trigger ran before their offer's had made the leg, by the
+    #: offerer's session: the leg, once made, takes from here when this side started connecting.
+    earlyAnswers: NotRequired[dict[str, "EarlyAnswer"]]
+
+
+class EarlyAnswer(TypedDict):
+    #: The answer's ``createdAt``.
+    at: datetime
+    #: Digest of its ICE credentials (as a leg side's ``iceUfrag``), or None.
+    iceUfrag: str | None
 
 
 class StatusChange(TypedDict):

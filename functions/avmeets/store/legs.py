@@ -3,19 +3,22 @@ leg records about its two ends, and the operator's export query."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from google.api_core import exceptions as gexc
 from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
+from google.cloud.firestore_v1.field_path import FieldPath
 
 from .. import cdr_export
 from ..cdr_export import ExportQuery
 from . import names
 from .core import Versioned, client, data, typed, unchanged_since, versioned
-from .documents import IdentityDoc, JoinRecordDoc, LegDoc, MeetingDoc
+from .documents import EarlyAnswer, IdentityDoc, JoinRecordDoc, LegDoc, MeetingDoc
 
 #: Firestore's limit on the values of one ``in`` / ``array-contains-any`` filter.
 _MAX_DISJUNCTION = 30
@@ -83,6 +86,14 @@ def ends(
         callee_join=typed(jb, JoinRecordDoc) if jb is not None else None,
         meeting=typed(m, MeetingDoc) if m is not None else None,
     )
+
+
+def note_early_answer(join_record_id: str, offerer_session: str, answer: EarlyAnswer) -> None:
+    """Keep on the answerer's join record an answer seen before its leg existed (the
+    record is gone: nothing to keep it for)."""
+    ref = client().collection(names.JOINS).document(join_record_id)
+    with contextlib.suppress(gexc.NotFound):
+        ref.update({FieldPath("earlyAnswers", offerer_session).to_api_repr(): answer})
 
 
 def count_legs(meeting_id: str, uids: list[str]) -> int:
