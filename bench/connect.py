@@ -80,20 +80,29 @@ class OursRun:
     peers: list[CountingPeer] = field(default_factory=list)
 
 
-async def ours_once(counter: ClientCounter | None = None, *, listen_first: bool = False) -> OursRun:
+async def ours_once(counter: ClientCounter | None = None, *, offer_in_join: bool = True) -> OursRun:
     """Alice creates and joins; the time runs from Bob's join to both chat channels open.
-    ``listen_first=True``: Bob starts his signals listener before the join (docs/protocol.md
-    section 4 step 1, the web client's order), to measure what that gains."""
+
+    Bob follows docs/protocol.md section 4: his signals listener started first, his offer made
+    before the join and sent with it (his ``meeting_info`` before, as a lobby has it, not
+    timed). ``offer_in_join=False``: the offer written after the join returns instead (the
+    protocol before, and still valid), to measure what the offer in the join gains."""
     counter = counter or ClientCounter()
     alice = CountingPeer("alice", ip=next_ip(), counter=counter)
-    bob = CountingPeer("bob", ip=next_ip(), counter=counter, listen_first=listen_first)
+    bob = CountingPeer(
+        "bob", ip=next_ip(), counter=counter, listen_first=True, offer_in_join=offer_in_join
+    )
     try:
         await alice.sign_in()
         await bob.sign_in()
         meeting_id = await alice.create_meeting(title="bench")
         await alice.join(meeting_id)
+        expect = None
+        if offer_in_join:
+            present = (await bob.meeting_info(meeting_id))["present"]
+            expect = 1 if present is None else int(present)
         started = time.perf_counter()
-        await bob.join(meeting_id)
+        await bob.join(meeting_id, expect=expect)
         await wait_for(
             lambda: alice.connected_to(bob.uid) and bob.connected_to(alice.uid),
             timeout=CONNECT_TIMEOUT,

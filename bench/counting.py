@@ -102,9 +102,17 @@ class CountingPeer(MeetingPeer):
     per document a query or listener delivers, one for a query that matches nothing)."""
 
     def __init__(
-        self, label: str, *, ip: str, counter: ClientCounter, listen_first: bool = False
+        self,
+        label: str,
+        *,
+        ip: str,
+        counter: ClientCounter,
+        listen_first: bool = False,
+        offer_in_join: bool = False,
     ) -> None:
-        super().__init__(label, ip=ip, media=False, listen_first=listen_first)
+        super().__init__(
+            label, ip=ip, media=False, listen_first=listen_first, offer_in_join=offer_in_join
+        )
         self.counter = counter
 
     async def _probe_queries(self) -> None:

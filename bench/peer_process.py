@@ -158,7 +158,7 @@ async def _connected(peer: CountingPeer, others: list[str]) -> None:
 
 async def child(label: str, ip: str) -> None:
     counter = ClientCounter()
-    peer = CountingPeer(label, ip=ip, counter=counter)
+    peer = CountingPeer(label, ip=ip, counter=counter, offer_in_join=True)
     tasks: set[asyncio.Task[None]] = set()
     try:
         await peer.sign_in()

@@ -25,6 +25,7 @@ from .protocol import (
     ParticipantRole,
     ParticipantSummary,
     PresenceDoc,
+    SignalDoc,
     StoredBy,
 )
 from .store.documents import IpInfo, JoinRecordDoc, OrgDoc
@@ -132,6 +133,16 @@ class JoinPlan:
     # The join record of a previous session of the same caller, to close (re-join after reload).
     replaced_session: str | None
     others: list[ParticipantSummary] = field(default_factory=list)
+    #: The caller's offers to those present (``offers`` of the request), as signal documents
+    #: written in the join's commit; ``createdAt`` is the join's time (``joinedAt``).
+    offer_signals: list[SignalDoc] = field(default_factory=list)
+
+
+def signals_blocked(mine: Mapping[str, Any] | None, now: datetime) -> bool:
+    """Whether the rules refuse this participant's signals now (its ``signalLimit``)."""
+    limit = (mine or {}).get("signalLimit")
+    until = limit.get("blockedUntil") if isinstance(limit, Mapping) else None
+    return isinstance(until, datetime) and until > now
 
 
 def seat_free(meeting: Mapping[str, Any], others: Sequence[Mapping[str, Any]], uid: str) -> bool:
@@ -160,12 +171,14 @@ def plan_join(
     admitted_by: str | None = None,
     knocked_as: str | None = None,
     heartbeat_seconds: int = 300,
+    offers: Sequence[str] = (),
 ) -> JoinPlan:
     """Admit ``caller``; ``joined`` are the participant documents currently in the meeting.
 
     ``display_name`` is the name the caller chose; without one it keeps the name it had in this
     meeting, else the one it knocked with (``knocked_as``), else its account's. ``admitted_by``
-    is the host who let it in from the lobby.
+    is the host who let it in from the lobby. ``offers`` go to those present in the order
+    they are returned (by uid), one each; offers beyond them are not used.
     """
     others = [p for p in joined if p.get("uid") != caller.uid and p.get("state") == JOINED]
     rejoin = mine is not None and mine.get("state") == JOINED
@@ -214,20 +227,39 @@ def plan_join(
         "sweepShard": sweep_shard(caller.uid),
         "expiresAt": expires_at,
     }
+    summaries: list[ParticipantSummary] = [
+        {
+            "uid": p["uid"],
+            "displayName": p.get("displayName", ""),
+            "session": p["session"],
+            "role": p.get("role", "participant"),
+        }
+        for p in sorted(others, key=lambda p: str(p.get("uid")))
+    ]
+    if signals_blocked(mine, now):
+        # The rules refuse this participant's signals until then, and a re-join keeps its
+        # signalLimit: the server does not write for it what the rules would refuse.
+        offers = ()
+    for index, summary in enumerate(summaries[: len(offers)]):
+        summary["offer"] = index
     return JoinPlan(
         participant=participant,
         presence=presence,
         join_record_id=join_record_id(meeting_id, caller.uid, session),
         join_record=record,
         replaced_session=str(mine["session"]) if rejoin and mine else None,
-        others=[
+        others=summaries,
+        offer_signals=[
             {
-                "uid": p["uid"],
-                "displayName": p.get("displayName", ""),
-                "session": p["session"],
-                "role": p.get("role", "participant"),
+                "from": caller.uid,
+                "session": session,
+                "to": other["uid"],
+                "toSession": other["session"],
+                "type": "offer",
+                "sdp": sdp,
+                "createdAt": now,
             }
-            for p in sorted(others, key=lambda p: str(p.get("uid")))
+            for other, sdp in zip(summaries, offers, strict=False)
         ],
     )
 
@@ -279,6 +311,7 @@ def meeting_info(
             "storage": [],
             "storedOfYou": stored_of_you,
             "storedOfYouBy": stored_by,
+            "present": None,
         }
     has_password = bool(meeting.get("hasPassword"))
     state: MeetingState = "open" if meeting.get("state") == OPEN else "ended"
@@ -295,4 +328,5 @@ def meeting_info(
         "storage": org_storage.notices(joined) if not has_password or inside else [],
         "storedOfYou": stored_of_you,
         "storedOfYouBy": stored_by,
+        "present": len(others) if state == "open" and (not has_password or inside) else None,
     }

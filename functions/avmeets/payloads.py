@@ -84,6 +84,8 @@ class JoinMeeting:
     password: str | None
     #: Checked; ``services.joins.chosen_name`` checks it against the caller's contact details.
     display_name: str | None = None
+    #: Offers to write to those present, in the join's commit (docs/protocol.md section 4).
+    offers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -190,7 +192,28 @@ def parse_join(data: Any) -> JoinMeeting:
         meeting_id=_meeting_id(obj),
         password=_text(obj, "password", MAX_PASSWORD, strip=False),
         display_name=_display_name(obj),
+        offers=_offers(obj),
     )
+
+
+def _offers(data: Mapping[str, Any]) -> tuple[str, ...]:
+    """``offers``: SDP strings held to what the rules hold an offer signal's ``sdp`` to."""
+    value = data.get("offers")
+    if value is None:
+        return ()
+    if not isinstance(value, list) or len(value) > Limits.OFFERS_PER_JOIN:
+        raise InvalidArgument(
+            f"'offers' must be a list of at most {Limits.OFFERS_PER_JOIN} strings.",
+            field="offers",
+        )
+    for sdp in value:
+        if not isinstance(sdp, str) or not 0 < len(sdp) <= Limits.SDP_MAX_CHARS:
+            raise InvalidArgument(
+                f"Each of 'offers' must be a session description of 1 to "
+                f"{Limits.SDP_MAX_CHARS} characters.",
+                field="offers",
+            )
+    return tuple(value)
 
 
 def parse_knock(data: Any) -> Knock:

@@ -189,6 +189,8 @@ class Limits:
     MEETING_ID_INPUT_MAX_CHARS: Final = 64
     SESSION_MAX_CHARS: Final = 64
     SDP_MAX_CHARS: Final = 32_768
+    #: Offers one ``join_meeting`` may carry (one for each participant it expects to find).
+    OFFERS_PER_JOIN: Final = 15
     CANDIDATES_PER_SIGNAL: Final = 8
     CANDIDATE_MAX_CHARS: Final = 1024
     SDP_MID_MAX_CHARS: Final = 64
@@ -304,6 +306,9 @@ class JoinMeetingRequest(TypedDict):
     password: NotRequired[str]
     #: The name the others see; default: the account's name (never its email or phone).
     displayName: NotRequired[str]
+    #: Offers made before the join (SDP, as an ``offer`` signal's ``sdp``): the server writes
+    #: them as the caller's offer signals to those present, in the join's own commit.
+    offers: NotRequired[list[str]]
 
 
 class ParticipantSummary(TypedDict):
@@ -313,6 +318,8 @@ class ParticipantSummary(TypedDict):
     displayName: str
     session: str
     role: ParticipantRole
+    #: Index into the request's ``offers`` of the offer the server wrote to this participant.
+    offer: NotRequired[int]
 
 
 class JoinMeetingResult(TypedDict):
@@ -401,6 +408,9 @@ class MeetingInfoResult(TypedDict):
     #: that organisation's name (null when it stores nothing).
     storedOfYou: list[StorageKind]
     storedOfYouBy: str | None
+    #: How many others are in the meeting now (null where the title is: a password, or no open
+    #: meeting): a client makes that many offers to send with its join.
+    present: int | None
 
 
 class LeaveMeetingRequest(TypedDict):

@@ -49,10 +49,12 @@ async def test_meeting_info_tells_before_the_lobby(
         "storage": [],
         "storedOfYou": [],
         "storedOfYouBy": None,
+        "present": 0,
     }
-    # The password protects the title too.
+    # The password protects the title too, and how many are in.
     locked = await guest.call("meeting_info", {"meetingId": locked_id})
     assert locked["hasPassword"] is True and locked["title"] is None
+    assert locked["present"] is None
     # A code nobody created (typed with capitals and spaces: read as people type codes).
     assert await guest.call("meeting_info", {"meetingId": "QQQ QQQQ QQQ"}) == {
         "exists": False,
@@ -65,6 +67,7 @@ async def test_meeting_info_tells_before_the_lobby(
         "storage": [],
         "storedOfYou": [],
         "storedOfYouBy": None,
+        "present": None,
     }
     for bad in ("nope", "abc-defg-hi", "abcdefghijk", ""):
         with pytest.raises(CallableError) as refused:
@@ -78,6 +81,10 @@ async def test_meeting_info_tells_before_the_lobby(
     assert without_probes(after) == without_probes(before)
     probes = [path for path in after if path.startswith(PROBE_COUNTERS) and guest.uid in path]
     assert probes and not any(p.startswith(PROBE_COUNTERS) for p in before), probes
+
+    # How many are in: what a newcomer makes offers for (docs/protocol.md section 4).
+    await host.join(open_id)
+    assert (await guest.call("meeting_info", {"meetingId": open_id}))["present"] == 1
 
     # Ended: said before the lobby.
     await admin.collection("meetings").document(open_id).update({"state": "ended"})

@@ -144,6 +144,14 @@ async def test_unknown_meeting(scene: Scene, admin: firestore.AsyncClient) -> No
         pytest.param(
             {"meetingId": UNKNOWN_MEETING, "nickname": "eve"}, "nickname", id="unknown-key"
         ),
+        pytest.param({"meetingId": UNKNOWN_MEETING, "offers": "v=0"}, "offers", id="offers-str"),
+        pytest.param({"meetingId": UNKNOWN_MEETING, "offers": [""]}, "offers", id="offer-empty"),
+        pytest.param(
+            {"meetingId": UNKNOWN_MEETING, "offers": ["x" * 32769]}, "offers", id="offer-long"
+        ),
+        pytest.param(
+            {"meetingId": UNKNOWN_MEETING, "offers": ["v=0"] * 16}, "offers", id="offers-16"
+        ),
     ],
 )
 async def test_malformed_join(

@@ -353,6 +353,23 @@ SABOTAGES: tuple[Sabotage, ...] = (
         ),
     ),
     Sabotage(
+        slug="join-offers-while-blocked",
+        claim="Offers sent with a join are held to the rules",
+        why="join_meeting writes the offers of a participant whose signals the rules refuse",
+        kind="emulator",
+        tests=(
+            "tests/emulator/test_offers_in_join.py::test_a_blocked_sender_gets_no_offers_written",
+        ),
+        expect=r"\[0\] == \[None\]",
+        edits=(
+            Edit(
+                "functions/avmeets/meetings.py",
+                "    if signals_blocked(mine, now):\n",
+                "    if False:\n",
+            ),
+        ),
+    ),
+    Sabotage(
         slug="redelivery-applied-twice",
         claim="A trigger delivered twice has one effect",
         why="the signal trigger no longer skips an offer event it has applied already",

@@ -1,6 +1,6 @@
 """Join decisions: capacity, idempotent re-join, and what the newcomer is told."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -38,6 +38,36 @@ def test_newcomer_gets_the_others_sorted() -> None:
     assert p.participant["session"] == "new" and p.participant["state"] == "joined"
     assert p.join_record["ip"] == "203.0.113.1"
     assert p.replaced_session is None
+
+
+def test_offers_of_a_join_go_to_those_present_in_order() -> None:
+    """docs/protocol.md, join_meeting ``offers``: one each, in the order of ``participants``;
+    an offer beyond them is not used, a participant beyond them gets none."""
+    p = plan("c", present("b", "a"), offers=["sdp-0"])
+    assert [(o["uid"], o.get("offer")) for o in p.others] == [("a", 0), ("b", None)]
+    assert p.offer_signals == [
+        {
+            "from": "c",
+            "session": "new",
+            "to": "a",
+            "toSession": "s-a",
+            "type": "offer",
+            "sdp": "sdp-0",
+            "createdAt": NOW,
+        }
+    ]
+    p = plan("c", present("a"), offers=["sdp-0", "sdp-1"])
+    assert [o.get("offer") for o in p.others] == [0]
+    assert [s["sdp"] for s in p.offer_signals] == ["sdp-0"]
+    p = plan("c", [], offers=["sdp-0"])
+    assert (p.others, p.offer_signals) == ([], [])
+    # A participant whose signals the rules refuse (signalLimit) gets none written by re-joining.
+    blocked = {**present("c")[0], "signalLimit": {"blockedUntil": NOW + timedelta(seconds=1)}}
+    p = plan("c", present("a"), mine=blocked, offers=["sdp-0"])
+    assert (p.offer_signals, p.others[0].get("offer")) == ([], None)
+    served = {**blocked, "signalLimit": {"blockedUntil": NOW}}
+    assert len(plan("c", present("a"), mine=served, offers=["sdp-0"]).offer_signals) == 1
+    assert plan("c", present("a")).offer_signals == []
 
 
 def test_full_meeting_refuses_newcomers_but_not_rejoins() -> None:
@@ -126,14 +156,18 @@ def test_meeting_info_before_joining() -> None:
         "storage": [],
         "storedOfYou": [],
         "storedOfYouBy": None,
+        "present": 1,
     }
     locked = {**open_meeting, "hasPassword": True}
+    # How many are in: like the title, protected by the password (but not from those inside).
+    assert meetings.meeting_info(locked, present("a", "b"), False, "d", "join")["present"] is None
+    assert meetings.meeting_info(locked, present("a", "b"), False, "b", "join")["present"] == 1
     assert meetings.meeting_info(locked, present("a", "b", "c"), True, "d", "join")["title"] is None
     assert meetings.meeting_info(locked, present("a", "b", "c"), True, "d", "join")["full"] is True
     # Someone already in (a reload) is not told the meeting is full.
     assert meetings.meeting_info(locked, present("a", "b", "c"), True, "c", "join")["full"] is False
     ended = meetings.meeting_info({**open_meeting, "state": "ended"}, [], False, "c", "join")
-    assert (ended["full"], ended["entry"]) == (False, None)
+    assert (ended["full"], ended["entry"], ended["present"]) == (False, None, None)
     assert meetings.meeting_info(None, [], True, "c", None) == {
         "exists": False,
         "state": None,
@@ -145,6 +179,7 @@ def test_meeting_info_before_joining() -> None:
         "storage": [],
         "storedOfYou": [],
         "storedOfYouBy": None,
+        "present": None,
     }
 
 

@@ -50,6 +50,33 @@ def test_join_normalises_typed_ids() -> None:
     assert payloads.parse_join({"meetingId": "abcdefghij"}).meeting_id == "abc-defg-hij"
 
 
+def test_join_takes_offers() -> None:
+    sdp = "v=0\r\no=- 1 2 IN IP4 0.0.0.0\r\n"
+    assert payloads.parse_join({"meetingId": "abc-defg-hij"}).offers == ()
+    join = payloads.parse_join({"meetingId": "abc-defg-hij", "offers": [sdp, sdp]})
+    assert join.offers == (sdp, sdp)
+    assert payloads.parse_join({"meetingId": "abc-defg-hij", "offers": ["x" * 32768]}).offers
+
+
+@pytest.mark.parametrize(
+    "offers",
+    [
+        "v=0",
+        {"sdp": "v=0"},
+        [""],
+        [7],
+        [None],
+        ["x" * 32769],
+        ["v=0"] * 16,
+        [{"type": "offer", "sdp": "v=0"}],
+    ],
+)
+def test_join_rejects_bad_offers(offers: Any) -> None:
+    with pytest.raises(InvalidArgument) as err:
+        payloads.parse_join({"meetingId": "abc-defg-hij", "offers": offers})
+    assert err.value.details["field"] == "offers"
+
+
 @pytest.mark.parametrize(
     "data",
     [{}, {"meetingId": 7}, {"meetingId": "abc"}, {"meetingId": "abc-defg-hi1"}, {"meetingId": ""}],

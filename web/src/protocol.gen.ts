@@ -69,6 +69,7 @@ export interface JoinMeetingRequest {
   meetingId: string;
   password?: string;
   displayName?: string;
+  offers?: string[];
 }
 
 /** Another participant present at the moment of a join, with its current session. */
@@ -77,6 +78,7 @@ export interface ParticipantSummary {
   displayName: string;
   session: string;
   role: ParticipantRole;
+  offer?: number;
 }
 
 export interface JoinMeetingResult {
@@ -144,6 +146,7 @@ export interface MeetingInfoResult {
   storage: StorageNotice[];
   storedOfYou: StorageKind[];
   storedOfYouBy: string | null;
+  present: number | null;
 }
 
 export interface LeaveMeetingRequest {
@@ -546,6 +549,7 @@ export const LIMITS = {
   meetingIdInputMaxChars: 64,
   sessionMaxChars: 64,
   sdpMaxChars: 32768,
+  offersPerJoin: 15,
   candidatesPerSignal: 8,
   candidateMaxChars: 1024,
   sdpMidMaxChars: 64,

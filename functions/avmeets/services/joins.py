@@ -161,6 +161,7 @@ def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
             admitted_by=entry.admitted_by,
             knocked_as=knock.get("displayName") if knock is not None else None,
             heartbeat_seconds=settings().heartbeat_seconds,
+            offers=body.offers,
         )
         replaced = plan.replaced_session
         store.put_presence(body.meeting_id, plan.presence)
@@ -182,6 +183,7 @@ def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
                 joins=joins + 1,
                 expires_at=max(fresh["expiresAt"], until),
                 renew_secret=bool(fresh.get("hasPassword")),
+                offer_signals=plan.offer_signals,
             )
         except core.Gone:
             # Purged since it was read (or its password hash was).

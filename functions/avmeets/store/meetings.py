@@ -3,7 +3,7 @@ records: everything a join, a leave, a heartbeat or the signal trigger reads and
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -25,6 +25,7 @@ from .documents import (
     MeetingSecretDoc,
     ParticipantDoc,
     PresenceDoc,
+    SignalDoc,
     SignalLimit,
 )
 
@@ -205,6 +206,7 @@ def commit_join(
     joins: int,
     expires_at: datetime,
     renew_secret: bool,
+    offer_signals: Sequence[SignalDoc] = (),
 ) -> None:
     """Admit a participant in one batch, only if the meeting is unchanged since ``version``.
 
@@ -214,6 +216,8 @@ def commit_join(
     participant document is written only if unchanged since ``participant_version`` (created
     when None), so a host's removal and the removed person's re-join never both succeed.
     Raises ``Gone`` when the meeting or its password hash was purged meanwhile.
+    ``offer_signals`` (the newcomer's offers to those present) are created in the same batch:
+    an offer exists only if the join does.
     """
     batch = client().batch()
     batch.update(
@@ -234,6 +238,9 @@ def commit_join(
     batch.set(_join(record_id), data(record))
     if replaced_record_id is not None:
         batch.set(_join(replaced_record_id), {"leftAt": now, "endCause": "rejoined"}, merge=True)
+    signals = _meeting(meeting_id).collection(names.SIGNALS)
+    for signal in offer_signals:
+        batch.create(signals.document(), dict(signal))
     if renew_secret:
         # The hash must live as long as the meeting, or the purge / TTL would drop it first
         # and lock everyone out of a meeting that still exists.

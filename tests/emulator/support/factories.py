@@ -36,6 +36,7 @@ class Peers:
         ip: str | None = None,
         heartbeat_seconds: float | None = None,
         beat: str = "presence",
+        offer_in_join: bool = False,
     ) -> MeetingPeer:
         address = ip or self._addresses.take()
         peer = MeetingPeer(
@@ -46,6 +47,7 @@ class Peers:
             user=user,
             heartbeat_seconds=heartbeat_seconds,
             beat=beat,
+            offer_in_join=offer_in_join,
         )
         self.all.append(peer)
         if user is None:

@@ -173,6 +173,16 @@ _Event = _ParticipantsSnapshot | _SignalsSnapshot | _OfferTo | _Out | _Stop
 
 
 @dataclass
+class _MadeOffer:
+    """An offer made before the join, for whichever participant the join gives it to."""
+
+    pc: RTCPeerConnection
+    channel: RTCDataChannel
+    sdp: str
+    candidates: list[CandidateEntry]
+
+
+@dataclass
 class Link:
     """One peer connection to one session of another participant."""
 
@@ -250,6 +260,7 @@ class MeetingPeer:
         heartbeat_seconds: float | None = None,
         beat: str = "presence",
         listen_first: bool = False,
+        offer_in_join: bool = False,
     ) -> None:
         install_loopback_only()
         self.label = label
@@ -263,7 +274,12 @@ class MeetingPeer:
         #: 1, as the web client does). Off by default here: for these peers it gained nothing
         #: measurable (bench/results.md), and 50 listens opening during a burst of joins slowed
         #: the emulator's commits into contended joins (test_load.py). The bench measures both.
-        self.listen_first = listen_first
+        self.listen_first = listen_first or offer_in_join
+        #: Make the offers before the join and send them with it (docs/protocol.md section 4,
+        #: step 1): the server writes them in the join's commit. aiortc fixes a connection's ICE
+        #: servers when it is made, before the join hands out TURN credentials: these offers
+        #: gather host candidates only, so peers that need the relay leave this off.
+        self.offer_in_join = offer_in_join
         self.ip = ip
         self.trickle = trickle
         self.media = media
@@ -375,10 +391,21 @@ class MeetingPeer:
             self._knocking.cancel()
             self._knocking = None
 
+    async def meeting_info(self, meeting_id: str) -> dict[str, Any]:
+        return await self.call("meeting_info", {"meetingId": meeting_id})
+
     async def join(
-        self, meeting_id: str, password: str | None = None, *, display_name: str | None = None
+        self,
+        meeting_id: str,
+        password: str | None = None,
+        *,
+        display_name: str | None = None,
+        expect: int | None = None,
     ) -> dict[str, Any]:
-        """Join (or re-join with a new session), start both listeners and offer to those present."""
+        """Join (or re-join with a new session), start both listeners and offer to those present.
+
+        With ``offer_in_join``, ``expect`` offers (default: ``meeting_info``'s ``present``, as a
+        lobby knows it; 1 when it says null) are made first and sent with the join."""
         if self.joined:
             raise RuntimeError(f"{self.label} has already joined; close() or leave() first")
         self._stop_knocking()
@@ -393,9 +420,22 @@ class MeetingPeer:
         self.meeting_id = meeting_id.strip().lower()
         if self.listen_first:
             self._listen_signals()
+        made: list[_MadeOffer] = []
         try:
+            if self.offer_in_join:
+                if expect is None:
+                    present = (await self.meeting_info(meeting_id)).get("present")
+                    expect = 1 if present is None else int(present)
+                made = [await self._make_offer() for _ in range(expect)]
+                # docs/protocol.md section 4 step 2: an answer to these can come before the
+                # join returns, so the listen must be set up before they exist.
+                await self._wait_listening()
+                if made:
+                    data["offers"] = [m.sdp for m in made]
             result = await self.call("join_meeting", data)
         except BaseException:
+            for m in made:
+                await m.pc.close()
             await self._unwatch()
             raise
         self.join_results.append(result)
@@ -420,7 +460,6 @@ class MeetingPeer:
         probe = asyncio.ensure_future(self._probe_queries())
         self._reports = asyncio.Queue()
         self._vanishing = False
-        self._processor = asyncio.ensure_future(self._process())
         interval = self.heartbeat_seconds or float(result.get("heartbeatSeconds") or 20)
         self._background = [
             asyncio.ensure_future(self._report_loop()),
@@ -430,8 +469,11 @@ class MeetingPeer:
         present = result.get("participants") or []
         for participant in present:
             self.names[participant["uid"]] = participant.get("displayName", "")
-        if present:
-            targets = [(str(p["uid"]), str(p["session"])) for p in present]
+        # Before the processor starts: an answer to an offer of the join may be queued already.
+        offered = await self._adopt_offers(present, made)
+        self._processor = asyncio.ensure_future(self._process())
+        targets = [(str(p["uid"]), str(p["session"])) for p in present if p["uid"] not in offered]
+        if targets:
             self._events.put_nowait(_OfferTo(targets))
         # Return once others can reach us (the offers above are made meanwhile), so that a test
         # whose next peer joins at once never writes to a listen still being set up.
@@ -892,12 +934,16 @@ class MeetingPeer:
 
     # ----------------------------------------------------------------------- peer connections
 
-    def _new_link(self, uid: str, session: str, role: Role) -> Link:
-        configuration = RTCConfiguration(
+    def _configuration(self) -> RTCConfiguration:
+        return RTCConfiguration(
             iceServers=list(self._ice_servers), bundlePolicy=RTCBundlePolicy.MAX_BUNDLE
         )
-        link = Link(uid=uid, remote_session=session, role=role, pc=RTCPeerConnection(configuration))
-        pc = link.pc
+
+    def _new_link(
+        self, uid: str, session: str, role: Role, pc: RTCPeerConnection | None = None
+    ) -> Link:
+        pc = pc or RTCPeerConnection(self._configuration())
+        link = Link(uid=uid, remote_session=session, role=role, pc=pc)
 
         @pc.on("connectionstatechange")
         def on_connection_state() -> None:
@@ -950,6 +996,58 @@ class MeetingPeer:
             link = await self._prepare_offer(uid, session)
             if link is not None:
                 self._spawn(self._send_description(link, "offer"), f"offer to {uid}")
+
+    async def _make_offer(self) -> _MadeOffer:
+        """A connection with its offer as local description, for nobody yet (the join's)."""
+        pc = RTCPeerConnection(
+            RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
+        )
+        if self.media:  # tracks before the data channel, as in _prepare_offer
+            color = _color_of(self.label)
+            pc.addTrack(SineAudioTrack(frequency=300.0 + color[0]))
+            pc.addTrack(ColorVideoTrack(color))
+        channel = pc.createDataChannel(CHAT_LABEL)
+        await pc.setLocalDescription(await pc.createOffer())
+        sdp = pc.localDescription.sdp
+        candidates: list[CandidateEntry] = []
+        if self.trickle:
+            candidates, sdp = extract_candidates(sdp), strip_candidates(sdp)
+        return _MadeOffer(pc=pc, channel=channel, sdp=sdp, candidates=candidates)
+
+    async def _adopt_offers(
+        self, present: list[dict[str, Any]], made: list[_MadeOffer]
+    ) -> set[str]:
+        """Give each offer the join wrote (``participants[].offer``) its link; close the
+        offers nobody got. Returns the uids offered to."""
+        used: dict[int, dict[str, Any]] = {
+            int(p["offer"]): p for p in present if isinstance(p.get("offer"), int)
+        }
+        for index, offer in enumerate(made):
+            participant = used.get(index)
+            if participant is None:
+                await offer.pc.close()
+                continue
+            link = self._new_link(
+                str(participant["uid"]), str(participant["session"]), "offerer", offer.pc
+            )
+            self._bind_chat(link, offer.channel)
+            self.sent_signals.append(
+                SentSignal(
+                    id="(join)",
+                    to=link.uid,
+                    to_session=link.remote_session,
+                    type="offer",
+                    sdp=offer.sdp,
+                    candidates=None,
+                )
+            )
+            for batch in batches(offer.candidates, MAX_CANDIDATES_PER_SIGNAL):
+                self._spawn(
+                    self._send_signal(link, "candidates", candidates=batch),
+                    f"candidates to {link.uid}",
+                )
+                link.candidates_docs_sent += 1
+        return {str(p["uid"]) for p in used.values()}
 
     async def _prepare_offer(self, uid: str, session: str) -> Link | None:
         """A new connection to ``uid`` with its offer as local description, or None when we
