@@ -73,6 +73,16 @@ OUT_REASONS = ("removed", "meeting-ended")
 #: slower machine one offer's trigger ran more than 15 s after the offer (2026-12-03).
 REPORT_ATTEMPTS = 8
 REPORT_BACKOFF = 0.5
+#: docs/protocol.md section 4.9: leave_meeting is tried again on these, up to 4 attempts.
+LEAVE_ATTEMPTS = 4
+LEAVE_RETRIED = (
+    "UNAVAILABLE",
+    "DEADLINE_EXCEEDED",
+    "INTERNAL",
+    "UNKNOWN",
+    "ABORTED",
+    "RESOURCE_EXHAUSTED",
+)
 #: Statuses of RTCPeerConnection.connectionState that `report_connection` accepts.
 REPORTED_STATUSES = ("new", "connecting", "connected", "disconnected", "failed", "closed")
 
@@ -523,7 +533,16 @@ class MeetingPeer:
             except TimeoutError:
                 self.errors.append(f"{self.label}: connection reports not sent within 30s")
         await self.close()
-        return await self.call("leave_meeting", {"meetingId": meeting_id})
+        # Section 4.9: a transient refusal is tried again (the web client: up to 4 attempts).
+        for attempt in range(LEAVE_ATTEMPTS):
+            try:
+                return await self.call("leave_meeting", {"meetingId": meeting_id})
+            except CallableError as error:
+                if error.status not in LEAVE_RETRIED or attempt + 1 == LEAVE_ATTEMPTS:
+                    raise
+                self.notes.append(f"leave_meeting answered {error}; trying again")
+                await asyncio.sleep(0.5 * 2**attempt)
+        raise AssertionError("unreachable")
 
     async def dispose(self) -> None:
         """close() and release the Firestore clients; the peer cannot be used afterwards."""
