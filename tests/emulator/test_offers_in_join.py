@@ -96,6 +96,8 @@ async def test_fewer_or_more_offers_than_people_present(peers: Peers) -> None:
     await wait_full_mesh([alice, carol, dave, erin])
     for peer in (dave, erin):
         await peer.flush()
+        # Not trickling: their candidates are in the offers' SDP, and nothing else is sent.
+        assert not [s for s in peer.sent_signals if s.type == "candidates"]
     offered_by_dave = [s for s in dave.sent_signals if s.type == "offer"]
     assert sorted(s.id == "(join)" for s in offered_by_dave) == [False, True]
     assert [s.id for s in erin.sent_signals if s.type == "offer"] == ["(join)"] * 3

@@ -1060,7 +1060,9 @@ class MeetingPeer:
                     candidates=None,
                 )
             )
-            for batch in batches(offer.candidates, MAX_CANDIDATES_PER_SIGNAL):
+            # Trickled only by a trickling peer; else they are in the offer's SDP.
+            trickled = batches(offer.candidates, MAX_CANDIDATES_PER_SIGNAL) if self.trickle else []
+            for batch in trickled:
                 self._spawn(
                     self._send_signal(link, "candidates", candidates=batch),
                     f"candidates to {link.uid}",
