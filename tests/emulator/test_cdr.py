@@ -6,9 +6,8 @@ from typing import Any
 
 from google.cloud import firestore
 
-from .support.admin import Dump, dump_all, matching
+from .support.admin import Dump, dump_all, leg_when, matching, sides_are
 from .support.callables import USER_AGENT
-from .support.deadline import wait_for
 from .support.factories import Peers
 from .support.mesh import check_chat, describe, wait_full_mesh
 
@@ -27,21 +26,19 @@ async def test_call_detail_record_of_a_call(peers: Peers, admin: firestore.Async
 
     leg_id = f"{meeting_id}_{bob.session}_{alice.session}"  # Bob offered: he is the caller
 
-    async def leg_connected() -> dict[str, Any] | None:
-        leg = _legs(await dump_all(admin)).get(f"cdrs/{leg_id}")
-        if not leg or leg.get("state") != "connected":
-            return None
+    def connected(leg: dict[str, Any]) -> bool:
         # The leg is answered by the first `connected` report; wait for the other side's too,
         # and for the answer's trigger, which the functions emulator can run after both
         # reports (it runs the signal triggers one at a time): it puts the callee's
         # `connecting` in front of its report.
-        both = all(leg[side]["status"] == "connected" for side in ("caller", "callee"))
-        return leg if both and leg["callee"].get("iceUfrag") else None
+        answered = leg.get("state") == "connected" and bool(leg["callee"].get("iceUfrag"))
+        return answered and sides_are(leg, "connected")
 
-    leg = await wait_for(
-        leg_connected,
-        timeout=15.0,
-        what=f"cdrs/{leg_id} to be connected on both sides",
+    leg = await leg_when(
+        admin,
+        leg_id,
+        connected,
+        what="to be connected on both sides",
         describe=lambda: describe([alice, bob]),
     )
     assert leg["meetingId"] == meeting_id
@@ -58,18 +55,12 @@ async def test_call_detail_record_of_a_call(peers: Peers, admin: firestore.Async
 
     await bob.leave()
 
-    async def leg_ended() -> dict[str, Any] | None:
-        leg = _legs(await dump_all(admin)).get(f"cdrs/{leg_id}")
-        if not leg or leg.get("state") != "ended":
-            return None
-        # Bob reports `closed` as he leaves; Alice when she sees him gone.
-        closed = all(leg[side]["status"] == "closed" for side in ("caller", "callee"))
-        return leg if closed else None
-
-    leg = await wait_for(
-        leg_ended,
-        timeout=15.0,
-        what=f"cdrs/{leg_id} to end, closed by both sides",
+    # Bob reports `closed` as he leaves; Alice when she sees him gone.
+    leg = await leg_when(
+        admin,
+        leg_id,
+        lambda leg: leg.get("state") == "ended" and sides_are(leg, "closed"),
+        what="to end, closed by both sides",
         describe=lambda: describe([alice, bob]),
     )
     assert leg["disposition"] == "ANSWERED"

@@ -10,8 +10,7 @@ from typing import Any
 
 from google.cloud import firestore
 
-from .support.admin import dump_all
-from .support.deadline import wait_for
+from .support.admin import dump_all, leg_when, sides_are
 from .support.factories import Actors, Peers
 from .support.mesh import check_chat, describe, wait_full_mesh, wait_media
 
@@ -59,17 +58,11 @@ async def test_the_offer_goes_with_the_join(peers: Peers, admin: firestore.Async
     assert bob.link(alice.uid).candidates_docs_sent == 1
 
     # The CDR: the leg is Bob's (the caller), connected on both sides, as for any offer.
-    leg_id = f"cdrs/{meeting_id}_{bob.session}_{alice.session}"
-
-    async def leg_connected() -> dict[str, Any] | None:
-        leg = (await dump_all(admin)).get(leg_id)
-        both = leg and all(leg[side]["status"] == "connected" for side in ("caller", "callee"))
-        return leg if both else None
-
-    leg = await wait_for(
-        leg_connected,
-        timeout=15.0,
-        what=f"{leg_id} connected",
+    leg = await leg_when(
+        admin,
+        f"{meeting_id}_{bob.session}_{alice.session}",
+        lambda leg: sides_are(leg, "connected"),
+        what="connected",
         describe=lambda: describe([alice, bob]),
     )
     assert (leg["caller"]["uid"], leg["callee"]["uid"]) == (bob.uid, alice.uid)

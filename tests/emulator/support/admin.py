@@ -6,7 +6,7 @@ The admin Firestore client bypasses firestore.rules: never use it to act as a te
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 import httpx
@@ -223,3 +223,30 @@ async def auth_accounts() -> dict[str, dict[str, Any]]:
             token = body.get("nextPageToken")
             if not token or not body.get("users"):
                 return accounts
+
+
+def sides_are(leg: dict[str, Any], status: str) -> bool:
+    """Whether both sides of a leg last reported ``status``."""
+    return all(leg[side]["status"] == status for side in ("caller", "callee"))
+
+
+async def leg_when(
+    client: firestore.AsyncClient,
+    leg_id: str,
+    ready: Callable[[dict[str, Any]], bool],
+    *,
+    what: str,
+    describe: Callable[[], str] | None = None,
+    timeout: float = 15.0,
+) -> dict[str, Any]:
+    """Poll the leg ``cdrs/{leg_id}`` until ``ready(leg)`` holds, and return it."""
+
+    async def check() -> dict[str, Any] | None:
+        leg = (await dump_all(client)).get(f"cdrs/{leg_id}")
+        return leg if leg is not None and ready(leg) else None
+
+    found: dict[str, Any] | None = await wait_for(
+        check, timeout=timeout, what=f"cdrs/{leg_id} {what}", describe=describe
+    )
+    assert found is not None  # wait_for returns a truthy value or fails
+    return found
