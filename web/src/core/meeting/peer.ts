@@ -115,8 +115,8 @@ export class PeerLink {
     [this.uid, this.remoteSession, this.polite] = [uid, session, this.host.myUid < uid];
     this.relayOnly = ice.iceTransportPolicy === "relay";
     this.pc.setConfiguration({ ...this.pc.getConfiguration(), ...ice });
-    const applied = this.pc.setLocalDescription(this.held ?? undefined).catch((error) => console.debug("the join's offer failed", error));
-    this.ready = applied.finally(() => (this.held = null));
+    const offer = this.held ?? undefined;
+    this.ready = this.pc.setLocalDescription(offer).finally(() => (this.held = null));
   }
 
   /** The other side's microphone and camera. */
@@ -155,7 +155,7 @@ export class PeerLink {
 
   async handleDescription(description: RTCSessionDescriptionInit): Promise<void> {
     const pc = this.pc;
-    await this.ready;
+    await this.ready.catch(() => undefined);
     if (pc.signalingState === "closed") return;
     const readyForOffer = !this.makingOffer && (pc.signalingState === "stable" || this.settingRemoteAnswer);
     const collision = description.type === "offer" && !readyForOffer;
