@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { CandidateBatcher, END_OF_CANDIDATES, FLUSH_QUIET_MS, MAX_BATCH, OrphanCandidates } from "./candidates";
+import { CandidateBatcher, END_OF_CANDIDATES, FLUSH_QUIET_MS, MAX_BATCH } from "./candidates";
 
 const candidate = (n: number) => ({ candidate: `candidate:${n} 1 udp 1 127.0.0.1 ${5000 + n} typ host`, sdpMid: "0", sdpMLineIndex: 0 });
 
@@ -38,18 +38,5 @@ describe("CandidateBatcher", () => {
     b.restart();
     b.add(null);
     expect(batches).toEqual([[END_OF_CANDIDATES], [END_OF_CANDIDATES]]);
-  });
-});
-
-describe("OrphanCandidates", () => {
-  it("keeps a connection's early candidates until it exists, then forgets them", () => {
-    const orphans = new OrphanCandidates();
-    orphans.keep("a", "s1", [candidate(1)]);
-    orphans.keep("a", "s1", [candidate(2), END_OF_CANDIDATES]);
-    orphans.keep("a", "s0", [candidate(3)]);
-    expect(orphans.take("a", "s1")).toEqual([candidate(1), candidate(2), END_OF_CANDIDATES]);
-    expect(orphans.take("a", "s1")).toEqual([]);
-    orphans.clear();
-    expect(orphans.take("a", "s0")).toEqual([]);
   });
 });

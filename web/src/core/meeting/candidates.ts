@@ -49,26 +49,3 @@ export class CandidateBatcher {
     this.timer = null;
   }
 }
-
-/** Remote candidates that came before the offer of their connection (another snapshot, or a
- * sender that trickles fast), kept per sender and session until that connection exists. */
-export class OrphanCandidates {
-  private readonly kept = new Map<string, SignalCandidate[]>();
-
-  keep(from: string, session: string, entries: readonly SignalCandidate[]): void {
-    const key = `${from}/${session}`;
-    this.kept.set(key, [...(this.kept.get(key) ?? []), ...entries]);
-  }
-
-  /** The candidates kept for this connection, forgotten here. */
-  take(from: string, session: string): SignalCandidate[] {
-    const key = `${from}/${session}`;
-    const entries = this.kept.get(key) ?? [];
-    this.kept.delete(key);
-    return entries;
-  }
-
-  clear(): void {
-    this.kept.clear();
-  }
-}

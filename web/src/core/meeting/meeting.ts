@@ -7,13 +7,14 @@
  */
 import { signal } from "@preact/signals-core";
 import { loopbackOnly } from "../../config";
-import type { ConnectionPath, ConnectionStats, ConnectionStatus, JoinMeetingRequest, JoinMeetingResult } from "../../protocol.gen";
+import type { ConnectionPath, ConnectionStats, ConnectionStatus, JoinMeetingRequest, JoinMeetingResult, SignalCandidate } from "../../protocol.gen";
+import { call } from "../api/client";
 import { describeFailure } from "../api/errors";
 import { Emitter } from "../state/emitter";
 import { setActiveMeeting } from "../state/stash";
 import { Adaptation } from "./adaptation";
-import { BYE, parseChatChannel } from "./chatChannel";
-import type { MeetingEvents } from "./events";
+import { deviceCertificate } from "./certificate";
+import { BYE, parseChatChannel, type Ask, type ChatChannelMessage } from "./chatChannel";
 import { Heartbeat } from "./heartbeat";
 import { credentialFresh, turnExpiry, usableIceServers } from "./ice";
 import { ENDINGS, Lifecycle, leavePlan, rejoinFailure, serverEndedLegs, type Ending } from "./lifecycle";
@@ -22,9 +23,6 @@ import type { LocalMedia } from "./media";
 import { MediaState } from "./mediaState";
 import type { ChannelLabel, ChannelProtocol, LinkHost } from "./link";
 import { watchPage } from "./pageEvents";
-import { JoinCall } from "./joinOffers";
-import { ChannelProtocols } from "./channelProtocols";
-import { OrphanCandidates } from "./candidates";
 import { PeerLink } from "./peer";
 import { OPEN, privacyFor, transportPolicy, type Privacy } from "./privacy";
 import { ConnectionReports } from "./reports";
@@ -32,7 +30,15 @@ import { diffRoster, ownVerdict, rosterAfterJoin, type OwnStatus, type Participa
 import { Signalling, type IncomingSignal, type OutgoingSignal } from "./signalling";
 import { SpeakerMonitor } from "./speakers";
 
-export type { IncomingChat, MeetingEvents } from "./events";
+/** A chat message as it arrived on a link's chat channel. */
+export type IncomingChat = { link: PeerLink; message: Extract<ChatChannelMessage, { t: "chat" }> };
+
+export type MeetingEvents = {
+  chat: IncomingChat;
+  /** A request on a link's chat channel (features/hosts shows it only from a host). */
+  ask: { link: PeerLink; what: Ask };
+  ended: Ending;
+};
 
 const REJOIN_RETRY_MS = 5_000;
 /** Longest wait for the last connection reports before leave_meeting is sent. */
@@ -41,8 +47,6 @@ const REPORTS_FLUSH_MS = 3_000;
 export interface MeetingOptions {
   /** The person chose to hide their IP address from the others. */
   relayOnly?: boolean;
-  /** How many others the lobby saw (meeting_info `present`): the offers sent with the join. */
-  present?: number | null;
 }
 
 export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
@@ -67,10 +71,9 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   private turnExpiresAt: number | null = null;
   private readonly heartbeat: Heartbeat;
   private readonly signalling: Signalling;
-  private readonly protocols = new ChannelProtocols();
-  private readonly orphanCandidates = new OrphanCandidates();
+  private readonly protocols = new Map<ChannelLabel, ChannelProtocol>();
+  private orphanCandidates = new Map<string, SignalCandidate[]>();
   private readonly reports: ConnectionReports;
-  private readonly joinCall: JoinCall;
   /** A join_meeting under way: leaving waits for it, so that it cannot land after the leave. */
   private pendingJoin: Promise<JoinMeetingResult> | null = null;
   private leaving: Promise<LeaveOutcome> | null = null;
@@ -94,7 +97,6 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
       signal: (s) => this.onSignal(s),
       error: (what, error) => this.onListenerError(what, error),
     });
-    this.joinCall = new JoinCall(this.signalling, () => new PeerLink(this, "", "", "caller", { iceServers: [] }), (c) => (this.certificate = c));
     this.reports = new ConnectionReports(meetingId);
     this.heartbeat = new Heartbeat(meetingId, myUid, () => this.lifecycle.live, (own) => this.onOwn(own, "beat refused"));
     this.speakers = new SpeakerMonitor(this);
@@ -104,7 +106,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   }
 
   use(protocol: ChannelProtocol): void {
-    this.protocols.use(protocol);
+    this.protocols.set(protocol.label, protocol);
   }
 
   displayName(uid: string): string {
@@ -122,26 +124,25 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   }
 
   private async joinOnce(): Promise<JoinMeetingResult> {
-    const data: JoinMeetingRequest = { meetingId: this.meetingId, ...(this.password ? { password: this.password } : {}) };
+    const data: JoinMeetingRequest = { meetingId: this.meetingId };
+    if (this.password) data.password = this.password;
     if (this.chosenName) data.displayName = this.chosenName;
-    // With an offer for each of those we expect to find (protocol.md 4.1).
-    const expected = this.lifecycle.value === "rejoining" ? this.roster.peek().size - 1 : this.options.present;
-    const pending = this.joinCall.send(data, expected);
+    this.signalling.listenSignals(); // live when the join returns: offers go out at once (protocol.md 4.1)
+    const pending = Promise.all([call("join_meeting", data), deviceCertificate()]).then(([r, c]) => ((this.certificate = c), r));
     this.pendingJoin = pending;
     let result: JoinMeetingResult;
     try {
       result = await pending;
     } catch (error) {
+      this.signalling.stop();
       this.lifecycle.send("join-failed");
       throw error;
     } finally {
       if (this.pendingJoin === pending) this.pendingJoin = null;
     }
     // Left while the join was under way: leave() tells the server; nothing starts here.
-    if (this.lifecycle.over) {
-      this.joinCall.abandon();
-      this.lifecycle.send("joined");
-    } else await this.begin(result);
+    if (this.lifecycle.over) this.lifecycle.send("joined");
+    else await this.begin(result);
     return result;
   }
 
@@ -156,15 +157,12 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     const me = { uid: this.myUid, displayName: this.myName, session: result.session, role: result.role ?? "participant" };
     this.roster.value = rosterAfterJoin(me, result.participants ?? []);
     this.lifecycle.send("joined");
-    const ice = { iceServers: this.iceServers, iceTransportPolicy: transportPolicy(this.privacy.peek()) };
-    this.joinCall.adopt(result.participants ?? [], ice, (link) => this.register(link));
     this.signalling.listenParticipants();
     this.heartbeat.start(Math.max(1, Number(result.heartbeatSeconds) || 20));
     this.speakers.start();
     this.adaptation.start();
-    // The offers first: what the connections' channels bring waits for the protocols' start.
+    for (const protocol of this.protocols.values()) await protocol.start?.(result.session);
     for (const p of result.participants ?? []) this.offerTo(p.uid, p.session);
-    await this.protocols.start(result.session);
   }
 
   private onListenerError(what: string, error: Error): void {
@@ -196,15 +194,15 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
 
   private newLink(uid: string, session: string, role: "caller" | "callee"): PeerLink {
     const iceTransportPolicy = transportPolicy(this.privacy.peek());
-    return this.register(new PeerLink(this, uid, session, role, { iceServers: this.iceServers, iceTransportPolicy }));
-  }
-
-  private register(link: PeerLink): PeerLink {
-    this.links.set(link.uid, link);
+    const link = new PeerLink(this, uid, session, role, { iceServers: this.iceServers, iceTransportPolicy });
+    this.links.set(uid, link);
     this.peers.value = new Map(this.links);
     this.adaptation.schedule();
-    const orphans = this.orphanCandidates.take(link.uid, link.remoteSession);
-    if (orphans.length) void link.addRemoteCandidates(orphans);
+    const orphans = this.orphanCandidates.get(`${uid}/${session}`);
+    if (orphans) {
+      this.orphanCandidates.delete(`${uid}/${session}`);
+      void link.addRemoteCandidates(orphans);
+    }
     return link;
   }
 
@@ -221,14 +219,14 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     this.links.delete(uid);
     this.peers.value = new Map(this.links);
     this.adaptation.forget(uid);
-    this.protocols.closed(link);
+    for (const protocol of this.protocols.values()) protocol.closed?.(link);
     await link.close(reason, report);
   }
 
   // ----------------------------------------------------------------------- signals
 
   private async onSignal(signal: IncomingSignal): Promise<void> {
-    // Over, or an old session's (held until the join returned: JoinCall): ignored, then deleted.
+    // Joining (nothing can address the new session yet), over, or an old session's: ignored, then deleted.
     if (!this.lifecycle.live || signal.toSession !== this.session) return;
     let link = this.links.get(signal.from);
     const current = link && link.remoteSession === signal.session ? link : undefined;
@@ -241,7 +239,10 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     } else if (signal.type === "candidates") {
       const entries = signal.candidates ?? [];
       if (current) await current.addRemoteCandidates(entries);
-      else this.orphanCandidates.keep(signal.from, signal.session, entries);
+      else {
+        const key = `${signal.from}/${signal.session}`;
+        this.orphanCandidates.set(key, [...(this.orphanCandidates.get(key) ?? []), ...entries]);
+      }
     }
   }
 
@@ -250,7 +251,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     const link = this.newLink(uid, session, "callee");
     if (!this.roster.peek().has(uid)) {
       const roster = new Map(this.roster.peek());
-      roster.set(uid, { uid, displayName: "Guest", session, state: "joined", role: "participant", provisional: true });
+      roster.set(uid, { uid, displayName: "Guest", session, state: "joined", role: "participant" });
       this.roster.value = roster;
     }
     return link;
@@ -280,15 +281,15 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
 
   channelOpen(link: PeerLink, label: ChannelLabel, channel: RTCDataChannel): void {
     if (label === "chat") this.mediaState.opened(link);
-    else this.protocols.open(link, label, channel);
+    else this.protocols.get(label)?.open?.(link, channel);
   }
 
   channelClosed(link: PeerLink, label: ChannelLabel): void {
-    if (label !== "chat") this.protocols.closed(link, label);
+    if (label !== "chat") this.protocols.get(label)?.closed?.(link);
   }
 
   channelMessage(link: PeerLink, label: ChannelLabel, data: string | ArrayBuffer): void {
-    if (label !== "chat") return this.protocols.message(link, label, data);
+    if (label !== "chat") return this.protocols.get(label)?.message(link, data);
     if (typeof data !== "string") return;
     const message = parseChatChannel(data);
     if (message.t === "chat") this.emit("chat", { link, message });
@@ -326,7 +327,9 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   }
 
   private onNetworkChange = (): void => {
-    for (const link of this.links.values()) if (link.connectionState !== "new") link.restartIce();
+    for (const link of this.links.values()) {
+      if (link.connectionState !== "new") link.restartIce();
+    }
   };
 
   /** Tab closing or reloading: tell the peers at once; the next load re-joins. */
@@ -390,6 +393,6 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     for (const off of this.offs) off();
     this.speakers.stop();
     this.adaptation.stop();
-    this.protocols.stop();
+    for (const protocol of this.protocols.values()) void protocol.stop?.();
   }
 }

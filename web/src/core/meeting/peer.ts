@@ -1,12 +1,16 @@
 /**
  * One RTCPeerConnection to one session of another participant (docs/protocol.md section 4).
- * - The newcomer is the *caller*: a transceiver per media slot (slots.ts) and the data channels;
- *   its offer goes with the join (holdOffer / adopt) or `negotiationneeded` sends it. The callee
- *   attaches its tracks to the offer's transceivers: one round trip, sharing the screen none.
+ *
+ * - The newcomer is the *caller*: it adds a transceiver per media slot (microphone, camera,
+ *   screen, screen sound: slots.ts) and the data channels; `negotiationneeded` then sends the
+ *   offer. The callee attaches its tracks to the transceivers the offer created, so the initial
+ *   connection needs a single round trip and sharing the screen none (linkMedia.ts).
  * - Every later negotiation (ICE restart, a slot the other side's offer lacked) uses the
- *   perfect-negotiation pattern: the peer with the smaller uid is polite and rolls back.
- * - Local candidates are trickled in batches (candidates.ts), the last with the end marker;
- *   remote candidates that arrive before the remote description are queued.
+ *   perfect-negotiation pattern: the peer with the lexicographically smaller uid is polite and
+ *   rolls back its own offer on a collision.
+ * - Local candidates are trickled in batches: flushed after 100 ms without a new one or at 8,
+ *   the last batch carrying the end-of-candidates marker. Remote candidates that arrive before the
+ *   remote description are queued.
  */
 import { signal, type Signal } from "@preact/signals-core";
 import type { Role, SignalCandidate } from "../../protocol.gen";
@@ -29,12 +33,12 @@ export const FILE_BUFFER_LOW = 1 << 20;
 
 export class PeerLink {
   readonly pc: RTCPeerConnection;
-  polite: boolean;
+  readonly polite: boolean;
   readonly media: LinkMedia;
   readonly channels = new Map<ChannelLabel, RTCDataChannel>();
   readonly startedAt = performance.now();
   /** Privacy mode: only relay candidates leave, without their related address. */
-  relayOnly: boolean;
+  readonly relayOnly: boolean;
   state: LinkState = "connecting";
   connectionState: RTCPeerConnectionState = "new";
   path: PathInfo | null = null;
@@ -50,10 +54,6 @@ export class PeerLink {
   /** What the UI shows; components subscribe to the connection they show. */
   readonly view: Signal<LinkView>;
 
-  /** An offer made before the join (joinOffers.ts): nothing negotiates until adopt(). */
-  private held: RTCSessionDescriptionInit | null = null;
-  /** Our offer of the join being applied: an answer waits for it. */
-  private ready: Promise<void> = Promise.resolve();
   private makingOffer = false;
   private ignoreOffer = false;
   private settingRemoteAnswer = false;
@@ -74,8 +74,8 @@ export class PeerLink {
 
   constructor(
     private readonly host: LinkHost,
-    public uid: string,
-    public remoteSession: string,
+    readonly uid: string,
+    readonly remoteSession: string,
     readonly role: Role,
     ice: Pick<RTCConfiguration, "iceServers" | "iceTransportPolicy">,
   ) {
@@ -100,23 +100,6 @@ export class PeerLink {
   startAsCaller(): void {
     this.media.addAll();
     for (const label of CHANNELS) this.bindChannel(this.pc.createDataChannel(label, { ordered: true }));
-  }
-
-  /** An offer for the join to send (docs/protocol.md 4.1), for a participant not known yet. */
-  async holdOffer(): Promise<string> {
-    this.held = { type: "offer" };
-    this.startAsCaller();
-    this.held = await this.pc.createOffer();
-    return stripCandidates(this.held.sdp ?? "");
-  }
-
-  /** The join gave our held offer to `uid`: the TURN servers it handed out, then gathering. */
-  adopt(uid: string, session: string, ice: Pick<RTCConfiguration, "iceServers" | "iceTransportPolicy">): void {
-    [this.uid, this.remoteSession, this.polite] = [uid, session, this.host.myUid < uid];
-    this.relayOnly = ice.iceTransportPolicy === "relay";
-    this.pc.setConfiguration({ ...this.pc.getConfiguration(), ...ice });
-    const offer = this.held ?? undefined;
-    this.ready = this.pc.setLocalDescription(offer).finally(() => (this.held = null));
   }
 
   /** The other side's microphone and camera. */
@@ -155,7 +138,6 @@ export class PeerLink {
 
   async handleDescription(description: RTCSessionDescriptionInit): Promise<void> {
     const pc = this.pc;
-    await this.ready.catch(() => undefined);
     if (pc.signalingState === "closed") return;
     const readyForOffer = !this.makingOffer && (pc.signalingState === "stable" || this.settingRemoteAnswer);
     const collision = description.type === "offer" && !readyForOffer;
@@ -206,7 +188,6 @@ export class PeerLink {
   // --------------------------------------------------------------------- signalling out
 
   private async onNegotiationNeeded(): Promise<void> {
-    if (this.held) return; // the join's offer: applied by adopt(), already sent
     try {
       this.makingOffer = true;
       await this.pc.setLocalDescription();

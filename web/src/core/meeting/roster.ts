@@ -14,8 +14,6 @@ export interface Participant {
   role: ParticipantRole;
   /** What their organisation stores of them in this meeting (absent: nothing beyond the CDR). */
   storedBy?: StoredBy;
-  /** Known only from their offer so far (it can come before their document: protocol.md 4.1). */
-  provisional?: boolean;
 }
 
 /** A participant document as read (fields unchecked). */
@@ -126,7 +124,6 @@ export function diffRoster(
     const before = roster.get(uid);
     if (
       !before ||
-      before.provisional ||
       before.session !== participant.session ||
       before.displayName !== participant.displayName ||
       before.role !== participant.role ||

@@ -119,8 +119,8 @@ export class Signalling {
    * The listener of the signals addressed to us. The rules allow it before we join, so it is
    * started before `join_meeting` (docs/protocol.md section 4, step 1): by the time the join
    * returns the listen is live and the first offer can be written at once. What it delivers
-   * before our session is known waits (hold()); then what is for an old session is ignored
-   * and deleted, as the protocol asks.
+   * before our session is known is for an old session (nobody can address the new one before
+   * the join commits): the handler ignores and deletes it, as the protocol asks.
    */
   listenSignals(): void {
     if (this.signalsOff) return;
@@ -142,20 +142,6 @@ export class Signalling {
       },
       (error) => handlers.error("signals", error),
     );
-  }
-
-  /** Resolves once the signals listener is live on the server, or after LISTENING_WAIT_MS. */
-  live(): Promise<void> {
-    return Promise.race([this.listening, sleep(LISTENING_WAIT_MS)]);
-  }
-
-  /** Hold what the listener delivers from now on until `release()`: the answer to an offer
-   * of the join can come before the join returns, and our session is known (4.1). */
-  hold(): () => void {
-    let release!: () => void;
-    const barrier = new Promise<void>((resolve) => (release = resolve));
-    this.chain = this.chain.then(() => barrier);
-    return release;
   }
 
   /** Stop listening; signals already seen are forgotten (a re-join starts afresh). */
@@ -194,7 +180,7 @@ export class Signalling {
     // Ask for a reply only once our signals listener is live on the server: the Firestore
     // emulator can lose changes that land while a listen is being set up (docs/protocol.md,
     // section 4, step 2). The offer is gathered meanwhile, so this rarely waits at all.
-    await this.live();
+    await Promise.race([this.listening, sleep(LISTENING_WAIT_MS)]);
     const from = session();
     if (this.stopped() || !from) return;
     await addDoc(collection(db(), "meetings", this.meetingId, "signals"), {

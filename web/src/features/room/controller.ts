@@ -133,8 +133,7 @@ export class RoomController {
     const local = this.local;
     if (!local.audioTrack && !local.cameraTrack) await local.start();
     const relayOnly = this.hideIp.peek() || !!this.info.peek()?.relayOnly;
-    const present = this.info.peek()?.present;
-    this.session ??= new RoomSession(new Meeting(this.meetingId, this.user.uid, this.myName, local, { relayOnly, present }));
+    this.session ??= new RoomSession(new Meeting(this.meetingId, this.user.uid, this.myName, local, { relayOnly }));
     const { meeting } = this.session;
     if (this.name.peek().trim()) meeting.chosenName = this.name.peek().trim();
     try {

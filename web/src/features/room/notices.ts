@@ -17,8 +17,7 @@ function rosterEffect(session: RoomSession): () => void {
   let before: ReadonlyMap<string, string> | null = null;
   return effect(() => {
     const after = new Map<string, string>();
-    // Someone known only from their offer is news once their document (their name) is read.
-    for (const [uid, p] of meeting.roster.value) if (uid !== meeting.myUid && p.state === "joined" && !p.provisional) after.set(uid, p.displayName);
+    for (const [uid, p] of meeting.roster.value) if (uid !== meeting.myUid && p.state === "joined") after.set(uid, p.displayName);
     // Those present when we came in are not news.
     if (before) for (const text of rosterNotices(before, after)) announce(text);
     before = after;
