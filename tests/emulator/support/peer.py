@@ -989,11 +989,11 @@ class MeetingPeer:
         def on_message(message: str | bytes) -> None:
             link.messages.append(message if isinstance(message, str) else message.decode())
 
-    def _add_media(self, link: Link) -> None:
+    def _add_media(self, pc: RTCPeerConnection) -> None:
         if self.media:
             color = _color_of(self.label)
-            link.pc.addTrack(SineAudioTrack(frequency=300.0 + color[0]))
-            link.pc.addTrack(ColorVideoTrack(color))
+            pc.addTrack(SineAudioTrack(frequency=300.0 + color[0]))
+            pc.addTrack(ColorVideoTrack(color))
 
     async def _close_link(self, uid: str, reason: str) -> None:
         link = self.links.pop(uid, None)
@@ -1021,10 +1021,7 @@ class MeetingPeer:
         pc = RTCPeerConnection(
             RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
         )
-        if self.media:  # tracks before the data channel, as in _prepare_offer
-            color = _color_of(self.label)
-            pc.addTrack(SineAudioTrack(frequency=300.0 + color[0]))
-            pc.addTrack(ColorVideoTrack(color))
+        self._add_media(pc)  # tracks before the data channel, as in _prepare_offer
         channel = pc.createDataChannel(CHAT_LABEL)
         await pc.setLocalDescription(await pc.createOffer())
         sdp = pc.localDescription.sdp
@@ -1081,7 +1078,7 @@ class MeetingPeer:
         link = self._new_link(uid, session, "offerer")
         # Tracks before the data channel: with max-bundle, aiortc 1.16 closes the shared transport
         # when the answer arrives if the SCTP transport was created first.
-        self._add_media(link)
+        self._add_media(link.pc)
         self._bind_chat(link, link.pc.createDataChannel(CHAT_LABEL))
         await link.pc.setLocalDescription(await link.pc.createOffer())
         return link
@@ -1095,7 +1092,7 @@ class MeetingPeer:
         if link is None:
             link = self._new_link(signal.from_uid, signal.session, "answerer")
             await link.pc.setRemoteDescription(offer)
-            self._add_media(link)
+            self._add_media(link.pc)
         else:  # renegotiation on an established connection: same remote session
             await link.pc.setRemoteDescription(offer)
         link.remote_description_set = True
