@@ -83,10 +83,10 @@ class OursRun:
 async def ours_once(counter: ClientCounter | None = None, *, offer_in_join: bool = True) -> OursRun:
     """Alice creates and joins; the time runs from Bob's join to both chat channels open.
 
-    Bob follows docs/protocol.md section 4: his signals listener started first, his offer made
-    before the join and sent with it (his ``meeting_info`` before, as a lobby has it, not
-    timed). ``offer_in_join=False``: the offer written after the join returns instead (the
-    protocol before, and still valid), to measure what the offer in the join gains."""
+    Bob follows docs/protocol.md section 4: his signals listener started in the lobby with his
+    ``meeting_info`` (not timed), his offer made when he joins and sent with the join.
+    ``offer_in_join=False``: the offer written after the join returns instead (the protocol
+    before, and still valid), to measure what the offer in the join gains."""
     counter = counter or ClientCounter()
     alice = CountingPeer("alice", ip=next_ip(), counter=counter)
     bob = CountingPeer(
@@ -97,10 +97,10 @@ async def ours_once(counter: ClientCounter | None = None, *, offer_in_join: bool
         await bob.sign_in()
         meeting_id = await alice.create_meeting(title="bench")
         await alice.join(meeting_id)
-        expect = None
-        if offer_in_join:
-            present = (await bob.meeting_info(meeting_id))["present"]
-            expect = 1 if present is None else int(present)
+        # Bob's lobby, before the click (not timed): how many are in, and his signals listener
+        # started, as a lobby can (docs/protocol.md section 4, step 1).
+        present = (await bob.enter_lobby(meeting_id))["present"]
+        expect = (1 if present is None else int(present)) if offer_in_join else None
         started = time.perf_counter()
         await bob.join(meeting_id, expect=expect)
         await wait_for(

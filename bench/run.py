@@ -247,8 +247,9 @@ async def bench_scaling(sizes: tuple[int, ...], runs: int) -> dict[str, Any]:
                 # the join: its callable took 190-300 ms against 30 in a meeting of 2).
                 await connect.settle(lambda: 0)
                 others = [p.uid for p in present]
-                # What the lobby knows before the click (not timed): how many to offer to.
-                expect = (await newcomer.meeting_info(meeting_id))["present"]
+                # What the lobby does before the click (not timed): how many to offer to, and
+                # the newcomer's signals listener started.
+                expect = (await newcomer.enter_lobby(meeting_id))["present"]
 
                 def all_connected(nc: MeetingPeer = newcomer, o: list[str] = others) -> bool:
                     return nc.connected_to_all(o)

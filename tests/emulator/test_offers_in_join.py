@@ -98,6 +98,28 @@ async def test_fewer_or_more_offers_than_people_present(peers: Peers) -> None:
         assert not peer.errors, describe([alice, carol, dave, erin])
 
 
+async def test_the_lobby_listener_is_the_joins(peers: Peers) -> None:
+    """A lobby starts the signals listener before the click on Join (enter_lobby): the join
+    uses that listener instead of starting one, and its offers, made at once, connect."""
+    alice = await peers("alice", media=False)
+    carol = await peers("carol", media=False)
+    frank = await peers("frank", media=False, offer_in_join=True)
+    meeting_id = await alice.create_meeting(title="Lobby first")
+    await alice.join(meeting_id)
+    await carol.join(meeting_id)
+
+    info = await frank.enter_lobby(meeting_id)
+    assert (info["present"], frank.signal_listens) == (2, 1)
+    joined = await frank.join(meeting_id, expect=info["present"])
+    assert sorted(p["offer"] for p in joined["participants"]) == [0, 1]
+    assert frank.signal_listens == 1
+    await wait_full_mesh([alice, carol, frank])
+    await frank.flush()
+    assert [s.id for s in frank.sent_signals if s.type == "offer"] == ["(join)"] * 2
+    for peer in (alice, carol, frank):
+        assert not peer.errors, describe([alice, carol, frank])
+
+
 async def test_a_blocked_sender_gets_no_offers_written(
     actors: Actors, admin: firestore.AsyncClient
 ) -> None:

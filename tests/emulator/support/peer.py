@@ -315,6 +315,10 @@ class MeetingPeer:
         self._events: asyncio.Queue[_Event] = asyncio.Queue()
         self._processor: asyncio.Task[None] | None = None
         self._closing = False
+        #: How many signals listens this peer has started (a lobby's is its join's too).
+        self.signal_listens = 0
+        #: The meeting whose signals the lobby already listens to (``enter_lobby``), if any.
+        self._lobby: str | None = None
         self._seen_signal_ids: set[str] = set()
         self._seen_sessions: dict[str, list[str]] = {}
         self._orphan_candidates: dict[tuple[str, str], list[list[CandidateEntry]]] = {}
@@ -404,6 +408,34 @@ class MeetingPeer:
     async def meeting_info(self, meeting_id: str) -> dict[str, Any]:
         return await self.call("meeting_info", {"meetingId": meeting_id})
 
+    async def enter_lobby(self, meeting_id: str) -> dict[str, Any]:
+        """What a client's lobby does before the person clicks Join: ``meeting_info`` (how many
+        to offer to) and the signals listener started (docs/protocol.md section 4, step 1: the
+        rules let anyone signed in read the signals addressed to them). ``join`` then uses this
+        listener, already live, instead of waiting for one to be set up."""
+        if self.joined:
+            raise RuntimeError(f"{self.label} has already joined; close() or leave() first")
+        await self._unwatch()
+        self._reset_events(meeting_id)
+        self._listen_signals()
+        self._lobby = self.meeting_id
+        try:
+            info = await self.meeting_info(meeting_id)
+            await self._wait_listening()
+        except BaseException:
+            await self._unwatch()
+            self._lobby = None
+            raise
+        return info
+
+    def _reset_events(self, meeting_id: str) -> None:
+        """A fresh event queue for ``meeting_id`` (before a join; its listeners post to it)."""
+        self._loop = asyncio.get_running_loop()
+        self._events = asyncio.Queue()
+        self._closing = False
+        self._signals_listening = asyncio.Event()
+        self.meeting_id = meeting_id.strip().lower()
+
     async def join(
         self,
         meeting_id: str,
@@ -422,21 +454,24 @@ class MeetingPeer:
         data = entry_request(meeting_id, password, display_name)
         # Listen for our signals before joining (docs/protocol.md section 4, step 1): the listen
         # is live by the time the join returns, so the offers below go out at once. Its events
-        # wait in the queue until the processor starts, once the session is known.
-        self._loop = asyncio.get_running_loop()
-        self._events = asyncio.Queue()
-        self._closing = False
-        self._signals_listening = asyncio.Event()
-        self.meeting_id = meeting_id.strip().lower()
-        if self.listen_first:
-            self._listen_signals()
+        # wait in the queue until the processor starts, once the session is known. The lobby's
+        # listener (enter_lobby) is that listener, set up already.
+        listening_first = self._lobby == meeting_id.strip().lower()
+        if not listening_first:
+            if self._lobby is not None:  # the lobby of another meeting
+                await self._unwatch()
+            self._reset_events(meeting_id)
+            listening_first = self.listen_first
+            if listening_first:
+                self._listen_signals()
+        self._lobby = None
         made: list[_MadeOffer] = []
         try:
             if self.offer_in_join:
                 if expect is None:
                     present = (await self.meeting_info(meeting_id)).get("present")
                     expect = 1 if present is None else int(present)
-                made = [await self._make_offer() for _ in range(expect)]
+                made = await self._make_offers(expect)
                 # docs/protocol.md section 4 step 2: an answer to these can come before the
                 # join returns, so the listen must be set up before they exist.
                 await self._wait_listening()
@@ -449,7 +484,7 @@ class MeetingPeer:
             await self._unwatch()
             raise
         self.join_results.append(result)
-        if not self.listen_first:
+        if not listening_first:
             self.meeting_id = str(result["meetingId"])
             self._listen_signals()
         elif str(result["meetingId"]) != self.meeting_id:  # the server normalised it otherwise
@@ -504,6 +539,7 @@ class MeetingPeer:
             task.cancel()
         await asyncio.gather(*background, return_exceptions=True)
         await self._unwatch()
+        self._lobby = None
         processor, self._processor = self._processor, None
         if processor is not None:
             self._events.put_nowait(_Stop())
@@ -633,6 +669,7 @@ class MeetingPeer:
             .where(filter=FieldFilter("to", "==", self.uid))
         )
         self._watches.append(query.on_snapshot(self._on_signals_snapshot))
+        self.signal_listens += 1
 
     def _listen_participants(self) -> None:
         participants = self._listen_meeting().collection("participants")
@@ -1015,6 +1052,20 @@ class MeetingPeer:
             link = await self._prepare_offer(uid, session)
             if link is not None:
                 self._spawn(self._send_description(link, "offer"), f"offer to {uid}")
+
+    async def _make_offers(self, count: int) -> list[_MadeOffer]:
+        """``count`` offers for the join, made at once (each gathers its own candidates); if one
+        cannot be made, those that were are closed and the error raised."""
+        results = await asyncio.gather(
+            *(self._make_offer() for _ in range(count)), return_exceptions=True
+        )
+        made = [r for r in results if isinstance(r, _MadeOffer)]
+        failure = next((r for r in results if isinstance(r, BaseException)), None)
+        if failure is not None:
+            for offer in made:
+                await offer.pc.close()
+            raise failure
+        return made
 
     async def _make_offer(self) -> _MadeOffer:
         """A connection with its offer as local description, for nobody yet (the join's)."""
