@@ -240,9 +240,10 @@ async def leg_when(
     timeout: float = 15.0,
 ) -> dict[str, Any]:
     """Poll the leg ``cdrs/{leg_id}`` until ``ready(leg)`` holds, and return it."""
+    document = client.collection("cdrs").document(leg_id)
 
     async def check() -> dict[str, Any] | None:
-        leg = (await dump_all(client)).get(f"cdrs/{leg_id}")
+        leg = (await document.get()).to_dict()
         return leg if leg is not None and ready(leg) else None
 
     found: dict[str, Any] | None = await wait_for(

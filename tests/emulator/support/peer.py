@@ -458,8 +458,7 @@ class MeetingPeer:
         # listener (enter_lobby) is that listener, set up already.
         listening_first = self._lobby == meeting_id.strip().lower()
         if not listening_first:
-            if self._lobby is not None:  # the lobby of another meeting
-                await self._unwatch()
+            await self._unwatch()  # the lobby of another meeting, if any
             self._reset_events(meeting_id)
             listening_first = self.listen_first
             if listening_first:
