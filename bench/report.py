@@ -314,6 +314,36 @@ def _uplink_section(u: dict[str, Any] | None) -> list[str]:
         "|---|---|---|---|---|---|---|",
         *rows,
         "",
+        *_uplink_limits(u),
+    ]
+
+
+def _uplink_limits(u: dict[str, Any]) -> list[str]:
+    """What limited the sent heights, for the runs that recorded it (from 2026-12-04)."""
+    rows = []
+    for label in ("adapted", "baseline"):
+        for n, run in u["runs"].get(label, {}).items():
+            if "limited_by" not in run:
+                continue
+            shares = ", ".join(f"{k} {v:.0%}" for k, v in run["limited_by"].items()) or "n/a"
+            rows.append(
+                f"| {n} | {label} | {run['source_height_median']} | "
+                f"{run['frame_height_median']} | {run['target_kbps_median']} | "
+                f"{run['estimate_kbps_median']} | {shares} |"
+            )
+    if not rows:
+        return []
+    return [
+        "Why the heights are what they are (medians over the sender's video encoders at the end "
+        "of the window; the bandwidth estimate is Chromium's availableOutgoingBitrate on each "
+        "connection; limited by: the share of the window its encoders spent limited by each "
+        "reason, qualityLimitationDurations):",
+        "",
+        "| peers | run | camera height | sent height | encoder target (kbit/s) | bandwidth "
+        "estimate (kbit/s) | limited by |",
+        "|---|---|---|---|---|---|---|",
+        *rows,
+        "",
     ]
 
 

@@ -63,11 +63,22 @@ async def one_run(
         await asyncio.gather(*(peer.sign_in() for peer in robots))
         await uplink.meet(alice, robots, f"uplink {n} {'adapted' if adapted else 'baseline'}")
         await asyncio.sleep(warmup)  # the bandwidth estimate ramps up (a benchmark may wait)
-        kbps, last = await uplink.measure(alice.page, window)
+        first = await uplink.sample(alice.page)
+        await asyncio.sleep(window)
+        last = await uplink.sample(alice.page)
+        kbps = uplink.kbps(first, last)
         heights = [
             max((v["frameHeight"] for v in link.video), default=0) for link in last.links.values()
         ]
         caps = uplink.capped_kbps(last)
+        videos = [v for link in last.links.values() for v in link.video]
+        sources = [v["sourceHeight"] for v in videos if v.get("sourceHeight")]
+        targets = [v["targetBitrate"] / 1000 for v in videos if v.get("targetBitrate")]
+        estimates = [
+            link.available_outgoing_bitrate / 1000
+            for link in last.links.values()
+            if link.available_outgoing_bitrate
+        ]
         problems = sorted(
             {str(link.quality.get("problem")) for link in last.links.values()} - {"None"}
         )
@@ -78,6 +89,13 @@ async def one_run(
             "frame_height_median": statistics.median(heights) if heights else 0,
             "caps_kbps": None if caps == float("inf") else round(caps, 1),
             "quality_problems": problems,
+            # Why the sent heights are what they are: what the camera gives, the encoders'
+            # targets, the bandwidth estimates and the share of the window each encoder
+            # spent limited by CPU or bandwidth (Chromium's qualityLimitationDurations).
+            "source_height_median": statistics.median(sources) if sources else 0,
+            "target_kbps_median": round(statistics.median(targets), 1) if targets else 0,
+            "estimate_kbps_median": round(statistics.median(estimates), 1) if estimates else 0,
+            "limited_by": uplink.limitation_shares(first, last),
         }
     finally:
         await alice.close()

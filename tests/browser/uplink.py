@@ -51,14 +51,23 @@ _SAMPLE = """async () => {
     for (const [uid, link] of meeting.links) {
         const report = await link.pc.getStats();
         const entry = { bytesSent: 0, video: [], encodings: link.media.encodings(),
-                        state: link.pc.connectionState, quality: link.view.value.quality };
+                        state: link.pc.connectionState, quality: link.view.value.quality,
+                        availableOutgoingBitrate: 0 };
         report.forEach((s) => {
-            if (s.type === "transport") entry.bytesSent += s.bytesSent || 0;
+            if (s.type === "transport") {
+                entry.bytesSent += s.bytesSent || 0;
+                const pair = s.selectedCandidatePairId && report.get(s.selectedCandidatePairId);
+                if (pair) entry.availableOutgoingBitrate = pair.availableOutgoingBitrate || 0;
+            }
             if (s.type === "outbound-rtp" && s.kind === "video" && s.bytesSent > 0) {
+                const source = s.mediaSourceId && report.get(s.mediaSourceId);
                 entry.video.push({ mid: s.mid, frameHeight: s.frameHeight || 0,
+                                   sourceHeight: (source && source.height) || 0,
                                    framesPerSecond: s.framesPerSecond || 0,
                                    targetBitrate: s.targetBitrate || 0,
-                                   qualityLimitationReason: s.qualityLimitationReason || "" });
+                                   qualityLimitationReason: s.qualityLimitationReason || "",
+                                   qualityLimitationDurations:
+                                       s.qualityLimitationDurations || {} });
             }
         });
         out[uid] = entry;
@@ -75,6 +84,8 @@ class LinkSample:
     video: list[dict[str, Any]]
     #: What the app makes of the connection (web/src/core/meeting/quality.ts), for diagnosis.
     quality: dict[str, Any]
+    #: The sender's bandwidth estimate on the selected pair (bit/s; 0 when not reported).
+    available_outgoing_bitrate: float = 0.0
 
 
 @dataclass
@@ -97,6 +108,7 @@ async def sample(page: Page) -> Sample:
             encodings=dict(entry["encodings"] or {}),
             video=list(entry["video"]),
             quality=dict(entry["quality"] or {}),
+            available_outgoing_bitrate=float(entry.get("availableOutgoingBitrate") or 0),
         )
     return out
 
@@ -135,3 +147,18 @@ def capped_kbps(last: Sample) -> float:
                 continue  # an empty screen slot sends nothing
             total += cap / 1000
     return total
+
+
+def limitation_shares(before: Sample, after: Sample) -> dict[str, float]:
+    """The share of the time between two samples each video encoder spent limited by each
+    reason (qualityLimitationDurations: "none", "cpu", "bandwidth", "other"), summed over the
+    encoders and normalised: why the sent resolution is what it is."""
+    spent: dict[str, float] = {}
+    for uid, link in after.links.items():
+        earlier = {v.get("mid"): v for v in before.links[uid].video} if uid in before.links else {}
+        for video in link.video:
+            was = (earlier.get(video.get("mid")) or {}).get("qualityLimitationDurations") or {}
+            for reason, seconds in (video.get("qualityLimitationDurations") or {}).items():
+                spent[reason] = spent.get(reason, 0.0) + float(seconds) - float(was.get(reason, 0))
+    total = sum(v for v in spent.values() if v > 0)
+    return {k: round(v / total, 3) for k, v in sorted(spent.items()) if v > 0} if total else {}
