@@ -88,8 +88,11 @@ def callable_handler(func: Callable[[Request], R]) -> Callable[[Request], R]:
             raise _to_https_error(err) from None
         except _TRANSIENT as err:
             # Firestore's own momentary failures: the client may retry, so say so (UNAVAILABLE)
-            # rather than INTERNAL, which reads as a bug.
-            log.warning("%s: Firestore unavailable: %s", func.__name__, type(err).__name__)
+            # rather than INTERNAL, which reads as a bug. The traceback says which step failed
+            # (a leave cut off after its commit was found by it).
+            log.warning(
+                "%s: Firestore unavailable: %s", func.__name__, type(err).__name__, exc_info=True
+            )
             busy = Unavailable(
                 "The service is busy; try again.", reason=ErrorReason.BACKEND_UNAVAILABLE
             )

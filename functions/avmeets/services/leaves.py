@@ -29,7 +29,34 @@ def leave(caller: Caller, body: LeaveMeeting) -> LeaveMeetingResult:
             caller.uid,
             extra={"meetingId": body.meeting_id, "uid": caller.uid},
         )
+    else:
+        finish_close(body.meeting_id, caller.uid)
     return {"left": True}
+
+
+def finish_close(meeting_id: str, uid: str) -> int:
+    """What a leave repeated after its participant left still does: end the legs of the
+    session it left and drop its signals. A leave that died between its commit and those steps
+    (the emulator answered one with CANCELLED there) would otherwise leave them for good:
+    nothing else closes out a participant who has left, its presence document having gone with
+    the commit. Both steps are idempotent; returns the legs it ended."""
+    data = store.participant(meeting_id, uid).doc
+    if data is None or data.get("state") not in (meetings.LEFT, meetings.REMOVED):
+        return 0
+    session, cause = data.get("session"), data.get("endCause")
+    if not isinstance(session, str) or cause is None:
+        return 0
+    ended = end_session_legs(meeting_id, uid, session, cdr.leave_cause(cause))
+    if ended:
+        log.warning(
+            "leave: ended %d leg(s) an earlier close-out of %s in %s had left open",
+            ended,
+            uid,
+            meeting_id,
+            extra={"meetingId": meeting_id, "uid": uid},
+        )
+    store.delete_signals_of(meeting_id, uid)
+    return ended
 
 
 def close_participant(
