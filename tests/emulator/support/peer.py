@@ -525,10 +525,12 @@ class MeetingPeer:
         await probe
         return result
 
-    async def close(self) -> None:
+    async def close(self, *, keep_listening: bool = False) -> None:
         """Stop listening and close every connection, without leaving (like a closed tab).
 
         Nothing more is sent to the server: no report, no heartbeat, as when a tab vanishes.
+        With ``keep_listening`` the listeners stay subscribed (what they deliver is dropped):
+        ``leave`` unsubscribes them once the server has its leave.
         """
         self._closing = True
         self._vanishing = True
@@ -537,7 +539,8 @@ class MeetingPeer:
         for task in background:
             task.cancel()
         await asyncio.gather(*background, return_exceptions=True)
-        await self._unwatch()
+        if not keep_listening:
+            await self._unwatch()
         self._lobby = None
         processor, self._processor = self._processor, None
         if processor is not None:
@@ -567,17 +570,27 @@ class MeetingPeer:
                 await asyncio.wait_for(self._reports.join(), timeout=30.0)
             except TimeoutError:
                 self.errors.append(f"{self.label}: connection reports not sent within 30s")
-        await self.close()
-        # Section 4.9: a transient refusal is tried again (the web client: up to 4 attempts).
-        for attempt in range(LEAVE_ATTEMPTS):
-            try:
-                return await self.call("leave_meeting", {"meetingId": meeting_id})
-            except CallableError as error:
-                if error.status not in LEAVE_RETRIED or attempt + 1 == LEAVE_ATTEMPTS:
-                    raise
-                self.notes.append(f"leave_meeting answered {error}; trying again")
-                await asyncio.sleep(0.5 * 2**attempt)
-        raise AssertionError("unreachable")
+        # The listeners go only once the server has the leave. The Python client cancels a
+        # listener's stream when it unsubscribes, and the Firestore emulator, when a commit's
+        # delivery meets a stream cancelled meanwhile, abandons the delivery to every other
+        # listener and answers the commit CANCELLED, the write made (firestore-debug.log:
+        # notifyTargetRemove on "call already cancelled"). Unsubscribing just before the leave
+        # made exactly that: the others never saw this peer leave (a clean-clone CI run's
+        # browser kept its tile). The web SDK removes targets on one stream and does not race.
+        await self.close(keep_listening=True)
+        try:
+            # Section 4.9: a transient refusal is tried again (the web client: up to 4).
+            for attempt in range(LEAVE_ATTEMPTS):
+                try:
+                    return await self.call("leave_meeting", {"meetingId": meeting_id})
+                except CallableError as error:
+                    if error.status not in LEAVE_RETRIED or attempt + 1 == LEAVE_ATTEMPTS:
+                        raise
+                    self.notes.append(f"leave_meeting answered {error}; trying again")
+                    await asyncio.sleep(0.5 * 2**attempt)
+            raise AssertionError("unreachable")
+        finally:
+            await self._unwatch()
 
     async def dispose(self) -> None:
         """close() and release the Firestore clients; the peer cannot be used afterwards."""
