@@ -8,7 +8,8 @@ never ran in a browser. Here the island (conftest.py: the package's own network 
 an interface with 10.77.0.1 and the default route (`island.routed_interface`), Chromium is
 started without `--allow-loopback-in-peer-connection` (so it gathers no loopback host
 candidates), and the app runs as in production. Alice and Bob
-connect directly over 10.77.0.1; Carol hides her IP address and connects through coturn. All of
+reach each other directly over 10.77.0.1 (which working pair each then uses is Chromium's
+choice; the CDR must say which); Carol hides her IP address and connects through coturn. All of
 this traffic stays in the island.
 """
 
@@ -48,6 +49,11 @@ _CANDIDATES = """(uid) => (async () => {
         remote: all.filter((s) => s.type === "remote-candidate").map(describe),
         selectedLocal: selected ? describe(report.get(selected.localCandidateId)) : null,
         selectedRemote: selected ? describe(report.get(selected.remoteCandidateId)) : null,
+        pairs: all.filter((s) => s.type === "candidate-pair").map((p) => ({
+            state: p.state,
+            local: describe(report.get(p.localCandidateId)),
+            remote: describe(report.get(p.remoteCandidateId)),
+        })),
     };
 })()"""
 
@@ -123,32 +129,41 @@ async def test_production_ice_connects_directly_and_through_the_relay(
                 await bob.wait_video(alice)
                 await alice.wait_video(carol)
 
-                # Alice and Bob: host candidates of the real interface, no loopback, the direct
-                # pair. (Whether the stats still list a TURN allocation nobody uses depends on
-                # when Chromium prunes it; Carol's connection below proves TURN.) Chromium takes
-                # the first pair that works and moves to a better one when its checks succeed:
-                # a clean-clone CI run saw Alice's relay to Bob's host selected first, so the
-                # direct pair is waited for, not expected at once.
+                # Alice and Bob: host candidates of the real interface, no loopback, and a
+                # host-to-host pair whose checks succeeded: they reach each other directly.
+                # (Whether the stats still list a TURN allocation nobody uses depends on when
+                # Chromium prunes it; Carol's connection below proves TURN.) Which working pair
+                # each browser then sends on is Chromium's choice, not the app's: two
+                # clean-clone CI runs saw one side stay on the other's relay candidate (Alice's
+                # relay to Bob's host; Bob's host to Alice's relay while she used host to host)
+                # for all of a 30 s wait. What the app owes is a CDR that says which: checked
+                # below against each browser's own selection.
                 last: dict[str, Any] = {}
 
                 async def direct_pair() -> dict[str, Any] | None:
-                    last.update(await seen(alice, bob.uid))
-                    selected = last["selectedLocal"], last["selectedRemote"]
-                    return last if all(c and c["type"] == "host" for c in selected) else None
+                    for me, other in ((alice, bob), (bob, alice)):
+                        last[me.label] = await seen(me, other.uid)
+                    pairs = [p for view in last.values() for p in view["pairs"]]
+                    works = any(
+                        p["state"] == "succeeded"
+                        and all(
+                            end and end["type"] == "host" and end["address"] == ADDRESS
+                            for end in (p["local"], p["remote"])
+                        )
+                        for p in pairs
+                    )
+                    return last["alice"] if works else None
 
                 direct = await wait_for(
                     direct_pair,
                     timeout=20.0,
-                    what="Alice and Bob on the host-to-host pair",
+                    what="a host-to-host pair of Alice and Bob that works",
                     describe=lambda: repr(last),
                 )
                 local = direct["local"]
                 assert any(c["type"] == "host" and c["address"] == ADDRESS for c in local), direct
                 hosts = [c for c in (*local, *direct["remote"]) if c["type"] == "host"]
                 assert not any(c["address"] in ("127.0.0.1", "::1") for c in hosts), direct
-                assert direct["selectedLocal"]["type"] == "host", direct
-                assert direct["selectedLocal"]["address"] == ADDRESS, direct
-                assert direct["selectedRemote"]["address"] == ADDRESS, direct
 
                 # Carol hid her address: Alice knows her only by coturn's relay.
                 hidden = await seen(alice, carol.uid)
@@ -167,47 +182,60 @@ async def test_production_ice_connects_directly_and_through_the_relay(
                 latest: list[dict[str, Any]] = []
 
                 direct_uids = frozenset({alice.uid, bob.uid})
+                selections: dict[str, tuple[str, str]] = {}
 
-                def host_to_host(leg: dict[str, Any], uid: str) -> bool:
+                def reported_path(leg: dict[str, Any], uid: str) -> tuple[str, str]:
                     path = side(leg, uid).get("path") or {}
                     ends = path.get("local") or {}, path.get("remote") or {}
-                    return all(end.get("candidateType") == "host" for end in ends)
+                    return ends[0].get("candidateType", ""), ends[1].get("candidateType", "")
 
                 async def reported() -> list[dict[str, Any]] | None:
                     legs = list(matching(await dump_all(client), "cdrs").values())
                     latest[:] = legs
                     sides = [side(leg, uid) for leg in legs for uid in leg.get("uids", [])]
                     ready = len(legs) == 3 and all(s.get("relayed") is not None for s in sides)
-                    # The path each side of the direct leg uses now: host to host (a side
-                    # whose pair changed after its connect report reports the new one).
+                    # The path each side of the direct leg reported last is the pair its
+                    # browser uses now (a side whose pair changed reports the new one).
+                    for me, other in ((alice, bob), (bob, alice)):
+                        now = await seen(me, other.uid)
+                        ends = now["selectedLocal"] or {}, now["selectedRemote"] or {}
+                        selections[me.uid] = (ends[0].get("type", ""), ends[1].get("type", ""))
                     direct = [leg for leg in legs if frozenset(leg["uids"]) == direct_uids]
-                    ready = ready and all(host_to_host(direct[0], u) for u in direct_uids)
+                    ready = ready and all(
+                        reported_path(direct[0], u) == selections[u] for u in direct_uids
+                    )
                     return legs if ready else None
 
                 legs = await wait_for(
                     reported,
                     timeout=30.0,
-                    what="both sides of the three legs reported, the direct one host to host",
+                    what="both sides of the three legs reported, the direct one's paths as used",
                     describe=lambda: repr(
                         [
-                            (
-                                leg.get("uids"),
-                                [side(leg, u).get("relayed") for u in leg["uids"]],
-                                [side(leg, u).get("path") for u in leg["uids"]],
-                            )
-                            for leg in latest
+                            selections,
+                            *(
+                                (
+                                    leg.get("uids"),
+                                    [side(leg, u).get("relayed") for u in leg["uids"]],
+                                    [side(leg, u).get("path") for u in leg["uids"]],
+                                )
+                                for leg in latest
+                            ),
                         ]
                     ),
                 )
                 by_pair = {frozenset(leg["uids"]): leg for leg in legs}
                 direct_leg = by_pair[direct_uids]
-                # The connect stats are the pair selected at connection (the relay when Chromium
-                # took it first); the leg says relayed exactly when one of them was.
+                # The connect stats are the pair selected at connection; the leg says relayed
+                # exactly when one of them was.
                 connects = [side(direct_leg, uid)["stats"]["connect"] for uid in direct_uids]
                 through_relay = any(c.get("relayed") for c in connects)
                 assert direct_leg["relayed"] is through_relay, direct_leg
-                if not through_relay:
-                    assert all(c["localCandidateType"] == "host" for c in connects), direct_leg
+                for connect in connects:
+                    assert connect["relayed"] is (
+                        "relay"
+                        in (connect.get("localCandidateType"), connect.get("remoteCandidateType"))
+                    ), direct_leg
                 for other in (alice, bob):
                     leg = by_pair[frozenset({carol.uid, other.uid})]
                     assert side(leg, carol.uid)["relayed"] is True, leg
