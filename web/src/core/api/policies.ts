@@ -39,9 +39,11 @@ export const POLICIES: Readonly<Record<CallableName, RetryPolicy>> = {
   // A read: repeated on transient failures, briefly (the lobby waits for it).
   meeting_info: { attempts: 2, backoffMs: 300, retryOn: TRANSIENT, attemptTimeoutMs: 6_000 },
   // The signal trigger may not have recorded the leg yet ("not-found"); the server ignores a
-  // status it already has, so a repeat is harmless.
+  // status it already has, so a repeat is harmless. Six attempts (waits of 1, 2, 4, 8 and 16 s):
+  // a report given up is a hole in the CDR, and a trigger can run seconds late under load (a
+  // browser test on a loaded machine lost a side's `connected` with four, over 7 s).
   report_connection: {
-    attempts: 4,
+    attempts: 6,
     backoffMs: 1_000,
     retryOn: new Set<ErrorCode>(["not-found", "unavailable", "aborted", "internal", "deadline-exceeded"]),
     attemptTimeoutMs: 70_000,

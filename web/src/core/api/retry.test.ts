@@ -15,7 +15,8 @@ describe("retryDelay", () => {
   });
 
   it("stops after the last attempt", () => {
-    expect(retryDelay(report, 4, "unavailable", 0, 0.5)).toBeNull();
+    expect(retryDelay(report, 5, "unavailable", 0, 0.5)).toBe(16000);
+    expect(retryDelay(report, 6, "unavailable", 0, 0.5)).toBeNull();
   });
 
   it("repeats only the answers a repeat can fix", () => {
@@ -88,8 +89,8 @@ describe("withRetry", () => {
       throw failure("unavailable");
     };
     await expect(withRetry(report, run, c.hooks)).rejects.toThrow("unavailable");
-    expect(calls).toBe(4);
-    expect(c.waits).toEqual([1000, 2000, 4000]);
+    expect(calls).toBe(6);
+    expect(c.waits).toEqual([1000, 2000, 4000, 8000, 16000]);
   });
 
   it("does not repeat a final answer", async () => {
