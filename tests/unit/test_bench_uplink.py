@@ -49,7 +49,7 @@ def test_the_uplink_section_says_what_limited_the_heights_when_it_was_recorded()
         "estimate_kbps_median": 520.5,
         "limited_by": {"bandwidth": 0.8, "none": 0.2},
     }
-    measured = {
+    measured: dict[str, Any] = {
         "budget_kbps": 2500,
         "warmup_s": 15.0,
         "window_s": 10.0,
