@@ -66,41 +66,74 @@ async def one_run(
         first = await uplink.sample(alice.page)
         await asyncio.sleep(window)
         last = await uplink.sample(alice.page)
-        kbps = uplink.kbps(first, last)
-        heights = [
-            max((v["frameHeight"] for v in link.video), default=0) for link in last.links.values()
-        ]
-        caps = uplink.capped_kbps(last)
-        videos = [v for link in last.links.values() for v in link.video]
-        sources = [v["sourceHeight"] for v in videos if v.get("sourceHeight")]
-        targets = [v["targetBitrate"] / 1000 for v in videos if v.get("targetBitrate")]
-        estimates = [
-            link.available_outgoing_bitrate / 1000
-            for link in last.links.values()
-            if link.available_outgoing_bitrate
-        ]
-        problems = sorted(
-            {str(link.quality.get("problem")) for link in last.links.values()} - {"None"}
-        )
-        return {
-            "peers": n,
-            "kbps": round(kbps, 1),
-            "per_peer_kbps": round(kbps / n, 1),
-            "frame_height_median": statistics.median(heights) if heights else 0,
-            "caps_kbps": None if caps == float("inf") else round(caps, 1),
-            "quality_problems": problems,
-            # Why the sent heights are what they are: what the camera gives, the encoders'
-            # targets, the bandwidth estimates and the share of the window each encoder
-            # spent limited by CPU or bandwidth (Chromium's qualityLimitationDurations).
-            "source_height_median": statistics.median(sources) if sources else 0,
-            "target_kbps_median": round(statistics.median(targets), 1) if targets else 0,
-            "estimate_kbps_median": round(statistics.median(estimates), 1) if estimates else 0,
-            "limited_by": uplink.limitation_shares(first, last),
-        }
+        return summary(n, first, last)
     finally:
         await alice.close()
         for peer in robots:
             await peer.dispose()
+        await clean_all()
+
+
+def summary(n: int, first: uplink.Sample, last: uplink.Sample) -> dict[str, Any]:
+    """One run's numbers from the sender's samples at the start and end of its window."""
+    kbps = uplink.kbps(first, last)
+    heights = [
+        max((v["frameHeight"] for v in link.video), default=0) for link in last.links.values()
+    ]
+    caps = uplink.capped_kbps(last)
+    problems = sorted({str(link.quality.get("problem")) for link in last.links.values()} - {"None"})
+    videos = [v for link in last.links.values() for v in link.video]
+    sources = [v["sourceHeight"] for v in videos if v.get("sourceHeight")]
+    targets = [v["targetBitrate"] / 1000 for v in videos if v.get("targetBitrate")]
+    estimates = [
+        link.available_outgoing_bitrate / 1000
+        for link in last.links.values()
+        if link.available_outgoing_bitrate
+    ]
+    return {
+        "peers": n,
+        "kbps": round(kbps, 1),
+        "per_peer_kbps": round(kbps / n, 1),
+        "frame_height_median": statistics.median(heights) if heights else 0,
+        "caps_kbps": None if caps == float("inf") else round(caps, 1),
+        "quality_problems": problems,
+        # Why the sent heights are what they are: what the camera gives, the encoders'
+        # targets, the bandwidth estimates and the share of the window each encoder
+        # spent limited by CPU or bandwidth (Chromium's qualityLimitationDurations).
+        "source_height_median": statistics.median(sources) if sources else 0,
+        "target_kbps_median": round(statistics.median(targets), 1) if targets else 0,
+        "estimate_kbps_median": round(statistics.median(estimates), 1) if estimates else 0,
+        "limited_by": uplink.limitation_shares(first, last),
+    }
+
+
+async def browser_peer_run(
+    browser: Browser, web_url: str, emulators: Emulators, warmup: float, window: float
+) -> dict[str, Any]:
+    """The one-peer case with a Chromium receiver, as between two people: aiortc's only
+    congestion feedback (REMB from an estimator held to 1.5x the throughput it sees) keeps the
+    sender's estimate near 1.5x what it already sends, which a browser's does not."""
+    people = [
+        await Person.create(browser, label, web_url=web_url, emulators=emulators, test_name="bench")
+        for label in ("receiver", "sender")
+    ]
+    receiver, sender = people
+    try:
+        for person in people:
+            await person.sign_in()
+        meeting_id = await receiver.create_meeting(title="uplink 1 Chromium peer")
+        await receiver.join_now()
+        await sender.join(meeting_id)
+        await sender.wait_connected(receiver)
+        await receiver.wait_video(sender)
+        await asyncio.sleep(warmup)
+        first = await uplink.sample(sender.page)
+        await asyncio.sleep(window)
+        last = await uplink.sample(sender.page)
+        return summary(1, first, last)
+    finally:
+        for person in people:
+            await person.close()
         await clean_all()
 
 
@@ -116,6 +149,10 @@ async def run(peers: list[int], warmup: float, window: float) -> dict[str, Any]:
                     f"{n} peer(s), {'adapted' if on else 'baseline'}: {into[str(n)]} "
                     f"({time.perf_counter() - started:.0f} s)"
                 )
+        browser_peer: dict[str, Any] = {}
+        if 1 in peers:
+            browser_peer["1"] = await browser_peer_run(browser, web_url, emulators, warmup, window)
+            log(f"1 Chromium peer: {browser_peer['1']}")
     return {
         "budget_kbps": uplink.UPLINK_BUDGET_KBPS,
         "warmup_s": warmup,
@@ -126,7 +163,7 @@ async def run(peers: list[int], warmup: float, window: float) -> dict[str, Any]:
             k: round(adapted[k]["kbps"] / baseline[k]["kbps"], 3) if baseline[k]["kbps"] else None
             for k in adapted
         },
-        "runs": {"adapted": adapted, "baseline": baseline},
+        "runs": {"adapted": adapted, "baseline": baseline, "browser_peer": browser_peer},
     }
 
 

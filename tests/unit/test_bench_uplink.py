@@ -63,3 +63,26 @@ def test_the_uplink_section_says_what_limited_the_heights_when_it_was_recorded()
     assert not any("| baseline |" in line for line in lines)  # not recorded: no row
     del measured["runs"]["adapted"]["1"]["limited_by"]
     assert not any("limited by" in line for line in report._uplink_section(measured))
+
+
+def _measured(**runs: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "budget_kbps": 2500,
+        "warmup_s": 15.0,
+        "window_s": 10.0,
+        "kbps": {"1": 500.0},
+        "baseline_kbps": {"1": 520.0},
+        "ratio_vs_baseline": {"1": 0.962},
+        "runs": {"adapted": {"1": _run(540)}, "baseline": {"1": _run(540)}, **runs},
+    }
+
+
+def test_the_one_peer_target_takes_the_chromium_receiver_when_it_was_measured() -> None:
+    with_browser = _measured(browser_peer={"1": {**_run(720), "kbps": 1500.0}})
+    (row,) = [r for r in report._uplink_target_rows(with_browser) if "1 peer" in r]
+    assert "1500.0 kbit/s, 720p (a Chromium peer)" in row and "| met |" in row
+    assert any("Chromium receiver" in line for line in report._uplink_section(with_browser))
+
+    (row,) = [r for r in report._uplink_target_rows(_measured()) if "1 peer" in r]
+    assert "500.0 kbit/s, 540p (an aiortc peer)" in row and "**missed**" in row
+    assert not any("Chromium receiver" in line for line in report._uplink_section(_measured()))
