@@ -28,7 +28,7 @@ for _path in (ROOT, ROOT / "functions"):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from playwright.async_api import Browser  # noqa: E402
+from playwright.async_api import Browser, Page  # noqa: E402
 
 from bench.chromium import chromium_session  # noqa: E402
 from tests.browser import uplink  # noqa: E402
@@ -63,15 +63,19 @@ async def one_run(
         await asyncio.gather(*(peer.sign_in() for peer in robots))
         await uplink.meet(alice, robots, f"uplink {n} {'adapted' if adapted else 'baseline'}")
         await asyncio.sleep(warmup)  # the bandwidth estimate ramps up (a benchmark may wait)
-        first = await uplink.sample(alice.page)
-        await asyncio.sleep(window)
-        last = await uplink.sample(alice.page)
-        return summary(n, first, last)
+        return await measured(alice.page, n, window)
     finally:
         await alice.close()
         for peer in robots:
             await peer.dispose()
         await clean_all()
+
+
+async def measured(page: Page, n: int, window: float) -> dict[str, Any]:
+    """The sender's samples at the start and end of a window of ``window`` s, summarised."""
+    first = await uplink.sample(page)
+    await asyncio.sleep(window)
+    return summary(n, first, await uplink.sample(page))
 
 
 def summary(n: int, first: uplink.Sample, last: uplink.Sample) -> dict[str, Any]:
@@ -127,10 +131,7 @@ async def browser_peer_run(
         await sender.wait_connected(receiver)
         await receiver.wait_video(sender)
         await asyncio.sleep(warmup)
-        first = await uplink.sample(sender.page)
-        await asyncio.sleep(window)
-        last = await uplink.sample(sender.page)
-        return summary(1, first, last)
+        return await measured(sender.page, 1, window)
     finally:
         for person in people:
             await person.close()

@@ -42,30 +42,7 @@ def _run(height: int, **extra: Any) -> dict[str, Any]:
     return {"kbps": 500.0, "frame_height_median": height, "caps_kbps": None, **extra}
 
 
-def test_the_uplink_section_says_what_limited_the_heights_when_it_was_recorded() -> None:
-    limits = {
-        "source_height_median": 720,
-        "target_kbps_median": 480.0,
-        "estimate_kbps_median": 520.5,
-        "limited_by": {"bandwidth": 0.8, "none": 0.2},
-    }
-    measured: dict[str, Any] = {
-        "budget_kbps": 2500,
-        "warmup_s": 15.0,
-        "window_s": 10.0,
-        "kbps": {"1": 500.0},
-        "baseline_kbps": {"1": 520.0},
-        "ratio_vs_baseline": {"1": 0.962},
-        "runs": {"adapted": {"1": _run(540, **limits)}, "baseline": {"1": _run(540)}},
-    }
-    lines = report._uplink_section(measured)
-    assert "| 1 | adapted | 720 | 540 | 480.0 | 520.5 | bandwidth 80%, none 20% |" in lines
-    assert not any("| baseline |" in line for line in lines)  # not recorded: no row
-    del measured["runs"]["adapted"]["1"]["limited_by"]
-    assert not any("limited by" in line for line in report._uplink_section(measured))
-
-
-def _measured(**runs: dict[str, Any]) -> dict[str, Any]:
+def _measured(adapted: dict[str, Any] | None = None, **runs: dict[str, Any]) -> dict[str, Any]:
     return {
         "budget_kbps": 2500,
         "warmup_s": 15.0,
@@ -73,8 +50,27 @@ def _measured(**runs: dict[str, Any]) -> dict[str, Any]:
         "kbps": {"1": 500.0},
         "baseline_kbps": {"1": 520.0},
         "ratio_vs_baseline": {"1": 0.962},
-        "runs": {"adapted": {"1": _run(540)}, "baseline": {"1": _run(540)}, **runs},
+        "runs": {
+            "adapted": {"1": adapted or _run(540)},
+            "baseline": {"1": _run(540)},
+            **runs,
+        },
     }
+
+
+def test_the_uplink_section_says_what_limited_the_heights_when_it_was_recorded() -> None:
+    limits = {
+        "source_height_median": 720,
+        "target_kbps_median": 480.0,
+        "estimate_kbps_median": 520.5,
+        "limited_by": {"bandwidth": 0.8, "none": 0.2},
+    }
+    measured = _measured(_run(540, **limits))
+    lines = report._uplink_section(measured)
+    assert "| 1 | adapted | 720 | 540 | 480.0 | 520.5 | bandwidth 80%, none 20% |" in lines
+    assert not any("| baseline |" in line for line in lines)  # not recorded: no row
+    del measured["runs"]["adapted"]["1"]["limited_by"]
+    assert not any("limited by" in line for line in report._uplink_section(measured))
 
 
 def test_the_one_peer_target_takes_the_chromium_receiver_when_it_was_measured() -> None:
