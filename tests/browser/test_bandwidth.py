@@ -1,5 +1,6 @@
-"""The mesh scales its bandwidth: one Chromium sender's uplink with one and with seven peers, and
-receivers that ask for less (audio only, the tiles folded away beside a presentation).
+"""The mesh scales its bandwidth: one Chromium sender's uplink with one and with seven peers, a
+camera between two browsers at its planned 720p at once, and receivers that ask for less (audio
+only, the tiles folded away beside a presentation).
 
 The peers of the uplink test are aiortc (tests/emulator/support/peer.py) without media of their
 own, so that seven of them stay cheap on two cores; they join first and the browser last, so the
@@ -137,6 +138,26 @@ async def test_receivers_ask_for_less(people: PersonFactory) -> None:
     await bob.join(meeting_id)
     await bob.wait_connected(alice)
     await bob.wait_video(alice)
+
+    # Chromium's own adaptation starts a camera at 180p and steps up for about 25 s; the
+    # connection between two browsers carries Alice's full plan, so her camera is told to keep
+    # the planned 720p (bandwidth.ts, cameraPreference) and sends it within seconds.
+    last: list[uplink.LinkSample] = []
+
+    async def keeps_720p() -> bool:
+        last[:] = [(await uplink.sample(alice.page)).links[bob.uid]]
+        link = last[0]
+        return link.camera_preference == "maintain-resolution" and any(
+            v["frameHeight"] == 720 for v in link.video
+        )
+
+    await wait_for(
+        keeps_720p,
+        timeout=20.0,
+        what="Alice's camera to Bob at the planned 720p",
+        describe=lambda: repr(last[-1:]),
+        interval=0.5,
+    )
 
     async def camera_active(expected: bool) -> None:
         await wait_for(

@@ -52,6 +52,7 @@ _SAMPLE = """async () => {
         const report = await link.pc.getStats();
         const entry = { bytesSent: 0, video: [], encodings: link.media.encodings(),
                         state: link.pc.connectionState, quality: link.view.value.quality,
+                        cameraPreference: link.media.cameraDegradation(),
                         availableOutgoingBitrate: 0 };
         report.forEach((s) => {
             if (s.type === "transport") {
@@ -86,6 +87,8 @@ class LinkSample:
     quality: dict[str, Any]
     #: The sender's bandwidth estimate on the selected pair (bit/s; 0 when not reported).
     available_outgoing_bitrate: float = 0.0
+    #: The camera sender's degradationPreference (None: the browser's default).
+    camera_preference: str | None = None
 
 
 @dataclass
@@ -109,6 +112,7 @@ async def sample(page: Page) -> Sample:
             video=list(entry["video"]),
             quality=dict(entry["quality"] or {}),
             available_outgoing_bitrate=float(entry.get("availableOutgoingBitrate") or 0),
+            camera_preference=entry.get("cameraPreference"),
         )
     return out
 

@@ -4,8 +4,9 @@
  * - as a receiver, we tell each peer what we show of it ("want" on the chat channel): the stage
  *   sets it per participant (large, thumbnail, hidden); in audio-only mode we want no video;
  * - as a sender, we plan our uplink from the peers, what each asked for, whether we speak or
- *   present, and set each peer's encodings. Planned again when any of it changes, and every few
- *   seconds for senders that were not negotiated yet.
+ *   present, and set each peer's encodings and camera preference (from its connection's
+ *   bandwidth estimate, and whether an encoder of ours has been short of CPU). Planned again when
+ *   any of it changes, and every few seconds (new senders, new estimates).
  */
 import { effect, signal, type ReadonlySignal } from "@preact/signals-core";
 import { adaptationOff } from "../../config";
@@ -38,6 +39,8 @@ export class Adaptation {
   private timer: ReturnType<typeof setInterval> | null = null;
   private offSpeaker: (() => void) | null = null;
   private speaking = false;
+  /** An encoder of ours has been limited by CPU in this meeting (the CPU is the machine's). */
+  private cpuLimited = false;
 
   constructor(private readonly host: AdaptationHost) {}
 
@@ -111,8 +114,15 @@ export class Adaptation {
     const { local, links } = this.host;
     const peers = [...links.values()].filter((link) => link.media.attached && link.state !== "closed");
     if (!peers.length) return;
+    this.cpuLimited ||= peers.some((link) => link.path?.sample.cpuLimited);
     const plan = planUplink({
-      peers: peers.map((link) => ({ uid: link.uid, wants: link.remoteWants })),
+      peers: peers.map((link) => ({
+        uid: link.uid,
+        wants: link.remoteWants,
+        estimateKbps: link.quality.availableOutgoingKbps,
+        preference: link.media.cameraPreference,
+      })),
+      cpuLimited: this.cpuLimited,
       camera: !!local.cameraTrack,
       sharing: local.sharing,
       shareAudio: !!local.screenAudioTrack,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { encodingFor, planUplink, sameEncoding, UPLINK_BUDGET_KBPS, waterFill, type UplinkInput, type Wants } from "./bandwidth";
+import { cameraPreference, encodingFor, planUplink, sameEncoding, UPLINK_BUDGET_KBPS, waterFill, type UplinkInput, type Wants } from "./bandwidth";
 
 const peers = (n: number, wants: Wants | null = null) => Array.from({ length: n }, (_, i) => ({ uid: `p${i}`, wants }));
 const input = (n: number, more: Partial<UplinkInput> = {}): UplinkInput => ({
@@ -71,6 +71,22 @@ describe("planUplink", () => {
     }
   });
 
+  it("keeps the planned resolution only where the connection's estimate carries it", () => {
+    const estimates = [null, 200, 4_000, 600];
+    const plan = planUplink(input(4, { peers: estimates.map((estimateKbps, i) => ({ uid: `p${i}`, wants: null, estimateKbps })) }));
+    const preferences = [...plan.peers.values()].map((p) => p.cameraPreference);
+    // Not measured yet, or below its camera's planned bitrate: the browser adapts on its own.
+    expect(preferences).toEqual(["maintain-framerate", "maintain-framerate", "maintain-resolution", "maintain-resolution"]);
+    expect(plan.peers.get("p1")?.camera.maxBitrate).toBeGreaterThan(200_000);
+    expect(plan.peers.get("p3")?.camera.maxBitrate).toBeLessThanOrEqual(600_000);
+    // Once an encoder of ours was short of CPU, never: the browser must be free to send fewer pixels.
+    const cpu = planUplink(input(1, { cpuLimited: true, peers: [{ uid: "p0", wants: null, estimateKbps: 4_000 }] }));
+    expect(cpu.peers.get("p0")?.cameraPreference).toBe("maintain-framerate");
+    // A camera not sent: nothing to keep.
+    const audioOnly = planUplink(input(1, { audioOnly: true, peers: [{ uid: "p0", wants: null, estimateKbps: 4_000 }] }));
+    expect(audioOnly.peers.get("p0")?.cameraPreference).toBe("maintain-framerate");
+  });
+
   it("never scales a small source up", () => {
     const plan = planUplink(input(1, { cameraHeight: 480 }));
     expect(plan.peers.get("p0")?.camera.scaleResolutionDownBy).toBe(1);
@@ -101,6 +117,20 @@ describe("helpers", () => {
     expect(encodingFor("camera", 400, 720)).toMatchObject({ scaleResolutionDownBy: 2, maxFramerate: 30 });
     expect(encodingFor("camera", 250, 720)).toMatchObject({ scaleResolutionDownBy: 2.667, maxFramerate: 24 });
     expect(encodingFor("screen", 700, 1080)).toMatchObject({ scaleResolutionDownBy: 1, maxFramerate: 10 });
+  });
+
+  it("choose the camera preference with a margin against flapping", () => {
+    const camera = encodingFor("camera", 1_800, 720);
+    expect(cameraPreference(camera, 1_799, undefined, false)).toBe("maintain-framerate");
+    expect(cameraPreference(camera, 1_800, undefined, false)).toBe("maintain-resolution");
+    expect(cameraPreference(camera, 1_800, "maintain-framerate", false)).toBe("maintain-resolution");
+    // Kept while the estimate stays above three quarters of the planned bitrate.
+    expect(cameraPreference(camera, 1_350, "maintain-resolution", false)).toBe("maintain-resolution");
+    expect(cameraPreference(camera, 1_349, "maintain-resolution", false)).toBe("maintain-framerate");
+    expect(cameraPreference(camera, 1_349, "maintain-framerate", false)).toBe("maintain-framerate");
+    expect(cameraPreference(camera, 9_000, "maintain-resolution", true)).toBe("maintain-framerate");
+    expect(cameraPreference(camera, undefined, "maintain-resolution", false)).toBe("maintain-framerate");
+    expect(cameraPreference({ ...camera, active: false }, 9_000, undefined, false)).toBe("maintain-framerate");
   });
 
   it("compare encodings", () => {

@@ -15,7 +15,15 @@
  *   and gives up frames first, a camera the other way round).
  *
  * With one peer the camera goes at full quality (720p, 30 frames/s, up to 1.8 Mbit/s); with seven
- * the whole uplink stays within 2.5 Mbit/s. Pure: plain data in, plain data out.
+ * the whole uplink stays within 2.5 Mbit/s.
+ *
+ * The plan picks each camera stream's resolution; the browser has a resolution adaptation of its
+ * own on top (Chromium: a camera starts at the size its 300 kbit/s start bitrate allows, 180p,
+ * and steps up a rung every few seconds while the picture encodes cheaply: about 25 s to 720p).
+ * Where the connection's bandwidth estimate carries the planned bitrate, the camera's sender is
+ * told to keep the planned resolution ("maintain-resolution"); where it does not, or once an
+ * encoder of ours has been short of CPU, the browser adapts as it would ("maintain-framerate").
+ * Pure: plain data in, plain data out.
  */
 
 export type Want = "off" | "low" | "high";
@@ -34,16 +42,29 @@ export interface Encoding {
   maxFramerate: number;
 }
 
+/** What the browser may give up first when a camera stream is short of bandwidth or CPU. */
+export type CameraPreference = "maintain-framerate" | "maintain-resolution";
+
 export interface PeerPlan {
   /** The microphone's (and the screen sound's) maxBitrate, bits per second. */
   audioBitrate: number;
   camera: Encoding;
   screen: Encoding;
+  /** The camera sender's degradationPreference (RTCRtpSendParameters). */
+  cameraPreference: CameraPreference;
+}
+
+/** What a peer's connection tells the plan (all optional: a connection not measured yet). */
+export interface PeerLinkState {
+  /** The browser's bandwidth estimate for sending on this connection (kbit/s). */
+  estimateKbps?: number | null;
+  /** The camera preference set on this connection now. */
+  preference?: CameraPreference;
 }
 
 export interface UplinkInput {
   /** The connected peers with what each asked for (null: it never said). */
-  peers: readonly { uid: string; wants: Wants | null }[];
+  peers: readonly ({ uid: string; wants: Wants | null } & PeerLinkState)[];
   camera: boolean;
   sharing: boolean;
   shareAudio: boolean;
@@ -55,6 +76,8 @@ export interface UplinkInput {
   cameraHeight: number;
   screenHeight: number;
   budgetKbps?: number;
+  /** An encoder of ours has been limited by CPU in this meeting. */
+  cpuLimited?: boolean;
 }
 
 export interface UplinkPlan {
@@ -97,6 +120,30 @@ const SCREEN_LADDER: readonly (readonly [number, number, number])[] = [
 ];
 
 const OFF: Encoding = { active: false, maxBitrate: 100_000, scaleResolutionDownBy: 4, maxFramerate: 5 };
+
+/**
+ * Keep the planned resolution once the estimate reaches the camera's planned bitrate, and go on
+ * keeping it until the estimate falls below this share of it (no flapping around the cap).
+ */
+const KEEP_RESOLUTION_DOWN_SHARE = 0.75;
+
+/**
+ * The camera sender's preference on one connection: "maintain-resolution" (the plan's resolution,
+ * at once) when the connection's bandwidth estimate carries the planned bitrate, the camera is
+ * sent and no encoder of ours has been short of CPU (a CPU-bound encoder must be free to send
+ * fewer pixels); otherwise "maintain-framerate", the browser's own adaptation.
+ */
+export function cameraPreference(
+  camera: Encoding,
+  estimateKbps: number | null | undefined,
+  current: CameraPreference | undefined,
+  cpuLimited: boolean,
+): CameraPreference {
+  if (!camera.active || cpuLimited || estimateKbps == null) return "maintain-framerate";
+  const plannedKbps = camera.maxBitrate / 1000;
+  const share = current === "maintain-resolution" ? KEEP_RESOLUTION_DOWN_SHARE : 1;
+  return estimateKbps >= plannedKbps * share ? "maintain-resolution" : "maintain-framerate";
+}
 
 export function audioKbps(peers: number): number {
   return peers <= 2 ? 40 : peers <= 4 ? 32 : 24;
@@ -185,7 +232,9 @@ export function planUplink(input: UplinkInput): UplinkPlan {
   const items = videoItems(input);
   waterFill(items, (budget * PLAN_SHARE - audioTotal) / VIDEO_OVERHEAD, MIN_VIDEO_KBPS);
   const peers = new Map<string, PeerPlan>();
-  for (const peer of input.peers) peers.set(peer.uid, { audioBitrate: audio * 1000, camera: OFF, screen: OFF });
+  for (const peer of input.peers) {
+    peers.set(peer.uid, { audioBitrate: audio * 1000, camera: OFF, screen: OFF, cameraPreference: "maintain-framerate" });
+  }
   let videoTotal = 0;
   for (const item of items) {
     const height = item.kind === "camera" ? input.cameraHeight : input.screenHeight;
@@ -193,6 +242,10 @@ export function planUplink(input: UplinkInput): UplinkPlan {
     const plan = peers.get(item.uid);
     if (plan) plan[item.kind] = encoding;
     videoTotal += encoding.maxBitrate / 1000;
+  }
+  for (const peer of input.peers) {
+    const plan = peers.get(peer.uid);
+    if (plan) plan.cameraPreference = cameraPreference(plan.camera, peer.estimateKbps, peer.preference, !!input.cpuLimited);
   }
   return { peers, totalKbps: Math.round(audioTotal + videoTotal * VIDEO_OVERHEAD) };
 }

@@ -3,7 +3,7 @@
  * senders with the encodings the uplink plan gives this peer (bandwidth.ts), and what arrives: the
  * other side's microphone and camera in one stream, its screen and the screen's sound in another.
  */
-import type { Encoding, PeerPlan } from "./bandwidth";
+import type { CameraPreference, Encoding, PeerPlan } from "./bandwidth";
 import type { LocalMedia } from "./media";
 import { isScreenSlot, SLOT_KIND, SLOTS, slotsOf, type Slot } from "./slots";
 
@@ -32,6 +32,8 @@ export class LinkMedia {
   readonly screenStream = new MediaStream();
   /** Our tracks are on the senders (the caller at once, the callee once the offer is in). */
   attached = false;
+  /** The camera sender's degradationPreference as last set (undefined: the browser's default). */
+  cameraPreference: CameraPreference | undefined;
   private readonly transceivers = new Map<Slot, RTCRtpTransceiver>();
   private parameters: Promise<void> = Promise.resolve();
 
@@ -131,7 +133,7 @@ export class LinkMedia {
   /** Set this peer's share of the uplink on the senders (one setParameters at a time). */
   applyPlan(plan: PeerPlan): Promise<void> {
     this.parameters = this.parameters.then(async () => {
-      await this.setEncoding("camera", plan.camera);
+      await this.setEncoding("camera", plan.camera, plan.cameraPreference);
       await this.setEncoding("screen", plan.screen);
       await this.setEncoding("mic", { maxBitrate: plan.audioBitrate });
       await this.setEncoding("screenAudio", { maxBitrate: plan.audioBitrate });
@@ -139,7 +141,7 @@ export class LinkMedia {
     return this.parameters;
   }
 
-  private async setEncoding(slot: Slot, wanted: Partial<Encoding>): Promise<void> {
+  private async setEncoding(slot: Slot, wanted: Partial<Encoding>, preference?: CameraPreference): Promise<void> {
     const sender = this.transceivers.get(slot)?.sender;
     if (!sender || this.pc.signalingState === "closed") return;
     try {
@@ -147,9 +149,12 @@ export class LinkMedia {
       const encoding = parameters.encodings?.[0];
       if (!encoding) return; // not negotiated yet: the next plan sets it
       const current = encoding as Record<string, unknown>;
-      if (Object.entries(wanted).every(([key, value]) => current[key] === value)) return;
+      const samePreference = !preference || parameters.degradationPreference === preference;
+      if (samePreference && Object.entries(wanted).every(([key, value]) => current[key] === value)) return;
       Object.assign(encoding, wanted);
+      if (preference) parameters.degradationPreference = preference;
       await sender.setParameters(parameters);
+      if (preference) this.cameraPreference = preference;
     } catch (error) {
       console.debug(`setParameters of the ${slot} failed`, error);
     }
@@ -160,6 +165,11 @@ export class LinkMedia {
     const out: Partial<Record<Slot, RTCRtpEncodingParameters | null>> = {};
     for (const [slot, transceiver] of this.transceivers) out[slot] = transceiver.sender.getParameters().encodings?.[0] ?? null;
     return out;
+  }
+
+  /** The camera sender's degradationPreference as the browser has it (the test hook reads it). */
+  cameraDegradation(): RTCDegradationPreference | null {
+    return this.transceivers.get("camera")?.sender.getParameters().degradationPreference ?? null;
   }
 
   /** The microphone's sound as received from the other side, for the speaker detection. */

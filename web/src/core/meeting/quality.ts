@@ -16,6 +16,8 @@ export interface QualitySample {
   remoteFractionLost?: number;
   /** The browser's estimate of the bandwidth available to send on this connection (kbit/s). */
   availableOutgoingKbps?: number;
+  /** A video encoder of ours on this connection is limited by CPU now (qualityLimitationReason). */
+  cpuLimited?: boolean;
   /** Bytes sent and received on the transport. */
   bytesSent?: number;
   bytesReceived?: number;

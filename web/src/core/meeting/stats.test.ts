@@ -126,6 +126,15 @@ describe("connection stats", () => {
     expect(info.path).toBeUndefined(); // neither end has a candidate type the server takes
   });
 
+  it("say when a video encoder of ours is short of CPU, and only then", async () => {
+    const encoder = (reason: string, kind = "video") => ({ O: { id: "O", type: "outbound-rtp", kind, qualityLimitationReason: reason } });
+    expect((await collectStats(fakePc(relayCall(encoder("cpu"))), performance.now())).sample.cpuLimited).toBe(true);
+    for (const [reason, kind] of [["bandwidth", "video"], ["none", "video"], ["cpu", "audio"]]) {
+      const info = await collectStats(fakePc(relayCall(encoder(reason, kind))), performance.now());
+      expect(info.sample).not.toHaveProperty("cpuLimited");
+    }
+  });
+
   it("use the pair's counters when the transport has none, and find a pair without a transport", async () => {
     const noTransport = relayCall({ P: { state: "succeeded", nominated: true } }).filter((r) => r.id !== "T");
     const info = await collectStats(fakePc(noTransport), performance.now());

@@ -21,7 +21,7 @@ type Report = Record<string, unknown> & { id: string; type: string };
 
 const CANDIDATE_TYPES: ReadonlySet<string> = new Set<CandidateType>(["host", "srflx", "prflx", "relay"]);
 
-/** Inbound packets, audio jitter and what the other side lost of ours. */
+/** Inbound packets, audio jitter, what the other side lost of ours and whether an encoder of ours is short of CPU. */
 function rtpSample(byId: Map<string, Report>, at: number): QualitySample {
   const sample: QualitySample = { at, packetsReceived: 0, packetsLost: 0 };
   for (const item of byId.values()) {
@@ -31,6 +31,8 @@ function rtpSample(byId: Map<string, Report>, at: number): QualitySample {
       if (item.kind === "audio" && typeof item.jitter === "number") sample.jitterMs = Math.round(item.jitter * 1000);
     } else if (item.type === "remote-inbound-rtp" && typeof item.fractionLost === "number") {
       sample.remoteFractionLost = Math.max(sample.remoteFractionLost ?? 0, item.fractionLost);
+    } else if (item.type === "outbound-rtp" && item.kind === "video" && item.qualityLimitationReason === "cpu") {
+      sample.cpuLimited = true;
     }
   }
   return sample;
