@@ -341,10 +341,12 @@ def _uplink_limits(u: dict[str, Any]) -> list[str]:
             if "limited_by" not in run:
                 continue
             shares = ", ".join(f"{k} {v:.0%}" for k, v in run["limited_by"].items()) or "n/a"
+            # Recorded from 2026-12-04's eighth session on (bandwidth.ts cameraPreference).
+            preference = ", ".join(run.get("camera_preferences", [])) or "n/a"
             rows.append(
                 f"| {n} | {label} | {run['source_height_median']} | "
                 f"{run['frame_height_median']} | {run['target_kbps_median']} | "
-                f"{run['estimate_kbps_median']} | {shares} |"
+                f"{run['estimate_kbps_median']} | {shares} | {preference} |"
             )
     if not rows:
         return []
@@ -352,11 +354,12 @@ def _uplink_limits(u: dict[str, Any]) -> list[str]:
         "Why the heights are what they are (medians over the sender's video encoders at the end "
         "of the window; the bandwidth estimate is Chromium's availableOutgoingBitrate on each "
         "connection; limited by: the share of the window its encoders spent limited by each "
-        "reason, qualityLimitationDurations):",
+        "reason, qualityLimitationDurations; camera preference: the degradationPreference the "
+        "app set on the camera senders, None for the browser's default):",
         "",
         "| peers | run | camera height | sent height | encoder target (kbit/s) | bandwidth "
-        "estimate (kbit/s) | limited by |",
-        "|---|---|---|---|---|---|---|",
+        "estimate (kbit/s) | limited by | camera preference |",
+        "|---|---|---|---|---|---|---|---|",
         *rows,
         "",
     ]

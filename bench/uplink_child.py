@@ -108,6 +108,8 @@ def summary(n: int, first: uplink.Sample, last: uplink.Sample) -> dict[str, Any]
         "target_kbps_median": round(statistics.median(targets), 1) if targets else 0,
         "estimate_kbps_median": round(statistics.median(estimates), 1) if estimates else 0,
         "limited_by": uplink.limitation_shares(first, last),
+        # What the app told each camera sender to give up first (bandwidth.ts cameraPreference).
+        "camera_preferences": sorted({str(link.camera_preference) for link in last.links.values()}),
     }
 
 

@@ -67,7 +67,10 @@ def test_the_uplink_section_says_what_limited_the_heights_when_it_was_recorded()
     }
     measured = _measured(_run(540, **limits))
     lines = report._uplink_section(measured)
-    assert "| 1 | adapted | 720 | 540 | 480.0 | 520.5 | bandwidth 80%, none 20% |" in lines
+    assert "| 1 | adapted | 720 | 540 | 480.0 | 520.5 | bandwidth 80%, none 20% | n/a |" in lines
+    measured["runs"]["adapted"]["1"]["camera_preferences"] = ["maintain-resolution"]
+    lines = report._uplink_section(measured)
+    assert "| 540 | 480.0 | 520.5 | bandwidth 80%, none 20% | maintain-resolution |" in lines[-2]
     assert not any("| baseline |" in line for line in lines)  # not recorded: no row
     del measured["runs"]["adapted"]["1"]["limited_by"]
     assert not any("limited by" in line for line in report._uplink_section(measured))
