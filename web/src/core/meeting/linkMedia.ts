@@ -34,6 +34,8 @@ export class LinkMedia {
   attached = false;
   /** The camera sender's degradationPreference as last set (undefined: the browser's default). */
   cameraPreference: CameraPreference | undefined;
+  /** The browser refused a degradationPreference: the plan's encodings are set without it. */
+  private preferenceRefused = false;
   private readonly transceivers = new Map<Slot, RTCRtpTransceiver>();
   private parameters: Promise<void> = Promise.resolve();
 
@@ -144,18 +146,24 @@ export class LinkMedia {
   private async setEncoding(slot: Slot, wanted: Partial<Encoding>, preference?: CameraPreference): Promise<void> {
     const sender = this.transceivers.get(slot)?.sender;
     if (!sender || this.pc.signalingState === "closed") return;
+    if (this.preferenceRefused) preference = undefined;
     try {
       const parameters = sender.getParameters();
       const encoding = parameters.encodings?.[0];
       if (!encoding) return; // not negotiated yet: the next plan sets it
       const current = encoding as Record<string, unknown>;
-      const samePreference = !preference || parameters.degradationPreference === preference;
+      const samePreference = !preference || this.cameraPreference === preference;
       if (samePreference && Object.entries(wanted).every(([key, value]) => current[key] === value)) return;
       Object.assign(encoding, wanted);
       if (preference) parameters.degradationPreference = preference;
       await sender.setParameters(parameters);
       if (preference) this.cameraPreference = preference;
     } catch (error) {
+      if (preference) {
+        // A browser that refuses degradationPreference still gets the encodings, without it.
+        this.preferenceRefused = true;
+        return this.setEncoding(slot, wanted);
+      }
       console.debug(`setParameters of the ${slot} failed`, error);
     }
   }
