@@ -244,6 +244,9 @@ async def simulate(meetings: int = 5, size: int = 4, beat_rounds: int = 3) -> di
 
             await asyncio.gather(*(arrive(m, g) for m, g in enumerate(groups)))
             await asyncio.gather(*(wait_full_mesh(g, timeout=180.0) for g in groups))
+            # The `connected` reports go after the state change, in the background: counted in
+            # this phase, not in the next one's.
+            await asyncio.gather(*(p.reports_sent() for p in peers))
 
         joined = await _phase(counter, join_all)
         reports = sum(len(p.reports) for p in peers)

@@ -592,6 +592,11 @@ class MeetingPeer:
         finally:
             await self._unwatch()
 
+    async def reports_sent(self, timeout: float = 30.0) -> None:
+        """Wait until every connection report queued so far has been answered or given up
+        (they go in the background, after the state change that queued them)."""
+        await asyncio.wait_for(self._reports.join(), timeout=timeout)
+
     async def dispose(self) -> None:
         """close() and release the Firestore clients; the peer cannot be used afterwards."""
         await self.close()
