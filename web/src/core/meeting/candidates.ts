@@ -5,7 +5,10 @@
  */
 import type { SignalCandidate } from "../../protocol.gen";
 
-export const FLUSH_QUIET_MS = 100;
+// Chromium finds its UDP host candidates within a few ms of each other and completes gathering
+// (a TCP host candidate, then the end) 75-120 ms after the first: a quiet time past that sends
+// them all with the end marker in one document instead of two (traced, 2026-12-04).
+export const FLUSH_QUIET_MS = 150;
 export const MAX_BATCH = 8;
 export const END_OF_CANDIDATES: SignalCandidate = { candidate: "", sdpMid: null, sdpMLineIndex: null };
 
