@@ -1,6 +1,7 @@
 """The mesh scales its bandwidth: one Chromium sender's uplink with one and with seven peers, a
-camera between two browsers at its planned 720p at once, and receivers that ask for less (audio
-only, the tiles folded away beside a presentation).
+camera between two browsers at its planned 720p at once (and the plan still applied by a browser
+that refuses the camera preference), and receivers that ask for less (audio only, the tiles
+folded away beside a presentation).
 
 The peers of the uplink test are aiortc (tests/emulator/support/peer.py) without media of their
 own, so that seven of them stay cheap on two cores; they join first and the browser last, so the
@@ -124,6 +125,35 @@ async def test_uplink_full_quality_with_one_peer_and_within_budget_with_seven(
         assert any(v["framesPerSecond"] > 0 for v in link.video), (uid, link)
     # And the single peer got more than all seven together would allow each one.
     assert one_kbps > seven_kbps / 7 * 2, (one_kbps, seven_kbps)
+
+
+#: A browser without degradationPreference: its setParameters refuses parameters that carry one.
+_REFUSE_PREFERENCE = """(() => {
+    const set = RTCRtpSender.prototype.setParameters;
+    RTCRtpSender.prototype.setParameters = function (parameters, ...rest) {
+        if (parameters && parameters.degradationPreference !== undefined) {
+            return Promise.reject(new TypeError("degradationPreference is not supported"));
+        }
+        return set.call(this, parameters, ...rest);
+    };
+})();"""
+
+
+async def test_a_browser_that_refuses_the_camera_preference_still_gets_the_plan(
+    people: PersonFactory, robots: RobotFactory
+) -> None:
+    alice = await people("alice")
+    await alice.context.add_init_script(_REFUSE_PREFERENCE)
+    (robot,) = await robots(1)
+    await uplink.meet(alice, [robot], "Refused preference")
+
+    def planned(s: uplink.Sample) -> bool:
+        camera = _camera(s.links[robot.uid]) if robot.uid in s.links else {}
+        return camera.get("maxBitrate") == FULL_BITRATE and camera.get("maxFramerate") == 30
+
+    # The encodings are set without the preference (bandwidth.ts plans one on every link).
+    last = await _plan(alice, planned, "the plan's camera encoding without the preference")
+    assert last.links[robot.uid].camera_preference is None, last.links[robot.uid]
 
 
 async def _camera_to(alice: Person, uid: str) -> dict[str, Any]:
