@@ -39,7 +39,13 @@ export class Knock {
     this.timer = setInterval(() => void this.renew(), Math.max(1, first.heartbeatSeconds) * 1000);
     this.unsubscribe = onSnapshot(
       doc(db(), "meetings", this.meetingId, "lobby", this.myUid),
-      (snapshot) => this.step(stepForKnock(snapshot.get("state") as string | undefined)),
+      { includeMetadataChanges: true },
+      (snapshot) => {
+        // Only what the server confirmed: the cache may still hold an earlier knock's answer
+        // (admitted before a host removed us), which would send us to a join that is refused.
+        if (snapshot.metadata.fromCache) return;
+        this.step(stepForKnock(snapshot.get("state") as string | undefined));
+      },
       (error) => console.debug("the knock listener stopped; knocks go on", error),
     );
     return done;
