@@ -143,28 +143,32 @@ export class LinkMedia {
     return this.parameters;
   }
 
-  private async setEncoding(slot: Slot, wanted: Partial<Encoding>, preference?: CameraPreference): Promise<void> {
+  /** Whether the sender now has `wanted` (and `preference`, unless the browser refuses it). */
+  private async setEncoding(slot: Slot, wanted: Partial<Encoding>, preference?: CameraPreference): Promise<boolean> {
     const sender = this.transceivers.get(slot)?.sender;
-    if (!sender || this.pc.signalingState === "closed") return;
+    if (!sender || this.pc.signalingState === "closed") return false;
     if (this.preferenceRefused) preference = undefined;
     try {
       const parameters = sender.getParameters();
       const encoding = parameters.encodings?.[0];
-      if (!encoding) return; // not negotiated yet: the next plan sets it
+      if (!encoding) return false; // not negotiated yet: the next plan sets it
       const current = encoding as Record<string, unknown>;
       const samePreference = !preference || this.cameraPreference === preference;
-      if (samePreference && Object.entries(wanted).every(([key, value]) => current[key] === value)) return;
+      if (samePreference && Object.entries(wanted).every(([key, value]) => current[key] === value)) return true;
       Object.assign(encoding, wanted);
       if (preference) parameters.degradationPreference = preference;
       await sender.setParameters(parameters);
       if (preference) this.cameraPreference = preference;
+      return true;
     } catch (error) {
-      if (preference) {
-        // A browser that refuses degradationPreference still gets the encodings, without it.
+      // Without the preference it works: the browser refuses the preference itself (not a
+      // passing failure), so the encodings go on without it from now on.
+      if (preference && (await this.setEncoding(slot, wanted))) {
         this.preferenceRefused = true;
-        return this.setEncoding(slot, wanted);
+        return true;
       }
       console.debug(`setParameters of the ${slot} failed`, error);
+      return false;
     }
   }
 
