@@ -32,7 +32,7 @@ from playwright.async_api import Browser, Page  # noqa: E402
 
 from bench.chromium import chromium_session  # noqa: E402
 from tests.browser import uplink  # noqa: E402
-from tests.browser.support import DIST, Emulators, Person  # noqa: E402
+from tests.browser.support import DIST, Emulators, Person, video_call  # noqa: E402
 from tests.emulator.support.admin import clean_all  # noqa: E402
 from tests.emulator.support.peer import MeetingPeer  # noqa: E402
 
@@ -127,11 +127,7 @@ async def browser_peer_run(
     try:
         for person in people:
             await person.sign_in()
-        meeting_id = await receiver.create_meeting(title="uplink 1 Chromium peer")
-        await receiver.join_now()
-        await sender.join(meeting_id)
-        await sender.wait_connected(receiver)
-        await receiver.wait_video(sender)
+        await video_call(receiver, sender, title="uplink 1 Chromium peer")
         await asyncio.sleep(warmup)
         return await measured(sender.page, 1, window)
     finally:

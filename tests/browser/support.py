@@ -582,6 +582,18 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+async def video_call(host: Person, guest: Person, *, title: str) -> str:
+    """`host` creates a meeting and joins it, `guest` joins; returns once both are connected and
+    each plays the other's video. The meeting's id."""
+    meeting_id = await host.create_meeting(title=title)
+    await host.join_now()
+    await guest.join(meeting_id)
+    await host.wait_connected(guest)
+    await guest.wait_video(host)
+    await host.wait_video(guest)
+    return meeting_id
+
+
 async def selected_pair(person: Person, other_uid: str) -> dict[str, Any]:
     """The selected ICE candidate pair of `person`'s connection to `other_uid` (test hook)."""
     return dict(

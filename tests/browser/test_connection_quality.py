@@ -20,6 +20,7 @@ from playwright.async_api import expect
 from tests.emulator.support.ci import require
 
 from .conftest import PersonFactory
+from .support import video_call
 
 #: Kbit/s left for all UDP on the loopback while throttled: far below a 720p call in each direction.
 THROTTLE_KBIT = 200
@@ -76,12 +77,7 @@ async def test_bars_details_and_a_slow_network_said_in_words(
     )
     alice = await people("alice")
     bob = await people("bob")
-    meeting_id = await alice.create_meeting(title="Bars")
-    await alice.join_now()
-    await bob.join(meeting_id)
-    await alice.wait_connected(bob)
-    await bob.wait_video(alice)
-    await alice.wait_video(bob)
+    await video_call(alice, bob, title="Bars")
 
     # All is well: bars, and no words about the connection on the tile.
     tile = alice.tile(bob.uid)
