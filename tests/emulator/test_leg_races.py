@@ -1,12 +1,13 @@
 """A leg deleted while the signal trigger works on it is not the trigger's error.
 
 The purge, its owner's `delete_me` or a clean-up may delete a leg between the answer's trigger
-finding it and recording the answer's ICE credentials on it. The trigger then has nothing to add
-to: it must neither fail (Eventarc would redeliver the event for nothing, and CI's log showed
-the NotFound) nor bring the deleted leg back.
+finding it and recording the answer's ICE credentials on it, between an offer's trigger finding
+it and recording a renegotiation, or between making it and ending it for a session that left.
+The trigger then has nothing to add to: it must neither fail (Eventarc would redeliver the event
+for nothing; CI's log and a benchmark's showed the NotFound) nor bring the deleted leg back.
 
 The race is made, not waited for: the trigger's own code runs here against the emulator, with
-the leg deleted right after the lookup that finds it.
+the leg deleted right after the lookup that finds it or the write that makes it.
 """
 
 from __future__ import annotations
@@ -49,6 +50,68 @@ async def test_an_answer_whose_leg_was_deleted_meanwhile_is_skipped(
     bob_end = (bob.uid, r.sessions[bob.uid])
     alice_end = (alice.uid, r.sessions[alice.uid])
     await asyncio.to_thread(connections.record_answer, r.meeting_id, bob_end, alice_end, "efgh")
+
+    assert deleted == [leg_id], "the race was not made"
+    assert await r.leg(leg_id) is None, "the deleted leg came back"
+
+
+async def test_an_offer_whose_new_leg_was_deleted_before_it_was_ended_is_skipped(
+    actors: Actors, admin: firestore.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An offer's leg made for a session that has left meanwhile is ended at once; deleted in
+    between, there is nothing to end (seen in a benchmark run: the trigger raised NotFound)."""
+    alice, bob = await actors("alice"), await actors("bob")
+    r = Room(await alice.create_meeting(title="Made, then gone"), admin)
+    await r.join(alice)
+    await r.join(bob)
+    alice_end = (alice.uid, r.sessions[alice.uid])
+    bob_end = (bob.uid, r.sessions[bob.uid])
+    await r.leave(bob)  # after the trigger checked the offer, before it made the leg
+
+    create = connections.store.create_leg
+    deleted: list[str] = []
+
+    def created_then_deleted(doc: Any) -> None:
+        create(doc)
+        db.client().collection("cdrs").document(doc["legId"]).delete()
+        deleted.append(doc["legId"])
+
+    monkeypatch.setattr(connections.store, "create_leg", created_then_deleted)
+    offered = datetime.datetime.now(datetime.UTC)
+    await asyncio.to_thread(
+        connections.record_offer, r.meeting_id, alice_end, bob_end, "e1", "alic", offered
+    )
+
+    assert deleted == [r.leg_id(alice, bob)], "the race was not made"
+    assert await r.leg(r.leg_id(alice, bob)) is None, "the deleted leg came back"
+
+
+async def test_a_renegotiation_whose_leg_was_deleted_meanwhile_is_skipped(
+    actors: Actors, admin: firestore.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice, bob = await actors("alice"), await actors("bob")
+    r = Room(await alice.create_meeting(title="Renegotiated, then gone"), admin)
+    await r.join(alice)
+    await r.join(bob)
+    await r.send(alice, bob, "offer")
+    leg_id = await r.wait_leg(alice, bob)
+
+    find = connections.store.leg_between
+    deleted: list[str] = []
+
+    def found_then_deleted(*ids: str) -> Any:
+        found = find(*ids)
+        if found is not None:
+            db.client().collection("cdrs").document(found[0]).delete()
+            deleted.append(found[0])
+        return found
+
+    monkeypatch.setattr(connections.store, "leg_between", found_then_deleted)
+    alice_end = (alice.uid, r.sessions[alice.uid])
+    bob_end = (bob.uid, r.sessions[bob.uid])
+    await asyncio.to_thread(
+        connections.record_offer, r.meeting_id, alice_end, bob_end, "e2", "alc2", None
+    )
 
     assert deleted == [leg_id], "the race was not made"
     assert await r.leg(leg_id) is None, "the deleted leg came back"

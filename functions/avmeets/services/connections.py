@@ -117,7 +117,7 @@ def record_offer(
 
     found = store.leg_between(*_leg_ids(meeting_id, sender, addressee))
     if found is not None:
-        update_leg(found[0], renegotiate)
+        _update_if_there(found[0], renegotiate, "its renegotiation was recorded")
         return
 
     def first(leg: LegDoc, now: datetime) -> LegDoc | None:
@@ -148,12 +148,7 @@ def record_answer(
 
     found = store.leg_between(*_leg_ids(meeting_id, sender, addressee))
     if found is not None:
-        try:
-            update_leg(found[0], remember)
-        except NotFound:
-            # Deleted since it was found (the purge, or its owner's `delete_me`): nothing to add
-            # to, and not the trigger's error (it would be retried for nothing).
-            log.info("leg %s gone before its answer was recorded", found[0])
+        _update_if_there(found[0], remember, "its answer was recorded")
         return
 
     early: EarlyAnswer = {"at": sent_at or clock.now(), "iceUfrag": ufrag}
@@ -197,7 +192,7 @@ def _start_leg(
         found = store.leg_between(*_leg_ids(meeting_id, caller, callee))
         if found is None:
             raise
-        update_leg(found[0], otherwise)
+        _update_if_there(found[0], otherwise, "the event was recorded")
         return
     _end_if_gone(meeting_id, caller, callee)
 
@@ -213,8 +208,20 @@ def _end_if_gone(meeting_id: str, caller: End, callee: End) -> None:
             or current.get("state") != meetings.JOINED
             or current.get("session") != session
         ):
-            update_leg(cdr.leg_id(meeting_id, caller[1], callee[1]), _ender(cause))
+            leg_id = cdr.leg_id(meeting_id, caller[1], callee[1])
+            _update_if_there(leg_id, _ender(cause), "it was ended")
             return
+
+
+def _update_if_there(leg_id: str, mutate: Mutation, what: str) -> None:
+    """``update_leg`` for a trigger that has just found or made the leg: one deleted since (the
+    purge, its owner's ``delete_me``, a clean-up) has nothing left to record, and that is not
+    the trigger's error (Eventarc would redeliver the event for nothing); it is not made again.
+    """
+    try:
+        update_leg(leg_id, mutate)
+    except NotFound:
+        log.info("leg %s gone before %s", leg_id, what)
 
 
 def _ender(cause: LegEndCause) -> Mutation:
