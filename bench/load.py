@@ -245,8 +245,11 @@ async def simulate(meetings: int = 5, size: int = 4, beat_rounds: int = 3) -> di
             await asyncio.gather(*(arrive(m, g) for m, g in enumerate(groups)))
             await asyncio.gather(*(wait_full_mesh(g, timeout=180.0) for g in groups))
             # The `connected` reports go after the state change, in the background: counted in
-            # this phase, not in the next one's.
-            await asyncio.gather(*(p.reports_sent() for p in peers))
+            # this phase, not in the next one's. A report the signal triggers have not caught up
+            # with is repeated with a doubling back-off (a minute in all: REPORT_ATTEMPTS), and
+            # the functions emulator runs the meetings' triggers one at a time: a full run once
+            # waited longer than 30 s here.
+            await asyncio.gather(*(p.reports_sent(timeout=180.0) for p in peers))
 
         joined = await _phase(counter, join_all)
         reports = sum(len(p.reports) for p in peers)
