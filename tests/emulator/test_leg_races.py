@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import functools
 from typing import Any
 
 import pytest
@@ -26,11 +27,14 @@ from .support.factories import Actors
 from .support.room import Room
 
 
-async def test_an_answer_whose_leg_was_deleted_meanwhile_is_skipped(
-    actors: Actors, admin: firestore.AsyncClient, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("event", ["answer", "renegotiation"])
+async def test_an_event_whose_leg_was_deleted_meanwhile_is_skipped(
+    event: str, actors: Actors, admin: firestore.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Bob's answer, or Alice's offer again (a renegotiation), on the leg that Alice's offer
+    made: the leg is deleted right after the trigger's lookup finds it."""
     alice, bob = await actors("alice"), await actors("bob")
-    r = Room(await alice.create_meeting(title="Leg race"), admin)
+    r = Room(await alice.create_meeting(title=f"Leg race: {event}"), admin)
     await r.join(alice)
     await r.join(bob)
     await r.send(alice, bob, "offer")
@@ -49,7 +53,15 @@ async def test_an_answer_whose_leg_was_deleted_meanwhile_is_skipped(
     monkeypatch.setattr(connections.store, "leg_between", found_then_deleted)
     bob_end = (bob.uid, r.sessions[bob.uid])
     alice_end = (alice.uid, r.sessions[alice.uid])
-    await asyncio.to_thread(connections.record_answer, r.meeting_id, bob_end, alice_end, "efgh")
+    if event == "answer":
+        record = functools.partial(
+            connections.record_answer, r.meeting_id, bob_end, alice_end, "efgh"
+        )
+    else:
+        record = functools.partial(
+            connections.record_offer, r.meeting_id, alice_end, bob_end, "e2", "alc2"
+        )
+    await asyncio.to_thread(record)
 
     assert deleted == [leg_id], "the race was not made"
     assert await r.leg(leg_id) is None, "the deleted leg came back"
@@ -84,37 +96,6 @@ async def test_an_offer_whose_new_leg_was_deleted_before_it_was_ended_is_skipped
 
     assert deleted == [r.leg_id(alice, bob)], "the race was not made"
     assert await r.leg(r.leg_id(alice, bob)) is None, "the deleted leg came back"
-
-
-async def test_a_renegotiation_whose_leg_was_deleted_meanwhile_is_skipped(
-    actors: Actors, admin: firestore.AsyncClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    alice, bob = await actors("alice"), await actors("bob")
-    r = Room(await alice.create_meeting(title="Renegotiated, then gone"), admin)
-    await r.join(alice)
-    await r.join(bob)
-    await r.send(alice, bob, "offer")
-    leg_id = await r.wait_leg(alice, bob)
-
-    find = connections.store.leg_between
-    deleted: list[str] = []
-
-    def found_then_deleted(*ids: str) -> Any:
-        found = find(*ids)
-        if found is not None:
-            db.client().collection("cdrs").document(found[0]).delete()
-            deleted.append(found[0])
-        return found
-
-    monkeypatch.setattr(connections.store, "leg_between", found_then_deleted)
-    alice_end = (alice.uid, r.sessions[alice.uid])
-    bob_end = (bob.uid, r.sessions[bob.uid])
-    await asyncio.to_thread(
-        connections.record_offer, r.meeting_id, alice_end, bob_end, "e2", "alc2", None
-    )
-
-    assert deleted == [leg_id], "the race was not made"
-    assert await r.leg(leg_id) is None, "the deleted leg came back"
 
 
 async def test_an_answer_whose_trigger_ran_before_its_offers_still_says_when(
