@@ -175,7 +175,7 @@ async def one_run(browser: Browser, web_url: str, emulators: Emulators, n: int) 
 
         page = newcomer.page
         await newcomer.open_link(meeting_id)
-        button = page.get_by_role("button", name="Join now")
+        button = page.get_by_role("button", name="Join now", exact=True)
         await expect(button).to_be_enabled()
         await page.wait_for_function(_PREVIEW_PLAYS, timeout=30_000, polling=100)
         async with watch_signals(meeting_id) as signal_watch:

@@ -249,16 +249,16 @@ class Person:
         """
         page = self.page
         if title:
-            await page.get_by_label("Title (optional)").fill(title)
+            await page.get_by_label("Title (optional)", exact=True).fill(title)
         if password:
-            await page.get_by_label("Password (optional)").fill(password)
-        await page.get_by_label("Waiting room").set_checked(waiting_room)
-        await page.get_by_role("button", name="Create meeting").click()
+            await page.get_by_label("Password (optional)", exact=True).fill(password)
+        await page.get_by_label("Waiting room", exact=True).set_checked(waiting_room)
+        await page.get_by_role("button", name="Create meeting", exact=True).click()
         await page.wait_for_url(re.compile(r"/m/[a-z]{3}-[a-z]{4}-[a-z]{3}$"))
         return page.url.rsplit("/", 1)[1]
 
     async def join_from_home(self, code: str) -> None:
-        await self.page.get_by_label("Meeting code or link").fill(code)
+        await self.page.get_by_label("Meeting code or link", exact=True).fill(code)
         await self.page.get_by_role("button", name="Join", exact=True).click()
 
     async def open_link(self, meeting_id: str) -> None:
@@ -266,15 +266,15 @@ class Person:
 
     async def join_now(self) -> None:
         """Press "Join now" in the lobby and wait for the room."""
-        button = self.page.get_by_role("button", name="Join now")
+        button = self.page.get_by_role("button", name="Join now", exact=True)
         await expect(button).to_be_enabled()
         await button.click()
         await self.wait_in_room()
 
     async def wait_in_room(self) -> None:
-        await expect(self.page.get_by_role("button", name="Leave the meeting")).to_be_visible(
-            timeout=CONNECT_TIMEOUT_MS
-        )
+        await expect(
+            self.page.get_by_role("button", name="Leave the meeting", exact=True)
+        ).to_be_visible(timeout=CONNECT_TIMEOUT_MS)
 
     async def join(self, meeting_id: str) -> None:
         await self.join_from_home(meeting_id)
@@ -341,7 +341,7 @@ class Person:
             return
         if panel and await page.locator("#panel-title").text_content() == name:
             return
-        await page.get_by_role("button", name="More options").click()
+        await page.get_by_role("button", name="More options", exact=True).click()
         menu = page.get_by_role("menu", name="More options")
         if selector:
             item = menu.locator(selector)
@@ -454,7 +454,7 @@ class Person:
 
     async def tile_menu(self, uid: str, item: str) -> None:
         """Choose `item` in the menu of `uid`'s tile."""
-        await self.tile(uid).get_by_role("button", name="Options for").click()
+        await self.tile(uid).get_by_role("button", name=re.compile("^Options for ")).click()
         await self.page.get_by_role("menuitem", name=item).click()
 
     # ----------------------------------------------------------------------------- chat
@@ -463,7 +463,7 @@ class Person:
         await self.open_panel("Chat")
         await self.page.locator("#chat-to").select_option(to.uid if to else "")
         await self.page.get_by_label("Message", exact=True).fill(text)
-        await self.page.get_by_role("button", name="Send message").click()
+        await self.page.get_by_role("button", name="Send message", exact=True).click()
         await expect(self.chat_message(text)).to_have_count(1)
 
     def chat_message(self, text: str) -> Any:
@@ -517,7 +517,7 @@ class Person:
     # ----------------------------------------------------------------------- whiteboard
 
     async def open_whiteboard(self) -> Any:
-        button = self.page.get_by_role("button", name="Whiteboard")
+        button = self.page.get_by_role("button", name="Whiteboard", exact=True)
         if await button.get_attribute("aria-pressed") != "true":
             await button.click()
         canvas = self.page.locator(".board-canvas")

@@ -103,14 +103,14 @@ async def test_nothing_before_consent_and_no_identifier_after(people: PersonFact
     await expect(banner).to_be_visible()  # still unanswered: nothing has been loaded
     assert capture.requests == [], capture.requests
 
-    await banner.get_by_role("button", name="Allow counting").click()
+    await banner.get_by_role("button", name="Allow counting", exact=True).click()
     await expect(banner).to_have_count(0)
     await alice.join_now()
     await bob.join(meeting_id)
     await alice.wait_connected(bob)
     await expect(alice.page).to_have_title(re.compile(TITLE))  # the app's own title has it
-    await alice.page.get_by_role("button", name="Leave the meeting").click()
-    await alice.page.get_by_role("button", name="Home").click()
+    await alice.page.get_by_role("button", name="Leave the meeting", exact=True).click()
+    await alice.page.get_by_role("button", name="Home", exact=True).click()
     await alice.page.get_by_role("link", name="Privacy").first.click()
     await expect(alice.page.get_by_role("heading", name="Privacy", exact=True)).to_be_visible()
 
@@ -149,7 +149,7 @@ async def test_nothing_before_consent_and_no_identifier_after(people: PersonFact
 async def test_no_thanks_means_nothing_is_ever_sent(people: PersonFactory) -> None:
     carol, capture = await with_analytics(people, "carol")
     banner = carol.page.get_by_role("region", name="May we count visits?")
-    await banner.get_by_role("button", name="No, thanks").click()
+    await banner.get_by_role("button", name="No, thanks", exact=True).click()
     meeting_id = await carol.create_meeting(title=TITLE)
     await carol.join_now()
     await carol.page.reload()
@@ -160,7 +160,7 @@ async def test_no_thanks_means_nothing_is_ever_sent(people: PersonFactory) -> No
 
     # The privacy page changes the answer, and counting starts at once.
     await carol.page.goto(carol.web_url + "/privacy")
-    switch = carol.page.get_by_label("Count my visits (page names only)")
+    switch = carol.page.get_by_label("Count my visits (page names only)", exact=True)
     await expect(switch).not_to_be_checked()
     await switch.check()
     await wait_for(lambda: bool(capture.hits()), timeout=15.0, what="the first counted page")
@@ -173,7 +173,7 @@ async def test_the_capture_sees_a_leak_when_gtag_runs_in_the_app_page(
     """The negative control: gtag.js in the meeting page with its defaults (the old way, through
     the Firebase Analytics SDK) sends the meeting code and title, and the capture catches it."""
     dave, capture = await with_analytics(people, "dave")
-    await dave.page.get_by_role("button", name="No, thanks").click()
+    await dave.page.get_by_role("button", name="No, thanks", exact=True).click()
     meeting_id = await dave.create_meeting(title=TITLE)
     await dave.join_now()
     await dave.page.evaluate(

@@ -105,7 +105,7 @@ async def test_uplink_full_quality_with_one_peer_and_within_budget_with_seven(
     await alice.screenshot("one-peer")
 
     # Seven peers, a new meeting: everything Alice sends fits the budget, and all get video.
-    await alice.page.get_by_role("button", name="Leave the meeting").click()
+    await alice.page.get_by_role("button", name="Leave the meeting", exact=True).click()
     await expect(alice.page.get_by_role("heading", name="You left the meeting")).to_be_visible()
     await uplink.meet(alice, await robots(7), "Uplink, seven peers")
 
@@ -207,16 +207,16 @@ async def test_receivers_ask_for_less(people: PersonFactory) -> None:
 
     # Alice presents; Bob folds the tiles away beside the presentation: her camera to him stops,
     # her screen to him goes on.
-    await alice.page.get_by_role("button", name="Share your screen").click()
+    await alice.page.get_by_role("button", name="Present: share your screen", exact=True).click()
     await expect(bob.page.locator(".presentation")).to_have_attribute(
         "data-live", "true", timeout=30_000
     )
-    await bob.page.get_by_role("button", name="Hide people").click()
+    await bob.page.get_by_role("button", name="Hide people", exact=True).click()
     await camera_active(False)
     screen = await _encoding(alice, bob.uid, "screen")
     assert screen.get("active") is not False and screen.get("maxBitrate", 0) > 0, screen
     await bob.screenshot("tiles-folded")
-    await bob.page.get_by_role("button", name="Show people").click()
+    await bob.page.get_by_role("button", name="Show people", exact=True).click()
     await camera_active(True)
 
 

@@ -90,7 +90,7 @@ async def test_bars_details_and_a_slow_network_said_in_words(
     await expect(dialog).to_contain_text("Quality")
     await expect(dialog).to_contain_text("Route")
     await expect(dialog).to_contain_text("Round trip")
-    await dialog.get_by_role("button", name="Close").click()
+    await dialog.get_by_role("button", name="Close", exact=True).click()
     await expect(dialog).to_have_count(0)
 
     # The network turns bad: said in words, the bars drop, the tile says it.

@@ -19,20 +19,26 @@ async def test_mute_camera_screen_share_and_devices(people: PersonFactory) -> No
     await bob.wait_video(alice)
     alice_tile = bob.tile(alice.uid)
 
-    await alice.page.get_by_role("button", name="Turn off the microphone").click()
+    await alice.page.get_by_role("button", name="Turn off the microphone", exact=True).click()
     await expect(alice_tile.locator(".tile-mic")).to_be_visible()
     await alice.page.keyboard.press("Control+d")  # the keyboard shortcut turns it on again
-    await expect(alice.page.get_by_role("button", name="Turn off the microphone")).to_be_visible()
+    await expect(
+        alice.page.get_by_role("button", name="Turn off the microphone", exact=True)
+    ).to_be_visible()
     await expect(alice_tile.locator(".tile-mic")).to_be_hidden()
 
-    await alice.page.get_by_role("button", name="Turn off the camera").click()
+    await alice.page.get_by_role("button", name="Turn off the camera", exact=True).click()
     await expect(alice_tile).to_have_class(re.compile(r"\bno-video\b"))
     await expect(alice_tile.locator(".tile-avatar")).to_have_text("A")
     await bob.screenshot("camera-off")
 
     # The screen goes as its own track: the camera tile stays, the screen takes the stage.
-    await alice.page.get_by_role("button", name="Share your screen").click()
-    await expect(alice.page.get_by_role("button", name="Stop sharing your screen")).to_be_visible()
+    await alice.page.get_by_role("button", name="Present: share your screen", exact=True).click()
+    await expect(
+        alice.page.get_by_role(
+            "button", name="Stop presenting: stop sharing your screen", exact=True
+        )
+    ).to_be_visible()
     screen = bob.page.locator(f'.main-view.presentation[data-uid="{alice.uid}"]')
     await expect(screen).to_have_attribute("data-live", "true", timeout=30_000)
     await expect(alice_tile).to_have_class(re.compile(r"\bno-video\b"))
@@ -43,26 +49,30 @@ async def test_mute_camera_screen_share_and_devices(people: PersonFactory) -> No
     )
     await bob.screenshot("screen-share")
     await bob.check_accessibility("a presentation")
-    await alice.page.get_by_role("button", name="Stop sharing your screen").click()
+    await alice.page.get_by_role(
+        "button", name="Stop presenting: stop sharing your screen", exact=True
+    ).click()
     await expect(screen).to_have_count(0)
     await expect(alice_tile).to_have_class(re.compile(r"\bno-video\b"))
 
-    await alice.page.get_by_role("button", name="Turn on the camera").click()
+    await alice.page.get_by_role("button", name="Turn on the camera", exact=True).click()
     await expect(alice_tile).not_to_have_class(re.compile(r"\bno-video\b"))
     await bob.wait_video(alice)
 
     # Devices: the dialog lists the (fake) microphone and camera and closes with Done.
-    await alice.page.get_by_role("button", name="Devices").click()
+    await alice.page.get_by_role("button", name="Devices", exact=True).click()
     dialog = alice.page.get_by_role("dialog", name="Devices")
-    await expect(dialog.get_by_label("Microphone")).to_contain_text("Fake")
-    await expect(dialog.get_by_label("Camera").locator("option")).not_to_have_count(0)
+    await expect(dialog.get_by_label("Microphone", exact=True)).to_contain_text("Fake")
+    await expect(dialog.get_by_label("Camera", exact=True).locator("option")).not_to_have_count(0)
     await alice.check_accessibility("devices dialog")
-    await dialog.get_by_role("button", name="Done").click()
+    await dialog.get_by_role("button", name="Done", exact=True).click()
     await expect(dialog).to_be_hidden()
 
     # A phone-sized window still shows both tiles and every control.
     await bob.page.set_viewport_size({"width": 390, "height": 844})
-    await expect(bob.page.get_by_role("button", name="Leave the meeting")).to_be_in_viewport()
+    await expect(
+        bob.page.get_by_role("button", name="Leave the meeting", exact=True)
+    ).to_be_in_viewport()
     await expect(bob.tile(alice.uid)).to_be_in_viewport()
     await bob.screenshot("phone")
     await bob.open_panel("Chat")

@@ -50,10 +50,10 @@ async def ask_to_join(person: Person, meeting_id: str, name: str) -> None:
     """Open the link, type a name in the lobby and ask to join (the meeting has a waiting room)."""
     person.allow_console_error(PUT_OUT)
     await person.open_link(meeting_id)
-    field = person.page.get_by_label("Your name")
+    field = person.page.get_by_label("Your name", exact=True)
     await expect(field).to_have_value(person.name)  # prefilled from the account's name
     await field.fill(name)
-    await person.page.get_by_role("button", name="Ask to join").click()
+    await person.page.get_by_role("button", name="Ask to join", exact=True).click()
     await expect(
         person.page.get_by_role("heading", name="Waiting for a host to let you in")
     ).to_be_visible(timeout=CONNECT_TIMEOUT_MS)
@@ -67,7 +67,7 @@ async def open_people(person: Person) -> Any:
 async def manage(panel: Any, uid: str, action: str) -> Any:
     """Open a person's host actions in the people panel and press one; returns their row."""
     row = panel.locator(f'.people-list li[data-uid="{uid}"]')
-    button = row.get_by_role("button", name=action)
+    button = row.get_by_role("button", name=action, exact=True)
     # The menu may still be open from the previous action (the row re-renders when the
     # snapshot arrives, which may or may not close it): toggle it only when it is shut.
     if not await button.is_visible():
@@ -94,7 +94,7 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     alice.allow_console_error(PUT_OUT)
     meeting_id = await alice.create_meeting(title="Run of show", waiting_room=True)
     # The creator is the host: no waiting for her, and the host's controls in the people panel.
-    await expect(alice.page.get_by_label("Your name")).to_have_value("Alice")
+    await expect(alice.page.get_by_label("Your name", exact=True)).to_have_value("Alice")
     await alice.join_now()
     panel = await open_people(alice)
     await expect(panel.locator(f'li[data-uid="{alice.uid}"] .role-badge')).to_have_text("Host")
@@ -105,8 +105,8 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     # both, admits one and denies the other.
     bob, carol = await people("bob"), await people("carol")
     await bob.open_link(meeting_id)
-    await bob.page.get_by_label("Your name").fill(bob.email)
-    await bob.page.get_by_role("button", name="Ask to join").click()
+    await bob.page.get_by_label("Your name", exact=True).fill(bob.email)
+    await bob.page.get_by_role("button", name="Ask to join", exact=True).click()
     await expect(bob.page.get_by_text("not an e-mail address or phone number")).to_be_visible()
     await ask_to_join(bob, meeting_id, "Bob B.")
     await ask_to_join(carol, meeting_id, "Carol C.")
@@ -117,9 +117,9 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     )
     await alice.screenshot("lobby-queue")
     await alice.check_accessibility("people panel with the waiting queue")
-    await panel.get_by_role("button", name="Admit Bob B.").click()
+    await panel.get_by_role("button", name="Admit Bob B.", exact=True).click()
     await bob.wait_in_room()
-    await panel.get_by_role("button", name="Deny Carol C.").click()
+    await panel.get_by_role("button", name="Deny Carol C.", exact=True).click()
     denied = carol.page.get_by_role("alert")
     await expect(denied.get_by_role("heading")).to_have_text(
         "You were not let in", timeout=CONNECT_TIMEOUT_MS
@@ -132,14 +132,14 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     await expect(bob.tile(alice.uid).locator(".tile-name")).to_have_text("Alice")
 
     # Dave knocks while Alice's people panel is closed: she is told, and lets him in from there.
-    await alice.page.get_by_role("button", name="Close the panel").click()
+    await alice.page.get_by_role("button", name="Close the panel", exact=True).click()
     dave = await people("dave")
     await ask_to_join(dave, meeting_id, "Dave")
     alert = alice.page.locator(".knock-alert")
     await expect(alert).to_contain_text("Dave asks to join", timeout=CONNECT_TIMEOUT_MS)
     await alice.screenshot("knock-alert")
     await alice.check_accessibility("knock alert")
-    await alert.get_by_role("button", name="Admit Dave").click()
+    await alert.get_by_role("button", name="Admit Dave", exact=True).click()
     await dave.wait_in_room()
     for me, others in ((alice, (bob, dave)), (bob, (alice, dave)), (dave, (alice, bob))):
         await me.wait_connected(*others)
@@ -188,8 +188,8 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     await expect(alice.tile(bob.uid)).to_have_count(0)
 
     # Bob cannot come back by himself: rejoining lands him in the waiting room, marked.
-    await bob.page.get_by_role("button", name="Rejoin").click()
-    await bob.page.get_by_role("button", name="Ask to join").click()
+    await bob.page.get_by_role("button", name="Rejoin", exact=True).click()
+    await bob.page.get_by_role("button", name="Ask to join", exact=True).click()
     await expect(
         bob.page.get_by_role("heading", name="Waiting for a host to let you in")
     ).to_be_visible()
@@ -197,7 +197,7 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     await expect(knock).to_contain_text("Was removed earlier", timeout=CONNECT_TIMEOUT_MS)
     # dispatched, not clicked: the waiting page may re-render under a busy machine while a click
     # waits for the button to be stable (every rendering has the same handler)
-    await bob.page.get_by_role("button", name="Stop waiting").dispatch_event("click")
+    await bob.page.get_by_role("button", name="Stop waiting", exact=True).dispatch_event("click")
     await expect(knock).to_have_count(0, timeout=CONNECT_TIMEOUT_MS)
 
     # Dave, a co-host, locks the meeting: Erin is refused with a clear message.
@@ -216,15 +216,15 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     await erin.check_accessibility("meeting locked")
 
     # Alice ends the meeting for everyone: Dave and Alice are told.
-    await panel.get_by_role("button", name="End the meeting for everyone").click()
-    await panel.get_by_role("button", name="End for everyone").click()
+    await panel.get_by_role("button", name="End the meeting for everyone", exact=True).click()
+    await panel.get_by_role("button", name="End for everyone", exact=True).click()
     await expect(alice.page.get_by_text("You ended the meeting for everyone")).to_be_visible(
         timeout=CONNECT_TIMEOUT_MS
     )
     await expect(dave.page.get_by_text("A host ended the meeting for everyone")).to_be_visible(
         timeout=CONNECT_TIMEOUT_MS
     )
-    await expect(dave.page.get_by_role("button", name="Rejoin")).to_have_count(0)
+    await expect(dave.page.get_by_role("button", name="Rejoin", exact=True)).to_have_count(0)
     await dave.screenshot("ended")
     await dave.check_accessibility("meeting ended")
 

@@ -32,14 +32,14 @@ async def test_two_people_with_password(people: PersonFactory) -> None:
     # password at once. (Chrome logs the callable's HTTP 403 of "wrong-password".)
     bob.allow_console_error(r"status of 403 .*/join_meeting\)$")
     await bob.open_link(meeting_id)
-    password = bob.page.get_by_label("Meeting password")
+    password = bob.page.get_by_label("Meeting password", exact=True)
     await expect(password).to_be_visible()
     await bob.check_accessibility("password in the lobby")
     await password.fill("not it")
-    await bob.page.get_by_role("button", name="Join now").click()
+    await bob.page.get_by_role("button", name="Join now", exact=True).click()
     await expect(bob.page.get_by_role("alert")).to_have_text("That password is not right.")
     await bob.check_accessibility("password prompt, wrong password")
-    await bob.page.get_by_label("Meeting password").fill(PASSWORD)
+    await bob.page.get_by_label("Meeting password", exact=True).fill(PASSWORD)
     await bob.page.get_by_role("button", name="Join", exact=True).click()
     await bob.wait_in_room()
 
@@ -107,7 +107,7 @@ async def test_two_people_with_password(people: PersonFactory) -> None:
     now = (await client.document(f"meetings/{mid}/participants/{alice.uid}").get()).to_dict()
     assert now is not None and now["session"] == joined["session"], "Alice was closed out"
 
-    await bob.page.get_by_role("button", name="Leave the meeting").click()
+    await bob.page.get_by_role("button", name="Leave the meeting", exact=True).click()
     left = bob.page.get_by_role("heading", name="You left the meeting")
     await expect(left).to_be_focused()
     await bob.check_accessibility("you left")

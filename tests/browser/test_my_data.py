@@ -31,8 +31,8 @@ async def test_a_person_sees_and_deletes_their_data(people: PersonFactory) -> No
     await bob.join(meeting_id)
     await alice.wait_connected(bob)
     await bob.wait_connected(alice)
-    await alice.page.get_by_role("button", name="Leave the meeting").click()
-    await alice.page.get_by_role("button", name="Home").click()
+    await alice.page.get_by_role("button", name="Leave the meeting", exact=True).click()
+    await alice.page.get_by_role("button", name="Home", exact=True).click()
 
     await alice.page.get_by_role("link", name="My data").first.click()
     page = alice.page
@@ -69,9 +69,9 @@ async def test_a_person_sees_and_deletes_their_data(people: PersonFactory) -> No
     assert kept_records >= 1
     stays = f"{kept_records} record{'' if kept_records == 1 else 's'} must stay until"
     await expect(danger.locator(".mydata-kept")).to_contain_text(stays)
-    delete = danger.get_by_role("button", name="Delete my data now")
+    delete = danger.get_by_role("button", name="Delete my data now", exact=True)
     await expect(delete).to_be_disabled()
-    await danger.get_by_label("I understand that this cannot be undone").check()
+    await danger.get_by_label("I understand that this cannot be undone", exact=True).check()
     await delete.click()
     await expect(page.get_by_role("heading", name="Your data has been deleted")).to_be_visible(
         timeout=30_000

@@ -60,8 +60,8 @@ async def share_file(person: Person, path: Path) -> None:
 
 async def leave(person: Person) -> None:
     """Leave, and go home (where a new meeting can be started)."""
-    await person.page.get_by_role("button", name="Leave the meeting").click()
-    await person.page.get_by_role("button", name="Home").click()
+    await person.page.get_by_role("button", name="Leave the meeting", exact=True).click()
+    await person.page.get_by_role("button", name="Home", exact=True).click()
     await expect(person.page.get_by_role("heading", name="Start a meeting")).to_be_visible()
 
 
@@ -76,9 +76,9 @@ async def test_an_admin_opts_in_and_the_meeting_stores_exactly_the_members_items
     org = olga.page.locator('section.admin-org[data-org-id="acme"]')
     await expect(org.get_by_role("heading", name="Policy")).to_be_visible()
     for label in OPT_INS:
-        await org.get_by_label(label).check()
-    await org.get_by_label("Keep records for (days, at most 7)").fill("2")
-    await org.get_by_role("button", name="Save policy").click()
+        await org.get_by_label(label, exact=True).check()
+    await org.get_by_label("Keep records for (days, at most 7)", exact=True).fill("2")
+    await org.get_by_role("button", name="Save policy", exact=True).click()
     await expect(org.locator(".admin-audit")).to_contain_text(olga.email)
     await expect(org.locator(".admin-audit")).to_contain_text("storage.recordings")
     await olga.check_accessibility("organisation admin")
@@ -172,14 +172,14 @@ async def test_an_admin_opts_in_and_the_meeting_stores_exactly_the_members_items
     await bob.join(second)
     await ada.wait_video(bob)
     ada.page.on("dialog", lambda dialog: dialog.accept())
-    await ada.page.get_by_role("button", name="Record to this browser").click()
+    await ada.page.get_by_role("button", name="Record to this browser", exact=True).click()
     await ada.page.wait_for_function(
         "() => Number(document.querySelector('.rec-clock')?.dataset.bytes || 0) > 50000",
         timeout=30_000,
     )
-    await ada.page.get_by_role("button", name="Stop recording").click()
+    await ada.page.get_by_role("button", name="Stop recording", exact=True).click()
     await ada.open_panel("Recordings")
-    await ada.page.get_by_role("button", name="Save to Acme").first.click()
+    await ada.page.get_by_role("button", name="Save to Acme", exact=True).first.click()
     recording = ada.page.locator('li.org-upload[data-upload-kind="recording"]')
     await expect(recording).to_have_attribute(
         "data-upload-status", "done", timeout=MESSAGE_TIMEOUT_MS

@@ -41,7 +41,7 @@ async def _three(people: PersonFactory) -> tuple[Person, Person, Person]:
 
 
 async def _mute(person: Person) -> None:
-    await person.page.get_by_role("button", name="Turn off the microphone").click()
+    await person.page.get_by_role("button", name="Turn off the microphone", exact=True).click()
 
 
 async def test_speaker_hands_reactions_presentation_pin_spotlight(people: PersonFactory) -> None:
@@ -62,7 +62,7 @@ async def test_speaker_hands_reactions_presentation_pin_spotlight(people: Person
     await carol.screenshot("phone-active-speaker")
 
     # A raised hand reaches everyone, is announced, and leads the people list.
-    await carol.page.get_by_role("button", name="Raise hand").click()
+    await carol.page.get_by_role("button", name="Raise hand", exact=True).click()
     for viewer in (alice, bob):
         await expect(viewer.tile(carol.uid).locator(".tile-hand")).to_be_visible()
     await alice.wait_toast("Carol raised a hand")
@@ -70,19 +70,19 @@ async def test_speaker_hands_reactions_presentation_pin_spotlight(people: Person
     await expect(alice.page.locator(".people-list li").first).to_have_attribute(
         "data-uid", carol.uid
     )
-    await carol.page.get_by_role("button", name="Lower hand").click()
+    await carol.page.get_by_role("button", name="Lower hand", exact=True).click()
     await expect(alice.tile(carol.uid).locator(".tile-hand")).to_be_hidden()
 
     # A reaction floats over the sender's tile everywhere (for 4 s: recorded as it appears).
     for viewer in (alice, carol):
         await viewer.record_reactions()
-    await bob.page.get_by_role("button", name="React").click()
+    await bob.page.get_by_role("button", name="React", exact=True).click()
     await bob.page.get_by_role("menuitem", name="Celebrate").click()
     for viewer in (alice, carol):
         await viewer.wait_reaction(bob.uid, "🎉")
 
     # Alice presents: her screen fills everyone's stage, her camera stays first in the row.
-    await alice.page.get_by_role("button", name="Share your screen").click()
+    await alice.page.get_by_role("button", name="Present: share your screen", exact=True).click()
     for viewer in (bob, carol):
         screen = viewer.page.locator(f'.main-view.presentation[data-uid="{alice.uid}"]')
         await expect(screen).to_have_attribute("data-live", "true", timeout=MEDIA_TIMEOUT_MS)
@@ -109,7 +109,7 @@ async def test_speaker_hands_reactions_presentation_pin_spotlight(people: Person
     await expect(pinned).to_have_attribute("data-uid", carol.uid)
     await expect(pinned).to_contain_text("Pinned for you")
     await expect(carol.page.locator(".main-view.presentation")).to_have_count(1)
-    await bob.page.get_by_role("button", name="Unpin").click()
+    await bob.page.get_by_role("button", name="Unpin", exact=True).click()
     await expect(bob.page.locator(".main-view.presentation")).to_have_count(1)
 
     # Spotlight is for everyone, and said so.
@@ -124,10 +124,12 @@ async def test_speaker_hands_reactions_presentation_pin_spotlight(people: Person
     await alice.tile_menu(carol.uid, "End the spotlight")
     await expect(bob.page.locator(".main-view.presentation")).to_have_count(1)
 
-    await alice.page.get_by_role("button", name="Stop sharing your screen").click()
+    await alice.page.get_by_role(
+        "button", name="Stop presenting: stop sharing your screen", exact=True
+    ).click()
     await expect(bob.page.locator(".main-view.presentation")).to_have_count(0)
 
     # Leaving is announced.
-    await carol.page.get_by_role("button", name="Leave the meeting").click()
+    await carol.page.get_by_role("button", name="Leave the meeting", exact=True).click()
     await alice.wait_toast("Carol left")
     await expect(alice.tile(carol.uid)).to_have_count(0, timeout=20_000)

@@ -4,6 +4,7 @@ store as the recorder writes them (a metadata record and a chunk)."""
 
 from __future__ import annotations
 
+import re
 import time
 
 from playwright.async_api import expect
@@ -72,7 +73,7 @@ async def test_recordings_expire_after_the_chosen_period(people: PersonFactory) 
     await alice.screenshot("notice")
     await alice.check_accessibility("home with the recordings notice")
 
-    await alice.page.get_by_role("button", name="Recordings in this browser").click()
+    await alice.page.get_by_role("button", name="Recordings in this browser", exact=True).click()
     rows = alice.page.locator(".recording-row")
     await expect(rows).to_have_count(2)
     await expect(rows.first.locator("[data-expires-at]")).to_contain_text(
@@ -80,10 +81,12 @@ async def test_recordings_expire_after_the_chosen_period(people: PersonFactory) 
     )
 
     # A shorter period applies at once.
-    await alice.page.get_by_label("Keep recordings in this browser for").select_option("1")
+    await alice.page.get_by_label(
+        re.compile("^Keep recordings in this browser for ")
+    ).select_option("1")
     await expect(rows).to_have_count(0)
     assert await stored(alice) == {"recordings": [], "chunks": 0}
     await alice.page.reload()
-    await alice.page.get_by_role("button", name="Recordings in this browser").click()
-    select = alice.page.get_by_label("Keep recordings in this browser for")
+    await alice.page.get_by_role("button", name="Recordings in this browser", exact=True).click()
+    select = alice.page.get_by_label(re.compile("^Keep recordings in this browser for "))
     await expect(select).to_have_value("1")

@@ -223,7 +223,7 @@ async def test_leave_is_retried_until_the_server_has_it(people: PersonFactory) -
 
     await bob.page.route(LEAVE_ROUTE, flaky)
     started = time.monotonic()
-    await bob.page.get_by_role("button", name="Leave the meeting").click()
+    await bob.page.get_by_role("button", name="Leave the meeting", exact=True).click()
 
     # While the first attempt hangs: "Leaving…", no claim yet, and Bob still in on the server.
     await expect(bob.page.get_by_role("status").filter(has_text="Leaving…")).to_be_visible()
@@ -272,7 +272,7 @@ async def test_leave_that_never_reaches_the_server_says_so(people: PersonFactory
             await route.abort()
 
     await bob.page.route(LEAVE_ROUTE, unreachable)
-    await bob.page.get_by_role("button", name="Leave the meeting").click()
+    await bob.page.get_by_role("button", name="Leave the meeting", exact=True).click()
 
     heading = bob.page.get_by_role("heading", name="the others may still see you")
     await expect(heading).to_be_visible(timeout=int(LEAVE_DEADLINE_S * 1000))

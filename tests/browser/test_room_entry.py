@@ -5,6 +5,8 @@ errors with the next useful action, the invitation in the empty room, labelled c
 
 from __future__ import annotations
 
+import re
+
 from playwright.async_api import expect
 
 from .conftest import PersonFactory
@@ -20,10 +22,10 @@ async def test_unknown_meeting_is_said_before_the_camera(people: PersonFactory) 
     # No lobby, so no camera was asked for; no "Try again" that cannot succeed.
     await expect(alice.page.get_by_role("heading", name="Ready to join?")).to_have_count(0)
     assert await alice.page.evaluate("() => document.querySelectorAll('video').length") == 0
-    await expect(alert.get_by_role("button", name="Try again")).to_have_count(0)
+    await expect(alert.get_by_role("button", name="Try again", exact=True)).to_have_count(0)
     await expect(alert.get_by_role("heading")).to_be_focused()
     await alice.check_accessibility("unknown meeting")
-    await alice.page.get_by_role("button", name="Go to the home page").click()
+    await alice.page.get_by_role("button", name="Go to the home page", exact=True).click()
     await expect(alice.page.get_by_role("heading", name="Start a meeting")).to_be_visible()
 
 
@@ -34,10 +36,12 @@ async def test_invitation_in_the_empty_room(people: PersonFactory, web_url: str)
     await alice.join_now()
     card = alice.page.locator(".invite-card")
     await expect(card).to_be_visible()
-    await expect(card.get_by_label("Meeting link")).to_have_value(f"{web_url}/m/{meeting_id}")
+    await expect(card.get_by_label("Meeting link", exact=True)).to_have_value(
+        f"{web_url}/m/{meeting_id}"
+    )
     await expect(card).to_contain_text(meeting_id)
     await expect(card.locator(".invite-password")).to_have_attribute("data-password", "true")
-    await card.get_by_role("button", name="Copy invitation").click()
+    await card.get_by_role("button", name="Copy invitation", exact=True).click()
     text = await alice.page.evaluate("() => navigator.clipboard.readText()")
     assert text.startswith('Join my AVMeets meeting "Board game night": '), text
     assert f"Meeting code: {meeting_id}" in text and "A password is needed" in text, text
@@ -49,14 +53,14 @@ async def test_invitation_in_the_empty_room(people: PersonFactory, web_url: str)
     bob = await people("bob")
     bob.allow_console_error(r"status of 403 .*/join_meeting\)$")
     await bob.open_link(meeting_id)
-    await bob.page.get_by_label("Meeting password").fill(PASSWORD)
-    await bob.page.get_by_role("button", name="Join now").click()
+    await bob.page.get_by_label("Meeting password", exact=True).fill(PASSWORD)
+    await bob.page.get_by_role("button", name="Join now", exact=True).click()
     await bob.wait_in_room()
     await expect(card).to_have_count(0)
-    await alice.page.get_by_role("button", name="Invite").click()
+    await alice.page.get_by_role("button", name=re.compile(r"^Invite ")).click()
     dialog = alice.page.get_by_role("dialog", name="Invite people")
     await expect(dialog.locator(".invite-password")).to_have_attribute("data-password", "true")
-    await dialog.get_by_role("button", name="Done").click()
+    await dialog.get_by_role("button", name="Done", exact=True).click()
 
 
 async def test_phone_controls_and_the_whiteboard_beside_a_panel(people: PersonFactory) -> None:
@@ -74,7 +78,7 @@ async def test_phone_controls_and_the_whiteboard_beside_a_panel(people: PersonFa
     assert box is not None and box["height"] < 110, box
     for word in ("Microphone", "Camera", "Raise hand", "Chat", "More", "Leave"):
         await expect(bar.locator(".ctl-text", has_text=word).first).to_be_visible()
-    await bob.page.get_by_role("button", name="More options").click()
+    await bob.page.get_by_role("button", name="More options", exact=True).click()
     menu = bob.page.get_by_role("menu", name="More options")
     for item in ("Whiteboard", "People", "Files", "Audio only"):
         await expect(

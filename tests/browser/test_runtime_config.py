@@ -84,7 +84,9 @@ async def test_production_build_reads_its_config_from_hosting(browser: Browser) 
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         await page.goto(url + "/")
-        await expect(page.get_by_role("button", name="Sign in with Google")).to_be_visible()
+        await expect(
+            page.get_by_role("button", name="Sign in with Google", exact=True)
+        ).to_be_visible()
         await page.close()
     assert "/__/firebase/init.json" in requested
     assert "/avmeets.json" in requested

@@ -54,13 +54,13 @@ async def trust_of(person: Person, other: Person) -> tuple[str, str]:
 
 
 async def close_dialog(person: Person) -> None:
-    await person.page.get_by_role("dialog").get_by_role("button", name="Close").click()
+    await person.page.get_by_role("dialog").get_by_role("button", name="Close", exact=True).click()
 
 
 async def leave(*persons: Person) -> None:
     for person in persons:
-        await person.page.get_by_role("button", name="Leave the meeting").click()
-        await person.page.get_by_role("button", name="Home").click()
+        await person.page.get_by_role("button", name="Leave the meeting", exact=True).click()
+        await person.page.get_by_role("button", name="Home", exact=True).click()
 
 
 async def test_a_changed_device_certificate_raises_the_warning(people: PersonFactory) -> None:
@@ -74,7 +74,9 @@ async def test_a_changed_device_certificate_raises_the_warning(people: PersonFac
     await close_dialog(bob)
     status, bobs_words = await trust_of(alice, bob)
     assert status == "new"
-    await alice.page.get_by_role("button", name="The codes match: mark as verified").click()
+    await alice.page.get_by_role(
+        "button", name="The codes match: mark as verified", exact=True
+    ).click()
     await expect(alice.page.locator(".safety-trust")).to_have_attribute("data-trust", "verified")
     await close_dialog(alice)
     await expect(warning).to_have_count(0)
@@ -103,7 +105,7 @@ async def test_a_changed_device_certificate_raises_the_warning(people: PersonFac
     await alice.screenshot("warning")
     await alice.check_accessibility("safety warning")
     await expect(bob.page.locator(".safety-warning")).to_have_count(0)  # Alice's did not change
-    await warning.get_by_role("button", name="Compare codes").click()
+    await warning.get_by_role("button", name="Compare codes", exact=True).click()
     dialog = alice.page.get_by_role("dialog")
     await expect(dialog.locator(".safety-trust")).to_have_attribute("data-trust", "changed")
     new_words = await dialog.locator('[data-code="theirs"]').inner_text()
@@ -112,6 +114,6 @@ async def test_a_changed_device_certificate_raises_the_warning(people: PersonFac
     await bob.tile(alice.uid).locator(".tile-safety").click()
     mine = await bob.page.get_by_role("dialog").locator('[data-code="mine"]').inner_text()
     assert mine == new_words
-    await dialog.get_by_role("button", name="The codes match: mark as verified").click()
+    await dialog.get_by_role("button", name="The codes match: mark as verified", exact=True).click()
     await expect(dialog.locator(".safety-trust")).to_have_attribute("data-trust", "verified")
     await expect(warning).to_have_count(0)

@@ -83,7 +83,7 @@ async def test_whiteboard_strokes_and_late_joiner(people: PersonFactory) -> None
     await bob.wait_ink((0.08, 0.08, 0.32, 0.37))
 
     # Bob draws in red; Alice sees it live.
-    await bob.page.get_by_role("button", name="Red pen").click()
+    await bob.page.get_by_role("button", name="Red pen", exact=True).click()
     await bob.draw_stroke([(0.6, 0.6), (0.9, 0.8)])
     await alice.wait_ink((0.58, 0.58, 0.92, 0.82))
 
@@ -99,7 +99,7 @@ async def test_whiteboard_strokes_and_late_joiner(people: PersonFactory) -> None
 
     # Clear wipes everyone's board.
     _accept_dialogs(alice)
-    await alice.page.get_by_role("button", name="Clear").click()
+    await alice.page.get_by_role("button", name="Clear", exact=True).click()
     for person in (alice, bob, carol):
         await person.page.wait_for_function(
             """() => {
@@ -117,8 +117,10 @@ async def test_recording_stays_in_browser_storage(people: PersonFactory) -> None
     await alice.wait_video(bob)
     _accept_dialogs(alice)
 
-    await alice.page.get_by_role("button", name="Record to this browser").click()
-    await expect(alice.page.get_by_role("button", name="Stop recording")).to_be_visible()
+    await alice.page.get_by_role("button", name="Record to this browser", exact=True).click()
+    await expect(
+        alice.page.get_by_role("button", name="Stop recording", exact=True)
+    ).to_be_visible()
     # Bob is told that Alice records.
     await expect(bob.page.locator(".rec-banner")).to_contain_text("Alice recording")
     await alice.page.wait_for_function(
@@ -126,8 +128,10 @@ async def test_recording_stays_in_browser_storage(people: PersonFactory) -> None
         timeout=30_000,
     )
     await alice.screenshot("recording")
-    await alice.page.get_by_role("button", name="Stop recording").click()
-    await expect(alice.page.get_by_role("button", name="Record to this browser")).to_be_visible()
+    await alice.page.get_by_role("button", name="Stop recording", exact=True).click()
+    await expect(
+        alice.page.get_by_role("button", name="Record to this browser", exact=True)
+    ).to_be_visible()
     await expect(bob.page.locator(".rec-banner")).to_be_hidden()
 
     await alice.open_panel("Recordings")

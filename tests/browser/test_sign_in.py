@@ -37,13 +37,13 @@ async def test_phone_sign_in_then_sign_out(people: PersonFactory) -> None:
     page = visitor.page
     await page.goto(visitor.web_url + "/m/abc-defg-hij")
     await expect(page.get_by_role("heading", name="Sign in to join the meeting")).to_be_visible()
-    await expect(page.get_by_role("button", name="Sign in with Google")).to_be_focused()
+    await expect(page.get_by_role("button", name="Sign in with Google", exact=True)).to_be_focused()
     await visitor.screenshot("sign-in")
     await visitor.check_accessibility("sign-in to join")
 
     await page.get_by_label("Phone number", exact=True).fill("+1 555 010 0199")
-    await page.get_by_role("button", name="Text me a code").click()
-    code = page.get_by_label("Code from the text message")
+    await page.get_by_role("button", name="Text me a code", exact=True).click()
+    code = page.get_by_label("Code from the text message", exact=True)
     await expect(code).to_be_visible()
     await visitor.check_accessibility("sign-in code")
     await code.fill(await _sms_code(PHONE))
@@ -52,20 +52,20 @@ async def test_phone_sign_in_then_sign_out(people: PersonFactory) -> None:
     # Signed in, the meeting link is checked before the camera lobby: there is no such meeting.
     await expect(page.get_by_role("alert")).to_contain_text("There is no meeting abc-defg-hij")
     await visitor.check_accessibility("no such meeting")
-    await page.get_by_role("button", name="Go to the home page").click()
+    await page.get_by_role("button", name="Go to the home page", exact=True).click()
 
     # A meeting of one's own goes on to the lobby.
-    await page.get_by_role("button", name="Create meeting").click()
+    await page.get_by_role("button", name="Create meeting", exact=True).click()
     await expect(page.get_by_role("heading", name="Ready to join?")).to_be_visible()
     # The name the others will see is asked for, never prefilled with the phone number (issue 12).
-    name = page.get_by_label("Your name")
+    name = page.get_by_label("Your name", exact=True)
     await expect(name).to_have_value("")
     await expect(name).to_be_focused()
     await visitor.check_accessibility("lobby, phone account")
     await page.get_by_role("link", name="Back to home").click()
     await expect(page.get_by_role("heading", name="Start a meeting")).to_be_visible()
-    await page.get_by_role("button", name="Sign out").click()
-    await expect(page.get_by_role("button", name="Sign in with Google")).to_be_visible()
+    await page.get_by_role("button", name="Sign out", exact=True).click()
+    await expect(page.get_by_role("button", name="Sign in with Google", exact=True)).to_be_visible()
 
 
 async def test_sign_in_as_a_test_user_runs_the_blocking_function(people: PersonFactory) -> None:
@@ -75,11 +75,11 @@ async def test_sign_in_as_a_test_user_runs_the_blocking_function(people: PersonF
     await page.goto(visitor.web_url + "/")
     form = page.get_by_role("form", name="Sign in as a test user")
     await expect(form).to_be_visible()
-    await form.get_by_label("Name").fill("Ada Lovelace")
-    await form.get_by_label("E-mail").fill("Ada@Example.com")
+    await form.get_by_label("Name", exact=True).fill("Ada Lovelace")
+    await form.get_by_label("E-mail", exact=True).fill("Ada@Example.com")
     await visitor.screenshot("test-user-form")
     await visitor.check_accessibility("sign-in with the test-user form")
-    await form.get_by_role("button", name="Sign in as a test user").click()
+    await form.get_by_role("button", name="Sign in as a test user", exact=True).click()
     await expect(page.get_by_role("heading", name="Start a meeting")).to_be_visible()
     # Signed in, the focus is on the home page's heading, not lost on the page's body.
     await expect(page.get_by_role("heading", level=1)).to_be_focused()
@@ -105,10 +105,10 @@ async def test_sign_in_as_a_test_user_runs_the_blocking_function(people: PersonF
     assert identity["email"] == "ada@example.com"
 
     # The same e-mail again is the same account, not a second one.
-    await page.get_by_role("button", name="Sign out").click()
+    await page.get_by_role("button", name="Sign out", exact=True).click()
     again = page.get_by_role("form", name="Sign in as a test user")
-    await again.get_by_label("Name").fill("Ada Lovelace")
-    await again.get_by_label("E-mail").fill("ada@example.com")
-    await again.get_by_role("button", name="Sign in as a test user").click()
+    await again.get_by_label("Name", exact=True).fill("Ada Lovelace")
+    await again.get_by_label("E-mail", exact=True).fill("ada@example.com")
+    await again.get_by_role("button", name="Sign in as a test user", exact=True).click()
     await expect(page.get_by_role("heading", name="Start a meeting")).to_be_visible()
     assert [a["localId"] for a in (await auth_accounts()).values()] == [uid]
