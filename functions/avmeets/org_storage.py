@@ -14,7 +14,9 @@ services read them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from .protocol import STORAGE_KINDS, StorageKind, StorageNotice, StoredBy
@@ -127,3 +129,18 @@ def split_by_size(items: list[T], limit: int) -> list[list[T]]:
         parts[-1].append(item)
         used += size
     return parts
+
+
+def chat_archive_ids(
+    uid: str, meeting_id: str, messages: Sequence[Mapping[str, Any]], parts: int
+) -> list[str]:
+    """The ids of a chat batch's ``parts`` archive documents: the same caller, meeting and
+    messages give the same ids, so a batch sent again (a repeat after a lost answer, or two
+    attempts at once) finds the archive it already made instead of storing it twice."""
+    canonical = json.dumps(
+        [uid, meeting_id, [[m["text"], m["at"], m.get("to")] for m in messages]],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    key = "chat_" + hashlib.sha256(canonical.encode()).hexdigest()[:32]
+    return [key if n == 0 else f"{key}_{n}" for n in range(parts)]

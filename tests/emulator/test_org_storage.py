@@ -8,6 +8,7 @@ guest's, and ``avmeets org export`` and the purge at Acme's retention see exactl
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -304,22 +305,30 @@ async def test_org_admin_is_for_the_organisations_admins_only(
 async def test_archive_floods_cost_the_member_not_the_operator(
     actors: Actors, admin: firestore.AsyncClient
 ) -> None:
-    """An opted-in member's archive calls are limited per minute (each writes a document the
-    organisation's store keeps); the one past the quota is refused and stores nothing."""
+    """An opted-in member's archive calls are limited per minute (each new batch writes a
+    document the organisation's store keeps); the one past the quota is refused and stores
+    nothing."""
     acme_exists()
     cli_json("org", "set", "acme", "--store", "chat=on")
     ada = await actors("ada", email=f"ada@{ACME_DOMAIN}")
     meeting_id = await ada.create_meeting()
     await ada.join(meeting_id)
-    message = {"meetingId": meeting_id, "kind": "chat", "messages": [{"text": "x", "at": AT}]}
+
+    def message(n: int) -> dict[str, Any]:
+        return {"meetingId": meeting_id, "kind": "chat", "messages": [{"text": "x", "at": AT + n}]}
+
     # All in one minute window: start early in a minute (the calls take a few seconds).
     await wait_for(
         lambda: datetime.now(UTC).second < 30, timeout=40.0, interval=0.5, what="a new minute"
     )
-    for _ in range(Quotas.ARCHIVES_PER_MINUTE):
-        assert (await ada.call("archive", message))["items"] == 1
+    for n in range(Quotas.ARCHIVES_PER_MINUTE):
+        assert (await ada.call("archive", message(n)))["items"] == 1
     async with database_unchanged(admin, exempt=("quotas",)):
-        error = await refused(ada.call("archive", message), "RESOURCE_EXHAUSTED", "rate-limited")
+        error = await refused(
+            ada.call("archive", message(Quotas.ARCHIVES_PER_MINUTE)),
+            "RESOURCE_EXHAUSTED",
+            "rate-limited",
+        )
     assert error.details["retryAfterSeconds"] > 0
 
 
@@ -406,3 +415,55 @@ async def test_the_largest_batch_is_stored_whole_never_internal(
     assert len(stored) >= 2
     texts = [i["text"] for d in stored for i in d["items"]]
     assert texts == [m["text"] for m in messages]
+    # Sent again (the client's retry after a lost answer), it finds every part it made.
+    async with database_unchanged(admin, exempt=("quotas",)):
+        again = await ada.call(
+            "archive", {"meetingId": meeting_id, "kind": "chat", "messages": messages}
+        )
+    assert again == result
+
+
+async def test_a_repeated_chat_batch_is_stored_once(
+    actors: Actors, admin: firestore.AsyncClient
+) -> None:
+    """The client repeats an ``archive`` whose answer it did not get (its retry policy): the
+    repeat, and two attempts at once, find the archive the first made, so the organisation's
+    record holds each message once. Another member's same words, or the same words at another
+    moment, are archives of their own."""
+    acme_exists()
+    cli_json("org", "set", "acme", "--store", "chat=on")
+    ada = await actors("ada", email=f"ada@{ACME_DOMAIN}")
+    bob = await actors("bob", email=f"bob@{ACME_DOMAIN}")
+    meeting_id = await ada.create_meeting()
+    await ada.join(meeting_id)
+    await bob.join(meeting_id)
+
+    def batch(*messages: dict[str, Any]) -> dict[str, Any]:
+        return {"meetingId": meeting_id, "kind": "chat", "messages": list(messages)}
+
+    minutes = {"text": "minutes", "at": AT}
+    private = {"text": "for bob", "at": AT + 1, "to": bob.uid}
+    first = await ada.call("archive", batch(minutes, private))
+    assert (first["items"], first["skipped"]) == (2, 0)
+    async with database_unchanged(admin, exempt=("quotas",)):
+        again, at_once = await asyncio.gather(
+            ada.call("archive", batch(minutes, private)),
+            ada.call("archive", batch(minutes, private)),
+        )
+    assert again == at_once == first
+
+    await bob.call("archive", batch(minutes))
+    await ada.call("archive", batch({"text": "minutes", "at": AT + 2}))
+    chats = sorted(
+        (d["archivedBy"], [(i["text"], i["at"]) for i in d["items"]])
+        for d in archives(await dump_all(admin)).values()
+        if d["kind"] == "chat"
+    )
+    at = datetime.fromtimestamp(AT / 1000, UTC)
+    assert chats == sorted(
+        [
+            (ada.uid, [("minutes", at), ("for bob", at + timedelta(milliseconds=1))]),
+            (bob.uid, [("minutes", at)]),
+            (ada.uid, [("minutes", at + timedelta(milliseconds=2))]),
+        ]
+    )

@@ -74,3 +74,22 @@ def test_split_by_size_keeps_order_and_each_part_within_the_limit() -> None:
     # An item bigger than the limit still goes, alone.
     assert org_storage.split_by_size([{"text": "y" * 2000}], 1000) == [[{"text": "y" * 2000}]]
     assert org_storage.split_by_size([], 1000) == [[]]
+
+
+def test_a_chat_batch_has_the_same_archive_ids_when_sent_again() -> None:
+    batch = [{"text": "minutes", "at": 1}, {"text": "for bob", "at": 2, "to": "bob"}]
+    ids = org_storage.chat_archive_ids("ada", "abc-defg-hij", batch, 2)
+    assert ids == org_storage.chat_archive_ids("ada", "abc-defg-hij", [dict(m) for m in batch], 2)
+    assert ids[1] == f"{ids[0]}_1" and ids[0].startswith("chat_") and len(ids[0]) == 37
+    # Anything that makes it another batch makes it another archive.
+    others = [
+        org_storage.chat_archive_ids("bob", "abc-defg-hij", batch, 1),
+        org_storage.chat_archive_ids("ada", "abc-defg-hik", batch, 1),
+        org_storage.chat_archive_ids("ada", "abc-defg-hij", batch[:1], 1),
+        org_storage.chat_archive_ids("ada", "abc-defg-hij", [{**batch[0], "at": 3}, batch[1]], 1),
+        org_storage.chat_archive_ids(
+            "ada", "abc-defg-hij", [batch[0], {**batch[1], "to": "cy"}], 1
+        ),
+        org_storage.chat_archive_ids("ada", "abc-defg-hij", [batch[1], batch[0]], 1),
+    ]
+    assert len({ids[0], *(o[0] for o in others)}) == 1 + len(others)

@@ -115,11 +115,13 @@ def archive(caller: Caller, body: Archive) -> ArchiveResult:
     if not items:
         return {"archiveId": None, "items": 0, "skipped": skipped}
     # The parser bounds the text; the names and ids the server adds can take a full batch past
-    # Firestore's 1 MiB a document, so a large batch is stored as several documents.
-    ids = [
-        store.create_archive({**base, "kind": "chat", "items": part})  # type: ignore[typeddict-item]
-        for part in org_storage.split_by_size(items, CHAT_DOC_MAX_BYTES)
-    ]
+    # Firestore's 1 MiB a document, so a large batch is stored as several documents. Their ids
+    # come from the batch, so a repeat of it (the client's retry after a lost answer) stores
+    # nothing twice.
+    parts = org_storage.split_by_size(items, CHAT_DOC_MAX_BYTES)
+    ids = org_storage.chat_archive_ids(caller.uid, body.meeting_id, body.messages, len(parts))
+    for archive_id, part in zip(ids, parts, strict=True):
+        store.create_archive_once(archive_id, {**base, "kind": "chat", "items": part})  # type: ignore[typeddict-item]
     return {"archiveId": ids[0], "items": len(items), "skipped": skipped}
 
 

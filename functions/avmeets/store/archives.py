@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from google.api_core import exceptions as gexc
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from . import names
@@ -21,6 +22,16 @@ def create_archive(doc: ArchiveDoc, archive_id: str | None = None) -> str:
     ref = collection.document(archive_id) if archive_id is not None else collection.document()
     ref.create(data(doc))
     return str(ref.id)
+
+
+def create_archive_once(archive_id: str, doc: ArchiveDoc) -> bool:
+    """Store the archive under ``archive_id`` unless it exists (then it is left as it is);
+    returns whether this call stored it."""
+    try:
+        client().collection(names.ARCHIVES).document(archive_id).create(data(doc))
+    except gexc.AlreadyExists:
+        return False
+    return True
 
 
 def archive_exists(archive_id: str) -> bool:

@@ -286,7 +286,7 @@ export const INVENTORY: StoredCollectionDoc[] = [
   {
     collection: "archives/{archiveId}",
     why: "only for organisations that opted in, and only of their own members as each member's storedBy says (docs/protocol.md section 8): chat messages a member wrote, a member's own attendance, or an object a member uploaded.",
-    deleted: "at expiresAt, the organisation's retentionDays after it was written (at most the service's 7 days), by the purge (with its object, for files, recordings and whiteboard snapshots).",
+    deleted: "at expiresAt, the organisation's retentionDays after it was written (at most the service's 7 days), by the purge (with its object, for files, recordings and whiteboard snapshots). Its id: for chat, chat_ and 32 hex digits of a SHA-256 of the author's uid, the meeting and the batch's messages (_1, _2… for the further documents of a batch too large for one), so a batch sent again is stored once (it holds nothing the document does not); for attendance, attendance_ and the session's join-record id (one record a session); for an object, its objectId.",
     fields: [
       {"field": "orgId", "type": "string", "why": "the organisation whose store it is (its export finds it by this)"},
       {"field": "meetingId", "type": "string", "why": ""},
