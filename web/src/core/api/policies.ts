@@ -25,8 +25,9 @@ export const POLICIES: Readonly<Record<CallableName, RetryPolicy>> = {
     attemptTimeoutMs: DEFAULT_TIMEOUT_MS,
   },
   heartbeat: NO_RETRY,
-  // The organisation's archive (features/orgStorage): a lost answer may store a batch twice,
-  // which the archive tolerates better than losing it; the batcher keeps what finally failed.
+  // The organisation's archive (features/orgStorage): a repeat after a lost answer finds the
+  // archive the first attempt made (the server knows a chat batch by its content; attendance is
+  // one record a session); the batcher sends what finally failed again, unchanged.
   archive: { attempts: 3, backoffMs: 1_000, retryOn: TRANSIENT, attemptTimeoutMs: 20_000 },
   // Opens a resumable upload session; a repeat after a lost answer leaves an unused session.
   upload_object: { attempts: 3, backoffMs: 1_000, retryOn: TRANSIENT, attemptTimeoutMs: 20_000 },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ArchiveMessage } from "../../protocol.gen";
-import { batches, ChatArchiver } from "./chatArchive";
+import { batches, ChatArchiver, QUEUE_MAX } from "./chatArchive";
 
 function harness(enabled: () => boolean, fail?: (call: number) => unknown) {
   const sent: ArchiveMessage[][] = [];
@@ -59,13 +59,17 @@ describe("ChatArchiver", () => {
     expect(sent).toEqual([]);
   });
 
-  it("keeps a batch for the next one after a transient failure, drops it after a refusal", async () => {
+  it("sends a batch again unchanged after a transient failure, drops it after a refusal", async () => {
+    // Unchanged: the server knows a batch by its content, so if the failed attempt did store it
+    // the repeat stores nothing twice; merged with newer messages it would be a new batch.
     const transient = harness(() => true, (n) => (n === 1 ? { code: "functions/unavailable" } : null));
     transient.archiver.add("a", 1);
     await transient.tick();
     transient.archiver.add("b", 2);
+    expect(transient.archiver.pending).toBe(2);
     await transient.tick();
-    expect(transient.sent).toEqual([[{ text: "a", at: 1 }], [{ text: "a", at: 1 }, { text: "b", at: 2 }]]);
+    expect(transient.sent).toEqual([[{ text: "a", at: 1 }], [{ text: "a", at: 1 }], [{ text: "b", at: 2 }]]);
+    expect(transient.archiver.pending).toBe(0);
 
     const refused = harness(() => true, (n) => (n === 1 ? { code: "functions/failed-precondition" } : null));
     refused.archiver.add("a", 1);
@@ -73,6 +77,18 @@ describe("ChatArchiver", () => {
     refused.archiver.add("b", 2);
     await refused.tick();
     expect(refused.sent).toEqual([[{ text: "a", at: 1 }], [{ text: "b", at: 2 }]]);
+  });
+
+  it("keeps at most QUEUE_MAX messages while the archive cannot be reached, dropping whole old batches", async () => {
+    const down = harness(() => true, () => ({ code: "functions/unavailable" }));
+    for (let i = 0; i < QUEUE_MAX; i++) down.archiver.add(`m${i}`, i);
+    await down.tick(); // fails: five batches of 1000 kept
+    down.archiver.add("newest", QUEUE_MAX);
+    expect(down.archiver.pending).toBe(QUEUE_MAX - 1000 + 1);
+    down.sent.length = 0;
+    await down.tick();
+    expect(down.sent[0][0]).toEqual({ text: "m1000", at: 1000 }); // the oldest batch went whole
+    expect(down.sent[0]).toHaveLength(1000);
   });
 
   it("splits batches by count and by bytes", () => {

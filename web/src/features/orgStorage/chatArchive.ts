@@ -47,6 +47,10 @@ export function batches(messages: readonly ArchiveMessage[], maxCount: number = 
 
 export class ChatArchiver {
   private queue: ArchiveMessage[] = [];
+  /** Batches a transient failure kept, sent again exactly as they were and before anything
+   * newer: the server knows a batch it already stored by its content, so a repeat whose first
+   * attempt did arrive stores nothing twice. */
+  private retry: ArchiveMessage[][] = [];
   private timer: unknown = null;
   private flushing: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -62,14 +66,22 @@ export class ChatArchiver {
 
   /** Messages waiting for the next batch. */
   get pending(): number {
-    return this.queue.length;
+    return this.retry.reduce((n, batch) => n + batch.length, this.queue.length);
+  }
+
+  /** At most QUEUE_MAX messages wait: the oldest go first, a kept batch whole (a batch cut
+   * short would be another batch to the server). */
+  private trim(): void {
+    while (this.retry.length && this.pending > QUEUE_MAX) this.retry.shift();
+    const over = this.pending - QUEUE_MAX;
+    if (over > 0) this.queue.splice(0, over);
   }
 
   /** A message we wrote (to everyone, or privately `to` one participant). Never throws, never waits. */
   add(text: string, at: number, to?: string): void {
     if (this.stopped || !this.options.enabled() || !text.trim()) return;
     this.queue.push(to ? { text: text.slice(0, LIMITS.chatTextMaxChars), at, to } : { text: text.slice(0, LIMITS.chatTextMaxChars), at });
-    if (this.queue.length > QUEUE_MAX) this.queue.splice(0, this.queue.length - QUEUE_MAX);
+    this.trim();
     this.schedule();
   }
 
@@ -98,16 +110,18 @@ export class ChatArchiver {
     await this.flush();
     this.stopped = true;
     this.queue = [];
+    this.retry = [];
   }
 
   private async sendQueued(): Promise<void> {
     if (!this.options.enabled()) {
       this.queue = []; // no longer stored (or never was): nothing may leave this browser
+      this.retry = [];
       return;
     }
-    const taken = this.queue;
+    const parts = [...this.retry, ...batches(this.queue)];
     this.queue = [];
-    const parts = batches(taken);
+    this.retry = [];
     for (let i = 0; i < parts.length; i++) {
       try {
         await this.options.send(parts[i]);
@@ -116,7 +130,8 @@ export class ChatArchiver {
         console.debug(`archiving the chat failed (${code})`);
         // Kept for the next batch only when a later attempt may succeed.
         if (KEEP_ON.has(code) && !this.stopped) {
-          this.queue = [...parts.slice(i).flat(), ...this.queue];
+          this.retry = parts.slice(i);
+          this.trim();
           this.schedule();
         }
         return;
