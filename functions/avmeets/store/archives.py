@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 
 from google.api_core import exceptions as gexc
@@ -24,14 +25,10 @@ def create_archive(doc: ArchiveDoc, archive_id: str | None = None) -> str:
     return str(ref.id)
 
 
-def create_archive_once(archive_id: str, doc: ArchiveDoc) -> bool:
-    """Store the archive under ``archive_id`` unless it exists (then it is left as it is);
-    returns whether this call stored it."""
-    try:
-        client().collection(names.ARCHIVES).document(archive_id).create(data(doc))
-    except gexc.AlreadyExists:
-        return False
-    return True
+def create_archive_once(archive_id: str, doc: ArchiveDoc) -> None:
+    """Store the archive under ``archive_id`` unless it exists (then it is left as it is)."""
+    with contextlib.suppress(gexc.AlreadyExists):
+        create_archive(doc, archive_id)
 
 
 def archive_exists(archive_id: str) -> bool:
