@@ -42,7 +42,7 @@ def next_ip() -> str:
     return f"198.51.100.{next(_ips) % 250 + 1}"
 
 
-def _configuration() -> RTCConfiguration:
+def configuration() -> RTCConfiguration:
     install_loopback_only()
     return RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
 
@@ -237,8 +237,8 @@ async def firebasertc_once() -> CodelabRun:
     listen = firestore.Client(project=PROJECT_ID)
     writes = reads = 0
     watches: list[Any] = []
-    caller = CodelabSide(RTCPeerConnection(_configuration()))
-    callee = CodelabSide(RTCPeerConnection(_configuration()))
+    caller = CodelabSide(RTCPeerConnection(configuration()))
+    callee = CodelabSide(RTCPeerConnection(configuration()))
     try:
         # --- createRoom()
         room = store.collection("rooms").document()
@@ -334,8 +334,8 @@ async def firebasertc_once() -> CodelabRun:
 
 async def floor_once() -> float:
     """Two peer connections handed each other's descriptions directly (no signalling server)."""
-    a = RTCPeerConnection(_configuration())
-    b = RTCPeerConnection(_configuration())
+    a = RTCPeerConnection(configuration())
+    b = RTCPeerConnection(configuration())
     opened: dict[str, RTCDataChannel] = {}
     try:
         started = time.perf_counter()

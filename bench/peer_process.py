@@ -32,6 +32,13 @@ ROOT = Path(__file__).resolve().parent.parent
 ANSWER_TIMEOUT = 180.0
 
 
+def child_env() -> dict[str, str]:
+    """A bench child's environment: this one, with the repository and functions importable."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "functions")])
+    return env
+
+
 class PeerProcess:
     """The parent's handle of one child participant."""
 
@@ -41,8 +48,6 @@ class PeerProcess:
 
     @classmethod
     async def start(cls, label: str, ip: str) -> PeerProcess:
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "functions")])
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -51,13 +56,13 @@ class PeerProcess:
             ip,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
-            env=env,
+            env=child_env(),
             cwd=ROOT,
         )
         try:
-            ready = await _expect(proc, "ready")
+            ready = await expect_line(proc, "ready")
         except BaseException:
-            await _stop(proc)
+            await stop(proc)
             raise
         return cls(proc, str(ready["uid"]))
 
@@ -68,7 +73,7 @@ class PeerProcess:
         return await self.expect(answer)
 
     async def expect(self, tag: str) -> dict[str, Any]:
-        return await _expect(self.proc, tag)
+        return await expect_line(self.proc, tag)
 
     async def create_meeting(self) -> str:
         return str((await self.ask({"do": "create"}, "created"))["meetingId"])
@@ -81,7 +86,7 @@ class PeerProcess:
         return counts
 
     async def close(self) -> None:
-        await _stop(self.proc)
+        await stop(self.proc)
 
 
 async def start_all(label: str, n: int) -> list[PeerProcess]:
@@ -114,7 +119,7 @@ async def all_connected(peers: list[PeerProcess]) -> None:
     await asyncio.gather(*(p.expect("connected") for p in peers))
 
 
-async def _expect(proc: asyncio.subprocess.Process, tag: str) -> dict[str, Any]:
+async def expect_line(proc: asyncio.subprocess.Process, tag: str) -> dict[str, Any]:
     """The JSON of the next stdout line tagged ``tag`` (other lines are passed over)."""
     assert proc.stdout is not None
     prefix = f"{tag} "
@@ -128,7 +133,7 @@ async def _expect(proc: asyncio.subprocess.Process, tag: str) -> dict[str, Any]:
                 return answer
 
 
-async def _stop(proc: asyncio.subprocess.Process) -> None:
+async def stop(proc: asyncio.subprocess.Process) -> None:
     """Close its input (it leaves and exits); killed if it does not go in time."""
     if proc.returncode is None and proc.stdin is not None:
         proc.stdin.close()
@@ -142,7 +147,7 @@ async def _stop(proc: asyncio.subprocess.Process) -> None:
 # --- the child -------------------------------------------------------------------------------
 
 
-def _say(tag: str, data: dict[str, Any]) -> None:
+def say(tag: str, data: dict[str, Any]) -> None:
     print(f"{tag} {json.dumps(data)}", flush=True)
 
 
@@ -153,7 +158,7 @@ async def _connected(peer: CountingPeer, others: list[str]) -> None:
         what=f"{peer.label} connected to {len(others)} others",
         interval=connect.POLL,
     )
-    _say("connected", {})
+    say("connected", {})
 
 
 async def child(label: str, ip: str) -> None:
@@ -162,20 +167,20 @@ async def child(label: str, ip: str) -> None:
     tasks: set[asyncio.Task[None]] = set()
     try:
         await peer.sign_in()
-        _say("ready", {"uid": peer.uid})
+        say("ready", {"uid": peer.uid})
         while line := await asyncio.to_thread(sys.stdin.readline):
             request = json.loads(line)
             if request["do"] == "create":
-                _say("created", {"meetingId": await peer.create_meeting(title=f"bench {label}")})
+                say("created", {"meetingId": await peer.create_meeting(title=f"bench {label}")})
             elif request["do"] == "join":
                 await peer.join(request["meetingId"])
-                _say("joined", {})
+                say("joined", {})
                 task = asyncio.create_task(_connected(peer, list(request["others"])))
                 tasks.add(task)
                 task.add_done_callback(tasks.discard)
             elif request["do"] == "ops":
                 await connect.settle(counter.moving)
-                _say("ops", {"ops": counter.ops()})
+                say("ops", {"ops": counter.ops()})
     finally:
         for task in tasks:
             task.cancel()

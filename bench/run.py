@@ -53,7 +53,16 @@ from tests.emulator.support.config import PROJECT_ID  # noqa: E402
 from tests.emulator.support.deadline import wait_for  # noqa: E402
 from tests.emulator.support.peer import MeetingPeer  # noqa: E402
 
-from . import capacity, connect, load, peer_process, purge_paths, report, steady  # noqa: E402
+from . import (  # noqa: E402
+    capacity,
+    connect,
+    floor_process,
+    load,
+    peer_process,
+    purge_paths,
+    report,
+    steady,
+)
 from .counting import (  # noqa: E402
     ClientCounter,
     add,
@@ -227,11 +236,16 @@ async def bench_scaling(sizes: tuple[int, ...], runs: int) -> dict[str, Any]:
     own machines):
     median ms per size and the ratio of the largest to the smallest (issue 16's
     ``connect.scaling_8_vs_2``). The newcomer, in this process, makes its n - 1 connections
-    itself."""
+    itself. After each run, the same newcomer handshakes with n - 1 fresh peers and no server
+    (bench/floor_process.py, ``floor``): how much of the ratio is aiortc's own on this
+    machine."""
     medians: dict[str, float] = {}
     samples: dict[str, list[float]] = {}
+    floor_medians: dict[str, float] = {}
+    floor_samples: dict[str, list[float]] = {}
     for n in sizes:
         times = []
+        floor_times = []
         for run in range(runs):
             present = await peer_process.start_all(f"n{n}r{run}", n - 1)
             newcomer = MeetingPeer(
@@ -267,9 +281,14 @@ async def bench_scaling(sizes: tuple[int, ...], runs: int) -> dict[str, Any]:
                 await newcomer.dispose()
                 await peer_process.close_all(present)
             await clean_all()
+            # The same handshakes with no server, right after (the machine's state alike).
+            floor_times.append(await floor_process.newcomer_once_with(n - 1))
         samples[str(n)] = [round(t, 1) for t in times]
         medians[str(n)] = round(statistics.median(times), 1)
-        log(f"newcomer in a meeting of {n}: {medians[str(n)]} ms")
+        floor_samples[str(n)] = [round(t, 1) for t in floor_times]
+        floor_medians[str(n)] = round(statistics.median(floor_times), 1)
+        ours, floor = medians[str(n)], floor_medians[str(n)]
+        log(f"newcomer in a meeting of {n}: {ours} ms ({floor} ms with no server)")
     small, large = str(min(sizes)), str(max(sizes))
     return {
         "newcomer_ms": medians,
@@ -278,6 +297,11 @@ async def bench_scaling(sizes: tuple[int, ...], runs: int) -> dict[str, Any]:
         "sizes": [int(small), int(large)],
         "peers": "one process each (bench/peer_process.py)",
         "ratio": round(medians[large] / medians[small], 3),
+        "floor": {
+            "newcomer_ms": floor_medians,
+            "samples_ms": floor_samples,
+            "ratio": round(floor_medians[large] / floor_medians[small], 3),
+        },
     }
 
 

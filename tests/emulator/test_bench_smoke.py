@@ -19,6 +19,10 @@ async def test_bench_smoke(tmp_path: Path) -> None:
     data = json.loads((tmp_path / "results.json").read_text())
     for key in ("ours_ms", "firebasertc_ms", "floor_ms", "ratio_vs_firebasertc", "ratio_vs_floor"):
         assert isinstance(data["connect"][key], (int, float)), key
+    # The newcomer's scaling, and the same handshakes with no server beside it (the floor).
+    scaling = data["connect"]["scaling"]
+    for part in (scaling, scaling["floor"]):
+        assert sorted(part["newcomer_ms"]) == ["2", "3"] and part["ratio"] > 0
     for flow, ops in (
         ("ours", ("writes", "reads", "deletes")),
         ("firebasertc", ("writes", "reads")),
