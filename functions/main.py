@@ -4,7 +4,8 @@ region, identity and resources come from ``avmeets.runtime_options``. See docs/a
 
 The Firebase CLI imports this module to discover the functions; keep it free of logic. Every
 HTTP-signature function (callables, the blocking function, schedules) answers the functions
-emulator's worker health probe itself (avmeets.probes); Firestore triggers never see it.
+emulator's worker health probe itself (avmeets.probes); Firestore triggers never see it. Every
+callable's CORS preflight answer may be kept by the browser for two hours (avmeets.preflight).
 """
 
 import os
@@ -14,6 +15,7 @@ from firebase_functions import firestore_fn, https_fn, identity_fn, options, sch
 from firebase_functions.params import SecretParam
 
 from avmeets import db, handlers, jobs, logs, protocol, runtime_options
+from avmeets.preflight import caches_preflight
 from avmeets.probes import answers_health_probe
 
 # Region, identity and each function's resources: avmeets/runtime_options.py (deploy-time).
@@ -49,78 +51,91 @@ def auth_create(event: identity_fn.AuthBlockingEvent) -> identity_fn.BeforeCreat
 
 
 @answers_health_probe
+@caches_preflight
 @https_fn.on_call(**_opts("create_meeting", **CALLABLE))
 def create_meeting(req: https_fn.CallableRequest[Any]) -> protocol.CreateMeetingResult:
     return handlers.create_meeting(req)
 
 
 @answers_health_probe
+@caches_preflight
 @https_fn.on_call(**_opts("join_meeting", secrets=TURN_SECRETS, **CALLABLE))
 def join_meeting(req: https_fn.CallableRequest[Any]) -> protocol.JoinMeetingResult:
     return handlers.join_meeting(req)
 
 
 @answers_health_probe
+@caches_preflight
 @https_fn.on_call(**_opts("knock", **CALLABLE))
 def knock(req: https_fn.CallableRequest[Any]) -> protocol.KnockResult:
     return handlers.knock(req)
 
 
 @answers_health_probe
+@caches_preflight
 @https_fn.on_call(**_opts("host_action", **CALLABLE))
 def host_action(req: https_fn.CallableRequest[Any]) -> protocol.HostActionResult:
     return handlers.host_action(req)
 
 
 @answers_health_probe
+@caches_preflight
 @https_fn.on_call(**_opts("upload_object", **CALLABLE))
 def upload_object(req: https_fn.CallableRequest[Any]) -> protocol.UploadObjectResult:
     return handlers.upload_object(req)
 
 
 @answers_health_probe
+@caches_preflight
 @https_fn.on_call(**_opts("org_admin", **CALLABLE))
 def org_admin(req: https_fn.CallableRequest[Any]) -> protocol.OrgAdminResult:
     return handlers.org_admin(req)
 
 
 @answers_health_probe
+@caches_preflight
 @https_fn.on_call(**_opts("meeting_info", **CALLABLE))
 def meeting_info(req: https_fn.CallableRequest[Any]) -> protocol.MeetingInfoResult:
     return handlers.meeting_info(req)
 
 
 @answers_health_probe
+@caches_preflight
 @https_fn.on_call(**_opts("leave_meeting", **CALLABLE))
 def leave_meeting(req: https_fn.CallableRequest[Any]) -> protocol.LeaveMeetingResult:
     return handlers.leave_meeting(req)
 
 
 @answers_health_probe
+@caches_preflight
 @https_fn.on_call(**_opts("heartbeat", **CALLABLE))
 def heartbeat(req: https_fn.CallableRequest[Any]) -> protocol.HeartbeatResult:
     return handlers.heartbeat(req)
 
 
 @answers_health_probe
+@caches_preflight
 @https_fn.on_call(**_opts("report_connection", **CALLABLE))
 def report_connection(req: https_fn.CallableRequest[Any]) -> protocol.ReportConnectionResult:
     return handlers.report_connection(req)
 
 
 @answers_health_probe
+@caches_preflight
 @https_fn.on_call(**_opts("archive", **CALLABLE))
 def archive(req: https_fn.CallableRequest[Any]) -> protocol.ArchiveResult:
     return handlers.archive(req)
 
 
 @answers_health_probe
+@caches_preflight
 @https_fn.on_call(**_opts("my_data", **CALLABLE))
 def my_data(req: https_fn.CallableRequest[Any]) -> protocol.MyDataResult:
     return handlers.my_data(req)
 
 
 @answers_health_probe
+@caches_preflight
 @https_fn.on_call(**_opts("delete_me", **CALLABLE))
 def delete_me(req: https_fn.CallableRequest[Any]) -> protocol.DeleteMeResult:
     return handlers.delete_me(req)
