@@ -88,12 +88,8 @@ async def newcomer_once(answerers: list[Answerer]) -> float:
 
 async def newcomer_once_with(n: int) -> float:
     """``newcomer_once`` with ``n`` fresh child peers (started first, not timed)."""
-    started = await asyncio.gather(*(Answerer.start() for _ in range(n)), return_exceptions=True)
-    answerers = [a for a in started if isinstance(a, Answerer)]
+    answerers = await peer_process.start_together(Answerer.start() for _ in range(n))
     try:
-        failed = [e for e in started if isinstance(e, BaseException)]
-        if failed:
-            raise failed[0]
         return await newcomer_once(answerers)
     finally:
         await asyncio.gather(*(a.close() for a in answerers))

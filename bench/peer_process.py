@@ -19,8 +19,9 @@ import asyncio
 import json
 import os
 import sys
+from collections.abc import Awaitable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from tests.emulator.support.deadline import wait_for
 
@@ -89,18 +90,29 @@ class PeerProcess:
         await stop(self.proc)
 
 
-async def start_all(label: str, n: int) -> list[PeerProcess]:
-    """``n`` participants, each in a process of its own, signed in (started together)."""
-    started = await asyncio.gather(
-        *(PeerProcess.start(f"{label}p{i}", connect.next_ip()) for i in range(n)),
-        return_exceptions=True,
-    )
-    peers = [p for p in started if isinstance(p, PeerProcess)]
+class Child(Protocol):
+    async def close(self) -> None: ...
+
+
+C = TypeVar("C", bound=Child)
+
+
+async def start_together(starts: Iterable[Awaitable[C]]) -> list[C]:
+    """Child processes started at once; if one fails, the others are closed and it raises."""
+    started = await asyncio.gather(*starts, return_exceptions=True)
+    children = [c for c in started if not isinstance(c, BaseException)]
     failed = [e for e in started if isinstance(e, BaseException)]
     if failed:
-        await close_all(peers)
+        await asyncio.gather(*(c.close() for c in children))
         raise failed[0]
-    return peers
+    return children
+
+
+async def start_all(label: str, n: int) -> list[PeerProcess]:
+    """``n`` participants, each in a process of its own, signed in (started together)."""
+    return await start_together(
+        PeerProcess.start(f"{label}p{i}", connect.next_ip()) for i in range(n)
+    )
 
 
 async def close_all(peers: list[PeerProcess]) -> None:

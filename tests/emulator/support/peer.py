@@ -56,7 +56,8 @@ CHAT_LABEL = "chat"
 MAX_CANDIDATES_PER_SIGNAL = 8
 #: The Firestore emulator's message when a rules lookup itself failed (not a rules refusal).
 RULES_SERVICE_ERROR = "Service call error"
-RULES_SERVICE_ATTEMPTS = 4
+#: Attempts at writing one signal (a rules lookup that failed, or a transient refusal).
+SIGNAL_WRITE_ATTEMPTS = 4
 #: Refusals of a write by an emulator under load that a repeat gets past.
 TRANSIENT_WRITE_ERRORS = (
     gexc.Aborted,
@@ -1244,7 +1245,7 @@ class MeetingPeer:
         )
         await self._wait_listening()
         ref = self._require_store().collection(*self._meeting_path(), "signals").document()
-        for attempt in range(RULES_SERVICE_ATTEMPTS):
+        for attempt in range(SIGNAL_WRITE_ATTEMPTS):
             try:
                 await ref.create(data)
                 break
@@ -1252,14 +1253,14 @@ class MeetingPeer:
                 # Under heavy load the Firestore emulator's rules engine can fail its own
                 # exists()/get() lookups ("Service call error") and deny a valid write. Only
                 # that is retried; a real refusal by the rules fails at once.
-                if RULES_SERVICE_ERROR not in str(exc) or attempt + 1 == RULES_SERVICE_ATTEMPTS:
+                if RULES_SERVICE_ERROR not in str(exc) or attempt + 1 == SIGNAL_WRITE_ATTEMPTS:
                     raise
                 self.notes.append(f"signal to {link.uid} retried: rules service call error")
             except TRANSIENT_WRITE_ERRORS as exc:
                 # Repeated as the web SDK repeats a write: under load the emulator once
                 # answered a signal's create CANCELLED "call already cancelled" (a benchmark
                 # run, 2026-12-05), whether or not it had stored it.
-                if attempt + 1 == RULES_SERVICE_ATTEMPTS:
+                if attempt + 1 == SIGNAL_WRITE_ATTEMPTS:
                     raise
                 self.notes.append(f"signal to {link.uid} retried: {exc.message}")
             except gexc.AlreadyExists:
