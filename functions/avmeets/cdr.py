@@ -262,6 +262,19 @@ def answer_event(
     return leg
 
 
+def is_first_answer(leg: Mapping[str, Any], side: Role | None, ufrag: str | None) -> bool:
+    """Whether an answer from ``side`` with ICE credentials ``ufrag`` is the callee's first on
+    an open leg: the one that gives the callee its ICE credentials, which the leg keeps from
+    then on, so there is exactly one per leg. The offer that made the leg paid the signal
+    quota for it (``services.signals``)."""
+    return (
+        side == "callee"
+        and ufrag is not None
+        and leg.get("state") != ENDED
+        and not (leg.get("callee") or {}).get("iceUfrag")
+    )
+
+
 def _answer_connecting(leg: LegDoc, at: datetime) -> bool:
     info = leg["callee"]
     timeline = list(info.get("timeline") or [])

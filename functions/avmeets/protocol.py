@@ -248,7 +248,8 @@ class Quotas:
     #: from its legs in the record, so a burst of offers at once may pass it by a few).
     LEGS_PER_DAY: Final = 1000
     MEETING_LEGS_PER_DAY: Final = 3000
-    #: Signal documents one participant writes in a meeting.
+    #: Signal documents one participant writes in a meeting, not counting the callee's first
+    #: answer on each leg (its offer was counted; ``cdr.is_first_answer``).
     SIGNALS_PER_MINUTE: Final = 120
     #: How long the rules refuse the signals of a participant the server caught over a limit.
     SIGNAL_BLOCK_SECONDS: Final = 30

@@ -8,7 +8,8 @@ look at what the server stored.
 * Legs: fabricated for sessions that never overlapped, in a direction nobody offered, with
   oneself, after leaving; an ended leg rewritten; a flood of legs by re-joining; a timeline
   flood; fake ICE restarts; the callee's renegotiation opening a second leg.
-* Signals: a flood of offers, one commit of many offers, more signals a minute than allowed.
+* Signals: a flood of offers, one commit of many offers, more signals a minute than allowed,
+  a flood of answers on a genuine connection (only its first answer goes uncounted).
 
 Every attack must be refused with the documented code (docs/protocol.md) and leave the database
 unchanged (or, for floods, keep no more than the documented limits).
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest_asyncio
@@ -264,6 +266,93 @@ async def _write_many(writes: list[Any], concurrency: int = 16) -> tuple[int, in
     return accepted, refused_count
 
 
+@contextlib.asynccontextmanager
+async def _keeping_up(r: Room, victims: list[Actor]) -> AsyncIterator[None]:
+    """The victims apply and delete every signal to them at once, so little stays pending."""
+    stop = asyncio.Event()
+
+    async def applies(victim: Actor) -> None:
+        mine = r.signals_of(victim).where(filter=firestore.FieldFilter("to", "==", victim.uid))
+        while not stop.is_set():
+            batch = victim.store.batch()
+            snaps = await mine.get()
+            for snap in snaps:
+                batch.delete(snap.reference)
+            if snaps:
+                with contextlib.suppress(gexc.GoogleAPICallError):
+                    await batch.commit()
+            await asyncio.sleep(0.02)
+
+    deleters = [asyncio.ensure_future(applies(v)) for v in victims]
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.gather(*deleters)
+
+
+async def _signals_counted(admin: firestore.AsyncClient, r: Room, who: Actor) -> int:
+    """How many of `who`'s signals in this meeting its per-minute counters counted."""
+    query = (
+        admin.collection("quotas")
+        .where(filter=firestore.FieldFilter("kind", "==", "signals"))
+        .where(filter=firestore.FieldFilter("subject", "==", f"{r.meeting_id}:{who.uid}"))
+    )
+    return sum([int((snap.to_dict() or {}).get("count", 0)) async for snap in query.stream()])
+
+
+async def test_the_first_answer_on_a_connection_is_paid_for_by_its_offer(
+    room: tuple[Room, Actor, Actor], admin: firestore.AsyncClient
+) -> None:
+    """A connection costs one counted signal (its offer), not two; any later answer counts."""
+    r, alice, mallory = room
+    await r.send(alice, mallory, "offer", sdp=sdp("aaaa"))
+    leg_id = await r.wait_leg(alice, mallory)
+    await r.send(mallory, alice, "answer", sdp=sdp("bbbb"))
+
+    async def answered() -> bool:
+        leg = await r.leg(leg_id)
+        return leg is not None and leg["callee"].get("iceUfrag") is not None
+
+    await wait_for(answered, timeout=30.0, what="the answer to be recorded")
+    await settled_dump(admin, heartbeats=False)
+    assert await _signals_counted(admin, r, alice) == 1
+    assert await _signals_counted(admin, r, mallory) == 0
+    await r.send(mallory, alice, "answer", sdp=sdp("bbbb"))  # the same answer again
+    await r.send(mallory, alice, "answer", sdp=sdp("cccc"))  # new credentials, no offer
+    await settled_dump(admin, heartbeats=False)
+    assert await _signals_counted(admin, r, mallory) == 2
+
+
+async def test_answers_on_connections_are_held_to_the_signal_rate(
+    actors: Actors, admin: firestore.AsyncClient
+) -> None:
+    """Only the first answer on a leg goes uncounted: a flood of answers on genuine
+    connections (Alice, Bob and Carol each offered to Mallory, and keep up with what she
+    sends) is stopped by the per-minute limit, as the flood of candidates below."""
+    alice, bob, carol = await actors("alice"), await actors("bob"), await actors("carol")
+    mallory = await actors("mallory")
+    r = Room(await alice.create_meeting(), admin)
+    victims = [alice, bob, carol]
+    for who in (*victims, mallory):
+        await r.join(who)
+    for victim in victims:
+        await r.send(victim, mallory, "offer", sdp=sdp(victim.uid[:4]))
+        await r.wait_leg(victim, mallory)
+    total = 2 * Quotas.SIGNALS_PER_MINUTE + 30  # as below: one window is always over
+    writes = [
+        lambda n=n: r.send(mallory, victims[n % 3], "answer", sdp=sdp(f"m{n:03d}"))
+        for n in range(total)
+    ]
+    async with _keeping_up(r, victims):
+        accepted, refused_count = await _write_many(writes, concurrency=6)
+    await settled_dump(admin, heartbeats=False)
+    print(f"\nanswers accepted by the rules: {accepted}, refused: {refused_count}")
+    limit = (await r.participant(mallory)).get("signalLimit")
+    assert isinstance(limit, dict) and limit.get("reason") == "rate", limit
+    await denied(r.send(mallory, alice, "answer"), "a blocked sender's answer")
+
+
 async def test_offer_flood_is_cut_to_the_pending_limit(
     room: tuple[Room, Actor, Actor], admin: firestore.AsyncClient
 ) -> None:
@@ -313,30 +402,12 @@ async def test_signal_rate_is_limited_even_when_the_victim_keeps_up(
     victims = [alice, bob, carol]
     for who in (*victims, mallory):
         await r.join(who)
-    stop = asyncio.Event()
-
-    async def applies(victim: Actor) -> None:
-        mine = r.signals_of(victim).where(filter=firestore.FieldFilter("to", "==", victim.uid))
-        while not stop.is_set():
-            batch = victim.store.batch()
-            snaps = await mine.get()
-            for snap in snaps:
-                batch.delete(snap.reference)
-            if snaps:
-                with contextlib.suppress(gexc.GoogleAPICallError):
-                    await batch.commit()
-            await asyncio.sleep(0.02)
-
-    deleters = [asyncio.ensure_future(applies(v)) for v in victims]
-    try:
-        # The trigger counts in calendar minutes at the time it runs, and its backlog may cross
-        # into the next minute: more than two windows' worth, so one of them is always over.
-        total = 2 * Quotas.SIGNALS_PER_MINUTE + 30
-        writes = [lambda n=n: r.send(mallory, victims[n % 3], "candidates") for n in range(total)]
+    # The trigger counts in calendar minutes at the time it runs, and its backlog may cross
+    # into the next minute: more than two windows' worth, so one of them is always over.
+    total = 2 * Quotas.SIGNALS_PER_MINUTE + 30
+    writes = [lambda n=n: r.send(mallory, victims[n % 3], "candidates") for n in range(total)]
+    async with _keeping_up(r, victims):
         accepted, refused_count = await _write_many(writes, concurrency=6)
-    finally:
-        stop.set()
-        await asyncio.gather(*deleters)
     await settled_dump(admin, heartbeats=False)
     print(f"\nsignals accepted by the rules: {accepted}, refused: {refused_count}")
     limit = (await r.participant(mallory)).get("signalLimit")

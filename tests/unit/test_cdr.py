@@ -164,6 +164,22 @@ def test_an_offer_with_new_ice_credentials_on_an_answered_leg_is_a_restart() -> 
     assert cdr.answer_event(x, at(6), "callee", "ufrag-d") is None  # nothing new
 
 
+def test_only_the_callees_first_answer_on_an_open_leg_is_the_first() -> None:
+    """One per leg: it sets the callee's ICE credentials, which the leg then keeps."""
+    x = cdr.offer_event(leg(), at(0), "e1", "caller", "ufrag-a")
+    assert x is not None
+    assert cdr.is_first_answer(x, "callee", "ufrag-b")
+    assert not cdr.is_first_answer(x, "caller", "ufrag-b")  # the caller, answering a renegotiation
+    assert not cdr.is_first_answer(x, None, "ufrag-b")  # a session that is neither side
+    assert not cdr.is_first_answer(x, "callee", None)  # no credentials: nothing to set
+    x = cdr.answer_event(x, at(1), "callee", "ufrag-b")
+    assert x is not None
+    assert not cdr.is_first_answer(x, "callee", "ufrag-b")  # the same answer again
+    assert not cdr.is_first_answer(x, "callee", "ufrag-c")  # an ICE restart's
+    ended = cdr.end(cdr.offer_event(leg(), at(0), "e1") or leg(), at(2), "hangup")
+    assert not cdr.is_first_answer(ended, "callee", "ufrag-b")
+
+
 def test_new_credentials_before_an_answer_are_not_a_restart() -> None:
     x = cdr.offer_event(leg(), at(0), "e1", "caller", "ufrag-a")
     assert x is not None

@@ -132,7 +132,9 @@ def record_answer(
     addressee: End,
     ufrag: str | None,
     sent_at: datetime | None = None,
-) -> None:
+    *,
+    first_only: bool = False,
+) -> bool:
     """The signal trigger saw a valid answer: the callee is connecting, and the answer's ICE
     credentials tell later restarts.
 
@@ -140,19 +142,30 @@ def record_answer(
     the events reach it): when the answer's runs before its offer's has made the leg, it keeps
     the answer on the answerer's join record, and the offer's trigger, which reads that record
     to make the leg, takes it from there (``_leg_template``). Else the callee's `connecting`
-    would be lost. An answer to no offer only ever sits there: no leg is made from it."""
+    would be lost. An answer to no offer only ever sits there: no leg is made from it.
+
+    ``first_only``: record it only if it is the callee's first answer on its leg
+    (``cdr.is_first_answer``, decided in the leg's own transaction, so of two at once only one
+    is); False, and nothing written, for any other. Else True."""
+    first = False
 
     def remember(leg: LegDoc, now: datetime) -> LegDoc | None:
+        nonlocal first
         side = cdr.side_of(leg, *sender)
-        return cdr.answer_event(leg, now, side, ufrag, sent_at) if side is not None else None
+        first = cdr.is_first_answer(leg, side, ufrag)
+        if side is None or (first_only and not first):
+            return None
+        return cdr.answer_event(leg, now, side, ufrag, sent_at)
 
     found = store.leg_between(*_leg_ids(meeting_id, sender, addressee))
     if found is not None:
         _update_if_there(found[0], remember, "its answer was recorded")
-        return
-
+        return first or not first_only
+    if first_only:
+        return False
     early: EarlyAnswer = {"at": sent_at or clock.now(), "iceUfrag": ufrag}
     store.note_early_answer(meetings.join_record_id(meeting_id, *sender), addressee[1], early)
+    return True
 
 
 def _leg_ids(meeting_id: str, one: End, other: End) -> tuple[str, str]:

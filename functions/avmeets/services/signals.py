@@ -9,7 +9,10 @@ for a while:
 
 * ``pending``: more than ``Limits.PENDING_SIGNALS_PER_PEER`` signals to one addressee not yet
   applied (the first ones, in the order the addressee applies them, are kept);
-* ``rate``: more than ``Quotas.SIGNALS_PER_MINUTE`` signals written in a minute;
+* ``rate``: more than ``Quotas.SIGNALS_PER_MINUTE`` signals written in a minute, not counting
+  the callee's first answer on a leg: the offer that made the leg was counted, and there is
+  one such answer per leg (``cdr.is_first_answer``), so a connection costs one counter write,
+  not two;
 * ``legs``: an offer for a new connection beyond the account's or the meeting's leg quota.
 """
 
@@ -53,36 +56,45 @@ def on_signal(meeting_id: str, signal_id: str, doc: Mapping[str, Any], event_id:
         return
     sender = (str(doc["from"]), str(doc["session"]))
     addressee = (str(doc["to"]), str(doc["toSession"]))
-    over = _over_limit(meeting_id, signal_id, sender, addressee[0])
+    ufrag = signals.ice_ufrag_digest(doc.get("sdp"))
+    sent_at = created if isinstance(created, datetime) else None
+    pending = _beyond_pending(meeting_id, signal_id, sender[0], addressee[0])
+    paid_for = (  # the callee's first answer on its leg: the offer that made the leg paid
+        doc["type"] == "answer"
+        and pending is None
+        and record_answer(meeting_id, sender, addressee, ufrag, sent_at, first_only=True)
+    )
+    if paid_for:
+        return
+    over = _over_rate(meeting_id, sender[0]) or pending
     if over is not None:
         _drop(meeting_id, signal_id, sender, over)
         return
-    ufrag = signals.ice_ufrag_digest(doc.get("sdp"))
     if doc["type"] == "offer":
         try:
-            sent_at = created if isinstance(created, datetime) else None
             record_offer(meeting_id, sender, addressee, event_id, ufrag, sent_at)
         except LegQuotaExceeded as exceeded:
             log.warning("offer %s in %s over the %s quota", signal_id, meeting_id, exceeded)
             _drop(meeting_id, signal_id, sender, "legs")
     elif doc["type"] == "answer":
-        record_answer(
-            meeting_id, sender, addressee, ufrag, created if isinstance(created, datetime) else None
-        )
+        record_answer(meeting_id, sender, addressee, ufrag, sent_at)
 
 
-def _over_limit(
-    meeting_id: str, signal_id: str, sender: tuple[str, str], to_uid: str
+def _beyond_pending(
+    meeting_id: str, signal_id: str, from_uid: str, to_uid: str
 ) -> SignalLimitReason | None:
-    """Which limit this signal is beyond, if any. Every signal counts towards the sender's
-    rate (it was written); the pending limit keeps the first signals, as they are applied."""
-    rate = quotas.charges(f"{meeting_id}:{sender[0]}", quota.SIGNALS_PER_MINUTE)
-    if quotas.tally(rate) is not None:
-        return "rate"
-    first = store.first_pending(meeting_id, sender[0], to_uid, signals.MAX_PENDING)
+    """ "pending" when this signal is not among the first ``MAX_PENDING`` of its sender to its
+    addressee still stored (the ones kept, in the order the addressee applies them)."""
+    first = store.first_pending(meeting_id, from_uid, to_uid, signals.MAX_PENDING)
     if signal_id not in first and len(first) >= signals.MAX_PENDING:
         return "pending"
     return None
+
+
+def _over_rate(meeting_id: str, uid: str) -> SignalLimitReason | None:
+    """Count the signal towards its sender's rate (it was written): "rate" when past it."""
+    rate = quotas.charges(f"{meeting_id}:{uid}", quota.SIGNALS_PER_MINUTE)
+    return "rate" if quotas.tally(rate) is not None else None
 
 
 def _drop(
