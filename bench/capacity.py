@@ -142,12 +142,12 @@ CODE_READ: Final = EventCounts(
     # signal: the signal, both participants, both join records and identities, the meeting, the
     # open legs and, for the offer, the pair's and the meeting's leg counts (aggregations) (~10
     # reads), the leg created, then moved on by the answer (its ICE credentials and the
-    # callee's `connecting`) (2 writes), the offer's sender's signal counter (1 write, read
-    # first; the callee's first answer is paid for by the offer and counted nowhere) and the
-    # account's leg counter (1). Two reports (each side's connected; the first `connecting` is
+    # callee's `connecting`) (2 writes), the offer's sender's signal counter (1 write; the
+    # callee's first answer is paid for by the offer and counted nowhere) and the account's
+    # leg counter (1). Two reports (each side's connected; the first `connecting` is
     # the trigger's to record, clients do not send it): each reads the reporter's participant,
     # its open legs and the leg (~6.8), and writes the leg.
-    connection=Ops(reads=36.6, writes=8, deletes=2),
+    connection=Ops(reads=37.6, writes=8, deletes=2),
     # a beat: the client's own write of its presence document's lastSeenAt (no invocation, no
     # read: the rules use no get()); no listener receives it (issue 16).
     heartbeat=Ops(reads=0, writes=1),
