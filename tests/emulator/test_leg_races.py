@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import functools
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -53,6 +54,7 @@ async def test_an_event_whose_leg_was_deleted_meanwhile_is_skipped(
     monkeypatch.setattr(connections.store, "leg_between", found_then_deleted)
     bob_end = (bob.uid, r.sessions[bob.uid])
     alice_end = (alice.uid, r.sessions[alice.uid])
+    record: Callable[[], object]
     if event == "answer":
         record = functools.partial(
             connections.record_answer, r.meeting_id, bob_end, alice_end, "efgh"
