@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import functools
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest_asyncio
@@ -56,6 +57,37 @@ async def _connected_leg(r: Room, caller: Actor, callee: Actor) -> str:
     await r.report(callee, caller, "connected", role="callee", stats={"bytesSent": 5})
     await r.report(caller, callee, "connected", stats={"bytesSent": 7})
     return leg_id
+
+
+async def _three_and_mallory(
+    actors: Actors, admin: firestore.AsyncClient
+) -> tuple[Room, list[Actor], Actor]:
+    """Alice's meeting with Alice, Bob and Carol (the victims) and Mallory joined."""
+    victims = [await actors(name) for name in ("alice", "bob", "carol")]
+    mallory = await actors("mallory")
+    r = Room(await victims[0].create_meeting(), admin)
+    for who in (*victims, mallory):
+        await r.join(who)
+    return r, victims, mallory
+
+
+async def _offered_and_answered(r: Room, caller: Actor, callee: Actor) -> str:
+    """`caller` offers (ICE credentials aaaa), the trigger makes the leg, `callee` answers
+    (bbbb); returns the leg's id."""
+    await r.send(caller, callee, "offer", sdp=sdp("aaaa"))
+    leg_id = await r.wait_leg(caller, callee)
+    await r.send(callee, caller, "answer", sdp=sdp("bbbb"))
+    return leg_id
+
+
+async def _leg_becomes(
+    r: Room, leg_id: str, ready: Callable[[dict[str, Any]], bool], what: str
+) -> None:
+    async def check() -> bool:
+        leg = await r.leg(leg_id)
+        return leg is not None and ready(leg)
+
+    await wait_for(check, timeout=30.0, what=what)
 
 
 # ------------------------------------------------------------------------- fabricated legs
@@ -229,17 +261,10 @@ async def test_an_ice_restart_is_counted_from_new_ice_credentials(
 ) -> None:
     """Positive control for the two attacks above: a real restart (new ufrag) counts once."""
     r, alice, mallory = room
-    await r.send(alice, mallory, "offer", sdp=sdp("aaaa"))
-    leg_id = await r.wait_leg(alice, mallory)
-    await r.send(mallory, alice, "answer", sdp=sdp("bbbb"))
+    leg_id = await _offered_and_answered(r, alice, mallory)
     await r.report(mallory, alice, "connected", role="callee")
     await r.send(alice, mallory, "offer", sdp=sdp("cccc"))  # restartIce() by Alice
-
-    async def restarted() -> bool:
-        leg = await r.leg(leg_id)
-        return leg is not None and leg["iceRestarts"] == 1
-
-    await wait_for(restarted, timeout=30.0, what="the ICE restart to be counted")
+    await _leg_becomes(r, leg_id, lambda leg: leg["iceRestarts"] == 1, "the restart counted")
     await r.send(mallory, alice, "offer", sdp=sdp("bbbb"))  # a renegotiation, same ufrag
     await settled_dump(admin, heartbeats=False)
     leg = await r.leg(leg_id)
@@ -291,6 +316,32 @@ async def _keeping_up(r: Room, victims: list[Actor]) -> AsyncIterator[None]:
         await asyncio.gather(*deleters)
 
 
+async def _flood_stops_at_the_rate(
+    admin: firestore.AsyncClient, r: Room, victims: list[Actor], mallory: Actor, kind: str
+) -> None:
+    """Mallory writes `kind` signals to the victims in turn while they keep up: the per-minute
+    limit stops her, and once the trigger has caught up the rules refuse her signals.
+
+    The trigger counts in calendar minutes at the time it runs, and its backlog may cross into
+    the next minute: more than two windows' worth, so one of them is always over."""
+    total = 2 * Quotas.SIGNALS_PER_MINUTE + 30
+
+    def write(n: int) -> Any:
+        # Distinct ICE credentials: each answer could otherwise be taken for a repeat.
+        payload = {"sdp": sdp(f"m{n:03d}")} if kind in ("offer", "answer") else {}
+        return r.send(mallory, victims[n % len(victims)], kind, **payload)
+
+    async with _keeping_up(r, victims):
+        accepted, refused_count = await _write_many(
+            [functools.partial(write, n) for n in range(total)], concurrency=6
+        )
+    await settled_dump(admin, heartbeats=False)
+    print(f"\n{kind} accepted by the rules: {accepted}, refused: {refused_count}")
+    limit = (await r.participant(mallory)).get("signalLimit")
+    assert isinstance(limit, dict) and limit.get("reason") == "rate", limit
+    await denied(r.send(mallory, victims[0], kind), f"a blocked sender's {kind}")
+
+
 async def _signals_counted(admin: firestore.AsyncClient, r: Room, who: Actor) -> int:
     """How many of `who`'s signals in this meeting its per-minute counters counted."""
     query = (
@@ -306,15 +357,10 @@ async def test_the_first_answer_on_a_connection_is_paid_for_by_its_offer(
 ) -> None:
     """A connection costs one counted signal (its offer), not two; any later answer counts."""
     r, alice, mallory = room
-    await r.send(alice, mallory, "offer", sdp=sdp("aaaa"))
-    leg_id = await r.wait_leg(alice, mallory)
-    await r.send(mallory, alice, "answer", sdp=sdp("bbbb"))
-
-    async def answered() -> bool:
-        leg = await r.leg(leg_id)
-        return leg is not None and leg["callee"].get("iceUfrag") is not None
-
-    await wait_for(answered, timeout=30.0, what="the answer to be recorded")
+    leg_id = await _offered_and_answered(r, alice, mallory)
+    await _leg_becomes(
+        r, leg_id, lambda leg: leg["callee"].get("iceUfrag") is not None, "the answer recorded"
+    )
     await settled_dump(admin, heartbeats=False)
     assert await _signals_counted(admin, r, alice) == 1
     assert await _signals_counted(admin, r, mallory) == 0
@@ -330,27 +376,11 @@ async def test_answers_on_connections_are_held_to_the_signal_rate(
     """Only the first answer on a leg goes uncounted: a flood of answers on genuine
     connections (Alice, Bob and Carol each offered to Mallory, and keep up with what she
     sends) is stopped by the per-minute limit, as the flood of candidates below."""
-    alice, bob, carol = await actors("alice"), await actors("bob"), await actors("carol")
-    mallory = await actors("mallory")
-    r = Room(await alice.create_meeting(), admin)
-    victims = [alice, bob, carol]
-    for who in (*victims, mallory):
-        await r.join(who)
+    r, victims, mallory = await _three_and_mallory(actors, admin)
     for victim in victims:
         await r.send(victim, mallory, "offer", sdp=sdp(victim.uid[:4]))
         await r.wait_leg(victim, mallory)
-    total = 2 * Quotas.SIGNALS_PER_MINUTE + 30  # as below: one window is always over
-    writes = [
-        lambda n=n: r.send(mallory, victims[n % 3], "answer", sdp=sdp(f"m{n:03d}"))
-        for n in range(total)
-    ]
-    async with _keeping_up(r, victims):
-        accepted, refused_count = await _write_many(writes, concurrency=6)
-    await settled_dump(admin, heartbeats=False)
-    print(f"\nanswers accepted by the rules: {accepted}, refused: {refused_count}")
-    limit = (await r.participant(mallory)).get("signalLimit")
-    assert isinstance(limit, dict) and limit.get("reason") == "rate", limit
-    await denied(r.send(mallory, alice, "answer"), "a blocked sender's answer")
+    await _flood_stops_at_the_rate(admin, r, victims, mallory, "answer")
 
 
 async def test_offer_flood_is_cut_to_the_pending_limit(
@@ -396,21 +426,5 @@ async def test_signal_rate_is_limited_even_when_the_victim_keeps_up(
 ) -> None:
     """Alice, Bob and Carol apply and delete every signal at once, so little stays pending:
     Mallory's flood to all three is stopped by the per-minute limit instead."""
-    alice, bob, carol = await actors("alice"), await actors("bob"), await actors("carol")
-    mallory = await actors("mallory")
-    r = Room(await alice.create_meeting(), admin)
-    victims = [alice, bob, carol]
-    for who in (*victims, mallory):
-        await r.join(who)
-    # The trigger counts in calendar minutes at the time it runs, and its backlog may cross
-    # into the next minute: more than two windows' worth, so one of them is always over.
-    total = 2 * Quotas.SIGNALS_PER_MINUTE + 30
-    writes = [lambda n=n: r.send(mallory, victims[n % 3], "candidates") for n in range(total)]
-    async with _keeping_up(r, victims):
-        accepted, refused_count = await _write_many(writes, concurrency=6)
-    await settled_dump(admin, heartbeats=False)
-    print(f"\nsignals accepted by the rules: {accepted}, refused: {refused_count}")
-    limit = (await r.participant(mallory)).get("signalLimit")
-    assert isinstance(limit, dict) and limit.get("reason") == "rate", limit
-    # However fast the flood outran the trigger, the rules refuse her signals once it caught up.
-    await denied(r.send(mallory, alice, "candidates"), "a blocked sender's signal")
+    r, victims, mallory = await _three_and_mallory(actors, admin)
+    await _flood_stops_at_the_rate(admin, r, victims, mallory, "candidates")
