@@ -83,8 +83,9 @@ def on_signal(meeting_id: str, signal_id: str, doc: Mapping[str, Any], event_id:
 def _beyond_pending(
     meeting_id: str, signal_id: str, from_uid: str, to_uid: str
 ) -> SignalLimitReason | None:
-    """ "pending" when this signal is not among the first ``MAX_PENDING`` of its sender to its
-    addressee still stored (the ones kept, in the order the addressee applies them)."""
+    """Whether this signal is beyond the pending limit ("pending"): not among the first
+    ``MAX_PENDING`` of its sender to its addressee still stored (the ones kept, in the order
+    the addressee applies them)."""
     first = store.first_pending(meeting_id, from_uid, to_uid, signals.MAX_PENDING)
     if signal_id not in first and len(first) >= signals.MAX_PENDING:
         return "pending"
