@@ -14,6 +14,7 @@
  * Pure: parse and encode only.
  */
 import { WANTS, type Want, type Wants } from "./bandwidth";
+import { parseJsonObject } from "./channelJson";
 
 export const MAX_CHAT_LENGTH = 4000;
 
@@ -39,15 +40,7 @@ export type ChatChannelMessage =
   | { t: "unknown" };
 
 export function parseChatChannel(text: string): ChatChannelMessage {
-  let message: Record<string, unknown> | null = null;
-  if (text.startsWith("{")) {
-    try {
-      const parsed: unknown = JSON.parse(text);
-      message = parsed && typeof parsed === "object" ? (parsed as Record<string, unknown>) : null;
-    } catch {
-      message = null;
-    }
-  }
+  const message = text.startsWith("{") ? parseJsonObject(text) : null;
   if (!message || typeof message.t !== "string") return { t: "chat", id: null, text, scope: "all" };
   switch (message.t) {
     case "chat":

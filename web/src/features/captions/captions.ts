@@ -12,6 +12,7 @@
  * Anything else is ignored; text is cut to MAX_CAPTION_CHARS.
  */
 import { signal } from "@preact/signals-core";
+import { parseJsonObject } from "../../core/meeting/channelJson";
 import type { ChannelProtocol } from "../../core/meeting/link";
 import type { PeerLink } from "../../core/meeting/peer";
 
@@ -25,14 +26,8 @@ export type CaptionMessage = { t: "caption"; id: number; text: string; final: bo
 
 /** A caption message, or null for anything the protocol does not know. Pure. */
 export function parseCaption(text: string): CaptionMessage | null {
-  let message: Record<string, unknown>;
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (!parsed || typeof parsed !== "object") return null;
-    message = parsed as Record<string, unknown>;
-  } catch {
-    return null;
-  }
+  const message = parseJsonObject(text);
+  if (!message) return null;
   if (message.t === "caption-off") return { t: "caption-off" };
   if (message.t !== "caption" || typeof message.text !== "string" || typeof message.final !== "boolean") return null;
   const id = message.id;

@@ -2,6 +2,7 @@
  * The "files" channel's framing (web/README.md): a JSON header, binary chunks of CHUNK_SIZE, a
  * JSON trailer or cancel. Pure helpers: chunk ranges, the header a receiver accepts, file names.
  */
+import { parseJsonObject } from "../../core/meeting/channelJson";
 
 export const CHUNK_SIZE = 64 * 1024;
 
@@ -47,13 +48,8 @@ export type FileMessage =
 
 /** A text message on the files channel; null when it is none of the three. */
 export function parseFileMessage(text: string): FileMessage {
-  let message: Record<string, unknown>;
-  try {
-    message = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
-  if (!message || typeof message !== "object") return null;
+  const message = parseJsonObject(text);
+  if (!message) return null;
   if (message.t === "file") return { t: "file", message };
   if (message.t === "file-end") return { t: "file-end", fid: String(message.fid) };
   if (message.t === "file-cancel") return { t: "file-cancel", fid: String(message.fid) };

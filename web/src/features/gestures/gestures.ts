@@ -11,6 +11,7 @@
  * most every REACTION_GAP_MS.
  */
 import { signal } from "@preact/signals-core";
+import { parseJsonObject } from "../../core/meeting/channelJson";
 import type { ChannelProtocol } from "../../core/meeting/link";
 import type { PeerLink } from "../../core/meeting/peer";
 import { Emitter } from "../../core/state/emitter";
@@ -38,14 +39,8 @@ export type Gesture =
 
 /** A gesture message, or null for anything the protocol does not know. Pure. */
 export function parseGesture(text: string): Gesture | null {
-  let message: Record<string, unknown>;
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (!parsed || typeof parsed !== "object") return null;
-    message = parsed as Record<string, unknown>;
-  } catch {
-    return null;
-  }
+  const message = parseJsonObject(text);
+  if (!message) return null;
   if (message.t === "hand" && typeof message.up === "boolean") return { t: "hand", up: message.up };
   if (message.t === "react" && REACTIONS.includes(message.emoji as Emoji)) return { t: "react", emoji: message.emoji as Emoji };
   if (message.t === "spotlight" && Number.isFinite(message.at)) {

@@ -10,6 +10,7 @@
  * peer answers with the whole board as stroke messages. The canvas UI is lazy-loaded (whiteboard.ts).
  */
 import { Emitter } from "../../core/state/emitter";
+import { parseJsonObject } from "../../core/meeting/channelJson";
 import type { ChannelProtocol } from "../../core/meeting/link";
 import type { PeerLink } from "../../core/meeting/peer";
 
@@ -145,13 +146,8 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
   }
 
   message(link: BoardLink, data: string | ArrayBuffer): void {
-    if (typeof data !== "string") return;
-    let message: Record<string, unknown>;
-    try {
-      message = JSON.parse(data) as Record<string, unknown>;
-    } catch {
-      return;
-    }
+    const message = typeof data === "string" ? parseJsonObject(data) : null;
+    if (!message) return;
     if (message.t === "sync-request") {
       this.sendBoard(link);
     } else if (message.t === "clear") {
