@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .auth import User
-from .callables import CallableError, call, entry_request, knock_while_waiting
+from .callables import CallableError, call, create_request, entry_request, knock_while_waiting
 from .userstore import UserAsyncClient, close_client
 
 logger = logging.getLogger(__name__)
@@ -45,15 +45,8 @@ class Actor:
     async def create_meeting(
         self, *, title: str | None = None, password: str | None = None, lobby: bool | None = False
     ) -> str:
-        """Create a meeting. Without a lobby unless asked (``lobby=None``: the server's default,
-        on without a password): tests of other features join directly; test_lobby.py knocks."""
-        data: dict[str, Any] = {}
-        if lobby is not None:
-            data["lobby"] = lobby
-        if title is not None:
-            data["title"] = title
-        if password is not None:
-            data["password"] = password
+        """Create a meeting (``create_request`` says what is sent)."""
+        data = create_request(title, password, lobby)
         return str((await self.call("create_meeting", data))["meetingId"])
 
     async def join(self, meeting_id: str, password: str | None = None) -> dict[str, Any]:

@@ -86,6 +86,22 @@ def entry_request(
     return data
 
 
+def create_request(
+    title: str | None = None, password: str | None = None, lobby: bool | None = False
+) -> dict[str, Any]:
+    """The payload of `create_meeting`. Without a lobby unless asked (``lobby=None``: the
+    server's default, on without a password): tests of other features join directly;
+    test_lobby.py knocks."""
+    data: dict[str, Any] = {}
+    if lobby is not None:
+        data["lobby"] = lobby
+    if title is not None:
+        data["title"] = title
+    if password is not None:
+        data["password"] = password
+    return data
+
+
 async def knock_while_waiting(
     knock: Callable[[dict[str, Any]], Awaitable[dict[str, Any]]],
     data: dict[str, Any],

@@ -40,7 +40,7 @@ from google.cloud import firestore
 from google.cloud.firestore import FieldFilter
 
 from .auth import User, sign_in_with_google
-from .callables import CallableError, call, entry_request, knock_while_waiting
+from .callables import CallableError, call, create_request, entry_request, knock_while_waiting
 from .media import ColorVideoTrack, SineAudioTrack
 from .network import install_loopback_only, loopback_ice_servers
 from .sdp import CandidateEntry, batches, extract_candidates, strip_candidates, to_rtc_candidate
@@ -379,15 +379,8 @@ class MeetingPeer:
     async def create_meeting(
         self, *, title: str | None = None, password: str | None = None, lobby: bool | None = False
     ) -> str:
-        """Create a meeting. Without a lobby unless asked (``lobby=None``: the server's default,
-        on without a password): tests of other features join directly; test_lobby.py knocks."""
-        data: dict[str, Any] = {}
-        if lobby is not None:
-            data["lobby"] = lobby
-        if title is not None:
-            data["title"] = title
-        if password is not None:
-            data["password"] = password
+        """Create a meeting (``create_request`` says what is sent)."""
+        data = create_request(title, password, lobby)
         result = await self.call("create_meeting", data)
         return str(result["meetingId"])
 
