@@ -30,7 +30,7 @@ from google.cloud import firestore
 from avmeets.protocol import Limits, Quotas
 
 from .support.actors import Actor
-from .support.admin import settled_dump
+from .support.admin import settled_dump, signals_counted
 from .support.callables import CallableError
 from .support.deadline import early_in_a_minute, wait_for
 from .support.factories import Actors
@@ -343,13 +343,7 @@ async def _flood_stops_at_the_rate(
 
 
 async def _signals_counted(admin: firestore.AsyncClient, r: Room, who: Actor) -> int:
-    """How many of `who`'s signals in this meeting its per-minute counters counted."""
-    query = (
-        admin.collection("quotas")
-        .where(filter=firestore.FieldFilter("kind", "==", "signals"))
-        .where(filter=firestore.FieldFilter("subject", "==", f"{r.meeting_id}:{who.uid}"))
-    )
-    return sum([int((snap.to_dict() or {}).get("count", 0)) async for snap in query.stream()])
+    return await signals_counted(admin, r.meeting_id, who.uid)
 
 
 async def test_the_first_answer_on_a_connection_is_paid_for_by_its_offer(

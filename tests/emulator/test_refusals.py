@@ -19,8 +19,9 @@ import pytest_asyncio
 from google.cloud import firestore
 
 from .support.actors import Actor
-from .support.admin import Dump, dump_all, mentions, settled_dump, under
+from .support.admin import Dump, dump_all, mentions, settled_dump, signals_counted, under
 from .support.callables import call
+from .support.deadline import wait_for
 from .support.factories import Actors
 from .support.refusals import database_unchanged, denied, refused
 from .support.userstore import UserAsyncClient, sample_candidates, signal_data
@@ -48,7 +49,7 @@ class Scene:
 
 
 @pytest_asyncio.fixture
-async def scene(actors: Actors) -> Scene:
+async def scene(actors: Actors, admin: firestore.AsyncClient) -> Scene:
     alice, bob, carol = await actors("alice"), await actors("bob"), await actors("carol")
     meeting_id = await alice.create_meeting(title="Refusals", password=PASSWORD)
     alice_session = (await alice.join(meeting_id, PASSWORD))["session"]
@@ -63,6 +64,13 @@ async def scene(actors: Actors) -> Scene:
             type="candidates",
             candidates=sample_candidates(),
         )
+    )
+    # Its trigger counts it: part of the scene, not of a refusal a test compares against it
+    # (the trigger's first run in a stack is a cold start, longer than a dump's quiet period).
+    await wait_for(
+        lambda: signals_counted(admin, meeting_id, alice.uid),
+        timeout=30.0,
+        what="the scene's signal counted by its trigger",
     )
     return Scene(meeting_id, alice, bob, carol, alice_session, bob_session, ref.id)
 

@@ -156,6 +156,17 @@ async def settled_dump(
     return await wait_until_stable(read, quiet=quiet, timeout=30.0, what="the database")
 
 
+async def signals_counted(client: firestore.AsyncClient, meeting_id: str, uid: str) -> int:
+    """How many of `uid`'s signals in this meeting the signal trigger has counted (its
+    per-minute counters, docs/protocol.md section 3)."""
+    query = (
+        client.collection("quotas")
+        .where(filter=firestore.FieldFilter("kind", "==", "signals"))
+        .where(filter=firestore.FieldFilter("subject", "==", f"{meeting_id}:{uid}"))
+    )
+    return sum([int((snap.to_dict() or {}).get("count", 0)) async for snap in query.stream()])
+
+
 def under(dump: Dump, collection: str) -> Dump:
     """The documents of `dump` under the collection path `collection` (subcollections included)."""
     prefix = collection.rstrip("/") + "/"
