@@ -19,7 +19,7 @@ from .support.admin import dump_all, mentions
 from .support.deadline import wait_for
 from .support.factories import Actors, Peers
 from .support.hosts import host_action, knock, legs, stored
-from .support.mesh import check_chat, describe, wait_full_mesh
+from .support.mesh import check_chat, describe, wait_full_mesh, wait_recorded
 from .support.peer import MeetingPeer
 from .support.refusals import database_unchanged, denied, refused
 from .support.scheduler import run_scheduled
@@ -129,6 +129,7 @@ async def test_lobby_knock_admit_and_deny(peers: Peers, admin: firestore.AsyncCl
     assert result["displayName"] == "Bob" and result["role"] == "participant"
     assert [(p["uid"], p["role"]) for p in result["participants"]] == [(alice.uid, "host")]
     await wait_full_mesh([alice, bob])
+    await wait_recorded(admin, meeting_id, [alice, bob])
     record = await stored(admin, f"joins/{meeting_id}_{bob.uid}_{bob.session}")
     assert record is not None and record["admittedBy"] == alice.uid and record["closedBy"] is None
 
@@ -187,6 +188,7 @@ async def test_remove_closes_every_link_and_keeps_the_person_out(
     for peer in (alice, bob, carol):
         await peer.join(meeting_id)
     await wait_full_mesh([alice, bob, carol])
+    await wait_recorded(admin, meeting_id, [alice, bob, carol])
     first_session = carol.session
 
     async with unchanged(admin):
@@ -253,6 +255,7 @@ async def test_lock_keeps_newcomers_out_but_not_those_present(
     await alice.join(meeting_id)
     await bob.join(meeting_id)
     await wait_full_mesh([alice, bob])
+    await wait_recorded(admin, meeting_id, [alice, bob])
     dave = await actors("dave")
 
     async with unchanged(admin):
@@ -289,6 +292,7 @@ async def test_cohosts_run_the_meeting_but_only_the_host_names_them(
     await host_action(alice, meeting_id, "admit", bob.uid)
     await bob.join(meeting_id)
     await wait_full_mesh([alice, bob])
+    await wait_recorded(admin, meeting_id, [alice, bob])
 
     assert (await host_action(alice, meeting_id, "make-cohost", bob.uid))["changed"] is True
     doc = await stored(admin, participant_path(meeting_id, bob.uid))
@@ -339,6 +343,7 @@ async def test_end_for_everyone(peers: Peers, admin: firestore.AsyncClient) -> N
         await host_action(alice, meeting_id, "admit", peer.uid)
         await peer.join(meeting_id)
     await wait_full_mesh([alice, bob, carol])
+    await wait_recorded(admin, meeting_id, [alice, bob, carol])
     dave = await peers("dave")
     await dave.knock(meeting_id)
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
+
+from google.cloud import firestore
 
 from .deadline import wait_for
 from .peer import MeetingPeer
@@ -33,6 +36,40 @@ async def wait_full_mesh(peers: list[MeetingPeer], timeout: float = CONNECT_TIME
         done,
         timeout=timeout,
         what=f"a full mesh of {', '.join(p.label for p in peers)}",
+        describe=lambda: describe(peers),
+    )
+
+
+async def wait_recorded(
+    admin: firestore.AsyncClient,
+    meeting_id: str,
+    peers: list[MeetingPeer],
+    timeout: float = CONNECT_TIMEOUT,
+) -> None:
+    """Wait until the signal trigger has recorded every connection of ``peers``' current
+    sessions: a leg with the callee's answer on it. Peers connect before their triggers run (the
+    functions emulator runs them one at a time, the first after a cold start), and the trigger
+    counts an offer before it makes the leg, so a database comparison started after this sees
+    none of their writes."""
+    query = admin.collection("cdrs").where(
+        filter=firestore.FieldFilter("meetingId", "==", meeting_id)
+    )
+
+    async def recorded() -> bool:
+        answered: set[frozenset[str]] = set()
+        for snap in await query.get():
+            leg: dict[str, Any] = snap.to_dict() or {}
+            if leg.get("callee", {}).get("iceUfrag") is not None:
+                answered.add(frozenset((leg["caller"]["session"], leg["callee"]["session"])))
+        return all(
+            frozenset((a.session, b.session)) in answered
+            for a, b in itertools.combinations(peers, 2)
+        )
+
+    await wait_for(
+        recorded,
+        timeout=timeout,
+        what=f"the legs of {', '.join(p.label for p in peers)} recorded",
         describe=lambda: describe(peers),
     )
 
