@@ -342,10 +342,6 @@ async def _flood_stops_at_the_rate(
     await denied(r.send(mallory, victims[0], kind), f"a blocked sender's {kind}")
 
 
-async def _signals_counted(admin: firestore.AsyncClient, r: Room, who: Actor) -> int:
-    return await signals_counted(admin, r.meeting_id, who.uid)
-
-
 async def test_the_first_answer_on_a_connection_is_paid_for_by_its_offer(
     room: tuple[Room, Actor, Actor], admin: firestore.AsyncClient
 ) -> None:
@@ -356,12 +352,12 @@ async def test_the_first_answer_on_a_connection_is_paid_for_by_its_offer(
         r, leg_id, lambda leg: leg["callee"].get("iceUfrag") is not None, "the answer recorded"
     )
     await settled_dump(admin, heartbeats=False)
-    assert await _signals_counted(admin, r, alice) == 1
-    assert await _signals_counted(admin, r, mallory) == 0
+    assert await signals_counted(admin, r.meeting_id, alice.uid) == 1
+    assert await signals_counted(admin, r.meeting_id, mallory.uid) == 0
     await r.send(mallory, alice, "answer", sdp=sdp("bbbb"))  # the same answer again
     await r.send(mallory, alice, "answer", sdp=sdp("cccc"))  # new credentials, no offer
     await settled_dump(admin, heartbeats=False)
-    assert await _signals_counted(admin, r, mallory) == 2
+    assert await signals_counted(admin, r.meeting_id, mallory.uid) == 2
 
 
 async def test_answers_on_connections_are_held_to_the_signal_rate(

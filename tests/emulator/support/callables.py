@@ -90,8 +90,8 @@ def create_request(
     title: str | None = None, password: str | None = None, lobby: bool | None = False
 ) -> dict[str, Any]:
     """The payload of `create_meeting`. Without a lobby unless asked (``lobby=None``: the
-    server's default, on without a password): tests of other features join directly;
-    test_lobby.py knocks."""
+    server's default, on without a password): tests of other features join directly; the
+    lobby's tests (test_hosts.py) knock."""
     data: dict[str, Any] = {}
     if lobby is not None:
         data["lobby"] = lobby
