@@ -374,6 +374,15 @@ async def test_valid_candidates_signals_are_accepted(
     )
 
 
+async def test_a_signal_already_gone_cannot_be_deleted_again(scene: Scene) -> None:
+    """docs/protocol.md section 3: the rules cannot see the addressee of a signal that no longer
+    exists, so a second delete (a repeat whose first attempt went through, or one after the
+    server removed it) is refused; clients take that refusal as done."""
+    ref = scene.signals(scene.bob.store).document(scene.signal_id)
+    await ref.delete()
+    await denied(ref.delete(), "deleting a signal that is already gone")
+
+
 async def test_valid_offer_at_the_size_limit_is_accepted(scene: Scene) -> None:
     ref = scene.signals(scene.alice.store).document()
     await ref.create(
