@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import itertools
-from typing import Any
 
 from google.cloud import firestore
 
 from .deadline import wait_for
+from .hosts import legs
 from .peer import MeetingPeer
 
 CONNECT_TIMEOUT = 45.0
@@ -51,16 +51,13 @@ async def wait_recorded(
     functions emulator runs them one at a time, the first after a cold start), and the trigger
     counts an offer before it makes the leg, so a database comparison started after this sees
     none of their writes."""
-    query = admin.collection("cdrs").where(
-        filter=firestore.FieldFilter("meetingId", "==", meeting_id)
-    )
 
     async def recorded() -> bool:
-        answered: set[frozenset[str]] = set()
-        for snap in await query.get():
-            leg: dict[str, Any] = snap.to_dict() or {}
-            if leg.get("callee", {}).get("iceUfrag") is not None:
-                answered.add(frozenset((leg["caller"]["session"], leg["callee"]["session"])))
+        answered = {
+            frozenset((leg["caller"]["session"], leg["callee"]["session"]))
+            for leg in await legs(admin, meeting_id)
+            if leg.get("callee", {}).get("iceUfrag") is not None
+        }
         return all(
             frozenset((a.session, b.session)) in answered
             for a, b in itertools.combinations(peers, 2)
