@@ -69,6 +69,46 @@ async def test_an_event_whose_leg_was_deleted_meanwhile_is_skipped(
     assert await r.leg(leg_id) is None, "the deleted leg came back"
 
 
+@pytest.mark.parametrize("changed", [False, True])
+async def test_an_answer_writes_from_the_leg_its_lookup_read(
+    changed: bool, actors: Actors, admin: firestore.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answer's trigger writes the leg it has just found without reading it again; should
+    the leg change in between (here Alice's `connected`, as her report would write it), that
+    write loses its race, the leg is read again and both changes are kept."""
+    alice, bob = await actors("alice"), await actors("bob")
+    r = Room(await alice.create_meeting(title=f"Stale lookup: {changed}"), admin)
+    await r.join(alice)
+    await r.join(bob)
+    await r.send(alice, bob, "offer")
+    leg_id = await r.wait_leg(alice, bob)
+
+    find, read = connections.store.leg_between, connections.store.leg
+    reads: list[str] = []
+
+    def found_then_changed(*ids: str) -> Any:
+        found = find(*ids)
+        if changed and found is not None:
+            ref = db.client().collection("cdrs").document(found[0])
+            ref.update({"caller.status": "connected"})
+        return found
+
+    def counted_read(leg: str) -> Any:
+        reads.append(leg)
+        return read(leg)
+
+    monkeypatch.setattr(connections.store, "leg_between", found_then_changed)
+    monkeypatch.setattr(connections.store, "leg", counted_read)
+    bob_end = (bob.uid, r.sessions[bob.uid])
+    alice_end = (alice.uid, r.sessions[alice.uid])
+    await asyncio.to_thread(connections.record_answer, r.meeting_id, bob_end, alice_end, "efgh")
+
+    assert reads == ([leg_id] if changed else []), "the lookup's read was not the first one"
+    leg = await r.leg(leg_id)
+    assert leg is not None and leg["callee"]["iceUfrag"] == "efgh"
+    assert leg["caller"]["status"] == ("connected" if changed else "connecting")
+
+
 async def test_an_offer_whose_new_leg_was_deleted_before_it_was_ended_is_skipped(
     actors: Actors, admin: firestore.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:

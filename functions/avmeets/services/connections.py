@@ -28,6 +28,7 @@ from ..protocol import ReportConnectionResult, Role
 from ..store import core, people
 from ..store import legs as store
 from ..store import meetings as meeting_store
+from ..store.core import Versioned
 from ..store.documents import EarlyAnswer, LegDoc, LegEndCause
 from . import quotas
 from .common import expiry, optimistic
@@ -70,7 +71,7 @@ def report(caller: Caller, body: ConnectionReport) -> ReportConnectionResult:
             "The server has no record of this connection (no offer between these sessions "
             "seen yet); report again in a moment."
         )
-    leg_id, _ = found
+    leg_id, read = found
     per_minute = settings().reports_per_minute
     peer_gone = None
     if body.status in cdr.FINAL_STATUSES:
@@ -90,7 +91,7 @@ def report(caller: Caller, body: ConnectionReport) -> ReportConnectionResult:
             leg, side, body.status, body.stats, now, per_minute, path, peer_gone
         )
 
-    leg = update_leg(leg_id, mutate)
+    leg = update_leg(leg_id, mutate, read)
     return {"legId": leg["legId"], "state": leg["state"]}
 
 
@@ -117,7 +118,7 @@ def record_offer(
 
     found = store.leg_between(*_leg_ids(meeting_id, sender, addressee))
     if found is not None:
-        _update_if_there(found[0], renegotiate, "its renegotiation was recorded")
+        _update_if_there(*found, renegotiate, "its renegotiation was recorded")
         return
 
     def first(leg: LegDoc, now: datetime) -> LegDoc | None:
@@ -159,7 +160,7 @@ def record_answer(
 
     found = store.leg_between(*_leg_ids(meeting_id, sender, addressee))
     if found is not None:
-        _update_if_there(found[0], remember, "its answer was recorded")
+        _update_if_there(*found, remember, "its answer was recorded")
         return first or not first_only
     if first_only:
         return False
@@ -205,7 +206,7 @@ def _start_leg(
         found = store.leg_between(*_leg_ids(meeting_id, caller, callee))
         if found is None:
             raise
-        _update_if_there(found[0], otherwise, "the event was recorded")
+        _update_if_there(*found, otherwise, "the event was recorded")
         return
     _end_if_gone(meeting_id, caller, callee)
 
@@ -214,25 +215,28 @@ def _end_if_gone(meeting_id: str, caller: End, callee: End) -> None:
     """A leg just made for sessions of which one has left meanwhile (its leave ended that
     session's legs before this one existed): end it now, as the leave would have."""
     ends: tuple[tuple[End, LegEndCause], ...] = ((caller, "hangup"), (callee, "peer-left"))
+    now_there = meeting_store.participants_of(meeting_id, [caller[0], callee[0]])
     for (uid, session), cause in ends:
-        current = meeting_store.participant(meeting_id, uid).doc
+        current = now_there[uid]
         if (
             current is None
             or current.get("state") != meetings.JOINED
             or current.get("session") != session
         ):
             leg_id = cdr.leg_id(meeting_id, caller[1], callee[1])
-            _update_if_there(leg_id, _ender(cause), "it was ended")
+            _update_if_there(leg_id, None, _ender(cause), "it was ended")
             return
 
 
-def _update_if_there(leg_id: str, mutate: Mutation, what: str) -> None:
-    """``update_leg`` for a trigger that has just found or made the leg: one deleted since (the
-    purge, its owner's ``delete_me``, a clean-up) has nothing left to record, and that is not
-    the trigger's error (Eventarc would redeliver the event for nothing); it is not made again.
-    """
+def _update_if_there(
+    leg_id: str, read: Versioned[LegDoc] | None, mutate: Mutation, what: str
+) -> None:
+    """``update_leg`` for a trigger that has just found (``read``) or made the leg: one deleted
+    since (the purge, its owner's ``delete_me``, a clean-up) has nothing left to record, and
+    that is not the trigger's error (Eventarc would redeliver the event for nothing); it is not
+    made again."""
     try:
-        update_leg(leg_id, mutate)
+        update_leg(leg_id, mutate, read)
     except NotFound:
         log.info("leg %s gone before %s", leg_id, what)
 
@@ -247,16 +251,19 @@ def _ender(cause: LegEndCause) -> Mutation:
 def end_session_legs(meeting_id: str, uid: str, session: str, cause: LegEndCause) -> int:
     """End every open leg in which ``uid`` takes part with ``session``."""
     ended = 0
-    for leg in store.open_legs(meeting_id, uid, cdr.OPEN_STATES):
-        if session not in (leg["caller"]["session"], leg["callee"]["session"]):
+    for found in store.open_legs(meeting_id, uid, cdr.OPEN_STATES):
+        leg = found.doc
+        if leg is None or session not in (leg["caller"]["session"], leg["callee"]["session"]):
             continue
-        update_leg(leg["legId"], _ender(cause))
+        update_leg(leg["legId"], _ender(cause), found)
         ended += 1
     return ended
 
 
-def update_leg(leg_id: str, mutate: Mutation) -> LegDoc:
+def update_leg(leg_id: str, mutate: Mutation, read: Versioned[LegDoc] | None = None) -> LegDoc:
     """Apply ``mutate`` to an existing leg (``NotFound`` when there is none); never creates.
+    ``read``: the leg as the caller has just read it, which the first attempt starts from
+    instead of reading it again (a stale one only loses its race, like any other).
 
     The signal trigger and both sides' ``report_connection`` race for the same leg. A
     read-then-write transaction per writer deadlocks under pessimistic locking (two readers
@@ -265,8 +272,10 @@ def update_leg(leg_id: str, mutate: Mutation) -> LegDoc:
     precondition); on a lost race, read again.
     """
 
+    first = [read] if read is not None else []
+
     def write() -> LegDoc:
-        current = store.leg(leg_id)
+        current = first.pop() if first else store.leg(leg_id)
         if current.doc is None:
             raise NotFound("No such connection in this meeting.")
         leg = mutate(current.doc, clock.now())

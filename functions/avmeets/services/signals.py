@@ -44,12 +44,7 @@ def on_signal(meeting_id: str, signal_id: str, doc: Mapping[str, Any], event_id:
         log.info("signal %s in %s is not live; left to the purge", signal_id, meeting_id)
         return
 
-    def participant(uid: Any) -> ParticipantDoc | None:
-        if not isinstance(uid, str) or not uid or "/" in uid:
-            return None
-        return store.participant(meeting_id, uid).doc
-
-    why = signals.problem(doc, participant(doc.get("from")), participant(doc.get("to")))
+    why = signals.problem(doc, *_ends(meeting_id, doc.get("from"), doc.get("to")))
     if why is not None:
         log.warning("invalid signal %s in %s removed: %s", signal_id, meeting_id, why)
         store.delete_signal(meeting_id, signal_id)
@@ -78,6 +73,17 @@ def on_signal(meeting_id: str, signal_id: str, doc: Mapping[str, Any], event_id:
             _drop(meeting_id, signal_id, sender, "legs")
     elif doc["type"] == "answer":
         record_answer(meeting_id, sender, addressee, ufrag, sent_at)
+
+
+def _ends(
+    meeting_id: str, from_uid: Any, to_uid: Any
+) -> tuple[ParticipantDoc | None, ParticipantDoc | None]:
+    """The sender's and the addressee's participant documents, read in one round trip; a field
+    that cannot name a participant has none."""
+    uids = [u if isinstance(u, str) and u and "/" not in u else None for u in (from_uid, to_uid)]
+    found = store.participants_of(meeting_id, [u for u in uids if u is not None])
+    sender, addressee = (found.get(u) if u is not None else None for u in uids)
+    return sender, addressee
 
 
 def _beyond_pending(

@@ -121,8 +121,9 @@ def count_meeting_legs(meeting_id: str, since: datetime) -> int:
     return int(query.get()[0][0].value)
 
 
-def open_legs(meeting_id: str, uid: str, states: tuple[str, ...]) -> list[LegDoc]:
-    """The legs of the meeting in which ``uid`` takes part and whose state is in ``states``."""
+def open_legs(meeting_id: str, uid: str, states: tuple[str, ...]) -> list[Versioned[LegDoc]]:
+    """The legs of the meeting in which ``uid`` takes part and whose state is in ``states``,
+    each with its version (so that ending it needs no second read)."""
     query = (
         client()
         .collection(names.CDRS)
@@ -130,7 +131,7 @@ def open_legs(meeting_id: str, uid: str, states: tuple[str, ...]) -> list[LegDoc
         .where(filter=FieldFilter("uids", "array_contains", uid))
         .where(filter=FieldFilter("state", "in", list(states)))
     )
-    return [d for d in (typed(s, LegDoc) for s in query.stream()) if d is not None]
+    return [versioned(s, LegDoc) for s in query.stream()]
 
 
 # --- the operator's export (avmeets cdr export) ------------------------------------------------

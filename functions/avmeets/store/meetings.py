@@ -124,6 +124,17 @@ def participant(meeting_id: str, uid: str) -> Versioned[ParticipantDoc]:
     return versioned(_participant(meeting_id, uid).get(), ParticipantDoc)
 
 
+def participants_of(meeting_id: str, uids: Sequence[str]) -> dict[str, ParticipantDoc | None]:
+    """The participant documents of ``uids`` by uid (None where there is none), in one round
+    trip: the signal trigger reads both ends of a signal so, and again both ends of a new leg."""
+    wanted = list(dict.fromkeys(uids))
+    if not wanted:
+        return {}
+    refs = [_participant(meeting_id, uid) for uid in wanted]
+    got = {s.reference.path: s for s in client().get_all(refs)}
+    return {uid: typed(got[r.path], ParticipantDoc) for uid, r in zip(wanted, refs, strict=True)}
+
+
 def participants(meeting_id: str, *, joined_only: bool = False) -> list[ParticipantDoc]:
     query: Any = _meeting(meeting_id).collection(names.PARTICIPANTS)
     if joined_only:
