@@ -144,28 +144,31 @@ CODE_READ: Final = EventCounts(
     # reads), the leg created, then moved on by the answer (its ICE credentials and the
     # callee's `connecting`) (2 writes), the offer's sender's signal counter (1 write; the
     # callee's first answer is paid for by the offer and counted nowhere) and the account's
-    # leg counter (1). Two reports (each side's connected; the first `connecting` is
-    # the trigger's to record, clients do not send it): each reads the reporter's participant,
-    # its open legs and the leg (~6.8), and writes the leg.
-    connection=Ops(reads=37.6, writes=8, deletes=2),
+    # leg counter (1); the answer's update starts from the leg its lookup read (no second
+    # read). Two reports (each side's connected; the first `connecting` is the trigger's to
+    # record, clients do not send it): each reads the reporter's participant and looks the leg
+    # up (~5.8, with the repeats of a report that came before the leg), and writes the leg from
+    # that read.
+    connection=Ops(reads=34.6, writes=8, deletes=2),
     # a beat: the client's own write of its presence document's lastSeenAt (no invocation, no
     # read: the rules use no get()); no listener receives it (issue 16).
     heartbeat=Ops(reads=0, writes=1),
     heartbeat_fanout=0.0,
     # leave_meeting: the meeting, the participant, the open legs (a query), the pending signals
     # to and from it (two queries), two quota counters, the organisation on a cold cache (~7.8
-    # reads); the participant and the join record written. The client's `closed` report for
-    # each of its n-1 connections: the reporter, its open legs and the leg read (~3.3 each),
-    # the leg ended (1 write each). The presence document is deleted in the leave's batch (1).
+    # reads; each open leg is ended from the query's read); the participant and the join
+    # record written. The client's `closed` report for each of its n-1 connections: the
+    # reporter, its open legs and the leg read (~3.3 each), the leg ended (1 write each). The
+    # presence document is deleted in the leave's batch (1).
     leave=Ops(reads=19.6, writes=5, deletes=1),
     # The other participants still there see the change: (n-1)/2 listeners on average as people
     # leave one by one (the model multiplies this by (n-1)/2).
     leave_fanout=1.0,
     # The sweep: its query delivers the participant, the close-out reads it again, the open
-    # legs (a query, then each leg read before it is ended) and the pending signals (two
-    # queries); the participant, the join record and each of its n-1 legs written, and its
-    # presence document deleted (1).
-    swept=Ops(reads=10.4, writes=5, deletes=1),
+    # legs (a query, each leg ended from its read) and the pending signals (two queries); the
+    # participant, the join record and each of its n-1 legs written, and its presence document
+    # deleted (1).
+    swept=Ops(reads=7.4, writes=5, deletes=1),
     # One query a group of 30 sweep shards (avmeets.meetings.SWEEP_SHARDS = 150) and the lobby's
     # query of stale knocks (services/lobby.sweep), each matching nothing: one read each.
     sweep_run=Ops(reads=6),

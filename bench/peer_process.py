@@ -168,6 +168,7 @@ async def _connected(peer: CountingPeer, others: list[str]) -> None:
         lambda: peer.connected_to_all(others),
         timeout=ANSWER_TIMEOUT,
         what=f"{peer.label} connected to {len(others)} others",
+        describe=peer.describe,  # which links are missing, and where each one stands
         interval=connect.POLL,
     )
     say("connected", {})

@@ -274,6 +274,7 @@ async def bench_scaling(sizes: tuple[int, ...], runs: int) -> dict[str, Any]:
                     all_connected,
                     timeout=120.0,
                     what=f"the newcomer connected to the {n - 1} others",
+                    describe=newcomer.describe,
                     interval=connect.POLL,
                 )
                 times.append((time.perf_counter() - started) * 1000)
