@@ -24,8 +24,22 @@ from google.cloud import firestore
 from avmeets import db
 from avmeets.services import connections
 
+from .support.actors import Actor
 from .support.factories import Actors
 from .support.room import Room
+
+
+async def _offered(
+    actors: Actors, admin: firestore.AsyncClient, title: str
+) -> tuple[Room, Actor, Actor, str]:
+    """Alice and Bob in a meeting, Alice's offer to Bob written and its leg made: the room,
+    both, and the leg's id."""
+    alice, bob = await actors("alice"), await actors("bob")
+    r = Room(await alice.create_meeting(title=title), admin)
+    await r.join(alice)
+    await r.join(bob)
+    await r.send(alice, bob, "offer")
+    return r, alice, bob, await r.wait_leg(alice, bob)
 
 
 @pytest.mark.parametrize("event", ["answer", "renegotiation"])
@@ -34,12 +48,7 @@ async def test_an_event_whose_leg_was_deleted_meanwhile_is_skipped(
 ) -> None:
     """Bob's answer, or Alice's offer again (a renegotiation), on the leg that Alice's offer
     made: the leg is deleted right after the trigger's lookup finds it."""
-    alice, bob = await actors("alice"), await actors("bob")
-    r = Room(await alice.create_meeting(title=f"Leg race: {event}"), admin)
-    await r.join(alice)
-    await r.join(bob)
-    await r.send(alice, bob, "offer")
-    leg_id = await r.wait_leg(alice, bob)
+    r, alice, bob, leg_id = await _offered(actors, admin, f"Leg race: {event}")
 
     find = connections.store.leg_between
     deleted: list[str] = []
@@ -76,12 +85,7 @@ async def test_an_answer_writes_from_the_leg_its_lookup_read(
     """The answer's trigger writes the leg it has just found without reading it again; should
     the leg change in between (here Alice's `connected`, as her report would write it), that
     write loses its race, the leg is read again and both changes are kept."""
-    alice, bob = await actors("alice"), await actors("bob")
-    r = Room(await alice.create_meeting(title=f"Stale lookup: {changed}"), admin)
-    await r.join(alice)
-    await r.join(bob)
-    await r.send(alice, bob, "offer")
-    leg_id = await r.wait_leg(alice, bob)
+    r, alice, bob, leg_id = await _offered(actors, admin, f"Stale lookup: {changed}")
 
     find, read = connections.store.leg_between, connections.store.leg
     reads: list[str] = []
