@@ -177,6 +177,16 @@ def relay(island: bool, tmp_path_factory: pytest.TempPathFactory) -> Iterator[co
         pytest.fail(str(error), pytrace=False)
 
 
+@pytest.fixture
+def fresh_relay(relay: coturn.Coturn | None) -> coturn.Coturn | None:
+    """The relay, restarted for a test that needs it (relay-only ICE): with no allocation left
+    by an earlier test's browsers (`Coturn.restart` says why; a CI run's relay-only page got
+    437 to every ALLOCATE and never connected)."""
+    if relay is not None:
+        relay.restart()
+    return relay
+
+
 @pytest_asyncio.fixture(autouse=True)
 async def clean_emulators() -> AsyncIterator[None]:
     problem = await emulators_reachable()

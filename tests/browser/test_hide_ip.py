@@ -1,5 +1,6 @@
 """Privacy mode, "hide my IP address from the other participants": relay-only ICE through the
-TURN relay that join_meeting hands out (a coturn on the island's loopback, conftest.py `relay`).
+TURN relay that join_meeting hands out (a coturn on the island's loopback, conftest.py
+`fresh_relay`: restarted for each test).
 
 What the other browser learns of a relay-only participant is read from its own RTCPeerConnection
 (the remote candidates it was given, and the pair it uses) and from the signal documents as an
@@ -65,9 +66,9 @@ def _candidate_fields(line: str) -> dict[str, str]:
 
 
 async def test_hidden_ip_reveals_only_the_relay(
-    people: PersonFactory, relay: coturn.Coturn | None
+    people: PersonFactory, fresh_relay: coturn.Coturn | None
 ) -> None:
-    relay_ports = _relay_ports(relay)
+    relay_ports = _relay_ports(fresh_relay)
     alice = await people("alice")
     bob = await people("bob")
     meeting_id = await alice.create_meeting(title="Private")
@@ -139,10 +140,10 @@ def _side(leg: dict[str, Any], uid: str) -> dict[str, Any]:
 
 
 async def test_organisation_policy_hides_everyone(
-    people: PersonFactory, relay: coturn.Coturn | None
+    people: PersonFactory, fresh_relay: coturn.Coturn | None
 ) -> None:
     """An organisation that requires it: the switch is on and locked, both sides relay-only."""
-    relay_ports = _relay_ports(relay)
+    relay_ports = _relay_ports(fresh_relay)
     client = admin_client()
     # The test people's addresses are @example.com (support.py).
     await (

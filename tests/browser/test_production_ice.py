@@ -83,16 +83,16 @@ def side(leg: dict[str, Any], uid: str) -> dict[str, Any]:
 
 async def test_production_ice_connects_directly_and_through_the_relay(
     island: bool,
-    relay: coturn.Coturn | None,
+    fresh_relay: coturn.Coturn | None,
     web_url: str,
     emulators: Emulators,
     request: pytest.FixtureRequest,
 ) -> None:
     if not island:
         pytest.fail("needs the browser island (root): its own interface is made there")
-    if relay is None:
+    if fresh_relay is None:
         pytest.fail("no TURN relay: run the browser tests with nox (TURN_URLS, coturn)")
-    relay_ports = range(relay.port + 1, relay.port + coturn.RELAY_PORTS + 1)
+    relay_ports = range(fresh_relay.port + 1, fresh_relay.port + coturn.RELAY_PORTS + 1)
     made: list[Person] = []
     with island_ns.routed_interface(INTERFACE, PEER_END, ADDRESS):
         async with production_chromium() as chromium:

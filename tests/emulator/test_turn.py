@@ -14,11 +14,14 @@ file also runs on its own: ``pytest tests/emulator/test_turn.py``.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import socket
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from aioice import stun
 from aiortc import (
     RTCConfiguration,
     RTCDataChannel,
@@ -204,3 +207,52 @@ async def test_credential_of_another_secret_is_refused(
         describe=lambda: coturn.log_text()[-4000:],
     )
     assert not _log_has(coturn, "ALLOCATE processed, success"), coturn.log_text()[-4000:]
+
+
+def _allocate(sock: socket.socket, server: Coturn, credential: RTCIceServer) -> int:
+    """One ALLOCATE from `sock` (its 5-tuple), answered with its credential after the 401
+    challenge; returns the final response's class: 0x100 success, 0x110 error (its code is
+    then the answer)."""
+    assert isinstance(credential.username, str) and isinstance(credential.credential, str)
+
+    def ask(attributes: dict[str, object], key: bytes | None = None) -> stun.Message:
+        request = stun.Message(stun.Method.ALLOCATE, stun.Class.REQUEST, attributes=attributes)
+        if key is not None:
+            request.add_message_integrity(key)
+        request.add_fingerprint()
+        sock.sendto(bytes(request), (LOOPBACK, server.port))
+        return stun.parse_message(sock.recv(2048))
+
+    base: dict[str, object] = {"REQUESTED-TRANSPORT": 17 << 24, "LIFETIME": 600}
+    answer = ask(dict(base))
+    if answer.message_class == stun.Class.ERROR and answer.attributes["ERROR-CODE"][0] == 401:
+        realm, nonce = answer.attributes["REALM"], answer.attributes["NONCE"]
+        key = hashlib.md5(
+            f"{credential.username}:{realm}:{credential.credential}".encode()
+        ).digest()
+        signed = {**base, "USERNAME": credential.username, "REALM": realm, "NONCE": nonce}
+        answer = ask(signed, key)
+    if answer.message_class == stun.Class.ERROR:
+        return int(answer.attributes["ERROR-CODE"][0])
+    return 200
+
+
+def test_a_restart_drops_an_allocation_left_behind(coturn: Coturn) -> None:
+    """An allocation whose client went away without releasing it (a closed browser context)
+    holds its 5-tuple: a new client on the same local port, which the system reuses, is
+    answered 437 (allocation mismatch) until it expires, ten minutes on; no relay candidate.
+    The browser tests' relay (tests/browser/conftest.py, `fresh_relay`) is restarted for each
+    test that needs it, for this: a CI run's relay-only page was refused so and never connected."""
+    credential = ice_server(coturn, "alice", int(time.time()))
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as first:
+        first.settimeout(2.0)
+        first.bind((LOOPBACK, 0))
+        port = first.getsockname()[1]
+        assert _allocate(first, coturn, credential) == 200
+    # The same local port, a new client (new transactions), nothing released in between.
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as again:
+        again.settimeout(2.0)
+        again.bind((LOOPBACK, port))
+        assert _allocate(again, coturn, credential) == 437
+        coturn.restart()
+        assert _allocate(again, coturn, credential) == 200

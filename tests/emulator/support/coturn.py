@@ -15,7 +15,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .network import LOOPBACK
@@ -41,6 +41,7 @@ class Coturn:
     secret: str
     log: Path
     process: subprocess.Popen[bytes]
+    command: list[str] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -51,6 +52,15 @@ class Coturn:
             return self.log.read_text(errors="replace")
         except OSError:
             return ""
+
+    def restart(self) -> None:
+        """Stop and start it again on the same port, with no allocation left. A browser context
+        closed without releasing its allocation leaves it for its lifetime (10 min), and a new
+        Chromium socket on the same local port (the system reuses them) is then answered 437
+        (allocation mismatch) to every ALLOCATE: no relay candidate, no relay-only connection."""
+        _stop(self.process)
+        self.process = _launch(self.command, self.log)
+        _wait_until_answering(self)
 
 
 def free_port() -> int:
@@ -139,32 +149,41 @@ def running(
     port = port or free_port()
     secret = secret or secrets.token_urlsafe(24)
     log = folder / "turnserver.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            _command(binary, port, secret, folder),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-    server = Coturn(port, secret, log, process)
+    command = _command(binary, port, secret, folder)
+    server = Coturn(port, secret, log, _launch(command, log), command)
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while not stun_answers(port):
-            if process.poll() is not None:
-                raise CoturnFailed(
-                    f"turnserver exited with {process.returncode}:\n{server.log_text()}"
-                )
-            if time.monotonic() >= deadline:
-                raise CoturnFailed(
-                    f"turnserver did not answer STUN within {START_TIMEOUT}s:\n{server.log_text()}"
-                )
-            time.sleep(0.05)
+        _wait_until_answering(server)
         yield server
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
+        _stop(server.process)
+
+
+def _launch(command: list[str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:  # appended: a restart keeps the earlier runs' log
+        return subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
+
+
+def _wait_until_answering(server: Coturn) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while not stun_answers(server.port):
+        if server.process.poll() is not None:
+            raise CoturnFailed(
+                f"turnserver exited with {server.process.returncode}:\n{server.log_text()}"
+            )
+        if time.monotonic() >= deadline:
+            raise CoturnFailed(
+                f"turnserver did not answer STUN within {START_TIMEOUT}s:\n{server.log_text()}"
+            )
+        time.sleep(0.05)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
