@@ -14,7 +14,6 @@ file also runs on its own: ``pytest tests/emulator/test_turn.py``.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import socket
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from aioice import stun
+from aioice.turn import make_integrity_key
 from aiortc import (
     RTCConfiguration,
     RTCDataChannel,
@@ -211,8 +211,7 @@ async def test_credential_of_another_secret_is_refused(
 
 def _allocate(sock: socket.socket, server: Coturn, credential: RTCIceServer) -> int:
     """One ALLOCATE from `sock` (its 5-tuple), answered with its credential after the 401
-    challenge; returns the final response's class: 0x100 success, 0x110 error (its code is
-    then the answer)."""
+    challenge: 200 when it succeeds, else the error code of the final answer."""
     assert isinstance(credential.username, str) and isinstance(credential.credential, str)
 
     def ask(attributes: dict[str, object], key: bytes | None = None) -> stun.Message:
@@ -227,9 +226,7 @@ def _allocate(sock: socket.socket, server: Coturn, credential: RTCIceServer) -> 
     answer = ask(dict(base))
     if answer.message_class == stun.Class.ERROR and answer.attributes["ERROR-CODE"][0] == 401:
         realm, nonce = answer.attributes["REALM"], answer.attributes["NONCE"]
-        key = hashlib.md5(
-            f"{credential.username}:{realm}:{credential.credential}".encode()
-        ).digest()
+        key = make_integrity_key(credential.username, realm, credential.credential)
         signed = {**base, "USERNAME": credential.username, "REALM": realm, "NONCE": nonce}
         answer = ask(signed, key)
     if answer.message_class == stun.Class.ERROR:

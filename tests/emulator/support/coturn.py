@@ -15,7 +15,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .network import LOOPBACK
@@ -41,7 +41,7 @@ class Coturn:
     secret: str
     log: Path
     process: subprocess.Popen[bytes]
-    command: list[str] = field(default_factory=list)
+    command: list[str]  # what started it: `restart` runs it again
 
     @property
     def url(self) -> str:
