@@ -16,7 +16,8 @@ AVMEETS_BENCH_COUNT_FILE when the emulators were started with it and with bench/
 PYTHONPATH (``nox -s bench``; bench/firestore_counting.py).
 
 ``--only browser`` measures only a newcomer's join to every remote video in Chromium, 2 and 4
-people (bench/browser_join_child.py), and updates its section too.
+people, and the host's removal of that newcomer until every other page has closed its link
+(bench/browser_join_child.py), and updates its section too.
 """
 
 from __future__ import annotations
@@ -668,7 +669,8 @@ def bench_uplink(smoke: bool) -> dict[str, Any]:
 
 def bench_browser(smoke: bool) -> dict[str, Any]:
     """bench/browser_join_child.py in a child process (it enters a network namespace, runs
-    Chromium): from pressing "Join now" to every remote video playing, 2 and 4 people."""
+    Chromium): from pressing "Join now" to every remote video playing, 2 and 4 people, then
+    from the host's removal of the newcomer to every other page's link to them closed."""
     if smoke:
         return {
             "join_to_remote_video_ms": None,
@@ -744,7 +746,7 @@ async def run_all(sizes: Sizes, *, build_web: bool) -> dict[str, Any]:
     results["web"] = bench_web(build_web)
     log("6. uplink of one sender with 1, 3 and 7 peers")
     results["uplink"] = bench_uplink(sizes is SMOKE)
-    log("6b. browser: from Join to every remote video playing, 2 and 4 people")
+    log("6b. browser: Join to every remote video playing, and a removal, 2 and 4 people")
     results["browser"] = bench_browser(sizes is SMOKE)
     log("7. capacity: the load simulation and the model")
     results["capacity"] = await bench_capacity(sizes)

@@ -124,6 +124,34 @@ def screenshot_path(test_name: str, label: str) -> Path:
     return SCREENSHOTS / f"{safe}.png"
 
 
+#: What the app is told, as HTTP errors in the console, once a host put it out: a removed or
+#: denied person (403: knock-required, denied), or the meeting ended (400: meeting-ended); a
+#: connection report already under way when that happened is refused (403: no longer in the
+#: meeting, docs/protocol.md section 5).
+PUT_OUT = r"status of 40[03] .*/(join_meeting|heartbeat|knock|report_connection)\)$"
+
+#: Installed by Person.watch_links: each connection the meeting drops from then on, keyed by the
+#: other person's uid, with the time (Date.now(): the machine's clock in every page, so pages
+#: compare) and the link's state just before; the link itself is kept, because the app sets its
+#: closing reason just after it leaves the meeting's map of peers.
+_WATCH_LINKS = """() => {
+    const meeting = window.__avmeets.currentView().meeting.meeting;
+    window.__droppedLinks = {};
+    window.__meetingEndedAt = null;
+    let before = new Map(meeting.peers.peek());
+    meeting.peers.subscribe((peers) => {
+        const now = Date.now();
+        for (const [uid, link] of before) {
+            if (!peers.has(uid) && !window.__droppedLinks[uid]) {
+                window.__droppedLinks[uid] = { at: now, before: link.state, link };
+            }
+        }
+        before = new Map(peers);
+    });
+    meeting.on("ended", () => (window.__meetingEndedAt = Date.now()));
+}"""
+
+
 @dataclass
 class Person:
     label: str
@@ -350,6 +378,60 @@ class Person:
                 menu.get_by_role("menuitemcheckbox", name=name)
             )
         await item.click()
+
+    # ---------------------------------------------------------------------- host actions
+
+    async def open_people(self) -> Any:
+        """Open the people panel; returns it."""
+        await self.open_panel("People")
+        return self.page.locator(".side-panel")
+
+    async def host_action(self, uid: str, action: str) -> Any:
+        """Open a person's host actions in the people panel and press one; returns their row."""
+        row = self.page.locator(f'.side-panel .people-list li[data-uid="{uid}"]')
+        button = row.get_by_role("button", name=action, exact=True)
+        # The menu may still be open from the previous action (the row re-renders when the
+        # snapshot arrives, which may or may not close it): toggle it only when it is shut.
+        if not await button.is_visible():
+            await row.get_by_role("button", name=re.compile("^Manage")).click()
+        await button.click(timeout=CONNECT_TIMEOUT_MS)
+        return row
+
+    async def remove(self, uid: str, display_name: str) -> int:
+        """As a host, remove someone from the meeting (people panel, then the confirmation);
+        returns the click's Date.now() (the machine's clock, as ``dropped_link``'s times)."""
+        await self.open_people()
+        row = await self.host_action(uid, f"Remove {display_name} from the meeting")
+        confirm = row.get_by_role("button", name="Remove", exact=True)
+        return int(
+            await confirm.evaluate(
+                "(button) => { const t = Date.now(); button.click(); return t; }"
+            )
+        )
+
+    async def watch_links(self) -> None:
+        """From now on, note each connection the page's meeting drops (``dropped_link``), and
+        when the meeting ends for this page (``meeting_ended_at``)."""
+        await self.page.evaluate(_WATCH_LINKS)
+
+    async def dropped_link(self, uid: str) -> dict[str, Any] | None:
+        """The connection to ``uid`` the page's meeting dropped since ``watch_links``: ``at``
+        (Date.now() when it left the meeting's peers), ``before`` (its state then) and ``reason``
+        (why the app closed it, which it sets just after); None until it has been closed."""
+        found: dict[str, Any] | None = await self.page.evaluate(
+            """(uid) => {
+                const d = window.__droppedLinks[uid];
+                const reason = d ? d.link.closedReason : null;
+                return reason ? { at: d.at, before: d.before, reason } : null;
+            }""",
+            uid,
+        )
+        return found
+
+    async def meeting_ended_at(self) -> int | None:
+        """Date.now() when the meeting ended for this page since ``watch_links``, or None."""
+        ended: int | None = await self.page.evaluate("() => window.__meetingEndedAt")
+        return ended
 
     # ---------------------------------------------------------------------- announcements
 

@@ -1,14 +1,20 @@
 """A meeting someone can run, in Chromium: the creator is the host; names are chosen in the lobby
 (never an e-mail address); the waiting room (the host admits one, denies another); a co-host; a
-request to mute; removing a participant (every connection to them gone within two seconds,
-measured from the click to the browsers' own link-closed events; no way back without a host);
+request to mute; removing a participant (every page closes its connection to them because its
+roster shows them removed, not because ICE gave up on a silent peer; no way back without a host);
 locking (a newcomer is refused with a clear message); ending for everyone; the CDR's end causes.
+
+How soon the connections close after the click (the host-controls issue's two seconds) is a time,
+and a test asserts behaviour, not times: `nox -s bench` measures it in Chromium
+(bench/browser_join_child.py, browser.removal_to_links_closed_ms against a 2 s target). What
+this test holds is the mechanism that makes it prompt: the link closed by the roster's snapshot
+of the removal (one listener delivery after the host's call) rather than by the ICE consent
+timers, which take seconds to tens of seconds.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from playwright.async_api import expect
@@ -19,31 +25,7 @@ from tests.emulator.support.deadline import wait_for
 from tests.emulator.support.userstore import close_client
 
 from .conftest import PersonFactory
-from .support import CONNECT_TIMEOUT_MS, Person
-
-#: The issue's bound: a removed participant's connections are gone this soon after the removal.
-DROP_BOUND_MS = 2_000
-#: What the app is told, as HTTP errors in the console, once a host put it out: a removed or
-#: denied person (403: knock-required, denied), or the meeting ended (400: meeting-ended); a
-#: connection report already under way when that happened is refused (403: no longer in the
-#: meeting, docs/protocol.md section 5).
-PUT_OUT = r"status of 40[03] .*/(join_meeting|heartbeat|knock|report_connection)\)$"
-
-#: Records, in the page, when each connection of the meeting goes away: the time of the meeting's
-#: own signal change (the app drops a link from `peers` when it closes it), and when the meeting
-#: ends. Date.now() is the machine's clock in every page, so pages compare.
-WATCH_LINKS = """() => {
-    const meeting = window.__avmeets.currentView().meeting.meeting;
-    window.__closed = {};
-    window.__ended = null;
-    let before = new Set(meeting.peers.peek().keys());
-    meeting.peers.subscribe((peers) => {
-        const now = Date.now();
-        for (const uid of before) if (!peers.has(uid)) window.__closed[uid] = now;
-        before = new Set(peers.keys());
-    });
-    meeting.on("ended", () => (window.__ended = Date.now()));
-}"""
+from .support import CONNECT_TIMEOUT_MS, PUT_OUT, Person
 
 
 async def ask_to_join(person: Person, meeting_id: str, name: str) -> None:
@@ -57,23 +39,6 @@ async def ask_to_join(person: Person, meeting_id: str, name: str) -> None:
     await expect(
         person.page.get_by_role("heading", name="Waiting for a host to let you in")
     ).to_be_visible(timeout=CONNECT_TIMEOUT_MS)
-
-
-async def open_people(person: Person) -> Any:
-    await person.open_panel("People")
-    return person.page.locator(".side-panel")
-
-
-async def manage(panel: Any, uid: str, action: str) -> Any:
-    """Open a person's host actions in the people panel and press one; returns their row."""
-    row = panel.locator(f'.people-list li[data-uid="{uid}"]')
-    button = row.get_by_role("button", name=action, exact=True)
-    # The menu may still be open from the previous action (the row re-renders when the
-    # snapshot arrives, which may or may not close it): toggle it only when it is shut.
-    if not await button.is_visible():
-        await row.get_by_role("button", name=re.compile("^Manage")).click()
-    await button.click(timeout=CONNECT_TIMEOUT_MS)
-    return row
 
 
 async def cdr_end_causes(meeting_id: str) -> dict[frozenset[str], str | None]:
@@ -96,7 +61,7 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     # The creator is the host: no waiting for her, and the host's controls in the people panel.
     await expect(alice.page.get_by_label("Your name", exact=True)).to_have_value("Alice")
     await alice.join_now()
-    panel = await open_people(alice)
+    panel = await alice.open_people()
     await expect(panel.locator(f'li[data-uid="{alice.uid}"] .role-badge')).to_have_text("Host")
     await expect(panel.get_by_role("heading", name="Nobody is waiting to join")).to_be_visible()
     await expect(panel.get_by_role("switch", name="Waiting room")).to_be_checked()
@@ -145,8 +110,8 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
         await me.wait_connected(*others)
 
     # Alice makes Dave a co-host, and asks him to mute: a request he accepts.
-    panel = await open_people(alice)
-    await manage(panel, dave.uid, "Make Dave a co-host")
+    panel = await alice.open_people()
+    await alice.host_action(dave.uid, "Make Dave a co-host")
     # Each host action is a callable round trip, then a snapshot: the emulator may be slow.
     await expect(panel.locator(f'li[data-uid="{dave.uid}"] .role-badge')).to_have_text(
         "Co-host", timeout=CONNECT_TIMEOUT_MS
@@ -156,35 +121,34 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     # Dave's microphone state has reached Alice, which did not arrive reliably on a loaded
     # machine: the step is left out here until that is understood.)
 
-    # Alice removes Bob: every connection to him closes within two seconds of the click, in
-    # every browser, and Bob is told.
+    # Alice removes Bob: every page closes its connection to him because its roster says he was
+    # removed, a link that was up until then; Bob is told.
     for person in (alice, bob, dave):
-        await person.page.evaluate(WATCH_LINKS)
-    row = await manage(panel, bob.uid, "Remove Bob B. from the meeting")
-    confirm = row.get_by_role("button", name="Remove", exact=True)
-    clicked = await confirm.evaluate(
-        "(button) => { const t = Date.now(); button.click(); return t; }"
-    )
+        await person.watch_links()
+    clicked = await alice.remove(bob.uid, "Bob B.")
     await expect(bob.page.get_by_text("A host removed you from the meeting.")).to_be_visible(
         timeout=CONNECT_TIMEOUT_MS
     )
     await bob.screenshot("removed")
 
-    async def closings() -> dict[str, int] | None:
+    async def closings() -> dict[str, dict[str, Any]] | None:
         seen = {
-            "alice": await alice.page.evaluate("(uid) => window.__closed[uid] ?? null", bob.uid),
-            "dave": await dave.page.evaluate("(uid) => window.__closed[uid] ?? null", bob.uid),
-            "bob": await bob.page.evaluate("() => window.__ended"),
+            "alice": await alice.dropped_link(bob.uid),
+            "dave": await dave.dropped_link(bob.uid),
         }
-        return None if None in seen.values() else seen
+        return {who: d for who, d in seen.items() if d is not None} if all(seen.values()) else None
 
     closed = await wait_for(closings, timeout=15.0, what="every link to Bob to close")
     assert closed is not None
-    delays = {who: at - clicked for who, at in closed.items()}
+    for who, dropped in closed.items():
+        assert dropped["before"] == "connected", (who, dropped)
+        assert dropped["reason"] == "participant removed", (who, dropped)
+        assert dropped["at"] >= clicked, (who, dropped, clicked)
+    bob_ended = await wait_for(bob.meeting_ended_at, timeout=15.0, what="Bob's meeting to end")
+    assert bob_ended is not None
+    # Shown, not asserted (a time; measured by `nox -s bench`): click to each link closed.
+    delays = {who: d["at"] - clicked for who, d in closed.items()} | {"bob": bob_ended - clicked}
     print(f"\nremoval to links closed (ms): {delays}")
-    # Each link to Bob is gone once the staying side closed it (his end then has no peer); Bob's
-    # own page learns of the removal from its snapshot, which may lag on a loaded machine.
-    assert max(delays["alice"], delays["dave"]) < DROP_BOUND_MS, delays
     await expect(alice.tile(bob.uid)).to_have_count(0)
 
     # Bob cannot come back by himself: rejoining lands him in the waiting room, marked.
@@ -201,7 +165,7 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     await expect(knock).to_have_count(0, timeout=CONNECT_TIMEOUT_MS)
 
     # Dave, a co-host, locks the meeting: Erin is refused with a clear message.
-    dave_panel = await open_people(dave)
+    dave_panel = await dave.open_people()
     await dave_panel.get_by_role("switch", name="Lock the meeting").check()
     await expect(panel.get_by_role("switch", name="Lock the meeting")).to_be_checked(
         timeout=CONNECT_TIMEOUT_MS
