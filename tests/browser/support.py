@@ -390,8 +390,8 @@ class Person:
         """Open a person's host actions in the people panel and press one; returns their row."""
         row = self.page.locator(f'.side-panel .people-list li[data-uid="{uid}"]')
         button = row.get_by_role("button", name=action, exact=True)
-        # The menu may still be open from the previous action (the row re-renders when the
-        # snapshot arrives, which may or may not close it): toggle it only when it is shut.
+        # Choosing an action shuts the menu; one left open (opened, nothing chosen) stays open,
+        # so toggle it only when it is shut.
         if not await button.is_visible():
             await row.get_by_role("button", name=re.compile("^Manage")).click()
         await button.click(timeout=CONNECT_TIMEOUT_MS)

@@ -1,9 +1,12 @@
 /**
  * A host's actions on one person in the people panel: ask to mute or to turn the camera off
  * (requests: the person decides), make or unmake a co-host, remove (confirmed first). A
- * disclosure button opens them; each is a button in the tab order.
+ * disclosure button opens them; each is a button in the tab order. Choosing one closes them at
+ * once, as a menu does, and puts focus back on the disclosure button: a host action's answer may
+ * take seconds, and a menu that shut itself when it came would shut under a host already using
+ * it again.
  */
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import type { ParticipantRole } from "../../protocol.gen";
 import { actionLabel, personActions, type PersonAction } from "./controls";
 import type { Hosting } from "./hosting";
@@ -18,20 +21,22 @@ export function PersonActions(props: {
   const { hosting, uid, name } = props;
   const [open, setOpen] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  const toggle = useRef<HTMLButtonElement>(null);
   const me = { uid: hosting.myUid, role: hosting.myRole.value };
   const actions = personActions(me, { uid, role: props.role }, props.media);
   if (!actions.length) return null;
-  const run = async (action: PersonAction) => {
+  const run = (action: PersonAction) => {
+    if (action === "remove") return setConfirming(true);
+    setOpen(false);
+    toggle.current?.focus();
     if (action === "ask-mute") hosting.ask(uid, "mute");
     else if (action === "ask-video-off") hosting.ask(uid, "video-off");
-    else if (action === "remove") return setConfirming(true);
-    else await hosting.act(action, uid);
-    setOpen(false);
+    else void hosting.act(action, uid);
   };
   const menu = `host-actions-${uid}`;
   return (
     <div class="host-person-actions">
-      <button class="btn btn-ghost btn-small" type="button" aria-expanded={open} aria-controls={menu} onClick={() => setOpen(!open)}>
+      <button ref={toggle} class="btn btn-ghost btn-small" type="button" aria-expanded={open} aria-controls={menu} onClick={() => setOpen(!open)}>
         {`Manage`}
         <span class="visually-hidden">{` ${name}`}</span>
       </button>
@@ -48,7 +53,7 @@ export function PersonActions(props: {
           </div>
         ) : (
           actions.map((action) => (
-            <button key={action} class="btn btn-ghost btn-small" type="button" data-action={action} onClick={() => void run(action)}>
+            <button key={action} class="btn btn-ghost btn-small" type="button" data-action={action} onClick={() => run(action)}>
               {actionLabel(action, name)}
             </button>
           ))
