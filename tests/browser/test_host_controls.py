@@ -149,6 +149,13 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     await expect(alice.tile(dave.uid).locator(".tile-mic")).to_be_visible(
         timeout=CONNECT_TIMEOUT_MS
     )
+    # Escape shuts an open menu of actions, and only it: the people panel stays open.
+    await manage_dave.click()
+    await expect(manage_dave).to_have_attribute("aria-expanded", "true")
+    await alice.page.keyboard.press("Escape")
+    await expect(manage_dave).to_have_attribute("aria-expanded", "false")
+    await expect(manage_dave).to_be_focused()
+    await expect(alice.page.locator("#panel-title")).to_have_text("People")
 
     # Alice removes Bob: every page closes its connection to him because its roster says he was
     # removed, a link that was up until then; Bob is told.

@@ -4,7 +4,7 @@
  * disclosure button opens them; each is a button in the tab order. Choosing one closes them at
  * once, as a menu does, and puts focus back on the disclosure button: a host action's answer may
  * take seconds, and a menu that shut itself when it came would shut under a host already using
- * it again.
+ * it again. Escape closes them too (and only them: the panel they are in stays open).
  */
 import { useRef, useState } from "preact/hooks";
 import type { ParticipantRole } from "../../protocol.gen";
@@ -25,17 +25,26 @@ export function PersonActions(props: {
   const me = { uid: hosting.myUid, role: hosting.myRole.value };
   const actions = personActions(me, { uid, role: props.role }, props.media);
   if (!actions.length) return null;
+  const close = () => {
+    setOpen(false);
+    setConfirming(false);
+    toggle.current?.focus();
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== "Escape" || !open) return;
+    event.stopPropagation(); // the room's Escape would close the whole panel
+    close();
+  };
   const run = (action: PersonAction) => {
     if (action === "remove") return setConfirming(true);
-    setOpen(false);
-    toggle.current?.focus();
+    close();
     if (action === "ask-mute") hosting.ask(uid, "mute");
     else if (action === "ask-video-off") hosting.ask(uid, "video-off");
     else void hosting.act(action, uid);
   };
   const menu = `host-actions-${uid}`;
   return (
-    <div class="host-person-actions">
+    <div class="host-person-actions" onKeyDown={onKeyDown}>
       <button ref={toggle} class="btn btn-ghost btn-small" type="button" aria-expanded={open} aria-controls={menu} onClick={() => setOpen(!open)}>
         {`Manage`}
         <span class="visually-hidden">{` ${name}`}</span>
