@@ -145,7 +145,7 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
         "Alice (host) asks you to turn your microphone off.", timeout=CONNECT_TIMEOUT_MS
     )
     await dave.screenshot("asked-to-mute")
-    await request.get_by_role("button", name="Turn microphone off").click()
+    await request.get_by_role("button", name="Turn microphone off", exact=True).click()
     await expect(alice.tile(dave.uid).locator(".tile-mic")).to_be_visible(
         timeout=CONNECT_TIMEOUT_MS
     )
