@@ -572,7 +572,15 @@ def test_the_generated_payloads_reach_both_answers(name: str) -> None:
     """The generator is not all refusals: valid payloads and several named fields come out."""
     seen: set[str | None] = set()
 
-    @settings(max_examples=150, deadline=None, database=None)
+    # too_slow suppressed as in the test above: how fast examples come is not the claim (a full
+    # unit run failed this once for heartbeat, its message not kept; 5 full runs and 260 runs
+    # of it alone did not repeat it, and heartbeat's payloads are valid 9 % of the time)
+    @settings(
+        max_examples=150,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
     @given(payload=payloads_of(name))
     def collect(payload: Any) -> None:
         seen.add(shapes.validate(name, payload))
