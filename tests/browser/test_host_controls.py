@@ -159,6 +159,13 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
 
     # Alice removes Bob: every page closes its connection to him because its roster says he was
     # removed, a link that was up until then; Bob is told.
+    # A removal is confirmed first; cancelled, it shuts the menu, focus back on its button.
+    await alice.host_action(bob.uid, "Remove Bob B. from the meeting")
+    bob_row = panel.locator(f'li[data-uid="{bob.uid}"]')
+    await bob_row.get_by_role("button", name="Cancel", exact=True).click()
+    manage_bob = bob_row.get_by_role("button", name="Manage Bob B.", exact=True)
+    await expect(manage_bob).to_have_attribute("aria-expanded", "false")
+    await expect(manage_bob).to_be_focused()
     for person in (alice, bob, dave):
         await person.watch_links()
     clicked = await alice.remove(bob.uid, "Bob B.")

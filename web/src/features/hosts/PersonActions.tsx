@@ -4,7 +4,8 @@
  * disclosure button opens them; each is a button in the tab order. Choosing one closes them at
  * once, as a menu does, and puts focus back on the disclosure button: a host action's answer may
  * take seconds, and a menu that shut itself when it came would shut under a host already using
- * it again. Escape closes them too (and only them: the panel they are in stays open).
+ * it again. Escape closes them too (and only them: the panel they are in stays open), as does
+ * cancelling a removal.
  */
 import { useRef, useState } from "preact/hooks";
 import type { ParticipantRole } from "../../protocol.gen";
@@ -56,7 +57,7 @@ export function PersonActions(props: {
             <button class="btn btn-danger btn-small" type="button" ref={(b) => b?.focus()} onClick={() => void hosting.act("remove", uid)}>
               Remove
             </button>
-            <button class="btn btn-ghost btn-small" type="button" onClick={() => setConfirming(false)}>
+            <button class="btn btn-ghost btn-small" type="button" onClick={close}>
               Cancel
             </button>
           </div>
