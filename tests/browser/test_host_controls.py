@@ -159,10 +159,19 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
 
     # Alice removes Bob: every page closes its connection to him because its roster says he was
     # removed, a link that was up until then; Bob is told.
-    # A removal is confirmed first; cancelled, it shuts the menu, focus back on its button.
+    # A removal is confirmed first, focus on "Remove"; a host who moves to "Cancel" stays there
+    # while the row re-renders (Bob's microphone going off reaches it), and cancelling shuts the
+    # menu, focus back on its button.
     await alice.host_action(bob.uid, "Remove Bob B. from the meeting")
     bob_row = panel.locator(f'li[data-uid="{bob.uid}"]')
-    await bob_row.get_by_role("button", name="Cancel", exact=True).click()
+    await expect(bob_row.get_by_role("button", name="Remove", exact=True)).to_be_focused()
+    await alice.page.keyboard.press("Tab")
+    cancel = bob_row.get_by_role("button", name="Cancel", exact=True)
+    await expect(cancel).to_be_focused()
+    await bob.control("Microphone")
+    await expect(alice.tile(bob.uid).locator(".tile-mic")).to_be_visible(timeout=CONNECT_TIMEOUT_MS)
+    await expect(cancel).to_be_focused()
+    await alice.page.keyboard.press("Enter")
     manage_bob = bob_row.get_by_role("button", name="Manage Bob B.", exact=True)
     await expect(manage_bob).to_have_attribute("aria-expanded", "false")
     await expect(manage_bob).to_be_focused()

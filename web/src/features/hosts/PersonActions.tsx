@@ -7,7 +7,7 @@
  * it again. Escape closes them too (and only them: the panel they are in stays open), as does
  * cancelling a removal.
  */
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { ParticipantRole } from "../../protocol.gen";
 import { actionLabel, personActions, type PersonAction } from "./controls";
 import type { Hosting } from "./hosting";
@@ -23,6 +23,13 @@ export function PersonActions(props: {
   const [open, setOpen] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const toggle = useRef<HTMLButtonElement>(null);
+  const confirm = useRef<HTMLButtonElement>(null);
+  // Focus goes to "Remove" when the confirmation opens, and only then: the row re-renders with
+  // every stats update, and focus taken on each render would pull a host who moved to "Cancel"
+  // back to "Remove".
+  useEffect(() => {
+    if (confirming) confirm.current?.focus();
+  }, [confirming]);
   const me = { uid: hosting.myUid, role: hosting.myRole.value };
   const actions = personActions(me, { uid, role: props.role }, props.media);
   if (!actions.length) return null;
@@ -54,7 +61,7 @@ export function PersonActions(props: {
         {confirming ? (
           <div class="host-confirm" role="group" aria-label={`Remove ${name}?`}>
             <span>{`Remove ${name}? They can come back only if a host lets them in.`}</span>
-            <button class="btn btn-danger btn-small" type="button" ref={(b) => b?.focus()} onClick={() => void hosting.act("remove", uid)}>
+            <button class="btn btn-danger btn-small" type="button" ref={confirm} onClick={() => void hosting.act("remove", uid)}>
               Remove
             </button>
             <button class="btn btn-ghost btn-small" type="button" onClick={close}>
