@@ -144,6 +144,9 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     await expect(request).to_contain_text(
         "Alice (host) asks you to turn your microphone off.", timeout=CONNECT_TIMEOUT_MS
     )
+    await expect(
+        request.get_by_role("button", name="Turn microphone off", exact=True)
+    ).to_be_focused()
     await dave.screenshot("asked-to-mute")
     await request.get_by_role("button", name="Turn microphone off", exact=True).click()
     await expect(alice.tile(dave.uid).locator(".tile-mic")).to_be_visible(
@@ -232,8 +235,23 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     await erin.check_accessibility("meeting locked")
 
     # Alice ends the meeting for everyone: Dave and Alice are told.
+    # It is confirmed first, focus on "End for everyone"; a host who moves to "Cancel" stays
+    # there while the host controls change (Dave unlocks the meeting), and cancels.
     await panel.get_by_role("button", name="End the meeting for everyone", exact=True).click()
-    await panel.get_by_role("button", name="End for everyone", exact=True).click()
+    end = panel.get_by_role("button", name="End for everyone", exact=True)
+    await expect(end).to_be_focused()
+    await alice.page.keyboard.press("Tab")
+    cancel_end = panel.locator(".host-section").get_by_role("button", name="Cancel", exact=True)
+    await expect(cancel_end).to_be_focused()
+    await dave_panel.get_by_role("switch", name="Lock the meeting").uncheck()
+    await expect(panel.get_by_role("switch", name="Lock the meeting")).not_to_be_checked(
+        timeout=CONNECT_TIMEOUT_MS
+    )
+    await expect(cancel_end).to_be_focused()
+    await alice.page.keyboard.press("Enter")
+    await expect(end).to_have_count(0)
+    await panel.get_by_role("button", name="End the meeting for everyone", exact=True).click()
+    await end.click()
     await expect(alice.page.get_by_text("You ended the meeting for everyone")).to_be_visible(
         timeout=CONNECT_TIMEOUT_MS
     )

@@ -7,8 +7,9 @@
  * it again. Escape closes them too (and only them: the panel they are in stays open), as does
  * cancelling a removal.
  */
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import type { ParticipantRole } from "../../protocol.gen";
+import { useFocusWhen } from "../../ui/focusWhen";
 import { actionLabel, personActions, type PersonAction } from "./controls";
 import type { Hosting } from "./hosting";
 
@@ -23,13 +24,9 @@ export function PersonActions(props: {
   const [open, setOpen] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const toggle = useRef<HTMLButtonElement>(null);
-  const confirm = useRef<HTMLButtonElement>(null);
-  // Focus goes to "Remove" when the confirmation opens, and only then: the row re-renders with
-  // every stats update, and focus taken on each render would pull a host who moved to "Cancel"
-  // back to "Remove".
-  useEffect(() => {
-    if (confirming) confirm.current?.focus();
-  }, [confirming]);
+  // "Remove" takes focus when the confirmation opens, and only then (the row re-renders with
+  // every stats update).
+  const confirm = useFocusWhen<HTMLButtonElement>(confirming);
   const me = { uid: hosting.myUid, role: hosting.myRole.value };
   const actions = personActions(me, { uid, role: props.role }, props.media);
   if (!actions.length) return null;
