@@ -213,8 +213,21 @@ async def test_receivers_ask_for_less(people: PersonFactory) -> None:
     )
     await bob.page.get_by_role("button", name="Hide people", exact=True).click()
     await camera_active(False)
-    screen = await _encoding(alice, bob.uid, "screen")
-    assert screen.get("active") is not False and screen.get("maxBitrate", 0) > 0, screen
+    # The want that stops the camera also turns the screen up: polled, as the camera is (a
+    # clean-clone CI read it once, in between: active False at the 100 kbit/s, 5 fps floor).
+    screen: dict[str, Any] = {}
+
+    async def screen_on() -> bool:
+        screen.clear()
+        screen.update(await _encoding(alice, bob.uid, "screen"))
+        return screen.get("active") is not False and screen.get("maxBitrate", 0) > 0
+
+    await wait_for(
+        screen_on,
+        timeout=20.0,
+        what="Alice's screen encoding to Bob active",
+        describe=lambda: repr(screen),
+    )
     await bob.screenshot("tiles-folded")
     await bob.page.get_by_role("button", name="Show people", exact=True).click()
     await camera_active(True)
