@@ -213,8 +213,10 @@ async def test_receivers_ask_for_less(people: PersonFactory) -> None:
     )
     await bob.page.get_by_role("button", name="Hide people", exact=True).click()
     await camera_active(False)
-    # The want that stops the camera also turns the screen up: polled, as the camera is (a
-    # clean-clone CI read it once, in between: active False at the 100 kbit/s, 5 fps floor).
+    # Polled, as the camera is: Bob's "high" for the screen may reach Alice together with his
+    # "off" for the camera, and then one plan sets her camera's encoding and after it her
+    # screen's (linkMedia.ts, applyPlan); "data-live" on Bob's page (his track unmuted) does not
+    # mean her screen's encoding was on before. A clean-clone CI read it once, in between.
     screen: dict[str, Any] = {}
 
     async def screen_on() -> bool:
