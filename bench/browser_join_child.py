@@ -13,7 +13,8 @@ one's video; then the newcomer opens the meeting's link, waits in the lobby unti
 preview plays, and presses "Join now". A script in the newcomer's page times, from that click
 (performance.now() in a capture-phase click listener), for each remote participant:
 
-- connected: its tile's data-state became "connected" (polled every 10 ms);
+- connected: its tile's data-state became "connected" (polled every 10 ms, also after the
+  videos play: a tile can say so after its first frames);
 - first frame: the tile's `<video>` had a frame (a requestVideoFrameCallback, or the 10 ms
   poll, whichever saw it first) while its srcObject's video track was live and unmuted, the
   element not paused and videoWidth > 0;
@@ -142,7 +143,14 @@ _WATCH = """(expected) => {
                 seen(uid, at, "currentTime");
             }
         }
-        if (Object.keys(w.playing).length >= expected.length) clearInterval(w.timer);
+        // Until every tile also said "connected": a tile's state can follow its first frames
+        // (the connection's state event comes after them), and stopping at the last video
+        // lost those runs' connected times. At most 10 s past the last video.
+        const all = (times) => Object.keys(times).length >= expected.length;
+        if (all(w.playing)) {
+            w.allPlayingAt ??= at;
+            if (all(w.connected) || at - w.allPlayingAt > 10000) clearInterval(w.timer);
+        }
     };
     w.timer = setInterval(tick, 10);
 }"""
