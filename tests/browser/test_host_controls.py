@@ -178,6 +178,18 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     manage_bob = bob_row.get_by_role("button", name="Manage Bob B.", exact=True)
     await expect(manage_bob).to_have_attribute("aria-expanded", "false")
     await expect(manage_bob).to_be_focused()
+    # A removal left by shutting the menu with its own button is dropped as well: opened again,
+    # the menu offers the actions, not the old confirmation.
+    await alice.host_action(bob.uid, "Remove Bob B. from the meeting")
+    await expect(bob_row.get_by_role("button", name="Remove", exact=True)).to_be_focused()
+    await manage_bob.click()
+    await expect(manage_bob).to_have_attribute("aria-expanded", "false")
+    await manage_bob.click()
+    await expect(
+        bob_row.get_by_role("button", name="Remove Bob B. from the meeting", exact=True)
+    ).to_be_visible()
+    await expect(bob_row.get_by_role("button", name="Remove", exact=True)).to_have_count(0)
+    await manage_bob.click()
     for person in (alice, bob, dave):
         await person.watch_links()
     clicked = await alice.remove(bob.uid, "Bob B.")

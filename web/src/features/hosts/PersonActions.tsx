@@ -5,7 +5,7 @@
  * once, as a menu does, and puts focus back on the disclosure button: a host action's answer may
  * take seconds, and a menu that shut itself when it came would shut under a host already using
  * it again. Escape closes them too (and only them: the panel they are in stays open), as does
- * cancelling a removal.
+ * cancelling a removal; however they close, a removal not confirmed is dropped.
  */
 import { useRef, useState } from "preact/hooks";
 import type { ParticipantRole } from "../../protocol.gen";
@@ -50,7 +50,7 @@ export function PersonActions(props: {
   const menu = `host-actions-${uid}`;
   return (
     <div class="host-person-actions" onKeyDown={onKeyDown}>
-      <button ref={toggle} class="btn btn-ghost btn-small" type="button" aria-expanded={open} aria-controls={menu} onClick={() => setOpen(!open)}>
+      <button ref={toggle} class="btn btn-ghost btn-small" type="button" aria-expanded={open} aria-controls={menu} onClick={() => (open ? close() : setOpen(true))}>
         {`Manage`}
         <span class="visually-hidden">{` ${name}`}</span>
       </button>
