@@ -198,25 +198,6 @@ async def test_receivers_ask_for_less(people: PersonFactory) -> None:
 
     await camera_active(True)
 
-    # Audio only on Bob's side: Alice stops encoding her camera for him (and he shows her avatar).
-    await bob.control("Audio only")
-    await camera_active(False)
-    await expect(bob.tile(alice.uid)).to_have_class(_NO_VIDEO)
-    await bob.control("Audio only")
-    await camera_active(True)
-
-    # Alice presents; Bob folds the tiles away beside the presentation: her camera to him stops,
-    # her screen to him goes on.
-    await alice.page.get_by_role("button", name="Present: share your screen", exact=True).click()
-    await expect(bob.page.locator(".presentation")).to_have_attribute(
-        "data-live", "true", timeout=30_000
-    )
-    await bob.page.get_by_role("button", name="Hide people", exact=True).click()
-    await camera_active(False)
-    # Polled, as the camera is: Bob's "high" for the screen may reach Alice together with his
-    # "off" for the camera, and then one plan sets her camera's encoding and after it her
-    # screen's (linkMedia.ts, applyPlan); "data-live" on Bob's page (his track unmuted) does not
-    # mean her screen's encoding was on before. A clean-clone CI read it once, in between.
     screen: dict[str, Any] = {}
 
     async def screen_on() -> bool:
@@ -224,15 +205,58 @@ async def test_receivers_ask_for_less(people: PersonFactory) -> None:
         screen.update(await _encoding(alice, bob.uid, "screen"))
         return screen.get("active") is not False and screen.get("maxBitrate", 0) > 0
 
-    await wait_for(
-        screen_on,
-        timeout=20.0,
-        what="Alice's screen encoding to Bob active",
-        describe=lambda: repr(screen),
+    async def screen_active() -> None:
+        await wait_for(
+            screen_on,
+            timeout=20.0,
+            what="Alice's screen encoding to Bob active",
+            describe=lambda: repr(screen),
+        )
+
+    # Audio only on Bob's side: Alice stops encoding her camera for him (and he shows her avatar).
+    await bob.control("Audio only")
+    await camera_active(False)
+    await expect(bob.tile(alice.uid)).to_have_class(_NO_VIDEO)
+    await bob.control("Audio only")
+    await camera_active(True)
+
+    # Alice presents. Bob asked for her screen before she shared it (as his stage would show
+    # it), so her screen goes out at once, without a want from him that knows of it: the wants
+    # he sends from now on are dropped until the presentation plays on his page.
+    await bob.page.evaluate(_HOLD_WANTS)
+    await alice.page.get_by_role("button", name="Present: share your screen", exact=True).click()
+    await screen_active()
+    await expect(bob.page.locator(".presentation")).to_have_attribute(
+        "data-live", "true", timeout=30_000
     )
+    assert await bob.page.evaluate("window.__heldWants.length") > 0  # the hold held something
+    await bob.page.evaluate("window.__heldWants = null")
+
+    # Bob folds the tiles away beside the presentation: her camera to him stops, her screen to
+    # him goes on.
+    await bob.page.get_by_role("button", name="Hide people", exact=True).click()
+    await camera_active(False)
+    # Polled, as the camera is: one plan sets her camera's encoding and after it her screen's
+    # (linkMedia.ts, applyPlan). A clean-clone CI read it once, in between.
+    await screen_active()
     await bob.screenshot("tiles-folded")
     await bob.page.get_by_role("button", name="Show people", exact=True).click()
     await camera_active(True)
+
+
+#: In a receiver's page: its "want" messages are kept back (in window.__heldWants, until that is
+#: set to null) instead of sent; the app takes them as sent.
+_HOLD_WANTS = """() => {
+    window.__heldWants = [];
+    const send = RTCDataChannel.prototype.send;
+    RTCDataChannel.prototype.send = function (data) {
+        if (window.__heldWants && typeof data === "string" && data.includes('"t":"want"')) {
+            window.__heldWants.push(data);
+            return;
+        }
+        return send.call(this, data);
+    };
+}"""
 
 
 async def _encoding(alice: Person, uid: str, slot: str) -> dict[str, Any]:

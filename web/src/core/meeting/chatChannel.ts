@@ -5,7 +5,8 @@
  *   {"t":"media","audio","video","screen","recording"}          what the sender's tile shows
  *   {"t":"want","camera","screen"}                               what the receiver shows of the
  *                                                                sender's camera and screen:
- *                                                                "high", "low" or "off" (bandwidth.ts)
+ *                                                                "high", "low" or "off" (bandwidth.ts;
+ *                                                                a screen not shared: as it would be)
  *   {"t":"bye"}                                                  the tab is closing or reloading
  *   {"t":"ask","what":"mute"|"video-off"}                        a host asks the receiver to turn
  *                                                                its microphone or camera off

@@ -66,18 +66,35 @@ describe("chooseStage", () => {
 });
 
 describe("wantsFor", () => {
-  const grid = chooseStage({ uids: ["me", "a"], myUid: "me", presenters: [], speaker: null, pinned: null, spotlight: null, board: false, narrow: false });
-  const presenting = { ...grid, main: { kind: "screen", uid: "a" } as const, reason: "presenting" as const };
+  const base: StageInput = { uids: ["me", "a", "b"], myUid: "me", presenters: [], speaker: null, pinned: null, spotlight: null, board: false, narrow: false };
+  const grid = chooseStage(base);
+  const sharing = { ...base, presenters: ["a"] };
+  const presenting = chooseStage(sharing);
 
   it("asks for what is shown, at the size it is shown", () => {
-    expect(wantsFor(grid, "a", { visible: true, width: 600 }, false)).toEqual({ camera: "high", screen: "off" });
-    expect(wantsFor(grid, "a", { visible: true, width: 200 }, false)).toEqual({ camera: "low", screen: "off" });
-    expect(wantsFor(presenting, "a", { visible: true, width: 200 }, false)).toEqual({ camera: "low", screen: "high" });
+    expect(wantsFor(sharing, presenting, "a", { visible: true, width: 200 }, false)).toEqual({ camera: "low", screen: "high" });
+    expect(wantsFor(base, grid, "a", { visible: true, width: 600 }, false).camera).toBe("high");
+    expect(wantsFor(base, grid, "a", { visible: true, width: 200 }, false).camera).toBe("low");
   });
 
   it("asks for no video of a hidden tile, nor in audio-only mode", () => {
-    expect(wantsFor(presenting, "a", { visible: false, width: 200 }, false)).toEqual({ camera: "off", screen: "high" });
-    expect(wantsFor(presenting, "a", { visible: true, width: 600 }, true)).toEqual({ camera: "off", screen: "off" });
+    expect(wantsFor(sharing, presenting, "a", { visible: false, width: 200 }, false)).toEqual({ camera: "off", screen: "high" });
+    expect(wantsFor(sharing, presenting, "a", { visible: true, width: 600 }, true)).toEqual({ camera: "off", screen: "off" });
+    expect(wantsFor(base, grid, "a", { visible: true, width: 600 }, true)).toEqual({ camera: "off", screen: "off" });
+  });
+
+  it("asks for a screen not shared yet as it would be shown if it were", () => {
+    // Nobody presents: a new presentation would take the stage, so it is asked for already.
+    expect(wantsFor(base, grid, "a", { visible: true, width: 600 }, false).screen).toBe("high");
+    // "b" presenting after "a" would be the newest, shown; "a"'s older one is not.
+    const both = { ...base, presenters: ["a", "b"] };
+    expect(wantsFor(both, chooseStage(both), "a", { visible: true, width: 200 }, false).screen).toBe("off");
+    expect(wantsFor(sharing, presenting, "b", { visible: true, width: 200 }, false).screen).toBe("high");
+    // A pinned camera, the spotlight or the whiteboard would stay on the stage: not asked for.
+    for (const over of [{ pinned: { kind: "camera", uid: "b" } as const }, { spotlight: "b" }, { board: true }]) {
+      const input = { ...base, ...over };
+      expect(wantsFor(input, chooseStage(input), "a", { visible: true, width: 600 }, false).screen).toBe("off");
+    }
   });
 });
 

@@ -76,8 +76,15 @@ export function chooseStage(input: StageInput): StageLayout {
 /** A grid tile at least this wide asks for the camera's high quality. */
 export const LARGE_TILE_WIDTH = 400;
 
-/** What we ask `uid` to send us, given the layout, whether its tile is seen, and its width. */
+/**
+ * What we ask `uid` to send us, given the stage's input and layout, whether its tile is seen, and
+ * its width. The screen of someone not presenting is asked for as it would be shown if they
+ * started (the stage with them as the newest presenter): a sender plans a new presentation with
+ * the want it already has, so it goes out at once instead of a round trip later, when our want
+ * for a screen we now show would reach it.
+ */
 export function wantsFor(
+  input: StageInput,
   layout: StageLayout,
   uid: string,
   tile: { visible: boolean; width: number },
@@ -85,7 +92,8 @@ export function wantsFor(
 ): Wants {
   if (audioOnly) return { camera: "off", screen: "off" };
   const main = layout.main;
-  const screen = main?.kind === "screen" && main.uid === uid ? "high" : "off";
+  const screenStage = input.presenters.includes(uid) ? main : chooseStage({ ...input, presenters: [...input.presenters, uid] }).main;
+  const screen = screenStage?.kind === "screen" && screenStage.uid === uid ? "high" : "off";
   let camera: Wants["camera"];
   if (main?.kind === "camera" && main.uid === uid) camera = "high";
   else if (!tile.visible) camera = "off";

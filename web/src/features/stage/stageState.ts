@@ -1,13 +1,14 @@
 /**
  * The stage's derived state: who presents (the most recent last), the last speaker other than
  * us, and from them the layout (layout.ts: chooseStage). While the room is open it tells each
- * sender what we show of it (layout.ts: wantsFor → the meeting's adaptation).
+ * sender what we show of it, and of a screen it does not share yet what we would show
+ * (layout.ts: wantsFor → the meeting's adaptation).
  */
 import { computed, effect, signal, type ReadonlySignal } from "@preact/signals-core";
 import type { LocalMedia } from "../../core/meeting/media";
 import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
-import { chooseStage, wantsFor, type StageLayout } from "./layout";
+import { chooseStage, wantsFor, type StageInput, type StageLayout } from "./layout";
 
 export class StageState {
   /** Who shares a screen now, in the order they started (the last one is shown). */
@@ -15,6 +16,8 @@ export class StageState {
   /** The last dominant speaker other than us. */
   readonly speaker = signal<string | null>(null);
   readonly layout: ReadonlySignal<StageLayout>;
+  /** What the layout is chosen from (wantsFor also asks what it would be with a new presenter). */
+  private readonly input: ReadonlySignal<StageInput>;
   private readonly order = signal<readonly string[]>([]);
 
   constructor(
@@ -24,18 +27,17 @@ export class StageState {
   ) {
     const { meeting } = session;
     this.presenters = computed(() => this.order.value);
-    this.layout = computed(() =>
-      chooseStage({
-        uids: session.present.value,
-        myUid: meeting.myUid,
-        presenters: this.presenters.value,
-        speaker: this.speaker.value,
-        pinned: ui.pinned.value,
-        spotlight: session.gestures.spotlight.value?.uid ?? null,
-        board: ui.whiteboard.value !== "closed",
-        narrow: ui.width.value === "narrow",
-      }),
-    );
+    this.input = computed(() => ({
+      uids: session.present.value,
+      myUid: meeting.myUid,
+      presenters: this.presenters.value,
+      speaker: this.speaker.value,
+      pinned: ui.pinned.value,
+      spotlight: session.gestures.spotlight.value?.uid ?? null,
+      board: ui.whiteboard.value !== "closed",
+      narrow: ui.width.value === "narrow",
+    }));
+    this.layout = computed(() => chooseStage(this.input.value));
   }
 
   /** Who shares now, by the media messages (and our own screen). */
@@ -70,6 +72,7 @@ export class StageState {
 
   private tellWants(): void {
     const { meeting } = this.session;
+    const input = this.input.value;
     const layout = this.layout.value;
     const tiles = this.ui.tiles.value;
     const folded = this.ui.tilesHidden.value && layout.main !== null;
@@ -80,7 +83,7 @@ export class StageState {
       if (uid === meeting.myUid) continue;
       const seen = tiles.get(uid) ?? { visible: true, width: 0 };
       const visible = recording || (seen.visible && !folded);
-      meeting.adaptation.show(uid, wantsFor(layout, uid, { ...seen, visible }, audioOnly));
+      meeting.adaptation.show(uid, wantsFor(input, layout, uid, { ...seen, visible }, audioOnly));
     }
   }
 }
