@@ -20,6 +20,22 @@ export function reportsState(state: RTCPeerConnectionState, reportedBefore: bool
   return state !== "closed" && (state !== "connecting" || reportedBefore);
 }
 
+/**
+ * The connection's state, its transport's word taken where the browser's aggregate lags: Chromium
+ * posts `connectionstatechange` to `connected` tens of milliseconds after its DTLS transport (over
+ * a connected ICE transport) says so, and hundreds on a busy machine, while the other side's
+ * video already plays; until then a tile would say "Connecting…" under it, and the connection's
+ * report and stats would start late. Every other state is the connection's own.
+ */
+export function connectionStateOf(
+  connection: RTCPeerConnectionState,
+  dtls: RTCDtlsTransportState | null,
+  ice: RTCIceTransportState | null,
+): RTCPeerConnectionState {
+  const early = (connection === "new" || connection === "connecting") && dtls === "connected" && (ice === "connected" || ice === "completed");
+  return early ? "connected" : connection;
+}
+
 export const CHANNELS = ["chat", "files", "board", "gestures", "captions"] as const;
 export type ChannelLabel = (typeof CHANNELS)[number];
 

@@ -22,7 +22,7 @@ import { connectionSafety, type SafetyInfo } from "./safety";
 import type { OutgoingSignal } from "./signalling";
 import type { RemoteMedia } from "./chatChannel";
 import { CandidateBatcher } from "./candidates";
-import { CHANNELS, reportsState, type ChannelLabel, type LinkHost, type LinkState, type LinkView } from "./link";
+import { CHANNELS, connectionStateOf, reportsState, type ChannelLabel, type LinkHost, type LinkState, type LinkView } from "./link";
 import { isLoopbackCandidate, relayOnlyCandidate, stripCandidates } from "./sdp";
 
 const MAX_ICE_RESTARTS = 4;
@@ -71,6 +71,8 @@ export class PeerLink {
    * the addresses the connection uses, and ICE may move to a better pair once its checks pass). */
   private reportedPath = "";
   private reportedConnectStats = false;
+  /** The (bundled) DTLS transport whose events are followed too (link.ts, connectionStateOf). */
+  private transport: RTCDtlsTransport | null = null;
 
   constructor(
     private readonly host: LinkHost,
@@ -92,6 +94,7 @@ export class PeerLink {
       if (this.pc.iceGatheringState === "gathering") this.batcher.restart();
     });
     this.pc.addEventListener("connectionstatechange", () => void this.onConnectionState());
+    this.pc.addEventListener("signalingstatechange", () => this.watchTransport());
     this.pc.addEventListener("track", (event) => this.media.onTrack(event));
     this.pc.addEventListener("datachannel", (event) => this.bindChannel(event.channel));
   }
@@ -224,8 +227,21 @@ export class PeerLink {
 
   // ------------------------------------------------------------------------- state
 
+  /** Follow the transport's own state too, once the descriptions have made it. */
+  private watchTransport(): void {
+    const transport = this.pc.sctp?.transport ?? this.pc.getTransceivers()[0]?.sender.transport ?? null;
+    if (!transport || transport === this.transport) return;
+    this.transport = transport;
+    const changed = () => void this.onConnectionState();
+    transport.addEventListener("statechange", changed);
+    transport.iceTransport?.addEventListener("statechange", changed);
+  }
+
   private async onConnectionState(): Promise<void> {
-    const state = this.pc.connectionState;
+    const transport = this.transport;
+    const state = connectionStateOf(this.pc.connectionState, transport?.state ?? null, transport?.iceTransport?.state ?? null);
+    // The transport and then the connection say "connected": act once.
+    if (state === this.connectionState) return;
     this.connectionState = state;
     if (this.disconnectedTimer && state !== "disconnected") {
       clearTimeout(this.disconnectedTimer);
