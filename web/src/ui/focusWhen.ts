@@ -3,7 +3,7 @@
  * never again until it turns true anew. An inline callback ref (`ref={(b) => b?.focus()}`) is
  * called again on every render, so a confirmation that re-renders (the people panel's rows do
  * with every stats update) pulls focus back from wherever the person had moved, such as its
- * Cancel button.
+ * Cancel button. Every focusing ref of the app goes through here.
  */
 import type { RefObject } from "preact";
 import { useEffect, useRef } from "preact/hooks";

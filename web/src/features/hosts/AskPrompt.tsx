@@ -3,34 +3,42 @@
  * button that does it and one that dismisses it (nobody can switch off someone else's sender).
  */
 import type { LocalMedia } from "../../core/meeting/media";
+import { useFocusWhen } from "../../ui/focusWhen";
 import { askAction, askText } from "./asks";
-import type { Hosting } from "./hosting";
+import type { Hosting, IncomingAsk } from "./hosting";
 
 export function AskPrompt(props: { hosting: Hosting; local: LocalMedia }) {
-  const { hosting, local } = props;
-  const asks = hosting.asks.value;
+  const asks = props.hosting.asks.value;
   if (!asks.length) return null;
   return (
     <div class="ask-prompts">
       {asks.map((ask) => (
-        <div key={ask.id} class="ask-prompt" role="alertdialog" aria-labelledby={`ask-${ask.id}`}>
-          <p id={`ask-${ask.id}`}>{askText(ask.what, ask.fromName, ask.fromRole)}</p>
-          <button
-            class="btn btn-primary btn-small"
-            type="button"
-            ref={(b) => b?.focus()}
-            onClick={() => {
-              void (ask.what === "mute" ? local.setMic(false) : local.setCam(false));
-              hosting.dismissAsk(ask.id);
-            }}
-          >
-            {askAction(ask.what)}
-          </button>
-          <button class="btn btn-ghost btn-small" type="button" onClick={() => hosting.dismissAsk(ask.id)}>
-            Dismiss
-          </button>
-        </div>
+        <AskCard key={ask.id} ask={ask} {...props} />
       ))}
+    </div>
+  );
+}
+
+/** One request; its action takes focus as it appears, and only then. */
+function AskCard({ ask, hosting, local }: { ask: IncomingAsk; hosting: Hosting; local: LocalMedia }) {
+  const action = useFocusWhen<HTMLButtonElement>(true);
+  return (
+    <div class="ask-prompt" role="alertdialog" aria-labelledby={`ask-${ask.id}`}>
+      <p id={`ask-${ask.id}`}>{askText(ask.what, ask.fromName, ask.fromRole)}</p>
+      <button
+        class="btn btn-primary btn-small"
+        type="button"
+        ref={action}
+        onClick={() => {
+          void (ask.what === "mute" ? local.setMic(false) : local.setCam(false));
+          hosting.dismissAsk(ask.id);
+        }}
+      >
+        {askAction(ask.what)}
+      </button>
+      <button class="btn btn-ghost btn-small" type="button" onClick={() => hosting.dismissAsk(ask.id)}>
+        Dismiss
+      </button>
     </div>
   );
 }

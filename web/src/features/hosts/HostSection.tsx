@@ -5,6 +5,7 @@
  */
 import { useState } from "preact/hooks";
 import type { HostActionName } from "../../protocol.gen";
+import { useFocusWhen } from "../../ui/focusWhen";
 import { runsMeeting } from "./controls";
 import type { Hosting, Knocker } from "./hosting";
 import "./hosts.css";
@@ -60,6 +61,7 @@ function KnockRow(props: { knock: Knocker; hasOrg: boolean; hosting: Hosting }) 
 
 function EndForEveryone({ hosting }: { hosting: Hosting }) {
   const [asking, setAsking] = useState(false);
+  const end = useFocusWhen<HTMLButtonElement>(asking);
   if (!asking) {
     return (
       <button class="btn btn-danger" type="button" onClick={() => setAsking(true)}>
@@ -70,7 +72,7 @@ function EndForEveryone({ hosting }: { hosting: Hosting }) {
   return (
     <div class="host-confirm" role="group" aria-labelledby="end-confirm-text">
       <p id="end-confirm-text">Everyone leaves at once and nobody can join this meeting again.</p>
-      <button class="btn btn-danger" type="button" ref={(button) => button?.focus()} onClick={() => void hosting.act("end")}>
+      <button class="btn btn-danger" type="button" ref={end} onClick={() => void hosting.act("end")}>
         End for everyone
       </button>
       <button class="btn btn-ghost" type="button" onClick={() => setAsking(false)}>
