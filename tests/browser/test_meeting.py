@@ -15,6 +15,30 @@ from .conftest import PersonFactory
 PASSWORD = "tulip orbit 42"
 
 
+#: The people panel's safety codes that leave the list or overlap a button of their row.
+_CODES_CLEAR = """() => {
+    const list = document.querySelector(".people-list").getBoundingClientRect();
+    const problems = [];
+    for (const code of document.querySelectorAll(".people-list .safety-code:not([hidden])")) {
+        // The text's own extent: an overflowing text does not widen its element's box.
+        const range = document.createRange();
+        range.selectNodeContents(code);
+        const box = range.getBoundingClientRect();
+        const text = code.textContent.trim();
+        if (box.left < list.left || box.right > list.right) {
+            problems.push(`${text}: outside the list`);
+        }
+        for (const button of code.closest("li").querySelectorAll("button")) {
+            const b = button.getBoundingClientRect();
+            const apart = b.right <= box.left || b.left >= box.right
+                || b.bottom <= box.top || b.top >= box.bottom;
+            if (!apart) problems.push(`${text}: under '${button.textContent.trim()}'`);
+        }
+    }
+    return problems;
+}"""
+
+
 async def _cdr_legs(client: firestore.AsyncClient) -> dict[str, dict]:
     return matching(await dump_all(client), "cdrs")
 
@@ -158,5 +182,8 @@ async def test_three_people_group_and_private_chat(people: PersonFactory) -> Non
     await alice.open_panel("People")
     await expect(alice.page.locator(".people-list li")).to_have_count(3)
     await expect(alice.page.locator(".people-list .safety-code:not([hidden])")).to_have_count(2)
+    # Each code is readable whole: inside the list and clear of its row's buttons (beside a
+    # host's three actions it ran under them and out of the panel).
+    assert await alice.page.evaluate(_CODES_CLEAR) == []
     await alice.screenshot("people")
     await alice.check_accessibility("people panel, three people")

@@ -4,6 +4,7 @@
  * raised it), then as they came; each with their role, the connection in words, the safety code,
  * "Message" for a private chat and, for the hosts, what they may do about that person.
  */
+import { Fragment } from "preact";
 import { Icon } from "../../ui/Icon";
 import { roleLabel } from "../hosts/controls";
 import { HostSection } from "../hosts/HostSection";
@@ -43,14 +44,22 @@ function PersonRow(props: { uid: string; session: RoomSession; ui: RoomUi }) {
           ) : null}
         </span>
         <span class="muted small">{connection}</span>
-        <span class="safety-code" title="Compare this code with theirs" hidden={!code} data-safety-code={code ?? undefined}>
-          {code ? (
-            <>
-              <Icon name="shield" /> {code}
-            </>
-          ) : null}
-        </span>
       </div>
+      <span class="safety-code" title="Compare this code with theirs" hidden={!code} data-safety-code={code ?? undefined}>
+        {code ? (
+          <>
+            <Icon name="shield" />
+            <span>
+              {code.split(" · ").map((half, i, all) => (
+                <Fragment key={i}>
+                  {i ? " " : null}
+                  <span class="code-half">{i < all.length - 1 ? `${half} ·` : half}</span>
+                </Fragment>
+              ))}
+            </span>
+          </>
+        ) : null}
+      </span>
       {isMe ? null : (
         <div class="person-actions">
           {view?.state === "connected" ? (
