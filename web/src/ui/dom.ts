@@ -131,8 +131,9 @@ let toastRegion: HTMLElement | null = null;
 /**
  * A short, non-modal notice on screen, said once by screen readers through the page's live
  * region (ui/announcer.ts; an error assertively). The toast itself is not a live region.
+ * Returns the function that takes it away before its time (what a closed view said).
  */
-export function toast(message: string, kind: "info" | "error" = "info"): void {
+export function toast(message: string, kind: "info" | "error" = "info"): () => void {
   say(message, kind === "error" ? "assertive" : "polite");
   if (!toastRegion) {
     toastRegion = h("div", { class: "toasts", "aria-hidden": "true" });
@@ -140,5 +141,10 @@ export function toast(message: string, kind: "info" | "error" = "info"): void {
   }
   const item = h("div", { class: `toast toast-${kind}` }, message);
   toastRegion.appendChild(item);
-  setTimeout(() => item.remove(), kind === "error" ? 8000 : 4000);
+  const remove = () => {
+    clearTimeout(timer);
+    item.remove();
+  };
+  const timer = setTimeout(remove, kind === "error" ? 8000 : 4000);
+  return remove;
 }

@@ -16,11 +16,18 @@ const BOARD_ACTIVITY_MS = 6000;
 
 export function startNotifications(session: RoomSession, ui: RoomUi, local: LocalMedia): () => void {
   let activityTimer: ReturnType<typeof setTimeout> | undefined;
+  // The room's toasts go with the room: "Bob joined" must not follow a person who left to the
+  // home page or their data.
+  const shown = new Set<() => void>();
   const offs = [
     onAnnounce(({ text, urgency, quiet }) => {
       // Quiet ones are already on screen (a reaction over a tile): said, not shown again.
       if (quiet) say(text, urgency);
-      else toast(text, urgency === "assertive" ? "error" : "info");
+      else {
+        const remove = toast(text, urgency === "assertive" ? "error" : "info");
+        shown.add(remove);
+        setTimeout(() => shown.delete(remove), 8000);
+      }
     }),
     session.chat.on("message", (message) => {
       if (ui.panel.peek() === "chat" || message.mine) return;
@@ -49,6 +56,9 @@ export function startNotifications(session: RoomSession, ui: RoomUi, local: Loca
     }),
     local.on("error", (text) => announce(text, { urgency: "assertive" })),
     () => clearTimeout(activityTimer),
+    () => {
+      for (const remove of shown) remove();
+    },
   ];
   return () => {
     for (const off of offs) off();
