@@ -112,6 +112,20 @@ async def test_whiteboard_strokes_and_late_joiner(people: PersonFactory) -> None
         )
 
 
+#: A select's width in the page and the width it takes on its own (a clone beside it, out of the
+#: flow: the same font, no flex to shrink it).
+_SELECT_WIDTHS = """(selector) => {
+    const select = document.querySelector(selector);
+    const alone = select.cloneNode(true);
+    alone.style.position = "absolute";
+    alone.style.visibility = "hidden";
+    select.after(alone);
+    const natural = alone.getBoundingClientRect().width;
+    alone.remove();
+    return [select.getBoundingClientRect().width, natural];
+}"""
+
+
 async def test_recording_stays_in_browser_storage(people: PersonFactory) -> None:
     _, (alice, bob) = await _meet(people, "alice", "bob")
     await alice.wait_video(bob)
@@ -135,6 +149,9 @@ async def test_recording_stays_in_browser_storage(people: PersonFactory) -> None
     await expect(bob.page.locator(".rec-banner")).to_be_hidden()
 
     await alice.open_panel("Recordings")
+    # The period's choice shows its whole text ("7 days"): as wide as it would be on its own.
+    width, natural = await alice.page.evaluate(_SELECT_WIDTHS, ".recording-keep select")
+    assert width >= natural, (width, natural)
     row = alice.page.locator(".recording-row")
     await expect(row).to_have_count(1)
     size = int(await row.get_attribute("data-size") or 0)
