@@ -102,10 +102,16 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
 
     # Dave knocks while Alice's people panel is closed: she is told, and lets him in from there.
     await alice.page.get_by_role("button", name="Close the panel", exact=True).click()
+    await alice.record_toasts()
+    await alice.record_announcements()
     dave = await people("dave")
     await ask_to_join(dave, meeting_id, "Dave")
     alert = alice.page.locator(".knock-alert")
     await expect(alert).to_contain_text("Dave asks to join", timeout=CONNECT_TIMEOUT_MS)
+    # Said at once to a screen reader; on screen only the alert, no toast beside it.
+    assert "assertive: Dave asks to join" in await alice.announcements()
+    toasts = await alice.page.evaluate("() => window.__toasts")
+    assert not [t for t in toasts if "asks to join" in t], toasts
     await alice.screenshot("knock-alert")
     await alice.check_accessibility("knock alert")
     await alert.get_by_role("button", name="Admit Dave", exact=True).click()

@@ -102,8 +102,10 @@ export class Hosting {
     let waiting: readonly Knocker[] = [];
     const stopKnocks = effect(() => {
       const knocks = this.knocks.value;
-      // The hosts hear of each newcomer, whatever panel is open.
-      for (const knock of newKnocks(waiting, knocks)) announce(`${knock.displayName} asks to join`, { urgency: "assertive" });
+      // The hosts hear of each newcomer, whatever panel is open; quiet: the knock alert or the
+      // people panel's queue already shows it (a red toast beside it looked like an error, and
+      // outlived the knock it was about).
+      for (const knock of newKnocks(waiting, knocks)) announce(`${knock.displayName} asks to join`, { urgency: "assertive", quiet: true });
       waiting = knocks;
     });
     const stopAsks = this.meeting.on("ask", ({ link, what }) => this.received(link.uid, what));
