@@ -80,6 +80,8 @@ async def test_two_people_with_password(people: PersonFactory) -> None:
     await alice.send_chat("Hello Bob, can you see the slides?")
     message = await bob.wait_chat("Hello Bob, can you see the slides?")
     await expect(message.locator(".chat-from")).to_have_text("Alice")
+    # The time as the person's locale writes it (Chromium's en-US here: "7:53 PM", not "07:53 PM").
+    await expect(message.locator("time")).to_have_text(re.compile(r"^[1-9]\d?:\d\d\s[AP]M$"))
     await bob.send_chat("Loud and clear.")
     await alice.wait_chat("Loud and clear.")
     await expect(alice.page.get_by_role("log", name="Chat messages")).to_have_attribute(

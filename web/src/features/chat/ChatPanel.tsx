@@ -17,7 +17,7 @@ function ChatEntry({ message, session }: { message: ChatMessage; session: RoomSe
         <span class="chat-from">{message.mine ? "You" : message.fromName}</span>
         <span class="chat-to">{to}</span>
         <span class="visually-hidden">, </span>
-        <time dateTime={at.toISOString()}>{at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}</time>
+        <time dateTime={at.toISOString()}>{at.toLocaleTimeString([], { hour: "numeric", minute: "2-digit" })}</time>
         <span class="visually-hidden">: </span>
       </div>
       <p class="chat-text">{message.text}</p>
