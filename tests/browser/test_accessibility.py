@@ -210,4 +210,8 @@ async def test_no_captions_without_on_device_recognition_and_the_home_link(
     await home.focus()
     await page.keyboard.press("Enter")
     await expect(page.get_by_role("heading", name="Start a meeting")).to_be_visible()
-    await expect(page.get_by_role("heading", level=1)).to_be_focused()
+    heading = page.get_by_role("heading", level=1)
+    await expect(heading).to_be_focused()
+    # Focused to start reading there, not a control: no ring around it.
+    ring = await heading.evaluate("(h) => getComputedStyle(h).outlineStyle")
+    assert ring == "none", ring
