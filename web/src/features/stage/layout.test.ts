@@ -132,6 +132,10 @@ describe("tile labels", () => {
       ["Receiving", "1.9 Mbit/s"],
     ]);
     expect(connectionDetails(undefined)).toEqual([["Connection", "Waiting to connect"]]);
+    const near = view("connected", false, quality(4, { label: "Excellent", rttMs: 0.3 }));
+    expect(connectionDetails(near)).toContainEqual(["Round trip", "under 1 ms"]);
+    const next = view("connected", false, quality(4, { label: "Excellent", rttMs: 0.6 }));
+    expect(connectionDetails(next)).toContainEqual(["Round trip", "1 ms"]);
   });
 
   it("make avatars", () => {

@@ -64,7 +64,8 @@ export function connectionDetails(link: LinkView | undefined): [string, string][
       : "";
     rows.push(["Route", (stats.relayed ? "Through the relay server" : "Direct") + ends]);
   }
-  if (quality.rttMs !== null) rows.push(["Round trip", `${Math.round(quality.rttMs)} ms`]);
+  // Below half a millisecond (the same machine or network) "0 ms" read as no measurement.
+  if (quality.rttMs !== null) rows.push(["Round trip", quality.rttMs < 0.5 ? "under 1 ms" : `${Math.round(quality.rttMs)} ms`]);
   if (quality.lossPct !== null) rows.push(["Packet loss", `${quality.lossPct < 1 ? quality.lossPct.toFixed(1) : Math.round(quality.lossPct)} %`]);
   if (quality.receiveKbps !== null) rows.push(["Receiving", kbit(quality.receiveKbps)]);
   if (quality.sendKbps !== null) rows.push(["Sending", kbit(quality.sendKbps)]);
