@@ -76,5 +76,16 @@ async def test_mute_camera_screen_share_and_devices(people: PersonFactory) -> No
     await expect(bob.tile(alice.uid)).to_be_in_viewport()
     await bob.screenshot("phone")
     await bob.open_panel("Chat")
+    # A toast while the chat fills the phone's screen leaves the message box in sight.
+    await alice.page.get_by_role("button", name="Raise hand", exact=True).click()
+    toast = bob.page.locator(".toast", has_text="Alice raised a hand")
+    await expect(toast).to_be_visible()
+    box = await bob.page.get_by_label("Message", exact=True).bounding_box()
+    shown = await toast.bounding_box()
+    assert box and shown
+    assert shown["y"] + shown["height"] <= box["y"] or shown["y"] >= box["y"] + box["height"], (
+        shown,
+        box,
+    )
     await bob.screenshot("phone-chat")
     await bob.check_accessibility("phone, chat")
