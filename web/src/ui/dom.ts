@@ -131,9 +131,10 @@ let toastRegion: HTMLElement | null = null;
 /**
  * A short, non-modal notice on screen, said once by screen readers through the page's live
  * region (ui/announcer.ts; an error assertively). The toast itself is not a live region.
- * Returns the function that takes it away before its time (what a closed view said).
+ * Returns the function that takes it away before its time (what a closed view said); `onGone`
+ * is called once it is gone, either way.
  */
-export function toast(message: string, kind: "info" | "error" = "info"): () => void {
+export function toast(message: string, kind: "info" | "error" = "info", onGone?: () => void): () => void {
   say(message, kind === "error" ? "assertive" : "polite");
   if (!toastRegion) {
     toastRegion = h("div", { class: "toasts", "aria-hidden": "true" });
@@ -143,7 +144,9 @@ export function toast(message: string, kind: "info" | "error" = "info"): () => v
   toastRegion.appendChild(item);
   const remove = () => {
     clearTimeout(timer);
+    if (!item.isConnected) return;
     item.remove();
+    onGone?.();
   };
   const timer = setTimeout(remove, kind === "error" ? 8000 : 4000);
   return remove;

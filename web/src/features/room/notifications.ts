@@ -24,9 +24,8 @@ export function startNotifications(session: RoomSession, ui: RoomUi, local: Loca
       // Quiet ones are already on screen (a reaction over a tile): said, not shown again.
       if (quiet) say(text, urgency);
       else {
-        const remove = toast(text, urgency === "assertive" ? "error" : "info");
+        const remove = toast(text, urgency === "assertive" ? "error" : "info", () => shown.delete(remove));
         shown.add(remove);
-        setTimeout(() => shown.delete(remove), 8000);
       }
     }),
     session.chat.on("message", (message) => {
