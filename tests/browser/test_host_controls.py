@@ -154,8 +154,10 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
         request.get_by_role("button", name="Turn microphone off", exact=True)
     ).to_be_focused()
     # Each button's words on one line: the action is no taller than "Dismiss".
-    turn = await request.get_by_role("button", name="Turn microphone off").bounding_box()
-    dismiss = await request.get_by_role("button", name="Dismiss").bounding_box()
+    turn = await request.get_by_role(
+        "button", name="Turn microphone off", exact=True
+    ).bounding_box()
+    dismiss = await request.get_by_role("button", name="Dismiss", exact=True).bounding_box()
     assert turn and dismiss and turn["height"] <= dismiss["height"] + 1, (turn, dismiss)
     await dave.screenshot("asked-to-mute")
     await request.get_by_role("button", name="Turn microphone off", exact=True).click()
