@@ -527,6 +527,10 @@ class Person:
             timeout=timeout,
         )
 
+    async def toasts(self) -> list[str]:
+        """Every toast shown since record_toasts."""
+        return [str(t) for t in await self.page.evaluate("() => window.__toasts || []")]
+
     async def wait_toast(self, text: str, timeout: int = MESSAGE_TIMEOUT_MS) -> None:
         await self.page.wait_for_function(
             "(text) => (window.__toasts || []).some((t) => t.includes(text))",

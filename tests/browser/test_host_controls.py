@@ -110,7 +110,7 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     await expect(alert).to_contain_text("Dave asks to join", timeout=CONNECT_TIMEOUT_MS)
     # Said at once to a screen reader; on screen only the alert, no toast beside it.
     assert "assertive: Dave asks to join" in await alice.announcements()
-    toasts = await alice.page.evaluate("() => window.__toasts")
+    toasts = await alice.toasts()
     assert not [t for t in toasts if "asks to join" in t], toasts
     await alice.screenshot("knock-alert")
     await alice.check_accessibility("knock alert")

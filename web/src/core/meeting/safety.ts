@@ -88,9 +88,12 @@ export function deviceCode(fingerprint: string): Promise<string> {
   return code;
 }
 
+/** What joins the two device codes of a connection's code. */
+export const PAIR_SEPARATOR = " · ";
+
 /** The connection's code: both device codes in a fixed order, the same on both ends. */
 export function pairCode(a: string, b: string): string {
-  return [a, b].sort().join(" · ");
+  return [a, b].sort().join(PAIR_SEPARATOR);
 }
 
 /** What a connection's safety comes down to, for the UI and for remembering contacts. */

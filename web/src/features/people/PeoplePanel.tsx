@@ -5,6 +5,7 @@
  * "Message" for a private chat and, for the hosts, what they may do about that person.
  */
 import { Fragment } from "preact";
+import { PAIR_SEPARATOR } from "../../core/meeting/safety";
 import { Icon } from "../../ui/Icon";
 import { roleLabel } from "../hosts/controls";
 import { HostSection } from "../hosts/HostSection";
@@ -50,10 +51,10 @@ function PersonRow(props: { uid: string; session: RoomSession; ui: RoomUi }) {
           <>
             <Icon name="shield" />
             <span>
-              {code.split(" · ").map((half, i, all) => (
+              {code.split(PAIR_SEPARATOR).map((half, i, all) => (
                 <Fragment key={i}>
                   {i ? " " : null}
-                  <span class="code-half">{i < all.length - 1 ? `${half} ·` : half}</span>
+                  <span class="code-half">{i < all.length - 1 ? half + PAIR_SEPARATOR.trimEnd() : half}</span>
                 </Fragment>
               ))}
             </span>
