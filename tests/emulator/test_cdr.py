@@ -29,7 +29,7 @@ async def test_call_detail_record_of_a_call(peers: Peers, admin: firestore.Async
     def connected(leg: dict[str, Any]) -> bool:
         # The leg is answered by the first `connected` report; wait for the other side's too,
         # and for the answer's trigger, which the functions emulator can run after both
-        # reports (it runs the signal triggers one at a time): it puts the callee's
+        # reports (the first of a trigger after a cold start): it puts the callee's
         # `connecting` in front of its report.
         answered = leg.get("state") == "connected" and bool(leg["callee"].get("iceUfrag"))
         return answered and sides_are(leg, "connected")

@@ -148,8 +148,7 @@ async def test_an_answer_whose_trigger_ran_before_its_offers_still_says_when(
     actors: Actors, admin: firestore.AsyncClient
 ) -> None:
     """Triggers run in any order: the answer's can run before its offer's has made the leg
-    (the functions emulator runs them one at a time, in the order the events reach it;
-    test_cdr.py lost the callee's `connecting` that way about one run in five). The answer is
+    (test_cdr.py lost the callee's `connecting` that way about one run in five). The answer is
     kept on the answerer's join record and the leg takes it from there when it is made. An
     "answer" from before the offer was written is no answer to it: it changes nothing.
 
@@ -187,3 +186,57 @@ async def test_an_answer_whose_trigger_ran_before_its_offers_still_says_when(
     leg = await r.leg(r.leg_id(bob, carol))
     assert leg is not None
     assert leg["callee"]["status"] == "new" and not leg["callee"].get("timeline")
+
+
+@pytest.mark.parametrize("looks_first", ["offer", "answer"])
+async def test_an_answer_whose_trigger_ran_beside_its_offers_still_says_when(
+    looks_first: str, actors: Actors, admin: firestore.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Triggers also run side by side (Cloud Functions on as many instances as there are
+    events; the functions emulator starts another worker for a trigger whose worker is busy,
+    firebase-tools' `sendRequest`): the offer's trigger has read the callee's
+    join record and not yet made the leg when the answer's finds no leg and keeps the answer on
+    that record, or the answer's has found no leg and not yet kept the answer when the offer's
+    makes the leg and reads the record. Either way the callee's `connecting` was lost (a likely
+    cause of test_meeting once finding the callee's timeline begin at `connected`). Each writer
+    reads the other's place again after its own write, so one of them records the answer.
+
+    Made, not waited for: the other trigger's code runs in full inside the first one's gap."""
+    alice, bob = await actors("alice"), await actors("bob")
+    r = Room(await alice.create_meeting(title=f"Side by side: {looks_first}"), admin)
+    await r.join(alice)
+    await r.join(bob)
+    bob_end, alice_end = (bob.uid, r.sessions[bob.uid]), (alice.uid, r.sessions[alice.uid])
+    offered = datetime.datetime.now(datetime.UTC)
+    answered = offered + datetime.timedelta(milliseconds=40)
+    offer = functools.partial(
+        connections.record_offer, r.meeting_id, bob_end, alice_end, "e1", "bobb", offered
+    )
+    answer = functools.partial(
+        connections.record_answer, r.meeting_id, alice_end, bob_end, "alic", answered
+    )
+    gaps: list[str] = []
+
+    def in_the_gap(real: Callable[..., Any], other: Callable[[], object]) -> Callable[..., Any]:
+        def read_then_other(*args: Any) -> Any:
+            got = real(*args)
+            if not gaps:
+                gaps.append(looks_first)
+                other()  # its own reads of this kind go to `real`: `gaps` is no longer empty
+            return got
+
+        return read_then_other
+
+    if looks_first == "offer":  # its read of both ends, then the answer's trigger in full
+        monkeypatch.setattr(connections.store, "ends", in_the_gap(connections.store.ends, answer))
+        await asyncio.to_thread(offer)
+    else:  # its lookup finding no leg, then the offer's trigger in full
+        find = connections.store.leg_between
+        monkeypatch.setattr(connections.store, "leg_between", in_the_gap(find, offer))
+        await asyncio.to_thread(answer)
+
+    assert gaps == [looks_first], "the race was not made"
+    leg = await r.leg(r.leg_id(bob, alice))
+    assert leg is not None
+    assert [(t["status"], t["at"]) for t in leg["callee"]["timeline"]] == [("connecting", answered)]
+    assert (leg["caller"]["iceUfrag"], leg["callee"]["iceUfrag"]) == ("bobb", "alic")

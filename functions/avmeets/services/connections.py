@@ -16,7 +16,7 @@ Who may write what, and why a participant cannot forge the record:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from .. import cdr, clock, connection_path, geo, meetings, quota
@@ -29,7 +29,13 @@ from ..store import core, people
 from ..store import legs as store
 from ..store import meetings as meeting_store
 from ..store.core import Versioned
-from ..store.documents import EarlyAnswer, LegDoc, LegEndCause
+from ..store.documents import (
+    EarlyAnswer,
+    JoinRecordDoc,
+    LegDoc,
+    LegEndCause,
+    ParticipantDoc,
+)
 from . import quotas
 from .common import expiry, optimistic
 
@@ -139,11 +145,13 @@ def record_answer(
     """The signal trigger saw a valid answer: the callee is connecting, and the answer's ICE
     credentials tell later restarts.
 
-    Triggers run in any order (the functions emulator delivers them one at a time, in the order
-    the events reach it): when the answer's runs before its offer's has made the leg, it keeps
-    the answer on the answerer's join record, and the offer's trigger, which reads that record
-    to make the leg, takes it from there (``_leg_template``). Else the callee's `connecting`
-    would be lost. An answer to no offer only ever sits there: no leg is made from it.
+    Triggers run in any order and side by side (Cloud Functions on as many instances as there
+    are events; the functions emulator starts another worker for a trigger whose worker is
+    busy): when the answer's runs before its offer's has made the leg, it keeps the answer on
+    the answerer's join record, and the offer's trigger, which reads that record to make the
+    leg and again once it is made (``_leg_template``, ``_settle``), takes it from there. Else
+    the callee's `connecting` would be lost. An answer to no offer only ever sits there: no leg
+    is made from it.
 
     ``first_only``: record it only if it is the callee's first answer on its leg
     (``cdr.is_first_answer``, decided in the leg's own transaction, so of two at once only one
@@ -166,6 +174,13 @@ def record_answer(
         return False
     early: EarlyAnswer = {"at": sent_at or clock.now(), "iceUfrag": ufrag}
     store.note_early_answer(meetings.join_record_id(meeting_id, *sender), addressee[1], early)
+    # The offer's trigger, running beside this one, may have read the join record before the
+    # answer was kept there and made the leg since the lookup above. It reads the record again
+    # once the leg is made (``_start_leg``) and this looks for the leg again once the answer is
+    # kept: of two writes each followed by a read of the other's, one read sees the other write.
+    found = store.leg_between(*_leg_ids(meeting_id, sender, addressee))
+    if found is not None:
+        _update_if_there(*found, remember, "its answer was recorded")
     return True
 
 
@@ -208,14 +223,50 @@ def _start_leg(
             raise
         _update_if_there(*found, otherwise, "the event was recorded")
         return
-    _end_if_gone(meeting_id, caller, callee)
+    _settle(meeting_id, caller, callee, leg, offered_at)
 
 
-def _end_if_gone(meeting_id: str, caller: End, callee: End) -> None:
-    """A leg just made for sessions of which one has left meanwhile (its leave ended that
-    session's legs before this one existed): end it now, as the leave would have."""
+def _settle(
+    meeting_id: str, caller: End, callee: End, leg: LegDoc, offered_at: datetime | None
+) -> None:
+    """What happened while a leg was being made, read back once it is (one round trip).
+
+    An answer to the offer whose trigger found no leg yet and kept it on the callee's join
+    record after ``_leg_template`` had read that record: recorded now (``record_answer`` looks
+    for the leg again too, so one of the two records it). And a session that has left
+    meanwhile (its leave ended that session's legs before this one existed): the leg is ended
+    now, as the leave would have."""
+    leg_id = leg["legId"]
+    back = store.made(
+        meeting_id, (caller[0], callee[0]), meetings.join_record_id(meeting_id, *callee)
+    )
+    early = _answer_to(back.callee_join, caller[1], offered_at)
+    if early is not None and leg["callee"].get("status") == "new":
+
+        def answered(current: LegDoc, now: datetime) -> LegDoc | None:
+            return cdr.answer_event(current, now, "callee", early["iceUfrag"], early["at"])
+
+        _update_if_there(leg_id, None, answered, "its early answer was recorded")
+    _end_if_gone(leg_id, caller, callee, back.participants)
+
+
+def _answer_to(
+    callee_join: JoinRecordDoc | None, caller_session: str, offered_at: datetime | None
+) -> EarlyAnswer | None:
+    """The answer kept on the callee's join record for an offer of ``caller_session`` made at
+    ``offered_at``; one from before the offer was written is no answer to it."""
+    if callee_join is None:
+        return None
+    early = (callee_join.get("earlyAnswers") or {}).get(caller_session)
+    if early is not None and offered_at is not None and early["at"] < offered_at:
+        return None
+    return early
+
+
+def _end_if_gone(
+    leg_id: str, caller: End, callee: End, now_there: Mapping[str, ParticipantDoc | None]
+) -> None:
     ends: tuple[tuple[End, LegEndCause], ...] = ((caller, "hangup"), (callee, "peer-left"))
-    now_there = meeting_store.participants_of(meeting_id, [caller[0], callee[0]])
     for (uid, session), cause in ends:
         current = now_there[uid]
         if (
@@ -223,7 +274,6 @@ def _end_if_gone(meeting_id: str, caller: End, callee: End) -> None:
             or current.get("state") != meetings.JOINED
             or current.get("session") != session
         ):
-            leg_id = cdr.leg_id(meeting_id, caller[1], callee[1])
             _update_if_there(leg_id, None, _ender(cause), "it was ended")
             return
 
@@ -305,9 +355,7 @@ def _leg_template(
         raise NotFound("No connection between these sessions in this meeting.")
     seq = store.count_legs(meeting_id, sorted([caller[0], callee[0]])) + 1
     org = people.org(got.meeting.get("orgId") if got.meeting is not None else None)
-    early = (got.callee_join.get("earlyAnswers") or {}).get(caller[1])
-    if early is not None and offered_at is not None and early["at"] < offered_at:
-        early = None  # from before the offer: no answer to it
+    early = _answer_to(got.callee_join, caller[1], offered_at)
 
     def build(now: datetime) -> LegDoc:
         leg = cdr.new_leg(

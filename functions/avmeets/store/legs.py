@@ -18,7 +18,14 @@ from .. import cdr_export
 from ..cdr_export import ExportQuery
 from . import names
 from .core import Versioned, client, data, typed, unchanged_since, versioned
-from .documents import EarlyAnswer, IdentityDoc, JoinRecordDoc, LegDoc, MeetingDoc
+from .documents import (
+    EarlyAnswer,
+    IdentityDoc,
+    JoinRecordDoc,
+    LegDoc,
+    MeetingDoc,
+    ParticipantDoc,
+)
 
 #: Firestore's limit on the values of one ``in`` / ``array-contains-any`` filter.
 _MAX_DISJUNCTION = 30
@@ -85,6 +92,30 @@ def ends(
         caller_join=typed(ja, JoinRecordDoc) if ja is not None else None,
         callee_join=typed(jb, JoinRecordDoc) if jb is not None else None,
         meeting=typed(m, MeetingDoc) if m is not None else None,
+    )
+
+
+@dataclass(frozen=True)
+class MadeLeg:
+    """What the maker of a leg reads back once it is made, in one round trip: whether its two
+    sessions are still there, and an answer to its offer kept meanwhile on the callee's join
+    record."""
+
+    participants: dict[str, ParticipantDoc | None]
+    callee_join: JoinRecordDoc | None
+
+
+def made(meeting_id: str, uids: tuple[str, str], callee_join_id: str) -> MadeLeg:
+    db = client()
+    meeting = db.collection(names.MEETINGS).document(meeting_id)
+    refs = [meeting.collection(names.PARTICIPANTS).document(uid) for uid in uids]
+    join = db.collection(names.JOINS).document(callee_join_id)
+    got = {snap.reference.path: snap for snap in db.get_all([*refs, join])}
+    return MadeLeg(
+        participants={
+            uid: typed(got[r.path], ParticipantDoc) for uid, r in zip(uids, refs, strict=True)
+        },
+        callee_join=typed(got[join.path], JoinRecordDoc),
     )
 
 

@@ -48,7 +48,7 @@ async def wait_recorded(
 ) -> None:
     """Wait until the signal trigger has recorded every connection of ``peers``' current
     sessions: a leg with the callee's answer on it. Peers connect before their triggers run (the
-    functions emulator runs them one at a time, the first after a cold start), and the trigger
+    functions emulator starts a worker for each trigger it runs at once, cold), and the trigger
     counts an offer before it makes the leg, so a database comparison started after this sees
     none of their writes."""
 

@@ -143,7 +143,7 @@ export const INVENTORY: StoredCollectionDoc[] = [
       {"field": "endCause", "type": "string or null", "why": "left, rejoined, heartbeat-timeout, removed, meeting-ended"},
       {"field": "admittedBy", "type": "uid or null", "why": "the host who let this person in from the lobby"},
       {"field": "closedBy", "type": "uid or null", "why": "the host who removed this session or ended the meeting"},
-      {"field": "earlyAnswers.{session}.at", "type": "timestamp", "why": "absent unless the signal trigger saw an answer of this session to the session {session} before the offer's trigger had made their leg (triggers run in any order): when this side started connecting, which the leg takes once made; written by the signal trigger"},
+      {"field": "earlyAnswers.{session}.at", "type": "timestamp", "why": "absent unless the signal trigger saw an answer of this session to the session {session} before the offer's trigger had made their leg (triggers run in any order, and side by side): when this side started connecting, which the leg takes once made; written by the signal trigger"},
       {"field": "earlyAnswers.{session}.iceUfrag", "type": "string or null", "why": "that answer's ICE credentials as a digest, as the leg keeps them ({side}.iceUfrag)"},
       {"field": "expiresAt", "type": "timestamp", "why": "retention"},
     ],
