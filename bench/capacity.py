@@ -139,17 +139,17 @@ CODE_READ: Final = EventCounts(
     # The new participant document reaches every listener once it is written ("joined").
     join_fanout=1.0,
     # Clients: offer and answer written (2), delivered (2) and deleted (2). The trigger, once a
-    # signal: the signal, both participants, both join records and identities, the meeting, the
-    # open legs and, for the offer, the pair's and the meeting's leg counts (aggregations) (~10
-    # reads), the leg created, then moved on by the answer (its ICE credentials and the
-    # callee's `connecting`) (2 writes), the offer's sender's signal counter (1 write; the
-    # callee's first answer is paid for by the offer and counted nowhere) and the account's
-    # leg counter (1); the answer's update starts from the leg its lookup read (no second
-    # read). Two reports (each side's connected; the first `connecting` is the trigger's to
-    # record, clients do not send it): each reads the reporter's participant and looks the leg
-    # up (~5.8, with the repeats of a report that came before the leg), and writes the leg from
-    # that read.
-    connection=Ops(reads=34.6, writes=8, deletes=2),
+    # signal: the signal, both participants, both join records and identities, the meeting, the open
+    # legs and, for the offer, the pair's and the meeting's leg counts (aggregations), and once the
+    # leg is made both participants and the callee's join record again (~11 reads:
+    # services.connections._settle), the leg created, then moved on by the answer (its ICE
+    # credentials and the callee's `connecting`) (2 writes), the offer's sender's signal counter (1
+    # write; the callee's first answer is paid for by the offer and counted nowhere) and the
+    # account's leg counter (1); the answer's update starts from the leg its lookup read (no second
+    # read). Two reports (each side's connected; the first `connecting` is the trigger's to record,
+    # clients do not send it): each reads the reporter's participant and looks the leg up (~5.8,
+    # with the repeats of a report that came before the leg), and writes the leg from that read.
+    connection=Ops(reads=35.6, writes=8, deletes=2),
     # a beat: the client's own write of its presence document's lastSeenAt (no invocation, no
     # read: the rules use no get()); no listener receives it (issue 16).
     heartbeat=Ops(reads=0, writes=1),

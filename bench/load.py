@@ -247,8 +247,8 @@ async def simulate(meetings: int = 5, size: int = 4, beat_rounds: int = 3) -> di
             # The `connected` reports go after the state change, in the background: counted in
             # this phase, not in the next one's. A report the signal triggers have not caught up
             # with is repeated with a doubling back-off (a minute in all: REPORT_ATTEMPTS), and
-            # the functions emulator runs the meetings' triggers one at a time: a full run once
-            # waited longer than 30 s here.
+            # the functions emulator's triggers queue behind its workers' cold starts (a busy
+            # worker makes it start another): a full run once waited longer than 30 s here.
             await asyncio.gather(*(p.reports_sent(timeout=180.0) for p in peers))
 
         joined = await _phase(counter, join_all)
