@@ -238,5 +238,6 @@ async def test_an_answer_whose_trigger_ran_beside_its_offers_still_says_when(
     assert gaps == [looks_first], "the race was not made"
     leg = await r.leg(r.leg_id(bob, alice))
     assert leg is not None
-    assert [(t["status"], t["at"]) for t in leg["callee"]["timeline"]] == [("connecting", answered)]
+    timeline = [(t["status"], t["at"]) for t in leg["callee"]["timeline"]]
+    assert timeline == [("connecting", answered)], "the callee's connecting was lost"
     assert (leg["caller"]["iceUfrag"], leg["callee"]["iceUfrag"]) == ("bobb", "alic")

@@ -388,6 +388,44 @@ SABOTAGES: tuple[Sabotage, ...] = (
         ),
     ),
     Sabotage(
+        slug="answer-not-looked-for-again",
+        claim="Triggers run side by side without losing a step of the record",
+        why="an answer's trigger that found no leg keeps the answer, not looking for the leg again",
+        kind="emulator",
+        tests=(
+            "tests/emulator/test_leg_races.py::"
+            "test_an_answer_whose_trigger_ran_beside_its_offers_still_says_when[answer]",
+        ),
+        expect="the callee's connecting was lost",
+        edits=(
+            Edit(
+                "functions/avmeets/services/connections.py",
+                "    if found is not None:\n"
+                '        _update_if_there(*found, remember, "its answer was recorded")\n'
+                "    return True\n",
+                "    return True\n",
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="leg-not-read-back",
+        claim="Triggers run side by side without losing a step of the record",
+        why="an offer's trigger does not read the callee's join record again once the leg is made",
+        kind="emulator",
+        tests=(
+            "tests/emulator/test_leg_races.py::"
+            "test_an_answer_whose_trigger_ran_beside_its_offers_still_says_when[offer]",
+        ),
+        expect="the callee's connecting was lost",
+        edits=(
+            Edit(
+                "functions/avmeets/services/connections.py",
+                '    if early is not None and leg["callee"].get("status") == "new":\n',
+                "    if False:\n",
+            ),
+        ),
+    ),
+    Sabotage(
         slug="joins-unserialised",
         claim="A burst of joins stays consistent",
         why="a join commits even when the meeting changed since it read the roster",
