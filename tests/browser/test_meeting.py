@@ -92,7 +92,9 @@ async def test_two_people_with_password(people: PersonFactory) -> None:
     await alice.check_accessibility("room with chat")
     await bob.screenshot("room")
 
-    # Both sides reported the connection, with stats, for the call data record.
+    # Both sides reported the connection, with stats, for the call data record; and the
+    # answer's trigger has run (the callee's ICE credentials are on the leg), which may come
+    # after both reports: the functions emulator can start a worker for it cold.
     client = admin_client()
 
     async def connected_leg() -> bool:
@@ -101,11 +103,15 @@ async def test_two_people_with_password(people: PersonFactory) -> None:
             leg.get("state") == "connected"
             and "connect" in (leg.get("caller", {}).get("stats") or {})
             and "connect" in (leg.get("callee", {}).get("stats") or {})
+            and bool(leg.get("callee", {}).get("iceUfrag"))
             for leg in legs.values()
         )
 
     await wait_for(
-        connected_leg, timeout=20.0, what="a connected CDR leg with both sides' stats", interval=0.5
+        connected_leg,
+        timeout=20.0,
+        what="a connected CDR leg with both sides' stats and the answer recorded",
+        interval=0.5,
     )
     legs = await _cdr_legs(client)
     leg = next(iter(legs.values()))
