@@ -16,7 +16,7 @@ from google.cloud.firestore_v1.field_path import FieldPath
 
 from .. import cdr_export
 from ..cdr_export import ExportQuery
-from . import names
+from . import meetings, names
 from .core import Versioned, client, data, typed, unchanged_since, versioned
 from .documents import (
     EarlyAnswer,
@@ -107,14 +107,11 @@ class MadeLeg:
 
 def made(meeting_id: str, uids: tuple[str, str], callee_join_id: str) -> MadeLeg:
     db = client()
-    meeting = db.collection(names.MEETINGS).document(meeting_id)
-    refs = [meeting.collection(names.PARTICIPANTS).document(uid) for uid in uids]
+    refs = meetings.participant_refs(meeting_id, uids)
     join = db.collection(names.JOINS).document(callee_join_id)
     got = {snap.reference.path: snap for snap in db.get_all([*refs, join])}
     return MadeLeg(
-        participants={
-            uid: typed(got[r.path], ParticipantDoc) for uid, r in zip(uids, refs, strict=True)
-        },
+        participants=meetings.participants_by_uid(uids, refs, got),
         callee_join=typed(got[join.path], JoinRecordDoc),
     )
 

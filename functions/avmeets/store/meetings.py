@@ -3,7 +3,7 @@ records: everything a join, a leave, a heartbeat or the signal trigger reads and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -126,13 +126,25 @@ def participant(meeting_id: str, uid: str) -> Versioned[ParticipantDoc]:
 
 def participants_of(meeting_id: str, uids: Sequence[str]) -> dict[str, ParticipantDoc | None]:
     """The participant documents of ``uids`` by uid (None where there is none), in one round
-    trip: the signal trigger reads both ends of a signal so, and again both ends of a new leg."""
+    trip: the signal trigger reads both ends of a signal so."""
     wanted = list(dict.fromkeys(uids))
     if not wanted:
         return {}
-    refs = [_participant(meeting_id, uid) for uid in wanted]
-    got = {s.reference.path: s for s in client().get_all(refs)}
-    return {uid: typed(got[r.path], ParticipantDoc) for uid, r in zip(wanted, refs, strict=True)}
+    refs = participant_refs(meeting_id, wanted)
+    return participants_by_uid(wanted, refs, {s.reference.path: s for s in client().get_all(refs)})
+
+
+def participant_refs(meeting_id: str, uids: Sequence[str]) -> list[firestore.DocumentReference]:
+    """The participant documents of ``uids``, for a read that takes other documents with them
+    (``participants_by_uid`` then sorts them out)."""
+    return [_participant(meeting_id, uid) for uid in uids]
+
+
+def participants_by_uid(
+    uids: Sequence[str], refs: Sequence[firestore.DocumentReference], got: Mapping[str, Any]
+) -> dict[str, ParticipantDoc | None]:
+    """``participant_refs``' documents, read into ``got`` (snapshots by path), by uid."""
+    return {uid: typed(got[r.path], ParticipantDoc) for uid, r in zip(uids, refs, strict=True)}
 
 
 def participants(meeting_id: str, *, joined_only: bool = False) -> list[ParticipantDoc]:
