@@ -164,17 +164,24 @@ CODE_READ: Final = EventCounts(
     # The other participants still there see the change: (n-1)/2 listeners on average as people
     # leave one by one (the model multiplies this by (n-1)/2).
     leave_fanout=1.0,
-    # The sweep: its query delivers the participant, the close-out reads it again, the open
-    # legs (a query, each leg ended from its read) and the pending signals (two queries); the
-    # participant, the join record and each of its n-1 legs written, and its presence document
-    # deleted (1).
-    swept=Ops(reads=7.4, writes=5, deletes=1),
+    # The sweep (services.presence._close_silent): its query delivers the presence document (1),
+    # the close-out reads the meeting (1: did it end?) and the participant (1), the open legs (a
+    # query delivering n-1 = 3, each leg ended from its read) and the pending signals (two
+    # queries matching nothing: 2): 8 for one person gone silent. When a whole meeting goes
+    # silent, as in the simulation, its people are closed out side by side (SWEEP_WORKERS), so
+    # each leg's two ends are written at once and one of the two loses its race and reads the
+    # leg again: (n-1)/2 = 1.5 more each (counted here, an upper bound for one person alone).
+    # The participant, the join record and each of its n-1 legs written, and its presence
+    # document deleted (1).
+    swept=Ops(reads=9.5, writes=5, deletes=1),
     # One query a group of 30 sweep shards (avmeets.meetings.SWEEP_SHARDS = 150) and the lobby's
     # query of stale knocks (services/lobby.sweep), each matching nothing: one read each.
     sweep_run=Ops(reads=6),
-    # Each step's query matching nothing (one read each: 8 expiring collections, 3 meeting
-    # queries, 2 orphan queries), and the cap's count of the legs (an aggregation: one read).
-    purge_run=Ops(reads=14),
+    # Each step's query matching nothing (one read each: the 11 collections of
+    # avmeets.purge.plan.EXPIRING, 3 meeting queries, 2 orphan queries), the cap's count of the
+    # legs (an aggregation: one read) and the usage roll-up's queries of the day's join records
+    # and legs before the purge deletes any (avmeets.purge.rollup: 2).
+    purge_run=Ops(reads=19),
     # A names-only query delivers each document (one read), a batch deletes it.
     purge_record=Ops(reads=1, deletes=1),
     # Per join (one join a participant a day): the join record, the participant, the identity
