@@ -1,6 +1,6 @@
 """Getting into a meeting and finding one's way: the meeting checked before the camera lobby,
-errors with the next useful action, the invitation in the empty room, labelled controls with a
-"More" menu on a phone, the whiteboard beside an open panel.
+errors with the next useful action, the invitation in the empty room, a phone's lobby on one
+screen, labelled controls with a "More" menu on a phone, the whiteboard beside an open panel.
 """
 
 from __future__ import annotations
@@ -61,6 +61,54 @@ async def test_invitation_in_the_empty_room(people: PersonFactory, web_url: str)
     dialog = alice.page.get_by_role("dialog", name="Invite people")
     await expect(dialog.locator(".invite-password")).to_have_attribute("data-password", "true")
     await dialog.get_by_role("button", name="Done", exact=True).click()
+
+
+async def test_a_phone_lobby_shows_the_preview_and_join_now_together(
+    people: PersonFactory,
+) -> None:
+    """On a small phone the lobby opens with the camera preview, the meeting's title and "Join
+    now" on one screen; it used to open scrolled down to the focused button, the preview and
+    the title above the screen. Held sideways, the preview stays in view beside the form."""
+    bob = await people("bob")
+    page = bob.page
+    await page.set_viewport_size({"width": 375, "height": 667})
+    await bob.create_meeting(title="Weekly design review")
+    join = page.get_by_role("button", name="Join now", exact=True)
+    await expect(join).to_be_focused()
+    preview = page.locator(".lobby-preview")
+    for part in (
+        preview,
+        page.get_by_role("heading", name='Ready to join "Weekly design review"?', exact=True),
+        page.get_by_label("Microphone", exact=True),
+        page.get_by_label("Camera", exact=True),
+        page.get_by_role(
+            "switch", name="Hide my IP address from the other participants", exact=True
+        ),
+        join,
+    ):
+        await expect(part).to_be_in_viewport(ratio=1)
+    await bob.screenshot("phone-lobby")
+    await bob.check_accessibility("phone lobby")
+
+    async def initials_above_the_buttons() -> None:
+        avatar = await page.locator(".lobby-avatar").bounding_box()
+        toggles = await page.locator(".lobby-toggles .btn-round").first.bounding_box()
+        assert avatar is not None and toggles is not None
+        assert avatar["y"] + avatar["height"] <= toggles["y"], (avatar, toggles)
+
+    # With the camera off, the initials sit above the on/off buttons, not under them.
+    await page.get_by_role("button", name="Turn off the camera", exact=True).click()
+    await initials_above_the_buttons()
+    await bob.screenshot("phone-lobby-camera-off")
+
+    await page.set_viewport_size({"width": 667, "height": 375})
+    await join.focus()
+    await expect(join).to_be_in_viewport(ratio=1)
+    await expect(preview).to_be_in_viewport(ratio=1)
+    await initials_above_the_buttons()
+    await bob.screenshot("phone-lobby-sideways")
+    await bob.check_accessibility("phone lobby, sideways")
+    await bob.join_now()
 
 
 async def test_phone_controls_and_the_whiteboard_beside_a_panel(people: PersonFactory) -> None:

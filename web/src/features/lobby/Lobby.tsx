@@ -41,6 +41,23 @@ function PrivacySwitch(props: { hideIp: Signal<boolean>; required: boolean }) {
   );
 }
 
+/** The microphone and camera choices: side by side on a phone, to keep "Join now" in view. */
+function DeviceFields(props: { local: LocalMedia; devices: MediaDeviceInfo[] | null }) {
+  const { local, devices } = props;
+  return (
+    <div class="lobby-devices">
+      <div class="field">
+        <label for="lobby-mic">Microphone</label>
+        <DeviceSelect id="lobby-mic" kind="audioinput" local={local} devices={devices} ariaLabel="Microphone" />
+      </div>
+      <div class="field">
+        <label for="lobby-cam">Camera</label>
+        <DeviceSelect id="lobby-cam" kind="videoinput" local={local} devices={devices} ariaLabel="Camera" />
+      </div>
+    </div>
+  );
+}
+
 /** The name the others will see: typed here, checked as the server checks it (lobby/names.ts). */
 function NameField(props: { name: Signal<string>; problem: string; field: Ref<HTMLInputElement> }) {
   const { problem } = props;
@@ -115,6 +132,11 @@ export function Lobby(props: {
   const knock = info?.entry === "knock";
   return (
     <main class="lobby" aria-labelledby="lobby-title">
+      {/* First in reading order; beside the preview on a phone (styles.css, "lobby"). */}
+      <div class="lobby-heading">
+        <h1 id="lobby-title">{info?.title ? `Ready to join "${info.title}"?` : "Ready to join?"}</h1>
+        <p class="meeting-code-display">{props.meetingId}</p>
+      </div>
       <div class="lobby-preview">
         <video ref={preview} autoplay playsInline muted class="mirror lobby-video" />
         <div class="lobby-avatar" aria-hidden="true">
@@ -126,8 +148,6 @@ export function Lobby(props: {
         </div>
       </div>
       <form class="lobby-side" onSubmit={join}>
-        <h1 id="lobby-title">{info?.title ? `Ready to join "${info.title}"?` : "Ready to join?"}</h1>
-        <p class="meeting-code-display">{props.meetingId}</p>
         <NameField name={props.name} problem={problem} field={nameField} />
         {info ? <LobbyStorageNotice storage={info.storage} storedOfYou={info.storedOfYou} storedOfYouBy={info.storedOfYouBy} /> : null}
         {knock ? (
@@ -148,14 +168,7 @@ export function Lobby(props: {
             <input ref={password} id="lobby-password" type="password" autocomplete="current-password" maxLength={128} required />
           </div>
         ) : null}
-        <div class="field">
-          <label for="lobby-mic">Microphone</label>
-          <DeviceSelect id="lobby-mic" kind="audioinput" local={local} devices={devices} ariaLabel="Microphone" />
-        </div>
-        <div class="field">
-          <label for="lobby-cam">Camera</label>
-          <DeviceSelect id="lobby-cam" kind="videoinput" local={local} devices={devices} ariaLabel="Camera" />
-        </div>
+        <DeviceFields local={local} devices={devices} />
         <PrivacySwitch hideIp={props.hideIp} required={!!info?.relayOnly} />
         <p class="muted small" role="status">
           {[state.audioProblem, state.videoProblem].filter(Boolean).join(" ")}
