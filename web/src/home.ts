@@ -8,6 +8,7 @@ import { stashPassword } from "./core/state/stash";
 import type { CreateMeetingRequest } from "./protocol.gen";
 import { forgetMeeting, parseMeetingId, recentMeetings, rememberMeeting } from "./recent";
 import { clear, h, icon, toast } from "./ui/dom";
+import { formatDateTime } from "./ui/dates";
 import { useEmulators } from "./config";
 import { adminOrgs } from "./features/admin/policyForm";
 
@@ -160,7 +161,7 @@ function recentList(): HTMLUListElement {
             h("span", { class: "recent-title" }, meeting.title || "Untitled meeting"),
             h("span", { class: "recent-code" }, meeting.id),
           ),
-          h("time", { class: "muted", datetime: new Date(meeting.at).toISOString() }, new Date(meeting.at).toLocaleString()),
+          h("time", { class: "muted", datetime: new Date(meeting.at).toISOString() }, formatDateTime(meeting.at)),
           h(
             "button",
             {

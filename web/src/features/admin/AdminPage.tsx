@@ -13,6 +13,7 @@ import { ORG_ADMIN_SET_POLICY } from "../../core/api/policies";
 import type { View } from "../../core/router/router";
 import type { OrgAdminResult, OrgAuditEntry, OrgPolicy } from "../../protocol.gen";
 import { InfoPage } from "../../ui/InfoPage";
+import { formatDateTime } from "../../ui/dates";
 import { exportFiles } from "./exportFiles";
 import { adminOrgs, formOf, policyChanges, PROVIDERS, STORAGE_LABELS, type PolicyForm } from "./policyForm";
 import "../privacy/privacy.css";
@@ -124,7 +125,7 @@ function AuditList({ orgId, audit }: { orgId: string; audit: readonly OrgAuditEn
           <tbody>
             {audit.map((entry, i) => (
               <tr key={`${entry.at}-${i}`}>
-                <td>{new Date(entry.at).toLocaleString()}</td>
+                <td>{formatDateTime(entry.at)}</td>
                 <td>{entry.by}</td>
                 <td>
                   {entry.changes.map((c) => (

@@ -1,5 +1,6 @@
 /** How "My data" names and groups the records of my_data (pure; describe.test.ts). */
 import type { MyRecord, StoredIn } from "../../protocol.gen";
+import { formatDateTime } from "../../ui/dates";
 
 export const PLACES: Record<StoredIn, string> = {
   auth: "Your account",
@@ -44,7 +45,7 @@ export function formatWhen(iso: string | null, locale?: string): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime())
     ? iso
-    : date.toLocaleString(locale, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC";
+    : formatDateTime(date, { locale, utc: true });
 }
 
 export function grouped(records: MyRecord[]): [StoredIn, MyRecord[]][] {

@@ -1,6 +1,7 @@
 /** The recordings kept in this browser: play, download, delete (the room's panel and the home page). */
 import { render, type ComponentChild } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
+import { formatDateTime } from "../../ui/dates";
 import { formatBytes, formatDuration, toast } from "../../ui/dom";
 import { Icon } from "../../ui/Icon";
 import { expiresAt, KEEP_CHOICES } from "./expiry";
@@ -12,6 +13,11 @@ export function recordingFileName(meta: RecordingMeta): string {
   const date = new Date(meta.startedAt).toISOString().slice(0, 19).replace(/[:T]/g, "-");
   const ext = meta.mime.includes("mp4") ? "mp4" : "webm";
   return `avmeets-${meta.meetingId}-${date}.${ext}`;
+}
+
+/** How a recording is named in its buttons and dialogs: the meeting and when it began. */
+function recordingLabel(meta: RecordingMeta): string {
+  return `${meta.title || meta.meetingId} — ${formatDateTime(meta.startedAt)}`;
 }
 
 async function download(meta: RecordingMeta): Promise<void> {
@@ -32,16 +38,16 @@ function RecordingRow(props: {
   action?: (meta: RecordingMeta) => ComponentChild;
 }) {
   const { meta } = props;
-  const label = `${meta.title || meta.meetingId} — ${new Date(meta.startedAt).toLocaleString()}`;
+  const label = recordingLabel(meta);
   return (
     <li class="recording-row" data-recording-id={meta.id} data-size={String(meta.size)}>
       <div class="recording-info">
         <span class="recording-title">{meta.title || meta.meetingId}</span>
         <span class="muted small">
-          {`${new Date(meta.startedAt).toLocaleString()} · ${formatDuration(meta.durationMs)} · ${formatBytes(meta.size)}${meta.complete ? "" : " · incomplete"}`}
+          {`${formatDateTime(meta.startedAt)} · ${formatDuration(meta.durationMs)} · ${formatBytes(meta.size)}${meta.complete ? "" : " · incomplete"}`}
         </span>
         <span class="muted small" data-expires-at={String(expiresAt(meta, keepDays.value))}>
-          {`Deleted from this browser on ${new Date(expiresAt(meta, keepDays.value)).toLocaleString()}`}
+          {`Deleted from this browser on ${formatDateTime(expiresAt(meta, keepDays.value))}`}
         </span>
       </div>
       <div class="row">
@@ -82,10 +88,10 @@ export function RecordingList(props: { action?: (meta: RecordingMeta) => Compone
 
   const play = async (meta: RecordingMeta) => {
     const url = URL.createObjectURL(await recordingBlob(meta));
-    setPlaying({ url, label: `${meta.title || meta.meetingId} — ${new Date(meta.startedAt).toLocaleString()}` });
+    setPlaying({ url, label: recordingLabel(meta) });
   };
   const remove = async (meta: RecordingMeta) => {
-    const label = `${meta.title || meta.meetingId} — ${new Date(meta.startedAt).toLocaleString()}`;
+    const label = recordingLabel(meta);
     if (!confirm(`Delete the recording "${label}" from this browser?`)) return;
     await deleteRecording(meta.id);
     setPlaying(null);

@@ -3,6 +3,7 @@
  * go (lazy-loaded by main.ts on every page load, and again every hour a tab stays open).
  */
 import { h } from "../../ui/dom";
+import { formatDateTime } from "../../ui/dates";
 import "./expiry.css";
 import { sweepPlan } from "./expiry";
 import { keepDays } from "./retention";
@@ -18,9 +19,6 @@ function notice(text: string): void {
   document.body.appendChild(box);
 }
 
-function when(ms: number): string {
-  return new Date(ms).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-}
 
 export async function sweepRecordings(now = Date.now()): Promise<void> {
   let metas;
@@ -41,7 +39,7 @@ export async function sweepRecordings(now = Date.now()): Promise<void> {
     const n = plan.soon.length;
     const first = Math.min(...plan.soon.map((m) => m.startedAt)) + days * 24 * 3600 * 1000;
     lines.push(
-      `${n} recording${n === 1 ? "" : "s"} will be deleted from this browser from ${when(first)}. ` +
+      `${n} recording${n === 1 ? "" : "s"} will be deleted from this browser from ${formatDateTime(first)}. ` +
         "Download them from “Recordings in this browser” to keep them.",
     );
   }
