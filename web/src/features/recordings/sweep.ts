@@ -19,7 +19,6 @@ function notice(text: string): void {
   document.body.appendChild(box);
 }
 
-
 export async function sweepRecordings(now = Date.now()): Promise<void> {
   let metas;
   try {
