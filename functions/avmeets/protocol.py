@@ -61,6 +61,7 @@ HostActionName = Literal[
     "remove",
     "make-cohost",
     "revoke-cohost",
+    "admit-all",
     "lock",
     "unlock",
     "lobby-on",

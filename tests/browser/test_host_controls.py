@@ -1,5 +1,6 @@
 """A meeting someone can run, in Chromium: the creator is the host; names are chosen in the lobby
-(never an e-mail address); the waiting room (the host admits one, denies another); a co-host; a
+(never an e-mail address); the waiting room (the host admits one, denies another; "Admit all"
+lets several in at once); a co-host; a
 request to mute; removing a participant (every page closes its connection to them because its
 roster shows them removed, not because ICE gave up on a silent peer; no way back without a host);
 locking (a newcomer is refused with a clear message); ending for everyone; the CDR's end causes.
@@ -45,6 +46,16 @@ async def ask_to_join(person: Person, meeting_id: str, name: str) -> None:
     ).to_be_visible(timeout=CONNECT_TIMEOUT_MS)
 
 
+async def join_records(meeting_id: str) -> dict[str, dict[str, Any]]:
+    """The meeting's join records, by participant."""
+    client = admin_client()
+    try:
+        joins = matching(await dump_all(client), "joins")
+    finally:
+        await close_client(client)
+    return {j["uid"]: j for j in joins.values() if j.get("meetingId") == meeting_id}
+
+
 async def cdr_end_causes(meeting_id: str) -> dict[frozenset[str], str | None]:
     client = admin_client()
     try:
@@ -84,10 +95,13 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     await expect(panel.get_by_role("heading", name="Waiting to join (2)")).to_be_visible(
         timeout=CONNECT_TIMEOUT_MS
     )
+    admit_all = panel.get_by_role("button", name="Admit all", exact=True)
+    await expect(admit_all).to_be_visible()  # two waiting (test_admit_all presses it)
     await alice.screenshot("lobby-queue")
     await alice.check_accessibility("people panel with the waiting queue")
     await panel.get_by_role("button", name="Admit Bob B.", exact=True).click()
     await bob.wait_in_room()
+    await expect(admit_all).to_have_count(0)  # one left: Admit and Deny are enough
     await panel.get_by_role("button", name="Deny Carol C.", exact=True).click()
     denied = carol.page.get_by_role("alert")
     await expect(denied.get_by_role("heading")).to_have_text(
@@ -309,3 +323,31 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     assert export.returncode == 0, export.stderr
     exported = json.loads(export.stdout)
     assert sorted(leg["endCause"] for leg in exported) == ["meeting-ended", "removed", "removed"]
+
+
+async def test_admit_all_from_the_knock_alert(people: PersonFactory) -> None:
+    """Two knock while the host's people panel is closed: the alert counts them and offers
+    "Admit all", which lets both in with one host action (each join record names the host)."""
+    alice = await people("alice")
+    meeting_id = await alice.create_meeting(title="Stand-up", waiting_room=True)
+    await alice.join_now()
+    bob, carol = await people("bob"), await people("carol")
+    await ask_to_join(bob, meeting_id, "Bob B.")
+    await ask_to_join(carol, meeting_id, "Carol C.")
+    alert = alice.page.locator(".knock-alert")
+    await expect(alert).to_contain_text("2 people ask to join", timeout=CONNECT_TIMEOUT_MS)
+    await expect(alert.get_by_role("button", name="Admit Bob B.", exact=True)).to_have_count(0)
+    await alice.screenshot("knock-alert-two")
+    await alice.check_accessibility("knock alert, two waiting")
+    await alert.get_by_role("button", name="Admit all", exact=True).click()
+    await bob.wait_in_room()
+    await carol.wait_in_room()
+    await expect(alert).to_have_count(0, timeout=CONNECT_TIMEOUT_MS)
+    for me, others in ((alice, (bob, carol)), (bob, (alice, carol)), (carol, (alice, bob))):
+        await me.wait_connected(*others)
+    records = await join_records(meeting_id)
+    assert {uid: r.get("admittedBy") for uid, r in records.items()} == {
+        alice.uid: None,
+        bob.uid: alice.uid,
+        carol.uid: alice.uid,
+    }, records

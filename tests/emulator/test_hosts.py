@@ -23,6 +23,8 @@ from .support.mesh import check_chat, describe, wait_full_mesh, wait_recorded
 from .support.peer import MeetingPeer
 from .support.refusals import database_unchanged, denied, refused
 from .support.scheduler import run_scheduled
+from .support.shapes import ACTIONS_ON_A_PERSON as PERSON_ACTIONS
+from .support.shapes import ACTIONS_ON_THE_MEETING as MEETING_ACTIONS
 from .support.userstore import sample_candidates, signal_data
 
 
@@ -30,10 +32,6 @@ def unchanged(admin: firestore.AsyncClient) -> Any:
     """The database is as it was, but for what live peers keep writing: heartbeats and the CDR
     legs of their connections (a refused host action would show in the participants and joins)."""
     return database_unchanged(admin, exempt=("cdrs",))
-
-
-PERSON_ACTIONS = ("admit", "deny", "remove", "make-cohost", "revoke-cohost")
-MEETING_ACTIONS = ("lock", "unlock", "lobby-on", "lobby-off", "end")
 
 
 def participant_path(meeting_id: str, uid: str) -> str:
@@ -149,6 +147,52 @@ async def test_lobby_knock_admit_and_deny(peers: Peers, admin: firestore.AsyncCl
             host_action(alice, meeting_id, "admit", carol.uid), "NOT_FOUND"
         )  # no longer waiting
     assert await lobby_of(alice, meeting_id) == {}
+
+
+async def test_admit_all_lets_in_everyone_waiting_and_nobody_else(
+    actors: Actors, admin: firestore.AsyncClient
+) -> None:
+    """ "Admit all": every knock waiting comes in, each admitted by the host who asked; a knock
+    denied or withdrawn stays as it is; a guest may not; with nobody waiting nothing changes."""
+    host, guest = await actors("host"), await actors("guest")
+    dave, erin, fay, gus = [await actors(name) for name in ("dave", "erin", "fay", "gus")]
+    meeting_id = await host.create_meeting(title="Admit all", lobby=True)
+    await host.join(meeting_id)
+    await knock(guest, meeting_id)
+    await host_action(host, meeting_id, "admit", guest.uid)
+    await guest.join(meeting_id)
+    for person in (dave, erin, fay, gus):
+        await knock(person, meeting_id)
+    await host_action(host, meeting_id, "deny", fay.uid)
+    await gus.call("leave_meeting", {"meetingId": meeting_id})  # gives up waiting
+
+    async with unchanged(admin):
+        await refused(
+            host_action(guest, meeting_id, "admit-all"), "PERMISSION_DENIED", "not-a-host"
+        )
+        await refused(host_action(host, meeting_id, "admit-all", dave.uid), "INVALID_ARGUMENT")
+    assert await host_action(host, meeting_id, "admit-all") == {
+        "action": "admit-all",
+        "changed": True,
+    }
+    knocks = {
+        p.uid: await stored(admin, knock_path(meeting_id, p.uid)) for p in (dave, erin, fay, gus)
+    }
+    assert {uid: (k or {}).get("state") for uid, k in knocks.items()} == {
+        dave.uid: "admitted",
+        erin.uid: "admitted",
+        fay.uid: "denied",
+        gus.uid: "withdrawn",
+    }
+    assert all((knocks[p.uid] or {}).get("decidedBy") == host.uid for p in (dave, erin))
+    assert await lobby_of(host, meeting_id) == {}
+    async with unchanged(admin):
+        assert (await host_action(host, meeting_id, "admit-all"))["changed"] is False
+    session = (await dave.join(meeting_id))["session"]
+    record = await stored(admin, f"joins/{meeting_id}_{dave.uid}_{session}")
+    assert record is not None and record["admittedBy"] == host.uid
+    async with unchanged(admin):
+        await refused(fay.join(meeting_id), "PERMISSION_DENIED", "denied")
 
 
 async def test_silent_or_departing_knockers_are_withdrawn(

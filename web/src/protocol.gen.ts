@@ -37,7 +37,7 @@ export type LobbyState = "waiting" | "admitted" | "denied" | "withdrawn" | "ende
 
 export type MeetingEntry = "join" | "knock" | "locked" | "denied";
 
-export type HostActionName = "admit" | "deny" | "remove" | "make-cohost" | "revoke-cohost" | "lock" | "unlock" | "lobby-on" | "lobby-off" | "end";
+export type HostActionName = "admit" | "deny" | "remove" | "make-cohost" | "revoke-cohost" | "admit-all" | "lock" | "unlock" | "lobby-on" | "lobby-off" | "end";
 
 export type SignalType = "offer" | "answer" | "candidates";
 

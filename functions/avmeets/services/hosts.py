@@ -1,8 +1,8 @@
 """``host_action``: what the host and co-hosts do to run a meeting (docs/protocol.md).
 
-Answer a knock, remove someone, make or unmake a co-host, lock or unlock the meeting, switch
-its lobby, end it for everyone. ``hosting`` decides who may and what changes; this module
-reads and writes, each write conditional on what it read.
+Answer a knock (or every waiting knock at once), remove someone, make or unmake a co-host,
+lock or unlock the meeting, switch its lobby, end it for everyone. ``hosting`` decides who may
+and what changes; this module reads and writes, each write conditional on what it read.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ def act(caller: Caller, body: HostAction) -> HostActionResult:
     hosting.check_action(meeting, actor, action, target)
     if action in ("admit", "deny"):
         changed = _answer(meeting_id, _person(target), action, caller.uid)
+    elif action == "admit-all":
+        changed = _admit_waiting(meeting_id, caller.uid)
     elif action == "remove":
         changed = remove(meeting_id, _person(target), caller.uid)
     elif action in ("make-cohost", "revoke-cohost"):
@@ -44,9 +46,7 @@ def act(caller: Caller, body: HostAction) -> HostActionResult:
     else:
         changed = _switch(meeting_id, action)
         if action == "lobby-off":  # everyone waiting comes in, as any newcomer now would
-            for knock, _ in lobby_store.waiting(meeting_id):
-                with contextlib.suppress(NotFound):  # withdrawn meanwhile
-                    _answer(meeting_id, str(knock["uid"]), "admit", caller.uid)
+            _admit_waiting(meeting_id, caller.uid)
     log.info(
         "host action %s in %s by %s%s: %s",
         action,
@@ -78,6 +78,16 @@ def _answer(meeting_id: str, uid: str, action: HostActionName, host: str) -> boo
         return True
 
     return _optimistic(attempt)
+
+
+def _admit_waiting(meeting_id: str, host: str) -> bool:
+    """Admit every knock waiting now; True if any was. Each is its own conditional write, as a
+    single ``admit`` is: a knock withdrawn or answered by another host meanwhile is left as is."""
+    admitted = False
+    for knock, _ in lobby_store.waiting(meeting_id):
+        with contextlib.suppress(NotFound):  # withdrawn meanwhile
+            admitted = _answer(meeting_id, str(knock["uid"]), "admit", host) or admitted
+    return admitted
 
 
 def remove(meeting_id: str, uid: str, host: str) -> bool:

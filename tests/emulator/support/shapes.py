@@ -32,7 +32,7 @@ TRANSPORTS: Final = ("udp", "tcp")
 RELAY_TRANSPORTS: Final = ("udp", "tcp", "tls")
 #: host_action: the actions about one person take `uid`, the others refuse it.
 ACTIONS_ON_A_PERSON: Final = ("admit", "deny", "remove", "make-cohost", "revoke-cohost")
-ACTIONS_ON_THE_MEETING: Final = ("lock", "unlock", "lobby-on", "lobby-off", "end")
+ACTIONS_ON_THE_MEETING: Final = ("admit-all", "lock", "unlock", "lobby-on", "lobby-off", "end")
 ACTIONS: Final = ACTIONS_ON_A_PERSON + ACTIONS_ON_THE_MEETING
 ARCHIVE_KINDS: Final = ("chat", "attendance")
 #: upload_object: the kinds of object; org_admin: the actions, the sign-in providers and the

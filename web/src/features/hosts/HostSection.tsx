@@ -6,6 +6,7 @@
 import { useState } from "preact/hooks";
 import type { HostActionName } from "../../protocol.gen";
 import { useFocusWhen } from "../../ui/focusWhen";
+import { AdmitAll } from "./AdmitAll";
 import { runsMeeting } from "./controls";
 import type { Hosting, Knocker } from "./hosting";
 import "./hosts.css";
@@ -95,7 +96,10 @@ export function HostSection({ hosting }: { hosting: Hosting }) {
         </p>
       ) : null}
       <section class="lobby-queue" aria-labelledby="lobby-queue-title">
-        <h3 id="lobby-queue-title">{knocks.length ? `Waiting to join (${knocks.length})` : "Nobody is waiting to join"}</h3>
+        <div class="lobby-queue-head">
+          <h3 id="lobby-queue-title">{knocks.length ? `Waiting to join (${knocks.length})` : "Nobody is waiting to join"}</h3>
+          <AdmitAll hosting={hosting} />
+        </div>
         {knocks.length ? (
           <ul class="knock-list">
             {knocks.map((knock) => (

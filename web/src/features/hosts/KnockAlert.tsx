@@ -1,9 +1,11 @@
 /**
  * For the host and co-hosts, while the people panel is closed: who is waiting to join, with
- * "Admit" and "Deny" for a single knock and the way to the whole queue (the people panel).
+ * "Admit" and "Deny" for a single knock, "Admit all" for several, and the way to the whole queue
+ * (the people panel).
  */
 import { useState } from "preact/hooks";
 import type { HostActionName } from "../../protocol.gen";
+import { AdmitAll } from "./AdmitAll";
 import { runsMeeting } from "./controls";
 import type { Hosting } from "./hosting";
 
@@ -30,7 +32,9 @@ export function KnockAlert(props: { hosting: Hosting; panelOpen: boolean; onShow
             Deny
           </button>
         </>
-      ) : null}
+      ) : (
+        <AdmitAll hosting={hosting} />
+      )}
       <button class="btn btn-ghost btn-small" type="button" onClick={props.onShow}>
         {one ? "Details" : "See everyone waiting"}
       </button>
