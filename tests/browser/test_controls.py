@@ -74,6 +74,19 @@ async def test_mute_camera_screen_share_and_devices(people: PersonFactory) -> No
         bob.page.get_by_role("button", name="Leave the meeting", exact=True)
     ).to_be_in_viewport()
     await expect(bob.tile(alice.uid)).to_be_in_viewport()
+    # Two on a phone: Alice fills the stage, Bob's own picture small in its corner.
+    await expect(bob.page.locator(".stage")).to_have_attribute("data-layout", "pair")
+    grid = await bob.page.locator(".stage .grid").bounding_box()
+    other = await bob.tile(alice.uid).bounding_box()
+    mine = await bob.tile(bob.uid).bounding_box()
+    assert grid and other and mine, (grid, other, mine)
+    assert other["width"] >= grid["width"] - 1 and other["height"] >= grid["height"] - 1, (
+        grid,
+        other,
+    )
+    assert mine["width"] * mine["height"] < other["width"] * other["height"] / 6, (mine, other)
+    assert other["x"] <= mine["x"] and mine["x"] + mine["width"] <= other["x"] + other["width"]
+    assert other["y"] <= mine["y"] and mine["y"] + mine["height"] <= other["y"] + other["height"]
     await bob.screenshot("phone")
     await bob.open_panel("Chat")
     # A toast while the chat fills the phone's screen leaves the message box in sight.

@@ -19,6 +19,7 @@ const REASONS: Record<StageLayout["reason"], string> = {
   spotlight: "Spotlight",
   presenting: "",
   speaker: "",
+  pair: "",
   grid: "",
   board: "",
 };

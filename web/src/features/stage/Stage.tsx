@@ -42,7 +42,7 @@ export function Stage(props: { session: RoomSession; ui: RoomUi; local: LocalMed
   const focus = layout.main !== null;
   const folded = focus && ui.tilesHidden.value;
   const myUid = session.meeting.myUid;
-  useGridSizing(tiles, layout.order.length, !focus);
+  useGridSizing(tiles, layout.order.length, !focus && layout.reason !== "pair");
   const alone = session.present.value.length === 1;
   const classes = ["stage", focus ? "focus" : "grid-layout", board === "open" ? "with-board" : "", folded ? "tiles-folded" : "", alone && !focus ? "alone" : ""];
   return (

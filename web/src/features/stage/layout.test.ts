@@ -54,6 +54,16 @@ describe("chooseStage", () => {
     expect(chooseStage(input({ speaker: "b" })).reason).toBe("grid");
   });
 
+  it("gives two people on a phone the other's picture, ours in its corner, and asks for it whole", () => {
+    const two = input({ uids: ["me", "a"], narrow: true });
+    const pair = chooseStage(two);
+    expect(pair).toEqual({ main: null, reason: "pair", order: ["me", "a"] });
+    expect(wantsFor(two, pair, "a", { visible: true, width: 366 }, false).camera).toBe("high");
+    expect(chooseStage({ ...two, narrow: false }).reason).toBe("grid"); // side by side on a wide screen
+    expect(chooseStage({ ...two, uids: ["me"] }).reason).toBe("grid"); // alone: the invitation
+    expect(chooseStage({ ...two, presenters: ["a"] }).reason).toBe("presenting");
+  });
+
   it("puts a pin before a spotlight before a presentation, and the whiteboard before all", () => {
     const all = input({ presenters: ["a"], spotlight: "b", pinned: { kind: "camera", uid: "a" } });
     expect(chooseStage(all)).toMatchObject({ main: { kind: "camera", uid: "a" }, reason: "pinned" });

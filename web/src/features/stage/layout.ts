@@ -19,7 +19,7 @@ export function bestTileWidth(n: number, width: number, height: number, gap = TI
 
 // ------------------------------------------------------------------------------ the stage
 
-/** What fills the stage's main area; null: everyone in an even grid. */
+/** What fills the stage's main area; null: everyone in an even grid (or, "pair", two on a phone). */
 export type MainView = { kind: "screen"; uid: string } | { kind: "camera"; uid: string } | { kind: "board" } | null;
 
 /** A local pin: this person's camera or screen large for me only. */
@@ -40,7 +40,7 @@ export interface StageInput {
   narrow: boolean;
 }
 
-export type StageReason = "board" | "pinned" | "spotlight" | "presenting" | "speaker" | "grid";
+export type StageReason = "board" | "pinned" | "spotlight" | "presenting" | "speaker" | "pair" | "grid";
 
 export interface StageLayout {
   main: MainView;
@@ -70,6 +70,8 @@ export function chooseStage(input: StageInput): StageLayout {
     const speaker = input.speaker && present.has(input.speaker) && input.speaker !== input.myUid ? input.speaker : others[0];
     return at({ kind: "camera", uid: speaker }, "speaker");
   }
+  // Two on a phone: the other fills the screen, we are a small picture in its corner (stage.css).
+  if (input.narrow && input.uids.length === 2 && others.length === 1) return at(null, "pair");
   return at(null, "grid");
 }
 
@@ -97,6 +99,6 @@ export function wantsFor(
   let camera: Wants["camera"];
   if (main?.kind === "camera" && main.uid === uid) camera = "high";
   else if (!tile.visible) camera = "off";
-  else camera = main === null && tile.width >= LARGE_TILE_WIDTH ? "high" : "low";
+  else camera = main === null && (layout.reason === "pair" || tile.width >= LARGE_TILE_WIDTH) ? "high" : "low";
   return { camera, screen };
 }
