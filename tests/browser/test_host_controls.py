@@ -325,9 +325,10 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     assert sorted(leg["endCause"] for leg in exported) == ["meeting-ended", "removed", "removed"]
 
 
-async def test_admit_all_from_the_knock_alert(people: PersonFactory) -> None:
+async def test_admit_all_then_ask_everyone_to_mute(people: PersonFactory) -> None:
     """Two knock while the host's people panel is closed: the alert counts them and offers
-    "Admit all", which lets both in with one host action (each join record names the host)."""
+    "Admit all", which lets both in with one host action (each join record names the host).
+    Then the host asks everyone to mute: each is asked, and decides."""
     alice = await people("alice")
     meeting_id = await alice.create_meeting(title="Stand-up", waiting_room=True)
     await alice.join_now()
@@ -351,3 +352,22 @@ async def test_admit_all_from_the_knock_alert(people: PersonFactory) -> None:
         bob.uid: alice.uid,
         carol.uid: alice.uid,
     }, records
+
+    # Ask everyone to mute: both are asked; Bob does it, Carol dismisses it.
+    panel = await alice.open_people()
+    await alice.record_announcements()
+    ask_all = panel.get_by_role("button", name="Ask everyone to mute", exact=True)
+    await expect(ask_all).to_be_visible()
+    await alice.screenshot("people-panel-three")
+    await alice.check_accessibility("people panel, three present")
+    await ask_all.click()
+    for person in (bob, carol):
+        await expect(person.page.get_by_role("alertdialog")).to_contain_text(
+            "Alice (host) asks you to turn your microphone off.", timeout=CONNECT_TIMEOUT_MS
+        )
+    assert "polite: Asked 2 people to mute" in await alice.announcements()
+    await bob.page.get_by_role("button", name="Turn microphone off", exact=True).click()
+    await carol.page.get_by_role("button", name="Dismiss", exact=True).click()
+    await expect(alice.tile(bob.uid).locator(".tile-mic")).to_be_visible(timeout=CONNECT_TIMEOUT_MS)
+    await expect(alice.tile(carol.uid).locator(".tile-mic")).to_be_hidden()
+    await expect(carol.page.get_by_role("alertdialog")).to_have_count(0)

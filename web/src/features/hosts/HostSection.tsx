@@ -1,7 +1,7 @@
 /**
  * The host's part of the people panel: the lock and the waiting-room switches, the people
- * waiting to be let in, and ending the meeting for everyone. Shown to the host and co-hosts only;
- * every control is a button or a switch in the tab order.
+ * waiting to be let in, asking everyone to mute, and ending the meeting for everyone. Shown to
+ * the host and co-hosts only; every control is a button or a switch in the tab order.
  */
 import { useState } from "preact/hooks";
 import type { HostActionName } from "../../protocol.gen";
@@ -122,6 +122,11 @@ export function HostSection({ hosting }: { hosting: Hosting }) {
         on={switches.lobby}
         onChange={(on) => void hosting.act(on ? "lobby-on" : "lobby-off")}
       />
+      {hosting.unmuted().length ? (
+        <button class="btn btn-ghost host-ask-all" type="button" onClick={() => hosting.askEveryoneToMute()}>
+          Ask everyone to mute
+        </button>
+      ) : null}
       <EndForEveryone hosting={hosting} />
     </section>
   );

@@ -138,6 +138,18 @@ export class Hosting {
     return sent;
   }
 
+  /** Who else has a microphone on now (what "Ask everyone to mute" would ask). */
+  unmuted(): string[] {
+    return [...this.meeting.peers.value.values()].filter((link) => link.view.value.remoteMedia.audio).map((link) => link.uid);
+  }
+
+  /** Ask everyone else whose microphone is on to mute; says how many were asked. */
+  askEveryoneToMute(): void {
+    const asked = this.unmuted().filter((uid) => this.meeting.links.get(uid)?.send("chat", encodeAsk("mute")));
+    this.problem.value = asked.length ? "" : "Nobody could be asked: not connected to anyone with a microphone on.";
+    if (asked.length) announce(asked.length === 1 ? "Asked 1 person to mute" : `Asked ${asked.length} people to mute`);
+  }
+
   /** A request arrived from `uid` on the chat channel: kept only if `uid` runs the meeting
    * (its role as the server wrote it); a repeat of the same request replaces the earlier one. */
   received(uid: string, what: Ask): void {
