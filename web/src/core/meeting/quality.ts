@@ -27,7 +27,7 @@ export type Bars = 0 | 1 | 2 | 3 | 4;
 
 export interface Quality {
   bars: Bars;
-  /** "Excellent", "Good", "Poor" or "Bad" (no bars: "No connection"). */
+  /** "Excellent", "Good", "Poor" or "Bad" (no bars: not measured yet, the first seconds). */
   label: string;
   /** What is wrong, in words ("unstable, sound and video may break up"); null when fine. */
   problem: string | null;
@@ -42,7 +42,7 @@ export interface Quality {
 
 export const UNKNOWN_QUALITY: Quality = {
   bars: 0,
-  label: "No connection",
+  label: "Not measured yet",
   problem: null,
   lossPct: null,
   rttMs: null,
@@ -52,7 +52,7 @@ export const UNKNOWN_QUALITY: Quality = {
   availableOutgoingKbps: null,
 };
 
-const LABELS: Readonly<Record<Bars, string>> = { 0: "No connection", 1: "Bad", 2: "Poor", 3: "Good", 4: "Excellent" };
+const LABELS: Readonly<Record<Bars, string>> = { 0: "Not measured yet", 1: "Bad", 2: "Poor", 3: "Good", 4: "Excellent" };
 
 /** Worst first: [bars at most, test, words]. */
 const RULES: readonly [Bars, (q: Quality) => boolean, string][] = [

@@ -12,7 +12,7 @@ import { HostSection } from "../hosts/HostSection";
 import { PersonActions } from "../hosts/PersonActions";
 import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
-import { hue, initials, stateLabel } from "../stage/tileInfo";
+import { connectionText, hue, initials } from "../stage/tileInfo";
 
 /** One row; keyed by uid, so focus and screen-reader position survive updates. */
 function PersonRow(props: { uid: string; session: RoomSession; ui: RoomUi }) {
@@ -23,7 +23,7 @@ function PersonRow(props: { uid: string; session: RoomSession; ui: RoomUi }) {
   const role = session.meeting.roster.value.get(uid)?.role ?? "participant";
   const badge = roleLabel(role);
   const hand = session.gestures.hands.value.has(uid);
-  const connection = isMe ? "You" : view?.state === "connected" ? `${view.quality.label} connection` : stateLabel(view).text;
+  const connection = isMe ? "You" : connectionText(view);
   const code = view?.safetyCode ?? null;
   const message = () => {
     ui.chatTo.value = uid;

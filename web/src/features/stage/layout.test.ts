@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { LinkView } from "../../core/meeting/link";
 import { UNKNOWN_QUALITY, type Quality } from "../../core/meeting/quality";
 import { bestTileWidth, chooseStage, MIN_TILE_WIDTH, wantsFor, type StageInput } from "./layout";
-import { connectionDetails, hue, initials, pathLabel, stateLabel } from "./tileInfo";
+import { connectionDetails, connectionText, hue, initials, pathLabel, stateLabel } from "./tileInfo";
 
 describe("bestTileWidth", () => {
   it("fills the stage with one tile, limited by height at 16:9", () => {
@@ -128,6 +128,14 @@ describe("tile labels", () => {
     expect(stateLabel(view("reconnecting")).text).toBe("Reconnecting…");
     expect(pathLabel(view("connected", true))).toBe("relayed");
     expect(pathLabel(undefined)).toBe("");
+  });
+
+  it("say a person is connected before the quality is measured, never \"No connection\"", () => {
+    expect(connectionText(view("connected", false, UNKNOWN_QUALITY))).toBe("Connected");
+    expect(connectionText(view("connected", false, quality(3, { label: "Good" })))).toBe("Good connection");
+    expect(connectionText(view("reconnecting"))).toBe("Reconnecting…");
+    expect(connectionText(undefined)).toBe("Waiting to connect");
+    expect(connectionDetails(view("connected", false, UNKNOWN_QUALITY))[0]).toEqual(["Quality", "Not measured yet"]);
   });
 
   it("give the details on demand, in words first", () => {

@@ -26,6 +26,13 @@ export function stateLabel(link: LinkView | undefined): StateLabel {
   }
 }
 
+/** A person's connection in the people panel: its quality once measured ("Good connection"),
+ * "Connected" until then, else its state in words. */
+export function connectionText(link: LinkView | undefined): string {
+  if (link?.state !== "connected") return stateLabel(link).text;
+  return link.quality.bars > 0 ? `${link.quality.label} connection` : "Connected";
+}
+
 /** The path of a connected link: "direct", "relayed", or "" while unknown. */
 export function pathLabel(link: LinkView | undefined): string {
   const relayed = link?.path?.stats.relayed;
