@@ -103,3 +103,46 @@ async def test_mute_camera_screen_share_and_devices(people: PersonFactory) -> No
     )
     await bob.screenshot("phone-chat")
     await bob.check_accessibility("phone, chat")
+
+
+#: A microphone that hears someone talking without a pause: an oscillator in place of the fake
+#: device's short beeps, installed on the home page before the lobby asks for the devices.
+TALKING_MICROPHONE = """() => {
+    const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+        const stream = await real(constraints);
+        if (!constraints || !constraints.audio) return stream;
+        const context = new AudioContext();
+        const voice = context.createOscillator();
+        voice.frequency.value = 180;
+        const out = context.createMediaStreamDestination();
+        voice.connect(out);
+        voice.start();
+        for (const track of stream.getAudioTracks()) {
+            stream.removeTrack(track);
+            track.stop();
+        }
+        stream.addTrack(out.stream.getAudioTracks()[0]);
+        return stream;
+    };
+}"""
+
+MUTED_HINT = "You are muted. Turn on the microphone (Ctrl+D) to be heard."
+
+
+async def test_talking_while_muted_is_pointed_out(people: PersonFactory) -> None:
+    """Someone who talks with the microphone off is told so (the room listens to the microphone
+    in the browser while it is off); the fake device's short beeps are not talking."""
+    bob = await people("bob")
+    alice = await people("alice")
+    await alice.page.evaluate(TALKING_MICROPHONE)
+    meeting_id = await alice.create_meeting(title="Muted")
+    await alice.join_now()
+    await bob.join(meeting_id)
+    for person in (bob, alice):  # Bob first: muted longer than Alice when she is told
+        await person.record_toasts()
+        await person.page.get_by_role("button", name="Turn off the microphone", exact=True).click()
+    await alice.wait_toast(MUTED_HINT)
+    assert not [t for t in await bob.toasts() if "muted" in t], await bob.toasts()
+    # What the others get stays silent: Bob sees her microphone off.
+    await expect(bob.tile(alice.uid).locator(".tile-mic")).to_be_visible()

@@ -7,6 +7,7 @@ import { Controls } from "../controls/Controls";
 import { Dialogs } from "../dialogs/Dialogs";
 import { AskPrompt } from "../hosts/AskPrompt";
 import { KnockAlert } from "../hosts/KnockAlert";
+import { startMutedSpeechHint } from "../mutedSpeech/watch";
 import { SafetyWarnings } from "../safety/SafetyWarnings";
 import { Stage } from "../stage/Stage";
 import { StageState } from "../stage/stageState";
@@ -49,6 +50,7 @@ export function Room(props: { session: RoomSession; ui: RoomUi; local: LocalMedi
   useEffect(() => startNotifications(session, ui, local), [session, ui, local]);
   useEffect(() => startPeopleNotices(session), [session]);
   useEffect(() => startShortcuts(ui, local), [ui, local]);
+  useEffect(() => startMutedSpeechHint(local), [local]);
   useEffect(() => checkCaptionsOffered(), []);
   useCaptionRecognition(session, local);
   const classes = ui.panel.value ? "room panel-open" : "room";

@@ -1,0 +1,70 @@
+/**
+ * While the microphone is off, listen to it here, in the browser, and say "you are muted" when
+ * the person seems to be talking (detector.ts decides). It listens to a clone of the microphone's
+ * track: the track the peers get stays disabled and silent. Nothing of it is sent or kept; the
+ * microphone is open anyway while muted (a disabled track, so that unmuting is instant).
+ */
+import { effect } from "@preact/signals-core";
+import { announce } from "../../core/announce";
+import type { LocalMedia } from "../../core/meeting/media";
+import { MutedSpeechDetector, rms } from "./detector";
+
+const SAMPLE_MS = 200;
+export const MUTED_HINT = "You are muted. Turn on the microphone (Ctrl+D) to be heard.";
+
+/** The level of one microphone track, sampled every SAMPLE_MS. */
+class LevelMeter {
+  private readonly context = new AudioContext();
+  private readonly clone: MediaStreamTrack;
+  private readonly timer: ReturnType<typeof setInterval>;
+
+  constructor(track: MediaStreamTrack, onLevel: (level: number) => void) {
+    this.clone = track.clone();
+    this.clone.enabled = true;
+    const analyser = this.context.createAnalyser();
+    analyser.fftSize = 2048;
+    this.context.createMediaStreamSource(new MediaStream([this.clone])).connect(analyser);
+    const block = new Float32Array(analyser.fftSize);
+    void this.context.resume().catch(() => undefined);
+    this.timer = setInterval(() => {
+      analyser.getFloatTimeDomainData(block);
+      onLevel(rms(block));
+    }, SAMPLE_MS);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.clone.stop();
+    void this.context.close().catch(() => undefined);
+  }
+}
+
+/** Start watching; returns the function that stops. */
+export function startMutedSpeechHint(local: LocalMedia): () => void {
+  const detector = new MutedSpeechDetector(SAMPLE_MS);
+  let meter: { track: MediaStreamTrack; levels: LevelMeter } | null = null;
+  const stopMeter = () => {
+    meter?.levels.stop();
+    meter = null;
+    detector.reset();
+  };
+  const off = effect(() => {
+    const { micOn } = local.state.value; // a new state with every change of the track, too
+    const track = local.audioTrack;
+    if (micOn || !track || track.readyState === "ended") return stopMeter();
+    if (meter?.track === track) return;
+    stopMeter();
+    try {
+      const levels = new LevelMeter(track, (level) => {
+        if (detector.update(level, performance.now())) announce(MUTED_HINT);
+      });
+      meter = { track, levels };
+    } catch (error) {
+      console.debug("cannot listen for speech while muted", error); // no Web Audio: no hint
+    }
+  });
+  return () => {
+    off();
+    stopMeter();
+  };
+}
