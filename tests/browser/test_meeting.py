@@ -82,6 +82,15 @@ async def test_two_people_with_password(people: PersonFactory) -> None:
     await expect(message.locator(".chat-from")).to_have_text("Alice")
     # The time as the person's locale writes it (Chromium's en-US here: "7:53 PM", not "07:53 PM").
     await expect(message.locator("time")).to_have_text(re.compile(r"^[1-9]\d?:\d\d\s[AP]M$"))
+    # A web address is a link on both sides (axe checks its contrast in Alice's bubble below),
+    # opened in a new tab with no referrer: the meeting's address stays in the meeting.
+    await alice.send_chat("Slides: https://example.com/deck?p=2.")
+    for person in (bob, alice):
+        sent = await person.wait_chat("Slides: https://example.com/deck?p=2.")
+        link = sent.get_by_role("link", name="https://example.com/deck?p=2", exact=True)
+        await expect(link).to_have_attribute("href", "https://example.com/deck?p=2")
+        await expect(link).to_have_attribute("target", "_blank")
+        await expect(link).to_have_attribute("rel", re.compile(r"\bnoreferrer\b"))
     await bob.send_chat("Loud and clear.")
     await alice.wait_chat("Loud and clear.")
     await expect(alice.page.get_by_role("log", name="Chat messages")).to_have_attribute(

@@ -5,6 +5,25 @@ import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
 import { TargetSelect } from "../room/TargetSelect";
 import type { ChatMessage } from "./chatLog";
+import { chatParts } from "./links";
+
+/** A message's text, its web addresses as links: opened in a new tab, with no referrer (the
+ * meeting's address stays in the meeting) and no access back to this page. */
+function ChatText({ text }: { text: string }) {
+  return (
+    <p class="chat-text">
+      {chatParts(text).map((part, i) =>
+        "href" in part ? (
+          <a key={i} href={part.href} target="_blank" rel="noopener noreferrer nofollow">
+            {part.text}
+          </a>
+        ) : (
+          part.text
+        ),
+      )}
+    </p>
+  );
+}
 
 /** One message, read as "Bob, 9:22 PM: Hi Alice!" (the punctuation is for screen readers only). */
 function ChatEntry({ message, session }: { message: ChatMessage; session: RoomSession }) {
@@ -20,7 +39,7 @@ function ChatEntry({ message, session }: { message: ChatMessage; session: RoomSe
         <time dateTime={at.toISOString()}>{at.toLocaleTimeString([], { hour: "numeric", minute: "2-digit" })}</time>
         <span class="visually-hidden">: </span>
       </div>
-      <p class="chat-text">{message.text}</p>
+      <ChatText text={message.text} />
     </li>
   );
 }
