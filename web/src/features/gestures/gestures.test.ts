@@ -14,7 +14,7 @@ class FakeLink {
 function room() {
   const bob = new FakeLink("bob");
   const links = new Map([["bob", bob]]);
-  const gestures = new Gestures({ myUid: "me", links });
+  const gestures = new Gestures({ myUid: "me", links }, (uid) => uid === "host");
   const asLink = (link: FakeLink) => link as unknown as PeerLink;
   return { bob, links, gestures, asLink };
 }
@@ -25,6 +25,7 @@ describe("parseGesture", () => {
     expect(parseGesture('{"t":"react","emoji":"🎉"}')).toEqual({ t: "react", emoji: "🎉" });
     expect(parseGesture('{"t":"spotlight","uid":"u1","at":5}')).toEqual({ t: "spotlight", uid: "u1", at: 5 });
     expect(parseGesture('{"t":"spotlight","uid":null,"at":6}')).toEqual({ t: "spotlight", uid: null, at: 6 });
+    expect(parseGesture('{"t":"lower-hands"}')).toEqual({ t: "lower-hands" });
     for (const bad of ['{"t":"react","emoji":"<b>spam</b>"}', '{"t":"hand","up":"yes"}', '{"t":"spotlight","uid":""}', "[1]", "not json", "null"]) {
       expect(parseGesture(bad)).toBeNull();
     }
@@ -47,6 +48,27 @@ describe("Gestures", () => {
     gestures.closed(asLink(bob));
     expect([...gestures.hands.value.keys()]).toEqual(["me"]);
     expect(heard).toEqual(["me up", "bob up"]);
+  });
+
+  it("lowers our hand when a host says so, and only a host", () => {
+    const { bob, links, gestures, asLink } = room();
+    const host = new FakeLink("host");
+    links.set("host", host);
+    const lowered: string[] = [];
+    gestures.on("handLowered", ({ by }) => lowered.push(by));
+    gestures.raiseHand(true);
+    gestures.message(asLink(bob), '{"t":"lower-hands"}'); // not a host: ignored
+    expect(gestures.handUp).toBe(true);
+    gestures.message(asLink(host), '{"t":"lower-hands"}');
+    expect(gestures.handUp).toBe(false);
+    expect(host.sent.at(-1)).toBe('{"t":"hand","up":false}'); // everyone hears it is down
+    gestures.message(asLink(host), '{"t":"lower-hands"}'); // down already: nothing to say
+    expect(lowered).toEqual(["host"]);
+    // A host lowering all: its own hand too, and the request to everyone.
+    gestures.raiseHand(true);
+    gestures.lowerAllHands();
+    expect(gestures.handUp).toBe(false);
+    expect(bob.sent.slice(-2)).toEqual(['{"t":"hand","up":false}', '{"t":"lower-hands"}']);
   });
 
   it("tells a newcomer our raised hand and the spotlight", () => {

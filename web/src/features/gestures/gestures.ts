@@ -2,6 +2,8 @@
  * Raised hands, reactions and the spotlight: the "gestures" data channel (JSON text):
  *
  *   {"t":"hand","up":true|false}                 the sender raised or lowered their hand
+ *   {"t":"lower-hands"}                          a host or co-host lowers everyone's hand: the
+ *                                                receiver lowers its own (and says so)
  *   {"t":"react","emoji":"👍"}                    a reaction, one of REACTIONS
  *   {"t":"spotlight","uid":string|null,"at":ms}  the sender spotlights uid for everyone (null ends
  *                                                it); the newest `at` wins
@@ -35,13 +37,15 @@ const MAX_ID = 128;
 export type Gesture =
   | { t: "hand"; up: boolean }
   | { t: "react"; emoji: Emoji }
-  | { t: "spotlight"; uid: string | null; at: number };
+  | { t: "spotlight"; uid: string | null; at: number }
+  | { t: "lower-hands" };
 
 /** A gesture message, or null for anything the protocol does not know. Pure. */
 export function parseGesture(text: string): Gesture | null {
   const message = parseJsonObject(text);
   if (!message) return null;
   if (message.t === "hand" && typeof message.up === "boolean") return { t: "hand", up: message.up };
+  if (message.t === "lower-hands") return { t: "lower-hands" };
   if (message.t === "react" && REACTIONS.includes(message.emoji as Emoji)) return { t: "react", emoji: message.emoji as Emoji };
   if (message.t === "spotlight" && Number.isFinite(message.at)) {
     const uid = message.uid;
@@ -69,6 +73,8 @@ type GestureEvents = {
   reaction: Reaction;
   /** The spotlight changed: `by` set it or ended it. */
   spotlight: { spotlight: Spotlight | null; by: string };
+  /** A host or co-host (`by`) lowered our raised hand. */
+  handLowered: { by: string };
 };
 
 interface GesturesMeeting {
@@ -89,7 +95,11 @@ export class Gestures extends Emitter<GestureEvents> implements ChannelProtocol 
   /** When our spotlight message was sent (or the last one we took), for "newest wins". */
   private spotlightAt = 0;
 
-  constructor(private readonly meeting: GesturesMeeting) {
+  constructor(
+    private readonly meeting: GesturesMeeting,
+    /** Whether `uid` runs the meeting (its role as the server wrote it): only they lower hands. */
+    private readonly runsMeeting: (uid: string) => boolean = () => false,
+  ) {
     super();
   }
 
@@ -100,6 +110,12 @@ export class Gestures extends Emitter<GestureEvents> implements ChannelProtocol 
   raiseHand(up: boolean): void {
     this.setHand(this.meeting.myUid, up);
     this.broadcast({ t: "hand", up });
+  }
+
+  /** As a host or co-host: everyone's hand down (each lowers their own on our message). */
+  lowerAllHands(): void {
+    if (this.handUp) this.raiseHand(false);
+    this.broadcast({ t: "lower-hands" });
   }
 
   react(emoji: Emoji): void {
@@ -125,6 +141,7 @@ export class Gestures extends Emitter<GestureEvents> implements ChannelProtocol 
     if (!gesture) return;
     if (gesture.t === "hand") this.setHand(link.uid, gesture.up);
     else if (gesture.t === "react") this.addReaction(link.uid, gesture.emoji);
+    else if (gesture.t === "lower-hands") this.loweredBy(link.uid);
     else if (gesture.at > this.spotlightAt) this.applySpotlight(gesture.uid, link.uid, gesture.at);
   }
 
@@ -138,6 +155,12 @@ export class Gestures extends Emitter<GestureEvents> implements ChannelProtocol 
   async stop(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+  }
+
+  private loweredBy(uid: string): void {
+    if (!this.handUp || !this.runsMeeting(uid)) return;
+    this.raiseHand(false);
+    this.emit("handLowered", { by: uid });
   }
 
   private setHand(uid: string, up: boolean, tell = true): void {

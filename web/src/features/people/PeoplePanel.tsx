@@ -7,7 +7,7 @@
 import { Fragment } from "preact";
 import { PAIR_SEPARATOR } from "../../core/meeting/safety";
 import { Icon } from "../../ui/Icon";
-import { roleLabel } from "../hosts/controls";
+import { roleLabel, runsMeeting } from "../hosts/controls";
 import { HostSection } from "../hosts/HostSection";
 import { PersonActions } from "../hosts/PersonActions";
 import type { RoomSession } from "../room/session";
@@ -101,6 +101,11 @@ export function PeoplePanel(props: { session: RoomSession; ui: RoomUi }) {
           {mine ? (
             <button class="btn btn-ghost btn-small" type="button" onClick={() => session.gestures.raiseHand(false)}>
               Lower my hand
+            </button>
+          ) : null}
+          {runsMeeting(session.hosting.myRole.value) && raised.some((uid) => uid !== myUid) ? (
+            <button class="btn btn-ghost btn-small" type="button" onClick={() => session.gestures.lowerAllHands()}>
+              Lower all hands
             </button>
           ) : null}
         </p>

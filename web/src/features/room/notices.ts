@@ -69,6 +69,7 @@ export function startPeopleNotices(session: RoomSession): () => void {
     gestures.on("hand", ({ uid, up }) => {
       if (up && uid !== meeting.myUid) announce(`${name(uid)} raised a hand`);
     }),
+    gestures.on("handLowered", ({ by }) => announce(`${name(by)} lowered your hand`)),
     gestures.on("reaction", ({ uid, emoji }) => announce(`${name(uid)}: ${REACTION_NAMES[emoji]}`, { quiet: true })),
     gestures.on("spotlight", ({ spotlight, by }) => {
       const who = name(by);

@@ -10,6 +10,7 @@ import { Captions } from "../captions/captions";
 import { ChatLog } from "../chat/chatLog";
 import { FileShare } from "../files/fileShare";
 import { Gestures } from "../gestures/gestures";
+import { runsMeeting } from "../hosts/controls";
 import { Hosting } from "../hosts/hosting";
 import { OrgStorage } from "../orgStorage/orgStorage";
 import { Board } from "../whiteboard/board";
@@ -41,7 +42,7 @@ export class RoomSession {
     this.chat = new ChatLog(meeting);
     this.files = new FileShare(meeting);
     this.board = new Board(meeting);
-    this.gestures = new Gestures(meeting);
+    this.gestures = new Gestures(meeting, (uid) => runsMeeting(meeting.roster.peek().get(uid)?.role));
     this.hosting = new Hosting(meeting);
     this.captions = new Captions(meeting);
     this.org = new OrgStorage(meeting, this.chat);
