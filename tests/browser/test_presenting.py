@@ -1,8 +1,8 @@
 """The meeting experience with three people in Chromium (Carol on a phone-sized window): who
 speaks is highlighted and gets the stage, hands and reactions reach everyone, a presentation
 fills the stage for everyone while the presenter's camera stays visible, pin (for me) and
-spotlight (for everyone), join and leave notices. Screenshots of the presentation view, the
-active speaker and the phone layout go to tests/browser/screenshots/.
+spotlight (for everyone, by a host), join and leave notices. Screenshots of the presentation
+view, the active speaker and the phone layout go to tests/browser/screenshots/.
 
 Chromium's fake microphone beeps, so everyone "speaks" until muted: the speaker is made by muting
 the others.
@@ -126,13 +126,19 @@ async def test_speaker_hands_reactions_presentation_pin_spotlight(people: Person
     await bob.page.get_by_role("button", name="Unpin", exact=True).click()
     await expect(bob.page.locator(".main-view.presentation")).to_have_count(1)
 
-    # Spotlight is for everyone, and said so.
-    await bob.tile_menu(carol.uid, "Spotlight Carol for everyone")
+    # Spotlight is for everyone, and said so; only a host or co-host sets it (Bob's menu for
+    # Carol has "Pin" and no spotlight).
+    await bob.tile(carol.uid).get_by_role("button", name="Options for Carol", exact=True).click()
+    await expect(bob.page.get_by_role("menuitem", name="Pin Carol for me")).to_be_visible()
+    await expect(bob.page.get_by_role("menuitem", name=re.compile("Spotlight"))).to_have_count(0)
+    await bob.page.keyboard.press("Escape")
+    await bob.record_toasts()
+    await alice.tile_menu(carol.uid, "Spotlight Carol for everyone")
     for viewer in (alice, bob, carol):
         spot = viewer.page.locator(".main-view.camera")
         await expect(spot).to_have_attribute("data-uid", carol.uid)
         await expect(spot).to_contain_text("Spotlight")
-    await alice.wait_toast("Bob put Carol in the spotlight for everyone")
+    await bob.wait_toast("Alice put Carol in the spotlight for everyone")
     await alice.screenshot("spotlight")
     await alice.check_accessibility("spotlight")
     await alice.tile_menu(carol.uid, "End the spotlight")

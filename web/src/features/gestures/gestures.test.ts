@@ -11,10 +11,11 @@ class FakeLink {
   }
 }
 
-function room() {
+/** A meeting where `hosts` run the meeting (their word counts for spotlights and hands). */
+function room(hosts: readonly string[] = ["host"]) {
   const bob = new FakeLink("bob");
   const links = new Map([["bob", bob]]);
-  const gestures = new Gestures({ myUid: "me", links }, (uid) => uid === "host");
+  const gestures = new Gestures({ myUid: "me", links }, (uid) => hosts.includes(uid));
   const asLink = (link: FakeLink) => link as unknown as PeerLink;
   return { bob, links, gestures, asLink };
 }
@@ -71,13 +72,21 @@ describe("Gestures", () => {
     expect(bob.sent.slice(-2)).toEqual(['{"t":"hand","up":false}', '{"t":"lower-hands"}']);
   });
 
-  it("tells a newcomer our raised hand and the spotlight", () => {
-    const { gestures } = room();
+  it("tells a newcomer our raised hand and, as a host, the spotlight", () => {
+    const { gestures } = room(["me"]);
     gestures.raiseHand(true);
     gestures.setSpotlight("bob");
     const carol = new FakeLink("carol");
     gestures.open(carol as unknown as PeerLink);
     expect(carol.sent.map((m) => JSON.parse(m) as { t: string })).toMatchObject([{ t: "hand", up: true }, { t: "spotlight", uid: "bob" }]);
+    // We are no host: our hand only, not the spotlight a host set (the hosts tell it).
+    const guest = room(["host"]);
+    guest.gestures.raiseHand(true);
+    guest.gestures.message(guest.asLink(new FakeLink("host")), JSON.stringify({ t: "spotlight", uid: "bob", at: 5 }));
+    expect(guest.gestures.spotlight.value?.uid).toBe("bob");
+    const dave = new FakeLink("dave");
+    guest.gestures.open(dave as unknown as PeerLink);
+    expect(dave.sent).toEqual(['{"t":"hand","up":true}']);
   });
 
   it("floats reactions for a while, at most one per peer in a short time", () => {
@@ -89,8 +98,14 @@ describe("Gestures", () => {
     expect(gestures.reactions.value).toEqual([]);
   });
 
+  it("takes a spotlight from a host or co-host only", () => {
+    const { bob, gestures, asLink } = room();
+    gestures.message(asLink(bob), JSON.stringify({ t: "spotlight", uid: "bob", at: Date.now() }));
+    expect(gestures.spotlight.value).toBeNull();
+  });
+
   it("keeps the newest spotlight, and ends it when the spotlighted person goes", () => {
-    const { bob, links, gestures, asLink } = room();
+    const { bob, links, gestures, asLink } = room(["bob"]);
     gestures.message(asLink(bob), JSON.stringify({ t: "spotlight", uid: "bob", at: Date.now() + 10_000 }));
     expect(gestures.spotlight.value).toMatchObject({ uid: "bob", by: "bob" });
     gestures.message(asLink(bob), JSON.stringify({ t: "spotlight", uid: "me", at: 1 })); // older: ignored

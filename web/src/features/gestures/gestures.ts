@@ -5,11 +5,12 @@
  *   {"t":"lower-hands"}                          a host or co-host lowers everyone's hand: the
  *                                                receiver lowers its own (and says so)
  *   {"t":"react","emoji":"👍"}                    a reaction, one of REACTIONS
- *   {"t":"spotlight","uid":string|null,"at":ms}  the sender spotlights uid for everyone (null ends
- *                                                it); the newest `at` wins
+ *   {"t":"spotlight","uid":string|null,"at":ms}  a host or co-host spotlights uid for everyone
+ *                                                (null ends it); the newest `at` wins
  *
- * When a connection's channel opens, each side sends its hand if it is up and the spotlight it
- * knows, so a newcomer sees both. Anything else is ignored; reactions from one peer are shown at
+ * When a connection's channel opens, each side sends its hand if it is up and, if it runs the
+ * meeting, the spotlight it knows, so a newcomer sees both. Spotlights and "lower-hands" from
+ * anyone else are ignored. Anything else is ignored; reactions from one peer are shown at
  * most every REACTION_GAP_MS.
  */
 import { signal } from "@preact/signals-core";
@@ -133,7 +134,8 @@ export class Gestures extends Emitter<GestureEvents> implements ChannelProtocol 
   open(link: PeerLink): void {
     if (this.handUp) link.send("gestures", JSON.stringify({ t: "hand", up: true }));
     const spotlight = this.spotlight.peek();
-    if (spotlight) link.send("gestures", JSON.stringify({ t: "spotlight", uid: spotlight.uid, at: spotlight.at }));
+    // Only a host's word counts for a spotlight: a newcomer hears it from the hosts present.
+    if (spotlight && this.runsMeeting(this.meeting.myUid)) link.send("gestures", JSON.stringify({ t: "spotlight", uid: spotlight.uid, at: spotlight.at }));
   }
 
   message(link: PeerLink, data: string | ArrayBuffer): void {
@@ -142,7 +144,7 @@ export class Gestures extends Emitter<GestureEvents> implements ChannelProtocol 
     if (gesture.t === "hand") this.setHand(link.uid, gesture.up);
     else if (gesture.t === "react") this.addReaction(link.uid, gesture.emoji);
     else if (gesture.t === "lower-hands") this.loweredBy(link.uid);
-    else if (gesture.at > this.spotlightAt) this.applySpotlight(gesture.uid, link.uid, gesture.at);
+    else if (gesture.at > this.spotlightAt && this.runsMeeting(link.uid)) this.applySpotlight(gesture.uid, link.uid, gesture.at);
   }
 
   /** Gone: their hand comes down; a spotlight on them ends. */

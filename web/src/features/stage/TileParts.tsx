@@ -1,8 +1,10 @@
 /** Parts of a tile: the quality bars (details on demand), the tile's menu, floating reactions. */
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { Quality } from "../../core/meeting/quality";
+import { useAnchoredMenu } from "../../ui/anchoredMenu";
 import { Icon } from "../../ui/Icon";
 import { REACTION_NAMES } from "../gestures/gestures";
+import { runsMeeting } from "../hosts/controls";
 import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
 
@@ -27,12 +29,15 @@ export function QualityBars(props: { quality: Quality; name: string; onOpen: () 
   );
 }
 
-/** A menu button: pin for me, spotlight for everyone (and end either). */
+/** A menu button: pin for me, and for a host or co-host spotlight for everyone (and end either). */
 export function TileMenu(props: { uid: string; name: string; session: RoomSession; ui: RoomUi; sharing: boolean }) {
   const { uid, name, session, ui } = props;
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const list = useRef<HTMLDivElement>(null);
   const first = useRef<HTMLButtonElement>(null);
+  useAnchoredMenu(open, button, list);
   useEffect(() => {
     if (!open) return;
     first.current?.focus();
@@ -60,14 +65,18 @@ export function TileMenu(props: { uid: string; name: string; session: RoomSessio
     [cameraPinned ? `Unpin ${name}` : `Pin ${name} for me`, () => ui.togglePin({ kind: "camera", uid })],
   ];
   if (props.sharing) items.push([screenPinned ? `Unpin ${name}'s screen` : `Pin ${name}'s screen for me`, () => ui.togglePin({ kind: "screen", uid })]);
-  items.push(
-    spotlight?.uid === uid
-      ? ["End the spotlight", () => session.gestures.setSpotlight(null)]
-      : [`Spotlight ${name} for everyone`, () => session.gestures.setSpotlight(uid)],
-  );
+  // Everyone's stage is the hosts' to set, as the receivers enforce (gestures.ts).
+  if (runsMeeting(session.hosting.myRole.value)) {
+    items.push(
+      spotlight?.uid === uid
+        ? ["End the spotlight", () => session.gestures.setSpotlight(null)]
+        : [`Spotlight ${name} for everyone`, () => session.gestures.setSpotlight(uid)],
+    );
+  }
   return (
     <div class="tile-menu" ref={root}>
       <button
+        ref={button}
         class="btn-icon tile-menu-button"
         type="button"
         aria-haspopup="menu"
@@ -78,7 +87,7 @@ export function TileMenu(props: { uid: string; name: string; session: RoomSessio
         <Icon name="more" />
       </button>
       {open ? (
-        <div class="menu" role="menu" aria-label={`Options for ${name}`}>
+        <div ref={list} class="menu" role="menu" aria-label={`Options for ${name}`}>
           {items.map(([label, action], i) => (
             <button key={label} ref={i === 0 ? first : undefined} class="menu-item" role="menuitem" type="button" onClick={act(action)}>
               {label}
