@@ -268,6 +268,22 @@ SABOTAGES: tuple[Sabotage, ...] = (
         ),
     ),
     Sabotage(
+        slug="hosts-spotlight-from-anyone",
+        claim="Only hosts run a meeting",
+        why="a spotlight for everyone is taken from any participant on the gestures channel",
+        kind="web",
+        tests=("web/src/features/gestures/gestures.test.ts",),
+        expect=r"expected \{ uid: 'bob', by: 'bob'.* to be null",
+        edits=(
+            Edit(
+                "web/src/features/gestures/gestures.ts",
+                "    else if (gesture.at > this.spotlightAt && this.runsMeeting(link.uid)) "
+                "this.applySpotlight(",
+                "    else if (gesture.at > this.spotlightAt) this.applySpotlight(",
+            ),
+        ),
+    ),
+    Sabotage(
         slug="removed-keep-reading",
         claim="Waiting and removed people get nothing of the meeting",
         why="the rules count anyone with a participant document as joined (removed included)",
