@@ -10,8 +10,8 @@
  *
  * When a connection's channel opens, each side sends its hand if it is up and, if it runs the
  * meeting, the spotlight it knows, so a newcomer sees both. Spotlights and "lower-hands" from
- * anyone else are ignored. Anything else is ignored; reactions from one peer are shown at
- * most every REACTION_GAP_MS.
+ * anyone else are ignored, as is any other message; reactions from one peer are shown at most
+ * every REACTION_GAP_MS.
  */
 import { signal } from "@preact/signals-core";
 import { parseJsonObject } from "../../core/meeting/channelJson";

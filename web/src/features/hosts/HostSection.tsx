@@ -122,7 +122,7 @@ export function HostSection({ hosting }: { hosting: Hosting }) {
         on={switches.lobby}
         onChange={(on) => void hosting.act(on ? "lobby-on" : "lobby-off")}
       />
-      {hosting.unmuted().length ? (
+      {hosting.anyoneUnmuted.value ? (
         <button class="btn btn-ghost host-ask-all" type="button" onClick={() => hosting.askEveryoneToMute()}>
           Ask everyone to mute
         </button>

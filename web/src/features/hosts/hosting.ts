@@ -4,7 +4,7 @@
  * the rules allow), host_action, and the requests to mute or turn a camera off, which travel to
  * the person on the chat data channel.
  */
-import { computed, effect, signal, type ReadonlySignal } from "@preact/signals-core";
+import { computed, effect, signal, untracked, type ReadonlySignal } from "@preact/signals-core";
 import { announce } from "../../core/announce";
 import { collection, doc, onSnapshot, query, where, type Unsubscribe } from "firebase/firestore";
 import { call } from "../../core/api/client";
@@ -65,6 +65,8 @@ export class Hosting {
   /** The latest refusal of one of our actions, in words ("" when none). */
   readonly problem = signal("");
   readonly myRole: ReadonlySignal<ParticipantRole>;
+  /** Someone else has a microphone on ("Ask everyone to mute" is offered). */
+  readonly anyoneUnmuted: ReadonlySignal<boolean>;
   /** We ended the meeting for everyone (the room then says so, not "a host ended it"). */
   endedByMe = false;
   private offs: (() => void)[] = [];
@@ -72,6 +74,8 @@ export class Hosting {
 
   constructor(private readonly meeting: Meeting) {
     this.myRole = computed(() => meeting.roster.value.get(meeting.myUid)?.role ?? "participant");
+    // A boolean: its readers repaint when it flips, not with every connection's stats.
+    this.anyoneUnmuted = computed(() => this.unmuted().length > 0);
   }
 
   get myUid(): string {
@@ -139,13 +143,13 @@ export class Hosting {
   }
 
   /** Who else has a microphone on now (what "Ask everyone to mute" would ask). */
-  unmuted(): string[] {
+  private unmuted(): string[] {
     return [...this.meeting.peers.value.values()].filter((link) => link.view.value.remoteMedia.audio).map((link) => link.uid);
   }
 
   /** Ask everyone else whose microphone is on to mute; says how many were asked. */
   askEveryoneToMute(): void {
-    const asked = this.unmuted().filter((uid) => this.meeting.links.get(uid)?.send("chat", encodeAsk("mute")));
+    const asked = untracked(() => this.unmuted()).filter((uid) => this.meeting.links.get(uid)?.send("chat", encodeAsk("mute")));
     this.problem.value = asked.length ? "" : "Nobody could be asked: not connected to anyone with a microphone on.";
     if (asked.length) announce(asked.length === 1 ? "Asked 1 person to mute" : `Asked ${asked.length} people to mute`);
   }

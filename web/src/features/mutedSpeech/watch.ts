@@ -10,7 +10,7 @@ import type { LocalMedia } from "../../core/meeting/media";
 import { MutedSpeechDetector, rms } from "./detector";
 
 const SAMPLE_MS = 200;
-export const MUTED_HINT = "You are muted. Turn on the microphone (Ctrl+D) to be heard.";
+const MUTED_HINT = "You are muted. Turn on the microphone (Ctrl+D) to be heard.";
 
 /** The level of one microphone track, sampled every SAMPLE_MS. */
 class LevelMeter {
