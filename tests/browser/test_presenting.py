@@ -76,16 +76,16 @@ async def test_speaker_hands_reactions_presentation_pin_spotlight(people: Person
     for person in (bob, carol):
         await person.record_toasts()
         await person.page.get_by_role("button", name="Raise hand", exact=True).click()
-    people = alice.page.locator(".side-panel")
-    await expect(people.locator(".hands-summary")).to_contain_text("2 raised hands")
-    await people.get_by_role("button", name="Lower all hands", exact=True).click()
+    panel = alice.page.locator(".side-panel")
+    await expect(panel.locator(".hands-summary")).to_contain_text("2 raised hands")
+    await panel.get_by_role("button", name="Lower all hands", exact=True).click()
     for person in (bob, carol):
         await expect(alice.tile(person.uid).locator(".tile-hand")).to_be_hidden()
         await person.wait_toast("Alice lowered your hand")
         await expect(
             person.page.get_by_role("button", name="Raise hand", exact=True)
         ).to_be_visible()
-    await expect(people.locator(".hands-summary")).to_have_count(0)
+    await expect(panel.locator(".hands-summary")).to_have_count(0)
 
     # A reaction floats over the sender's tile everywhere (for 4 s: recorded as it appears).
     for viewer in (alice, carol):

@@ -15,6 +15,7 @@ import pytest
 from google.cloud import firestore
 from google.cloud.firestore import FieldFilter
 
+from .support.actors import Actor
 from .support.admin import dump_all, mentions
 from .support.deadline import wait_for
 from .support.factories import Actors, Peers
@@ -62,7 +63,7 @@ async def roster_refused(peer: MeetingPeer, meeting_id: str, what: str) -> None:
     await denied(meeting.get(), f"{what} (the meeting document)")
 
 
-async def lobby_of(host: MeetingPeer, meeting_id: str) -> dict[str, dict[str, Any]]:
+async def lobby_of(host: MeetingPeer | Actor, meeting_id: str) -> dict[str, dict[str, Any]]:
     """The waiting knocks, read as the host reads them (the rules apply)."""
     lobby = host.store.collection("meetings", meeting_id, "lobby")
     waiting = await lobby.where(filter=FieldFilter("state", "==", "waiting")).get()
