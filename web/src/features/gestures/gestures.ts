@@ -99,7 +99,7 @@ export class Gestures extends Emitter<GestureEvents> implements ChannelProtocol 
   constructor(
     private readonly meeting: GesturesMeeting,
     /** Whether `uid` runs the meeting (its role as the server wrote it): only they lower hands. */
-    private readonly runsMeeting: (uid: string) => boolean = () => false,
+    private readonly runsMeeting: (uid: string) => boolean,
   ) {
     super();
   }

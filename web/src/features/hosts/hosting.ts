@@ -136,8 +136,7 @@ export class Hosting {
 
   /** Ask `uid` to mute or to turn their camera off (a request they accept, or not). */
   ask(uid: string, what: Ask): boolean {
-    const link = this.meeting.links.get(uid);
-    const sent = link?.send("chat", encodeAsk(what)) ?? false;
+    const sent = this.sendAsk(uid, what);
     this.problem.value = sent ? "" : "Not connected to that person: the request could not be sent.";
     return sent;
   }
@@ -149,9 +148,14 @@ export class Hosting {
 
   /** Ask everyone else whose microphone is on to mute; says how many were asked. */
   askEveryoneToMute(): void {
-    const asked = untracked(() => this.unmuted()).filter((uid) => this.meeting.links.get(uid)?.send("chat", encodeAsk("mute")));
+    const asked = untracked(() => this.unmuted()).filter((uid) => this.sendAsk(uid, "mute"));
     this.problem.value = asked.length ? "" : "Nobody could be asked: not connected to anyone with a microphone on.";
     if (asked.length) announce(asked.length === 1 ? "Asked 1 person to mute" : `Asked ${asked.length} people to mute`);
+  }
+
+  /** The request on `uid`'s chat channel; false when not connected to them. */
+  private sendAsk(uid: string, what: Ask): boolean {
+    return this.meeting.links.get(uid)?.send("chat", encodeAsk(what)) ?? false;
   }
 
   /** A request arrived from `uid` on the chat channel: kept only if `uid` runs the meeting
