@@ -304,6 +304,16 @@ class Person:
             self.page.get_by_role("button", name="Leave the meeting", exact=True)
         ).to_be_visible(timeout=CONNECT_TIMEOUT_MS)
 
+    async def leave(self) -> None:
+        """Press Leave. A host or co-host with others in the meeting is asked first (just leave,
+        or end it for everyone) and just leaves; anyone else is out at once."""
+        await self.page.get_by_role("button", name="Leave the meeting", exact=True).click()
+        question = self.page.get_by_role("dialog", name="Leave the meeting?")
+        left = self.page.get_by_role("button", name="Home", exact=True)
+        await expect(question.or_(left)).to_be_visible(timeout=CONNECT_TIMEOUT_MS)
+        if await question.is_visible():
+            await question.get_by_role("button", name="Just leave", exact=True).click()
+
     async def join(self, meeting_id: str) -> None:
         await self.join_from_home(meeting_id)
         await self.join_now()

@@ -109,7 +109,7 @@ async def test_nothing_before_consent_and_no_identifier_after(people: PersonFact
     await bob.join(meeting_id)
     await alice.wait_connected(bob)
     await expect(alice.page).to_have_title(re.compile(TITLE))  # the app's own title has it
-    await alice.page.get_by_role("button", name="Leave the meeting", exact=True).click()
+    await alice.leave()
     await alice.page.get_by_role("button", name="Home", exact=True).click()
     await alice.page.get_by_role("link", name="Privacy").first.click()
     await expect(alice.page.get_by_role("heading", name="Privacy", exact=True)).to_be_visible()

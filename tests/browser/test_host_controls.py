@@ -325,10 +325,12 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     assert sorted(leg["endCause"] for leg in exported) == ["meeting-ended", "removed", "removed"]
 
 
-async def test_admit_all_then_ask_everyone_to_mute(people: PersonFactory) -> None:
+async def test_admit_all_mute_all_and_a_host_leaving(people: PersonFactory) -> None:
     """Two knock while the host's people panel is closed: the alert counts them and offers
     "Admit all", which lets both in with one host action (each join record names the host).
-    Then the host asks everyone to mute: each is asked, and decides."""
+    Then the host asks everyone to mute: each is asked, and decides. Leaving, the host is asked
+    whether the meeting goes on without anyone to run it (a co-host is chosen first), and the
+    co-host ends it for everyone from the same question."""
     alice = await people("alice")
     meeting_id = await alice.create_meeting(title="Stand-up", waiting_room=True)
     await alice.join_now()
@@ -371,3 +373,47 @@ async def test_admit_all_then_ask_everyone_to_mute(people: PersonFactory) -> Non
     await expect(alice.tile(bob.uid).locator(".tile-mic")).to_be_visible(timeout=CONNECT_TIMEOUT_MS)
     await expect(alice.tile(carol.uid).locator(".tile-mic")).to_be_hidden()
     await expect(carol.page.get_by_role("alertdialog")).to_have_count(0)
+
+    # Alice leaves. With nobody else to run the meeting she is told so, and offered to choose a
+    # co-host first (the people panel); then Bob runs it, and she just leaves.
+    await alice.page.get_by_role("button", name="Leave the meeting", exact=True).click()
+    question = alice.page.get_by_role("dialog", name="Leave the meeting?")
+    await expect(question).to_contain_text(
+        "Nobody else here can let people in or run the meeting while you are away."
+    )
+    await expect(question.get_by_role("button", name="Just leave", exact=True)).to_be_focused()
+    await alice.screenshot("leave-nobody-runs-it")
+    await alice.check_accessibility("leave question, nobody else runs the meeting")
+    await question.get_by_role("button", name="Choose a co-host", exact=True).click()
+    await expect(question).to_have_count(0)
+    await expect(alice.page.locator("#panel-title")).to_have_text("People")
+    await alice.host_action(bob.uid, "Make Bob B. a co-host")
+    await alice.page.get_by_role("button", name="Leave the meeting", exact=True).click()
+    await expect(question).to_contain_text(
+        "The meeting goes on: Bob B. (co-host) runs it while you are away."
+    )
+    await expect(question.get_by_role("button", name="Choose a co-host", exact=True)).to_have_count(
+        0
+    )
+    await question.get_by_role("button", name="Just leave", exact=True).click()
+    await expect(alice.page.get_by_role("heading", name="You left the meeting")).to_be_visible(
+        timeout=CONNECT_TIMEOUT_MS
+    )
+    await expect(carol.tile(alice.uid)).to_have_count(0, timeout=CONNECT_TIMEOUT_MS)
+    await expect(carol.tile(bob.uid)).to_have_attribute("data-state", "connected")
+
+    # Bob, a co-host now, ends it for everyone from the same question: Carol is told.
+    await bob.page.get_by_role("button", name="Leave the meeting", exact=True).click()
+    question = bob.page.get_by_role("dialog", name="Leave the meeting?")
+    await expect(question).to_contain_text("Nobody else here can let people in")
+    # A co-host cannot name co-hosts, so is not offered to.
+    await expect(question.get_by_role("button", name="Choose a co-host", exact=True)).to_have_count(
+        0
+    )
+    await question.get_by_role("button", name="End the meeting for everyone", exact=True).click()
+    await expect(bob.page.get_by_text("You ended the meeting for everyone")).to_be_visible(
+        timeout=CONNECT_TIMEOUT_MS
+    )
+    await expect(carol.page.get_by_text("A host ended the meeting for everyone")).to_be_visible(
+        timeout=CONNECT_TIMEOUT_MS
+    )

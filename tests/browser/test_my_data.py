@@ -34,7 +34,7 @@ async def test_a_person_sees_and_deletes_their_data(people: PersonFactory) -> No
     # What the room said goes with it: a toast shown as Alice leaves does not follow her out.
     await bob.send_chat("See you tomorrow")
     await expect(alice.page.locator(".toast", has_text="See you tomorrow")).to_be_visible()
-    await alice.page.get_by_role("button", name="Leave the meeting", exact=True).click()
+    await alice.leave()
     home = alice.page.get_by_role("button", name="Home", exact=True)
     await expect(home).to_be_visible()
     assert await alice.page.locator(".toast").all_inner_texts() == []

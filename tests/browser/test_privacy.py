@@ -300,7 +300,7 @@ async def _share_everything(
 
 async def _everyone_leaves(persons: list[Person], client: firestore.AsyncClient) -> Dump:
     for person in persons:
-        await person.page.get_by_role("button", name="Leave the meeting", exact=True).click()
+        await person.leave()
         await expect(person.page.get_by_role("heading", name="You left the meeting")).to_be_visible(
             timeout=90_000
         )

@@ -59,7 +59,7 @@ async def close_dialog(person: Person) -> None:
 
 async def leave(*persons: Person) -> None:
     for person in persons:
-        await person.page.get_by_role("button", name="Leave the meeting", exact=True).click()
+        await person.leave()
         await person.page.get_by_role("button", name="Home", exact=True).click()
 
 

@@ -1,6 +1,7 @@
 /** The room's one open dialog, if any. */
 import type { LocalMedia } from "../../core/meeting/media";
 import { InviteBody } from "../invite/InviteCard";
+import { LeaveDialog } from "../leave/LeaveDialog";
 import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
 import { SafetyDialog } from "../safety/SafetyDialog";
@@ -8,7 +9,7 @@ import { SettingsDialog } from "../settings/SettingsDialog";
 import { ConnectionDialog } from "../stage/ConnectionDialog";
 import { CloseButton, Dialog } from "./Dialog";
 
-export function Dialogs(props: { session: RoomSession; ui: RoomUi; local: LocalMedia }) {
+export function Dialogs(props: { session: RoomSession; ui: RoomUi; local: LocalMedia; onLeave: () => void }) {
   const { ui, session } = props;
   const spec = ui.dialog.value;
   const close = () => (ui.dialog.value = null);
@@ -25,6 +26,21 @@ export function Dialogs(props: { session: RoomSession; ui: RoomUi; local: LocalM
           <InviteBody session={session} headingId="invite-dialog-title" heading="Invite people" />
           <CloseButton text="Done" />
         </Dialog>
+      );
+    case "leave":
+      return (
+        <LeaveDialog
+          session={session}
+          onLeave={() => {
+            close();
+            props.onLeave();
+          }}
+          onNameCohost={() => {
+            close();
+            ui.setPanel("people");
+          }}
+          onClose={close}
+        />
       );
     default:
       return null;

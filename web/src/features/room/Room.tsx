@@ -7,6 +7,7 @@ import { Controls } from "../controls/Controls";
 import { Dialogs } from "../dialogs/Dialogs";
 import { AskPrompt } from "../hosts/AskPrompt";
 import { KnockAlert } from "../hosts/KnockAlert";
+import { leaveChoice } from "../leave/leaveChoice";
 import { startMutedSpeechHint } from "../mutedSpeech/watch";
 import { SafetyWarnings } from "../safety/SafetyWarnings";
 import { Stage } from "../stage/Stage";
@@ -54,6 +55,11 @@ export function Room(props: { session: RoomSession; ui: RoomUi; local: LocalMedi
   useEffect(() => checkCaptionsOffered(), []);
   useCaptionRecognition(session, local);
   const classes = ui.panel.value ? "room panel-open" : "room";
+  // Someone who runs the meeting, with others in it, is asked: just leave, or end it for everyone.
+  const leave = () => {
+    if (leaveChoice(session.meeting.myUid, session.meeting.roster.peek().values())) ui.dialog.value = { kind: "leave" };
+    else props.onLeave();
+  };
   return (
     <div class={classes} data-meeting-id={session.meeting.meetingId} data-width={ui.width.value}>
       <TopBar session={session} ui={ui} />
@@ -62,12 +68,12 @@ export function Room(props: { session: RoomSession; ui: RoomUi; local: LocalMedi
         <Stage session={session} ui={ui} local={local} stage={stage} />
         <SidePanel session={session} ui={ui} />
       </main>
-      <Controls session={session} ui={ui} local={local} onLeave={props.onLeave} />
+      <Controls session={session} ui={ui} local={local} onLeave={leave} />
       <SoundBanner ui={ui} />
       <AskPrompt hosting={session.hosting} local={local} />
       <KnockAlert hosting={session.hosting} panelOpen={ui.panel.value === "people"} onShow={() => ui.setPanel("people")} />
       <SafetyWarnings session={session} ui={ui} />
-      <Dialogs session={session} ui={ui} local={local} />
+      <Dialogs session={session} ui={ui} local={local} onLeave={props.onLeave} />
     </div>
   );
 }

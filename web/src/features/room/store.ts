@@ -12,7 +12,8 @@ export type DialogSpec =
   | { kind: "safety"; uid: string }
   | { kind: "settings" }
   | { kind: "connection"; uid: string }
-  | { kind: "invite" };
+  | { kind: "invite" }
+  | { kind: "leave" };
 
 /** How the window's width sorts the controls: all in a row, the secondary ones in "More", few. */
 export type Width = "wide" | "medium" | "narrow";

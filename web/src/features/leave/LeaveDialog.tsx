@@ -1,0 +1,59 @@
+/**
+ * The Leave button's question to someone who runs the meeting while others are in it: just
+ * leave (the meeting goes on), or end it for everyone; a host with nobody else to run it can
+ * name a co-host first. It follows the roster while open.
+ */
+import "./leave.css";
+import { useState } from "preact/hooks";
+import { Dialog } from "../dialogs/Dialog";
+import type { RoomSession } from "../room/session";
+import { leaveChoice, leaveConsequence } from "./leaveChoice";
+
+export function LeaveDialog(props: { session: RoomSession; onLeave: () => void; onNameCohost: () => void; onClose: () => void }) {
+  const { session } = props;
+  const { meeting, hosting } = session;
+  const [ending, setEnding] = useState(false);
+  const choice = leaveChoice(meeting.myUid, meeting.roster.value.values());
+  const end = async () => {
+    setEnding(true);
+    // On success our own document says the meeting ended and the room goes, this dialog with it.
+    if (!(await hosting.act("end"))) setEnding(false);
+  };
+  const problem = hosting.problem.value;
+  return (
+    <Dialog labelledBy="leave-dialog-title" onClose={props.onClose}>
+      <h2 id="leave-dialog-title">Leave the meeting?</h2>
+      <p id="leave-dialog-text">{choice ? leaveConsequence(choice) : "Everyone else has left."}</p>
+      {problem && ending === false ? (
+        <p class="host-problem" role="alert">
+          {problem}
+        </p>
+      ) : null}
+      <div class="leave-actions">
+        <button class="btn btn-primary" type="button" disabled={ending} onClick={props.onLeave}>
+          Just leave
+        </button>
+        {choice ? (
+          <button class="btn btn-danger" type="button" disabled={ending} aria-describedby="leave-dialog-end" onClick={() => void end()}>
+            End the meeting for everyone
+          </button>
+        ) : null}
+        {choice?.canNameCohost ? (
+          <button class="btn btn-ghost" type="button" disabled={ending} onClick={props.onNameCohost}>
+            Choose a co-host
+          </button>
+        ) : null}
+        <form method="dialog">
+          <button class="btn btn-ghost" type="submit" disabled={ending}>
+            Cancel
+          </button>
+        </form>
+      </div>
+      {choice ? (
+        <p id="leave-dialog-end" class="muted small">
+          Ending it: everyone leaves at once and nobody can join this meeting again.
+        </p>
+      ) : null}
+    </Dialog>
+  );
+}

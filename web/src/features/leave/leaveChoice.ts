@@ -1,0 +1,46 @@
+/**
+ * What leaving means for someone who runs the meeting (the Leave button's question). Pure: the
+ * roster in, the choice out.
+ */
+import type { ParticipantRole } from "../../protocol.gen";
+import { runsMeeting } from "../hosts/controls";
+
+export interface Present {
+  uid: string;
+  displayName: string;
+  role: ParticipantRole;
+}
+
+export interface LeaveChoice {
+  /** How many others are present (they stay when we just leave). */
+  others: number;
+  /** The others present who run the meeting (they let people in while we are away). */
+  runners: readonly Present[];
+  /** We are the host and could name a co-host before leaving (co-hosts cannot). */
+  canNameCohost: boolean;
+}
+
+/**
+ * Null when the Leave button should just leave: we do not run the meeting, or nobody else is
+ * here (there is nobody to end it for, and the meeting stays open to rejoin).
+ */
+export function leaveChoice(myUid: string, present: Iterable<Present>): LeaveChoice | null {
+  let me: Present | undefined;
+  const others: Present[] = [];
+  for (const person of present) {
+    if (person.uid === myUid) me = person;
+    else others.push(person);
+  }
+  if (!me || !runsMeeting(me.role) || others.length === 0) return null;
+  const runners = others.filter((person) => runsMeeting(person.role));
+  return { others: others.length, runners, canNameCohost: me.role === "host" && runners.length === 0 };
+}
+
+/** The dialog's sentence on what happens if we just leave. */
+export function leaveConsequence(choice: LeaveChoice): string {
+  const { runners } = choice;
+  if (runners.length === 0) return "Nobody else here can let people in or run the meeting while you are away.";
+  const [first] = runners;
+  if (runners.length === 1) return `The meeting goes on: ${first.displayName} (${first.role === "host" ? "host" : "co-host"}) runs it while you are away.`;
+  return `The meeting goes on: ${first.displayName} and ${runners.length - 1} more run it while you are away.`;
+}
