@@ -146,3 +146,99 @@ async def test_talking_while_muted_is_pointed_out(people: PersonFactory) -> None
     assert not [t for t in await bob.toasts() if "muted" in t], await bob.toasts()
     # What the others get stays silent: Bob sees her microphone off.
     await expect(bob.tile(alice.uid).locator(".tile-mic")).to_be_visible()
+
+
+#: Chromium's fake devices cannot be unplugged: this takes one away in the page as the browser
+#: would (its track ends, it is no longer listed, "devicechange" fires; opened by id, it is not
+#: found) and brings it back. Only the browser's part is replaced, never the app's.
+UNPLUG = """([kind, label]) => {
+    const md = navigator.mediaDevices;
+    md.__real = md.__real || { list: md.enumerateDevices.bind(md), open: md.getUserMedia.bind(md) };
+    md.__gone = md.__gone || new Set();
+    md.enumerateDevices = async () =>
+        (await md.__real.list()).filter((d) => !md.__gone.has(d.deviceId));
+    md.getUserMedia = async (constraints) => {
+        for (const want of [constraints?.audio, constraints?.video]) {
+            const id = want?.deviceId?.exact;
+            if (id && md.__gone.has(id)) {
+                throw new DOMException("unplugged", "OverconstrainedError");
+            }
+        }
+        return md.__real.open(constraints);
+    };
+    return (async () => {
+        const device = (await md.__real.list()).find((d) => d.kind === kind && d.label === label);
+        md.__gone.add(device.deviceId);
+        if (kind === "audioinput") {
+            const link = [...window.__avmeets.currentView().meeting.links.values()][0];
+            const sender = link.pc.getSenders().find((s) => s.track && s.track.kind === "audio");
+            sender.track.stop(); // stop() fires no "ended"; an unplugged device's track does
+            sender.track.dispatchEvent(new Event("ended"));
+        }
+        md.dispatchEvent(new Event("devicechange"));
+        return device.deviceId;
+    })();
+}"""
+
+PLUG_BACK = """() => {
+    const md = navigator.mediaDevices;
+    md.__gone.clear();
+    md.dispatchEvent(new Event("devicechange"));
+}"""
+
+#: What Alice's page sends Bob on its microphone slot, and where Bob's tile plays to.
+SENT_AUDIO = """() => {
+    const link = [...window.__avmeets.currentView().meeting.links.values()][0];
+    const track = link.pc.getSenders().find((s) => s.track && s.track.kind === "audio")?.track;
+    return track ? { label: track.label, state: track.readyState } : null;
+}"""
+
+
+async def test_devices_that_come_and_go(people: PersonFactory) -> None:
+    """Speakers are chosen in Devices and every tile plays to them; a microphone in use that is
+    unplugged gives way to the default one (the peers get it, the person is told), speakers
+    unplugged to the default output, and plugged in again they are used again."""
+    alice = await people("alice")
+    bob = await people("bob")
+    meeting_id = await alice.create_meeting(title="Devices")
+    await alice.join_now()
+    await bob.join(meeting_id)
+    await alice.wait_connected(bob)
+    await alice.record_toasts()
+    bob_video = alice.tile(bob.uid).locator("video")
+
+    await alice.page.get_by_role("button", name="Devices", exact=True).click()
+    dialog = alice.page.get_by_role("dialog", name="Devices")
+    await dialog.get_by_label("Microphone", exact=True).select_option(label="Fake Audio Input 1")
+    speakers = dialog.get_by_label("Speakers", exact=True)
+    await speakers.select_option(label="Fake Audio Output 1")
+    output = await speakers.input_value()
+    assert output not in ("", "default"), output
+    await expect(bob_video).to_have_js_property("sinkId", output)
+    await alice.check_accessibility("devices dialog with speakers")
+    await dialog.get_by_role("button", name="Done", exact=True).click()
+    sent = await alice.page.evaluate(SENT_AUDIO)
+    assert sent == {"label": "Fake Audio Input 1", "state": "live"}, sent
+
+    # The microphone in use is unplugged: the default one takes over, for Bob too.
+    await alice.page.evaluate(UNPLUG, ["audioinput", "Fake Audio Input 1"])
+    await alice.wait_toast(
+        "The microphone Fake Audio Input 1 was disconnected: now using Fake Default Audio Input."
+    )
+    sent = await alice.page.evaluate(SENT_AUDIO)
+    assert sent == {"label": "Fake Default Audio Input", "state": "live"}, sent
+    await expect(bob.tile(alice.uid).locator(".tile-mic")).to_be_hidden()
+
+    # The speakers are unplugged, then plugged in again.
+    await alice.page.evaluate(UNPLUG, ["audiooutput", "Fake Audio Output 1"])
+    await alice.wait_toast(
+        "The speakers you chose are not connected: playing on the system's default"
+    )
+    await expect(bob_video).to_have_js_property("sinkId", "")
+    await alice.page.evaluate(PLUG_BACK)
+    await alice.wait_toast("Playing on Fake Audio Output 1 again")
+    await expect(bob_video).to_have_js_property("sinkId", output)
+    # The list follows: the microphone is there to choose again.
+    await alice.page.get_by_role("button", name="Devices", exact=True).click()
+    microphones = dialog.get_by_label("Microphone", exact=True).locator("option")
+    await expect(microphones.filter(has_text="Fake Audio Input 1")).to_have_count(1)

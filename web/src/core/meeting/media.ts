@@ -5,6 +5,7 @@
  */
 import { signal } from "@preact/signals-core";
 import { Emitter } from "../state/emitter";
+import { checkOutput } from "./audioOutput";
 
 export interface MediaPrefs {
   audioDeviceId?: string;
@@ -53,7 +54,8 @@ function withDevice(base: MediaTrackConstraints, deviceId?: string): MediaTrackC
   return deviceId ? { ...base, deviceId: { exact: deviceId } } : base;
 }
 
-type MediaEvents = { change: void; error: string };
+/** error: something failed (said at once); notice: something changed by itself (said politely). */
+type MediaEvents = { change: void; error: string; notice: string };
 
 /** What the controls, the lobby and the own tile show; a new object on every change. */
 export interface LocalState {
@@ -62,6 +64,7 @@ export interface LocalState {
   sharing: boolean;
   /** The shared screen carries sound (a tab's or the system's). */
   shareAudio: boolean;
+  audioTrack: MediaStreamTrack | null;
   cameraTrack: MediaStreamTrack | null;
   screenTrack: MediaStreamTrack | null;
   audioProblem: string | null;
@@ -91,6 +94,11 @@ export class LocalMedia extends Emitter<MediaEvents> {
   audioProblem: string | null = null;
   videoProblem: string | null = null;
   readonly state = signal<LocalState>(this.snapshot());
+  /** The browser's devices once opened (labels need an open device), kept current as they come and go. */
+  readonly devices = signal<readonly MediaDeviceInfo[] | null>(null);
+  private readonly onDeviceChange = () => void this.refreshDevices();
+  /** Counts stop()s: a reopen that outlives one gives its device back. */
+  private epoch = 0;
 
   get micOn(): boolean {
     return !!this.audioTrack && this.audioTrack.enabled;
@@ -104,8 +112,20 @@ export class LocalMedia extends Emitter<MediaEvents> {
     return !!this.screenTrack;
   }
 
-  /** Ask for the devices the preferences want; whatever is refused stays off. */
+  /** Ask for the devices the preferences want (whatever is refused stays off), then follow the list. */
   async start(): Promise<void> {
+    await this.open();
+    navigator.mediaDevices?.addEventListener?.("devicechange", this.onDeviceChange);
+    await this.refreshDevices();
+  }
+
+  private async refreshDevices(): Promise<void> {
+    const list = await listDevices();
+    this.devices.value = list;
+    checkOutput(list);
+  }
+
+  private async open(): Promise<void> {
     if (this.prefs.camOn && navigator.mediaDevices?.getUserMedia) {
       // One request for both, so that the browser asks once.
       try {
@@ -157,10 +177,7 @@ export class LocalMedia extends Emitter<MediaEvents> {
       track.enabled = this.prefs.micOn;
       this.stream.addTrack(track);
       track.addEventListener("ended", () => {
-        if (this.audioTrack === track) {
-          this.setAudio(null);
-          this.update();
-        }
+        if (this.audioTrack === track) void this.reopen("microphone", track.label);
       });
     }
   }
@@ -197,12 +214,35 @@ export class LocalMedia extends Emitter<MediaEvents> {
     if (track) {
       this.stream.addTrack(track);
       track.addEventListener("ended", () => {
-        if (this.cameraTrack === track) {
-          this.setCamera(null);
-          this.update();
-        }
+        if (this.cameraTrack === track) void this.reopen("camera", track.label);
       });
     }
+  }
+
+  /**
+   * A device in use stopped by itself ("ended" never follows our own stop()): unplugged, or taken
+   * by the system. Open the chosen one again or, gone, the default (open* fall back), and say
+   * which; the peers get the new track as after a choice in Devices.
+   */
+  private async reopen(what: "microphone" | "camera", lost: string): Promise<void> {
+    const epoch = this.epoch;
+    if (what === "microphone") {
+      this.setAudio(null);
+      await this.openAudio();
+    } else {
+      this.setCamera(null);
+      await this.openCamera();
+    }
+    if (epoch !== this.epoch) {
+      // Stopped meanwhile (the person left): release what was just opened, light off.
+      if (what === "microphone") this.setAudio(null);
+      else this.setCamera(null);
+      return;
+    }
+    const now = what === "microphone" ? this.audioTrack : this.cameraTrack;
+    this.update();
+    const notice = deviceLostNotice(what, lost, now?.label ?? null);
+    this.emit(now ? "notice" : "error", notice);
   }
 
   async setMic(on: boolean): Promise<void> {
@@ -272,6 +312,8 @@ export class LocalMedia extends Emitter<MediaEvents> {
   }
 
   stop(): void {
+    this.epoch++;
+    navigator.mediaDevices?.removeEventListener?.("devicechange", this.onDeviceChange);
     this.stopScreenShare(false);
     this.setAudio(null);
     this.setCamera(null);
@@ -284,6 +326,7 @@ export class LocalMedia extends Emitter<MediaEvents> {
       camOn: this.camOn,
       sharing: this.sharing,
       shareAudio: !!this.screenAudioTrack,
+      audioTrack: this.audioTrack,
       cameraTrack: this.cameraTrack,
       screenTrack: this.screenTrack,
       audioProblem: this.audioProblem,
@@ -313,6 +356,14 @@ export function describeMediaError(error: unknown, what: string): string {
     default:
       return `The ${what} could not be opened${name ? ` (${name})` : ""}.`;
   }
+}
+
+/** What to tell the person when a device in use went away; `now`: the device used instead, null if none. Pure. */
+export function deviceLostNotice(what: "microphone" | "camera", lost: string, now: string | null): string {
+  const gone = lost ? `The ${what} ${lost} was disconnected` : `The ${what} was disconnected`;
+  if (now === null) return `${gone}. No other ${what} was found.`;
+  if (lost && now === lost) return `${gone} and is back.`;
+  return `${gone}: now using ${now || `another ${what}`}.`;
 }
 
 export async function listDevices(): Promise<MediaDeviceInfo[]> {

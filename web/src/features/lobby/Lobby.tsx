@@ -11,7 +11,7 @@ import { setHideIpPreference } from "../../core/meeting/privacy";
 import { LIMITS, type MeetingInfoResult } from "../../protocol.gen";
 import { Icon } from "../../ui/Icon";
 import { MediaToggle } from "../controls/MediaToggle";
-import { DeviceSelect, useDevices } from "../settings/DeviceSelect";
+import { DeviceSelect } from "../settings/DeviceSelect";
 import { initials } from "../stage/tileInfo";
 import { nameProblem } from "./names";
 import { LobbyStorageNotice } from "../orgStorage/StorageBanner";
@@ -42,17 +42,17 @@ function PrivacySwitch(props: { hideIp: Signal<boolean>; required: boolean }) {
 }
 
 /** The microphone and camera choices: side by side on a phone, to keep "Join now" in view. */
-function DeviceFields(props: { local: LocalMedia; devices: MediaDeviceInfo[] | null }) {
-  const { local, devices } = props;
+function DeviceFields(props: { local: LocalMedia }) {
+  const { local } = props;
   return (
     <div class="lobby-devices">
       <div class="field">
         <label for="lobby-mic">Microphone</label>
-        <DeviceSelect id="lobby-mic" kind="audioinput" local={local} devices={devices} ariaLabel="Microphone" />
+        <DeviceSelect id="lobby-mic" kind="audioinput" local={local} ariaLabel="Microphone" />
       </div>
       <div class="field">
         <label for="lobby-cam">Camera</label>
-        <DeviceSelect id="lobby-cam" kind="videoinput" local={local} devices={devices} ariaLabel="Camera" />
+        <DeviceSelect id="lobby-cam" kind="videoinput" local={local} ariaLabel="Camera" />
       </div>
     </div>
   );
@@ -105,7 +105,8 @@ export function Lobby(props: {
   const nameField = useRef<HTMLInputElement>(null);
   const [problem, setProblem] = useState(props.nameError);
   const [started, setStarted] = useState(false);
-  const devices = useDevices(started);
+  // Listed once the devices are open (labels need them); focus moves in then, once.
+  const listed = started && local.devices.value !== null;
 
   useEffect(() => {
     let live = true;
@@ -115,8 +116,8 @@ export function Lobby(props: {
     };
   }, [local]);
   useEffect(() => {
-    if (devices) ((problem || !props.name.peek() ? nameField.current : null) ?? password.current ?? joinButton.current)?.focus();
-  }, [devices]);
+    if (listed) ((problem || !props.name.peek() ? nameField.current : null) ?? password.current ?? joinButton.current)?.focus();
+  }, [listed]);
   useEffect(() => {
     if (preview.current) preview.current.srcObject = state.cameraTrack ? new MediaStream([state.cameraTrack]) : null;
   }, [state.cameraTrack]);
@@ -168,7 +169,7 @@ export function Lobby(props: {
             <input ref={password} id="lobby-password" type="password" autocomplete="current-password" maxLength={128} required />
           </div>
         ) : null}
-        <DeviceFields local={local} devices={devices} />
+        <DeviceFields local={local} />
         <PrivacySwitch hideIp={props.hideIp} required={!!info?.relayOnly} />
         <p class="muted small" role="status">
           {[state.audioProblem, state.videoProblem].filter(Boolean).join(" ")}

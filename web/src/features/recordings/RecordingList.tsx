@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { formatDateTime } from "../../ui/dates";
 import { formatBytes, formatDuration, toast } from "../../ui/dom";
 import { Icon } from "../../ui/Icon";
+import { useAudioOutput } from "../../ui/useAudioOutput";
 import { expiresAt, KEEP_CHOICES } from "./expiry";
 import "./expiry.css";
 import { keepDays, setKeepDays } from "./retention";
@@ -71,6 +72,7 @@ function RecordingRow(props: {
 
 function Player(props: { url: string; label: string }) {
   const video = useRef<HTMLVideoElement>(null);
+  useAudioOutput(video);
   useEffect(() => void video.current?.play().catch(() => undefined), []);
   return <video ref={video} controls src={props.url} class="recording-video" aria-label={`Recording ${props.label}`} />;
 }

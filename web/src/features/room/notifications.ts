@@ -54,6 +54,7 @@ export function startNotifications(session: RoomSession, ui: RoomUi, local: Loca
       activityTimer = setTimeout(() => (ui.status.value = ""), BOARD_ACTIVITY_MS);
     }),
     local.on("error", (text) => announce(text, { urgency: "assertive" })),
+    local.on("notice", (text) => announce(text)),
     () => clearTimeout(activityTimer),
     () => {
       for (const remove of shown) remove();

@@ -1,21 +1,27 @@
-/** Devices: choose the microphone and the camera during the meeting. */
+/** Devices: choose the microphone, the camera and the speakers during the meeting. */
+import { canChooseOutput } from "../../core/meeting/audioOutput";
 import type { LocalMedia } from "../../core/meeting/media";
 import { CloseButton, Dialog } from "../dialogs/Dialog";
-import { DeviceSelect, useDevices } from "./DeviceSelect";
+import { DeviceSelect } from "./DeviceSelect";
 
 export function SettingsDialog(props: { local: LocalMedia; onClose: () => void }) {
-  const devices = useDevices(true);
   return (
     <Dialog labelledBy="settings-title" onClose={props.onClose}>
       <h2 id="settings-title">Devices</h2>
       <div class="field">
         <label for="settings-mic">Microphone</label>
-        <DeviceSelect id="settings-mic" kind="audioinput" local={props.local} devices={devices} />
+        <DeviceSelect id="settings-mic" kind="audioinput" local={props.local} />
       </div>
       <div class="field">
         <label for="settings-cam">Camera</label>
-        <DeviceSelect id="settings-cam" kind="videoinput" local={props.local} devices={devices} />
+        <DeviceSelect id="settings-cam" kind="videoinput" local={props.local} />
       </div>
+      {canChooseOutput() ? (
+        <div class="field">
+          <label for="settings-speakers">Speakers</label>
+          <DeviceSelect id="settings-speakers" kind="audiooutput" local={props.local} />
+        </div>
+      ) : null}
       <CloseButton text="Done" />
     </Dialog>
   );

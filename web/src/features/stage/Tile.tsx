@@ -6,6 +6,7 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import { Icon } from "../../ui/Icon";
+import { useAudioOutput } from "../../ui/useAudioOutput";
 import type { TileSeen } from "../room/store";
 import { hue, initials } from "./tileInfo";
 
@@ -49,6 +50,7 @@ export function playVideo(video: HTMLVideoElement): void {
 /** A video element showing `stream`, registered under `key` in `videos` while mounted. */
 export function useVideo(key: string, stream: MediaStream | null, videos: Map<string, HTMLVideoElement>) {
   const video = useRef<HTMLVideoElement>(null);
+  useAudioOutput(video);
   useEffect(() => {
     const el = video.current;
     if (!el) return;
