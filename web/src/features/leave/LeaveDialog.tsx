@@ -6,27 +6,31 @@
 import "./leave.css";
 import { useState } from "preact/hooks";
 import { Dialog } from "../dialogs/Dialog";
+import { runsMeeting } from "../hosts/controls";
 import type { RoomSession } from "../room/session";
-import { leaveChoice, leaveConsequence } from "./leaveChoice";
+import { leaveChoice, leaveSentence } from "./leaveChoice";
 
 export function LeaveDialog(props: { session: RoomSession; onLeave: () => void; onNameCohost: () => void; onClose: () => void }) {
   const { session } = props;
   const { meeting, hosting } = session;
   const [ending, setEnding] = useState(false);
+  // Only this dialog's own refusal: the people panel's last problem is not about leaving.
+  const [failure, setFailure] = useState("");
   const choice = leaveChoice(meeting.myUid, meeting.roster.value.values());
   const end = async () => {
     setEnding(true);
     // On success our own document says the meeting ended and the room goes, this dialog with it.
-    if (!(await hosting.act("end"))) setEnding(false);
+    if (await hosting.act("end")) return;
+    setFailure(hosting.problem.peek());
+    setEnding(false);
   };
-  const problem = hosting.problem.value;
   return (
     <Dialog labelledBy="leave-dialog-title" onClose={props.onClose}>
       <h2 id="leave-dialog-title">Leave the meeting?</h2>
-      <p id="leave-dialog-text">{choice ? leaveConsequence(choice) : "Everyone else has left."}</p>
-      {problem && ending === false ? (
+      <p id="leave-dialog-text">{leaveSentence(choice, runsMeeting(hosting.myRole.value))}</p>
+      {failure ? (
         <p class="host-problem" role="alert">
-          {problem}
+          {failure}
         </p>
       ) : null}
       <div class="leave-actions">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { leaveChoice, leaveConsequence, type Present } from "./leaveChoice";
+import { leaveChoice, leaveConsequence, leaveSentence, type Present } from "./leaveChoice";
 
 const host: Present = { uid: "h", displayName: "Ada", role: "host" };
 const cohost: Present = { uid: "c", displayName: "Cy", role: "cohost" };
@@ -47,6 +47,16 @@ describe("leaveConsequence", () => {
   it("counts the rest when several go on", () => {
     expect(leaveConsequence({ others: 3, runners: [cohost, cohost2], canNameCohost: false })).toBe(
       "The meeting goes on: Cy and 1 more run it while you are away.",
+    );
+  });
+});
+
+describe("leaveSentence", () => {
+  it("stays true when the others went, or our role did, while the question was open", () => {
+    expect(leaveSentence(null, true)).toBe("Everyone else has left.");
+    expect(leaveSentence(null, false)).toBe("You no longer run this meeting: it goes on without you.");
+    expect(leaveSentence({ others: 1, runners: [], canNameCohost: false }, true)).toBe(
+      "Nobody else here can let people in or run the meeting while you are away.",
     );
   });
 });

@@ -36,7 +36,16 @@ export function leaveChoice(myUid: string, present: Iterable<Present>): LeaveCho
   return { others: others.length, runners, canNameCohost: me.role === "host" && runners.length === 0 };
 }
 
-/** The dialog's sentence on what happens if we just leave. */
+/**
+ * The question's sentence, kept true while it is open: the others may all leave, or a host may
+ * make us a participant again (then there is nothing to end: `choice` is null either way).
+ */
+export function leaveSentence(choice: LeaveChoice | null, stillRuns: boolean): string {
+  if (choice) return leaveConsequence(choice);
+  return stillRuns ? "Everyone else has left." : "You no longer run this meeting: it goes on without you.";
+}
+
+/** What happens if we just leave. */
 export function leaveConsequence(choice: LeaveChoice): string {
   const { runners } = choice;
   if (runners.length === 0) return "Nobody else here can let people in or run the meeting while you are away.";
