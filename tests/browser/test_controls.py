@@ -215,6 +215,14 @@ async def test_devices_that_come_and_go(people: PersonFactory) -> None:
     output = await speakers.input_value()
     assert output not in ("", "default"), output
     await expect(bob_video).to_have_js_property("sinkId", output)
+    # The test sound plays on them, to its end.
+    await dialog.get_by_role("button", name="Play a test sound", exact=True).click()
+    chime = dialog.locator("audio")
+    await expect(chime).to_have_js_property("sinkId", output)
+    await expect(chime).to_have_js_property("ended", True)
+    assert await chime.evaluate("(a) => a.duration") > 0.6
+    await expect(dialog.get_by_role("button", name="Play a test sound", exact=True)).to_be_enabled()
+    await alice.screenshot("devices-speakers")
     await alice.check_accessibility("devices dialog with speakers")
     await dialog.get_by_role("button", name="Done", exact=True).click()
     sent = await alice.page.evaluate(SENT_AUDIO)

@@ -3,6 +3,7 @@ import { canChooseOutput } from "../../core/meeting/audioOutput";
 import type { LocalMedia } from "../../core/meeting/media";
 import { CloseButton, Dialog } from "../dialogs/Dialog";
 import { DeviceSelect } from "./DeviceSelect";
+import { TestSound } from "./TestSound";
 
 export function SettingsDialog(props: { local: LocalMedia; onClose: () => void }) {
   return (
@@ -20,6 +21,7 @@ export function SettingsDialog(props: { local: LocalMedia; onClose: () => void }
         <div class="field">
           <label for="settings-speakers">Speakers</label>
           <DeviceSelect id="settings-speakers" kind="audiooutput" local={props.local} />
+          <TestSound />
         </div>
       ) : null}
       <CloseButton text="Done" />

@@ -1,0 +1,28 @@
+/** "Play a test sound": a short chime on the speakers chosen, to hear where the meeting will play. */
+import "./settings.css";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useAudioOutput } from "../../ui/useAudioOutput";
+import { chimeWav } from "./chime";
+
+export function TestSound() {
+  const audio = useRef<HTMLAudioElement>(null);
+  const [playing, setPlaying] = useState(false);
+  const url = useMemo(() => URL.createObjectURL(new Blob([chimeWav()], { type: "audio/wav" })), []);
+  useEffect(() => () => URL.revokeObjectURL(url), [url]);
+  useAudioOutput(audio);
+  const play = () => {
+    const el = audio.current;
+    if (!el) return;
+    el.currentTime = 0;
+    setPlaying(true);
+    el.play().catch(() => setPlaying(false));
+  };
+  return (
+    <>
+      <button class="btn btn-ghost btn-small test-sound" type="button" disabled={playing} onClick={play}>
+        {playing ? "Playing a test sound…" : "Play a test sound"}
+      </button>
+      <audio ref={audio} src={url} preload="auto" onEnded={() => setPlaying(false)} />
+    </>
+  );
+}
