@@ -33,6 +33,20 @@ from .support import CONNECT_TIMEOUT_MS, PUT_OUT, Person
 HOST_ACTION_ROUTE = "**/us-central1/host_action"
 
 
+#: Records each cue the page plays (a sound for someone asking to join) and whether the browser
+#: played it; the browser's play() still runs.
+CUES = """() => {
+    window.__cues = [];
+    const real = HTMLMediaElement.prototype.play;
+    HTMLMediaElement.prototype.play = function () {
+        const played = real.call(this);
+        const cue = this.dataset.cue;
+        if (cue) played.then(() => window.__cues.push(cue), (e) => window.__cues.push(e.name));
+        return played;
+    };
+}"""
+
+
 async def ask_to_join(person: Person, meeting_id: str, name: str) -> None:
     """Open the link, type a name in the lobby and ask to join (the meeting has a waiting room)."""
     person.allow_console_error(PUT_OUT)
@@ -328,17 +342,23 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
 async def test_admit_all_mute_all_and_a_host_leaving(people: PersonFactory) -> None:
     """Two knock while the host's people panel is closed: the alert counts them and offers
     "Admit all", which lets both in with one host action (each join record names the host).
+    The host hears them and the tab's title counts them (and, later, an unread message).
     Then the host asks everyone to mute: each is asked, and decides. Leaving, the host is asked
     whether the meeting goes on without anyone to run it (a co-host is chosen first), and the
     co-host ends it for everyone from the same question."""
     alice = await people("alice")
     meeting_id = await alice.create_meeting(title="Stand-up", waiting_room=True)
     await alice.join_now()
+    await alice.page.evaluate(CUES)
     bob, carol = await people("bob"), await people("carol")
     await ask_to_join(bob, meeting_id, "Bob B.")
     await ask_to_join(carol, meeting_id, "Carol C.")
     alert = alice.page.locator(".knock-alert")
     await expect(alert).to_contain_text("2 people ask to join", timeout=CONNECT_TIMEOUT_MS)
+    # Heard and seen from another tab: a sound for each newcomer, the count in the tab's title.
+    await expect(alice.page).to_have_title("(2 waiting) Stand-up · AVMeets")
+    cues = await alice.page.evaluate("window.__cues")
+    assert cues and set(cues) == {"knock"}, cues
     await expect(alert.get_by_role("button", name="Admit Bob B.", exact=True)).to_have_count(0)
     await alice.screenshot("knock-alert-two")
     await alice.check_accessibility("knock alert, two waiting")
@@ -348,6 +368,12 @@ async def test_admit_all_mute_all_and_a_host_leaving(people: PersonFactory) -> N
     await expect(alert).to_have_count(0, timeout=CONNECT_TIMEOUT_MS)
     for me, others in ((alice, (bob, carol)), (bob, (alice, carol)), (carol, (alice, bob))):
         await me.wait_connected(*others)
+    await expect(alice.page).to_have_title("Stand-up · AVMeets")
+    # A message while her chat is closed: counted in the title until she reads it.
+    await bob.send_chat("Morning all")
+    await expect(alice.page).to_have_title("(1 new) Stand-up · AVMeets")
+    await alice.open_panel("Chat")
+    await expect(alice.page).to_have_title("Stand-up · AVMeets")
     records = await join_records(meeting_id)
     assert {uid: r.get("admittedBy") for uid, r in records.items()} == {
         alice.uid: None,

@@ -3,7 +3,7 @@
  * lobby, joining (with a password on demand), the room itself, leaving and the page after it.
  * The components show `screen`; the meeting's own lifecycle lives in core/meeting/lifecycle.ts.
  */
-import { signal, type Signal } from "@preact/signals-core";
+import { effect, signal, type Signal } from "@preact/signals-core";
 import type { User } from "firebase/auth";
 import { call } from "../../core/api/client";
 import { describeFailure } from "../../core/api/errors";
@@ -20,6 +20,7 @@ import { endedView, infoView, joinErrorView, deniedView, type JoinAction, type J
 import { suggestedName } from "../lobby/names";
 import { saveBoard } from "../orgStorage/boardSnapshot";
 import { RoomSession } from "./session";
+import { roomTitle } from "./title";
 import { RoomUi } from "./store";
 
 export type Screen =
@@ -62,6 +63,7 @@ export class RoomController {
   private session: RoomSession | null = null;
   private ui: RoomUi | null = null;
   private offEnded: (() => void) | null = null;
+  private offTitle: (() => void) | null = null;
   private destroyed = false;
   private prompts = 0;
   private knock: Knock | null = null;
@@ -205,7 +207,12 @@ export class RoomController {
       void this.teardown().then(() => this.showLeft(text, undefined, !ended));
     });
     session.hosting.start();
-    document.title = `${session.meeting.title || "Meeting"} · AVMeets`;
+    const ui = this.ui;
+    // The tab says who waits and what is unread; the controller owns the title, so a leave's
+    // "Leaving…" is never written over by a last change of these.
+    this.offTitle = effect(() => {
+      document.title = roomTitle(session.meeting.title, session.hosting.knocks.value.length, ui.unreadChat.value);
+    });
     this.screen.value = { kind: "room", session, ui: this.ui };
   }
 
@@ -236,6 +243,8 @@ export class RoomController {
 
   /** Leave the meeting and stop the media; resolves with how the leave went (null: no meeting). */
   private async teardown(): Promise<LeaveOutcome | null> {
+    this.offTitle?.();
+    this.offTitle = null;
     this.offEnded?.();
     this.offEnded = null;
     const ui = this.ui;
