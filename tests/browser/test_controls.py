@@ -195,12 +195,28 @@ SENT_AUDIO = """() => {
 
 
 async def test_devices_that_come_and_go(people: PersonFactory) -> None:
-    """Speakers are chosen in Devices and every tile plays to them; a microphone in use that is
+    """The lobby's microphone level moves with sound and is empty while off. Speakers are
+    chosen in Devices and every tile plays to them; a microphone in use that is
     unplugged gives way to the default one (the peers get it, the person is told), speakers
     unplugged to the default output, and plugged in again they are used again."""
     alice = await people("alice")
     bob = await people("bob")
     meeting_id = await alice.create_meeting(title="Devices")
+    # In the lobby the microphone's level shows it works (the fake one beeps twice a second);
+    # off, the meter says so and stays empty.
+    meter = alice.page.get_by_role("meter", name="Microphone level", exact=True)
+    await alice.page.wait_for_function(
+        """() => [...document.querySelectorAll('[role="meter"]')]
+                 .some((m) => Number(m.getAttribute("aria-valuenow")) >= 30)""",
+        timeout=15_000,
+    )
+    await alice.screenshot("lobby-microphone-level")
+    mic = alice.page.get_by_role("button", name="Turn off the microphone", exact=True)
+    await mic.click()
+    off = alice.page.get_by_role("meter", name="Microphone level (microphone off)", exact=True)
+    await expect(off).to_have_attribute("aria-valuenow", "0")
+    await alice.page.get_by_role("button", name="Turn on the microphone", exact=True).click()
+    await expect(meter).to_be_visible()
     await alice.join_now()
     await bob.join(meeting_id)
     await alice.wait_connected(bob)

@@ -12,6 +12,7 @@ import { LIMITS, type MeetingInfoResult } from "../../protocol.gen";
 import { Icon } from "../../ui/Icon";
 import { MediaToggle } from "../controls/MediaToggle";
 import { DeviceSelect } from "../settings/DeviceSelect";
+import { MicLevel } from "../settings/MicLevel";
 import { initials } from "../stage/tileInfo";
 import { nameProblem } from "./names";
 import { LobbyStorageNotice } from "../orgStorage/StorageBanner";
@@ -49,6 +50,7 @@ function DeviceFields(props: { local: LocalMedia }) {
       <div class="field">
         <label for="lobby-mic">Microphone</label>
         <DeviceSelect id="lobby-mic" kind="audioinput" local={local} ariaLabel="Microphone" />
+        <MicLevel local={local} />
       </div>
       <div class="field">
         <label for="lobby-cam">Camera</label>

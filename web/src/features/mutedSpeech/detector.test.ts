@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MutedSpeechDetector, rms } from "./detector";
+import { rms } from "../../core/meeting/level";
+import { MutedSpeechDetector } from "./detector";
 
 /** Feed `levels` one sample every 200 ms from `start`; the times at which it told. */
 function run(detector: MutedSpeechDetector, levels: number[], start = 0): number[] {

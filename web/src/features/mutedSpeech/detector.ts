@@ -43,11 +43,3 @@ export class MutedSpeechDetector {
     this.voiced = [];
   }
 }
-
-/** The RMS of one block of samples (-1..1). */
-export function rms(samples: ArrayLike<number>): number {
-  if (!samples.length) return 0;
-  let sum = 0;
-  for (let i = 0; i < samples.length; i++) sum += samples[i] * samples[i];
-  return Math.sqrt(sum / samples.length);
-}

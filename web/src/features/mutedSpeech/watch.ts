@@ -7,37 +7,11 @@
 import { effect } from "@preact/signals-core";
 import { announce } from "../../core/announce";
 import type { LocalMedia } from "../../core/meeting/media";
-import { MutedSpeechDetector, rms } from "./detector";
+import { LevelMeter } from "../../core/meeting/levelMeter";
+import { MutedSpeechDetector } from "./detector";
 
 const SAMPLE_MS = 200;
 const MUTED_HINT = "You are muted. Turn on the microphone (Ctrl+D) to be heard.";
-
-/** The level of one microphone track, sampled every SAMPLE_MS. */
-class LevelMeter {
-  private readonly context = new AudioContext();
-  private readonly clone: MediaStreamTrack;
-  private readonly timer: ReturnType<typeof setInterval>;
-
-  constructor(track: MediaStreamTrack, onLevel: (level: number) => void) {
-    this.clone = track.clone();
-    this.clone.enabled = true;
-    const analyser = this.context.createAnalyser();
-    analyser.fftSize = 2048;
-    this.context.createMediaStreamSource(new MediaStream([this.clone])).connect(analyser);
-    const block = new Float32Array(analyser.fftSize);
-    void this.context.resume().catch(() => undefined);
-    this.timer = setInterval(() => {
-      analyser.getFloatTimeDomainData(block);
-      onLevel(rms(block));
-    }, SAMPLE_MS);
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-    this.clone.stop();
-    void this.context.close().catch(() => undefined);
-  }
-}
 
 /** Start watching; returns the function that stops. */
 export function startMutedSpeechHint(local: LocalMedia): () => void {
@@ -55,7 +29,7 @@ export function startMutedSpeechHint(local: LocalMedia): () => void {
     if (meter?.track === track) return;
     stopMeter();
     try {
-      const levels = new LevelMeter(track, (level) => {
+      const levels = new LevelMeter(track, SAMPLE_MS, (level) => {
         if (detector.update(level, performance.now())) announce(MUTED_HINT);
       });
       meter = { track, levels };

@@ -3,6 +3,7 @@ import { canChooseOutput } from "../../core/meeting/audioOutput";
 import type { LocalMedia } from "../../core/meeting/media";
 import { CloseButton, Dialog } from "../dialogs/Dialog";
 import { DeviceSelect } from "./DeviceSelect";
+import { MicLevel } from "./MicLevel";
 import { TestSound } from "./TestSound";
 
 export function SettingsDialog(props: { local: LocalMedia; onClose: () => void }) {
@@ -12,6 +13,7 @@ export function SettingsDialog(props: { local: LocalMedia; onClose: () => void }
       <div class="field">
         <label for="settings-mic">Microphone</label>
         <DeviceSelect id="settings-mic" kind="audioinput" local={props.local} />
+        <MicLevel local={props.local} />
       </div>
       <div class="field">
         <label for="settings-cam">Camera</label>
