@@ -4,7 +4,7 @@
  * gesture yet) stays silent: the toast and the tab's title still say it.
  */
 import { audioOutput, routeTo } from "../core/meeting/audioOutput";
-import { chimeWav } from "../features/settings/chime";
+import { chimeWav } from "./chime";
 
 let element: HTMLAudioElement | null = null;
 

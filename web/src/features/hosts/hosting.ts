@@ -11,6 +11,7 @@ import { call } from "../../core/api/client";
 import { describeFailure } from "../../core/api/errors";
 import type { Meeting } from "../../core/meeting/meeting";
 import { db } from "../../core/meeting/signalling";
+import { playCue } from "../../ui/cue";
 import type { HostActionName, ParticipantRole } from "../../protocol.gen";
 import { askAccepted, encodeAsk, type Ask } from "./asks";
 import { newKnocks, roleNotice, runsMeeting } from "./controls";
@@ -109,7 +110,10 @@ export class Hosting {
       // The hosts hear of each newcomer, whatever panel is open; quiet: the knock alert or the
       // people panel's queue already shows it (a red toast beside it looked like an error, and
       // outlived the knock it was about).
-      for (const knock of newKnocks(waiting, knocks)) announce(`${knock.displayName} asks to join`, { urgency: "assertive", quiet: true });
+      const fresh = newKnocks(waiting, knocks);
+      for (const knock of fresh) announce(`${knock.displayName} asks to join`, { urgency: "assertive", quiet: true });
+      // And a sound, heard in another tab or window too.
+      if (fresh.length) playCue();
       waiting = knocks;
     });
     const stopAsks = this.meeting.on("ask", ({ link, what }) => this.received(link.uid, what));

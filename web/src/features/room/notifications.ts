@@ -8,8 +8,6 @@ import { effect } from "@preact/signals-core";
 import { announce, onAnnounce } from "../../core/announce";
 import type { LocalMedia } from "../../core/meeting/media";
 import { say } from "../../ui/announcer";
-import { playCue } from "../../ui/cue";
-import { newKnocks } from "../hosts/controls";
 import { toast } from "../../ui/dom";
 import type { RoomSession } from "./session";
 import type { RoomUi } from "./store";
@@ -55,7 +53,6 @@ export function startNotifications(session: RoomSession, ui: RoomUi, local: Loca
       clearTimeout(activityTimer);
       activityTimer = setTimeout(() => (ui.status.value = ""), BOARD_ACTIVITY_MS);
     }),
-    knockCue(session),
     local.on("error", (text) => announce(text, { urgency: "assertive" })),
     local.on("notice", (text) => announce(text)),
     () => clearTimeout(activityTimer),
@@ -66,16 +63,6 @@ export function startNotifications(session: RoomSession, ui: RoomUi, local: Loca
   return () => {
     for (const off of offs) off();
   };
-}
-
-/** A sound when someone new asks to join (the hosts only see knocks): heard in another tab too. */
-function knockCue(session: RoomSession): () => void {
-  let waiting: readonly { uid: string }[] = [];
-  return effect(() => {
-    const knocks = session.hosting.knocks.value;
-    if (newKnocks(waiting, knocks).length) playCue();
-    waiting = knocks;
-  });
 }
 
 /** Escape closes the side panel (not a dialog's Escape); Ctrl+D / Ctrl+E turn the microphone / camera. */

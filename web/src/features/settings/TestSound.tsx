@@ -2,7 +2,7 @@
 import "./settings.css";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { useAudioOutput } from "../../ui/useAudioOutput";
-import { chimeWav } from "./chime";
+import { chimeWav } from "../../ui/chime";
 
 export function TestSound() {
   const audio = useRef<HTMLAudioElement>(null);

@@ -1,4 +1,4 @@
-/** The test sound of Devices: a short two-note chime as a WAV file, made here (nothing fetched). Pure. */
+/** The test sound of Devices and the knock cue: a short two-note chime as a WAV file, made here (nothing fetched). Pure. */
 
 const RATE = 22050;
 /** Each note: its pitch and how long it sounds. */
