@@ -13,6 +13,7 @@ import { Icon } from "../../ui/Icon";
 import { MediaToggle } from "../controls/MediaToggle";
 import { DeviceSelect } from "../settings/DeviceSelect";
 import { MicLevel } from "../settings/MicLevel";
+import { SpeakersField } from "../settings/SpeakersField";
 import { initials } from "../stage/tileInfo";
 import { nameProblem } from "./names";
 import { LobbyStorageNotice } from "../orgStorage/StorageBanner";
@@ -42,7 +43,7 @@ function PrivacySwitch(props: { hideIp: Signal<boolean>; required: boolean }) {
   );
 }
 
-/** The microphone and camera choices: side by side on a phone, to keep "Join now" in view. */
+/** The microphone and camera choices: side by side on a phone, to keep "Join now" in view (the speakers, not there: a phone chooses them itself). */
 function DeviceFields(props: { local: LocalMedia }) {
   const { local } = props;
   return (
@@ -56,6 +57,7 @@ function DeviceFields(props: { local: LocalMedia }) {
         <label for="lobby-cam">Camera</label>
         <DeviceSelect id="lobby-cam" kind="videoinput" local={local} ariaLabel="Camera" />
       </div>
+      <SpeakersField id="lobby-speakers" local={local} class="lobby-speakers" />
     </div>
   );
 }

@@ -1,10 +1,9 @@
 /** Devices: choose the microphone, the camera and the speakers during the meeting. */
-import { canChooseOutput } from "../../core/meeting/audioOutput";
 import type { LocalMedia } from "../../core/meeting/media";
 import { CloseButton, Dialog } from "../dialogs/Dialog";
 import { DeviceSelect } from "./DeviceSelect";
 import { MicLevel } from "./MicLevel";
-import { TestSound } from "./TestSound";
+import { SpeakersField } from "./SpeakersField";
 
 export function SettingsDialog(props: { local: LocalMedia; onClose: () => void }) {
   return (
@@ -19,13 +18,7 @@ export function SettingsDialog(props: { local: LocalMedia; onClose: () => void }
         <label for="settings-cam">Camera</label>
         <DeviceSelect id="settings-cam" kind="videoinput" local={props.local} />
       </div>
-      {canChooseOutput() ? (
-        <div class="field">
-          <label for="settings-speakers">Speakers</label>
-          <DeviceSelect id="settings-speakers" kind="audiooutput" local={props.local} />
-          <TestSound />
-        </div>
-      ) : null}
+      <SpeakersField id="settings-speakers" local={props.local} />
       <CloseButton text="Done" />
     </Dialog>
   );

@@ -19,8 +19,8 @@ export function TestSound() {
   };
   return (
     <>
-      <button class="btn btn-ghost btn-small test-sound" type="button" disabled={playing} onClick={play}>
-        {playing ? "Playing a test sound…" : "Play a test sound"}
+      <button class="btn btn-ghost btn-small test-sound" type="button" aria-label={playing ? "Playing a test sound" : "Play a test sound"} disabled={playing} onClick={play}>
+        {playing ? "Playing…" : "Test"}
       </button>
       <audio ref={audio} src={url} preload="auto" onEnded={() => setPlaying(false)} />
     </>
