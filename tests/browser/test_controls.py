@@ -127,12 +127,13 @@ TALKING_MICROPHONE = """() => {
     };
 }"""
 
-MUTED_HINT = "You are muted. Turn on the microphone (Ctrl+D) to be heard."
+MUTED_HINT = "You are muted. Turn on the microphone (Ctrl+D), or hold Ctrl+Space while you talk."
 
 
 async def test_talking_while_muted_is_pointed_out(people: PersonFactory) -> None:
     """Someone who talks with the microphone off is told so (the room listens to the microphone
-    in the browser while it is off); the fake device's short beeps are not talking."""
+    in the browser while it is off); the fake device's short beeps are not talking. Holding
+    Ctrl+Space, as the hint says, she is heard until she lets go."""
     bob = await people("bob")
     alice = await people("alice")
     await alice.page.evaluate(TALKING_MICROPHONE)
@@ -146,6 +147,30 @@ async def test_talking_while_muted_is_pointed_out(people: PersonFactory) -> None
     assert not [t for t in await bob.toasts() if "muted" in t], await bob.toasts()
     # What the others get stays silent: Bob sees her microphone off.
     await expect(bob.tile(alice.uid).locator(".tile-mic")).to_be_visible()
+
+    # As the hint says, she holds Ctrl+Space to talk: heard while held, muted again let go.
+    mic = alice.page.get_by_role("button", name="Turn on the microphone", exact=True)
+    await expect(mic).to_have_attribute(
+        "title", "Turn on the microphone (Ctrl+D, or hold Ctrl+Space to talk)"
+    )
+    await alice.page.keyboard.down("Control")
+    await alice.page.keyboard.down("Space")
+    await expect(bob.tile(alice.uid).locator(".tile-mic")).to_be_hidden()
+    await alice.page.keyboard.up("Space")
+    await expect(bob.tile(alice.uid).locator(".tile-mic")).to_be_visible()
+    await alice.page.keyboard.up("Control")
+    await expect(mic).to_be_visible()
+
+    # The keys are listed where she can find them: Ctrl+/, or More, "Keyboard shortcuts".
+    await alice.page.keyboard.press("Control+/")
+    shortcuts = alice.page.get_by_role("dialog", name="Keyboard shortcuts")
+    await expect(shortcuts).to_contain_text("Hold Ctrl+Space")
+    await alice.screenshot("keyboard-shortcuts")
+    await alice.check_accessibility("keyboard shortcuts")
+    await shortcuts.get_by_role("button", name="Done", exact=True).click()
+    await expect(shortcuts).to_have_count(0)
+    await alice.control("Keyboard shortcuts")
+    await expect(shortcuts).to_contain_text("Ctrl+D")
 
 
 #: Chromium's fake devices cannot be unplugged: this takes one away in the page as the browser
@@ -211,6 +236,12 @@ async def test_devices_that_come_and_go(people: PersonFactory) -> None:
         timeout=15_000,
     )
     await alice.screenshot("lobby-microphone-level")
+    # The speakers too, with their test sound, before joining.
+    lobby_speakers = alice.page.get_by_label("Speakers", exact=True)
+    await expect(lobby_speakers).to_contain_text("Fake Audio Output 1")
+    await expect(
+        alice.page.get_by_role("button", name="Play a test sound", exact=True)
+    ).to_be_visible()
     mic = alice.page.get_by_role("button", name="Turn off the microphone", exact=True)
     await mic.click()
     off = alice.page.get_by_role("meter", name="Microphone level (microphone off)", exact=True)

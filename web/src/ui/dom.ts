@@ -68,6 +68,7 @@ export function icon(name: IconName, label?: string): SVGSVGElement {
 }
 
 export const ICONS = {
+  keyboard: '<rect x="2" y="6" width="20" height="12" rx="2"/><path d="M6 10h.01M10 10h.01M14 10h.01M18 10h.01M7 14h10"/>',
   mic: '<rect x="9" y="2" width="6" height="12" rx="3"/><path d="M5 10a7 7 0 0 0 14 0M12 17v5M8 22h8"/>',
   micOff:
     '<path d="M2 2l20 20M9 9v1a3 3 0 0 0 5.1 2.1M15 10V5a3 3 0 0 0-5.9-.8"/><path d="M19 10a7 7 0 0 1-1.2 3.9M5 10a7 7 0 0 0 11 5.7M12 17v5M8 22h8"/>',

@@ -16,6 +16,8 @@ export interface ControlProps {
   disabled?: boolean;
   panel?: Panel;
   shortcut?: string;
+  /** The keys in words, shown in the tooltip ("Ctrl+D"). */
+  keys?: string;
   popup?: boolean;
   expanded?: boolean;
   buttonRef?: Ref<HTMLButtonElement>;
@@ -32,7 +34,7 @@ export function ControlButton(props: ControlProps) {
       class={props.tone ? `ctl ctl-${props.tone}` : "ctl"}
       type="button"
       aria-label={props.label}
-      title={props.label ?? props.text}
+      title={props.keys ? `${props.label ?? props.text} (${props.keys})` : (props.label ?? props.text)}
       aria-pressed={props.pressed}
       aria-keyshortcuts={props.shortcut}
       aria-haspopup={props.popup ? "menu" : undefined}

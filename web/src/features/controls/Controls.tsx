@@ -51,12 +51,13 @@ function controls(session: RoomSession, ui: RoomUi, local: LocalMedia): Control[
   const list: Control[] = [
     {
       id: "mic", place: "bar", text: "Microphone", icon: state.micOn ? "mic" : "micOff", tone: state.micOn ? undefined : "off",
-      label: state.micOn ? "Turn off the microphone" : "Turn on the microphone", shortcut: "Control+D",
+      label: state.micOn ? "Turn off the microphone" : "Turn on the microphone",
+      shortcut: state.micOn ? "Control+D" : "Control+D Control+Space", keys: state.micOn ? "Ctrl+D" : "Ctrl+D, or hold Ctrl+Space to talk",
       onClick: () => void local.setMic(!local.micOn),
     },
     {
       id: "camera", place: "bar", text: "Camera", icon: state.camOn ? "cam" : "camOff", tone: state.camOn ? undefined : "off",
-      label: state.camOn ? "Turn off the camera" : "Turn on the camera", shortcut: "Control+E",
+      label: state.camOn ? "Turn off the camera" : "Turn on the camera", shortcut: "Control+E", keys: "Ctrl+E",
       onClick: () => void local.setCam(!local.camOn),
     },
     {
@@ -84,6 +85,7 @@ function controls(session: RoomSession, ui: RoomUi, local: LocalMedia): Control[
       id: "files", place: "wide", text: "Files", icon: "file", panel: "files", pressed: panel === "files", onClick: () => ui.togglePanel("files"),
       badge: unread(ui.unreadFiles.value, "new file"),
     },
+    { id: "shortcuts", place: "menu", text: "Keyboard shortcuts", icon: "keyboard", shortcut: "Control+/", onClick: () => (ui.dialog.value = { kind: "shortcuts" }) },
     { id: "recordings", place: "menu", text: "Recordings", icon: "library", panel: "recordings", pressed: panel === "recordings", onClick: () => ui.togglePanel("recordings") },
     { id: "devices", place: "wide", text: "Devices", icon: "settings", onClick: () => (ui.dialog.value = { kind: "settings" }) },
     {

@@ -2,6 +2,7 @@
 import type { LocalMedia } from "../../core/meeting/media";
 import { InviteBody } from "../invite/InviteCard";
 import { LeaveDialog } from "../leave/LeaveDialog";
+import { ShortcutsDialog } from "../room/ShortcutsDialog";
 import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
 import { SafetyDialog } from "../safety/SafetyDialog";
@@ -27,6 +28,8 @@ export function Dialogs(props: { session: RoomSession; ui: RoomUi; local: LocalM
           <CloseButton text="Done" />
         </Dialog>
       );
+    case "shortcuts":
+      return <ShortcutsDialog onClose={close} />;
     case "leave":
       return (
         <LeaveDialog

@@ -11,7 +11,7 @@ import { LevelMeter } from "../../core/meeting/levelMeter";
 import { MutedSpeechDetector } from "./detector";
 
 const SAMPLE_MS = 200;
-const MUTED_HINT = "You are muted. Turn on the microphone (Ctrl+D) to be heard.";
+const MUTED_HINT = "You are muted. Turn on the microphone (Ctrl+D), or hold Ctrl+Space while you talk.";
 
 /** Start watching; returns the function that stops. */
 export function startMutedSpeechHint(local: LocalMedia): () => void {

@@ -64,22 +64,3 @@ export function startNotifications(session: RoomSession, ui: RoomUi, local: Loca
     for (const off of offs) off();
   };
 }
-
-/** Escape closes the side panel (not a dialog's Escape); Ctrl+D / Ctrl+E turn the microphone / camera. */
-export function startShortcuts(ui: RoomUi, local: LocalMedia): () => void {
-  const onKey = (event: KeyboardEvent) => {
-    if (event.key === "Escape" && ui.panel.peek() && !document.querySelector("dialog[open]")) ui.setPanel(null);
-    if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey) {
-      const key = event.key.toLowerCase();
-      if (key === "d") {
-        event.preventDefault();
-        void local.setMic(!local.micOn);
-      } else if (key === "e") {
-        event.preventDefault();
-        void local.setCam(!local.camOn);
-      }
-    }
-  };
-  document.addEventListener("keydown", onKey);
-  return () => document.removeEventListener("keydown", onKey);
-}

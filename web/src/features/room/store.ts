@@ -13,7 +13,8 @@ export type DialogSpec =
   | { kind: "settings" }
   | { kind: "connection"; uid: string }
   | { kind: "invite" }
-  | { kind: "leave" };
+  | { kind: "leave" }
+  | { kind: "shortcuts" };
 
 /** How the window's width sorts the controls: all in a row, the secondary ones in "More", few. */
 export type Width = "wide" | "medium" | "narrow";
