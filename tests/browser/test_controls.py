@@ -68,6 +68,17 @@ async def test_mute_camera_screen_share_and_devices(people: PersonFactory) -> No
     await dialog.get_by_role("button", name="Done", exact=True).click()
     await expect(dialog).to_be_hidden()
 
+    # Full screen from More, and back: the menu says which it is.
+    await alice.control("Full screen")
+    await alice.page.wait_for_function(
+        "() => document.fullscreenElement === document.documentElement"
+    )
+    await alice.page.get_by_role("button", name="More options", exact=True).click()
+    full = alice.page.get_by_role("menuitemcheckbox", name=re.compile("^Full screen"))
+    await expect(full).to_have_attribute("aria-checked", "true")
+    await full.click()
+    await alice.page.wait_for_function("() => document.fullscreenElement === null")
+
     # A phone-sized window still shows both tiles and every control.
     await bob.page.set_viewport_size({"width": 390, "height": 844})
     await expect(

@@ -5,6 +5,7 @@
 import "./controls.css";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { LocalMedia } from "../../core/meeting/media";
+import { canFullscreen, fullscreen, toggleFullscreen } from "../../ui/fullscreen";
 import { REACTION_NAMES, REACTIONS } from "../gestures/gestures";
 import { toggleRecording } from "../recordings/recording";
 import type { RoomSession } from "../room/session";
@@ -93,6 +94,10 @@ function controls(session: RoomSession, ui: RoomUi, local: LocalMedia): Control[
       onClick: () => session.meeting.mediaState.setAudioOnly(!audioOnly),
     },
   ];
+  if (canFullscreen()) {
+    const on = fullscreen.value;
+    list.push({ id: "fullscreen", place: "menu", text: "Full screen", icon: "expand", pressed: on, checkbox: true, onClick: toggleFullscreen });
+  }
   if (captionsOffered.value) {
     const on = session.captions.sharing.value;
     list.push({
