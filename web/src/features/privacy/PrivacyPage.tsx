@@ -137,6 +137,14 @@ export function PrivacyPage({ signedIn }: { signedIn: boolean }) {
             certificate's fingerprint when you connect.
           </li>
           <li>The meetings you joined recently, and your answer about usage statistics.</li>
+          <li>
+            Your settings: the microphone, camera and speakers you chose, whether the microphone and camera start on,
+            and whether to hide your IP address.
+          </li>
+          <li>
+            In the tab of a meeting: its id while you are in it, so that reloading the page gets you back in, and the
+            password you typed, so that you need not type it again to rejoin; both go when you close the tab.
+          </li>
         </ul>
       </section>
       <section aria-labelledby="privacy-analytics">
