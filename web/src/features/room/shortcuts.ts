@@ -13,18 +13,29 @@ export interface Shortcut {
 
 export const SHORTCUTS: readonly Shortcut[] = [
   { keys: "Ctrl+D", does: "Turn the microphone on or off" },
-  { keys: "Hold Ctrl+Space", does: "Talk while the microphone is off; let go to be muted again" },
+  { keys: "Hold Ctrl+Space", does: "Talk while the microphone is off; let go to be muted again (not while typing)" },
   { keys: "Ctrl+E", does: "Turn the camera on or off" },
   { keys: "Ctrl+/", does: "Show these shortcuts" },
   { keys: "Escape", does: "Close the open panel, menu or dialog" },
   { keys: "Tab, Shift+Tab", does: "Move between controls; arrow keys move within a menu" },
 ];
 
+const TEXT_INPUTS: ReadonlySet<string> = new Set(["text", "search", "url", "email", "tel", "password", "number"]);
+
+/** Whether keys typed now go into text (a message, a name), where Ctrl+Space has its own use. */
+export function typing(target: EventTarget | null): boolean {
+  const el = target as { tagName?: string; type?: string; isContentEditable?: boolean } | null;
+  if (!el?.tagName) return false;
+  if (el.isContentEditable || el.tagName === "TEXTAREA") return true;
+  return el.tagName === "INPUT" && TEXT_INPUTS.has(el.type ?? "text");
+}
+
 /** The room's keys, as SHORTCUTS says (holding Ctrl+Space: pushToTalk.ts). */
 export function startShortcuts(ui: RoomUi, local: LocalMedia): () => void {
   const talk = new PushToTalk({ isOn: () => local.micOn, set: (on) => void local.setMic(on) });
   const onKey = (event: KeyboardEvent) => {
-    if (talk.down(event)) return event.preventDefault();
+    // In a text field Ctrl+Space is the input method's switch (Windows, Linux): leave it to it.
+    if (!typing(event.target) && talk.down(event)) return event.preventDefault();
     if (event.key === "Escape" && ui.panel.peek() && !document.querySelector("dialog[open]")) ui.setPanel(null);
     if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey) {
       const key = event.key.toLowerCase();
@@ -34,7 +45,7 @@ export function startShortcuts(ui: RoomUi, local: LocalMedia): () => void {
       } else if (key === "e") {
         event.preventDefault();
         void local.setCam(!local.camOn);
-      } else if (key === "/") {
+      } else if (key === "/" && !document.querySelector("dialog[open]")) {
         event.preventDefault();
         ui.dialog.value = { kind: "shortcuts" };
       }
