@@ -359,6 +359,14 @@ async def test_admit_all_mute_all_and_a_host_leaving(people: PersonFactory) -> N
     await expect(alice.page).to_have_title("(2 waiting) Stand-up · AVMeets")
     cues = await alice.page.evaluate("window.__cues")
     assert cues and set(cues) == {"knock"}, cues
+    # Leaving alone now would leave them waiting for nobody: she is told so, and stays.
+    await alice.page.get_by_role("button", name="Leave the meeting", exact=True).click()
+    question = alice.page.get_by_role("dialog", name="Leave the meeting?")
+    await expect(question).to_contain_text(
+        "Nobody will be here to let people in: 2 people waiting to join go on waiting."
+    )
+    await question.get_by_role("button", name="Cancel", exact=True).click()
+    await expect(question).to_have_count(0)
     await expect(alert.get_by_role("button", name="Admit Bob B.", exact=True)).to_have_count(0)
     await alice.screenshot("knock-alert-two")
     await alice.check_accessibility("knock alert, two waiting")

@@ -16,7 +16,7 @@ export function LeaveDialog(props: { session: RoomSession; onLeave: () => void; 
   const [ending, setEnding] = useState(false);
   // Only this dialog's own refusal: the people panel's last problem is not about leaving.
   const [failure, setFailure] = useState("");
-  const choice = leaveChoice(meeting.myUid, meeting.roster.value.values());
+  const choice = leaveChoice(meeting.myUid, meeting.roster.value.values(), hosting.knocks.value.length);
   const end = async () => {
     setEnding(true);
     // On success our own document says the meeting ended and the room goes, this dialog with it.

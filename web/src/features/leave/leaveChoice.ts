@@ -16,24 +16,26 @@ export interface LeaveChoice {
   others: number;
   /** The others present who run the meeting (they let people in while we are away). */
   runners: readonly Present[];
+  /** How many wait in the lobby to be let in now. */
+  waiting: number;
   /** We are the host and could name a co-host before leaving (co-hosts cannot). */
   canNameCohost: boolean;
 }
 
 /**
  * Null when the Leave button should just leave: we do not run the meeting, or nobody else is
- * here (there is nobody to end it for, and the meeting stays open to rejoin).
+ * here nor waiting to be let in (nobody to end it for; the meeting stays open to rejoin).
  */
-export function leaveChoice(myUid: string, present: Iterable<Present>): LeaveChoice | null {
+export function leaveChoice(myUid: string, present: Iterable<Present>, waiting = 0): LeaveChoice | null {
   let me: Present | undefined;
   const others: Present[] = [];
   for (const person of present) {
     if (person.uid === myUid) me = person;
     else others.push(person);
   }
-  if (!me || !runsMeeting(me.role) || others.length === 0) return null;
+  if (!me || !runsMeeting(me.role) || (others.length === 0 && waiting === 0)) return null;
   const runners = others.filter((person) => runsMeeting(person.role));
-  return { others: others.length, runners, canNameCohost: me.role === "host" && runners.length === 0 };
+  return { others: others.length, runners, waiting, canNameCohost: me.role === "host" && runners.length === 0 && others.length > 0 };
 }
 
 /**
@@ -47,8 +49,13 @@ export function leaveSentence(choice: LeaveChoice | null, stillRuns: boolean): s
 
 /** What happens if we just leave. */
 export function leaveConsequence(choice: LeaveChoice): string {
-  const { runners } = choice;
-  if (runners.length === 0) return "Nobody else here can let people in or run the meeting while you are away.";
+  const { runners, waiting } = choice;
+  if (runners.length === 0) {
+    const lobby = waiting === 1 ? "1 person waiting to join goes on waiting" : `${waiting} people waiting to join go on waiting`;
+    if (choice.others === 0) return `Nobody will be here to let people in: ${lobby}.`;
+    const nobody = "Nobody else here can let people in or run the meeting while you are away.";
+    return waiting ? `${nobody} ${lobby[0].toUpperCase()}${lobby.slice(1)}.` : nobody;
+  }
   const [first] = runners;
   if (runners.length === 1) return `The meeting goes on: ${first.displayName} (${first.role === "host" ? "host" : "co-host"}) runs it while you are away.`;
   return `The meeting goes on: ${first.displayName} and ${runners.length - 1} more run it while you are away.`;

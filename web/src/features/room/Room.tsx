@@ -56,9 +56,10 @@ export function Room(props: { session: RoomSession; ui: RoomUi; local: LocalMedi
   useEffect(() => checkCaptionsOffered(), []);
   useCaptionRecognition(session, local);
   const classes = ui.panel.value ? "room panel-open" : "room";
-  // Someone who runs the meeting, with others in it, is asked: just leave, or end it for everyone.
+  // Someone who runs the meeting, with others in it or waiting to join, is asked: just leave, or end it for everyone.
   const leave = () => {
-    if (leaveChoice(session.meeting.myUid, session.meeting.roster.peek().values())) ui.dialog.value = { kind: "leave" };
+    const waiting = session.hosting.knocks.peek().length;
+    if (leaveChoice(session.meeting.myUid, session.meeting.roster.peek().values(), waiting)) ui.dialog.value = { kind: "leave" };
     else props.onLeave();
   };
   return (
