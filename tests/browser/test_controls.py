@@ -273,6 +273,14 @@ async def test_devices_that_come_and_go(people: PersonFactory) -> None:
     output = await speakers.input_value()
     assert output not in ("", "default"), output
     await expect(bob_video).to_have_js_property("sinkId", output)
+    # Her own picture is mirrored for her until she says otherwise (Bob's never is).
+    own = alice.tile(alice.uid).locator("video")
+    await expect(own).to_have_class("mirror")
+    await dialog.get_by_label("Mirror my video", exact=True).uncheck()
+    await expect(own).not_to_have_class("mirror")
+    assert await own.evaluate("(v) => getComputedStyle(v).transform") == "none"
+    await dialog.get_by_label("Mirror my video", exact=True).check()
+    await expect(own).to_have_class("mirror")
     # The test sound plays on them, to its end.
     await dialog.get_by_role("button", name="Play a test sound", exact=True).click()
     chime = dialog.locator("audio")

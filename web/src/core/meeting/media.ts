@@ -12,6 +12,8 @@ export interface MediaPrefs {
   videoDeviceId?: string;
   micOn: boolean;
   camOn: boolean;
+  /** Our own picture shown as in a mirror (the others always see it the right way round). */
+  mirror: boolean;
 }
 
 const PREFS_KEY = "avmeets:media-prefs";
@@ -22,11 +24,12 @@ export function loadPrefs(): MediaPrefs {
     return {
       micOn: raw.micOn !== false,
       camOn: raw.camOn !== false,
+      mirror: raw.mirror !== false,
       audioDeviceId: typeof raw.audioDeviceId === "string" ? raw.audioDeviceId : undefined,
       videoDeviceId: typeof raw.videoDeviceId === "string" ? raw.videoDeviceId : undefined,
     };
   } catch {
-    return { micOn: true, camOn: true };
+    return { micOn: true, camOn: true, mirror: true };
   }
 }
 
@@ -94,6 +97,8 @@ export class LocalMedia extends Emitter<MediaEvents> {
   audioProblem: string | null = null;
   videoProblem: string | null = null;
   readonly state = signal<LocalState>(this.snapshot());
+  /** Whether our own picture is shown mirrored, here only (prefs.mirror). */
+  readonly mirror = signal(this.prefs.mirror);
   /** The browser's devices once opened (labels need an open device), kept current as they come and go. */
   readonly devices = signal<readonly MediaDeviceInfo[] | null>(null);
   private readonly onDeviceChange = () => void this.refreshDevices();
@@ -243,6 +248,12 @@ export class LocalMedia extends Emitter<MediaEvents> {
     this.update();
     const notice = deviceLostNotice(what, lost, now?.label ?? null);
     this.emit(now ? "notice" : "error", notice);
+  }
+
+  setMirror(on: boolean): void {
+    this.prefs.mirror = on;
+    this.mirror.value = on;
+    savePrefs(this.prefs);
   }
 
   async setMic(on: boolean): Promise<void> {

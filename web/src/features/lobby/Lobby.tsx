@@ -143,7 +143,7 @@ export function Lobby(props: {
         <p class="meeting-code-display">{props.meetingId}</p>
       </div>
       <div class="lobby-preview">
-        <video ref={preview} autoplay playsInline muted class="mirror lobby-video" />
+        <video ref={preview} autoplay playsInline muted class={local.mirror.value ? "mirror lobby-video" : "lobby-video"} />
         <div class="lobby-avatar" aria-hidden="true">
           {initials(props.name.value || "?")}
         </div>

@@ -1,5 +1,6 @@
 /** Devices: choose the microphone, the camera and the speakers during the meeting. */
 import type { LocalMedia } from "../../core/meeting/media";
+import "./settings.css";
 import { CloseButton, Dialog } from "../dialogs/Dialog";
 import { DeviceSelect } from "./DeviceSelect";
 import { MicLevel } from "./MicLevel";
@@ -18,6 +19,19 @@ export function SettingsDialog(props: { local: LocalMedia; onClose: () => void }
         <label for="settings-cam">Camera</label>
         <DeviceSelect id="settings-cam" kind="videoinput" local={props.local} />
       </div>
+      <div class="field inline">
+        <input
+          id="settings-mirror"
+          type="checkbox"
+          checked={props.local.mirror.value}
+          aria-describedby="settings-mirror-note"
+          onChange={(event) => props.local.setMirror(event.currentTarget.checked)}
+        />
+        <label for="settings-mirror">Mirror my video</label>
+      </div>
+      <p id="settings-mirror-note" class="muted small settings-note">
+        Only for you: the others always see you the right way round.
+      </p>
       <SpeakersField id="settings-speakers" local={props.local} />
       <CloseButton text="Done" />
     </Dialog>

@@ -98,7 +98,7 @@ function Camera(props: { uid: string; session: RoomSession; ui: RoomUi; local: L
       aria-label={name}
     >
       {/* Muted: the tile in the row already plays this person's sound. */}
-      <video ref={video} autoplay playsInline muted class={isMe ? "mirror" : ""} />
+      <video ref={video} autoplay playsInline muted class={isMe && props.local.mirror.value ? "mirror" : ""} />
       <div class="tile-avatar" aria-hidden="true" style={{ "--hue": String(hue(uid)) }}>
         {initials(name)}
       </div>

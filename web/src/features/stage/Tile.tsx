@@ -13,6 +13,8 @@ import { hue, initials } from "./tileInfo";
 export interface TileProps {
   uid: string;
   isLocal: boolean;
+  /** Our own picture, shown as in a mirror (the person's choice in Devices). */
+  mirrored?: boolean;
   stream: MediaStream | null;
   name: string;
   /** data-state: self, waiting, connecting, connected, reconnecting, failed, closed. */
@@ -110,7 +112,7 @@ export function Tile(props: TileProps) {
       data-speaking={String(props.speaking)}
       aria-label={label}
     >
-      <video ref={video} autoplay playsInline muted={isLocal} class={isLocal ? "mirror" : ""} />
+      <video ref={video} autoplay playsInline muted={isLocal} class={isLocal && props.mirrored ? "mirror" : ""} />
       <div class="tile-avatar" aria-hidden="true" style={{ "--hue": String(hue(uid)) }}>
         {initials(name)}
       </div>

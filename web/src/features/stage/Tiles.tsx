@@ -22,6 +22,7 @@ export function SelfTile(props: { session: RoomSession; ui: RoomUi; local: Local
     <Tile
       uid={meeting.myUid}
       isLocal
+      mirrored={props.local.mirror.value}
       stream={stream}
       name={`${meeting.myName} (you)`}
       state="self"
