@@ -281,6 +281,19 @@ async def test_devices_that_come_and_go(people: PersonFactory) -> None:
     assert await own.evaluate("(v) => getComputedStyle(v).transform") == "none"
     await dialog.get_by_label("Mirror my video", exact=True).check()
     await expect(own).to_have_class("mirror")
+    # Original sound: the microphone is opened again without the browser's voice processing,
+    # and Bob gets that track.
+    await dialog.get_by_label("Original sound", exact=True).check()
+    await alice.page.wait_for_function(
+        """() => {
+            const link = [...window.__avmeets.currentView().meeting.links.values()][0];
+            const s = link.pc.getSenders().find((x) => x.track && x.track.kind === "audio");
+            const t = s && s.track.getSettings();
+            return t && t.echoCancellation === false && t.noiseSuppression === false
+                && s.track.readyState === "live";
+        }"""
+    )
+    await dialog.get_by_label("Original sound", exact=True).uncheck()
     # The test sound plays on them, to its end.
     await dialog.get_by_role("button", name="Play a test sound", exact=True).click()
     chime = dialog.locator("audio")

@@ -14,6 +14,8 @@ export interface MediaPrefs {
   camOn: boolean;
   /** Our own picture shown as in a mirror (the others always see it the right way round). */
   mirror: boolean;
+  /** The microphone as it is: no noise suppression, echo cancellation or level control (music). */
+  originalSound: boolean;
 }
 
 const PREFS_KEY = "avmeets:media-prefs";
@@ -25,11 +27,12 @@ export function loadPrefs(): MediaPrefs {
       micOn: raw.micOn !== false,
       camOn: raw.camOn !== false,
       mirror: raw.mirror !== false,
+      originalSound: raw.originalSound === true,
       audioDeviceId: typeof raw.audioDeviceId === "string" ? raw.audioDeviceId : undefined,
       videoDeviceId: typeof raw.videoDeviceId === "string" ? raw.videoDeviceId : undefined,
     };
   } catch {
-    return { micOn: true, camOn: true, mirror: true };
+    return { micOn: true, camOn: true, mirror: true, originalSound: false };
   }
 }
 
@@ -47,11 +50,11 @@ const VIDEO_CONSTRAINTS: MediaTrackConstraints = {
   frameRate: { ideal: 24, max: 30 },
 };
 
-const AUDIO_CONSTRAINTS: MediaTrackConstraints = {
-  echoCancellation: true,
-  noiseSuppression: true,
-  autoGainControl: true,
-};
+/** The browser's voice processing, on for speech; all off for "original sound". */
+export function audioConstraints(originalSound: boolean): MediaTrackConstraints {
+  const voice = !originalSound;
+  return { echoCancellation: voice, noiseSuppression: voice, autoGainControl: voice };
+}
 
 function withDevice(base: MediaTrackConstraints, deviceId?: string): MediaTrackConstraints {
   return deviceId ? { ...base, deviceId: { exact: deviceId } } : base;
@@ -99,6 +102,7 @@ export class LocalMedia extends Emitter<MediaEvents> {
   readonly state = signal<LocalState>(this.snapshot());
   /** Whether our own picture is shown mirrored, here only (prefs.mirror). */
   readonly mirror = signal(this.prefs.mirror);
+  readonly originalSound = signal(this.prefs.originalSound);
   /** The browser's devices once opened (labels need an open device), kept current as they come and go. */
   readonly devices = signal<readonly MediaDeviceInfo[] | null>(null);
   private readonly onDeviceChange = () => void this.refreshDevices();
@@ -135,7 +139,7 @@ export class LocalMedia extends Emitter<MediaEvents> {
       // One request for both, so that the browser asks once.
       try {
         const stream = await navigator.mediaDevices.getUserMedia({
-          audio: withDevice(AUDIO_CONSTRAINTS, this.prefs.audioDeviceId),
+          audio: withDevice(audioConstraints(this.prefs.originalSound), this.prefs.audioDeviceId),
           video: withDevice(VIDEO_CONSTRAINTS, this.prefs.videoDeviceId),
         });
         this.setAudio(stream.getAudioTracks()[0] ?? null);
@@ -158,7 +162,7 @@ export class LocalMedia extends Emitter<MediaEvents> {
     }
     try {
       const stream = await navigator.mediaDevices.getUserMedia({
-        audio: withDevice(AUDIO_CONSTRAINTS, this.prefs.audioDeviceId),
+        audio: withDevice(audioConstraints(this.prefs.originalSound), this.prefs.audioDeviceId),
       });
       this.setAudio(stream.getAudioTracks()[0] ?? null);
       this.audioProblem = null;
@@ -248,6 +252,14 @@ export class LocalMedia extends Emitter<MediaEvents> {
     this.update();
     const notice = deviceLostNotice(what, lost, now?.label ?? null);
     this.emit(now ? "notice" : "error", notice);
+  }
+
+  /** Original sound on or off: the microphone is opened again with the browser's processing off or on. */
+  async setOriginalSound(on: boolean): Promise<void> {
+    this.prefs.originalSound = on;
+    this.originalSound.value = on;
+    if (this.audioTrack) await this.openAudio();
+    this.update();
   }
 
   setMirror(on: boolean): void {

@@ -139,7 +139,7 @@ export function PrivacyPage({ signedIn }: { signedIn: boolean }) {
           <li>The meetings you joined recently, and your answer about usage statistics.</li>
           <li>
             Your settings: the microphone, camera and speakers you chose, whether the microphone and camera start on,
-            whether your own picture is mirrored, and whether to hide your IP address.
+            whether your own picture is mirrored and original sound is on, and whether to hide your IP address.
           </li>
           <li>
             In the tab of a meeting: its id while you are in it, so that reloading the page gets you back in, and the

@@ -15,6 +15,19 @@ export function SettingsDialog(props: { local: LocalMedia; onClose: () => void }
         <DeviceSelect id="settings-mic" kind="audioinput" local={props.local} />
         <MicLevel local={props.local} />
       </div>
+      <div class="field inline">
+        <input
+          id="settings-original"
+          type="checkbox"
+          checked={props.local.originalSound.value}
+          aria-describedby="settings-original-note"
+          onChange={(event) => void props.local.setOriginalSound(event.currentTarget.checked)}
+        />
+        <label for="settings-original">Original sound</label>
+      </div>
+      <p id="settings-original-note" class="muted small settings-note">
+        For music: no noise suppression, echo cancellation or level control. Use headphones.
+      </p>
       <div class="field">
         <label for="settings-cam">Camera</label>
         <DeviceSelect id="settings-cam" kind="videoinput" local={props.local} />
