@@ -184,10 +184,21 @@ async def test_talking_while_muted_is_pointed_out(people: PersonFactory) -> None
     await expect(shortcuts).to_contain_text("Ctrl+D")
 
 
+#: The audio sender of Alice's one connection (a test hook of emulator builds: main.ts).
+_AUDIO_SENDER = (
+    "[...window.__avmeets.currentView().meeting.links.values()][0]"
+    '.pc.getSenders().find((s) => s.track && s.track.kind === "audio")'
+)
+
+
+def _with_sender(script: str) -> str:
+    return script.replace("AUDIO_SENDER", _AUDIO_SENDER)
+
+
 #: Chromium's fake devices cannot be unplugged: this takes one away in the page as the browser
 #: would (its track ends, it is no longer listed, "devicechange" fires; opened by id, it is not
 #: found) and brings it back. Only the browser's part is replaced, never the app's.
-UNPLUG = """([kind, label]) => {
+UNPLUG = _with_sender("""([kind, label]) => {
     const md = navigator.mediaDevices;
     md.__real = md.__real || { list: md.enumerateDevices.bind(md), open: md.getUserMedia.bind(md) };
     md.__gone = md.__gone || new Set();
@@ -206,15 +217,14 @@ UNPLUG = """([kind, label]) => {
         const device = (await md.__real.list()).find((d) => d.kind === kind && d.label === label);
         md.__gone.add(device.deviceId);
         if (kind === "audioinput") {
-            const link = [...window.__avmeets.currentView().meeting.links.values()][0];
-            const sender = link.pc.getSenders().find((s) => s.track && s.track.kind === "audio");
+            const sender = AUDIO_SENDER;
             sender.track.stop(); // stop() fires no "ended"; an unplugged device's track does
             sender.track.dispatchEvent(new Event("ended"));
         }
         md.dispatchEvent(new Event("devicechange"));
         return device.deviceId;
     })();
-}"""
+}""")
 
 PLUG_BACK = """() => {
     const md = navigator.mediaDevices;
@@ -222,12 +232,19 @@ PLUG_BACK = """() => {
     md.dispatchEvent(new Event("devicechange"));
 }"""
 
-#: What Alice's page sends Bob on its microphone slot, and where Bob's tile plays to.
-SENT_AUDIO = """() => {
-    const link = [...window.__avmeets.currentView().meeting.links.values()][0];
-    const track = link.pc.getSenders().find((s) => s.track && s.track.kind === "audio")?.track;
+#: What Alice's page sends Bob on its microphone slot.
+SENT_AUDIO = _with_sender("""() => {
+    const track = AUDIO_SENDER?.track;
     return track ? { label: track.label, state: track.readyState } : null;
-}"""
+}""")
+
+#: Alice's microphone goes to Bob without the browser's voice processing, live.
+SENT_ORIGINAL_SOUND = _with_sender("""() => {
+    const s = AUDIO_SENDER;
+    const t = s && s.track.getSettings();
+    return t && t.echoCancellation === false && t.noiseSuppression === false
+        && s.track.readyState === "live";
+}""")
 
 
 async def test_devices_that_come_and_go(people: PersonFactory) -> None:
@@ -284,15 +301,7 @@ async def test_devices_that_come_and_go(people: PersonFactory) -> None:
     # Original sound: the microphone is opened again without the browser's voice processing,
     # and Bob gets that track.
     await dialog.get_by_label("Original sound", exact=True).check()
-    await alice.page.wait_for_function(
-        """() => {
-            const link = [...window.__avmeets.currentView().meeting.links.values()][0];
-            const s = link.pc.getSenders().find((x) => x.track && x.track.kind === "audio");
-            const t = s && s.track.getSettings();
-            return t && t.echoCancellation === false && t.noiseSuppression === false
-                && s.track.readyState === "live";
-        }"""
-    )
+    await alice.page.wait_for_function(SENT_ORIGINAL_SOUND)
     await dialog.get_by_label("Original sound", exact=True).uncheck()
     # The test sound plays on them, to its end.
     await dialog.get_by_role("button", name="Play a test sound", exact=True).click()

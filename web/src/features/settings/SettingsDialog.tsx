@@ -6,6 +6,27 @@ import { DeviceSelect } from "./DeviceSelect";
 import { MicLevel } from "./MicLevel";
 import { SpeakersField } from "./SpeakersField";
 
+/** A check box with its note under it, the note read with it. */
+function Choice(props: { id: string; label: string; note: string; checked: boolean; onChange: (on: boolean) => void }) {
+  return (
+    <>
+      <div class="field inline">
+        <input
+          id={props.id}
+          type="checkbox"
+          checked={props.checked}
+          aria-describedby={`${props.id}-note`}
+          onChange={(event) => props.onChange(event.currentTarget.checked)}
+        />
+        <label for={props.id}>{props.label}</label>
+      </div>
+      <p id={`${props.id}-note`} class="muted small settings-note">
+        {props.note}
+      </p>
+    </>
+  );
+}
+
 export function SettingsDialog(props: { local: LocalMedia; onClose: () => void }) {
   return (
     <Dialog labelledBy="settings-title" onClose={props.onClose}>
@@ -15,36 +36,24 @@ export function SettingsDialog(props: { local: LocalMedia; onClose: () => void }
         <DeviceSelect id="settings-mic" kind="audioinput" local={props.local} />
         <MicLevel local={props.local} />
       </div>
-      <div class="field inline">
-        <input
-          id="settings-original"
-          type="checkbox"
-          checked={props.local.originalSound.value}
-          aria-describedby="settings-original-note"
-          onChange={(event) => void props.local.setOriginalSound(event.currentTarget.checked)}
-        />
-        <label for="settings-original">Original sound</label>
-      </div>
-      <p id="settings-original-note" class="muted small settings-note">
-        For music: no noise suppression, echo cancellation or level control. Use headphones.
-      </p>
+      <Choice
+        id="settings-original"
+        label="Original sound"
+        note="For music: no noise suppression, echo cancellation or level control. Use headphones."
+        checked={props.local.originalSound.value}
+        onChange={(on) => void props.local.setOriginalSound(on)}
+      />
       <div class="field">
         <label for="settings-cam">Camera</label>
         <DeviceSelect id="settings-cam" kind="videoinput" local={props.local} />
       </div>
-      <div class="field inline">
-        <input
-          id="settings-mirror"
-          type="checkbox"
-          checked={props.local.mirror.value}
-          aria-describedby="settings-mirror-note"
-          onChange={(event) => props.local.setMirror(event.currentTarget.checked)}
-        />
-        <label for="settings-mirror">Mirror my video</label>
-      </div>
-      <p id="settings-mirror-note" class="muted small settings-note">
-        Only for you: the others always see you the right way round.
-      </p>
+      <Choice
+        id="settings-mirror"
+        label="Mirror my video"
+        note="Only for you: the others always see you the right way round."
+        checked={props.local.mirror.value}
+        onChange={(on) => props.local.setMirror(on)}
+      />
       <SpeakersField id="settings-speakers" local={props.local} />
       <CloseButton text="Done" />
     </Dialog>
