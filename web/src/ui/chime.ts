@@ -38,3 +38,11 @@ export function chimeWav(rate = RATE): Uint8Array<ArrayBuffer> {
   samples.forEach((v, i) => wav.setInt16(44 + i * 2, Math.round(v * 32767), true));
   return new Uint8Array(wav.buffer);
 }
+
+let url: string | null = null;
+
+/** The chime as an object URL, made once for the page (the cue and the test sound share it). */
+export function chimeUrl(): string {
+  url ??= URL.createObjectURL(new Blob([chimeWav()], { type: "audio/wav" }));
+  return url;
+}

@@ -4,14 +4,14 @@
  * gesture yet) stays silent: the toast and the tab's title still say it.
  */
 import { audioOutput, routeTo } from "../core/meeting/audioOutput";
-import { chimeWav } from "./chime";
+import { chimeUrl } from "./chime";
 
 let element: HTMLAudioElement | null = null;
 
 export function playCue(): void {
   if (typeof Audio !== "function") return;
   if (!element) {
-    element = new Audio(URL.createObjectURL(new Blob([chimeWav()], { type: "audio/wav" })));
+    element = new Audio(chimeUrl());
     element.dataset.cue = "knock";
   }
   const el = element;

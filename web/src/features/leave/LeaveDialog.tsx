@@ -8,15 +8,20 @@ import { useState } from "preact/hooks";
 import { Dialog } from "../dialogs/Dialog";
 import { runsMeeting } from "../hosts/controls";
 import type { RoomSession } from "../room/session";
-import { leaveChoice, leaveSentence } from "./leaveChoice";
+import { leaveChoice, leaveSentence, type LeaveChoice } from "./leaveChoice";
+
+/** The choice leaving is now (the roster, our role, the lobby); null: just leave. Read in render, it follows them. */
+export function currentLeaveChoice(session: RoomSession): LeaveChoice | null {
+  return leaveChoice(session.meeting.myUid, session.meeting.roster.value.values(), session.hosting.knocks.value.length);
+}
 
 export function LeaveDialog(props: { session: RoomSession; onLeave: () => void; onNameCohost: () => void; onClose: () => void }) {
   const { session } = props;
-  const { meeting, hosting } = session;
+  const { hosting } = session;
   const [ending, setEnding] = useState(false);
   // Only this dialog's own refusal: the people panel's last problem is not about leaving.
   const [failure, setFailure] = useState("");
-  const choice = leaveChoice(meeting.myUid, meeting.roster.value.values(), hosting.knocks.value.length);
+  const choice = currentLeaveChoice(session);
   const end = async () => {
     setEnding(true);
     // On success our own document says the meeting ended and the room goes, this dialog with it.

@@ -7,7 +7,7 @@ import { Controls } from "../controls/Controls";
 import { Dialogs } from "../dialogs/Dialogs";
 import { AskPrompt } from "../hosts/AskPrompt";
 import { KnockAlert } from "../hosts/KnockAlert";
-import { leaveChoice } from "../leave/leaveChoice";
+import { currentLeaveChoice } from "../leave/LeaveDialog";
 import { startMutedSpeechHint } from "../mutedSpeech/watch";
 import { SafetyWarnings } from "../safety/SafetyWarnings";
 import { Stage } from "../stage/Stage";
@@ -58,8 +58,7 @@ export function Room(props: { session: RoomSession; ui: RoomUi; local: LocalMedi
   const classes = ui.panel.value ? "room panel-open" : "room";
   // Someone who runs the meeting, with others in it or waiting to join, is asked: just leave, or end it for everyone.
   const leave = () => {
-    const waiting = session.hosting.knocks.peek().length;
-    if (leaveChoice(session.meeting.myUid, session.meeting.roster.peek().values(), waiting)) ui.dialog.value = { kind: "leave" };
+    if (currentLeaveChoice(session)) ui.dialog.value = { kind: "leave" };
     else props.onLeave();
   };
   return (

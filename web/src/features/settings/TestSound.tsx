@@ -1,14 +1,12 @@
 /** "Play a test sound": a short chime on the speakers chosen, to hear where the meeting will play. */
 import "./settings.css";
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { useAudioOutput } from "../../ui/useAudioOutput";
-import { chimeWav } from "../../ui/chime";
+import { chimeUrl } from "../../ui/chime";
 
 export function TestSound() {
   const audio = useRef<HTMLAudioElement>(null);
   const [playing, setPlaying] = useState(false);
-  const url = useMemo(() => URL.createObjectURL(new Blob([chimeWav()], { type: "audio/wav" })), []);
-  useEffect(() => () => URL.revokeObjectURL(url), [url]);
   useAudioOutput(audio);
   const play = () => {
     const el = audio.current;
@@ -22,7 +20,7 @@ export function TestSound() {
       <button class="btn btn-ghost btn-small test-sound" type="button" aria-label={playing ? "Playing a test sound" : "Play a test sound"} disabled={playing} onClick={play}>
         {playing ? "Playing…" : "Test"}
       </button>
-      <audio ref={audio} src={url} preload="auto" onEnded={() => setPlaying(false)} />
+      <audio ref={audio} src={chimeUrl()} preload="auto" onEnded={() => setPlaying(false)} />
     </>
   );
 }
