@@ -138,13 +138,17 @@ TALKING_MICROPHONE = """() => {
     };
 }"""
 
+#: The microphone's "on" as this browser keeps it for the next meeting (core/meeting/media.ts).
+_SAVED_MIC_ON = 'JSON.parse(localStorage.getItem("avmeets:media-prefs")).micOn'
+
 MUTED_HINT = "You are muted. Turn on the microphone (Ctrl+D), or hold Ctrl+Space while you talk."
 
 
 async def test_talking_while_muted_is_pointed_out(people: PersonFactory) -> None:
     """Someone who talks with the microphone off is told so (the room listens to the microphone
     in the browser while it is off); the fake device's short beeps are not talking. Holding
-    Ctrl+Space, as the hint says, she is heard until she lets go."""
+    Ctrl+Space, as the hint says, she is heard until she lets go, and her next meeting still
+    starts muted."""
     bob = await people("bob")
     alice = await people("alice")
     await alice.page.evaluate(TALKING_MICROPHONE)
@@ -167,6 +171,8 @@ async def test_talking_while_muted_is_pointed_out(people: PersonFactory) -> None
     await alice.page.keyboard.down("Control")
     await alice.page.keyboard.down("Space")
     await expect(bob.tile(alice.uid).locator(".tile-mic")).to_be_hidden()
+    # Only for the moment: the microphone's saved "on" stays off (a tab closed mid-hold).
+    assert await alice.page.evaluate(_SAVED_MIC_ON) is False
     await alice.page.keyboard.up("Space")
     await expect(bob.tile(alice.uid).locator(".tile-mic")).to_be_visible()
     await alice.page.keyboard.up("Control")

@@ -177,13 +177,16 @@ export class LocalMedia extends Emitter<MediaEvents> {
   }
 
   private setAudio(track: MediaStreamTrack | null): void {
+    // A track opened again (another device, original sound) is as on as the one it replaces,
+    // which push to talk may hold on against the saved preference.
+    const on = this.audioTrack ? this.audioTrack.enabled : this.prefs.micOn;
     if (this.audioTrack) {
       this.stream.removeTrack(this.audioTrack);
       this.audioTrack.stop();
     }
     this.audioTrack = track;
     if (track) {
-      track.enabled = this.prefs.micOn;
+      track.enabled = on;
       this.stream.addTrack(track);
       track.addEventListener("ended", () => {
         if (this.audioTrack === track) void this.reopen("microphone", track.label);
@@ -268,8 +271,12 @@ export class LocalMedia extends Emitter<MediaEvents> {
     savePrefs(this.prefs);
   }
 
-  async setMic(on: boolean): Promise<void> {
-    this.prefs.micOn = on;
+  /**
+   * The microphone on or off. `remember: false` is for a moment (push to talk): the saved
+   * preference stays as it was, so a tab closed mid-hold does not start the next meeting heard.
+   */
+  async setMic(on: boolean, { remember = true }: { remember?: boolean } = {}): Promise<void> {
+    if (remember) this.prefs.micOn = on;
     if (on && !this.audioTrack) await this.openAudio();
     if (this.audioTrack) this.audioTrack.enabled = on;
     this.update();

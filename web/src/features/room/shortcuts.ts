@@ -32,7 +32,7 @@ export function typing(target: EventTarget | null): boolean {
 
 /** The room's keys, as SHORTCUTS says (holding Ctrl+Space: pushToTalk.ts). */
 export function startShortcuts(ui: RoomUi, local: LocalMedia): () => void {
-  const talk = new PushToTalk({ isOn: () => local.micOn, set: (on) => void local.setMic(on) });
+  const talk = new PushToTalk({ isOn: () => local.micOn, set: (on) => void local.setMic(on, { remember: false }) });
   const onKey = (event: KeyboardEvent) => {
     // In a text field Ctrl+Space is the input method's switch (Windows, Linux): leave it to it.
     if (!typing(event.target) && talk.down(event)) return event.preventDefault();
