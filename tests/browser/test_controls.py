@@ -203,7 +203,9 @@ def _with_sender(script: str) -> str:
 
 #: Chromium's fake devices cannot be unplugged: this takes one away in the page as the browser
 #: would (its track ends, it is no longer listed, "devicechange" fires; opened by id, it is not
-#: found) and brings it back. Only the browser's part is replaced, never the app's.
+#: found, nor is any of its kind when none is left) and brings it back. Only the browser's part
+#: is replaced, never the app's. The microphone's track is the one sent to the first peer, the
+#: camera's the lobby's preview.
 UNPLUG = _with_sender("""([kind, label]) => {
     const md = navigator.mediaDevices;
     md.__real = md.__real || { list: md.enumerateDevices.bind(md), open: md.getUserMedia.bind(md) };
@@ -211,10 +213,15 @@ UNPLUG = _with_sender("""([kind, label]) => {
     md.enumerateDevices = async () =>
         (await md.__real.list()).filter((d) => !md.__gone.has(d.deviceId));
     md.getUserMedia = async (constraints) => {
-        for (const want of [constraints?.audio, constraints?.video]) {
+        const left = await md.enumerateDevices();
+        const wanted = [[constraints?.audio, "audioinput"], [constraints?.video, "videoinput"]];
+        for (const [want, of] of wanted) {
             const id = want?.deviceId?.exact;
             if (id && md.__gone.has(id)) {
                 throw new DOMException("unplugged", "OverconstrainedError");
+            }
+            if (want && !left.some((d) => d.kind === of)) {
+                throw new DOMException("none left", "NotFoundError");
             }
         }
         return md.__real.open(constraints);
@@ -222,10 +229,14 @@ UNPLUG = _with_sender("""([kind, label]) => {
     return (async () => {
         const device = (await md.__real.list()).find((d) => d.kind === kind && d.label === label);
         md.__gone.add(device.deviceId);
-        if (kind === "audioinput") {
-            const sender = AUDIO_SENDER;
-            sender.track.stop(); // stop() fires no "ended"; an unplugged device's track does
-            sender.track.dispatchEvent(new Event("ended"));
+        const track = kind === "audioinput"
+            ? AUDIO_SENDER.track
+            : kind === "videoinput"
+            ? document.querySelector("video.lobby-video").srcObject.getVideoTracks()[0]
+            : null;
+        if (track) {
+            track.stop(); // stop() fires no "ended"; an unplugged device's track does
+            track.dispatchEvent(new Event("ended"));
         }
         md.dispatchEvent(new Event("devicechange"));
         return device.deviceId;
@@ -254,7 +265,8 @@ SENT_ORIGINAL_SOUND = _with_sender("""() => {
 
 
 async def test_devices_that_come_and_go(people: PersonFactory) -> None:
-    """The lobby's microphone level moves with sound and is empty while off. Speakers are
+    """The lobby's microphone level moves with sound and is empty while off; a camera unplugged
+    there is said there. Speakers are
     chosen in Devices and every tile plays to them; a microphone in use that is
     unplugged gives way to the default one (the peers get it, the person is told), speakers
     unplugged to the default output, and plugged in again they are used again."""
@@ -282,6 +294,23 @@ async def test_devices_that_come_and_go(people: PersonFactory) -> None:
     await expect(off).to_have_attribute("aria-valuenow", "0")
     await alice.page.get_by_role("button", name="Turn on the microphone", exact=True).click()
     await expect(meter).to_be_visible()
+    # Her only camera unplugged in the lobby: she is told there (the room's toasts are not yet).
+    preview = alice.page.locator("video.lobby-video")
+    camera = await preview.evaluate("(v) => v.srcObject.getVideoTracks()[0].label")
+    await alice.page.evaluate(UNPLUG, ["videoinput", camera])
+    told = alice.page.get_by_role("status").filter(
+        has_text=f"The camera {camera} was disconnected. No other camera was found."
+    )
+    await expect(told).to_have_count(1)
+    await expect(told).not_to_contain_text("No camera was found.")  # said once, not twice
+    # Plugged in again, she turns it on; the news is over.
+    await alice.page.evaluate(PLUG_BACK)
+    await alice.page.get_by_role("button", name="Turn on the camera", exact=True).click()
+    await expect(told).to_have_count(0)
+    await alice.page.wait_for_function(
+        """() => document.querySelector("video.lobby-video").srcObject
+                     ?.getVideoTracks()[0]?.readyState === 'live'"""
+    )
     await alice.join_now()
     await bob.join(meeting_id)
     await alice.wait_connected(bob)

@@ -8,6 +8,7 @@ import type { Ref } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { LocalMedia } from "../../core/meeting/media";
 import { setHideIpPreference } from "../../core/meeting/privacy";
+import { onAnnounce } from "../../core/announce";
 import { LIMITS, type MeetingInfoResult } from "../../protocol.gen";
 import { Icon } from "../../ui/Icon";
 import { MediaToggle } from "../controls/MediaToggle";
@@ -62,6 +63,25 @@ function DeviceFields(props: { local: LocalMedia }) {
   );
 }
 
+/**
+ * What just happened to a device (unplugged, the speakers gone or back), said here because the
+ * room's toasts are not there yet. Any later change of the media supersedes it; an error stands
+ * for the device's problem, which would only say it again.
+ */
+function useDeviceNews(local: LocalMedia): { text: string; error: boolean } | null {
+  const [news, setNews] = useState<{ text: string; error: boolean } | null>(null);
+  useEffect(() => {
+    const offs = [
+      local.on("change", () => setNews(null)),
+      local.on("notice", (text) => setNews({ text, error: false })),
+      local.on("error", (text) => setNews({ text, error: true })),
+      onAnnounce(({ text }) => setNews({ text, error: false })),
+    ];
+    return () => offs.forEach((off) => off());
+  }, [local]);
+  return news;
+}
+
 /** The name the others will see: typed here, checked as the server checks it (lobby/names.ts). */
 function NameField(props: { name: Signal<string>; problem: string; field: Ref<HTMLInputElement> }) {
   const { problem } = props;
@@ -109,6 +129,7 @@ export function Lobby(props: {
   const nameField = useRef<HTMLInputElement>(null);
   const [problem, setProblem] = useState(props.nameError);
   const [started, setStarted] = useState(false);
+  const news = useDeviceNews(local);
   // Listed once the devices are open (labels need them); focus moves in then, once.
   const listed = started && local.devices.value !== null;
 
@@ -176,7 +197,7 @@ export function Lobby(props: {
         <DeviceFields local={local} />
         <PrivacySwitch hideIp={props.hideIp} required={!!info?.relayOnly} />
         <p class="muted small" role="status">
-          {[state.audioProblem, state.videoProblem].filter(Boolean).join(" ")}
+          {(news?.error ? [news.text] : [news?.text, state.audioProblem, state.videoProblem]).filter(Boolean).join(" ")}
         </p>
         <button ref={joinButton} class="btn btn-primary btn-large" type="submit">
           {knock ? "Ask to join" : "Join now"}
