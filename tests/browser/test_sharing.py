@@ -126,11 +126,41 @@ _SELECT_WIDTHS = """(selector) => {
 }"""
 
 
+#: The share of a played recording's top band (y 40-140, where a grid of two leaves the cells'
+#: backgrounds and one person alone would fill it with their video) that is background.
+_TOP_BAND_EMPTY = """() => {
+    const v = document.querySelector(".recording-video");
+    const c = document.createElement("canvas");
+    c.width = 1280;
+    c.height = 720;
+    const ctx = c.getContext("2d");
+    ctx.drawImage(v, 0, 0, 1280, 720);
+    const px = ctx.getImageData(0, 40, 1280, 100).data;
+    const near = (i, [r, g, b]) =>
+        Math.abs(px[i] - r) + Math.abs(px[i + 1] - g) + Math.abs(px[i + 2] - b) < 24;
+    let empty = 0;
+    for (let i = 0; i < px.length; i += 4) {
+        if (near(i, [0x15, 0x18, 0x1d]) || near(i, [0x26, 0x2a, 0x31])) empty++;
+    }
+    return empty / (px.length / 4);
+}"""
+
+
 async def test_recording_stays_in_browser_storage(people: PersonFactory) -> None:
+    """A recording is kept in the recorder's browser only, and plays back whole; it shows the
+    recorder too while her self view is hidden (her own tile is then not on her page)."""
     _, (alice, bob) = await _meet(people, "alice", "bob")
     await alice.wait_video(bob)
     _accept_dialogs(alice)
 
+    # Self view hidden: her own tile leaves her page, not Bob's; she is told.
+    await alice.record_toasts()
+    await alice.control("Hide self view")
+    await expect(alice.tile(alice.uid)).to_have_count(0)
+    await alice.wait_toast(
+        "Your self view is hidden: the others still see you. More, Hide self view brings it back."
+    )
+    await bob.wait_video(alice)
     await alice.page.get_by_role("button", name="Record to this browser", exact=True).click()
     await expect(
         alice.page.get_by_role("button", name="Stop recording", exact=True)
@@ -143,6 +173,12 @@ async def test_recording_stays_in_browser_storage(people: PersonFactory) -> None
     )
     await alice.screenshot("recording")
     await alice.page.get_by_role("button", name="Stop recording", exact=True).click()
+    # Back again, her self view is as before.
+    await alice.page.get_by_role("button", name="More options", exact=True).click()
+    hidden = alice.page.get_by_role("menuitemcheckbox", name=re.compile("^Hide self view"))
+    await expect(hidden).to_have_attribute("aria-checked", "true")
+    await hidden.click()
+    await expect(alice.tile(alice.uid).locator("video")).to_have_count(1)
     await expect(
         alice.page.get_by_role("button", name="Record to this browser", exact=True)
     ).to_be_visible()
@@ -167,6 +203,12 @@ async def test_recording_stays_in_browser_storage(people: PersonFactory) -> None
         }""",
         timeout=20_000,
     )
+    # Two people side by side, Alice with Bob, although her own tile was not on her page.
+    await alice.page.wait_for_function(
+        "() => document.querySelector('.recording-video').currentTime > 1"
+    )
+    empty = await alice.page.evaluate(_TOP_BAND_EMPTY)
+    assert empty > 0.95, empty
     async with alice.page.expect_download() as info:
         await row.get_by_role("button", name=re.compile("^Download")).click()
     download = await info.value

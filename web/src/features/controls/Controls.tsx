@@ -4,6 +4,7 @@
  */
 import "./controls.css";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { announce } from "../../core/announce";
 import type { LocalMedia } from "../../core/meeting/media";
 import { canFullscreen, fullscreen, toggleFullscreen } from "../../ui/fullscreen";
 import { REACTION_NAMES, REACTIONS } from "../gestures/gestures";
@@ -94,6 +95,15 @@ function controls(session: RoomSession, ui: RoomUi, local: LocalMedia): Control[
       onClick: () => session.meeting.mediaState.setAudioOnly(!audioOnly),
     },
   ];
+  const selfHidden = ui.selfHidden.value;
+  list.push({
+    id: "self-view", place: "menu", text: "Hide self view", icon: "eyeOff", pressed: selfHidden, checkbox: true,
+    label: "Hide self view: your own picture off your screen (the others still see you)",
+    onClick: () => {
+      ui.selfHidden.value = !selfHidden;
+      if (!selfHidden) announce("Your self view is hidden: the others still see you. More, Hide self view brings it back.");
+    },
+  });
   if (canFullscreen()) {
     const on = fullscreen.value;
     list.push({ id: "fullscreen", place: "menu", text: "Full screen", icon: "expand", pressed: on, checkbox: true, onClick: toggleFullscreen });

@@ -5,10 +5,33 @@ import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
 import type { RecordingSource } from "./recorder";
 
+/**
+ * Our camera for a recording while our own tile is not on the page (self view hidden): a video
+ * element of the recording's own, so that we are still in it, heard and seen.
+ */
+class OwnCamera {
+  private readonly video = document.createElement("video");
+  private track: MediaStreamTrack | null = null;
+
+  constructor() {
+    this.video.muted = true;
+    this.video.playsInline = true;
+  }
+
+  show(track: MediaStreamTrack | null): HTMLVideoElement {
+    if (track !== this.track) {
+      this.track = track;
+      this.video.srcObject = track ? new MediaStream([track]) : null;
+      if (track) void this.video.play().catch(() => undefined);
+    }
+    return this.video;
+  }
+}
+
 /** What the recorder composes: each tile's video with its name, and its audio; shared screens too. */
-export function recordingSources(session: RoomSession, ui: RoomUi, local: LocalMedia): RecordingSource[] {
+export function recordingSources(session: RoomSession, ui: RoomUi, local: LocalMedia, own?: OwnCamera): RecordingSource[] {
   const { meeting } = session;
-  return [...ui.videos].map(([key, video]) => {
+  const sources = [...ui.videos].map(([key, video]) => {
     const [who, part] = key.split(":");
     const uid = who === "self" ? meeting.myUid : who;
     const isLocal = uid === meeting.myUid;
@@ -19,6 +42,11 @@ export function recordingSources(session: RoomSession, ui: RoomUi, local: LocalM
     }
     return { uid, name: meeting.displayName(uid), video, audio: isLocal ? local.audioTrack : (link?.remoteStream.getAudioTracks()[0] ?? null) };
   });
+  if (own && !ui.videos.has(meeting.myUid)) {
+    const video = own.show(local.cameraTrack);
+    sources.unshift({ uid: meeting.myUid, name: meeting.displayName(meeting.myUid), video, audio: local.audioTrack });
+  } else own?.show(null);
+  return sources;
 }
 
 export async function toggleRecording(session: RoomSession, ui: RoomUi, local: LocalMedia): Promise<void> {
@@ -34,10 +62,11 @@ export async function toggleRecording(session: RoomSession, ui: RoomUi, local: L
       ui.recordingsSaved.value++;
     } else {
       const { startRecording } = await import("./recorder");
+      const own = new OwnCamera();
       ui.recorder.value = await startRecording({
         meetingId: meeting.meetingId,
         title: meeting.title,
-        sources: () => recordingSources(session, ui, local),
+        sources: () => recordingSources(session, ui, local, own),
       });
       meeting.mediaState.setRecording(true);
       toast("Recording to this browser");

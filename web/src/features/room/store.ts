@@ -91,6 +91,8 @@ export class RoomUi {
   readonly pinned = signal<Pin | null>(null);
   /** The tiles beside a presentation folded away (their video is then not received). */
   readonly tilesHidden = signal(false);
+  /** Our own tile left out, for us only (the others still see us; a recording still shows us). */
+  readonly selfHidden = signal(false);
   readonly width = signal<Width>(widthNow());
   /** Each tile's visibility and width, as the stage measures them. */
   readonly tiles = signal<ReadonlyMap<string, TileSeen>>(new Map());

@@ -31,6 +31,7 @@ describe("chooseStage", () => {
     spotlight: null,
     board: false,
     narrow: false,
+    selfHidden: false,
     ...more,
   });
 
@@ -64,6 +65,17 @@ describe("chooseStage", () => {
     expect(chooseStage({ ...two, presenters: ["a"] }).reason).toBe("presenting");
   });
 
+  it("leaves our own tile out when self view is hidden, still counting us", () => {
+    expect(chooseStage(input({ selfHidden: true }))).toEqual({ main: null, reason: "grid", order: ["a", "b"] });
+    // Five with us: still the speaker's view; our screen still takes the stage, our camera first no more.
+    expect(chooseStage(input({ uids: ["me", "a", "b", "c", "d"], selfHidden: true })).reason).toBe("speaker");
+    expect(chooseStage(input({ presenters: ["me"], selfHidden: true }))).toEqual({ main: { kind: "screen", uid: "me" }, reason: "presenting", order: ["a", "b"] });
+    // Pinned or spotlighted, we are shown: that was asked for.
+    expect(chooseStage(input({ pinned: { kind: "camera", uid: "me" }, selfHidden: true })).main).toEqual({ kind: "camera", uid: "me" });
+    // Two on a phone: the other fills the screen with no corner picture of us.
+    expect(chooseStage(input({ uids: ["me", "a"], narrow: true, selfHidden: true }))).toEqual({ main: null, reason: "pair", order: ["a"] });
+  });
+
   it("puts a pin before a spotlight before a presentation, and the whiteboard before all", () => {
     const all = input({ presenters: ["a"], spotlight: "b", pinned: { kind: "camera", uid: "a" } });
     expect(chooseStage(all)).toMatchObject({ main: { kind: "camera", uid: "a" }, reason: "pinned" });
@@ -76,7 +88,7 @@ describe("chooseStage", () => {
 });
 
 describe("wantsFor", () => {
-  const base: StageInput = { uids: ["me", "a", "b"], myUid: "me", presenters: [], speaker: null, pinned: null, spotlight: null, board: false, narrow: false };
+  const base: StageInput = { uids: ["me", "a", "b"], myUid: "me", presenters: [], speaker: null, pinned: null, spotlight: null, board: false, narrow: false, selfHidden: false };
   const grid = chooseStage(base);
   const sharing = { ...base, presenters: ["a"] };
   const presenting = chooseStage(sharing);

@@ -38,6 +38,8 @@ export interface StageInput {
   spotlight: string | null;
   board: boolean;
   narrow: boolean;
+  /** Our own tile left out ("Hide self view"); we are still counted, and shown when pinned or presenting. */
+  selfHidden: boolean;
 }
 
 export type StageReason = "board" | "pinned" | "spotlight" | "presenting" | "speaker" | "pair" | "grid";
@@ -57,7 +59,8 @@ const SPEAKER_VIEW_FROM_NARROW = 3;
 export function chooseStage(input: StageInput): StageLayout {
   const present = new Set(input.uids);
   const presenter = [...input.presenters].reverse().find((uid) => present.has(uid)) ?? null;
-  const order = presenter ? [presenter, ...input.uids.filter((uid) => uid !== presenter)] : [...input.uids];
+  const everyone = presenter ? [presenter, ...input.uids.filter((uid) => uid !== presenter)] : [...input.uids];
+  const order = input.selfHidden ? everyone.filter((uid) => uid !== input.myUid) : everyone;
   const at = (main: MainView, reason: StageReason): StageLayout => ({ main, reason, order });
   if (input.board) return at({ kind: "board" }, "board");
   const pin = input.pinned;

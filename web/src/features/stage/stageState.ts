@@ -36,6 +36,7 @@ export class StageState {
       spotlight: session.gestures.spotlight.value?.uid ?? null,
       board: ui.whiteboard.value !== "closed",
       narrow: ui.width.value === "narrow",
+      selfHidden: ui.selfHidden.value,
     }));
     this.layout = computed(() => chooseStage(this.input.value));
   }
