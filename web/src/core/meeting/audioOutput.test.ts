@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { onAnnounce } from "../announce";
 import { audioOutput, checkOutput, chooseOutput, outputAfterChange } from "./audioOutput";
-import { deviceLostNotice } from "./media";
 
 const device = (kind: string, deviceId: string, label = "") => ({ kind, deviceId, label, groupId: "", toJSON: () => ({}) }) as MediaDeviceInfo;
 
@@ -36,17 +35,5 @@ describe("checkOutput", () => {
       off();
       chooseOutput("");
     }
-  });
-});
-
-describe("deviceLostNotice", () => {
-  it("names what was lost and what is used now", () => {
-    expect(deviceLostNotice("microphone", "USB mic", "Built-in microphone")).toBe("The microphone USB mic was disconnected: now using Built-in microphone.");
-    expect(deviceLostNotice("camera", "", "")).toBe("The camera was disconnected: now using another camera.");
-  });
-
-  it("says when nothing could take its place, or the same device came back", () => {
-    expect(deviceLostNotice("camera", "Webcam", null)).toBe("The camera Webcam was disconnected. No other camera was found.");
-    expect(deviceLostNotice("microphone", "USB mic", "USB mic")).toBe("The microphone USB mic was disconnected and is back.");
   });
 });
