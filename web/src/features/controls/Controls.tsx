@@ -88,6 +88,10 @@ function controls(session: RoomSession, ui: RoomUi, local: LocalMedia): Control[
       badge: unread(ui.unreadFiles.value, "new file"),
     },
     { id: "shortcuts", place: "menu", text: "Keyboard shortcuts", icon: "keyboard", shortcut: "Control+/", onClick: () => (ui.dialog.value = { kind: "shortcuts" }) },
+    {
+      id: "polls", place: "menu", text: "Polls", icon: "poll", panel: "polls", pressed: panel === "polls", onClick: () => ui.togglePanel("polls"),
+      badge: unread(ui.unreadPoll.value, "new"),
+    },
     { id: "recordings", place: "menu", text: "Recordings", icon: "library", panel: "recordings", pressed: panel === "recordings", onClick: () => ui.togglePanel("recordings") },
     { id: "devices", place: "wide", text: "Devices", icon: "settings", onClick: () => (ui.dialog.value = { kind: "settings" }) },
     {

@@ -1,13 +1,14 @@
-/** The side panel: one of people, chat, files or recordings (each its own feature). */
+/** The side panel: one of people, chat, files, polls or recordings (each its own feature). */
 import { Icon } from "../../ui/Icon";
 import { ChatPanel } from "../chat/ChatPanel";
 import { FilesPanel } from "../files/FilesPanel";
 import { PeoplePanel } from "../people/PeoplePanel";
+import { PollsPanel } from "../polls/PollsPanel";
 import { RecordingsPanel } from "../recordings/RecordingsPanel";
 import type { RoomSession } from "./session";
 import type { Panel, RoomUi } from "./store";
 
-const TITLES: Record<Panel, string> = { people: "People", chat: "Chat", files: "Files", recordings: "Recordings" };
+const TITLES: Record<Panel, string> = { people: "People", chat: "Chat", files: "Files", recordings: "Recordings", polls: "Polls" };
 
 function PanelBody(props: { panel: Panel; session: RoomSession; ui: RoomUi }) {
   const { session, ui } = props;
@@ -18,6 +19,8 @@ function PanelBody(props: { panel: Panel; session: RoomSession; ui: RoomUi }) {
       return <ChatPanel session={session} ui={ui} />;
     case "files":
       return <FilesPanel session={session} ui={ui} />;
+    case "polls":
+      return <PollsPanel session={session} />;
     case "recordings":
       return <RecordingsPanel ui={ui} org={session.org} meetingId={session.meeting.meetingId} />;
   }

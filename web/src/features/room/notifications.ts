@@ -1,5 +1,5 @@
 /**
- * What the room tells the person while it is open: new chat messages and incoming files (an
+ * What the room tells the person while it is open: new chat messages, incoming files and polls (an
  * unread mark when their panel is closed), the meeting's status, activity on the closed
  * whiteboard, media errors; all words go through core/announce, shown as toasts here (except
  * the quiet ones, already on screen). Returns the function that stops it all.
@@ -44,6 +44,18 @@ export function startNotifications(session: RoomSession, ui: RoomUi, local: Loca
       ui.status.value = status;
       // Shown in the top bar; said once (quietly: no toast) when there is something to say.
       if (status) announce(status, { quiet: true });
+    }),
+    // With the panel open the poll is on screen: said, not shown again.
+    session.polls.on("asked", (poll) => {
+      const shown = ui.panel.peek() === "polls";
+      if (!shown) ui.unreadPoll.value = true;
+      announce(`${session.name(poll.by)} asks: ${poll.question}${shown ? "" : " Open Polls to answer."}`, { quiet: shown });
+    }),
+    session.polls.on("ended", (poll) => {
+      const shown = ui.panel.peek() === "polls";
+      if (!shown) ui.unreadPoll.value = true;
+      const end = poll.state === "ended" ? (shown ? "here are the results." : "see the results in Polls.") : `${session.name(poll.by)} left.`;
+      announce(`The poll "${poll.question}" ended: ${end}`, { quiet: shown });
     }),
     session.board.on("activity", (text) => {
       if (ui.whiteboard.peek() !== "closed") return;

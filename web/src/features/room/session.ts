@@ -1,6 +1,6 @@
 /**
  * One meeting with its data-channel protocols: the Meeting (signalling, roster, connections)
- * plus chat, files, the whiteboard, gestures and captions (hands, reactions, spotlight), and what several
+ * plus chat, files, the whiteboard, gestures (hands, reactions, spotlight), captions and polls, and what several
  * components derive from them.
  */
 import { computed, type ReadonlySignal } from "@preact/signals-core";
@@ -13,6 +13,7 @@ import { Gestures } from "../gestures/gestures";
 import { runsMeeting } from "../hosts/controls";
 import { Hosting } from "../hosts/hosting";
 import { OrgStorage } from "../orgStorage/orgStorage";
+import { Polls } from "../polls/polls";
 import { Board } from "../whiteboard/board";
 
 export interface Target {
@@ -27,6 +28,8 @@ export class RoomSession {
   readonly gestures: Gestures;
   /** Live captions, each person's recognised on their device (features/captions). */
   readonly captions: Captions;
+  /** A host's question to everyone, answered to them (features/polls). */
+  readonly polls: Polls;
   /** The lock, the lobby, the hosts' actions and their requests (features/hosts). */
   readonly hosting: Hosting;
   /** What organisations store here, and ours storing what it stores of us (features/orgStorage). */
@@ -42,7 +45,9 @@ export class RoomSession {
     this.chat = new ChatLog(meeting);
     this.files = new FileShare(meeting);
     this.board = new Board(meeting);
-    this.gestures = new Gestures(meeting, (uid) => runsMeeting(meeting.roster.peek().get(uid)?.role));
+    const runs = (uid: string) => runsMeeting(meeting.roster.peek().get(uid)?.role);
+    this.gestures = new Gestures(meeting, runs);
+    this.polls = new Polls(meeting, runs);
     this.hosting = new Hosting(meeting);
     this.captions = new Captions(meeting);
     this.org = new OrgStorage(meeting, this.chat);
@@ -50,6 +55,7 @@ export class RoomSession {
     meeting.use(this.captions);
     meeting.use(this.board);
     meeting.use(this.gestures);
+    meeting.use(this.polls);
     this.present = computed(() => {
       const uids = new Set<string>([meeting.myUid]);
       for (const [uid, p] of meeting.roster.value) if (p.state === "joined") uids.add(uid);

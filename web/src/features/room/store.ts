@@ -6,7 +6,7 @@
 import { signal } from "@preact/signals-core";
 import type { Pin } from "../stage/layout";
 
-export type Panel = "people" | "chat" | "files" | "recordings";
+export type Panel = "people" | "chat" | "files" | "recordings" | "polls";
 
 export type DialogSpec =
   | { kind: "safety"; uid: string }
@@ -71,6 +71,8 @@ export class RoomUi {
   readonly dialog = signal<DialogSpec | null>(null);
   readonly unreadChat = signal(0);
   readonly unreadFiles = signal(false);
+  /** A poll was asked, or ended, while the polls panel was closed. */
+  readonly unreadPoll = signal(false);
   /** The chat's addressee ("" = everyone) and the message being written. */
   readonly chatTo = signal("");
   readonly chatDraft = signal("");
@@ -135,5 +137,6 @@ export class RoomUi {
     if (!name && before) returnFocus(this.opener, before);
     if (name === "chat") this.unreadChat.value = 0;
     if (name === "files") this.unreadFiles.value = false;
+    if (name === "polls") this.unreadPoll.value = false;
   }
 }
