@@ -79,6 +79,29 @@ async def test_mute_camera_screen_share_and_devices(people: PersonFactory) -> No
     await full.click()
     await alice.page.wait_for_function("() => document.fullscreenElement === null")
 
+    # Picture in picture from More: the floating window shows Bob (the stream his tile shows);
+    # closed by the browser, the menu says it is off.
+    await alice.control("Picture in picture")
+    await alice.page.wait_for_function(_PIP_SHOWS, arg=f'.tile[data-uid="{bob.uid}"]')
+    # It follows the stage: Bob's presentation while he presents, then his camera again.
+    present = bob.page.get_by_role("button", name="Present: share your screen", exact=True)
+    await present.click()
+    await alice.page.wait_for_function(
+        _PIP_SHOWS, arg=f'.presentation[data-uid="{bob.uid}"]', timeout=30_000
+    )
+    await bob.page.get_by_role(
+        "button", name="Stop presenting: stop sharing your screen", exact=True
+    ).click()
+    await alice.page.wait_for_function(_PIP_SHOWS, arg=f'.tile[data-uid="{bob.uid}"]')
+    await alice.page.get_by_role("button", name="More options", exact=True).click()
+    pip = alice.page.get_by_role("menuitemcheckbox", name=re.compile("^Picture in picture"))
+    await expect(pip).to_have_attribute("aria-checked", "true")
+    await alice.page.keyboard.press("Escape")
+    await alice.page.evaluate("() => document.exitPictureInPicture()")
+    await alice.page.get_by_role("button", name="More options", exact=True).click()
+    await expect(pip).to_have_attribute("aria-checked", "false")
+    await alice.page.keyboard.press("Escape")
+
     # A phone-sized window still shows both tiles and every control.
     await bob.page.set_viewport_size({"width": 390, "height": 844})
     await expect(
@@ -136,6 +159,14 @@ TALKING_MICROPHONE = """() => {
         stream.addTrack(out.stream.getAudioTracks()[0]);
         return stream;
     };
+}"""
+
+#: Whether the picture-in-picture window plays the stream the page shows in `where` (a tile, a
+#: presentation).
+_PIP_SHOWS = """(where) => {
+    const pip = document.pictureInPictureElement;
+    const shown = document.querySelector(`${where} video`);
+    return !!pip && !!shown && pip.srcObject === shown.srcObject && pip.readyState >= 2;
 }"""
 
 #: The microphone's "on" as this browser keeps it for the next meeting (core/meeting/media.ts).

@@ -11,6 +11,7 @@ import { REACTION_NAMES, REACTIONS } from "../gestures/gestures";
 import { toggleRecording } from "../recordings/recording";
 import type { RoomSession } from "../room/session";
 import type { RoomUi, Width } from "../room/store";
+import { canPictureInPicture, type PictureInPicture } from "../stage/pictureInPicture";
 import { toggleWhiteboard } from "../whiteboard/WhiteboardHost";
 import { captionsOffered } from "../captions/CaptionsView";
 import { ControlButton, MenuItem, type ControlProps } from "./ControlButton";
@@ -42,7 +43,7 @@ function unread(count: number | boolean, what: string): ControlProps["badge"] {
   return typeof count === "number" ? { shown: String(count), said: `, ${count} ${what}` } : { shown: "", said: `, ${what}` };
 }
 
-function controls(session: RoomSession, ui: RoomUi, local: LocalMedia): Control[] {
+function controls(session: RoomSession, ui: RoomUi, local: LocalMedia, pip: PictureInPicture): Control[] {
   const state = local.state.value;
   const recorder = ui.recorder.value;
   const panel = ui.panel.value;
@@ -108,6 +109,10 @@ function controls(session: RoomSession, ui: RoomUi, local: LocalMedia): Control[
       if (!selfHidden) announce("Your self view is hidden: the others still see you. More, Hide self view brings it back.");
     },
   });
+  if (canPictureInPicture()) {
+    const on = pip.on.value;
+    list.push({ id: "pip", place: "menu", text: "Picture in picture", icon: "pip", pressed: on, checkbox: true, onClick: () => void pip.toggle() });
+  }
   if (canFullscreen()) {
     const on = fullscreen.value;
     list.push({ id: "fullscreen", place: "menu", text: "Full screen", icon: "expand", pressed: on, checkbox: true, onClick: toggleFullscreen });
@@ -175,10 +180,10 @@ function More(props: { items: Control[] }) {
   );
 }
 
-export function Controls(props: { session: RoomSession; ui: RoomUi; local: LocalMedia; onLeave: () => void }) {
+export function Controls(props: { session: RoomSession; ui: RoomUi; local: LocalMedia; pip: PictureInPicture; onLeave: () => void }) {
   const { session, ui, local } = props;
   const width = ui.width.value;
-  const all = controls(session, ui, local);
+  const all = controls(session, ui, local, props.pip);
   const bar = all.filter((c) => inBar(c.place, width));
   const menu = all.filter((c) => !inBar(c.place, width));
   const first = useRef<HTMLDivElement>(null);

@@ -11,6 +11,7 @@ import { currentLeaveChoice } from "../leave/LeaveDialog";
 import { startMutedSpeechHint } from "../mutedSpeech/watch";
 import { SafetyWarnings } from "../safety/SafetyWarnings";
 import { Stage } from "../stage/Stage";
+import { PictureInPicture } from "../stage/pictureInPicture";
 import { StageState } from "../stage/stageState";
 import { playVideo } from "../stage/Tile";
 import { startNotifications } from "./notifications";
@@ -48,6 +49,8 @@ export function Room(props: { session: RoomSession; ui: RoomUi; local: LocalMedi
   const { session, ui, local } = props;
   const stage = useMemo(() => new StageState(session, ui, local), [session, ui, local]);
   useEffect(() => stage.start(), [stage]);
+  const pip = useMemo(() => new PictureInPicture(session, stage, local), [session, stage, local]);
+  useEffect(() => pip.start(), [pip]);
   useEffect(() => ui.watchWidth(), [ui]);
   useEffect(() => startNotifications(session, ui, local), [session, ui, local]);
   useEffect(() => startPeopleNotices(session), [session]);
@@ -69,7 +72,7 @@ export function Room(props: { session: RoomSession; ui: RoomUi; local: LocalMedi
         <Stage session={session} ui={ui} local={local} stage={stage} />
         <SidePanel session={session} ui={ui} />
       </main>
-      <Controls session={session} ui={ui} local={local} onLeave={leave} />
+      <Controls session={session} ui={ui} local={local} pip={pip} onLeave={leave} />
       <SoundBanner ui={ui} />
       <AskPrompt hosting={session.hosting} local={local} />
       <KnockAlert hosting={session.hosting} panelOpen={ui.panel.value === "people"} onShow={() => ui.setPanel("people")} />
