@@ -13,6 +13,7 @@ import { ORG_ADMIN_SET_POLICY } from "../../core/api/policies";
 import type { View } from "../../core/router/router";
 import type { OrgAdminResult, OrgAuditEntry, OrgPolicy } from "../../protocol.gen";
 import { InfoPage } from "../../ui/InfoPage";
+import { saveBlob } from "../../ui/download";
 import { formatDateTime } from "../../ui/dates";
 import { exportFiles } from "./exportFiles";
 import { adminOrgs, formOf, policyChanges, PROVIDERS, STORAGE_LABELS, type PolicyForm } from "./policyForm";
@@ -27,14 +28,7 @@ function failureText(error: unknown, orgId: string): string {
 }
 
 function download(name: string, type: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  saveBlob(new Blob([text], { type }), name);
 }
 
 function PolicyEditor(props: { policy: OrgPolicy; onSaved: (result: OrgAdminResult) => void }) {

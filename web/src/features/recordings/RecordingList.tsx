@@ -3,6 +3,7 @@ import { render, type ComponentChild } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { formatDateTime } from "../../ui/dates";
 import { formatBytes, formatDuration, toast } from "../../ui/dom";
+import { saveBlob } from "../../ui/download";
 import { Icon } from "../../ui/Icon";
 import { useAudioOutput } from "../../ui/useAudioOutput";
 import { expiresAt, KEEP_CHOICES } from "./expiry";
@@ -22,14 +23,7 @@ function recordingLabel(meta: RecordingMeta): string {
 }
 
 async function download(meta: RecordingMeta): Promise<void> {
-  const url = URL.createObjectURL(await recordingBlob(meta));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = recordingFileName(meta);
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  saveBlob(await recordingBlob(meta), recordingFileName(meta));
 }
 
 function RecordingRow(props: {
