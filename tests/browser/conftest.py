@@ -55,6 +55,19 @@ class PersonFactory(Protocol):
     ) -> Awaitable[Person]: ...
 
 
+async def meet(people: PersonFactory, *labels: str, title: str) -> tuple[str, list[Person]]:
+    """The first of `labels` creates a meeting titled `title` and joins, the others join; back
+    once everyone is connected to everyone."""
+    persons = [await people(label) for label in labels]
+    meeting_id = await persons[0].create_meeting(title=title)
+    await persons[0].join_now()
+    for person in persons[1:]:
+        await person.join(meeting_id)
+    for person in persons:
+        await person.wait_connected(*(p for p in persons if p is not person))
+    return meeting_id, persons
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if not config.pluginmanager.hasplugin("timeout"):
         return

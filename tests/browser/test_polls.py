@@ -7,17 +7,12 @@ from __future__ import annotations
 
 from playwright.async_api import expect
 
-from .conftest import PersonFactory
+from .conftest import PersonFactory, meet
 
 
 async def test_a_poll(people: PersonFactory) -> None:
-    alice = await people("alice")
-    bob = await people("bob")
+    meeting_id, (alice, bob) = await meet(people, "alice", "bob", title="Lunch")
     carol = await people("carol")
-    meeting_id = await alice.create_meeting(title="Lunch")
-    await alice.join_now()
-    await bob.join(meeting_id)
-    await alice.wait_connected(bob)
 
     # Bob does not run the meeting: nothing to answer yet, and no form to ask with.
     await bob.record_toasts()

@@ -5,25 +5,19 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+from hashlib import sha256
 from pathlib import Path
 
 from playwright.async_api import Dialog, expect
 
-from .conftest import PersonFactory
+from .conftest import PersonFactory, meet
 from .support import Person, selected_pair, sha256_file
 
 FILE_SIZE = 8 * 1024 * 1024 + 12345  # not a multiple of the 64 KiB chunk
 
 
 async def _meet(people: PersonFactory, *labels: str) -> tuple[str, list[Person]]:
-    persons = [await people(label) for label in labels]
-    meeting_id = await persons[0].create_meeting(title="Sharing")
-    await persons[0].join_now()
-    for person in persons[1:]:
-        await person.join(meeting_id)
-    for person in persons:
-        await person.wait_connected(*(p for p in persons if p is not person))
-    return meeting_id, persons
+    return await meet(people, *labels, title="Sharing")
 
 
 def _accept_dialogs(person: Person) -> None:
@@ -71,6 +65,56 @@ async def test_file_arrives_byte_identical(
     await alice.check_accessibility("files panel, sent")
     await bob.screenshot("files")
     await bob.check_accessibility("files panel, received")
+
+
+#: Files dragged from the desktop and dropped on the stage, as the browser would deliver them
+#: (`[name, text]` pairs): a "dragover" first (is it taken?), then, in a second call, the "drop".
+_DRAG_FILES = """(files) => {
+    const dt = new DataTransfer();
+    for (const [name, text] of files) dt.items.add(new File([text], name, { type: "text/plain" }));
+    window.__dragged = dt;
+    const over = new DragEvent("dragover", { bubbles: true, cancelable: true, dataTransfer: dt });
+    document.querySelector(".stage").dispatchEvent(over);
+    return over.defaultPrevented;
+}"""
+_DROP_FILES = """() => {
+    const drop = new DragEvent("drop", {
+        bubbles: true, cancelable: true, dataTransfer: window.__dragged,
+    });
+    document.querySelector(".stage").dispatchEvent(drop);
+    return drop.defaultPrevented;
+}"""
+
+
+async def test_files_dropped_and_the_chat_saved(people: PersonFactory) -> None:
+    """Files dropped anywhere in the meeting go to everyone, as chosen ones would (several at
+    once); the chat is saved to a text file on this device, as this browser received it."""
+    _, (alice, bob) = await _meet(people, "alice", "bob")
+    files = [["agenda.txt", "1. Polls\n2. Lunch\n"], ["notes.txt", "é ✓ plain text"]]
+    assert await alice.page.evaluate(_DRAG_FILES, files)
+    await expect(alice.page.locator(".file-drop")).to_have_text("Drop to send to everyone")
+    assert await alice.page.evaluate(_DROP_FILES)
+    await expect(alice.page.locator(".file-drop")).to_have_count(0)
+    await expect(alice.page.locator("#panel-title")).to_have_text("Files")
+    await bob.open_panel("Files")
+    for name, text in files:
+        digest, size = await bob.received_file_sha256(name)
+        assert (digest, size) == (sha256(text.encode()).hexdigest(), len(text.encode())), name
+
+    # The chat, saved: Bob's message and Alice's private answer, with who and to whom.
+    await bob.send_chat("Lunch at noon?\nOr later")
+    await alice.send_chat("Noon is fine", to=bob)
+    await expect(alice.page.locator(".chat-message")).to_have_count(2)
+    async with alice.page.expect_download() as info:
+        await alice.page.get_by_role("button", name="Save the chat", exact=True).click()
+    download = await info.value
+    assert re.fullmatch(r"avmeets-chat-[a-z-]+-[\d-]+\.txt", download.suggested_filename)
+    path = await download.path()
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith('Chat of the meeting "Sharing"'), lines
+    assert re.fullmatch(r"\[.+\] Bob: Lunch at noon\?", lines[2]), lines
+    assert lines[3] == "  Or later", lines
+    assert re.fullmatch(r"\[.+\] You → Bob \(private\): Noon is fine", lines[4]), lines
 
 
 async def test_whiteboard_strokes_and_late_joiner(people: PersonFactory) -> None:

@@ -1,9 +1,11 @@
 /** Chat: the log (announced politely), the addressee and the message box. */
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
+import { saveBlob } from "../../ui/download";
 import { Icon } from "../../ui/Icon";
 import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
 import { TargetSelect } from "../room/TargetSelect";
+import { chatFileName, chatText } from "./chatExport";
 import type { ChatMessage } from "./chatLog";
 import { chatParts } from "./links";
 
@@ -44,6 +46,14 @@ function ChatEntry({ message, session }: { message: ChatMessage; session: RoomSe
   );
 }
 
+/** The chat as this browser saw it, to a text file on this device. */
+function saveChat(session: RoomSession): void {
+  const { meeting } = session;
+  const clock = (at: number) => new Date(at).toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
+  const text = chatText(session.chat.messages.peek(), meeting, { of: (uid) => meeting.displayName(uid), clock });
+  saveBlob(new Blob([text], { type: "text/plain;charset=utf-8" }), chatFileName(meeting.meetingId, new Date()));
+}
+
 export function ChatPanel(props: { session: RoomSession; ui: RoomUi }) {
   const { session, ui } = props;
   const messages = session.chat.messages.value;
@@ -68,7 +78,13 @@ export function ChatPanel(props: { session: RoomSession; ui: RoomUi }) {
   };
   return (
     <div class="pane chat-pane">
-      <p class="muted small">Messages go straight to the others' browsers and are not stored anywhere.</p>
+      <div class="chat-head">
+        <p class="muted small">Messages go straight to the others' browsers and are not stored anywhere.</p>
+        <button class="btn btn-ghost btn-small" type="button" disabled={!messages.length} onClick={() => saveChat(session)}>
+          <Icon name="download" />
+          Save the chat
+        </button>
+      </div>
       <div ref={log} class="chat-log" role="log" aria-live="polite" aria-label="Chat messages" tabIndex={0}>
         <ul class="chat-list">
           {messages.map((message) => (

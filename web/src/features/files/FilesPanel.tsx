@@ -1,4 +1,4 @@
-/** Files: pick one to send (to everyone or privately); each transfer with its progress. */
+/** Files: pick or drop some to send (to everyone or privately); each transfer with its progress. */
 import type { Signal } from "@preact/signals";
 import { formatBytes, toast } from "../../ui/dom";
 import { Icon } from "../../ui/Icon";
@@ -60,18 +60,25 @@ function TransferRow(props: { transfer: Signal<Transfer>; session: RoomSession }
   );
 }
 
+/** Send each file to the panel's addressee (everyone, or one person), one after another. */
+export function sendFiles(session: RoomSession, ui: RoomUi, files: readonly File[]): void {
+  const toUid = session.addressee(ui.filesTo.peek());
+  for (const file of files) {
+    if (!session.files.send(file, toUid).length) {
+      toast("Nobody is connected to receive the file yet.", "error");
+      return;
+    }
+    session.org.fileShared(file, toUid);
+  }
+}
+
 export function FilesPanel(props: { session: RoomSession; ui: RoomUi }) {
   const { session } = props;
   const to = props.ui.filesTo;
   const transfers = session.files.transfers.value;
   const pick = (event: Event) => {
     const input = event.currentTarget as HTMLInputElement;
-    const file = input.files?.[0];
-    if (!file) return;
-    const toUid = session.addressee(to.peek());
-    const sent = session.files.send(file, toUid);
-    if (!sent.length) toast("Nobody is connected to receive the file yet.", "error");
-    else session.org.fileShared(file, toUid);
+    sendFiles(session, props.ui, [...(input.files ?? [])]);
     input.value = "";
   };
   const pickByKey = (event: KeyboardEvent) => {
@@ -95,9 +102,10 @@ export function FilesPanel(props: { session: RoomSession; ui: RoomUi }) {
       </div>
       <label for="file-input" class="btn btn-secondary file-pick" tabIndex={0} role="button" onKeyDown={pickByKey}>
         <Icon name="file" />
-        Choose a file to send
+        Choose files to send
       </label>
-      <input id="file-input" type="file" class="visually-hidden" onChange={pick} />
+      <input id="file-input" type="file" multiple class="visually-hidden" onChange={pick} />
+      <p class="muted small">Or drop them anywhere in the meeting.</p>
       <OrgUploads org={session.org} kind="file" />
       <ul class="file-list">
         {[...transfers].reverse().map((transfer) => (

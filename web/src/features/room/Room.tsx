@@ -5,6 +5,7 @@ import type { LocalMedia } from "../../core/meeting/media";
 import { checkCaptionsOffered, useCaptionRecognition } from "../captions/CaptionsView";
 import { Controls } from "../controls/Controls";
 import { Dialogs } from "../dialogs/Dialogs";
+import { FileDrop } from "../files/FileDrop";
 import { AskPrompt } from "../hosts/AskPrompt";
 import { KnockAlert } from "../hosts/KnockAlert";
 import { currentLeaveChoice } from "../leave/LeaveDialog";
@@ -74,6 +75,7 @@ export function Room(props: { session: RoomSession; ui: RoomUi; local: LocalMedi
       </main>
       <Controls session={session} ui={ui} local={local} pip={pip} onLeave={leave} />
       <SoundBanner ui={ui} />
+      <FileDrop session={session} ui={ui} />
       <AskPrompt hosting={session.hosting} local={local} />
       <KnockAlert hosting={session.hosting} panelOpen={ui.panel.value === "people"} onShow={() => ui.setPanel("people")} />
       <SafetyWarnings session={session} ui={ui} />

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { chatFileName, chatText } from "./chatExport";
+import type { ChatMessage } from "./chatLog";
+
+const message = (more: Partial<ChatMessage>): ChatMessage => ({ id: "1", fromUid: "b", fromName: "Bob", text: "Hi", at: 0, private: false, mine: false, ...more });
+
+describe("chatText", () => {
+  const names = { of: (uid: string) => ({ c: "Carol" })[uid] ?? "Guest", clock: (at: number) => `t${at}` };
+
+  it("writes who, when and to whom, a message a line", () => {
+    const text = chatText(
+      [
+        message({ text: "Hi all" }),
+        message({ id: "2", fromUid: "a", fromName: "Alice", mine: true, private: true, toUid: "c", text: "psst", at: 1 }),
+        message({ id: "3", fromUid: "c", fromName: "Carol", private: true, text: "two\nlines", at: 2 }),
+      ],
+      { title: "Stand-up", meetingId: "abc-defg-hij" },
+      names,
+    );
+    expect(text).toBe(
+      [
+        'Chat of the meeting "Stand-up" (abc-defg-hij), as this browser received it.',
+        "",
+        "[t0] Bob: Hi all",
+        "[t1] You → Carol (private): psst",
+        "[t2] Carol → you (private): two",
+        "  lines",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("names an untitled meeting by its id", () => {
+    expect(chatText([], { title: null, meetingId: "abc" }, names)).toBe("Chat of the meeting abc, as this browser received it.\n\n");
+  });
+
+  it("names the file by the meeting and the time", () => {
+    expect(chatFileName("abc-defg-hij", new Date(Date.UTC(2026, 11, 6, 9, 5, 7)))).toBe("avmeets-chat-abc-defg-hij-2026-12-06-09-05-07.txt");
+  });
+});

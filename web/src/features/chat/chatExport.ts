@@ -1,0 +1,25 @@
+/**
+ * "Save the chat": the messages this browser saw, as a text file kept on this device (the chat
+ * itself is stored nowhere). Pure.
+ */
+import type { ChatMessage } from "./chatLog";
+
+/** One message a line: "[09:22] Bob: Hi", private ones marked; later lines of a message indented. */
+export function chatText(
+  messages: readonly ChatMessage[],
+  meeting: { title: string | null; meetingId: string },
+  names: { of: (uid: string) => string; clock: (at: number) => string },
+): string {
+  const title = meeting.title ? `"${meeting.title}" (${meeting.meetingId})` : meeting.meetingId;
+  const lines = [`Chat of the meeting ${title}, as this browser received it.`, ""];
+  for (const m of messages) {
+    const to = m.private ? (m.mine ? ` → ${names.of(m.toUid ?? "")} (private)` : " → you (private)") : "";
+    const [first, ...rest] = m.text.split(/\r?\n/);
+    lines.push(`[${names.clock(m.at)}] ${m.mine ? "You" : m.fromName}${to}: ${first}`, ...rest.map((line) => `  ${line}`));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export function chatFileName(meetingId: string, at: Date): string {
+  return `avmeets-chat-${meetingId}-${at.toISOString().slice(0, 19).replace(/[:T]/g, "-")}.txt`;
+}
