@@ -179,7 +179,7 @@ async def test_talking_while_muted_is_pointed_out(people: PersonFactory) -> None
     """Someone who talks with the microphone off is told so (the room listens to the microphone
     in the browser while it is off); the fake device's short beeps are not talking. Holding
     Ctrl+Space, as the hint says, she is heard until she lets go, and her next meeting still
-    starts muted."""
+    starts muted. The room's other keys work as the shortcuts dialog lists them."""
     bob = await people("bob")
     alice = await people("alice")
     await alice.page.evaluate(TALKING_MICROPHONE)
@@ -219,6 +219,20 @@ async def test_talking_while_muted_is_pointed_out(people: PersonFactory) -> None
     await expect(shortcuts).to_have_count(0)
     await alice.control("Keyboard shortcuts")
     await expect(shortcuts).to_contain_text("Ctrl+D")
+    await shortcuts.get_by_role("button", name="Done", exact=True).click()
+    # As listed: Ctrl+Alt+H raises her hand and lowers it, Ctrl+Alt+C opens the chat; typed in
+    # the message box (AltGr on Windows), the keys are the box's.
+    await alice.page.keyboard.press("Control+Alt+h")
+    await expect(bob.tile(alice.uid).locator(".tile-hand")).to_be_visible()
+    await alice.page.keyboard.press("Control+Alt+h")
+    await expect(bob.tile(alice.uid).locator(".tile-hand")).to_be_hidden()
+    await alice.page.keyboard.press("Control+Alt+c")
+    await expect(alice.page.locator("#panel-title")).to_have_text("Chat")
+    await alice.page.get_by_label("Message", exact=True).press("Control+Alt+c")
+    await expect(alice.page.locator("#panel-title")).to_have_text("Chat")
+    await alice.page.get_by_role("button", name="Send message", exact=True).focus()
+    await alice.page.keyboard.press("Control+Alt+c")
+    await expect(alice.page.locator(".side-panel")).to_be_hidden()
 
 
 #: The audio sender of Alice's one connection (a test hook of emulator builds: main.ts).

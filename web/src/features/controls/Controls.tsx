@@ -65,7 +65,7 @@ function controls(session: RoomSession, ui: RoomUi, local: LocalMedia, pip: Pict
     },
     {
       id: "hand", place: "bar", text: hand ? "Lower hand" : "Raise hand", icon: "hand", pressed: hand,
-      onClick: () => session.gestures.raiseHand(!hand),
+      shortcut: "Control+Alt+H", keys: "Ctrl+Alt+H", onClick: () => session.gestures.raiseHand(!hand),
     },
     {
       id: "whiteboard", place: "wide", text: "Whiteboard", icon: "board", pressed: ui.whiteboard.value === "open",
@@ -82,6 +82,7 @@ function controls(session: RoomSession, ui: RoomUi, local: LocalMedia, pip: Pict
     },
     {
       id: "chat", place: "bar", text: "Chat", icon: "chat", panel: "chat", pressed: panel === "chat", onClick: () => ui.togglePanel("chat"),
+      shortcut: "Control+Alt+C", keys: "Ctrl+Alt+C",
       badge: unread(ui.unreadChat.value, "unread"),
     },
     {

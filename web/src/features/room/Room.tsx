@@ -55,7 +55,7 @@ export function Room(props: { session: RoomSession; ui: RoomUi; local: LocalMedi
   useEffect(() => ui.watchWidth(), [ui]);
   useEffect(() => startNotifications(session, ui, local), [session, ui, local]);
   useEffect(() => startPeopleNotices(session), [session]);
-  useEffect(() => startShortcuts(ui, local), [ui, local]);
+  useEffect(() => startShortcuts(session, ui, local), [session, ui, local]);
   useEffect(() => startMutedSpeechHint(local), [local]);
   useEffect(() => checkCaptionsOffered(), []);
   useCaptionRecognition(session, local);

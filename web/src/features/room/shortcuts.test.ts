@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SHORTCUTS, typing } from "./shortcuts";
+import { ctrlAltLetter, SHORTCUTS, typing } from "./shortcuts";
 
 describe("typing", () => {
   it("is true in a message box, a text field or editable text", () => {
@@ -21,5 +21,23 @@ describe("SHORTCUTS", () => {
   it("lists each key once", () => {
     const keys = SHORTCUTS.map((s) => s.keys);
     expect(new Set(keys).size).toBe(keys.length);
+  });
+});
+
+describe("ctrlAltLetter", () => {
+  const key = (more: Partial<KeyboardEvent>) =>
+    ({ ctrlKey: false, altKey: false, metaKey: false, shiftKey: false, code: "KeyH", target: null, ...more }) as KeyboardEvent;
+
+  it("reads Ctrl+Alt, or Cmd+Ctrl on a Mac, with a letter by its place", () => {
+    expect(ctrlAltLetter(key({ ctrlKey: true, altKey: true }))).toBe("h");
+    expect(ctrlAltLetter(key({ ctrlKey: true, metaKey: true, code: "KeyC" }))).toBe("c");
+  });
+
+  it("is nothing with another mix, a digit, or while typing (AltGr is Ctrl+Alt on Windows)", () => {
+    expect(ctrlAltLetter(key({ ctrlKey: true }))).toBeNull();
+    expect(ctrlAltLetter(key({ altKey: true }))).toBeNull();
+    expect(ctrlAltLetter(key({ ctrlKey: true, altKey: true, shiftKey: true }))).toBeNull();
+    expect(ctrlAltLetter(key({ ctrlKey: true, altKey: true, code: "Digit1" }))).toBeNull();
+    expect(ctrlAltLetter(key({ ctrlKey: true, altKey: true, target: { tagName: "TEXTAREA" } as unknown as EventTarget }))).toBeNull();
   });
 });
