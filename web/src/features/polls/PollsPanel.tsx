@@ -62,7 +62,7 @@ function Answer({ poll, session }: { poll: Poll; session: RoomSession }) {
 function Current({ poll, session }: { poll: Poll; session: RoomSession }) {
   const mine = poll.by === session.meeting.myUid;
   const asker = mine ? "You asked" : `${session.name(poll.by)} asks`;
-  const others = session.present.value.length;
+  const everyone = session.present.value.length;
   return (
     <section class="poll" aria-labelledby="poll-question">
       <p class="muted small">{asker}</p>
@@ -71,7 +71,7 @@ function Current({ poll, session }: { poll: Poll; session: RoomSession }) {
       {poll.state === "open" && mine ? (
         <>
           <p class="small" role="status">
-            {poll.voters} of {others} answered
+            {poll.voters} of {everyone} answered
           </p>
           <Counts poll={poll} />
           <button class="btn" type="button" onClick={() => session.polls.end()}>
