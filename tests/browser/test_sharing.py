@@ -117,6 +117,18 @@ async def test_files_dropped_and_the_chat_saved(people: PersonFactory) -> None:
     assert re.fullmatch(r"\[.+\] You → Bob \(private\): Noon is fine", lines[4]), lines
 
 
+#: Whether a region of the whiteboard (x0, y0, x1, y1 as fractions) has no ink at all.
+_NO_INK = """([x0, y0, x1, y1]) => {
+    const c = document.querySelector(".board-canvas");
+    const g = c.getContext("2d");
+    const x = Math.floor(x0 * c.width), y = Math.floor(y0 * c.height);
+    const w = Math.floor((x1 - x0) * c.width), h = Math.floor((y1 - y0) * c.height);
+    const d = g.getImageData(x, y, w, h).data;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) return false;
+    return true;
+}"""
+
+
 async def test_whiteboard_strokes_and_late_joiner(people: PersonFactory) -> None:
     meeting_id, (alice, bob) = await _meet(people, "alice", "bob")
 
@@ -130,6 +142,15 @@ async def test_whiteboard_strokes_and_late_joiner(people: PersonFactory) -> None
     await bob.page.get_by_role("button", name="Red pen", exact=True).click()
     await bob.draw_stroke([(0.6, 0.6), (0.9, 0.8)])
     await alice.wait_ink((0.58, 0.58, 0.92, 0.82))
+    # Bob undoes it (the button), and it is gone from Alice's board too; Ctrl+Shift+Z brings it
+    # back. His undo takes only his own stroke: Alice's stays.
+    undo = bob.page.get_by_role("button", name="Undo", exact=True)
+    await undo.click()
+    await alice.page.wait_for_function(_NO_INK, arg=[0.58, 0.58, 0.92, 0.82])
+    await expect(undo).to_be_disabled()
+    await bob.page.locator(".board-canvas").press("Control+Shift+z")
+    await alice.wait_ink((0.58, 0.58, 0.92, 0.82))
+    await alice.wait_ink((0.08, 0.08, 0.32, 0.37))
 
     # Carol joins later and gets the whole board from a peer.
     carol = await people("carol")

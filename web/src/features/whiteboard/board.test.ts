@@ -102,3 +102,48 @@ describe("board helpers", () => {
     expect(cleanPoints([1, 2, 3])).toEqual([1, 2]);
   });
 });
+
+describe("undo and redo", () => {
+  it("takes our last stroke off for everyone, and puts it back", () => {
+    const bob = link("bob");
+    const { b, changes } = board(bob);
+    const first = b.begin("#111111", 6, false, 10, 10);
+    const second = b.begin("#111111", 6, false, 20, 20);
+    expect([b.canUndo, b.canRedo]).toEqual([true, false]);
+    b.undo();
+    expect([...b.strokes.keys()]).toEqual([first.id]);
+    expect(JSON.parse(bob.sent.at(-1)!)).toEqual({ t: "remove", id: second.id });
+    expect(changes.at(-1)).toEqual({ kind: "reset" });
+    expect(b.canRedo).toBe(true);
+    b.redo();
+    expect([...b.strokes.keys()]).toEqual([first.id, second.id]);
+    expect(JSON.parse(bob.sent.at(-1)!)).toMatchObject({ t: "stroke", id: second.id, pts: [20, 20], append: false });
+    expect(b.canRedo).toBe(false);
+  });
+
+  it("skips strokes someone cleared, and a new stroke ends redo", () => {
+    const alice = link("alice");
+    const { b } = board(alice);
+    b.begin("#111111", 6, false, 10, 10);
+    b.message(alice, JSON.stringify({ t: "clear" }));
+    expect(b.canUndo).toBe(false);
+    b.undo(); // nothing of ours is left: nothing is sent
+    expect(alice.sent.some((m) => JSON.parse(m).t === "remove")).toBe(false);
+    b.begin("#111111", 6, false, 30, 30);
+    b.undo();
+    b.begin("#111111", 6, false, 40, 40);
+    expect(b.canRedo).toBe(false);
+  });
+
+  it("takes a stroke off when a peer undoes it", () => {
+    const alice = link("alice");
+    const { b, changes } = board(alice);
+    b.message(alice, stroke("s1", [1, 2, 3, 4]));
+    b.message(alice, JSON.stringify({ t: "remove", id: "s1" }));
+    expect(b.strokes.size).toBe(0);
+    expect(changes.at(-1)).toEqual({ kind: "reset" });
+    b.message(alice, JSON.stringify({ t: "remove", id: "unknown" })); // nothing to take off
+    expect(changes.at(-1)).toEqual({ kind: "reset" });
+    expect(changes.length).toBe(2);
+  });
+});

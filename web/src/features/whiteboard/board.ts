@@ -4,10 +4,13 @@
  *
  *   {t:"stroke", id, color, width, erase, pts:[x,y,x,y...], append?}  a stroke or more of its points
  *   {t:"clear"}                                                        wipe the board
+ *   {t:"remove", id}                                                   take stroke id off (an undo)
  *   {t:"sync-request"}                                                 newcomer asks one peer for the board
  *
  * A newcomer (the caller of its connections) asks the first peer whose board channel opens; that
- * peer answers with the whole board as stroke messages. The canvas UI is lazy-loaded (whiteboard.ts).
+ * peer answers with the whole board as stroke messages. Undo takes one's own last stroke off
+ * ("remove": no more than anyone can do with "clear"); redo sends it again as strokes. The canvas
+ * UI is lazy-loaded (whiteboard.ts).
  */
 import { Emitter } from "../../core/state/emitter";
 import { parseJsonObject } from "../../core/meeting/channelJson";
@@ -90,6 +93,10 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
   readonly label = "board";
   readonly strokes = new Map<string, Stroke>();
   private askedForSync = false;
+  /** Our own strokes, the last drawn last (some may since have been cleared by someone). */
+  private mine: string[] = [];
+  /** Our strokes undone, the last undone last: redo puts them back. */
+  private undone: Stroke[] = [];
 
   constructor(private readonly meeting: MeetingLike) {
     super();
@@ -97,6 +104,36 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
 
   get isEmpty(): boolean {
     return this.strokes.size === 0;
+  }
+
+  get canUndo(): boolean {
+    return this.mine.some((id) => this.strokes.has(id));
+  }
+
+  get canRedo(): boolean {
+    return this.undone.length > 0;
+  }
+
+  /** Take our last stroke still on the board off, for everyone. */
+  undo(): void {
+    let id: string | undefined;
+    while ((id = this.mine.pop()) !== undefined && !this.strokes.has(id));
+    const stroke = id === undefined ? undefined : this.strokes.get(id);
+    if (!stroke) return;
+    this.strokes.delete(stroke.id);
+    this.undone.push(stroke);
+    this.broadcast({ t: "remove", id: stroke.id });
+    this.emit("change", { kind: "reset" });
+  }
+
+  /** Put our last undone stroke back, for everyone (on top). */
+  redo(): void {
+    const stroke = this.undone.pop();
+    if (!stroke) return;
+    this.strokes.set(stroke.id, stroke);
+    this.mine.push(stroke.id);
+    for (const message of boardMessages([stroke])) for (const link of this.meeting.links.values()) link.send("board", message);
+    this.emit("change", { kind: "stroke", stroke, from: 0 });
   }
 
   open(link: BoardLink): void {
@@ -116,6 +153,8 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
       pts: [clampPoint(x), clampPoint(y)],
     };
     this.strokes.set(stroke.id, stroke);
+    this.mine.push(stroke.id);
+    this.undone = []; // a new stroke ends what redo could bring back
     this.broadcast({ t: "stroke", ...stroke });
     this.emit("change", { kind: "stroke", stroke, from: 0 });
     return stroke;
@@ -132,6 +171,8 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
 
   clear(): void {
     this.strokes.clear();
+    this.mine = [];
+    this.undone = [];
     this.broadcast({ t: "clear" });
     this.emit("change", { kind: "clear" });
   }
@@ -150,6 +191,8 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
     if (!message) return;
     if (message.t === "sync-request") {
       this.sendBoard(link);
+    } else if (message.t === "remove" && typeof message.id === "string") {
+      if (this.strokes.delete(message.id)) this.emit("change", { kind: "reset" });
     } else if (message.t === "clear") {
       this.strokes.clear();
       this.emit("change", { kind: "clear" });

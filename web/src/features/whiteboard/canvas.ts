@@ -1,4 +1,4 @@
-/** The whiteboard canvas (lazy-loaded): pen, colours, sizes, eraser, clear. */
+/** The whiteboard canvas (lazy-loaded): pen, colours, sizes, eraser, undo and redo, clear. */
 import { clear, h, icon } from "../../ui/dom";
 import type { Board, BoardChange, Stroke } from "./board";
 
@@ -25,8 +25,32 @@ interface Tools {
   erasing: boolean;
 }
 
+/** Undo and redo of our own strokes: the buttons, kept enabled only when there is something to do. */
+function history(board: Board): { buttons: HTMLElement[]; sync: () => void } {
+  const undo = h("button", { class: "tool", type: "button", "aria-label": "Undo", title: "Undo (Ctrl+Z)", "aria-keyshortcuts": "Control+Z" }, icon("undo"));
+  const redo = h("button", { class: "tool", type: "button", "aria-label": "Redo", title: "Redo (Ctrl+Shift+Z)", "aria-keyshortcuts": "Control+Shift+Z" }, icon("redo"));
+  undo.addEventListener("click", () => board.undo());
+  redo.addEventListener("click", () => board.redo());
+  const sync = () => {
+    undo.disabled = !board.canUndo;
+    redo.disabled = !board.canRedo;
+  };
+  sync();
+  return { buttons: [undo, redo], sync };
+}
+
+/** Ctrl+Z undoes, Ctrl+Shift+Z or Ctrl+Y redoes, while the whiteboard has the focus. */
+function historyKeys(event: KeyboardEvent, board: Board): void {
+  if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+  const key = event.key.toLowerCase();
+  if (key === "z" && !event.shiftKey) board.undo();
+  else if ((key === "z" && event.shiftKey) || key === "y") board.redo();
+  else return;
+  event.preventDefault();
+}
+
 /** The tool bar; `tools` is changed in place and `changed` called after each choice. */
-function toolbar(tools: Tools, board: Board, canvas: HTMLCanvasElement): HTMLElement {
+function toolbar(tools: Tools, board: Board, canvas: HTMLCanvasElement, undoRedo: HTMLElement[]): HTMLElement {
   const penButton = h("button", { class: "tool", type: "button", "aria-label": "Pen", "aria-pressed": "true" }, icon("pen"));
   const eraserButton = h("button", { class: "tool", type: "button", "aria-label": "Eraser", "aria-pressed": "false" }, icon("eraser"));
   const clearButton = h("button", { class: "btn btn-ghost btn-small", type: "button" }, icon("trash"), "Clear");
@@ -73,6 +97,8 @@ function toolbar(tools: Tools, board: Board, canvas: HTMLCanvasElement): HTMLEle
     ...colorButtons,
     h("span", { class: "sep" }),
     ...sizeButtons.map((s) => s.b),
+    h("span", { class: "sep" }),
+    ...undoRedo,
     h("span", { class: "spacer" }),
     clearButton,
   );
@@ -213,7 +239,9 @@ export function mountWhiteboard(host: HTMLElement, board: Board): { destroy(): v
     tabindex: "0",
   });
   const frame = h("div", { class: "board-frame" }, canvas);
-  const wrapper = h("div", { class: "whiteboard" }, toolbar(tools, board, canvas), frame);
+  const undoRedo = history(board);
+  const wrapper = h("div", { class: "whiteboard" }, toolbar(tools, board, canvas, undoRedo.buttons), frame);
+  wrapper.addEventListener("keydown", (event) => historyKeys(event, board));
   clear(host);
   host.appendChild(wrapper);
 
@@ -221,7 +249,10 @@ export function mountWhiteboard(host: HTMLElement, board: Board): { destroy(): v
   const observer = new ResizeObserver(() => renderer.resize());
   observer.observe(frame);
   renderer.resize();
-  const off = board.on("change", (change) => renderer.apply(change));
+  const off = board.on("change", (change) => {
+    renderer.apply(change);
+    undoRedo.sync();
+  });
   const endStroke = bindInput(canvas, board, tools);
   return {
     destroy() {
