@@ -81,6 +81,13 @@ async def test_mute_camera_screen_share_and_devices(people: PersonFactory) -> No
 
     # Picture in picture from More: the floating window shows Bob (the stream his tile shows);
     # closed by the browser, the menu says it is off.
+    # Bob is too loud for Alice: she mutes him for herself (his voice, and his screen's sound
+    # below), which only her page hears.
+    await alice.tile_menu(bob.uid, "Mute Bob for me")
+    bob_tile = alice.tile(bob.uid)
+    await expect(bob_tile.locator(".tile-silent")).to_be_visible()
+    await expect(bob_tile).to_have_attribute("aria-label", re.compile("muted for you"))
+    await expect(bob_tile.locator("video")).to_have_js_property("volume", 0)
     await alice.control("Picture in picture")
     await alice.page.wait_for_function(_PIP_SHOWS, arg=f'.tile[data-uid="{bob.uid}"]')
     # It follows the stage: Bob's presentation while he presents, then his camera again.
@@ -89,10 +96,15 @@ async def test_mute_camera_screen_share_and_devices(people: PersonFactory) -> No
     await alice.page.wait_for_function(
         _PIP_SHOWS, arg=f'.presentation[data-uid="{bob.uid}"]', timeout=30_000
     )
+    presentation = alice.page.locator(f'.presentation[data-uid="{bob.uid}"] video')
+    await expect(presentation).to_have_js_property("volume", 0)
     await bob.page.get_by_role(
         "button", name="Stop presenting: stop sharing your screen", exact=True
     ).click()
     await alice.page.wait_for_function(_PIP_SHOWS, arg=f'.tile[data-uid="{bob.uid}"]')
+    await alice.tile_menu(bob.uid, "Unmute Bob for me")
+    await expect(bob_tile.locator("video")).to_have_js_property("volume", 1)
+    await expect(bob_tile.locator(".tile-silent")).to_be_hidden()
     await alice.page.get_by_role("button", name="More options", exact=True).click()
     pip = alice.page.get_by_role("menuitemcheckbox", name=re.compile("^Picture in picture"))
     await expect(pip).to_have_attribute("aria-checked", "true")

@@ -93,6 +93,8 @@ export class RoomUi {
   readonly pinned = signal<Pin | null>(null);
   /** The tiles beside a presentation folded away (their video is then not received). */
   readonly tilesHidden = signal(false);
+  /** People whose sound we turned off, for us only (their voice and their screen's sound). */
+  readonly mutedForMe = signal<ReadonlySet<string>>(new Set());
   /** Our own tile left out, for us only (the others still see us; a recording still shows us). */
   readonly selfHidden = signal(false);
   readonly width = signal<Width>(widthNow());
@@ -124,6 +126,12 @@ export class RoomUi {
   togglePin(pin: Pin): void {
     const current = this.pinned.peek();
     this.pinned.value = current && current.uid === pin.uid && current.kind === pin.kind ? null : pin;
+  }
+
+  toggleMutedForMe(uid: string): void {
+    const next = new Set(this.mutedForMe.peek());
+    if (!next.delete(uid)) next.add(uid);
+    this.mutedForMe.value = next;
   }
 
   togglePanel(name: Panel): void {

@@ -33,6 +33,8 @@ export interface TileProps {
   videos: Map<string, HTMLVideoElement>;
   /** Where the tile is (seen or not, how wide), for what we ask its sender for. */
   onSeen?: (seen: TileSeen | null) => void;
+  /** Its sound turned off by us, for us only. */
+  mutedForMe?: boolean;
   /** The quality bars and the menu (a connection's), reactions floating over it. */
   tools?: ComponentChildren;
   overlay?: ComponentChildren;
@@ -47,6 +49,13 @@ export function playVideo(video: HTMLVideoElement): void {
       document.dispatchEvent(new CustomEvent("avmeets:needs-gesture"));
     }
   });
+}
+
+/** Silent for us only while `silent` ("Mute … for me"): the volume, not `muted`, which the sound banner owns. */
+export function useSilent(video: { current: HTMLVideoElement | null }, silent: boolean): void {
+  useEffect(() => {
+    if (video.current) video.current.volume = silent ? 0 : 1;
+  }, [video, silent]);
 }
 
 /** A video element showing `stream`, registered under `key` in `videos` while mounted. */
@@ -97,9 +106,12 @@ function useSeen(onSeen: ((seen: TileSeen | null) => void) | undefined) {
 export function Tile(props: TileProps) {
   const { uid, isLocal, name, safetyCode } = props;
   const video = useVideo(uid, props.stream, props.videos);
+  useSilent(video, !!props.mutedForMe);
   const tile = useSeen(props.onSeen);
   const classes = ["tile", props.video ? "" : "no-video", props.speaking ? "speaking" : "", props.handUp ? "hand-up" : ""];
-  const label = [name, props.handUp ? "hand raised" : "", props.audio ? "" : "microphone off", props.stateText].filter(Boolean).join(", ");
+  const label = [name, props.handUp ? "hand raised" : "", props.audio ? "" : "microphone off", props.mutedForMe ? "muted for you" : "", props.stateText]
+    .filter(Boolean)
+    .join(", ");
   return (
     <div
       ref={tile}
@@ -141,6 +153,9 @@ export function Tile(props: TileProps) {
       <div class="tile-bottom">
         <span class="tile-mic" hidden={props.audio}>
           <Icon name="micOff" label="microphone off" />
+        </span>
+        <span class="tile-silent" hidden={!props.mutedForMe} title="Muted for you">
+          <Icon name="soundOff" label="muted for you" />
         </span>
         <span class="tile-name">{name}</span>
         {/* Not a live region: who joined or left is said once by the page's announcer. */}

@@ -65,6 +65,7 @@ export function RemoteTile(props: { uid: string; session: RoomSession; ui: RoomU
       path={pathLabel(view)}
       onSafety={(who) => (ui.dialog.value = { kind: "safety", uid: who })}
       videos={ui.videos}
+      mutedForMe={ui.mutedForMe.value.has(uid)}
       onSeen={onSeen}
       overlay={<TileReactions uid={uid} session={session} />}
       tools={
