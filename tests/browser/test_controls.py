@@ -108,8 +108,11 @@ async def test_mute_camera_screen_share_and_devices(people: PersonFactory) -> No
     await alice.page.get_by_role("button", name="More options", exact=True).click()
     pip = alice.page.get_by_role("menuitemcheckbox", name=re.compile("^Picture in picture"))
     await expect(pip).to_have_attribute("aria-checked", "true")
-    await alice.page.keyboard.press("Escape")
-    await alice.page.evaluate("() => document.exitPictureInPicture()")
+    await pip.click()  # off again from the menu
+    await alice.page.wait_for_function("() => document.pictureInPictureElement === null")
+    await alice.control("Picture in picture")
+    await alice.page.wait_for_function("() => document.pictureInPictureElement !== null")
+    await alice.page.evaluate("() => document.exitPictureInPicture()")  # the window's own close
     await alice.page.get_by_role("button", name="More options", exact=True).click()
     await expect(pip).to_have_attribute("aria-checked", "false")
     await alice.page.keyboard.press("Escape")
@@ -245,6 +248,19 @@ async def test_talking_while_muted_is_pointed_out(people: PersonFactory) -> None
     await alice.page.get_by_role("button", name="Send message", exact=True).focus()
     await alice.page.keyboard.press("Control+Alt+c")
     await expect(alice.page.locator(".side-panel")).to_be_hidden()
+
+    # Moving in the More menu with the arrows, the focus stays where she put it when the bar
+    # changes meanwhile (Bob's message counted on the Chat button).
+    await alice.page.get_by_role("button", name="More options", exact=True).click()
+    await alice.page.keyboard.press("ArrowDown")
+    await alice.page.keyboard.press("ArrowDown")
+    focused = await alice.page.evaluate("() => document.activeElement.textContent")
+    await bob.send_chat("Still there?")
+    await expect(alice.page.locator(".controls button.ctl[data-panel='chat']")).to_contain_text(
+        "1 unread"
+    )
+    assert await alice.page.evaluate("() => document.activeElement.textContent") == focused
+    await alice.page.keyboard.press("Escape")
 
 
 #: The audio sender of Alice's one connection (a test hook of emulator builds: main.ts).

@@ -167,11 +167,17 @@ function More(props: { items: Control[] }) {
   const [open, setOpen] = useState(false);
   const close = useCallback(() => setOpen(false), []);
   const button = useRef<HTMLButtonElement>(null);
+  // One function for the menu's life: a new one at every render of the bar (a chat message, a
+  // hand) would start the menu again and move the focus back to its first item.
+  const dismiss = useCallback(() => {
+    close();
+    button.current?.focus();
+  }, [close]);
   return (
     <div class="ctl-wrap">
       <ControlButton text="More" label="More options" icon="more" popup expanded={open} buttonRef={button} onClick={() => setOpen(!open)} />
       {open ? (
-        <Popover label="More options" onClose={() => { close(); button.current?.focus(); }}>
+        <Popover label="More options" onClose={dismiss}>
           {props.items.map(({ id, ...item }) => (
             <MenuItem key={id} {...item} onClick={() => { close(); item.onClick(); }} />
           ))}
