@@ -89,10 +89,9 @@ export function PrivacyPage({ signedIn }: { signedIn: boolean }) {
           address only as "private", never the address).
         </p>
         <p>
-          Your video, audio, chats (group or private), files, whiteboard, live captions, polls and recordings never reach
-          our servers: they go
-          directly between the browsers in the meeting, encrypted with DTLS. A recording stays in the browser that made
-          it. The one exception is your organisation's choice, below.
+          Your video, audio, chats (group or private), files, whiteboard, live captions, polls and recordings
+          never reach our servers: they go directly between the browsers in the meeting, encrypted with DTLS.
+          A recording stays in the browser that made it. The one exception is your organisation's choice, below.
         </p>
         <p>
           The call record is kept in case the law requires us to show who connected with whom, and deleted after a week
