@@ -16,6 +16,8 @@ export interface RecorderOptions {
   meetingId: string;
   title: string | null;
   sources: () => RecordingSource[];
+  /** Called once stopped: whatever the sources held for the recording can go. */
+  onStop?: () => void;
 }
 
 const WIDTH = 1280;
@@ -173,6 +175,7 @@ export async function startRecording(
       clearInterval(drawTimer);
       clearInterval(audioTimer);
       videoTrack.stop();
+      options.onStop?.();
       await audio.close();
       await writes;
       meta.durationMs = Date.now() - startedAt;

@@ -67,6 +67,7 @@ export async function toggleRecording(session: RoomSession, ui: RoomUi, local: L
         meetingId: meeting.meetingId,
         title: meeting.title,
         sources: () => recordingSources(session, ui, local, own),
+        onStop: () => own.show(null), // a playing element would go on decoding the camera
       });
       meeting.mediaState.setRecording(true);
       toast("Recording to this browser");
