@@ -16,10 +16,13 @@ from .errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDen
 from .meetings import JOINED, OPEN, REMOVED
 from .protocol import (
     CREATOR_ACTIONS,
+    HOST_PERMISSIONS,
     HOST_ROLES,
+    PERMISSION_ACTIONS,
     PERSON_ACTIONS,
     ErrorReason,
     HostActionName,
+    HostPermission,
     LobbyDoc,
     MeetingEntry,
 )
@@ -185,8 +188,17 @@ def role_change(target: Doc | None, action: HostActionName) -> str | None:
     return None if target.get("role") == role else role
 
 
-def meeting_change(meeting: Doc, action: HostActionName) -> dict[str, bool] | None:
-    """The meeting fields ``lock`` / ``unlock`` / ``lobby-on`` / ``lobby-off`` set, or None."""
+def meeting_change(
+    meeting: Doc, action: HostActionName, what: HostPermission | None = None
+) -> dict[str, Any] | None:
+    """The meeting fields ``lock`` / ``unlock`` / ``lobby-on`` / ``lobby-off`` / ``restrict`` /
+    ``allow`` set, or None when the meeting already is so."""
+    if action in PERMISSION_ACTIONS:
+        assert what is not None  # payloads.parse_host_action requires it for these actions
+        now = restricted(meeting)
+        after = {*now, what} if action == "restrict" else set(now) - {what}
+        ordered = [permission for permission in HOST_PERMISSIONS if permission in after]
+        return None if ordered == list(now) else {"restricted": ordered}
     field, value = {
         "lock": ("locked", True),
         "unlock": ("locked", False),
@@ -194,3 +206,11 @@ def meeting_change(meeting: Doc, action: HostActionName) -> dict[str, bool] | No
         "lobby-off": ("lobby", False),
     }[action]
     return None if bool(meeting.get(field)) == value else {field: value}
+
+
+def restricted(meeting: Doc) -> tuple[HostPermission, ...]:
+    """What the meeting's hosts turned off for participants (none on a meeting never restricted;
+    anything unknown in the field is ignored)."""
+    stored = meeting.get("restricted")
+    listed = stored if isinstance(stored, list) else []
+    return tuple(permission for permission in HOST_PERMISSIONS if permission in listed)

@@ -21,8 +21,10 @@ from .protocol import (
     CONNECTION_STATUSES,
     ENGAGEMENT_FIELDS,
     HOST_ACTIONS,
+    HOST_PERMISSIONS,
     OBJECT_KINDS,
     ORG_ADMIN_ACTIONS,
+    PERMISSION_ACTIONS,
     PERSON_ACTIONS,
     RELAY_PROTOCOLS,
     ROLES,
@@ -42,6 +44,7 @@ from .protocol import (
     HeartbeatRequest,
     HostActionName,
     HostActionRequest,
+    HostPermission,
     JoinMeetingRequest,
     KnockRequest,
     LeaveMeetingRequest,
@@ -100,6 +103,7 @@ class HostAction:
     meeting_id: str
     action: HostActionName
     uid: str | None
+    what: HostPermission | None = None
 
 
 @dataclass(frozen=True)
@@ -234,7 +238,13 @@ def parse_host_action(data: Any) -> HostAction:
         raise InvalidArgument(f"'uid' is not taken by the action {action!r}.", field="uid")
     else:
         uid = None
-    return HostAction(meeting_id=_meeting_id(obj), action=action, uid=uid)
+    if action in PERMISSION_ACTIONS:
+        what: HostPermission | None = _choice(obj, "what", HOST_PERMISSIONS)
+    elif "what" in obj:
+        raise InvalidArgument(f"'what' is not taken by the action {action!r}.", field="what")
+    else:
+        what = None
+    return HostAction(meeting_id=_meeting_id(obj), action=action, uid=uid, what=what)
 
 
 def parse_leave(data: Any) -> LeaveMeeting:

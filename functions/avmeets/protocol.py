@@ -67,7 +67,12 @@ HostActionName = Literal[
     "lobby-on",
     "lobby-off",
     "end",
+    "restrict",
+    "allow",
 ]
+#: What a host may turn off for the participants who do not run the meeting (``restrict``) and
+#: on again (``allow``): presenting a screen, the chat, their microphone, their camera.
+HostPermission = Literal["present", "chat", "mic", "camera"]
 SignalType = Literal["offer", "answer", "candidates"]
 #: Where a record shown by ``my_data`` is stored (a collection, or Firebase Auth's account).
 StoredIn = Literal[
@@ -117,6 +122,9 @@ HOST_ACTIONS: Final[tuple[HostActionName, ...]] = get_args(HostActionName)
 PERSON_ACTIONS: Final[tuple[HostActionName, ...]] = HOST_ACTIONS[:5]
 #: The host actions only the meeting's creator may take (co-hosts may take all the others).
 CREATOR_ACTIONS: Final[tuple[HostActionName, ...]] = ("make-cohost", "revoke-cohost")
+#: The host actions about a permission: ``what`` is required with these and refused otherwise.
+PERMISSION_ACTIONS: Final[tuple[HostActionName, ...]] = ("restrict", "allow")
+HOST_PERMISSIONS: Final[tuple[HostPermission, ...]] = get_args(HostPermission)
 
 # --- error reasons -------------------------------------------------------------------------------
 
@@ -358,6 +366,8 @@ class HostActionRequest(TypedDict):
     action: HostActionName
     #: The person acted on: required for the actions about one person, refused otherwise.
     uid: NotRequired[str]
+    #: The permission ``restrict`` / ``allow`` is about: required with them, refused otherwise.
+    what: NotRequired[HostPermission]
 
 
 class HostActionResult(TypedDict):
@@ -732,6 +742,9 @@ class MeetingDoc(TypedDict):
     locked: bool
     #: Newcomers knock and wait for a host.
     lobby: bool
+    #: What a host turned off for participants (not hosts or co-hosts), in ``HOST_PERMISSIONS``
+    #: order; absent until a host first restricts something.
+    restricted: NotRequired[list[HostPermission]]
     orgId: str | None
     lastActivityAt: datetime
     #: Joins admitted since ``joinsSince`` (the start of an hour), for

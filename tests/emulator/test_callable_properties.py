@@ -486,12 +486,19 @@ def host_action_payloads(meeting_id: str) -> st.SearchStrategy[Any]:
     # No action is ever replaced by a valid one: what the host's valid payloads do is act on a
     # person nobody is (a random uid), never on the meeting (`lock` with its key changed is
     # refused, or names another meeting).
-    invalid = {"meetingId": meeting_ids, "action": wrong_choice(shapes.ACTIONS), "uid": identifiers}
-    allowed = {"meetingId", "action", "uid"}
+    invalid = {
+        "meetingId": meeting_ids,
+        "action": wrong_choice(shapes.ACTIONS),
+        "uid": identifiers,
+        "what": wrong_choice(shapes.PERMISSIONS),
+    }
+    allowed = {"meetingId", "action", "uid", "what"}
     return st.one_of(
         mutated({"meetingId": meeting_id, "action": "remove", "uid": "peer-uid"}, invalid,
                 allowed=allowed),
         mutated({"meetingId": meeting_id, "action": "lock"}, invalid, allowed=allowed),
+        mutated({"meetingId": meeting_id, "action": "restrict", "what": "chat"}, invalid,
+                allowed=allowed),
     )  # fmt: skip
 
 

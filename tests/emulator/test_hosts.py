@@ -24,6 +24,7 @@ from .support.mesh import check_chat, describe, wait_full_mesh, wait_recorded
 from .support.peer import MeetingPeer
 from .support.refusals import database_unchanged, denied, refused
 from .support.scheduler import run_scheduled
+from .support.shapes import ACTIONS_ON_A_PERMISSION as PERMISSION_ACTIONS
 from .support.shapes import ACTIONS_ON_A_PERSON as PERSON_ACTIONS
 from .support.shapes import ACTIONS_ON_THE_MEETING as MEETING_ACTIONS
 from .support.userstore import sample_candidates, signal_data
@@ -327,6 +328,48 @@ async def test_lock_keeps_newcomers_out_but_not_those_present(
     assert (await dave.join(meeting_id))["role"] == "participant"
 
 
+async def test_hosts_turn_things_off_for_participants_and_everyone_reads_it(
+    peers: Peers, admin: firestore.AsyncClient
+) -> None:
+    """`restrict` / `allow`: the meeting's `restricted`, read by every participant under the
+    rules; a participant may not change it, a co-host may; a malformed one changes nothing."""
+    alice, bob, carol = await peers("alice"), await peers("bob"), await peers("carol")
+    meeting_id = await alice.create_meeting(title="Quiet, please")
+    for peer in (alice, bob, carol):
+        await peer.join(meeting_id)
+    await wait_full_mesh([alice, bob, carol])
+    await wait_recorded(admin, meeting_id, [alice, bob, carol])
+
+    async def read_restricted(peer: MeetingPeer) -> Any:
+        snapshot = await peer.store.document(f"meetings/{meeting_id}").get()
+        return (snapshot.to_dict() or {}).get("restricted")
+
+    assert await read_restricted(bob) is None  # never restricted: absent
+    async with unchanged(admin):
+        await refused(
+            host_action(bob, meeting_id, "restrict", what="mic"), "PERMISSION_DENIED", "not-a-host"
+        )
+        for bad in ({"what": "dance"}, {}, {"what": None}, {"what": "mic", "uid": carol.uid}):
+            data = {"meetingId": meeting_id, "action": "restrict", **bad}
+            await refused(alice.call("host_action", data), "INVALID_ARGUMENT")
+        data = {"meetingId": meeting_id, "action": "lock", "what": "mic"}
+        await refused(alice.call("host_action", data), "INVALID_ARGUMENT")
+
+    assert (await host_action(alice, meeting_id, "restrict", what="mic"))["changed"] is True
+    assert (await host_action(alice, meeting_id, "restrict", what="mic"))["changed"] is False
+    assert (await host_action(alice, meeting_id, "restrict", what="present"))["changed"] is True
+    for peer in (bob, carol):  # every participant reads it, in one order
+        assert await read_restricted(peer) == ["present", "mic"]
+    await host_action(alice, meeting_id, "make-cohost", carol.uid)
+    assert (await host_action(carol, meeting_id, "allow", what="mic"))["changed"] is True
+    assert (await host_action(carol, meeting_id, "allow", what="chat"))["changed"] is False
+    assert await read_restricted(bob) == ["present"]
+    # Nothing else of the meeting moved, and the connections stand.
+    meeting = await stored(admin, f"meetings/{meeting_id}")
+    assert meeting is not None and meeting["locked"] is False and meeting["state"] == "open"
+    await check_chat([alice, bob, carol], tag="after the restrictions")
+
+
 async def test_cohosts_run_the_meeting_but_only_the_host_names_them(
     peers: Peers, actors: Actors, admin: firestore.AsyncClient
 ) -> None:
@@ -432,7 +475,7 @@ async def test_end_for_everyone(peers: Peers, admin: firestore.AsyncClient) -> N
     assert not [path for path in dump if path.startswith(f"meetings/{meeting_id}/signals/")]
 
 
-@pytest.mark.parametrize("action", PERSON_ACTIONS + MEETING_ACTIONS)
+@pytest.mark.parametrize("action", PERSON_ACTIONS + MEETING_ACTIONS + PERMISSION_ACTIONS)
 async def test_every_host_action_is_refused_to_others(
     actors: Actors, admin: firestore.AsyncClient, action: str
 ) -> None:
@@ -451,14 +494,17 @@ async def test_every_host_action_is_refused_to_others(
     await knocker.knock(meeting_id)
     target = knocker.uid if action in ("admit", "deny") else guest.uid
     uid = target if action in PERSON_ACTIONS else None
+    what = "mic" if action in PERMISSION_ACTIONS else None
     async with database_unchanged(admin):
         for attacker in (guest, knocker, stranger, former):
             await refused(
-                host_action(attacker, meeting_id, action, uid), "PERMISSION_DENIED", "not-a-host"
+                host_action(attacker, meeting_id, action, uid, what),
+                "PERMISSION_DENIED",
+                "not-a-host",
             )
     # The host may (so the refusals above were about who asked); some change nothing here.
-    no_change = ("revoke-cohost", "unlock", "lobby-on")  # a guest, unlocked, with a lobby
-    result = await host_action(host, meeting_id, action, uid)
+    no_change = ("revoke-cohost", "unlock", "lobby-on", "allow")  # a guest, unlocked, a lobby
+    result = await host_action(host, meeting_id, action, uid, what)
     assert result == {"action": action, "changed": action not in no_change}
 
 

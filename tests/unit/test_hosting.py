@@ -179,6 +179,19 @@ def test_role_and_meeting_changes() -> None:
     assert hosting.meeting_change({"state": "open"}, "lobby-off") is None  # an old meeting
 
 
+def test_restrictions_are_a_set_in_one_order() -> None:
+    assert hosting.meeting_change(OPEN, "restrict", "mic") == {"restricted": ["mic"]}
+    assert hosting.meeting_change(OPEN, "allow", "mic") is None  # never restricted
+    some = {**OPEN, "restricted": ["mic"]}
+    assert hosting.meeting_change(some, "restrict", "mic") is None
+    assert hosting.meeting_change(some, "restrict", "present") == {"restricted": ["present", "mic"]}
+    assert hosting.meeting_change(some, "allow", "mic") == {"restricted": []}
+    odd = {**OPEN, "restricted": ["camera", "dance", "chat"]}
+    assert hosting.restricted(odd) == ("chat", "camera")
+    assert hosting.meeting_change(odd, "allow", "chat") == {"restricted": ["camera"]}
+    assert hosting.restricted({**OPEN, "restricted": "mic"}) == ()
+
+
 def test_is_host_role() -> None:
     assert hosting.is_host_role(person("h", role="host"))
     assert hosting.is_host_role(person("c", role="cohost"))

@@ -108,16 +108,26 @@ def test_display_names_are_checked(name: Any, parse: Any) -> None:
     assert err.value.details["field"] == "displayName"
 
 
-def test_host_actions_take_a_uid_exactly_when_they_are_about_a_person() -> None:
+def test_host_actions_take_a_uid_or_a_what_exactly_when_they_are_about_one() -> None:
     got = payloads.parse_host_action({"meetingId": "abc-defg-hij", "action": "remove", "uid": "u"})
     assert got == payloads.HostAction("abc-defg-hij", "remove", "u")
     assert payloads.parse_host_action({"meetingId": "abc-defg-hij", "action": "lock"}).uid is None
+    restrict = {"meetingId": "abc-defg-hij", "action": "restrict", "what": "present"}
+    assert payloads.parse_host_action(restrict) == payloads.HostAction(
+        "abc-defg-hij", "restrict", None, "present"
+    )
     for data, field in (
         ({"action": "remove"}, "uid"),
         ({"action": "admit", "uid": ""}, "uid"),
         ({"action": "lock", "uid": "u"}, "uid"),
         ({"action": "kick", "uid": "u"}, "action"),
         ({"action": "end", "extra": 1}, "extra"),
+        ({"action": "restrict"}, "what"),
+        ({"action": "allow", "what": "dance"}, "what"),
+        ({"action": "restrict", "what": None}, "what"),
+        ({"action": "lock", "what": "chat"}, "what"),
+        ({"action": "remove", "uid": "u", "what": "mic"}, "what"),
+        ({"action": "restrict", "what": "mic", "uid": "u"}, "uid"),
     ):
         with pytest.raises(InvalidArgument) as err:
             payloads.parse_host_action({"meetingId": "abc-defg-hij", **data})

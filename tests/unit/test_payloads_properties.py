@@ -30,12 +30,13 @@ KEYS = [
     "title", "password", "meetingId", "peer", "peerSession", "role", "status", "stats", "kind",
     "messages", "from", "to", "text", "at", "localCandidateType", "remoteCandidateType", "protocol",
     "relayProtocol", "relayed", "rttMs", "bytesSent", "bytesReceived", "packetsLost", "durationMs",
-    "lobby", "displayName", "action", "uid",
+    "lobby", "displayName", "action", "uid", "what",
 ]  # fmt: skip
 WORDS = [
     "abc-defg-hij", "ABC DEFG HIJ", "caller", "callee", "connected", "closed", "chat",
     "attendance", "host", "relay", "udp", "tcp", "tls", "", " ", ".", "..", "__x__", "\ud800",
     "a\x00b", "x" * 129, "y" * 4001, "admit", "remove", "lock", "end", "Ada", "a@b.co",
+    "restrict", "allow", "present", "mic",
 ]  # fmt: skip
 
 scalars = (

@@ -37,7 +37,9 @@ export type LobbyState = "waiting" | "admitted" | "denied" | "withdrawn" | "ende
 
 export type MeetingEntry = "join" | "knock" | "locked" | "denied";
 
-export type HostActionName = "admit" | "deny" | "remove" | "make-cohost" | "revoke-cohost" | "admit-all" | "lock" | "unlock" | "lobby-on" | "lobby-off" | "end";
+export type HostActionName = "admit" | "deny" | "remove" | "make-cohost" | "revoke-cohost" | "admit-all" | "lock" | "unlock" | "lobby-on" | "lobby-off" | "end" | "restrict" | "allow";
+
+export type HostPermission = "present" | "chat" | "mic" | "camera";
 
 export type SignalType = "offer" | "answer" | "candidates";
 
@@ -109,6 +111,7 @@ export interface HostActionRequest {
   meetingId: string;
   action: HostActionName;
   uid?: string;
+  what?: HostPermission;
 }
 
 export interface HostActionResult {
@@ -402,6 +405,7 @@ export interface MeetingDoc {
   state: MeetingState;
   locked: boolean;
   lobby: boolean;
+  restricted?: HostPermission[];
   orgId: string | null;
   lastActivityAt: Timestamp;
   joinsSince?: Timestamp;

@@ -1,7 +1,8 @@
 """``host_action``: what the host and co-hosts do to run a meeting (docs/protocol.md).
 
 Answer a knock (or every waiting knock at once), remove someone, make or unmake a co-host,
-lock or unlock the meeting, switch its lobby, end it for everyone. ``hosting`` decides who may
+lock or unlock the meeting, switch its lobby, turn something off or on again for the
+participants, end it for everyone. ``hosting`` decides who may
 and what changes; this module reads and writes, each write conditional on what it read.
 """
 
@@ -15,7 +16,7 @@ from .. import clock, hosting, meetings
 from ..errors import NotFound
 from ..meetings import Caller
 from ..payloads import HostAction
-from ..protocol import HostActionName, HostActionResult
+from ..protocol import HostActionName, HostActionResult, HostPermission
 from ..store import lobby as lobby_store
 from ..store import meetings as store
 from . import quotas
@@ -44,7 +45,7 @@ def act(caller: Caller, body: HostAction) -> HostActionResult:
     elif action == "end":
         changed = end(meeting_id, caller.uid)
     else:
-        changed = _switch(meeting_id, action)
+        changed = _switch(meeting_id, action, body.what)
         if action == "lobby-off":  # everyone waiting comes in, as any newcomer now would
             _admit_waiting(meeting_id, caller.uid)
     log.info(
@@ -52,7 +53,7 @@ def act(caller: Caller, body: HostAction) -> HostActionResult:
         action,
         meeting_id,
         caller.uid,
-        f" on {target}" if target else "",
+        f" on {target}" if target else f" ({body.what})" if body.what else "",
         "done" if changed else "no change",
         extra={"meetingId": meeting_id, "uid": caller.uid, "target": target, "action": action},
     )
@@ -126,14 +127,15 @@ def _set_role(meeting_id: str, uid: str, action: HostActionName) -> bool:
     return _optimistic(attempt)
 
 
-def _switch(meeting_id: str, action: HostActionName) -> bool:
-    """Lock, unlock, lobby on or off: a meeting field (conditional, like every join)."""
+def _switch(meeting_id: str, action: HostActionName, what: HostPermission | None) -> bool:
+    """Lock, unlock, lobby on or off, a permission restricted or allowed: a meeting field
+    (conditional, like every join)."""
 
     def attempt() -> bool:
         current = store.meeting(meeting_id)
         if current.doc is None:
             raise NotFound("No meeting has this id.")
-        change = hosting.meeting_change(current.doc, action)
+        change = hosting.meeting_change(current.doc, action, what)
         if change is None:
             return False
         lobby_store.update_meeting(meeting_id, current.version, change)

@@ -22,11 +22,13 @@ async def knock(
 
 
 async def host_action(
-    who: Calls, meeting_id: str, action: str, uid: str | None = None
+    who: Calls, meeting_id: str, action: str, uid: str | None = None, what: str | None = None
 ) -> dict[str, Any]:
     data: dict[str, Any] = {"meetingId": meeting_id, "action": action}
     if uid is not None:
         data["uid"] = uid
+    if what is not None:
+        data["what"] = what
     return await who.call("host_action", data)
 
 

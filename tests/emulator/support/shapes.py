@@ -33,7 +33,10 @@ RELAY_TRANSPORTS: Final = ("udp", "tcp", "tls")
 #: host_action: the actions about one person take `uid`, the others refuse it.
 ACTIONS_ON_A_PERSON: Final = ("admit", "deny", "remove", "make-cohost", "revoke-cohost")
 ACTIONS_ON_THE_MEETING: Final = ("admit-all", "lock", "unlock", "lobby-on", "lobby-off", "end")
-ACTIONS: Final = ACTIONS_ON_A_PERSON + ACTIONS_ON_THE_MEETING
+#: ...and the actions about a permission take `what`, the others refuse it.
+ACTIONS_ON_A_PERMISSION: Final = ("restrict", "allow")
+PERMISSIONS: Final = ("present", "chat", "mic", "camera")
+ACTIONS: Final = ACTIONS_ON_A_PERSON + ACTIONS_ON_THE_MEETING + ACTIONS_ON_A_PERMISSION
 ARCHIVE_KINDS: Final = ("chat", "attendance")
 #: upload_object: the kinds of object; org_admin: the actions, the sign-in providers and the
 #: storage opt-ins `changes` may name.
@@ -307,6 +310,13 @@ def host_uid(value: Any, request: Mapping[str, Any]) -> str | None:
     return None if value is ABSENT else "uid"
 
 
+def host_what(value: Any, request: Mapping[str, Any]) -> str | None:
+    """`what`: required by `restrict` and `allow`, refused (even null) by the others."""
+    if request.get("action") in ACTIONS_ON_A_PERMISSION:
+        return one_of("what", PERMISSIONS)(value, request)
+    return None if value is ABSENT else "what"
+
+
 def _keys_problem(
     item: Mapping[str, Any], keys: tuple[str, ...], required: tuple[str, ...]
 ) -> str | None:
@@ -516,7 +526,12 @@ REQUESTS: Final[dict[str, Request]] = {
     ),
     "knock": _JOIN_LIKE,
     "host_action": Request(
-        (("action", one_of("action", ACTIONS)), ("uid", host_uid), ("meetingId", meeting_id)),
+        (
+            ("action", one_of("action", ACTIONS)),
+            ("uid", host_uid),
+            ("what", host_what),
+            ("meetingId", meeting_id),
+        ),
         frozenset({"meetingId", "action"}),
     ),
     "archive": Request(

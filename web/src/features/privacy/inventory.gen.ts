@@ -28,6 +28,7 @@ export const INVENTORY: StoredCollectionDoc[] = [
       {"field": "state", "type": "open / ended", "why": "ended by a host's end"},
       {"field": "locked", "type": "bool", "why": "a host locked it: nobody new gets in"},
       {"field": "lobby", "type": "bool", "why": "newcomers knock and wait for a host"},
+      {"field": "restricted", "type": "list of strings (absent until a host first turns something off)", "why": "what the hosts turned off for participants: any of present, chat, mic, camera"},
       {"field": "orgId", "type": "string or null", "why": "the creator's organisation, whose policy applies"},
       {"field": "lastActivityAt", "type": "timestamp", "why": "last join; drives the idle clean-up"},
       {"field": "joinsSince", "type": "timestamp", "why": "start of the hour whose joins joins counts (absent before the first join)"},
