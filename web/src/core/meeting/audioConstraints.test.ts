@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { audioConstraints } from "./media";
+import { audioConstraints } from "./mediaPrefs";
 
 describe("audioConstraints", () => {
   it("keeps the browser's voice processing for speech and drops all of it for original sound", () => {

@@ -7,59 +7,7 @@ import { signal } from "@preact/signals-core";
 import { Emitter } from "../state/emitter";
 import { checkOutput } from "./audioOutput";
 import { describeMediaError, deviceLostNotice } from "./mediaWords";
-
-export interface MediaPrefs {
-  audioDeviceId?: string;
-  videoDeviceId?: string;
-  micOn: boolean;
-  camOn: boolean;
-  /** Our own picture shown as in a mirror (the others always see it the right way round). */
-  mirror: boolean;
-  /** The microphone as it is: no noise suppression, echo cancellation or level control (music). */
-  originalSound: boolean;
-}
-
-const PREFS_KEY = "avmeets:media-prefs";
-
-export function loadPrefs(): MediaPrefs {
-  try {
-    const raw = JSON.parse(localStorage.getItem(PREFS_KEY) || "{}") as Partial<MediaPrefs>;
-    return {
-      micOn: raw.micOn !== false,
-      camOn: raw.camOn !== false,
-      mirror: raw.mirror !== false,
-      originalSound: raw.originalSound === true,
-      audioDeviceId: typeof raw.audioDeviceId === "string" ? raw.audioDeviceId : undefined,
-      videoDeviceId: typeof raw.videoDeviceId === "string" ? raw.videoDeviceId : undefined,
-    };
-  } catch {
-    return { micOn: true, camOn: true, mirror: true, originalSound: false };
-  }
-}
-
-function savePrefs(prefs: MediaPrefs): void {
-  try {
-    localStorage.setItem(PREFS_KEY, JSON.stringify(prefs));
-  } catch {
-    /* storage may be disabled */
-  }
-}
-
-const VIDEO_CONSTRAINTS: MediaTrackConstraints = {
-  width: { ideal: 1280 },
-  height: { ideal: 720 },
-  frameRate: { ideal: 24, max: 30 },
-};
-
-/** The browser's voice processing, on for speech; all off for "original sound". */
-export function audioConstraints(originalSound: boolean): MediaTrackConstraints {
-  const voice = !originalSound;
-  return { echoCancellation: voice, noiseSuppression: voice, autoGainControl: voice };
-}
-
-function withDevice(base: MediaTrackConstraints, deviceId?: string): MediaTrackConstraints {
-  return deviceId ? { ...base, deviceId: { exact: deviceId } } : base;
-}
+import { audioConstraints, loadPrefs, savePrefs, VIDEO_CONSTRAINTS, withDevice, type MediaPrefs } from "./mediaPrefs";
 
 /** error: something failed (said at once); notice: something changed by itself (said politely). */
 type MediaEvents = { change: void; error: string; notice: string };
