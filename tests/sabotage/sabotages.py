@@ -284,6 +284,43 @@ SABOTAGES: tuple[Sabotage, ...] = (
         ),
     ),
     Sabotage(
+        slug="restricted-media-played",
+        claim="What hosts turn off, participants cannot send anyway",
+        why="a receiver plays and shows whatever a restricted participant sends",
+        kind="browser",
+        tests=(
+            "tests/browser/test_host_permissions.py::test_a_host_turns_things_off_for_participants",
+        ),
+        expect=r"assert \(True is False\)",
+        edits=(
+            Edit(
+                "web/src/core/meeting/linkMedia.ts",
+                "    const slots = heldSlots(this.held);\n",
+                "    const slots = heldSlots([]);\n",
+            ),
+            Edit(
+                "web/src/core/meeting/linkMedia.ts",
+                "    return withheld(media, this.held);\n",
+                "    return withheld(media, []);\n",
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="restricted-chat-shown",
+        claim="What hosts turn off, participants cannot send anyway",
+        why="a receiver shows a restricted participant's chat to everyone",
+        kind="web",
+        tests=("web/src/features/hosts/permissions.test.ts",),
+        expect=r"expected true to be false",
+        edits=(
+            Edit(
+                "web/src/features/hosts/permissions.ts",
+                '  if (!heldFor(fromRole, restricted).includes("chat")) return true;\n',
+                "  return true;\n",
+            ),
+        ),
+    ),
+    Sabotage(
         slug="removed-keep-reading",
         claim="Waiting and removed people get nothing of the meeting",
         why="the rules count anyone with a participant document as joined (removed included)",

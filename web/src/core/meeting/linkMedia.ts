@@ -3,7 +3,10 @@
  * senders with the encodings the uplink plan gives this peer (bandwidth.ts), and what arrives: the
  * other side's microphone and camera in one stream, its screen and the screen's sound in another.
  */
+import type { HostPermission } from "../../protocol.gen";
 import type { CameraPreference, Encoding, PeerPlan } from "./bandwidth";
+import type { RemoteMedia } from "./chatChannel";
+import { heldSlots, withheld } from "./held";
 import type { LocalMedia } from "./media";
 import { isScreenSlot, SLOT_KIND, SLOTS, slotsOf, type Slot } from "./slots";
 
@@ -38,6 +41,9 @@ export class LinkMedia {
   private preferenceRefused = false;
   private readonly transceivers = new Map<Slot, RTCRtpTransceiver>();
   private parameters: Promise<void> = Promise.resolve();
+  /** What a host turned off for the other side (features/hosts): those slots' received tracks are
+   * disabled (silence, black: in tiles, recordings and picture in picture alike), whatever it sends. */
+  private held: readonly HostPermission[] = [];
 
   constructor(
     private readonly pc: RTCPeerConnection,
@@ -60,6 +66,7 @@ export class LinkMedia {
       streams: [this.localStream(slot)],
     });
     this.transceivers.set(slot, transceiver);
+    this.applyHeld();
   }
 
   /** Caller side: every slot, in order (sharing later needs no renegotiation). */
@@ -80,6 +87,25 @@ export class LinkMedia {
       transceiver.direction = "sendrecv";
       transceiver.sender.setStreams?.(this.localStream(slot));
     });
+    this.applyHeld();
+  }
+
+  /** Hold what a host turned off for the other side (an empty list: nothing). */
+  hold(held: readonly HostPermission[]): void {
+    if (held.join() === this.held.join()) return;
+    this.held = held;
+    this.applyHeld();
+    this.changed();
+  }
+
+  private applyHeld(): void {
+    const slots = heldSlots(this.held);
+    for (const [slot, transceiver] of this.transceivers) transceiver.receiver.track.enabled = !slots.has(slot);
+  }
+
+  /** The other side's media message as this page shows it: without what is held. */
+  shown(media: RemoteMedia): RemoteMedia {
+    return withheld(media, this.held);
   }
 
   /** Callee side: our tracks go on the transceivers that the offer created. */

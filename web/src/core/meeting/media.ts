@@ -4,6 +4,7 @@
  * follow "change" with replaceTrack on their slots (slots.ts).
  */
 import { signal } from "@preact/signals-core";
+import type { HostPermission } from "../../protocol.gen";
 import { Emitter } from "../state/emitter";
 import { checkOutput } from "./audioOutput";
 import { describeMediaError, deviceLostNotice } from "./mediaWords";
@@ -57,6 +58,9 @@ export class LocalMedia extends Emitter<MediaEvents> {
   private readonly onDeviceChange = () => void this.refreshDevices();
   /** Counts stop()s: a reopen that outlives one gives its device back. */
   private epoch = 0;
+  /** What a host turned off for us (features/hosts), with the words that say so: it stays off,
+   * and asking for it says them. */
+  private readonly held = new Map<HostPermission, string>();
 
   get micOn(): boolean {
     return !!this.audioTrack && this.audioTrack.enabled;
@@ -128,7 +132,7 @@ export class LocalMedia extends Emitter<MediaEvents> {
   private setAudio(track: MediaStreamTrack | null): void {
     // A track opened again (another device, original sound) is as on as the one it replaces,
     // which push to talk may hold on against the saved preference.
-    const on = this.audioTrack ? this.audioTrack.enabled : this.prefs.micOn;
+    const on = !this.held.has("mic") && (this.audioTrack ? this.audioTrack.enabled : this.prefs.micOn);
     if (this.audioTrack) {
       this.stream.removeTrack(this.audioTrack);
       this.audioTrack.stop();
@@ -144,6 +148,7 @@ export class LocalMedia extends Emitter<MediaEvents> {
   }
 
   private async openCamera(): Promise<boolean> {
+    if (this.held.has("camera")) return false;
     if (!navigator.mediaDevices?.getUserMedia) {
       this.videoProblem = "This browser gives no access to cameras.";
       return false;
@@ -225,6 +230,7 @@ export class LocalMedia extends Emitter<MediaEvents> {
    * preference stays as it was, so a tab closed mid-hold does not start the next meeting heard.
    */
   async setMic(on: boolean, { remember = true }: { remember?: boolean } = {}): Promise<void> {
+    if (on && this.refused("mic")) return;
     if (remember) this.prefs.micOn = on;
     if (on && !this.audioTrack) await this.openAudio();
     if (this.audioTrack) this.audioTrack.enabled = on;
@@ -232,6 +238,7 @@ export class LocalMedia extends Emitter<MediaEvents> {
   }
 
   async setCam(on: boolean): Promise<void> {
+    if (on && this.refused("camera")) return;
     this.prefs.camOn = on;
     if (on && !this.cameraTrack) await this.openCamera();
     if (!on) this.setCamera(null); // release the device: the camera light goes off
@@ -250,6 +257,7 @@ export class LocalMedia extends Emitter<MediaEvents> {
   }
 
   async startScreenShare(): Promise<void> {
+    if (this.refused("present")) return;
     if (!navigator.mediaDevices?.getDisplayMedia) {
       this.emit("error", "This browser cannot share the screen.");
       return;
@@ -288,6 +296,24 @@ export class LocalMedia extends Emitter<MediaEvents> {
     }
     this.screenAudioTrack = null;
     if (notify) this.update();
+  }
+
+  /** A host turned `what` off for us (`why` says so) or on again (null: it stays off until we
+   * turn it on). The saved preferences stay as they were. */
+  hold(what: HostPermission, why: string | null): void {
+    if ((this.held.get(what) ?? null) === why) return;
+    if (why === null) this.held.delete(what);
+    else this.held.set(what, why);
+    if (why !== null && what === "mic" && this.audioTrack) this.audioTrack.enabled = false;
+    if (why !== null && what === "camera") this.setCamera(null);
+    if (why !== null && what === "present") this.stopScreenShare(false);
+    this.update();
+  }
+
+  private refused(what: HostPermission): boolean {
+    const why = this.held.get(what);
+    if (why) this.emit("error", why);
+    return !!why;
   }
 
   stop(): void {

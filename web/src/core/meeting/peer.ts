@@ -46,7 +46,8 @@ export class PeerLink {
   safetyCode: string | null = null;
   /** Both device codes and the other side's certificate fingerprint (safety.ts). */
   safety: SafetyInfo | null = null;
-  /** What the other side told us over the chat channel (mic, camera, screen, recording). */
+  /** What the other side told us over the chat channel (mic, camera, screen, recording); the view
+   * shows it without what a host turned off for that person (LinkMedia.hold). */
   remoteMedia: RemoteMedia = { audio: true, video: true, screen: false, recording: false };
   closedReason: string | null = null;
   /** What the other side asked for of our camera and screen (null: it never said). */
@@ -341,7 +342,7 @@ export class PeerLink {
       quality: this.quality,
       safetyCode: this.safetyCode,
       safety: this.safety,
-      remoteMedia: this.remoteMedia,
+      remoteMedia: this.media.shown(this.remoteMedia),
       videoLive: this.media.live("camera"),
       screenLive: this.media.live("screen"),
     };

@@ -59,7 +59,7 @@ export class SpeakerMonitor {
       const levels = new Map<string, number>();
       const samples = await Promise.all(connected.map((link) => link.media.receivedEnergy().catch(() => null)));
       for (const [i, link] of connected.entries()) {
-        levels.set(link.uid, this.level(link.uid, samples[i], link.remoteMedia.audio));
+        levels.set(link.uid, this.level(link.uid, samples[i], link.media.shown(link.remoteMedia).audio));
       }
       // Our own level through one sender (its counter is per connection: keyed by it).
       const first = connected[0];

@@ -110,4 +110,12 @@ describe("the captions channel", () => {
     expect(captions.lines.value).toEqual([]);
     void captions.stop();
   });
+
+  it("shows nothing of someone whose microphone a host turned off", () => {
+    const captions = new Captions(meeting().value, (uid) => uid !== "bob");
+    captions.message({ uid: "bob" }, captionMessage(0, "from Bob", true));
+    captions.message({ uid: "carol" }, captionMessage(0, "from Carol", true));
+    expect(captions.lines.value.map((l) => l.uid)).toEqual(["carol"]);
+    void captions.stop();
+  });
 });

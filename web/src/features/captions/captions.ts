@@ -84,10 +84,15 @@ export class Captions implements ChannelProtocol {
   private nextId = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly meeting: MeetingLike) {}
+  /** `heard(uid)`: false while a host turned `uid`'s microphone off (features/hosts): their
+   * captions are their speech, and are not shown either. */
+  constructor(
+    private readonly meeting: MeetingLike,
+    private readonly heard: (uid: string) => boolean = () => true,
+  ) {}
 
   message(link: Pick<PeerLink, "uid">, data: string | ArrayBuffer): void {
-    if (typeof data !== "string") return;
+    if (typeof data !== "string" || !this.heard(link.uid)) return;
     const message = parseCaption(data);
     if (message) this.update(link.uid, message);
   }

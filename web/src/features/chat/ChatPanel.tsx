@@ -8,6 +8,7 @@ import { TargetSelect } from "../room/TargetSelect";
 import { chatFileName, chatText } from "./chatExport";
 import type { ChatMessage } from "./chatLog";
 import { chatParts } from "./links";
+import { PERMISSIONS } from "../hosts/permissions";
 
 /** A message's text, its web addresses as links: opened in a new tab, with no referrer (the
  * meeting's address stays in the meeting) and no access back to this page. */
@@ -64,6 +65,10 @@ export function ChatPanel(props: { session: RoomSession; ui: RoomUi }) {
     if (log.current) log.current.scrollTop = log.current.scrollHeight;
   }, [messages.length]);
   useEffect(() => input.current?.focus(), []);
+  // Turned off by a host: only private messages to those who run the meeting go (their roles
+  // read here, so that a new co-host's name becomes writable at once).
+  const chatOff = session.hosting.heldForMe.value.includes("chat") && !!session.meeting.roster.value;
+  const writable = !chatOff || session.hosting.mayWrite(session.addressee(ui.chatTo.value));
 
   const send = (event: Event) => {
     event.preventDefault();
@@ -93,6 +98,11 @@ export function ChatPanel(props: { session: RoomSession; ui: RoomUi }) {
         </ul>
       </div>
       <form ref={form} class="chat-form" onSubmit={send}>
+        {chatOff ? (
+          <p class="chat-off muted small" id="chat-off">
+            {PERMISSIONS.chat.off}
+          </p>
+        ) : null}
         <div class="field inline">
           <label for="chat-to">To</label>
           <TargetSelect id="chat-to" label="Send the message to" session={session} value={ui.chatTo} />
@@ -109,7 +119,7 @@ export function ChatPanel(props: { session: RoomSession; ui: RoomUi }) {
             onInput={(event) => (ui.chatDraft.value = event.currentTarget.value)}
             onKeyDown={onKey}
           />
-          <button class="btn btn-primary" type="submit" aria-label="Send message">
+          <button class="btn btn-primary" type="submit" aria-label="Send message" disabled={!writable} aria-describedby={chatOff ? "chat-off" : undefined}>
             <Icon name="send" />
           </button>
         </div>

@@ -6,6 +6,7 @@ import { signal } from "@preact/signals-core";
 import { Emitter } from "../../core/state/emitter";
 import { encodeChat, MAX_CHAT_LENGTH, randomId } from "../../core/meeting/chatChannel";
 import type { IncomingChat, Meeting } from "../../core/meeting/meeting";
+import { PERMISSIONS } from "../hosts/permissions";
 
 export interface ChatMessage {
   id: string;
@@ -21,17 +22,29 @@ export interface ChatMessage {
 
 type ChatEvents = { message: ChatMessage; notice: string };
 
+/** What the meeting's hosts allow (features/hosts/permissions.ts): a message from `uid` shown,
+ * ours sent to `toUid` (null: everyone). */
+export interface ChatRules {
+  accepts(uid: string, scope: "all" | "private"): boolean;
+  mayWrite(toUid: string | null): boolean;
+}
+
+const OPEN: ChatRules = { accepts: () => true, mayWrite: () => true };
+
 export class ChatLog extends Emitter<ChatEvents> {
   readonly messages = signal<readonly ChatMessage[]>([]);
 
-  constructor(private readonly meeting: Meeting) {
+  constructor(
+    private readonly meeting: Meeting,
+    private readonly rules: ChatRules = OPEN,
+  ) {
     super();
     meeting.on("chat", (incoming) => this.receive(incoming));
   }
 
   private receive({ link, message }: IncomingChat): void {
     const text = message.text.slice(0, MAX_CHAT_LENGTH);
-    if (!text.trim()) return;
+    if (!text.trim() || !this.rules.accepts(link.uid, message.scope)) return;
     const entry: ChatMessage = {
       id: message.id ?? randomId(),
       fromUid: link.uid,
@@ -50,6 +63,10 @@ export class ChatLog extends Emitter<ChatEvents> {
   send(text: string, toUid: string | null): ChatMessage | null {
     const body = text.trim().slice(0, MAX_CHAT_LENGTH);
     if (!body) return null;
+    if (!this.rules.mayWrite(toUid)) {
+      this.emit("notice", PERMISSIONS.chat.off);
+      return null;
+    }
     const id = randomId();
     const payload = encodeChat(id, body, toUid ? "private" : "all");
     if (toUid) {

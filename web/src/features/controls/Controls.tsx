@@ -51,17 +51,20 @@ function controls(session: RoomSession, ui: RoomUi, local: LocalMedia, pip: Pict
   const audioOnly = session.meeting.adaptation.audioOnly.value;
   const canShare = typeof navigator.mediaDevices?.getDisplayMedia === "function";
   const knocks = session.hosting.knocks.value.length;
+  // Turned off by a host: the button says so, and pressing it says why (LocalMedia.hold).
+  const held = session.hosting.heldForMe.value;
+  const byHost = (what: "mic" | "camera" | "present", text: string) => (held.includes(what) ? { label: `${text}: turned off by a host`, tone: "off" as const } : {});
   const list: Control[] = [
     {
       id: "mic", place: "bar", text: "Microphone", icon: state.micOn ? "mic" : "micOff", tone: state.micOn ? undefined : "off",
       label: state.micOn ? "Turn off the microphone" : "Turn on the microphone",
       shortcut: state.micOn ? "Control+D" : "Control+D Control+Space", keys: state.micOn ? "Ctrl+D" : "Ctrl+D, or hold Ctrl+Space to talk",
-      onClick: () => void local.setMic(!local.micOn),
+      onClick: () => void local.setMic(!local.micOn), ...byHost("mic", "Microphone"),
     },
     {
       id: "camera", place: "bar", text: "Camera", icon: state.camOn ? "cam" : "camOff", tone: state.camOn ? undefined : "off",
       label: state.camOn ? "Turn off the camera" : "Turn on the camera", shortcut: "Control+E", keys: "Ctrl+E",
-      onClick: () => void local.setCam(!local.camOn),
+      onClick: () => void local.setCam(!local.camOn), ...byHost("camera", "Camera"),
     },
     {
       id: "hand", place: "bar", text: hand ? "Lower hand" : "Raise hand", icon: "hand", pressed: hand,
@@ -130,7 +133,7 @@ function controls(session: RoomSession, ui: RoomUi, local: LocalMedia, pip: Pict
     list.splice(2, 0, {
       id: "present", place: "wide", text: state.sharing ? "Stop presenting" : "Present", icon: "screen", pressed: state.sharing,
       tone: state.sharing ? "active" : undefined, label: state.sharing ? "Stop presenting: stop sharing your screen" : "Present: share your screen",
-      onClick: () => void (local.sharing ? local.stopScreenShare() : local.startScreenShare()),
+      onClick: () => void (local.sharing ? local.stopScreenShare() : local.startScreenShare()), ...byHost("present", "Present"),
     });
   }
   return list;

@@ -1,14 +1,15 @@
 /**
  * The host's part of the people panel: the lock and the waiting-room switches, the people
- * waiting to be let in, asking everyone to mute, and ending the meeting for everyone. Shown to
+ * waiting to be let in, what participants may do, asking everyone to mute, and ending the meeting for everyone. Shown to
  * the host and co-hosts only; every control is a button or a switch in the tab order.
  */
 import { useState } from "preact/hooks";
-import type { HostActionName } from "../../protocol.gen";
+import type { HostActionName, HostPermission } from "../../protocol.gen";
 import { useFocusWhen } from "../../ui/focusWhen";
 import { AdmitAll } from "./AdmitAll";
 import { runsMeeting } from "./controls";
 import type { Hosting, Knocker } from "./hosting";
+import { PERMISSIONS } from "./permissions";
 import "./hosts.css";
 
 function Switch(props: { id: string; label: string; hint: string; on: boolean; onChange: (on: boolean) => void }) {
@@ -83,6 +84,25 @@ function EndForEveryone({ hosting }: { hosting: Hosting }) {
   );
 }
 
+/** "Let participants …": what the hosts turn off for everyone who does not run the meeting. */
+function Permissions({ hosting, restricted }: { hosting: Hosting; restricted: readonly HostPermission[] }) {
+  return (
+    <fieldset class="host-permissions">
+      <legend>Let participants</legend>
+      {(Object.keys(PERMISSIONS) as HostPermission[]).map((what) => (
+        <Switch
+          key={what}
+          id={`host-let-${what}`}
+          label={PERMISSIONS[what].label}
+          hint={restricted.includes(what) ? "Off: hosts and co-hosts only." : ""}
+          on={!restricted.includes(what)}
+          onChange={(on) => void hosting.act(on ? "allow" : "restrict", undefined, what)}
+        />
+      ))}
+    </fieldset>
+  );
+}
+
 export function HostSection({ hosting }: { hosting: Hosting }) {
   if (!runsMeeting(hosting.myRole.value)) return null;
   const switches = hosting.switches.value;
@@ -122,6 +142,7 @@ export function HostSection({ hosting }: { hosting: Hosting }) {
         on={switches.lobby}
         onChange={(on) => void hosting.act(on ? "lobby-on" : "lobby-off")}
       />
+      <Permissions hosting={hosting} restricted={switches.restricted} />
       {hosting.anyoneUnmuted.value ? (
         <button class="btn btn-ghost host-ask-all" type="button" onClick={() => hosting.askEveryoneToMute()}>
           Ask everyone to mute

@@ -1,6 +1,7 @@
 /**
- * Running a meeting from the room (docs/protocol.md section 5): the meeting's lock and lobby as
- * everyone reads them, the waiting knocks (listened to only while we are a host or co-host, as
+ * Running a meeting from the room (docs/protocol.md section 5): the meeting's lock, lobby and
+ * what its hosts turned off for participants as everyone reads them (held to on our side and on
+ * everyone else's, permissions.ts), the waiting knocks (listened to only while we are a host or co-host, as
  * the rules allow), host_action, and the requests to mute or turn a camera off, which travel to
  * the person on the chat data channel.
  */
@@ -9,12 +10,14 @@ import { announce } from "../../core/announce";
 import { collection, doc, onSnapshot, query, where, type Unsubscribe } from "firebase/firestore";
 import { call } from "../../core/api/client";
 import { describeFailure } from "../../core/api/errors";
+import type { LocalMedia } from "../../core/meeting/media";
 import type { Meeting } from "../../core/meeting/meeting";
 import { db } from "../../core/meeting/signalling";
 import { playCue } from "../../ui/cue";
-import type { HostActionName, ParticipantRole } from "../../protocol.gen";
+import type { HostActionName, HostPermission, ParticipantRole } from "../../protocol.gen";
 import { askAccepted, encodeAsk, type Ask } from "./asks";
 import { newKnocks, roleNotice, runsMeeting } from "./controls";
+import { chatAccepted, heldFor, heldNotices, PERMISSIONS, restrictedOf } from "./permissions";
 
 /** A waiting knock as the hosts see it. */
 export interface Knocker {
@@ -31,6 +34,8 @@ export interface MeetingSwitches {
   lobby: boolean;
   /** The meeting belongs to an organisation: knocks say whether they are of it. */
   hasOrg: boolean;
+  /** What the hosts turned off for participants. */
+  restricted: readonly HostPermission[];
 }
 
 /** A host's request that reached us, shown until we act on it or dismiss it. */
@@ -57,7 +62,7 @@ export function hostFailureText(error: unknown): string {
 }
 
 export class Hosting {
-  readonly switches = signal<MeetingSwitches>({ locked: false, lobby: false, hasOrg: false });
+  readonly switches = signal<MeetingSwitches>({ locked: false, lobby: false, hasOrg: false, restricted: [] });
   /** Requests from hosts to us (from hosts only: others' are dropped). */
   readonly asks = signal<readonly IncomingAsk[]>([]);
   private askIds = 0;
@@ -68,6 +73,8 @@ export class Hosting {
   readonly myRole: ReadonlySignal<ParticipantRole>;
   /** Someone else has a microphone on ("Ask everyone to mute" is offered). */
   readonly anyoneUnmuted: ReadonlySignal<boolean>;
+  /** What the hosts turned off for us (nothing while we run the meeting). */
+  readonly heldForMe: ReadonlySignal<readonly HostPermission[]>;
   /** We ended the meeting for everyone (the room then says so, not "a host ended it"). */
   endedByMe = false;
   private offs: (() => void)[] = [];
@@ -77,13 +84,40 @@ export class Hosting {
     this.myRole = computed(() => meeting.roster.value.get(meeting.myUid)?.role ?? "participant");
     // A boolean: its readers repaint when it flips, not with every connection's stats.
     this.anyoneUnmuted = computed(() => this.unmuted().length > 0);
+    let last: readonly HostPermission[] = [];
+    this.heldForMe = computed(() => {
+      // Nothing until our own document says who we are: a host is not a participant meanwhile.
+      const role = meeting.roster.value.get(meeting.myUid)?.role;
+      const now = role ? heldFor(role, this.switches.value.restricted) : [];
+      if (now.join() !== last.join()) last = now; // the same list while it says the same
+      return last;
+    });
   }
 
   get myUid(): string {
     return this.meeting.myUid;
   }
 
-  start(): void {
+  /** What the hosts turned off for `uid` (by its role on the roster now). */
+  heldOf(uid: string): HostPermission[] {
+    return heldFor(this.meeting.roster.peek().get(uid)?.role, this.switches.peek().restricted);
+  }
+
+  /** Whether a chat message from `uid` is shown (permissions.ts: the chat turned off for them);
+   * with mayWrite, the chat's rules (ChatRules). */
+  accepts(uid: string, scope: "all" | "private"): boolean {
+    const role = this.meeting.roster.peek().get(uid)?.role;
+    return chatAccepted(role, this.myRole.peek(), this.switches.peek().restricted, scope);
+  }
+
+  /** Whether we may write to `toUid` (null: everyone): with the chat turned off for us, only
+   * privately to someone who runs the meeting. */
+  mayWrite(toUid: string | null): boolean {
+    if (!this.heldForMe.peek().includes("chat")) return true;
+    return !!toUid && runsMeeting(this.meeting.roster.peek().get(toUid)?.role);
+  }
+
+  start(local: LocalMedia): void {
     const meetingRef = doc(db(), "meetings", this.meeting.meetingId);
     const stopMeeting = onSnapshot(
       meetingRef,
@@ -92,6 +126,7 @@ export class Hosting {
           locked: snapshot.get("locked") === true,
           lobby: snapshot.get("lobby") === true,
           hasOrg: typeof snapshot.get("orgId") === "string",
+          restricted: restrictedOf(snapshot.get("restricted")),
         }),
       (error) => console.debug("the meeting listener stopped", error),
     );
@@ -117,7 +152,28 @@ export class Hosting {
       waiting = knocks;
     });
     const stopAsks = this.meeting.on("ask", ({ link, what }) => this.received(link.uid, what));
-    this.offs = [stopMeeting, stopRole, stopKnocks, stopAsks, () => this.stopLobby()];
+    this.offs = [stopMeeting, stopRole, stopKnocks, stopAsks, this.holdMe(local), this.holdOthers(), () => this.stopLobby()];
+  }
+
+  /** We keep off what the hosts turned off for us, and are told when that changes. */
+  private holdMe(local: LocalMedia): () => void {
+    let before: readonly HostPermission[] = [];
+    return effect(() => {
+      const held = this.heldForMe.value;
+      for (const what of ["mic", "camera", "present"] as const) local.hold(what, held.includes(what) ? PERMISSIONS[what].off : null);
+      for (const notice of heldNotices(before, held)) announce(notice);
+      before = held;
+    });
+  }
+
+  /** Each connection plays nothing of what the hosts turned off for its person, whatever it sends
+   * (a client that ignores the meeting's restrictions is held to them here). */
+  private holdOthers(): () => void {
+    return effect(() => {
+      const { restricted } = this.switches.value;
+      const roster = this.meeting.roster.value;
+      for (const link of this.meeting.peers.value.values()) link.media.hold(heldFor(roster.get(link.uid)?.role, restricted));
+    });
   }
 
   stop(): void {
@@ -125,10 +181,10 @@ export class Hosting {
   }
 
   /** host_action; false (and `problem` set) when it was refused. */
-  async act(action: HostActionName, uid?: string): Promise<boolean> {
+  async act(action: HostActionName, uid?: string, what?: HostPermission): Promise<boolean> {
     try {
       if (action === "end") this.endedByMe = true; // before the answer: our own document may come first
-      await call("host_action", { meetingId: this.meeting.meetingId, action, ...(uid ? { uid } : {}) });
+      await call("host_action", { meetingId: this.meeting.meetingId, action, ...(uid ? { uid } : {}), ...(what ? { what } : {}) });
       this.problem.value = "";
       return true;
     } catch (error) {

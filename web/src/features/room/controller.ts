@@ -206,7 +206,7 @@ export class RoomController {
       const text = ended ? (session.hosting.endedByMe ? "You ended the meeting for everyone" : "A host ended the meeting for everyone") : message;
       void this.teardown().then(() => this.showLeft(text, undefined, !ended));
     });
-    session.hosting.start();
+    session.hosting.start(this.local);
     const ui = this.ui;
     // The tab says who waits and what is unread; the controller owns the title, so a leave's
     // "Leaving…" is never written over by a last change of these.

@@ -42,14 +42,14 @@ export class RoomSession {
   hasPassword = false;
 
   constructor(readonly meeting: Meeting) {
-    this.chat = new ChatLog(meeting);
+    this.hosting = new Hosting(meeting);
+    this.chat = new ChatLog(meeting, this.hosting);
     this.files = new FileShare(meeting);
     this.board = new Board(meeting);
     const runs = (uid: string) => runsMeeting(meeting.roster.peek().get(uid)?.role);
     this.gestures = new Gestures(meeting, runs);
     this.polls = new Polls(meeting, runs);
-    this.hosting = new Hosting(meeting);
-    this.captions = new Captions(meeting);
+    this.captions = new Captions(meeting, (uid) => !this.hosting.heldOf(uid).includes("mic"));
     this.org = new OrgStorage(meeting, this.chat);
     meeting.use(this.files);
     meeting.use(this.captions);
