@@ -1,12 +1,14 @@
 /**
  * Files dropped anywhere in the room are sent as the Files panel would send them (to its
  * addressee), and the panel opens to show them going. While files are dragged over the page it
- * says where they will go.
+ * says where they will go. A folder is not sent, and the page says so.
  */
 import "./files.css";
 import { useEffect, useState } from "preact/hooks";
 import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
+import { announce } from "../../core/announce";
+import { foldersNotice, splitDrop } from "./dropped";
 import { sendFiles } from "./FilesPanel";
 
 /** Whether a drag carries files (not a link or text dragged from the page). */
@@ -28,7 +30,11 @@ export function FileDrop(props: { session: RoomSession; ui: RoomUi }) {
       if (!carriesFiles(event)) return;
       event.preventDefault();
       setOver(false);
-      const files = [...(event.dataTransfer?.files ?? [])];
+      // Read during the event: the items are emptied once it returns.
+      const items = [...(event.dataTransfer?.items ?? [])].filter((item) => item.kind === "file");
+      const { files, folders } = splitDrop(items.map((item) => ({ file: item.getAsFile(), folder: item.webkitGetAsEntry?.()?.isDirectory === true })));
+      const notice = foldersNotice(folders);
+      if (notice) announce(notice, { urgency: "assertive" });
       if (!files.length) return;
       ui.setPanel("files");
       sendFiles(session, ui, files);
