@@ -175,6 +175,8 @@ def check_action(
     if action in PERSON_ACTIONS and action not in ("admit", "deny"):
         if target_uid == actor.get("uid"):
             raise InvalidArgument("You cannot do that to yourself.", field="uid")
+        if target_uid == meeting.get("createdBy") and action in PERMISSION_ACTIONS:
+            raise PermissionDenied("The meeting's host is never held to what is turned off.")
         if target_uid == meeting.get("createdBy"):
             raise PermissionDenied("Nobody can remove the meeting's host or change their role.")
     return meeting
@@ -186,6 +188,19 @@ def role_change(target: Doc | None, action: HostActionName) -> str | None:
         raise NotFound("This person is not in the meeting.")
     role = "cohost" if action == "make-cohost" else "participant"
     return None if target.get("role") == role else role
+
+
+def permit_change(
+    target: Doc | None, action: HostActionName, what: HostPermission
+) -> list[HostPermission] | None:
+    """The ``permitted`` list ``permit`` / ``unpermit`` gives a participant present, or None when
+    it already says so."""
+    if target is None or target.get("state") != JOINED:
+        raise NotFound("This person is not in the meeting.")
+    now = _permissions(target.get("permitted"))
+    after = {*now, what} if action == "permit" else set(now) - {what}
+    ordered = [permission for permission in HOST_PERMISSIONS if permission in after]
+    return None if ordered == list(now) else ordered
 
 
 def meeting_change(
@@ -211,6 +226,10 @@ def meeting_change(
 def restricted(meeting: Doc) -> tuple[HostPermission, ...]:
     """What the meeting's hosts turned off for participants (none on a meeting never restricted;
     anything unknown in the field is ignored)."""
-    stored = meeting.get("restricted")
+    return _permissions(meeting.get("restricted"))
+
+
+def _permissions(stored: Any) -> tuple[HostPermission, ...]:
+    """A stored list of permissions, known ones only, in ``HOST_PERMISSIONS`` order."""
     listed = stored if isinstance(stored, list) else []
     return tuple(permission for permission in HOST_PERMISSIONS if permission in listed)

@@ -205,6 +205,8 @@ def plan_join(
         "storedBy": org_storage.stored_by(caller.org_id, caller.org),
         "expiresAt": expires_at,
     }
+    if rejoin and mine is not None and mine.get("permitted"):  # a reload keeps it; a leave not
+        participant["permitted"] = list(mine["permitted"])
     record: JoinRecordDoc = {
         "meetingId": meeting_id,
         "uid": caller.uid,

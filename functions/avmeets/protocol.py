@@ -54,7 +54,7 @@ LobbyState = Literal["waiting", "admitted", "denied", "withdrawn", "ended"]
 #: What ``join_meeting`` would do with the caller now (``meeting_info``): let it in, ask it to
 #: knock (a lobby, or a host removed it), refuse it (the meeting is locked, a host denied it).
 MeetingEntry = Literal["join", "knock", "locked", "denied"]
-#: What a host (or co-host) may do with ``host_action``: the first five name a person (``uid``).
+#: What a host (or co-host) may do with ``host_action`` (``PERSON_ACTIONS`` name a person).
 HostActionName = Literal[
     "admit",
     "deny",
@@ -69,9 +69,12 @@ HostActionName = Literal[
     "end",
     "restrict",
     "allow",
+    "permit",
+    "unpermit",
 ]
 #: What a host may turn off for the participants who do not run the meeting (``restrict``) and
-#: on again (``allow``): presenting a screen, the chat, their microphone, their camera.
+#: on again (``allow``), or let one participant do all the same (``permit``, ``unpermit``):
+#: presenting a screen, the chat, their microphone, their camera.
 HostPermission = Literal["present", "chat", "mic", "camera"]
 SignalType = Literal["offer", "answer", "candidates"]
 #: Where a record shown by ``my_data`` is stored (a collection, or Firebase Auth's account).
@@ -119,11 +122,19 @@ HOST_ROLES: Final[tuple[ParticipantRole, ...]] = ("host", "cohost")
 LOBBY_STATES: Final[tuple[LobbyState, ...]] = get_args(LobbyState)
 HOST_ACTIONS: Final[tuple[HostActionName, ...]] = get_args(HostActionName)
 #: The host actions about one person: ``uid`` is required with these and refused with the others.
-PERSON_ACTIONS: Final[tuple[HostActionName, ...]] = HOST_ACTIONS[:5]
+PERSON_ACTIONS: Final[tuple[HostActionName, ...]] = (
+    "admit",
+    "deny",
+    "remove",
+    "make-cohost",
+    "revoke-cohost",
+    "permit",
+    "unpermit",
+)
 #: The host actions only the meeting's creator may take (co-hosts may take all the others).
 CREATOR_ACTIONS: Final[tuple[HostActionName, ...]] = ("make-cohost", "revoke-cohost")
 #: The host actions about a permission: ``what`` is required with these and refused otherwise.
-PERMISSION_ACTIONS: Final[tuple[HostActionName, ...]] = ("restrict", "allow")
+PERMISSION_ACTIONS: Final[tuple[HostActionName, ...]] = ("restrict", "allow", "permit", "unpermit")
 HOST_PERMISSIONS: Final[tuple[HostPermission, ...]] = get_args(HostPermission)
 
 # --- error reasons -------------------------------------------------------------------------------
@@ -366,7 +377,8 @@ class HostActionRequest(TypedDict):
     action: HostActionName
     #: The person acted on: required for the actions about one person, refused otherwise.
     uid: NotRequired[str]
-    #: The permission ``restrict`` / ``allow`` is about: required with them, refused otherwise.
+    #: The permission ``restrict`` / ``allow`` / ``permit`` / ``unpermit`` is about: required
+    #: with them, refused otherwise.
     what: NotRequired[HostPermission]
 
 
@@ -779,6 +791,9 @@ class ParticipantDoc(TypedDict):
     signalLimit: NotRequired[SignalLimit]
     #: Absent or null: nothing of this participant is stored beyond the CDR.
     storedBy: NotRequired[StoredBy | None]
+    #: What a host let this participant do although it is turned off for participants
+    #: (``permit``); kept across a reload, not once they leave. Absent: nothing.
+    permitted: NotRequired[list[HostPermission]]
     expiresAt: datetime
 
 

@@ -99,6 +99,7 @@ async def test_database_holds_only_what_the_inventory_lists(
     await dora.join(meeting_id, PASSWORD)
     await host_action(alice, meeting_id, "lock")
     await host_action(alice, meeting_id, "restrict", what="present")
+    await host_action(alice, meeting_id, "permit", carol.uid, "present")
     await host_action(alice, meeting_id, "make-cohost", carol.uid)
     await host_action(alice, meeting_id, "remove", dora.uid)
     hosted = await _settled(admin)

@@ -24,9 +24,9 @@ from .support.mesh import check_chat, describe, wait_full_mesh, wait_recorded
 from .support.peer import MeetingPeer
 from .support.refusals import database_unchanged, denied, refused
 from .support.scheduler import run_scheduled
+from .support.shapes import ACTIONS as ALL_ACTIONS
 from .support.shapes import ACTIONS_ON_A_PERMISSION as PERMISSION_ACTIONS
 from .support.shapes import ACTIONS_ON_A_PERSON as PERSON_ACTIONS
-from .support.shapes import ACTIONS_ON_THE_MEETING as MEETING_ACTIONS
 from .support.userstore import sample_candidates, signal_data
 
 
@@ -364,6 +364,32 @@ async def test_hosts_turn_things_off_for_participants_and_everyone_reads_it(
     assert (await host_action(carol, meeting_id, "allow", what="mic"))["changed"] is True
     assert (await host_action(carol, meeting_id, "allow", what="chat"))["changed"] is False
     assert await read_restricted(bob) == ["present"]
+
+    # One participant let present all the same: on their own document, kept across a reload.
+    async def permitted(peer: MeetingPeer) -> Any:
+        path = participant_path(meeting_id, bob.uid)
+        return ((await peer.store.document(path).get()).to_dict() or {}).get("permitted")
+
+    async with unchanged(admin):
+        await refused(
+            host_action(bob, meeting_id, "permit", bob.uid, "present"),
+            "PERMISSION_DENIED",
+            "not-a-host",
+        )
+        await refused(
+            host_action(carol, meeting_id, "permit", alice.uid, "present"), "PERMISSION_DENIED"
+        )
+        await refused(host_action(alice, meeting_id, "permit", "nobody", "present"), "NOT_FOUND")
+        await refused(alice.call("host_action", {"meetingId": meeting_id, "action": "permit",
+                                                 "uid": bob.uid}), "INVALID_ARGUMENT")  # fmt: skip
+    assert (await host_action(carol, meeting_id, "permit", bob.uid, "present"))["changed"]
+    assert await permitted(carol) == ["present"]
+    await bob.close()
+    await bob.join(meeting_id)
+    assert await permitted(bob) == ["present"]
+    assert (await host_action(alice, meeting_id, "unpermit", bob.uid, "present"))["changed"]
+    assert await permitted(bob) == []
+    await wait_full_mesh([alice, bob, carol])
     # Nothing else of the meeting moved, and the connections stand.
     meeting = await stored(admin, f"meetings/{meeting_id}")
     assert meeting is not None and meeting["locked"] is False and meeting["state"] == "open"
@@ -475,7 +501,7 @@ async def test_end_for_everyone(peers: Peers, admin: firestore.AsyncClient) -> N
     assert not [path for path in dump if path.startswith(f"meetings/{meeting_id}/signals/")]
 
 
-@pytest.mark.parametrize("action", PERSON_ACTIONS + MEETING_ACTIONS + PERMISSION_ACTIONS)
+@pytest.mark.parametrize("action", ALL_ACTIONS)
 async def test_every_host_action_is_refused_to_others(
     actors: Actors, admin: firestore.AsyncClient, action: str
 ) -> None:
@@ -503,7 +529,8 @@ async def test_every_host_action_is_refused_to_others(
                 "not-a-host",
             )
     # The host may (so the refusals above were about who asked); some change nothing here.
-    no_change = ("revoke-cohost", "unlock", "lobby-on", "allow")  # a guest, unlocked, a lobby
+    # A guest, unlocked, with a lobby, nothing restricted or permitted.
+    no_change = ("revoke-cohost", "unlock", "lobby-on", "allow", "unpermit")
     result = await host_action(host, meeting_id, action, uid, what)
     assert result == {"action": action, "changed": action not in no_change}
 

@@ -192,6 +192,21 @@ def test_restrictions_are_a_set_in_one_order() -> None:
     assert hosting.restricted({**OPEN, "restricted": "mic"}) == ()
 
 
+def test_one_participant_permitted() -> None:
+    bob = person("b")
+    assert hosting.permit_change(bob, "permit", "mic") == ["mic"]
+    assert hosting.permit_change(bob, "unpermit", "mic") is None
+    both = {**bob, "permitted": ["mic"]}
+    assert hosting.permit_change(both, "permit", "mic") is None
+    assert hosting.permit_change(both, "permit", "present") == ["present", "mic"]
+    assert hosting.permit_change(both, "unpermit", "mic") == []
+    for gone in (None, person("b", "left"), person("b", "removed")):
+        with pytest.raises(NotFound):
+            hosting.permit_change(gone, "permit", "mic")
+    with pytest.raises(PermissionDenied):
+        hosting.check_action(OPEN, person("c", role="cohost"), "permit", "host")
+
+
 def test_is_host_role() -> None:
     assert hosting.is_host_role(person("h", role="host"))
     assert hosting.is_host_role(person("c", role="cohost"))

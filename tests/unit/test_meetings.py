@@ -125,6 +125,14 @@ def test_roles_on_join() -> None:
     assert [o["role"] for o in plan("c", [{**present("a")[0], "role": "host"}]).others] == ["host"]
 
 
+def test_a_permission_outlives_a_reload_but_not_a_leave() -> None:
+    mine = {**present("b")[0], "role": "participant", "permitted": ["mic"]}
+    assert plan("b", present("a"), mine=mine).participant["permitted"] == ["mic"]
+    left = {**mine, "state": "left"}
+    assert "permitted" not in plan("b", present("a"), mine=left).participant
+    assert "permitted" not in plan("b", present("a")).participant
+
+
 def test_names_on_join() -> None:
     # Typed, kept from an earlier join of this meeting, else the account's.
     assert plan("b", [], display_name="Bea").participant["displayName"] == "Bea"

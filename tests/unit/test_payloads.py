@@ -128,6 +128,8 @@ def test_host_actions_take_a_uid_or_a_what_exactly_when_they_are_about_one() -> 
         ({"action": "lock", "what": "chat"}, "what"),
         ({"action": "remove", "uid": "u", "what": "mic"}, "what"),
         ({"action": "restrict", "what": "mic", "uid": "u"}, "uid"),
+        ({"action": "permit", "what": "mic"}, "uid"),
+        ({"action": "unpermit", "uid": "u"}, "what"),
     ):
         with pytest.raises(InvalidArgument) as err:
             payloads.parse_host_action({"meetingId": "abc-defg-hij", **data})

@@ -37,7 +37,7 @@ export type LobbyState = "waiting" | "admitted" | "denied" | "withdrawn" | "ende
 
 export type MeetingEntry = "join" | "knock" | "locked" | "denied";
 
-export type HostActionName = "admit" | "deny" | "remove" | "make-cohost" | "revoke-cohost" | "admit-all" | "lock" | "unlock" | "lobby-on" | "lobby-off" | "end" | "restrict" | "allow";
+export type HostActionName = "admit" | "deny" | "remove" | "make-cohost" | "revoke-cohost" | "admit-all" | "lock" | "unlock" | "lobby-on" | "lobby-off" | "end" | "restrict" | "allow" | "permit" | "unpermit";
 
 export type HostPermission = "present" | "chat" | "mic" | "camera";
 
@@ -432,6 +432,7 @@ export interface ParticipantDoc {
   endCause?: ParticipantEndCause | null;
   signalLimit?: SignalLimit;
   storedBy?: StoredBy | null;
+  permitted?: HostPermission[];
   expiresAt: Timestamp;
 }
 

@@ -2,7 +2,7 @@
 
 Answer a knock (or every waiting knock at once), remove someone, make or unmake a co-host,
 lock or unlock the meeting, switch its lobby, turn something off or on again for the
-participants, end it for everyone. ``hosting`` decides who may
+participants or let one of them do it all the same, end it for everyone. ``hosting`` decides who may
 and what changes; this module reads and writes, each write conditional on what it read.
 """
 
@@ -42,6 +42,9 @@ def act(caller: Caller, body: HostAction) -> HostActionResult:
         changed = remove(meeting_id, _person(target), caller.uid)
     elif action in ("make-cohost", "revoke-cohost"):
         changed = _set_role(meeting_id, _person(target), action)
+    elif action in ("permit", "unpermit"):
+        assert body.what is not None  # payloads.parse_host_action requires it
+        changed = _permit(meeting_id, _person(target), action, body.what)
     elif action == "end":
         changed = end(meeting_id, caller.uid)
     else:
@@ -49,11 +52,12 @@ def act(caller: Caller, body: HostAction) -> HostActionResult:
         if action == "lobby-off":  # everyone waiting comes in, as any newcomer now would
             _admit_waiting(meeting_id, caller.uid)
     log.info(
-        "host action %s in %s by %s%s: %s",
+        "host action %s in %s by %s%s%s: %s",
         action,
         meeting_id,
         caller.uid,
-        f" on {target}" if target else f" ({body.what})" if body.what else "",
+        f" on {target}" if target else "",
+        f" ({body.what})" if body.what else "",
         "done" if changed else "no change",
         extra={"meetingId": meeting_id, "uid": caller.uid, "target": target, "action": action},
     )
@@ -122,6 +126,18 @@ def _set_role(meeting_id: str, uid: str, action: HostActionName) -> bool:
         if role is None:
             return False
         store.set_role(meeting_id, uid, current.version, role)
+        return True
+
+    return _optimistic(attempt)
+
+
+def _permit(meeting_id: str, uid: str, action: HostActionName, what: HostPermission) -> bool:
+    def attempt() -> bool:
+        current = store.participant(meeting_id, uid)
+        permitted = hosting.permit_change(current.doc, action, what)
+        if permitted is None:
+            return False
+        store.set_permitted(meeting_id, uid, current.version, permitted)
         return True
 
     return _optimistic(attempt)

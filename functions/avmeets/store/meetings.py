@@ -318,6 +318,13 @@ def set_role(meeting_id: str, uid: str, version: Any, role: str) -> None:
     _participant(meeting_id, uid).update({"role": role}, option=unchanged_since(version))
 
 
+def set_permitted(meeting_id: str, uid: str, version: Any, permitted: Sequence[str]) -> None:
+    """What a host let ``uid`` do all the same (if unchanged since ``version``)."""
+    _participant(meeting_id, uid).update(
+        {"permitted": list(permitted)}, option=unchanged_since(version)
+    )
+
+
 # --- password attempts ---------------------------------------------------------------------------
 
 

@@ -31,12 +31,22 @@ CANDIDATE_TYPES: Final = ("host", "srflx", "prflx", "relay")
 TRANSPORTS: Final = ("udp", "tcp")
 RELAY_TRANSPORTS: Final = ("udp", "tcp", "tls")
 #: host_action: the actions about one person take `uid`, the others refuse it.
-ACTIONS_ON_A_PERSON: Final = ("admit", "deny", "remove", "make-cohost", "revoke-cohost")
+ACTIONS_ON_A_PERSON: Final = (
+    "admit",
+    "deny",
+    "remove",
+    "make-cohost",
+    "revoke-cohost",
+    "permit",
+    "unpermit",
+)
 ACTIONS_ON_THE_MEETING: Final = ("admit-all", "lock", "unlock", "lobby-on", "lobby-off", "end")
 #: ...and the actions about a permission take `what`, the others refuse it.
-ACTIONS_ON_A_PERMISSION: Final = ("restrict", "allow")
+ACTIONS_ON_A_PERMISSION: Final = ("restrict", "allow", "permit", "unpermit")
 PERMISSIONS: Final = ("present", "chat", "mic", "camera")
-ACTIONS: Final = ACTIONS_ON_A_PERSON + ACTIONS_ON_THE_MEETING + ACTIONS_ON_A_PERMISSION
+ACTIONS: Final = (
+    ACTIONS_ON_A_PERSON[:5] + ACTIONS_ON_THE_MEETING + ACTIONS_ON_A_PERMISSION
+)  # each once
 ARCHIVE_KINDS: Final = ("chat", "attendance")
 #: upload_object: the kinds of object; org_admin: the actions, the sign-in providers and the
 #: storage opt-ins `changes` may name.
