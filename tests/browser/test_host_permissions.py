@@ -4,7 +4,9 @@ itself to them (its microphone, camera and presentation off and kept off, its ch
 those who run the meeting), and the host's page holding the participant to them whatever the
 participant's browser sends: a page made to ignore them (its microphone track switched back
 on, a media message saying so, a chat message to everyone written straight to the data
-channel) is still silent, shown muted and unread on the host's page.
+channel) is still silent, shown muted and unread on the host's page. Then the host lets that one
+participant turn the microphone on (a raised hand given the floor), takes it back, and turns
+microphones on for everyone: nothing comes back by itself.
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from .conftest import PersonFactory, meet
 from .support import MEDIA_TIMEOUT_MS, MESSAGE_TIMEOUT_MS, Person
 
 MIC_OFF = "A host turned microphones off for participants. Raise your hand to ask to speak."
+MIC_AGAIN = "You can turn your microphone on again."
+#: Alice's page receives Bob's microphone: shown on, its track playing.
+MIC_ON = "(r) => r.shown.audio && r.camera.some(([k, on]) => k === 'audio' && on)"
 CHAT_OFF = (
     "A host turned the chat off for participants. You can still write privately to the host"
     " and co-hosts."
@@ -65,13 +70,22 @@ async def wait_received(who: Person, uid: str, want: Any, what: str) -> None:
     )
 
 
+async def wait_announced(who: Person, text: str, *, times: int) -> None:
+    """Wait until `who`'s page has said `text` politely `times` times (record_announcements)."""
+    await who.page.wait_for_function(
+        "([text, times]) => (window.__announced || [])"
+        ".filter((a) => a === `polite: ${text}`).length >= times",
+        arg=[text, times],
+        timeout=MESSAGE_TIMEOUT_MS,
+    )
+
+
 async def test_a_host_turns_things_off_for_participants(people: PersonFactory) -> None:
     _, (alice, bob) = await meet(people, "alice", "bob", title="Town hall")
     await bob.record_announcements()
     await bob.record_toasts()
     await alice.wait_video(bob)
-    mic_on = "(r) => r.shown.audio && r.camera.some(([k, on]) => k === 'audio' && on)"
-    await wait_received(alice, bob.uid, mic_on, "Bob's microphone heard by Alice")
+    await wait_received(alice, bob.uid, MIC_ON, "Bob's microphone heard by Alice")
 
     # Bob presents; Alice sees it.
     await bob.page.get_by_role("button", name="Present: share your screen", exact=True).click()
@@ -141,21 +155,28 @@ async def test_a_host_turns_things_off_for_participants(people: PersonFactory) -
     await expect(alice.tile(bob.uid).locator(".tile-mic")).to_be_visible()
     await expect(alice.tile(bob.uid)).to_have_class(re.compile(r"\bno-video\b"))
 
-    # Microphones on again: nothing comes back by itself; Bob turns his on, Alice hears it.
+    # Bob raised his hand: Alice lets him alone turn his microphone on; Bob does, Alice hears.
     await bob.page.evaluate(
         "() => { window.__avmeets.currentView().meeting.meeting.local.audioTrack.enabled = false; }"
     )
     await alice.open_people()  # the chat had taken the side panel
-    await switches["mic"].check()
-    await bob.page.wait_for_function(
-        "(text) => (window.__announced || []).includes(`polite: ${text}`)",
-        arg="A host let participants turn their microphone on again.",
-        timeout=MESSAGE_TIMEOUT_MS,
-    )
-    await bob.page.get_by_role("button", name="Turn on the microphone", exact=True).click()
-    await wait_received(alice, bob.uid, mic_on, "Bob's microphone heard by Alice again")
+    await alice.host_action(bob.uid, f"Let {bob.name} turn on their microphone")
+    await wait_announced(bob, MIC_AGAIN, times=1)
+    turn_on = bob.page.get_by_role("button", name="Turn on the microphone", exact=True)
+    await turn_on.click()
+    await wait_received(alice, bob.uid, MIC_ON, "Bob's microphone heard by Alice again")
     await expect(
         bob.page.get_by_role("button", name="Camera: turned off by a host", exact=True)
     ).to_be_visible()
+    await bob.screenshot("let-to-speak")
+    await alice.host_action(bob.uid, f"Stop letting {bob.name} turn on their microphone")
+    await expect(mic_button).to_be_visible(timeout=MESSAGE_TIMEOUT_MS)
+    await wait_received(alice, bob.uid, "(r) => !r.shown.audio", "Bob muted again")
+
+    # Microphones on for everyone: nothing comes back by itself; Bob turns his on.
+    await switches["mic"].check()
+    await wait_announced(bob, MIC_AGAIN, times=2)
+    await turn_on.click()
+    await wait_received(alice, bob.uid, MIC_ON, "Bob's microphone heard by Alice again")
     await bob.screenshot("turned-off-by-a-host")
     await alice.screenshot("let-participants")

@@ -315,7 +315,7 @@ SABOTAGES: tuple[Sabotage, ...] = (
         edits=(
             Edit(
                 "web/src/features/hosts/permissions.ts",
-                '  if (!heldFor(fromRole, restricted).includes("chat")) return true;\n',
+                '  if (!heldFor(from, restricted).includes("chat")) return true;\n',
                 "  return true;\n",
             ),
         ),

@@ -14,6 +14,13 @@ const SLOTS_OF: Readonly<Record<HostPermission, readonly Slot[]>> = {
   chat: [],
 };
 
+/** A stored list of permissions (the meeting's `restricted`, a participant's `permitted`): the
+ * known ones, in one order; anything else is ignored. */
+export function permissionsOf(value: unknown): HostPermission[] {
+  const listed = Array.isArray(value) ? value : [];
+  return (Object.keys(SLOTS_OF) as HostPermission[]).filter((what) => listed.includes(what));
+}
+
 /** The slots whose received tracks are disabled while `held`. */
 export function heldSlots(held: readonly HostPermission[]): ReadonlySet<Slot> {
   return new Set(held.flatMap((what) => SLOTS_OF[what]));

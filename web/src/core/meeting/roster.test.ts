@@ -97,6 +97,20 @@ describe("diffRoster", () => {
     expect(off.roster.get("bob")?.storedBy).toBeUndefined();
   });
 
+  it("follows what a host lets each one do all the same, ours included", () => {
+    const known = roster([ME, "s0"], ["bob", "b1"]);
+    const both = (permitted: unknown) => [doc(ME, { session: "s0", state: "joined", permitted }), doc("bob", { session: "b1", state: "joined", permitted })];
+    const first = diffRoster(ME, known, links(), both(["mic", "nonsense"]));
+    expect(first.changed).toBe(true);
+    expect(first.roster.get(ME)?.permitted).toEqual(["mic"]);
+    expect(first.roster.get("bob")?.permitted).toEqual(["mic"]);
+    expect(diffRoster(ME, first.roster, links(), both(["mic"])).changed).toBe(false);
+    const taken = diffRoster(ME, first.roster, links(), both([]));
+    expect(taken.changed).toBe(true);
+    expect(taken.roster.get(ME)?.permitted).toBeUndefined();
+    expect(taken.roster.get("bob")?.permitted).toBeUndefined();
+  });
+
   it("says when we were removed", () => {
     expect(diffRoster(ME, roster(), links(), [doc(ME, { state: "removed", endCause: "removed" })]).own).toEqual({ kind: "removed" });
   });

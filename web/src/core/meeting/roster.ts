@@ -3,7 +3,8 @@
  * 3). Pure: `diffRoster` takes the collection as the server has it now, the roster so far and the
  * connections, and says what changed, which connections to drop and what the server says of us.
  */
-import type { ParticipantRole, ParticipantState, StorageKind, StoredBy } from "../../protocol.gen";
+import type { HostPermission, ParticipantRole, ParticipantState, StorageKind, StoredBy } from "../../protocol.gen";
+import { permissionsOf } from "./held";
 
 export interface Participant {
   uid: string;
@@ -14,6 +15,8 @@ export interface Participant {
   role: ParticipantRole;
   /** What their organisation stores of them in this meeting (absent: nothing beyond the CDR). */
   storedBy?: StoredBy;
+  /** What a host let them do although it is turned off for participants (absent: nothing). */
+  permitted?: HostPermission[];
 }
 
 /** A participant document as read (fields unchecked). */
@@ -82,7 +85,14 @@ export function toParticipant(raw: RawParticipant): Participant {
   };
   const storedBy = storedByOf(raw.data.storedBy);
   if (storedBy) participant.storedBy = storedBy;
+  const permitted = permissionsOf(raw.data.permitted);
+  if (permitted.length) participant.permitted = permitted;
   return participant;
+}
+
+/** The same person as the roster shows them (name, role, what is stored, what is permitted). */
+function samePerson(a: Participant, b: Participant): boolean {
+  return a.displayName === b.displayName && a.role === b.role && sameStoredBy(a.storedBy, b.storedBy) && (a.permitted ?? []).join() === (b.permitted ?? []).join();
 }
 
 /** What our own participant document (as read) says of us. */
@@ -122,15 +132,7 @@ export function diffRoster(
     }
     present.add(uid);
     const before = roster.get(uid);
-    if (
-      !before ||
-      before.session !== participant.session ||
-      before.displayName !== participant.displayName ||
-      before.role !== participant.role ||
-      !sameStoredBy(before.storedBy, participant.storedBy)
-    ) {
-      changed = true;
-    }
+    if (!before || before.session !== participant.session || !samePerson(before, participant)) changed = true;
     roster.set(uid, participant);
     // The participant re-joined (reload): the stale connection goes; its new session offers.
     if (link && link.remoteSession !== participant.session) {
@@ -152,9 +154,8 @@ export function diffRoster(
   const meBefore = roster.get(myUid);
   if (mine && meBefore && own.kind === "present" && own.session === meBefore.session) {
     const me = toParticipant(mine);
-    if (me.role !== meBefore.role || me.displayName !== meBefore.displayName || !sameStoredBy(me.storedBy, meBefore.storedBy)) {
-      const { storedBy: _old, ...rest } = meBefore;
-      roster.set(myUid, { ...rest, role: me.role, displayName: me.displayName, ...(me.storedBy ? { storedBy: me.storedBy } : {}) });
+    if (!samePerson(me, meBefore)) {
+      roster.set(myUid, { ...me, session: meBefore.session, state: meBefore.state });
       changed = true;
     }
   }

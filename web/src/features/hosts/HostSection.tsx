@@ -3,7 +3,7 @@
  * waiting to be let in, what participants may do, asking everyone to mute, and ending the meeting for everyone. Shown to
  * the host and co-hosts only; every control is a button or a switch in the tab order.
  */
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { HostActionName, HostPermission } from "../../protocol.gen";
 import { useFocusWhen } from "../../ui/focusWhen";
 import { AdmitAll } from "./AdmitAll";
@@ -12,7 +12,17 @@ import type { Hosting, Knocker } from "./hosting";
 import { PERMISSIONS } from "./permissions";
 import "./hosts.css";
 
-function Switch(props: { id: string; label: string; hint: string; on: boolean; onChange: (on: boolean) => void }) {
+/** A meeting switch. It shows what was asked at once, until the meeting document says so (or
+ * the action is refused): another change arriving meanwhile must not flip it back. */
+function Switch(props: { id: string; label: string; hint: string; on: boolean; onChange: (on: boolean) => Promise<boolean> }) {
+  const [asked, setAsked] = useState<boolean | null>(null);
+  useEffect(() => {
+    if (asked === props.on) setAsked(null);
+  }, [asked, props.on]);
+  const change = (on: boolean) => {
+    setAsked(on);
+    void props.onChange(on).then((done) => done || setAsked(null));
+  };
   return (
     <div class="host-switch">
       <label class="switch" for={props.id}>
@@ -20,9 +30,9 @@ function Switch(props: { id: string; label: string; hint: string; on: boolean; o
           id={props.id}
           type="checkbox"
           role="switch"
-          checked={props.on}
+          checked={asked ?? props.on}
           aria-describedby={`${props.id}-hint`}
-          onChange={(event) => props.onChange((event.currentTarget as HTMLInputElement).checked)}
+          onChange={(event) => change((event.currentTarget as HTMLInputElement).checked)}
         />
         <span>{props.label}</span>
       </label>
@@ -94,9 +104,9 @@ function Permissions({ hosting, restricted }: { hosting: Hosting; restricted: re
           key={what}
           id={`host-let-${what}`}
           label={PERMISSIONS[what].label}
-          hint={restricted.includes(what) ? "Off: hosts and co-hosts only." : ""}
+          hint={restricted.includes(what) ? "Off: hosts, co-hosts and those you let (Manage, beside their name)." : ""}
           on={!restricted.includes(what)}
-          onChange={(on) => void hosting.act(on ? "allow" : "restrict", undefined, what)}
+          onChange={(on) => hosting.act(on ? "allow" : "restrict", undefined, what)}
         />
       ))}
     </fieldset>
@@ -133,14 +143,14 @@ export function HostSection({ hosting }: { hosting: Hosting }) {
         label="Lock the meeting"
         hint="Nobody new can join or ask to join."
         on={switches.locked}
-        onChange={(on) => void hosting.act(on ? "lock" : "unlock")}
+        onChange={(on) => hosting.act(on ? "lock" : "unlock")}
       />
       <Switch
         id="host-lobby"
         label="Waiting room"
         hint="Newcomers ask to join and wait for a host."
         on={switches.lobby}
-        onChange={(on) => void hosting.act(on ? "lobby-on" : "lobby-off")}
+        onChange={(on) => hosting.act(on ? "lobby-on" : "lobby-off")}
       />
       <Permissions hosting={hosting} restricted={switches.restricted} />
       {hosting.anyoneUnmuted.value ? (

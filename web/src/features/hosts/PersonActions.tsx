@@ -1,6 +1,7 @@
 /**
  * A host's actions on one person in the people panel: ask to mute or to turn the camera off
- * (requests: the person decides), make or unmake a co-host, remove (confirmed first). A
+ * (requests: the person decides), let a participant do what is turned off for participants all
+ * the same (a raised hand given the floor), make or unmake a co-host, remove (confirmed first). A
  * disclosure button opens them; each is a button in the tab order. Choosing one closes them at
  * once, as a menu does, and puts focus back on the disclosure button: a host action's answer may
  * take seconds, and a menu that shut itself when it came would shut under a host already using
@@ -8,16 +9,19 @@
  * cancelling a removal; however they close, a removal not confirmed is dropped.
  */
 import { useRef, useState } from "preact/hooks";
-import type { ParticipantRole } from "../../protocol.gen";
+import type { HostPermission, ParticipantRole } from "../../protocol.gen";
 import { useFocusWhen } from "../../ui/focusWhen";
 import { actionLabel, personActions, type PersonAction } from "./controls";
 import type { Hosting } from "./hosting";
+import { permitLabel } from "./permissions";
 
 export function PersonActions(props: {
   hosting: Hosting;
   uid: string;
   name: string;
   role: ParticipantRole;
+  /** What a host already lets them do all the same. */
+  permitted: readonly HostPermission[];
   media: { audio: boolean; video: boolean };
 }) {
   const { hosting, uid, name } = props;
@@ -30,6 +34,8 @@ export function PersonActions(props: {
   const me = { uid: hosting.myUid, role: hosting.myRole.value };
   const actions = personActions(me, { uid, role: props.role }, props.media);
   if (!actions.length) return null;
+  // Only what is turned off for participants can be let, and only to a participant.
+  const permits = props.role === "participant" ? hosting.switches.value.restricted : [];
   const close = () => {
     setOpen(false);
     setConfirming(false);
@@ -66,11 +72,25 @@ export function PersonActions(props: {
             </button>
           </div>
         ) : (
-          actions.map((action) => (
-            <button key={action} class="btn btn-ghost btn-small" type="button" data-action={action} onClick={() => run(action)}>
-              {actionLabel(action, name)}
-            </button>
-          ))
+          <>
+            {permits.map((what) => {
+              const permitted = props.permitted.includes(what);
+              const act = () => {
+                close();
+                void hosting.act(permitted ? "unpermit" : "permit", uid, what);
+              };
+              return (
+                <button key={what} class="btn btn-ghost btn-small" type="button" data-permit={what} onClick={act}>
+                  {permitLabel(what, name, permitted)}
+                </button>
+              );
+            })}
+            {actions.map((action) => (
+              <button key={action} class="btn btn-ghost btn-small" type="button" data-action={action} onClick={() => run(action)}>
+                {actionLabel(action, name)}
+              </button>
+            ))}
+          </>
         )}
       </div>
     </div>

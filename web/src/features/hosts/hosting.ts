@@ -17,7 +17,8 @@ import { playCue } from "../../ui/cue";
 import type { HostActionName, HostPermission, ParticipantRole } from "../../protocol.gen";
 import { askAccepted, encodeAsk, type Ask } from "./asks";
 import { newKnocks, roleNotice, runsMeeting } from "./controls";
-import { chatAccepted, heldFor, heldNotices, PERMISSIONS, restrictedOf } from "./permissions";
+import { permissionsOf } from "../../core/meeting/held";
+import { chatAccepted, heldFor, heldNotices, PERMISSIONS } from "./permissions";
 
 /** A waiting knock as the hosts see it. */
 export interface Knocker {
@@ -87,8 +88,8 @@ export class Hosting {
     let last: readonly HostPermission[] = [];
     this.heldForMe = computed(() => {
       // Nothing until our own document says who we are: a host is not a participant meanwhile.
-      const role = meeting.roster.value.get(meeting.myUid)?.role;
-      const now = role ? heldFor(role, this.switches.value.restricted) : [];
+      const me = meeting.roster.value.get(meeting.myUid);
+      const now = me ? heldFor(me, this.switches.value.restricted) : [];
       if (now.join() !== last.join()) last = now; // the same list while it says the same
       return last;
     });
@@ -100,14 +101,13 @@ export class Hosting {
 
   /** What the hosts turned off for `uid` (by its role on the roster now). */
   heldOf(uid: string): HostPermission[] {
-    return heldFor(this.meeting.roster.peek().get(uid)?.role, this.switches.peek().restricted);
+    return heldFor(this.meeting.roster.peek().get(uid), this.switches.peek().restricted);
   }
 
   /** Whether a chat message from `uid` is shown (permissions.ts: the chat turned off for them);
    * with mayWrite, the chat's rules (ChatRules). */
   accepts(uid: string, scope: "all" | "private"): boolean {
-    const role = this.meeting.roster.peek().get(uid)?.role;
-    return chatAccepted(role, this.myRole.peek(), this.switches.peek().restricted, scope);
+    return chatAccepted(this.meeting.roster.peek().get(uid), this.myRole.peek(), this.switches.peek().restricted, scope);
   }
 
   /** Whether we may write to `toUid` (null: everyone): with the chat turned off for us, only
@@ -126,7 +126,7 @@ export class Hosting {
           locked: snapshot.get("locked") === true,
           lobby: snapshot.get("lobby") === true,
           hasOrg: typeof snapshot.get("orgId") === "string",
-          restricted: restrictedOf(snapshot.get("restricted")),
+          restricted: permissionsOf(snapshot.get("restricted")),
         }),
       (error) => console.debug("the meeting listener stopped", error),
     );
@@ -172,7 +172,7 @@ export class Hosting {
     return effect(() => {
       const { restricted } = this.switches.value;
       const roster = this.meeting.roster.value;
-      for (const link of this.meeting.peers.value.values()) link.media.hold(heldFor(roster.get(link.uid)?.role, restricted));
+      for (const link of this.meeting.peers.value.values()) link.media.hold(heldFor(roster.get(link.uid), restricted));
     });
   }
 

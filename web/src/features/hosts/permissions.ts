@@ -20,43 +20,52 @@ export const PERMISSIONS: Readonly<Record<HostPermission, PermissionWords>> = {
   mic: {
     label: "Turn on their microphone",
     off: "A host turned microphones off for participants. Raise your hand to ask to speak.",
-    on: "A host let participants turn their microphone on again.",
+    on: "You can turn your microphone on again.",
   },
   camera: {
     label: "Turn on their camera",
     off: "A host turned cameras off for participants.",
-    on: "A host let participants turn their camera on again.",
+    on: "You can turn your camera on again.",
   },
   present: {
     label: "Share their screen",
     off: "A host turned presenting off for participants.",
-    on: "A host let participants present again.",
+    on: "You can present again.",
   },
   chat: {
     label: "Send chat messages",
     off: "A host turned the chat off for participants. You can still write privately to the host and co-hosts.",
-    on: "A host turned the chat on again for participants.",
+    on: "You can send chat messages again.",
   },
 };
 
 const ORDER = Object.keys(PERMISSIONS) as HostPermission[];
 
-/** The meeting document's `restricted`, as a list of known permissions (anything else ignored). */
-export function restrictedOf(value: unknown): HostPermission[] {
-  const listed = Array.isArray(value) ? value : [];
-  return ORDER.filter((what) => listed.includes(what));
+/** Whom a restriction is about: their role, and what a host let them do all the same. */
+export interface Holdable {
+  role: ParticipantRole;
+  permitted?: readonly HostPermission[];
 }
 
-/** What is turned off for someone of `role`: nothing for the host and co-hosts. */
-export function heldFor(role: ParticipantRole | undefined, restricted: readonly HostPermission[]): HostPermission[] {
-  return runsMeeting(role) ? [] : [...restricted];
+/** What is turned off for `person`: nothing for the host and co-hosts, nor what a host let them
+ * do; all of it for someone unknown. */
+export function heldFor(person: Holdable | undefined, restricted: readonly HostPermission[]): HostPermission[] {
+  if (runsMeeting(person?.role)) return [];
+  const permitted = person?.permitted ?? [];
+  return restricted.filter((what) => !permitted.includes(what));
 }
 
-/** Whether a chat message from someone of `fromRole` is shown to us: always when the chat is on
- * for them; when it is off, only when it was written privately to us and we run the meeting. */
-export function chatAccepted(fromRole: ParticipantRole | undefined, myRole: ParticipantRole, restricted: readonly HostPermission[], scope: "all" | "private"): boolean {
-  if (!heldFor(fromRole, restricted).includes("chat")) return true;
+/** Whether a chat message from `from` is shown to us: always when the chat is on for them; when
+ * it is off, only when it was written privately to us and we run the meeting. */
+export function chatAccepted(from: Holdable | undefined, myRole: ParticipantRole, restricted: readonly HostPermission[], scope: "all" | "private"): boolean {
+  if (!heldFor(from, restricted).includes("chat")) return true;
   return scope === "private" && runsMeeting(myRole);
+}
+
+/** The people panel's words for letting `name` do `what` all the same, or taking it back. */
+export function permitLabel(what: HostPermission, name: string, permitted: boolean): string {
+  const doing = PERMISSIONS[what].label.charAt(0).toLowerCase() + PERMISSIONS[what].label.slice(1);
+  return permitted ? `Stop letting ${name} ${doing}` : `Let ${name} ${doing}`;
 }
 
 /** What to tell someone whose restrictions changed from `before` to `after`, in order. */

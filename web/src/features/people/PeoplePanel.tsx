@@ -76,6 +76,7 @@ function PersonRow(props: { uid: string; session: RoomSession; ui: RoomUi }) {
             uid={uid}
             name={name}
             role={role}
+            permitted={session.meeting.roster.value.get(uid)?.permitted ?? []}
             media={{ audio: view?.remoteMedia.audio ?? true, video: view?.remoteMedia.video ?? true }}
           />
         </div>
