@@ -155,15 +155,21 @@ export class Hosting {
     this.offs = [stopMeeting, stopRole, stopKnocks, stopAsks, this.holdMe(local), this.holdOthers(), () => this.stopLobby()];
   }
 
-  /** We keep off what the hosts turned off for us, and are told when that changes. */
+  /** We keep off what the hosts turned off for us, and are told when that changes; out of the
+   * meeting (the lobby of a rejoin, another meeting) nothing is held any more. */
   private holdMe(local: LocalMedia): () => void {
+    const devices = ["mic", "camera", "present"] as const;
     let before: readonly HostPermission[] = [];
-    return effect(() => {
+    const stop = effect(() => {
       const held = this.heldForMe.value;
-      for (const what of ["mic", "camera", "present"] as const) local.hold(what, held.includes(what) ? PERMISSIONS[what].off : null);
+      for (const what of devices) local.hold(what, held.includes(what) ? PERMISSIONS[what].off : null);
       for (const notice of heldNotices(before, held)) announce(notice);
       before = held;
     });
+    return () => {
+      stop();
+      for (const what of devices) local.hold(what, null);
+    };
   }
 
   /** Each connection plays nothing of what the hosts turned off for its person, whatever it sends
