@@ -252,8 +252,14 @@ async def test_talking_while_muted_is_pointed_out(people: PersonFactory) -> None
     # Moving in the More menu with the arrows, the focus stays where she put it when the bar
     # changes meanwhile (Bob's message counted on the Chat button).
     await alice.page.get_by_role("button", name="More options", exact=True).click()
+    # The menu puts the focus on its first item once it is open (the arrows go there, not to
+    # the More button: pressed before, the test once read "More" as where she was).
+    menu = alice.page.get_by_role("menu", name="More options")
+    first = menu.get_by_role("menuitem", name=re.compile("^Keyboard shortcuts"))
+    await expect(first).to_be_focused()
     await alice.page.keyboard.press("ArrowDown")
     await alice.page.keyboard.press("ArrowDown")
+    await expect(first).not_to_be_focused()
     focused = await alice.page.evaluate("() => document.activeElement.textContent")
     await bob.send_chat("Still there?")
     await expect(alice.page.locator(".controls button.ctl[data-panel='chat']")).to_contain_text(
