@@ -79,8 +79,8 @@ async def test_mute_camera_screen_share_and_devices(people: PersonFactory) -> No
     await full.click()
     await alice.page.wait_for_function("() => document.fullscreenElement === null")
 
-    # Picture in picture from More: the floating window shows Bob (the stream his tile shows);
-    # closed by the browser, the menu says it is off.
+    # Picture in picture from More: the floating window shows Bob (the stream his tile shows),
+    # his card while his camera is off; closed by the browser, the menu says it is off.
     # Bob is too loud for Alice: she mutes him for herself (his voice, and his screen's sound
     # below), which only her page hears.
     await alice.tile_menu(bob.uid, "Mute Bob for me")
@@ -101,6 +101,11 @@ async def test_mute_camera_screen_share_and_devices(people: PersonFactory) -> No
     await bob.page.get_by_role(
         "button", name="Stop presenting: stop sharing your screen", exact=True
     ).click()
+    await alice.page.wait_for_function(_PIP_SHOWS, arg=f'.tile[data-uid="{bob.uid}"]')
+    # Bob's camera off: the window shows his card (initials and name), not a black picture.
+    await bob.page.get_by_role("button", name="Turn off the camera", exact=True).click()
+    await alice.page.wait_for_function(_PIP_SHOWS_A_CARD)
+    await bob.page.get_by_role("button", name="Turn on the camera", exact=True).click()
     await alice.page.wait_for_function(_PIP_SHOWS, arg=f'.tile[data-uid="{bob.uid}"]')
     await alice.tile_menu(bob.uid, "Unmute Bob for me")
     await expect(bob_tile.locator("video")).to_have_js_property("volume", 1)
@@ -182,6 +187,13 @@ _PIP_SHOWS = """(where) => {
     const pip = document.pictureInPictureElement;
     const shown = document.querySelector(`${where} video`);
     return !!pip && !!shown && pip.srcObject === shown.srcObject && pip.readyState >= 2;
+}"""
+
+#: Whether the picture-in-picture window plays a drawn card (features/stage/pipCard.ts).
+_PIP_SHOWS_A_CARD = """() => {
+    const pip = document.pictureInPictureElement;
+    const track = pip && pip.srcObject && pip.srcObject.getVideoTracks()[0];
+    return !!track && track instanceof CanvasCaptureMediaStreamTrack && pip.readyState >= 2;
 }"""
 
 #: The microphone's "on" as this browser keeps it for the next meeting (core/meeting/media.ts).

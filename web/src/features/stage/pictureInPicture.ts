@@ -2,7 +2,8 @@
  * Picture in picture (More): the person on our stage in the browser's floating window, to keep
  * them in view while working in another tab or program. It follows the stage: a presentation, a
  * pinned or spotlighted person, else the last speaker, else the first other person; alone, our
- * own camera. Where the browser offers them (Chromium, for a video call), the window's microphone
+ * own camera; someone whose camera is off is shown by their initials and name (pipCard.ts).
+ * Where the browser offers them (Chromium, for a video call), the window's microphone
  * and camera buttons switch ours (Media Session), and the browser may open it by itself when the
  * tab is left ("enterpictureinpicture").
  */
@@ -11,6 +12,7 @@ import { announce } from "../../core/announce";
 import type { LocalMedia } from "../../core/meeting/media";
 import type { RoomSession } from "../room/session";
 import type { MainView, StageLayout } from "./layout";
+import { NameCard } from "./pipCard";
 import type { StageState } from "./stageState";
 
 export type PipSubject = { kind: "camera" | "screen"; uid: string };
@@ -45,6 +47,7 @@ export class PictureInPicture {
   /** A video element of its own: the tiles' come and go with the layout. */
   private readonly video = document.createElement("video");
   private own: MediaStream | null = null;
+  private card: NameCard | null = null;
 
   constructor(
     private readonly session: RoomSession,
@@ -79,6 +82,8 @@ export class PictureInPicture {
       if (document.pictureInPictureElement === this.video) void document.exitPictureInPicture().catch(() => undefined);
       this.video.srcObject = null;
       this.video.remove();
+      this.card?.stop();
+      this.card = null;
     };
   }
 
@@ -106,16 +111,24 @@ export class PictureInPicture {
     if (!subject) return null;
     if (subject.uid === meeting.myUid) {
       const state = this.local.state.value;
-      return this.ownStream(subject.kind === "screen" ? state.screenTrack : state.cameraTrack);
+      const track = subject.kind === "screen" ? state.screenTrack : state.cameraTrack;
+      return track ? this.ownStream(track) : this.nameCard(subject.uid);
     }
     const link = this.session.link(subject.uid);
     if (!link) return null;
-    return subject.kind === "screen" ? link.screenStream : link.remoteStream;
+    if (subject.kind === "screen") return link.screenStream;
+    const view = link.view.value;
+    return view.videoLive && view.remoteMedia.video ? link.remoteStream : this.nameCard(subject.uid);
+  }
+
+  /** The card of someone whose camera is off (made at the first need: most never need one). */
+  private nameCard(uid: string): MediaStream {
+    this.card ??= new NameCard();
+    return this.card.show(uid, this.session.name(uid));
   }
 
   /** One stream per own track: a new one at every change of our media would restart the picture. */
-  private ownStream(track: MediaStreamTrack | null): MediaStream | null {
-    if (!track) return null;
+  private ownStream(track: MediaStreamTrack): MediaStream {
     if (this.own?.getTracks()[0] !== track) this.own = new MediaStream([track]);
     return this.own;
   }
