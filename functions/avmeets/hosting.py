@@ -197,10 +197,7 @@ def permit_change(
     it already says so."""
     if target is None or target.get("state") != JOINED:
         raise NotFound("This person is not in the meeting.")
-    now = _permissions(target.get("permitted"))
-    after = {*now, what} if action == "permit" else set(now) - {what}
-    ordered = [permission for permission in HOST_PERMISSIONS if permission in after]
-    return None if ordered == list(now) else ordered
+    return _toggled(_permissions(target.get("permitted")), what, on=action == "permit")
 
 
 def meeting_change(
@@ -208,12 +205,10 @@ def meeting_change(
 ) -> dict[str, Any] | None:
     """The meeting fields ``lock`` / ``unlock`` / ``lobby-on`` / ``lobby-off`` / ``restrict`` /
     ``allow`` set, or None when the meeting already is so."""
-    if action in PERMISSION_ACTIONS:
+    if action in ("restrict", "allow"):
         assert what is not None  # payloads.parse_host_action requires it for these actions
-        now = restricted(meeting)
-        after = {*now, what} if action == "restrict" else set(now) - {what}
-        ordered = [permission for permission in HOST_PERMISSIONS if permission in after]
-        return None if ordered == list(now) else {"restricted": ordered}
+        ordered = _toggled(restricted(meeting), what, on=action == "restrict")
+        return None if ordered is None else {"restricted": ordered}
     field, value = {
         "lock": ("locked", True),
         "unlock": ("locked", False),
@@ -227,6 +222,15 @@ def restricted(meeting: Doc) -> tuple[HostPermission, ...]:
     """What the meeting's hosts turned off for participants (none on a meeting never restricted;
     anything unknown in the field is ignored)."""
     return _permissions(meeting.get("restricted"))
+
+
+def _toggled(
+    now: tuple[HostPermission, ...], what: HostPermission, *, on: bool
+) -> list[HostPermission] | None:
+    """``now`` with ``what`` in (``on``) or out, in ``HOST_PERMISSIONS`` order; None if the same."""
+    after = {*now, what} if on else set(now) - {what}
+    ordered = [permission for permission in HOST_PERMISSIONS if permission in after]
+    return None if ordered == list(now) else ordered
 
 
 def _permissions(stored: Any) -> tuple[HostPermission, ...]:

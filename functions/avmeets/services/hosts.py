@@ -2,8 +2,8 @@
 
 Answer a knock (or every waiting knock at once), remove someone, make or unmake a co-host,
 lock or unlock the meeting, switch its lobby, turn something off or on again for the
-participants or let one of them do it all the same, end it for everyone. ``hosting`` decides who may
-and what changes; this module reads and writes, each write conditional on what it read.
+participants or let one of them do it all the same, end it for everyone. ``hosting`` decides
+who may and what changes; this module reads and writes, each write conditional on what it read.
 """
 
 from __future__ import annotations

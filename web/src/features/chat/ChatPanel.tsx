@@ -65,9 +65,10 @@ export function ChatPanel(props: { session: RoomSession; ui: RoomUi }) {
     if (log.current) log.current.scrollTop = log.current.scrollHeight;
   }, [messages.length]);
   useEffect(() => input.current?.focus(), []);
-  // Turned off by a host: only private messages to those who run the meeting go (their roles
-  // read here, so that a new co-host's name becomes writable at once).
-  const chatOff = session.hosting.heldForMe.value.includes("chat") && !!session.meeting.roster.value;
+  // Turned off by a host: only private messages to those who run the meeting go. The roster is
+  // read here so that a new co-host's name becomes writable at once.
+  void session.meeting.roster.value;
+  const chatOff = session.hosting.heldForMe.value.includes("chat");
   const writable = !chatOff || session.hosting.mayWrite(session.addressee(ui.chatTo.value));
 
   const send = (event: Event) => {

@@ -1,7 +1,8 @@
 /**
  * The host's part of the people panel: the lock and the waiting-room switches, the people
- * waiting to be let in, what participants may do, asking everyone to mute, and ending the meeting for everyone. Shown to
- * the host and co-hosts only; every control is a button or a switch in the tab order.
+ * waiting to be let in, what participants may do, asking everyone to mute, and ending the
+ * meeting for everyone. Shown to the host and co-hosts only; every control is a button or a
+ * switch in the tab order.
  */
 import { useEffect, useState } from "preact/hooks";
 import type { HostActionName, HostPermission } from "../../protocol.gen";

@@ -15,7 +15,7 @@ interface PermissionWords {
   on: string;
 }
 
-/** Every permission, in the order the host's switches show them (and `restricted` lists them). */
+/** Every permission, in the order the host's switches show them and changes are said. */
 export const PERMISSIONS: Readonly<Record<HostPermission, PermissionWords>> = {
   mic: {
     label: "Turn on their microphone",
