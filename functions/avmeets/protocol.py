@@ -74,8 +74,9 @@ HostActionName = Literal[
 ]
 #: What a host may turn off for the participants who do not run the meeting (``restrict``) and
 #: on again (``allow``), or let one participant do all the same (``permit``, ``unpermit``):
-#: presenting a screen, the chat, their microphone, their camera.
-HostPermission = Literal["present", "chat", "mic", "camera"]
+#: presenting a screen, the chat, their microphone, their camera, sending files, sending
+#: reactions, drawing on the whiteboard.
+HostPermission = Literal["present", "chat", "mic", "camera", "files", "reactions", "whiteboard"]
 SignalType = Literal["offer", "answer", "candidates"]
 #: Where a record shown by ``my_data`` is stored (a collection, or Firebase Auth's account).
 StoredIn = Literal[

@@ -1,12 +1,13 @@
 """What a host turns off for participants, in Chromium (docs/protocol.md section 5, "What hosts
 may turn off"): the people panel's "Let participants" switches, the participant's page holding
-itself to them (its microphone, camera and presentation off and kept off, its chat only to
-those who run the meeting), and the host's page holding the participant to them whatever the
-participant's browser sends: a page made to ignore them (its microphone track switched back
-on, a media message saying so, a chat message to everyone written straight to the data
-channel) is still silent, shown muted and unread on the host's page. Then the host lets that one
-participant turn the microphone on (a raised hand given the floor), takes it back, and turns
-microphones on for everyone: nothing comes back by itself.
+itself to them (its microphone, camera and presentation off and kept off, its chat and files
+only to those who run the meeting, no reactions, no drawing), and the host's page holding the
+participant to them whatever the participant's browser sends: a page made to ignore them (its
+microphone track switched back on, a media message saying so, a chat message, a reaction, a
+stroke, a clearing of the board and a file to everyone written straight to the data channels)
+is still silent, shown muted and unread, unshown and undrawn on the host's page. Then the host
+lets that one participant turn the microphone on (a raised hand given the floor), takes it
+back, and turns microphones on for everyone: nothing comes back by itself.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from playwright.async_api import expect
+from playwright.async_api import FilePayload, expect
 
 from .conftest import PersonFactory, meet
 from .support import MEDIA_TIMEOUT_MS, MESSAGE_TIMEOUT_MS, Person
@@ -27,6 +28,11 @@ CHAT_OFF = (
     "A host turned the chat off for participants. You can still write privately to the host"
     " and co-hosts."
 )
+FILES_OFF = (
+    "A host turned file sharing off for participants. You can still send files privately to the"
+    " host and co-hosts."
+)
+BOARD_OFF = "A host turned drawing on the whiteboard off for participants."
 
 #: What `who`'s page receives of `uid`: the media its view shows, and whether each received
 #: track plays (a disabled track plays silence or black).
@@ -42,16 +48,44 @@ RECEIVED = """(uid) => {
 }"""
 
 #: A browser that ignores the meeting's restrictions: the microphone track on again behind the
-#: app's back, a media message saying so, and a chat message to everyone on the data channel.
+#: app's back, a media message saying so, and on the data channels a chat message, a reaction,
+#: a stroke, a clearing of the board and a file, all to everyone. Then a request for the board,
+#: whose answer (kept in window.__boardIn) shows that the host's page read what came before it.
 IGNORE_THE_HOST = """() => {
     const meeting = window.__avmeets.currentView().meeting.meeting;
     meeting.local.audioTrack.enabled = true;
     const media = { t: "media", audio: true, video: true, screen: false, recording: false };
     const chat = { t: "chat", id: "sneak", text: "Sneaky hello", scope: "all" };
+    const stroke = { t: "stroke", id: "sneaky-stroke", color: "#d93025", width: 6, erase: false,
+                     pts: [0, 0, 5000, 5000] };
+    const file = { t: "file", fid: "sneaky", name: "sneaky.txt", size: 2, mime: "text/plain",
+                   scope: "all" };
+    window.__boardIn = [];
     for (const link of meeting.links.values()) {
         link.send("chat", JSON.stringify(media));
         link.send("chat", JSON.stringify(chat));
+        link.send("gestures", JSON.stringify({ t: "react", emoji: "🎉" }));
+        const board = link.channel("board");
+        board.addEventListener("message", (e) => window.__boardIn.push(e.data));
+        board.send(JSON.stringify(stroke));
+        board.send(JSON.stringify({ t: "clear" }));
+        board.send(JSON.stringify({ t: "sync-request" }));
+        const files = link.channel("files");
+        files.send(JSON.stringify(file));
+        files.send(new Uint8Array([104, 105]).buffer);
+        files.send(JSON.stringify({ t: "file-end", fid: "sneaky" }));
     }
+}"""
+
+#: What the host's page holds of the board, and of `uid`'s reactions, files and hand.
+HELD_BY_HOST = """(uid) => {
+    const session = window.__avmeets.currentView().meeting;
+    return {
+        strokes: [...session.board.strokes.keys()],
+        reactions: (window.__reactions || []).filter((r) => r.startsWith(uid)),
+        files: session.files.transfers.value.map((t) => t.value.name),
+        hand: session.gestures.hands.value.has(uid),
+    };
 }"""
 
 
@@ -102,6 +136,9 @@ async def test_a_host_turns_things_off_for_participants(people: PersonFactory) -
             ("camera", "Turn on their camera"),
             ("present", "Share their screen"),
             ("chat", "Send chat messages"),
+            ("files", "Send files"),
+            ("reactions", "Send reactions"),
+            ("whiteboard", "Draw on the whiteboard"),
         )
     }
     for switch in switches.values():
@@ -140,14 +177,57 @@ async def test_a_host_turns_things_off_for_participants(people: PersonFactory) -
     await expect(bob.page.locator(".chat-off")).to_have_text(CHAT_OFF, timeout=MESSAGE_TIMEOUT_MS)
     send = bob.page.get_by_role("button", name="Send message", exact=True)
     await expect(send).to_be_disabled()  # to everyone
-    await alice.check_accessibility("people panel, participants' permissions off")
     await bob.check_accessibility("chat turned off by a host")
 
-    # Bob's browser ignores all that; Alice's page holds him to it all the same.
+    # Files, reactions and drawing off: Bob's controls say so, and do nothing.
+    for what in ("files", "reactions", "whiteboard"):
+        await switches[what].uncheck()
+    react = bob.page.get_by_role("button", name="React: turned off by a host", exact=True)
+    await expect(react).to_be_visible(timeout=MESSAGE_TIMEOUT_MS)
+    await react.click()
+    await bob.wait_toast("A host turned reactions off")
+    await bob.open_panel("Files")
+    await expect(bob.page.locator(".files-off")).to_have_text(FILES_OFF)
+    pick = bob.page.locator("label.file-pick")  # the file input shares its name
+    await expect(pick).to_have_attribute("aria-disabled", "true")
+    await bob.check_accessibility("files turned off by a host")
+    await bob.open_whiteboard()
+    await expect(bob.page.locator(".board-off")).to_have_text(BOARD_OFF)
+    await expect(bob.page.get_by_role("button", name="Pen", exact=True)).to_be_disabled()
+    await bob.page.get_by_role("button", name="Whiteboard", exact=True).click()  # closed again
+    await alice.check_accessibility("people panel, participants' permissions off")
+
+    # Bob's browser ignores all that; Alice's page holds him to it all the same. Each check
+    # waits for something Alice takes from Bob after the sneaky messages, on the same ordered
+    # channel: a private message and a private file to her (the host), his raised hand, her
+    # answer to his request for the board.
+    drawn = await alice.page.evaluate(
+        "() => window.__avmeets.currentView().meeting.board.begin('#111111', 6, false, 100, 100).id"
+    )
+    await alice.record_reactions()
     await bob.page.evaluate(IGNORE_THE_HOST)
     await bob.send_chat("Can I speak?", to=alice)
-    await alice.wait_chat("Can I speak?")  # after the sneaky one, on the same ordered channel
+    await alice.wait_chat("Can I speak?")
     assert await alice.chat_message("Sneaky hello").count() == 0
+    await bob.open_panel("Files")
+    await bob.page.locator("#files-to").select_option(alice.uid)
+    await expect(pick).not_to_have_attribute("aria-disabled", "true")
+    question = FilePayload(name="question.txt", mimeType="text/plain", buffer=b"May I?")
+    await bob.page.locator("#file-input").set_input_files(files=[question])
+    await bob.page.get_by_role("button", name="Raise hand", exact=True).click()
+    await bob.page.wait_for_function(
+        "(id) => (window.__boardIn || []).some((m) => m.includes(id))", arg=drawn
+    )
+    await alice.page.wait_for_function(
+        f"(uid) => {{ const held = ({HELD_BY_HOST})(uid);"
+        " return held.hand && held.files.includes('question.txt'); }",
+        arg=bob.uid,
+        timeout=MESSAGE_TIMEOUT_MS,
+    )
+    held = await alice.page.evaluate(HELD_BY_HOST, bob.uid)
+    assert held["strokes"] == [drawn], held  # neither his stroke nor his clearing
+    assert held["reactions"] == [], held
+    assert held["files"] == ["question.txt"], held
     got = await received(alice, bob.uid)
     assert got["shown"]["audio"] is False and got["shown"]["video"] is False, got
     assert ["audio", False] in got["camera"] and ["video", False] in got["camera"], got
@@ -159,9 +239,9 @@ async def test_a_host_turns_things_off_for_participants(people: PersonFactory) -
     await bob.page.evaluate(
         "() => { window.__avmeets.currentView().meeting.meeting.local.audioTrack.enabled = false; }"
     )
-    await alice.open_people()  # the chat had taken the side panel
+    await alice.open_people()  # the chat and the files had taken the side panel
     await alice.host_action(bob.uid, f"Let {bob.name} turn on their microphone")
-    await wait_announced(bob, MIC_AGAIN, times=1)
+    await wait_announced(bob, "A host lets you turn on your microphone.", times=1)
     turn_on = bob.page.get_by_role("button", name="Turn on the microphone", exact=True)
     await turn_on.click()
     await wait_received(alice, bob.uid, MIC_ON, "Bob's microphone heard by Alice again")
@@ -171,12 +251,25 @@ async def test_a_host_turns_things_off_for_participants(people: PersonFactory) -
     await bob.screenshot("let-to-speak")
     await alice.host_action(bob.uid, f"Stop letting {bob.name} turn on their microphone")
     await expect(mic_button).to_be_visible(timeout=MESSAGE_TIMEOUT_MS)
+    await wait_announced(bob, "A host no longer lets you turn on your microphone.", times=1)
     await wait_received(alice, bob.uid, "(r) => !r.shown.audio", "Bob muted again")
 
     # Microphones on for everyone: nothing comes back by itself; Bob turns his on.
     await switches["mic"].check()
-    await wait_announced(bob, MIC_AGAIN, times=2)
+    await wait_announced(bob, MIC_AGAIN, times=1)
     await turn_on.click()
     await wait_received(alice, bob.uid, MIC_ON, "Bob's microphone heard by Alice again")
     await bob.screenshot("turned-off-by-a-host")
     await alice.screenshot("let-participants")
+
+    # Bob leaves and rejoins: in the lobby nothing is held (his camera comes on as he chose);
+    # back in the meeting, cameras are still off for participants.
+    await bob.leave()
+    await bob.page.get_by_role("button", name="Rejoin", exact=True).click()
+    await expect(
+        bob.page.get_by_role("button", name="Turn off the camera", exact=True)
+    ).to_be_visible(timeout=MESSAGE_TIMEOUT_MS)
+    await bob.join_now()
+    await expect(
+        bob.page.get_by_role("button", name="Camera: turned off by a host", exact=True)
+    ).to_be_visible(timeout=MESSAGE_TIMEOUT_MS)

@@ -357,13 +357,14 @@ async def test_hosts_turn_things_off_for_participants_and_everyone_reads_it(
 
     assert (await host_action(alice, meeting_id, "restrict", what="mic"))["changed"] is True
     assert (await host_action(alice, meeting_id, "restrict", what="mic"))["changed"] is False
+    assert (await host_action(alice, meeting_id, "restrict", what="whiteboard"))["changed"] is True
     assert (await host_action(alice, meeting_id, "restrict", what="present"))["changed"] is True
     for peer in (bob, carol):  # every participant reads it, in one order
-        assert await read_restricted(peer) == ["present", "mic"]
+        assert await read_restricted(peer) == ["present", "mic", "whiteboard"]
     await host_action(alice, meeting_id, "make-cohost", carol.uid)
     assert (await host_action(carol, meeting_id, "allow", what="mic"))["changed"] is True
     assert (await host_action(carol, meeting_id, "allow", what="chat"))["changed"] is False
-    assert await read_restricted(bob) == ["present"]
+    assert await read_restricted(bob) == ["present", "whiteboard"]
 
     # One participant let present all the same: on their own document, kept across a reload.
     async def permitted(peer: MeetingPeer) -> Any:

@@ -315,8 +315,53 @@ SABOTAGES: tuple[Sabotage, ...] = (
         edits=(
             Edit(
                 "web/src/features/hosts/permissions.ts",
-                '  if (!heldFor(from, restricted).includes("chat")) return true;\n',
+                "  if (!heldFor(from, restricted).includes(what)) return true;\n",
                 "  return true;\n",
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="restricted-files-taken",
+        claim="What hosts turn off, participants cannot send anyway",
+        why="a receiver takes a file to everyone from a participant whose files are turned off",
+        kind="web",
+        tests=("web/src/features/files/fileShare.test.ts",),
+        expect=r"id: 'f1'.* to have a length of \+0 but got 1",
+        edits=(
+            Edit(
+                "web/src/features/files/fileShare.ts",
+                '    if (!this.rules.accepts(link.uid, header.private ? "private" : "all"))',
+                "    if (false)",
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="restricted-reactions-shown",
+        claim="What hosts turn off, participants cannot send anyway",
+        why="a receiver shows the reactions of a participant whose reactions are turned off",
+        kind="web",
+        tests=("web/src/features/gestures/gestures.test.ts",),
+        expect=r"uid: 'bob', emoji: '👍' \} \] to deeply equal \[\]",
+        edits=(
+            Edit(
+                "web/src/features/gestures/gestures.ts",
+                "      if (this.reacts(link.uid)) this.addReaction(link.uid, gesture.emoji);\n",
+                "      this.addReaction(link.uid, gesture.emoji);\n",
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="restricted-board-drawn",
+        claim="What hosts turn off, participants cannot send anyway",
+        why="a receiver draws the strokes and clearings of a participant whose drawing is off",
+        kind="web",
+        tests=("web/src/features/whiteboard/board.test.ts",),
+        expect=r"expected \[\] to deeply equal \[ 'c1' \]",
+        edits=(
+            Edit(
+                "web/src/features/whiteboard/board.ts",
+                "    } else if (!this.rules.draws(link.uid)) {\n",
+                "    } else if (false) {\n",
             ),
         ),
     ),

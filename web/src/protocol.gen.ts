@@ -39,7 +39,7 @@ export type MeetingEntry = "join" | "knock" | "locked" | "denied";
 
 export type HostActionName = "admit" | "deny" | "remove" | "make-cohost" | "revoke-cohost" | "admit-all" | "lock" | "unlock" | "lobby-on" | "lobby-off" | "end" | "restrict" | "allow" | "permit" | "unpermit";
 
-export type HostPermission = "present" | "chat" | "mic" | "camera";
+export type HostPermission = "present" | "chat" | "mic" | "camera" | "files" | "reactions" | "whiteboard";
 
 export type SignalType = "offer" | "answer" | "candidates";
 

@@ -43,7 +43,7 @@ ACTIONS_ON_A_PERSON: Final = (
 ACTIONS_ON_THE_MEETING: Final = ("admit-all", "lock", "unlock", "lobby-on", "lobby-off", "end")
 #: ...and the actions about a permission take `what`, the others refuse it.
 ACTIONS_ON_A_PERMISSION: Final = ("restrict", "allow", "permit", "unpermit")
-PERMISSIONS: Final = ("present", "chat", "mic", "camera")
+PERMISSIONS: Final = ("present", "chat", "mic", "camera", "files", "reactions", "whiteboard")
 ACTIONS: Final = (
     ACTIONS_ON_A_PERSON[:5] + ACTIONS_ON_THE_MEETING + ACTIONS_ON_A_PERMISSION
 )  # each once

@@ -12,6 +12,9 @@ const SLOTS_OF: Readonly<Record<HostPermission, readonly Slot[]>> = {
   camera: ["camera"],
   present: ["screen", "screenAudio"],
   chat: [],
+  files: [],
+  reactions: [],
+  whiteboard: [],
 };
 
 /** A stored list of permissions (the meeting's `restricted`, a participant's `permitted`): the

@@ -69,7 +69,7 @@ export function ChatPanel(props: { session: RoomSession; ui: RoomUi }) {
   // read here so that a new co-host's name becomes writable at once.
   void session.meeting.roster.value;
   const chatOff = session.hosting.heldForMe.value.includes("chat");
-  const writable = !chatOff || session.hosting.mayWrite(session.addressee(ui.chatTo.value));
+  const writable = !chatOff || session.chat.mayWrite(session.addressee(ui.chatTo.value));
 
   const send = (event: Event) => {
     event.preventDefault();

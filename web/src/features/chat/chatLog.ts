@@ -6,7 +6,7 @@ import { signal } from "@preact/signals-core";
 import { Emitter } from "../../core/state/emitter";
 import { encodeChat, MAX_CHAT_LENGTH, randomId } from "../../core/meeting/chatChannel";
 import type { IncomingChat, Meeting } from "../../core/meeting/meeting";
-import { PERMISSIONS } from "../hosts/permissions";
+import { OPEN_RULES, PERMISSIONS, type MessageRules } from "../hosts/permissions";
 
 export interface ChatMessage {
   id: string;
@@ -22,21 +22,14 @@ export interface ChatMessage {
 
 type ChatEvents = { message: ChatMessage; notice: string };
 
-/** What the meeting's hosts allow (features/hosts/permissions.ts): a message from `uid` shown,
- * ours sent to `toUid` (null: everyone). */
-export interface ChatRules {
-  accepts(uid: string, scope: "all" | "private"): boolean;
-  mayWrite(toUid: string | null): boolean;
-}
-
-const OPEN: ChatRules = { accepts: () => true, mayWrite: () => true };
 
 export class ChatLog extends Emitter<ChatEvents> {
   readonly messages = signal<readonly ChatMessage[]>([]);
 
   constructor(
     private readonly meeting: Meeting,
-    private readonly rules: ChatRules = OPEN,
+    /** What the meeting's hosts allow of the chat (features/hosts/permissions.ts). */
+    private readonly rules: MessageRules = OPEN_RULES,
   ) {
     super();
     meeting.on("chat", (incoming) => this.receive(incoming));
@@ -57,6 +50,11 @@ export class ChatLog extends Emitter<ChatEvents> {
     };
     if (this.messages.peek().some((m) => m.id === entry.id && m.fromUid === entry.fromUid)) return;
     this.add(entry);
+  }
+
+  /** Whether a message to `toUid` (null: everyone) may go (the hosts' rules). */
+  mayWrite(toUid: string | null): boolean {
+    return this.rules.mayWrite(toUid);
   }
 
   /** Chat to everyone (toUid null) or privately: then only on that participant's channel. */

@@ -8,6 +8,7 @@ import { announce } from "../../core/announce";
 import type { LocalMedia } from "../../core/meeting/media";
 import { canFullscreen, fullscreen, toggleFullscreen } from "../../ui/fullscreen";
 import { REACTION_NAMES, REACTIONS } from "../gestures/gestures";
+import { PERMISSIONS } from "../hosts/permissions";
 import { toggleRecording } from "../recordings/recording";
 import type { RoomSession } from "../room/session";
 import type { RoomUi, Width } from "../room/store";
@@ -142,10 +143,23 @@ function controls(session: RoomSession, ui: RoomUi, local: LocalMedia, pip: Pict
 function Reactions({ session }: { session: RoomSession }) {
   const [open, setOpen] = useState(false);
   const close = useCallback(() => setOpen(false), []);
+  // Turned off by a host: the button says so, and pressing it says why (hands stay up to raise).
+  const off = session.hosting.heldForMe.value.includes("reactions");
+  useEffect(() => {
+    if (off) setOpen(false);
+  }, [off]);
+  const press = () => (off ? announce(PERMISSIONS.reactions.off, { urgency: "assertive" }) : setOpen(!open));
   return (
     <div class="ctl-wrap">
-      <ControlButton text="React" icon="smile" popup expanded={open} onClick={() => setOpen(!open)} />
-      {open ? (
+      <ControlButton
+        text="React"
+        icon="smile"
+        popup={!off}
+        expanded={off ? undefined : open}
+        onClick={press}
+        {...(off ? { label: "React: turned off by a host", tone: "off" as const } : {})}
+      />
+      {open && !off ? (
         <Popover label="Reactions" class="reactions-menu" onClose={close}>
           {REACTIONS.map((emoji) => (
             <button

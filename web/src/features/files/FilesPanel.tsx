@@ -1,6 +1,8 @@
 /** Files: pick or drop some to send (to everyone or privately); each transfer with its progress. */
 import type { Signal } from "@preact/signals";
+import { announce } from "../../core/announce";
 import { formatBytes, toast } from "../../ui/dom";
+import { PERMISSIONS } from "../hosts/permissions";
 import { Icon } from "../../ui/Icon";
 import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
@@ -63,6 +65,10 @@ function TransferRow(props: { transfer: Signal<Transfer>; session: RoomSession }
 /** Send each file to the panel's addressee (everyone, or one person), one after another. */
 export function sendFiles(session: RoomSession, ui: RoomUi, files: readonly File[]): void {
   const toUid = session.addressee(ui.filesTo.peek());
+  if (files.length && !session.files.mayWrite(toUid)) {
+    announce(PERMISSIONS.files.off, { urgency: "assertive" });
+    return;
+  }
   for (const file of files) {
     if (!session.files.send(file, toUid).length) {
       toast("Nobody is connected to receive the file yet.", "error");
@@ -76,6 +82,11 @@ export function FilesPanel(props: { session: RoomSession; ui: RoomUi }) {
   const { session } = props;
   const to = props.ui.filesTo;
   const transfers = session.files.transfers.value;
+  // Turned off by a host: files go only privately to those who run the meeting (the roster is
+  // read so that a new co-host becomes an addressee at once).
+  void session.meeting.roster.value;
+  const filesOff = session.hosting.heldForMe.value.includes("files");
+  const sendable = !filesOff || session.files.mayWrite(session.addressee(to.value));
   const pick = (event: Event) => {
     const input = event.currentTarget as HTMLInputElement;
     sendFiles(session, props.ui, [...(input.files ?? [])]);
@@ -100,11 +111,24 @@ export function FilesPanel(props: { session: RoomSession; ui: RoomUi }) {
         <label for="files-to">To</label>
         <TargetSelect id="files-to" label="Send the file to" session={session} value={to} />
       </div>
-      <label for="file-input" class="btn btn-secondary file-pick" tabIndex={0} role="button" onKeyDown={pickByKey}>
+      {filesOff ? (
+        <p class="files-off muted small" id="files-off">
+          {PERMISSIONS.files.off}
+        </p>
+      ) : null}
+      <label
+        for="file-input"
+        class="btn btn-secondary file-pick"
+        tabIndex={sendable ? 0 : -1}
+        role="button"
+        aria-disabled={sendable ? undefined : "true"}
+        aria-describedby={filesOff ? "files-off" : undefined}
+        onKeyDown={pickByKey}
+      >
         <Icon name="file" />
         Choose files to send
       </label>
-      <input id="file-input" type="file" multiple class="visually-hidden" onChange={pick} />
+      <input id="file-input" type="file" multiple class="visually-hidden" disabled={!sendable} onChange={pick} />
       <p class="muted small">Or drop them anywhere in the meeting.</p>
       <OrgUploads org={session.org} kind="file" />
       <ul class="file-list">

@@ -11,6 +11,7 @@ import type { ChannelProtocol } from "../../core/meeting/link";
 import type { PeerLink } from "../../core/meeting/peer";
 import { bytesSent, chunkRanges, cleanName, parseFileHeader, parseFileMessage } from "./chunking";
 import { BlobSink, OpfsSink, opfsRoot, type Sink } from "./sinks";
+import { OPEN_RULES, type MessageRules } from "../hosts/permissions";
 
 const BUFFER_HIGH = 8 * 1024 * 1024;
 /** Progress is published at most this often while a file is sent. */
@@ -67,8 +68,17 @@ export class FileShare extends Emitter<FileEvents> implements ChannelProtocol {
   private releaseLock: (() => void) | null = null;
   private session: string | null = null;
 
-  constructor(private readonly meeting: MeetingLike) {
+  constructor(
+    private readonly meeting: MeetingLike,
+    /** What the meeting's hosts allow of sending files (features/hosts/permissions.ts). */
+    private readonly rules: MessageRules = OPEN_RULES,
+  ) {
     super();
+  }
+
+  /** Whether a file to `toUid` (null: everyone) may go (the hosts' rules). */
+  mayWrite(toUid: string | null): boolean {
+    return this.rules.mayWrite(toUid);
   }
 
   /** Publish a transfer's new state (a new one is appended to the list). */
@@ -134,6 +144,7 @@ export class FileShare extends Emitter<FileEvents> implements ChannelProtocol {
 
   /** Send to everyone connected (toUid null) or only on one participant's channel. */
   send(file: File, toUid: string | null): Transfer[] {
+    if (!this.rules.mayWrite(toUid)) return [];
     const group = randomId(8);
     const targets = toUid ? [this.meeting.links.get(toUid)].filter((l) => !!l) : [...this.meeting.links.values()];
     const created: Transfer[] = [];
@@ -259,7 +270,10 @@ export class FileShare extends Emitter<FileEvents> implements ChannelProtocol {
   private beginIncoming(link: PeerLink, message: Record<string, unknown>): void {
     const previous = this.incoming.get(link);
     if (previous) void previous.sink.abort();
+    this.incoming.delete(link);
     const header = parseFileHeader(message, () => randomId(8));
+    // Turned off by a host for the sender: not received (its chunks then go nowhere).
+    if (!this.rules.accepts(link.uid, header.private ? "private" : "all")) return;
     const transfer: Transfer = {
       id: header.fid,
       direction: "in",

@@ -98,6 +98,24 @@ describe("Gestures", () => {
     expect(gestures.reactions.value).toEqual([]);
   });
 
+  it("takes no reaction from someone for whom a host turned them off, nor sends ours then; hands still go up", () => {
+    const off = new Set(["bob"]);
+    const bob = new FakeLink("bob");
+    const gestures = new Gestures({ myUid: "me", links: new Map([["bob", bob]]) }, () => false, (uid) => !off.has(uid));
+    const asBob = bob as unknown as PeerLink;
+    gestures.message(asBob, '{"t":"react","emoji":"👍"}');
+    gestures.message(asBob, '{"t":"hand","up":true}');
+    expect(gestures.reactions.value).toEqual([]);
+    expect([...gestures.hands.value.keys()]).toEqual(["bob"]);
+    off.add("me");
+    gestures.react("🎉");
+    expect([gestures.reactions.value, bob.sent]).toEqual([[], []]);
+    off.clear();
+    gestures.react("🎉");
+    gestures.message(asBob, '{"t":"react","emoji":"👏"}');
+    expect(gestures.reactions.value.map((r) => [r.uid, r.emoji])).toEqual([["me", "🎉"], ["bob", "👏"]]);
+  });
+
   it("takes a spotlight from a host or co-host only", () => {
     const { bob, gestures, asLink } = room();
     gestures.message(asLink(bob), JSON.stringify({ t: "spotlight", uid: "bob", at: Date.now() }));

@@ -11,7 +11,7 @@
  * When a connection's channel opens, each side sends its hand if it is up and, if it runs the
  * meeting, the spotlight it knows, so a newcomer sees both. Spotlights and "lower-hands" from
  * anyone else are ignored, as is any other message; reactions from one peer are shown at most
- * every REACTION_GAP_MS.
+ * every REACTION_GAP_MS, and none from someone for whom a host turned them off.
  */
 import { signal } from "@preact/signals-core";
 import { parseJsonObject } from "../../core/meeting/channelJson";
@@ -100,6 +100,8 @@ export class Gestures extends Emitter<GestureEvents> implements ChannelProtocol 
     private readonly meeting: GesturesMeeting,
     /** Whether `uid` runs the meeting (its role as the server wrote it): only they lower hands. */
     private readonly runsMeeting: (uid: string) => boolean,
+    /** Whether `uid` may send reactions (a host may turn them off for participants). */
+    private readonly reacts: (uid: string) => boolean = () => true,
   ) {
     super();
   }
@@ -120,6 +122,7 @@ export class Gestures extends Emitter<GestureEvents> implements ChannelProtocol 
   }
 
   react(emoji: Emoji): void {
+    if (!this.reacts(this.meeting.myUid)) return;
     this.addReaction(this.meeting.myUid, emoji);
     this.broadcast({ t: "react", emoji });
   }
@@ -142,7 +145,9 @@ export class Gestures extends Emitter<GestureEvents> implements ChannelProtocol 
     const gesture = typeof data === "string" ? parseGesture(data) : null;
     if (!gesture) return;
     if (gesture.t === "hand") this.setHand(link.uid, gesture.up);
-    else if (gesture.t === "react") this.addReaction(link.uid, gesture.emoji);
+    else if (gesture.t === "react") {
+      if (this.reacts(link.uid)) this.addReaction(link.uid, gesture.emoji);
+    }
     else if (gesture.t === "lower-hands") this.loweredBy(link.uid);
     else if (gesture.at > this.spotlightAt && this.runsMeeting(link.uid)) this.applySpotlight(gesture.uid, link.uid, gesture.at);
   }

@@ -18,7 +18,7 @@ import type { HostActionName, HostPermission, ParticipantRole } from "../../prot
 import { askAccepted, encodeAsk, type Ask } from "./asks";
 import { newKnocks, roleNotice, runsMeeting } from "./controls";
 import { permissionsOf } from "../../core/meeting/held";
-import { chatAccepted, heldFor, heldNotices, PERMISSIONS } from "./permissions";
+import { heldFor, heldNotices, messageAccepted, PERMISSIONS, type HeldState, type MessageRules, type Messaging } from "./permissions";
 
 /** A waiting knock as the hosts see it. */
 export interface Knocker {
@@ -104,17 +104,25 @@ export class Hosting {
     return heldFor(this.meeting.roster.peek().get(uid), this.switches.peek().restricted);
   }
 
-  /** Whether a chat message from `uid` is shown (permissions.ts: the chat turned off for them);
-   * with mayWrite, the chat's rules (ChatRules). */
-  accepts(uid: string, scope: "all" | "private"): boolean {
-    return chatAccepted(this.meeting.roster.peek().get(uid), this.myRole.peek(), this.switches.peek().restricted, scope);
+  /** Whether the hosts turned `what` off for us now. */
+  held(what: HostPermission): ReadonlySignal<boolean> {
+    return computed(() => this.heldForMe.value.includes(what));
   }
 
-  /** Whether we may write to `toUid` (null: everyone): with the chat turned off for us, only
-   * privately to someone who runs the meeting. */
-  mayWrite(toUid: string | null): boolean {
-    if (!this.heldForMe.peek().includes("chat")) return true;
-    return !!toUid && runsMeeting(this.meeting.roster.peek().get(toUid)?.role);
+  /** Whether `uid` may do `what` now (we, by what is held for us). */
+  allows(uid: string, what: HostPermission): boolean {
+    const held = uid === this.meeting.myUid ? this.heldForMe.peek() : this.heldOf(uid);
+    return !held.includes(what);
+  }
+
+  /** The rules of one kind of message (permissions.ts): one from a person for whom it is off is
+   * taken only privately to us while we run the meeting; ours, when it is off for us, goes only
+   * privately to someone who runs it. */
+  rules(what: Messaging): MessageRules {
+    return {
+      accepts: (uid, scope) => messageAccepted(what, this.meeting.roster.peek().get(uid), this.myRole.peek(), this.switches.peek().restricted, scope),
+      mayWrite: (toUid) => this.allows(this.meeting.myUid, what) || (!!toUid && runsMeeting(this.meeting.roster.peek().get(toUid)?.role)),
+    };
   }
 
   start(local: LocalMedia): void {
@@ -159,12 +167,14 @@ export class Hosting {
    * meeting (the lobby of a rejoin, another meeting) nothing is held any more. */
   private holdMe(local: LocalMedia): () => void {
     const devices = ["mic", "camera", "present"] as const;
-    let before: readonly HostPermission[] = [];
+    let before: HeldState = { held: [], permitted: [] };
     const stop = effect(() => {
       const held = this.heldForMe.value;
+      const permitted = untracked(() => this.meeting.roster.value.get(this.meeting.myUid)?.permitted) ?? [];
       for (const what of devices) local.hold(what, held.includes(what) ? PERMISSIONS[what].off : null);
-      for (const notice of heldNotices(before, held)) announce(notice);
-      before = held;
+      const now = { held, permitted };
+      for (const notice of heldNotices(before, now)) announce(notice);
+      before = now;
     });
     return () => {
       stop();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { permissionsOf } from "../../core/meeting/held";
-import { chatAccepted, heldFor, heldNotices, permitLabel, PERMISSIONS } from "./permissions";
+import type { HostPermission } from "../../protocol.gen";
+import { heldFor, heldNotices, messageAccepted, permitLabel, PERMISSIONS } from "./permissions";
 
 const participant = { role: "participant" as const };
 const host = { role: "host" as const };
@@ -9,6 +10,7 @@ const cohost = { role: "cohost" as const };
 describe("permissions", () => {
   it("reads a stored list in one order, ignoring what it does not know", () => {
     expect(permissionsOf(["chat", "mic", "dance", 3])).toEqual(["mic", "chat"]);
+    expect(permissionsOf(["whiteboard", "reactions", "files", "present"])).toEqual(["present", "files", "reactions", "whiteboard"]);
     expect(permissionsOf(undefined)).toEqual([]);
     expect(permissionsOf("mic")).toEqual([]);
   });
@@ -22,20 +24,40 @@ describe("permissions", () => {
   });
 
   it("drops a restricted participant's chat, but lets private messages reach those running the meeting", () => {
-    expect(chatAccepted(participant, "participant", [], "all")).toBe(true);
-    expect(chatAccepted(participant, "participant", ["chat"], "all")).toBe(false);
-    expect(chatAccepted(participant, "participant", ["chat"], "private")).toBe(false);
-    expect(chatAccepted(participant, "host", ["chat"], "all")).toBe(false);
-    expect(chatAccepted(participant, "cohost", ["chat"], "private")).toBe(true);
-    expect(chatAccepted(cohost, "participant", ["chat"], "all")).toBe(true);
-    expect(chatAccepted({ ...participant, permitted: ["chat"] }, "participant", ["chat"], "all")).toBe(true);
-    expect(chatAccepted(participant, "participant", ["mic"], "all")).toBe(true);
+    expect(messageAccepted("chat", participant, "participant", [], "all")).toBe(true);
+    expect(messageAccepted("chat", participant, "participant", ["chat"], "all")).toBe(false);
+    expect(messageAccepted("chat", participant, "participant", ["chat"], "private")).toBe(false);
+    expect(messageAccepted("chat", participant, "host", ["chat"], "all")).toBe(false);
+    expect(messageAccepted("chat", participant, "cohost", ["chat"], "private")).toBe(true);
+    expect(messageAccepted("chat", cohost, "participant", ["chat"], "all")).toBe(true);
+    expect(messageAccepted("chat", { ...participant, permitted: ["chat"] }, "participant", ["chat"], "all")).toBe(true);
+    expect(messageAccepted("chat", participant, "participant", ["mic"], "all")).toBe(true);
+  });
+
+  it("holds files apart from the chat, by the same rule", () => {
+    expect(messageAccepted("files", participant, "participant", ["chat"], "all")).toBe(true);
+    expect(messageAccepted("files", participant, "participant", ["files"], "all")).toBe(false);
+    expect(messageAccepted("files", participant, "host", ["files"], "all")).toBe(false);
+    expect(messageAccepted("files", participant, "host", ["files"], "private")).toBe(true);
+    expect(messageAccepted("chat", participant, "participant", ["files"], "all")).toBe(true);
   });
 
   it("says what changed, off and on", () => {
-    expect(heldNotices([], ["chat", "mic"])).toEqual([PERMISSIONS.mic.off, PERMISSIONS.chat.off]);
-    expect(heldNotices(["mic"], ["camera"])).toEqual([PERMISSIONS.mic.on, PERMISSIONS.camera.off]);
-    expect(heldNotices(["mic"], ["mic"])).toEqual([]);
+    const held = (...what: HostPermission[]) => ({ held: what, permitted: [] });
+    expect(heldNotices(held(), held("chat", "mic"))).toEqual([PERMISSIONS.mic.off, PERMISSIONS.chat.off]);
+    expect(heldNotices(held("mic"), held("camera"))).toEqual([PERMISSIONS.mic.on, PERMISSIONS.camera.off]);
+    expect(heldNotices(held("mic"), held("mic"))).toEqual([]);
+  });
+
+  it("tells someone a host let them alone, or no longer, in words of their own", () => {
+    const off = { held: ["mic", "present"] as HostPermission[], permitted: [] };
+    const floor = { held: ["present"] as HostPermission[], permitted: ["mic"] as HostPermission[] };
+    expect(heldNotices(off, floor)).toEqual(["A host lets you turn on your microphone."]);
+    expect(heldNotices(floor, off)).toEqual(["A host no longer lets you turn on your microphone."]);
+    // Made a participant again with the microphone off for participants: the general words.
+    expect(heldNotices({ held: [], permitted: [] }, { held: ["mic"], permitted: [] })).toEqual([PERMISSIONS.mic.off]);
+    // Allowed for everyone while permitted: nothing changes for them.
+    expect(heldNotices(floor, { held: ["present"], permitted: ["mic"] })).toEqual([]);
   });
 
   it("names letting one person do it all the same", () => {

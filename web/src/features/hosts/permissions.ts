@@ -37,7 +37,36 @@ export const PERMISSIONS: Readonly<Record<HostPermission, PermissionWords>> = {
     off: "A host turned the chat off for participants. You can still write privately to the host and co-hosts.",
     on: "You can send chat messages again.",
   },
+  files: {
+    label: "Send files",
+    off: "A host turned file sharing off for participants. You can still send files privately to the host and co-hosts.",
+    on: "You can send files again.",
+  },
+  reactions: {
+    label: "Send reactions",
+    off: "A host turned reactions off for participants. You can still raise your hand.",
+    on: "You can send reactions again.",
+  },
+  whiteboard: {
+    label: "Draw on the whiteboard",
+    off: "A host turned drawing on the whiteboard off for participants.",
+    on: "You can draw on the whiteboard again.",
+  },
 };
+
+/** What travels as messages to everyone or privately: when off, a message privately to those who
+ * run the meeting still goes (to ask them something). */
+export type Messaging = Extract<HostPermission, "chat" | "files">;
+
+/** What the meeting's hosts allow of one kind of message: one from `uid` received, ours sent to
+ * `toUid` (null: everyone). */
+export interface MessageRules {
+  accepts(uid: string, scope: "all" | "private"): boolean;
+  mayWrite(toUid: string | null): boolean;
+}
+
+/** No restriction (a meeting without hosts' rules: tests, tools). */
+export const OPEN_RULES: MessageRules = { accepts: () => true, mayWrite: () => true };
 
 const ORDER = Object.keys(PERMISSIONS) as HostPermission[];
 
@@ -55,10 +84,10 @@ export function heldFor(person: Holdable | undefined, restricted: readonly HostP
   return restricted.filter((what) => !permitted.includes(what));
 }
 
-/** Whether a chat message from `from` is shown to us: always when the chat is on for them; when
- * it is off, only when it was written privately to us and we run the meeting. */
-export function chatAccepted(from: Holdable | undefined, myRole: ParticipantRole, restricted: readonly HostPermission[], scope: "all" | "private"): boolean {
-  if (!heldFor(from, restricted).includes("chat")) return true;
+/** Whether a message of `what` (a chat message, a file) from `from` is taken: always when it is on
+ * for them; when it is off, only when it was sent privately to us and we run the meeting. */
+export function messageAccepted(what: Messaging, from: Holdable | undefined, myRole: ParticipantRole, restricted: readonly HostPermission[], scope: "all" | "private"): boolean {
+  if (!heldFor(from, restricted).includes(what)) return true;
   return scope === "private" && runsMeeting(myRole);
 }
 
@@ -68,11 +97,29 @@ export function permitLabel(what: HostPermission, name: string, permitted: boole
   return permitted ? `Stop letting ${name} ${doing}` : `Let ${name} ${doing}`;
 }
 
-/** What to tell someone whose restrictions changed from `before` to `after`, in order. */
-export function heldNotices(before: readonly HostPermission[], after: readonly HostPermission[]): string[] {
+/** What is held for someone, and what a host let them do all the same. */
+export interface HeldState {
+  held: readonly HostPermission[];
+  permitted: readonly HostPermission[];
+}
+
+/** The label's words for the person themself ("turn on your microphone"). */
+function yours(what: HostPermission): string {
+  const label = PERMISSIONS[what].label.replace("their", "your");
+  return label.charAt(0).toLowerCase() + label.slice(1);
+}
+
+/** What to tell someone whose restrictions changed from `before` to `after`, in order: a host
+ * letting them alone, or no longer, in words of their own; the meeting's switches in the
+ * general words. */
+export function heldNotices(before: HeldState, after: HeldState): string[] {
   return ORDER.flatMap((what) => {
-    if (after.includes(what) && !before.includes(what)) return [PERMISSIONS[what].off];
-    if (before.includes(what) && !after.includes(what)) return [PERMISSIONS[what].on];
+    const wasHeld = before.held.includes(what);
+    const isHeld = after.held.includes(what);
+    const wasPermitted = before.permitted.includes(what);
+    const isPermitted = after.permitted.includes(what);
+    if (isHeld && !wasHeld) return [wasPermitted && !isPermitted ? `A host no longer lets you ${yours(what)}.` : PERMISSIONS[what].off];
+    if (wasHeld && !isHeld) return [isPermitted && !wasPermitted ? `A host lets you ${yours(what)}.` : PERMISSIONS[what].on];
     return [];
   });
 }

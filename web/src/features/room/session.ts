@@ -43,11 +43,11 @@ export class RoomSession {
 
   constructor(readonly meeting: Meeting) {
     this.hosting = new Hosting(meeting);
-    this.chat = new ChatLog(meeting, this.hosting);
-    this.files = new FileShare(meeting);
-    this.board = new Board(meeting);
+    this.chat = new ChatLog(meeting, this.hosting.rules("chat"));
+    this.files = new FileShare(meeting, this.hosting.rules("files"));
+    this.board = new Board(meeting, { draws: (uid) => this.hosting.allows(uid, "whiteboard"), drawingOff: this.hosting.held("whiteboard") });
     const runs = (uid: string) => runsMeeting(meeting.roster.peek().get(uid)?.role);
-    this.gestures = new Gestures(meeting, runs);
+    this.gestures = new Gestures(meeting, runs, (uid) => this.hosting.allows(uid, "reactions"));
     this.polls = new Polls(meeting, runs);
     this.captions = new Captions(meeting, (uid) => !this.hosting.heldOf(uid).includes("mic"));
     this.org = new OrgStorage(meeting, this.chat);

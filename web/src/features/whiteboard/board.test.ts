@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Board, boardMessages, clampPoint, cleanPoints, type BoardChange, type BoardLink } from "./board";
+import { signal } from "@preact/signals-core";
+import { Board, boardMessages, clampPoint, cleanPoints, type BoardChange, type BoardLink, type BoardRules } from "./board";
 
 /** A connection's board channel as the board sees it: who it is, and what was sent on it. */
 function link(uid: string, role: "caller" | "callee" = "callee") {
@@ -17,8 +18,13 @@ function link(uid: string, role: "caller" | "callee" = "callee") {
 }
 
 function board(...links: ReturnType<typeof link>[]) {
+  return heldBoard({ draws: () => true, drawingOff: signal(false) }, ...links);
+}
+
+/** A board whose meeting's hosts allow drawing by `rules`. */
+function heldBoard(rules: BoardRules, ...links: ReturnType<typeof link>[]) {
   const meeting = { links: new Map(links.map((l) => [l.uid, l])), displayName: (uid: string) => uid.toUpperCase() };
-  const b = new Board(meeting);
+  const b = new Board(meeting, rules);
   const changes: BoardChange[] = [];
   const activity: string[] = [];
   b.on("change", (c) => changes.push(c));
@@ -80,7 +86,7 @@ describe("Board", () => {
   it("sends a local stroke as it is drawn and the whole board on request", () => {
     const bob = link("bob");
     const { b } = board(bob);
-    const s = b.begin("#1a73e8", 6, false, 10.4, 20.6);
+    const s = b.begin("#1a73e8", 6, false, 10.4, 20.6)!;
     b.extend(s, [30, 40]);
     expect(bob.sent.map((m) => JSON.parse(m).pts)).toEqual([[10, 21], [30, 40]]);
     bob.sent.length = 0;
@@ -107,8 +113,8 @@ describe("undo and redo", () => {
   it("takes our last stroke off for everyone, and puts it back", () => {
     const bob = link("bob");
     const { b, changes } = board(bob);
-    const first = b.begin("#111111", 6, false, 10, 10);
-    const second = b.begin("#111111", 6, false, 20, 20);
+    const first = b.begin("#111111", 6, false, 10, 10)!;
+    const second = b.begin("#111111", 6, false, 20, 20)!;
     expect([b.canUndo, b.canRedo]).toEqual([true, false]);
     b.undo();
     expect([...b.strokes.keys()]).toEqual([first.id]);
@@ -145,5 +151,43 @@ describe("undo and redo", () => {
     b.message(alice, JSON.stringify({ t: "remove", id: "unknown" })); // nothing to take off
     expect(changes.at(-1)).toEqual({ kind: "reset" });
     expect(changes.length).toBe(2);
+  });
+});
+
+describe("drawing turned off by a host", () => {
+  it("takes nothing of the board from someone for whom it is off, nor asks them for it", () => {
+    const bob = link("bob", "caller");
+    const carol = link("carol", "caller");
+    const { b, changes, activity } = heldBoard({ draws: (uid) => uid !== "bob", drawingOff: signal(false) }, bob, carol);
+    b.message(carol, stroke("c1", [0, 0, 10, 10]));
+    b.message(bob, stroke("b1", [5, 5, 6, 6]));
+    b.message(bob, JSON.stringify({ t: "remove", id: "c1" }));
+    b.message(bob, '{"t":"clear"}');
+    expect([...b.strokes.keys()]).toEqual(["c1"]);
+    expect(changes).toHaveLength(1);
+    expect(activity).toEqual(["CAROL is drawing"]);
+    b.open(bob); // the first to open, but held: a sync answer is strokes like any other
+    b.open(carol);
+    expect(bob.sent).toEqual([]);
+    expect(carol.sent).toEqual(['{"t":"sync-request"}']);
+    b.message(bob, '{"t":"sync-request"}'); // we still answer them: they see the board
+    expect(bob.sent.map((m) => JSON.parse(m).id)).toEqual(["c1"]);
+  });
+
+  it("draws, undoes, redoes and clears nothing of ours while it is off for us", () => {
+    const bob = link("bob");
+    const drawingOff = signal(false);
+    const { b } = heldBoard({ draws: () => true, drawingOff }, bob);
+    const mine = b.begin("#111111", 6, false, 10, 10)!;
+    drawingOff.value = true;
+    expect(b.begin("#111111", 6, false, 20, 20)).toBeNull();
+    b.extend(mine, [30, 30]);
+    b.undo();
+    b.clear();
+    expect([b.canUndo, b.canRedo]).toEqual([false, false]);
+    expect([...b.strokes.values()].map((s) => s.pts)).toEqual([[10, 10]]);
+    expect(bob.sent).toHaveLength(1); // the first stroke, drawn before
+    drawingOff.value = false;
+    expect(b.canUndo).toBe(true);
   });
 });

@@ -11,7 +11,12 @@
  * peer answers with the whole board as stroke messages. Undo takes one's own last stroke off
  * ("remove": no more than anyone can do with "clear"); redo sends it again as strokes. The canvas
  * UI is lazy-loaded (whiteboard.ts).
+ *
+ * A host may turn drawing off for participants (docs/protocol.md section 5): we then draw nothing,
+ * and take no stroke, removal or clearing from someone for whom it is off, nor ask them for the
+ * board (a sync answer is strokes like any other).
  */
+import { signal, type ReadonlySignal } from "@preact/signals-core";
 import { Emitter } from "../../core/state/emitter";
 import { parseJsonObject } from "../../core/meeting/channelJson";
 import type { ChannelProtocol } from "../../core/meeting/link";
@@ -40,6 +45,16 @@ interface MeetingLike {
   readonly links: ReadonlyMap<string, BoardLink>;
   displayName(uid: string): string;
 }
+
+/** Who may draw (features/hosts/permissions.ts). */
+export interface BoardRules {
+  /** Whether someone else, `uid`, may draw. */
+  draws(uid: string): boolean;
+  /** A host turned drawing off for us. */
+  readonly drawingOff: ReadonlySignal<boolean>;
+}
+
+const OPEN: BoardRules = { draws: () => true, drawingOff: signal(false) };
 
 const MAX_POINTS_PER_MESSAGE = 2000;
 const MAX_POINTS_RECEIVED = 200_000;
@@ -98,8 +113,16 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
   /** Our strokes undone, the last undone last: redo puts them back. */
   private undone: Stroke[] = [];
 
-  constructor(private readonly meeting: MeetingLike) {
+  constructor(
+    private readonly meeting: MeetingLike,
+    readonly rules: BoardRules = OPEN,
+  ) {
     super();
+  }
+
+  /** We may draw now. */
+  get mayDraw(): boolean {
+    return !this.rules.drawingOff.peek();
   }
 
   get isEmpty(): boolean {
@@ -107,15 +130,16 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
   }
 
   get canUndo(): boolean {
-    return this.mine.some((id) => this.strokes.has(id));
+    return this.mayDraw && this.mine.some((id) => this.strokes.has(id));
   }
 
   get canRedo(): boolean {
-    return this.undone.length > 0;
+    return this.mayDraw && this.undone.length > 0;
   }
 
   /** Take our last stroke still on the board off, for everyone. */
   undo(): void {
+    if (!this.mayDraw) return;
     let id: string | undefined;
     while ((id = this.mine.pop()) !== undefined && !this.strokes.has(id));
     const stroke = id === undefined ? undefined : this.strokes.get(id);
@@ -128,6 +152,7 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
 
   /** Put our last undone stroke back, for everyone (on top). */
   redo(): void {
+    if (!this.mayDraw) return;
     const stroke = this.undone.pop();
     if (!stroke) return;
     this.strokes.set(stroke.id, stroke);
@@ -137,14 +162,16 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
   }
 
   open(link: BoardLink): void {
-    if (link.role === "caller" && !this.askedForSync) {
+    if (link.role === "caller" && !this.askedForSync && this.rules.draws(link.uid)) {
       this.askedForSync = true;
       link.send("board", JSON.stringify({ t: "sync-request" }));
     }
   }
 
-  /** Local drawing: start a stroke (sent at once) and append points (sent in batches). */
-  begin(color: string, width: number, erase: boolean, x: number, y: number): Stroke {
+  /** Local drawing: start a stroke (sent at once) and append points (sent in batches); null
+   * while a host turned drawing off for us. */
+  begin(color: string, width: number, erase: boolean, x: number, y: number): Stroke | null {
+    if (!this.mayDraw) return null;
     const stroke: Stroke = {
       id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`,
       color: cleanColor(color),
@@ -161,7 +188,7 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
   }
 
   extend(stroke: Stroke, points: number[]): void {
-    if (!points.length) return;
+    if (!points.length || !this.mayDraw) return;
     const from = stroke.pts.length;
     const clean = points.map(clampPoint);
     stroke.pts.push(...clean);
@@ -170,6 +197,7 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
   }
 
   clear(): void {
+    if (!this.mayDraw) return;
     this.strokes.clear();
     this.mine = [];
     this.undone = [];
@@ -191,6 +219,8 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
     if (!message) return;
     if (message.t === "sync-request") {
       this.sendBoard(link);
+    } else if (!this.rules.draws(link.uid)) {
+      return; // turned off by a host for them: whatever they send of the board
     } else if (message.t === "remove" && typeof message.id === "string") {
       if (this.strokes.delete(message.id)) this.emit("change", { kind: "reset" });
     } else if (message.t === "clear") {

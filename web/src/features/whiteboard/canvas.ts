@@ -1,5 +1,7 @@
 /** The whiteboard canvas (lazy-loaded): pen, colours, sizes, eraser, undo and redo, clear. */
+import { effect } from "@preact/signals-core";
 import { clear, h, icon } from "../../ui/dom";
+import { PERMISSIONS } from "../hosts/permissions";
 import type { Board, BoardChange, Stroke } from "./board";
 
 const COLORS = [
@@ -218,7 +220,7 @@ function bindInput(canvas: HTMLCanvasElement, board: Board, tools: Tools): () =>
     canvas.setPointerCapture(event.pointerId);
     const [x, y] = point(event);
     active = board.begin(tools.color, tools.erasing ? tools.size * 3 : tools.size, tools.erasing, x, y);
-    event.preventDefault();
+    if (active) event.preventDefault();
   });
   canvas.addEventListener("pointermove", (event) => {
     if (!active) return;
@@ -230,12 +232,28 @@ function bindInput(canvas: HTMLCanvasElement, board: Board, tools: Tools): () =>
   return end;
 }
 
+const LABEL = "Shared whiteboard. Draw with the mouse, a pen or a finger.";
+
+/** While a host turned drawing off for us: the tools disabled, the canvas only shown, and why. */
+function holdDrawing(wrapper: HTMLElement, canvas: HTMLCanvasElement, board: Board, changed: () => void): () => void {
+  const note = h("p", { class: "board-off muted small", id: "board-off" }, PERMISSIONS.whiteboard.off);
+  return effect(() => {
+    const off = board.rules.drawingOff.value;
+    wrapper.classList.toggle("board-held", off);
+    for (const tool of wrapper.querySelectorAll<HTMLButtonElement>(".board-toolbar button")) tool.disabled = off;
+    canvas.setAttribute("aria-label", off ? "Shared whiteboard, drawing turned off by a host." : LABEL);
+    if (off) wrapper.prepend(note);
+    else note.remove();
+    changed();
+  });
+}
+
 export function mountWhiteboard(host: HTMLElement, board: Board): { destroy(): void } {
   const tools: Tools = { color: COLORS[0][0], size: SIZES[1][0], erasing: false };
   const canvas = h("canvas", {
     class: "board-canvas",
     role: "img",
-    "aria-label": "Shared whiteboard. Draw with the mouse, a pen or a finger.",
+    "aria-label": LABEL,
     tabindex: "0",
   });
   const frame = h("div", { class: "board-frame" }, canvas);
@@ -254,8 +272,13 @@ export function mountWhiteboard(host: HTMLElement, board: Board): { destroy(): v
     undoRedo.sync();
   });
   const endStroke = bindInput(canvas, board, tools);
+  const stopHold = holdDrawing(wrapper, canvas, board, () => {
+    endStroke();
+    undoRedo.sync();
+  });
   return {
     destroy() {
+      stopHold();
       endStroke();
       off();
       observer.disconnect();
