@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, Final, Literal
 
 from .errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
-from .meetings import JOINED, OPEN, REMOVED
+from .meetings import JOINED, OPEN, REMOVED, role_on_join
 from .protocol import (
     CREATOR_ACTIONS,
     HOST_PERMISSIONS,
@@ -222,6 +222,17 @@ def restricted(meeting: Doc) -> tuple[HostPermission, ...]:
     """What the meeting's hosts turned off for participants (none on a meeting never restricted;
     anything unknown in the field is ignored)."""
     return _permissions(meeting.get("restricted"))
+
+
+def held_on_join(meeting: Doc, mine: Doc | None, uid: str) -> list[HostPermission]:
+    """What ``uid`` would be held to on joining now (``meeting_info``'s ``turnedOff``): the
+    meeting's ``restricted`` less what a host let them do (kept only by a reload, as
+    ``plan_join`` keeps it); nothing for the host or a co-host."""
+    if role_on_join(meeting, mine, uid) != "participant":
+        return []
+    reload = mine is not None and mine.get("state") == JOINED
+    permitted = _permissions(mine.get("permitted")) if mine is not None and reload else ()
+    return [what for what in restricted(meeting) if what not in permitted]
 
 
 def _toggled(

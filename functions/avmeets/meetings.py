@@ -17,6 +17,7 @@ from . import org_storage
 from .errors import FailedPrecondition, NotFound, ResourceExhausted
 from .protocol import (
     ErrorReason,
+    HostPermission,
     MeetingDoc,
     MeetingEntry,
     MeetingInfoResult,
@@ -289,6 +290,7 @@ def meeting_info(
     uid: str,
     entry: MeetingEntry | None,
     stored_of_caller: StoredBy | None = None,
+    turned_off: Sequence[HostPermission] = (),
 ) -> MeetingInfoResult:
     """``meeting_info``'s answer (docs/protocol.md): what a client may know before joining.
 
@@ -298,6 +300,8 @@ def meeting_info(
     is not in already), the host's seat kept as on a join. ``storage``: what the organisations
     of the people in now store of their members, like the title only without a password or
     to someone inside; ``storedOfYou``: what the caller's own organisation would store of them.
+    ``turnedOff``: what the hosts turned off that would hold the caller on joining
+    (``hosting.held_on_join``), like the title only without a password or to someone inside.
     """
     stored_of_you = list(stored_of_caller["kinds"]) if stored_of_caller is not None else []
     stored_by = stored_of_caller["orgName"] if stored_of_caller is not None else None
@@ -314,6 +318,7 @@ def meeting_info(
             "storedOfYou": stored_of_you,
             "storedOfYouBy": stored_by,
             "present": None,
+            "turnedOff": [],
         }
     has_password = bool(meeting.get("hasPassword"))
     state: MeetingState = "open" if meeting.get("state") == OPEN else "ended"
@@ -331,4 +336,5 @@ def meeting_info(
         "storedOfYou": stored_of_you,
         "storedOfYouBy": stored_by,
         "present": len(others) if state == "open" and (not has_password or inside) else None,
+        "turnedOff": list(turned_off) if state == "open" and (not has_password or inside) else [],
     }

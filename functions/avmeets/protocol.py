@@ -436,6 +436,10 @@ class MeetingInfoResult(TypedDict):
     #: How many others are in the meeting now (null where the title is: a password, or no open
     #: meeting): a client makes that many offers to send with its join.
     present: int | None
+    #: What the hosts turned off that would hold the caller on joining now (section 5): the
+    #: meeting's ``restricted`` less what a host let them do; empty for the host and co-hosts,
+    #: and, like the title, where a password protects the meeting from the caller.
+    turnedOff: list[HostPermission]
 
 
 class LeaveMeetingRequest(TypedDict):

@@ -262,10 +262,15 @@ async def test_a_host_turns_things_off_for_participants(people: PersonFactory) -
     await bob.screenshot("turned-off-by-a-host")
     await alice.screenshot("let-participants")
 
-    # Bob leaves and rejoins: in the lobby nothing is held (his camera comes on as he chose);
-    # back in the meeting, cameras are still off for participants.
+    # Bob leaves and rejoins: the lobby says what is off, and holds nothing (his camera comes on
+    # as he chose); back in the meeting, cameras are still off for participants.
     await bob.leave()
     await bob.page.get_by_role("button", name="Rejoin", exact=True).click()
+    await expect(bob.page.locator(".lobby .notice")).to_have_text(
+        "A host turned cameras, presenting, the chat, sending files, reactions and drawing on the"
+        " whiteboard off for participants in this meeting.",
+        timeout=MESSAGE_TIMEOUT_MS,
+    )
     await expect(
         bob.page.get_by_role("button", name="Turn off the camera", exact=True)
     ).to_be_visible(timeout=MESSAGE_TIMEOUT_MS)

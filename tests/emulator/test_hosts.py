@@ -366,6 +366,13 @@ async def test_hosts_turn_things_off_for_participants_and_everyone_reads_it(
     assert (await host_action(carol, meeting_id, "allow", what="chat"))["changed"] is False
     assert await read_restricted(bob) == ["present", "whiteboard"]
 
+    # Someone about to join is told what would hold them (meeting_info); a co-host nothing.
+    async def turned_off(peer: MeetingPeer) -> Any:
+        return (await peer.call("meeting_info", {"meetingId": meeting_id}))["turnedOff"]
+
+    assert await turned_off(await peers("dave")) == ["present", "whiteboard"]
+    assert await turned_off(carol) == []
+
     # One participant let present all the same: on their own document, kept across a reload.
     async def permitted(peer: MeetingPeer) -> Any:
         path = participant_path(meeting_id, bob.uid)
@@ -385,6 +392,7 @@ async def test_hosts_turn_things_off_for_participants_and_everyone_reads_it(
                                                  "uid": bob.uid}), "INVALID_ARGUMENT")  # fmt: skip
     assert (await host_action(carol, meeting_id, "permit", bob.uid, "present"))["changed"]
     assert await permitted(carol) == ["present"]
+    assert await turned_off(bob) == ["whiteboard"]  # a reload would keep it
     await bob.close()
     await bob.join(meeting_id)
     assert await permitted(bob) == ["present"]

@@ -51,6 +51,7 @@ async def test_meeting_info_tells_before_the_lobby(
         "storedOfYou": [],
         "storedOfYouBy": None,
         "present": 0,
+        "turnedOff": [],
     }
     # The password protects the title too, and how many are in.
     locked = await guest.call("meeting_info", {"meetingId": locked_id})
@@ -69,6 +70,7 @@ async def test_meeting_info_tells_before_the_lobby(
         "storedOfYou": [],
         "storedOfYouBy": None,
         "present": None,
+        "turnedOff": [],
     }
     for bad in ("nope", "abc-defg-hi", "abcdefghijk", ""):
         with pytest.raises(CallableError) as refused:

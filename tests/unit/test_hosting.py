@@ -207,6 +207,25 @@ def test_one_participant_permitted() -> None:
         hosting.check_action(OPEN, person("c", role="cohost"), "permit", "host")
 
 
+def test_what_a_newcomer_would_be_held_to() -> None:
+    """meeting_info's turnedOff: the meeting's restrictions less a reload's permissions;
+    nothing for the host or a co-host."""
+    quiet = {**OPEN, "restricted": ["whiteboard", "mic", "present"]}
+    assert hosting.held_on_join(OPEN, None, "b") == []
+    assert hosting.held_on_join(quiet, None, "b") == ["present", "mic", "whiteboard"]
+    assert hosting.held_on_join(quiet, None, "host") == []
+    assert hosting.held_on_join(quiet, person("c", "left", "cohost"), "c") == []
+    assert hosting.held_on_join(quiet, person("c", "removed", "cohost"), "c") == [
+        "present",
+        "mic",
+        "whiteboard",
+    ]
+    let = {**person("b"), "permitted": ["mic"]}
+    assert hosting.held_on_join(quiet, let, "b") == ["present", "whiteboard"]  # a reload keeps it
+    gone = {**person("b", "left"), "permitted": ["mic"]}
+    assert hosting.held_on_join(quiet, gone, "b") == ["present", "mic", "whiteboard"]
+
+
 def test_is_host_role() -> None:
     assert hosting.is_host_role(person("h", role="host"))
     assert hosting.is_host_role(person("c", role="cohost"))

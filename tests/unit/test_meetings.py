@@ -7,6 +7,7 @@ import pytest
 
 from avmeets import meeting_ids, meetings
 from avmeets.errors import FailedPrecondition, NotFound, ResourceExhausted
+from avmeets.protocol import HostPermission
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 MEETING = {"state": "open", "maxParticipants": 3, "createdBy": "a"}
@@ -165,6 +166,7 @@ def test_meeting_info_before_joining() -> None:
         "storedOfYou": [],
         "storedOfYouBy": None,
         "present": 1,
+        "turnedOff": [],
     }
     locked = {**open_meeting, "hasPassword": True}
     # How many are in: like the title, protected by the password (but not from those inside).
@@ -174,6 +176,15 @@ def test_meeting_info_before_joining() -> None:
     assert meetings.meeting_info(locked, present("a", "b", "c"), True, "d", "join")["full"] is True
     # Someone already in (a reload) is not told the meeting is full.
     assert meetings.meeting_info(locked, present("a", "b", "c"), True, "c", "join")["full"] is False
+    # What the hosts turned off: like the title, protected by the password.
+    quiet: list[HostPermission] = ["mic", "chat"]
+
+    def turned_off(meeting: dict[str, Any], joined: list[dict[str, Any]]) -> Any:
+        return meetings.meeting_info(meeting, joined, False, "c", "join", None, quiet)["turnedOff"]
+
+    assert turned_off(open_meeting, []) == quiet
+    assert turned_off(locked, []) == []
+    assert turned_off(locked, present("c")) == quiet  # someone inside (a reload)
     ended = meetings.meeting_info({**open_meeting, "state": "ended"}, [], False, "c", "join")
     assert (ended["full"], ended["entry"], ended["present"]) == (False, None, None)
     assert meetings.meeting_info(None, [], True, "c", None) == {
@@ -188,6 +199,7 @@ def test_meeting_info_before_joining() -> None:
         "storedOfYou": [],
         "storedOfYouBy": None,
         "present": None,
+        "turnedOff": [],
     }
 
 

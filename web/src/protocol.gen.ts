@@ -150,6 +150,7 @@ export interface MeetingInfoResult {
   storedOfYou: StorageKind[];
   storedOfYouBy: string | null;
   present: number | null;
+  turnedOff: HostPermission[];
 }
 
 export interface LeaveMeetingRequest {

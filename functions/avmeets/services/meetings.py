@@ -10,7 +10,7 @@ from ..config import settings
 from ..errors import Unavailable
 from ..meetings import Caller
 from ..payloads import CreateMeeting, MeetingLookup
-from ..protocol import CreateMeetingResult, ErrorReason, MeetingInfoResult
+from ..protocol import CreateMeetingResult, ErrorReason, HostPermission, MeetingInfoResult
 from ..store import lobby as lobby_store
 from ..store import meetings as store
 from ..store.documents import MeetingSecretDoc
@@ -64,13 +64,17 @@ def info(caller: Caller, body: MeetingLookup) -> MeetingInfoResult:
         quotas.count_probe(caller.uid)
     joined = store.participants(body.meeting_id, joined_only=True) if meeting else []
     entry = None
+    turned_off: list[HostPermission] = []
     if meeting is not None:
         mine = store.participant(body.meeting_id, caller.uid).doc
         entry = hosting.entry(
             meeting, mine, lobby_store.knock(body.meeting_id, caller.uid).doc, caller.uid
         )
+        turned_off = hosting.held_on_join(meeting, mine, caller.uid)
     # The organisation comes from the policy's admission (a verified address), never from the
     # bare e-mail domain.
     relay = meetings.relay_only(caller.org)
     stored_of_you = org_storage.stored_by(caller.org_id, caller.org)
-    return meetings.meeting_info(meeting, joined, relay, caller.uid, entry, stored_of_you)
+    return meetings.meeting_info(
+        meeting, joined, relay, caller.uid, entry, stored_of_you, turned_off
+    )

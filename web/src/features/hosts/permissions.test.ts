@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { permissionsOf } from "../../core/meeting/held";
 import type { HostPermission } from "../../protocol.gen";
-import { heldFor, heldNotices, messageAccepted, permitLabel, PERMISSIONS } from "./permissions";
+import { heldFor, heldNotices, messageAccepted, permitLabel, PERMISSIONS, turnedOffNotice } from "./permissions";
 
 const participant = { role: "participant" as const };
 const host = { role: "host" as const };
@@ -58,6 +58,12 @@ describe("permissions", () => {
     expect(heldNotices({ held: [], permitted: [] }, { held: ["mic"], permitted: [] })).toEqual([PERMISSIONS.mic.off]);
     // Allowed for everyone while permitted: nothing changes for them.
     expect(heldNotices(floor, { held: ["present"], permitted: ["mic"] })).toEqual([]);
+  });
+
+  it("tells the lobby what would be off, in the switches' order", () => {
+    expect(turnedOffNotice([])).toBeNull();
+    expect(turnedOffNotice(["mic"])).toBe("A host turned microphones off for participants in this meeting.");
+    expect(turnedOffNotice(["whiteboard", "chat", "mic"])).toBe("A host turned microphones, the chat and drawing on the whiteboard off for participants in this meeting.");
   });
 
   it("names letting one person do it all the same", () => {

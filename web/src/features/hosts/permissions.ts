@@ -9,6 +9,8 @@ import { runsMeeting } from "./controls";
 interface PermissionWords {
   /** The host's switch: "Let participants …". */
   label: string;
+  /** What is off, in a list ("microphones"). */
+  noun: string;
   /** What a participant is told when it is turned off, and when asking for it meanwhile. */
   off: string;
   /** ...and when it is turned on again. */
@@ -19,36 +21,43 @@ interface PermissionWords {
 export const PERMISSIONS: Readonly<Record<HostPermission, PermissionWords>> = {
   mic: {
     label: "Turn on their microphone",
+    noun: "microphones",
     off: "A host turned microphones off for participants. Raise your hand to ask to speak.",
     on: "You can turn your microphone on again.",
   },
   camera: {
     label: "Turn on their camera",
+    noun: "cameras",
     off: "A host turned cameras off for participants.",
     on: "You can turn your camera on again.",
   },
   present: {
     label: "Share their screen",
+    noun: "presenting",
     off: "A host turned presenting off for participants.",
     on: "You can present again.",
   },
   chat: {
     label: "Send chat messages",
+    noun: "the chat",
     off: "A host turned the chat off for participants. You can still write privately to the host and co-hosts.",
     on: "You can send chat messages again.",
   },
   files: {
     label: "Send files",
+    noun: "sending files",
     off: "A host turned file sharing off for participants. You can still send files privately to the host and co-hosts.",
     on: "You can send files again.",
   },
   reactions: {
     label: "Send reactions",
+    noun: "reactions",
     off: "A host turned reactions off for participants. You can still raise your hand.",
     on: "You can send reactions again.",
   },
   whiteboard: {
     label: "Draw on the whiteboard",
+    noun: "drawing on the whiteboard",
     off: "A host turned drawing on the whiteboard off for participants.",
     on: "You can draw on the whiteboard again.",
   },
@@ -122,4 +131,13 @@ export function heldNotices(before: HeldState, after: HeldState): string[] {
     if (wasHeld && !isHeld) return [isPermitted && !wasPermitted ? `A host lets you ${yours(what)}.` : PERMISSIONS[what].on];
     return [];
   });
+}
+
+/** The lobby's words for what would hold the person on joining (meeting_info's turnedOff), or
+ * null when nothing would. */
+export function turnedOffNotice(turnedOff: readonly HostPermission[]): string | null {
+  const nouns = ORDER.filter((what) => turnedOff.includes(what)).map((what) => PERMISSIONS[what].noun);
+  if (!nouns.length) return null;
+  const list = nouns.length === 1 ? nouns[0] : `${nouns.slice(0, -1).join(", ")} and ${nouns.at(-1)}`;
+  return `A host turned ${list} off for participants in this meeting.`;
 }

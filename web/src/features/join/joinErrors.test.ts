@@ -76,7 +76,7 @@ describe("joinErrorView", () => {
 });
 
 describe("infoView", () => {
-  const info = { exists: true, state: "open" as const, hasPassword: false, title: null, full: false, relayOnly: false, entry: "join" as const, storage: [], storedOfYou: [], storedOfYouBy: null, present: 0 };
+  const info = { exists: true, state: "open" as const, hasPassword: false, title: null, full: false, relayOnly: false, entry: "join" as const, storage: [], storedOfYou: [], storedOfYouBy: null, present: 0, turnedOff: [] };
   it("stops before the lobby only for a meeting that cannot be joined", () => {
     expect(infoView(info, "abc-defg-hij")).toBeNull();
     expect(infoView({ ...info, full: true }, "abc-defg-hij")).toBeNull();

@@ -18,6 +18,7 @@ import { SpeakersField } from "../settings/SpeakersField";
 import { initials } from "../stage/tileInfo";
 import { nameProblem } from "./names";
 import { LobbyStorageNotice } from "../orgStorage/StorageBanner";
+import { turnedOffNotice } from "../hosts/permissions";
 
 /** "Hide my IP address": relay-only ICE; locked on when the organisation requires it. */
 function PrivacySwitch(props: { hideIp: Signal<boolean>; required: boolean }) {
@@ -156,6 +157,7 @@ export function Lobby(props: {
     props.onJoin(password.current?.value || null, name.trim());
   };
   const knock = info?.entry === "knock";
+  const turnedOff = turnedOffNotice(info?.turnedOff ?? []);
   return (
     <main class="lobby" aria-labelledby="lobby-title">
       {/* First in reading order; beside the preview on a phone (styles.css, "lobby"). */}
@@ -176,6 +178,11 @@ export function Lobby(props: {
       <form class="lobby-side" onSubmit={join}>
         <NameField name={props.name} problem={problem} field={nameField} />
         {info ? <LobbyStorageNotice storage={info.storage} storedOfYou={info.storedOfYou} storedOfYouBy={info.storedOfYouBy} /> : null}
+        {turnedOff ? (
+          <p class="notice" role="status">
+            {turnedOff}
+          </p>
+        ) : null}
         {knock ? (
           <p class="notice" role="status">
             A host of this meeting lets people in: ask to join, and they will see your name.
