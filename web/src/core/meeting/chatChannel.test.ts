@@ -27,6 +27,7 @@ describe("the chat channel", () => {
   it("reads a host's request, and nothing it does not know as one", () => {
     expect(parseChatChannel(encodeAsk("mute"))).toEqual({ t: "ask", what: "mute" });
     expect(parseChatChannel(encodeAsk("video-off"))).toEqual({ t: "ask", what: "video-off" });
+    expect(parseChatChannel(encodeAsk("unmute"))).toEqual({ t: "ask", what: "unmute" });
     expect(parseChatChannel('{"t":"ask","what":"leave"}')).toEqual({ t: "unknown" });
   });
 

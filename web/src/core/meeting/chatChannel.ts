@@ -8,8 +8,8 @@
  *                                                                "high", "low" or "off" (bandwidth.ts;
  *                                                                a screen not shared: as it would be)
  *   {"t":"bye"}                                                  the tab is closing or reloading
- *   {"t":"ask","what":"mute"|"video-off"}                        a host asks the receiver to turn
- *                                                                its microphone or camera off
+ *   {"t":"ask","what":"mute"|"video-off"|"unmute"|"video-on"}    a host asks the receiver to turn
+ *                                                                its microphone or camera off, or on
  *
  * A message that is not JSON is chat to everyone (the aiortc test peer sends plain text).
  * Pure: parse and encode only.
@@ -29,7 +29,7 @@ export interface RemoteMedia {
 export type ChatScope = "all" | "private";
 
 /** What a host may ask someone to do (docs/protocol.md section 5: a request, never a switch). */
-export const ASKS = ["mute", "video-off"] as const;
+export const ASKS = ["mute", "video-off", "unmute", "video-on"] as const;
 export type Ask = (typeof ASKS)[number];
 
 export type ChatChannelMessage =

@@ -1,10 +1,10 @@
 /**
- * A host's request to mute or to turn the camera off, as the person sees it: a request, with a
- * button that does it and one that dismisses it (nobody can switch off someone else's sender).
+ * A host's request to turn the microphone or camera off or on, as the person sees it: a request,
+ * with a button that does it and one that dismisses it (nobody can switch someone else's sender).
  */
 import type { LocalMedia } from "../../core/meeting/media";
 import { useFocusWhen } from "../../ui/focusWhen";
-import { askAction, askText } from "./asks";
+import { askAction, askText, asked } from "./asks";
 import type { Hosting, IncomingAsk } from "./hosting";
 
 export function AskPrompt(props: { hosting: Hosting; local: LocalMedia }) {
@@ -30,7 +30,8 @@ function AskCard({ ask, hosting, local }: { ask: IncomingAsk; hosting: Hosting; 
         type="button"
         ref={action}
         onClick={() => {
-          void (ask.what === "mute" ? local.setMic(false) : local.setCam(false));
+          const { device, on } = asked(ask.what);
+          void (device === "microphone" ? local.setMic(on) : local.setCam(on));
           hosting.dismissAsk(ask.id);
         }}
       >

@@ -1,6 +1,6 @@
 /**
- * A host's actions on one person in the people panel: ask to mute or to turn the camera off
- * (requests: the person decides), let a participant do what is turned off for participants all
+ * A host's actions on one person in the people panel: ask to mute or unmute, to turn the camera
+ * off or on (requests: the person decides), let a participant do what is turned off for participants all
  * the same (a raised hand given the floor), make or unmake a co-host, remove (confirmed first). A
  * disclosure button opens them; each is a button in the tab order. Choosing one closes them at
  * once, as a menu does, and puts focus back on the disclosure button: a host action's answer may
@@ -9,11 +9,15 @@
  * cancelling a removal; however they close, a removal not confirmed is dropped.
  */
 import { useRef, useState } from "preact/hooks";
-import type { HostPermission, ParticipantRole } from "../../protocol.gen";
+import type { HostActionName, HostPermission, ParticipantRole } from "../../protocol.gen";
+import type { Ask } from "./asks";
 import { useFocusWhen } from "../../ui/focusWhen";
 import { actionLabel, personActions, type PersonAction } from "./controls";
 import type { Hosting } from "./hosting";
 import { permitLabel } from "./permissions";
+
+/** The request each asking action sends. */
+const ASK_OF: Partial<Record<PersonAction, Ask>> = { "ask-mute": "mute", "ask-video-off": "video-off", "ask-unmute": "unmute", "ask-video-on": "video-on" };
 
 export function PersonActions(props: {
   hosting: Hosting;
@@ -32,7 +36,7 @@ export function PersonActions(props: {
   // every stats update).
   const confirm = useFocusWhen<HTMLButtonElement>(confirming);
   const me = { uid: hosting.myUid, role: hosting.myRole.value };
-  const actions = personActions(me, { uid, role: props.role }, props.media);
+  const actions = personActions(me, { uid, role: props.role }, props.media, hosting.heldOf(uid));
   if (!actions.length) return null;
   // Only what is turned off for participants can be let, and only to a participant.
   const permits = props.role === "participant" ? hosting.switches.value.restricted : [];
@@ -49,9 +53,9 @@ export function PersonActions(props: {
   const run = (action: PersonAction) => {
     if (action === "remove") return setConfirming(true);
     close();
-    if (action === "ask-mute") hosting.ask(uid, "mute");
-    else if (action === "ask-video-off") hosting.ask(uid, "video-off");
-    else void hosting.act(action, uid);
+    const ask = ASK_OF[action];
+    if (ask) hosting.ask(uid, ask);
+    else void hosting.act(action as HostActionName, uid);
   };
   const menu = `host-actions-${uid}`;
   return (

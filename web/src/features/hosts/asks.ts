@@ -1,6 +1,6 @@
 /**
- * "Please mute" and "please turn off your camera": in a mesh nobody can switch off someone
- * else's sender, so a host asks over the chat data channel (`{"t":"ask"}`, core/meeting/
+ * "Please mute", "please turn off your camera", and the same to turn them on: in a mesh nobody
+ * can switch someone else's sender, so a host asks over the chat data channel (`{"t":"ask"}`, core/meeting/
  * chatChannel.ts) and the person decides (docs/protocol.md section 5). Only a request from a host
  * or co-host is shown. Pure.
  */
@@ -15,13 +15,28 @@ export function askAccepted(senderRole: ParticipantRole | undefined): boolean {
   return runsMeeting(senderRole);
 }
 
+/** Each request: the device it is about, whether it asks for it on, and its words. */
+const ASKED: Readonly<Record<Ask, { device: "microphone" | "camera"; on: boolean }>> = {
+  mute: { device: "microphone", on: false },
+  "video-off": { device: "camera", on: false },
+  unmute: { device: "microphone", on: true },
+  "video-on": { device: "camera", on: true },
+};
+
+/** What `what` asks for: which device, on or off. */
+export function asked(what: Ask): { device: "microphone" | "camera"; on: boolean } {
+  return ASKED[what];
+}
+
 /** The request in words, saying whose request it is. */
 export function askText(what: Ask, name: string, role: ParticipantRole): string {
   const who = `${name} (${role === "host" ? "host" : "co-host"})`;
-  return what === "mute" ? `${who} asks you to turn your microphone off.` : `${who} asks you to turn your camera off.`;
+  const { device, on } = ASKED[what];
+  return `${who} asks you to turn your ${device} ${on ? "on" : "off"}.`;
 }
 
 /** The button that does what was asked. */
 export function askAction(what: Ask): string {
-  return what === "mute" ? "Turn microphone off" : "Turn camera off";
+  const { device, on } = ASKED[what];
+  return `Turn ${device} ${on ? "on" : "off"}`;
 }

@@ -2,10 +2,10 @@
  * What the host and co-hosts may do to whom (docs/protocol.md section 5), as the people panel
  * offers it; the server decides again. Pure.
  */
-import type { HostActionName, ParticipantRole } from "../../protocol.gen";
+import type { HostActionName, HostPermission, ParticipantRole } from "../../protocol.gen";
 
 /** A request sent to the person over the data channel (they accept it), or a host action. */
-export type PersonAction = "ask-mute" | "ask-video-off" | Extract<HostActionName, "make-cohost" | "revoke-cohost" | "remove">;
+export type PersonAction = "ask-mute" | "ask-video-off" | "ask-unmute" | "ask-video-on" | Extract<HostActionName, "make-cohost" | "revoke-cohost" | "remove">;
 
 export interface Someone {
   uid: string;
@@ -17,14 +17,22 @@ export function runsMeeting(role: ParticipantRole | undefined): boolean {
 }
 
 /**
- * The actions `me` may take on `them`: none unless `me` runs the meeting; asks only when the
- * microphone or camera is on; the host alone names and unnames co-hosts; nobody removes the host.
+ * The actions `me` may take on `them`: none unless `me` runs the meeting; asks to turn off the
+ * microphone or camera when it is on, to turn it on when it is off and not turned off for them by
+ * a host (`held`); the host alone names and unnames co-hosts; nobody removes the host.
  */
-export function personActions(me: Someone, them: Someone, media: { audio: boolean; video: boolean } = { audio: true, video: true }): PersonAction[] {
+export function personActions(
+  me: Someone,
+  them: Someone,
+  media: { audio: boolean; video: boolean } = { audio: true, video: true },
+  held: readonly HostPermission[] = [],
+): PersonAction[] {
   if (!runsMeeting(me.role) || me.uid === them.uid) return [];
   const actions: PersonAction[] = [];
   if (media.audio) actions.push("ask-mute");
+  else if (!held.includes("mic")) actions.push("ask-unmute");
   if (media.video) actions.push("ask-video-off");
+  else if (!held.includes("camera")) actions.push("ask-video-on");
   if (them.role === "host") return actions;
   if (me.role === "host") actions.push(them.role === "cohost" ? "revoke-cohost" : "make-cohost");
   actions.push("remove");
@@ -38,6 +46,10 @@ export function actionLabel(action: PersonAction, name: string): string {
       return `Ask ${name} to mute`;
     case "ask-video-off":
       return `Ask ${name} to turn off their camera`;
+    case "ask-unmute":
+      return `Ask ${name} to unmute`;
+    case "ask-video-on":
+      return `Ask ${name} to turn on their camera`;
     case "make-cohost":
       return `Make ${name} a co-host`;
     case "revoke-cohost":

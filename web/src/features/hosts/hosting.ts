@@ -15,7 +15,7 @@ import type { Meeting } from "../../core/meeting/meeting";
 import { db } from "../../core/meeting/signalling";
 import { playCue } from "../../ui/cue";
 import type { HostActionName, HostPermission, ParticipantRole } from "../../protocol.gen";
-import { askAccepted, encodeAsk, type Ask } from "./asks";
+import { askAccepted, asked, encodeAsk, type Ask } from "./asks";
 import { newKnocks, roleNotice, runsMeeting } from "./controls";
 import { permissionsOf } from "../../core/meeting/held";
 import { heldFor, heldNotices, messageAccepted, PERMISSIONS, type HeldState, type MessageRules, type Messaging } from "./permissions";
@@ -235,11 +235,13 @@ export class Hosting {
   }
 
   /** A request arrived from `uid` on the chat channel: kept only if `uid` runs the meeting
-   * (its role as the server wrote it); a repeat of the same request replaces the earlier one. */
+   * (its role as the server wrote it); it replaces an earlier one about the same device (a
+   * repeat, or its opposite). */
   received(uid: string, what: Ask): void {
     const sender = this.meeting.roster.peek().get(uid);
     if (!sender || !askAccepted(sender.role)) return;
-    const others = this.asks.peek().filter((ask) => ask.what !== what);
+    const device = asked(what).device;
+    const others = this.asks.peek().filter((ask) => asked(ask.what).device !== device);
     this.asks.value = [...others, { id: ++this.askIds, what, fromUid: uid, fromName: sender.displayName, fromRole: sender.role }];
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseChatChannel } from "../../core/meeting/chatChannel";
-import { askAccepted, askText, encodeAsk } from "./asks";
+import { askAccepted, askAction, askText, encodeAsk } from "./asks";
 import { actionLabel, newKnocks, personActions, roleLabel, roleNotice } from "./controls";
 
 const host = { uid: "h", role: "host" as const };
@@ -24,13 +24,16 @@ describe("personActions", () => {
     expect(personActions(cohost, host)).toEqual(["ask-mute", "ask-video-off"]);
   });
 
-  it("asks only for what is on", () => {
-    expect(personActions(host, guest, { audio: false, video: true })).toEqual(["ask-video-off", "make-cohost", "remove"]);
-    expect(personActions(cohost, host, { audio: false, video: false })).toEqual([]);
+  it("asks to turn off what is on, and on what is off unless a host turned it off for them", () => {
+    expect(personActions(host, guest, { audio: false, video: true })).toEqual(["ask-unmute", "ask-video-off", "make-cohost", "remove"]);
+    expect(personActions(cohost, host, { audio: false, video: false })).toEqual(["ask-unmute", "ask-video-on"]);
+    expect(personActions(cohost, guest, { audio: false, video: false }, ["mic"])).toEqual(["ask-video-on", "remove"]);
+    expect(personActions(cohost, guest, { audio: true, video: false }, ["mic", "camera"])).toEqual(["ask-mute", "remove"]);
   });
 
   it("labels say what they do and that a request is one", () => {
     expect(actionLabel("ask-mute", "Bob")).toBe("Ask Bob to mute");
+    expect(actionLabel("ask-video-on", "Bob")).toBe("Ask Bob to turn on their camera");
     expect(actionLabel("remove", "Bob")).toBe("Remove Bob from the meeting");
     expect(roleLabel("cohost")).toBe("Co-host");
     expect(roleLabel("participant")).toBeNull();
@@ -50,6 +53,9 @@ describe("asks", () => {
     expect(askAccepted(undefined)).toBe(false);
     expect(askText("mute", "Ada", "host")).toBe("Ada (host) asks you to turn your microphone off.");
     expect(askText("video-off", "Cy", "cohost")).toBe("Cy (co-host) asks you to turn your camera off.");
+    expect(askText("unmute", "Ada", "host")).toBe("Ada (host) asks you to turn your microphone on.");
+    expect(askAction("video-on")).toBe("Turn camera on");
+    expect(askAction("mute")).toBe("Turn microphone off");
   });
 });
 
