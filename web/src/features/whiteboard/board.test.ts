@@ -154,6 +154,30 @@ describe("undo and redo", () => {
   });
 });
 
+describe("redo keeps the drawing order", () => {
+  it("puts our stroke back under what was drawn after it, and tells the others where", () => {
+    const bob = link("bob");
+    const { b, changes } = board(bob);
+    const mine = b.begin("#111111", 6, false, 10, 10)!;
+    b.message(bob, stroke("eraser", [10, 10, 12, 12], { erase: true }));
+    b.undo();
+    b.redo();
+    expect([...b.strokes.keys()]).toEqual([mine.id, "eraser"]); // still erased where bob erased
+    expect(JSON.parse(bob.sent.at(-1)!)).toMatchObject({ t: "stroke", id: mine.id, below: "eraser", append: false });
+    expect(changes.at(-1)).toEqual({ kind: "reset" });
+  });
+
+  it("places a redone stroke it receives under the one named, or on top when that is gone", () => {
+    const bob = link("bob");
+    const { b } = board(bob);
+    b.message(bob, stroke("a", [1, 1]));
+    b.message(bob, stroke("c", [3, 3]));
+    b.message(bob, stroke("b", [2, 2], { below: "c" }));
+    b.message(bob, stroke("d", [4, 4], { below: "gone" }));
+    expect([...b.strokes.keys()]).toEqual(["a", "b", "c", "d"]);
+  });
+});
+
 describe("drawing turned off by a host", () => {
   it("takes nothing of the board from someone for whom it is off, nor asks them for it", () => {
     const bob = link("bob", "caller");

@@ -2,14 +2,18 @@
  * The shared whiteboard's state and its data-channel protocol ("board" channel). Strokes are
  * lists of points normalised to 0..10000 on both axes, so every screen size draws the same board.
  *
- *   {t:"stroke", id, color, width, erase, pts:[x,y,x,y...], append?}  a stroke or more of its points
+ *   {t:"stroke", id, color, width, erase, pts:[x,y,x,y...], append?, below?}
+ *                                                                      a stroke or more of its points;
+ *                                                                      `below`: a redone stroke goes
+ *                                                                      back under that one
  *   {t:"clear"}                                                        wipe the board
  *   {t:"remove", id}                                                   take stroke id off (an undo)
  *   {t:"sync-request"}                                                 newcomer asks one peer for the board
  *
  * A newcomer (the caller of its connections) asks the first peer whose board channel opens; that
  * peer answers with the whole board as stroke messages. Undo takes one's own last stroke off
- * ("remove": no more than anyone can do with "clear"); redo sends it again as strokes. The canvas
+ * ("remove": no more than anyone can do with "clear"); redo sends it again as strokes, back where
+ * it was among the others (under the stroke that followed it, an eraser's included). The canvas
  * UI is lazy-loaded (whiteboard.ts).
  *
  * A host may turn drawing off for participants (docs/protocol.md section 5): we then draw nothing,
@@ -110,8 +114,9 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
   private askedForSync = false;
   /** Our own strokes, the last drawn last (some may since have been cleared by someone). */
   private mine: string[] = [];
-  /** Our strokes undone, the last undone last: redo puts them back. */
-  private undone: Stroke[] = [];
+  /** Our strokes undone, the last undone last, each with the stroke it lay under (null: none):
+   * redo puts them back there. */
+  private undone: { stroke: Stroke; below: string | null }[] = [];
 
   constructor(
     private readonly meeting: MeetingLike,
@@ -144,21 +149,35 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
     while ((id = this.mine.pop()) !== undefined && !this.strokes.has(id));
     const stroke = id === undefined ? undefined : this.strokes.get(id);
     if (!stroke) return;
+    this.undone.push({ stroke, below: strokeAfter(this.strokes, stroke.id) });
     this.strokes.delete(stroke.id);
-    this.undone.push(stroke);
     this.broadcast({ t: "remove", id: stroke.id });
     this.emit("change", { kind: "reset" });
   }
 
-  /** Put our last undone stroke back, for everyone (on top). */
+  /** Put our last undone stroke back, for everyone, where it was among the others. */
   redo(): void {
     if (!this.mayDraw) return;
-    const stroke = this.undone.pop();
-    if (!stroke) return;
-    this.strokes.set(stroke.id, stroke);
+    const undone = this.undone.pop();
+    if (!undone) return;
+    const { stroke, below } = undone;
     this.mine.push(stroke.id);
-    for (const message of boardMessages([stroke])) for (const link of this.meeting.links.values()) link.send("board", message);
-    this.emit("change", { kind: "stroke", stroke, from: 0 });
+    const messages = boardMessages([stroke]);
+    if (below) messages[0] = JSON.stringify({ ...JSON.parse(messages[0]), below });
+    for (const message of messages) for (const link of this.meeting.links.values()) link.send("board", message);
+    this.place(stroke, below);
+  }
+
+  /** A whole stroke on the board: under `below` when that is there (then everything is drawn
+   * again), else on top. */
+  private place(stroke: Stroke, below: string | null): void {
+    if (below && this.strokes.has(below)) {
+      insertBefore(this.strokes, stroke, below);
+      this.emit("change", { kind: "reset" });
+    } else {
+      this.strokes.set(stroke.id, stroke);
+      this.emit("change", { kind: "stroke", stroke, from: 0 });
+    }
   }
 
   open(link: BoardLink): void {
@@ -229,23 +248,40 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
       this.emit("activity", `${this.meeting.displayName(link.uid)} cleared the whiteboard`);
     } else if (message.t === "stroke" && typeof message.id === "string" && Array.isArray(message.pts)) {
       const pts = cleanPoints(message.pts as unknown[]);
-      let stroke = this.strokes.get(message.id);
-      const isNew = !stroke;
-      if (!stroke || !message.append) {
-        if (stroke && !message.append) return; // already have it (e.g. a second sync)
-        stroke = {
-          id: message.id.slice(0, 64),
-          color: cleanColor(message.color),
-          width: clampWidth(message.width, 4),
-          erase: message.erase === true,
-          pts: [],
-        };
-        this.strokes.set(stroke.id, stroke);
+      const stroke = this.strokes.get(message.id);
+      if (stroke && message.append) {
+        const from = stroke.pts.length;
+        stroke.pts.push(...pts);
+        this.emit("change", { kind: "stroke", stroke, from: Math.max(0, from - 2) });
+        return;
       }
-      const from = stroke.pts.length;
-      stroke.pts.push(...pts);
-      this.emit("change", { kind: "stroke", stroke, from: Math.max(0, from - 2) });
-      if (isNew) this.emit("activity", `${this.meeting.displayName(link.uid)} is drawing`);
+      if (stroke) return; // already have it (e.g. a second sync)
+      const fresh: Stroke = {
+        id: message.id.slice(0, 64),
+        color: cleanColor(message.color),
+        width: clampWidth(message.width, 4),
+        erase: message.erase === true,
+        pts,
+      };
+      this.place(fresh, typeof message.below === "string" ? message.below : null);
+      this.emit("activity", `${this.meeting.displayName(link.uid)} is drawing`);
     }
+  }
+}
+
+/** The id of the stroke drawn right after `id` (the one it lies under), or null. */
+export function strokeAfter(strokes: ReadonlyMap<string, Stroke>, id: string): string | null {
+  const ids = [...strokes.keys()];
+  const at = ids.indexOf(id);
+  return at >= 0 && at + 1 < ids.length ? ids[at + 1] : null;
+}
+
+/** `stroke` into `strokes` just before `below` (drawing order is the map's order). */
+export function insertBefore(strokes: Map<string, Stroke>, stroke: Stroke, below: string): void {
+  const entries = [...strokes.values()];
+  strokes.clear();
+  for (const each of entries) {
+    if (each.id === below) strokes.set(stroke.id, stroke);
+    if (each.id !== stroke.id) strokes.set(each.id, each);
   }
 }
