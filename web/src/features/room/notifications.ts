@@ -19,6 +19,13 @@ export function startNotifications(session: RoomSession, ui: RoomUi, local: Loca
   // The room's toasts go with the room: "Bob joined" must not follow a person who left to the
   // home page or their data.
   const shown = new Set<() => void>();
+  // News of a poll: with the panel open it is on screen (said, not shown again); otherwise the
+  // Polls control is marked.
+  const pollNews = (words: (open: boolean) => string) => {
+    const open = ui.panel.peek() === "polls";
+    if (!open) ui.unreadPoll.value = true;
+    announce(words(open), { quiet: open });
+  };
   const offs = [
     onAnnounce(({ text, urgency, quiet }) => {
       // Quiet ones are already on screen (a reaction over a tile): said, not shown again.
@@ -45,18 +52,13 @@ export function startNotifications(session: RoomSession, ui: RoomUi, local: Loca
       // Shown in the top bar; said once (quietly: no toast) when there is something to say.
       if (status) announce(status, { quiet: true });
     }),
-    // With the panel open the poll is on screen: said, not shown again.
-    session.polls.on("asked", (poll) => {
-      const shown = ui.panel.peek() === "polls";
-      if (!shown) ui.unreadPoll.value = true;
-      announce(`${session.name(poll.by)} asks: ${poll.question}${shown ? "" : " Open Polls to answer."}`, { quiet: shown });
-    }),
-    session.polls.on("ended", (poll) => {
-      const shown = ui.panel.peek() === "polls";
-      if (!shown) ui.unreadPoll.value = true;
-      const end = poll.state === "ended" ? (shown ? "here are the results." : "see the results in Polls.") : `${session.name(poll.by)} left.`;
-      announce(`The poll "${poll.question}" ended: ${end}`, { quiet: shown });
-    }),
+    session.polls.on("asked", (poll) => pollNews((open) => `${session.name(poll.by)} asks: ${poll.question}${open ? "" : " Open Polls to answer."}`)),
+    session.polls.on("ended", (poll) =>
+      pollNews((open) => {
+        const end = poll.state === "ended" ? (open ? "here are the results." : "see the results in Polls.") : `${session.name(poll.by)} left.`;
+        return `The poll "${poll.question}" ended: ${end}`;
+      }),
+    ),
     session.board.on("activity", (text) => {
       if (ui.whiteboard.peek() !== "closed") return;
       const before = ui.status.peek();
