@@ -247,6 +247,24 @@ async def test_talking_while_muted_is_pointed_out(people: PersonFactory) -> None
     await alice.control("Keyboard shortcuts")
     await expect(shortcuts).to_contain_text("Ctrl+D")
     await shortcuts.get_by_role("button", name="Done", exact=True).click()
+
+    # Her layout: "Speaker" shows Bob large though they are two; kept in her browser. Back to
+    # "Auto", the two of them side by side.
+    stage = alice.page.get_by_role("region", name="Meeting stage")
+    await expect(stage).to_have_attribute("data-layout", "grid")
+    await alice.control("Change layout")
+    layout = alice.page.get_by_role("dialog", name="Change layout")
+    await expect(layout.get_by_role("radio", name="Auto", exact=True)).to_be_focused()
+    await layout.get_by_role("radio", name="Speaker", exact=True).check()
+    await expect(stage).to_have_attribute("data-layout", "speaker")
+    await expect(alice.page.locator(f'.main-view.camera[data-uid="{bob.uid}"]')).to_be_visible()
+    await alice.check_accessibility("change layout")
+    await layout.get_by_role("button", name="Done", exact=True).click()
+    assert await alice.page.evaluate("() => localStorage.getItem('avmeets:layout')") == "speaker"
+    await alice.control("Change layout")
+    await layout.get_by_role("radio", name="Auto", exact=True).check()
+    await expect(stage).to_have_attribute("data-layout", "grid")
+    await layout.get_by_role("button", name="Done", exact=True).click()
     # As listed: Ctrl+Alt+H raises her hand and lowers it, Ctrl+Alt+C opens the chat; typed in
     # the message box (AltGr on Windows), the keys are the box's.
     await alice.page.keyboard.press("Control+Alt+h")

@@ -94,6 +94,7 @@ function controls(session: RoomSession, ui: RoomUi, local: LocalMedia, pip: Pict
       badge: unread(ui.unreadFiles.value, "new file"),
     },
     { id: "shortcuts", place: "menu", text: "Keyboard shortcuts", icon: "keyboard", shortcut: "Control+/", onClick: () => (ui.dialog.value = { kind: "shortcuts" }) },
+    { id: "layout", place: "menu", text: "Change layout", icon: "people", onClick: () => (ui.dialog.value = { kind: "layout" }) },
     {
       id: "polls", place: "menu", text: "Polls", icon: "poll", panel: "polls", pressed: panel === "polls", onClick: () => ui.togglePanel("polls"),
       badge: unread(ui.unreadPoll.value, "new"),

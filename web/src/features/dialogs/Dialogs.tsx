@@ -8,6 +8,7 @@ import type { RoomUi } from "../room/store";
 import { SafetyDialog } from "../safety/SafetyDialog";
 import { SettingsDialog } from "../settings/SettingsDialog";
 import { ConnectionDialog } from "../stage/ConnectionDialog";
+import { LayoutDialog } from "../stage/LayoutDialog";
 import { CloseButton, Dialog } from "./Dialog";
 
 export function Dialogs(props: { session: RoomSession; ui: RoomUi; local: LocalMedia; onLeave: () => void }) {
@@ -30,6 +31,8 @@ export function Dialogs(props: { session: RoomSession; ui: RoomUi; local: LocalM
       );
     case "shortcuts":
       return <ShortcutsDialog onClose={close} />;
+    case "layout":
+      return <LayoutDialog onClose={close} />;
     case "leave":
       return (
         <LeaveDialog

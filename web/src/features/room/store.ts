@@ -14,7 +14,8 @@ export type DialogSpec =
   | { kind: "connection"; uid: string }
   | { kind: "invite" }
   | { kind: "leave" }
-  | { kind: "shortcuts" };
+  | { kind: "shortcuts" }
+  | { kind: "layout" };
 
 /** How the window's width sorts the controls: all in a row, the secondary ones in "More", few. */
 export type Width = "wide" | "medium" | "narrow";

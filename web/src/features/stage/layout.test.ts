@@ -76,6 +76,17 @@ describe("chooseStage", () => {
     expect(chooseStage(input({ uids: ["me", "a"], narrow: true, selfHidden: true }))).toEqual({ main: null, reason: "pair", order: ["a"] });
   });
 
+  it("follows the layout the person chose: always a grid, or the speaker as soon as anyone is there", () => {
+    const five = ["me", "a", "b", "c", "d"];
+    expect(chooseStage(input({ uids: five, speaker: "c", choice: "tiled" }))).toEqual({ main: null, reason: "grid", order: five });
+    expect(chooseStage(input({ uids: ["me", "a"], narrow: true, choice: "tiled" })).reason).toBe("pair");
+    expect(chooseStage(input({ uids: ["me", "a"], choice: "speaker" })).main).toEqual({ kind: "camera", uid: "a" });
+    expect(chooseStage(input({ speaker: "b", choice: "speaker" })).main).toEqual({ kind: "camera", uid: "b" });
+    expect(chooseStage(input({ uids: ["me"], choice: "speaker" })).reason).toBe("grid"); // alone: the invitation
+    // A presentation takes the stage whatever was chosen.
+    expect(chooseStage(input({ uids: five, presenters: ["a"], choice: "tiled" })).reason).toBe("presenting");
+  });
+
   it("puts a pin before a spotlight before a presentation, and the whiteboard before all", () => {
     const all = input({ presenters: ["a"], spotlight: "b", pinned: { kind: "camera", uid: "a" } });
     expect(chooseStage(all)).toMatchObject({ main: { kind: "camera", uid: "a" }, reason: "pinned" });

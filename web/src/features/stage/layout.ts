@@ -22,6 +22,18 @@ export function bestTileWidth(n: number, width: number, height: number, gap = TI
 /** What fills the stage's main area; null: everyone in an even grid (or, "pair", two on a phone). */
 export type MainView = { kind: "screen"; uid: string } | { kind: "camera"; uid: string } | { kind: "board" } | null;
 
+/** How the person chose to see the meeting: "auto" (a grid, the speaker large from
+ * SPEAKER_VIEW_FROM people), "tiled" (always a grid) or "speaker" (the speaker large as soon as
+ * anyone else is there). A pin, the spotlight, a presentation and the whiteboard take the stage in
+ * each. */
+export type LayoutChoice = "auto" | "tiled" | "speaker";
+
+export const LAYOUT_CHOICES: Readonly<Record<LayoutChoice, { label: string; hint: string }>> = {
+  auto: { label: "Auto", hint: "A grid; from five people, whoever speaks is shown large." },
+  tiled: { label: "Tiled", hint: "Everyone the same size, however many people are here." },
+  speaker: { label: "Speaker", hint: "Whoever speaks is shown large, the others in a row." },
+};
+
 /** A local pin: this person's camera or screen large for me only. */
 export type Pin = { kind: "camera" | "screen"; uid: string };
 
@@ -40,6 +52,8 @@ export interface StageInput {
   narrow: boolean;
   /** Our own tile left out ("Hide self view"); we are still counted, and shown when pinned or presenting. */
   selfHidden: boolean;
+  /** The layout the person chose (absent: "auto"). */
+  choice?: LayoutChoice;
 }
 
 export type StageReason = "board" | "pinned" | "spotlight" | "presenting" | "speaker" | "pair" | "grid";
@@ -68,8 +82,9 @@ export function chooseStage(input: StageInput): StageLayout {
   if (input.spotlight && present.has(input.spotlight)) return at({ kind: "camera", uid: input.spotlight }, "spotlight");
   if (presenter) return at({ kind: "screen", uid: presenter }, "presenting");
   const others = input.uids.filter((uid) => uid !== input.myUid);
-  const many = input.uids.length >= (input.narrow ? SPEAKER_VIEW_FROM_NARROW : SPEAKER_VIEW_FROM);
-  if (many && others.length) {
+  const choice = input.choice ?? "auto";
+  const many = choice === "speaker" || input.uids.length >= (input.narrow ? SPEAKER_VIEW_FROM_NARROW : SPEAKER_VIEW_FROM);
+  if (choice !== "tiled" && many && others.length) {
     const speaker = input.speaker && present.has(input.speaker) && input.speaker !== input.myUid ? input.speaker : others[0];
     return at({ kind: "camera", uid: speaker }, "speaker");
   }

@@ -9,6 +9,7 @@ import type { LocalMedia } from "../../core/meeting/media";
 import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
 import { chooseStage, wantsFor, type StageInput, type StageLayout } from "./layout";
+import { layoutChoice } from "./layoutChoice";
 
 export class StageState {
   /** Who shares a screen now, in the order they started (the last one is shown). */
@@ -37,6 +38,7 @@ export class StageState {
       board: ui.whiteboard.value !== "closed",
       narrow: ui.width.value === "narrow",
       selfHidden: ui.selfHidden.value,
+      choice: layoutChoice.value,
     }));
     this.layout = computed(() => chooseStage(this.input.value));
   }
