@@ -80,6 +80,13 @@ def host_action(req: https_fn.CallableRequest[Any]) -> protocol.HostActionResult
 
 @answers_health_probe
 @caches_preflight
+@https_fn.on_call(**_opts("rename", **CALLABLE))
+def rename(req: https_fn.CallableRequest[Any]) -> protocol.RenameResult:
+    return handlers.rename(req)
+
+
+@answers_health_probe
+@caches_preflight
 @https_fn.on_call(**_opts("upload_object", **CALLABLE))
 def upload_object(req: https_fn.CallableRequest[Any]) -> protocol.UploadObjectResult:
     return handlers.upload_object(req)

@@ -33,6 +33,7 @@ from .protocol import (
     MeetingInfoResult,
     MyDataResult,
     OrgAdminResult,
+    RenameResult,
     ReportConnectionResult,
     UploadObjectResult,
 )
@@ -46,6 +47,7 @@ from .services import (
     orgs,
     policy,
     presence,
+    renames,
     sign_ins,
     signals,
 )
@@ -216,6 +218,12 @@ def knock(req: Request) -> KnockResult:
 def host_action(req: Request) -> HostActionResult:
     caller = _caller(req)
     return hosts.act(caller, payloads.parse_host_action(req.data))
+
+
+@callable_handler
+def rename(req: Request) -> RenameResult:
+    caller = _caller(req)
+    return renames.rename(caller, payloads.parse_rename(req.data))
 
 
 @callable_handler

@@ -235,6 +235,31 @@ def held_on_join(meeting: Doc, mine: Doc | None, uid: str) -> list[HostPermissio
     return [what for what in restricted(meeting) if what not in permitted]
 
 
+def check_rename(meeting: Doc, mine: Doc | None, name: str) -> bool:
+    """Whether renaming a caller whose participant document is ``mine`` to ``name`` changes
+    anything. Refused (``FailedPrecondition``) when the caller is not present: the meeting
+    ended, a host removed them, or they are not joined; and (``PermissionDenied``,
+    ``turned-off``) when a host turned renaming off for participants and did not let them."""
+    state = mine.get("state") if mine is not None else None
+    ended = mine is not None and mine.get("endCause") == "meeting-ended"
+    if meeting.get("state") != OPEN or ended:
+        raise FailedPrecondition("This meeting has ended.", reason=ErrorReason.MEETING_ENDED)
+    if state == REMOVED:
+        raise FailedPrecondition(
+            "A host removed you from this meeting.", reason=ErrorReason.REMOVED
+        )
+    if mine is None or state != JOINED:
+        raise FailedPrecondition(
+            "You are not in this meeting; join again.", reason=ErrorReason.NOT_JOINED
+        )
+    held = mine.get("role") not in HOST_ROLES and "rename" in restricted(meeting)
+    if held and "rename" not in _permissions(mine.get("permitted")):
+        raise PermissionDenied(
+            "A host turned renaming off for participants.", reason=ErrorReason.TURNED_OFF
+        )
+    return mine.get("displayName") != name
+
+
 def _toggled(
     now: tuple[HostPermission, ...], what: HostPermission, *, on: bool
 ) -> list[HostPermission] | None:

@@ -56,6 +56,7 @@ from .protocol import (
     OrgAdminRequest,
     OrgPolicyChanges,
     OrgStorageChanges,
+    RenameRequest,
     ReportConnectionRequest,
     Role,
     UploadObjectRequest,
@@ -104,6 +105,12 @@ class HostAction:
     action: HostActionName
     uid: str | None
     what: HostPermission | None = None
+
+
+@dataclass(frozen=True)
+class Rename:
+    meeting_id: str
+    display_name: str
 
 
 @dataclass(frozen=True)
@@ -245,6 +252,15 @@ def parse_host_action(data: Any) -> HostAction:
     else:
         what = None
     return HostAction(meeting_id=_meeting_id(obj), action=action, uid=uid, what=what)
+
+
+def parse_rename(data: Any) -> Rename:
+    obj = _request(data, RenameRequest)
+    meeting_id = _meeting_id(obj)
+    name = _display_name(obj)
+    if name is None:
+        raise InvalidArgument("'displayName' is required.", field="displayName")
+    return Rename(meeting_id=meeting_id, display_name=name)
 
 
 def parse_leave(data: Any) -> LeaveMeeting:

@@ -75,8 +75,10 @@ HostActionName = Literal[
 #: What a host may turn off for the participants who do not run the meeting (``restrict``) and
 #: on again (``allow``), or let one participant do all the same (``permit``, ``unpermit``):
 #: presenting a screen, the chat, their microphone, their camera, sending files, sending
-#: reactions, drawing on the whiteboard.
-HostPermission = Literal["present", "chat", "mic", "camera", "files", "reactions", "whiteboard"]
+#: reactions, drawing on the whiteboard, renaming themselves (``rename``: the server refuses it).
+HostPermission = Literal[
+    "present", "chat", "mic", "camera", "files", "reactions", "whiteboard", "rename"
+]
 SignalType = Literal["offer", "answer", "candidates"]
 #: Where a record shown by ``my_data`` is stored (a collection, or Firebase Auth's account).
 StoredIn = Literal[
@@ -170,6 +172,8 @@ class ErrorReason(enum.StrEnum):
     RECENT_SIGN_IN_REQUIRED = "recent-sign-in-required"
     LEG_ENDED = "leg-ended"
     ACCOUNT_REFUSED = "account-refused"
+    #: A host turned off what the caller asked for (``rename``) for participants.
+    TURNED_OFF = "turned-off"
 
 
 #: The callable status code each reason comes with.
@@ -194,6 +198,7 @@ ERROR_CODES: Final[dict[ErrorReason, str]] = {
     ErrorReason.RECENT_SIGN_IN_REQUIRED: "FAILED_PRECONDITION",
     ErrorReason.LEG_ENDED: "FAILED_PRECONDITION",
     ErrorReason.ACCOUNT_REFUSED: "PERMISSION_DENIED",
+    ErrorReason.TURNED_OFF: "PERMISSION_DENIED",
 }
 
 # --- limits --------------------------------------------------------------------------------------
@@ -272,6 +277,8 @@ class Quotas:
     #: Signal documents one participant writes in a meeting, not counting the callee's first
     #: answer on each leg (its offer was counted; ``cdr.is_first_answer``).
     SIGNALS_PER_MINUTE: Final = 120
+    #: ``rename`` calls that change a name, per account (all meetings).
+    RENAMES_PER_HOUR: Final = 10
     #: How long the rules refuse the signals of a participant the server caught over a limit.
     SIGNAL_BLOCK_SECONDS: Final = 30
     #: Wrong passwords for one meeting, from all callers together, before each further attempt
@@ -386,6 +393,19 @@ class HostActionRequest(TypedDict):
 class HostActionResult(TypedDict):
     action: HostActionName
     #: False when the meeting or the person already was as the action asks.
+    changed: bool
+
+
+class RenameRequest(TypedDict):
+    meetingId: str
+    #: The new name, by the rules of a name typed at ``join_meeting``.
+    displayName: str
+
+
+class RenameResult(TypedDict):
+    #: The name as stored (normalised).
+    displayName: str
+    #: False when it already was the caller's name.
     changed: bool
 
 
@@ -739,6 +759,7 @@ CALLABLES: Final[dict[str, tuple[type, type]]] = {
     "org_admin": (OrgAdminRequest, OrgAdminResult),
     "knock": (KnockRequest, KnockResult),
     "host_action": (HostActionRequest, HostActionResult),
+    "rename": (RenameRequest, RenameResult),
     "my_data": (MyDataRequest, MyDataResult),
     "delete_me": (DeleteMeRequest, DeleteMeResult),
 }

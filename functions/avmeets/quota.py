@@ -66,6 +66,7 @@ LEGS_PER_DAY: Final = Quota(
 #: Counted from the meeting's legs in the record, not in a counter (``services.connections``).
 MEETING_LEGS_PER_DAY: Final = Quota("meeting-legs", Quotas.MEETING_LEGS_PER_DAY, "day")
 SIGNALS_PER_MINUTE: Final = Quota("signals", Quotas.SIGNALS_PER_MINUTE, "minute")
+RENAMES_PER_HOUR: Final = Quota("renames", Quotas.RENAMES_PER_HOUR, "hour")
 #: The kind whose counters say which account made how many legs (the purge's offenders).
 LEGS_KIND: Final = LEGS_PER_DAY.kind
 

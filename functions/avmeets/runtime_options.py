@@ -103,6 +103,8 @@ DEFAULTS: Final[Mapping[str, Resources]] = {
                        max_instances=20),
     "host_action": Resources(cpu=1, memory_mib=512, concurrency=8, min_instances=0,
                              max_instances=10),
+    "rename": Resources(cpu=1, memory_mib=512, concurrency=8, min_instances=0,
+                        max_instances=10),
     "heartbeat": Resources(cpu=1, memory_mib=512, concurrency=8, min_instances=0,
                            max_instances=40),
     "report_connection": Resources(cpu=1, memory_mib=512, concurrency=8, min_instances=0,

@@ -117,6 +117,7 @@ async def wait_announced(who: Person, text: str, *, times: int) -> None:
 async def test_a_host_turns_things_off_for_participants(people: PersonFactory) -> None:
     _, (alice, bob) = await meet(people, "alice", "bob", title="Town hall")
     await bob.record_announcements()
+    await alice.record_announcements()
     await bob.record_toasts()
     await alice.wait_video(bob)
     await wait_received(alice, bob.uid, MIC_ON, "Bob's microphone heard by Alice")
@@ -139,6 +140,7 @@ async def test_a_host_turns_things_off_for_participants(people: PersonFactory) -
             ("files", "Send files"),
             ("reactions", "Send reactions"),
             ("whiteboard", "Draw on the whiteboard"),
+            ("rename", "Rename themselves"),
         )
     }
     for switch in switches.values():
@@ -278,3 +280,33 @@ async def test_a_host_turns_things_off_for_participants(people: PersonFactory) -
     await expect(
         bob.page.get_by_role("button", name="Camera: turned off by a host", exact=True)
     ).to_be_visible(timeout=MESSAGE_TIMEOUT_MS)
+
+    # Renaming off for participants (the server refuses it): Bob's Rename says so. On again, he
+    # renames himself; Alice's page shows it and says so; a reload keeps it.
+    await switches["rename"].uncheck()
+    await bob.open_people()
+    held = bob.page.get_by_role("button", name="Rename: turned off by a host", exact=True)
+    await expect(held).to_be_visible(timeout=MESSAGE_TIMEOUT_MS)
+    await held.click()
+    await bob.wait_toast("A host turned renaming off")
+    await switches["rename"].check()
+    await bob.page.get_by_role("button", name="Rename yourself", exact=True).click()
+    field = bob.page.get_by_label("Your name", exact=True)
+    await expect(field).to_be_focused()
+    await field.fill("bob@example.com")
+    save = bob.page.get_by_role("button", name="Save", exact=True)
+    await save.click()
+    await expect(bob.page.locator("#rename-problem")).to_contain_text("not an e-mail address")
+    await bob.check_accessibility("renaming oneself")
+    await field.fill("Robert")
+    await save.click()
+    await expect(alice.tile(bob.uid)).to_contain_text("Robert", timeout=MESSAGE_TIMEOUT_MS)
+    await wait_announced(alice, "Bob is now Robert", times=1)
+    await expect(bob.page.get_by_role("button", name="Rename yourself", exact=True)).to_be_focused()
+    await bob.page.reload()
+    await bob.wait_in_room()
+    await expect(bob.page.locator(f'.tile[data-uid="{bob.uid}"]')).to_contain_text(
+        "Robert (you)", timeout=MESSAGE_TIMEOUT_MS
+    )
+    await alice.wait_connected(bob)
+    await expect(alice.tile(bob.uid)).to_contain_text("Robert")

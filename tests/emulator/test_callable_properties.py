@@ -135,7 +135,15 @@ Expect = str | Callable[[Any], str]
 
 #: The callables that count an unknown meeting as a probe (all but meeting_info answer NOT_FOUND;
 #: meeting_info answers `exists: false`).
-PROBING = ("join_meeting", "knock", "host_action", "leave_meeting", "archive", "meeting_info")
+PROBING = (
+    "join_meeting",
+    "knock",
+    "host_action",
+    "rename",
+    "leave_meeting",
+    "archive",
+    "meeting_info",
+)
 
 
 def _probe_limited(name: str, answer: Answer) -> bool:
@@ -423,6 +431,14 @@ def join_payloads(meeting_id: str) -> st.SearchStrategy[Any]:
     )
 
 
+def rename_payloads(meeting_id: str) -> st.SearchStrategy[Any]:
+    return mutated(
+        {"meetingId": meeting_id, "displayName": "Ann"},
+        {"meetingId": meeting_ids, "displayName": text_field(64, nullable=False)},
+        allowed={"meetingId", "displayName"},
+    )
+
+
 def id_only(meeting_id: str) -> st.SearchStrategy[Any]:
     return mutated({"meetingId": meeting_id}, {"meetingId": meeting_ids}, allowed={"meetingId"})
 
@@ -531,6 +547,15 @@ async def test_join_password_meeting_without_password(stage: Stage, data: st.Dat
 @given(datas=batches(id_only(UNKNOWN)))
 async def test_leave_meeting_unknown(stage: Stage, datas: list[Any]) -> None:
     await stage.run("leave_meeting", datas, stage.stranger, "NOT_FOUND")
+
+
+@property_test(max_examples=15)
+@given(data=st.data())
+async def test_rename_not_joined(stage: Stage, data: st.DataObject) -> None:
+    meeting_id = data.draw(st.sampled_from([UNKNOWN, stage.meeting_id]))
+    datas = data.draw(batches(rename_payloads(meeting_id)))
+    expected = "NOT_FOUND" if meeting_id == UNKNOWN else "FAILED_PRECONDITION"
+    await stage.run("rename", datas, stage.stranger, expected)
 
 
 @property_test(max_examples=15)

@@ -588,3 +588,48 @@ async def test_names_are_chosen_and_never_contact_details(
     for actor in (alice, bob):
         assert actor.user is not None
         assert not mentions(readable, actor.user.email)
+
+
+async def test_participants_rename_themselves_by_the_same_rules(
+    peers: Peers, admin: firestore.AsyncClient
+) -> None:
+    """`rename`: the name everyone reads changes; the join's name rules hold; only someone
+    present; a host may turn it off for participants and let one of them; ten an hour."""
+    alice, bob = await peers("alice"), await peers("bob")
+    meeting_id = await alice.create_meeting(title="Who is who")
+    await alice.join(meeting_id, display_name="Ada")
+    await bob.join(meeting_id, display_name="Bob")
+    await wait_full_mesh([alice, bob])
+
+    def rename(peer: MeetingPeer, name: Any, meeting: str = meeting_id) -> Any:
+        return peer.call("rename", {"meetingId": meeting, "displayName": name})
+
+    assert await rename(bob, "  Robert   B. ") == {"displayName": "Robert B.", "changed": True}
+    await wait_for(
+        lambda: alice.names.get(bob.uid) == "Robert B.", timeout=10.0, what="Bob's new name"
+    )
+    assert bob.user is not None
+    carol = await peers("carol")
+    async with unchanged(admin):
+        for bad in (bob.user.email, "+1 (555) 010-0002", "x" * 65, " ", None, 7):
+            await refused(rename(bob, bad), "INVALID_ARGUMENT")
+        await refused(rename(carol, "Carol"), "FAILED_PRECONDITION", "not-joined")
+    # A meeting that does not exist: counted as a probe (docs/protocol.md section 2).
+    await refused(rename(bob, "Bob", "zzz-zzzz-zzz"), "NOT_FOUND")
+    assert (await rename(bob, "Robert B."))["changed"] is False
+
+    # Renaming off for participants: the server refuses Bob, not the host; then lets him.
+    await host_action(alice, meeting_id, "restrict", what="rename")
+    async with unchanged(admin):
+        await refused(rename(bob, "Bobby"), "PERMISSION_DENIED", "turned-off")
+    assert (await rename(alice, "Ada L."))["changed"] is True
+    await host_action(alice, meeting_id, "permit", bob.uid, "rename")
+    assert (await rename(bob, "Bobby"))["changed"] is True
+
+    # Ten an hour per account (those that passed the checks: three so far).
+    for n in range(7):
+        await rename(bob, f"Bob {n}")
+    async with unchanged(admin):
+        await refused(rename(bob, "Bob again"), "RESOURCE_EXHAUSTED", "rate-limited")
+    stored_name = (await stored(admin, participant_path(meeting_id, bob.uid)) or {})["displayName"]
+    assert stored_name == "Bob 6"

@@ -321,6 +321,23 @@ SABOTAGES: tuple[Sabotage, ...] = (
         ),
     ),
     Sabotage(
+        slug="restricted-rename-taken",
+        claim="What hosts turn off, participants cannot send anyway",
+        why="the server renames a participant for whom a host turned renaming off",
+        kind="emulator",
+        tests=(
+            "tests/emulator/test_hosts.py::test_participants_rename_themselves_by_the_same_rules",
+        ),
+        expect=r"DID NOT RAISE",
+        edits=(
+            Edit(
+                "functions/avmeets/hosting.py",
+                '    held = mine.get("role") not in HOST_ROLES and "rename" in restricted(meeting)',
+                "    held = False",
+            ),
+        ),
+    ),
+    Sabotage(
         slug="restricted-files-taken",
         claim="What hosts turn off, participants cannot send anyway",
         why="a receiver takes a file to everyone from a participant whose files are turned off",

@@ -226,6 +226,32 @@ def test_what_a_newcomer_would_be_held_to() -> None:
     assert hosting.held_on_join(quiet, gone, "b") == ["present", "mic", "whiteboard"]
 
 
+def test_renaming_oneself() -> None:
+    """rename: someone present, by the meeting's restrictions; False when it is the same."""
+    bob = {**person("b"), "displayName": "Bob"}
+    assert hosting.check_rename(OPEN, bob, "Rob") is True
+    assert hosting.check_rename(OPEN, bob, "Bob") is False
+    gone = {
+        "removed": person("b", "removed"),
+        "not-joined": person("b", "left"),
+        "meeting-ended": {**person("b", "left"), "endCause": "meeting-ended"},
+    }
+    for why, mine in gone.items():
+        with pytest.raises(FailedPrecondition) as err:
+            hosting.check_rename(OPEN, mine, "Rob")
+        assert reason(err) == why
+    with pytest.raises(FailedPrecondition):
+        hosting.check_rename(OPEN, None, "Rob")
+    with pytest.raises(FailedPrecondition):
+        hosting.check_rename({**OPEN, "state": "ended"}, bob, "Rob")
+    quiet = {**OPEN, "restricted": ["rename"]}
+    with pytest.raises(PermissionDenied) as denied:
+        hosting.check_rename(quiet, bob, "Rob")
+    assert reason(denied) == "turned-off"
+    assert hosting.check_rename(quiet, {**bob, "permitted": ["rename"]}, "Rob") is True
+    assert hosting.check_rename(quiet, {**bob, "role": "cohost"}, "Rob") is True
+
+
 def test_is_host_role() -> None:
     assert hosting.is_host_role(person("h", role="host"))
     assert hosting.is_host_role(person("c", role="cohost"))

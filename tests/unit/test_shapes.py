@@ -32,6 +32,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "report_connection": payloads.parse_report,
     "knock": payloads.parse_knock,
     "host_action": payloads.parse_host_action,
+    "rename": payloads.parse_rename,
     "archive": payloads.parse_archive,
     "upload_object": payloads.parse_upload_object,
     "org_admin": payloads.parse_org_admin,
@@ -405,6 +406,15 @@ ROWS: list[tuple[str, Any, str | None]] = [
 ]
 
 
+ROWS += [
+    ("rename", {"meetingId": MID}, "displayName"),
+    ("rename", {"meetingId": MID, "displayName": None}, "displayName"),
+    ("rename", {"meetingId": MID, "displayName": "ann@example.com"}, "displayName"),
+    ("rename", {"meetingId": "nope", "displayName": "x" * 65}, "meetingId"),
+    ("rename", {"meetingId": MID, "displayName": "Ann", "uid": "u1"}, "uid"),
+]
+
+
 @pytest.mark.parametrize(("name", "data", "field"), ROWS)
 def test_documented_boundaries(name: str, data: Any, field: str | None) -> None:
     assert shapes.validate(name, data) == field, "the oracle"
@@ -448,6 +458,10 @@ VALID: dict[str, list[dict[str, Any]]] = {
     "host_action": [
         {"meetingId": MID, "action": "remove", "uid": "u1"},
         {"meetingId": MID, "action": "lock"},
+    ],
+    "rename": [
+        {"meetingId": MID, "displayName": "Ann"},
+        {"meetingId": MID, "displayName": " A  B "},
     ],
     "archive": [
         {"meetingId": MID, "kind": "chat", "messages": [MESSAGE, {**MESSAGE, "to": "u2"}]},

@@ -39,7 +39,7 @@ export type MeetingEntry = "join" | "knock" | "locked" | "denied";
 
 export type HostActionName = "admit" | "deny" | "remove" | "make-cohost" | "revoke-cohost" | "admit-all" | "lock" | "unlock" | "lobby-on" | "lobby-off" | "end" | "restrict" | "allow" | "permit" | "unpermit";
 
-export type HostPermission = "present" | "chat" | "mic" | "camera" | "files" | "reactions" | "whiteboard";
+export type HostPermission = "present" | "chat" | "mic" | "camera" | "files" | "reactions" | "whiteboard" | "rename";
 
 export type SignalType = "offer" | "answer" | "candidates";
 
@@ -116,6 +116,16 @@ export interface HostActionRequest {
 
 export interface HostActionResult {
   action: HostActionName;
+  changed: boolean;
+}
+
+export interface RenameRequest {
+  meetingId: string;
+  displayName: string;
+}
+
+export interface RenameResult {
+  displayName: string;
   changed: boolean;
 }
 
@@ -493,6 +503,7 @@ export interface Callables {
   org_admin: { request: OrgAdminRequest; result: OrgAdminResult };
   knock: { request: KnockRequest; result: KnockResult };
   host_action: { request: HostActionRequest; result: HostActionResult };
+  rename: { request: RenameRequest; result: RenameResult };
   my_data: { request: MyDataRequest; result: MyDataResult };
   delete_me: { request: DeleteMeRequest; result: DeleteMeResult };
 }
@@ -521,6 +532,7 @@ export const ERROR_REASONS = [
   "recent-sign-in-required",
   "leg-ended",
   "account-refused",
+  "turned-off",
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
 
@@ -546,6 +558,7 @@ export const ERROR_REASON_CODES: Readonly<Record<ErrorReason, string>> = {
   "recent-sign-in-required": "failed-precondition",
   "leg-ended": "failed-precondition",
   "account-refused": "permission-denied",
+  "turned-off": "permission-denied",
 };
 
 export const LIMITS = {
@@ -588,6 +601,7 @@ export const QUOTAS = {
   legsPerDay: 1000,
   meetingLegsPerDay: 3000,
   signalsPerMinute: 120,
+  renamesPerHour: 10,
   signalBlockSeconds: 30,
   archivesPerMinute: 20,
   uploadsPerDay: 200,

@@ -325,6 +325,11 @@ def set_permitted(meeting_id: str, uid: str, version: Any, permitted: Sequence[s
     )
 
 
+def set_display_name(meeting_id: str, uid: str, version: Any, name: str) -> None:
+    """``uid`` renamed themselves (if unchanged since ``version``)."""
+    _participant(meeting_id, uid).update({"displayName": name}, option=unchanged_since(version))
+
+
 # --- password attempts ---------------------------------------------------------------------------
 
 

@@ -510,6 +510,12 @@ _JOIN_LIKE: Final = Request(
 )
 _MEETING_ID_ONLY: Final = Request((("meetingId", meeting_id),), frozenset({"meetingId"}))
 
+
+def required_display_name(value: Any, request: Mapping[str, Any]) -> str | None:
+    """`rename`'s name: as at a join, and `null` refused (it is required)."""
+    return "displayName" if value is None else display_name(value, request)
+
+
 REQUESTS: Final[dict[str, Request]] = {
     "create_meeting": Request(
         (
@@ -543,6 +549,10 @@ REQUESTS: Final[dict[str, Request]] = {
             ("meetingId", meeting_id),
         ),
         frozenset({"meetingId", "action"}),
+    ),
+    "rename": Request(
+        (("meetingId", meeting_id), ("displayName", required_display_name)),
+        frozenset({"meetingId", "displayName"}),
     ),
     "archive": Request(
         (

@@ -37,6 +37,8 @@ export const POLICIES: Readonly<Record<CallableName, RetryPolicy>> = {
   knock: NO_RETRY,
   // A repeated host action changes nothing more ("changed": false).
   host_action: { attempts: 3, backoffMs: 500, retryOn: TRANSIENT, attemptTimeoutMs: 15_000 },
+  // A repeated rename changes nothing more ("changed": false); the person waits for it.
+  rename: { attempts: 2, backoffMs: 500, retryOn: TRANSIENT, attemptTimeoutMs: 15_000 },
   // A read: repeated on transient failures, briefly (the lobby waits for it).
   meeting_info: { attempts: 2, backoffMs: 300, retryOn: TRANSIENT, attemptTimeoutMs: 6_000 },
   // The signal trigger may not have recorded the leg yet ("not-found"); the server ignores a

@@ -15,6 +15,7 @@ const SLOTS_OF: Readonly<Record<HostPermission, readonly Slot[]>> = {
   files: [],
   reactions: [],
   whiteboard: [],
+  rename: [],
 };
 
 /** A stored list of permissions (the meeting's `restricted`, a participant's `permitted`): the

@@ -109,9 +109,9 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     this.protocols.set(protocol.label, protocol);
   }
 
+  /** Anyone's name as the roster has it (ours too: a rename comes back through it). */
   displayName(uid: string): string {
-    if (uid === this.myUid) return this.myName;
-    return this.roster.peek().get(uid)?.displayName ?? "Guest";
+    return this.roster.peek().get(uid)?.displayName ?? (uid === this.myUid ? this.myName : "Guest");
   }
 
   // --------------------------------------------------------------------------- join

@@ -79,7 +79,7 @@ export class ChatLog extends Emitter<ChatEvents> {
     const entry: ChatMessage = {
       id,
       fromUid: this.meeting.myUid,
-      fromName: this.meeting.myName,
+      fromName: this.meeting.displayName(this.meeting.myUid),
       text: body,
       at: Date.now(),
       private: !!toUid,

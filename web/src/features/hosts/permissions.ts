@@ -61,6 +61,12 @@ export const PERMISSIONS: Readonly<Record<HostPermission, PermissionWords>> = {
     off: "A host turned drawing on the whiteboard off for participants.",
     on: "You can draw on the whiteboard again.",
   },
+  rename: {
+    label: "Rename themselves",
+    noun: "renaming",
+    off: "A host turned renaming off for participants.",
+    on: "You can rename yourself again.",
+  },
 };
 
 /** What travels as messages to everyone or privately: when off, a message privately to those who

@@ -2,7 +2,8 @@
  * People: for the host and co-hosts first their controls (who waits to join, the lock, the
  * waiting room, ending for everyone); then everyone with a raised hand first (in the order they
  * raised it), then as they came; each with their role, the connection in words, the safety code,
- * "Message" for a private chat and, for the hosts, what they may do about that person.
+ * "Message" for a private chat and, for the hosts, what they may do about that person; on one's
+ * own row, "Rename".
  */
 import { Fragment } from "preact";
 import { PAIR_SEPARATOR } from "../../core/meeting/safety";
@@ -13,6 +14,7 @@ import { PersonActions } from "../hosts/PersonActions";
 import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
 import { connectionText, hue, initials } from "../stage/tileInfo";
+import { RenameMe } from "./RenameMe";
 
 /** One row; keyed by uid, so focus and screen-reader position survive updates. */
 function PersonRow(props: { uid: string; session: RoomSession; ui: RoomUi }) {
@@ -61,7 +63,11 @@ function PersonRow(props: { uid: string; session: RoomSession; ui: RoomUi }) {
           </>
         ) : null}
       </span>
-      {isMe ? null : (
+      {isMe ? (
+        <div class="person-actions">
+          <RenameMe session={session} />
+        </div>
+      ) : (
         <div class="person-actions">
           {view?.state === "connected" ? (
             <button class="btn btn-ghost btn-small" type="button" onClick={() => (ui.dialog.value = { kind: "connection", uid })}>

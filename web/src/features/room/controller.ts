@@ -87,10 +87,14 @@ export class RoomController {
     return this.name.peek().trim() || displayNameOf(this.user);
   }
 
-  /** A reload of the meeting page re-joins at once; a fresh visit checks the meeting, then the lobby. */
+  /** A reload of the meeting page re-joins at once, under the name the meeting has for us (the
+   * one typed in the lobby, or a rename: the server keeps it when none is sent); a fresh visit
+   * checks the meeting, then the lobby. */
   start(): void {
-    if (activeMeeting() === this.meetingId) void this.join();
-    else void this.check();
+    if (activeMeeting() === this.meetingId) {
+      this.name.value = "";
+      void this.join();
+    } else void this.check();
   }
 
   /** meeting_info before the camera: a meeting that does not exist or has ended is said at once. */
@@ -257,6 +261,8 @@ export class RoomController {
     }
     const session = this.session;
     this.session = null;
+    // A rejoin's lobby offers the name we had last (a rename included).
+    if (session) this.name.value = session.meeting.displayName(session.meeting.myUid);
     let outcome: LeaveOutcome | null = null;
     session?.hosting.stop();
     if (session) {

@@ -9,6 +9,10 @@ describe("people notices", () => {
     expect(rosterNotices(after, after)).toEqual([]);
   });
 
+  it("say a rename with both names", () => {
+    expect(rosterNotices(new Map([["b", "Bob"]]), new Map([["b", "Robert"]]))).toEqual(["Bob is now Robert"]);
+  });
+
   it("say when a connection is lost, back, failed or unstable; nothing when all is well", () => {
     const ok = { state: "connected" as const, problem: null };
     expect(linkNotice(undefined, ok, "Bob")).toBeNull();

@@ -6,6 +6,8 @@ export function rosterNotices(before: ReadonlyMap<string, string>, after: Readon
   const out: string[] = [];
   for (const [uid, name] of after) if (!before.has(uid)) out.push(`${name} joined`);
   for (const [uid, name] of before) if (!after.has(uid)) out.push(`${name} left`);
+  // A rename is said with both names: nobody takes another's name unnoticed.
+  for (const [uid, name] of after) if (before.has(uid) && before.get(uid) !== name) out.push(`${before.get(uid)} is now ${name}`);
   return out;
 }
 

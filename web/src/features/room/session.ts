@@ -75,8 +75,7 @@ export class RoomSession {
   /** A participant's display name; read inside a component, it re-renders when the roster changes. */
   name(uid: string): string {
     const meeting = this.meeting;
-    if (uid === meeting.myUid) return meeting.myName;
-    return meeting.roster.value.get(uid)?.displayName ?? "Guest";
+    return meeting.roster.value.get(uid)?.displayName ?? (uid === meeting.myUid ? meeting.myName : "Guest");
   }
 
   /** A chosen addressee while still there; null (everyone) once gone or for "". */

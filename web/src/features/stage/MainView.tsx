@@ -88,7 +88,7 @@ function Camera(props: { uid: string; session: RoomSession; ui: RoomUi; local: L
   const ownStream = useMemo(() => (own ? new MediaStream([own]) : null), [own]);
   const stream = isMe ? ownStream : link ? link.remoteStream : null;
   const video = useVideo(`${uid}:main`, stream, NOT_RECORDED);
-  const name = isMe ? `${meeting.myName} (you)` : session.name(uid);
+  const name = isMe ? `${session.name(uid)} (you)` : session.name(uid);
   const hasVideo = isMe ? !!own : !!view?.videoLive && !!view.remoteMedia.video;
   const speaking = meeting.speakers.state.value.speaking.has(uid);
   return (

@@ -24,7 +24,7 @@ export function SelfTile(props: { session: RoomSession; ui: RoomUi; local: Local
       isLocal
       mirrored={props.local.mirror.value}
       stream={stream}
-      name={`${meeting.myName} (you)`}
+      name={`${session.name(meeting.myUid)} (you)`}
       state="self"
       stateText=""
       audio={state.micOn}
