@@ -1,8 +1,8 @@
 """A meeting someone can run, in Chromium: the creator is the host; names are chosen in the lobby
 (never an e-mail address); the waiting room (the host admits one, denies another; "Admit all"
-lets several in at once); a co-host; requests to mute and to unmute; removing a participant
-(every page closes its connection to them because its roster shows them removed, not because
-ICE gave up on a silent peer; no way back without a host);
+lets several in at once); a co-host; requests to mute and to unmute; a hand lowered; removing
+a participant (every page closes its connection to them because its roster shows them removed,
+not because ICE gave up on a silent peer; no way back without a host);
 locking (a newcomer is refused with a clear message); ending for everyone; the CDR's end causes.
 
 How soon the connections close after the click (the host-controls issue's two seconds) is a time,
@@ -199,6 +199,13 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     )
     await request.get_by_role("button", name="Turn microphone on", exact=True).click()
     await expect(alice.tile(dave.uid).locator(".tile-mic")).to_be_hidden(timeout=CONNECT_TIMEOUT_MS)
+    # Dave raises his hand; Alice lowers it for him, and his page says who did.
+    await dave.record_toasts()
+    await dave.page.keyboard.press("Control+Alt+h")
+    await expect(alice.tile(dave.uid).locator(".tile-hand")).to_be_visible()
+    await alice.host_action(dave.uid, "Lower Dave's hand")
+    await expect(alice.tile(dave.uid).locator(".tile-hand")).to_be_hidden()
+    await dave.wait_toast("Alice lowered your hand")
     # Escape shuts an open menu of actions, and only it: the people panel stays open.
     await manage_dave.click()
     await expect(manage_dave).to_have_attribute("aria-expanded", "true")

@@ -116,6 +116,15 @@ describe("Gestures", () => {
     expect(gestures.reactions.value.map((r) => [r.uid, r.emoji])).toEqual([["me", "🎉"], ["bob", "👏"]]);
   });
 
+  it("lowers one person's hand with the same message, sent to them alone", () => {
+    const { bob, links, gestures } = room();
+    const carol = new FakeLink("carol");
+    links.set("carol", carol);
+    expect(gestures.lowerHandOf("bob")).toBe(true);
+    expect([bob.sent, carol.sent]).toEqual([['{"t":"lower-hands"}'], []]);
+    expect(gestures.lowerHandOf("gone")).toBe(false);
+  });
+
   it("takes a spotlight from a host or co-host only", () => {
     const { bob, gestures, asLink } = room();
     gestures.message(asLink(bob), JSON.stringify({ t: "spotlight", uid: "bob", at: Date.now() }));

@@ -2,7 +2,8 @@
  * Raised hands, reactions and the spotlight: the "gestures" data channel (JSON text):
  *
  *   {"t":"hand","up":true|false}                 the sender raised or lowered their hand
- *   {"t":"lower-hands"}                          a host or co-host lowers everyone's hand: the
+ *   {"t":"lower-hands"}                          a host or co-host lowers everyone's hand (sent
+ *                                                to all) or one person's (to them alone): the
  *                                                receiver lowers its own (and says so)
  *   {"t":"react","emoji":"👍"}                    a reaction, one of REACTIONS
  *   {"t":"spotlight","uid":string|null,"at":ms}  a host or co-host spotlights uid for everyone
@@ -119,6 +120,12 @@ export class Gestures extends Emitter<GestureEvents> implements ChannelProtocol 
   lowerAllHands(): void {
     if (this.handUp) this.raiseHand(false);
     this.broadcast({ t: "lower-hands" });
+  }
+
+  /** As a host or co-host: `uid`'s hand down (the same message, to them alone); false when
+   * not connected to them. */
+  lowerHandOf(uid: string): boolean {
+    return this.meeting.links.get(uid)?.send("gestures", JSON.stringify({ t: "lower-hands" })) ?? false;
   }
 
   react(emoji: Emoji): void {

@@ -27,6 +27,9 @@ export function PersonActions(props: {
   /** What a host already lets them do all the same. */
   permitted: readonly HostPermission[];
   media: { audio: boolean; video: boolean };
+  /** Their hand is up; `lowerHand` lowers it (a request their page carries out). */
+  handUp: boolean;
+  lowerHand: () => void;
 }) {
   const { hosting, uid, name } = props;
   const [open, setOpen] = useState(false);
@@ -36,7 +39,7 @@ export function PersonActions(props: {
   // every stats update).
   const confirm = useFocusWhen<HTMLButtonElement>(confirming);
   const me = { uid: hosting.myUid, role: hosting.myRole.value };
-  const actions = personActions(me, { uid, role: props.role }, props.media, hosting.heldOf(uid));
+  const actions = personActions(me, { uid, role: props.role }, props.media, hosting.heldOf(uid), props.handUp);
   if (!actions.length) return null;
   // Only what is turned off for participants can be let, and only to a participant.
   const permits = props.role === "participant" ? hosting.switches.value.restricted : [];
@@ -54,7 +57,8 @@ export function PersonActions(props: {
     if (action === "remove") return setConfirming(true);
     close();
     const ask = ASK_OF[action];
-    if (ask) hosting.ask(uid, ask);
+    if (action === "lower-hand") props.lowerHand();
+    else if (ask) hosting.ask(uid, ask);
     else void hosting.act(action as HostActionName, uid);
   };
   const menu = `host-actions-${uid}`;

@@ -5,7 +5,7 @@
 import type { HostActionName, HostPermission, ParticipantRole } from "../../protocol.gen";
 
 /** A request sent to the person over the data channel (they accept it), or a host action. */
-export type PersonAction = "ask-mute" | "ask-video-off" | "ask-unmute" | "ask-video-on" | Extract<HostActionName, "make-cohost" | "revoke-cohost" | "remove">;
+export type PersonAction = "ask-mute" | "ask-video-off" | "ask-unmute" | "ask-video-on" | "lower-hand" | Extract<HostActionName, "make-cohost" | "revoke-cohost" | "remove">;
 
 export interface Someone {
   uid: string;
@@ -19,16 +19,18 @@ export function runsMeeting(role: ParticipantRole | undefined): boolean {
 /**
  * The actions `me` may take on `them`: none unless `me` runs the meeting; asks to turn off the
  * microphone or camera when it is on, to turn it on when it is off and not turned off for them by
- * a host (`held`); the host alone names and unnames co-hosts; nobody removes the host.
+ * a host (`held`); a raised hand lowered; the host alone names and unnames co-hosts; nobody
+ * removes the host.
  */
 export function personActions(
   me: Someone,
   them: Someone,
   media: { audio: boolean; video: boolean } = { audio: true, video: true },
   held: readonly HostPermission[] = [],
+  handUp = false,
 ): PersonAction[] {
   if (!runsMeeting(me.role) || me.uid === them.uid) return [];
-  const actions: PersonAction[] = [];
+  const actions: PersonAction[] = handUp ? ["lower-hand"] : [];
   if (media.audio) actions.push("ask-mute");
   else if (!held.includes("mic")) actions.push("ask-unmute");
   if (media.video) actions.push("ask-video-off");
@@ -48,6 +50,8 @@ export function actionLabel(action: PersonAction, name: string): string {
       return `Ask ${name} to turn off their camera`;
     case "ask-unmute":
       return `Ask ${name} to unmute`;
+    case "lower-hand":
+      return `Lower ${name}'s hand`;
     case "ask-video-on":
       return `Ask ${name} to turn on their camera`;
     case "make-cohost":

@@ -31,6 +31,12 @@ describe("personActions", () => {
     expect(personActions(cohost, guest, { audio: true, video: false }, ["mic", "camera"])).toEqual(["ask-mute", "remove"]);
   });
 
+  it("offers to lower a raised hand first", () => {
+    expect(personActions(cohost, guest, { audio: true, video: true }, [], true)).toEqual(["lower-hand", "ask-mute", "ask-video-off", "remove"]);
+    expect(personActions(guest, other, { audio: true, video: true }, [], true)).toEqual([]);
+    expect(actionLabel("lower-hand", "Bob")).toBe("Lower Bob's hand");
+  });
+
   it("labels say what they do and that a request is one", () => {
     expect(actionLabel("ask-mute", "Bob")).toBe("Ask Bob to mute");
     expect(actionLabel("ask-video-on", "Bob")).toBe("Ask Bob to turn on their camera");

@@ -84,6 +84,10 @@ function PersonRow(props: { uid: string; session: RoomSession; ui: RoomUi }) {
             role={role}
             permitted={session.meeting.roster.value.get(uid)?.permitted ?? []}
             media={{ audio: view?.remoteMedia.audio ?? true, video: view?.remoteMedia.video ?? true }}
+            handUp={hand}
+            lowerHand={() => {
+              if (!session.gestures.lowerHandOf(uid)) session.hosting.problem.value = "Not connected to that person: their hand could not be lowered.";
+            }}
           />
         </div>
       )}
