@@ -277,7 +277,7 @@ class Quotas:
     #: Signal documents one participant writes in a meeting, not counting the callee's first
     #: answer on each leg (its offer was counted; ``cdr.is_first_answer``).
     SIGNALS_PER_MINUTE: Final = 120
-    #: ``rename`` calls that change a name, per account (all meetings).
+    #: ``rename`` calls that pass its checks, per account (all meetings).
     RENAMES_PER_HOUR: Final = 10
     #: How long the rules refuse the signals of a participant the server caught over a limit.
     SIGNAL_BLOCK_SECONDS: Final = 30

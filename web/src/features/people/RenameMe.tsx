@@ -41,7 +41,6 @@ export function RenameMe({ session }: { session: RoomSession }) {
     setBusy(true);
     try {
       const result = await call("rename", { meetingId: session.meeting.meetingId, displayName: draft });
-      session.meeting.myName = result.displayName; // kept for a re-join from this page
       close();
       if (result.changed) announce(`The others now see you as ${result.displayName}`);
     } catch (error) {
