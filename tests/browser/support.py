@@ -359,17 +359,19 @@ class Person:
         await expect(button).to_have_attribute("data-safety-code", SAFETY_CODE)
         return str(await button.get_attribute("data-safety-code"))
 
-    async def open_panel(self, name: str) -> None:
-        await self.control(name, panel=True)
+    async def open_panel(self, name: str, key: str | None = None) -> None:
+        """Open the side panel titled `name` (its key, "qa", where not the title in lower case)."""
+        await self.control(name, panel=True, key=key)
         await expect(self.page.locator("#panel-title")).to_have_text(name)
 
-    async def control(self, name: str, *, panel: bool = False) -> None:
+    async def control(self, name: str, *, panel: bool = False, key: str | None = None) -> None:
         """Press a control of the bar, or of its "More" menu where the window is too narrow.
 
-        A panel's control (panel=True) is found by its panel and pressed only to open it.
+        A panel's control (panel=True) is found by its panel (`key`, or `name` in lower case)
+        and pressed only to open it.
         """
         page = self.page
-        selector = f'[data-panel="{name.lower()}"]' if panel else None
+        selector = f'[data-panel="{key or name.lower()}"]' if panel else None
         bar = page.locator(f".controls button.ctl{selector}") if selector else None
         if bar is None:
             bar = page.locator(".controls button.ctl").filter(has_text=name)

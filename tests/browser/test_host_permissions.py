@@ -24,6 +24,7 @@ MIC_OFF = "A host turned microphones off for participants. Raise your hand to as
 MIC_AGAIN = "You can turn your microphone on again."
 #: Alice's page receives Bob's microphone: shown on, its track playing.
 MIC_ON = "(r) => r.shown.audio && r.camera.some(([k, on]) => k === 'audio' && on)"
+QA_OFF = "A host turned the chat off for participants, and questions with it."
 CHAT_OFF = (
     "A host turned the chat off for participants. You can still write privately to the host"
     " and co-hosts."
@@ -180,6 +181,10 @@ async def test_a_host_turns_things_off_for_participants(people: PersonFactory) -
     send = bob.page.get_by_role("button", name="Send message", exact=True)
     await expect(send).to_be_disabled()  # to everyone
     await bob.check_accessibility("chat turned off by a host")
+    # Questions go to everyone, so the chat's switch holds them too.
+    await bob.open_panel("Questions and answers", key="qa")
+    await expect(bob.page.locator("#qa-off")).to_have_text(QA_OFF)
+    await expect(bob.page.get_by_label("Ask a question", exact=True)).to_be_disabled()
 
     # Files, reactions and drawing off: Bob's controls say so, and do nothing.
     for what in ("files", "reactions", "whiteboard"):

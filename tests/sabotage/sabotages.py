@@ -284,6 +284,22 @@ SABOTAGES: tuple[Sabotage, ...] = (
         ),
     ),
     Sabotage(
+        slug="question-mark-forged",
+        claim="Only hosts run a meeting",
+        why="a mark on a question (answered, hidden) is taken from anyone on the qa channel",
+        kind="web",
+        tests=("web/src/features/qa/qa.test.ts",),
+        expect=r"expected 'hidden' to be 'open'",
+        edits=(
+            Edit(
+                "web/src/features/qa/qa.ts",
+                "      if (!this.rules.runs(from) || "
+                "(before && before.at >= message.at)) return;\n",
+                "      if (before && before.at >= message.at) return;\n",
+            ),
+        ),
+    ),
+    Sabotage(
         slug="restricted-media-played",
         claim="What hosts turn off, participants cannot send anyway",
         why="a receiver plays and shows whatever a restricted participant sends",
@@ -379,6 +395,23 @@ SABOTAGES: tuple[Sabotage, ...] = (
                 "web/src/features/whiteboard/board.ts",
                 "    } else if (!this.rules.draws(link.uid)) {\n",
                 "    } else if (false) {\n",
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="restricted-questions-shown",
+        claim="What hosts turn off, participants cannot send anyway",
+        why="a receiver takes the questions of a participant whose chat is turned off",
+        kind="web",
+        tests=("web/src/features/qa/qa.test.ts",),
+        expect=r"expected \[ 'carol', 'bob' \] to deeply equal \[ 'carol' \]",
+        edits=(
+            Edit(
+                "web/src/features/qa/qa.ts",
+                "      if (this.asked.has(key) || !this.rules.asks(from) || "
+                "this.countOf(from) >= MAX_QUESTIONS_EACH) return;\n",
+                "      if (this.asked.has(key) || "
+                "this.countOf(from) >= MAX_QUESTIONS_EACH) return;\n",
             ),
         ),
     ),

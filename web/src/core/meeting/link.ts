@@ -36,7 +36,7 @@ export function connectionStateOf(
   return early ? "connected" : connection;
 }
 
-export const CHANNELS = ["chat", "files", "board", "gestures", "captions", "polls"] as const;
+export const CHANNELS = ["chat", "files", "board", "gestures", "captions", "polls", "qa"] as const;
 export type ChannelLabel = (typeof CHANNELS)[number];
 
 /** What the UI shows of a connection; a new object on every change. */

@@ -99,6 +99,10 @@ function controls(session: RoomSession, ui: RoomUi, local: LocalMedia, pip: Pict
       id: "polls", place: "menu", text: "Polls", icon: "poll", panel: "polls", pressed: panel === "polls", onClick: () => ui.togglePanel("polls"),
       badge: unread(ui.unreadPoll.value, "new"),
     },
+    {
+      id: "qa", place: "menu", text: "Q&A", icon: "question", panel: "qa", pressed: panel === "qa", onClick: () => ui.togglePanel("qa"),
+      badge: unread(ui.unreadQuestion.value, "new question"),
+    },
     { id: "recordings", place: "menu", text: "Recordings", icon: "library", panel: "recordings", pressed: panel === "recordings", onClick: () => ui.togglePanel("recordings") },
     { id: "devices", place: "wide", text: "Devices", icon: "settings", onClick: () => (ui.dialog.value = { kind: "settings" }) },
     {

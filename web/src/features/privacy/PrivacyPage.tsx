@@ -89,7 +89,7 @@ export function PrivacyPage({ signedIn }: { signedIn: boolean }) {
           address only as "private", never the address).
         </p>
         <p>
-          Your video, audio, chats (group or private), files, whiteboard, live captions, polls and recordings
+          Your video, audio, chats (group or private), files, whiteboard, live captions, polls, questions and recordings
           never reach our servers: they go directly between the browsers in the meeting, encrypted with DTLS.
           A recording stays in the browser that made it. The one exception is your organisation's choice, below.
         </p>

@@ -1,14 +1,15 @@
-/** The side panel: one of people, chat, files, polls or recordings (each its own feature). */
+/** The side panel: one of people, chat, files, polls, Q&A or recordings (each its own feature). */
 import { Icon } from "../../ui/Icon";
 import { ChatPanel } from "../chat/ChatPanel";
 import { FilesPanel } from "../files/FilesPanel";
 import { PeoplePanel } from "../people/PeoplePanel";
 import { PollsPanel } from "../polls/PollsPanel";
+import { QaPanel } from "../qa/QaPanel";
 import { RecordingsPanel } from "../recordings/RecordingsPanel";
 import type { RoomSession } from "./session";
 import type { Panel, RoomUi } from "./store";
 
-const TITLES: Record<Panel, string> = { people: "People", chat: "Chat", files: "Files", recordings: "Recordings", polls: "Polls" };
+const TITLES: Record<Panel, string> = { people: "People", chat: "Chat", files: "Files", recordings: "Recordings", polls: "Polls", qa: "Questions and answers" };
 
 function PanelBody(props: { panel: Panel; session: RoomSession; ui: RoomUi }) {
   const { session, ui } = props;
@@ -21,6 +22,8 @@ function PanelBody(props: { panel: Panel; session: RoomSession; ui: RoomUi }) {
       return <FilesPanel session={session} ui={ui} />;
     case "polls":
       return <PollsPanel session={session} />;
+    case "qa":
+      return <QaPanel session={session} />;
     case "recordings":
       return <RecordingsPanel ui={ui} org={session.org} meetingId={session.meeting.meetingId} />;
   }

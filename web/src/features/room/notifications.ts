@@ -1,6 +1,6 @@
 /**
- * What the room tells the person while it is open: new chat messages, incoming files and polls (an
- * unread mark when their panel is closed), the meeting's status, activity on the closed
+ * What the room tells the person while it is open: new chat messages, incoming files, polls and
+ * questions (an unread mark when their panel is closed), the meeting's status, activity on the closed
  * whiteboard, media errors; all words go through core/announce, shown as toasts here (except
  * the quiet ones, already on screen). Returns the function that stops it all.
  */
@@ -59,6 +59,17 @@ export function startNotifications(session: RoomSession, ui: RoomUi, local: Loca
         return `The poll "${poll.question}" ended: ${end}`;
       }),
     ),
+    // A question: with the Q&A panel open it is on screen (said); otherwise the control is marked
+    // and it is said, not shown: questions may come often, unlike a poll.
+    session.qa.on("asked", (question) => {
+      const open = ui.panel.peek() === "qa";
+      if (!open) ui.unreadQuestion.value = true;
+      announce(`${session.name(question.asker)} asks: ${question.text.slice(0, 80)}${open ? "" : " (Q&A)"}`, { quiet: true });
+    }),
+    session.qa.on("marked", (question) => {
+      const words = { answered: "marked your question answered", hidden: "hid your question", open: "reopened your question" }[question.state];
+      announce(`A host ${words}: ${question.text.slice(0, 80)}`);
+    }),
     session.board.on("activity", (text) => {
       if (ui.whiteboard.peek() !== "closed") return;
       const before = ui.status.peek();

@@ -1,6 +1,6 @@
 /**
  * One meeting with its data-channel protocols: the Meeting (signalling, roster, connections)
- * plus chat, files, the whiteboard, gestures (hands, reactions, spotlight), captions and polls, and what several
+ * plus chat, files, the whiteboard, gestures (hands, reactions, spotlight), captions, polls and Q&A, and what several
  * components derive from them.
  */
 import { computed, type ReadonlySignal } from "@preact/signals-core";
@@ -14,6 +14,7 @@ import { runsMeeting } from "../hosts/controls";
 import { Hosting } from "../hosts/hosting";
 import { OrgStorage } from "../orgStorage/orgStorage";
 import { Polls } from "../polls/polls";
+import { Questions } from "../qa/qa";
 import { Board } from "../whiteboard/board";
 
 export interface Target {
@@ -30,6 +31,8 @@ export class RoomSession {
   readonly captions: Captions;
   /** A host's question to everyone, answered to them (features/polls). */
   readonly polls: Polls;
+  /** Everyone's questions to the meeting, upvoted, marked by the hosts (features/qa). */
+  readonly qa: Questions;
   /** The lock, the lobby, the hosts' actions and their requests (features/hosts). */
   readonly hosting: Hosting;
   /** What organisations store here, and ours storing what it stores of us (features/orgStorage). */
@@ -49,6 +52,8 @@ export class RoomSession {
     const runs = (uid: string) => runsMeeting(meeting.roster.peek().get(uid)?.role);
     this.gestures = new Gestures(meeting, runs, (uid) => this.hosting.allows(uid, "reactions"));
     this.polls = new Polls(meeting, runs);
+    // A question is a message to everyone: the chat's switch holds it too.
+    this.qa = new Questions(meeting, { asks: (uid) => this.hosting.allows(uid, "chat"), runs, askingOff: this.hosting.held("chat") });
     this.captions = new Captions(meeting, (uid) => !this.hosting.heldOf(uid).includes("mic"));
     this.org = new OrgStorage(meeting, this.chat);
     meeting.use(this.files);
@@ -56,6 +61,7 @@ export class RoomSession {
     meeting.use(this.board);
     meeting.use(this.gestures);
     meeting.use(this.polls);
+    meeting.use(this.qa);
     this.present = computed(() => {
       const uids = new Set<string>([meeting.myUid]);
       for (const [uid, p] of meeting.roster.value) if (p.state === "joined") uids.add(uid);

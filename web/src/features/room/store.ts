@@ -6,7 +6,7 @@
 import { signal } from "@preact/signals-core";
 import type { Pin } from "../stage/layout";
 
-export type Panel = "people" | "chat" | "files" | "recordings" | "polls";
+export type Panel = "people" | "chat" | "files" | "recordings" | "polls" | "qa";
 
 export type DialogSpec =
   | { kind: "safety"; uid: string }
@@ -74,6 +74,8 @@ export class RoomUi {
   readonly unreadFiles = signal(false);
   /** A poll was asked, or ended, while the polls panel was closed. */
   readonly unreadPoll = signal(false);
+  /** Someone asked a question while the Q&A panel was closed. */
+  readonly unreadQuestion = signal(false);
   /** The chat's addressee ("" = everyone) and the message being written. */
   readonly chatTo = signal("");
   readonly chatDraft = signal("");
@@ -147,5 +149,6 @@ export class RoomUi {
     if (name === "chat") this.unreadChat.value = 0;
     if (name === "files") this.unreadFiles.value = false;
     if (name === "polls") this.unreadPoll.value = false;
+    if (name === "qa") this.unreadQuestion.value = false;
   }
 }
