@@ -152,6 +152,15 @@ async def test_whiteboard_strokes_and_late_joiner(people: PersonFactory) -> None
     await alice.wait_ink((0.58, 0.58, 0.92, 0.82))
     await alice.wait_ink((0.08, 0.08, 0.32, 0.37))
 
+    # Alice drags a rectangle: Bob gets its outline, one stroke, with nothing inside it.
+    rectangle = alice.page.get_by_role("button", name="Rectangle", exact=True)
+    await rectangle.click()
+    await expect(rectangle).to_have_attribute("aria-pressed", "true")
+    await alice.draw_stroke([(0.5, 0.1), (0.8, 0.4)])
+    for edge in ((0.48, 0.08, 0.82, 0.12), (0.48, 0.38, 0.82, 0.42), (0.48, 0.08, 0.52, 0.42)):
+        await bob.wait_ink(edge)
+    assert await bob.page.evaluate(_NO_INK, [0.55, 0.15, 0.75, 0.35])
+
     # Carol joins later and gets the whole board from a peer.
     carol = await people("carol")
     await carol.join(meeting_id)
@@ -159,6 +168,7 @@ async def test_whiteboard_strokes_and_late_joiner(people: PersonFactory) -> None
     await carol.open_whiteboard()
     await carol.wait_ink((0.08, 0.08, 0.32, 0.37))
     await carol.wait_ink((0.58, 0.58, 0.92, 0.82))
+    await carol.wait_ink((0.78, 0.08, 0.82, 0.42))  # the rectangle's right side
     for person in (alice, bob, carol):
         await person.screenshot("whiteboard")
 

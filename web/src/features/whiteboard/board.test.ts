@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { signal } from "@preact/signals-core";
+import { shapePoints } from "./shapes";
 import { Board, boardMessages, clampPoint, cleanPoints, type BoardChange, type BoardLink, type BoardRules } from "./board";
 
 /** A connection's board channel as the board sees it: who it is, and what was sent on it. */
@@ -92,6 +93,29 @@ describe("Board", () => {
     bob.sent.length = 0;
     b.message(bob, '{"t":"sync-request"}');
     expect(bob.sent.map((m) => JSON.parse(m))).toEqual([{ t: "stroke", id: s.id, color: "#1a73e8", width: 6, erase: false, pts: [10, 21, 30, 40], append: false }]);
+  });
+});
+
+describe("Board shapes", () => {
+  it("sends a shape whole, in one message, undone like any stroke", () => {
+    const bob = link("bob");
+    const { b } = board(bob);
+    const pts = shapePoints("rectangle", [1000, 1000], [3000, 4000]);
+    const s = b.shape("#d93025", 6, pts)!;
+    expect(bob.sent.map((m) => JSON.parse(m))).toEqual([{ t: "stroke", id: s.id, color: "#d93025", width: 6, erase: false, pts }]);
+    expect(b.strokes.get(s.id)?.pts).toEqual(pts);
+    b.undo();
+    expect(b.isEmpty).toBe(true);
+  });
+
+  it("draws no shape while drawing is off, nor one past a message's points", () => {
+    const bob = link("bob");
+    const { b } = heldBoard({ draws: () => true, drawingOff: signal(true) }, bob);
+    expect(b.shape("#111111", 6, [0, 0, 10, 10])).toBeNull();
+    const open = board(bob).b;
+    expect(open.shape("#111111", 6, new Array<number>(2002).fill(5))).toBeNull();
+    expect(open.shape("#111111", 6, [])).toBeNull();
+    expect(bob.sent).toEqual([]);
   });
 });
 

@@ -190,13 +190,23 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
   /** Local drawing: start a stroke (sent at once) and append points (sent in batches); null
    * while a host turned drawing off for us. */
   begin(color: string, width: number, erase: boolean, x: number, y: number): Stroke | null {
+    return this.newStroke(color, width, erase, [x, y]);
+  }
+
+  /** A whole shape (shapes.ts: the outline of a line, an arrow, a rectangle, an ellipse) as one
+   * stroke, sent in one message; null while a host turned drawing off for us. */
+  shape(color: string, width: number, pts: readonly number[]): Stroke | null {
+    return pts.length >= 2 && pts.length <= MAX_POINTS_PER_MESSAGE ? this.newStroke(color, width, false, pts) : null;
+  }
+
+  private newStroke(color: string, width: number, erase: boolean, pts: readonly number[]): Stroke | null {
     if (!this.mayDraw) return null;
     const stroke: Stroke = {
       id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`,
       color: cleanColor(color),
       width: clampWidth(width, 1),
       erase,
-      pts: [clampPoint(x), clampPoint(y)],
+      pts: cleanPoints(pts),
     };
     this.strokes.set(stroke.id, stroke);
     this.mine.push(stroke.id);

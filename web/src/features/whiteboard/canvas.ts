@@ -1,8 +1,9 @@
-/** The whiteboard canvas (lazy-loaded): pen, colours, sizes, eraser, undo and redo, clear. */
+/** The whiteboard canvas (lazy-loaded): pen, shapes, colours, sizes, eraser, undo and redo, clear. */
 import { effect } from "@preact/signals-core";
 import { clear, h, icon } from "../../ui/dom";
 import { PERMISSIONS } from "../hosts/permissions";
 import type { Board, BoardChange, Stroke } from "./board";
+import { SHAPES, shapePoints, type Shape } from "./shapes";
 
 const COLORS = [
   ["#111111", "Black"],
@@ -21,10 +22,16 @@ const SEND_INTERVAL_MS = 40;
 /** Board aspect ratio (16:9): points are normalised on each axis. */
 const ASPECT = 16 / 9;
 
+/** What the pointer draws: free lines, a shape's outline, or the eraser. */
+type Mode = "pen" | "eraser" | Shape;
+const MODE_NAMES: Readonly<Record<Mode, string>> = { pen: "Pen", line: "Line", arrow: "Arrow", rectangle: "Rectangle", ellipse: "Ellipse", eraser: "Eraser" };
+/** A shape smaller than this (board points, each way) is a slip, not a shape. */
+const MIN_SHAPE = 30;
+
 interface Tools {
   color: string;
   size: number;
-  erasing: boolean;
+  mode: Mode;
 }
 
 /** Undo and redo of our own strokes: the buttons, kept enabled only when there is something to do. */
@@ -53,8 +60,12 @@ function historyKeys(event: KeyboardEvent, board: Board): void {
 
 /** The tool bar; `tools` is changed in place and `changed` called after each choice. */
 function toolbar(tools: Tools, board: Board, canvas: HTMLCanvasElement, undoRedo: HTMLElement[]): HTMLElement {
-  const penButton = h("button", { class: "tool", type: "button", "aria-label": "Pen", "aria-pressed": "true" }, icon("pen"));
-  const eraserButton = h("button", { class: "tool", type: "button", "aria-label": "Eraser", "aria-pressed": "false" }, icon("eraser"));
+  const modeButton = (mode: Mode) => {
+    const b = h("button", { class: "tool", type: "button", "aria-label": MODE_NAMES[mode], "aria-pressed": String(mode === tools.mode), dataset: { mode } }, icon(mode === "rectangle" ? "rect" : mode));
+    b.addEventListener("click", () => choose({ mode }));
+    return b;
+  };
+  const modeButtons = (["pen", ...SHAPES, "eraser"] as Mode[]).map(modeButton);
   const clearButton = h("button", { class: "btn btn-ghost btn-small", type: "button" }, icon("trash"), "Clear");
   const colorButtons = COLORS.map(([value, name]) => {
     const b = h("button", {
@@ -65,7 +76,8 @@ function toolbar(tools: Tools, board: Board, canvas: HTMLCanvasElement, undoRedo
       dataset: { color: value },
     });
     b.style.setProperty("--swatch", value);
-    b.addEventListener("click", () => choose({ color: value, erasing: false }));
+    // A colour is for drawing: it puts the eraser down (a shape stays chosen).
+    b.addEventListener("click", () => choose({ color: value, mode: tools.mode === "eraser" ? "pen" : tools.mode }));
     return b;
   });
   const sizeButtons = SIZES.map(([value, name]) => {
@@ -79,22 +91,19 @@ function toolbar(tools: Tools, board: Board, canvas: HTMLCanvasElement, undoRedo
   });
   function choose(change: Partial<Tools>): void {
     Object.assign(tools, change);
-    penButton.setAttribute("aria-pressed", String(!tools.erasing));
-    eraserButton.setAttribute("aria-pressed", String(tools.erasing));
-    colorButtons.forEach((b) => b.setAttribute("aria-pressed", String(!tools.erasing && b.dataset.color === tools.color)));
+    const erasing = tools.mode === "eraser";
+    modeButtons.forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.mode === tools.mode)));
+    colorButtons.forEach((b) => b.setAttribute("aria-pressed", String(!erasing && b.dataset.color === tools.color)));
     sizeButtons.forEach(({ b, value }) => b.setAttribute("aria-pressed", String(value === tools.size)));
-    canvas.classList.toggle("erasing", tools.erasing);
+    canvas.classList.toggle("erasing", erasing);
   }
-  penButton.addEventListener("click", () => choose({ erasing: false }));
-  eraserButton.addEventListener("click", () => choose({ erasing: true }));
   clearButton.addEventListener("click", () => {
     if (board.isEmpty || confirm("Clear the whiteboard for everyone?")) board.clear();
   });
   return h(
     "div",
     { class: "board-toolbar", role: "toolbar", "aria-label": "Whiteboard tools" },
-    penButton,
-    eraserButton,
+    ...modeButtons,
     h("span", { class: "sep" }),
     ...colorButtons,
     h("span", { class: "sep" }),
@@ -190,15 +199,23 @@ class Renderer {
     this.redraw();
   }
 
+  /** The board again with `stroke` over it: a shape being dragged, not on the board yet. */
+  preview(stroke: Stroke | null): void {
+    this.redraw();
+    if (stroke) this.drawStroke(stroke);
+  }
+
   apply(change: BoardChange): void {
     if (change.kind === "stroke") this.drawStroke(change.stroke, change.from);
     else this.redraw();
   }
 }
 
-/** Pointer drawing: a stroke starts at once, its points go out in batches. Returns the end of a stroke. */
-function bindInput(canvas: HTMLCanvasElement, board: Board, tools: Tools): () => void {
+/** Pointer drawing: a stroke starts at once, its points go out in batches; a shape is shown as it
+ * is dragged and goes out whole when let go. Returns the end of a stroke (a shape dropped). */
+function bindInput(canvas: HTMLCanvasElement, board: Board, tools: Tools, renderer: Renderer): () => void {
   let active: Stroke | null = null;
+  let shape: { kind: Shape; from: [number, number]; to: [number, number]; square: boolean; frame: number } | null = null;
   let pending: number[] = [];
   let sendTimer: ReturnType<typeof setTimeout> | null = null;
   const point = (event: PointerEvent): [number, number] => {
@@ -211,18 +228,45 @@ function bindInput(canvas: HTMLCanvasElement, board: Board, tools: Tools): () =>
     if (active && pending.length) board.extend(active, pending);
     pending = [];
   };
-  const end = () => {
+  const outline = (s: NonNullable<typeof shape>) => shapePoints(s.kind, s.from, s.to, s.square);
+  const showShape = () => {
+    if (!shape) return;
+    shape.frame = 0;
+    renderer.preview({ id: "", color: tools.color, width: tools.size, erase: false, pts: outline(shape) });
+  };
+  const dropShape = (keep: boolean) => {
+    const done = shape;
+    shape = null;
+    if (!done) return;
+    cancelAnimationFrame(done.frame);
+    renderer.preview(null);
+    const big = Math.abs(done.to[0] - done.from[0]) >= MIN_SHAPE || Math.abs(done.to[1] - done.from[1]) >= MIN_SHAPE;
+    if (keep && big) board.shape(tools.color, tools.size, outline(done));
+  };
+  const end = (event?: Event) => {
     flush();
     active = null;
+    dropShape(event?.type === "pointerup");
   };
   canvas.addEventListener("pointerdown", (event) => {
-    if (event.button !== 0) return;
+    if (event.button !== 0 || !board.mayDraw) return;
     canvas.setPointerCapture(event.pointerId);
     const [x, y] = point(event);
-    active = board.begin(tools.color, tools.erasing ? tools.size * 3 : tools.size, tools.erasing, x, y);
-    if (active) event.preventDefault();
+    event.preventDefault();
+    if (tools.mode !== "pen" && tools.mode !== "eraser") {
+      shape = { kind: tools.mode, from: [x, y], to: [x, y], square: event.shiftKey, frame: 0 };
+      return;
+    }
+    const erasing = tools.mode === "eraser";
+    active = board.begin(tools.color, erasing ? tools.size * 3 : tools.size, erasing, x, y);
   });
   canvas.addEventListener("pointermove", (event) => {
+    if (shape) {
+      shape.to = point(event);
+      shape.square = event.shiftKey; // Shift: a square, a circle
+      if (!shape.frame) shape.frame = requestAnimationFrame(showShape);
+      return;
+    }
     if (!active) return;
     for (const e of event.getCoalescedEvents?.() ?? [event]) pending.push(...point(e));
     if (!sendTimer) sendTimer = setTimeout(flush, SEND_INTERVAL_MS);
@@ -249,7 +293,7 @@ function holdDrawing(wrapper: HTMLElement, canvas: HTMLCanvasElement, board: Boa
 }
 
 export function mountWhiteboard(host: HTMLElement, board: Board): { destroy(): void } {
-  const tools: Tools = { color: COLORS[0][0], size: SIZES[1][0], erasing: false };
+  const tools: Tools = { color: COLORS[0][0], size: SIZES[1][0], mode: "pen" };
   const canvas = h("canvas", {
     class: "board-canvas",
     role: "img",
@@ -271,7 +315,7 @@ export function mountWhiteboard(host: HTMLElement, board: Board): { destroy(): v
     renderer.apply(change);
     undoRedo.sync();
   });
-  const endStroke = bindInput(canvas, board, tools);
+  const endStroke = bindInput(canvas, board, tools, renderer);
   const stopHold = holdDrawing(wrapper, canvas, board, () => {
     endStroke();
     undoRedo.sync();
