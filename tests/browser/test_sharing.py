@@ -236,6 +236,8 @@ async def test_recording_stays_in_browser_storage(people: PersonFactory) -> None
         "Your self view is hidden: the others still see you. More, Hide self view brings it back."
     )
     await bob.wait_video(alice)
+    await bob.record_toasts()
+    started = await alice.page.evaluate("Date.now()")
     await alice.page.get_by_role("button", name="Record to this browser", exact=True).click()
     await expect(
         alice.page.get_by_role("button", name="Stop recording", exact=True)
@@ -247,7 +249,24 @@ async def test_recording_stays_in_browser_storage(people: PersonFactory) -> None
         timeout=30_000,
     )
     await alice.screenshot("recording")
+
+    # Paused: Bob is told, the clock stands still, and the pause is left out of the recording.
+    await alice.page.get_by_role("button", name="Pause recording", exact=True).click()
+    paused = await alice.page.evaluate("Date.now()")
+    await bob.wait_toast("Alice paused recording")
+    await expect(bob.page.locator(".rec-banner")).to_contain_text("Alice (paused) recording")
+    clock = alice.page.locator(".rec-clock")
+    await expect(clock).to_contain_text("paused")
+    # The time recorded, "0:05 paused" (the size may still grow by the chunk the pause flushed).
+    shown = (await clock.text_content() or "").split(" · ")[0]
+    await alice.page.wait_for_timeout(3000)  # a pause long enough to tell apart in the length
+    await expect(clock).to_contain_text(f"{shown} · ")
+    await alice.page.get_by_role("button", name="Resume recording", exact=True).click()
+    resumed = await alice.page.evaluate("Date.now()")
+    await bob.wait_toast("Alice resumed recording")
+    await expect(bob.page.locator(".rec-banner")).to_contain_text("Alice recording")
     await alice.page.get_by_role("button", name="Stop recording", exact=True).click()
+    stopped = await alice.page.evaluate("Date.now()")
     # Back again, her self view is as before.
     await alice.page.get_by_role("button", name="More options", exact=True).click()
     hidden = alice.page.get_by_role("menuitemcheckbox", name=re.compile("^Hide self view"))
@@ -267,6 +286,10 @@ async def test_recording_stays_in_browser_storage(people: PersonFactory) -> None
     await expect(row).to_have_count(1)
     size = int(await row.get_attribute("data-size") or 0)
     assert size > 100000
+    # Its length: the time it ran less the pause (each measured between clicks, hence the margin).
+    length = int(await row.get_attribute("data-duration-ms") or 0)
+    ran, pause = stopped - started, resumed - paused
+    assert ran - pause - 1500 <= length <= ran - pause + 1500, (length, ran, pause)
     await expect(row).not_to_contain_text("incomplete")
 
     # Played back from IndexedDB: a real 1280x720 video.

@@ -11,7 +11,11 @@ describe("the chat channel", () => {
   it("round-trips its messages", () => {
     expect(parseChatChannel(encodeChat("a1", "hi", "private"))).toEqual({ t: "chat", id: "a1", text: "hi", scope: "private" });
     const media = { audio: false, video: true, screen: true, recording: false };
-    expect(parseChatChannel(encodeMedia(media))).toEqual({ t: "media", ...media });
+    expect(parseChatChannel(encodeMedia(media))).toEqual({ t: "media", ...media, recordingPaused: false });
+    // A paused recording goes as "paused": an older client reads it as not recording.
+    const paused = encodeMedia({ ...media, recording: false, recordingPaused: true });
+    expect(JSON.parse(paused).recording).toBe("paused");
+    expect(parseChatChannel(paused)).toEqual({ t: "media", ...media, recording: false, recordingPaused: true });
     expect(parseChatChannel(BYE)).toEqual({ t: "bye" });
     expect(parseChatChannel(encodeWants({ camera: "off", screen: "high" }))).toEqual({ t: "want", camera: "off", screen: "high" });
   });
@@ -21,7 +25,7 @@ describe("the chat channel", () => {
   });
 
   it("assumes sound and video on unless told off", () => {
-    expect(parseChatChannel('{"t":"media"}')).toEqual({ t: "media", audio: true, video: true, screen: false, recording: false });
+    expect(parseChatChannel('{"t":"media"}')).toEqual({ t: "media", audio: true, video: true, screen: false, recording: false, recordingPaused: false });
   });
 
   it("reads a host's request, and nothing it does not know as one", () => {

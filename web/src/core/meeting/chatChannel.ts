@@ -2,7 +2,9 @@
  * The "chat" data channel's messages (web/README.md, "Peer-to-peer protocols"), JSON text:
  *
  *   {"t":"chat","id","text","scope":"all"|"private"}            a chat message
- *   {"t":"media","audio","video","screen","recording"}          what the sender's tile shows
+ *   {"t":"media","audio","video","screen","recording"}          what the sender's tile shows;
+ *                                                                `recording`: true, false or
+ *                                                                "paused" (nothing recorded now)
  *   {"t":"want","camera","screen"}                               what the receiver shows of the
  *                                                                sender's camera and screen:
  *                                                                "high", "low" or "off" (bandwidth.ts;
@@ -23,7 +25,10 @@ export interface RemoteMedia {
   audio: boolean;
   video: boolean;
   screen: boolean;
+  /** Recording now (not while paused). */
   recording: boolean;
+  /** A recording started and paused: nothing is recorded until it resumes. */
+  recordingPaused?: boolean;
 }
 
 export type ChatScope = "all" | "private";
@@ -58,6 +63,7 @@ export function parseChatChannel(text: string): ChatChannelMessage {
         video: message.video !== false,
         screen: message.screen === true,
         recording: message.recording === true,
+        recordingPaused: message.recording === "paused",
       };
     case "want":
       return { t: "want", camera: want(message.camera), screen: want(message.screen) };
@@ -84,7 +90,8 @@ export function encodeChat(id: string, text: string, scope: ChatScope): string {
 }
 
 export function encodeMedia(media: RemoteMedia): string {
-  return JSON.stringify({ t: "media", ...media });
+  const { recordingPaused, ...rest } = media;
+  return JSON.stringify({ t: "media", ...rest, recording: recordingPaused ? "paused" : media.recording });
 }
 
 export const BYE = JSON.stringify({ t: "bye" });

@@ -9,8 +9,9 @@ import type { LocalMedia } from "./media";
 import type { PeerLink } from "./peer";
 
 export class MediaState {
-  /** Recording in progress is announced to everyone (a courtesy the others can see). */
-  recording = false;
+  /** Recording in progress is announced to everyone (a courtesy the others can see), and a
+   * recording paused as such: nothing is recorded meanwhile. */
+  recording: boolean | "paused" = false;
 
   constructor(
     private readonly local: LocalMedia,
@@ -27,7 +28,7 @@ export class MediaState {
   send(link: PeerLink): void {
     const { local } = this;
     const video = !this.adaptation.audioOnly.peek();
-    link.send("chat", encodeMedia({ audio: local.micOn, video: video && !!local.cameraTrack, screen: video && local.sharing, recording: this.recording }));
+    link.send("chat", encodeMedia({ audio: local.micOn, video: video && !!local.cameraTrack, screen: video && local.sharing, recording: this.recording === true, recordingPaused: this.recording === "paused" }));
   }
 
   /** The local media changed: new tracks on every sender, and everyone is told. */
@@ -39,7 +40,7 @@ export class MediaState {
     this.adaptation.schedule();
   }
 
-  setRecording(on: boolean): void {
+  setRecording(on: boolean | "paused"): void {
     this.recording = on;
     for (const link of this.links.values()) this.send(link);
   }

@@ -9,7 +9,7 @@ import type { LocalMedia } from "../../core/meeting/media";
 import { canFullscreen, fullscreen, toggleFullscreen } from "../../ui/fullscreen";
 import { REACTION_NAMES, REACTIONS } from "../gestures/gestures";
 import { PERMISSIONS } from "../hosts/permissions";
-import { toggleRecording } from "../recordings/recording";
+import { togglePause, toggleRecording } from "../recordings/recording";
 import type { RoomSession } from "../room/session";
 import type { RoomUi, Width } from "../room/store";
 import { canPictureInPicture, type PictureInPicture } from "../stage/pictureInPicture";
@@ -80,6 +80,15 @@ function controls(session: RoomSession, ui: RoomUi, local: LocalMedia, pip: Pict
       label: recorder ? "Stop recording" : "Record to this browser", disabled: ui.recordingBusy.value,
       onClick: () => void toggleRecording(session, ui, local),
     },
+    ...(recorder
+      ? [
+          {
+            id: "record-pause", place: "wide" as const, text: ui.recordingPaused.value ? "Resume" : "Pause", icon: ui.recordingPaused.value ? ("record" as const) : ("pause" as const),
+            label: ui.recordingPaused.value ? "Resume recording" : "Pause recording", pressed: ui.recordingPaused.value, disabled: ui.recordingBusy.value,
+            onClick: () => togglePause(session, ui),
+          },
+        ]
+      : []),
     {
       id: "people", place: "medium", text: "People", icon: "people", panel: "people", pressed: panel === "people", onClick: () => ui.togglePanel("people"),
       badge: unread(knocks, "waiting"),

@@ -35,7 +35,7 @@ function RecordingRow(props: {
   const { meta } = props;
   const label = recordingLabel(meta);
   return (
-    <li class="recording-row" data-recording-id={meta.id} data-size={String(meta.size)}>
+    <li class="recording-row" data-recording-id={meta.id} data-size={String(meta.size)} data-duration-ms={String(meta.durationMs)}>
       <div class="recording-info">
         <span class="recording-title">{meta.title || meta.meetingId}</span>
         <span class="muted small">

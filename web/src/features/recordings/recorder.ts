@@ -1,7 +1,7 @@
 /**
  * Recording (lazy-loaded): the grid is composited onto a canvas (names included), the
  * participants' audio is mixed with WebAudio, and MediaRecorder's chunks go to IndexedDB every
- * second. Nothing is uploaded.
+ * second. Nothing is uploaded. Paused, nothing is drawn or recorded: the recording skips that time.
  */
 import { saveChunk, saveMeta, type RecordingMeta } from "./store";
 
@@ -114,9 +114,25 @@ function drawFrame(ctx: CanvasRenderingContext2D, sources: RecordingSource[]): v
   });
 }
 
-export async function startRecording(
-  options: RecorderOptions,
-): Promise<{ stop(): Promise<void>; readonly startedAt: number; readonly bytes: number }> {
+/** A recording under way (RoomUi.recorder). */
+export interface Recorder {
+  stop(): Promise<void>;
+  pause(): void;
+  resume(): void;
+  readonly paused: boolean;
+  readonly startedAt: number;
+  /** How long it has recorded, pauses left out. */
+  readonly recordedMs: number;
+  readonly bytes: number;
+}
+
+/** How much of `now - startedAt` was recorded: the pauses ended (`pausedMs`) and the current
+ * one (since `pausedAt`, null when recording) left out. Pure. */
+export function recordedMs(startedAt: number, pausedMs: number, pausedAt: number | null, now: number): number {
+  return Math.max(0, (pausedAt ?? now) - startedAt - pausedMs);
+}
+
+export async function startRecording(options: RecorderOptions): Promise<Recorder> {
   if (typeof MediaRecorder === "undefined") throw new Error("this browser cannot record");
   const canvas = document.createElement("canvas");
   canvas.width = WIDTH;
@@ -129,14 +145,21 @@ export async function startRecording(
   const draw = () => drawFrame(ctx, options.sources());
   draw();
   // A timer rather than requestAnimationFrame: it keeps drawing while the tab is in the background.
-  const drawTimer = setInterval(draw, 1000 / FPS);
-  const audioTimer = setInterval(() => audio.sync(), 1000);
+  let drawTimer = setInterval(draw, 1000 / FPS);
+  let audioTimer = setInterval(() => audio.sync(), 1000);
+  const stopTimers = () => {
+    clearInterval(drawTimer);
+    clearInterval(audioTimer);
+  };
 
   const videoTrack = canvas.captureStream(FPS).getVideoTracks()[0];
   const stream = new MediaStream([videoTrack, ...audio.tracks]);
   const mime = pickMime();
   const recorder = new MediaRecorder(stream, mime ? { mimeType: mime, videoBitsPerSecond: 2_500_000 } : undefined);
   const startedAt = Date.now();
+  let pausedMs = 0;
+  let pausedAt: number | null = null;
+  const recorded = () => recordedMs(startedAt, pausedMs, pausedAt, Date.now());
   const meta: RecordingMeta = {
     id: `${startedAt.toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
     meetingId: options.meetingId,
@@ -154,7 +177,7 @@ export async function startRecording(
     if (!event.data || event.data.size === 0) return;
     const seq = meta.chunks++;
     meta.size += event.data.size;
-    meta.durationMs = Date.now() - startedAt;
+    meta.durationMs = recorded();
     const blob = event.data;
     writes = writes.then(async () => {
       await saveChunk(meta.id, seq, blob);
@@ -169,16 +192,37 @@ export async function startRecording(
     get bytes() {
       return meta.size;
     },
+    get paused() {
+      return pausedAt !== null;
+    },
+    get recordedMs() {
+      return recorded();
+    },
+    pause() {
+      if (recorder.state !== "recording") return;
+      recorder.pause();
+      pausedAt = Date.now();
+      stopTimers(); // nothing to draw or mix while nothing is recorded
+    },
+    resume() {
+      if (recorder.state !== "paused" || pausedAt === null) return;
+      pausedMs += Date.now() - pausedAt;
+      pausedAt = null;
+      audio.sync();
+      draw();
+      drawTimer = setInterval(draw, 1000 / FPS);
+      audioTimer = setInterval(() => audio.sync(), 1000);
+      recorder.resume();
+    },
     async stop() {
       if (recorder.state !== "inactive") recorder.stop();
       await stopped;
-      clearInterval(drawTimer);
-      clearInterval(audioTimer);
+      stopTimers();
       videoTrack.stop();
       options.onStop?.();
       await audio.close();
       await writes;
-      meta.durationMs = Date.now() - startedAt;
+      meta.durationMs = recorded();
       meta.complete = true;
       await saveMeta({ ...meta });
     },

@@ -56,6 +56,7 @@ export async function toggleRecording(session: RoomSession, ui: RoomUi, local: L
     const current = ui.recorder.peek();
     if (current) {
       ui.recorder.value = null;
+      ui.recordingPaused.value = false;
       await current.stop();
       meeting.mediaState.setRecording(false);
       toast("Recording saved in this browser");
@@ -76,8 +77,20 @@ export async function toggleRecording(session: RoomSession, ui: RoomUi, local: L
     console.warn("recording failed", error);
     toast(`Recording is not possible: ${(error as Error).message}`, "error");
     ui.recorder.value = null;
+    ui.recordingPaused.value = false;
     meeting.mediaState.setRecording(false);
   } finally {
     ui.recordingBusy.value = false;
   }
+}
+
+/** Pause our recording, or resume it; everyone is told, as when it starts and stops. */
+export function togglePause(session: RoomSession, ui: RoomUi): void {
+  const recorder = ui.recorder.peek();
+  if (!recorder) return;
+  if (recorder.paused) recorder.resume();
+  else recorder.pause();
+  ui.recordingPaused.value = recorder.paused;
+  session.meeting.mediaState.setRecording(recorder.paused ? "paused" : true);
+  toast(recorder.paused ? "Recording paused: nothing is recorded until you resume" : "Recording resumed");
 }

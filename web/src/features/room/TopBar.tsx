@@ -25,13 +25,14 @@ function PrivacyBadge({ session }: { session: RoomSession }) {
   );
 }
 
-/** "● You, Bob recording": everyone who told us they record, us first. */
+/** "● You, Bob (paused) recording": everyone who told us they record, us first; a paused
+ * recording records nothing now, and says so. */
 function RecBanner(props: { session: RoomSession; ui: RoomUi }) {
-  const { session } = props;
+  const { session, ui } = props;
   const recorders = [...session.meeting.peers.value.values()]
-    .filter((link) => link.view.value.remoteMedia.recording)
-    .map((link) => session.name(link.uid));
-  if (props.ui.recorder.value) recorders.unshift("You");
+    .filter((link) => link.view.value.remoteMedia.recording || link.view.value.remoteMedia.recordingPaused)
+    .map((link) => `${session.name(link.uid)}${link.view.value.remoteMedia.recording ? "" : " (paused)"}`);
+  if (ui.recorder.value) recorders.unshift(ui.recordingPaused.value ? "You (paused)" : "You");
   return (
     <span class="rec-banner" hidden={!recorders.length}>
       {recorders.length ? `● ${recorders.join(", ")} recording` : ""}
@@ -50,7 +51,7 @@ function RecClock({ ui }: { ui: RoomUi }) {
   }, [recorder]);
   return (
     <span class="rec-clock" hidden={!recorder} aria-hidden="true" data-bytes={recorder ? String(recorder.bytes) : undefined}>
-      {recorder ? `${formatDuration(Date.now() - recorder.startedAt)} · ${formatBytes(recorder.bytes)}` : ""}
+      {recorder ? `${formatDuration(recorder.recordedMs)}${ui.recordingPaused.value ? " paused" : ""} · ${formatBytes(recorder.bytes)}` : ""}
     </span>
   );
 }

@@ -28,7 +28,12 @@ describe("people notices", () => {
   it("say who presents, by name", () => {
     expect(presentingNotice("Bob", true)).toBe("Bob is presenting");
     expect(presentingNotice("Bob", false)).toBe("Bob stopped presenting");
-    expect(recordingNotice("Bob", true)).toBe("Bob is recording");
-    expect(recordingNotice("Bob", false)).toBe("Bob stopped recording");
+    expect(recordingNotice("Bob", "off", "on")).toBe("Bob is recording");
+    expect(recordingNotice("Bob", "on", "paused")).toBe("Bob paused recording");
+    expect(recordingNotice("Bob", "paused", "on")).toBe("Bob resumed recording");
+    expect(recordingNotice("Bob", "paused", "off")).toBe("Bob stopped recording");
+    expect(recordingNotice("Bob", "on", "off")).toBe("Bob stopped recording");
+    expect(recordingNotice("Bob", "off", "paused")).toBe("Bob's recording is paused");
+    expect(recordingNotice("Bob", "on", "on")).toBeNull();
   });
 });

@@ -37,7 +37,15 @@ export function presentingNotice(name: string, presenting: boolean): string {
   return presenting ? `${name} is presenting` : `${name} stopped presenting`;
 }
 
-/** "Bob is recording" / "Bob stopped recording". */
-export function recordingNotice(name: string, recording: boolean): string {
-  return recording ? `${name} is recording` : `${name} stopped recording`;
+/** A recording's state as a peer tells it: off, on, or paused (nothing recorded meanwhile). */
+export type RecordingState = "off" | "on" | "paused";
+
+/** What changed in `name`'s recording, or null: "Bob is recording", "Bob paused recording",
+ * "Bob resumed recording", "Bob stopped recording" (a newcomer's first sight of a paused one:
+ * "Bob's recording is paused"). */
+export function recordingNotice(name: string, before: RecordingState, now: RecordingState): string | null {
+  if (now === before) return null;
+  if (now === "on") return before === "paused" ? `${name} resumed recording` : `${name} is recording`;
+  if (now === "paused") return before === "on" ? `${name} paused recording` : `${name}'s recording is paused`;
+  return `${name} stopped recording`;
 }

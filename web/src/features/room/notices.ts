@@ -6,7 +6,7 @@
 import { effect } from "@preact/signals-core";
 import { announce } from "../../core/announce";
 import { REACTION_NAMES } from "../gestures/gestures";
-import { linkNotice, presentingNotice, recordingNotice, rosterNotices, type LinkMood } from "./noticeText";
+import { linkNotice, presentingNotice, recordingNotice, rosterNotices, type LinkMood, type RecordingState } from "./noticeText";
 import type { RoomSession } from "./session";
 
 /** The same problem with the same person is said again only after this long. */
@@ -46,15 +46,18 @@ function connectionEffect(session: RoomSession): () => void {
 /** "Bob is presenting" / "Bob is recording" once when it starts, and when it stops. */
 function mediaEffect(session: RoomSession): () => void {
   const { meeting } = session;
-  const seen = new Map<string, { screen: boolean; recording: boolean }>();
+  const seen = new Map<string, { screen: boolean; recording: RecordingState }>();
   return effect(() => {
     for (const link of meeting.peers.value.values()) {
-      const { screen, recording } = link.view.value.remoteMedia;
-      const before = seen.get(link.uid) ?? { screen: false, recording: false };
+      const media = link.view.value.remoteMedia;
+      const screen = media.screen;
+      const recording: RecordingState = media.recording ? "on" : media.recordingPaused ? "paused" : "off";
+      const before = seen.get(link.uid) ?? { screen: false, recording: "off" };
       seen.set(link.uid, { screen, recording });
       const name = meeting.displayName(link.uid);
       if (screen !== before.screen) announce(presentingNotice(name, screen));
-      if (recording !== before.recording) announce(recordingNotice(name, recording));
+      const words = recordingNotice(name, before.recording, recording);
+      if (words) announce(words);
     }
   });
 }

@@ -4,6 +4,7 @@
  * signals they show and nothing else.
  */
 import { signal } from "@preact/signals-core";
+import type { Recorder } from "../recordings/recorder";
 import type { Pin } from "../stage/layout";
 
 export type Panel = "people" | "chat" | "files" | "recordings" | "polls" | "qa";
@@ -34,12 +35,8 @@ function widthNow(): Width {
   return matchMedia(NARROW).matches ? "narrow" : matchMedia(MEDIUM).matches ? "medium" : "wide";
 }
 
-export interface RecorderHandle {
-  stop(): Promise<void>;
-  readonly startedAt: number;
-  /** Bytes written to browser storage so far. */
-  readonly bytes: number;
-}
+/** Our recording under way (recordings/recorder.ts, loaded when it starts). */
+export type RecorderHandle = Recorder;
 
 /** The element that had focus (what opened a panel), where there is a document. */
 function openerNow(): HTMLElement | null {
@@ -84,6 +81,8 @@ export class RoomUi {
   readonly whiteboard = signal<"closed" | "loading" | "open">("closed");
   readonly recorder = signal<RecorderHandle | null>(null);
   readonly recordingBusy = signal(false);
+  /** Our recording is paused. */
+  readonly recordingPaused = signal(false);
   /** Bumped when a recording was saved: the recordings list reads the store again. */
   readonly recordingsSaved = signal(0);
   /** The line in the top bar: the meeting's status, or what happens on the closed whiteboard. */
