@@ -69,6 +69,9 @@ def ts_type(tp: Any, aliases: dict[Any, str]) -> str:
         (item,) = get_args(tp)
         inner = ts_type(item, aliases)
         return f"({inner})[]" if " " in inner else f"{inner}[]"
+    if origin is dict:
+        key, value = get_args(tp)
+        return f"Record<{ts_type(key, aliases)}, {ts_type(value, aliases)}>"
     if tp is type(None):
         return "null"
     if tp is str:

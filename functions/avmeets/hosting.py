@@ -7,13 +7,13 @@ read and write. The rules of docs/protocol.md ("Hosts, the lobby and names") liv
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, Literal
 
 from .errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
-from .meetings import JOINED, OPEN, REMOVED, role_on_join
+from .meetings import JOINED, OPEN, REMOVED, role_on_join, room_of
 from .protocol import (
     CREATOR_ACTIONS,
     HOST_PERMISSIONS,
@@ -172,7 +172,11 @@ def check_action(
         raise PermissionDenied(
             "Only the meeting's host can make or unmake co-hosts.", reason=ErrorReason.NOT_A_HOST
         )
-    if action in PERSON_ACTIONS and action not in ("admit", "deny"):
+    if action == "move":
+        # A host visits a room by moving themselves; only the meeting's host moves the host.
+        if target_uid == meeting.get("createdBy") and actor.get("uid") != target_uid:
+            raise PermissionDenied("Only the meeting's host can move themselves between rooms.")
+    elif action in PERSON_ACTIONS and action not in ("admit", "deny"):
         if target_uid == actor.get("uid"):
             raise InvalidArgument("You cannot do that to yourself.", field="uid")
         if target_uid == meeting.get("createdBy") and action in PERMISSION_ACTIONS:
@@ -273,3 +277,48 @@ def _permissions(stored: Any) -> tuple[HostPermission, ...]:
     """A stored list of permissions, known ones only, in ``HOST_PERMISSIONS`` order."""
     listed = stored if isinstance(stored, list) else []
     return tuple(permission for permission in HOST_PERMISSIONS if permission in listed)
+
+
+# --- breakout rooms ------------------------------------------------------------------------------
+
+
+def rooms(meeting: Doc) -> tuple[str, ...]:
+    """The breakout rooms open in ``meeting``, by name (none: an empty tuple)."""
+    names = meeting.get("rooms")
+    return tuple(str(n) for n in names) if isinstance(names, list) else ()
+
+
+def room_on_join(meeting: Doc, mine: Doc | None) -> int | None:
+    """Where a join puts the caller: back in the room a host put them in while the meeting's
+    rooms are open (a reload, a re-join, a return), else the main room."""
+    room = room_of(mine)
+    return room if room is not None and room <= len(rooms(meeting)) else None
+
+
+def placement(people: Sequence[Doc], assign: Mapping[str, int]) -> dict[str, int | None]:
+    """``rooms-open``: each participant whose room changes, and to which (None: the main room).
+    Those present go where ``assign`` says, the main room if it leaves them out; those not
+    present (they left, or were removed) to the main room, should they come back; uids in
+    ``assign`` with no participant document are left out."""
+    changes: dict[str, int | None] = {}
+    for person in people:
+        uid = str(person.get("uid"))
+        wanted = assign.get(uid) if person.get("state") == JOINED else None
+        if room_of(person) != wanted:
+            changes[uid] = wanted
+    return changes
+
+
+def check_move(meeting: Doc, target: Doc | None, room: int) -> bool:
+    """Whether ``move`` of ``target`` to ``room`` (0: the main room) changes anything; refused
+    without rooms open (``no-rooms``), for a room that does not exist, or someone not present."""
+    count = len(rooms(meeting))
+    if not count:
+        raise FailedPrecondition(
+            "This meeting has no breakout rooms open.", reason=ErrorReason.NO_ROOMS
+        )
+    if room > count:
+        raise InvalidArgument(f"'room' must be from 0 to {count}.", field="room")
+    if target is None or target.get("state") != JOINED:
+        raise NotFound("This person is not in the meeting.")
+    return room_of(target) != (room or None)

@@ -173,17 +173,21 @@ def plan_join(
     knocked_as: str | None = None,
     heartbeat_seconds: int = 300,
     offers: Sequence[str] = (),
+    room: int | None = None,
 ) -> JoinPlan:
     """Admit ``caller``; ``joined`` are the participant documents currently in the meeting.
 
     ``display_name`` is the name the caller chose; without one it keeps the name it had in this
     meeting, else the one it knocked with (``knocked_as``), else its account's. ``admitted_by``
     is the host who let it in from the lobby. ``offers`` go to those present in the order
-    they are returned (by uid), one each; offers beyond them are not used.
+    they are returned (by uid), one each; offers beyond them are not used. ``room`` is the
+    breakout room the caller joins (``hosting.room_on_join``; None: the main room): it connects
+    only to those present in it.
     """
-    others = [p for p in joined if p.get("uid") != caller.uid and p.get("state") == JOINED]
+    present = [p for p in joined if p.get("uid") != caller.uid and p.get("state") == JOINED]
+    others = [p for p in present if room_of(p) == room]
     rejoin = mine is not None and mine.get("state") == JOINED
-    if not rejoin and not seat_free(meeting, others, caller.uid):
+    if not rejoin and not seat_free(meeting, present, caller.uid):
         raise ResourceExhausted(
             "This meeting is full.",
             reason=ErrorReason.MEETING_FULL,
@@ -208,6 +212,9 @@ def plan_join(
     }
     if rejoin and mine is not None and mine.get("permitted"):  # a reload keeps it; a leave not
         participant["permitted"] = list(mine["permitted"])
+    # A join writes the fields it names (an update): a room once set is written either way.
+    if room is not None or (mine is not None and "room" in mine):
+        participant["room"] = room
     record: JoinRecordDoc = {
         "meetingId": meeting_id,
         "uid": caller.uid,
@@ -265,6 +272,12 @@ def plan_join(
             for other, sdp in zip(summaries, offers, strict=False)
         ],
     )
+
+
+def room_of(participant: Mapping[str, Any] | None) -> int | None:
+    """The breakout room a participant document places its person in (None: the main room)."""
+    room = participant.get("room") if participant is not None else None
+    return room if isinstance(room, int) and not isinstance(room, bool) and room > 0 else None
 
 
 def role_on_join(meeting: Mapping[str, Any], mine: Mapping[str, Any] | None, uid: str) -> Role:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from . import connection_path, display_names, meeting_ids
+from . import connection_path, display_names, meeting_ids, protocol
 from .errors import InvalidArgument
 from .protocol import (
     ARCHIVE_KINDS,
@@ -63,6 +63,8 @@ from .protocol import (
 )
 
 MAX_TITLE: Final = Limits.TITLE_MAX_CHARS
+MAX_ROOMS: Final = protocol.MAX_ROOMS
+MAX_ROOM_NAME: Final = protocol.MAX_ROOM_NAME
 MAX_PASSWORD: Final = Limits.PASSWORD_MAX_CHARS
 MAX_ID: Final = Limits.ID_MAX_CHARS
 MAX_CHAT_ITEMS: Final = Limits.CHAT_MESSAGES_MAX
@@ -105,6 +107,11 @@ class HostAction:
     action: HostActionName
     uid: str | None
     what: HostPermission | None = None
+    #: ``rooms-open``: the rooms' names and the first placement (uid to room number).
+    rooms: tuple[str, ...] = ()
+    assign: Mapping[str, int] | None = None
+    #: ``move``: the room number (0: the main room).
+    room: int | None = None
 
 
 @dataclass(frozen=True)
@@ -251,7 +258,70 @@ def parse_host_action(data: Any) -> HostAction:
         raise InvalidArgument(f"'what' is not taken by the action {action!r}.", field="what")
     else:
         what = None
-    return HostAction(meeting_id=_meeting_id(obj), action=action, uid=uid, what=what)
+    _only_with(obj, "rooms", action, "rooms-open")
+    rooms = _room_names(obj.get("rooms")) if action == "rooms-open" else ()
+    _only_with(obj, "assign", action, "rooms-open")
+    assign = _assignment(obj.get("assign"), len(rooms)) if action == "rooms-open" else None
+    _only_with(obj, "room", action, "move")
+    room = None
+    if action == "move":
+        _number({"room": obj.get("room")}, "room", 0, MAX_ROOMS, integer=True, nullable=False)
+        room = int(obj["room"])
+    return HostAction(
+        meeting_id=_meeting_id(obj),
+        action=action,
+        uid=uid,
+        what=what,
+        rooms=rooms,
+        assign=assign,
+        room=room,
+    )
+
+
+def _only_with(obj: Mapping[str, Any], key: str, action: str, taker: str) -> None:
+    """``key`` belongs to the action ``taker``: refused (even null) with any other."""
+    if key in obj and action != taker:
+        raise InvalidArgument(f"{key!r} is not taken by the action {action!r}.", field=key)
+
+
+def _room_names(value: Any) -> tuple[str, ...]:
+    """``rooms``: 1 to MAX_ROOMS names, each one line of 1 to MAX_ROOM_NAME characters
+    (trimmed), no two the same (letter case aside)."""
+    wrong = InvalidArgument(
+        f"'rooms' must be a list of 1 to {MAX_ROOMS} different names of 1 to {MAX_ROOM_NAME}"
+        " printable characters.",
+        field="rooms",
+    )
+    if not isinstance(value, list) or not 1 <= len(value) <= MAX_ROOMS:
+        raise wrong
+    names = []
+    for item in value:
+        name = item.strip() if isinstance(item, str) else ""
+        if not name or len(name) > MAX_ROOM_NAME or not name.isprintable():
+            raise wrong
+        names.append(name)
+    if len({name.casefold() for name in names}) != len(names):
+        raise wrong
+    return tuple(names)
+
+
+def _assignment(value: Any, rooms: int) -> dict[str, int]:
+    """``assign``: uid to a room number from 1 to ``rooms`` (absent: nobody placed)."""
+    if value is None:
+        return {}
+    wrong = InvalidArgument(
+        f"'assign' must map participants' uids to room numbers from 1 to {rooms}.",
+        field="assign",
+    )
+    if not isinstance(value, dict) or len(value) > Limits.ASSIGN_MAX:
+        raise wrong
+    for uid, room in value.items():
+        valid_room = isinstance(room, int) and not isinstance(room, bool) and 1 <= room <= rooms
+        if not (isinstance(uid, str) and uid and len(uid) <= MAX_ID and _usable_id(uid)):
+            raise wrong
+        if not valid_room:
+            raise wrong
+    return dict(value)
 
 
 def parse_rename(data: Any) -> Rename:

@@ -71,6 +71,9 @@ HostActionName = Literal[
     "allow",
     "permit",
     "unpermit",
+    "rooms-open",
+    "move",
+    "rooms-close",
 ]
 #: What a host may turn off for the participants who do not run the meeting (``restrict``) and
 #: on again (``allow``), or let one participant do all the same (``permit``, ``unpermit``):
@@ -133,12 +136,16 @@ PERSON_ACTIONS: Final[tuple[HostActionName, ...]] = (
     "revoke-cohost",
     "permit",
     "unpermit",
+    "move",
 )
 #: The host actions only the meeting's creator may take (co-hosts may take all the others).
 CREATOR_ACTIONS: Final[tuple[HostActionName, ...]] = ("make-cohost", "revoke-cohost")
 #: The host actions about a permission: ``what`` is required with these and refused otherwise.
 PERMISSION_ACTIONS: Final[tuple[HostActionName, ...]] = ("restrict", "allow", "permit", "unpermit")
 HOST_PERMISSIONS: Final[tuple[HostPermission, ...]] = get_args(HostPermission)
+#: Breakout rooms (``rooms-open``): how many at most, and their names' length.
+MAX_ROOMS: Final = 20
+MAX_ROOM_NAME: Final = 40
 
 # --- error reasons -------------------------------------------------------------------------------
 
@@ -174,6 +181,8 @@ class ErrorReason(enum.StrEnum):
     ACCOUNT_REFUSED = "account-refused"
     #: A host turned off what the caller asked for (``rename``) for participants.
     TURNED_OFF = "turned-off"
+    #: ``move`` while the meeting has no breakout rooms open.
+    NO_ROOMS = "no-rooms"
 
 
 #: The callable status code each reason comes with.
@@ -199,6 +208,7 @@ ERROR_CODES: Final[dict[ErrorReason, str]] = {
     ErrorReason.LEG_ENDED: "FAILED_PRECONDITION",
     ErrorReason.ACCOUNT_REFUSED: "PERMISSION_DENIED",
     ErrorReason.TURNED_OFF: "PERMISSION_DENIED",
+    ErrorReason.NO_ROOMS: "FAILED_PRECONDITION",
 }
 
 # --- limits --------------------------------------------------------------------------------------
@@ -225,6 +235,8 @@ class Limits:
     CHAT_TEXT_MAX_CHARS: Final = 4000
     #: A chosen display name, after trimming.
     DISPLAY_NAME_MAX_CHARS: Final = 64
+    #: People ``rooms-open`` may place at once (``assign``).
+    ASSIGN_MAX: Final = 500
     #: UTF-8 bytes of all the ``from`` and ``text`` of one archive (a Firestore document holds
     #: at most 1 MiB; the rest is the archive's other fields and overhead).
     ARCHIVE_MAX_BYTES: Final = 800_000
@@ -364,6 +376,9 @@ class JoinMeetingResult(TypedDict):
     #: Present (true) when the caller's organisation requires relay-only ICE: its members'
     #: IP addresses hidden from the other participants.
     relayOnly: NotRequired[Literal[True]]
+    #: The breakout room the caller joined (1-based; absent: the main room). ``participants``
+    #: are those present in the same room.
+    room: NotRequired[int]
 
 
 class KnockRequest(TypedDict):
@@ -388,6 +403,14 @@ class HostActionRequest(TypedDict):
     #: The permission ``restrict`` / ``allow`` / ``permit`` / ``unpermit`` is about: required
     #: with them, refused otherwise.
     what: NotRequired[HostPermission]
+    #: ``rooms-open``'s breakout rooms, by name (1 to ``MAX_ROOMS``, each 1 to ``MAX_ROOM_NAME``
+    #: characters, different): required with it, refused otherwise.
+    rooms: NotRequired[list[str]]
+    #: ``rooms-open``'s first placement, uid to room number (1-based); anyone else present
+    #: stays in the main room. Optional with it, refused otherwise.
+    assign: NotRequired[dict[str, int]]
+    #: ``move``'s room number (0: the main room): required with it, refused otherwise.
+    room: NotRequired[int]
 
 
 class HostActionResult(TypedDict):
@@ -783,6 +806,9 @@ class MeetingDoc(TypedDict):
     #: What a host turned off for participants (not hosts or co-hosts), in ``HOST_PERMISSIONS``
     #: order; absent until a host first restricts something.
     restricted: NotRequired[list[HostPermission]]
+    #: The breakout rooms a host opened, by name (room n is ``rooms[n - 1]``); absent or empty:
+    #: none.
+    rooms: NotRequired[list[str]]
     orgId: str | None
     lastActivityAt: datetime
     #: Joins admitted since ``joinsSince`` (the start of an hour), for
@@ -820,6 +846,9 @@ class ParticipantDoc(TypedDict):
     #: What a host let this participant do although it is turned off for participants
     #: (``permit``); kept across a reload, not once they leave. Absent: nothing.
     permitted: NotRequired[list[HostPermission]]
+    #: The breakout room a host put this participant in (1-based); absent or null: the main
+    #: room. Participants connect only within a room (the rules refuse signals across).
+    room: NotRequired[int | None]
     expiresAt: datetime
 
 

@@ -530,17 +530,24 @@ async def test_every_host_action_is_refused_to_others(
     target = knocker.uid if action in ("admit", "deny") else guest.uid
     uid = target if action in PERSON_ACTIONS else None
     what = "mic" if action in PERMISSION_ACTIONS else None
+    extras: dict[str, dict[str, Any]] = {
+        "rooms-open": {"rooms": ["Red", "Blue"], "assign": {guest.uid: 2}},
+        "move": {"room": 1},
+    }
+    more = extras.get(action, {})
     async with database_unchanged(admin):
         for attacker in (guest, knocker, stranger, former):
             await refused(
-                host_action(attacker, meeting_id, action, uid, what),
+                host_action(attacker, meeting_id, action, uid, what, **more),
                 "PERMISSION_DENIED",
                 "not-a-host",
             )
     # The host may (so the refusals above were about who asked); some change nothing here.
-    # A guest, unlocked, with a lobby, nothing restricted or permitted.
-    no_change = ("revoke-cohost", "unlock", "lobby-on", "allow", "unpermit")
-    result = await host_action(host, meeting_id, action, uid, what)
+    # A guest, unlocked, with a lobby, nothing restricted or permitted, no rooms open.
+    no_change = ("revoke-cohost", "unlock", "lobby-on", "allow", "unpermit", "rooms-close")
+    if action == "move":  # a move needs rooms open
+        await host_action(host, meeting_id, "rooms-open", rooms=["Red", "Blue"])
+    result = await host_action(host, meeting_id, action, uid, what, **more)
     assert result == {"action": action, "changed": action not in no_change}
 
 

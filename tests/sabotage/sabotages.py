@@ -436,6 +436,42 @@ SABOTAGES: tuple[Sabotage, ...] = (
         ),
     ),
     Sabotage(
+        slug="rooms-signal-across",
+        claim="People in different breakout rooms never connect",
+        why="the rules let a participant signal someone in another breakout room",
+        kind="emulator",
+        tests=(
+            "tests/emulator/test_breakout_rooms.py::"
+            "test_breakout_rooms_connect_people_only_within_a_room",
+        ),
+        expect="the rules allowed a signal from Blue to Red",
+        edits=(
+            Edit(
+                "firestore.rules",
+                "        && roomOf(meetingId, request.auth.uid) == roomOf(meetingId, data.to)\n",
+                "",
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="rooms-join-offers-everyone",
+        claim="People in different breakout rooms never connect",
+        why="join_meeting gives a newcomer to a room everyone present, whatever their room",
+        kind="emulator",
+        tests=(
+            "tests/emulator/test_breakout_rooms.py::"
+            "test_breakout_rooms_connect_people_only_within_a_room",
+        ),
+        expect=r"assert \[.*\] == \[",
+        edits=(
+            Edit(
+                "functions/avmeets/meetings.py",
+                "    others = [p for p in present if room_of(p) == room]\n",
+                "    others = present\n",
+            ),
+        ),
+    ),
+    Sabotage(
         slug="names-spaced-phone",
         claim="Names never reveal contact details",
         why="a phone number written with spaces or dashes passes as a display name",

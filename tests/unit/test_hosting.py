@@ -258,3 +258,56 @@ def test_is_host_role() -> None:
     assert not hosting.is_host_role(person("c", "left", "cohost"))
     assert not hosting.is_host_role(person("p"))
     assert not hosting.is_host_role(None)
+
+
+# --- breakout rooms ------------------------------------------------------------------------------
+
+ROOMS = {**OPEN, "rooms": ["Red", "Blue"]}
+
+
+def test_a_join_goes_back_to_its_room_while_the_rooms_are_open() -> None:
+    assert hosting.room_on_join(ROOMS, {**person("x", "left"), "room": 2}) == 2
+    assert hosting.room_on_join(ROOMS, {**person("x"), "room": 3}) is None  # no such room now
+    assert hosting.room_on_join(OPEN, {**person("x"), "room": 1}) is None  # rooms closed
+    assert hosting.room_on_join(ROOMS, None) is None  # a newcomer: the main room
+    assert hosting.room_on_join(ROOMS, {**person("x"), "room": True}) is None
+
+
+def test_opening_rooms_places_those_present_and_sends_the_rest_to_the_main_room() -> None:
+    people = [
+        {**person("a"), "room": 1},
+        person("b"),
+        {**person("c"), "room": 2},
+        {**person("gone", "left"), "room": 1},
+        {**person("out", "removed"), "room": None},
+    ]
+    changes = hosting.placement(people, {"a": 1, "b": 2, "gone": 2, "nobody": 1})
+    # a is already in room 1; c, left out, goes back; gone left: the main room, not room 2.
+    assert changes == {"b": 2, "c": None, "gone": None}
+    assert hosting.placement([person("a")], {}) == {}
+
+
+def test_a_move_needs_open_rooms_a_room_that_exists_and_someone_present() -> None:
+    with pytest.raises(FailedPrecondition) as err:
+        hosting.check_move(OPEN, person("a"), 1)
+    assert reason(err) == "no-rooms"
+    with pytest.raises(InvalidArgument):
+        hosting.check_move(ROOMS, person("a"), 3)
+    with pytest.raises(NotFound):
+        hosting.check_move(ROOMS, person("a", "left"), 1)
+    assert hosting.check_move(ROOMS, person("a"), 2) is True
+    assert hosting.check_move(ROOMS, {**person("a"), "room": 2}, 2) is False
+    assert hosting.check_move(ROOMS, person("a"), 0) is False  # already in the main room
+    assert hosting.check_move(ROOMS, {**person("a"), "room": 1}, 0) is True
+
+
+def test_hosts_move_themselves_and_only_the_host_moves_the_host() -> None:
+    host, cohost = person("host", role="host"), person("c", role="cohost")
+    assert hosting.check_action(ROOMS, host, "move", "host") == ROOMS
+    assert hosting.check_action(ROOMS, cohost, "move", "c") == ROOMS
+    assert hosting.check_action(ROOMS, cohost, "move", "p") == ROOMS
+    with pytest.raises(PermissionDenied):
+        hosting.check_action(ROOMS, cohost, "move", "host")
+    with pytest.raises(PermissionDenied) as err:
+        hosting.check_action(ROOMS, person("p"), "move", "p")
+    assert reason(err) == "not-a-host"

@@ -283,3 +283,22 @@ def test_the_least_gap_between_beats_is_half_the_interval_and_never_zero() -> No
     assert meetings.min_beat_gap(300) == 150
     assert meetings.min_beat_gap(2) == 1
     assert meetings.min_beat_gap(1) == 1
+
+
+def test_a_join_connects_only_within_its_breakout_room() -> None:
+    """docs/protocol.md section 5, "Breakout rooms": ``participants`` and the offers are those
+    present in the caller's room; everyone present still counts against the cap."""
+    joined = [{**p, "room": r} for p, r in zip(present("a", "b", "d"), (2, None, 2), strict=True)]
+    p = plan("c", joined, meeting={**MEETING, "maxParticipants": 4}, room=2, offers=["x", "y"])
+    assert [o["uid"] for o in p.others] == ["a", "d"]
+    assert [s["to"] for s in p.offer_signals] == ["a", "d"]
+    assert p.participant["room"] == 2
+    assert [
+        o["uid"] for o in plan("c", joined, meeting={**MEETING, "maxParticipants": 4}).others
+    ] == ["b"]
+    with pytest.raises(ResourceExhausted):  # three present in two rooms: the cap is the meeting's
+        plan("c", joined, room=2)
+    # Back in the main room, a room once set is written as null; never set, it is not written.
+    mine = {**present("c")[0], "room": 1}
+    assert plan("c", present("a"), mine=mine).participant["room"] is None
+    assert "room" not in plan("c", present("a")).participant

@@ -264,6 +264,29 @@ ROWS: list[tuple[str, Any, str | None]] = [
     ("host_action", {"meetingId": MID, "action": "admit", "uid": None}, "uid"),
     ("host_action", {"meetingId": MID, "action": "make-cohost", "uid": "u" * 128}, None),
     ("host_action", {"meetingId": MID, "action": "Lock"}, "action"),
+    # breakout rooms: rooms (and assign) with rooms-open only, room with move only
+    ("host_action", {"meetingId": MID, "action": "rooms-open"}, "rooms"),
+    ("host_action", {"meetingId": MID, "action": "rooms-open", "rooms": ["A", " a "]}, "rooms"),
+    ("host_action", {"meetingId": MID, "action": "rooms-open", "rooms": ["A"] * 0}, "rooms"),
+    ("host_action", {"meetingId": MID, "action": "rooms-open", "rooms": ["A\nB"]}, "rooms"),
+    (
+        "host_action",
+        {"meetingId": MID, "action": "rooms-open", "rooms": ["A"], "assign": None},
+        None,
+    ),
+    (
+        "host_action",
+        {"meetingId": MID, "action": "rooms-open", "rooms": ["A"], "assign": {"u": 2}},
+        "assign",
+    ),
+    ("host_action", {"meetingId": MID, "action": "rooms-open", "rooms": ["A"], "room": 1}, "room"),
+    ("host_action", {"meetingId": MID, "action": "lock", "rooms": ["A"]}, "rooms"),
+    ("host_action", {"meetingId": MID, "action": "lock", "assign": None}, "assign"),
+    ("host_action", {"meetingId": MID, "action": "move", "uid": "u"}, "room"),
+    ("host_action", {"meetingId": MID, "action": "move", "uid": "u", "room": 21}, "room"),
+    ("host_action", {"meetingId": MID, "action": "move", "uid": "u", "room": True}, "room"),
+    ("host_action", {"meetingId": MID, "action": "move", "uid": "u", "room": 20}, None),
+    ("host_action", {"meetingId": MID, "action": "rooms-close", "room": None}, "room"),
     # archive: messages for chat only; from <= 100 trimmed, text 1-4000, at epoch ms
     ("archive", {"meetingId": MID, "kind": "attendance"}, None),
     ("archive", {"meetingId": MID, "kind": "attendance", "messages": None}, "messages"),
@@ -458,6 +481,8 @@ VALID: dict[str, list[dict[str, Any]]] = {
     "host_action": [
         {"meetingId": MID, "action": "remove", "uid": "u1"},
         {"meetingId": MID, "action": "lock"},
+        {"meetingId": MID, "action": "rooms-open", "rooms": [" Red ", "Blue"], "assign": {"u1": 2}},
+        {"meetingId": MID, "action": "move", "uid": "u1", "room": 0},
     ],
     "rename": [
         {"meetingId": MID, "displayName": "Ann"},
@@ -505,6 +530,8 @@ WORDS: list[Any] = [
     "acme.example", "Example.COM", "a..b", "google.com", "phone", "password", 365, 366,
     604_800_000, 604_800_001, 2 * 1024**3, 2 * 1024**3 + 1, ENGAGEMENT, {"chat": True},
     {"storage": {"files": True}}, {"domains": ["acme.example"]}, ["phone"], ["acme.example"],
+    "rooms-open", "move", "rooms-close", 20, 21, ["Red", "red"], ["Red", "Blue"], ["a\u00a0b"],
+    ["x" * 41], {"u1": 1}, {"u1": 3}, {"u1": True},
 ]  # fmt: skip
 scalars = (
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)

@@ -37,7 +37,7 @@ export type LobbyState = "waiting" | "admitted" | "denied" | "withdrawn" | "ende
 
 export type MeetingEntry = "join" | "knock" | "locked" | "denied";
 
-export type HostActionName = "admit" | "deny" | "remove" | "make-cohost" | "revoke-cohost" | "admit-all" | "lock" | "unlock" | "lobby-on" | "lobby-off" | "end" | "restrict" | "allow" | "permit" | "unpermit";
+export type HostActionName = "admit" | "deny" | "remove" | "make-cohost" | "revoke-cohost" | "admit-all" | "lock" | "unlock" | "lobby-on" | "lobby-off" | "end" | "restrict" | "allow" | "permit" | "unpermit" | "rooms-open" | "move" | "rooms-close";
 
 export type HostPermission = "present" | "chat" | "mic" | "camera" | "files" | "reactions" | "whiteboard" | "rename";
 
@@ -93,6 +93,7 @@ export interface JoinMeetingResult {
   displayName: string;
   role: ParticipantRole;
   relayOnly?: true;
+  room?: number;
 }
 
 export interface KnockRequest {
@@ -112,6 +113,9 @@ export interface HostActionRequest {
   action: HostActionName;
   uid?: string;
   what?: HostPermission;
+  rooms?: string[];
+  assign?: Record<string, number>;
+  room?: number;
 }
 
 export interface HostActionResult {
@@ -417,6 +421,7 @@ export interface MeetingDoc {
   locked: boolean;
   lobby: boolean;
   restricted?: HostPermission[];
+  rooms?: string[];
   orgId: string | null;
   lastActivityAt: Timestamp;
   joinsSince?: Timestamp;
@@ -444,6 +449,7 @@ export interface ParticipantDoc {
   signalLimit?: SignalLimit;
   storedBy?: StoredBy | null;
   permitted?: HostPermission[];
+  room?: number | null;
   expiresAt: Timestamp;
 }
 
@@ -533,6 +539,7 @@ export const ERROR_REASONS = [
   "leg-ended",
   "account-refused",
   "turned-off",
+  "no-rooms",
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
 
@@ -559,6 +566,7 @@ export const ERROR_REASON_CODES: Readonly<Record<ErrorReason, string>> = {
   "leg-ended": "failed-precondition",
   "account-refused": "permission-denied",
   "turned-off": "permission-denied",
+  "no-rooms": "failed-precondition",
 };
 
 export const LIMITS = {
@@ -576,6 +584,7 @@ export const LIMITS = {
   chatMessagesMax: 1000,
   chatTextMaxChars: 4000,
   displayNameMaxChars: 64,
+  assignMax: 500,
   archiveMaxBytes: 800000,
   objectNameMaxChars: 200,
   contentTypeMaxChars: 100,

@@ -2,7 +2,8 @@
 
 Answer a knock (or every waiting knock at once), remove someone, make or unmake a co-host,
 lock or unlock the meeting, switch its lobby, turn something off or on again for the
-participants or let one of them do it all the same, end it for everyone. ``hosting`` decides
+participants or let one of them do it all the same, open, run and close breakout rooms, end
+it for everyone. ``hosting`` decides
 who may and what changes; this module reads and writes, each write conditional on what it read.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 from .. import clock, hosting, meetings
 from ..errors import NotFound
@@ -47,6 +48,13 @@ def act(caller: Caller, body: HostAction) -> HostActionResult:
         changed = _permit(meeting_id, _person(target), action, body.what)
     elif action == "end":
         changed = end(meeting_id, caller.uid)
+    elif action == "rooms-open":
+        changed = _open_rooms(meeting_id, body.rooms, body.assign or {})
+    elif action == "rooms-close":
+        changed = _close_rooms(meeting_id)
+    elif action == "move":
+        assert body.room is not None  # payloads.parse_host_action requires it
+        changed = _move(meeting_id, _person(target), body.room)
     else:
         changed = _switch(meeting_id, action, body.what)
         if action == "lobby-off":  # everyone waiting comes in, as any newcomer now would
@@ -138,6 +146,71 @@ def _permit(meeting_id: str, uid: str, action: HostActionName, what: HostPermiss
         if permitted is None:
             return False
         store.set_permitted(meeting_id, uid, current.version, permitted)
+        return True
+
+    return _optimistic(attempt)
+
+
+def _open_rooms(meeting_id: str, names: Sequence[str], assign: Mapping[str, int]) -> bool:
+    """Open breakout rooms (or open them again, named and filled anew): the meeting's ``rooms``
+    and everyone present placed as ``assign`` says, the rest in the main room, in one write.
+    Each page whose room changed joins again, in its room (docs/protocol.md section 5)."""
+
+    def attempt() -> bool:
+        current = store.meeting(meeting_id)
+        if current.doc is None:
+            raise NotFound("No meeting has this id.")
+        people = [p for p in store.participants_versioned(meeting_id) if p.doc is not None]
+        changes = hosting.placement([p.doc for p in people if p.doc is not None], assign)
+        renamed = hosting.rooms(current.doc) != tuple(names)
+        if not renamed and not changes:
+            return False
+        versions = {str(p.doc["uid"]): p.version for p in people if p.doc is not None}
+        moves = [(uid, versions[uid], room) for uid, room in changes.items()]
+        store.place_in_rooms(meeting_id, current.version, {"rooms": list(names)}, moves)
+        return True
+
+    return _optimistic(attempt)
+
+
+def _close_rooms(meeting_id: str) -> bool:
+    """Close the breakout rooms: everyone back in the main room, in one write."""
+
+    def attempt() -> bool:
+        current = store.meeting(meeting_id)
+        if current.doc is None:
+            raise NotFound("No meeting has this id.")
+        people = store.participants_versioned(meeting_id)
+        moves = [
+            (str(p.doc["uid"]), p.version, None)
+            for p in people
+            if p.doc is not None and meetings.room_of(p.doc) is not None
+        ]
+        if not hosting.rooms(current.doc) and not moves:
+            return False
+        store.place_in_rooms(meeting_id, current.version, {"rooms": []}, moves)
+        return True
+
+    return _optimistic(attempt)
+
+
+def _move(meeting_id: str, uid: str, room: int) -> bool:
+    """Move one person present to a room (0: the main room); a host may move themselves."""
+
+    def attempt() -> bool:
+        current = store.meeting(meeting_id)
+        if current.doc is None:
+            raise NotFound("No meeting has this id.")
+        target = store.participant(meeting_id, uid)
+        if not hosting.check_move(current.doc, target.doc, room):
+            return False
+        # The meeting unchanged too: rooms closed meanwhile must not leave someone in one.
+        store.place_in_rooms(
+            meeting_id,
+            current.version,
+            {"rooms": list(hosting.rooms(current.doc))},
+            [(uid, target.version, room or None)],
+        )
         return True
 
     return _optimistic(attempt)

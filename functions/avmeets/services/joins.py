@@ -162,6 +162,7 @@ def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
             knocked_as=knock.get("displayName") if knock is not None else None,
             heartbeat_seconds=settings().heartbeat_seconds,
             offers=body.offers,
+            room=hosting.room_on_join(fresh, mine.doc),
         )
         replaced = plan.replaced_session
         store.put_presence(body.meeting_id, plan.presence)
@@ -218,4 +219,7 @@ def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
     }
     if meetings.relay_only(org):
         result["relayOnly"] = True  # the organisation hides its members' IP addresses
+    room = plan.participant.get("room")
+    if room is not None:
+        result["room"] = room
     return result

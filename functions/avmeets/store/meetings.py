@@ -154,6 +154,31 @@ def participants(meeting_id: str, *, joined_only: bool = False) -> list[Particip
     return [d for d in (typed(s, ParticipantDoc) for s in query.stream()) if d is not None]
 
 
+def participants_versioned(meeting_id: str) -> list[Versioned[ParticipantDoc]]:
+    """Every participant document of the meeting with its version (a conditional write's)."""
+    snapshots = _meeting(meeting_id).collection(names.PARTICIPANTS).stream()
+    return [versioned(s, ParticipantDoc) for s in snapshots]
+
+
+def place_in_rooms(
+    meeting_id: str,
+    meeting_version: Any,
+    meeting_fields: Mapping[str, Any],
+    moves: Sequence[tuple[str, Any, int | None]],
+) -> None:
+    """Breakout rooms opened, closed or someone moved, at once: the meeting's fields (its
+    ``rooms``) and each ``(uid, version, room)`` (None: the main room), every document only if
+    unchanged since read, so that a join in between (which writes its room) makes it retry."""
+    batch = client().batch()
+    if meeting_fields:
+        batch.update(
+            _meeting(meeting_id), dict(meeting_fields), option=unchanged_since(meeting_version)
+        )
+    for uid, version, room in moves:
+        batch.update(_participant(meeting_id, uid), {"room": room}, option=unchanged_since(version))
+    batch.commit()
+
+
 def _presence(meeting_id: str, uid: str) -> Any:
     return _meeting(meeting_id).collection(names.PRESENCE).document(uid)
 

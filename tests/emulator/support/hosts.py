@@ -22,9 +22,16 @@ async def knock(
 
 
 async def host_action(
-    who: Calls, meeting_id: str, action: str, uid: str | None = None, what: str | None = None
+    who: Calls,
+    meeting_id: str,
+    action: str,
+    uid: str | None = None,
+    what: str | None = None,
+    **more: Any,
 ) -> dict[str, Any]:
-    data: dict[str, Any] = {"meetingId": meeting_id, "action": action}
+    """``host_action``; ``more`` adds the breakout rooms' fields (``rooms``, ``assign``,
+    ``room``)."""
+    data: dict[str, Any] = {"meetingId": meeting_id, "action": action, **more}
     if uid is not None:
         data["uid"] = uid
     if what is not None:

@@ -39,14 +39,20 @@ ACTIONS_ON_A_PERSON: Final = (
     "revoke-cohost",
     "permit",
     "unpermit",
+    "move",
 )
 ACTIONS_ON_THE_MEETING: Final = ("admit-all", "lock", "unlock", "lobby-on", "lobby-off", "end")
 #: ...and the actions about a permission take `what`, the others refuse it.
 ACTIONS_ON_A_PERMISSION: Final = ("restrict", "allow", "permit", "unpermit")
 PERMISSIONS: Final = ("present", "chat", "mic", "camera", "files", "reactions", "whiteboard")
+#: ...and the breakout rooms: `rooms-open` takes `rooms` (and `assign`), `move` a `room`.
+ACTIONS_ON_ROOMS: Final = ("rooms-open", "move", "rooms-close")
 ACTIONS: Final = (
-    ACTIONS_ON_A_PERSON[:5] + ACTIONS_ON_THE_MEETING + ACTIONS_ON_A_PERMISSION
+    ACTIONS_ON_A_PERSON[:5] + ACTIONS_ON_THE_MEETING + ACTIONS_ON_A_PERMISSION + ACTIONS_ON_ROOMS
 )  # each once
+ROOMS: Final = 20
+ROOM_NAME_CHARS: Final = 40
+ASSIGN_ENTRIES: Final = 500
 ARCHIVE_KINDS: Final = ("chat", "attendance")
 #: upload_object: the kinds of object; org_admin: the actions, the sign-in providers and the
 #: storage opt-ins `changes` may name.
@@ -327,6 +333,45 @@ def host_what(value: Any, request: Mapping[str, Any]) -> str | None:
     return None if value is ABSENT else "what"
 
 
+def _room_names(value: Any) -> list[str] | None:
+    """`rooms` as the server reads them (trimmed), or None when they break the table's rule."""
+    if not isinstance(value, list) or not 1 <= len(value) <= ROOMS:
+        return None
+    names = [item.strip() if _is_string(item) else "" for item in value]
+    if not all(0 < len(n) <= ROOM_NAME_CHARS and n.isprintable() for n in names):
+        return None
+    return names if len({n.casefold() for n in names}) == len(names) else None
+
+
+def host_rooms(value: Any, request: Mapping[str, Any]) -> str | None:
+    """`rooms`: required by `rooms-open`, refused (even null) by the others."""
+    if request.get("action") != "rooms-open":
+        return None if value is ABSENT else "rooms"
+    return None if _room_names(value) is not None else "rooms"
+
+
+def host_assign(value: Any, request: Mapping[str, Any]) -> str | None:
+    """`assign`: optional with `rooms-open` (null is none), refused (even null) otherwise."""
+    if request.get("action") != "rooms-open":
+        return None if value is ABSENT else "assign"
+    if value is ABSENT or value is None:
+        return None
+    rooms = len(_room_names(request.get("rooms")) or [])
+    if not isinstance(value, dict) or len(value) > ASSIGN_ENTRIES:
+        return "assign"
+    for uid, room in value.items():
+        if not (_is_string(uid) and usable_id(uid) and _is_integer(room) and 1 <= room <= rooms):
+            return "assign"
+    return None
+
+
+def host_room(value: Any, request: Mapping[str, Any]) -> str | None:
+    """`room`: required by `move` (an int from 0 to 20), refused (even null) by the others."""
+    if request.get("action") != "move":
+        return None if value is ABSENT else "room"
+    return None if _is_integer(value) and 0 <= value <= ROOMS else "room"
+
+
 def _keys_problem(
     item: Mapping[str, Any], keys: tuple[str, ...], required: tuple[str, ...]
 ) -> str | None:
@@ -546,6 +591,9 @@ REQUESTS: Final[dict[str, Request]] = {
             ("action", one_of("action", ACTIONS)),
             ("uid", host_uid),
             ("what", host_what),
+            ("rooms", host_rooms),
+            ("assign", host_assign),
+            ("room", host_room),
             ("meetingId", meeting_id),
         ),
         frozenset({"meetingId", "action"}),

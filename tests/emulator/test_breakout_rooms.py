@@ -1,0 +1,117 @@
+"""Breakout rooms with aiortc peers (docs/protocol.md section 5, "Breakout rooms"): a host splits
+the meeting into rooms, people connect only within their room (``join_meeting`` offers and
+returns only their room's people, the rules refuse a signal across rooms), a host moves someone
+and visits a room, and closing the rooms brings everyone back. The peers re-join when their own
+room changes, as the protocol asks (``close`` then ``join``: a page's re-join, a new session).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from google.cloud import firestore
+
+from .support.deadline import wait_for
+from .support.factories import Peers
+from .support.hosts import host_action, legs, stored
+from .support.mesh import describe, wait_full_mesh, wait_recorded
+from .support.peer import MeetingPeer
+from .support.refusals import database_unchanged, refused
+from .test_hosts import signal_refused
+
+
+async def rejoin(peer: MeetingPeer, meeting_id: str) -> dict[str, Any]:
+    """The peer's room changed: it joins again (a new session), as a page does."""
+    await peer.close()
+    return await peer.join(meeting_id)
+
+
+async def rooms_of(
+    admin: firestore.AsyncClient, meeting_id: str, *peers: MeetingPeer
+) -> list[int | None]:
+    found: list[int | None] = []
+    for peer in peers:
+        doc = await stored(admin, f"meetings/{meeting_id}/participants/{peer.uid}") or {}
+        found.append(doc.get("room"))
+    return found
+
+
+async def test_breakout_rooms_connect_people_only_within_a_room(
+    peers: Peers, admin: firestore.AsyncClient
+) -> None:
+    host, ann, ben, cy = [await peers(n) for n in ("host", "ann", "ben", "cy")]
+    meeting_id = await host.create_meeting(title="Workshop", lobby=False)
+    for peer in (host, ann, ben, cy):
+        await peer.join(meeting_id)
+    await wait_full_mesh([host, ann, ben, cy])
+
+    # Ann and Ben to Red, Cy to Blue; the host stays in the main room.
+    opened = await host_action(
+        host,
+        meeting_id,
+        "rooms-open",
+        rooms=[" Red ", "Blue"],
+        assign={ann.uid: 1, ben.uid: 1, cy.uid: 2},
+    )
+    assert opened == {"action": "rooms-open", "changed": True}
+    meeting = await stored(admin, f"meetings/{meeting_id}") or {}
+    assert meeting["rooms"] == ["Red", "Blue"]
+    assert await rooms_of(admin, meeting_id, host, ann, ben, cy) == [None, 1, 1, 2]
+    again = await host_action(
+        host,
+        meeting_id,
+        "rooms-open",
+        rooms=["Red", "Blue"],
+        assign={ann.uid: 1, ben.uid: 1, cy.uid: 2},
+    )
+    assert again["changed"] is False
+
+    # Each re-joins into its room: told its room, given only its room's people.
+    joined = {p.label: await rejoin(p, meeting_id) for p in (ann, ben, cy)}
+    assert (joined["ann"]["room"], joined["ben"]["room"], joined["cy"]["room"]) == (1, 1, 2)
+    assert [p["uid"] for p in joined["ben"]["participants"]] == [ann.uid]
+    assert joined["cy"]["participants"] == []
+    await wait_full_mesh([ann, ben])
+    await wait_recorded(admin, meeting_id, [ann, ben])
+    red, blue = {str(ann.session), str(ben.session)}, str(cy.session)
+    await wait_for(
+        lambda: not host.links and not cy.links,
+        timeout=20.0,
+        what="the host and Cy to hold no connection",
+        describe=lambda: describe([host, ann, ben, cy]),
+    )
+    # Nobody can signal across rooms, whatever their client does.
+    await signal_refused(cy, ann, "a signal from Blue to Red")
+    await signal_refused(host, ann, "a signal from the main room to Red")
+    await signal_refused(ann, cy, "a signal from Red to Blue")
+
+    # The host moves Cy to Red, then visits Red: each re-joins, and Red meshes.
+    assert (await host_action(host, meeting_id, "move", cy.uid, room=1))["changed"] is True
+    assert (await rejoin(cy, meeting_id))["room"] == 1
+    await wait_full_mesh([ann, ben, cy])
+    assert (await host_action(host, meeting_id, "move", host.uid, room=1))["changed"] is True
+    assert len((await rejoin(host, meeting_id))["participants"]) == 3
+    await wait_full_mesh([host, ann, ben, cy])
+
+    # Closed: everyone back in the main room, the meeting's rooms empty.
+    assert (await host_action(host, meeting_id, "rooms-close"))["changed"] is True
+    assert (await stored(admin, f"meetings/{meeting_id}") or {})["rooms"] == []
+    assert await rooms_of(admin, meeting_id, host, ann, ben, cy) == [None] * 4
+    for peer in (host, ann, ben, cy):
+        assert "room" not in await rejoin(peer, meeting_id)
+    await wait_full_mesh([host, ann, ben, cy])
+    await wait_recorded(admin, meeting_id, [host, ann, ben, cy])
+    assert (await host_action(host, meeting_id, "rooms-close"))["changed"] is False
+    async with database_unchanged(admin, exempt=("cdrs",)):
+        await refused(
+            host_action(host, meeting_id, "move", ann.uid, room=1),
+            "FAILED_PRECONDITION",
+            "no-rooms",
+        )
+
+    # The CDR holds the connections as they were made: Red's, and none from Blue to Red.
+    record = [str(leg["legId"]) for leg in await legs(admin, meeting_id)]
+    assert [leg for leg in record if all(s in leg for s in red)]
+    assert not [leg for leg in record if blue in leg and any(s in leg for s in red)]
+    for peer in (host, ann, ben, cy):
+        assert not peer.errors, peer.errors
