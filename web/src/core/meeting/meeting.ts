@@ -66,6 +66,8 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   readonly mediaState: MediaState;
   title: string | null = null;
   session: string | null = null;
+  /** The breakout room we joined (null: the main room): we connect only within it. */
+  room: number | null = null;
   private iceServers: RTCIceServer[] = [];
   /** When the TURN credential of join_meeting expires (epoch ms), if there is one. */
   private turnExpiresAt: number | null = null;
@@ -149,12 +151,14 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   private async begin(result: JoinMeetingResult): Promise<void> {
     this.title = result.title ?? null;
     this.session = result.session;
+    this.room = result.room ?? null;
     this.iceServers = usableIceServers(result.iceServers ?? [], this.loopbackOnly);
     this.turnExpiresAt = turnExpiry(this.iceServers);
     this.privacy.value = privacyFor(!!this.options.relayOnly, result.relayOnly === true, this.iceServers);
     setActiveMeeting(this.meetingId);
     this.myName = result.displayName || this.myName; // the server's word (normalised)
-    const me = { uid: this.myUid, displayName: this.myName, session: result.session, role: result.role ?? "participant" };
+    this.chosenName = null; // the server keeps it: a re-join must not undo a rename since
+    const me = { uid: this.myUid, displayName: this.myName, session: result.session, role: result.role ?? "participant", ...(result.room ? { room: result.room } : {}) };
     this.roster.value = rosterAfterJoin(me, result.participants ?? []);
     this.lifecycle.send("joined");
     this.signalling.listenParticipants();
@@ -176,7 +180,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
 
   private onParticipants(docs: RawParticipant[]): void {
     const links = new Map([...this.links].map(([uid, l]) => [uid, { remoteSession: l.remoteSession, ageMs: performance.now() - l.startedAt }]));
-    const diff = diffRoster(this.myUid, this.roster.peek(), links, docs);
+    const diff = diffRoster(this.myUid, this.roster.peek(), links, docs, this.room);
     if (diff.changed) this.roster.value = diff.roster;
     for (const drop of diff.drops) void this.dropLink(drop.uid, drop.reason, drop.report);
     this.onOwn(diff.own, "roster");
@@ -185,8 +189,9 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   /** What our own participant document says of this session (the roster, or a refused beat). */
   private onOwn(own: OwnStatus, from: string): void {
     if (!this.lifecycle.live || !this.session) return;
-    const verdict = ownVerdict(own, this.session);
+    const verdict = ownVerdict(own, this.session, this.room);
     if (verdict === "meeting-ended" || verdict === "removed" || verdict === "joined-elsewhere") void this.end(ENDINGS[verdict]);
+    else if (verdict === "moved") void this.rejoin(`${from}: a host moved us to another room`);
     else if (verdict === "rejoin") void this.rejoin(`${from}: server closed this session out (${own.kind === "left" ? (own.endCause ?? "left") : "left"})`);
   }
 
@@ -249,11 +254,8 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   /** An offer from someone we hold no connection to: we are its callee. */
   private calledBy(uid: string, session: string): PeerLink {
     const link = this.newLink(uid, session, "callee");
-    if (!this.roster.peek().has(uid)) {
-      const roster = new Map(this.roster.peek());
-      roster.set(uid, { uid, displayName: "Guest", session, state: "joined", role: "participant" });
-      this.roster.value = roster;
-    }
+    const guest = { uid, displayName: "Guest", session, state: "joined", role: "participant" } as const;
+    if (!this.roster.peek().has(uid)) this.roster.value = new Map(this.roster.peek()).set(uid, guest);
     return link;
   }
 

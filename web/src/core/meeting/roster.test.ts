@@ -18,7 +18,7 @@ describe("diffRoster", () => {
     expect(diff.changed).toBe(true);
     expect(diff.roster.get("bob")).toEqual({ uid: "bob", displayName: "Bob", session: "b1", state: "joined", role: "participant" });
     expect(diff.drops).toEqual([]);
-    expect(diff.own).toEqual({ kind: "present", session: "s0", role: "participant" });
+    expect(diff.own).toEqual({ kind: "present", session: "s0", role: "participant", room: null });
   });
 
   it("says nothing changed when nothing did", () => {
@@ -53,6 +53,19 @@ describe("diffRoster", () => {
     expect(diff.drops).toEqual([{ uid: "bob", reason: "participant document removed", report: false }]);
   });
 
+  it("drops (and reports) the connection to someone in another breakout room, keeping them in the roster", () => {
+    const inRoom = (id: string, session: string, room: number | null) => doc(id, { displayName: id, session, state: "joined", role: "participant", room });
+    const known = roster([ME, "s0"], ["bob", "b1"], ["cy", "c1"]);
+    const docs = [inRoom(ME, "s0", 2), inRoom("bob", "b1", 1), inRoom("cy", "c1", 2)];
+    const diff = diffRoster(ME, known, links(["bob", "b1", 99_999], ["cy", "c1", 99_999]), docs, 2);
+    expect(diff.drops).toEqual([{ uid: "bob", reason: "participant in another room", report: true }]);
+    expect(diff.roster.get("bob")?.room).toBe(1);
+    expect(diff.own).toEqual({ kind: "present", session: "s0", role: "participant", room: 2 });
+    // In the main room (null), a room of null or none is ours.
+    const main = diffRoster(ME, known, links(["bob", "b1", 99_999]), [joined(ME, "s0"), inRoom("bob", "b1", null)]);
+    expect(main.drops).toEqual([]);
+  });
+
   it("reports our own document", () => {
     expect(diffRoster(ME, roster(), links(), []).own).toEqual({ kind: "missing" });
     expect(diffRoster(ME, roster(), links(), [left(ME, "s0", "heartbeat-timeout")]).own).toEqual({ kind: "left", endCause: "heartbeat-timeout" });
@@ -79,7 +92,7 @@ describe("diffRoster", () => {
     expect(diff.changed).toBe(true);
     expect(diff.roster.get("bob")?.role).toBe("host");
     expect(diff.roster.get(ME)?.role).toBe("cohost");
-    expect(diff.own).toEqual({ kind: "present", session: "s0", role: "cohost" });
+    expect(diff.own).toEqual({ kind: "present", session: "s0", role: "cohost", room: null });
   });
 
   it("follows what each organisation stores, ours included", () => {
@@ -118,8 +131,12 @@ describe("diffRoster", () => {
 
 describe("ownVerdict", () => {
   it("maps what the server says of us to what the session does", () => {
-    expect(ownVerdict({ kind: "present", session: "s0", role: "host" }, "s0")).toBe("ok");
-    expect(ownVerdict({ kind: "present", session: "s9", role: "host" }, "s0")).toBe("joined-elsewhere");
+    expect(ownVerdict({ kind: "present", session: "s0", role: "host", room: null }, "s0")).toBe("ok");
+    expect(ownVerdict({ kind: "present", session: "s9", role: "host", room: null }, "s0")).toBe("joined-elsewhere");
+    // A host moved us: to another room, or back to the main room; the same room is ours.
+    expect(ownVerdict({ kind: "present", session: "s0", role: "host", room: 2 }, "s0")).toBe("moved");
+    expect(ownVerdict({ kind: "present", session: "s0", role: "host", room: null }, "s0", 2)).toBe("moved");
+    expect(ownVerdict({ kind: "present", session: "s0", role: "host", room: 2 }, "s0", 2)).toBe("ok");
     expect(ownVerdict({ kind: "removed" }, "s0")).toBe("removed");
     expect(ownVerdict({ kind: "left", endCause: "meeting-ended" }, "s0")).toBe("meeting-ended");
     expect(ownVerdict({ kind: "left", endCause: "heartbeat-timeout" }, "s0")).toBe("rejoin");

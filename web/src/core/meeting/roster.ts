@@ -17,6 +17,8 @@ export interface Participant {
   storedBy?: StoredBy;
   /** What a host let them do although it is turned off for participants (absent: nothing). */
   permitted?: HostPermission[];
+  /** The breakout room a host put them in (absent: the main room); we connect only within ours. */
+  room?: number;
 }
 
 /** A participant document as read (fields unchecked). */
@@ -41,7 +43,7 @@ export interface LinkDrop {
 
 /** What the collection says of our own participant document. */
 export type OwnStatus =
-  | { kind: "present"; session: string; role: ParticipantRole }
+  | { kind: "present"; session: string; role: ParticipantRole; room: number | null }
   | { kind: "left"; endCause: string | null }
   /** A host removed us: we must not join again (only a knock a host admits lets us back). */
   | { kind: "removed" }
@@ -87,12 +89,20 @@ export function toParticipant(raw: RawParticipant): Participant {
   if (storedBy) participant.storedBy = storedBy;
   const permitted = permissionsOf(raw.data.permitted);
   if (permitted.length) participant.permitted = permitted;
+  const room = raw.data.room;
+  if (typeof room === "number" && Number.isInteger(room) && room > 0) participant.room = room;
   return participant;
 }
 
+/** The room a participant is in: null for the main room. */
+export const roomOf = (participant: Pick<Participant, "room"> | undefined): number | null => participant?.room ?? null;
+
 /** The same person as the roster shows them (name, role, what is stored, what is permitted). */
 function samePerson(a: Participant, b: Participant): boolean {
-  return a.displayName === b.displayName && a.role === b.role && sameStoredBy(a.storedBy, b.storedBy) && (a.permitted ?? []).join() === (b.permitted ?? []).join();
+  return (
+    a.displayName === b.displayName && a.role === b.role && roomOf(a) === roomOf(b) &&
+    sameStoredBy(a.storedBy, b.storedBy) && (a.permitted ?? []).join() === (b.permitted ?? []).join()
+  );
 }
 
 /** What our own participant document (as read) says of us. */
@@ -101,7 +111,7 @@ export function ownStatusOf(raw: RawParticipant | undefined): OwnStatus {
   const me = toParticipant(raw);
   if (me.state === "removed") return { kind: "removed" };
   if (me.state === "left") return { kind: "left", endCause: raw.data.endCause == null ? null : String(raw.data.endCause) };
-  return { kind: "present", session: me.session, role: me.role };
+  return { kind: "present", session: me.session, role: me.role, room: roomOf(me) };
 }
 
 /** Whether this participant runs the meeting (host or co-host). */
@@ -109,11 +119,14 @@ export function isHost(participant: Pick<Participant, "role"> | undefined): bool
   return participant?.role === "host" || participant?.role === "cohost";
 }
 
+/** `myRoom`: the breakout room we joined (null: the main room); a connection to someone in
+ * another room goes (they stay in the roster: everyone is shown). */
 export function diffRoster(
   myUid: string,
   known: ReadonlyMap<string, Participant>,
   links: ReadonlyMap<string, LinkInfo>,
   docs: readonly RawParticipant[],
+  myRoom: number | null = null,
 ): RosterDiff {
   const roster = new Map(known);
   const drops: LinkDrop[] = [];
@@ -137,6 +150,8 @@ export function diffRoster(
     // The participant re-joined (reload): the stale connection goes; its new session offers.
     if (link && link.remoteSession !== participant.session) {
       drops.push({ uid, reason: "participant has a new session", report: true });
+    } else if (link && roomOf(participant) !== myRoom) {
+      drops.push({ uid, reason: "participant in another room", report: true });
     }
   }
   for (const uid of [...roster.keys()]) {
@@ -162,14 +177,16 @@ export function diffRoster(
   return { roster, changed, drops, own };
 }
 
-/** What our own document means for this session. */
-export type OwnVerdict = "ok" | "rejoin" | "meeting-ended" | "removed" | "joined-elsewhere";
+/** What our own document means for this session ("moved": a host put us in another room, which
+ * we join again to connect to its people). */
+export type OwnVerdict = "ok" | "rejoin" | "moved" | "meeting-ended" | "removed" | "joined-elsewhere";
 
-export function ownVerdict(own: OwnStatus, mySession: string): OwnVerdict {
+export function ownVerdict(own: OwnStatus, mySession: string, myRoom: number | null = null): OwnVerdict {
   if (own.kind === "missing") return "rejoin";
   if (own.kind === "removed") return "removed";
   if (own.kind === "left") return own.endCause === "meeting-ended" ? "meeting-ended" : "rejoin";
-  return own.session === mySession ? "ok" : "joined-elsewhere";
+  if (own.session !== mySession) return "joined-elsewhere";
+  return own.room === myRoom ? "ok" : "moved";
 }
 
 /** The roster after a join: us, and the others join_meeting listed. */

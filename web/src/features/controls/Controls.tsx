@@ -8,6 +8,7 @@ import { announce } from "../../core/announce";
 import type { LocalMedia } from "../../core/meeting/media";
 import { canFullscreen, fullscreen, toggleFullscreen } from "../../ui/fullscreen";
 import { REACTION_NAMES, REACTIONS } from "../gestures/gestures";
+import { runsMeeting } from "../hosts/controls";
 import { PERMISSIONS } from "../hosts/permissions";
 import { togglePause, toggleRecording } from "../recordings/recording";
 import type { RoomSession } from "../room/session";
@@ -112,6 +113,9 @@ function controls(session: RoomSession, ui: RoomUi, local: LocalMedia, pip: Pict
       id: "qa", place: "menu", text: "Q&A", icon: "question", panel: "qa", pressed: panel === "qa", onClick: () => ui.togglePanel("qa"),
       badge: unread(ui.unreadQuestion.value, "new question"),
     },
+    ...(runsMeeting(session.hosting.myRole.value)
+      ? [{ id: "rooms", place: "menu" as const, text: "Breakout rooms", icon: "rooms" as const, panel: "rooms" as const, pressed: panel === "rooms", onClick: () => ui.togglePanel("rooms") }]
+      : []),
     { id: "recordings", place: "menu", text: "Recordings", icon: "library", panel: "recordings", pressed: panel === "recordings", onClick: () => ui.togglePanel("recordings") },
     { id: "devices", place: "wide", text: "Devices", icon: "settings", onClick: () => (ui.dialog.value = { kind: "settings" }) },
     {

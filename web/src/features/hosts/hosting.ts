@@ -14,7 +14,7 @@ import type { LocalMedia } from "../../core/meeting/media";
 import type { Meeting } from "../../core/meeting/meeting";
 import { db } from "../../core/meeting/signalling";
 import { playCue } from "../../ui/cue";
-import type { HostActionName, HostPermission, ParticipantRole } from "../../protocol.gen";
+import type { HostActionName, HostActionRequest, HostPermission, ParticipantRole } from "../../protocol.gen";
 import { askAccepted, asked, encodeAsk, type Ask } from "./asks";
 import { newKnocks, roleNotice, runsMeeting } from "./controls";
 import { permissionsOf } from "../../core/meeting/held";
@@ -37,6 +37,8 @@ export interface MeetingSwitches {
   hasOrg: boolean;
   /** What the hosts turned off for participants. */
   restricted: readonly HostPermission[];
+  /** The breakout rooms open, by name (features/breakouts). */
+  rooms: readonly string[];
 }
 
 /** A host's request that reached us, shown until we act on it or dismiss it. */
@@ -48,6 +50,11 @@ export interface IncomingAsk {
   fromRole: ParticipantRole;
 }
 
+/** The meeting's `rooms`, checked (none unless a list of names). */
+function roomsOf(value: unknown): string[] {
+  return Array.isArray(value) && value.every((name) => typeof name === "string") ? (value as string[]) : [];
+}
+
 function millis(value: unknown): number {
   return (value as { toMillis?: () => number } | null)?.toMillis?.() ?? 0;
 }
@@ -57,13 +64,14 @@ export function hostFailureText(error: unknown): string {
   const failure = describeFailure(error);
   if (failure.reason === "not-a-host") return "Only the host and co-hosts can do that.";
   if (failure.reason === "meeting-ended") return "The meeting has ended.";
+  if (failure.reason === "no-rooms") return "No breakout rooms are open.";
   if (failure.code === "not-found") return "That person is no longer waiting or in the meeting.";
   if (failure.code === "permission-denied") return failure.message || "That is not allowed.";
   return "The meeting service could not be reached; try again.";
 }
 
 export class Hosting {
-  readonly switches = signal<MeetingSwitches>({ locked: false, lobby: false, hasOrg: false, restricted: [] });
+  readonly switches = signal<MeetingSwitches>({ locked: false, lobby: false, hasOrg: false, restricted: [], rooms: [] });
   /** Requests from hosts to us (from hosts only: others' are dropped). */
   readonly asks = signal<readonly IncomingAsk[]>([]);
   private askIds = 0;
@@ -135,6 +143,7 @@ export class Hosting {
           lobby: snapshot.get("lobby") === true,
           hasOrg: typeof snapshot.get("orgId") === "string",
           restricted: permissionsOf(snapshot.get("restricted")),
+          rooms: roomsOf(snapshot.get("rooms")),
         }),
       (error) => console.debug("the meeting listener stopped", error),
     );
@@ -196,11 +205,11 @@ export class Hosting {
     for (const off of this.offs.splice(0)) off();
   }
 
-  /** host_action; false (and `problem` set) when it was refused. */
-  async act(action: HostActionName, uid?: string, what?: HostPermission): Promise<boolean> {
+  /** host_action (`more`: the breakout rooms' fields); false (and `problem` set) when refused. */
+  async act(action: HostActionName, uid?: string, what?: HostPermission, more: Pick<HostActionRequest, "rooms" | "assign" | "room"> = {}): Promise<boolean> {
     try {
       if (action === "end") this.endedByMe = true; // before the answer: our own document may come first
-      await call("host_action", { meetingId: this.meeting.meetingId, action, ...(uid ? { uid } : {}), ...(what ? { what } : {}) });
+      await call("host_action", { meetingId: this.meeting.meetingId, action, ...(uid ? { uid } : {}), ...(what ? { what } : {}), ...more });
       this.problem.value = "";
       return true;
     } catch (error) {

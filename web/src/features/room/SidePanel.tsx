@@ -1,15 +1,16 @@
-/** The side panel: one of people, chat, files, polls, Q&A or recordings (each its own feature). */
+/** The side panel: one of people, chat, files, polls, Q&A, breakout rooms or recordings (each its own feature). */
 import { Icon } from "../../ui/Icon";
 import { ChatPanel } from "../chat/ChatPanel";
 import { FilesPanel } from "../files/FilesPanel";
 import { PeoplePanel } from "../people/PeoplePanel";
 import { PollsPanel } from "../polls/PollsPanel";
 import { QaPanel } from "../qa/QaPanel";
+import { BreakoutPanel } from "../breakouts/BreakoutPanel";
 import { RecordingsPanel } from "../recordings/RecordingsPanel";
 import type { RoomSession } from "./session";
 import type { Panel, RoomUi } from "./store";
 
-const TITLES: Record<Panel, string> = { people: "People", chat: "Chat", files: "Files", recordings: "Recordings", polls: "Polls", qa: "Questions and answers" };
+const TITLES: Record<Panel, string> = { people: "People", chat: "Chat", files: "Files", recordings: "Recordings", polls: "Polls", qa: "Questions and answers", rooms: "Breakout rooms" };
 
 function PanelBody(props: { panel: Panel; session: RoomSession; ui: RoomUi }) {
   const { session, ui } = props;
@@ -24,6 +25,8 @@ function PanelBody(props: { panel: Panel; session: RoomSession; ui: RoomUi }) {
       return <PollsPanel session={session} />;
     case "qa":
       return <QaPanel session={session} />;
+    case "rooms":
+      return <BreakoutPanel session={session} />;
     case "recordings":
       return <RecordingsPanel ui={ui} org={session.org} meetingId={session.meeting.meetingId} />;
   }

@@ -1,4 +1,5 @@
 /** The top bar: title, the invitation, who records, the status line, privacy mode, the people count. */
+import { RoomChip } from "../breakouts/RoomChip";
 import { useEffect, useState } from "preact/hooks";
 import { formatBytes, formatDuration } from "../../ui/dom";
 import { Icon } from "../../ui/Icon";
@@ -71,6 +72,7 @@ export function TopBar(props: { session: RoomSession; ui: RoomUi }) {
         Invite
         <span class="code">{meetingId}</span>
       </button>
+      <RoomChip session={session} />
       <RecBanner session={session} ui={ui} />
       <RecClock ui={ui} />
       <span class="spacer" />

@@ -5,6 +5,8 @@
  */
 import { effect } from "@preact/signals-core";
 import { announce } from "../../core/announce";
+import { roomOf } from "../../core/meeting/roster";
+import { movedNotice, othersMovedNotice } from "../breakouts/breakouts";
 import { REACTION_NAMES } from "../gestures/gestures";
 import { linkNotice, presentingNotice, recordingNotice, rosterNotices, type LinkMood, type RecordingState } from "./noticeText";
 import type { RoomSession } from "./session";
@@ -20,6 +22,32 @@ function rosterEffect(session: RoomSession): () => void {
     for (const [uid, p] of meeting.roster.value) if (uid !== meeting.myUid && p.state === "joined") after.set(uid, p.displayName);
     // Those present when we came in are not news.
     if (before) for (const text of rosterNotices(before, after)) announce(text);
+    before = after;
+  });
+}
+
+/** Breakout rooms: where a host moved us, and who came into or went from our room. */
+function roomsEffect(session: RoomSession): () => void {
+  const { meeting, hosting } = session;
+  let before: Map<string, number | null> | null = null;
+  return effect(() => {
+    const names = hosting.switches.value.rooms;
+    const after = new Map<string, number | null>();
+    for (const [uid, p] of meeting.roster.value) if (p.state === "joined") after.set(uid, roomOf(p));
+    const mine = after.get(meeting.myUid) ?? null;
+    // The meeting's names may come after our room: wait for them, to say the room's name.
+    if (mine !== null && names.length < mine) return;
+    if (before) {
+      const moved = movedNotice(before.get(meeting.myUid) ?? null, mine, names);
+      const said: string[] = [];
+      for (const [uid, room] of moved ? [] : after) {
+        const was = before.get(uid);
+        const words = uid === meeting.myUid || was === undefined ? null : othersMovedNotice(meeting.displayName(uid), was, room, mine, names);
+        if (words) said.push(words);
+      }
+      // Rooms opened or closed move many at once: one line, not a toast each.
+      for (const text of moved ? [moved] : said.length > 3 ? [`${said.length} people came or went`] : said) announce(text);
+    }
     before = after;
   });
 }
@@ -67,6 +95,7 @@ export function startPeopleNotices(session: RoomSession): () => void {
   const name = (uid: string) => (uid === meeting.myUid ? "You" : meeting.displayName(uid));
   const offs = [
     rosterEffect(session),
+    roomsEffect(session),
     connectionEffect(session),
     mediaEffect(session),
     gestures.on("hand", ({ uid, up }) => {

@@ -6,6 +6,7 @@
 import { computed, type ReadonlySignal } from "@preact/signals-core";
 import type { Meeting } from "../../core/meeting/meeting";
 import type { PeerLink } from "../../core/meeting/peer";
+import { roomOf } from "../../core/meeting/roster";
 import { Captions } from "../captions/captions";
 import { ChatLog } from "../chat/chatLog";
 import { FileShare } from "../files/fileShare";
@@ -64,7 +65,9 @@ export class RoomSession {
     meeting.use(this.qa);
     this.present = computed(() => {
       const uids = new Set<string>([meeting.myUid]);
-      for (const [uid, p] of meeting.roster.value) if (p.state === "joined") uids.add(uid);
+      // Those in our room: the others, in other breakout rooms, are not here (features/breakouts).
+      const room = roomOf(meeting.roster.value.get(meeting.myUid));
+      for (const [uid, p] of meeting.roster.value) if (p.state === "joined" && roomOf(p) === room) uids.add(uid);
       for (const uid of meeting.peers.value.keys()) uids.add(uid);
       return [...uids];
     });

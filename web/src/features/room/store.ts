@@ -7,7 +7,7 @@ import { signal } from "@preact/signals-core";
 import type { Recorder } from "../recordings/recorder";
 import type { Pin } from "../stage/layout";
 
-export type Panel = "people" | "chat" | "files" | "recordings" | "polls" | "qa";
+export type Panel = "people" | "chat" | "files" | "recordings" | "polls" | "qa" | "rooms";
 
 export type DialogSpec =
   | { kind: "safety"; uid: string }

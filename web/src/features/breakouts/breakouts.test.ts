@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import type { Participant } from "../../core/meeting/roster";
+import { defaultRoomNames, groups, movedNotice, othersMovedNotice, roomName, roomNamesProblem, spread } from "./breakouts";
+
+const person = (uid: string, room?: number, state: Participant["state"] = "joined"): Participant => ({
+  uid, displayName: uid.toUpperCase(), session: `s-${uid}`, state, role: "participant", ...(room ? { room } : {}),
+});
+
+describe("breakout rooms", () => {
+  it("names rooms by default and checks names as typed", () => {
+    expect(defaultRoomNames(3)).toEqual(["Room 1", "Room 2", "Room 3"]);
+    expect(defaultRoomNames(99)).toHaveLength(20);
+    expect(roomNamesProblem(["Red", " "])).toBe("Give every room a name.");
+    expect(roomNamesProblem(["Red", " red "])).toBe("Two rooms have the same name.");
+    expect(roomNamesProblem(["x".repeat(41)])).toMatch(/at most 40/);
+    expect(roomNamesProblem(["Red", "Blue"])).toBeNull();
+  });
+
+  it("spreads people evenly over the rooms", () => {
+    const placed = spread(["a", "b", "c", "d", "e"], 2, () => 0.5);
+    const counts = [1, 2].map((room) => Object.values(placed).filter((r) => r === room).length);
+    expect(counts).toEqual([3, 2]);
+    expect(Object.keys(placed).sort()).toEqual(["a", "b", "c", "d", "e"]);
+    expect(spread([], 3)).toEqual({});
+  });
+
+  it("groups those present by room, the main room first", () => {
+    const found = groups([person("b", 2), person("a"), person("c", 1), person("gone", 1, "left"), person("x", 9)], ["Red", "Blue"]);
+    expect(found.map((g) => [g.name, g.people.map((p) => p.uid)])).toEqual([
+      ["Main room", ["a", "x"]], // a room that no longer exists counts as the main room
+      ["Red", ["c"]],
+      ["Blue", ["b"]],
+    ]);
+    expect([roomName(null, []), roomName(2, ["Red"]), roomName(1, ["Red"])]).toEqual(["Main room", "Room 2", "Red"]);
+  });
+
+  it("says where a host moved us, and who came or went from our room", () => {
+    expect(movedNotice(null, 1, ["Red"])).toBe("You are in the breakout room Red");
+    expect(movedNotice(1, null, ["Red"])).toBe("You are back in the main room");
+    expect(movedNotice(1, 1, ["Red"])).toBeNull();
+    expect(othersMovedNotice("Bob", null, 1, 1, ["Red"])).toBe("Bob joined this room");
+    expect(othersMovedNotice("Bob", 1, 2, 1, ["Red", "Blue"])).toBe("Bob went to Blue");
+    expect(othersMovedNotice("Bob", 2, null, 1, ["Red", "Blue"])).toBeNull(); // not about our room
+  });
+});

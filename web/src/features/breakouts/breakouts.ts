@@ -1,0 +1,77 @@
+/**
+ * Breakout rooms (docs/protocol.md section 5): the meeting's `rooms` (names) and each
+ * participant's `room` as the server wrote them; hosts open, fill, move and close them with
+ * host_action. Everyone stays in the one meeting and connects only within their room (the core
+ * meeting joins again when a host moves us). Pure.
+ */
+import type { Participant } from "../../core/meeting/roster";
+import { roomOf } from "../../core/meeting/roster";
+
+export const MAX_ROOMS = 20;
+export const MAX_ROOM_NAME = 40;
+
+/** "Room 1" … "Room n". */
+export function defaultRoomNames(n: number): string[] {
+  return Array.from({ length: Math.max(1, Math.min(MAX_ROOMS, n)) }, (_, i) => `Room ${i + 1}`);
+}
+
+/** What is wrong with the rooms' names as typed, or null (docs: 1-40 characters, different). */
+export function roomNamesProblem(names: readonly string[]): string | null {
+  const trimmed = names.map((n) => n.trim());
+  if (trimmed.some((n) => !n)) return "Give every room a name.";
+  if (trimmed.some((n) => n.length > MAX_ROOM_NAME)) return `A room's name can be at most ${MAX_ROOM_NAME} characters.`;
+  if (new Set(trimmed.map((n) => n.toLowerCase())).size !== trimmed.length) return "Two rooms have the same name.";
+  return null;
+}
+
+/**
+ * Everyone in `uids` spread over `rooms` rooms as evenly as can be, in a shuffled order
+ * (`random` in [0, 1), Math.random by default): uid → room number (1-based).
+ */
+export function spread(uids: readonly string[], rooms: number, random: () => number = Math.random): Record<string, number> {
+  const order = [...uids];
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return Object.fromEntries(order.map((uid, i) => [uid, (i % Math.max(1, rooms)) + 1]));
+}
+
+/** A room and who is in it: `room` null is the main room. */
+export interface RoomGroup {
+  room: number | null;
+  name: string;
+  people: Participant[];
+}
+
+/** The main room, then each breakout room in order, with the people present in each (by name). */
+export function groups(roster: Iterable<Participant>, names: readonly string[]): RoomGroup[] {
+  const out: RoomGroup[] = [{ room: null, name: "Main room", people: [] }, ...names.map((name, i) => ({ room: i + 1, name, people: [] as Participant[] }))];
+  for (const person of roster) {
+    if (person.state !== "joined") continue;
+    const room = roomOf(person);
+    (out.find((g) => g.room === room) ?? out[0]).people.push(person);
+  }
+  for (const group of out) group.people.sort((a, b) => a.displayName.localeCompare(b.displayName));
+  return out;
+}
+
+/** A room's name: "Main room" for null, the room's own name, or "Room n" when unknown. */
+export function roomName(room: number | null, names: readonly string[]): string {
+  if (room === null) return "Main room";
+  return names[room - 1] ?? `Room ${room}`;
+}
+
+/** What to tell us when our own room changes (null: nothing). */
+export function movedNotice(before: number | null, after: number | null, names: readonly string[]): string | null {
+  if (before === after) return null;
+  return after === null ? "You are back in the main room" : `You are in the breakout room ${roomName(after, names)}`;
+}
+
+/** What to say of someone else whose room changed, from where we are (null: nothing). */
+export function othersMovedNotice(name: string, before: number | null, after: number | null, mine: number | null, names: readonly string[]): string | null {
+  if (before === after) return null;
+  if (after === mine) return `${name} joined this room`;
+  if (before === mine) return `${name} went to ${roomName(after, names)}`;
+  return null;
+}
