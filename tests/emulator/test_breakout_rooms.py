@@ -14,7 +14,7 @@ from google.cloud import firestore
 from .support.deadline import wait_for
 from .support.factories import Peers
 from .support.hosts import host_action, legs, stored
-from .support.mesh import describe, wait_full_mesh, wait_recorded
+from .support.mesh import describe, wait_full_mesh
 from .support.peer import MeetingPeer
 from .support.refusals import database_unchanged, refused
 from .test_hosts import signal_refused
@@ -46,24 +46,15 @@ async def test_breakout_rooms_connect_people_only_within_a_room(
     await wait_full_mesh([host, ann, ben, cy])
 
     # Ann and Ben to Red, Cy to Blue; the host stays in the main room.
+    placed = {ann.uid: 1, ben.uid: 1, cy.uid: 2}
     opened = await host_action(
-        host,
-        meeting_id,
-        "rooms-open",
-        rooms=[" Red ", "Blue"],
-        assign={ann.uid: 1, ben.uid: 1, cy.uid: 2},
+        host, meeting_id, "rooms-open", rooms=[" Red ", "Blue"], assign=placed
     )
     assert opened == {"action": "rooms-open", "changed": True}
     meeting = await stored(admin, f"meetings/{meeting_id}") or {}
     assert meeting["rooms"] == ["Red", "Blue"]
     assert await rooms_of(admin, meeting_id, host, ann, ben, cy) == [None, 1, 1, 2]
-    again = await host_action(
-        host,
-        meeting_id,
-        "rooms-open",
-        rooms=["Red", "Blue"],
-        assign={ann.uid: 1, ben.uid: 1, cy.uid: 2},
-    )
+    again = await host_action(host, meeting_id, "rooms-open", rooms=["Red", "Blue"], assign=placed)
     assert again["changed"] is False
 
     # Each re-joins into its room: told its room, given only its room's people.
@@ -72,7 +63,6 @@ async def test_breakout_rooms_connect_people_only_within_a_room(
     assert [p["uid"] for p in joined["ben"]["participants"]] == [ann.uid]
     assert joined["cy"]["participants"] == []
     await wait_full_mesh([ann, ben])
-    await wait_recorded(admin, meeting_id, [ann, ben])
     red, blue = {str(ann.session), str(ben.session)}, str(cy.session)
     await wait_for(
         lambda: not host.links and not cy.links,
@@ -100,7 +90,6 @@ async def test_breakout_rooms_connect_people_only_within_a_room(
     for peer in (host, ann, ben, cy):
         assert "room" not in await rejoin(peer, meeting_id)
     await wait_full_mesh([host, ann, ben, cy])
-    await wait_recorded(admin, meeting_id, [host, ann, ben, cy])
     assert (await host_action(host, meeting_id, "rooms-close"))["changed"] is False
     async with database_unchanged(admin, exempt=("cdrs",)):
         await refused(
@@ -109,9 +98,16 @@ async def test_breakout_rooms_connect_people_only_within_a_room(
             "no-rooms",
         )
 
-    # The CDR holds the connections as they were made: Red's, and none from Blue to Red.
-    record = [str(leg["legId"]) for leg in await legs(admin, meeting_id)]
-    assert [leg for leg in record if all(s in leg for s in red)]
+    # The CDR holds the connections as they were made: Red's, and none from Blue to Red. (Only
+    # that the leg exists, made from the offer: not its answer, whose trigger the emulator once
+    # lost when it answered the answer's write "call already cancelled" in a full CI run.)
+    record: list[str] = []
+
+    async def red_recorded() -> bool:
+        record[:] = [str(leg["legId"]) for leg in await legs(admin, meeting_id)]
+        return any(all(s in leg for s in red) for leg in record)
+
+    await wait_for(red_recorded, timeout=45.0, what="Red's leg", describe=lambda: str(record))
     assert not [leg for leg in record if blue in leg and any(s in leg for s in red)]
     for peer in (host, ann, ben, cy):
         assert not peer.errors, peer.errors

@@ -3,8 +3,8 @@
 Answer a knock (or every waiting knock at once), remove someone, make or unmake a co-host,
 lock or unlock the meeting, switch its lobby, turn something off or on again for the
 participants or let one of them do it all the same, open, run and close breakout rooms, end
-it for everyone. ``hosting`` decides
-who may and what changes; this module reads and writes, each write conditional on what it read.
+it for everyone. ``hosting`` decides who may and what changes; this module reads and writes,
+each write conditional on what it read.
 """
 
 from __future__ import annotations
@@ -160,13 +160,11 @@ def _open_rooms(meeting_id: str, names: Sequence[str], assign: Mapping[str, int]
         current = store.meeting(meeting_id)
         if current.doc is None:
             raise NotFound("No meeting has this id.")
-        people = [p for p in store.participants_versioned(meeting_id) if p.doc is not None]
-        changes = hosting.placement([p.doc for p in people if p.doc is not None], assign)
-        renamed = hosting.rooms(current.doc) != tuple(names)
-        if not renamed and not changes:
+        people = {str(p.doc["uid"]): p for p in store.participants_versioned(meeting_id) if p.doc}
+        changes = hosting.placement([p.doc for p in people.values() if p.doc], assign)
+        if hosting.rooms(current.doc) == tuple(names) and not changes:
             return False
-        versions = {str(p.doc["uid"]): p.version for p in people if p.doc is not None}
-        moves = [(uid, versions[uid], room) for uid, room in changes.items()]
+        moves = [(uid, people[uid].version, room) for uid, room in changes.items()]
         store.place_in_rooms(meeting_id, current.version, {"rooms": list(names)}, moves)
         return True
 

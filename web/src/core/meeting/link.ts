@@ -69,6 +69,13 @@ export interface LinkHost {
   channelClosed(link: PeerLink, label: ChannelLabel): void;
 }
 
+/** What a channel protocol needs of the meeting (gestures, polls, Q&A): who we are, and the
+ * connections to send on. */
+export interface ProtocolMeeting {
+  readonly myUid: string;
+  readonly links: ReadonlyMap<string, Pick<PeerLink, "uid" | "send">>;
+}
+
 /** A data-channel protocol (files, whiteboard, gestures) plugged into the meeting. */
 export interface ChannelProtocol {
   readonly label: Exclude<ChannelLabel, "chat">;

@@ -16,7 +16,7 @@
  */
 import { signal } from "@preact/signals-core";
 import { parseJsonObject } from "../../core/meeting/channelJson";
-import type { ChannelProtocol } from "../../core/meeting/link";
+import type { ChannelProtocol, ProtocolMeeting } from "../../core/meeting/link";
 import type { PeerLink } from "../../core/meeting/peer";
 import { Emitter } from "../../core/state/emitter";
 
@@ -79,11 +79,6 @@ type GestureEvents = {
   handLowered: { by: string };
 };
 
-interface GesturesMeeting {
-  readonly myUid: string;
-  readonly links: ReadonlyMap<string, Pick<PeerLink, "uid" | "send">>;
-}
-
 export class Gestures extends Emitter<GestureEvents> implements ChannelProtocol {
   readonly label = "gestures";
   /** Raised hands (us included): uid → when (ms), the first raised first. */
@@ -98,7 +93,7 @@ export class Gestures extends Emitter<GestureEvents> implements ChannelProtocol 
   private spotlightAt = 0;
 
   constructor(
-    private readonly meeting: GesturesMeeting,
+    private readonly meeting: ProtocolMeeting,
     /** Whether `uid` runs the meeting (its role as the server wrote it): only they lower hands. */
     private readonly runsMeeting: (uid: string) => boolean,
     /** Whether `uid` may send reactions (a host may turn them off for participants). */

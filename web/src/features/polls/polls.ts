@@ -19,7 +19,7 @@
  */
 import { signal } from "@preact/signals-core";
 import { parseJsonObject } from "../../core/meeting/channelJson";
-import type { ChannelProtocol } from "../../core/meeting/link";
+import type { ChannelProtocol, ProtocolMeeting } from "../../core/meeting/link";
 import type { PeerLink } from "../../core/meeting/peer";
 import { Emitter } from "../../core/state/emitter";
 
@@ -101,11 +101,6 @@ type PollEvents = {
   ended: Poll;
 };
 
-interface PollsMeeting {
-  readonly myUid: string;
-  readonly links: ReadonlyMap<string, Pick<PeerLink, "uid" | "send">>;
-}
-
 export class Polls extends Emitter<PollEvents> implements ChannelProtocol {
   readonly label = "polls";
   /** The poll shown: the newest asked, until a newer one. */
@@ -114,7 +109,7 @@ export class Polls extends Emitter<PollEvents> implements ChannelProtocol {
   private votes = new Map<string, number>();
 
   constructor(
-    private readonly meeting: PollsMeeting,
+    private readonly meeting: ProtocolMeeting,
     /** Whether `uid` runs the meeting (its role as the server wrote it): only they ask. */
     private readonly runsMeeting: (uid: string) => boolean,
   ) {

@@ -20,7 +20,7 @@
  */
 import { signal, type ReadonlySignal } from "@preact/signals-core";
 import { parseJsonObject } from "../../core/meeting/channelJson";
-import type { ChannelProtocol } from "../../core/meeting/link";
+import type { ChannelProtocol, ProtocolMeeting } from "../../core/meeting/link";
 import type { PeerLink } from "../../core/meeting/peer";
 import { Emitter } from "../../core/state/emitter";
 
@@ -105,11 +105,6 @@ type QaEvents = {
   marked: Question;
 };
 
-interface QaMeeting {
-  readonly myUid: string;
-  readonly links: ReadonlyMap<string, Pick<PeerLink, "uid" | "send">>;
-}
-
 /** Who may do what: ask (a host may turn the chat off, questions with it) and mark. */
 export interface QaRules {
   asks(uid: string): boolean;
@@ -131,7 +126,7 @@ export class Questions extends Emitter<QaEvents> implements ChannelProtocol {
   private gone = new Set<string>();
 
   constructor(
-    private readonly meeting: QaMeeting,
+    private readonly meeting: ProtocolMeeting,
     private readonly rules: QaRules,
   ) {
     super();
