@@ -50,8 +50,8 @@ def act(caller: Caller, body: HostAction) -> HostActionResult:
         changed = end(meeting_id, caller.uid)
     elif action == "rooms-open":
         changed = _open_rooms(meeting_id, body.rooms, body.assign or {})
-    elif action == "rooms-close":
-        changed = _close_rooms(meeting_id)
+    elif action == "rooms-close":  # opening none: everyone back in the main room
+        changed = _open_rooms(meeting_id, (), {})
     elif action == "move":
         assert body.room is not None  # payloads.parse_host_action requires it
         changed = _move(meeting_id, _person(target), body.room)
@@ -152,9 +152,10 @@ def _permit(meeting_id: str, uid: str, action: HostActionName, what: HostPermiss
 
 
 def _open_rooms(meeting_id: str, names: Sequence[str], assign: Mapping[str, int]) -> bool:
-    """Open breakout rooms (or open them again, named and filled anew): the meeting's ``rooms``
-    and everyone present placed as ``assign`` says, the rest in the main room, in one write.
-    Each page whose room changed joins again, in its room (docs/protocol.md section 5)."""
+    """Open breakout rooms (or open them again, named and filled anew; none: close them): the
+    meeting's ``rooms`` and everyone present placed as ``assign`` says, the rest in the main
+    room, in one write. Each page whose room changed joins again, in its room (docs/protocol.md
+    section 5)."""
 
     def attempt() -> bool:
         current = store.meeting(meeting_id)
@@ -166,27 +167,6 @@ def _open_rooms(meeting_id: str, names: Sequence[str], assign: Mapping[str, int]
             return False
         moves = [(uid, people[uid].version, room) for uid, room in changes.items()]
         store.place_in_rooms(meeting_id, current.version, {"rooms": list(names)}, moves)
-        return True
-
-    return _optimistic(attempt)
-
-
-def _close_rooms(meeting_id: str) -> bool:
-    """Close the breakout rooms: everyone back in the main room, in one write."""
-
-    def attempt() -> bool:
-        current = store.meeting(meeting_id)
-        if current.doc is None:
-            raise NotFound("No meeting has this id.")
-        people = store.participants_versioned(meeting_id)
-        moves = [
-            (str(p.doc["uid"]), p.version, None)
-            for p in people
-            if p.doc is not None and meetings.room_of(p.doc) is not None
-        ]
-        if not hosting.rooms(current.doc) and not moves:
-            return False
-        store.place_in_rooms(meeting_id, current.version, {"rooms": []}, moves)
         return True
 
     return _optimistic(attempt)

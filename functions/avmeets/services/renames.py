@@ -37,7 +37,7 @@ def rename(caller: Caller, body: Rename) -> RenameResult:
         attempt,
         attempts=JOIN_ATTEMPTS,
         backoff=JOIN_BACKOFF,
-        busy="The meeting is busy; try again.",
+        busy=_BUSY,
     )
     log.info(
         "renamed in %s: %s (%s)",

@@ -5,7 +5,6 @@
  */
 import "./breakouts.css";
 import { useState } from "preact/hooks";
-import { roomOf } from "../../core/meeting/roster";
 import { runsMeeting } from "../hosts/controls";
 import type { RoomSession } from "../room/session";
 import { defaultRoomNames, groups, MAX_ROOM_NAME, MAX_ROOMS, roomName, roomNamesProblem, spread } from "./breakouts";
@@ -94,7 +93,7 @@ function OpenRooms({ session }: { session: RoomSession }) {
 function RunningRooms({ session }: { session: RoomSession }) {
   const { meeting, hosting } = session;
   const names = hosting.switches.value.rooms;
-  const mine = roomOf(meeting.roster.value.get(meeting.myUid));
+  const mine = session.myRoom.value;
   const move = (uid: string, room: number) => void hosting.act("move", uid, undefined, { room });
   return (
     <div class="breakout-running">

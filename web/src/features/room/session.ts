@@ -38,6 +38,8 @@ export class RoomSession {
   readonly hosting: Hosting;
   /** What organisations store here, and ours storing what it stores of us (features/orgStorage). */
   readonly org: OrgStorage;
+  /** The breakout room we are in (null: the main room; features/breakouts). */
+  readonly myRoom: ReadonlySignal<number | null>;
   /** Who has a tile: us first, then everyone joined or connected. */
   readonly present: ReadonlySignal<readonly string[]>;
   /** The others one can write or send a file to privately. */
@@ -63,10 +65,11 @@ export class RoomSession {
     meeting.use(this.gestures);
     meeting.use(this.polls);
     meeting.use(this.qa);
+    this.myRoom = computed(() => roomOf(meeting.roster.value.get(meeting.myUid)));
     this.present = computed(() => {
       const uids = new Set<string>([meeting.myUid]);
       // Those in our room: the others, in other breakout rooms, are not here (features/breakouts).
-      const room = roomOf(meeting.roster.value.get(meeting.myUid));
+      const room = this.myRoom.value;
       for (const [uid, p] of meeting.roster.value) if (p.state === "joined" && roomOf(p) === room) uids.add(uid);
       for (const uid of meeting.peers.value.keys()) uids.add(uid);
       return [...uids];
