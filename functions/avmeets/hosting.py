@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Final, Literal
 
 from .errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
@@ -162,6 +162,8 @@ def check_action(
         raise NotFound("No meeting has this id.")
     if meeting.get("state") != OPEN:
         raise FailedPrecondition("This meeting has ended.", reason=ErrorReason.MEETING_ENDED)
+    if action == "move" and _moves_self(actor, target_uid) and meeting.get("roomsChoice") is True:
+        return meeting  # a participant let choose their room (check_move again, with the write)
     if not is_host_role(actor):
         raise PermissionDenied(
             "Only the host and co-hosts of this meeting can do that.",
@@ -282,6 +284,10 @@ def _permissions(stored: Any) -> tuple[HostPermission, ...]:
 # --- breakout rooms ------------------------------------------------------------------------------
 
 
+def _moves_self(actor: Doc | None, target_uid: str | None) -> bool:
+    return actor is not None and actor.get("state") == JOINED and actor.get("uid") == target_uid
+
+
 def rooms(meeting: Doc) -> tuple[str, ...]:
     """The breakout rooms open in ``meeting``, by name (none: an empty tuple)."""
     names = meeting.get("rooms")
@@ -309,13 +315,46 @@ def placement(people: Sequence[Doc], assign: Mapping[str, int]) -> dict[str, int
     return changes
 
 
-def check_move(meeting: Doc, target: Doc | None, room: int) -> bool:
+def rooms_fields(
+    names: Sequence[str], now: datetime, *, choose: bool = False, minutes: int | None = None
+) -> dict[str, Any]:
+    """The meeting fields ``rooms-open`` writes: the rooms, whether participants choose their
+    own, and when the rooms close by themselves. No names: the rooms closed."""
+    return {
+        "rooms": list(names),
+        "roomsChoice": bool(names) and choose,
+        "roomsCloseAt": now + timedelta(minutes=minutes) if names and minutes else None,
+    }
+
+
+def same_rooms(meeting: Doc, fields: Mapping[str, Any]) -> bool:
+    """Whether ``meeting`` already has the rooms ``fields`` (``rooms_fields``) would write."""
+    return bool(
+        list(rooms(meeting)) == fields["rooms"]
+        and bool(meeting.get("roomsChoice")) == fields["roomsChoice"]
+        and meeting.get("roomsCloseAt") == fields["roomsCloseAt"]
+    )
+
+
+def rooms_due(meeting: Doc, now: datetime) -> bool:
+    """Whether ``meeting``'s rooms are open and their timer ran out by ``now``."""
+    close_at = meeting.get("roomsCloseAt")
+    return bool(rooms(meeting)) and isinstance(close_at, datetime) and close_at <= now
+
+
+def check_move(meeting: Doc, target: Doc | None, room: int, *, by_host: bool = True) -> bool:
     """Whether ``move`` of ``target`` to ``room`` (0: the main room) changes anything; refused
-    without rooms open (``no-rooms``), for a room that does not exist, or someone not present."""
+    without rooms open (``no-rooms``), for a room that does not exist, or someone not present;
+    a participant moving themselves (not ``by_host``), unless the rooms let them choose."""
     count = len(rooms(meeting))
     if not count:
         raise FailedPrecondition(
             "This meeting has no breakout rooms open.", reason=ErrorReason.NO_ROOMS
+        )
+    if not by_host and meeting.get("roomsChoice") is not True:
+        raise PermissionDenied(
+            "Only the host and co-hosts move people between these rooms.",
+            reason=ErrorReason.NOT_A_HOST,
         )
     if room > count:
         raise InvalidArgument(f"'room' must be from 0 to {count}.", field="room")

@@ -8,7 +8,7 @@ from . import accounts, clock, db
 from . import purge as purge_mod
 from .config import settings
 from .purge.rollup import roll_up_safely
-from .services import lobby, presence
+from .services import hosts, lobby, presence
 
 log = logging.getLogger("avmeets")
 
@@ -18,6 +18,9 @@ def sweep() -> int:
     closed = presence.sweep(now)
     if closed:
         log.info("sweep closed %d silent participant(s)", closed)
+    rooms = hosts.close_due_rooms(now)
+    if rooms:
+        log.info("sweep closed the breakout rooms of %d meeting(s) whose timer ran out", rooms)
     withdrawn = lobby.sweep(now)
     if withdrawn:
         log.info("sweep withdrew %d silent knock(s)", withdrawn)

@@ -65,6 +65,7 @@ from .protocol import (
 MAX_TITLE: Final = Limits.TITLE_MAX_CHARS
 MAX_ROOMS: Final = protocol.MAX_ROOMS
 MAX_ROOM_NAME: Final = protocol.MAX_ROOM_NAME
+MAX_ROOM_MINUTES: Final = protocol.MAX_ROOM_MINUTES
 MAX_PASSWORD: Final = Limits.PASSWORD_MAX_CHARS
 MAX_ID: Final = Limits.ID_MAX_CHARS
 MAX_CHAT_ITEMS: Final = Limits.CHAT_MESSAGES_MAX
@@ -110,6 +111,9 @@ class HostAction:
     #: ``rooms-open``: the rooms' names and the first placement (uid to room number).
     rooms: tuple[str, ...] = ()
     assign: Mapping[str, int] | None = None
+    #: ``rooms-open``: participants choose their own room; the rooms' timer (None: none).
+    choose: bool = False
+    minutes: int | None = None
     #: ``move``: the room number (0: the main room).
     room: int | None = None
 
@@ -262,6 +266,11 @@ def parse_host_action(data: Any) -> HostAction:
     rooms = _room_names(obj.get("rooms")) if action == "rooms-open" else ()
     _only_with(obj, "assign", action, "rooms-open")
     assign = _assignment(obj.get("assign"), len(rooms)) if action == "rooms-open" else None
+    _only_with(obj, "choose", action, "rooms-open")
+    choose = _flag(obj, "choose") is True
+    _only_with(obj, "minutes", action, "rooms-open")
+    if obj.get("minutes") is not None:
+        _number(obj, "minutes", 1, MAX_ROOM_MINUTES, integer=True, nullable=False)
     _only_with(obj, "room", action, "move")
     room = None
     if action == "move":
@@ -274,6 +283,8 @@ def parse_host_action(data: Any) -> HostAction:
         what=what,
         rooms=rooms,
         assign=assign,
+        choose=choose,
+        minutes=obj.get("minutes"),
         room=room,
     )
 

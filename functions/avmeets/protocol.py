@@ -146,6 +146,8 @@ HOST_PERMISSIONS: Final[tuple[HostPermission, ...]] = get_args(HostPermission)
 #: Breakout rooms (``rooms-open``): how many at most, and their names' length.
 MAX_ROOMS: Final = 20
 MAX_ROOM_NAME: Final = 40
+#: The longest timer ``rooms-open`` may set (``minutes``): four hours.
+MAX_ROOM_MINUTES: Final = 240
 
 # --- error reasons -------------------------------------------------------------------------------
 
@@ -409,6 +411,14 @@ class HostActionRequest(TypedDict):
     #: ``rooms-open``'s first placement, uid to room number (1-based); anyone else present
     #: stays in the main room. Optional with it, refused otherwise.
     assign: NotRequired[dict[str, int]]
+    #: ``rooms-open``: participants may move themselves (``move`` with their own uid) to any
+    #: room or back to the main room while these rooms are open. Optional (false), refused
+    #: with other actions.
+    choose: NotRequired[bool]
+    #: ``rooms-open``: the rooms close by themselves this many minutes (1 to
+    #: ``MAX_ROOM_MINUTES``) after they open. Optional (absent or null: only a host closes
+    #: them), refused with other actions.
+    minutes: NotRequired[int | None]
     #: ``move``'s room number (0: the main room): required with it, refused otherwise.
     room: NotRequired[int]
 
@@ -809,6 +819,10 @@ class MeetingDoc(TypedDict):
     #: The breakout rooms a host opened, by name (room n is ``rooms[n - 1]``); absent or empty:
     #: none.
     rooms: NotRequired[list[str]]
+    #: While ``rooms`` are open: participants may move themselves between them (``choose``).
+    roomsChoice: NotRequired[bool]
+    #: When the open rooms close by themselves (``minutes``); absent or null: no timer.
+    roomsCloseAt: NotRequired[datetime | None]
     orgId: str | None
     lastActivityAt: datetime
     #: Joins admitted since ``joinsSince`` (the start of an hour), for

@@ -7,6 +7,7 @@ room changes, as the protocol asks (``close`` then ``join``: a page's re-join, a
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from google.cloud import firestore
@@ -17,6 +18,7 @@ from .support.hosts import host_action, legs, stored
 from .support.mesh import describe, wait_full_mesh
 from .support.peer import MeetingPeer
 from .support.refusals import database_unchanged, refused
+from .support.scheduler import run_scheduled
 from .test_hosts import signal_refused
 
 
@@ -110,4 +112,57 @@ async def test_breakout_rooms_connect_people_only_within_a_room(
     await wait_for(red_recorded, timeout=45.0, what="Red's leg", describe=lambda: str(record))
     assert not [leg for leg in record if blue in leg and any(s in leg for s in red)]
     for peer in (host, ann, ben, cy):
+        assert not peer.errors, peer.errors
+
+
+async def test_participants_choose_their_room_only_when_let_and_a_timer_closes_the_rooms(
+    peers: Peers, admin: firestore.AsyncClient
+) -> None:
+    host, ann, ben = [await peers(n) for n in ("host", "ann", "ben")]
+    meeting_id = await host.create_meeting(title="Timed workshop", lobby=False)
+    for peer in (host, ann, ben):
+        await peer.join(meeting_id)
+    path = f"meetings/{meeting_id}"
+
+    # Opened without `choose`: a participant moves nobody, not even themselves.
+    await host_action(host, meeting_id, "rooms-open", rooms=["Red", "Blue"])
+    async with database_unchanged(admin, exempt=("cdrs",)):
+        for uid in (ann.uid, ben.uid):
+            await refused(
+                host_action(ann, meeting_id, "move", uid, room=1), "PERMISSION_DENIED", "not-a-host"
+            )
+
+    # Opened anew with `choose` and a 30-minute timer: Ann goes to Blue and comes back by
+    # herself, but moves nobody else; Ben chooses Red.
+    before = datetime.now(UTC)
+    await host_action(
+        host, meeting_id, "rooms-open", rooms=["Red", "Blue"], choose=True, minutes=30
+    )
+    meeting = await stored(admin, path) or {}
+    assert meeting["roomsChoice"] is True
+    left = meeting["roomsCloseAt"] - before
+    assert timedelta(minutes=29) < left < timedelta(minutes=31), left
+    assert (await host_action(ann, meeting_id, "move", ann.uid, room=2))["changed"] is True
+    assert await rooms_of(admin, meeting_id, host, ann, ben) == [None, 2, None]
+    assert (await rejoin(ann, meeting_id))["room"] == 2  # a reload keeps her choice
+    assert (await host_action(ann, meeting_id, "move", ann.uid, room=0))["changed"] is True
+    await refused(
+        host_action(ann, meeting_id, "move", ben.uid, room=2), "PERMISSION_DENIED", "not-a-host"
+    )
+    assert (await host_action(ben, meeting_id, "move", ben.uid, room=1))["changed"] is True
+
+    # The sweep leaves rooms with time left alone...
+    await run_scheduled("sweep")
+    assert (await stored(admin, path) or {})["rooms"] == ["Red", "Blue"]
+    # ...and closes them once their time is up (30 minutes on: the test moves the clock of the
+    # record, not the machine's), with nobody's page asking: everyone back in the main room.
+    await admin.document(path).update({"roomsCloseAt": before - timedelta(seconds=1)})
+    await run_scheduled("sweep")
+    meeting = await stored(admin, path) or {}
+    assert (meeting["rooms"], meeting["roomsChoice"], meeting["roomsCloseAt"]) == ([], False, None)
+    assert await rooms_of(admin, meeting_id, host, ann, ben) == [None] * 3
+    await refused(  # closed, the choice went with them
+        host_action(ben, meeting_id, "move", ben.uid, room=1), "PERMISSION_DENIED", "not-a-host"
+    )
+    for peer in (host, ann, ben):
         assert not peer.errors, peer.errors

@@ -17,6 +17,10 @@ from __future__ import annotations
 
 from tools.sabotage import Edit, Sabotage
 
+CHOOSING_ROOMS = (
+    "A participant moves only themselves between breakout rooms, and only when the hosts let them"
+)
+
 SABOTAGES: tuple[Sabotage, ...] = (
     Sabotage(
         slug="org-store-private-to-guest",
@@ -468,6 +472,47 @@ SABOTAGES: tuple[Sabotage, ...] = (
                 "functions/avmeets/meetings.py",
                 "    others = [p for p in present if room_of(p) == room]\n",
                 "    others = present\n",
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="rooms-participant-moves-unasked",
+        claim=CHOOSING_ROOMS,
+        why="a participant moves themselves between rooms the hosts did not let them choose",
+        kind="emulator",
+        tests=(
+            "tests/emulator/test_breakout_rooms.py::"
+            "test_participants_choose_their_room_only_when_let_and_a_timer_closes_the_rooms",
+        ),
+        expect="DID NOT RAISE CallableError",
+        edits=(
+            Edit(
+                "functions/avmeets/hosting.py",
+                ' and meeting.get("roomsChoice") is True:\n',
+                ":\n",
+            ),
+            Edit(
+                "functions/avmeets/hosting.py",
+                'if not by_host and meeting.get("roomsChoice") is not True:',
+                "if False:",
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="rooms-participant-moves-others",
+        claim=CHOOSING_ROOMS,
+        why="a participant let choose their room moves someone else too",
+        kind="emulator",
+        tests=(
+            "tests/emulator/test_breakout_rooms.py::"
+            "test_participants_choose_their_room_only_when_let_and_a_timer_closes_the_rooms",
+        ),
+        expect="DID NOT RAISE CallableError",
+        edits=(
+            Edit(
+                "functions/avmeets/hosting.py",
+                ' and actor.get("uid") == target_uid\n',
+                "\n",
             ),
         ),
     ),

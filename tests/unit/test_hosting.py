@@ -309,5 +309,53 @@ def test_hosts_move_themselves_and_only_the_host_moves_the_host() -> None:
     with pytest.raises(PermissionDenied):
         hosting.check_action(ROOMS, cohost, "move", "host")
     with pytest.raises(PermissionDenied) as err:
+        hosting.check_action(ROOMS, person("p"), "move", "q")  # a participant moves nobody else
+    assert reason(err) == "not-a-host"
+    with pytest.raises(PermissionDenied):
+        hosting.check_action(ROOMS, person("p", "left"), "move", "p")
+
+
+def test_a_participant_moves_themselves_only_when_the_rooms_let_them_choose() -> None:
+    with pytest.raises(PermissionDenied) as err:
         hosting.check_action(ROOMS, person("p"), "move", "p")
     assert reason(err) == "not-a-host"
+    choosing = {**ROOMS, "roomsChoice": True}
+    assert hosting.check_action(choosing, person("p"), "move", "p") == choosing
+    with pytest.raises(PermissionDenied):
+        hosting.check_action(choosing, person("p"), "move", "q")
+    # check_move decides again with the write: the hosts may have opened the rooms anew meanwhile
+    with pytest.raises(PermissionDenied) as err:
+        hosting.check_move(ROOMS, person("p"), 1, by_host=False)
+    assert reason(err) == "not-a-host"
+    assert hosting.check_move(choosing, person("p"), 1, by_host=False) is True
+    assert hosting.check_move(choosing, {**person("p"), "room": 1}, 0, by_host=False) is True
+    with pytest.raises(FailedPrecondition) as closed:  # closed meanwhile: no-rooms
+        hosting.check_move({**OPEN, "roomsChoice": True}, person("p"), 1, by_host=False)
+    assert reason(closed) == "no-rooms"
+
+
+def test_rooms_fields_say_the_rooms_their_choice_and_timer() -> None:
+    now = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)
+    fields = hosting.rooms_fields(["Red"], now, choose=True, minutes=15)
+    assert fields == {
+        "rooms": ["Red"],
+        "roomsChoice": True,
+        "roomsCloseAt": now + timedelta(minutes=15),
+    }
+    closed = hosting.rooms_fields((), now, choose=True, minutes=15)
+    assert closed == {"rooms": [], "roomsChoice": False, "roomsCloseAt": None}
+    assert hosting.same_rooms(OPEN, closed)  # never opened: closing changes nothing
+    assert hosting.same_rooms({**OPEN, **fields}, fields)
+    assert not hosting.same_rooms({**OPEN, **fields}, {**fields, "roomsChoice": False})
+    assert not hosting.same_rooms(
+        {**OPEN, **fields}, hosting.rooms_fields(["Red"], now, choose=True)
+    )
+
+
+def test_rooms_are_due_once_their_timer_ran_out() -> None:
+    now = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)
+    timed = {**OPEN, **hosting.rooms_fields(["Red"], now, minutes=1)}
+    assert not hosting.rooms_due(timed, now + timedelta(seconds=59))
+    assert hosting.rooms_due(timed, now + timedelta(minutes=1))
+    assert not hosting.rooms_due({**timed, "rooms": []}, now + timedelta(hours=1))  # closed
+    assert not hosting.rooms_due({**OPEN, "rooms": ["Red"]}, now + timedelta(days=9))  # no timer

@@ -113,6 +113,16 @@ UPLOAD: dict[str, Any] = {
 }
 ORG = "acme"
 SET: dict[str, Any] = {"orgId": ORG, "action": "set"}
+#: `rooms-open`'s choose and minutes, and the field refused (None: accepted).
+ROOM_SETTINGS: list[tuple[dict[str, Any], str | None]] = [
+    ({"choose": True, "minutes": 240}, None),
+    ({"choose": None, "minutes": None}, None),
+    ({"choose": 1}, "choose"),
+    ({"minutes": 0}, "minutes"),
+    ({"minutes": 241}, "minutes"),
+    ({"minutes": 1.5}, "minutes"),
+    ({"minutes": True}, "minutes"),
+]
 ROWS: list[tuple[str, Any, str | None]] = [
     # the data itself
     ("create_meeting", None, None),
@@ -287,6 +297,17 @@ ROWS: list[tuple[str, Any, str | None]] = [
     ("host_action", {"meetingId": MID, "action": "move", "uid": "u", "room": True}, "room"),
     ("host_action", {"meetingId": MID, "action": "move", "uid": "u", "room": 20}, None),
     ("host_action", {"meetingId": MID, "action": "rooms-close", "room": None}, "room"),
+    # ...choose and minutes with rooms-open only: a bool; 1 to 240 minutes (null: none)
+    *(
+        ("host_action", {"meetingId": MID, "action": "rooms-open", "rooms": ["A"], **more}, field)
+        for more, field in ROOM_SETTINGS
+    ),
+    (
+        "host_action",
+        {"meetingId": MID, "action": "move", "uid": "u", "room": 0, "choose": True},
+        "choose",
+    ),
+    ("host_action", {"meetingId": MID, "action": "rooms-close", "minutes": None}, "minutes"),
     # archive: messages for chat only; from <= 100 trimmed, text 1-4000, at epoch ms
     ("archive", {"meetingId": MID, "kind": "attendance"}, None),
     ("archive", {"meetingId": MID, "kind": "attendance", "messages": None}, "messages"),
@@ -482,6 +503,7 @@ VALID: dict[str, list[dict[str, Any]]] = {
         {"meetingId": MID, "action": "remove", "uid": "u1"},
         {"meetingId": MID, "action": "lock"},
         {"meetingId": MID, "action": "rooms-open", "rooms": [" Red ", "Blue"], "assign": {"u1": 2}},
+        {"meetingId": MID, "action": "rooms-open", "rooms": ["Red"], "choose": True, "minutes": 15},
         {"meetingId": MID, "action": "move", "uid": "u1", "room": 0},
     ],
     "rename": [
@@ -531,7 +553,7 @@ WORDS: list[Any] = [
     604_800_000, 604_800_001, 2 * 1024**3, 2 * 1024**3 + 1, ENGAGEMENT, {"chat": True},
     {"storage": {"files": True}}, {"domains": ["acme.example"]}, ["phone"], ["acme.example"],
     "rooms-open", "move", "rooms-close", 20, 21, ["Red", "red"], ["Red", "Blue"], ["a\u00a0b"],
-    ["x" * 41], {"u1": 1}, {"u1": 3}, {"u1": True},
+    ["x" * 41], {"u1": 1}, {"u1": 3}, {"u1": True}, 240, 241,
 ]  # fmt: skip
 scalars = (
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)

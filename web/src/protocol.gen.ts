@@ -115,6 +115,8 @@ export interface HostActionRequest {
   what?: HostPermission;
   rooms?: string[];
   assign?: Record<string, number>;
+  choose?: boolean;
+  minutes?: number | null;
   room?: number;
 }
 
@@ -422,6 +424,8 @@ export interface MeetingDoc {
   lobby: boolean;
   restricted?: HostPermission[];
   rooms?: string[];
+  roomsChoice?: boolean;
+  roomsCloseAt?: Timestamp | null;
   orgId: string | null;
   lastActivityAt: Timestamp;
   joinsSince?: Timestamp;

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
 
 from .. import clock, hosting, meetings
-from ..errors import NotFound
+from ..errors import NotFound, Unavailable
 from ..meetings import Caller
 from ..payloads import HostAction
 from ..protocol import HostActionName, HostActionResult, HostPermission
@@ -26,6 +28,8 @@ from .leaves import close_participant
 from .lobby import withdraw
 
 log = logging.getLogger("avmeets")
+#: Meetings whose rooms' timer ran out, closed per sweep (the next run takes the rest).
+ROOMS_DUE_BATCH = 200
 _BUSY = "The meeting is busy; try again."
 
 
@@ -49,12 +53,14 @@ def act(caller: Caller, body: HostAction) -> HostActionResult:
     elif action == "end":
         changed = end(meeting_id, caller.uid)
     elif action == "rooms-open":
-        changed = _open_rooms(meeting_id, body.rooms, body.assign or {})
+        now = clock.now()
+        fields = hosting.rooms_fields(body.rooms, now, choose=body.choose, minutes=body.minutes)
+        changed = _open_rooms(meeting_id, lambda _: fields, body.assign or {})
     elif action == "rooms-close":  # opening none: everyone back in the main room
-        changed = _open_rooms(meeting_id, (), {})
+        changed = _open_rooms(meeting_id, lambda _: hosting.rooms_fields((), clock.now()), {})
     elif action == "move":
         assert body.room is not None  # payloads.parse_host_action requires it
-        changed = _move(meeting_id, _person(target), body.room)
+        changed = _move(meeting_id, _person(target), body.room, caller.uid)
     else:
         changed = _switch(meeting_id, action, body.what)
         if action == "lobby-off":  # everyone waiting comes in, as any newcomer now would
@@ -151,36 +157,60 @@ def _permit(meeting_id: str, uid: str, action: HostActionName, what: HostPermiss
     return _optimistic(attempt)
 
 
-def _open_rooms(meeting_id: str, names: Sequence[str], assign: Mapping[str, int]) -> bool:
+def _open_rooms(
+    meeting_id: str,
+    fields_for: Callable[[hosting.Doc], dict[str, Any] | None],
+    assign: Mapping[str, int],
+) -> bool:
     """Open breakout rooms (or open them again, named and filled anew; none: close them): the
-    meeting's ``rooms`` and everyone present placed as ``assign`` says, the rest in the main
-    room, in one write. Each page whose room changed joins again, in its room (docs/protocol.md
-    section 5)."""
+    meeting's fields (``hosting.rooms_fields``, from the meeting as read; None: leave it be)
+    and everyone present placed as ``assign`` says, the rest in the main room, in one write.
+    Each page whose room changed joins again, in its room (docs/protocol.md section 5)."""
 
     def attempt() -> bool:
         current = store.meeting(meeting_id)
         if current.doc is None:
             raise NotFound("No meeting has this id.")
+        fields = fields_for(current.doc)
+        if fields is None:
+            return False
         people = {str(p.doc["uid"]): p for p in store.participants_versioned(meeting_id) if p.doc}
         changes = hosting.placement([p.doc for p in people.values() if p.doc], assign)
-        if hosting.rooms(current.doc) == tuple(names) and not changes:
+        if hosting.same_rooms(current.doc, fields) and not changes:
             return False
         moves = [(uid, people[uid].version, room) for uid, room in changes.items()]
-        store.place_in_rooms(meeting_id, current.version, {"rooms": list(names)}, moves)
+        store.place_in_rooms(meeting_id, current.version, fields, moves)
         return True
 
     return _optimistic(attempt)
 
 
-def _move(meeting_id: str, uid: str, room: int) -> bool:
-    """Move one person present to a room (0: the main room); a host may move themselves."""
+def close_due_rooms(now: datetime) -> int:
+    """The sweep's part: close the breakout rooms whose timer ran out (a host's page closes
+    them at the time; this, a minute late at most, when no host is there). How many closed."""
+
+    def due(meeting: hosting.Doc) -> dict[str, Any] | None:  # still due once read again
+        return hosting.rooms_fields((), now) if hosting.rooms_due(meeting, now) else None
+
+    closed = 0
+    for meeting_id in store.meetings_with_rooms_due(now, ROOMS_DUE_BATCH):
+        # Gone meanwhile, or contended past the retries: the next sweep tries again.
+        with contextlib.suppress(NotFound, Unavailable):
+            closed += _open_rooms(meeting_id, due, {})
+    return closed
+
+
+def _move(meeting_id: str, uid: str, room: int, mover: str) -> bool:
+    """Move one person present to a room (0: the main room): a host anyone (themselves too, to
+    visit a room), a participant themselves when the rooms let them choose."""
 
     def attempt() -> bool:
         current = store.meeting(meeting_id)
         if current.doc is None:
             raise NotFound("No meeting has this id.")
         target = store.participant(meeting_id, uid)
-        if not hosting.check_move(current.doc, target.doc, room):
+        by_host = uid != mover or hosting.is_host_role(target.doc)
+        if not hosting.check_move(current.doc, target.doc, room, by_host=by_host):
             return False
         # The meeting unchanged too: rooms closed meanwhile must not leave someone in one.
         store.place_in_rooms(

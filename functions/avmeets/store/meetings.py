@@ -179,6 +179,18 @@ def place_in_rooms(
     batch.commit()
 
 
+def meetings_with_rooms_due(now: datetime, limit: int) -> list[str]:
+    """Ids of meetings (at most ``limit``) whose breakout rooms' timer ran out by ``now``: a
+    closed meeting's ``roomsCloseAt`` is null, which no time range matches."""
+    query = (
+        client()
+        .collection(names.MEETINGS)
+        .where(filter=FieldFilter("roomsCloseAt", "<=", now))
+        .limit(limit)
+    )
+    return [snap.id for snap in query.select([]).stream()]
+
+
 def _presence(meeting_id: str, uid: str) -> Any:
     return _meeting(meeting_id).collection(names.PRESENCE).document(uid)
 

@@ -53,6 +53,8 @@ ACTIONS: Final = (
 ROOMS: Final = 20
 ROOM_NAME_CHARS: Final = 40
 ASSIGN_ENTRIES: Final = 500
+#: `rooms-open`'s timer: 1 to 240 minutes.
+ROOM_MINUTES: Final = 240
 ARCHIVE_KINDS: Final = ("chat", "attendance")
 #: upload_object: the kinds of object; org_admin: the actions, the sign-in providers and the
 #: storage opt-ins `changes` may name.
@@ -365,6 +367,23 @@ def host_assign(value: Any, request: Mapping[str, Any]) -> str | None:
     return None
 
 
+def host_choose(value: Any, request: Mapping[str, Any]) -> str | None:
+    """`choose`: optional with `rooms-open` (true, false or null), refused (even null) otherwise."""
+    if request.get("action") != "rooms-open":
+        return None if value is ABSENT else "choose"
+    return None if value is ABSENT or value is None or isinstance(value, bool) else "choose"
+
+
+def host_minutes(value: Any, request: Mapping[str, Any]) -> str | None:
+    """`minutes`: optional with `rooms-open` (an int from 1 to 240, or null), refused (even
+    null) otherwise."""
+    if request.get("action") != "rooms-open":
+        return None if value is ABSENT else "minutes"
+    if value is ABSENT or value is None:
+        return None
+    return None if _is_integer(value) and 1 <= value <= ROOM_MINUTES else "minutes"
+
+
 def host_room(value: Any, request: Mapping[str, Any]) -> str | None:
     """`room`: required by `move` (an int from 0 to 20), refused (even null) by the others."""
     if request.get("action") != "move":
@@ -593,6 +612,8 @@ REQUESTS: Final[dict[str, Request]] = {
             ("what", host_what),
             ("rooms", host_rooms),
             ("assign", host_assign),
+            ("choose", host_choose),
+            ("minutes", host_minutes),
             ("room", host_room),
             ("meetingId", meeting_id),
         ),

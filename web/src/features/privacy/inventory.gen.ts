@@ -30,6 +30,8 @@ export const INVENTORY: StoredCollectionDoc[] = [
       {"field": "lobby", "type": "bool", "why": "newcomers knock and wait for a host"},
       {"field": "restricted", "type": "list of strings (absent until a host first turns something off)", "why": "what the hosts turned off for participants: any of present, chat, mic, camera, files, reactions, whiteboard, rename"},
       {"field": "rooms", "type": "list of strings (absent until a host first opens breakout rooms; empty once closed)", "why": "the names of the breakout rooms open (host_action rooms-open), as the host typed them or the app's defaults (\"Room 1\")"},
+      {"field": "roomsChoice", "type": "bool (absent until a host first opens breakout rooms; false once closed)", "why": "whether participants may move themselves between the breakout rooms open (host_action rooms-open choose)"},
+      {"field": "roomsCloseAt", "type": "timestamp or null (absent until a host first opens breakout rooms; null without a timer or once closed)", "why": "when the breakout rooms open close by themselves (rooms-open minutes), for the sweep that closes them and the clients that show the time left"},
       {"field": "orgId", "type": "string or null", "why": "the creator's organisation, whose policy applies"},
       {"field": "lastActivityAt", "type": "timestamp", "why": "last join; drives the idle clean-up"},
       {"field": "joinsSince", "type": "timestamp", "why": "start of the hour whose joins joins counts (absent before the first join)"},
