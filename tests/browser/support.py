@@ -511,6 +511,10 @@ class Person:
             }"""
         )
 
+    async def forget_toasts(self) -> None:
+        """From now on, wait_toast waits for a toast shown after this (the same words again)."""
+        await self.page.evaluate("() => { (window.__toasts || []).length = 0; }")
+
     async def record_reactions(self) -> None:
         """Keep every reaction that floats over a tile in window.__reactions ("uid emoji"):
         a reaction floats for 4 s only."""

@@ -1,12 +1,20 @@
 """Breakout rooms, in Chromium: Alice (the host) puts Bob and Carol in two rooms; each page joins
 again into its room and connects only there, says where it is and who came; Alice moves Carol,
 visits a room, and closing the rooms brings everyone back into one meeting. A rename made before
-survives the moves (each is a re-join). The server's side, and the rules that keep rooms apart
+survives the moves (each is a re-join). Opened again letting participants choose and with a
+timer, Bob joins a room and returns by himself, is warned a minute before the time, and Alice's
+page closes the rooms when it is up. The server's side, and the rules that keep rooms apart
 whatever a client does: tests/emulator/test_breakout_rooms.py."""
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime, timedelta
+
 from playwright.async_api import expect
+
+from tests.emulator.support.admin import admin_client
+from tests.emulator.support.userstore import close_client
 
 from .conftest import PersonFactory, meet
 from .support import MESSAGE_TIMEOUT_MS
@@ -15,7 +23,7 @@ TITLE = "Breakout rooms"
 
 
 async def test_breakout_rooms(people: PersonFactory) -> None:
-    _, (alice, bob, carol) = await meet(people, "alice", "bob", "carol", title="Workshop")
+    meeting_id, (alice, bob, carol) = await meet(people, "alice", "bob", "carol", title="Workshop")
     for person in (bob, carol):
         await person.record_toasts()
 
@@ -83,3 +91,53 @@ async def test_breakout_rooms(people: PersonFactory) -> None:
         await expect(person.page.locator(".room-chip")).to_have_count(0)
     await expect(panel.get_by_role("button", name="Open rooms", exact=True)).to_be_visible()
     await alice.screenshot("breakout-rooms")
+
+    # Alice opens them again, everyone in the main room, letting participants choose, timed.
+    await panel.get_by_label("Name of room 1", exact=True).fill("Red")
+    await panel.get_by_label("Name of room 2", exact=True).fill("Blue")
+    await panel.get_by_label("Let me choose", exact=True).check()
+    choose = "Let participants choose their room and return to the main room"
+    await panel.get_by_label(choose, exact=True).check()
+    await panel.get_by_label("Close the rooms by themselves", exact=True).select_option(
+        label="after 5 minutes"
+    )
+    await panel.get_by_role("button", name="Open rooms", exact=True).click()
+    await expect(alice.page.locator(".room-chip")).to_have_text(
+        re.compile(r"^Breakout rooms · 4:5\d left$")
+    )
+
+    # Bob sees the rooms open and now has the panel (More): joins Red himself, and comes back.
+    chip = bob.page.locator(".room-chip")
+    await expect(chip).to_have_text(re.compile(r"^Breakout rooms · \d:\d\d left$"))
+    await bob.open_panel(TITLE, key="rooms")
+    mine = bob.page.locator(".breakout-panel")
+    await expect(mine.get_by_label("Move Carol to", exact=True)).to_have_count(0)  # hosts only
+    await bob.check_accessibility("breakout rooms: a participant choosing")
+    await mine.get_by_role("button", name="Join Red", exact=True).click()
+    await bob.wait_toast("You are in the breakout room Red")
+    await expect(chip).to_have_text(re.compile(r"^Breakout room: Red · 4:\d\d left$"))
+    await expect(bob.tile(carol.uid)).to_have_count(0, timeout=MESSAGE_TIMEOUT_MS)
+    await mine.get_by_role("button", name="Return to the main room", exact=True).click()
+    await bob.wait_connected(alice, carol)
+    await mine.get_by_role("button", name="Join Blue", exact=True).click()
+    await expect(chip).to_have_text(re.compile(r"^Breakout room: Blue"))
+
+    # Time is up in 5 s (the record's clock moved on; the machine's is not): Bob is warned, and
+    # Alice's page closes the rooms, everyone back in the main room.
+    closes: list[str] = []
+    alice.page.on(
+        "request",
+        lambda r: closes.append(r.url) if "rooms-close" in (r.post_data or "") else None,
+    )
+    await bob.forget_toasts()
+    client = admin_client()
+    try:
+        soon = datetime.now(UTC) + timedelta(seconds=5)
+        await client.document(f"meetings/{meeting_id}").update({"roomsCloseAt": soon})
+    finally:
+        await close_client(client)
+    await bob.wait_toast("Breakout rooms close in 1 minute")
+    await bob.wait_toast("You are back in the main room", timeout=30_000)
+    assert [url for url in closes if "host_action" in url], "Alice's page did not close the rooms"
+    await bob.wait_connected(alice, carol)
+    await expect(chip).to_have_count(0)

@@ -1,13 +1,14 @@
 /**
  * Breakout rooms, for the host and co-hosts: open rooms (how many, their names, everyone spread
- * over them or placed by hand), then see who is where, move people (oneself too, to visit a
- * room) and close them, which brings everyone back.
+ * over them or placed by hand, whether participants may choose their own, a timer), then see who
+ * is where, move people (oneself too, to visit a room) and close them, which brings everyone
+ * back. A participant sees where they are and, when the hosts let them, joins a room or returns.
  */
 import "./breakouts.css";
 import { useState } from "preact/hooks";
 import { runsMeeting } from "../hosts/controls";
 import type { RoomSession } from "../room/session";
-import { defaultRoomNames, groups, MAX_ROOM_NAME, MAX_ROOMS, roomName, roomNamesProblem, spread } from "./breakouts";
+import { defaultRoomNames, groups, MAX_ROOM_NAME, MAX_ROOMS, ROOM_TIMERS, roomName, roomNamesProblem, spread } from "./breakouts";
 
 /** Where one person goes: the main room (0) or a room's number. */
 function RoomSelect(props: { id: string; label: string; names: readonly string[]; value: number; onChange: (room: number) => void }) {
@@ -28,6 +29,8 @@ function OpenRooms({ session }: { session: RoomSession }) {
   const [names, setNames] = useState<string[]>(defaultRoomNames(2));
   const [byHand, setByHand] = useState(false);
   const [placed, setPlaced] = useState<Record<string, number>>({});
+  const [choose, setChoose] = useState(false);
+  const [minutes, setMinutes] = useState(0);
   const [problem, setProblem] = useState("");
   const people = [...meeting.roster.value.values()].filter((p) => p.state === "joined" && p.uid !== meeting.myUid);
   const setCount = (n: number) => setNames(Array.from({ length: n }, (_, i) => names[i] ?? `Room ${i + 1}`));
@@ -39,7 +42,7 @@ function OpenRooms({ session }: { session: RoomSession }) {
     // Spread: the participants over the rooms; hosts and co-hosts stay to run the meeting.
     const everyone = people.filter((p) => !runsMeeting(p.role)).map((p) => p.uid);
     const assign = byHand ? Object.fromEntries(Object.entries(placed).filter(([, room]) => room > 0 && room <= names.length)) : spread(everyone, names.length);
-    await hosting.act("rooms-open", undefined, undefined, { rooms: names.map((n) => n.trim()), assign });
+    await hosting.act("rooms-open", undefined, undefined, { rooms: names.map((n) => n.trim()), assign, choose, minutes: minutes || null });
   };
   return (
     <form class="breakout-open" onSubmit={(e) => void open(e)}>
@@ -80,6 +83,20 @@ function OpenRooms({ session }: { session: RoomSession }) {
           ))}
         </ul>
       ) : null}
+      <label class="breakout-choice">
+        <input type="checkbox" checked={choose} onChange={(e) => setChoose(e.currentTarget.checked)} />
+        Let participants choose their room and return to the main room
+      </label>
+      <div class="field">
+        <label for="breakout-minutes">Close the rooms by themselves</label>
+        <select id="breakout-minutes" value={String(minutes)} onChange={(e) => setMinutes(Number(e.currentTarget.value))}>
+          {ROOM_TIMERS.map((m) => (
+            <option key={m} value={String(m)}>
+              {m ? `after ${m} minutes` : "Never (a host closes them)"}
+            </option>
+          ))}
+        </select>
+      </div>
       <p class={problem ? "form-error small" : "visually-hidden"} role="status">
         {problem}
       </p>
@@ -90,9 +107,11 @@ function OpenRooms({ session }: { session: RoomSession }) {
   );
 }
 
-function RunningRooms({ session }: { session: RoomSession }) {
+/** The rooms as they run: who is where; a host moves anyone and closes them, a participant let
+ * choose (`hostView` false) joins a room or returns. */
+function RunningRooms({ session, hostView }: { session: RoomSession; hostView: boolean }) {
   const { meeting, hosting } = session;
-  const names = hosting.switches.value.rooms;
+  const { rooms: names, roomsChoice, roomsCloseAt } = hosting.switches.value;
   const mine = session.myRoom.value;
   const move = (uid: string, room: number) => void hosting.act("move", uid, undefined, { room });
   return (
@@ -105,7 +124,8 @@ function RunningRooms({ session }: { session: RoomSession }) {
             </h3>
             {group.room !== mine ? (
               <button class="btn btn-small" type="button" onClick={() => move(meeting.myUid, group.room ?? 0)}>
-                Join<span class="visually-hidden">{` ${group.name}`}</span>
+                {group.room === null ? "Return" : "Join"}
+                <span class="visually-hidden">{group.room === null ? " to the main room" : ` ${group.name}`}</span>
               </button>
             ) : (
               <span class="muted small">You are here</span>
@@ -115,33 +135,44 @@ function RunningRooms({ session }: { session: RoomSession }) {
             {group.people.map((p) => (
               <li key={p.uid}>
                 <span>{p.uid === meeting.myUid ? `${p.displayName} (you)` : p.displayName}</span>
-                <RoomSelect id={`breakout-move-${p.uid}`} label={`Move ${p.displayName} to`} names={names} value={group.room ?? 0} onChange={(room) => move(p.uid, room)} />
+                {hostView ? <RoomSelect id={`breakout-move-${p.uid}`} label={`Move ${p.displayName} to`} names={names} value={group.room ?? 0} onChange={(room) => move(p.uid, room)} /> : null}
               </li>
             ))}
           </ul>
         </section>
       ))}
-      <button class="btn" type="button" onClick={() => void hosting.act("rooms-close")}>
-        Close rooms
-      </button>
-      <p class="muted small">Closing the rooms brings everyone back to the main room. You are in {roomName(mine, names)}.</p>
+      {hostView ? (
+        <button class="btn" type="button" onClick={() => void hosting.act("rooms-close")}>
+          Close rooms
+        </button>
+      ) : null}
+      <p class="muted small">
+        {hostView ? "Closing the rooms brings everyone back to the main room. " : ""}
+        {hostView && roomsChoice ? "Participants may choose their room. " : ""}
+        {roomsCloseAt !== null ? `The rooms close by themselves at ${new Date(roomsCloseAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}. ` : ""}
+        You are in {roomName(mine, names)}.
+      </p>
     </div>
   );
 }
 
 export function BreakoutPanel({ session }: { session: RoomSession }) {
   const { hosting } = session;
-  const open = hosting.switches.value.rooms.length > 0;
-  if (!runsMeeting(hosting.myRole.value)) {
+  const { rooms, roomsChoice } = hosting.switches.value;
+  const open = rooms.length > 0;
+  const host = runsMeeting(hosting.myRole.value);
+  if (!host && !(open && roomsChoice)) {
     return (
       <div class="pane">
-        <p class="muted">Only the host and co-hosts open breakout rooms.</p>
+        <p class="muted">
+          {open ? `A host places people in the breakout rooms. You are in ${roomName(session.myRoom.value, rooms)}.` : "Only the host and co-hosts open breakout rooms."}
+        </p>
       </div>
     );
   }
   return (
     <div class="pane breakout-panel">
-      {open ? <RunningRooms session={session} /> : <OpenRooms session={session} />}
+      {open ? <RunningRooms session={session} hostView={host} /> : <OpenRooms session={session} />}
       {hosting.problem.value ? (
         <p class="form-error small" role="alert">
           {hosting.problem.value}

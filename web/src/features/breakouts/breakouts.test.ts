@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Participant } from "../../core/meeting/roster";
-import { defaultRoomNames, groups, movedNotice, othersMovedNotice, roomName, roomNamesProblem, spread } from "./breakouts";
+import { defaultRoomNames, groups, movedNotice, othersMovedNotice, roomName, roomNamesProblem, spread, timeLeft, timerStep } from "./breakouts";
 
 const person = (uid: string, room?: number, state: Participant["state"] = "joined"): Participant => ({
   uid, displayName: uid.toUpperCase(), session: `s-${uid}`, state, role: "participant", ...(room ? { room } : {}),
@@ -41,5 +41,21 @@ describe("breakout rooms", () => {
     expect(othersMovedNotice("Bob", null, 1, 1, ["Red"])).toBe("Bob joined this room");
     expect(othersMovedNotice("Bob", 1, 2, 1, ["Red", "Blue"])).toBe("Bob went to Blue");
     expect(othersMovedNotice("Bob", 2, null, 1, ["Red", "Blue"])).toBeNull(); // not about our room
+  });
+
+  it("says the time left on a timer", () => {
+    expect(timeLeft(272_000, 0)).toBe("4:32");
+    expect(timeLeft(1_500, 0)).toBe("0:02"); // rounded up: 0:00 only once due
+    expect(timeLeft(0, 5_000)).toBe("0:00");
+    expect(timeLeft(3_725_000, 0)).toBe("1:02:05");
+  });
+
+  it("warns a minute before timed rooms close, then closes them once due", () => {
+    expect(timerStep(300_000, 0, false)).toEqual({ warn: false, close: false, inMs: 240_000 });
+    expect(timerStep(300_000, 240_000, false)).toEqual({ warn: true, close: false, inMs: 60_000 });
+    expect(timerStep(300_000, 250_000, true)).toEqual({ warn: false, close: false, inMs: 50_000 });
+    expect(timerStep(300_000, 280_000, false)).toEqual({ warn: true, close: false, inMs: 20_000 }); // came late
+    expect(timerStep(300_000, 300_000, true)).toEqual({ warn: false, close: true, inMs: 0 });
+    expect(timerStep(300_000, 900_000, false)).toEqual({ warn: false, close: true, inMs: 0 }); // long past: no warning
   });
 });

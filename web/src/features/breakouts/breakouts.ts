@@ -75,3 +75,25 @@ export function othersMovedNotice(name: string, before: number | null, after: nu
   if (before === mine) return `${name} went to ${roomName(after, names)}`;
   return null;
 }
+
+/** The timers a host may set when opening rooms, in minutes (0: none; the server takes 1-240). */
+export const ROOM_TIMERS = [0, 5, 10, 15, 20, 30, 45, 60, 90, 120] as const;
+/** Everyone is told this long before timed rooms close. */
+export const CLOSING_WARNING_MS = 60_000;
+
+/** The time left until `closeAt` (epoch ms) at `now`, as m:ss (h:mm:ss past an hour; 0:00 once due). */
+export function timeLeft(closeAt: number, now: number): string {
+  const seconds = Math.max(0, Math.ceil((closeAt - now) / 1000));
+  const [h, m, s] = [Math.floor(seconds / 3600), Math.floor(seconds / 60) % 60, seconds % 60];
+  const ss = String(s).padStart(2, "0");
+  return h ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
+}
+
+/** What a page does about timed rooms at `now`: warn (once, a minute before), close (a host's
+ * page, once due), or wait `inMs` until the next of those. */
+export function timerStep(closeAt: number, now: number, warned: boolean): { warn: boolean; close: boolean; inMs: number } {
+  const left = closeAt - now;
+  const warn = !warned && left <= CLOSING_WARNING_MS && left > 0;
+  const next = left > CLOSING_WARNING_MS && !warned ? left - CLOSING_WARNING_MS : left;
+  return { warn, close: left <= 0, inMs: Math.max(0, next) };
+}

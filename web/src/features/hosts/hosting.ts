@@ -39,6 +39,10 @@ export interface MeetingSwitches {
   restricted: readonly HostPermission[];
   /** The breakout rooms open, by name (features/breakouts). */
   rooms: readonly string[];
+  /** Participants may move themselves between the rooms open. */
+  roomsChoice: boolean;
+  /** When the rooms open close by themselves (epoch ms; null: no timer). */
+  roomsCloseAt: number | null;
 }
 
 /** A host's request that reached us, shown until we act on it or dismiss it. */
@@ -71,7 +75,7 @@ export function hostFailureText(error: unknown): string {
 }
 
 export class Hosting {
-  readonly switches = signal<MeetingSwitches>({ locked: false, lobby: false, hasOrg: false, restricted: [], rooms: [] });
+  readonly switches = signal<MeetingSwitches>({ locked: false, lobby: false, hasOrg: false, restricted: [], rooms: [], roomsChoice: false, roomsCloseAt: null });
   /** Requests from hosts to us (from hosts only: others' are dropped). */
   readonly asks = signal<readonly IncomingAsk[]>([]);
   private askIds = 0;
@@ -144,6 +148,8 @@ export class Hosting {
           hasOrg: typeof snapshot.get("orgId") === "string",
           restricted: permissionsOf(snapshot.get("restricted")),
           rooms: roomsOf(snapshot.get("rooms")),
+          roomsChoice: snapshot.get("roomsChoice") === true,
+          roomsCloseAt: millis(snapshot.get("roomsCloseAt")) || null,
         }),
       (error) => console.debug("the meeting listener stopped", error),
     );
@@ -206,7 +212,7 @@ export class Hosting {
   }
 
   /** host_action (`more`: the breakout rooms' fields); false (and `problem` set) when refused. */
-  async act(action: HostActionName, uid?: string, what?: HostPermission, more: Pick<HostActionRequest, "rooms" | "assign" | "room"> = {}): Promise<boolean> {
+  async act(action: HostActionName, uid?: string, what?: HostPermission, more: Pick<HostActionRequest, "rooms" | "assign" | "choose" | "minutes" | "room"> = {}): Promise<boolean> {
     try {
       if (action === "end") this.endedByMe = true; // before the answer: our own document may come first
       await call("host_action", { meetingId: this.meeting.meetingId, action, ...(uid ? { uid } : {}), ...(what ? { what } : {}), ...more });

@@ -6,6 +6,7 @@ import { checkCaptionsOffered, useCaptionRecognition } from "../captions/Caption
 import { Controls } from "../controls/Controls";
 import { Dialogs } from "../dialogs/Dialogs";
 import { FileDrop } from "../files/FileDrop";
+import { startRoomsTimer } from "../breakouts/roomsTimer";
 import { AskPrompt } from "../hosts/AskPrompt";
 import { KnockAlert } from "../hosts/KnockAlert";
 import { currentLeaveChoice } from "../leave/LeaveDialog";
@@ -55,6 +56,7 @@ export function Room(props: { session: RoomSession; ui: RoomUi; local: LocalMedi
   useEffect(() => ui.watchWidth(), [ui]);
   useEffect(() => startNotifications(session, ui, local), [session, ui, local]);
   useEffect(() => startPeopleNotices(session), [session]);
+  useEffect(() => startRoomsTimer(session), [session]);
   useEffect(() => startShortcuts(session, ui, local), [session, ui, local]);
   useEffect(() => startMutedSpeechHint(local), [local]);
   useEffect(() => checkCaptionsOffered(), []);
