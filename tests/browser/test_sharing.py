@@ -161,6 +161,21 @@ async def test_whiteboard_strokes_and_late_joiner(people: PersonFactory) -> None
         await bob.wait_ink(edge)
     assert await bob.page.evaluate(_NO_INK, [0.55, 0.15, 0.75, 0.35])
 
+    # Alice writes "Plan B" where she clicks: Bob's board has the words (ink well right of the
+    # point, where a dot would not reach), in one stroke message.
+    await alice.page.get_by_role("button", name="Text", exact=True).click()
+    box = await (await alice.open_whiteboard()).bounding_box()
+    assert box is not None
+    await alice.page.mouse.click(box["x"] + 0.1 * box["width"], box["y"] + 0.6 * box["height"])
+    typed = alice.page.get_by_role("textbox", name=re.compile(r"^Text for the whiteboard"))
+    await expect(typed).to_be_focused()
+    await typed.fill("Plan B")
+    await typed.press("Enter")
+    await expect(typed).to_have_count(0)
+    words = (0.13, 0.6, 0.18, 0.645)
+    await bob.wait_ink(words)
+    assert await bob.page.evaluate(_NO_INK, [0.1, 0.68, 0.3, 0.75])  # one line, at its size
+
     # Carol joins later and gets the whole board from a peer.
     carol = await people("carol")
     await carol.join(meeting_id)
@@ -169,6 +184,7 @@ async def test_whiteboard_strokes_and_late_joiner(people: PersonFactory) -> None
     await carol.wait_ink((0.08, 0.08, 0.32, 0.37))
     await carol.wait_ink((0.58, 0.58, 0.92, 0.82))
     await carol.wait_ink((0.78, 0.08, 0.82, 0.42))  # the rectangle's right side
+    await carol.wait_ink(words)
     for person in (alice, bob, carol):
         await person.screenshot("whiteboard")
 

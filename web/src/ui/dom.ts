@@ -107,6 +107,7 @@ export const ICONS = {
   arrow: '<path d="M5 19L19 5M10 5h9v9"/>',
   rect: '<rect x="3" y="6" width="18" height="12" rx="1"/>',
   ellipse: '<ellipse cx="12" cy="12" rx="10" ry="7"/>',
+  text: '<path d="M4 7V4h16v3M9 20h6M12 4v16"/>',
   hand: '<path d="M18 11V6a2 2 0 0 0-4 0M14 10V4a2 2 0 0 0-4 0v2M10 10.5V6a2 2 0 0 0-4 0v8"/><path d="M18 8a2 2 0 1 1 4 0v6a8 8 0 0 1-8 8h-2c-2.8 0-4.5-.9-6-2.4l-3.6-3.6a2 2 0 0 1 2.8-2.8L6 14"/>',
   smile: '<circle cx="12" cy="12" r="10"/><path d="M8 14s1.5 2 4 2 4-2 4-2M9 9h.01M15 9h.01"/>',
   more: '<circle cx="5" cy="12" r="1.5" fill="currentColor"/><circle cx="12" cy="12" r="1.5" fill="currentColor"/><circle cx="19" cy="12" r="1.5" fill="currentColor"/>',

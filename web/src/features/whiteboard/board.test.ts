@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { signal } from "@preact/signals-core";
 import { shapePoints } from "./shapes";
-import { Board, boardMessages, clampPoint, cleanPoints, type BoardChange, type BoardLink, type BoardRules } from "./board";
+import { Board, boardMessages, clampPoint, cleanPoints, cleanText, MAX_TEXT, type BoardChange, type BoardLink, type BoardRules } from "./board";
 
 /** A connection's board channel as the board sees it: who it is, and what was sent on it. */
 function link(uid: string, role: "caller" | "callee" = "callee") {
@@ -120,6 +120,37 @@ describe("Board shapes", () => {
 });
 
 describe("board helpers", () => {
+  it("writes a line of text: one message, synced, undone like any stroke", () => {
+    const bob = link("bob");
+    const { b } = board(bob);
+    const mine = b.text("#1a73e8", 6, 1000, 2000, "  Plan\nB  ");
+    expect(mine?.text).toBe("Plan B");
+    expect(bob.sent.map((m) => JSON.parse(m))).toEqual([{ t: "stroke", id: mine?.id, color: "#1a73e8", width: 6, erase: false, pts: [1000, 2000], text: "Plan B" }]);
+    expect(b.text("#111111", 6, 0, 0, " \u0007 ")).toBeNull(); // nothing to write
+    const carol = link("carol");
+    b.message(carol, '{"t":"sync-request"}');
+    expect(JSON.parse(carol.sent[0]).text).toBe("Plan B");
+    b.undo();
+    expect(b.strokes.size).toBe(0);
+    b.redo();
+    expect([...b.strokes.values()][0].text).toBe("Plan B");
+  });
+
+  it("takes a text only as one line at one point, and nothing appended to it", () => {
+    const bob = link("bob");
+    const { b } = board(bob);
+    b.message(bob, stroke("t1", [10, 20], { text: "x".repeat(MAX_TEXT + 50) }));
+    expect(b.strokes.get("t1")?.text).toHaveLength(MAX_TEXT);
+    b.message(bob, stroke("t1", [30, 40], { append: true }));
+    expect(b.strokes.get("t1")?.pts).toEqual([10, 20]);
+    b.message(bob, stroke("t2", [10, 20, 30, 40], { text: "two points" }));
+    b.message(bob, stroke("t3", [10, 20], { text: "  " }));
+    b.message(bob, stroke("t4", [10, 20], { text: 5 }));
+    b.message(bob, stroke("t5", [10, 20], { text: "rubbed out", erase: true }));
+    expect([...b.strokes.keys()]).toEqual(["t1"]);
+    expect([cleanText("a\u2028b\tc"), cleanText(null), cleanText("")]).toEqual(["a b c", null, null]);
+  });
+
   it("slices long strokes for a sync", () => {
     const pts = Array.from({ length: 4500 }, (_, i) => i % 10000);
     const messages = boardMessages([{ id: "s", color: "#111111", width: 3, erase: false, pts }]).map((m) => JSON.parse(m));

@@ -2,10 +2,12 @@
  * The shared whiteboard's state and its data-channel protocol ("board" channel). Strokes are
  * lists of points normalised to 0..10000 on both axes, so every screen size draws the same board.
  *
- *   {t:"stroke", id, color, width, erase, pts:[x,y,x,y...], append?, below?}
+ *   {t:"stroke", id, color, width, erase, pts:[x,y,x,y...], append?, below?, text?}
  *                                                                      a stroke or more of its points;
  *                                                                      `below`: a redone stroke goes
- *                                                                      back under that one
+ *                                                                      back under that one; `text`:
+ *                                                                      a line of text, its top left at
+ *                                                                      the one point, `width` its size
  *   {t:"clear"}                                                        wipe the board
  *   {t:"remove", id}                                                   take stroke id off (an undo)
  *   {t:"sync-request"}                                                 newcomer asks one peer for the board
@@ -33,6 +35,8 @@ export interface Stroke {
   width: number;
   erase: boolean;
   pts: number[];
+  /** A text: one line written from the stroke's one point (its top left), `width` sizing it. */
+  text?: string;
 }
 
 export type BoardChange =
@@ -64,6 +68,8 @@ const MAX_POINTS_PER_MESSAGE = 2000;
 const MAX_POINTS_RECEIVED = 200_000;
 const COLOR = /^#[0-9a-f]{6}$/i;
 const DEFAULT_COLOR = "#111111";
+/** The longest text on the board, in UTF-16 units. */
+export const MAX_TEXT = 200;
 
 /** A coordinate on the 0..10000 grid. */
 export function clampPoint(v: unknown): number {
@@ -87,6 +93,15 @@ export function cleanPoints(pts: readonly unknown[]): number[] {
   return clean;
 }
 
+/** A received or typed text: one line (controls and line breaks out), trimmed, at most MAX_TEXT
+ * long; null when nothing is left. */
+export function cleanText(v: unknown): string | null {
+  if (typeof v !== "string") return null;
+  // eslint-disable-next-line no-control-regex
+  const line = v.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").trim().slice(0, MAX_TEXT).trim();
+  return line || null;
+}
+
 /** The messages that send a whole board to a newcomer: each stroke, in slices of points. */
 export function boardMessages(strokes: Iterable<Stroke>): string[] {
   const out: string[] = [];
@@ -101,6 +116,7 @@ export function boardMessages(strokes: Iterable<Stroke>): string[] {
           erase: stroke.erase,
           pts: stroke.pts.slice(i, i + MAX_POINTS_PER_MESSAGE),
           append: i > 0,
+          ...(stroke.text ? { text: stroke.text } : {}),
         }),
       );
     }
@@ -199,7 +215,14 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
     return pts.length >= 2 && pts.length <= MAX_POINTS_PER_MESSAGE ? this.newStroke(color, width, false, pts) : null;
   }
 
-  private newStroke(color: string, width: number, erase: boolean, pts: readonly number[]): Stroke | null {
+  /** A line of text with its top left at (x, y), sent in one message; null while a host turned
+   * drawing off for us, or when there is no text. Older clients draw a dot there. */
+  text(color: string, size: number, x: number, y: number, text: string): Stroke | null {
+    const line = cleanText(text);
+    return line ? this.newStroke(color, size, false, [x, y], line) : null;
+  }
+
+  private newStroke(color: string, width: number, erase: boolean, pts: readonly number[], text?: string): Stroke | null {
     if (!this.mayDraw) return null;
     const stroke: Stroke = {
       id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`,
@@ -207,6 +230,7 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
       width: clampWidth(width, 1),
       erase,
       pts: cleanPoints(pts),
+      ...(text ? { text } : {}),
     };
     this.strokes.set(stroke.id, stroke);
     this.mine.push(stroke.id);
@@ -259,7 +283,10 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
     } else if (message.t === "stroke" && typeof message.id === "string" && Array.isArray(message.pts)) {
       const pts = cleanPoints(message.pts as unknown[]);
       const stroke = this.strokes.get(message.id);
+      const text = cleanText(message.text);
+      if (message.text !== undefined && (!text || pts.length !== 2 || message.erase === true)) return; // not a text
       if (stroke && message.append) {
+        if (stroke.text) return; // a text is one point
         const from = stroke.pts.length;
         stroke.pts.push(...pts);
         this.emit("change", { kind: "stroke", stroke, from: Math.max(0, from - 2) });
@@ -272,6 +299,7 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
         width: clampWidth(message.width, 4),
         erase: message.erase === true,
         pts,
+        ...(text ? { text } : {}),
       };
       this.place(fresh, typeof message.below === "string" ? message.below : null);
       this.emit("activity", `${this.meeting.displayName(link.uid)} is drawing`);

@@ -1,9 +1,10 @@
-/** The whiteboard canvas (lazy-loaded): pen, shapes, colours, sizes, eraser, undo and redo, clear. */
+/** The whiteboard canvas (lazy-loaded): pen, shapes, text, colours, sizes, eraser, undo and redo, clear. */
 import { effect } from "@preact/signals-core";
 import { clear, h, icon } from "../../ui/dom";
 import { PERMISSIONS } from "../hosts/permissions";
 import type { Board, BoardChange, Stroke } from "./board";
 import { SHAPES, shapePoints, type Shape } from "./shapes";
+import { openTextBox, textFont, textPixels } from "./textBox";
 
 const COLORS = [
   ["#111111", "Black"],
@@ -22,9 +23,9 @@ const SEND_INTERVAL_MS = 40;
 /** Board aspect ratio (16:9): points are normalised on each axis. */
 const ASPECT = 16 / 9;
 
-/** What the pointer draws: free lines, a shape's outline, or the eraser. */
-type Mode = "pen" | "eraser" | Shape;
-const MODE_NAMES: Readonly<Record<Mode, string>> = { pen: "Pen", line: "Line", arrow: "Arrow", rectangle: "Rectangle", ellipse: "Ellipse", eraser: "Eraser" };
+/** What the pointer draws: free lines, a shape's outline, a line of text, or the eraser. */
+type Mode = "pen" | "eraser" | "text" | Shape;
+const MODE_NAMES: Readonly<Record<Mode, string>> = { pen: "Pen", line: "Line", arrow: "Arrow", rectangle: "Rectangle", ellipse: "Ellipse", text: "Text", eraser: "Eraser" };
 /** A shape smaller than this (board points, each way) is a slip, not a shape. */
 const MIN_SHAPE = 30;
 
@@ -65,7 +66,7 @@ function toolbar(tools: Tools, board: Board, canvas: HTMLCanvasElement, undoRedo
     b.addEventListener("click", () => choose({ mode }));
     return b;
   };
-  const modeButtons = (["pen", ...SHAPES, "eraser"] as Mode[]).map(modeButton);
+  const modeButtons = (["pen", ...SHAPES, "text", "eraser"] as Mode[]).map(modeButton);
   const clearButton = h("button", { class: "btn btn-ghost btn-small", type: "button" }, icon("trash"), "Clear");
   const colorButtons = COLORS.map(([value, name]) => {
     const b = h("button", {
@@ -128,6 +129,13 @@ function drawStroke(ctx: CanvasRenderingContext2D, stroke: Stroke, from = 0): vo
   ctx.lineCap = "round";
   ctx.lineJoin = "round";
   const pts = stroke.pts;
+  if (stroke.text) {
+    ctx.font = textFont(textPixels(stroke.width, w));
+    ctx.textBaseline = "top";
+    ctx.fillText(stroke.text, px(pts[0], w), px(pts[1], hgt));
+    ctx.restore();
+    return;
+  }
   const start = Math.max(0, from - (from % 2));
   ctx.beginPath();
   if (pts.length - start <= 2) {
@@ -217,6 +225,7 @@ function bindInput(canvas: HTMLCanvasElement, board: Board, tools: Tools, render
   let active: Stroke | null = null;
   let shape: { kind: Shape; from: [number, number]; to: [number, number]; square: boolean; frame: number } | null = null;
   let pending: number[] = [];
+  let closeText: (() => void) | null = null;
   let sendTimer: ReturnType<typeof setTimeout> | null = null;
   const point = (event: PointerEvent): [number, number] => {
     const rect = canvas.getBoundingClientRect();
@@ -244,6 +253,7 @@ function bindInput(canvas: HTMLCanvasElement, board: Board, tools: Tools, render
     if (keep && big) board.shape(tools.color, tools.size, outline(done));
   };
   const end = (event?: Event) => {
+    if (!event) closeText?.(); // drawing turned off, or the board closing: what was typed goes
     flush();
     active = null;
     dropShape(event?.type === "pointerup");
@@ -253,6 +263,17 @@ function bindInput(canvas: HTMLCanvasElement, board: Board, tools: Tools, render
     canvas.setPointerCapture(event.pointerId);
     const [x, y] = point(event);
     event.preventDefault();
+    if (tools.mode === "text") {
+      closeText?.();
+      const rect = canvas.getBoundingClientRect();
+      const { color, size } = tools;
+      const place = { left: event.clientX - rect.left, top: event.clientY - rect.top, color, pixels: textPixels(size, rect.width) };
+      closeText = openTextBox(canvas, place, (text) => {
+        closeText = null;
+        if (text) board.text(color, size, x, y, text);
+      });
+      return;
+    }
     if (tools.mode !== "pen" && tools.mode !== "eraser") {
       shape = { kind: tools.mode, from: [x, y], to: [x, y], square: event.shiftKey, frame: 0 };
       return;

@@ -1,0 +1,59 @@
+/**
+ * The whiteboard's text tool: a one-line box over the canvas where the person clicked, in the
+ * chosen colour and size. Enter or leaving the box puts the text on the board (Board.text),
+ * Escape drops it. The box shows the text as the board will draw it (textFont), so nothing moves
+ * when it lands.
+ */
+import { h } from "../../ui/dom";
+import { MAX_TEXT } from "./board";
+
+/** A text's height in pixels on a canvas `canvasWidth` pixels wide, for a size (a stroke's
+ * `width`, thousandths of the board's width: the pen's sizes give small, medium and large). */
+export function textPixels(size: number, canvasWidth: number): number {
+  return Math.max(6, (size * 4 * canvasWidth) / 1000);
+}
+
+/** The canvas font of a text of `pixels` height. */
+export function textFont(pixels: number): string {
+  return `${Math.round(pixels)}px system-ui, sans-serif`;
+}
+
+export interface TextPlace {
+  /** The click, in CSS pixels from the canvas's top left. */
+  left: number;
+  top: number;
+  color: string;
+  /** Height in CSS pixels. */
+  pixels: number;
+}
+
+/** Opens the box; `done` gets the text typed (null: dropped), once. Returns a function that
+ * closes it as if left (the tool changed, drawing turned off). */
+export function openTextBox(canvas: HTMLCanvasElement, place: TextPlace, done: (text: string | null) => void): () => void {
+  const input = h("input", { class: "board-text", type: "text", maxlength: String(MAX_TEXT), "aria-label": "Text for the whiteboard (Enter puts it on the board, Escape drops it)" });
+  const frame = canvas.parentElement!;
+  const box = canvas.getBoundingClientRect();
+  const outer = frame.getBoundingClientRect();
+  input.style.left = `${box.left - outer.left + place.left}px`;
+  input.style.top = `${box.top - outer.top + place.top}px`;
+  input.style.color = place.color;
+  input.style.font = textFont(place.pixels);
+  let over = false;
+  const finish = (keep: boolean) => {
+    if (over) return;
+    over = true;
+    const text = input.value;
+    input.remove();
+    done(keep ? text : null);
+  };
+  input.addEventListener("keydown", (event) => {
+    event.stopPropagation(); // Ctrl+Z in the box undoes typing, not a stroke
+    if (event.key === "Enter") finish(true);
+    else if (event.key === "Escape") finish(false);
+  });
+  input.addEventListener("blur", () => finish(true));
+  frame.appendChild(input);
+  // After the pointer's own focus handling, which would otherwise take the focus back.
+  setTimeout(() => input.focus(), 0);
+  return () => finish(true);
+}
