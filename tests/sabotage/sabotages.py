@@ -20,6 +20,10 @@ from tools.sabotage import Edit, Sabotage
 CHOOSING_ROOMS = (
     "A participant moves only themselves between breakout rooms, and only when the hosts let them"
 )
+CHOOSING_ROOMS_TEST = (
+    "tests/emulator/test_breakout_rooms.py::"
+    "test_participants_choose_their_room_only_when_let_and_a_timer_closes_the_rooms",
+)
 
 SABOTAGES: tuple[Sabotage, ...] = (
     Sabotage(
@@ -480,10 +484,7 @@ SABOTAGES: tuple[Sabotage, ...] = (
         claim=CHOOSING_ROOMS,
         why="a participant moves themselves between rooms the hosts did not let them choose",
         kind="emulator",
-        tests=(
-            "tests/emulator/test_breakout_rooms.py::"
-            "test_participants_choose_their_room_only_when_let_and_a_timer_closes_the_rooms",
-        ),
+        tests=CHOOSING_ROOMS_TEST,
         expect="DID NOT RAISE CallableError",
         edits=(
             Edit(
@@ -503,10 +504,7 @@ SABOTAGES: tuple[Sabotage, ...] = (
         claim=CHOOSING_ROOMS,
         why="a participant let choose their room moves someone else too",
         kind="emulator",
-        tests=(
-            "tests/emulator/test_breakout_rooms.py::"
-            "test_participants_choose_their_room_only_when_let_and_a_timer_closes_the_rooms",
-        ),
+        tests=CHOOSING_ROOMS_TEST,
         expect="DID NOT RAISE CallableError",
         edits=(
             Edit(
