@@ -264,6 +264,25 @@ async def test_talking_while_muted_is_pointed_out(people: PersonFactory) -> None
     await alice.control("Change layout")
     await layout.get_by_role("radio", name="Auto", exact=True).check()
     await expect(stage).to_have_attribute("data-layout", "grid")
+    # "Hide people without video": Bob's tile goes while his camera is off, and a line says so
+    # (which opens the dialog again); it comes back with his camera. Kept in her browser.
+    hide = layout.get_by_role("checkbox", name="Hide people without video", exact=True)
+    await hide.check()
+    await layout.get_by_role("button", name="Done", exact=True).click()
+    await expect(alice.tile(bob.uid)).to_be_visible()
+    await bob.page.get_by_role("button", name="Turn off the camera", exact=True).click()
+    await expect(alice.tile(bob.uid)).to_have_count(0)
+    note = alice.page.get_by_role("button", name="1 person without video is hidden", exact=True)
+    await expect(note).to_be_visible()
+    await expect(alice.tile(alice.uid)).to_be_visible()  # hers stays, her camera on or off
+    assert (
+        await alice.page.evaluate("() => localStorage.getItem('avmeets:hide-without-video')") == "1"
+    )
+    await bob.page.get_by_role("button", name="Turn on the camera", exact=True).click()
+    await expect(alice.tile(bob.uid)).to_be_visible()
+    await expect(note).to_have_count(0)
+    await alice.control("Change layout")
+    await hide.uncheck()
     await layout.get_by_role("button", name="Done", exact=True).click()
     # As listed: Ctrl+Alt+H raises her hand and lowers it, Ctrl+Alt+C opens the chat; typed in
     # the message box (AltGr on Windows), the keys are the box's.

@@ -1,7 +1,7 @@
 /** "Change layout" (More): how the stage shows the meeting, chosen at once and kept in this browser. */
 import { CloseButton, Dialog } from "../dialogs/Dialog";
 import { LAYOUT_CHOICES, type LayoutChoice } from "./layout";
-import { chooseLayout, layoutChoice } from "./layoutChoice";
+import { chooseHideWithoutVideo, chooseLayout, hideWithoutVideo, layoutChoice } from "./layoutChoice";
 
 export function LayoutDialog(props: { onClose: () => void }) {
   const chosen = layoutChoice.value;
@@ -32,6 +32,15 @@ export function LayoutDialog(props: { onClose: () => void }) {
         ))}
       </fieldset>
       <p class="muted small">A presentation, a pin, the spotlight and the whiteboard take the stage in each.</p>
+      <label class="layout-choice">
+        <input type="checkbox" checked={hideWithoutVideo.value} onChange={(e) => chooseHideWithoutVideo(e.currentTarget.checked)} aria-label="Hide people without video" aria-describedby="layout-hide-hint" />
+        <span class="layout-choice-text">
+          <span>Hide people without video</span>
+          <span class="muted small" id="layout-hide-hint">
+            Only those with a camera on or presenting have a tile; you, and whoever is pinned or in the spotlight, stay.
+          </span>
+        </span>
+      </label>
       <CloseButton text="Done" />
     </Dialog>
   );

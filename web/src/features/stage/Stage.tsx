@@ -73,6 +73,11 @@ export function Stage(props: { session: RoomSession; ui: RoomUi; local: LocalMed
           ),
         )}
       </div>
+      {layout.hidden ? (
+        <button class="btn btn-ghost btn-small hidden-tiles" type="button" onClick={() => (ui.dialog.value = { kind: "layout" })}>
+          {layout.hidden === 1 ? "1 person without video is hidden" : `${layout.hidden} people without video are hidden`}
+        </button>
+      ) : null}
       {alone && !focus ? <InviteCard session={session} /> : null}
       <CaptionsView session={session} />
     </section>

@@ -36,7 +36,7 @@ describe("chooseStage", () => {
   });
 
   it("is an even grid for a few people", () => {
-    expect(chooseStage(input())).toEqual({ main: null, reason: "grid", order: ["me", "a", "b"] });
+    expect(chooseStage(input())).toEqual({ main: null, reason: "grid", order: ["me", "a", "b"], hidden: 0 });
   });
 
   it("gives a presenter's screen the stage and puts the presenter's camera first", () => {
@@ -58,7 +58,7 @@ describe("chooseStage", () => {
   it("gives two people on a phone the other's picture, ours in its corner, and asks for it whole", () => {
     const two = input({ uids: ["me", "a"], narrow: true });
     const pair = chooseStage(two);
-    expect(pair).toEqual({ main: null, reason: "pair", order: ["me", "a"] });
+    expect(pair).toEqual({ main: null, reason: "pair", order: ["me", "a"], hidden: 0 });
     expect(wantsFor(two, pair, "a", { visible: true, width: 366 }, false).camera).toBe("high");
     expect(chooseStage({ ...two, narrow: false }).reason).toBe("grid"); // side by side on a wide screen
     expect(chooseStage({ ...two, uids: ["me"] }).reason).toBe("grid"); // alone: the invitation
@@ -66,25 +66,35 @@ describe("chooseStage", () => {
   });
 
   it("leaves our own tile out when self view is hidden, still counting us", () => {
-    expect(chooseStage(input({ selfHidden: true }))).toEqual({ main: null, reason: "grid", order: ["a", "b"] });
+    expect(chooseStage(input({ selfHidden: true }))).toEqual({ main: null, reason: "grid", order: ["a", "b"], hidden: 0 });
     // Five with us: still the speaker's view; our screen still takes the stage, our camera first no more.
     expect(chooseStage(input({ uids: ["me", "a", "b", "c", "d"], selfHidden: true })).reason).toBe("speaker");
-    expect(chooseStage(input({ presenters: ["me"], selfHidden: true }))).toEqual({ main: { kind: "screen", uid: "me" }, reason: "presenting", order: ["a", "b"] });
+    expect(chooseStage(input({ presenters: ["me"], selfHidden: true }))).toEqual({ main: { kind: "screen", uid: "me" }, reason: "presenting", order: ["a", "b"], hidden: 0 });
     // Pinned or spotlighted, we are shown: that was asked for.
     expect(chooseStage(input({ pinned: { kind: "camera", uid: "me" }, selfHidden: true })).main).toEqual({ kind: "camera", uid: "me" });
     // Two on a phone: the other fills the screen with no corner picture of us.
-    expect(chooseStage(input({ uids: ["me", "a"], narrow: true, selfHidden: true }))).toEqual({ main: null, reason: "pair", order: ["a"] });
+    expect(chooseStage(input({ uids: ["me", "a"], narrow: true, selfHidden: true }))).toEqual({ main: null, reason: "pair", order: ["a"], hidden: 0 });
   });
 
   it("follows the layout the person chose: always a grid, or the speaker as soon as anyone is there", () => {
     const five = ["me", "a", "b", "c", "d"];
-    expect(chooseStage(input({ uids: five, speaker: "c", choice: "tiled" }))).toEqual({ main: null, reason: "grid", order: five });
+    expect(chooseStage(input({ uids: five, speaker: "c", choice: "tiled" }))).toEqual({ main: null, reason: "grid", order: five, hidden: 0 });
     expect(chooseStage(input({ uids: ["me", "a"], narrow: true, choice: "tiled" })).reason).toBe("pair");
     expect(chooseStage(input({ uids: ["me", "a"], choice: "speaker" })).main).toEqual({ kind: "camera", uid: "a" });
     expect(chooseStage(input({ speaker: "b", choice: "speaker" })).main).toEqual({ kind: "camera", uid: "b" });
     expect(chooseStage(input({ uids: ["me"], choice: "speaker" })).reason).toBe("grid"); // alone: the invitation
     // A presentation takes the stage whatever was chosen.
     expect(chooseStage(input({ uids: five, presenters: ["a"], choice: "tiled" })).reason).toBe("presenting");
+  });
+
+  it("hides the tiles of those without video when asked, but ours and whoever has the stage", () => {
+    const five = ["me", "a", "b", "c", "d"];
+    const dark = { uids: five, withoutVideo: ["me", "a", "b", "c"], choice: "tiled" as const };
+    expect(chooseStage(input(dark))).toMatchObject({ order: five, hidden: 0 }); // not asked
+    expect(chooseStage(input({ ...dark, hideWithoutVideo: true }))).toMatchObject({ order: ["me", "d"], hidden: 3 });
+    const staged = input({ ...dark, hideWithoutVideo: true, presenters: ["a"], pinned: { kind: "camera", uid: "b" } });
+    expect(chooseStage(staged)).toMatchObject({ main: { kind: "camera", uid: "b" }, order: ["a", "me", "b", "d"], hidden: 1 });
+    expect(chooseStage(input({ ...dark, hideWithoutVideo: true, spotlight: "c", selfHidden: true }))).toMatchObject({ order: ["c", "d"], hidden: 2 });
   });
 
   it("puts a pin before a spotlight before a presentation, and the whiteboard before all", () => {

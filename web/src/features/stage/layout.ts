@@ -54,6 +54,11 @@ export interface StageInput {
   selfHidden: boolean;
   /** The layout the person chose (absent: "auto"). */
   choice?: LayoutChoice;
+  /** Leave out the tiles of those who send no video (their camera off, nothing presented), but
+   * ours and whoever is pinned, in the spotlight or presenting. */
+  hideWithoutVideo?: boolean;
+  /** Who is connected and sends no video now. */
+  withoutVideo?: readonly string[];
 }
 
 export type StageReason = "board" | "pinned" | "spotlight" | "presenting" | "speaker" | "pair" | "grid";
@@ -63,6 +68,8 @@ export interface StageLayout {
   reason: StageReason;
   /** The tiles' order: the presenter's camera first while presenting, else as they came. */
   order: string[];
+  /** Tiles left out for having no video (`hideWithoutVideo`). */
+  hidden: number;
 }
 
 /** From this many people the speaker gets the stage (on a narrow screen from three). */
@@ -74,8 +81,11 @@ export function chooseStage(input: StageInput): StageLayout {
   const present = new Set(input.uids);
   const presenter = [...input.presenters].reverse().find((uid) => present.has(uid)) ?? null;
   const everyone = presenter ? [presenter, ...input.uids.filter((uid) => uid !== presenter)] : [...input.uids];
-  const order = input.selfHidden ? everyone.filter((uid) => uid !== input.myUid) : everyone;
-  const at = (main: MainView, reason: StageReason): StageLayout => ({ main, reason, order });
+  const shown = input.selfHidden ? everyone.filter((uid) => uid !== input.myUid) : everyone;
+  const kept = new Set([input.myUid, presenter, input.pinned?.uid, input.spotlight]);
+  const dark = new Set(input.hideWithoutVideo ? (input.withoutVideo ?? []).filter((uid) => !kept.has(uid)) : []);
+  const order = shown.filter((uid) => !dark.has(uid));
+  const at = (main: MainView, reason: StageReason): StageLayout => ({ main, reason, order, hidden: shown.length - order.length });
   if (input.board) return at({ kind: "board" }, "board");
   const pin = input.pinned;
   if (pin && present.has(pin.uid) && (pin.kind === "camera" || input.presenters.includes(pin.uid))) return at(pin, "pinned");

@@ -1,4 +1,5 @@
-/** The layout the person chose, kept in this browser (nothing personal: one word). */
+/** The layout the person chose, and whether tiles without video are hidden, kept in this browser
+ * (nothing personal: a word and a flag). */
 import { signal, type Signal } from "@preact/signals-core";
 import { LAYOUT_CHOICES, type LayoutChoice } from "./layout";
 
@@ -24,6 +25,28 @@ export function chooseLayout(choice: LayoutChoice): void {
   layoutChoice.value = choice;
   try {
     localStorage.setItem(KEY, choice);
+  } catch {
+    /* storage may be disabled: the choice holds for this page */
+  }
+}
+
+const HIDE_KEY = "avmeets:hide-without-video";
+
+/** "Hide people without video" (the layout dialog), shared by every room of this page and kept. */
+export const hideWithoutVideo: Signal<boolean> = signal(typeof localStorage === "undefined" ? false : storedFlag());
+
+function storedFlag(): boolean {
+  try {
+    return localStorage.getItem(HIDE_KEY) === "1";
+  } catch {
+    return false;
+  }
+}
+
+export function chooseHideWithoutVideo(hide: boolean): void {
+  hideWithoutVideo.value = hide;
+  try {
+    localStorage.setItem(HIDE_KEY, hide ? "1" : "0");
   } catch {
     /* storage may be disabled: the choice holds for this page */
   }

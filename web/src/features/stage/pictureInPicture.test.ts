@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { pipSubject } from "./pictureInPicture";
 
 describe("pipSubject", () => {
-  const grid = { main: null, reason: "grid" as const, order: ["me", "a", "b"] };
+  const grid = { main: null, reason: "grid" as const, order: ["me", "a", "b"], hidden: 0 };
   const present = ["me", "a", "b"];
 
   it("shows what the stage shows: a presentation, a pinned or spotlighted camera", () => {

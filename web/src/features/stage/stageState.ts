@@ -9,7 +9,7 @@ import type { LocalMedia } from "../../core/meeting/media";
 import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
 import { chooseStage, wantsFor, type StageInput, type StageLayout } from "./layout";
-import { layoutChoice } from "./layoutChoice";
+import { hideWithoutVideo, layoutChoice } from "./layoutChoice";
 
 export class StageState {
   /** Who shares a screen now, in the order they started (the last one is shown). */
@@ -20,6 +20,7 @@ export class StageState {
   /** What the layout is chosen from (wantsFor also asks what it would be with a new presenter). */
   private readonly input: ReadonlySignal<StageInput>;
   private readonly order = signal<readonly string[]>([]);
+  private readonly withoutVideo: ReadonlySignal<readonly string[]>;
 
   constructor(
     private readonly session: RoomSession,
@@ -39,8 +40,19 @@ export class StageState {
       narrow: ui.width.value === "narrow",
       selfHidden: ui.selfHidden.value,
       choice: layoutChoice.value,
+      hideWithoutVideo: hideWithoutVideo.value,
+      withoutVideo: hideWithoutVideo.value ? this.withoutVideo.value : [],
     }));
     this.layout = computed(() => chooseStage(this.input.value));
+    let dark: readonly string[] = [];
+    this.withoutVideo = computed(() => {
+      // Connected and sending neither a camera nor a screen, by their media messages; the same
+      // list while it says the same, so the stage is not laid out again with every stats tick.
+      const links = [...meeting.peers.value.values()];
+      const now = links.filter((link) => !link.view.value.remoteMedia.video && !link.view.value.remoteMedia.screen).map((link) => link.uid);
+      if (now.join() !== dark.join()) dark = now;
+      return dark;
+    });
   }
 
   /** Who shares now, by the media messages (and our own screen). */
