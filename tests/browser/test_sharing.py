@@ -88,7 +88,8 @@ _DROP_FILES = """() => {
 
 async def test_files_dropped_and_the_chat_saved(people: PersonFactory) -> None:
     """Files dropped anywhere in the meeting go to everyone, as chosen ones would (several at
-    once); the chat is saved to a text file on this device, as this browser received it."""
+    once); the chat is saved to a text file on this device, as this browser received it; a
+    message deleted by its sender leaves everyone's chat."""
     _, (alice, bob) = await _meet(people, "alice", "bob")
     files = [["agenda.txt", "1. Polls\n2. Lunch\n"], ["notes.txt", "é ✓ plain text"]]
     assert await alice.page.evaluate(_DRAG_FILES, files)
@@ -115,6 +116,17 @@ async def test_files_dropped_and_the_chat_saved(people: PersonFactory) -> None:
     assert re.fullmatch(r"\[.+\] Bob: Lunch at noon\?", lines[2]), lines
     assert lines[3] == "  Or later", lines
     assert re.fullmatch(r"\[.+\] You → Bob \(private\): Noon is fine", lines[4]), lines
+
+    # Bob deletes a message sent to the wrong meeting: gone from Alice's chat too, word for word.
+    await bob.send_chat("Wrong meeting, sorry")
+    await alice.wait_chat("Wrong meeting, sorry")
+    mine = bob.chat_message("Wrong meeting, sorry")
+    await mine.get_by_role("button", name="Delete for everyone", exact=True).click()
+    await expect(mine).to_have_count(0)
+    await expect(alice.chat_message("Wrong meeting, sorry")).to_have_count(0)
+    await expect(alice.page.locator(".chat-log .chat-deleted")).to_have_text("Message deleted")
+    await expect(bob.page.locator(".chat-log .chat-deleted")).to_have_text("Message deleted")
+    await alice.check_accessibility("chat with a deleted message")
 
 
 #: Whether a region of the whiteboard (x0, y0, x1, y1 as fractions) has no ink at all.

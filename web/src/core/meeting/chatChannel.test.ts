@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BYE, encodeAsk, encodeChat, encodeMedia, encodeWants, parseChatChannel } from "./chatChannel";
+import { BYE, encodeAsk, encodeChat, encodeMedia, encodeUnsend, encodeWants, parseChatChannel } from "./chatChannel";
 
 describe("the chat channel", () => {
   it("reads plain text as chat to everyone (the aiortc peer)", () => {
@@ -17,6 +17,9 @@ describe("the chat channel", () => {
     expect(JSON.parse(paused).recording).toBe("paused");
     expect(parseChatChannel(paused)).toEqual({ t: "media", ...media, recording: false, recordingPaused: true });
     expect(parseChatChannel(BYE)).toEqual({ t: "bye" });
+    expect(parseChatChannel(encodeUnsend("a1"))).toEqual({ t: "unsend", id: "a1" });
+    expect(parseChatChannel('{"t":"unsend","id":""}')).toEqual({ t: "unknown" });
+    expect(parseChatChannel('{"t":"unsend","id":7}')).toEqual({ t: "unknown" });
     expect(parseChatChannel(encodeWants({ camera: "off", screen: "high" }))).toEqual({ t: "want", camera: "off", screen: "high" });
   });
 

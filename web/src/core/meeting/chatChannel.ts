@@ -2,6 +2,8 @@
  * The "chat" data channel's messages (web/README.md, "Peer-to-peer protocols"), JSON text:
  *
  *   {"t":"chat","id","text","scope":"all"|"private"}            a chat message
+ *   {"t":"unsend","id"}                                          the sender deletes its message `id`
+ *                                                                for everyone it went to
  *   {"t":"media","audio","video","screen","recording"}          what the sender's tile shows;
  *                                                                `recording`: true, false or
  *                                                                "paused" (nothing recorded now)
@@ -39,6 +41,7 @@ export type Ask = (typeof ASKS)[number];
 
 export type ChatChannelMessage =
   | { t: "chat"; id: string | null; text: string; scope: ChatScope }
+  | { t: "unsend"; id: string }
   | ({ t: "media" } & RemoteMedia)
   | ({ t: "want" } & Wants)
   | { t: "bye" }
@@ -67,6 +70,8 @@ export function parseChatChannel(text: string): ChatChannelMessage {
       };
     case "want":
       return { t: "want", camera: want(message.camera), screen: want(message.screen) };
+    case "unsend":
+      return typeof message.id === "string" && message.id ? { t: "unsend", id: message.id } : { t: "unknown" };
     case "bye":
       return { t: "bye" };
     case "ask":
@@ -87,6 +92,10 @@ export function encodeWants(wants: Wants): string {
 
 export function encodeChat(id: string, text: string, scope: ChatScope): string {
   return JSON.stringify({ t: "chat", id, text, scope });
+}
+
+export function encodeUnsend(id: string): string {
+  return JSON.stringify({ t: "unsend", id });
 }
 
 export function encodeMedia(media: RemoteMedia): string {

@@ -41,8 +41,13 @@ function ChatEntry({ message, session }: { message: ChatMessage; session: RoomSe
         <span class="visually-hidden">, </span>
         <time dateTime={at.toISOString()}>{at.toLocaleTimeString([], { hour: "numeric", minute: "2-digit" })}</time>
         <span class="visually-hidden">: </span>
+        {message.mine && !message.deleted ? (
+          <button class="chat-delete" type="button" title="Delete for everyone" aria-label="Delete for everyone" onClick={() => session.chat.unsend(message.id)}>
+            <Icon name="trash" />
+          </button>
+        ) : null}
       </div>
-      <ChatText text={message.text} />
+      {message.deleted ? <p class="chat-text chat-deleted">Message deleted</p> : <ChatText text={message.text} />}
     </li>
   );
 }

@@ -30,6 +30,11 @@ describe("chatText", () => {
     );
   });
 
+  it("keeps no word of a deleted message", () => {
+    const text = chatText([message({ text: "", deleted: true })], { title: null, meetingId: "abc-defg-hij" }, names);
+    expect(text.split("\n")[2]).toBe("[t0] Bob: (message deleted)");
+  });
+
   it("names an untitled meeting by its id", () => {
     expect(chatText([], { title: null, meetingId: "abc" }, names)).toBe("Chat of the meeting abc, as this browser received it.\n\n");
   });

@@ -66,4 +66,28 @@ describe("ChatLog", () => {
     expect(messages[1].toUid).toBe("me");
     expect(messages[2].id).toMatch(/^[0-9a-f]{18}$/);
   });
+
+  it("deletes our message for everyone it went to, and another's only from its sender", () => {
+    const { meeting: m, emitter, sent } = meeting("bob", "carol");
+    const chat = new ChatLog(m);
+    const unsent: string[] = [];
+    chat.on("unsent", (msg) => unsent.push(msg.text));
+    const all = chat.send("wrong meeting", null)!;
+    const mine = chat.send("psst", "bob")!;
+    expect(chat.unsend(all.id)).toBe(true);
+    expect(chat.unsend(all.id)).toBe(false); // once
+    expect(chat.unsend(mine.id)).toBe(true);
+    expect(sent.get("bob")!.slice(2).map((d) => JSON.parse(d))).toEqual([{ t: "unsend", id: all.id }, { t: "unsend", id: mine.id }]);
+    expect(sent.get("carol")!.slice(1).map((d) => JSON.parse(d))).toEqual([{ t: "unsend", id: all.id }]); // not the private one
+    expect(unsent).toEqual(["wrong meeting", "psst"]);
+    expect(chat.messages.value.map((msg) => [msg.text, msg.deleted])).toEqual([["", true], ["", true]]);
+
+    emitter.emit("chat", incoming("bob", "bob's", "b1"));
+    emitter.emit("chat", incoming("carol", "carol's", "b1"));
+    const unsend = (uid: string, id: string) => ({ link: { uid }, message: { t: "unsend", id } }) as unknown as IncomingChat;
+    emitter.emit("chat", unsend("carol", "b1")); // Carol deletes her own, not Bob's of the same id
+    emitter.emit("chat", unsend("bob", all.id)); // nor anyone ours
+    const texts = chat.messages.value.map((msg) => `${msg.fromUid}:${msg.text}`);
+    expect(texts).toEqual(["me:", "me:", "bob:bob's", "carol:"]);
+  });
 });

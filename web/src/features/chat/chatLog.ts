@@ -4,7 +4,7 @@
  */
 import { signal } from "@preact/signals-core";
 import { Emitter } from "../../core/state/emitter";
-import { encodeChat, MAX_CHAT_LENGTH, randomId } from "../../core/meeting/chatChannel";
+import { encodeChat, encodeUnsend, MAX_CHAT_LENGTH, randomId } from "../../core/meeting/chatChannel";
 import type { IncomingChat, Meeting } from "../../core/meeting/meeting";
 import { OPEN_RULES, PERMISSIONS, type MessageRules } from "../hosts/permissions";
 
@@ -18,9 +18,12 @@ export interface ChatMessage {
   private: boolean;
   toUid?: string;
   mine: boolean;
+  /** Its sender deleted it for everyone: the text is gone. */
+  deleted?: boolean;
 }
 
-type ChatEvents = { message: ChatMessage; notice: string };
+/** `unsent`: one of ours we deleted for everyone, as it was (its text for the archiver). */
+type ChatEvents = { message: ChatMessage; notice: string; unsent: ChatMessage };
 
 
 export class ChatLog extends Emitter<ChatEvents> {
@@ -36,6 +39,11 @@ export class ChatLog extends Emitter<ChatEvents> {
   }
 
   private receive({ link, message }: IncomingChat): void {
+    if (message.t === "unsend") {
+      // Only its sender deletes a message: one from this connection, with this id.
+      this.markDeleted((m) => !m.mine && m.fromUid === link.uid && m.id === message.id);
+      return;
+    }
     const text = message.text.slice(0, MAX_CHAT_LENGTH);
     if (!text.trim() || !this.rules.accepts(link.uid, message.scope)) return;
     const entry: ChatMessage = {
@@ -88,6 +96,25 @@ export class ChatLog extends Emitter<ChatEvents> {
     };
     this.add(entry);
     return entry;
+  }
+
+  /** Delete one of our messages for everyone it went to (its addressee alone when private):
+   * their pages drop its text, as ours does. False when it is not ours or already deleted. */
+  unsend(id: string): boolean {
+    const entry = this.messages.peek().find((m) => m.mine && m.id === id && !m.deleted);
+    if (!entry) return false;
+    const payload = encodeUnsend(id);
+    const to = entry.toUid ? [this.meeting.links.get(entry.toUid)] : [...this.meeting.links.values()];
+    for (const link of to) link?.send("chat", payload);
+    this.markDeleted((m) => m === entry);
+    this.emit("unsent", entry);
+    return true;
+  }
+
+  private markDeleted(which: (m: ChatMessage) => boolean): void {
+    const before = this.messages.peek();
+    if (!before.some((m) => which(m) && !m.deleted)) return;
+    this.messages.value = before.map((m) => (which(m) ? { ...m, text: "", deleted: true } : m));
   }
 
   private add(entry: ChatMessage): void {

@@ -50,6 +50,17 @@ describe("ChatArchiver", () => {
     expect(sent).toHaveLength(2);
   });
 
+  it("takes back a message deleted before its batch went, and says when it had gone", async () => {
+    const { archiver, sent, tick } = harness(() => true);
+    archiver.add("hello", 1);
+    archiver.add("oops", 2);
+    expect(archiver.withdraw("oops", 2)).toBe(true);
+    expect(archiver.withdraw("oops", 2)).toBe(false);
+    await tick();
+    expect(sent).toEqual([[{ text: "hello", at: 1 }]]);
+    expect(archiver.withdraw("hello", 1)).toBe(false); // in the archive already
+  });
+
   it("drops what is queued when the storing stops before the batch goes", async () => {
     let on = true;
     const { archiver, sent, tick } = harness(() => on);

@@ -85,6 +85,16 @@ export class ChatArchiver {
     this.schedule();
   }
 
+  /** Take back a message still waiting for its batch (deleted for everyone); false when it is
+   * not waiting: sent already (or never queued). A batch kept for a retry stays as it was. */
+  withdraw(text: string, at: number): boolean {
+    const body = text.slice(0, LIMITS.chatTextMaxChars);
+    const index = this.queue.findIndex((m) => m.at === at && m.text === body);
+    if (index < 0) return false;
+    this.queue.splice(index, 1);
+    return true;
+  }
+
   private schedule(): void {
     this.timer ??= this.setTimer(() => {
       this.timer = null;

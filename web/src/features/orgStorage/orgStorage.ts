@@ -6,6 +6,7 @@
  * the banner shows of everyone (storageText.ts).
  */
 import { computed, signal, type ReadonlySignal, type Signal } from "@preact/signals-core";
+import { announce } from "../../core/announce";
 import { call } from "../../core/api/client";
 import { describeFailure } from "../../core/api/errors";
 import type { Meeting } from "../../core/meeting/meeting";
@@ -64,6 +65,11 @@ export class OrgStorage {
       send: (messages) => call("archive", { meetingId: meeting.meetingId, kind: "chat", messages }),
     });
     this.offs.push(chat.on("message", (m) => m.mine && this.archiver.add(m.text, m.at, m.private ? m.toUid : undefined)));
+    this.offs.push(
+      chat.on("unsent", (m) => {
+        if (this.stores("chat") && !this.archiver.withdraw(m.text, m.at)) announce("Deleted for everyone here, but your organisation's chat archive already has it");
+      }),
+    );
     if (typeof document !== "undefined") {
       this.engagement = watchEngagement(meeting.local);
       // The tab is closing: the last messages, at least attempted (the SDK has no keepalive path).
