@@ -3,51 +3,34 @@
 import { signal, type Signal } from "@preact/signals-core";
 import { LAYOUT_CHOICES, type LayoutChoice } from "./layout";
 
-const KEY = "avmeets:layout";
-
 /** A stored value read back: a known choice, else "auto". Pure. */
 export function layoutChoiceOf(value: unknown): LayoutChoice {
   return typeof value === "string" && Object.hasOwn(LAYOUT_CHOICES, value) ? (value as LayoutChoice) : "auto";
 }
 
-function stored(): LayoutChoice {
+/** A setting as a signal every room of this page shares, read from `key` at load (`read` of
+ * null when nothing is kept) and kept there by `choose` for the next page. */
+function kept<T>(key: string, read: (stored: string | null) => T, write: (value: T) => string): [Signal<T>, (value: T) => void] {
+  let initial = read(null);
   try {
-    return layoutChoiceOf(localStorage.getItem(KEY));
+    if (typeof localStorage !== "undefined") initial = read(localStorage.getItem(key));
   } catch {
-    return "auto"; // storage may be disabled
+    /* storage may be disabled: the default */
   }
+  const setting = signal(initial);
+  const choose = (value: T) => {
+    setting.value = value;
+    try {
+      localStorage.setItem(key, write(value));
+    } catch {
+      /* storage may be disabled: the choice holds for this page */
+    }
+  };
+  return [setting, choose];
 }
 
-/** The choice, as a signal every room of this page shares; a change is kept for the next one. */
-export const layoutChoice: Signal<LayoutChoice> = signal(typeof localStorage === "undefined" ? "auto" : stored());
+/** The layout: "auto", "tiled" or "speaker" (layout.ts). */
+export const [layoutChoice, chooseLayout] = kept<LayoutChoice>("avmeets:layout", layoutChoiceOf, (choice) => choice);
 
-export function chooseLayout(choice: LayoutChoice): void {
-  layoutChoice.value = choice;
-  try {
-    localStorage.setItem(KEY, choice);
-  } catch {
-    /* storage may be disabled: the choice holds for this page */
-  }
-}
-
-const HIDE_KEY = "avmeets:hide-without-video";
-
-/** "Hide people without video" (the layout dialog), shared by every room of this page and kept. */
-export const hideWithoutVideo: Signal<boolean> = signal(typeof localStorage === "undefined" ? false : storedFlag());
-
-function storedFlag(): boolean {
-  try {
-    return localStorage.getItem(HIDE_KEY) === "1";
-  } catch {
-    return false;
-  }
-}
-
-export function chooseHideWithoutVideo(hide: boolean): void {
-  hideWithoutVideo.value = hide;
-  try {
-    localStorage.setItem(HIDE_KEY, hide ? "1" : "0");
-  } catch {
-    /* storage may be disabled: the choice holds for this page */
-  }
-}
+/** "Hide people without video" (the layout dialog). */
+export const [hideWithoutVideo, chooseHideWithoutVideo] = kept<boolean>("avmeets:hide-without-video", (stored) => stored === "1", (hide) => (hide ? "1" : "0"));
