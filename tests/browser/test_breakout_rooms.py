@@ -106,10 +106,14 @@ async def test_breakout_rooms(people: PersonFactory) -> None:
         re.compile(r"^Breakout rooms · 4:5\d left$")
     )
 
-    # Bob sees the rooms open and now has the panel (More): joins Red himself, and comes back.
+    await expect(panel).to_contain_text("Participants may choose their room.")
+
+    # Bob sees the rooms open and may choose (the top bar's Choose a room, or More): he joins
+    # Red himself, and comes back.
     chip = bob.page.locator(".room-chip")
     await expect(chip).to_have_text(re.compile(r"^Breakout rooms · \d:\d\d left$"))
-    await bob.open_panel(TITLE, key="rooms")
+    await bob.page.get_by_role("button", name="Choose a room", exact=True).click()
+    await expect(bob.page.locator("#panel-title")).to_have_text(TITLE)
     mine = bob.page.locator(".breakout-panel")
     await expect(mine.get_by_label("Move Carol to", exact=True)).to_have_count(0)  # hosts only
     await bob.check_accessibility("breakout rooms: a participant choosing")

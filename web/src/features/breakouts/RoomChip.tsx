@@ -1,13 +1,17 @@
 /** The top bar's word on the breakout rooms: "Breakout room: Red", and the time left when they
- * close by themselves ("· 4:32 left", every second; the main room's people see it too). */
+ * close by themselves ("· 4:32 left", every second; the main room's people see it too); while
+ * participants may choose their room, a participant's way to the rooms panel ("Choose a room"). */
 import "./breakouts.css";
 import { useEffect, useState } from "preact/hooks";
+import { runsMeeting } from "../hosts/controls";
 import type { RoomSession } from "../room/session";
+import type { RoomUi } from "../room/store";
 import { roomName, timeLeft } from "./breakouts";
 
-export function RoomChip({ session }: { session: RoomSession }) {
+export function RoomChip({ session, ui }: { session: RoomSession; ui: RoomUi }) {
   const room = session.myRoom.value;
-  const { rooms, roomsCloseAt } = session.hosting.switches.value;
+  const { rooms, roomsChoice, roomsCloseAt } = session.hosting.switches.value;
+  const choosing = rooms.length > 0 && roomsChoice && !runsMeeting(session.hosting.myRole.value);
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
     if (roomsCloseAt === null) return;
@@ -16,11 +20,18 @@ export function RoomChip({ session }: { session: RoomSession }) {
     return () => clearInterval(timer);
   }, [roomsCloseAt]);
   const timed = rooms.length > 0 && roomsCloseAt !== null;
-  if (room === null && !timed) return null;
+  if (room === null && !timed && !choosing) return null;
   return (
-    <span class="room-chip">
-      {room === null ? "Breakout rooms" : `Breakout room: ${roomName(room, rooms)}`}
-      {timed ? ` · ${timeLeft(roomsCloseAt, now)} left` : ""}
-    </span>
+    <>
+      <span class="room-chip">
+        {room === null ? "Breakout rooms" : `Breakout room: ${roomName(room, rooms)}`}
+        {timed ? ` · ${timeLeft(roomsCloseAt, now)} left` : ""}
+      </span>
+      {choosing ? (
+        <button class="btn btn-ghost btn-small" type="button" onClick={() => (ui.panel.value === "rooms" ? undefined : ui.togglePanel("rooms"))}>
+          Choose a room
+        </button>
+      ) : null}
+    </>
   );
 }

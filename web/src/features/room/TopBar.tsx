@@ -72,7 +72,7 @@ export function TopBar(props: { session: RoomSession; ui: RoomUi }) {
         Invite
         <span class="code">{meetingId}</span>
       </button>
-      <RoomChip session={session} />
+      <RoomChip session={session} ui={ui} />
       <RecBanner session={session} ui={ui} />
       <RecClock ui={ui} />
       <span class="spacer" />
