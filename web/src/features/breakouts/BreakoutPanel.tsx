@@ -158,10 +158,10 @@ function RunningRooms({ session, hostView }: { session: RoomSession; hostView: b
 
 export function BreakoutPanel({ session }: { session: RoomSession }) {
   const { hosting } = session;
-  const { rooms, roomsChoice } = hosting.switches.value;
+  const { rooms } = hosting.switches.value;
   const open = rooms.length > 0;
   const host = runsMeeting(hosting.myRole.value);
-  if (!host && !(open && roomsChoice)) {
+  if (!host && !hosting.choosesRoom.value) {
     return (
       <div class="pane">
         <p class="muted">

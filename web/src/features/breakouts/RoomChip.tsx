@@ -3,15 +3,14 @@
  * participants may choose their room, a participant's way to the rooms panel ("Choose a room"). */
 import "./breakouts.css";
 import { useEffect, useState } from "preact/hooks";
-import { runsMeeting } from "../hosts/controls";
 import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
 import { roomName, timeLeft } from "./breakouts";
 
 export function RoomChip({ session, ui }: { session: RoomSession; ui: RoomUi }) {
   const room = session.myRoom.value;
-  const { rooms, roomsChoice, roomsCloseAt } = session.hosting.switches.value;
-  const choosing = rooms.length > 0 && roomsChoice && !runsMeeting(session.hosting.myRole.value);
+  const { rooms, roomsCloseAt } = session.hosting.switches.value;
+  const choosing = session.hosting.choosesRoom.value;
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
     if (roomsCloseAt === null) return;
@@ -28,7 +27,7 @@ export function RoomChip({ session, ui }: { session: RoomSession; ui: RoomUi }) 
         {timed ? ` · ${timeLeft(roomsCloseAt, now)} left` : ""}
       </span>
       {choosing ? (
-        <button class="btn btn-ghost btn-small" type="button" onClick={() => (ui.panel.value === "rooms" ? undefined : ui.togglePanel("rooms"))}>
+        <button class="btn btn-ghost btn-small" type="button" onClick={() => ui.setPanel("rooms")}>
           Choose a room
         </button>
       ) : null}

@@ -113,7 +113,7 @@ function controls(session: RoomSession, ui: RoomUi, local: LocalMedia, pip: Pict
       id: "qa", place: "menu", text: "Q&A", icon: "question", panel: "qa", pressed: panel === "qa", onClick: () => ui.togglePanel("qa"),
       badge: unread(ui.unreadQuestion.value, "new question"),
     },
-    ...(runsMeeting(session.hosting.myRole.value) || session.hosting.switches.value.roomsChoice
+    ...(runsMeeting(session.hosting.myRole.value) || session.hosting.choosesRoom.value
       ? [{ id: "rooms", place: "menu" as const, text: "Breakout rooms", icon: "rooms" as const, panel: "rooms" as const, pressed: panel === "rooms", onClick: () => ui.togglePanel("rooms") }]
       : []),
     { id: "recordings", place: "menu", text: "Recordings", icon: "library", panel: "recordings", pressed: panel === "recordings", onClick: () => ui.togglePanel("recordings") },

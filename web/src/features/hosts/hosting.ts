@@ -88,6 +88,8 @@ export class Hosting {
   readonly anyoneUnmuted: ReadonlySignal<boolean>;
   /** What the hosts turned off for us (nothing while we run the meeting). */
   readonly heldForMe: ReadonlySignal<readonly HostPermission[]>;
+  /** Breakout rooms are open and let us, a participant, choose our room (features/breakouts). */
+  readonly choosesRoom: ReadonlySignal<boolean>;
   /** We ended the meeting for everyone (the room then says so, not "a host ended it"). */
   endedByMe = false;
   private offs: (() => void)[] = [];
@@ -98,6 +100,10 @@ export class Hosting {
     // A boolean: its readers repaint when it flips, not with every connection's stats.
     this.anyoneUnmuted = computed(() => this.unmuted().length > 0);
     let last: readonly HostPermission[] = [];
+    this.choosesRoom = computed(() => {
+      const { rooms, roomsChoice } = this.switches.value;
+      return rooms.length > 0 && roomsChoice && !runsMeeting(this.myRole.value);
+    });
     this.heldForMe = computed(() => {
       // Nothing until our own document says who we are: a host is not a participant meanwhile.
       const me = meeting.roster.value.get(meeting.myUid);
