@@ -54,13 +54,8 @@ Role = Literal["offerer", "answerer"]
 CHAT_LABEL = "chat"
 #: docs/protocol.md section 4.6: a candidates signal holds at most 8 entries.
 MAX_CANDIDATES_PER_SIGNAL = 8
-#: The Firestore emulator's messages when its rules engine failed under load, not the rules:
-#: a lookup that itself failed, and a budget of 1,000 expressions spent on a signal that
-#: costs well under a tenth of it (a CI run, 2026-12-07: an offer, while the emulator was busy
-#: with re-joins writing the same participant documents its get()s read; firebase-tools issue
-#: 10518 reports get() in rules failing under such contention). A write that truly overspends
-#: the budget does so on every attempt, and still fails.
-RULES_ENGINE_ERRORS = ("Service call error", "maximum of 1000 expressions to evaluate")
+#: The Firestore emulator's message when a rules lookup itself failed (not a rules refusal).
+RULES_SERVICE_ERROR = "Service call error"
 #: Attempts at writing one signal (a rules lookup that failed, or a transient refusal).
 SIGNAL_WRITE_ATTEMPTS = 4
 #: Refusals of a write by an emulator under load that a repeat gets past.
@@ -1229,6 +1224,19 @@ class MeetingPeer:
                 await self._send_signal(link, "candidates", candidates=batch)
                 link.candidates_docs_sent += 1
 
+    async def _out_of_reach(self, link: Link) -> bool:
+        """Whether the rules now refuse any signal of ours to ``link``'s session: its participant
+        left, has another session or is in another room than we are (docs/protocol.md section
+        3). Read as the rules read them, with our own client (a participant reads the roster)."""
+        participants = self._require_store().collection(*self._meeting_path(), "participants")
+        theirs = (await participants.document(link.uid).get()).to_dict() or {}
+        mine = (await participants.document(self.uid).get()).to_dict() or {}
+        return (
+            theirs.get("state") != "joined"
+            or theirs.get("session") != link.remote_session
+            or theirs.get("room") != mine.get("room")
+        )
+
     async def _send_signal(
         self,
         link: Link,
@@ -1255,13 +1263,20 @@ class MeetingPeer:
                 await ref.create(data)
                 break
             except gexc.PermissionDenied as exc:
-                # Under heavy load the Firestore emulator's rules engine can fail on its own
-                # and deny a valid write (RULES_ENGINE_ERRORS). Only that is retried; a real
-                # refusal by the rules fails at once.
-                engine_failed = any(text in str(exc) for text in RULES_ENGINE_ERRORS)
-                if not engine_failed or attempt + 1 == SIGNAL_WRITE_ATTEMPTS:
+                # Under heavy load the Firestore emulator's rules engine can fail its own
+                # exists()/get() lookups ("Service call error") and deny a valid write. Only
+                # that is retried.
+                if RULES_SERVICE_ERROR in str(exc) and attempt + 1 < SIGNAL_WRITE_ATTEMPTS:
+                    self.notes.append(f"signal to {link.uid} retried: rules service call error")
+                elif await self._out_of_reach(link):
+                    # Refused because the addressee left, joined again or went to another
+                    # room while this was under way (the rules take a signal only to a joined
+                    # participant's current session in one's own room): a page drops it too,
+                    # and the roster's change closes the link.
+                    self.notes.append(f"{kind} to {link.uid}'s gone session refused")
+                    return
+                else:
                     raise
-                self.notes.append(f"signal to {link.uid} retried: {exc.message.strip()[:80]}")
             except TRANSIENT_WRITE_ERRORS as exc:
                 # Repeated as the web SDK repeats a write: under load the emulator once
                 # answered a signal's create CANCELLED "call already cancelled" (a benchmark
