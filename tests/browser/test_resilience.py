@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from playwright.async_api import Request, Route, expect
@@ -94,6 +95,44 @@ async def test_network_change_restarts_ice(people: PersonFactory) -> None:
 
 #: The Firestore JS SDK's write stream (WebChannel) to the emulator.
 WRITE_STREAM = "**/google.firestore.v1.Firestore/Write/**"
+
+
+#: How long the rules refuse Alice's signals in the next test: past her answer to Bob's first
+#: offer, well before his second (web/src/core/meeting/offerWatch.ts, REOFFER_AFTER_MS 15 s).
+BLOCKED_S = 8.0
+
+
+async def test_an_offer_whose_answer_is_lost_is_sent_again(people: PersonFactory) -> None:
+    """Alice's answer to Bob's offer never reaches Firestore (the rules refuse it: the server has
+    her over a signal limit, docs/protocol.md section 3), so nothing would ever move Bob's
+    connection; Bob sends the offer again, Alice answers it again, and they connect. (Without
+    the repeat Bob's tile says "Connecting…" for the whole minute.)"""
+    alice = await people("alice")
+    bob = await people("bob")
+    meeting_id = await alice.create_meeting(title="Lost answer")
+    await alice.join_now()
+    said: list[str] = []
+    alice.page.on("console", lambda message: said.append(message.text))
+
+    # What the signal trigger writes on a sender it caught over a limit (signals.py).
+    blocked_until = datetime.now(UTC) + timedelta(seconds=BLOCKED_S)
+    await (
+        admin_client()
+        .document("meetings", meeting_id, "participants", alice.uid)
+        .update({"signalLimit": {"reason": "rate", "dropped": 1, "blockedUntil": blocked_until}})
+    )
+    await bob.join(meeting_id)
+    await wait_for(
+        lambda: any("sending a answer signal failed" in line for line in said),
+        timeout=30.0,
+        what="the rules to refuse Alice's answer",
+    )
+    assert datetime.now(UTC) < blocked_until, "the answer came after the block: nothing tested"
+    # The repeat goes 15 s after the offer (offerWatch.ts); the block ended before it.
+    await bob.wait_connected(alice, timeout=60_000)
+    await alice.wait_connected(bob)
+    await bob.send_chat("Got through in the end")
+    await alice.wait_chat("Got through in the end")
 
 
 async def test_closed_out_by_the_sweep_rejoins(people: PersonFactory) -> None:

@@ -54,6 +54,20 @@ export interface LinkView {
   screenLive: boolean;
 }
 
+/** The connection as the UI shows it now. */
+export function linkView(link: PeerLink): LinkView {
+  return {
+    state: link.state,
+    path: link.path,
+    quality: link.quality,
+    safetyCode: link.safetyCode,
+    safety: link.safety,
+    remoteMedia: link.media.shown(link.remoteMedia),
+    videoLive: link.media.live("camera"),
+    screenLive: link.media.live("screen"),
+  };
+}
+
 export interface LinkHost {
   readonly myUid: string;
   readonly local: LocalMedia;

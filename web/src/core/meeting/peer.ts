@@ -4,14 +4,13 @@
  * - The newcomer is the *caller*: it adds a transceiver per media slot (microphone, camera,
  *   screen, screen sound: slots.ts) and the data channels; `negotiationneeded` then sends the
  *   offer. The callee attaches its tracks to the transceivers the offer created, so the initial
- *   connection needs a single round trip and sharing the screen none (linkMedia.ts).
+ *   connection needs a single round trip and sharing the screen none (linkMedia.ts). An offer
+ *   left unanswered is sent again (offerWatch.ts).
  * - Every later negotiation (ICE restart, a slot the other side's offer lacked) uses the
  *   perfect-negotiation pattern: the peer with the lexicographically smaller uid is polite and
  *   rolls back its own offer on a collision.
- * - Local candidates are trickled in batches: flushed after 100 ms without a new one or at 8,
- *   the last batch carrying the end-of-candidates marker. Remote candidates that arrive before the
- *   remote description are queued.
- */
+ * - Local candidates are trickled in batches (candidates.ts); remote candidates that arrive
+ *   before the remote description are queued. */
 import { signal, type Signal } from "@preact/signals-core";
 import type { Role, SignalCandidate } from "../../protocol.gen";
 import type { Wants } from "./bandwidth";
@@ -22,7 +21,8 @@ import { connectionSafety, type SafetyInfo } from "./safety";
 import type { OutgoingSignal } from "./signalling";
 import type { RemoteMedia } from "./chatChannel";
 import { CandidateBatcher } from "./candidates";
-import { CHANNELS, connectionStateOf, reportsState, type ChannelLabel, type LinkHost, type LinkState, type LinkView } from "./link";
+import { OfferWatch } from "./offerWatch";
+import { CHANNELS, connectionStateOf, reportsState, type ChannelLabel, type LinkHost, type LinkState, type LinkView, linkView } from "./link";
 import { isLoopbackCandidate, relayOnlyCandidate, stripCandidates } from "./sdp";
 
 const MAX_ICE_RESTARTS = 4;
@@ -64,6 +64,7 @@ export class PeerLink {
   private restarts = 0;
   private lastSample: QualitySample | null = null;
   private remoteQueue: SignalCandidate[] = [];
+  private readonly offerWatch: OfferWatch;
   private readonly batcher = new CandidateBatcher((candidates) => this.enqueue({ type: "candidates", candidates }));
   private sendChain: Promise<void> = Promise.resolve();
   private disconnectedTimer: ReturnType<typeof setTimeout> | null = null;
@@ -88,7 +89,7 @@ export class PeerLink {
     const certificates = host.certificate ? [host.certificate] : undefined;
     this.pc = new RTCPeerConnection({ ...ice, certificates, bundlePolicy: "max-bundle", rtcpMuxPolicy: "require" });
     this.media = new LinkMedia(this.pc, host.local, () => this.changed());
-    this.view = signal<LinkView>(this.snapshot());
+    this.view = signal<LinkView>(linkView(this));
     this.pc.addEventListener("negotiationneeded", () => void this.onNegotiationNeeded());
     this.pc.addEventListener("icecandidate", (event) => this.onLocalCandidate(event.candidate));
     this.pc.addEventListener("icegatheringstatechange", () => {
@@ -96,6 +97,7 @@ export class PeerLink {
     });
     this.pc.addEventListener("connectionstatechange", () => void this.onConnectionState());
     this.pc.addEventListener("signalingstatechange", () => this.watchTransport());
+    this.offerWatch = new OfferWatch(this.pc, () => this.sendDescription(), () => void this.unanswered());
     this.pc.addEventListener("track", (event) => this.media.onTrack(event));
     this.pc.addEventListener("datachannel", (event) => this.bindChannel(event.channel));
   }
@@ -252,6 +254,7 @@ export class PeerLink {
       case "connected":
         this.everConnected = true;
         this.restarts = 0;
+        this.offerWatch.connected();
         this.state = "connected";
         this.startStats();
         void this.computeSafetyCode();
@@ -285,12 +288,23 @@ export class PeerLink {
       this.host.report(this, "connected", info.stats, info.path);
       this.changed();
     } else if (state === "failed") {
-      const info = await collectStats(this.pc, this.startedAt);
-      this.host.report(this, "failed", info.stats, info.path);
+      await this.reportFailed();
     } else if (reportsState(state, this.reportedAny)) {
       this.host.report(this, state);
     }
     if (state !== "new" && state !== "connecting") this.reportedAny = true;
+  }
+
+  /** Our offers went unanswered (offerWatch.ts): the connection failed. */
+  private async unanswered(): Promise<void> {
+    this.state = "failed";
+    this.changed();
+    await this.reportFailed();
+  }
+
+  private async reportFailed(): Promise<void> {
+    const info = await collectStats(this.pc, this.startedAt);
+    this.host.report(this, "failed", info.stats, info.path);
   }
 
   /** ICE restart (on failure, a long disconnection or a network change). */
@@ -335,22 +349,9 @@ export class PeerLink {
     this.changed();
   }
 
-  private snapshot(): LinkView {
-    return {
-      state: this.state,
-      path: this.path,
-      quality: this.quality,
-      safetyCode: this.safetyCode,
-      safety: this.safety,
-      remoteMedia: this.media.shown(this.remoteMedia),
-      videoLive: this.media.live("camera"),
-      screenLive: this.media.live("screen"),
-    };
-  }
-
   /** Publish the new state to the UI (the components showing this connection re-render). */
   private changed(): void {
-    this.view.value = this.snapshot();
+    this.view.value = linkView(this);
   }
 
   private bindChannel(channel: RTCDataChannel): void {
@@ -377,19 +378,14 @@ export class PeerLink {
     if (this.closedReason) return;
     this.closedReason = reason;
     this.batcher.cancel();
+    this.offerWatch.stop();
     if (this.disconnectedTimer) clearTimeout(this.disconnectedTimer);
     if (this.statsTimer) clearInterval(this.statsTimer);
     if (report && this.pc.connectionState !== "new") {
       const info = await collectStats(this.pc, this.startedAt);
       this.host.report(this, "closed", info.stats, info.path);
     }
-    for (const channel of this.channels.values()) {
-      try {
-        channel.close();
-      } catch {
-        /* already closed */
-      }
-    }
+    for (const channel of this.channels.values()) channel.close(); // never throws, even when closed
     this.pc.close();
     this.state = "closed";
     this.media.stop();
