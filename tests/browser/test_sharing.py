@@ -128,6 +128,19 @@ async def test_files_dropped_and_the_chat_saved(people: PersonFactory) -> None:
     await expect(bob.page.locator(".chat-log .chat-deleted")).to_have_text("Message deleted")
     await alice.check_accessibility("chat with a deleted message")
 
+    # Alice fixes a typo in her private answer: Bob's copy changes, marked edited on both.
+    answer = alice.chat_message("Noon is fine")
+    await answer.get_by_role("button", name="Edit message", exact=True).click()
+    box = alice.page.get_by_role("textbox", name="Edit message", exact=True)
+    await expect(box).to_be_focused()
+    await box.fill("Noon is fine, see you at the café")
+    await alice.check_accessibility("editing a chat message")
+    await box.press("Enter")
+    for person in (alice, bob):
+        edited = person.chat_message("Noon is fine")  # one message, its text replaced
+        await expect(edited.locator(".chat-text")).to_have_text("Noon is fine, see you at the café")
+        await expect(edited.locator(".chat-edited")).to_have_text("(edited)")
+
 
 #: Whether a region of the whiteboard (x0, y0, x1, y1 as fractions) has no ink at all.
 _NO_INK = """([x0, y0, x1, y1]) => {

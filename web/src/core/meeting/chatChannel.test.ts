@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BYE, encodeAsk, encodeChat, encodeMedia, encodeUnsend, encodeWants, parseChatChannel } from "./chatChannel";
+import { BYE, encodeAsk, encodeChat, encodeEdit, encodeMedia, encodeUnsend, encodeWants, parseChatChannel } from "./chatChannel";
 
 describe("the chat channel", () => {
   it("reads plain text as chat to everyone (the aiortc peer)", () => {
@@ -20,6 +20,10 @@ describe("the chat channel", () => {
     expect(parseChatChannel(encodeUnsend("a1"))).toEqual({ t: "unsend", id: "a1" });
     expect(parseChatChannel('{"t":"unsend","id":""}')).toEqual({ t: "unknown" });
     expect(parseChatChannel('{"t":"unsend","id":7}')).toEqual({ t: "unknown" });
+    expect(parseChatChannel(encodeEdit("a1", "fixed"))).toEqual({ t: "edit", id: "a1", text: "fixed" });
+    expect(parseChatChannel('{"t":"edit","id":"a1"}')).toEqual({ t: "unknown" });
+    expect(parseChatChannel('{"t":"edit","id":"","text":"x"}')).toEqual({ t: "unknown" });
+    expect(parseChatChannel('{"t":"edit","id":"a1","text":["x"]}')).toEqual({ t: "unknown" });
     expect(parseChatChannel(encodeWants({ camera: "off", screen: "high" }))).toEqual({ t: "want", camera: "off", screen: "high" });
   });
 

@@ -4,6 +4,8 @@
  *   {"t":"chat","id","text","scope":"all"|"private"}            a chat message
  *   {"t":"unsend","id"}                                          the sender deletes its message `id`
  *                                                                for everyone it went to
+ *   {"t":"edit","id","text"}                                     the sender's message `id` now says
+ *                                                                `text`, for everyone it went to
  *   {"t":"media","audio","video","screen","recording"}          what the sender's tile shows;
  *                                                                `recording`: true, false or
  *                                                                "paused" (nothing recorded now)
@@ -42,6 +44,7 @@ export type Ask = (typeof ASKS)[number];
 export type ChatChannelMessage =
   | { t: "chat"; id: string | null; text: string; scope: ChatScope }
   | { t: "unsend"; id: string }
+  | { t: "edit"; id: string; text: string }
   | ({ t: "media" } & RemoteMedia)
   | ({ t: "want" } & Wants)
   | { t: "bye" }
@@ -72,6 +75,10 @@ export function parseChatChannel(text: string): ChatChannelMessage {
       return { t: "want", camera: want(message.camera), screen: want(message.screen) };
     case "unsend":
       return typeof message.id === "string" && message.id ? { t: "unsend", id: message.id } : { t: "unknown" };
+    case "edit":
+      return typeof message.id === "string" && message.id && typeof message.text === "string"
+        ? { t: "edit", id: message.id, text: message.text }
+        : { t: "unknown" };
     case "bye":
       return { t: "bye" };
     case "ask":
@@ -96,6 +103,10 @@ export function encodeChat(id: string, text: string, scope: ChatScope): string {
 
 export function encodeUnsend(id: string): string {
   return JSON.stringify({ t: "unsend", id });
+}
+
+export function encodeEdit(id: string, text: string): string {
+  return JSON.stringify({ t: "edit", id, text });
 }
 
 export function encodeMedia(media: RemoteMedia): string {

@@ -1,5 +1,5 @@
 /** Chat: the log (announced politely), the addressee and the message box. */
-import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { saveBlob } from "../../ui/download";
 import { Icon } from "../../ui/Icon";
 import type { RoomSession } from "../room/session";
@@ -28,11 +28,48 @@ function ChatText({ text }: { text: string }) {
   );
 }
 
+/** Editing one of our messages in place: Enter (or Save) sends the new text, Escape (or Cancel)
+ * leaves it as it was. */
+function ChatEdit({ message, session, done }: { message: ChatMessage; session: RoomSession; done: () => void }) {
+  const [text, setText] = useState(message.text);
+  const box = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    box.current?.focus();
+    box.current?.select();
+  }, []);
+  const save = (event?: Event) => {
+    event?.preventDefault();
+    if (text.trim() === message.text || session.chat.edit(message.id, text)) done();
+  };
+  const onKey = (event: KeyboardEvent) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      event.stopPropagation(); // the panel stays open
+      done();
+    } else if (event.key === "Enter" && !event.shiftKey && !event.isComposing) save(event);
+  };
+  return (
+    <form class="chat-edit" onSubmit={save}>
+      <textarea ref={box} rows={2} maxLength={4000} aria-label="Edit message" value={text} onInput={(event) => setText(event.currentTarget.value)} onKeyDown={onKey} />
+      <div class="chat-edit-actions">
+        <button class="btn btn-ghost btn-small" type="button" onClick={done}>
+          Cancel
+        </button>
+        <button class="btn btn-primary btn-small" type="submit" disabled={!text.trim()}>
+          Save
+        </button>
+      </div>
+    </form>
+  );
+}
+
 /** One message, read as "Bob, 9:22 PM: Hi Alice!" (the punctuation is for screen readers only). */
 function ChatEntry({ message, session }: { message: ChatMessage; session: RoomSession }) {
+  const [editing, setEditing] = useState(false);
   const to = message.private ? (message.mine ? ` → ${session.meeting.displayName(message.toUid ?? "")} (private)` : " → you (private)") : "";
   const at = new Date(message.at);
   const classes = ["chat-message", message.mine ? "mine" : "", message.private ? "private" : ""].filter(Boolean).join(" ");
+  const ours = message.mine && !message.deleted;
   return (
     <li class={classes} data-from={message.fromUid}>
       <div class="chat-meta">
@@ -40,14 +77,26 @@ function ChatEntry({ message, session }: { message: ChatMessage; session: RoomSe
         <span class="chat-to">{to}</span>
         <span class="visually-hidden">, </span>
         <time dateTime={at.toISOString()}>{at.toLocaleTimeString([], { hour: "numeric", minute: "2-digit" })}</time>
+        {message.edited && !message.deleted ? <span class="chat-edited">(edited)</span> : null}
         <span class="visually-hidden">: </span>
-        {message.mine && !message.deleted ? (
-          <button class="chat-delete" type="button" title="Delete for everyone" aria-label="Delete for everyone" onClick={() => session.chat.unsend(message.id)}>
+        {ours && !editing ? (
+          <button class="chat-tool" type="button" title="Edit" aria-label="Edit message" onClick={() => setEditing(true)}>
+            <Icon name="pen" />
+          </button>
+        ) : null}
+        {ours ? (
+          <button class="chat-tool" type="button" title="Delete for everyone" aria-label="Delete for everyone" onClick={() => session.chat.unsend(message.id)}>
             <Icon name="trash" />
           </button>
         ) : null}
       </div>
-      {message.deleted ? <p class="chat-text chat-deleted">Message deleted</p> : <ChatText text={message.text} />}
+      {message.deleted ? (
+        <p class="chat-text chat-deleted">Message deleted</p>
+      ) : editing ? (
+        <ChatEdit message={message} session={session} done={() => setEditing(false)} />
+      ) : (
+        <ChatText text={message.text} />
+      )}
     </li>
   );
 }

@@ -35,6 +35,11 @@ describe("chatText", () => {
     expect(text.split("\n")[2]).toBe("[t0] Bob: (message deleted)");
   });
 
+  it("says a message was edited, after its last line", () => {
+    const text = chatText([message({ text: "two\nlines", edited: true })], { title: null, meetingId: "abc" }, names);
+    expect(text.split("\n").slice(2, 4)).toEqual(["[t0] Bob: two", "  lines (edited)"]);
+  });
+
   it("names an untitled meeting by its id", () => {
     expect(chatText([], { title: null, meetingId: "abc" }, names)).toBe("Chat of the meeting abc, as this browser received it.\n\n");
   });

@@ -14,7 +14,7 @@ export function chatText(
   const lines = [`Chat of the meeting ${title}, as this browser received it.`, ""];
   for (const m of messages) {
     const to = m.private ? (m.mine ? ` → ${names.of(m.toUid ?? "")} (private)` : " → you (private)") : "";
-    const [first, ...rest] = m.deleted ? ["(message deleted)"] : m.text.split(/\r?\n/);
+    const [first, ...rest] = m.deleted ? ["(message deleted)"] : `${m.text}${m.edited ? " (edited)" : ""}`.split(/\r?\n/);
     lines.push(`[${names.clock(m.at)}] ${m.mine ? "You" : m.fromName}${to}: ${first}`, ...rest.map((line) => `  ${line}`));
   }
   return `${lines.join("\n")}\n`;

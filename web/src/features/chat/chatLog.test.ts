@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Emitter } from "../../core/state/emitter";
 import type { IncomingChat, Meeting, MeetingEvents } from "../../core/meeting/meeting";
+import type { MessageRules } from "../hosts/permissions";
 import { ChatLog } from "./chatLog";
 
 /** The part of a Meeting the chat uses: its chat event, its links' chat channels, names. */
@@ -89,5 +90,53 @@ describe("ChatLog", () => {
     emitter.emit("chat", unsend("bob", all.id)); // nor anyone ours
     const texts = chat.messages.value.map((msg) => `${msg.fromUid}:${msg.text}`);
     expect(texts).toEqual(["me:", "me:", "bob:bob's", "carol:"]);
+  });
+
+  it("edits our message for everyone it went to, and another's only from its sender", () => {
+    const { meeting: m, emitter, sent } = meeting("bob", "carol");
+    const chat = new ChatLog(m);
+    const edits: string[] = [];
+    chat.on("edited", ({ before, after }) => edits.push(`${before.text} -> ${after.text}`));
+    const all = chat.send("teh plan", null)!;
+    const mine = chat.send("psst", "bob")!;
+    expect(chat.edit(all.id, "  the plan ")).toBe(true);
+    expect(chat.edit(all.id, "the plan")).toBe(false); // unchanged
+    expect(chat.edit(all.id, "   ")).toBe(false);
+    expect(chat.edit(mine.id, "psst!")).toBe(true);
+    expect(sent.get("bob")!.slice(2).map((d) => JSON.parse(d))).toEqual([
+      { t: "edit", id: all.id, text: "the plan" },
+      { t: "edit", id: mine.id, text: "psst!" },
+    ]);
+    expect(sent.get("carol")!.slice(1).map((d) => JSON.parse(d))).toEqual([{ t: "edit", id: all.id, text: "the plan" }]);
+    expect(edits).toEqual(["teh plan -> the plan", "psst -> psst!"]);
+    expect(chat.messages.value.map((msg) => [msg.text, msg.edited])).toEqual([["the plan", true], ["psst!", true]]);
+    chat.unsend(mine.id);
+    expect(chat.edit(mine.id, "again")).toBe(false); // deleted
+
+    emitter.emit("chat", incoming("bob", "bob's", "b1"));
+    emitter.emit("chat", incoming("carol", "carol's", "b1"));
+    const edit = (uid: string, id: string, text: string) => ({ link: { uid }, message: { t: "edit", id, text } }) as unknown as IncomingChat;
+    emitter.emit("chat", edit("carol", "b1", " carol's, fixed ")); // Carol edits her own, not Bob's of the same id
+    emitter.emit("chat", edit("bob", all.id, "forged")); // nor anyone ours
+    emitter.emit("chat", edit("bob", "b1", "   ")); // nor to nothing
+    emitter.emit("chat", edit("bob", "nope", "x"));
+    const texts = chat.messages.value.map((msg) => `${msg.fromUid}:${msg.text}:${msg.edited ?? false}`);
+    expect(texts).toEqual(["me:the plan:true", "me::true", "bob:bob's:false", "carol:carol's, fixed:true"]);
+  });
+
+  it("takes no edit the hosts' rules would not take as a message", () => {
+    const { meeting: m, emitter } = meeting("bob");
+    let open = true;
+    const rules: MessageRules = { accepts: () => open, mayWrite: () => open };
+    const chat = new ChatLog(m, rules);
+    const notices: string[] = [];
+    chat.on("notice", (n) => notices.push(n));
+    const all = chat.send("hello", null)!;
+    emitter.emit("chat", incoming("bob", "hi", "b1"));
+    open = false; // a host turned the chat off
+    expect(chat.edit(all.id, "hello there")).toBe(false);
+    expect(notices).toHaveLength(1);
+    emitter.emit("chat", { link: { uid: "bob" }, message: { t: "edit", id: "b1", text: "spam" } } as unknown as IncomingChat);
+    expect(chat.messages.value.map((msg) => msg.text)).toEqual(["hello", "hi"]);
   });
 });

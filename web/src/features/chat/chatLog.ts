@@ -4,7 +4,7 @@
  */
 import { signal } from "@preact/signals-core";
 import { Emitter } from "../../core/state/emitter";
-import { encodeChat, encodeUnsend, MAX_CHAT_LENGTH, randomId } from "../../core/meeting/chatChannel";
+import { encodeChat, encodeEdit, encodeUnsend, MAX_CHAT_LENGTH, randomId } from "../../core/meeting/chatChannel";
 import type { IncomingChat, Meeting } from "../../core/meeting/meeting";
 import { OPEN_RULES, PERMISSIONS, type MessageRules } from "../hosts/permissions";
 
@@ -20,10 +20,13 @@ export interface ChatMessage {
   mine: boolean;
   /** Its sender deleted it for everyone: the text is gone. */
   deleted?: boolean;
+  /** Its sender changed its text (when it was sent: `at`). */
+  edited?: boolean;
 }
 
-/** `unsent`: one of ours we deleted for everyone, as it was (its text for the archiver). */
-type ChatEvents = { message: ChatMessage; notice: string; unsent: ChatMessage };
+/** `unsent`: one of ours we deleted for everyone, as it was (its text for the archiver);
+ * `edited`: one of ours we edited, as it was before and as it is now. */
+type ChatEvents = { message: ChatMessage; notice: string; unsent: ChatMessage; edited: { before: ChatMessage; after: ChatMessage } };
 
 
 export class ChatLog extends Emitter<ChatEvents> {
@@ -42,6 +45,14 @@ export class ChatLog extends Emitter<ChatEvents> {
     if (message.t === "unsend") {
       // Only its sender deletes a message: one from this connection, with this id.
       this.markDeleted((m) => !m.mine && m.fromUid === link.uid && m.id === message.id);
+      return;
+    }
+    if (message.t === "edit") {
+      // As a deletion: only its sender edits a message, and an edit is new text, which the
+      // hosts' rules must let through as they would the message.
+      const text = message.text.trim().slice(0, MAX_CHAT_LENGTH);
+      const entry = this.messages.peek().find((m) => !m.mine && m.fromUid === link.uid && m.id === message.id && !m.deleted);
+      if (entry && text && this.rules.accepts(link.uid, entry.private ? "private" : "all")) this.replace(entry, text);
       return;
     }
     const text = message.text.slice(0, MAX_CHAT_LENGTH);
@@ -109,6 +120,30 @@ export class ChatLog extends Emitter<ChatEvents> {
     this.markDeleted((m) => m === entry);
     this.emit("unsent", entry);
     return true;
+  }
+
+  /** Change the text of one of our messages for everyone it went to, as `unsend` deletes it.
+   * False when it is not ours, deleted, the text blank or unchanged, or the hosts turned our
+   * chat off since. */
+  edit(id: string, text: string): boolean {
+    const body = text.trim().slice(0, MAX_CHAT_LENGTH);
+    const entry = this.messages.peek().find((m) => m.mine && m.id === id && !m.deleted);
+    if (!entry || !body || body === entry.text) return false;
+    if (!this.rules.mayWrite(entry.toUid ?? null)) {
+      this.emit("notice", PERMISSIONS.chat.off);
+      return false;
+    }
+    const payload = encodeEdit(id, body);
+    const to = entry.toUid ? [this.meeting.links.get(entry.toUid)] : [...this.meeting.links.values()];
+    for (const link of to) link?.send("chat", payload);
+    this.emit("edited", { before: entry, after: this.replace(entry, body) });
+    return true;
+  }
+
+  private replace(entry: ChatMessage, text: string): ChatMessage {
+    const after = { ...entry, text, edited: true };
+    this.messages.value = this.messages.peek().map((m) => (m === entry ? after : m));
+    return after;
   }
 
   private markDeleted(which: (m: ChatMessage) => boolean): void {

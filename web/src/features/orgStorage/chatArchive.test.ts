@@ -61,6 +61,17 @@ describe("ChatArchiver", () => {
     expect(archiver.withdraw("hello", 1)).toBe(false); // in the archive already
   });
 
+  it("replaces the text of an edited message still waiting, and adds the edit of one sent", async () => {
+    const { archiver, sent, tick } = harness(() => true);
+    archiver.add("teh plan", 1);
+    expect(archiver.edit({ text: "teh plan", at: 1 }, "the plan", 5)).toBe(true);
+    await tick();
+    expect(sent).toEqual([[{ text: "the plan", at: 1 }]]);
+    expect(archiver.edit({ text: "the plan", at: 1 }, "the new plan", 9, "bob")).toBe(false);
+    await tick();
+    expect(sent[1]).toEqual([{ text: "the new plan", at: 9, to: "bob" }]);
+  });
+
   it("drops what is queued when the storing stops before the batch goes", async () => {
     let on = true;
     const { archiver, sent, tick } = harness(() => on);

@@ -95,6 +95,15 @@ export class ChatArchiver {
     return true;
   }
 
+  /** One of our messages edited: still waiting for its batch, its text is replaced there (true);
+   * sent already, the new text goes as a message of `now` (false): an archive keeps what it
+   * got. */
+  edit(before: { text: string; at: number }, text: string, now: number, to?: string): boolean {
+    const waiting = this.withdraw(before.text, before.at);
+    this.add(text, waiting ? before.at : now, to);
+    return waiting;
+  }
+
   private schedule(): void {
     this.timer ??= this.setTimer(() => {
       this.timer = null;

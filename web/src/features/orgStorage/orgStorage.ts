@@ -70,6 +70,13 @@ export class OrgStorage {
         if (this.stores("chat") && !this.archiver.withdraw(m.text, m.at)) announce("Deleted for everyone here, but your organisation's chat archive already has it");
       }),
     );
+    this.offs.push(
+      chat.on("edited", ({ before, after }) => {
+        if (this.stores("chat") && !this.archiver.edit(before, after.text, Date.now(), after.private ? after.toUid : undefined)) {
+          announce("Edited here; your organisation's chat archive keeps the first text too");
+        }
+      }),
+    );
     if (typeof document !== "undefined") {
       this.engagement = watchEngagement(meeting.local);
       // The tab is closing: the last messages, at least attempted (the SDK has no keepalive path).
