@@ -64,12 +64,14 @@ describe("ChatArchiver", () => {
   it("replaces the text of an edited message still waiting, and adds the edit of one sent", async () => {
     const { archiver, sent, tick } = harness(() => true);
     archiver.add("teh plan", 1);
-    expect(archiver.edit({ text: "teh plan", at: 1 }, "the plan", 5)).toBe(true);
+    expect(archiver.edit({ text: "teh plan", at: 1 }, "the plan")).toBe(true);
     await tick();
     expect(sent).toEqual([[{ text: "the plan", at: 1 }]]);
-    expect(archiver.edit({ text: "the plan", at: 1 }, "the new plan", 9, "bob")).toBe(false);
+    expect(archiver.edit({ text: "the plan", at: 1 }, "the new plan", "bob")).toBe(false);
+    expect(archiver.withdraw("the new plan", 1)).toBe(true); // deleted after the edit: not archived
+    expect(archiver.edit({ text: "the plan", at: 1 }, "the last plan")).toBe(false);
     await tick();
-    expect(sent[1]).toEqual([{ text: "the new plan", at: 9, to: "bob" }]);
+    expect(sent[1]).toEqual([{ text: "the last plan", at: 1 }]);
   });
 
   it("drops what is queued when the storing stops before the batch goes", async () => {

@@ -96,11 +96,11 @@ export class ChatArchiver {
   }
 
   /** One of our messages edited: still waiting for its batch, its text is replaced there (true);
-   * sent already, the new text goes as a message of `now` (false): an archive keeps what it
-   * got. */
-  edit(before: { text: string; at: number }, text: string, now: number, to?: string): boolean {
+   * sent already, the new text goes too (false): an archive keeps what it got. Either way under
+   * the message's own time, so that deleting it afterwards withdraws the text it has now. */
+  edit(before: { text: string; at: number }, text: string, to?: string): boolean {
     const waiting = this.withdraw(before.text, before.at);
-    this.add(text, waiting ? before.at : now, to);
+    this.add(text, before.at, to);
     return waiting;
   }
 

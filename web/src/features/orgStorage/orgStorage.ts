@@ -72,7 +72,7 @@ export class OrgStorage {
     );
     this.offs.push(
       chat.on("edited", ({ before, after }) => {
-        if (this.stores("chat") && !this.archiver.edit(before, after.text, Date.now(), after.private ? after.toUid : undefined)) {
+        if (this.stores("chat") && !this.archiver.edit(before, after.text, after.private ? after.toUid : undefined)) {
           announce("Edited here; your organisation's chat archive keeps the first text too");
         }
       }),
