@@ -139,4 +139,21 @@ describe("ChatLog", () => {
     emitter.emit("chat", { link: { uid: "bob" }, message: { t: "edit", id: "b1", text: "spam" } } as unknown as IncomingChat);
     expect(chat.messages.value.map((msg) => msg.text)).toEqual(["hello", "hi"]);
   });
+
+  it("says so when an edit or a deletion cannot reach a private message's addressee", () => {
+    const { meeting: m } = meeting("gone", "bob");
+    const chat = new ChatLog(m);
+    const notices: string[] = [];
+    chat.on("notice", (n) => notices.push(n));
+    const mine = chat.send("psst", "bob")!;
+    m.links.delete("bob"); // Bob's connection went
+    expect(chat.edit(mine.id, "psst!")).toBe(false);
+    expect(chat.messages.value[0]).toMatchObject({ text: "psst" });
+    expect(chat.unsend(mine.id)).toBe(true); // gone from our page all the same
+    expect(chat.messages.value[0]).toMatchObject({ deleted: true });
+    expect(notices).toEqual([
+      "BOB is not connected; the edit was not sent.",
+      "Deleted here, but BOB is not connected: the copy on BOB's page stays.",
+    ]);
+  });
 });

@@ -114,17 +114,18 @@ export class ChatLog extends Emitter<ChatEvents> {
   unsend(id: string): boolean {
     const entry = this.messages.peek().find((m) => m.mine && m.id === id && !m.deleted);
     if (!entry) return false;
-    const payload = encodeUnsend(id);
-    const to = entry.toUid ? [this.meeting.links.get(entry.toUid)] : [...this.meeting.links.values()];
-    for (const link of to) link?.send("chat", payload);
+    if (!this.tell(entry, encodeUnsend(id))) {
+      const name = this.meeting.displayName(entry.toUid ?? "");
+      this.emit("notice", `Deleted here, but ${name} is not connected: the copy on ${name}'s page stays.`);
+    }
     this.markDeleted((m) => m === entry);
     this.emit("unsent", entry);
     return true;
   }
 
   /** Change the text of one of our messages for everyone it went to, as `unsend` deletes it.
-   * False when it is not ours, deleted, the text blank or unchanged, or the hosts turned our
-   * chat off since. */
+   * False when it is not ours, deleted, the text blank or unchanged, the hosts turned our chat
+   * off since, or it was private and its addressee is not connected. */
   edit(id: string, text: string): boolean {
     const body = text.trim().slice(0, MAX_CHAT_LENGTH);
     const entry = this.messages.peek().find((m) => m.mine && m.id === id && !m.deleted);
@@ -133,10 +134,20 @@ export class ChatLog extends Emitter<ChatEvents> {
       this.emit("notice", PERMISSIONS.chat.off);
       return false;
     }
-    const payload = encodeEdit(id, body);
-    const to = entry.toUid ? [this.meeting.links.get(entry.toUid)] : [...this.meeting.links.values()];
-    for (const link of to) link?.send("chat", payload);
+    if (!this.tell(entry, encodeEdit(id, body))) {
+      this.emit("notice", `${this.meeting.displayName(entry.toUid ?? "")} is not connected; the edit was not sent.`);
+      return false;
+    }
     this.emit("edited", { before: entry, after: this.replace(entry, body) });
+    return true;
+  }
+
+  /** Send news of one of our messages to those it went to: false when it was private and its
+   * addressee is not connected now (to everyone: whoever is connected; we cannot know who
+   * else read it). */
+  private tell(entry: ChatMessage, payload: string): boolean {
+    if (entry.toUid) return this.meeting.links.get(entry.toUid)?.send("chat", payload) ?? false;
+    for (const link of this.meeting.links.values()) link.send("chat", payload);
     return true;
   }
 
