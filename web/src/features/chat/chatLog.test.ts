@@ -68,6 +68,9 @@ describe("ChatLog", () => {
     expect(messages[2].id).toMatch(/^[0-9a-f]{18}$/);
   });
 
+});
+
+describe("ChatLog: deleting and editing one's messages", () => {
   it("deletes our message for everyone it went to, and another's only from its sender", () => {
     const { meeting: m, emitter, sent } = meeting("bob", "carol");
     const chat = new ChatLog(m);
