@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from google.cloud import firestore
 
 from .support.admin import dump_all, matching
@@ -11,6 +13,8 @@ from .support.mesh import check_chat, describe, wait_full_mesh, wait_media
 from .support.peer import MeetingPeer
 
 PASSWORD = "correct horse battery staple"
+#: How long the rules refuse Alice's signals below: past her answer, before Bob's repeat.
+BLOCKED_S = 8.0
 
 
 async def _meet(peers: Peers, *, trickle: bool) -> tuple[str, MeetingPeer, MeetingPeer]:
@@ -94,3 +98,28 @@ async def test_two_peers_batched_trickle(peers: Peers, admin: firestore.AsyncCli
         what=f"every signal document of {meeting_id} to be deleted",
         describe=lambda: describe([alice, bob]),
     )
+
+
+async def test_an_offer_whose_answer_is_lost_is_sent_again(
+    peers: Peers, admin: firestore.AsyncClient
+) -> None:
+    """Alice's answer never reaches Firestore (the rules refuse it: the server has her over a
+    signal limit for a few seconds, docs/protocol.md section 3). Bob writes his offer again 15 s
+    after it (section 4, step 3), Alice answers the same offer again, and they connect."""
+    alice = await peers("alice")
+    bob = await peers("bob")
+    meeting_id = await alice.create_meeting(title="Lost answer")
+    await alice.join(meeting_id)
+    blocked_until = datetime.now(UTC) + timedelta(seconds=BLOCKED_S)
+    participant = admin.document("meetings", meeting_id, "participants", alice.uid)
+    await participant.update(
+        {"signalLimit": {"reason": "rate", "dropped": 1, "blockedUntil": blocked_until}}
+    )
+    await bob.join(meeting_id)
+    await wait_for(lambda: alice.errors, timeout=20.0, what="the rules to refuse Alice's answer")
+    assert "PermissionDenied" in alice.errors[0] and datetime.now(UTC) < blocked_until, alice.errors
+    alice.errors.clear()  # the refusal this test provokes
+    await wait_full_mesh([alice, bob], timeout=45.0)
+    assert any("sent again" in note for note in bob.notes), describe([alice, bob])
+    assert any("answered again" in note for note in alice.notes), describe([alice, bob])
+    await check_chat([alice, bob])

@@ -56,6 +56,10 @@ CHAT_LABEL = "chat"
 MAX_CANDIDATES_PER_SIGNAL = 8
 #: The Firestore emulator's message when a rules lookup itself failed (not a rules refusal).
 RULES_SERVICE_ERROR = "Service call error"
+#: docs/protocol.md section 4, step 3: an offer still unanswered this long is written again,
+#: the same SDP, at most MAX_REOFFERS times (as web/src/core/meeting/offerWatch.ts).
+REOFFER_AFTER_S = 15.0
+MAX_REOFFERS = 3
 #: Attempts at writing one signal (a rules lookup that failed, or a transient refusal).
 SIGNAL_WRITE_ATTEMPTS = 4
 #: Refusals of a write by an emulator under load that a repeat gets past.
@@ -223,6 +227,8 @@ class Link:
     final_stats: dict[str, Any] | None = None
     started_at: float = field(default_factory=time.monotonic)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    #: The SDP of the last offer applied (answerer): the same offer again is answered again.
+    last_offer_sdp: str | None = None
 
     @property
     def connected(self) -> bool:
@@ -1128,6 +1134,7 @@ class MeetingPeer:
                     candidates=None,
                 )
             )
+            self._watch_offer(link, offer.sdp)
             # Trickled only by a trickling peer; else they are in the offer's SDP.
             trickled = batches(offer.candidates, MAX_CANDIDATES_PER_SIGNAL) if self.trickle else []
             for batch in trickled:
@@ -1160,6 +1167,12 @@ class MeetingPeer:
             await self._close_link(signal.from_uid, "offer from a new session")
             link = None
         offer = RTCSessionDescription(sdp=str(signal.data.get("sdp", "")), type="offer")
+        if link is not None and link.last_offer_sdp == offer.sdp:
+            # The offerer did not get our answer and sent its offer again (section 4, step 3):
+            # the same answer again, the connection untouched.
+            self.notes.append(f"offer {signal.id} from {signal.from_uid} again: answered again")
+            await self._send_description(link, "answer")
+            return
         if link is None:
             link = self._new_link(signal.from_uid, signal.session, "answerer")
             await link.pc.setRemoteDescription(offer)
@@ -1167,6 +1180,7 @@ class MeetingPeer:
         else:  # renegotiation on an established connection: same remote session
             await link.pc.setRemoteDescription(offer)
         link.remote_description_set = True
+        link.last_offer_sdp = offer.sdp
         for entries in self._orphan_candidates.pop((signal.from_uid, signal.session), []):
             link.candidates_docs_received += 1
             link.pending_candidates.extend(entries)
@@ -1219,10 +1233,34 @@ class MeetingPeer:
             entries = extract_candidates(sdp)
             sdp = strip_candidates(sdp)
         await self._send_signal(link, kind, sdp=sdp)
+        if kind == "offer":
+            self._watch_offer(link, sdp)
         if self.trickle:
             for batch in batches(entries, MAX_CANDIDATES_PER_SIGNAL):
                 await self._send_signal(link, "candidates", candidates=batch)
                 link.candidates_docs_sent += 1
+
+    def _watch_offer(self, link: Link, sdp: str) -> None:
+        """Write the offer ``sdp`` again while it goes unanswered (docs/protocol.md section 4,
+        step 3): under load the emulator has lost an offer whose write it answered CANCELLED
+        "call already cancelled" (a CI run, 2026-12-07), and nothing else would move the link."""
+
+        async def watch() -> None:
+            for _ in range(MAX_REOFFERS):
+                await asyncio.sleep(REOFFER_AFTER_S)
+                if self._closing or self.links.get(link.uid) is not link:
+                    return
+                if link.pc.signalingState != "have-local-offer":
+                    return
+                self.notes.append(f"offer to {link.uid} unanswered: sent again")
+                try:
+                    await self._send_signal(link, "offer", sdp=sdp)
+                except Exception:
+                    if not self._closing:
+                        self._record_failure(f"offer to {link.uid} sent again")
+                    return
+
+        link.tasks.append(asyncio.ensure_future(watch()))
 
     async def _out_of_reach(self, link: Link) -> bool:
         """Whether the rules now refuse any signal of ours to ``link``'s session: its participant
