@@ -10,7 +10,7 @@ from typing import Any
 
 from playwright.async_api import Request, Route, expect
 
-from tests.emulator.support.admin import admin_client
+from tests.emulator.support.admin import admin_client, signals_blocked_until
 from tests.emulator.support.deadline import wait_for
 from tests.emulator.support.scheduler import run_scheduled
 
@@ -116,11 +116,8 @@ async def test_an_offer_whose_answer_is_lost_is_sent_again(people: PersonFactory
 
     # What the signal trigger writes on a sender it caught over a limit (signals.py).
     blocked_until = datetime.now(UTC) + timedelta(seconds=BLOCKED_S)
-    await (
-        admin_client()
-        .document("meetings", meeting_id, "participants", alice.uid)
-        .update({"signalLimit": {"reason": "rate", "dropped": 1, "blockedUntil": blocked_until}})
-    )
+    participant = admin_client().document("meetings", meeting_id, "participants", alice.uid)
+    await participant.update(signals_blocked_until(blocked_until))
     await bob.join(meeting_id)
     await wait_for(
         lambda: any("sending a answer signal failed" in line for line in said),

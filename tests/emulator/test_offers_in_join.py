@@ -10,7 +10,7 @@ from typing import Any
 
 from google.cloud import firestore
 
-from .support.admin import dump_all, leg_when, sides_are
+from .support.admin import dump_all, leg_when, sides_are, signals_blocked_until
 from .support.factories import Actors, Peers
 from .support.mesh import check_chat, describe, wait_full_mesh, wait_media
 
@@ -131,9 +131,7 @@ async def test_a_blocked_sender_gets_no_offers_written(
     await bob.join(meeting_id)
     blocked_until = datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=60)
     participant = admin.document("meetings", meeting_id, "participants", bob.uid)
-    await participant.update(
-        {"signalLimit": {"reason": "rate", "dropped": 1, "blockedUntil": blocked_until}}
-    )
+    await participant.update(signals_blocked_until(blocked_until))
 
     again = await bob.call("join_meeting", {"meetingId": meeting_id, "offers": [SDP]})
     assert [p.get("offer") for p in again["participants"]] == [None]

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from google.cloud import firestore
 
-from .support.admin import dump_all, matching
+from .support.admin import dump_all, matching, signals_blocked_until
 from .support.deadline import wait_for
 from .support.factories import Peers
 from .support.mesh import check_chat, describe, wait_full_mesh, wait_media
@@ -112,9 +112,7 @@ async def test_an_offer_whose_answer_is_lost_is_sent_again(
     await alice.join(meeting_id)
     blocked_until = datetime.now(UTC) + timedelta(seconds=BLOCKED_S)
     participant = admin.document("meetings", meeting_id, "participants", alice.uid)
-    await participant.update(
-        {"signalLimit": {"reason": "rate", "dropped": 1, "blockedUntil": blocked_until}}
-    )
+    await participant.update(signals_blocked_until(blocked_until))
     await bob.join(meeting_id)
     await wait_for(lambda: alice.errors, timeout=20.0, what="the rules to refuse Alice's answer")
     assert "PermissionDenied" in alice.errors[0] and datetime.now(UTC) < blocked_until, alice.errors

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Collection
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -262,3 +263,9 @@ async def leg_when(
     )
     assert found is not None  # wait_for returns a truthy value or fails
     return found
+
+
+def signals_blocked_until(until: datetime) -> dict[str, Any]:
+    """The participant-document update the signal trigger makes on a sender it caught over the
+    signal rate (functions/avmeets/signals.py): the rules refuse its signals until ``until``."""
+    return {"signalLimit": {"reason": "rate", "dropped": 1, "blockedUntil": until}}

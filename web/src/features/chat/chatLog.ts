@@ -44,14 +44,15 @@ export class ChatLog extends Emitter<ChatEvents> {
   private receive({ link, message }: IncomingChat): void {
     if (message.t === "unsend") {
       // Only its sender deletes a message: one from this connection, with this id.
-      this.markDeleted((m) => !m.mine && m.fromUid === link.uid && m.id === message.id);
+      const entry = this.shown(link.uid, message.id);
+      if (entry) this.markDeleted(entry);
       return;
     }
     if (message.t === "edit") {
       // As a deletion: only its sender edits a message, and an edit is new text, which the
       // hosts' rules must let through as they would the message.
       const text = message.text.trim().slice(0, MAX_CHAT_LENGTH);
-      const entry = this.messages.peek().find((m) => !m.mine && m.fromUid === link.uid && m.id === message.id && !m.deleted);
+      const entry = this.shown(link.uid, message.id);
       if (entry && text && this.rules.accepts(link.uid, entry.private ? "private" : "all")) this.replace(entry, text);
       return;
     }
@@ -112,13 +113,13 @@ export class ChatLog extends Emitter<ChatEvents> {
   /** Delete one of our messages for everyone it went to (its addressee alone when private):
    * their pages drop its text, as ours does. False when it is not ours or already deleted. */
   unsend(id: string): boolean {
-    const entry = this.messages.peek().find((m) => m.mine && m.id === id && !m.deleted);
+    const entry = this.shown(null, id);
     if (!entry) return false;
     if (!this.tell(entry, encodeUnsend(id))) {
       const name = this.meeting.displayName(entry.toUid ?? "");
       this.emit("notice", `Deleted here, but ${name} is not connected: the copy on ${name}'s page stays.`);
     }
-    this.markDeleted((m) => m === entry);
+    this.markDeleted(entry);
     this.emit("unsent", entry);
     return true;
   }
@@ -128,7 +129,7 @@ export class ChatLog extends Emitter<ChatEvents> {
    * off since, or it was private and its addressee is not connected. */
   edit(id: string, text: string): boolean {
     const body = text.trim().slice(0, MAX_CHAT_LENGTH);
-    const entry = this.messages.peek().find((m) => m.mine && m.id === id && !m.deleted);
+    const entry = this.shown(null, id);
     if (!entry || !body || body === entry.text) return false;
     if (!this.rules.mayWrite(entry.toUid ?? null)) {
       this.emit("notice", PERMISSIONS.chat.off);
@@ -151,16 +152,24 @@ export class ChatLog extends Emitter<ChatEvents> {
     return true;
   }
 
-  private replace(entry: ChatMessage, text: string): ChatMessage {
-    const after = { ...entry, text, edited: true };
-    this.messages.value = this.messages.peek().map((m) => (m === entry ? after : m));
-    return after;
+  /** The message `id` not deleted: one of ours (`from` null), or one from that connection only
+   * (nobody deletes or edits another's message). */
+  private shown(from: string | null, id: string): ChatMessage | undefined {
+    const whose = (m: ChatMessage) => (from === null ? m.mine : !m.mine && m.fromUid === from);
+    return this.messages.peek().find((m) => m.id === id && !m.deleted && whose(m));
   }
 
-  private markDeleted(which: (m: ChatMessage) => boolean): void {
-    const before = this.messages.peek();
-    if (!before.some((m) => which(m) && !m.deleted)) return;
-    this.messages.value = before.map((m) => (which(m) ? { ...m, text: "", deleted: true } : m));
+  private replace(entry: ChatMessage, text: string): ChatMessage {
+    return this.swap(entry, { ...entry, text, edited: true });
+  }
+
+  private markDeleted(entry: ChatMessage): void {
+    this.swap(entry, { ...entry, text: "", deleted: true });
+  }
+
+  private swap(entry: ChatMessage, after: ChatMessage): ChatMessage {
+    this.messages.value = this.messages.peek().map((m) => (m === entry ? after : m));
+    return after;
   }
 
   private add(entry: ChatMessage): void {
