@@ -58,7 +58,15 @@ class Coturn:
         closed without releasing its allocation leaves it for its lifetime (10 min), and a new
         Chromium socket on the same local port (the system reuses them) is then answered 437
         (allocation mismatch) to every ALLOCATE: no relay candidate, no relay-only connection."""
+        self.stop()
+        self.start()
+
+    def stop(self) -> None:
+        """Stop relaying (an outage of the relay: every allocation is lost with it)."""
         _stop(self.process)
+
+    def start(self) -> None:
+        """Start it again on the same port (after ``stop``), answering before this returns."""
         self.process = _launch(self.command, self.log)
         _wait_until_answering(self)
 

@@ -8,7 +8,9 @@
  *   left unanswered is sent again (offerWatch.ts).
  * - Every later negotiation (ICE restart, a slot the other side's offer lacked) uses the
  *   perfect-negotiation pattern: the peer with the lexicographically smaller uid is polite and
- *   rolls back its own offer on a collision.
+ *   rolls back its own offer on a collision. A connection that fails is restarted (ICE, up to
+ *   MAX_ICE_RESTARTS times in a row) and reported `failed` only once given up: that report
+ *   ends its CDR leg.
  * - Local candidates are trickled in batches (candidates.ts); remote candidates that arrive
  *   before the remote description are queued. */
 import { signal, type Signal } from "@preact/signals-core";
@@ -73,6 +75,7 @@ export class PeerLink {
    * the addresses the connection uses, and ICE may move to a better pair once its checks pass). */
   private reportedPath = "";
   private reportedConnectStats = false;
+  private reportedFailed = false;
   /** The (bundled) DTLS transport whose events are followed too (link.ts, connectionStateOf). */
   private transport: RTCDtlsTransport | null = null;
 
@@ -265,13 +268,8 @@ export class PeerLink {
           if (this.pc.connectionState === "disconnected") this.restartIce();
         }, DISCONNECTED_GRACE_MS);
         break;
-      case "failed":
-        if (this.restarts < MAX_ICE_RESTARTS) {
-          this.state = "reconnecting";
-          this.restartIce();
-        } else {
-          this.state = "failed";
-        }
+      case "failed": // given up only when no restart is left: `failed` ends the CDR leg
+        this.state = this.restarts < MAX_ICE_RESTARTS && this.restartIce() ? "reconnecting" : "failed";
         break;
       case "closed":
         this.state = "closed";
@@ -288,7 +286,7 @@ export class PeerLink {
       this.host.report(this, "connected", info.stats, info.path);
       this.changed();
     } else if (state === "failed") {
-      await this.reportFailed();
+      if (this.state === "failed") await this.reportFailed();
     } else if (reportsState(state, this.reportedAny)) {
       this.host.report(this, state);
     }
@@ -303,16 +301,20 @@ export class PeerLink {
   }
 
   private async reportFailed(): Promise<void> {
+    if (this.reportedFailed) return; // given up once: the connection's last word
+    this.reportedFailed = true;
     const info = await collectStats(this.pc, this.startedAt);
     this.host.report(this, "failed", info.stats, info.path);
   }
 
-  /** ICE restart (on failure, a long disconnection or a network change). */
-  restartIce(): void {
-    if (this.pc.signalingState === "closed") return;
-    if (!this.host.iceRestartAllowed(this)) return;
+  /** ICE restart (on failure, a long disconnection or a network change); false if none. Not
+   * once given up (`failed` reported): its leg has ended, and what followed would be unrecorded. */
+  restartIce(): boolean {
+    if (this.state === "failed" || this.pc.signalingState === "closed") return false;
+    if (!this.host.iceRestartAllowed(this)) return false;
     this.restarts++;
     this.pc.restartIce();
+    return true;
   }
 
   private startStats(): void {
