@@ -186,8 +186,9 @@ async def test_whiteboard_strokes_and_late_joiner(people: PersonFactory) -> None
         await bob.wait_ink(edge)
     assert await bob.page.evaluate(_NO_INK, [0.55, 0.15, 0.75, 0.35])
 
-    # Alice writes "Plan B" where she clicks: Bob's board has the words (ink well right of the
-    # point, where a dot would not reach), in one stroke message.
+    # Alice writes "Plan B" and, on a second line (Shift+Enter), "Friday" where she clicks: Bob's
+    # board has both lines (ink well right of the point, where a dot would not reach, and one
+    # line height below it), in one stroke message.
     await alice.page.get_by_role("button", name="Text", exact=True).click()
     box = await (await alice.open_whiteboard()).bounding_box()
     assert box is not None
@@ -195,11 +196,16 @@ async def test_whiteboard_strokes_and_late_joiner(people: PersonFactory) -> None
     typed = alice.page.get_by_role("textbox", name=re.compile(r"^Text for the whiteboard"))
     await expect(typed).to_be_focused()
     await typed.fill("Plan B")
+    await typed.press("Shift+Enter")
+    await typed.press_sequentially("Friday")
+    await expect(typed).to_have_value("Plan B\nFriday")
+    await expect(typed).to_have_attribute("rows", "2")  # the box grew with its lines
     await typed.press("Enter")
     await expect(typed).to_have_count(0)
     words = (0.13, 0.6, 0.18, 0.645)
     await bob.wait_ink(words)
-    assert await bob.page.evaluate(_NO_INK, [0.1, 0.68, 0.3, 0.75])  # one line, at its size
+    await bob.wait_ink((0.11, 0.655, 0.16, 0.69))  # "Friday", 1.2 text heights lower
+    assert await bob.page.evaluate(_NO_INK, [0.1, 0.71, 0.3, 0.78])  # two lines, at their size
 
     # Carol joins later and gets the whole board from a peer.
     carol = await people("carol")

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { signal } from "@preact/signals-core";
 import { shapePoints } from "./shapes";
-import { Board, boardMessages, clampPoint, cleanPoints, cleanText, MAX_TEXT, type BoardChange, type BoardLink, type BoardRules } from "./board";
+import { Board, boardMessages, clampPoint, cleanPoints, cleanText, MAX_TEXT, MAX_TEXT_LINES, type BoardChange, type BoardLink, type BoardRules } from "./board";
 
 /** A connection's board channel as the board sees it: who it is, and what was sent on it. */
 function link(uid: string, role: "caller" | "callee" = "callee") {
@@ -123,7 +123,7 @@ describe("board helpers", () => {
   it("writes a line of text: one message, synced, undone like any stroke", () => {
     const bob = link("bob");
     const { b } = board(bob);
-    const mine = b.text("#1a73e8", 6, 1000, 2000, "  Plan\nB  ");
+    const mine = b.text("#1a73e8", 6, 1000, 2000, "  Plan B  ");
     expect(mine?.text).toBe("Plan B");
     expect(bob.sent.map((m) => JSON.parse(m))).toEqual([{ t: "stroke", id: mine?.id, color: "#1a73e8", width: 6, erase: false, pts: [1000, 2000], text: "Plan B" }]);
     expect(b.text("#111111", 6, 0, 0, " \u0007 ")).toBeNull(); // nothing to write
@@ -136,7 +136,7 @@ describe("board helpers", () => {
     expect([...b.strokes.values()][0].text).toBe("Plan B");
   });
 
-  it("takes a text only as one line at one point, and nothing appended to it", () => {
+  it("takes a text only at one point, and nothing appended to it", () => {
     const bob = link("bob");
     const { b } = board(bob);
     b.message(bob, stroke("t1", [10, 20], { text: "x".repeat(MAX_TEXT + 50) }));
@@ -148,7 +148,18 @@ describe("board helpers", () => {
     b.message(bob, stroke("t4", [10, 20], { text: 5 }));
     b.message(bob, stroke("t5", [10, 20], { text: "rubbed out", erase: true }));
     expect([...b.strokes.keys()]).toEqual(["t1"]);
-    expect([cleanText("a\u2028b\tc"), cleanText(null), cleanText("")]).toEqual(["a b c", null, null]);
+    expect([cleanText("a\u0007b\tc"), cleanText(null), cleanText("")]).toEqual(["a b c", null, null]);
+  });
+
+  it("keeps a text's lines, at most MAX_TEXT_LINES, any line break made one", () => {
+    expect(cleanText("  Plan B \r\n\r\n  - Friday\u2028- Monday  \n\n")).toBe("Plan B\n\n  - Friday\n- Monday");
+    const many = Array.from({ length: MAX_TEXT_LINES + 3 }, (_, i) => `line ${i}`).join("\n");
+    expect(cleanText(many)?.split("\n")).toHaveLength(MAX_TEXT_LINES);
+    expect(cleanText("\n \n\t\n")).toBeNull();
+    const bob = link("bob");
+    const { b } = board(bob);
+    b.message(bob, stroke("t1", [10, 20], { text: "Agenda\r\nDemo" }));
+    expect(b.strokes.get("t1")?.text).toBe("Agenda\nDemo");
   });
 
   it("slices long strokes for a sync", () => {

@@ -6,7 +6,7 @@
  *                                                                      a stroke or more of its points;
  *                                                                      `below`: a redone stroke goes
  *                                                                      back under that one; `text`:
- *                                                                      a line of text, its top left at
+ *                                                                      lines of text ("\n"), top left at
  *                                                                      the one point, `width` its size
  *   {t:"clear"}                                                        wipe the board
  *   {t:"remove", id}                                                   take stroke id off (an undo)
@@ -35,7 +35,7 @@ export interface Stroke {
   width: number;
   erase: boolean;
   pts: number[];
-  /** A text: one line written from the stroke's one point (its top left), `width` sizing it. */
+  /** A text: its lines ("\n") written from the stroke's one point (its top left), `width` sizing it. */
   text?: string;
 }
 
@@ -68,8 +68,9 @@ const MAX_POINTS_PER_MESSAGE = 2000;
 const MAX_POINTS_RECEIVED = 200_000;
 const COLOR = /^#[0-9a-f]{6}$/i;
 const DEFAULT_COLOR = "#111111";
-/** The longest text on the board, in UTF-16 units. */
+/** The longest text on the board, in UTF-16 units (its line breaks included), and its most lines. */
 export const MAX_TEXT = 200;
+export const MAX_TEXT_LINES = 10;
 
 /** A coordinate on the 0..10000 grid. */
 export function clampPoint(v: unknown): number {
@@ -93,13 +94,22 @@ export function cleanPoints(pts: readonly unknown[]): number[] {
   return clean;
 }
 
-/** A received or typed text: one line (controls and line breaks out), trimmed, at most MAX_TEXT
- * long; null when nothing is left. */
+/** A received or typed text: at most MAX_TEXT_LINES lines (any line break made "\n", other
+ * controls a space, the blank lines and spaces around it and each line's trailing spaces out),
+ * at most MAX_TEXT long; null when nothing is left. */
 export function cleanText(v: unknown): string | null {
   if (typeof v !== "string") return null;
-  // eslint-disable-next-line no-control-regex
-  const line = v.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").trim().slice(0, MAX_TEXT).trim();
-  return line || null;
+  const lines = v
+    .replace(/\r\n?|[\u0085\u2028\u2029]/g, "\n")
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]+/g, " ")
+    .split("\n")
+    .map((line) => line.trimEnd())
+    .join("\n")
+    .trim()
+    .split("\n");
+  const text = lines.slice(0, MAX_TEXT_LINES).join("\n").slice(0, MAX_TEXT).trim();
+  return text || null;
 }
 
 /** The messages that send a whole board to a newcomer: each stroke, in slices of points. */
@@ -215,7 +225,7 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
     return pts.length >= 2 && pts.length <= MAX_POINTS_PER_MESSAGE ? this.newStroke(color, width, false, pts) : null;
   }
 
-  /** A line of text with its top left at (x, y), sent in one message; null while a host turned
+  /** A text (up to MAX_TEXT_LINES lines) with its top left at (x, y), sent in one message; null while a host turned
    * drawing off for us, or when there is no text. Older clients draw a dot there. */
   text(color: string, size: number, x: number, y: number, text: string): Stroke | null {
     const line = cleanText(text);

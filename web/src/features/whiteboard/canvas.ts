@@ -4,7 +4,7 @@ import { clear, h, icon } from "../../ui/dom";
 import { PERMISSIONS } from "../hosts/permissions";
 import type { Board, BoardChange, Stroke } from "./board";
 import { SHAPES, shapePoints, type Shape } from "./shapes";
-import { openTextBox, textFont, textPixels } from "./textBox";
+import { openTextBox, TEXT_LINE_HEIGHT, textFont, textPixels } from "./textBox";
 
 const COLORS = [
   ["#111111", "Black"],
@@ -23,7 +23,7 @@ const SEND_INTERVAL_MS = 40;
 /** Board aspect ratio (16:9): points are normalised on each axis. */
 const ASPECT = 16 / 9;
 
-/** What the pointer draws: free lines, a shape's outline, a line of text, or the eraser. */
+/** What the pointer draws: free lines, a shape's outline, a text, or the eraser. */
 type Mode = "pen" | "eraser" | "text" | Shape;
 const MODE_NAMES: Readonly<Record<Mode, string>> = { pen: "Pen", line: "Line", arrow: "Arrow", rectangle: "Rectangle", ellipse: "Ellipse", text: "Text", eraser: "Eraser" };
 /** A shape smaller than this (board points, each way) is a slip, not a shape. */
@@ -130,9 +130,11 @@ function drawStroke(ctx: CanvasRenderingContext2D, stroke: Stroke, from = 0): vo
   ctx.lineJoin = "round";
   const pts = stroke.pts;
   if (stroke.text) {
-    ctx.font = textFont(textPixels(stroke.width, w));
+    const pixels = textPixels(stroke.width, w);
+    ctx.font = textFont(pixels);
     ctx.textBaseline = "top";
-    ctx.fillText(stroke.text, px(pts[0], w), px(pts[1], hgt));
+    const [x, y] = [px(pts[0], w), px(pts[1], hgt)];
+    stroke.text.split("\n").forEach((line, i) => ctx.fillText(line, x, y + i * pixels * TEXT_LINE_HEIGHT));
     ctx.restore();
     return;
   }

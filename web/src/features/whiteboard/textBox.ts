@@ -1,17 +1,20 @@
 /**
- * The whiteboard's text tool: a one-line box over the canvas where the person clicked, in the
- * chosen colour and size. Enter or leaving the box puts the text on the board (Board.text),
- * Escape drops it. The box shows the text as the board will draw it (textFont), so nothing moves
- * when it lands.
+ * The whiteboard's text tool: a box over the canvas where the person clicked, in the chosen
+ * colour and size. Enter or leaving the box puts the text on the board (Board.text), Shift+Enter
+ * starts a new line (up to MAX_TEXT_LINES), Escape drops it. The box shows the text as the board
+ * will draw it (textFont, TEXT_LINE_HEIGHT, no wrapping), so nothing moves when it lands.
  */
 import { h } from "../../ui/dom";
-import { MAX_TEXT } from "./board";
+import { MAX_TEXT, MAX_TEXT_LINES } from "./board";
 
 /** A text's height in pixels on a canvas `canvasWidth` pixels wide, for a size (a stroke's
  * `width`, thousandths of the board's width: the pen's sizes give small, medium and large). */
 export function textPixels(size: number, canvasWidth: number): number {
   return Math.max(6, (size * 4 * canvasWidth) / 1000);
 }
+
+/** A text's line spacing, in its heights. */
+export const TEXT_LINE_HEIGHT = 1.2;
 
 /** The canvas font of a text of `pixels` height. */
 export function textFont(pixels: number): string {
@@ -30,7 +33,13 @@ export interface TextPlace {
 /** Opens the box; `done` gets the text typed (null: dropped), once. Returns a function that
  * closes it as if left (the tool changed, drawing turned off). */
 export function openTextBox(canvas: HTMLCanvasElement, place: TextPlace, done: (text: string | null) => void): () => void {
-  const input = h("input", { class: "board-text", type: "text", maxlength: String(MAX_TEXT), "aria-label": "Text for the whiteboard (Enter puts it on the board, Escape drops it)" });
+  const input = h("textarea", {
+    class: "board-text",
+    rows: "1",
+    wrap: "off",
+    maxlength: String(MAX_TEXT),
+    "aria-label": "Text for the whiteboard (Enter puts it on the board, Shift+Enter starts a new line, Escape drops it)",
+  });
   const frame = canvas.parentElement!;
   const box = canvas.getBoundingClientRect();
   const outer = frame.getBoundingClientRect();
@@ -38,6 +47,9 @@ export function openTextBox(canvas: HTMLCanvasElement, place: TextPlace, done: (
   input.style.top = `${box.top - outer.top + place.top}px`;
   input.style.color = place.color;
   input.style.font = textFont(place.pixels);
+  input.style.lineHeight = String(TEXT_LINE_HEIGHT);
+  const lines = () => input.value.split("\n").length;
+  input.addEventListener("input", () => (input.rows = Math.min(lines(), MAX_TEXT_LINES)));
   let over = false;
   const finish = (keep: boolean) => {
     if (over) return;
@@ -48,8 +60,10 @@ export function openTextBox(canvas: HTMLCanvasElement, place: TextPlace, done: (
   };
   input.addEventListener("keydown", (event) => {
     event.stopPropagation(); // Ctrl+Z in the box undoes typing, not a stroke
-    if (event.key === "Enter") finish(true);
-    else if (event.key === "Escape") finish(false);
+    if (event.key === "Enter" && (!event.shiftKey || lines() >= MAX_TEXT_LINES)) {
+      event.preventDefault(); // not a line break in the box
+      if (!event.shiftKey) finish(true);
+    } else if (event.key === "Escape") finish(false);
   });
   input.addEventListener("blur", () => finish(true));
   frame.appendChild(input);
