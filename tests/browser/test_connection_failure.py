@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.async_api import expect
 
 from tests.emulator.support import coturn
 from tests.emulator.support.admin import admin_client, dump_all, matching
@@ -21,6 +22,10 @@ HIDE_IP = "Hide my IP address from the other participants"
 #: 10 s after it noticed, ICE restarts included, on this machine).
 FAIL_TIMEOUT_S = 60.0
 
+#: How long the web client may take to give the connection up for good: four ICE restarts 15 s
+#: apart, none bringing it back (web/src/core/meeting/iceRestarts.ts), after noticing the drop.
+GIVE_UP_TIMEOUT_S = 100.0
+
 #: Records a connection's state changes on the page, for the message of a test that times out.
 _RECORD_STATES = """(uid) => {
     const pc = window.__avmeets.currentView().meeting.links.get(uid).pc;
@@ -31,6 +36,16 @@ _RECORD_STATES = """(uid) => {
     for (const kind of ["connection", "iceconnection", "signaling"])
         pc.addEventListener(`${kind}statechange`, note);
 }"""
+
+
+async def _session(client: Any, meeting_id: str, person: Person) -> str:
+    """The person's session, as the server has it (their participant document)."""
+    participant = client.document("meetings", meeting_id, "participants", person.uid)
+    return str((await participant.get()).get("session"))
+
+
+async def _states(person: Person) -> str:
+    return repr(await person.page.evaluate("() => window.__states"))
 
 
 async def _connection_state(person: Person, other_uid: str) -> str:
@@ -88,14 +103,12 @@ async def test_a_connection_that_fails_and_is_restarted_keeps_its_record(
     async def alice_failed() -> bool:
         return await _connection_state(alice, bob.uid) == "failed"
 
-    async def states() -> str:
-        return repr([await p.page.evaluate("() => window.__states") for p in (alice, bob)])
-
     fresh_relay.stop()  # Alice's allocation, the only path between them, is gone
     try:
         await wait_for(alice_failed, timeout=FAIL_TIMEOUT_S, what="the connection to fail")
     except AssertionError as timed_out:
-        problem = f"{timed_out}; [ms, connection, ICE, signalling]: {await states()}"
+        seen = f"Alice {await _states(alice)}, Bob {await _states(bob)}"
+        problem = f"{timed_out}; [ms, connection, ICE, signalling]: {seen}"
         raise AssertionError(problem) from None
     finally:
         fresh_relay.start()  # the other tests' relay
@@ -117,3 +130,55 @@ async def test_a_connection_that_fails_and_is_restarted_keeps_its_record(
     for side in ("caller", "callee"):
         assert "failed" not in _statuses(leg, side), leg
     assert leg["iceRestarts"] >= 1, leg  # the signal trigger saw the restart's new credentials
+
+
+async def test_a_connection_given_up_is_tried_again_from_its_tile(
+    people: PersonFactory, fresh_relay: coturn.Coturn | None
+) -> None:
+    """The relay stays down until Alice's connection to Bob is given up (its restarts spent):
+    Bob's tile says so and offers "Try again", which joins the meeting again with a new
+    session. They connect, on a new leg; the old one ended as failed."""
+    if fresh_relay is None:
+        pytest.fail("no TURN relay: run the browser tests with nox (TURN_URLS)", pytrace=False)
+    alice = await people("alice")
+    bob = await people("bob")
+    meeting_id = await alice.create_meeting(title="Relay down for good")
+    await alice.page.get_by_role("switch", name=HIDE_IP).check()
+    await alice.join_now()
+    await bob.join(meeting_id)
+    await alice.wait_connected(bob)
+    await bob.wait_connected(alice)
+    await alice.page.evaluate(_RECORD_STATES, bob.uid)
+    client = admin_client()
+    first_session = await _session(client, meeting_id, alice)
+    tile = alice.tile(bob.uid)
+    retry = tile.get_by_role("button", name="Try again to connect to Bob")
+    fresh_relay.stop()
+    try:
+        await expect(tile).to_have_attribute(
+            "data-state", "failed", timeout=GIVE_UP_TIMEOUT_S * 1000
+        )
+    except AssertionError as timed_out:
+        problem = f"{timed_out}; [ms, connection, ICE, signalling]: {await _states(alice)}"
+        raise AssertionError(problem) from None
+    finally:
+        fresh_relay.start()
+    await expect(tile).to_contain_text("Connection failed")
+    await alice.screenshot("given-up")
+    await alice.check_accessibility("a connection given up")
+    await retry.click()
+
+    await alice.wait_connected(bob)
+    await bob.wait_connected(alice)
+    assert await _session(client, meeting_id, alice) != first_session
+    await bob.send_chat("You are back")
+    await alice.wait_chat("You are back")
+    await expect(retry).to_have_count(0)
+
+    async def two_legs() -> list[dict[str, Any]]:
+        legs = [dict(leg) for leg in matching(await dump_all(client), "cdrs").values()]
+        return legs if len(legs) == 2 else []
+
+    legs = await wait_for(two_legs, timeout=30.0, what="a new leg for the new session")
+    ended = [leg for leg in legs if leg["state"] == "ended"]
+    assert len(ended) == 1 and ended[0]["endCause"] == "ice-failed", legs

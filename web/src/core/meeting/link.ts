@@ -101,3 +101,22 @@ export interface ChannelProtocol {
   closed?(link: PeerLink): void;
   stop?(): Promise<void>;
 }
+
+/** Backpressure of the file channel: fileShare.ts pauses above its BUFFER_HIGH, resumes below this. */
+export const FILE_BUFFER_LOW = 1 << 20;
+
+/** Take a data channel of `link` (ours, or opened by the other side) and tell `host` of it. */
+export function bindChannel(link: PeerLink, host: LinkHost, channel: RTCDataChannel): void {
+  const label = channel.label as ChannelLabel;
+  if (!CHANNELS.includes(label)) return;
+  channel.binaryType = "arraybuffer";
+  if (label === "files") channel.bufferedAmountLowThreshold = FILE_BUFFER_LOW;
+  link.channels.set(label, channel);
+  const opened = () => host.channelOpen(link, label, channel);
+  if (channel.readyState === "open") opened();
+  else channel.addEventListener("open", opened, { once: true });
+  channel.addEventListener("message", (event: MessageEvent<string | ArrayBuffer>) => host.channelMessage(link, label, event.data));
+  channel.addEventListener("close", () => {
+    if (link.channels.get(label) === channel) host.channelClosed(link, label);
+  });
+}

@@ -330,7 +330,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
 
   private onNetworkChange = (): void => {
     for (const link of this.links.values()) {
-      if (link.connectionState !== "new") link.restartIce();
+      if (link.connectionState !== "new") link.restarts.now();
     }
   };
 

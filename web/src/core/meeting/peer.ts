@@ -9,7 +9,7 @@
  * - Every later negotiation (ICE restart, a slot the other side's offer lacked) uses the
  *   perfect-negotiation pattern: the peer with the lexicographically smaller uid is polite and
  *   rolls back its own offer on a collision. A connection that fails is restarted (ICE, up to
- *   MAX_ICE_RESTARTS times in a row) and reported `failed` only once given up: that report
+ *   4 times in a row: iceRestarts.ts) and reported `failed` only once given up: that report
  *   ends its CDR leg.
  * - Local candidates are trickled in batches (candidates.ts); remote candidates that arrive
  *   before the remote description are queued. */
@@ -24,14 +24,12 @@ import type { OutgoingSignal } from "./signalling";
 import type { RemoteMedia } from "./chatChannel";
 import { CandidateBatcher } from "./candidates";
 import { OfferWatch } from "./offerWatch";
-import { CHANNELS, connectionStateOf, reportsState, type ChannelLabel, type LinkHost, type LinkState, type LinkView, linkView } from "./link";
+import { IceRestarts } from "./iceRestarts";
+import { bindChannel, CHANNELS, connectionStateOf, reportsState, type ChannelLabel, type LinkHost, type LinkState, type LinkView, linkView } from "./link";
 import { isLoopbackCandidate, relayOnlyCandidate, stripCandidates } from "./sdp";
 
-const MAX_ICE_RESTARTS = 4;
 const DISCONNECTED_GRACE_MS = 3000;
 const STATS_INTERVAL_MS = 3000;
-/** Backpressure of the file channel: pause above HIGH, resume when below LOW. */
-export const FILE_BUFFER_LOW = 1 << 20;
 
 export class PeerLink {
   readonly pc: RTCPeerConnection;
@@ -63,10 +61,11 @@ export class PeerLink {
   private everConnected = false;
   /** Whether a status other than the first `connecting` has been reported on this link. */
   private reportedAny = false;
-  private restarts = 0;
   private lastSample: QualitySample | null = null;
   private remoteQueue: SignalCandidate[] = [];
   private readonly offerWatch: OfferWatch;
+  /** ICE restarts: on failure, a long disconnection or a network change (Meeting). */
+  readonly restarts = new IceRestarts(() => this.iceRestart(), () => void this.giveUp());
   private readonly batcher = new CandidateBatcher((candidates) => this.enqueue({ type: "candidates", candidates }));
   private sendChain: Promise<void> = Promise.resolve();
   private disconnectedTimer: ReturnType<typeof setTimeout> | null = null;
@@ -100,15 +99,15 @@ export class PeerLink {
     });
     this.pc.addEventListener("connectionstatechange", () => void this.onConnectionState());
     this.pc.addEventListener("signalingstatechange", () => this.watchTransport());
-    this.offerWatch = new OfferWatch(this.pc, () => this.sendDescription(), () => void this.unanswered());
+    this.offerWatch = new OfferWatch(this.pc, () => this.sendDescription(), () => void this.giveUp());
     this.pc.addEventListener("track", (event) => this.media.onTrack(event));
-    this.pc.addEventListener("datachannel", (event) => this.bindChannel(event.channel));
+    this.pc.addEventListener("datachannel", (event) => bindChannel(this, this.host, event.channel));
   }
 
   /** Caller side: transceivers then data channels; negotiationneeded sends the offer. */
   startAsCaller(): void {
     this.media.addAll();
-    for (const label of CHANNELS) this.bindChannel(this.pc.createDataChannel(label, { ordered: true }));
+    for (const label of CHANNELS) bindChannel(this, this.host, this.pc.createDataChannel(label, { ordered: true }));
   }
 
   /** The other side's microphone and camera. */
@@ -256,7 +255,7 @@ export class PeerLink {
     switch (state) {
       case "connected":
         this.everConnected = true;
-        this.restarts = 0;
+        this.restarts.connected();
         this.offerWatch.connected();
         this.state = "connected";
         this.startStats();
@@ -265,11 +264,11 @@ export class PeerLink {
       case "disconnected":
         this.state = "reconnecting";
         this.disconnectedTimer = setTimeout(() => {
-          if (this.pc.connectionState === "disconnected") this.restartIce();
+          if (this.pc.connectionState === "disconnected") this.restarts.now();
         }, DISCONNECTED_GRACE_MS);
         break;
       case "failed": // given up only when no restart is left: `failed` ends the CDR leg
-        this.state = this.restarts < MAX_ICE_RESTARTS && this.restartIce() ? "reconnecting" : "failed";
+        this.state = this.restarts.now() ? "reconnecting" : "failed";
         break;
       case "closed":
         this.state = "closed";
@@ -293,13 +292,6 @@ export class PeerLink {
     if (state !== "new" && state !== "connecting") this.reportedAny = true;
   }
 
-  /** Our offers went unanswered (offerWatch.ts): the connection failed. */
-  private async unanswered(): Promise<void> {
-    this.state = "failed";
-    this.changed();
-    await this.reportFailed();
-  }
-
   private async reportFailed(): Promise<void> {
     if (this.reportedFailed) return; // given up once: the connection's last word
     this.reportedFailed = true;
@@ -307,12 +299,11 @@ export class PeerLink {
     this.host.report(this, "failed", info.stats, info.path);
   }
 
-  /** ICE restart (on failure, a long disconnection or a network change); false if none. Not
-   * once given up (`failed` reported): its leg has ended, and what followed would be unrecorded. */
-  restartIce(): boolean {
+  /** One ICE restart (iceRestarts.ts decides when); not once given up (`failed` reported): its
+   * leg has ended, and what followed would be unrecorded. */
+  private iceRestart(): boolean {
     if (this.state === "failed" || this.pc.signalingState === "closed") return false;
     if (!this.host.iceRestartAllowed(this)) return false;
-    this.restarts++;
     this.pc.restartIce();
     return true;
   }
@@ -356,40 +347,45 @@ export class PeerLink {
     this.view.value = linkView(this);
   }
 
-  private bindChannel(channel: RTCDataChannel): void {
-    const label = channel.label as ChannelLabel;
-    if (!CHANNELS.includes(label)) return;
-    channel.binaryType = "arraybuffer";
-    if (label === "files") channel.bufferedAmountLowThreshold = FILE_BUFFER_LOW;
-    this.channels.set(label, channel);
-    const opened = () => this.host.channelOpen(this, label, channel);
-    if (channel.readyState === "open") opened();
-    else channel.addEventListener("open", opened, { once: true });
-    channel.addEventListener("message", (event: MessageEvent<string | ArrayBuffer>) =>
-      this.host.channelMessage(this, label, event.data),
-    );
-    channel.addEventListener("close", () => {
-      if (this.channels.get(label) === channel) this.host.channelClosed(this, label);
-    });
-  }
-
   // ------------------------------------------------------------------------- end
 
   /** Stats for the end snapshot, then close. Reports `closed` unless told not to. */
   async close(reason: string, report = true): Promise<void> {
     if (this.closedReason) return;
-    this.closedReason = reason;
-    this.batcher.cancel();
-    this.offerWatch.stop();
-    if (this.disconnectedTimer) clearTimeout(this.disconnectedTimer);
-    if (this.statsTimer) clearInterval(this.statsTimer);
+    this.quiet(reason);
     if (report && this.pc.connectionState !== "new") {
       const info = await collectStats(this.pc, this.startedAt);
       this.host.report(this, "closed", info.stats, info.path);
     }
+    this.shutDown("closed");
+  }
+
+  /** Given up: our offers went unanswered (offerWatch.ts), or ICE restarts did not bring the
+   * connection back (iceRestarts.ts). Reported `failed`, which ends its leg, then closed, so
+   * that the other side's restarts cannot bring it back unrecorded; its tile says so. */
+  private async giveUp(): Promise<void> {
+    if (this.closedReason) return;
+    this.quiet("given up");
+    this.state = "failed";
+    this.changed();
+    await this.reportFailed();
+    this.shutDown("failed");
+  }
+
+  /** Nothing more is sent, restarted or measured. */
+  private quiet(reason: string): void {
+    this.closedReason = reason;
+    this.batcher.cancel();
+    this.offerWatch.stop();
+    this.restarts.stop();
+    if (this.disconnectedTimer) clearTimeout(this.disconnectedTimer);
+    if (this.statsTimer) clearInterval(this.statsTimer);
+  }
+
+  private shutDown(state: LinkState): void {
     for (const channel of this.channels.values()) channel.close(); // never throws, even when closed
     this.pc.close();
-    this.state = "closed";
+    this.state = state;
     this.media.stop();
     this.changed();
   }

@@ -22,7 +22,7 @@ export function linkNotice(before: LinkMood | undefined, after: LinkMood, name: 
   if (!before) return null;
   if (after.state !== before.state) {
     if (after.state === "reconnecting") return `Connection to ${name} lost, reconnecting…`;
-    if (after.state === "failed") return `Could not reach ${name}. Their network or yours blocks the connection.`;
+    if (after.state === "failed") return `Could not reach ${name}. Their network or yours blocks the connection; Try again on their tile joins anew.`;
     if (after.state === "connected" && before.state === "reconnecting") return `Connected to ${name} again`;
     return null;
   }

@@ -70,6 +70,7 @@ export function RemoteTile(props: { uid: string; session: RoomSession; ui: RoomU
       overlay={<TileReactions uid={uid} session={session} />}
       tools={
         <>
+          {view?.state === "failed" ? <RetryButton name={name} session={session} /> : null}
           {view && view.state === "connected" && view.quality.bars > 0 ? (
             <QualityBars quality={view.quality} name={name} onOpen={openDetails} />
           ) : null}
@@ -77,5 +78,22 @@ export function RemoteTile(props: { uid: string; session: RoomSession; ui: RoomU
         </>
       }
     />
+  );
+}
+
+/** On a connection given up: join again with a new session, which connects to everyone anew.
+ * Not the one connection alone: its call record has ended, and a connection between the same
+ * two sessions has no other (docs/protocol.md, report_connection). */
+function RetryButton(props: { name: string; session: RoomSession }) {
+  return (
+    <button
+      type="button"
+      class="tile-retry"
+      title="Joins the meeting again: your connections to everyone start anew"
+      aria-label={`Try again to connect to ${props.name}`}
+      onClick={() => void props.session.meeting.rejoin(`trying again to connect to ${props.name}`)}
+    >
+      Try again
+    </button>
   );
 }
