@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { IceRestarts, MAX_ICE_RESTARTS, RESTART_WAIT_MS } from "./iceRestarts";
 
-function restarts(allowed = () => true) {
+function restarts(allowed = () => true, up = () => false) {
   const counts = { restarted: 0, gaveUp: 0 };
   const policy = new IceRestarts(
     () => allowed() && ++counts.restarted > 0,
     () => counts.gaveUp++,
+    up,
   );
   return { counts, policy };
 }
@@ -40,6 +41,15 @@ describe("IceRestarts", () => {
     expect(counts).toEqual({ restarted: 2 + MAX_ICE_RESTARTS, gaveUp: 1 });
     vi.advanceTimersByTime(RESTART_WAIT_MS * 10);
     expect(counts.gaveUp).toBe(1);
+  });
+
+  it("does not repeat a restart of a connection that stayed up (a network change)", () => {
+    const { counts, policy } = restarts(undefined, () => true);
+    for (let i = 0; i < 10; i++) {
+      expect(policy.now()).toBe(true);
+      vi.advanceTimersByTime(RESTART_WAIT_MS);
+    }
+    expect(counts).toEqual({ restarted: 10, gaveUp: 0 }); // each found it up: the count went back
   });
 
   it("neither restarts nor gives up when a restart may not be made, nor once stopped", () => {

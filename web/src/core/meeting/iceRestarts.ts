@@ -17,10 +17,12 @@ export class IceRestarts {
   private over = false;
 
   /** `restart`: restart ICE now, false if it may not (closed, given up, a re-join instead);
-   * `giveUp`: the connection is given up. */
+   * `giveUp`: the connection is given up; `up`: whether it is connected (a restart on a
+   * network change goes by without a state change when the connection stays up). */
   constructor(
     private readonly restart: () => boolean,
     private readonly giveUp: () => void,
+    private readonly up: () => boolean,
     private readonly waitMs = RESTART_WAIT_MS,
     private readonly max = MAX_ICE_RESTARTS,
   ) {}
@@ -55,7 +57,8 @@ export class IceRestarts {
 
   private expired(): void {
     this.timer = null;
-    this.now();
+    if (this.up()) this.connected();
+    else this.now();
   }
 
   private clear(): void {

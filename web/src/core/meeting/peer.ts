@@ -65,7 +65,11 @@ export class PeerLink {
   private remoteQueue: SignalCandidate[] = [];
   private readonly offerWatch: OfferWatch;
   /** ICE restarts: on failure, a long disconnection or a network change (Meeting). */
-  readonly restarts = new IceRestarts(() => this.iceRestart(), () => void this.giveUp());
+  readonly restarts = new IceRestarts(
+    () => this.iceRestart(),
+    () => void this.giveUp(),
+    () => this.connectionState === "connected",
+  );
   private readonly batcher = new CandidateBatcher((candidates) => this.enqueue({ type: "candidates", candidates }));
   private sendChain: Promise<void> = Promise.resolve();
   private disconnectedTimer: ReturnType<typeof setTimeout> | null = null;
