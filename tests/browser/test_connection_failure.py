@@ -152,7 +152,7 @@ async def test_a_connection_given_up_is_tried_again_from_its_tile(
     client = admin_client()
     first_session = await _session(client, meeting_id, alice)
     tile = alice.tile(bob.uid)
-    retry = tile.get_by_role("button", name="Try again to connect to Bob")
+    retry = tile.get_by_role("button", name="Try again to connect to Bob", exact=True)
     fresh_relay.stop()
     try:
         await expect(tile).to_have_attribute(
