@@ -381,6 +381,9 @@ class JoinMeetingResult(TypedDict):
     #: The breakout room the caller joined (1-based; absent: the main room). ``participants``
     #: are those present in the same room.
     room: NotRequired[int]
+    #: The server's clock as it answered (epoch ms): what the client's timers go by (TURN
+    #: expiry, breakout rooms' closing), whatever its own device clock says.
+    serverTime: int
 
 
 class KnockRequest(TypedDict):

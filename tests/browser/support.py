@@ -118,6 +118,26 @@ class Emulators:
         return f"window.__AVMEETS_EMULATORS__ = {addresses};{loopback}"
 
 
+#: `Date` as a device clock off by %d ms: `new Date()`, `Date()` and `Date.now()` say so, dates
+#: made from a time stay as they are.
+_DEVICE_CLOCK_OFF = """(() => {
+    const off = %d, Real = Date;
+    const Device = function (...args) {
+        if (!new.target) return new Real(Real.now() + off).toString();
+        return args.length ? new Real(...args) : new Real(Real.now() + off);
+    };
+    Device.prototype = Real.prototype;
+    Device.now = () => Real.now() + off;
+    Device.parse = Real.parse;
+    Device.UTC = Real.UTC;
+    globalThis.Date = Device;
+})();"""
+
+
+#: How far the page's clock is from the machine's, in ms.
+_CLOCK_OFF = "() => Date.now() - performance.timeOrigin - performance.now()"
+
+
 def screenshot_path(test_name: str, label: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{test_name}-{label}")
@@ -211,6 +231,16 @@ class Person:
         path = screenshot_path(self.test_name, f"{self.label}-{what}")
         await self.page.screenshot(path=str(path))
         return path
+
+    async def set_device_clock_off(self, hours: float) -> None:
+        """This browser's clock (`Date`) is `hours` off from now on (a dual-boot machine keeping
+        local time in its hardware clock); the machine's and the server's are not. The page,
+        signed in, loads again with it."""
+        await self.context.add_init_script(_DEVICE_CLOCK_OFF % round(hours * 3600_000))
+        await self.page.reload()
+        await expect(self.page.get_by_role("heading", name="Start a meeting")).to_be_visible()
+        off = await self.page.evaluate(_CLOCK_OFF)
+        assert abs(off - hours * 3600_000) < 60_000, f"the device clock is {off} ms off"
 
     async def close(self) -> None:
         await self.context.close()

@@ -3,7 +3,8 @@ again into its room and connects only there, says where it is and who came; Alic
 visits a room, and closing the rooms brings everyone back into one meeting. A rename made before
 survives the moves (each is a re-join). Opened again letting participants choose and with a
 timer, Bob joins a room and returns by himself, is warned a minute before the time, and Alice's
-page closes the rooms when it is up. The server's side, and the rules that keep rooms apart
+page closes the rooms when it is up, all by the server's clock while Alice's device clock is two
+hours slow and Bob's two hours fast. The server's side, and the rules that keep rooms apart
 whatever a client does: tests/emulator/test_breakout_rooms.py."""
 
 from __future__ import annotations
@@ -16,14 +17,25 @@ from playwright.async_api import expect
 from tests.emulator.support.admin import admin_client
 from tests.emulator.support.userstore import close_client
 
-from .conftest import PersonFactory, meet
+from .conftest import PersonFactory
 from .support import MESSAGE_TIMEOUT_MS
 
 TITLE = "Breakout rooms"
 
 
 async def test_breakout_rooms(people: PersonFactory) -> None:
-    meeting_id, (alice, bob, carol) = await meet(people, "alice", "bob", "carol", title="Workshop")
+    # Alice's device clock is two hours slow and Bob's two hours fast: the rooms' timer goes by
+    # the server's (join_meeting's serverTime), else Alice's page would never close the rooms
+    # and Bob's would say no time is left.
+    alice, bob, carol = [await people(label) for label in ("alice", "bob", "carol")]
+    await alice.set_device_clock_off(hours=-2)
+    await bob.set_device_clock_off(hours=2)
+    meeting_id = await alice.create_meeting(title="Workshop")
+    await alice.join_now()
+    for person in (bob, carol):
+        await person.join(meeting_id)
+    for person, others in ((alice, (bob, carol)), (bob, (alice, carol)), (carol, (alice, bob))):
+        await person.wait_connected(*others)
     for person in (bob, carol):
         await person.record_toasts()
 
@@ -111,7 +123,7 @@ async def test_breakout_rooms(people: PersonFactory) -> None:
     # Bob sees the rooms open and may choose (the top bar's Choose a room, or More): he joins
     # Red himself, and comes back.
     chip = bob.page.locator(".room-chip")
-    await expect(chip).to_have_text(re.compile(r"^Breakout rooms · \d:\d\d left$"))
+    await expect(chip).to_have_text(re.compile(r"^Breakout rooms · 4:[345]\d left$"))
     await bob.page.get_by_role("button", name="Choose a room", exact=True).click()
     await expect(bob.page.locator("#panel-title")).to_have_text(TITLE)
     mine = bob.page.locator(".breakout-panel")

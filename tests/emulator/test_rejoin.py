@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from google.cloud import firestore
@@ -67,7 +68,11 @@ async def test_leave_and_rejoin(peers: Peers, admin: firestore.AsyncClient) -> N
     assert docs[carol.uid]["state"] == "left"
     assert docs[carol.uid]["session"] == first_session
 
+    asked = time.time() * 1000
     result = await carol.join(meeting_id)
+    answered = time.time() * 1000
+    # The server's clock as it answered (docs/protocol.md, join_meeting): this machine's here.
+    assert asked - 1000 <= result["serverTime"] <= answered + 1000, (asked, result, answered)
     assert carol.session != first_session
     assert {p["uid"] for p in result["participants"]} == {alice.uid, bob.uid}
     await wait_full_mesh([alice, bob, carol])
@@ -92,7 +97,11 @@ async def test_reload_without_leaving(peers: Peers, admin: firestore.AsyncClient
 
     # A reload: the tab's connections and listeners vanish; leave_meeting is never called.
     await carol.close()
+    asked = time.time() * 1000
     result = await carol.join(meeting_id)
+    answered = time.time() * 1000
+    # The server's clock as it answered (docs/protocol.md, join_meeting): this machine's here.
+    assert asked - 1000 <= result["serverTime"] <= answered + 1000, (asked, result, answered)
     assert carol.session != first_session
     assert {p["uid"] for p in result["participants"]} == {alice.uid, bob.uid}
 

@@ -94,6 +94,7 @@ export interface JoinMeetingResult {
   role: ParticipantRole;
   relayOnly?: true;
   room?: number;
+  serverTime: number;
 }
 
 export interface KnockRequest {

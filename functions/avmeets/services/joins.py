@@ -216,6 +216,7 @@ def join(caller: Caller, body: JoinMeeting) -> JoinMeetingResult:
         "heartbeatSeconds": settings().heartbeat_seconds,
         "displayName": plan.participant["displayName"],
         "role": plan.participant["role"],
+        "serverTime": int(clock.now().timestamp() * 1000),
     }
     if meetings.relay_only(org):
         result["relayOnly"] = True  # the organisation hides its members' IP addresses

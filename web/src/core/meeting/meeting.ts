@@ -17,6 +17,7 @@ import { deviceCertificate } from "./certificate";
 import { BYE, parseChatChannel, type Ask, type ChatChannelMessage } from "./chatChannel";
 import { Heartbeat } from "./heartbeat";
 import { credentialFresh, turnExpiry, usableIceServers } from "./ice";
+import { ServerClock } from "./serverClock";
 import { ENDINGS, Lifecycle, leavePlan, rejoinFailure, serverEndedLegs, type Ending } from "./lifecycle";
 import { sendLeave, type LeaveOutcome } from "./leave";
 import type { LocalMedia } from "./media";
@@ -71,6 +72,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   private iceServers: RTCIceServer[] = [];
   /** When the TURN credential of join_meeting expires (epoch ms), if there is one. */
   private turnExpiresAt: number | null = null;
+  readonly clock = new ServerClock(); // the server's (join_meeting's serverTime): the timers go by it
   private readonly heartbeat: Heartbeat;
   private readonly signalling: Signalling;
   private readonly protocols = new Map<ChannelLabel, ChannelProtocol>();
@@ -130,7 +132,8 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     if (this.password) data.password = this.password;
     if (this.chosenName) data.displayName = this.chosenName;
     this.signalling.listenSignals(); // live when the join returns: offers go out at once (protocol.md 4.1)
-    const pending = Promise.all([call("join_meeting", data), deviceCertificate()]).then(([r, c]) => ((this.certificate = c), r));
+    const joined = call("join_meeting", data).then((r) => (this.clock.set(r.serverTime), r));
+    const pending = Promise.all([joined, deviceCertificate()]).then(([r, c]) => ((this.certificate = c), r));
     this.pendingJoin = pending;
     let result: JoinMeetingResult;
     try {
@@ -274,7 +277,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   // An ICE restart with an expired TURN credential could not use the relay: join again instead,
   // which hands out a fresh one (docs/protocol.md, create_meeting / join_meeting).
   iceRestartAllowed(): boolean {
-    if (credentialFresh(this.turnExpiresAt, Date.now())) return true;
+    if (credentialFresh(this.turnExpiresAt, this.clock.now())) return true;
     void this.rejoin("the TURN credential has expired");
     return false;
   }
@@ -363,11 +366,8 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     return this.disconnecting;
   }
 
-  /**
-   * Leave (protocol 4.9): disconnect() at once, then leave_meeting by its retry policy (each
-   * attempt bounded, all within 20 s). Resolves with what the server said; calling it again
-   * returns the same promise.
-   */
+  /** Leave (protocol 4.9): disconnect() at once, then leave_meeting by its retry policy (each
+   * attempt bounded, all within 20 s). Resolves with what the server said; the same promise again. */
   leave(): Promise<LeaveOutcome> {
     this.leaving ??= this.leaveNow();
     return this.leaving;

@@ -11,13 +11,14 @@ export function RoomChip({ session, ui }: { session: RoomSession; ui: RoomUi }) 
   const room = session.myRoom.value;
   const { rooms, roomsCloseAt } = session.hosting.switches.value;
   const choosing = session.hosting.choosesRoom.value;
-  const [now, setNow] = useState(Date.now());
+  const clock = session.meeting.clock; // the server's: roomsCloseAt is its time
+  const [now, setNow] = useState(clock.now());
   useEffect(() => {
     if (roomsCloseAt === null) return;
-    setNow(Date.now());
-    const timer = setInterval(() => setNow(Date.now()), 1000);
+    setNow(clock.now());
+    const timer = setInterval(() => setNow(clock.now()), 1000);
     return () => clearInterval(timer);
-  }, [roomsCloseAt]);
+  }, [roomsCloseAt, clock]);
   const timed = rooms.length > 0 && roomsCloseAt !== null;
   if (room === null && !timed && !choosing) return null;
   return (

@@ -2,7 +2,7 @@
  * Timed breakout rooms (docs/protocol.md section 5): a minute before the meeting's
  * `roomsCloseAt` everyone in a room is told; at it, a host's or co-host's page closes the rooms
  * (`rooms-close`; the server's sweep does it, a minute late at most, when no host is there).
- * By this device's clock.
+ * By the server's clock (Meeting.clock): a device clock hours off would close them at once.
  */
 import { effect } from "@preact/signals-core";
 import { announce } from "../../core/announce";
@@ -10,7 +10,7 @@ import { runsMeeting } from "../hosts/controls";
 import type { RoomSession } from "../room/session";
 import { timerStep } from "./breakouts";
 
-export function startRoomsTimer(session: RoomSession, now: () => number = Date.now): () => void {
+export function startRoomsTimer(session: RoomSession, now: () => number = () => session.meeting.clock.now()): () => void {
   const { hosting } = session;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let warnedFor: number | null = null;
