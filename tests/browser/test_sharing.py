@@ -200,6 +200,9 @@ async def test_whiteboard_strokes_and_late_joiner(people: PersonFactory) -> None
     await typed.press_sequentially("Friday")
     await expect(typed).to_have_value("Plan B\nFriday")
     await expect(typed).to_have_attribute("rows", "2")  # the box grew with its lines
+    # An Enter that confirms an input method's composition (Chinese, Japanese) is not "done".
+    await typed.dispatch_event("keydown", {"key": "Enter", "isComposing": True, "bubbles": True})
+    await expect(typed).to_have_value("Plan B\nFriday")
     await typed.press("Enter")
     await expect(typed).to_have_count(0)
     words = (0.13, 0.6, 0.18, 0.645)

@@ -225,8 +225,8 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
     return pts.length >= 2 && pts.length <= MAX_POINTS_PER_MESSAGE ? this.newStroke(color, width, false, pts) : null;
   }
 
-  /** A text (up to MAX_TEXT_LINES lines) with its top left at (x, y), sent in one message; null while a host turned
-   * drawing off for us, or when there is no text. Older clients draw a dot there. */
+  /** A text (up to MAX_TEXT_LINES lines) with its top left at (x, y), sent in one message; null
+   * while a host turned drawing off for us, or when there is no text. Older clients draw a dot. */
   text(color: string, size: number, x: number, y: number, text: string): Stroke | null {
     const line = cleanText(text);
     return line ? this.newStroke(color, size, false, [x, y], line) : null;

@@ -60,6 +60,7 @@ export function openTextBox(canvas: HTMLCanvasElement, place: TextPlace, done: (
   };
   input.addEventListener("keydown", (event) => {
     event.stopPropagation(); // Ctrl+Z in the box undoes typing, not a stroke
+    if (event.isComposing) return; // Enter or Escape then belongs to the input method
     if (event.key === "Enter" && (!event.shiftKey || lines() >= MAX_TEXT_LINES)) {
       event.preventDefault(); // not a line break in the box
       if (!event.shiftKey) finish(true);
