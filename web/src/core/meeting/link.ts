@@ -88,6 +88,8 @@ export interface LinkHost {
 export interface ProtocolMeeting {
   readonly myUid: string;
   readonly links: ReadonlyMap<string, Pick<PeerLink, "uid" | "send">>;
+  /** Now by the server's clock (serverClock.ts): the times peers compare ("the newest wins"). */
+  readonly clock: { now(): number };
 }
 
 /** A data-channel protocol (files, whiteboard, gestures) plugged into the meeting. */

@@ -15,7 +15,7 @@ class FakeLink {
 function room(hosts: readonly string[] = ["host"]) {
   const bob = new FakeLink("bob");
   const links = new Map([["bob", bob]]);
-  const gestures = new Gestures({ myUid: "me", links }, (uid) => hosts.includes(uid));
+  const gestures = new Gestures({ myUid: "me", links, clock: { now: () => Date.now() } }, (uid) => hosts.includes(uid));
   const asLink = (link: FakeLink) => link as unknown as PeerLink;
   return { bob, links, gestures, asLink };
 }
@@ -101,7 +101,7 @@ describe("Gestures", () => {
   it("takes no reaction from someone for whom a host turned them off, nor sends ours then; hands still go up", () => {
     const off = new Set(["bob"]);
     const bob = new FakeLink("bob");
-    const gestures = new Gestures({ myUid: "me", links: new Map([["bob", bob]]) }, () => false, (uid) => !off.has(uid));
+    const gestures = new Gestures({ myUid: "me", links: new Map([["bob", bob]]), clock: { now: () => Date.now() } }, () => false, (uid) => !off.has(uid));
     const asBob = bob as unknown as PeerLink;
     gestures.message(asBob, '{"t":"react","emoji":"👍"}');
     gestures.message(asBob, '{"t":"hand","up":true}');

@@ -131,7 +131,7 @@ export class Gestures extends Emitter<GestureEvents> implements ChannelProtocol 
 
   /** Spotlight `uid` for everyone (null: end the spotlight). */
   setSpotlight(uid: string | null): void {
-    const at = Math.max(Date.now(), this.spotlightAt + 1);
+    const at = Math.max(this.meeting.clock.now(), this.spotlightAt + 1);
     this.applySpotlight(uid, this.meeting.myUid, at);
     this.broadcast({ t: "spotlight", uid, at });
   }

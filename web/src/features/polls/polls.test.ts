@@ -62,7 +62,7 @@ function room(hosts: readonly string[], ...uids: string[]) {
   for (const me of uids) {
     const mine = new Map<string, PeerLink>();
     links.set(me, mine);
-    polls.set(me, new Polls({ myUid: me, links: mine }, (uid) => hosts.includes(uid)));
+    polls.set(me, new Polls({ myUid: me, links: mine, clock: { now: () => Date.now() } }, (uid) => hosts.includes(uid)));
   }
   const connect = (a: string, b: string) => {
     for (const [from, to] of [[a, b], [b, a]]) {

@@ -128,7 +128,7 @@ export class Polls extends Emitter<PollEvents> implements ChannelProtocol {
     const id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
     const poll: Poll = {
       id, by: this.meeting.myUid, question: oneLine(question, MAX_QUESTION_CHARS), options: answers,
-      at: Math.max(Date.now(), (this.current.peek()?.at ?? 0) + 1), mine: null, state: "open", counts: tally(new Map(), answers.length), voters: 0,
+      at: Math.max(this.meeting.clock.now(), (this.current.peek()?.at ?? 0) + 1), mine: null, state: "open", counts: tally(new Map(), answers.length), voters: 0,
     };
     this.votes = new Map();
     this.current.value = poll;

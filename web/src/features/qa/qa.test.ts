@@ -1,5 +1,5 @@
 import { signal } from "@preact/signals-core";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { PeerLink } from "../../core/meeting/peer";
 import { arrange, MAX_QUESTIONS_EACH, parseQaMessage, Questions, tidyQuestion, type Question } from "./qa";
 
@@ -55,10 +55,12 @@ function room(hosts: readonly string[], ...uids: string[]) {
   const qa = new Map<string, Questions>();
   const links = new Map<string, Map<string, PeerLink>>();
   const chatOff = new Set<string>();
+  const server = { now: 1_796_000_000_000 }; // the meeting's clock: the server's, the same for all
+  const clock = { now: () => server.now };
   for (const me of uids) {
     const mine = new Map<string, PeerLink>();
     links.set(me, mine);
-    qa.set(me, new Questions({ myUid: me, links: mine }, { asks: (uid) => !chatOff.has(uid), runs: (uid) => hosts.includes(uid), askingOff: signal(false) }));
+    qa.set(me, new Questions({ myUid: me, links: mine, clock }, { asks: (uid) => !chatOff.has(uid), runs: (uid) => hosts.includes(uid), askingOff: signal(false) }));
   }
   const connect = (a: string, b: string) => {
     for (const [from, to] of [[a, b], [b, a]]) {
@@ -83,7 +85,7 @@ function room(hosts: readonly string[], ...uids: string[]) {
     }
   };
   const qs = (uid: string) => qa.get(uid)!.questions.value;
-  return { qa: (uid: string) => qa.get(uid)!, qs, connect, leave, chatOff };
+  return { qa: (uid: string) => qa.get(uid)!, qs, connect, leave, chatOff, server };
 }
 
 describe("Questions", () => {
@@ -114,6 +116,23 @@ describe("Questions", () => {
     expect(marked).toMatchObject([{ state: "answered" }]);
     r.qa("bob").withdraw(key);
     for (const uid of ["alice", "bob", "carol"]) expect(r.qs(uid)).toEqual([]);
+  });
+
+  it("takes the later of two hosts' marks by the meeting's clock, whatever a device's says", () => {
+    const r = room(["alice", "carol"], "alice", "bob", "carol");
+    r.connect("alice", "bob"); // Alice and Carol, both hosts, not connected: neither sees the other's mark
+    r.connect("bob", "carol");
+    r.qa("bob").ask("Can we see the demo?");
+    const key = r.qs("bob")[0].key;
+    r.qa("alice").mark(key, "hidden");
+    r.server.now += 5_000;
+    vi.useFakeTimers({ now: r.server.now - 2 * 3600_000 }); // Carol's device: two hours slow
+    try {
+      r.qa("carol").mark(key, "answered");
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(r.qs("bob")[0].state).toBe("answered"); // Carol's, five seconds after Alice's
   });
 
   it("ignores forgeries: marks from a participant, a question from someone whose chat is off, a withdrawal for another", () => {

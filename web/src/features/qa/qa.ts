@@ -144,7 +144,7 @@ export class Questions extends Emitter<QaEvents> implements ChannelProtocol {
     if (this.rules.askingOff.peek()) return "A host turned the chat off for participants: questions too.";
     if (this.countOf(this.meeting.myUid) >= MAX_QUESTIONS_EACH) return `You have ${MAX_QUESTIONS_EACH} questions here: withdraw one first.`;
     const mine = [...this.asked.values()].filter((q) => q.asker === this.meeting.myUid);
-    const at = Math.max(Date.now(), ...mine.map((q) => q.at + 1));
+    const at = Math.max(this.meeting.clock.now(), ...mine.map((q) => q.at + 1));
     const question: Asked = { asker: this.meeting.myUid, id: `${at.toString(36)}${Math.random().toString(36).slice(2, 8)}`, text: tidy, at };
     this.asked.set(keyOf(question.asker, question.id), question);
     this.broadcast({ t: "question", id: question.id, text: tidy, at });
@@ -173,7 +173,7 @@ export class Questions extends Emitter<QaEvents> implements ChannelProtocol {
   mark(key: string, state: Mark): void {
     const question = this.asked.get(key);
     if (!question || !this.rules.runs(this.meeting.myUid)) return;
-    const at = Math.max(Date.now(), (this.marks.get(key)?.at ?? 0) + 1);
+    const at = Math.max(this.meeting.clock.now(), (this.marks.get(key)?.at ?? 0) + 1);
     this.marks.set(key, { state, at });
     this.broadcast({ t: "mark", asker: question.asker, id: question.id, state, at });
     this.publish();
