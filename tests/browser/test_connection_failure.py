@@ -68,6 +68,25 @@ def _statuses(leg: dict[str, Any], side: str) -> list[str]:
     return [change["status"] for change in leg[side].get("timeline", [])]
 
 
+def _the_relay(relay: coturn.Coturn | None) -> coturn.Coturn:
+    if relay is None:
+        pytest.fail("no TURN relay: run the browser tests with nox (TURN_URLS)", pytrace=False)
+    return relay
+
+
+async def _alice_hidden_with_bob(people: PersonFactory, title: str) -> tuple[str, Person, Person]:
+    """Alice, hiding her IP (relay only), and Bob, connected in a meeting."""
+    alice = await people("alice")
+    bob = await people("bob")
+    meeting_id = await alice.create_meeting(title=title)
+    await alice.page.get_by_role("switch", name=HIDE_IP).check()
+    await alice.join_now()
+    await bob.join(meeting_id)
+    await alice.wait_connected(bob)
+    await bob.wait_connected(alice)
+    return meeting_id, alice, bob
+
+
 async def test_a_connection_that_fails_and_is_restarted_keeps_its_record(
     people: PersonFactory, fresh_relay: coturn.Coturn | None
 ) -> None:
@@ -78,16 +97,8 @@ async def test_a_connection_that_fails_and_is_restarted_keeps_its_record(
     (`disconnected`) and the reconnection. Reporting `failed` at the first failure, as the
     client did, ended the leg (`ice-failed`) and left the rest of the call unrecorded, its
     reports refused `leg-ended`."""
-    if fresh_relay is None:
-        pytest.fail("no TURN relay: run the browser tests with nox (TURN_URLS)", pytrace=False)
-    alice = await people("alice")
-    bob = await people("bob")
-    meeting_id = await alice.create_meeting(title="Relay outage")
-    await alice.page.get_by_role("switch", name=HIDE_IP).check()
-    await alice.join_now()
-    await bob.join(meeting_id)
-    await alice.wait_connected(bob)
-    await bob.wait_connected(alice)
+    relay = _the_relay(fresh_relay)
+    _, alice, bob = await _alice_hidden_with_bob(people, "Relay outage")
     client = admin_client()
 
     async def both_connected() -> bool:
@@ -103,7 +114,7 @@ async def test_a_connection_that_fails_and_is_restarted_keeps_its_record(
     async def alice_failed() -> bool:
         return await _connection_state(alice, bob.uid) == "failed"
 
-    fresh_relay.stop()  # Alice's allocation, the only path between them, is gone
+    relay.stop()  # Alice's allocation, the only path between them, is gone
     try:
         await wait_for(alice_failed, timeout=FAIL_TIMEOUT_S, what="the connection to fail")
     except AssertionError as timed_out:
@@ -111,7 +122,7 @@ async def test_a_connection_that_fails_and_is_restarted_keeps_its_record(
         problem = f"{timed_out}; [ms, connection, ICE, signalling]: {seen}"
         raise AssertionError(problem) from None
     finally:
-        fresh_relay.start()  # the other tests' relay
+        relay.start()  # the other tests' relay
 
     await alice.wait_connected(bob, timeout=90_000)
     await bob.wait_connected(alice, timeout=30_000)
@@ -138,22 +149,14 @@ async def test_a_connection_given_up_is_tried_again_from_its_tile(
     """The relay stays down until Alice's connection to Bob is given up (its restarts spent):
     Bob's tile says so and offers "Try again", which joins the meeting again with a new
     session. They connect, on a new leg; the old one ended as failed."""
-    if fresh_relay is None:
-        pytest.fail("no TURN relay: run the browser tests with nox (TURN_URLS)", pytrace=False)
-    alice = await people("alice")
-    bob = await people("bob")
-    meeting_id = await alice.create_meeting(title="Relay down for good")
-    await alice.page.get_by_role("switch", name=HIDE_IP).check()
-    await alice.join_now()
-    await bob.join(meeting_id)
-    await alice.wait_connected(bob)
-    await bob.wait_connected(alice)
+    relay = _the_relay(fresh_relay)
+    meeting_id, alice, bob = await _alice_hidden_with_bob(people, "Relay down")
     await alice.page.evaluate(_RECORD_STATES, bob.uid)
     client = admin_client()
     first_session = await _session(client, meeting_id, alice)
     tile = alice.tile(bob.uid)
     retry = tile.get_by_role("button", name="Try again to connect to Bob", exact=True)
-    fresh_relay.stop()
+    relay.stop()
     try:
         await expect(tile).to_have_attribute(
             "data-state", "failed", timeout=GIVE_UP_TIMEOUT_S * 1000
@@ -162,7 +165,7 @@ async def test_a_connection_given_up_is_tried_again_from_its_tile(
         problem = f"{timed_out}; [ms, connection, ICE, signalling]: {await _states(alice)}"
         raise AssertionError(problem) from None
     finally:
-        fresh_relay.start()
+        relay.start()
     await expect(tile).to_contain_text("Connection failed")
     await alice.screenshot("given-up")
     await alice.check_accessibility("a connection given up")
