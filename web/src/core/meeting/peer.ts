@@ -78,7 +78,6 @@ export class PeerLink {
    * the addresses the connection uses, and ICE may move to a better pair once its checks pass). */
   private reportedPath = "";
   private reportedConnectStats = false;
-  private reportedFailed = false;
   /** The (bundled) DTLS transport whose events are followed too (link.ts, connectionStateOf). */
   private transport: RTCDtlsTransport | null = null;
 
@@ -271,8 +270,9 @@ export class PeerLink {
           if (this.pc.connectionState === "disconnected") this.restarts.now();
         }, DISCONNECTED_GRACE_MS);
         break;
-      case "failed": // given up only when no restart is left: `failed` ends the CDR leg
-        this.state = this.restarts.now() ? "reconnecting" : "failed";
+      case "failed": // restarted while it may be, else given up (`failed` ends the CDR leg)
+        if (this.restarts.now()) this.state = "reconnecting";
+        else void this.giveUp();
         break;
       case "closed":
         this.state = "closed";
@@ -288,26 +288,15 @@ export class PeerLink {
       this.reportedPath = JSON.stringify(info.path ?? null);
       this.host.report(this, "connected", info.stats, info.path);
       this.changed();
-    } else if (state === "failed") {
-      if (this.state === "failed") await this.reportFailed();
-    } else if (reportsState(state, this.reportedAny)) {
+    } else if (state !== "failed" && reportsState(state, this.reportedAny)) { // failed: giveUp's
       this.host.report(this, state);
     }
     if (state !== "new" && state !== "connecting") this.reportedAny = true;
   }
 
-  private async reportFailed(): Promise<void> {
-    if (this.reportedFailed) return; // given up once: the connection's last word
-    this.reportedFailed = true;
-    const info = await collectStats(this.pc, this.startedAt);
-    this.host.report(this, "failed", info.stats, info.path);
-  }
-
-  /** One ICE restart (iceRestarts.ts decides when); not once given up (`failed` reported): its
-   * leg has ended, and what followed would be unrecorded. */
+  /** One ICE restart (iceRestarts.ts decides when; none once given up: the leg has ended). */
   private iceRestart(): boolean {
-    if (this.state === "failed" || this.pc.signalingState === "closed") return false;
-    if (!this.host.iceRestartAllowed(this)) return false;
+    if (this.pc.signalingState === "closed" || !this.host.iceRestartAllowed(this)) return false;
     this.pc.restartIce();
     return true;
   }
@@ -372,7 +361,8 @@ export class PeerLink {
     this.quiet("given up");
     this.state = "failed";
     this.changed();
-    await this.reportFailed();
+    const info = await collectStats(this.pc, this.startedAt);
+    this.host.report(this, "failed", info.stats, info.path); // the connection's last word
     this.shutDown("failed");
   }
 
