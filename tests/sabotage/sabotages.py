@@ -25,6 +25,12 @@ CHOOSING_ROOMS_TEST = (
     "test_participants_choose_their_room_only_when_let_and_a_timer_closes_the_rooms",
 )
 
+BLUR = "A blurred background is blurred before it leaves the browser, by nothing but the browser"
+BLUR_TEST = (
+    "tests/browser/test_background_blur.py::"
+    "test_the_others_see_the_background_blurred_and_the_person_sharp",
+)
+
 SABOTAGES: tuple[Sabotage, ...] = (
     Sabotage(
         slug="org-store-private-to-guest",
@@ -717,6 +723,36 @@ SABOTAGES: tuple[Sabotage, ...] = (
                 "web/src/core/meeting/safety.ts",
                 "    code = derive(fingerprint);\n",
                 '    code = derive("sha-256 00");\n',
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="blur-not-applied",
+        claim=BLUR,
+        why="the camera is sent as it is, whatever the choice says",
+        kind="browser",
+        tests=BLUR_TEST,
+        expect="a blurred flag beside a sharp face: never seen",
+        edits=(
+            Edit(
+                "web/src/core/meeting/media.ts",
+                "    if (source && this.prefs.blur && blurSupported()) {\n",
+                "    if (source && this.prefs.blur && blurSupported() && false) {\n",
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="blur-person-lost",
+        claim=BLUR,
+        why="the mask is never drawn: the person is blurred with the background",
+        kind="browser",
+        tests=BLUR_TEST,
+        expect="a blurred flag beside a sharp face: never seen",
+        edits=(
+            Edit(
+                "web/src/core/meeting/blur/backgroundBlur.ts",
+                "    if (this.hasMask) {\n",
+                "    if (this.hasMask && false) {\n",
             ),
         ),
     ),

@@ -128,7 +128,7 @@ export class Adaptation {
       shareAudio: !!local.screenAudioTrack,
       speaking: this.speaking,
       audioOnly: this.audioOnly.peek(),
-      cameraHeight: local.cameraTrack?.getSettings().height ?? 720,
+      cameraHeight: local.cameraSource?.getSettings().height ?? 720,
       screenHeight: local.screenTrack?.getSettings().height ?? 1080,
     });
     for (const link of peers) {

@@ -8,6 +8,7 @@ import type { HostPermission } from "../../protocol.gen";
 import { Emitter } from "../state/emitter";
 import { checkOutput } from "./audioOutput";
 import { describeMediaError, deviceLostNotice } from "./mediaWords";
+import { BlurredCamera, blurSupported } from "./blur/backgroundBlur";
 import { audioConstraints, loadPrefs, savePrefs, VIDEO_CONSTRAINTS, withDevice, type MediaPrefs } from "./mediaPrefs";
 
 /** error: something failed (said at once); notice: something changed by itself (said politely). */
@@ -21,7 +22,10 @@ export interface LocalState {
   /** The shared screen carries sound (a tab's or the system's). */
   shareAudio: boolean;
   audioTrack: MediaStreamTrack | null;
+  /** What is sent and shown of the camera: the camera's own track, or its blurred picture. */
   cameraTrack: MediaStreamTrack | null;
+  /** The camera's own track (its device, its settings). */
+  cameraSource: MediaStreamTrack | null;
   screenTrack: MediaStreamTrack | null;
   audioProblem: string | null;
   videoProblem: string | null;
@@ -43,6 +47,7 @@ export class LocalMedia extends Emitter<MediaEvents> {
   readonly screenStream = new MediaStream();
   audioTrack: MediaStreamTrack | null = null;
   cameraTrack: MediaStreamTrack | null = null;
+  cameraSource: MediaStreamTrack | null = null;
   screenTrack: MediaStreamTrack | null = null;
   screenAudioTrack: MediaStreamTrack | null = null;
   prefs: MediaPrefs = loadPrefs();
@@ -53,6 +58,9 @@ export class LocalMedia extends Emitter<MediaEvents> {
   /** Whether our own picture is shown mirrored, here only (prefs.mirror). */
   readonly mirror = signal(this.prefs.mirror);
   readonly originalSound = signal(this.prefs.originalSound);
+  /** Our background blurred (prefs.blur), where the browser can (blurSupported). */
+  readonly blur = signal(this.prefs.blur);
+  private blurred: BlurredCamera | null = null;
   /** The browser's devices once opened (labels need an open device), kept current as they come and go. */
   readonly devices = signal<readonly MediaDeviceInfo[] | null>(null);
   private readonly onDeviceChange = () => void this.refreshDevices();
@@ -172,17 +180,28 @@ export class LocalMedia extends Emitter<MediaEvents> {
   }
 
   private setCamera(track: MediaStreamTrack | null): void {
-    if (this.cameraTrack) {
-      this.stream.removeTrack(this.cameraTrack);
-      this.cameraTrack.stop();
-    }
-    this.cameraTrack = track;
+    this.setCameraPicture(null);
+    this.cameraSource?.stop();
+    this.cameraSource = track;
     if (track) {
-      this.stream.addTrack(track);
       track.addEventListener("ended", () => {
-        if (this.cameraTrack === track) void this.reopen("camera", track.label);
+        if (this.cameraSource === track) void this.reopen("camera", track.label);
       });
+      this.setCameraPicture(track);
     }
+  }
+
+  /** What the peers and our tile get of the camera `source`: itself, or its background blurred. */
+  private setCameraPicture(source: MediaStreamTrack | null): void {
+    if (this.cameraTrack) this.stream.removeTrack(this.cameraTrack);
+    this.blurred?.stop();
+    this.blurred = null;
+    this.cameraTrack = source;
+    if (source && this.prefs.blur && blurSupported()) {
+      this.blurred = new BlurredCamera(source, loadSegmenter, (why) => this.emit("error", why));
+      this.cameraTrack = this.blurred.track;
+    }
+    if (this.cameraTrack) this.stream.addTrack(this.cameraTrack);
   }
 
   /**
@@ -216,6 +235,14 @@ export class LocalMedia extends Emitter<MediaEvents> {
     this.prefs.originalSound = on;
     this.originalSound.value = on;
     if (this.audioTrack) await this.openAudio();
+    this.update();
+  }
+
+  /** Background blur on or off: the camera stays open, the peers get the other picture. */
+  setBlur(on: boolean): void {
+    this.prefs.blur = on;
+    this.blur.value = on;
+    this.setCameraPicture(this.cameraSource);
     this.update();
   }
 
@@ -333,6 +360,7 @@ export class LocalMedia extends Emitter<MediaEvents> {
       shareAudio: !!this.screenAudioTrack,
       audioTrack: this.audioTrack,
       cameraTrack: this.cameraTrack,
+      cameraSource: this.cameraSource,
       screenTrack: this.screenTrack,
       audioProblem: this.audioProblem,
       videoProblem: this.videoProblem,
@@ -344,6 +372,12 @@ export class LocalMedia extends Emitter<MediaEvents> {
     this.state.value = this.snapshot();
     this.emit("change", undefined);
   }
+}
+
+/** The segmentation is a large download: fetched the first time someone blurs. */
+async function loadSegmenter() {
+  const { createSegmenter } = await import("./blur/selfieSegmenter");
+  return createSegmenter();
 }
 
 export async function listDevices(): Promise<MediaDeviceInfo[]> {

@@ -11,6 +11,8 @@ export interface MediaPrefs {
   mirror: boolean;
   /** The microphone as it is: no noise suppression, echo cancellation or level control (music). */
   originalSound: boolean;
+  /** Our background blurred before the picture leaves this browser (blur/backgroundBlur.ts). */
+  blur: boolean;
 }
 
 const PREFS_KEY = "avmeets:media-prefs";
@@ -23,11 +25,12 @@ export function loadPrefs(): MediaPrefs {
       camOn: raw.camOn !== false,
       mirror: raw.mirror !== false,
       originalSound: raw.originalSound === true,
+      blur: raw.blur === true,
       audioDeviceId: typeof raw.audioDeviceId === "string" ? raw.audioDeviceId : undefined,
       videoDeviceId: typeof raw.videoDeviceId === "string" ? raw.videoDeviceId : undefined,
     };
   } catch {
-    return { micOn: true, camOn: true, mirror: true, originalSound: false };
+    return { micOn: true, camOn: true, mirror: true, originalSound: false, blur: false };
   }
 }
 

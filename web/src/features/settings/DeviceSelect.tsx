@@ -10,7 +10,7 @@ const WHAT: Record<Kind, string> = { audioinput: "Microphone", videoinput: "Came
 function inUse(kind: Kind, local: LocalMedia): string | undefined {
   if (kind === "audiooutput") return audioOutput.value;
   const state = local.state.value; // a new track (a choice, a device unplugged) repaints the choice
-  return (kind === "audioinput" ? state.audioTrack : state.cameraTrack)?.getSettings().deviceId;
+  return (kind === "audioinput" ? state.audioTrack : state.cameraSource)?.getSettings().deviceId;
 }
 
 export function DeviceSelect(props: { id: string; kind: Kind; local: LocalMedia; ariaLabel?: string }) {

@@ -2,30 +2,11 @@
 import type { LocalMedia } from "../../core/meeting/media";
 import "./settings.css";
 import { CloseButton, Dialog } from "../dialogs/Dialog";
+import { BlurChoice } from "./BlurChoice";
+import { Choice } from "./Choice";
 import { DeviceSelect } from "./DeviceSelect";
 import { MicLevel } from "./MicLevel";
 import { SpeakersField } from "./SpeakersField";
-
-/** A check box with its note under it, the note read with it. */
-function Choice(props: { id: string; label: string; note: string; checked: boolean; onChange: (on: boolean) => void }) {
-  return (
-    <>
-      <div class="field inline">
-        <input
-          id={props.id}
-          type="checkbox"
-          checked={props.checked}
-          aria-describedby={`${props.id}-note`}
-          onChange={(event) => props.onChange(event.currentTarget.checked)}
-        />
-        <label for={props.id}>{props.label}</label>
-      </div>
-      <p id={`${props.id}-note`} class="muted small settings-note">
-        {props.note}
-      </p>
-    </>
-  );
-}
 
 export function SettingsDialog(props: { local: LocalMedia; onClose: () => void }) {
   return (
@@ -47,6 +28,7 @@ export function SettingsDialog(props: { local: LocalMedia; onClose: () => void }
         <label for="settings-cam">Camera</label>
         <DeviceSelect id="settings-cam" kind="videoinput" local={props.local} />
       </div>
+      <BlurChoice id="settings-blur" local={props.local} />
       <Choice
         id="settings-mirror"
         label="Mirror my video"
@@ -59,3 +41,4 @@ export function SettingsDialog(props: { local: LocalMedia; onClose: () => void }
     </Dialog>
   );
 }
+
