@@ -1,22 +1,25 @@
-"""Background blur in Chromium: the others see the background blurred and the person sharp.
+"""Background effects in Chromium: the others see the background blurred, slightly blurred or
+replaced by one's own picture, and the person sharp.
 
 The camera is a still portrait (media/astronaut-384x216.y4m.gz: scikit-image's `astronaut.png`,
 NASA's public-domain portrait of Eileen Collins, a 16:9 band of it scaled to 384 by 216, as I420):
 a person in the middle, a flag on the left and a shuttle model on the right, both full of sharp
-edges. Bob's page measures the edges (mean luminance step between neighbouring pixels) of each
-region of Alice's picture as it arrives, with blur on and off.
+edges. Bob's page measures the edges (mean luminance step between neighbouring pixels) and the
+mean colour of each region of Alice's picture as it arrives.
 """
 
 from __future__ import annotations
 
 import gzip
+import struct
+import zlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest_asyncio
-from playwright.async_api import Browser, Request, async_playwright, expect
+from playwright.async_api import Browser, FilePayload, Request, async_playwright, expect
 
 from .conftest import PersonFactory
 from .support import CHROMIUM, CHROMIUM_ARGS, MEDIA_TIMEOUT_MS, Person
@@ -46,15 +49,43 @@ EDGES = """([selector, regions]) => {
     const out = { width: w, height: h };
     for (const [name, [l, t, r, b]] of Object.entries(regions)) {
         let sum = 0, n = 0;
+        const rgb = [0, 0, 0];
         for (let y = Math.floor(t * h); y < Math.floor(b * h) - 1; y++)
             for (let x = Math.floor(l * w); x < Math.floor(r * w) - 1; x++) {
                 sum += Math.abs(lum(x + 1, y) - lum(x, y)) + Math.abs(lum(x, y + 1) - lum(x, y));
+                for (let k = 0; k < 3; k++) rgb[k] += d[(y * w + x) * 4 + k];
                 n++;
             }
         out[name] = sum / n;
+        out[name + "Colour"] = rgb.map((v) => Math.round(v / n));
     }
     return out;
 }"""
+
+
+#: The picture Alice puts behind her: one green, unlike anything in the portrait.
+GREEN = (40, 160, 90)
+
+
+def solid_png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """A PNG of one colour (what a person would pick from their files, made here)."""
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def near(colour: list[int], rgb: tuple[int, int, int], within: int = 30) -> bool:
+    return all(abs(a - b) <= within for a, b in zip(colour, rgb, strict=True))
 
 
 @pytest_asyncio.fixture
@@ -74,15 +105,15 @@ async def browser(tmp_path: Path) -> AsyncIterator[Browser]:
             await chromium.close()
 
 
-async def edges_of(viewer: Person, other: Person) -> dict[str, float] | None:
+async def edges_of(viewer: Person, other: Person) -> dict[str, Any] | None:
     selector = f'.tile[data-uid="{other.uid}"] video'
-    result: dict[str, float] | None = await viewer.page.evaluate(EDGES, [selector, REGIONS])
+    result: dict[str, Any] | None = await viewer.page.evaluate(EDGES, [selector, REGIONS])
     return result
 
 
-async def wait_edges(viewer: Person, other: Person, check: Any, what: str) -> dict[str, float]:
+async def wait_edges(viewer: Person, other: Person, check: Any, what: str) -> dict[str, Any]:
     """Polls the edges of `other`'s picture on `viewer`'s page until `check` holds."""
-    seen: list[dict[str, float] | None] = []
+    seen: list[dict[str, Any] | None] = []
     for _ in range(MEDIA_TIMEOUT_MS // 500):
         edges = await edges_of(viewer, other)
         seen.append(edges)
@@ -92,7 +123,7 @@ async def wait_edges(viewer: Person, other: Person, check: Any, what: str) -> di
     raise AssertionError(f"{what}: never seen; the last measures: {seen[-3:]}")
 
 
-async def test_the_others_see_the_background_blurred_and_the_person_sharp(
+async def test_the_others_see_the_background_changed_and_the_person_sharp(
     people: PersonFactory,
 ) -> None:
     alice = await people("alice")
@@ -105,11 +136,14 @@ async def test_the_others_see_the_background_blurred_and_the_person_sharp(
     alice.page.on("request", record)
     meeting_id = await alice.create_meeting(title="Blur")
 
-    # In the lobby: Alice asks for blur before anyone sees her; her preview shows it.
-    blur = alice.page.get_by_label("Blur my background", exact=True)
+    # In the lobby: Alice blurs her background before anyone sees her.
+    background = alice.page.get_by_role("group", name="Background", exact=True)
+    blur = background.get_by_role("radio", name="Blurred", exact=True)
     await expect(blur).to_be_enabled()
+    await expect(background.get_by_role("radio", name="My picture", exact=True)).to_be_disabled()
     await blur.check()
     await alice.check_accessibility("lobby with blur")
+    await alice.screenshot("lobby-blurred")
     await alice.join_now()
     await bob.join(meeting_id)
     await bob.wait_connected(alice)
@@ -122,13 +156,12 @@ async def test_the_others_see_the_background_blurred_and_the_person_sharp(
     )
     await bob.screenshot("alice-blurred")
 
-    # Off in the Devices dialog, where it shows as on: the flag's edges come back.
+    # Off in the Devices dialog, where it shows as chosen: the flag's edges come back.
     await alice.page.get_by_role("button", name="Devices", exact=True).click()
     dialog = alice.page.get_by_role("dialog", name="Devices")
-    in_dialog = dialog.get_by_label("Blur my background", exact=True)
-    await expect(in_dialog).to_be_checked()
-    await in_dialog.uncheck()
-    await dialog.get_by_role("button", name="Done", exact=True).click()
+    choices = dialog.get_by_role("group", name="Background", exact=True)
+    await expect(choices.get_by_role("radio", name="Blurred", exact=True)).to_be_checked()
+    await choices.get_by_role("radio", name="As it is", exact=True).check()
     sharp = await wait_edges(
         bob,
         alice,
@@ -141,6 +174,50 @@ async def test_the_others_see_the_background_blurred_and_the_person_sharp(
     # The person was found: her face was as sharp blurred as not (a wholly blurred picture
     # would have lost its edges too).
     assert blurred["face"] > 0.6 * sharp["face"], (blurred, sharp)
+
+    # Slightly blurred: between the two.
+    await choices.get_by_role("radio", name="Slightly blurred", exact=True).check()
+    await wait_edges(
+        bob,
+        alice,
+        lambda e: (
+            1.3 * blurred["flag"] < e["flag"] < 0.85 * sharp["flag"]
+            and e["face"] > 0.6 * sharp["face"]
+        ),
+        f"a slightly blurred flag (blurred: {blurred}, sharp: {sharp})",
+    )
+
+    # Her own picture, chosen from her files: green behind her, her face as sharp as ever.
+    async with alice.page.expect_file_chooser() as chooser:
+        await choices.get_by_role("button", name="Choose a picture", exact=True).click()
+    green: FilePayload = {
+        "name": "green.png",
+        "mimeType": "image/png",
+        "buffer": solid_png(320, 180, GREEN),
+    }
+    await (await chooser.value).set_files(files=[green])
+    await expect(choices.get_by_role("radio", name="My picture", exact=True)).to_be_checked()
+    await alice.check_accessibility("devices with a background picture")
+    await alice.screenshot("devices-with-her-picture")
+    pictured = await wait_edges(
+        bob,
+        alice,
+        lambda e: (
+            near(e["flagColour"], GREEN)
+            and near(e["shuttleColour"], GREEN)
+            and e["face"] > 0.6 * sharp["face"]
+        ),
+        "green behind her",
+    )
+    assert not near(pictured["faceColour"], GREEN), pictured
+    await bob.screenshot("alice-with-her-picture")
+
+    # Forgotten: the picture goes, and so does the choice.
+    await choices.get_by_role("button", name="Forget my picture", exact=True).click()
+    await expect(choices.get_by_role("radio", name="As it is", exact=True)).to_be_checked()
+    await expect(choices.get_by_role("radio", name="My picture", exact=True)).to_be_disabled()
+    await wait_edges(bob, alice, lambda e: e["flag"] > 0.8 * sharp["flag"], "the flag back")
+    await dialog.get_by_role("button", name="Done", exact=True).click()
 
     # The segmentation came with the app, from its own origin; nothing else was asked for.
     origin = urlsplit(alice.web_url).netloc

@@ -25,10 +25,13 @@ CHOOSING_ROOMS_TEST = (
     "test_participants_choose_their_room_only_when_let_and_a_timer_closes_the_rooms",
 )
 
-BLUR = "A blurred background is blurred before it leaves the browser, by nothing but the browser"
+BLUR = (
+    "A background blurred or replaced is so before the picture leaves the browser, "
+    "by nothing but the browser"
+)
 BLUR_TEST = (
     "tests/browser/test_background_blur.py::"
-    "test_the_others_see_the_background_blurred_and_the_person_sharp",
+    "test_the_others_see_the_background_changed_and_the_person_sharp",
 )
 
 SABOTAGES: tuple[Sabotage, ...] = (
@@ -735,9 +738,9 @@ SABOTAGES: tuple[Sabotage, ...] = (
         expect="a blurred flag beside a sharp face: never seen",
         edits=(
             Edit(
-                "web/src/core/meeting/media.ts",
-                "    if (source && this.prefs.blur && blurSupported()) {\n",
-                "    if (source && this.prefs.blur && blurSupported() && false) {\n",
+                "web/src/core/meeting/background/camera.ts",
+                '    if (choice === "none" || !this.supported) return null;\n',
+                "    return null;\n",
             ),
         ),
     ),
@@ -750,7 +753,7 @@ SABOTAGES: tuple[Sabotage, ...] = (
         expect="a blurred flag beside a sharp face: never seen",
         edits=(
             Edit(
-                "web/src/core/meeting/blur/backgroundBlur.ts",
+                "web/src/core/meeting/background/effect.ts",
                 "    if (this.hasMask) {\n",
                 "    if (this.hasMask && false) {\n",
             ),

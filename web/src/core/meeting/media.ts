@@ -8,7 +8,9 @@ import type { HostPermission } from "../../protocol.gen";
 import { Emitter } from "../state/emitter";
 import { checkOutput } from "./audioOutput";
 import { describeMediaError, deviceLostNotice } from "./mediaWords";
-import { BlurredCamera, blurSupported } from "./blur/backgroundBlur";
+import { CameraBackground } from "./background/camera";
+import type { BackgroundEffect } from "./background/effect";
+import type { BackgroundChoice } from "./background/geometry";
 import { audioConstraints, loadPrefs, savePrefs, VIDEO_CONSTRAINTS, withDevice, type MediaPrefs } from "./mediaPrefs";
 
 /** error: something failed (said at once); notice: something changed by itself (said politely). */
@@ -22,7 +24,7 @@ export interface LocalState {
   /** The shared screen carries sound (a tab's or the system's). */
   shareAudio: boolean;
   audioTrack: MediaStreamTrack | null;
-  /** What is sent and shown of the camera: the camera's own track, or its blurred picture. */
+  /** What is sent and shown of the camera: the camera's own track, or its picture with a background effect. */
   cameraTrack: MediaStreamTrack | null;
   /** The camera's own track (its device, its settings). */
   cameraSource: MediaStreamTrack | null;
@@ -58,9 +60,9 @@ export class LocalMedia extends Emitter<MediaEvents> {
   /** Whether our own picture is shown mirrored, here only (prefs.mirror). */
   readonly mirror = signal(this.prefs.mirror);
   readonly originalSound = signal(this.prefs.originalSound);
-  /** Our background blurred (prefs.blur), where the browser can (blurSupported). */
-  readonly blur = signal(this.prefs.blur);
-  private blurred: BlurredCamera | null = null;
+  /** What is done to our background (prefs.background), where the browser can. */
+  readonly background = new CameraBackground(this.prefs.background);
+  private effect: BackgroundEffect | null = null;
   /** The browser's devices once opened (labels need an open device), kept current as they come and go. */
   readonly devices = signal<readonly MediaDeviceInfo[] | null>(null);
   private readonly onDeviceChange = () => void this.refreshDevices();
@@ -191,16 +193,12 @@ export class LocalMedia extends Emitter<MediaEvents> {
     }
   }
 
-  /** What the peers and our tile get of the camera `source`: itself, or its background blurred. */
+  /** What the peers and our tile get of the camera `source`: itself, or its picture with an effect. */
   private setCameraPicture(source: MediaStreamTrack | null): void {
     if (this.cameraTrack) this.stream.removeTrack(this.cameraTrack);
-    this.blurred?.stop();
-    this.blurred = null;
-    this.cameraTrack = source;
-    if (source && this.prefs.blur && blurSupported()) {
-      this.blurred = new BlurredCamera(source, loadSegmenter, (why) => this.emit("error", why));
-      this.cameraTrack = this.blurred.track;
-    }
+    this.effect?.stop();
+    this.effect = source ? this.background.effect(source, (why) => this.emit("error", why)) : null;
+    this.cameraTrack = this.effect?.track ?? source;
     if (this.cameraTrack) this.stream.addTrack(this.cameraTrack);
   }
 
@@ -238,12 +236,25 @@ export class LocalMedia extends Emitter<MediaEvents> {
     this.update();
   }
 
-  /** Background blur on or off: the camera stays open, the peers get the other picture. */
-  setBlur(on: boolean): void {
-    this.prefs.blur = on;
-    this.blur.value = on;
+  /** A background effect chosen: the camera stays open; the peers get the other picture. */
+  setBackground(choice: BackgroundChoice): void {
+    if (choice === "picture" && !this.background.picture.peek()) return;
+    this.prefs.background = choice;
+    this.background.choice.value = choice;
     this.setCameraPicture(this.cameraSource);
     this.update();
+  }
+
+  /** A picture of one's own chosen for the background: kept, and shown behind us. */
+  async choosePicture(file: Blob): Promise<void> {
+    const problem = await this.background.keep(file);
+    if (problem) this.emit("error", problem);
+    else this.setBackground("picture");
+  }
+
+  /** The kept picture forgotten; the background as it is if it was the picture. */
+  forgetPicture(): void {
+    if (this.background.forget()) this.setBackground("none");
   }
 
   setMirror(on: boolean): void {
@@ -349,6 +360,7 @@ export class LocalMedia extends Emitter<MediaEvents> {
     this.stopScreenShare(false);
     this.setAudio(null);
     this.setCamera(null);
+    this.background.release();
     this.state.value = this.snapshot();
   }
 
@@ -372,12 +384,6 @@ export class LocalMedia extends Emitter<MediaEvents> {
     this.state.value = this.snapshot();
     this.emit("change", undefined);
   }
-}
-
-/** The segmentation is a large download: fetched the first time someone blurs. */
-async function loadSegmenter() {
-  const { createSegmenter } = await import("./blur/selfieSegmenter");
-  return createSegmenter();
 }
 
 export async function listDevices(): Promise<MediaDeviceInfo[]> {

@@ -1,7 +1,9 @@
 /**
  * What LocalMedia asks the browser for: the saved choices (devices, on or off, mirror, original
- * sound) and the constraints of the microphone and the camera. Pure but for localStorage.
+ * sound, the background) and the constraints of the microphone and the camera. Pure but for localStorage.
  */
+import { isBackgroundChoice, type BackgroundChoice } from "./background/geometry";
+
 export interface MediaPrefs {
   audioDeviceId?: string;
   videoDeviceId?: string;
@@ -11,8 +13,8 @@ export interface MediaPrefs {
   mirror: boolean;
   /** The microphone as it is: no noise suppression, echo cancellation or level control (music). */
   originalSound: boolean;
-  /** Our background blurred before the picture leaves this browser (blur/backgroundBlur.ts). */
-  blur: boolean;
+  /** What is done to our background before the picture leaves this browser (background/). */
+  background: BackgroundChoice;
 }
 
 const PREFS_KEY = "avmeets:media-prefs";
@@ -25,12 +27,12 @@ export function loadPrefs(): MediaPrefs {
       camOn: raw.camOn !== false,
       mirror: raw.mirror !== false,
       originalSound: raw.originalSound === true,
-      blur: raw.blur === true,
+      background: isBackgroundChoice(raw.background) ? raw.background : "none",
       audioDeviceId: typeof raw.audioDeviceId === "string" ? raw.audioDeviceId : undefined,
       videoDeviceId: typeof raw.videoDeviceId === "string" ? raw.videoDeviceId : undefined,
     };
   } catch {
-    return { micOn: true, camOn: true, mirror: true, originalSound: false, blur: false };
+    return { micOn: true, camOn: true, mirror: true, originalSound: false, background: "none" };
   }
 }
 

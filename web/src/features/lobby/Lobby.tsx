@@ -1,7 +1,7 @@
 /**
  * The lobby: camera preview, microphone and camera on/off and choice, the name the others will
  * see, what we know of the meeting (its title, that it needs a password, that it is full now,
- * that a host lets people in), background blur, privacy mode, then "Join now" or "Ask to join".
+ * that a host lets people in), the background, privacy mode, then "Join now" or "Ask to join".
  */
 import type { Signal } from "@preact/signals";
 import type { Ref } from "preact";
@@ -12,7 +12,7 @@ import { onAnnounce } from "../../core/announce";
 import { LIMITS, type MeetingInfoResult } from "../../protocol.gen";
 import { Icon } from "../../ui/Icon";
 import { MediaToggle } from "../controls/MediaToggle";
-import { BlurChoice } from "../settings/BlurChoice";
+import { BackgroundField } from "../settings/BackgroundField";
 import { DeviceSelect } from "../settings/DeviceSelect";
 import { MicLevel } from "../settings/MicLevel";
 import { SpeakersField } from "../settings/SpeakersField";
@@ -203,7 +203,7 @@ export function Lobby(props: {
           </div>
         ) : null}
         <DeviceFields local={local} />
-        <BlurChoice id="lobby-blur" local={local} />
+        <BackgroundField id="lobby-background" local={local} />
         <PrivacySwitch hideIp={props.hideIp} required={!!info?.relayOnly} />
         <p class="muted small" role="status">
           {(news?.error ? [news.text] : [news?.text, state.audioProblem, state.videoProblem]).filter(Boolean).join(" ")}

@@ -91,8 +91,8 @@ export function PrivacyPage({ signedIn }: { signedIn: boolean }) {
         <p>
           Your video, audio, chats (group or private), files, whiteboard, live captions, polls, questions and recordings
           never reach our servers: they go directly between the browsers in the meeting, encrypted with DTLS.
-          A recording stays in the browser that made it. Background blur is done in your browser too: your picture is
-          blurred before it leaves it, and is not sent anywhere to be blurred. The one exception is your organisation's
+          A recording stays in the browser that made it. Background effects are done in your browser too: your picture is
+          blurred, or its background replaced, before it leaves it, and is not sent anywhere for that. The one exception is your organisation's
           choice, below.
         </p>
         <p>
@@ -141,8 +141,8 @@ export function PrivacyPage({ signedIn }: { signedIn: boolean }) {
           <li>The meetings you joined recently, and your answer about usage statistics.</li>
           <li>
             Your settings: the microphone, camera and speakers you chose, whether the microphone and camera start on,
-            whether your own picture is mirrored, your background blurred and original sound on, and whether to hide your
-            IP address.
+            whether your own picture is mirrored and original sound is on, what to do with your background (and the
+            picture you chose for it, until you forget it), and whether to hide your IP address.
           </li>
           <li>
             In the tab of a meeting: its id while you are in it, so that reloading the page gets you back in, and the

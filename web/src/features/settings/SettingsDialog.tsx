@@ -2,7 +2,7 @@
 import type { LocalMedia } from "../../core/meeting/media";
 import "./settings.css";
 import { CloseButton, Dialog } from "../dialogs/Dialog";
-import { BlurChoice } from "./BlurChoice";
+import { BackgroundField } from "./BackgroundField";
 import { Choice } from "./Choice";
 import { DeviceSelect } from "./DeviceSelect";
 import { MicLevel } from "./MicLevel";
@@ -28,7 +28,7 @@ export function SettingsDialog(props: { local: LocalMedia; onClose: () => void }
         <label for="settings-cam">Camera</label>
         <DeviceSelect id="settings-cam" kind="videoinput" local={props.local} />
       </div>
-      <BlurChoice id="settings-blur" local={props.local} />
+      <BackgroundField id="settings-background" local={props.local} />
       <Choice
         id="settings-mirror"
         label="Mirror my video"

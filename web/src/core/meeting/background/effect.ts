@@ -1,16 +1,20 @@
 /**
- * "Blur my background": the camera's frames are read (insertable streams), the person found in
- * them (selfieSegmenter.ts, lazily loaded) and every frame drawn again with everything but the
- * person blurred, into a track of our own that the peers and our own tile get instead of the
- * camera's. All of it happens in this browser; the others receive only the blurred picture.
+ * The background effects (the lobby's and Devices' "Background"): the camera's frames are read
+ * (insertable streams), the person found in them (segmenter.ts, lazily loaded) and every frame
+ * drawn again with everything but the person blurred, slightly or strongly, or replaced by a
+ * picture of one's own (picture.ts), into a track of our own that the peers and our own tile get
+ * instead of the camera's. All of it happens in this browser; the others receive only the result.
  *
  * The picture never waits for the segmentation: each frame is drawn with the newest mask there
  * is, while one segmentation at a time runs on the newest frame. Until the first mask (the model
  * loading) and if the model cannot load, the whole picture is blurred: what the person asked to
  * hide stays hidden.
  */
-import { blurRadius, maskSize } from "./blurGeometry";
-import type { Segmenter } from "./selfieSegmenter";
+import { blurRadius, coverCrop, maskSize } from "./geometry";
+import type { Segmenter } from "./segmenter";
+
+/** What to put behind the person: the background blurred, or a picture (blurred until found). */
+export type Backdrop = { kind: "blur"; strength: "slight" | "blur" } | { kind: "picture"; picture: Promise<ImageBitmap> };
 
 // Chromium's insertable streams for raw media (not in TypeScript's DOM library).
 interface TrackProcessor {
@@ -24,8 +28,8 @@ interface InsertableStreams {
   MediaStreamTrackGenerator?: new (init: { kind: "video" }) => TrackGenerator;
 }
 
-/** Whether this browser can blur: frames in and out of a track, and canvases off screen. */
-export function blurSupported(): boolean {
+/** Whether this browser can do it: frames in and out of a track, and canvases off screen. */
+export function backgroundEffectsSupported(): boolean {
   const g = globalThis as InsertableStreams;
   return (
     typeof g.MediaStreamTrackProcessor === "function" &&
@@ -50,7 +54,7 @@ function fit(ctx: Context, width: number, height: number): void {
   }
 }
 
-export class BlurredCamera {
+export class BackgroundEffect {
   /** What to send and show instead of the camera. */
   readonly track: MediaStreamTrack;
   /** Our clone of the camera's track, the frames' source. */
@@ -59,6 +63,8 @@ export class BlurredCamera {
   private segmenter: Segmenter | null = null;
   private segmenting = false;
   private hasMask = false;
+  /** The picture to show, once decoded (kind "picture"). */
+  private picture: ImageBitmap | null = null;
   private readonly out = context(2, 2);
   private readonly small = context(2, 2);
   private readonly person = context(2, 2);
@@ -70,16 +76,19 @@ export class BlurredCamera {
 
   /**
    * @param source the camera's track, read through a clone of its own: stop() leaves it running.
-   * @param load the segmenter's loader (selfieSegmenter.createSegmenter, lazily imported).
-   * @param onProblem told once if the person cannot be found (the picture stays wholly blurred).
+   * @param backdrop what to put behind the person.
+   * @param load the segmenter, shared by the effects one after another (camera.ts): not ours to close.
+   * @param onProblem told once if the person cannot be found (the picture stays wholly blurred)
+   *   or the picture cannot be drawn (the background is blurred instead).
    */
   constructor(
     source: MediaStreamTrack,
+    private readonly backdrop: Backdrop,
     load: () => Promise<Segmenter>,
     private readonly onProblem: (why: string) => void,
   ) {
     const g = globalThis as InsertableStreams;
-    if (!g.MediaStreamTrackProcessor || !g.MediaStreamTrackGenerator) throw new Error("blur is not supported here");
+    if (!g.MediaStreamTrackProcessor || !g.MediaStreamTrackGenerator) throw new Error("background effects are not supported here");
     this.feed = source.clone();
     const processor = new g.MediaStreamTrackProcessor({ track: this.feed, maxBufferSize: 1 });
     const generator = new g.MediaStreamTrackGenerator({ kind: "video" });
@@ -87,13 +96,23 @@ export class BlurredCamera {
     void this.pump(processor.readable.getReader(), generator.writable.getWriter());
     load().then(
       (segmenter) => {
-        if (this.stopped) segmenter.close();
-        else this.segmenter = segmenter;
+        if (!this.stopped) this.segmenter = segmenter;
       },
       (error: unknown) => {
-        if (!this.stopped) this.onProblem(`Background blur could not find you in the picture (${String(error)}), so all of it is blurred.`);
+        if (!this.stopped) this.onProblem(`Your background could not be told from you (${String(error)}), so all of your picture is blurred.`);
       },
     );
+    if (backdrop.kind === "picture") {
+      backdrop.picture.then(
+        (picture) => {
+          if (this.stopped) picture.close();
+          else this.picture = picture;
+        },
+        () => {
+          if (!this.stopped) this.onProblem("Your background picture could not be shown, so your background is blurred.");
+        },
+      );
+    }
   }
 
   stop(): void {
@@ -101,8 +120,9 @@ export class BlurredCamera {
     this.stopped = true;
     this.feed.stop(); // ends the reader's stream, which ends the pump
     this.track.stop();
-    this.segmenter?.close();
     this.segmenter = null;
+    this.picture?.close();
+    this.picture = null;
   }
 
   private async pump(reader: ReadableStreamDefaultReader<VideoFrame>, writer: WritableStreamDefaultWriter<VideoFrame>): Promise<void> {
@@ -140,12 +160,18 @@ export class BlurredCamera {
     const height = frame.displayHeight;
     fit(this.out, width, height);
     this.segment(frame);
-    // The background: blurred at a quarter of the size (cheaper, and smoother once scaled up).
-    const radius = blurRadius(width);
-    fit(this.small, Math.max(1, Math.round(width / 4)), Math.max(1, Math.round(height / 4)));
-    this.small.filter = `blur(${Math.max(1, Math.round(radius / 4))}px)`;
-    this.small.drawImage(frame, 0, 0, this.small.canvas.width, this.small.canvas.height);
-    this.out.drawImage(this.small.canvas, 0, 0, width, height);
+    if (this.picture && this.hasMask) {
+      const crop = coverCrop(this.picture.width, this.picture.height, width, height);
+      this.out.drawImage(this.picture, crop.x, crop.y, crop.width, crop.height, 0, 0, width, height);
+    } else {
+      // Blurred at a smaller size (cheaper, and smoother once scaled up): a quarter, a half if slight.
+      const strength = this.backdrop.kind === "blur" ? this.backdrop.strength : "blur";
+      const factor = strength === "slight" ? 2 : 4;
+      fit(this.small, Math.max(1, Math.round(width / factor)), Math.max(1, Math.round(height / factor)));
+      this.small.filter = `blur(${Math.max(1, Math.round(blurRadius(width, strength) / factor))}px)`;
+      this.small.drawImage(frame, 0, 0, this.small.canvas.width, this.small.canvas.height);
+      this.out.drawImage(this.small.canvas, 0, 0, width, height);
+    }
     if (this.hasMask) {
       // The person, sharp: the mask's alpha (edges softened) keeps the frame's pixels in it.
       fit(this.person, width, height);
@@ -177,13 +203,13 @@ export class BlurredCamera {
         this.segmenting = false;
       },
       (error: unknown) => {
-        // A segmenter that failed once (a lost WebGL context) is not asked again: all is blurred.
+        // A segmenter that failed (a lost WebGL context) is not asked again: all is blurred, and
+        // the next effect loads a new one (onProblem lets camera.ts know).
         this.segmenting = false;
         if (this.stopped || this.segmenter !== segmenter) return;
         this.segmenter = null;
-        segmenter.close();
         this.hasMask = false;
-        this.onProblem(`Background blur stopped finding you in the picture (${String(error)}), so all of it is blurred.`);
+        this.onProblem(`Your background can no longer be told from you (${String(error)}), so all of your picture is blurred.`);
       },
     );
   }

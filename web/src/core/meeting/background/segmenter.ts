@@ -1,5 +1,5 @@
 /**
- * MediaPipe's selfie segmentation (npm @mediapipe/selfie_segmentation, Apache-2.0), run in this
+ * MediaPipe's selfie segmentation (for effect.ts) (npm @mediapipe/selfie_segmentation, Apache-2.0), run in this
  * browser: WebAssembly and WebGL on the picture we pass, nothing sent anywhere. Its files are
  * bundled with the app (Vite emits them as assets of this lazy chunk), so it works offline and
  * asks no third party for anything. The package is a classic script that defines a global, not a
@@ -40,7 +40,8 @@ interface Solution {
 
 type SolutionClass = new (config: { locateFile: (file: string) => string }) => Solution;
 
-/** Where the person is in a picture: `segment` draws its mask into `mask` (alpha: the person). */
+/** Where the person is in a picture: `segment` draws its mask into `mask` (alpha: the person).
+ * One segmentation at a time: calls made meanwhile wait their turn. */
 export interface Segmenter {
   segment(picture: HTMLCanvasElement, mask: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D): Promise<void>;
   close(): void;
@@ -86,14 +87,19 @@ export async function createSegmenter(): Promise<Segmenter> {
     target.drawImage(results.segmentationMask, 0, 0, width, height);
   });
   await solution.initialize();
+  let turn: Promise<unknown> = Promise.resolve();
   return {
-    async segment(picture, mask) {
-      target = mask;
-      try {
-        await solution.send({ image: picture });
-      } finally {
-        target = null;
-      }
+    segment(picture, mask) {
+      const run = turn.then(async () => {
+        target = mask;
+        try {
+          await solution.send({ image: picture });
+        } finally {
+          target = null;
+        }
+      });
+      turn = run.catch(() => undefined);
+      return run;
     },
     close() {
       void solution.close().catch(() => undefined);
