@@ -117,6 +117,33 @@ async def test_files_dropped_and_the_chat_saved(people: PersonFactory) -> None:
     assert lines[3] == "  Or later", lines
     assert re.fullmatch(r"\[.+\] You → Bob \(private\): Noon is fine", lines[4]), lines
 
+    # Alice answers Bob's question to everyone in reply: Bob's page quotes it above her answer
+    # from its own copy (only a reference travels), and the quote leads to the question.
+    question = alice.chat_message("Lunch at noon?")
+    await question.get_by_role("button", name="Reply", exact=True).click()
+    replying = alice.page.locator(".chat-replying")
+    await expect(replying).to_have_text("Replying to Bob: Lunch at noon? Or later")
+    await expect(alice.page.locator("#chat-to")).to_have_value("")  # to everyone, as the question
+    box = alice.page.get_by_label("Message", exact=True)
+    await expect(box).to_be_focused()
+    await alice.check_accessibility("replying in the chat")
+    await box.fill("Noon, at the café")
+    await alice.page.get_by_role("button", name="Send message", exact=True).click()
+    await expect(replying).to_have_count(0)
+    answer = await bob.wait_chat("Noon, at the café")
+    quote = answer.get_by_role("button", name=re.compile(r"^In reply to You: Lunch at noon\?"))
+    await expect(quote).to_have_text("You: Lunch at noon? Or later")
+    await quote.click()
+    focused = bob.page.locator(".chat-log .chat-message:focus")
+    await expect(focused).to_have_attribute("data-from", bob.uid)
+    await expect(focused.locator(".chat-text")).to_have_text("Lunch at noon?\nOr later")
+    # A reply to a private message goes privately to its sender; Escape drops the reply only.
+    await bob.chat_message("Noon is fine").get_by_role("button", name="Reply", exact=True).click()
+    await expect(bob.page.locator("#chat-to")).to_have_value(alice.uid)
+    await bob.page.keyboard.press("Escape")
+    await expect(bob.page.locator(".chat-replying")).to_have_count(0)
+    await expect(bob.page.locator("#panel-title")).to_have_text("Chat")
+
     # Bob deletes a message sent to the wrong meeting: gone from Alice's chat too, word for word.
     await bob.send_chat("Wrong meeting, sorry")
     await alice.wait_chat("Wrong meeting, sorry")

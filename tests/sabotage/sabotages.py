@@ -84,8 +84,8 @@ SABOTAGES: tuple[Sabotage, ...] = (
         edits=(
             Edit(
                 "web/src/features/chat/chatLog.ts",
-                '    const payload = encodeChat(id, body, toUid ? "private" : "all");\n',
-                '    const payload = encodeChat(id, body, toUid ? "private" : "all");\n'
+                '    const payload = encodeChat(id, body, toUid ? "private" : "all", reply);\n',
+                '    const payload = encodeChat(id, body, toUid ? "private" : "all", reply);\n'
                 "    void fetch(`/?chat=${encodeURIComponent(body)}`).catch(() => undefined);\n",
             ),
         ),
@@ -738,9 +738,9 @@ SABOTAGES: tuple[Sabotage, ...] = (
         expect="a blurred flag beside a sharp face: never seen",
         edits=(
             Edit(
-                "web/src/core/meeting/background/camera.ts",
-                '    if (choice === "none" || !this.supported) return null;\n',
-                "    return null;\n",
+                "web/src/core/meeting/media.ts",
+                "    this.cameraTrack = this.effect?.track ?? source;\n",
+                "    this.cameraTrack = source;\n",
             ),
         ),
     ),

@@ -10,6 +10,7 @@ describe("the chat channel", () => {
 
   it("round-trips its messages", () => {
     expect(parseChatChannel(encodeChat("a1", "hi", "private"))).toEqual({ t: "chat", id: "a1", text: "hi", scope: "private" });
+    expect(encodeChat("a1", "hi", "all")).not.toContain("reply");
     const media = { audio: false, video: true, screen: true, recording: false };
     expect(parseChatChannel(encodeMedia(media))).toEqual({ t: "media", ...media, recordingPaused: false });
     // A paused recording goes as "paused": an older client reads it as not recording.
@@ -44,5 +45,20 @@ describe("the chat channel", () => {
 
   it("ignores kinds it does not know", () => {
     expect(parseChatChannel('{"t":"reaction"}')).toEqual({ t: "unknown" });
+  });
+});
+
+describe("a reply", () => {
+  it("names the message it answers by its sender and id, never its text", () => {
+    const wire = encodeChat("b2", "Yes!", "all", { uid: "alice", id: "a1" });
+    expect(JSON.parse(wire)).toEqual({ t: "chat", id: "b2", text: "Yes!", scope: "all", reply: { uid: "alice", id: "a1" } });
+    expect(parseChatChannel(wire)).toEqual({ t: "chat", id: "b2", text: "Yes!", scope: "all", reply: { uid: "alice", id: "a1" } });
+  });
+  it("is dropped, the message kept, when malformed", () => {
+    for (const reply of [null, "a1", { uid: "alice" }, { uid: "", id: "a1" }, { uid: "alice", id: 7 }, { uid: "x".repeat(129), id: "a1" }]) {
+      const parsed = parseChatChannel(JSON.stringify({ t: "chat", id: "b2", text: "Yes!", scope: "all", reply }));
+      expect(parsed).toEqual({ t: "chat", id: "b2", text: "Yes!", scope: "all" });
+      expect("reply" in parsed && parsed.reply !== undefined).toBe(false);
+    }
   });
 });

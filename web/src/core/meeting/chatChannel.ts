@@ -1,7 +1,11 @@
 /**
  * The "chat" data channel's messages (web/README.md, "Peer-to-peer protocols"), JSON text:
  *
- *   {"t":"chat","id","text","scope":"all"|"private"}            a chat message
+ *   {"t":"chat","id","text","scope":"all"|"private","reply"?}   a chat message; `reply`:
+ *                                                                {"uid","id"} of the message it
+ *                                                                answers (its sender and id): each
+ *                                                                receiver quotes it from its own log,
+ *                                                                the quoted text is never sent
  *   {"t":"unsend","id"}                                          the sender deletes its message `id`
  *                                                                for everyone it went to
  *   {"t":"edit","id","text"}                                     the sender's message `id` now says
@@ -37,12 +41,27 @@ export interface RemoteMedia {
 
 export type ChatScope = "all" | "private";
 
+/** The message a chat message answers: its sender's uid and the sender's id for it. */
+export interface ChatRef {
+  uid: string;
+  id: string;
+}
+
+const MAX_REF_LENGTH = 128;
+
+function parseRef(value: unknown): ChatRef | undefined {
+  if (!value || typeof value !== "object") return undefined;
+  const { uid, id } = value as Record<string, unknown>;
+  const fits = (v: unknown): v is string => typeof v === "string" && v.length > 0 && v.length <= MAX_REF_LENGTH;
+  return fits(uid) && fits(id) ? { uid, id } : undefined;
+}
+
 /** What a host may ask someone to do (docs/protocol.md section 5: a request, never a switch). */
 export const ASKS = ["mute", "video-off", "unmute", "video-on"] as const;
 export type Ask = (typeof ASKS)[number];
 
 export type ChatChannelMessage =
-  | { t: "chat"; id: string | null; text: string; scope: ChatScope }
+  | { t: "chat"; id: string | null; text: string; scope: ChatScope; reply?: ChatRef }
   | { t: "unsend"; id: string }
   | { t: "edit"; id: string; text: string }
   | ({ t: "media" } & RemoteMedia)
@@ -61,6 +80,7 @@ export function parseChatChannel(text: string): ChatChannelMessage {
         id: message.id === undefined || message.id === null ? null : String(message.id),
         text: String(message.text ?? ""),
         scope: message.scope === "private" ? "private" : "all",
+        reply: parseRef(message.reply),
       };
     case "media":
       return {
@@ -97,8 +117,8 @@ export function encodeWants(wants: Wants): string {
   return JSON.stringify({ t: "want", camera: wants.camera, screen: wants.screen });
 }
 
-export function encodeChat(id: string, text: string, scope: ChatScope): string {
-  return JSON.stringify({ t: "chat", id, text, scope });
+export function encodeChat(id: string, text: string, scope: ChatScope, reply?: ChatRef): string {
+  return JSON.stringify(reply ? { t: "chat", id, text, scope, reply } : { t: "chat", id, text, scope });
 }
 
 export function encodeUnsend(id: string): string {

@@ -7,7 +7,9 @@ import type { RoomUi } from "../room/store";
 import { TargetSelect } from "../room/TargetSelect";
 import { chatFileName, chatText } from "./chatExport";
 import type { ChatMessage } from "./chatLog";
+import { ReplyBar, replyAddressee, ReplyQuote } from "./ChatReply";
 import { chatParts } from "./links";
+import { messageAnchor } from "./replies";
 import { PERMISSIONS } from "../hosts/permissions";
 
 /** A message's text, its web addresses as links: opened in a new tab, with no referrer (the
@@ -63,15 +65,21 @@ function ChatEdit({ message, session, done }: { message: ChatMessage; session: R
   );
 }
 
-/** One message, read as "Bob, 9:22 PM: Hi Alice!" (the punctuation is for screen readers only). */
-function ChatEntry({ message, session }: { message: ChatMessage; session: RoomSession }) {
+/** One message, read as "Bob, 9:22 PM: Hi Alice!" (the punctuation is for screen readers only);
+ * a reply has the quote of what it answers above its text. */
+function ChatEntry({ message, session, ui }: { message: ChatMessage; session: RoomSession; ui: RoomUi }) {
   const [editing, setEditing] = useState(false);
   const to = message.private ? (message.mine ? ` → ${session.meeting.displayName(message.toUid ?? "")} (private)` : " → you (private)") : "";
   const at = new Date(message.at);
   const classes = ["chat-message", message.mine ? "mine" : "", message.private ? "private" : ""].filter(Boolean).join(" ");
   const ours = message.mine && !message.deleted;
+  const reply = () => {
+    ui.chatReply.value = { uid: message.fromUid, id: message.id };
+    ui.chatTo.value = replyAddressee(message) ?? "";
+    document.getElementById("chat-input")?.focus();
+  };
   return (
-    <li class={classes} data-from={message.fromUid}>
+    <li class={classes} data-from={message.fromUid} id={messageAnchor({ uid: message.fromUid, id: message.id })} tabIndex={-1}>
       <div class="chat-meta">
         <span class="chat-from">{message.mine ? "You" : message.fromName}</span>
         <span class="chat-to">{to}</span>
@@ -79,6 +87,11 @@ function ChatEntry({ message, session }: { message: ChatMessage; session: RoomSe
         <time dateTime={at.toISOString()}>{at.toLocaleTimeString([], { hour: "numeric", minute: "2-digit" })}</time>
         {message.edited && !message.deleted ? <span class="chat-edited">(edited)</span> : null}
         <span class="visually-hidden">: </span>
+        {!message.deleted ? (
+          <button class="chat-tool" type="button" title="Reply" aria-label="Reply" onClick={reply}>
+            <Icon name="reply" />
+          </button>
+        ) : null}
         {ours && !editing ? (
           <button class="chat-tool" type="button" title="Edit" aria-label="Edit message" onClick={() => setEditing(true)}>
             <Icon name="pen" />
@@ -90,6 +103,7 @@ function ChatEntry({ message, session }: { message: ChatMessage; session: RoomSe
           </button>
         ) : null}
       </div>
+      {message.reply && !message.deleted ? <ReplyQuote reply={message.reply} messages={session.chat.messages.value} session={session} /> : null}
       {message.deleted ? (
         <p class="chat-text chat-deleted">Message deleted</p>
       ) : editing ? (
@@ -125,13 +139,25 @@ export function ChatPanel(props: { session: RoomSession; ui: RoomUi }) {
   const chatOff = session.hosting.heldForMe.value.includes("chat");
   const writable = !chatOff || session.chat.mayWrite(session.addressee(ui.chatTo.value));
 
+  const replying = ui.chatReply.value;
+  const cancelReply = () => {
+    ui.chatReply.value = null;
+    input.current?.focus();
+  };
   const send = (event: Event) => {
     event.preventDefault();
-    if (session.chat.send(ui.chatDraft.peek(), session.addressee(ui.chatTo.peek()))) ui.chatDraft.value = "";
+    if (session.chat.send(ui.chatDraft.peek(), session.addressee(ui.chatTo.peek()), ui.chatReply.peek() ?? undefined)) {
+      ui.chatDraft.value = "";
+      ui.chatReply.value = null;
+    }
     input.current?.focus();
   };
   const onKey = (event: KeyboardEvent) => {
-    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+    if (event.key === "Escape" && ui.chatReply.peek()) {
+      event.preventDefault();
+      event.stopPropagation(); // the reply goes, the panel stays
+      cancelReply();
+    } else if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       form.current?.requestSubmit();
     }
@@ -148,7 +174,7 @@ export function ChatPanel(props: { session: RoomSession; ui: RoomUi }) {
       <div ref={log} class="chat-log" role="log" aria-live="polite" aria-label="Chat messages" tabIndex={0}>
         <ul class="chat-list">
           {messages.map((message) => (
-            <ChatEntry key={`${message.fromUid}/${message.id}`} message={message} session={session} />
+            <ChatEntry key={`${message.fromUid}/${message.id}`} message={message} session={session} ui={ui} />
           ))}
         </ul>
       </div>
@@ -162,6 +188,7 @@ export function ChatPanel(props: { session: RoomSession; ui: RoomUi }) {
           <label for="chat-to">To</label>
           <TargetSelect id="chat-to" label="Send the message to" session={session} value={ui.chatTo} />
         </div>
+        {replying ? <ReplyBar reply={replying} messages={messages} session={session} cancel={cancelReply} /> : null}
         <div class="chat-compose">
           <textarea
             ref={input}
@@ -170,6 +197,7 @@ export function ChatPanel(props: { session: RoomSession; ui: RoomUi }) {
             maxLength={4000}
             placeholder="Message"
             aria-label="Message"
+            aria-describedby={replying ? "chat-replying" : undefined}
             value={ui.chatDraft.value}
             onInput={(event) => (ui.chatDraft.value = event.currentTarget.value)}
             onKeyDown={onKey}

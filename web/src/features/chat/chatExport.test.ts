@@ -40,6 +40,30 @@ describe("chatText", () => {
     expect(text.split("\n").slice(2, 4)).toEqual(["[t0] Bob: two", "  lines (edited)"]);
   });
 
+  it("quotes what a reply answers under it, as this browser has it", () => {
+    const text = chatText(
+      [
+        message({ text: "Noon on Friday?" }),
+        message({ id: "2", fromUid: "a", fromName: "Alice", mine: true, text: "Yes", reply: { uid: "b", id: "1" } }),
+        message({ id: "3", fromUid: "c", fromName: "Carol", text: "Me too", reply: { uid: "a", id: "2" } }),
+        message({ id: "4", fromUid: "c", fromName: "Carol", text: "And that?", reply: { uid: "x", id: "9" } }),
+        message({ id: "5", fromUid: "b", text: "", deleted: true, reply: { uid: "a", id: "2" } }),
+      ],
+      { title: null, meetingId: "abc-defg-hij" },
+      names,
+    );
+    expect(text.split("\n").slice(2, -1)).toEqual([
+      "[t0] Bob: Noon on Friday?",
+      "[t0] You: Yes",
+      '  (in reply to Guest: "Noon on Friday?")',
+      "[t0] Carol: Me too",
+      '  (in reply to you: "Yes")',
+      "[t0] Carol: And that?",
+      "  (in reply to a message this browser did not get)",
+      "[t0] Bob: (message deleted)",
+    ]);
+  });
+
   it("names an untitled meeting by its id", () => {
     expect(chatText([], { title: null, meetingId: "abc" }, names)).toBe("Chat of the meeting abc, as this browser received it.\n\n");
   });

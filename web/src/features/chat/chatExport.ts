@@ -3,8 +3,10 @@
  * itself is stored nowhere). Pure.
  */
 import type { ChatMessage } from "./chatLog";
+import { quoteOf } from "./replies";
 
-/** One message a line: "[09:22] Bob: Hi", private ones marked; later lines of a message indented. */
+/** One message a line: "[09:22] Bob: Hi", private ones marked; later lines of a message indented;
+ * a reply's quote on the line under it. */
 export function chatText(
   messages: readonly ChatMessage[],
   meeting: { title: string | null; meetingId: string },
@@ -16,8 +18,16 @@ export function chatText(
     const to = m.private ? (m.mine ? ` → ${names.of(m.toUid ?? "")} (private)` : " → you (private)") : "";
     const [first, ...rest] = m.deleted ? ["(message deleted)"] : `${m.text}${m.edited ? " (edited)" : ""}`.split(/\r?\n/);
     lines.push(`[${names.clock(m.at)}] ${m.mine ? "You" : m.fromName}${to}: ${first}`, ...rest.map((line) => `  ${line}`));
+    if (m.reply && !m.deleted) lines.push(`  (in reply to ${quoted(messages, m.reply, names.of)})`);
   }
   return `${lines.join("\n")}\n`;
+}
+
+function quoted(messages: readonly ChatMessage[], reply: NonNullable<ChatMessage["reply"]>, of: (uid: string) => string): string {
+  const quote = quoteOf(messages, reply);
+  if (quote.state === "unseen") return "a message this browser did not get";
+  const who = quote.mine ? "you" : of(quote.fromUid);
+  return quote.state === "deleted" ? `${who}: a deleted message` : `${who}: "${quote.excerpt}"`;
 }
 
 export function chatFileName(meetingId: string, at: Date): string {

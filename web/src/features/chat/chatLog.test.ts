@@ -160,3 +160,22 @@ describe("ChatLog: deleting and editing one's messages", () => {
     ]);
   });
 });
+
+describe("ChatLog: replies", () => {
+  it("sends the answered message's sender and id with a reply, and keeps them", () => {
+    const { meeting: m, emitter, sent } = meeting("bob");
+    const chat = new ChatLog(m);
+    emitter.emit("chat", { link: { uid: "bob" }, message: { t: "chat", id: "b1", text: "Noon?", scope: "all" } } as unknown as IncomingChat);
+    const answer = chat.send("Yes", null, { uid: "bob", id: "b1" });
+    expect(answer?.reply).toEqual({ uid: "bob", id: "b1" });
+    expect(JSON.parse(sent.get("bob")![0])).toEqual({ t: "chat", id: answer?.id, text: "Yes", scope: "all", reply: { uid: "bob", id: "b1" } });
+  });
+
+  it("keeps the reference of a received reply, whatever it names", () => {
+    const { meeting: m, emitter } = meeting("bob");
+    const chat = new ChatLog(m);
+    const message = { t: "chat", id: "b2", text: "Agreed", scope: "all", reply: { uid: "carol", id: "c9" } };
+    emitter.emit("chat", { link: { uid: "bob" }, message } as unknown as IncomingChat);
+    expect(chat.messages.value[0]).toMatchObject({ fromUid: "bob", text: "Agreed", reply: { uid: "carol", id: "c9" } });
+  });
+});

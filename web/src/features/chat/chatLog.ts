@@ -4,7 +4,7 @@
  */
 import { signal } from "@preact/signals-core";
 import { Emitter } from "../../core/state/emitter";
-import { encodeChat, encodeEdit, encodeUnsend, MAX_CHAT_LENGTH, randomId } from "../../core/meeting/chatChannel";
+import { encodeChat, encodeEdit, encodeUnsend, MAX_CHAT_LENGTH, randomId, type ChatRef } from "../../core/meeting/chatChannel";
 import type { IncomingChat, Meeting } from "../../core/meeting/meeting";
 import { OPEN_RULES, PERMISSIONS, type MessageRules } from "../hosts/permissions";
 
@@ -22,6 +22,8 @@ export interface ChatMessage {
   deleted?: boolean;
   /** Its sender changed its text (when it was sent: `at`). */
   edited?: boolean;
+  /** The message it answers (replies.ts quotes it from this log). */
+  reply?: ChatRef;
 }
 
 /** `unsent`: one of ours we deleted for everyone, as it was (its text for the archiver);
@@ -67,6 +69,7 @@ export class ChatLog extends Emitter<ChatEvents> {
       private: message.scope === "private",
       toUid: message.scope === "private" ? this.meeting.myUid : undefined,
       mine: false,
+      reply: message.reply,
     };
     if (this.messages.peek().some((m) => m.id === entry.id && m.fromUid === entry.fromUid)) return;
     this.add(entry);
@@ -77,8 +80,9 @@ export class ChatLog extends Emitter<ChatEvents> {
     return this.rules.mayWrite(toUid);
   }
 
-  /** Chat to everyone (toUid null) or privately: then only on that participant's channel. */
-  send(text: string, toUid: string | null): ChatMessage | null {
+  /** Chat to everyone (toUid null) or privately: then only on that participant's channel;
+   * `reply`: the message it answers. */
+  send(text: string, toUid: string | null, reply?: ChatRef): ChatMessage | null {
     const body = text.trim().slice(0, MAX_CHAT_LENGTH);
     if (!body) return null;
     if (!this.rules.mayWrite(toUid)) {
@@ -86,7 +90,7 @@ export class ChatLog extends Emitter<ChatEvents> {
       return null;
     }
     const id = randomId();
-    const payload = encodeChat(id, body, toUid ? "private" : "all");
+    const payload = encodeChat(id, body, toUid ? "private" : "all", reply);
     if (toUid) {
       const link = this.meeting.links.get(toUid);
       if (!link || !link.send("chat", payload)) {
@@ -105,6 +109,7 @@ export class ChatLog extends Emitter<ChatEvents> {
       private: !!toUid,
       toUid: toUid ?? undefined,
       mine: true,
+      reply,
     };
     this.add(entry);
     return entry;

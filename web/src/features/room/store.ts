@@ -4,6 +4,7 @@
  * signals they show and nothing else.
  */
 import { signal } from "@preact/signals-core";
+import type { ChatRef } from "../../core/meeting/chatChannel";
 import type { Recorder } from "../recordings/recorder";
 import type { Pin } from "../stage/layout";
 
@@ -76,6 +77,8 @@ export class RoomUi {
   /** The chat's addressee ("" = everyone) and the message being written. */
   readonly chatTo = signal("");
   readonly chatDraft = signal("");
+  /** The message the next one answers (features/chat/replies.ts), or null. */
+  readonly chatReply = signal<ChatRef | null>(null);
   /** The files' addressee ("" = everyone). */
   readonly filesTo = signal("");
   readonly whiteboard = signal<"closed" | "loading" | "open">("closed");
