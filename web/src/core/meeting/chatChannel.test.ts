@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BYE, encodeAsk, encodeChat, encodeEdit, encodeMedia, encodeUnsend, encodeWants, parseChatChannel } from "./chatChannel";
+import { BYE, encodeAsk, encodeChat, encodeEdit, encodeMedia, encodeReaction, encodeUnsend, encodeWants, parseChatChannel } from "./chatChannel";
 
 describe("the chat channel", () => {
   it("reads plain text as chat to everyone (the aiortc peer)", () => {
@@ -59,6 +59,20 @@ describe("a reply", () => {
       const parsed = parseChatChannel(JSON.stringify({ t: "chat", id: "b2", text: "Yes!", scope: "all", reply }));
       expect(parsed).toEqual({ t: "chat", id: "b2", text: "Yes!", scope: "all" });
       expect("reply" in parsed && parsed.reply !== undefined).toBe(false);
+    }
+  });
+});
+
+describe("a reaction", () => {
+  it("names the message, the emoji and whether it is given or taken back", () => {
+    const wire = encodeReaction({ uid: "alice", id: "a1" }, "👍", true);
+    expect(JSON.parse(wire)).toEqual({ t: "reaction", uid: "alice", id: "a1", emoji: "👍", on: true });
+    expect(parseChatChannel(wire)).toEqual({ t: "reaction", ref: { uid: "alice", id: "a1" }, emoji: "👍", on: true });
+    expect(parseChatChannel(encodeReaction({ uid: "alice", id: "a1" }, "❤️", false))).toMatchObject({ emoji: "❤️", on: false });
+  });
+  it("is unknown without a message, or with no emoji or a long text for one", () => {
+    for (const bad of [{ id: "a1", emoji: "👍" }, { uid: "alice", id: "a1" }, { uid: "alice", id: "a1", emoji: "x".repeat(17) }, { uid: "alice", id: "a1", emoji: 7 }]) {
+      expect(parseChatChannel(JSON.stringify({ t: "reaction", on: true, ...bad }))).toEqual({ t: "unknown" });
     }
   });
 });

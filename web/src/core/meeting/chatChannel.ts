@@ -10,6 +10,9 @@
  *                                                                for everyone it went to
  *   {"t":"edit","id","text"}                                     the sender's message `id` now says
  *                                                                `text`, for everyone it went to
+ *   {"t":"reaction","uid","id","emoji","on"}                     the sender reacts to the message
+ *                                                                {uid, id} with `emoji` (on: true)
+ *                                                                or takes its reaction back
  *   {"t":"media","audio","video","screen","recording"}          what the sender's tile shows;
  *                                                                `recording`: true, false or
  *                                                                "paused" (nothing recorded now)
@@ -48,6 +51,8 @@ export interface ChatRef {
 }
 
 const MAX_REF_LENGTH = 128;
+/** An emoji, its variation selectors included (which one, the chat checks: features/chat). */
+const MAX_EMOJI_LENGTH = 16;
 
 function parseRef(value: unknown): ChatRef | undefined {
   if (!value || typeof value !== "object") return undefined;
@@ -64,6 +69,7 @@ export type ChatChannelMessage =
   | { t: "chat"; id: string | null; text: string; scope: ChatScope; reply?: ChatRef }
   | { t: "unsend"; id: string }
   | { t: "edit"; id: string; text: string }
+  | { t: "reaction"; ref: ChatRef; emoji: string; on: boolean }
   | ({ t: "media" } & RemoteMedia)
   | ({ t: "want" } & Wants)
   | { t: "bye" }
@@ -99,6 +105,11 @@ export function parseChatChannel(text: string): ChatChannelMessage {
       return typeof message.id === "string" && message.id && typeof message.text === "string"
         ? { t: "edit", id: message.id, text: message.text }
         : { t: "unknown" };
+    case "reaction": {
+      const ref = parseRef(message);
+      const emoji = typeof message.emoji === "string" && message.emoji.length <= MAX_EMOJI_LENGTH ? message.emoji : "";
+      return ref && emoji ? { t: "reaction", ref, emoji, on: message.on !== false } : { t: "unknown" };
+    }
     case "bye":
       return { t: "bye" };
     case "ask":
@@ -123,6 +134,10 @@ export function encodeChat(id: string, text: string, scope: ChatScope, reply?: C
 
 export function encodeUnsend(id: string): string {
   return JSON.stringify({ t: "unsend", id });
+}
+
+export function encodeReaction(ref: ChatRef, emoji: string, on: boolean): string {
+  return JSON.stringify({ t: "reaction", uid: ref.uid, id: ref.id, emoji, on });
 }
 
 export function encodeEdit(id: string, text: string): string {

@@ -32,7 +32,7 @@ import { Signalling, type IncomingSignal, type OutgoingSignal } from "./signalli
 import { SpeakerMonitor } from "./speakers";
 
 /** A chat message as it arrived on a link's chat channel. */
-export type IncomingChat = { link: PeerLink; message: Extract<ChatChannelMessage, { t: "chat" | "unsend" | "edit" }> };
+export type IncomingChat = { link: PeerLink; message: Extract<ChatChannelMessage, { t: "chat" | "unsend" | "edit" | "reaction" }> };
 
 export type MeetingEvents = {
   chat: IncomingChat;
@@ -297,7 +297,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     if (label !== "chat") return this.protocols.get(label)?.message(link, data);
     if (typeof data !== "string") return;
     const message = parseChatChannel(data);
-    if (message.t === "chat" || message.t === "unsend" || message.t === "edit") this.emit("chat", { link, message });
+    if (message.t === "chat" || message.t === "unsend" || message.t === "edit" || message.t === "reaction") this.emit("chat", { link, message });
     else if (message.t === "media") link.setRemoteMedia(message);
     else if (message.t === "want") this.adaptation.received(link, message);
     else if (message.t === "bye") void this.dropLink(link.uid, "participant said goodbye", false);

@@ -6,8 +6,9 @@ import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
 import { TargetSelect } from "../room/TargetSelect";
 import { chatFileName, chatText } from "./chatExport";
-import type { ChatMessage } from "./chatLog";
-import { ReplyBar, replyAddressee, ReplyQuote } from "./ChatReply";
+import { otherParty, type ChatMessage } from "./chatLog";
+import { ReactionChips, ReactionPicker } from "./ChatReactions";
+import { ReplyBar, ReplyQuote } from "./ChatReply";
 import { chatParts } from "./links";
 import { messageAnchor } from "./replies";
 import { PERMISSIONS } from "../hosts/permissions";
@@ -69,13 +70,14 @@ function ChatEdit({ message, session, done }: { message: ChatMessage; session: R
  * a reply has the quote of what it answers above its text. */
 function ChatEntry({ message, session, ui }: { message: ChatMessage; session: RoomSession; ui: RoomUi }) {
   const [editing, setEditing] = useState(false);
+  const [picking, setPicking] = useState(false);
   const to = message.private ? (message.mine ? ` → ${session.meeting.displayName(message.toUid ?? "")} (private)` : " → you (private)") : "";
   const at = new Date(message.at);
   const classes = ["chat-message", message.mine ? "mine" : "", message.private ? "private" : ""].filter(Boolean).join(" ");
   const ours = message.mine && !message.deleted;
   const reply = () => {
     ui.chatReply.value = { uid: message.fromUid, id: message.id };
-    ui.chatTo.value = replyAddressee(message) ?? "";
+    ui.chatTo.value = otherParty(message) ?? ""; // a reply goes where the message went
     document.getElementById("chat-input")?.focus();
   };
   return (
@@ -88,9 +90,14 @@ function ChatEntry({ message, session, ui }: { message: ChatMessage; session: Ro
         {message.edited && !message.deleted ? <span class="chat-edited">(edited)</span> : null}
         <span class="visually-hidden">: </span>
         {!message.deleted ? (
-          <button class="chat-tool" type="button" title="Reply" aria-label="Reply" onClick={reply}>
-            <Icon name="reply" />
-          </button>
+          <>
+            <button class="chat-tool" type="button" title="Reply" aria-label="Reply" onClick={reply}>
+              <Icon name="reply" />
+            </button>
+            <button class="chat-tool" type="button" title="React" aria-label="React" aria-expanded={picking} onClick={() => setPicking(!picking)}>
+              <Icon name="smile" />
+            </button>
+          </>
         ) : null}
         {ours && !editing ? (
           <button class="chat-tool" type="button" title="Edit" aria-label="Edit message" onClick={() => setEditing(true)}>
@@ -111,6 +118,8 @@ function ChatEntry({ message, session, ui }: { message: ChatMessage; session: Ro
       ) : (
         <ChatText text={message.text} />
       )}
+      {picking && !message.deleted ? <ReactionPicker message={message} session={session} done={() => setPicking(false)} /> : null}
+      <ReactionChips message={message} session={session} />
     </li>
   );
 }

@@ -56,9 +56,3 @@ export function ReplyBar({ reply, messages, session, cancel }: { reply: ChatRef;
     </div>
   );
 }
-
-/** Where a reply to `message` goes: to the other one privately if it was private, else to everyone. */
-export function replyAddressee(message: ChatMessage): string | null {
-  if (!message.private) return null;
-  return (message.mine ? message.toUid : message.fromUid) ?? null;
-}

@@ -64,6 +64,11 @@ describe("chatText", () => {
     ]);
   });
 
+  it("counts a message's reactions under it", () => {
+    const text = chatText([message({ text: "Done!", reactions: [{ emoji: "🎉", uids: ["a", "c"] }, { emoji: "👍", uids: ["c"] }] })], { title: null, meetingId: "x" }, names);
+    expect(text.split("\n").slice(2, 4)).toEqual(["[t0] Bob: Done!", "  (reactions: 🎉 2, 👍 1)"]);
+  });
+
   it("names an untitled meeting by its id", () => {
     expect(chatText([], { title: null, meetingId: "abc" }, names)).toBe("Chat of the meeting abc, as this browser received it.\n\n");
   });

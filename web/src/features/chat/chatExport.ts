@@ -3,10 +3,11 @@
  * itself is stored nowhere). Pure.
  */
 import type { ChatMessage } from "./chatLog";
+import { reactionsLine } from "./reactions";
 import { quoteOf } from "./replies";
 
 /** One message a line: "[09:22] Bob: Hi", private ones marked; later lines of a message indented;
- * a reply's quote on the line under it. */
+ * a reply's quote and a message's reactions on the lines under it. */
 export function chatText(
   messages: readonly ChatMessage[],
   meeting: { title: string | null; meetingId: string },
@@ -19,6 +20,7 @@ export function chatText(
     const [first, ...rest] = m.deleted ? ["(message deleted)"] : `${m.text}${m.edited ? " (edited)" : ""}`.split(/\r?\n/);
     lines.push(`[${names.clock(m.at)}] ${m.mine ? "You" : m.fromName}${to}: ${first}`, ...rest.map((line) => `  ${line}`));
     if (m.reply && !m.deleted) lines.push(`  (in reply to ${quoted(messages, m.reply, names.of)})`);
+    if (m.reactions?.length && !m.deleted) lines.push(`  (reactions: ${reactionsLine(m.reactions)})`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -179,3 +179,53 @@ describe("ChatLog: replies", () => {
     expect(chat.messages.value[0]).toMatchObject({ fromUid: "bob", text: "Agreed", reply: { uid: "carol", id: "c9" } });
   });
 });
+
+describe("ChatLog: reactions", () => {
+  const chatFrom = (uid: string, id: string, scope: "all" | "private" = "all") =>
+    ({ link: { uid }, message: { t: "chat", id, text: `${uid}'s`, scope } }) as unknown as IncomingChat;
+  const reaction = (uid: string, ref: { uid: string; id: string }, emoji: string, on = true) =>
+    ({ link: { uid }, message: { t: "reaction", ref, emoji, on } }) as unknown as IncomingChat;
+
+  it("sends ours to those the message went to, and counts each person's once", () => {
+    const { meeting: m, emitter, sent } = meeting("bob", "carol");
+    const chat = new ChatLog(m);
+    emitter.emit("chat", chatFrom("bob", "b1"));
+    emitter.emit("chat", chatFrom("bob", "b2", "private"));
+    expect(chat.react({ uid: "bob", id: "b1" }, "👍", true)).toBe(true);
+    expect(chat.react({ uid: "bob", id: "b2" }, "❤️", true)).toBe(true); // privately: to Bob alone
+    emitter.emit("chat", reaction("carol", { uid: "bob", id: "b1" }, "👍"));
+    emitter.emit("chat", reaction("carol", { uid: "bob", id: "b1" }, "👍"));
+    expect(sent.get("bob")!.map((d) => JSON.parse(d).emoji)).toEqual(["👍", "❤️"]);
+    expect(sent.get("carol")!.map((d) => JSON.parse(d).emoji)).toEqual(["👍"]);
+    const [first, second] = chat.messages.value;
+    expect(first.reactions).toEqual([{ emoji: "👍", uids: ["me", "carol"] }]);
+    expect(second.reactions).toEqual([{ emoji: "❤️", uids: ["me"] }]);
+    expect(chat.react({ uid: "bob", id: "b1" }, "👍", false)).toBe(true);
+    expect(chat.messages.value[0].reactions).toEqual([{ emoji: "👍", uids: ["carol"] }]);
+  });
+
+  it("takes no reaction to a private message but from its other party, none of another emoji, none to what is not here", () => {
+    const { meeting: m, emitter } = meeting("bob", "carol");
+    const chat = new ChatLog(m);
+    emitter.emit("chat", chatFrom("bob", "b2", "private"));
+    emitter.emit("chat", reaction("carol", { uid: "bob", id: "b2" }, "👍")); // Carol never got it
+    emitter.emit("chat", reaction("bob", { uid: "bob", id: "b2" }, "💩")); // not one of the six
+    emitter.emit("chat", reaction("bob", { uid: "bob", id: "zz" }, "👍"));
+    expect(chat.messages.value[0].reactions).toBeUndefined();
+    emitter.emit("chat", reaction("bob", { uid: "bob", id: "b2" }, "👍"));
+    expect(chat.messages.value[0].reactions).toEqual([{ emoji: "👍", uids: ["bob"] }]);
+  });
+
+  it("holds reactions to the hosts' chat rules, as messages", () => {
+    const { meeting: m, emitter } = meeting("bob", "carol");
+    const rules: MessageRules = { mayWrite: () => false, accepts: (uid) => uid !== "carol" };
+    const chat = new ChatLog(m, rules);
+    const notices: string[] = [];
+    chat.on("notice", (n) => notices.push(n));
+    emitter.emit("chat", chatFrom("bob", "b1"));
+    emitter.emit("chat", reaction("carol", { uid: "bob", id: "b1" }, "👍"));
+    expect(chat.messages.value[0].reactions).toBeUndefined();
+    expect(chat.react({ uid: "bob", id: "b1" }, "👍", true)).toBe(false);
+    expect(notices).toHaveLength(1);
+  });
+});

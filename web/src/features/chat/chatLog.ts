@@ -4,9 +4,11 @@
  */
 import { signal } from "@preact/signals-core";
 import { Emitter } from "../../core/state/emitter";
-import { encodeChat, encodeEdit, encodeUnsend, MAX_CHAT_LENGTH, randomId, type ChatRef } from "../../core/meeting/chatChannel";
+import { encodeChat, encodeEdit, encodeReaction, encodeUnsend, MAX_CHAT_LENGTH, randomId, type ChatRef } from "../../core/meeting/chatChannel";
 import type { IncomingChat, Meeting } from "../../core/meeting/meeting";
+import type { Emoji } from "../gestures/gestures";
 import { OPEN_RULES, PERMISSIONS, type MessageRules } from "../hosts/permissions";
+import { isReaction, withReaction, type MessageReaction } from "./reactions";
 
 export interface ChatMessage {
   id: string;
@@ -24,6 +26,16 @@ export interface ChatMessage {
   edited?: boolean;
   /** The message it answers (replies.ts quotes it from this log). */
   reply?: ChatRef;
+  /** Who reacted with which emoji (reactions.ts), as this page heard. */
+  reactions?: readonly MessageReaction[];
+}
+
+const NO_REACTIONS: readonly MessageReaction[] = [];
+
+/** The one a private message is between us and; null for a message to everyone. */
+export function otherParty(message: ChatMessage): string | null {
+  if (!message.private) return null;
+  return (message.mine ? message.toUid : message.fromUid) ?? null;
 }
 
 /** `unsent`: one of ours we deleted for everyone, as it was (its text for the archiver);
@@ -48,6 +60,14 @@ export class ChatLog extends Emitter<ChatEvents> {
       // Only its sender deletes a message: one from this connection, with this id.
       const entry = this.shown(link.uid, message.id);
       if (entry) this.markDeleted(entry);
+      return;
+    }
+    if (message.t === "reaction") {
+      // Anyone the message went to reacts as themselves (the connection's uid), as the hosts'
+      // rules would let them write; to a private message, only its other party.
+      const entry = this.find(message.ref);
+      if (!entry || !isReaction(message.emoji) || (entry.private && otherParty(entry) !== link.uid)) return;
+      if (this.rules.accepts(link.uid, entry.private ? "private" : "all")) this.setReaction(entry, link.uid, message.emoji, message.on);
       return;
     }
     if (message.t === "edit") {
@@ -148,11 +168,29 @@ export class ChatLog extends Emitter<ChatEvents> {
     return true;
   }
 
-  /** Send news of one of our messages to those it went to: false when it was private and its
-   * addressee is not connected now (to everyone: whoever is connected; we cannot know who
-   * else read it). */
+  /** Our reaction `emoji` to the message `ref` given (on) or taken back, for those it went to.
+   * False when it is not here or deleted, the hosts turned our chat off, or it was private and
+   * its other party is not connected. */
+  react(ref: ChatRef, emoji: Emoji, on: boolean): boolean {
+    const entry = this.find(ref);
+    if (!entry) return false;
+    if (!this.rules.mayWrite(otherParty(entry))) {
+      this.emit("notice", PERMISSIONS.chat.off);
+      return false;
+    }
+    if (!this.tell(entry, encodeReaction(ref, emoji, on))) {
+      this.emit("notice", `${this.meeting.displayName(otherParty(entry) ?? "")} is not connected; the reaction was not sent.`);
+      return false;
+    }
+    this.setReaction(entry, this.meeting.myUid, emoji, on);
+    return true;
+  }
+
+  /** Send news of a message to those it went to: false when it was private and its other party
+   * is not connected now (to everyone: whoever is connected; we cannot know who else read it). */
   private tell(entry: ChatMessage, payload: string): boolean {
-    if (entry.toUid) return this.meeting.links.get(entry.toUid)?.send("chat", payload) ?? false;
+    const to = otherParty(entry);
+    if (to) return this.meeting.links.get(to)?.send("chat", payload) ?? false;
     for (const link of this.meeting.links.values()) link.send("chat", payload);
     return true;
   }
@@ -162,6 +200,17 @@ export class ChatLog extends Emitter<ChatEvents> {
   private shown(from: string | null, id: string): ChatMessage | undefined {
     const whose = (m: ChatMessage) => (from === null ? m.mine : !m.mine && m.fromUid === from);
     return this.messages.peek().find((m) => m.id === id && !m.deleted && whose(m));
+  }
+
+  /** The message `ref` (its sender's uid and id), unless deleted. */
+  private find(ref: ChatRef): ChatMessage | undefined {
+    return this.messages.peek().find((m) => m.id === ref.id && m.fromUid === ref.uid && !m.deleted);
+  }
+
+  private setReaction(entry: ChatMessage, uid: string, emoji: Emoji, on: boolean): void {
+    const before = entry.reactions ?? NO_REACTIONS;
+    const reactions = withReaction(before, uid, emoji, on);
+    if (reactions !== before) this.swap(entry, { ...entry, reactions });
   }
 
   private replace(entry: ChatMessage, text: string): ChatMessage {
