@@ -11,6 +11,7 @@ mean colour of each region of Alice's picture as it arrives.
 from __future__ import annotations
 
 import gzip
+import re
 import struct
 import zlib
 from collections.abc import AsyncIterator
@@ -136,12 +137,19 @@ async def test_the_others_see_the_background_changed_and_the_person_sharp(
     alice.page.on("request", record)
     meeting_id = await alice.create_meeting(title="Blur")
 
-    # In the lobby: Alice blurs her background before anyone sees her.
-    background = alice.page.get_by_role("group", name="Background", exact=True)
-    blur = background.get_by_role("radio", name="Blurred", exact=True)
-    await expect(blur).to_be_enabled()
-    await expect(background.get_by_role("radio", name="My picture", exact=True)).to_be_disabled()
-    await blur.check()
+    # In the lobby, from the button on her preview: Alice blurs her background before anyone
+    # sees her. Until the model has found her, all of the picture is blurred, and it says so.
+    await alice.page.get_by_role("button", name="Background: as it is", exact=True).click()
+    menu = alice.page.get_by_role("menu", name="Background", exact=True)
+    await expect(menu.get_by_role("menuitemradio", name="My picture", exact=True)).to_be_disabled()
+    await alice.check_accessibility("lobby background menu")
+    await menu.get_by_role("menuitemradio", name="Blurred", exact=True).click()
+    await expect(menu).to_have_count(0)
+    chosen = alice.page.get_by_role("button", name="Background: blurred", exact=True)
+    await expect(chosen).to_be_focused()
+    finding = alice.page.locator(".background-finding")
+    await expect(finding).to_have_text(re.compile(r"^Finding you in the picture…"))
+    await expect(finding).to_have_count(0, timeout=MEDIA_TIMEOUT_MS)
     await alice.check_accessibility("lobby with blur")
     await alice.screenshot("lobby-blurred")
     await alice.join_now()

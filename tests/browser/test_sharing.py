@@ -140,6 +140,7 @@ async def test_files_dropped_and_the_chat_saved(people: PersonFactory) -> None:
     # Bob reacts to her answer; she adds hers with his chip; he takes his back.
     await answer.get_by_role("button", name="React", exact=True).click()
     await answer.get_by_role("button", name="React with 👍", exact=True).click()
+    await expect(answer.get_by_role("button", name="React", exact=True)).to_be_focused()
     mine_there = alice.chat_message("Noon, at the café")
     chip = mine_there.locator(".chat-reaction")
     await expect(chip).to_have_attribute("aria-label", "👍 1: Bob")

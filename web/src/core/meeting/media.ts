@@ -197,7 +197,7 @@ export class LocalMedia extends Emitter<MediaEvents> {
   private setCameraPicture(source: MediaStreamTrack | null): void {
     if (this.cameraTrack) this.stream.removeTrack(this.cameraTrack);
     this.effect?.stop();
-    this.effect = source ? this.background.effect(source, (why) => this.emit("error", why)) : null;
+    this.effect = this.background.effect(source, (why) => this.emit("error", why));
     this.cameraTrack = this.effect?.track ?? source;
     if (this.cameraTrack) this.stream.addTrack(this.cameraTrack);
   }

@@ -71,6 +71,11 @@ function ChatEdit({ message, session, done }: { message: ChatMessage; session: R
 function ChatEntry({ message, session, ui }: { message: ChatMessage; session: RoomSession; ui: RoomUi }) {
   const [editing, setEditing] = useState(false);
   const [picking, setPicking] = useState(false);
+  const reactButton = useRef<HTMLButtonElement>(null);
+  const picked = () => {
+    setPicking(false);
+    reactButton.current?.focus(); // the chosen emoji's button goes: the focus goes back whence it came
+  };
   const to = message.private ? (message.mine ? ` → ${session.meeting.displayName(message.toUid ?? "")} (private)` : " → you (private)") : "";
   const at = new Date(message.at);
   const classes = ["chat-message", message.mine ? "mine" : "", message.private ? "private" : ""].filter(Boolean).join(" ");
@@ -94,7 +99,7 @@ function ChatEntry({ message, session, ui }: { message: ChatMessage; session: Ro
             <button class="chat-tool" type="button" title="Reply" aria-label="Reply" onClick={reply}>
               <Icon name="reply" />
             </button>
-            <button class="chat-tool" type="button" title="React" aria-label="React" aria-expanded={picking} onClick={() => setPicking(!picking)}>
+            <button ref={reactButton} class="chat-tool" type="button" title="React" aria-label="React" aria-expanded={picking} onClick={() => setPicking(!picking)}>
               <Icon name="smile" />
             </button>
           </>
@@ -118,7 +123,7 @@ function ChatEntry({ message, session, ui }: { message: ChatMessage; session: Ro
       ) : (
         <ChatText text={message.text} />
       )}
-      {picking && !message.deleted ? <ReactionPicker message={message} session={session} done={() => setPicking(false)} /> : null}
+      {picking && !message.deleted ? <ReactionPicker message={message} session={session} done={picked} /> : null}
       <ReactionChips message={message} session={session} />
     </li>
   );

@@ -1,10 +1,22 @@
-/** A menu that pops up from a control: focus moves in, arrows move, Escape and outside clicks close it. */
+/** A menu that pops up from a control: focus moves in, arrows move, Escape and outside clicks close it.
+ * With an `anchor` (its button) it is fixed to the window beside it, so that a clipping parent
+ * (the lobby's preview) does not cut it. */
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
+import { useAnchoredMenu } from "../../ui/anchoredMenu";
 
-export function Popover(props: { label: string; onClose: () => void; class?: string; children: ComponentChildren }) {
+const NO_ANCHOR = { current: null };
+
+export function Popover(props: {
+  label: string;
+  onClose: () => void;
+  class?: string;
+  anchor?: { readonly current: HTMLElement | null };
+  children: ComponentChildren;
+}) {
   const root = useRef<HTMLDivElement>(null);
   const { onClose } = props;
+  useAnchoredMenu(!!props.anchor, props.anchor ?? NO_ANCHOR, root);
   useEffect(() => {
     const el = root.current;
     const items = () => [...(el?.querySelectorAll<HTMLElement>("[role^=menuitem]:not([disabled])") ?? [])];
@@ -34,7 +46,7 @@ export function Popover(props: { label: string; onClose: () => void; class?: str
     };
   }, [onClose]);
   return (
-    <div ref={root} class={props.class ? `menu popover ${props.class}` : "menu popover"} role="menu" aria-label={props.label}>
+    <div ref={root} class={["menu popover", props.anchor ? "anchored" : "", props.class ?? ""].filter(Boolean).join(" ")} role="menu" aria-label={props.label}>
       {props.children}
     </div>
   );

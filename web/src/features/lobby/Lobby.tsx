@@ -12,7 +12,7 @@ import { onAnnounce } from "../../core/announce";
 import { LIMITS, type MeetingInfoResult } from "../../protocol.gen";
 import { Icon } from "../../ui/Icon";
 import { MediaToggle } from "../controls/MediaToggle";
-import { BackgroundField } from "../settings/BackgroundField";
+import { BackgroundMenu } from "../settings/BackgroundMenu";
 import { DeviceSelect } from "../settings/DeviceSelect";
 import { MicLevel } from "../settings/MicLevel";
 import { SpeakersField } from "../settings/SpeakersField";
@@ -174,6 +174,7 @@ export function Lobby(props: {
         <div class="lobby-toggles">
           <MediaToggle what="microphone" on={state.micOn} onToggle={() => void local.setMic(!local.micOn)} />
           <MediaToggle what="camera" on={state.camOn} onToggle={() => void local.setCam(!local.camOn)} />
+          <BackgroundMenu local={local} />
         </div>
       </div>
       <form class="lobby-side" onSubmit={join}>
@@ -203,7 +204,6 @@ export function Lobby(props: {
           </div>
         ) : null}
         <DeviceFields local={local} />
-        <BackgroundField id="lobby-background" local={local} />
         <PrivacySwitch hideIp={props.hideIp} required={!!info?.relayOnly} />
         <p class="muted small" role="status">
           {(news?.error ? [news.text] : [news?.text, state.audioProblem, state.videoProblem]).filter(Boolean).join(" ")}

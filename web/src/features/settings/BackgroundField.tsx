@@ -1,19 +1,12 @@
 /**
- * "Background" (the lobby, Devices): as it is, slightly blurred, blurred, or a picture of one's
+ * "Background" in Devices (the lobby has it as a menu: BackgroundMenu.tsx): as it is, slightly blurred, blurred, or a picture of one's
  * own, done in this browser (core/meeting/background). The picture is chosen from the device and
  * kept here; "My picture" waits for one.
  */
 import { useRef } from "preact/hooks";
-import type { BackgroundChoice } from "../../core/meeting/background/geometry";
 import type { LocalMedia } from "../../core/meeting/media";
+import { BACKGROUND_OPTIONS, FINDING_YOU, takePicture } from "./backgroundChoices";
 import "./settings.css";
-
-const OPTIONS: readonly { value: BackgroundChoice; label: string }[] = [
-  { value: "none", label: "As it is" },
-  { value: "slight", label: "Slightly blurred" },
-  { value: "blur", label: "Blurred" },
-  { value: "picture", label: "My picture" },
-];
 
 export function BackgroundField(props: { id: string; local: LocalMedia }) {
   const { local } = props;
@@ -32,17 +25,11 @@ export function BackgroundField(props: { id: string; local: LocalMedia }) {
   }
   const choice = background.choice.value;
   const picture = background.picture.value;
-  const chosen = (event: Event) => {
-    const input = event.currentTarget as HTMLInputElement;
-    const first = input.files?.[0];
-    input.value = ""; // the same file chosen again is a change too
-    if (first) void local.choosePicture(first);
-  };
   return (
     <fieldset class="background-field" aria-describedby={note}>
       <legend>Background</legend>
       <div class="background-options">
-        {OPTIONS.map((option) => (
+        {BACKGROUND_OPTIONS.map((option) => (
           <label key={option.value} class="background-option">
             <input
               type="radio"
@@ -66,8 +53,13 @@ export function BackgroundField(props: { id: string; local: LocalMedia }) {
             Forget my picture
           </button>
         ) : null}
-        <input ref={file} type="file" accept="image/*" hidden aria-label="Background picture" onChange={chosen} />
+        <input ref={file} type="file" accept="image/*" hidden aria-label="Background picture" onChange={takePicture(local)} />
       </div>
+      {background.status.value === "preparing" ? (
+        <p class="muted small" role="status">
+          {FINDING_YOU}
+        </p>
+      ) : null}
       <p id={note} class="muted small">
         Done on this device before your picture leaves it: nothing is sent anywhere to do it, and your own picture stays in
         this browser. Uses more of the processor.

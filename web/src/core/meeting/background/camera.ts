@@ -13,6 +13,9 @@ export class CameraBackground {
   /** The kept picture (a data URL), if any. */
   readonly picture = signal<string | null>(keptPicture());
   readonly supported = backgroundEffectsSupported();
+  /** "preparing": an effect is on but the person not found yet (the model loading: the picture
+   * is wholly blurred meanwhile); "ready": found; "idle": no effect, or it failed (said). */
+  readonly status = signal<"idle" | "preparing" | "ready">("idle");
   /** One segmenter for the effects one after another: a change of effect does not load the model
    * again (the picture would be wholly blurred meanwhile). A large download: fetched the first
    * time someone uses an effect. */
@@ -23,18 +26,25 @@ export class CameraBackground {
     this.choice.value = choice === "picture" && !this.picture.peek() ? "none" : choice;
   }
 
-  /** The effect to send instead of `source` for the current choice; null: the camera as it is. */
-  effect(source: MediaStreamTrack, onProblem: (why: string) => void): BackgroundEffect | null {
+  /** The effect to send instead of `source` for the current choice; null: the camera as it is
+   * (or no camera). */
+  effect(source: MediaStreamTrack | null, onProblem: (why: string) => void): BackgroundEffect | null {
     const choice = this.choice.peek();
     const url = this.picture.peek();
-    if (choice === "none" || !this.supported) return null;
+    if (!source || choice === "none" || !this.supported) {
+      this.status.value = "idle";
+      return null;
+    }
     const backdrop: Backdrop =
       choice === "picture" && url ? { kind: "picture", picture: pictureBitmap(url) } : { kind: "blur", strength: choice === "slight" ? "slight" : "blur" };
     const problem = (why: string) => {
       this.release(); // the next effect tries a new segmenter
+      this.status.value = "idle";
       onProblem(why);
     };
-    return new BackgroundEffect(source, backdrop, () => this.loadSegmenter(), problem);
+    this.status.value = "preparing";
+    const found = () => (this.status.value = "ready");
+    return new BackgroundEffect(source, backdrop, () => this.loadSegmenter(), problem, found);
   }
 
   private loadSegmenter(): Promise<Segmenter> {

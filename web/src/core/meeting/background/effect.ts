@@ -80,12 +80,14 @@ export class BackgroundEffect {
    * @param load the segmenter, shared by the effects one after another (camera.ts): not ours to close.
    * @param onProblem told once if the person cannot be found (the picture stays wholly blurred)
    *   or the picture cannot be drawn (the background is blurred instead).
+   * @param onFound told when the person is first found (the effect is as chosen from then on).
    */
   constructor(
     source: MediaStreamTrack,
     private readonly backdrop: Backdrop,
     load: () => Promise<Segmenter>,
     private readonly onProblem: (why: string) => void,
+    private readonly onFound: () => void = () => undefined,
   ) {
     const g = globalThis as InsertableStreams;
     if (!g.MediaStreamTrackProcessor || !g.MediaStreamTrackGenerator) throw new Error("background effects are not supported here");
@@ -99,7 +101,9 @@ export class BackgroundEffect {
         if (!this.stopped) this.segmenter = segmenter;
       },
       (error: unknown) => {
-        if (!this.stopped) this.onProblem(`Your background could not be told from you (${String(error)}), so all of your picture is blurred.`);
+        if (this.stopped) return;
+        console.warn("background effect: no segmenter", error);
+        this.onProblem("Your background could not be told from you, so all of your picture is blurred.");
       },
     );
     if (backdrop.kind === "picture") {
@@ -199,8 +203,10 @@ export class BackgroundEffect {
     segmenter.segment(this.input, this.nextMask).then(
       () => {
         [this.mask, this.nextMask] = [this.nextMask, this.mask];
-        this.hasMask = true;
         this.segmenting = false;
+        if (this.hasMask || this.stopped) return;
+        this.hasMask = true;
+        this.onFound();
       },
       (error: unknown) => {
         // A segmenter that failed (a lost WebGL context) is not asked again: all is blurred, and
@@ -209,7 +215,8 @@ export class BackgroundEffect {
         if (this.stopped || this.segmenter !== segmenter) return;
         this.segmenter = null;
         this.hasMask = false;
-        this.onProblem(`Your background can no longer be told from you (${String(error)}), so all of your picture is blurred.`);
+        console.warn("background effect: segmentation failed", error);
+        this.onProblem("Your background can no longer be told from you, so all of your picture is blurred.");
       },
     );
   }
