@@ -1,7 +1,7 @@
 /**
- * "Background" in Devices (the lobby has it as a menu: BackgroundMenu.tsx): as it is, slightly blurred, blurred, or a picture of one's
- * own, done in this browser (core/meeting/background). The picture is chosen from the device and
- * kept here; "My picture" waits for one.
+ * "Background" in Devices (the lobby has it as a menu: BackgroundMenu.tsx): as it is, slightly
+ * blurred, blurred, or a picture of one's own, done in this browser (core/meeting/background).
+ * The picture is chosen from the device and kept here; "My picture" waits for one.
  */
 import { useRef } from "preact/hooks";
 import type { LocalMedia } from "../../core/meeting/media";

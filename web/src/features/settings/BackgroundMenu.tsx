@@ -16,16 +16,19 @@ export function BackgroundMenu({ local }: { local: LocalMedia }) {
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const file = useRef<HTMLInputElement>(null);
-  // One function for the menu's life (Popover starts again, focus and all, for a new one).
-  const close = useCallback(() => setOpen(false), []);
+  // One function for the menu's life (Popover starts again, focus and all, for a new one); the
+  // focus goes back to the button, as the item that had it goes.
+  const close = useCallback(() => {
+    setOpen(false);
+    button.current?.focus();
+  }, []);
   if (!background.supported) return null; // Devices says why
   const choice = background.choice.value;
   const picture = background.picture.value;
   const now = BACKGROUND_OPTIONS.find((option) => option.value === choice)?.label ?? "";
   const choose = (act: () => void) => () => {
     act();
-    setOpen(false);
-    button.current?.focus();
+    close();
   };
   return (
     <div class="background-menu">

@@ -3,10 +3,30 @@ import type { LocalMedia } from "../../core/meeting/media";
 import "./settings.css";
 import { CloseButton, Dialog } from "../dialogs/Dialog";
 import { BackgroundField } from "./BackgroundField";
-import { Choice } from "./Choice";
 import { DeviceSelect } from "./DeviceSelect";
 import { MicLevel } from "./MicLevel";
 import { SpeakersField } from "./SpeakersField";
+
+/** A check box with its note under it, the note read with it. */
+function Choice(props: { id: string; label: string; note: string; checked: boolean; onChange: (on: boolean) => void }) {
+  return (
+    <>
+      <div class="field inline">
+        <input
+          id={props.id}
+          type="checkbox"
+          checked={props.checked}
+          aria-describedby={`${props.id}-note`}
+          onChange={(event) => props.onChange(event.currentTarget.checked)}
+        />
+        <label for={props.id}>{props.label}</label>
+      </div>
+      <p id={`${props.id}-note`} class="muted small settings-note">
+        {props.note}
+      </p>
+    </>
+  );
+}
 
 export function SettingsDialog(props: { local: LocalMedia; onClose: () => void }) {
   return (
@@ -41,4 +61,3 @@ export function SettingsDialog(props: { local: LocalMedia; onClose: () => void }
     </Dialog>
   );
 }
-
