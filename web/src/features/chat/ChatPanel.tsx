@@ -6,7 +6,7 @@ import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
 import { TargetSelect } from "../room/TargetSelect";
 import { chatFileName, chatText } from "./chatExport";
-import { otherParty, type ChatMessage } from "./chatLog";
+import { otherParty, refOf, type ChatMessage } from "./chatLog";
 import { ReactionChips, ReactionPicker } from "./ChatReactions";
 import { ReplyBar, ReplyQuote } from "./ChatReply";
 import { chatParts } from "./links";
@@ -81,12 +81,12 @@ function ChatEntry({ message, session, ui }: { message: ChatMessage; session: Ro
   const classes = ["chat-message", message.mine ? "mine" : "", message.private ? "private" : ""].filter(Boolean).join(" ");
   const ours = message.mine && !message.deleted;
   const reply = () => {
-    ui.chatReply.value = { uid: message.fromUid, id: message.id };
+    ui.chatReply.value = refOf(message);
     ui.chatTo.value = otherParty(message) ?? ""; // a reply goes where the message went
     document.getElementById("chat-input")?.focus();
   };
   return (
-    <li class={classes} data-from={message.fromUid} id={messageAnchor({ uid: message.fromUid, id: message.id })} tabIndex={-1}>
+    <li class={classes} data-from={message.fromUid} id={messageAnchor(refOf(message))} tabIndex={-1}>
       <div class="chat-meta">
         <span class="chat-from">{message.mine ? "You" : message.fromName}</span>
         <span class="chat-to">{to}</span>

@@ -2,11 +2,7 @@
 import { useEffect, useRef } from "preact/hooks";
 import { REACTIONS, type Emoji } from "../gestures/gestures";
 import type { RoomSession } from "../room/session";
-import type { ChatMessage } from "./chatLog";
-
-function refOf(message: ChatMessage) {
-  return { uid: message.fromUid, id: message.id };
-}
+import { refOf, type ChatMessage } from "./chatLog";
 
 function oursOf(message: ChatMessage, session: RoomSession, emoji: Emoji): boolean {
   return !!message.reactions?.find((r) => r.emoji === emoji)?.uids.includes(session.meeting.myUid);

@@ -32,6 +32,11 @@ export interface ChatMessage {
 
 const NO_REACTIONS: readonly MessageReaction[] = [];
 
+/** How other messages name this one (a reply, a reaction, its place in the log). */
+export function refOf(message: ChatMessage): ChatRef {
+  return { uid: message.fromUid, id: message.id };
+}
+
 /** The one a private message is between us and; null for a message to everyone. */
 export function otherParty(message: ChatMessage): string | null {
   if (!message.private) return null;
@@ -202,9 +207,9 @@ export class ChatLog extends Emitter<ChatEvents> {
     return this.messages.peek().find((m) => m.id === id && !m.deleted && whose(m));
   }
 
-  /** The message `ref` (its sender's uid and id), unless deleted. */
+  /** The message `ref` (its sender's uid and id), unless deleted: `shown`, by its sender. */
   private find(ref: ChatRef): ChatMessage | undefined {
-    return this.messages.peek().find((m) => m.id === ref.id && m.fromUid === ref.uid && !m.deleted);
+    return this.shown(ref.uid === this.meeting.myUid ? null : ref.uid, ref.id);
   }
 
   private setReaction(entry: ChatMessage, uid: string, emoji: Emoji, on: boolean): void {
