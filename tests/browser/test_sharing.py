@@ -254,6 +254,46 @@ async def test_whiteboard_strokes_and_late_joiner(people: PersonFactory) -> None
     await bob.wait_ink((0.11, 0.655, 0.16, 0.69))  # "Friday", 1.2 text heights lower
     assert await bob.page.evaluate(_NO_INK, [0.1, 0.71, 0.3, 0.78])  # two lines, at their size
 
+    # Alice selects her text and drags it 0.3 right and 0.2 down, then Shift+Up nudges it 0.05
+    # back up: Bob's board has it there and nothing where it was.
+    await alice.page.get_by_role("button", name="Select", exact=True).click()
+    await alice.draw_stroke([(0.12, 0.62), (0.42, 0.82)])
+    canvas = alice.page.locator(".board-canvas")
+    await expect(canvas).to_have_attribute("aria-label", re.compile("Selected: the text “Plan B”"))
+    await expect(canvas).to_be_focused()
+    await bob.wait_ink((0.43, 0.8, 0.48, 0.845))
+    await canvas.press("Shift+ArrowUp")
+    moved, moved_second = (0.43, 0.75, 0.48, 0.795), (0.41, 0.805, 0.46, 0.84)
+    await bob.wait_ink(moved)
+    await bob.wait_ink(moved_second)
+    await bob.page.wait_for_function(_NO_INK, arg=[0.1, 0.6, 0.3, 0.7])
+    await bob.page.wait_for_function(_NO_INK, arg=[0.4, 0.85, 0.6, 0.9])
+    await alice.check_accessibility("a text selected on the whiteboard")
+    # A double click opens it with its words; one line in place of two reaches Bob; Ctrl+Z
+    # brings the two lines back.
+    await alice.page.mouse.dblclick(box["x"] + 0.45 * box["width"], box["y"] + 0.77 * box["height"])
+    await expect(typed).to_have_value("Plan B\nFriday")
+    await typed.fill("Plan C")
+    await typed.press("Enter")
+    await bob.page.wait_for_function(_NO_INK, arg=list(moved_second))
+    await bob.wait_ink(moved)
+    await expect(canvas).to_be_focused()
+    await canvas.press("Control+z")
+    await bob.wait_ink(moved_second)
+    # Bob selects Alice's first stroke and deletes it, for her too; his Ctrl+Z puts it back.
+    await bob.page.get_by_role("button", name="Select", exact=True).click()
+    bob_box = await (await bob.open_whiteboard()).bounding_box()
+    assert bob_box is not None
+    await bob.page.mouse.click(
+        bob_box["x"] + 0.2 * bob_box["width"], bob_box["y"] + 0.15 * bob_box["height"]
+    )
+    bob_canvas = bob.page.locator(".board-canvas")
+    await expect(bob_canvas).to_have_attribute("aria-label", re.compile("Selected: a drawing"))
+    await bob_canvas.press("Delete")
+    await alice.page.wait_for_function(_NO_INK, arg=[0.08, 0.08, 0.32, 0.37])
+    await bob_canvas.press("Control+z")
+    await alice.wait_ink((0.08, 0.08, 0.32, 0.37))
+
     # Carol joins later and gets the whole board from a peer.
     carol = await people("carol")
     await carol.join(meeting_id)
@@ -262,7 +302,8 @@ async def test_whiteboard_strokes_and_late_joiner(people: PersonFactory) -> None
     await carol.wait_ink((0.08, 0.08, 0.32, 0.37))
     await carol.wait_ink((0.58, 0.58, 0.92, 0.82))
     await carol.wait_ink((0.78, 0.08, 0.82, 0.42))  # the rectangle's right side
-    await carol.wait_ink(words)
+    await carol.wait_ink(moved)  # the text where Alice moved it, both its lines
+    await carol.wait_ink(moved_second)
     for person in (alice, bob, carol):
         await person.screenshot("whiteboard")
 

@@ -1,40 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { signal } from "@preact/signals-core";
 import { shapePoints } from "./shapes";
-import { Board, boardMessages, clampPoint, cleanPoints, cleanText, MAX_TEXT, MAX_TEXT_LINES, type BoardChange, type BoardLink, type BoardRules } from "./board";
-
-/** A connection's board channel as the board sees it: who it is, and what was sent on it. */
-function link(uid: string, role: "caller" | "callee" = "callee") {
-  const sent: string[] = [];
-  const l: BoardLink & { sent: string[] } = {
-    uid,
-    role,
-    sent,
-    send: (_label, data) => {
-      sent.push(data);
-      return true;
-    },
-  };
-  return l;
-}
-
-function board(...links: ReturnType<typeof link>[]) {
-  return heldBoard({ draws: () => true, drawingOff: signal(false) }, ...links);
-}
-
-/** A board whose meeting's hosts allow drawing by `rules`. */
-function heldBoard(rules: BoardRules, ...links: ReturnType<typeof link>[]) {
-  const meeting = { links: new Map(links.map((l) => [l.uid, l])), displayName: (uid: string) => uid.toUpperCase() };
-  const b = new Board(meeting, rules);
-  const changes: BoardChange[] = [];
-  const activity: string[] = [];
-  b.on("change", (c) => changes.push(c));
-  b.on("activity", (a) => activity.push(a));
-  return { b, changes, activity };
-}
-
-const stroke = (id: string, pts: number[], extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ t: "stroke", id, color: "#d93025", width: 6, erase: false, pts, ...extra });
+import { board, heldBoard, link, stroke } from "./board.testing";
+import { boardMessages, clampPoint, cleanPoints, cleanText, MAX_TEXT, MAX_TEXT_LINES } from "./strokes";
 
 describe("Board", () => {
   it("asks the first peer it calls for the board, once", () => {
@@ -253,15 +221,20 @@ describe("drawing turned off by a host", () => {
     b.message(bob, stroke("b1", [5, 5, 6, 6]));
     b.message(bob, JSON.stringify({ t: "remove", id: "c1" }));
     b.message(bob, '{"t":"clear"}');
-    expect([...b.strokes.keys()]).toEqual(["c1"]);
-    expect(changes).toHaveLength(1);
-    expect(activity).toEqual(["CAROL is drawing"]);
+    b.message(bob, JSON.stringify({ t: "move", id: "c1", dx: 100, dy: 100 }));
+    b.message(carol, stroke("c2", [10, 10], { text: "Agenda" }));
+    b.message(bob, JSON.stringify({ t: "edit", id: "c2", text: "Bob was here" }));
+    expect([...b.strokes.keys()]).toEqual(["c1", "c2"]);
+    expect(b.strokes.get("c1")?.pts).toEqual([0, 0, 10, 10]);
+    expect(b.strokes.get("c2")?.text).toBe("Agenda");
+    expect(changes).toHaveLength(2); // Carol's two strokes
+    expect(activity).toEqual(["CAROL is drawing", "CAROL is drawing"]);
     b.open(bob); // the first to open, but held: a sync answer is strokes like any other
     b.open(carol);
     expect(bob.sent).toEqual([]);
     expect(carol.sent).toEqual(['{"t":"sync-request"}']);
     b.message(bob, '{"t":"sync-request"}'); // we still answer them: they see the board
-    expect(bob.sent.map((m) => JSON.parse(m).id)).toEqual(["c1"]);
+    expect(bob.sent.map((m) => JSON.parse(m).id)).toEqual(["c1", "c2"]);
   });
 
   it("draws, undoes, redoes and clears nothing of ours while it is off for us", () => {

@@ -8,15 +8,19 @@
  *                                                                      back under that one; `text`:
  *                                                                      lines of text ("\n"), top left at
  *                                                                      the one point, `width` its size
+ *   {t:"move", id, dx, dy}                                             move stroke id (to the top)
+ *   {t:"edit", id, text}                                               a text's new words
  *   {t:"clear"}                                                        wipe the board
- *   {t:"remove", id}                                                   take stroke id off (an undo)
+ *   {t:"remove", id}                                                   take stroke id off
  *   {t:"sync-request"}                                                 newcomer asks one peer for the board
  *
  * A newcomer (the caller of its connections) asks the first peer whose board channel opens; that
- * peer answers with the whole board as stroke messages. Undo takes one's own last stroke off
- * ("remove": no more than anyone can do with "clear"); redo sends it again as strokes, back where
- * it was among the others (under the stroke that followed it, an eraser's included). The canvas
- * UI is lazy-loaded (whiteboard.ts).
+ * peer answers with the whole board as stroke messages. Anyone who may draw may move, edit or
+ * delete any stroke (selection.ts finds it), as they may clear the board. Undo and redo replay
+ * only our own steps (a stroke drawn, moved, edited or deleted), each as the step that reverses
+ * it: a stroke taken off goes back where it was among the others (under the stroke that followed
+ * it, an eraser's included); a step on a stroke someone else has since taken off is skipped. The
+ * canvas UI is lazy-loaded (whiteboard.ts).
  *
  * A host may turn drawing off for participants (docs/protocol.md section 5): we then draw nothing,
  * and take no stroke, removal or clearing from someone for whom it is off, nor ask them for the
@@ -27,17 +31,10 @@ import { Emitter } from "../../core/state/emitter";
 import { parseJsonObject } from "../../core/meeting/channelJson";
 import type { ChannelProtocol } from "../../core/meeting/link";
 import type { PeerLink } from "../../core/meeting/peer";
+import { clampMove, movePoints } from "./selection";
+import { boardMessages, clampPoint, clampWidth, cleanColor, cleanPoints, cleanText, insertBefore, MAX_POINTS_PER_MESSAGE, strokeAfter, type Stroke } from "./strokes";
 
-export interface Stroke {
-  id: string;
-  color: string;
-  /** Line width in thousandths of the board's width. */
-  width: number;
-  erase: boolean;
-  pts: number[];
-  /** A text: its lines ("\n") written from the stroke's one point (its top left), `width` sizing it. */
-  text?: string;
-}
+export type { Stroke } from "./strokes";
 
 export type BoardChange =
   | { kind: "stroke"; stroke: Stroke; from: number }
@@ -45,6 +42,13 @@ export type BoardChange =
   | { kind: "reset" };
 
 type BoardEvents = { change: BoardChange; activity: string };
+
+/** One of our own steps as undo and redo replay it; running one gives the step that reverses it. */
+type Step =
+  | { kind: "put"; stroke: Stroke; below: string | null }
+  | { kind: "take"; id: string }
+  | { kind: "move"; id: string; dx: number; dy: number; nudge?: boolean }
+  | { kind: "edit"; id: string; text: string };
 
 /** What the board needs of a connection (a PeerLink). */
 export type BoardLink = Pick<PeerLink, "uid" | "role" | "send">;
@@ -62,87 +66,19 @@ export interface BoardRules {
   readonly drawingOff: ReadonlySignal<boolean>;
 }
 
+/** A received number, 0 for anything else. */
+const finite = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) ? v : 0);
+
 const OPEN: BoardRules = { draws: () => true, drawingOff: signal(false) };
-
-const MAX_POINTS_PER_MESSAGE = 2000;
-const MAX_POINTS_RECEIVED = 200_000;
-const COLOR = /^#[0-9a-f]{6}$/i;
-const DEFAULT_COLOR = "#111111";
-/** The longest text on the board, in UTF-16 units (its line breaks included), and its most lines. */
-export const MAX_TEXT = 200;
-export const MAX_TEXT_LINES = 10;
-
-/** A coordinate on the 0..10000 grid. */
-export function clampPoint(v: unknown): number {
-  const n = Math.round(Number(v));
-  return Number.isFinite(n) ? Math.min(10000, Math.max(0, n)) : 0;
-}
-
-/** Line width in thousandths of the board's width, 1..200. */
-export function clampWidth(v: unknown, fallback: number): number {
-  return Math.max(1, Math.min(200, Math.round(Number(v) || fallback)));
-}
-
-export function cleanColor(v: unknown): string {
-  return typeof v === "string" && COLOR.test(v) ? v : DEFAULT_COLOR;
-}
-
-/** A received list of points: clamped, at most MAX_POINTS_RECEIVED numbers, in whole pairs. */
-export function cleanPoints(pts: readonly unknown[]): number[] {
-  const clean = pts.slice(0, MAX_POINTS_RECEIVED).map(clampPoint);
-  if (clean.length % 2) clean.pop();
-  return clean;
-}
-
-/** A received or typed text: at most MAX_TEXT_LINES lines (any line break made "\n", other
- * controls a space, the blank lines and spaces around it and each line's trailing spaces out),
- * at most MAX_TEXT long; null when nothing is left. */
-export function cleanText(v: unknown): string | null {
-  if (typeof v !== "string") return null;
-  const lines = v
-    .replace(/\r\n?|[\u0085\u2028\u2029]/g, "\n")
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]+/g, " ")
-    .split("\n")
-    .map((line) => line.trimEnd())
-    .join("\n")
-    .trim()
-    .split("\n");
-  const text = lines.slice(0, MAX_TEXT_LINES).join("\n").slice(0, MAX_TEXT).trim();
-  return text || null;
-}
-
-/** The messages that send a whole board to a newcomer: each stroke, in slices of points. */
-export function boardMessages(strokes: Iterable<Stroke>): string[] {
-  const out: string[] = [];
-  for (const stroke of strokes) {
-    for (let i = 0; i < stroke.pts.length; i += MAX_POINTS_PER_MESSAGE) {
-      out.push(
-        JSON.stringify({
-          t: "stroke",
-          id: stroke.id,
-          color: stroke.color,
-          width: stroke.width,
-          erase: stroke.erase,
-          pts: stroke.pts.slice(i, i + MAX_POINTS_PER_MESSAGE),
-          append: i > 0,
-          ...(stroke.text ? { text: stroke.text } : {}),
-        }),
-      );
-    }
-  }
-  return out;
-}
 
 export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
   readonly label = "board";
   readonly strokes = new Map<string, Stroke>();
   private askedForSync = false;
-  /** Our own strokes, the last drawn last (some may since have been cleared by someone). */
-  private mine: string[] = [];
-  /** Our strokes undone, the last undone last, each with the stroke it lay under (null: none):
-   * redo puts them back there. */
-  private undone: { stroke: Stroke; below: string | null }[] = [];
+  /** What undoes each of our own steps, the last step last. */
+  private undoing: Step[] = [];
+  /** What redoes each step undone, the last undone last. */
+  private redoing: Step[] = [];
 
   constructor(
     private readonly meeting: MeetingLike,
@@ -161,37 +97,117 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
   }
 
   get canUndo(): boolean {
-    return this.mayDraw && this.mine.some((id) => this.strokes.has(id));
+    return this.mayDraw && this.undoing.some((step) => this.applies(step));
   }
 
   get canRedo(): boolean {
-    return this.mayDraw && this.undone.length > 0;
+    return this.mayDraw && this.redoing.some((step) => this.applies(step));
   }
 
-  /** Take our last stroke still on the board off, for everyone. */
+  /** Reverse our last step that still can be, for everyone. */
   undo(): void {
-    if (!this.mayDraw) return;
-    let id: string | undefined;
-    while ((id = this.mine.pop()) !== undefined && !this.strokes.has(id));
-    const stroke = id === undefined ? undefined : this.strokes.get(id);
-    if (!stroke) return;
-    this.undone.push({ stroke, below: strokeAfter(this.strokes, stroke.id) });
-    this.strokes.delete(stroke.id);
-    this.broadcast({ t: "remove", id: stroke.id });
-    this.emit("change", { kind: "reset" });
+    this.replay(this.undoing, this.redoing);
   }
 
-  /** Put our last undone stroke back, for everyone, where it was among the others. */
+  /** Do again our last step undone, for everyone. */
   redo(): void {
+    this.replay(this.redoing, this.undoing);
+  }
+
+  /** Runs the last step of `from` that applies (those that no longer do go) and keeps what
+   * reverses it on `to`. */
+  private replay(from: Step[], to: Step[]): void {
     if (!this.mayDraw) return;
-    const undone = this.undone.pop();
-    if (!undone) return;
-    const { stroke, below } = undone;
-    this.mine.push(stroke.id);
-    const messages = boardMessages([stroke]);
-    if (below) messages[0] = JSON.stringify({ ...JSON.parse(messages[0]), below });
-    for (const message of messages) for (const link of this.meeting.links.values()) link.send("board", message);
-    this.place(stroke, below);
+    let step: Step | undefined;
+    while ((step = from.pop()) !== undefined) {
+      const reverse = this.run(step);
+      if (reverse) {
+        to.push(reverse);
+        return;
+      }
+    }
+  }
+
+  /** A step of ours done now: what reverses it is kept, and what redo could bring back goes. */
+  private did(reverse: Step | null): void {
+    if (!reverse) return;
+    this.undoing.push(reverse);
+    this.redoing = [];
+  }
+
+  private applies(step: Step): boolean {
+    const stroke = this.strokes.get(step.kind === "put" ? step.stroke.id : step.id);
+    return step.kind === "put" ? !stroke : !!stroke && !stroke.erase && (step.kind !== "edit" || !!stroke.text);
+  }
+
+  /** Does `step` on our board and everyone's; returns the step that reverses it, or null when
+   * it does not apply (the stroke gone, or already there; nothing to move or change). */
+  private run(step: Step): Step | null {
+    if (!this.applies(step)) return null;
+    if (step.kind === "put") {
+      const { stroke, below } = step;
+      const messages = boardMessages([stroke]);
+      if (below) messages[0] = JSON.stringify({ ...JSON.parse(messages[0]), below });
+      for (const message of messages) for (const link of this.meeting.links.values()) link.send("board", message);
+      this.place(stroke, below);
+      return { kind: "take", id: stroke.id };
+    }
+    const stroke = this.strokes.get(step.id)!;
+    if (step.kind === "take") {
+      const below = strokeAfter(this.strokes, stroke.id);
+      this.strokes.delete(stroke.id);
+      this.broadcast({ t: "remove", id: stroke.id });
+      this.emit("change", { kind: "reset" });
+      return { kind: "put", stroke, below };
+    }
+    if (step.kind === "move") {
+      const [dx, dy] = this.moveStroke(stroke, step.dx, step.dy);
+      if (!dx && !dy) return null;
+      this.broadcast({ t: "move", id: stroke.id, dx, dy });
+      return { kind: "move", id: stroke.id, dx: -dx, dy: -dy };
+    }
+    const text = cleanText(step.text);
+    if (!text || text === stroke.text) return null;
+    this.strokes.set(stroke.id, { ...stroke, text });
+    this.emit("change", { kind: "reset" });
+    this.broadcast({ t: "edit", id: stroke.id, text });
+    return { kind: "edit", id: stroke.id, text: stroke.text! };
+  }
+
+  /** Moves a stroke by (dx, dy), cut to the board, to the top of the drawing (so that no eraser
+   * drawn after it rubs it out where it lands); returns the move made. */
+  private moveStroke(stroke: Stroke, dx: number, dy: number): [number, number] {
+    const [x, y] = clampMove(stroke.pts, dx, dy);
+    if (!x && !y) return [0, 0];
+    this.strokes.delete(stroke.id);
+    this.strokes.set(stroke.id, { ...stroke, pts: movePoints(stroke.pts, x, y) });
+    this.emit("change", { kind: "reset" });
+    return [x, y];
+  }
+
+  /** Move stroke `id` by (dx, dy) board points, for everyone. `nudge`: one of a run of small
+   * moves (the arrow keys), undone together with the moves of the run before it. */
+  move(id: string, dx: number, dy: number, nudge = false): void {
+    if (!this.mayDraw) return;
+    const reverse = this.run({ kind: "move", id, dx, dy });
+    const last = this.undoing.at(-1);
+    if (nudge && reverse?.kind === "move" && last?.kind === "move" && last.id === id && last.nudge) {
+      last.dx += reverse.dx;
+      last.dy += reverse.dy;
+      this.redoing = [];
+    } else this.did(reverse && { ...reverse, ...(nudge ? { nudge } : {}) });
+  }
+
+  /** New words for text `id`, for everyone; none at all deletes it. */
+  edit(id: string, text: string): void {
+    if (!this.mayDraw) return;
+    if (cleanText(text) === null) this.delete(id);
+    else this.did(this.run({ kind: "edit", id, text }));
+  }
+
+  /** Take stroke `id` off the board, for everyone (anyone's: no more than clearing). */
+  delete(id: string): void {
+    if (this.mayDraw) this.did(this.run({ kind: "take", id }));
   }
 
   /** A whole stroke on the board: under `below` when that is there (then everything is drawn
@@ -243,8 +259,7 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
       ...(text ? { text } : {}),
     };
     this.strokes.set(stroke.id, stroke);
-    this.mine.push(stroke.id);
-    this.undone = []; // a new stroke ends what redo could bring back
+    this.did({ kind: "take", id: stroke.id });
     this.broadcast({ t: "stroke", ...stroke });
     this.emit("change", { kind: "stroke", stroke, from: 0 });
     return stroke;
@@ -262,8 +277,8 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
   clear(): void {
     if (!this.mayDraw) return;
     this.strokes.clear();
-    this.mine = [];
-    this.undone = [];
+    this.undoing = [];
+    this.redoing = [];
     this.broadcast({ t: "clear" });
     this.emit("change", { kind: "clear" });
   }
@@ -286,6 +301,18 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
       return; // turned off by a host for them: whatever they send of the board
     } else if (message.t === "remove" && typeof message.id === "string") {
       if (this.strokes.delete(message.id)) this.emit("change", { kind: "reset" });
+    } else if (message.t === "move" && typeof message.id === "string") {
+      const stroke = this.strokes.get(message.id);
+      if (stroke && !stroke.erase && this.moveStroke(stroke, finite(message.dx), finite(message.dy)).some(Boolean)) {
+        this.emit("activity", `${this.meeting.displayName(link.uid)} is drawing`);
+      }
+    } else if (message.t === "edit" && typeof message.id === "string") {
+      const stroke = this.strokes.get(message.id);
+      const text = cleanText(message.text);
+      if (!stroke?.text || !text || text === stroke.text) return;
+      this.strokes.set(stroke.id, { ...stroke, text });
+      this.emit("change", { kind: "reset" });
+      this.emit("activity", `${this.meeting.displayName(link.uid)} is drawing`);
     } else if (message.t === "clear") {
       this.strokes.clear();
       this.emit("change", { kind: "clear" });
@@ -314,22 +341,5 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
       this.place(fresh, typeof message.below === "string" ? message.below : null);
       this.emit("activity", `${this.meeting.displayName(link.uid)} is drawing`);
     }
-  }
-}
-
-/** The id of the stroke drawn right after `id` (the one it lies under), or null. */
-export function strokeAfter(strokes: ReadonlyMap<string, Stroke>, id: string): string | null {
-  const ids = [...strokes.keys()];
-  const at = ids.indexOf(id);
-  return at >= 0 && at + 1 < ids.length ? ids[at + 1] : null;
-}
-
-/** `stroke` into `strokes` just before `below` (drawing order is the map's order). */
-export function insertBefore(strokes: Map<string, Stroke>, stroke: Stroke, below: string): void {
-  const entries = [...strokes.values()];
-  strokes.clear();
-  for (const each of entries) {
-    if (each.id === below) strokes.set(stroke.id, stroke);
-    if (each.id !== stroke.id) strokes.set(each.id, each);
   }
 }

@@ -1,10 +1,13 @@
-/** The whiteboard canvas (lazy-loaded): pen, shapes, text, colours, sizes, eraser, undo and redo, clear. */
+/** The whiteboard canvas (lazy-loaded): select and move, pen, shapes, text, colours, sizes, eraser,
+ * undo and redo, clear. */
 import { effect } from "@preact/signals-core";
 import { clear, h, icon } from "../../ui/dom";
 import { PERMISSIONS } from "../hosts/permissions";
-import type { Board, BoardChange, Stroke } from "./board";
+import type { Board, Stroke } from "./board";
+import { ASPECT, drawStroke, Renderer } from "./renderer";
+import { SelectTool } from "./selectTool";
 import { SHAPES, shapePoints, type Shape } from "./shapes";
-import { openTextBox, TEXT_LINE_HEIGHT, textFont, textPixels } from "./textBox";
+import { openTextBox, textPixels } from "./textBox";
 
 const COLORS = [
   ["#111111", "Black"],
@@ -20,12 +23,10 @@ const SIZES = [
   [14, "Thick"],
 ] as const;
 const SEND_INTERVAL_MS = 40;
-/** Board aspect ratio (16:9): points are normalised on each axis. */
-const ASPECT = 16 / 9;
 
-/** What the pointer draws: free lines, a shape's outline, a text, or the eraser. */
-type Mode = "pen" | "eraser" | "text" | Shape;
-const MODE_NAMES: Readonly<Record<Mode, string>> = { pen: "Pen", line: "Line", arrow: "Arrow", rectangle: "Rectangle", ellipse: "Ellipse", text: "Text", eraser: "Eraser" };
+/** What the pointer does: select and move, free lines, a shape's outline, a text, or the eraser. */
+type Mode = "select" | "pen" | "eraser" | "text" | Shape;
+const MODE_NAMES: Readonly<Record<Mode, string>> = { select: "Select", pen: "Pen", line: "Line", arrow: "Arrow", rectangle: "Rectangle", ellipse: "Ellipse", text: "Text", eraser: "Eraser" };
 /** A shape smaller than this (board points, each way) is a slip, not a shape. */
 const MIN_SHAPE = 30;
 
@@ -60,13 +61,13 @@ function historyKeys(event: KeyboardEvent, board: Board): void {
 }
 
 /** The tool bar; `tools` is changed in place and `changed` called after each choice. */
-function toolbar(tools: Tools, board: Board, canvas: HTMLCanvasElement, undoRedo: HTMLElement[]): HTMLElement {
+function toolbar(tools: Tools, board: Board, canvas: HTMLCanvasElement, undoRedo: HTMLElement[], changed: () => void): HTMLElement {
   const modeButton = (mode: Mode) => {
     const b = h("button", { class: "tool", type: "button", "aria-label": MODE_NAMES[mode], "aria-pressed": String(mode === tools.mode), dataset: { mode } }, icon(mode === "rectangle" ? "rect" : mode));
     b.addEventListener("click", () => choose({ mode }));
     return b;
   };
-  const modeButtons = (["pen", ...SHAPES, "text", "eraser"] as Mode[]).map(modeButton);
+  const modeButtons = (["select", "pen", ...SHAPES, "text", "eraser"] as Mode[]).map(modeButton);
   const clearButton = h("button", { class: "btn btn-ghost btn-small", type: "button" }, icon("trash"), "Clear");
   const colorButtons = COLORS.map(([value, name]) => {
     const b = h("button", {
@@ -97,6 +98,8 @@ function toolbar(tools: Tools, board: Board, canvas: HTMLCanvasElement, undoRedo
     colorButtons.forEach((b) => b.setAttribute("aria-pressed", String(!erasing && b.dataset.color === tools.color)));
     sizeButtons.forEach(({ b, value }) => b.setAttribute("aria-pressed", String(value === tools.size)));
     canvas.classList.toggle("erasing", erasing);
+    canvas.classList.toggle("selecting", tools.mode === "select");
+    changed();
   }
   clearButton.addEventListener("click", () => {
     if (board.isEmpty || confirm("Clear the whiteboard for everyone?")) board.clear();
@@ -116,41 +119,6 @@ function toolbar(tools: Tools, board: Board, canvas: HTMLCanvasElement, undoRedo
   );
 }
 
-/** One stroke (or its points from `from` on) on a context the size of its canvas. */
-function drawStroke(ctx: CanvasRenderingContext2D, stroke: Stroke, from = 0): void {
-  const px = (v: number, total: number) => (v / 10000) * total;
-  const w = ctx.canvas.width;
-  const hgt = ctx.canvas.height;
-  ctx.save();
-  ctx.globalCompositeOperation = stroke.erase ? "destination-out" : "source-over";
-  ctx.strokeStyle = stroke.color;
-  ctx.fillStyle = stroke.color;
-  ctx.lineWidth = Math.max(1, (stroke.width / 1000) * w);
-  ctx.lineCap = "round";
-  ctx.lineJoin = "round";
-  const pts = stroke.pts;
-  if (stroke.text) {
-    const pixels = textPixels(stroke.width, w);
-    ctx.font = textFont(pixels);
-    ctx.textBaseline = "top";
-    const [x, y] = [px(pts[0], w), px(pts[1], hgt)];
-    stroke.text.split("\n").forEach((line, i) => ctx.fillText(line, x, y + i * pixels * TEXT_LINE_HEIGHT));
-    ctx.restore();
-    return;
-  }
-  const start = Math.max(0, from - (from % 2));
-  ctx.beginPath();
-  if (pts.length - start <= 2) {
-    ctx.arc(px(pts[start], w), px(pts[start + 1], hgt), ctx.lineWidth / 2, 0, Math.PI * 2);
-    ctx.fill();
-  } else {
-    ctx.moveTo(px(pts[start], w), px(pts[start + 1], hgt));
-    for (let i = start + 2; i < pts.length; i += 2) ctx.lineTo(px(pts[i], w), px(pts[i + 1], hgt));
-    ctx.stroke();
-  }
-  ctx.restore();
-}
-
 /** The whole board as a PNG, `width` pixels wide at 16:9, strokes over white (what an organisation stores). */
 export async function boardPng(board: Board, width = 1920): Promise<Blob> {
   const canvas = document.createElement("canvas");
@@ -163,62 +131,6 @@ export async function boardPng(board: Board, width = 1920): Promise<Blob> {
   ctx.fillStyle = "#ffffff";
   ctx.fillRect(0, 0, canvas.width, canvas.height);
   return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error("no PNG"))), "image/png"));
-}
-
-/** Draws the board's strokes on the canvas, sized to its frame at 16:9. */
-class Renderer {
-  private readonly ctx: CanvasRenderingContext2D;
-
-  constructor(
-    private readonly canvas: HTMLCanvasElement,
-    private readonly frame: HTMLElement,
-    private readonly board: Board,
-  ) {
-    this.ctx = canvas.getContext("2d")!;
-  }
-
-  drawStroke(stroke: Stroke, from = 0): void {
-    drawStroke(this.ctx, stroke, from);
-  }
-
-  redraw(): void {
-    this.ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
-    for (const stroke of this.board.strokes.values()) this.drawStroke(stroke);
-  }
-
-  /** The largest canvas of the board's aspect that fits the frame's content box. */
-  resize(): void {
-    const style = getComputedStyle(this.frame);
-    const px = (value: string) => parseFloat(value) || 0;
-    const box = {
-      width: Math.max(0, this.frame.clientWidth - px(style.paddingLeft) - px(style.paddingRight)),
-      height: Math.max(0, this.frame.clientHeight - px(style.paddingTop) - px(style.paddingBottom)),
-    };
-    let width = box.width;
-    let height = width / ASPECT;
-    if (height > box.height && box.height > 0) {
-      height = box.height;
-      width = height * ASPECT;
-    }
-    const dpr = window.devicePixelRatio || 1;
-    const canvas = this.canvas;
-    canvas.style.width = `${Math.floor(width)}px`;
-    canvas.style.height = `${Math.floor(height)}px`;
-    canvas.width = Math.max(1, Math.floor(width * dpr));
-    canvas.height = Math.max(1, Math.floor(height * dpr));
-    this.redraw();
-  }
-
-  /** The board again with `stroke` over it: a shape being dragged, not on the board yet. */
-  preview(stroke: Stroke | null): void {
-    this.redraw();
-    if (stroke) this.drawStroke(stroke);
-  }
-
-  apply(change: BoardChange): void {
-    if (change.kind === "stroke") this.drawStroke(change.stroke, change.from);
-    else this.redraw();
-  }
 }
 
 /** Pointer drawing: a stroke starts at once, its points go out in batches; a shape is shown as it
@@ -261,7 +173,7 @@ function bindInput(canvas: HTMLCanvasElement, board: Board, tools: Tools, render
     dropShape(event?.type === "pointerup");
   };
   canvas.addEventListener("pointerdown", (event) => {
-    if (event.button !== 0 || !board.mayDraw) return;
+    if (event.button !== 0 || !board.mayDraw || tools.mode === "select") return; // selectTool.ts
     canvas.setPointerCapture(event.pointerId);
     const [x, y] = point(event);
     event.preventDefault();
@@ -300,6 +212,7 @@ function bindInput(canvas: HTMLCanvasElement, board: Board, tools: Tools, render
 }
 
 const LABEL = "Shared whiteboard. Draw with the mouse, a pen or a finger.";
+const HELD_LABEL = "Shared whiteboard, drawing turned off by a host.";
 
 /** While a host turned drawing off for us: the tools disabled, the canvas only shown, and why. */
 function holdDrawing(wrapper: HTMLElement, canvas: HTMLCanvasElement, board: Board, changed: () => void): () => void {
@@ -308,7 +221,7 @@ function holdDrawing(wrapper: HTMLElement, canvas: HTMLCanvasElement, board: Boa
     const off = board.rules.drawingOff.value;
     wrapper.classList.toggle("board-held", off);
     for (const tool of wrapper.querySelectorAll<HTMLButtonElement>(".board-toolbar button")) tool.disabled = off;
-    canvas.setAttribute("aria-label", off ? "Shared whiteboard, drawing turned off by a host." : LABEL);
+    canvas.setAttribute("aria-label", off ? HELD_LABEL : LABEL);
     if (off) wrapper.prepend(note);
     else note.remove();
     changed();
@@ -324,29 +237,37 @@ export function mountWhiteboard(host: HTMLElement, board: Board): { destroy(): v
     tabindex: "0",
   });
   const frame = h("div", { class: "board-frame" }, canvas);
+  const renderer = new Renderer(canvas, frame, board);
+  const select = new SelectTool(canvas, board, renderer, () => tools.mode === "select", (selected) => {
+    const label = board.rules.drawingOff.peek() ? HELD_LABEL : LABEL;
+    canvas.setAttribute("aria-label", selected ? `${label} ${selected}` : label);
+  });
   const undoRedo = history(board);
-  const wrapper = h("div", { class: "whiteboard" }, toolbar(tools, board, canvas, undoRedo.buttons), frame);
+  const bar = toolbar(tools, board, canvas, undoRedo.buttons, () => tools.mode !== "select" && select.drop());
+  const wrapper = h("div", { class: "whiteboard" }, bar, frame);
   wrapper.addEventListener("keydown", (event) => historyKeys(event, board));
   clear(host);
   host.appendChild(wrapper);
 
-  const renderer = new Renderer(canvas, frame, board);
   const observer = new ResizeObserver(() => renderer.resize());
   observer.observe(frame);
   renderer.resize();
   const off = board.on("change", (change) => {
     renderer.apply(change);
+    select.changed();
     undoRedo.sync();
   });
   const endStroke = bindInput(canvas, board, tools, renderer);
   const stopHold = holdDrawing(wrapper, canvas, board, () => {
     endStroke();
+    select.drop();
     undoRedo.sync();
   });
   return {
     destroy() {
       stopHold();
       endStroke();
+      select.drop();
       off();
       observer.disconnect();
       wrapper.remove();

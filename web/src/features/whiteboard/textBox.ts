@@ -1,11 +1,11 @@
 /**
  * The whiteboard's text tool: a box over the canvas where the person clicked, in the chosen
- * colour and size. Enter or leaving the box puts the text on the board (Board.text), Shift+Enter
+ * colour and size (or over a text being edited, with its words). Enter or leaving the box puts the text on the board (Board.text), Shift+Enter
  * starts a new line (up to MAX_TEXT_LINES), Escape drops it. The box shows the text as the board
  * will draw it (textFont, TEXT_LINE_HEIGHT, no wrapping), so nothing moves when it lands.
  */
 import { h } from "../../ui/dom";
-import { MAX_TEXT, MAX_TEXT_LINES } from "./board";
+import { MAX_TEXT, MAX_TEXT_LINES } from "./strokes";
 
 /** A text's height in pixels on a canvas `canvasWidth` pixels wide, for a size (a stroke's
  * `width`, thousandths of the board's width: the pen's sizes give small, medium and large). */
@@ -28,6 +28,8 @@ export interface TextPlace {
   color: string;
   /** Height in CSS pixels. */
   pixels: number;
+  /** The text already there (editing one on the board). */
+  value?: string;
 }
 
 /** Opens the box; `done` gets the text typed (null: dropped), once. Returns a function that
@@ -49,6 +51,10 @@ export function openTextBox(canvas: HTMLCanvasElement, place: TextPlace, done: (
   input.style.font = textFont(place.pixels);
   input.style.lineHeight = String(TEXT_LINE_HEIGHT);
   const lines = () => input.value.split("\n").length;
+  if (place.value) {
+    input.value = place.value;
+    input.rows = Math.min(lines(), MAX_TEXT_LINES);
+  }
   input.addEventListener("input", () => (input.rows = Math.min(lines(), MAX_TEXT_LINES)));
   let over = false;
   const finish = (keep: boolean) => {

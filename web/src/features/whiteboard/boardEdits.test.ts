@@ -1,0 +1,121 @@
+import { describe, expect, it } from "vitest";
+import { signal } from "@preact/signals-core";
+import { board, heldBoard, link, stroke } from "./board.testing";
+
+describe("moving, editing and deleting", () => {
+  const sent = (l: ReturnType<typeof link>) => JSON.parse(l.sent.at(-1)!);
+
+  it("moves anyone's stroke for everyone, to the top, cut to the board, and undoes the move", () => {
+    const bob = link("bob");
+    const { b, changes } = board(bob);
+    b.message(bob, stroke("s1", [100, 200, 300, 400]));
+    const mine = b.begin("#111111", 6, false, 5000, 5000)!;
+    b.move("s1", -500, 50);
+    expect(sent(bob)).toEqual({ t: "move", id: "s1", dx: -100, dy: 50 }); // no point off the board
+    expect([...b.strokes.keys()]).toEqual([mine.id, "s1"]);
+    expect(b.strokes.get("s1")?.pts).toEqual([0, 250, 200, 450]);
+    expect(changes.at(-1)).toEqual({ kind: "reset" });
+    b.undo();
+    expect(sent(bob)).toEqual({ t: "move", id: "s1", dx: 100, dy: -50 });
+    expect(b.strokes.get("s1")?.pts).toEqual([100, 200, 300, 400]);
+    b.redo();
+    expect(b.strokes.get("s1")?.pts).toEqual([0, 250, 200, 450]);
+    // A move that cannot go further sends nothing and is no step.
+    const before = bob.sent.length;
+    b.move("s1", -20, 0);
+    expect(bob.sent).toHaveLength(before);
+    b.undo(); // the redone move
+    b.undo(); // our own stroke
+    expect([...b.strokes.keys()]).toEqual(["s1"]);
+    expect(b.canUndo).toBe(false);
+  });
+
+  it("undoes a run of nudges of one stroke together, and each drag alone", () => {
+    const bob = link("bob");
+    const { b } = board(bob);
+    const s = b.begin("#111111", 6, false, 1000, 1000)!;
+    b.move(s.id, 50, 0, true);
+    b.move(s.id, 50, 0, true);
+    b.move(s.id, 0, 50, true);
+    b.move(s.id, 400, 0);
+    b.undo();
+    expect(b.strokes.get(s.id)?.pts).toEqual([1100, 1050]);
+    b.undo();
+    expect(b.strokes.get(s.id)?.pts).toEqual([1000, 1000]);
+    expect(bob.sent.map((m) => JSON.parse(m).t)).toEqual(["stroke", "move", "move", "move", "move", "move", "move"]);
+  });
+
+  it("applies a peer's move, cut to the board, and ignores one of an eraser or of nothing", () => {
+    const bob = link("bob");
+    const { b, activity } = board(bob);
+    b.message(bob, stroke("s1", [9000, 9000, 9500, 9600]));
+    b.message(bob, stroke("e1", [10, 10, 20, 20], { erase: true }));
+    b.message(bob, JSON.stringify({ t: "move", id: "s1", dx: 1e9, dy: "-100" }));
+    expect(b.strokes.get("s1")?.pts).toEqual([9500, 9000, 10000, 9600]);
+    expect([...b.strokes.keys()]).toEqual(["e1", "s1"]); // on top of the eraser drawn after it
+    b.message(bob, JSON.stringify({ t: "move", id: "e1", dx: 100, dy: 100 }));
+    b.message(bob, JSON.stringify({ t: "move", id: "gone", dx: 100, dy: 100 }));
+    b.message(bob, JSON.stringify({ t: "move", id: 7, dx: 100, dy: 100 }));
+    expect(b.strokes.get("e1")?.pts).toEqual([10, 10, 20, 20]);
+    expect(activity).toEqual(["BOB is drawing", "BOB is drawing", "BOB is drawing"]);
+  });
+
+  it("edits a text for everyone, undoes the edit, and an emptied text is deleted", () => {
+    const bob = link("bob");
+    const { b } = board(bob);
+    const text = b.text("#111111", 6, 100, 100, "Plan B")!;
+    b.edit(text.id, "  Plan C\r\nFriday ");
+    expect(sent(bob)).toEqual({ t: "edit", id: text.id, text: "Plan C\nFriday" });
+    expect(b.strokes.get(text.id)).toMatchObject({ text: "Plan C\nFriday", pts: [100, 100] });
+    b.undo();
+    expect(sent(bob)).toEqual({ t: "edit", id: text.id, text: "Plan B" });
+    b.edit(text.id, "Plan B"); // the same words: nothing to send, no step
+    expect(sent(bob).text).toBe("Plan B");
+    b.edit(text.id, " \n ");
+    expect(sent(bob)).toEqual({ t: "remove", id: text.id });
+    b.undo();
+    expect(b.strokes.get(text.id)?.text).toBe("Plan B");
+  });
+
+  it("applies a peer's edit of a text only, cleaned", () => {
+    const bob = link("bob");
+    const { b } = board(bob);
+    b.message(bob, stroke("t1", [10, 10], { text: "Agenda" }));
+    b.message(bob, stroke("s1", [10, 10, 20, 20]));
+    b.message(bob, JSON.stringify({ t: "edit", id: "t1", text: "Agenda\u0007for Monday" }));
+    b.message(bob, JSON.stringify({ t: "edit", id: "s1", text: "not a text" }));
+    b.message(bob, JSON.stringify({ t: "edit", id: "t1", text: "" }));
+    b.message(bob, JSON.stringify({ t: "edit", id: "t1", text: 5 }));
+    expect(b.strokes.get("t1")?.text).toBe("Agenda for Monday");
+    expect(b.strokes.get("s1")?.text).toBeUndefined();
+  });
+
+  it("deletes anyone's stroke for everyone and puts it back where it was on undo", () => {
+    const bob = link("bob");
+    const { b } = board(bob);
+    b.message(bob, stroke("s1", [10, 10, 20, 20]));
+    b.message(bob, stroke("s2", [30, 30, 40, 40]));
+    b.delete("s1");
+    expect(sent(bob)).toEqual({ t: "remove", id: "s1" });
+    expect([...b.strokes.keys()]).toEqual(["s2"]);
+    b.undo();
+    expect(sent(bob)).toMatchObject({ t: "stroke", id: "s1", below: "s2" });
+    expect([...b.strokes.keys()]).toEqual(["s1", "s2"]);
+    // Someone else takes it off: our redo of the deletion has nothing left to do.
+    b.message(bob, JSON.stringify({ t: "remove", id: "s1" }));
+    expect(b.canRedo).toBe(false);
+  });
+
+  it("moves, edits and deletes nothing while drawing is off for us", () => {
+    const bob = link("bob");
+    const drawingOff = signal(false);
+    const { b } = heldBoard({ draws: () => true, drawingOff }, bob);
+    const text = b.text("#111111", 6, 100, 100, "Plan B")!;
+    drawingOff.value = true;
+    b.move(text.id, 100, 100);
+    b.edit(text.id, "Plan C");
+    b.delete(text.id);
+    expect(b.strokes.get(text.id)).toMatchObject({ text: "Plan B", pts: [100, 100] });
+    expect(bob.sent).toHaveLength(1);
+  });
+});
