@@ -90,7 +90,7 @@ async def test_files_dropped_and_the_chat_saved(people: PersonFactory) -> None:
     """Files dropped anywhere in the meeting go to everyone, as chosen ones would (several at
     once); the chat is saved to a text file on this device, as this browser received it; a
     message deleted by its sender leaves everyone's chat."""
-    _, (alice, bob) = await _meet(people, "alice", "bob")
+    meeting_id, (alice, bob) = await _meet(people, "alice", "bob")
     files = [["agenda.txt", "1. Polls\n2. Lunch\n"], ["notes.txt", "é ✓ plain text"]]
     assert await alice.page.evaluate(_DRAG_FILES, files)
     await expect(alice.page.locator(".file-drop")).to_have_text("Drop to send to everyone")
@@ -184,6 +184,44 @@ async def test_files_dropped_and_the_chat_saved(people: PersonFactory) -> None:
         edited = person.chat_message("Noon is fine")  # one message, its text replaced
         await expect(edited.locator(".chat-text")).to_have_text("Noon is fine, see you at the café")
         await expect(edited.locator(".chat-edited")).to_have_text("(edited)")
+
+    # Alice, the host, pins Bob's agenda for everyone, above the chat on both pages; Bob, a
+    # participant, has no pin. Carol, joining later, never got the message, yet sees its words
+    # pinned (its link live) from the host. Bob deletes it: the pin goes for everyone.
+    await bob.send_chat("Agenda: https://example.org/agenda")
+    agenda = await alice.wait_chat("Agenda:")
+    await agenda.get_by_role("button", name="Pin for everyone", exact=True).click()
+    unpin = agenda.get_by_role("button", name="Unpin the message", exact=True)
+    await expect(unpin).to_have_attribute("aria-pressed", "true")
+    for person, by in (
+        (alice, "Pinned by You · Bob wrote:"),
+        (bob, "Pinned by Alice · You wrote:"),
+    ):
+        pinned = person.page.get_by_role("region", name="Pinned message", exact=True)
+        await expect(pinned.locator(".chat-pinned-by")).to_have_text(by)
+        await expect(pinned.locator(".chat-text")).to_have_text(
+            "Agenda: https://example.org/agenda"
+        )
+    await expect(bob.page.get_by_role("button", name="Pin for everyone", exact=True)).to_have_count(
+        0
+    )
+    await alice.check_accessibility("a pinned chat message")
+    await alice.screenshot("pinned")
+    carol = await people("carol")
+    await carol.join(meeting_id)
+    await carol.wait_connected(alice, bob)
+    await carol.open_panel("Chat")
+    carol_pin = carol.page.get_by_role("region", name="Pinned message", exact=True)
+    link = carol_pin.get_by_role("link", name="https://example.org/agenda", exact=True)
+    await expect(link).to_have_attribute("href", "https://example.org/agenda")
+    await expect(carol.chat_message("Agenda:")).to_have_count(0)  # the message itself never came
+    await (
+        bob.chat_message("Agenda:")
+        .get_by_role("button", name="Delete for everyone", exact=True)
+        .click()
+    )
+    for person in (alice, bob, carol):
+        await expect(person.page.locator(".chat-pinned")).to_have_count(0)
 
 
 #: Whether a region of the whiteboard (x0, y0, x1, y1 as fractions) has no ink at all.

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { CandidateBatcher, END_OF_CANDIDATES, FLUSH_QUIET_MS, MAX_BATCH } from "./candidates";
+import { CandidateBatcher, EarlyCandidates, END_OF_CANDIDATES, FLUSH_QUIET_MS, MAX_BATCH } from "./candidates";
 
 const candidate = (n: number) => ({ candidate: `candidate:${n} 1 udp 1 127.0.0.1 ${5000 + n} typ host`, sdpMid: "0", sdpMLineIndex: 0 });
 
@@ -38,5 +38,21 @@ describe("CandidateBatcher", () => {
     b.restart();
     b.add(null);
     expect(batches).toEqual([[END_OF_CANDIDATES], [END_OF_CANDIDATES]]);
+  });
+});
+
+describe("EarlyCandidates", () => {
+  const c = (n: number) => ({ candidate: `candidate:${n}`, sdpMid: "0", sdpMLineIndex: 0 });
+
+  it("keeps candidates by sender and session until taken, once", () => {
+    const early = new EarlyCandidates();
+    early.keep("bob", "s1", [c(1)]);
+    early.keep("bob", "s1", [c(2), END_OF_CANDIDATES]);
+    early.keep("bob", "s2", [c(3)]);
+    expect(early.take("bob", "s1")).toEqual([c(1), c(2), END_OF_CANDIDATES]);
+    expect(early.take("bob", "s1")).toBeUndefined();
+    expect(early.take("carol", "s2")).toBeUndefined();
+    early.clear();
+    expect(early.take("bob", "s2")).toBeUndefined();
   });
 });

@@ -52,3 +52,27 @@ export class CandidateBatcher {
     this.timer = null;
   }
 }
+
+/** Candidates that came before the offer of their session (there is no connection for them yet),
+ * kept by sender and session until the connection is made. */
+export class EarlyCandidates {
+  private readonly kept = new Map<string, SignalCandidate[]>();
+
+  keep(uid: string, session: string, candidates: readonly SignalCandidate[]): void {
+    const key = `${uid}/${session}`;
+    this.kept.set(key, [...(this.kept.get(key) ?? []), ...candidates]);
+  }
+
+  /** Those kept for `uid`'s `session`, forgotten here (none: undefined). */
+  take(uid: string, session: string): SignalCandidate[] | undefined {
+    const key = `${uid}/${session}`;
+    const kept = this.kept.get(key);
+    this.kept.delete(key);
+    return kept;
+  }
+
+  /** A new session of ours (a re-join): nothing kept is for it. */
+  clear(): void {
+    this.kept.clear();
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BYE, encodeAsk, encodeChat, encodeEdit, encodeMedia, encodeReaction, encodeUnsend, encodeWants, parseChatChannel } from "./chatChannel";
+import { BYE, encodeAsk, encodeChat, encodeEdit, encodeMedia, encodePin, encodeReaction, encodeUnpin, encodeUnsend, encodeWants, MAX_CHAT_LENGTH, parseChatChannel } from "./chatChannel";
 
 describe("the chat channel", () => {
   it("reads plain text as chat to everyone (the aiortc peer)", () => {
@@ -74,5 +74,24 @@ describe("a reaction", () => {
     for (const bad of [{ id: "a1", emoji: "👍" }, { uid: "alice", id: "a1" }, { uid: "alice", id: "a1", emoji: "x".repeat(17) }, { uid: "alice", id: "a1", emoji: 7 }]) {
       expect(parseChatChannel(JSON.stringify({ t: "reaction", on: true, ...bad }))).toEqual({ t: "unknown" });
     }
+  });
+});
+
+describe("a pin", () => {
+  it("names the message and carries its words and time; an unpin only its time", () => {
+    const wire = encodePin({ uid: "bob", id: "b1" }, "Agenda: docs/agenda", 1_700_000_000_000);
+    expect(JSON.parse(wire)).toEqual({ t: "pin", uid: "bob", id: "b1", text: "Agenda: docs/agenda", at: 1_700_000_000_000 });
+    expect(parseChatChannel(wire)).toEqual({ t: "pin", ref: { uid: "bob", id: "b1" }, text: "Agenda: docs/agenda", at: 1_700_000_000_000 });
+    expect(parseChatChannel(encodeUnpin(5))).toEqual({ t: "unpin", at: 5 });
+    const long = parseChatChannel(encodePin({ uid: "bob", id: "b1" }, "x".repeat(MAX_CHAT_LENGTH + 10), 1));
+    expect(long.t === "pin" && long.text.length).toBe(MAX_CHAT_LENGTH);
+  });
+  it("is unknown without a message, words or a time", () => {
+    const good = { t: "pin", uid: "bob", id: "b1", text: "Hi", at: 1 };
+    for (const bad of [{ uid: undefined }, { id: "" }, { text: "  " }, { text: 5 }, { at: "1" }, { at: -1 }, { at: null }]) {
+      expect(parseChatChannel(JSON.stringify({ ...good, ...bad }))).toEqual({ t: "unknown" });
+    }
+    expect(parseChatChannel('{"t":"unpin"}')).toEqual({ t: "unknown" });
+    expect(parseChatChannel('{"t":"unpin","at":1e999}')).toEqual({ t: "unknown" });
   });
 });

@@ -13,6 +13,12 @@
  *   {"t":"reaction","uid","id","emoji","on"}                     the sender reacts to the message
  *                                                                {uid, id} with `emoji` (on: true)
  *                                                                or takes its reaction back
+ *   {"t":"pin","uid","id","text","at"}                           a host or co-host pins the message
+ *                                                                {uid, id} (one to everyone) for
+ *                                                                everyone; `text`: its words, for
+ *                                                                those who never got it; `at`: the
+ *                                                                server's clock, the newest wins
+ *   {"t":"unpin","at"}                                           a host or co-host unpins it
  *   {"t":"media","audio","video","screen","recording"}          what the sender's tile shows;
  *                                                                `recording`: true, false or
  *                                                                "paused" (nothing recorded now)
@@ -70,6 +76,8 @@ export type ChatChannelMessage =
   | { t: "unsend"; id: string }
   | { t: "edit"; id: string; text: string }
   | { t: "reaction"; ref: ChatRef; emoji: string; on: boolean }
+  | { t: "pin"; ref: ChatRef; text: string; at: number }
+  | { t: "unpin"; at: number }
   | ({ t: "media" } & RemoteMedia)
   | ({ t: "want" } & Wants)
   | { t: "bye" }
@@ -110,6 +118,13 @@ export function parseChatChannel(text: string): ChatChannelMessage {
       const emoji = typeof message.emoji === "string" && message.emoji.length <= MAX_EMOJI_LENGTH ? message.emoji : "";
       return ref && emoji ? { t: "reaction", ref, emoji, on: message.on !== false } : { t: "unknown" };
     }
+    case "pin": {
+      const ref = parseRef(message);
+      const text = typeof message.text === "string" ? message.text.slice(0, MAX_CHAT_LENGTH) : "";
+      return ref && text.trim() && isTime(message.at) ? { t: "pin", ref, text, at: message.at } : { t: "unknown" };
+    }
+    case "unpin":
+      return isTime(message.at) ? { t: "unpin", at: message.at } : { t: "unknown" };
     case "bye":
       return { t: "bye" };
     case "ask":
@@ -117,6 +132,11 @@ export function parseChatChannel(text: string): ChatChannelMessage {
     default:
       return { t: "unknown" };
   }
+}
+
+/** A time in epoch milliseconds. */
+function isTime(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0;
 }
 
 /** An unknown value asks for the least: a receiver never gets more than it can say it wants. */
@@ -142,6 +162,14 @@ export function encodeReaction(ref: ChatRef, emoji: string, on: boolean): string
 
 export function encodeEdit(id: string, text: string): string {
   return JSON.stringify({ t: "edit", id, text });
+}
+
+export function encodePin(ref: ChatRef, text: string, at: number): string {
+  return JSON.stringify({ t: "pin", uid: ref.uid, id: ref.id, text, at });
+}
+
+export function encodeUnpin(at: number): string {
+  return JSON.stringify({ t: "unpin", at });
 }
 
 export function encodeMedia(media: RemoteMedia): string {

@@ -7,13 +7,14 @@
  */
 import { signal } from "@preact/signals-core";
 import { loopbackOnly } from "../../config";
-import type { ConnectionPath, ConnectionStats, ConnectionStatus, JoinMeetingRequest, JoinMeetingResult, SignalCandidate } from "../../protocol.gen";
+import type { ConnectionPath, ConnectionStats, ConnectionStatus, JoinMeetingRequest, JoinMeetingResult } from "../../protocol.gen";
 import { call } from "../api/client";
 import { describeFailure } from "../api/errors";
 import { Emitter } from "../state/emitter";
 import { setActiveMeeting } from "../state/stash";
 import { Adaptation } from "./adaptation";
 import { deviceCertificate } from "./certificate";
+import { EarlyCandidates } from "./candidates";
 import { BYE, parseChatChannel, type Ask, type ChatChannelMessage } from "./chatChannel";
 import { Heartbeat } from "./heartbeat";
 import { credentialFresh, turnExpiry, usableIceServers } from "./ice";
@@ -36,6 +37,9 @@ export type IncomingChat = { link: PeerLink; message: Extract<ChatChannelMessage
 
 export type MeetingEvents = {
   chat: IncomingChat;
+  pin: { link: PeerLink; message: Extract<ChatChannelMessage, { t: "pin" | "unpin" }> };
+  /** A link's chat channel opened (what a newcomer should know goes on it). */
+  chatOpen: PeerLink;
   /** A request on a link's chat channel (features/hosts shows it only from a host). */
   ask: { link: PeerLink; what: Ask };
   ended: Ending;
@@ -76,7 +80,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   private readonly heartbeat: Heartbeat;
   private readonly signalling: Signalling;
   private readonly protocols = new Map<ChannelLabel, ChannelProtocol>();
-  private orphanCandidates = new Map<string, SignalCandidate[]>();
+  private readonly earlyCandidates = new EarlyCandidates();
   private readonly reports: ConnectionReports;
   /** A join_meeting under way: leaving waits for it, so that it cannot land after the leave. */
   private pendingJoin: Promise<JoinMeetingResult> | null = null;
@@ -206,11 +210,8 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     this.links.set(uid, link);
     this.peers.value = new Map(this.links);
     this.adaptation.schedule();
-    const orphans = this.orphanCandidates.get(`${uid}/${session}`);
-    if (orphans) {
-      this.orphanCandidates.delete(`${uid}/${session}`);
-      void link.addRemoteCandidates(orphans);
-    }
+    const early = this.earlyCandidates.take(uid, session);
+    if (early) void link.addRemoteCandidates(early);
     return link;
   }
 
@@ -247,10 +248,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     } else if (signal.type === "candidates") {
       const entries = signal.candidates ?? [];
       if (current) await current.addRemoteCandidates(entries);
-      else {
-        const key = `${signal.from}/${signal.session}`;
-        this.orphanCandidates.set(key, [...(this.orphanCandidates.get(key) ?? []), ...entries]);
-      }
+      else this.earlyCandidates.keep(signal.from, signal.session, entries);
     }
   }
 
@@ -285,8 +283,9 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
   // ----------------------------------------------------------------- data channels
 
   channelOpen(link: PeerLink, label: ChannelLabel, channel: RTCDataChannel): void {
-    if (label === "chat") this.mediaState.opened(link);
-    else this.protocols.get(label)?.open?.(link, channel);
+    if (label !== "chat") return this.protocols.get(label)?.open?.(link, channel);
+    this.mediaState.opened(link);
+    this.emit("chatOpen", link);
   }
 
   channelClosed(link: PeerLink, label: ChannelLabel): void {
@@ -298,6 +297,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     if (typeof data !== "string") return;
     const message = parseChatChannel(data);
     if (message.t === "chat" || message.t === "unsend" || message.t === "edit" || message.t === "reaction") this.emit("chat", { link, message });
+    else if (message.t === "pin" || message.t === "unpin") this.emit("pin", { link, message });
     else if (message.t === "media") link.setRemoteMedia(message);
     else if (message.t === "want") this.adaptation.received(link, message);
     else if (message.t === "bye") void this.dropLink(link.uid, "participant said goodbye", false);
@@ -316,7 +316,7 @@ export class Meeting extends Emitter<MeetingEvents> implements LinkHost {
     console.info(`re-joining: ${why}`);
     this.stopListening();
     for (const uid of [...this.links.keys()]) await this.dropLink(uid, "re-joining", true);
-    this.orphanCandidates.clear();
+    this.earlyCandidates.clear();
     try {
       await this.joinOnce();
       if (this.lifecycle.live) this.status.value = "";

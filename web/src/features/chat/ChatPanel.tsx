@@ -9,27 +9,10 @@ import { chatFileName, chatText } from "./chatExport";
 import { otherParty, refOf, type ChatMessage } from "./chatLog";
 import { ReactionChips, ReactionPicker } from "./ChatReactions";
 import { ReplyBar, ReplyQuote } from "./ChatReply";
-import { chatParts } from "./links";
+import { ChatText } from "./ChatText";
+import { PinnedMessage } from "./ChatPinned";
 import { messageAnchor } from "./replies";
 import { PERMISSIONS } from "../hosts/permissions";
-
-/** A message's text, its web addresses as links: opened in a new tab, with no referrer (the
- * meeting's address stays in the meeting) and no access back to this page. */
-function ChatText({ text }: { text: string }) {
-  return (
-    <p class="chat-text">
-      {chatParts(text).map((part, i) =>
-        "href" in part ? (
-          <a key={i} href={part.href} target="_blank" rel="noopener noreferrer nofollow">
-            {part.text}
-          </a>
-        ) : (
-          part.text
-        ),
-      )}
-    </p>
-  );
-}
 
 /** Editing one of our messages in place: Enter (or Save) sends the new text, Escape (or Cancel)
  * leaves it as it was. */
@@ -63,6 +46,17 @@ function ChatEdit({ message, session, done }: { message: ChatMessage; session: R
         </button>
       </div>
     </form>
+  );
+}
+
+/** Pin or unpin a message to everyone (a host's or co-host's). */
+function PinTool({ message, session }: { message: ChatMessage; session: RoomSession }) {
+  const pinned = session.pin.isPinned(message);
+  const label = pinned ? "Unpin the message" : "Pin for everyone";
+  return (
+    <button class="chat-tool" type="button" title={label} aria-label={label} aria-pressed={pinned} onClick={() => (pinned ? session.pin.unpin() : session.pin.pin(message))}>
+      <Icon name="pin" />
+    </button>
   );
 }
 
@@ -109,6 +103,7 @@ function ChatEntry({ message, session, ui }: { message: ChatMessage; session: Ro
             <Icon name="pen" />
           </button>
         ) : null}
+        {session.pin.mayPin && !message.private && !message.deleted ? <PinTool message={message} session={session} /> : null}
         {ours ? (
           <button class="chat-tool" type="button" title="Delete for everyone" aria-label="Delete for everyone" onClick={() => session.chat.unsend(message.id)}>
             <Icon name="trash" />
@@ -143,9 +138,11 @@ export function ChatPanel(props: { session: RoomSession; ui: RoomUi }) {
   const log = useRef<HTMLDivElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
   const form = useRef<HTMLFormElement>(null);
+  // The newest message in view: when one comes, and when the pinned message takes room above.
+  const pinned = !!session.pin.shown.value;
   useLayoutEffect(() => {
     if (log.current) log.current.scrollTop = log.current.scrollHeight;
-  }, [messages.length]);
+  }, [messages.length, pinned]);
   useEffect(() => input.current?.focus(), []);
   // Turned off by a host: only private messages to those who run the meeting go. The roster is
   // read here so that a new co-host's name becomes writable at once.
@@ -185,6 +182,7 @@ export function ChatPanel(props: { session: RoomSession; ui: RoomUi }) {
           Save the chat
         </button>
       </div>
+      <PinnedMessage session={session} />
       <div ref={log} class="chat-log" role="log" aria-live="polite" aria-label="Chat messages" tabIndex={0}>
         <ul class="chat-list">
           {messages.map((message) => (

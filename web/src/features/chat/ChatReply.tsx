@@ -18,7 +18,7 @@ export function quoteWords(quote: Quote, session: RoomSession): string {
 }
 
 /** Moves to the answered message in the log (it takes the focus, for a keyboard or a reader). */
-function goTo(ref: ChatRef): void {
+export function goTo(ref: ChatRef): void {
   const target = document.getElementById(messageAnchor(ref));
   target?.scrollIntoView({ block: "nearest" });
   target?.focus();

@@ -1,29 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { Emitter } from "../../core/state/emitter";
-import type { IncomingChat, Meeting, MeetingEvents } from "../../core/meeting/meeting";
+import type { IncomingChat } from "../../core/meeting/meeting";
+import { meeting } from "./chat.testing";
 import type { MessageRules } from "../hosts/permissions";
 import { ChatLog } from "./chatLog";
-
-/** The part of a Meeting the chat uses: its chat event, its links' chat channels, names. */
-function meeting(...uids: string[]) {
-  const sent = new Map<string, string[]>(uids.map((uid) => [uid, []]));
-  const links = new Map(
-    uids.map((uid) => [
-      uid,
-      {
-        uid,
-        send: (_label: string, data: string) => {
-          if (uid === "gone") return false;
-          sent.get(uid)!.push(data);
-          return true;
-        },
-      },
-    ]),
-  );
-  const emitter = new Emitter<MeetingEvents>();
-  const fake = Object.assign(emitter, { links, myUid: "me", myName: "Me", displayName: (uid: string) => uid.toUpperCase() });
-  return { meeting: fake as unknown as Meeting, emitter, sent };
-}
 
 const incoming = (uid: string, text: string, id: string | null = "m1", scope: "all" | "private" = "all") =>
   ({ link: { uid }, message: { t: "chat", id, text, scope } }) as unknown as IncomingChat;

@@ -265,6 +265,7 @@ export class RoomController {
     if (session) this.name.value = session.meeting.displayName(session.meeting.myUid);
     let outcome: LeaveOutcome | null = null;
     session?.hosting.stop();
+    session?.pin.stop();
     if (session) {
       // The organisation's last chat batch and board snapshot go while we are still a participant.
       await session.org.beforeLeave(() => saveBoard(session.org, session.board, this.meetingId, true));

@@ -41,6 +41,7 @@ export function startNotifications(session: RoomSession, ui: RoomUi, local: Loca
       announce(`${message.fromName}: ${message.text.slice(0, 80)}`);
     }),
     session.chat.on("notice", (text) => announce(text)),
+    session.pin.on("notice", (text) => announce(text)),
     session.files.on("started", (transfer) => {
       if (transfer.direction !== "in" || ui.panel.peek() === "files") return;
       ui.unreadFiles.value = true;

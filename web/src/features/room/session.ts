@@ -9,6 +9,7 @@ import type { PeerLink } from "../../core/meeting/peer";
 import { roomOf } from "../../core/meeting/roster";
 import { Captions } from "../captions/captions";
 import { ChatLog } from "../chat/chatLog";
+import { ChatPin } from "../chat/pins";
 import { FileShare } from "../files/fileShare";
 import { Gestures } from "../gestures/gestures";
 import { runsMeeting } from "../hosts/controls";
@@ -25,6 +26,8 @@ export interface Target {
 
 export class RoomSession {
   readonly chat: ChatLog;
+  /** The message a host pinned above the chat (features/chat/pins.ts). */
+  readonly pin: ChatPin;
   readonly files: FileShare;
   readonly board: Board;
   readonly gestures: Gestures;
@@ -53,6 +56,7 @@ export class RoomSession {
     this.files = new FileShare(meeting, this.hosting.rules("files"));
     this.board = new Board(meeting, { draws: (uid) => this.hosting.allows(uid, "whiteboard"), drawingOff: this.hosting.held("whiteboard") });
     const runs = (uid: string) => runsMeeting(meeting.roster.peek().get(uid)?.role);
+    this.pin = new ChatPin(meeting, this.chat.messages, runs);
     this.gestures = new Gestures(meeting, runs, (uid) => this.hosting.allows(uid, "reactions"));
     this.polls = new Polls(meeting, runs);
     // A question is a message to everyone: the chat's switch holds it too.
