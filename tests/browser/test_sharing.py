@@ -185,6 +185,22 @@ async def test_files_dropped_and_the_chat_saved(people: PersonFactory) -> None:
         await expect(edited.locator(".chat-text")).to_have_text("Noon is fine, see you at the café")
         await expect(edited.locator(".chat-edited")).to_have_text("(edited)")
 
+    # Bob reads further up while Alice writes: his log stays where he is and offers the way down
+    # to what came; his own message always brings the end into view.
+    await bob.send_chat("Minutes\n" + "\n".join(f"{n}. item" for n in range(1, 31)))
+    log = bob.page.get_by_role("log", name="Chat messages", exact=True)
+    # Scrolled up as a person would, the scroll told at once (the browser's own event follows).
+    await log.evaluate("(log) => { log.scrollTop = 0; log.dispatchEvent(new Event('scroll')); }")
+    await alice.send_chat("Shall we read the minutes?")
+    await bob.wait_chat("Shall we read the minutes?")
+    jump = bob.page.get_by_role("button", name="1 new message ↓", exact=True)
+    await expect(jump).to_be_visible()
+    assert await log.evaluate("(log) => log.scrollTop") == 0
+    await bob.check_accessibility("new messages below")
+    await jump.click()
+    await expect(jump).to_have_count(0)
+    assert await log.evaluate(_AT_END)
+
     # Alice, the host, pins Bob's agenda for everyone, above the chat on both pages; Bob, a
     # participant, has no pin. Carol, joining later, never got the message, yet sees its words
     # pinned (its link live) from the host. Bob deletes it: the pin goes for everyone.
@@ -222,6 +238,10 @@ async def test_files_dropped_and_the_chat_saved(people: PersonFactory) -> None:
     )
     for person in (alice, bob, carol):
         await expect(person.page.locator(".chat-pinned")).to_have_count(0)
+
+
+#: Whether a scrolled box shows its end.
+_AT_END = "(box) => box.scrollHeight - box.scrollTop - box.clientHeight <= 48"
 
 
 #: Whether a region of the whiteboard (x0, y0, x1, y1 as fractions) has no ink at all.

@@ -1,5 +1,5 @@
 /** Chat: the log (announced politely), the addressee and the message box. */
-import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { saveBlob } from "../../ui/download";
 import { Icon } from "../../ui/Icon";
 import type { RoomSession } from "../room/session";
@@ -10,6 +10,7 @@ import { otherParty, refOf, type ChatMessage } from "./chatLog";
 import { ReactionChips, ReactionPicker } from "./ChatReactions";
 import { ReplyBar, ReplyQuote } from "./ChatReply";
 import { ChatText } from "./ChatText";
+import { useLogScroll } from "./logScroll";
 import { PinnedMessage } from "./ChatPinned";
 import { messageAnchor } from "./replies";
 import { PERMISSIONS } from "../hosts/permissions";
@@ -138,11 +139,9 @@ export function ChatPanel(props: { session: RoomSession; ui: RoomUi }) {
   const log = useRef<HTMLDivElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
   const form = useRef<HTMLFormElement>(null);
-  // The newest message in view: when one comes, and when the pinned message takes room above.
-  const pinned = !!session.pin.shown.value;
-  useLayoutEffect(() => {
-    if (log.current) log.current.scrollTop = log.current.scrollHeight;
-  }, [messages.length, pinned]);
+  // The newest message in view while the person is at the end (one's own always), also when
+  // the pinned message takes room above; reading further up, what comes is counted instead.
+  const scroll = useLogScroll(log, messages.length, !!messages.at(-1)?.mine, !!session.pin.shown.value);
   useEffect(() => input.current?.focus(), []);
   // Turned off by a host: only private messages to those who run the meeting go. The roster is
   // read here so that a new co-host's name becomes writable at once.
@@ -183,12 +182,19 @@ export function ChatPanel(props: { session: RoomSession; ui: RoomUi }) {
         </button>
       </div>
       <PinnedMessage session={session} />
-      <div ref={log} class="chat-log" role="log" aria-live="polite" aria-label="Chat messages" tabIndex={0}>
-        <ul class="chat-list">
-          {messages.map((message) => (
-            <ChatEntry key={`${message.fromUid}/${message.id}`} message={message} session={session} ui={ui} />
-          ))}
-        </ul>
+      <div class="chat-log-frame">
+        <div ref={log} class="chat-log" role="log" aria-live="polite" aria-label="Chat messages" tabIndex={0} onScroll={scroll.onScroll}>
+          <ul class="chat-list">
+            {messages.map((message) => (
+              <ChatEntry key={`${message.fromUid}/${message.id}`} message={message} session={session} ui={ui} />
+            ))}
+          </ul>
+        </div>
+        {scroll.unseen > 0 ? (
+          <button class="chat-jump btn btn-primary btn-small" type="button" onClick={scroll.toEnd}>
+            {scroll.unseen === 1 ? "1 new message" : `${scroll.unseen} new messages`} ↓
+          </button>
+        ) : null}
       </div>
       <form ref={form} class="chat-form" onSubmit={send}>
         {chatOff ? (
