@@ -338,6 +338,13 @@ async def test_whiteboard_strokes_and_late_joiner(people: PersonFactory) -> None
     await expect(canvas).to_be_focused()
     await canvas.press("Control+z")
     await bob.wait_ink(moved_second)
+    # From the keyboard alone: Escape lets go, N selects the topmost item (her text, moved last),
+    # N again the one under it (the rectangle), Shift+N back up; the canvas's label says which.
+    await canvas.press("Escape")
+    await expect(canvas).to_have_attribute("aria-label", re.compile("N selects the topmost item"))
+    for key, chosen in (("n", "the text “Plan B”"), ("n", "a drawing"), ("Shift+N", "the text")):
+        await canvas.press(key)
+        await expect(canvas).to_have_attribute("aria-label", re.compile(f"Selected: {chosen}"))
     # Bob selects Alice's first stroke and deletes it, for her too; his Ctrl+Z puts it back.
     await bob.page.get_by_role("button", name="Select", exact=True).click()
     bob_box = await (await bob.open_whiteboard()).bounding_box()

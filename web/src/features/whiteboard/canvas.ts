@@ -213,6 +213,7 @@ function bindInput(canvas: HTMLCanvasElement, board: Board, tools: Tools, render
 
 const LABEL = "Shared whiteboard. Draw with the mouse, a pen or a finger.";
 const HELD_LABEL = "Shared whiteboard, drawing turned off by a host.";
+const SELECT_HINT = "N selects the topmost item, and again the one under it; Shift+N goes back up.";
 
 /** While a host turned drawing off for us: the tools disabled, the canvas only shown, and why. */
 function holdDrawing(wrapper: HTMLElement, canvas: HTMLCanvasElement, board: Board, changed: () => void): () => void {
@@ -239,11 +240,11 @@ export function mountWhiteboard(host: HTMLElement, board: Board): { destroy(): v
   const frame = h("div", { class: "board-frame" }, canvas);
   const renderer = new Renderer(canvas, frame, board);
   const select = new SelectTool(canvas, board, renderer, () => tools.mode === "select", (selected) => {
-    const label = board.rules.drawingOff.peek() ? HELD_LABEL : LABEL;
-    canvas.setAttribute("aria-label", selected ? `${label} ${selected}` : label);
+    if (board.rules.drawingOff.peek()) canvas.setAttribute("aria-label", HELD_LABEL);
+    else canvas.setAttribute("aria-label", `${LABEL} ${selected ?? (tools.mode === "select" ? SELECT_HINT : "")}`.trim());
   });
   const undoRedo = history(board);
-  const bar = toolbar(tools, board, canvas, undoRedo.buttons, () => tools.mode !== "select" && select.drop());
+  const bar = toolbar(tools, board, canvas, undoRedo.buttons, () => select.drop());
   const wrapper = h("div", { class: "whiteboard" }, bar, frame);
   wrapper.addEventListener("keydown", (event) => historyKeys(event, board));
   clear(host);

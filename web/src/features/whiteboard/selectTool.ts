@@ -1,13 +1,14 @@
 /**
  * The whiteboard's Select tool: a press on a stroke selects it (the topmost there: selection.ts)
  * and dragging moves it, sent when let go (Board.move); a double click on a text, or Enter,
- * opens it for editing in the text box; with the canvas focused the arrow keys nudge what is
- * selected (Shift: ten times as far), Delete or Backspace deletes it and Escape lets it go. The
- * canvas's label says what is selected and which keys act on it.
+ * opens it for editing in the text box. With the canvas focused, N selects the topmost stroke
+ * and then each one under it (Shift+N back up), so that all of it can be done from the keyboard;
+ * the arrow keys nudge what is selected (Shift: ten times as far), Delete or Backspace deletes
+ * it and Escape lets it go. The canvas's label says what is selected and which keys act on it.
  */
 import type { Board } from "./board";
 import type { Renderer, Selected } from "./renderer";
-import { clampMove, describeStroke, strokeAt } from "./selection";
+import { clampMove, describeStroke, nextSelectable, strokeAt } from "./selection";
 import { openTextBox, textPixels } from "./textBox";
 
 /** How near a press must be to a stroke's ink to take it, in CSS pixels. */
@@ -107,9 +108,15 @@ export class SelectTool {
 
   private key(event: KeyboardEvent): void {
     const selected = this.selected;
-    if (!this.on() || !selected || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (!this.on() || event.ctrlKey || event.metaKey || event.altKey || !this.board.mayDraw) return;
     const arrow = ARROWS[event.key];
-    if (arrow) {
+    if (event.key.toLowerCase() === "n") {
+      const id = nextSelectable(this.board.strokes.values(), selected?.id ?? null, event.shiftKey);
+      if (!id) return;
+      this.choose({ id, dx: 0, dy: 0, editing: false });
+    } else if (!selected) {
+      return;
+    } else if (arrow) {
       const step = event.shiftKey ? NUDGE * 10 : NUDGE;
       this.board.move(selected.id, arrow[0] * step, arrow[1] * step, true);
     } else if (event.key === "Delete" || event.key === "Backspace") {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clampMove, describeStroke, movePoints, segmentDistance, strokeAt, strokeBounds, touches } from "./selection";
+import { clampMove, describeStroke, movePoints, nextSelectable, segmentDistance, strokeAt, strokeBounds, touches } from "./selection";
 import type { Stroke } from "./strokes";
 
 const line = (id: string, pts: number[], extra: Partial<Stroke> = {}): Stroke => ({ id, color: "#111111", width: 6, erase: false, pts, ...extra });
@@ -48,6 +48,18 @@ describe("selection", () => {
     expect(clampMove([100, 200], Number.NaN, 12.6)).toEqual([0, 13]);
     expect(clampMove([], 5, 5)).toEqual([0, 0]);
     expect(movePoints([1, 2, 3, 4], 10, 20)).toEqual([11, 22, 13, 24]);
+  });
+
+  it("goes through the strokes from the topmost down, round again, never an eraser's", () => {
+    const strokes = [line("a", [1, 1, 2, 2]), line("rub", [1, 1, 5, 5], { erase: true }), line("b", [3, 3]), line("c", [4, 4, 5, 5])];
+    expect(nextSelectable(strokes, null)).toBe("c");
+    expect(nextSelectable(strokes, "c")).toBe("b");
+    expect(nextSelectable(strokes, "b")).toBe("a");
+    expect(nextSelectable(strokes, "a")).toBe("c");
+    expect(nextSelectable(strokes, "c", true)).toBe("a");
+    expect(nextSelectable(strokes, null, true)).toBe("a");
+    expect(nextSelectable(strokes, "gone")).toBe("c");
+    expect(nextSelectable([line("rub", [1, 1], { erase: true })], null)).toBeNull();
   });
 
   it("names a selected stroke in words", () => {

@@ -78,6 +78,16 @@ export function strokeAt(strokes: Iterable<Stroke>, x: number, y: number, slack:
   return null;
 }
 
+/** The stroke to select next from the keyboard: from the topmost down, after `current` (null:
+ * the topmost), or up with `backwards`, round again at either end; null when none can be. */
+export function nextSelectable(strokes: Iterable<Stroke>, current: string | null, backwards = false): string | null {
+  const ids = [...strokes].filter((s) => !s.erase && s.pts.length >= 2).map((s) => s.id).reverse();
+  if (!ids.length) return null;
+  const at = current === null ? -1 : ids.indexOf(current);
+  if (at < 0) return backwards ? ids[ids.length - 1] : ids[0];
+  return ids[(at + (backwards ? ids.length - 1 : 1)) % ids.length];
+}
+
 /** (dx, dy) made whole and cut so that every point of `pts` stays on the board. */
 export function clampMove(pts: readonly number[], dx: number, dy: number): [number, number] {
   let [x0, y0, x1, y1] = [10000, 10000, 0, 0];
