@@ -231,6 +231,10 @@ async def test_files_dropped_and_the_chat_saved(people: PersonFactory) -> None:
     link = carol_pin.get_by_role("link", name="https://example.org/agenda", exact=True)
     await expect(link).to_have_attribute("href", "https://example.org/agenda")
     await expect(carol.chat_message("Agenda:")).to_have_count(0)  # the message itself never came
+    async with carol.page.expect_download() as info:  # her saved chat has it first
+        await carol.page.get_by_role("button", name="Save the chat", exact=True).click()
+    saved = Path(await (await info.value).path()).read_text(encoding="utf-8").splitlines()
+    assert saved[2] == "Pinned by Alice (Bob wrote): Agenda: https://example.org/agenda", saved
     await (
         bob.chat_message("Agenda:")
         .get_by_role("button", name="Delete for everyone", exact=True)

@@ -129,7 +129,8 @@ function ChatEntry({ message, session, ui }: { message: ChatMessage; session: Ro
 function saveChat(session: RoomSession): void {
   const { meeting } = session;
   const clock = (at: number) => new Date(at).toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
-  const text = chatText(session.chat.messages.peek(), meeting, { of: (uid) => meeting.displayName(uid), clock });
+  const of = (uid: string) => (uid === meeting.myUid ? "you" : meeting.displayName(uid));
+  const text = chatText(session.chat.messages.peek(), meeting, { of, clock }, session.pin.shown.peek());
   saveBlob(new Blob([text], { type: "text/plain;charset=utf-8" }), chatFileName(meeting.meetingId, new Date()));
 }
 
@@ -176,7 +177,7 @@ export function ChatPanel(props: { session: RoomSession; ui: RoomUi }) {
     <div class="pane chat-pane">
       <div class="chat-head">
         <p class="muted small">Messages go straight to the others' browsers and are not stored anywhere.</p>
-        <button class="btn btn-ghost btn-small" type="button" disabled={!messages.length} onClick={() => saveChat(session)}>
+        <button class="btn btn-ghost btn-small" type="button" disabled={!messages.length && !session.pin.shown.value} onClick={() => saveChat(session)}>
           <Icon name="download" />
           Save the chat
         </button>

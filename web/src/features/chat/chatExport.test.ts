@@ -69,6 +69,12 @@ describe("chatText", () => {
     expect(text.split("\n").slice(2, 4)).toEqual(["[t0] Bob: Done!", "  (reactions: 🎉 2, 👍 1)"]);
   });
 
+  it("writes the pinned message first, its lines indented", () => {
+    const pinned = { ref: { uid: "b", id: "1" }, by: "c", text: "Agenda\n1. Polls", inLog: false };
+    const text = chatText([message({ text: "Hi" })], { title: null, meetingId: "x" }, { ...names, of: (uid) => ({ b: "Bob", c: "Carol" })[uid] ?? "?" }, pinned);
+    expect(text.split("\n").slice(2, 6)).toEqual(["Pinned by Carol (Bob wrote): Agenda", "  1. Polls", "", "[t0] Bob: Hi"]);
+  });
+
   it("names an untitled meeting by its id", () => {
     expect(chatText([], { title: null, meetingId: "abc" }, names)).toBe("Chat of the meeting abc, as this browser received it.\n\n");
   });

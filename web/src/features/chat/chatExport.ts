@@ -3,18 +3,24 @@
  * itself is stored nowhere). Pure.
  */
 import type { ChatMessage } from "./chatLog";
+import type { PinnedView } from "./pins";
 import { reactionsLine } from "./reactions";
 import { quoteOf } from "./replies";
 
 /** One message a line: "[09:22] Bob: Hi", private ones marked; later lines of a message indented;
- * a reply's quote and a message's reactions on the lines under it. */
+ * a reply's quote and a message's reactions on the lines under it; the pinned message first. */
 export function chatText(
   messages: readonly ChatMessage[],
   meeting: { title: string | null; meetingId: string },
   names: { of: (uid: string) => string; clock: (at: number) => string },
+  pinned: PinnedView | null = null,
 ): string {
   const title = meeting.title ? `"${meeting.title}" (${meeting.meetingId})` : meeting.meetingId;
   const lines = [`Chat of the meeting ${title}, as this browser received it.`, ""];
+  if (pinned) {
+    const [first, ...rest] = pinned.text.split(/\r?\n/);
+    lines.push(`Pinned by ${names.of(pinned.by)} (${names.of(pinned.ref.uid)} wrote): ${first}`, ...rest.map((line) => `  ${line}`), "");
+  }
   for (const m of messages) {
     const to = m.private ? (m.mine ? ` → ${names.of(m.toUid ?? "")} (private)` : " → you (private)") : "";
     const [first, ...rest] = m.deleted ? ["(message deleted)"] : `${m.text}${m.edited ? " (edited)" : ""}`.split(/\r?\n/);
