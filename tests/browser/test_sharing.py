@@ -244,6 +244,18 @@ async def test_files_dropped_and_the_chat_saved(people: PersonFactory) -> None:
         await expect(person.page.locator(".chat-pinned")).to_have_count(0)
 
 
+#: Whether a region of the whiteboard (x0, y0, x1, y1 as fractions) has red ink.
+_RED_INK = """([x0, y0, x1, y1]) => {
+    const c = document.querySelector(".board-canvas");
+    const x = Math.floor(x0 * c.width), y = Math.floor(y0 * c.height);
+    const w = Math.floor((x1 - x0) * c.width), h = Math.floor((y1 - y0) * c.height);
+    const d = c.getContext("2d").getImageData(x, y, w, h).data;
+    let red = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && d[i] > 150 && d[i + 1] < 90) red++;
+    return red > 20;
+}"""
+
+
 #: Whether a scrolled box shows its end.
 _AT_END = "(box) => box.scrollHeight - box.scrollTop - box.clientHeight <= 48"
 
@@ -349,6 +361,12 @@ async def test_whiteboard_strokes_and_late_joiner(people: PersonFactory) -> None
     for key, chosen in (("n", "the text “Plan B”"), ("n", "a drawing"), ("Shift+N", "the text")):
         await canvas.press(key)
         await expect(canvas).to_have_attribute("aria-label", re.compile(f"Selected: {chosen}"))
+    # Red chosen while her text is selected turns it red on Bob's board; Ctrl+Z, black again.
+    await alice.page.get_by_role("button", name="Red pen", exact=True).click()
+    await bob.page.wait_for_function(_RED_INK, arg=list(moved))
+    await canvas.press("Control+z")
+    await bob.page.wait_for_function(f"(r) => !({_RED_INK})(r)", arg=list(moved))
+    await bob.wait_ink(moved)
     # Bob selects Alice's first stroke and deletes it, for her too; his Ctrl+Z puts it back.
     await bob.page.get_by_role("button", name="Select", exact=True).click()
     bob_box = await (await bob.open_whiteboard()).bounding_box()

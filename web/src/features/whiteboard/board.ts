@@ -10,13 +10,14 @@
  *                                                                      the one point, `width` its size
  *   {t:"move", id, dx, dy}                                             move stroke id (to the top)
  *   {t:"edit", id, text}                                               a text's new words
+ *   {t:"style", id, color, width}                                      a stroke's new colour and size
  *   {t:"clear"}                                                        wipe the board
  *   {t:"remove", id}                                                   take stroke id off
  *   {t:"sync-request"}                                                 newcomer asks one peer for the board
  *
  * A newcomer (the caller of its connections) asks the first peer whose board channel opens; that
- * peer answers with the whole board as stroke messages. Anyone who may draw may move, edit or
- * delete any stroke (selection.ts finds it), as they may clear the board. Undo and redo replay
+ * peer answers with the whole board as stroke messages. Anyone who may draw may move, edit,
+ * restyle or delete any stroke (selection.ts finds it), as they may clear the board. Undo and redo replay
  * only our own steps (a stroke drawn, moved, edited or deleted), each as the step that reverses
  * it: a stroke taken off goes back where it was among the others (under the stroke that followed
  * it, an eraser's included); a step on a stroke someone else has since taken off is skipped. The
@@ -48,7 +49,8 @@ type Step =
   | { kind: "put"; stroke: Stroke; below: string | null }
   | { kind: "take"; id: string }
   | { kind: "move"; id: string; dx: number; dy: number; nudge?: boolean }
-  | { kind: "edit"; id: string; text: string };
+  | { kind: "edit"; id: string; text: string }
+  | { kind: "style"; id: string; color: string; width: number };
 
 /** What the board needs of a connection (a PeerLink). */
 export type BoardLink = Pick<PeerLink, "uid" | "role" | "send">;
@@ -166,6 +168,14 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
       this.broadcast({ t: "move", id: stroke.id, dx, dy });
       return { kind: "move", id: stroke.id, dx: -dx, dy: -dy };
     }
+    if (step.kind === "style") {
+      const styled = { ...stroke, color: cleanColor(step.color), width: clampWidth(step.width, stroke.width) };
+      if (styled.color === stroke.color && styled.width === stroke.width) return null;
+      this.strokes.set(stroke.id, styled);
+      this.emit("change", { kind: "reset" });
+      this.broadcast({ t: "style", id: stroke.id, color: styled.color, width: styled.width });
+      return { kind: "style", id: stroke.id, color: stroke.color, width: stroke.width };
+    }
     const text = cleanText(step.text);
     if (!text || text === stroke.text) return null;
     this.strokes.set(stroke.id, { ...stroke, text });
@@ -203,6 +213,11 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
     if (!this.mayDraw) return;
     if (cleanText(text) === null) this.delete(id);
     else this.did(this.run({ kind: "edit", id, text }));
+  }
+
+  /** A new colour and size for stroke `id`, for everyone. */
+  style(id: string, color: string, width: number): void {
+    if (this.mayDraw) this.did(this.run({ kind: "style", id, color, width }));
   }
 
   /** Take stroke `id` off the board, for everyone (anyone's: no more than clearing). */
@@ -306,6 +321,12 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
       if (stroke && !stroke.erase && this.moveStroke(stroke, finite(message.dx), finite(message.dy)).some(Boolean)) {
         this.emit("activity", `${this.meeting.displayName(link.uid)} is drawing`);
       }
+    } else if (message.t === "style" && typeof message.id === "string") {
+      const stroke = this.strokes.get(message.id);
+      if (!stroke || stroke.erase) return;
+      this.strokes.set(stroke.id, { ...stroke, color: cleanColor(message.color), width: clampWidth(message.width, stroke.width) });
+      this.emit("change", { kind: "reset" });
+      this.emit("activity", `${this.meeting.displayName(link.uid)} is drawing`);
     } else if (message.t === "edit" && typeof message.id === "string") {
       const stroke = this.strokes.get(message.id);
       const text = cleanText(message.text);

@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import { signal } from "@preact/signals-core";
 import { board, heldBoard, link, stroke } from "./board.testing";
 
-describe("moving, editing and deleting", () => {
-  const sent = (l: ReturnType<typeof link>) => JSON.parse(l.sent.at(-1)!);
+/** The last message sent on a connection. */
+const sent = (l: ReturnType<typeof link>) => JSON.parse(l.sent.at(-1)!);
 
+describe("moving", () => {
   it("moves anyone's stroke for everyone, to the top, cut to the board, and undoes the move", () => {
     const bob = link("bob");
     const { b, changes } = board(bob);
@@ -60,6 +61,9 @@ describe("moving, editing and deleting", () => {
     expect(activity).toEqual(["BOB is drawing", "BOB is drawing", "BOB is drawing"]);
   });
 
+});
+
+describe("editing, restyling and deleting", () => {
   it("edits a text for everyone, undoes the edit, and an emptied text is deleted", () => {
     const bob = link("bob");
     const { b } = board(bob);
@@ -106,7 +110,36 @@ describe("moving, editing and deleting", () => {
     expect(b.canRedo).toBe(false);
   });
 
-  it("moves, edits and deletes nothing while drawing is off for us", () => {
+  it("restyles anyone's stroke for everyone, in place, and undoes it", () => {
+    const bob = link("bob");
+    const { b } = board(bob);
+    b.message(bob, stroke("s1", [10, 10, 20, 20]));
+    b.message(bob, stroke("s2", [30, 30, 40, 40]));
+    b.style("s1", "#1a73e8", 14);
+    expect(sent(bob)).toEqual({ t: "style", id: "s1", color: "#1a73e8", width: 14 });
+    expect([...b.strokes.keys()]).toEqual(["s1", "s2"]); // its place kept
+    expect(b.strokes.get("s1")).toMatchObject({ color: "#1a73e8", width: 14, pts: [10, 10, 20, 20] });
+    b.undo();
+    expect(sent(bob)).toEqual({ t: "style", id: "s1", color: "#d93025", width: 6 });
+    const before = bob.sent.length;
+    b.style("s1", "#d93025", 6); // as it is: nothing sent, no step
+    expect(bob.sent).toHaveLength(before);
+    b.redo();
+    expect(b.strokes.get("s1")?.color).toBe("#1a73e8");
+  });
+
+  it("applies a peer's restyle, cleaned, and none of an eraser", () => {
+    const bob = link("bob");
+    const { b } = board(bob);
+    b.message(bob, stroke("s1", [10, 10, 20, 20]));
+    b.message(bob, stroke("e1", [10, 10, 20, 20], { erase: true }));
+    b.message(bob, JSON.stringify({ t: "style", id: "s1", color: "red", width: 900 }));
+    b.message(bob, JSON.stringify({ t: "style", id: "e1", color: "#1a73e8", width: 3 }));
+    expect(b.strokes.get("s1")).toMatchObject({ color: "#111111", width: 200 });
+    expect(b.strokes.get("e1")).toMatchObject({ color: "#d93025", width: 6 });
+  });
+
+  it("moves, edits, restyles and deletes nothing while drawing is off for us", () => {
     const bob = link("bob");
     const drawingOff = signal(false);
     const { b } = heldBoard({ draws: () => true, drawingOff }, bob);
@@ -115,7 +148,8 @@ describe("moving, editing and deleting", () => {
     b.move(text.id, 100, 100);
     b.edit(text.id, "Plan C");
     b.delete(text.id);
-    expect(b.strokes.get(text.id)).toMatchObject({ text: "Plan B", pts: [100, 100] });
+    b.style(text.id, "#d93025", 14);
+    expect(b.strokes.get(text.id)).toMatchObject({ text: "Plan B", pts: [100, 100], width: 6 });
     expect(bob.sent).toHaveLength(1);
   });
 });

@@ -60,8 +60,9 @@ function historyKeys(event: KeyboardEvent, board: Board): void {
   event.preventDefault();
 }
 
-/** The tool bar; `tools` is changed in place and `changed` called after each choice. */
-function toolbar(tools: Tools, board: Board, canvas: HTMLCanvasElement, undoRedo: HTMLElement[], changed: () => void): HTMLElement {
+/** The tool bar; `tools` is changed in place and `changed` called after each choice with what
+ * changed (and whether it was the mode). */
+function toolbar(tools: Tools, board: Board, canvas: HTMLCanvasElement, undoRedo: HTMLElement[], changed: (change: Partial<Tools>, modeChanged: boolean) => void): HTMLElement {
   const modeButton = (mode: Mode) => {
     const b = h("button", { class: "tool", type: "button", "aria-label": MODE_NAMES[mode], "aria-pressed": String(mode === tools.mode), dataset: { mode } }, icon(mode === "rectangle" ? "rect" : mode));
     b.addEventListener("click", () => choose({ mode }));
@@ -92,6 +93,7 @@ function toolbar(tools: Tools, board: Board, canvas: HTMLCanvasElement, undoRedo
     return { b, value };
   });
   function choose(change: Partial<Tools>): void {
+    const modeChanged = change.mode !== undefined && change.mode !== tools.mode;
     Object.assign(tools, change);
     const erasing = tools.mode === "eraser";
     modeButtons.forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.mode === tools.mode)));
@@ -99,7 +101,7 @@ function toolbar(tools: Tools, board: Board, canvas: HTMLCanvasElement, undoRedo
     sizeButtons.forEach(({ b, value }) => b.setAttribute("aria-pressed", String(value === tools.size)));
     canvas.classList.toggle("erasing", erasing);
     canvas.classList.toggle("selecting", tools.mode === "select");
-    changed();
+    changed(change, modeChanged);
   }
   clearButton.addEventListener("click", () => {
     if (board.isEmpty || confirm("Clear the whiteboard for everyone?")) board.clear();
@@ -244,7 +246,8 @@ export function mountWhiteboard(host: HTMLElement, board: Board): { destroy(): v
     else canvas.setAttribute("aria-label", `${LABEL} ${selected ?? (tools.mode === "select" ? SELECT_HINT : "")}`.trim());
   });
   const undoRedo = history(board);
-  const bar = toolbar(tools, board, canvas, undoRedo.buttons, () => select.drop());
+  // Another tool lets go of what is selected; a colour or a size chosen restyles it.
+  const bar = toolbar(tools, board, canvas, undoRedo.buttons, (change, modeChanged) => (modeChanged ? select.drop() : select.restyle(change.color, change.size)));
   const wrapper = h("div", { class: "whiteboard" }, bar, frame);
   wrapper.addEventListener("keydown", (event) => historyKeys(event, board));
   clear(host);

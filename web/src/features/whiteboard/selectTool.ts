@@ -1,7 +1,8 @@
 /**
  * The whiteboard's Select tool: a press on a stroke selects it (the topmost there: selection.ts)
  * and dragging moves it, sent when let go (Board.move); a double click on a text, or Enter,
- * opens it for editing in the text box. With the canvas focused, N selects the topmost stroke
+ * opens it for editing in the text box; a colour or size chosen in the tool bar restyles it.
+ * With the canvas focused, N selects the topmost stroke
  * and then each one under it (Shift+N back up), so that all of it can be done from the keyboard;
  * the arrow keys nudge what is selected (Shift: ten times as far), Delete or Backspace deletes
  * it and Escape lets it go. The canvas's label says what is selected and which keys act on it.
@@ -44,6 +45,12 @@ export class SelectTool {
   drop(): void {
     this.closeText?.();
     this.choose(null);
+  }
+
+  /** A colour or a size chosen in the tool bar: what is selected takes it. */
+  restyle(color: string | undefined, size: number | undefined): void {
+    const stroke = this.on() && this.selected ? this.board.strokes.get(this.selected.id) : undefined;
+    if (stroke && (color || size)) this.board.style(stroke.id, color ?? stroke.color, size ?? stroke.width);
   }
 
   /** After any change of the board: what is selected may have moved or gone. */
