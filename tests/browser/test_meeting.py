@@ -204,3 +204,17 @@ async def test_three_people_group_and_private_chat(people: PersonFactory) -> Non
     assert await alice.page.evaluate(_CODES_CLEAR) == []
     await alice.screenshot("people")
     await alice.check_accessibility("people panel, three people")
+    # The list is searched by name, case and accents aside; nobody found is said so.
+    search = alice.page.get_by_role("searchbox", name="Search for people", exact=True)
+    await search.fill("CARÓL")
+    await expect(alice.page.locator(".people-list li")).to_have_count(1)
+    await expect(alice.page.locator(".people-list li")).to_have_attribute("data-uid", carol.uid)
+    await expect(alice.page.locator(".people-search [role=status]")).to_have_text("1 of 3 people")
+    await search.fill("zed")
+    await expect(alice.page.locator(".people-list li")).to_have_count(0)
+    await expect(alice.page.locator(".people-search [role=status]")).to_have_text(
+        "No one here is called “zed”."
+    )
+    await alice.check_accessibility("people panel, nobody found")
+    await search.fill("")
+    await expect(alice.page.locator(".people-list li")).to_have_count(3)

@@ -6,6 +6,7 @@
  * own row, "Rename".
  */
 import { Fragment } from "preact";
+import { useState } from "preact/hooks";
 import { PAIR_SEPARATOR } from "../../core/meeting/safety";
 import { Icon } from "../../ui/Icon";
 import { roleLabel, runsMeeting } from "../hosts/controls";
@@ -15,6 +16,7 @@ import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
 import { connectionText, hue, initials } from "../stage/tileInfo";
 import { RenameMe } from "./RenameMe";
+import { matchesName, searchSummary } from "./search";
 
 /** One row; keyed by uid, so focus and screen-reader position survive updates. */
 function PersonRow(props: { uid: string; session: RoomSession; ui: RoomUi }) {
@@ -101,7 +103,9 @@ export function PeoplePanel(props: { session: RoomSession; ui: RoomUi }) {
   const hands = session.gestures.hands.value;
   const present = [myUid, ...session.present.value.filter((uid) => uid !== myUid)];
   const raised = [...hands.entries()].sort((a, b) => a[1] - b[1]).map(([uid]) => uid).filter((uid) => present.includes(uid));
-  const uids = [...raised, ...present.filter((uid) => !hands.has(uid))];
+  const [query, setQuery] = useState("");
+  const everyone = [...raised, ...present.filter((uid) => !hands.has(uid))];
+  const uids = everyone.filter((uid) => matchesName(session.name(uid), query));
   const mine = hands.has(myUid);
   return (
     <div class="pane">
@@ -121,6 +125,13 @@ export function PeoplePanel(props: { session: RoomSession; ui: RoomUi }) {
           ) : null}
         </p>
       ) : null}
+      <div class="people-search">
+        <input type="search" aria-label="Search for people" placeholder="Search for people" value={query} onInput={(event) => setQuery(event.currentTarget.value)} />
+        {/* Always there, so that what it comes to say is announced. */}
+        <p class="muted small" role="status">
+          {query.trim() ? searchSummary(uids.length, everyone.length, query) : ""}
+        </p>
+      </div>
       <ul class="people-list">
         {uids.map((uid) => (
           <PersonRow key={uid} uid={uid} session={session} ui={props.ui} />
