@@ -161,6 +161,19 @@ describe("undo and redo", () => {
     expect(b.canRedo).toBe(false);
   });
 
+  it("takes our eraser's stroke off too, and puts it back", () => {
+    const bob = link("bob");
+    const { b } = board(bob);
+    b.message(bob, stroke("s1", [10, 10, 20, 20]));
+    const rub = b.begin("#111111", 18, true, 15, 15)!;
+    expect(b.canUndo).toBe(true);
+    b.undo();
+    expect(JSON.parse(bob.sent.at(-1)!)).toEqual({ t: "remove", id: rub.id });
+    expect([...b.strokes.keys()]).toEqual(["s1"]);
+    b.redo();
+    expect(b.strokes.get(rub.id)?.erase).toBe(true);
+  });
+
   it("skips strokes someone cleared, and a new stroke ends redo", () => {
     const alice = link("alice");
     const { b } = board(alice);

@@ -17,9 +17,9 @@
  *
  * A newcomer (the caller of its connections) asks the first peer whose board channel opens; that
  * peer answers with the whole board as stroke messages. Anyone who may draw may move, edit,
- * restyle or delete any stroke (selection.ts finds it), as they may clear the board. Undo and redo replay
- * only our own steps (a stroke drawn, moved, edited or deleted), each as the step that reverses
- * it: a stroke taken off goes back where it was among the others (under the stroke that followed
+ * restyle or delete any stroke (selection.ts finds it), as they may clear the board. Undo and
+ * redo replay only our own steps (a stroke drawn, moved, edited, restyled or deleted), each as
+ * the step that reverses it: a stroke taken off goes back where it was among the others (under the stroke that followed
  * it, an eraser's included); a step on a stroke someone else has since taken off is skipped. The
  * canvas UI is lazy-loaded (whiteboard.ts).
  *
@@ -137,9 +137,14 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
     this.redoing = [];
   }
 
+  /** Whether `step` can be done now: a stroke put back that is not there, or a stroke there to
+   * take off (an eraser's too: our own undo takes it), or to move, edit or restyle (not an
+   * eraser's; only a text edited). */
   private applies(step: Step): boolean {
     const stroke = this.strokes.get(step.kind === "put" ? step.stroke.id : step.id);
-    return step.kind === "put" ? !stroke : !!stroke && !stroke.erase && (step.kind !== "edit" || !!stroke.text);
+    if (step.kind === "put") return !stroke;
+    if (!stroke || step.kind === "take") return !!stroke;
+    return !stroke.erase && (step.kind !== "edit" || !!stroke.text);
   }
 
   /** Does `step` on our board and everyone's; returns the step that reverses it, or null when
@@ -169,19 +174,36 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
       return { kind: "move", id: stroke.id, dx: -dx, dy: -dy };
     }
     if (step.kind === "style") {
-      const styled = { ...stroke, color: cleanColor(step.color), width: clampWidth(step.width, stroke.width) };
-      if (styled.color === stroke.color && styled.width === stroke.width) return null;
-      this.strokes.set(stroke.id, styled);
-      this.emit("change", { kind: "reset" });
+      const styled = this.restyleStroke(stroke, step.color, step.width);
+      if (!styled) return null;
       this.broadcast({ t: "style", id: stroke.id, color: styled.color, width: styled.width });
       return { kind: "style", id: stroke.id, color: stroke.color, width: stroke.width };
     }
-    const text = cleanText(step.text);
-    if (!text || text === stroke.text) return null;
-    this.strokes.set(stroke.id, { ...stroke, text });
-    this.emit("change", { kind: "reset" });
-    this.broadcast({ t: "edit", id: stroke.id, text });
+    const edited = this.editStroke(stroke, step.text);
+    if (!edited) return null;
+    this.broadcast({ t: "edit", id: stroke.id, text: edited.text });
     return { kind: "edit", id: stroke.id, text: stroke.text! };
+  }
+
+  /** A stroke (not an eraser's) in a new colour and size, cleaned, in its place; null when that
+   * changes nothing. */
+  private restyleStroke(stroke: Stroke, color: unknown, width: unknown): Stroke | null {
+    const styled = { ...stroke, color: cleanColor(color), width: clampWidth(width, stroke.width) };
+    if (stroke.erase || (styled.color === stroke.color && styled.width === stroke.width)) return null;
+    return this.replace(styled);
+  }
+
+  /** A text's new words, cleaned, in its place; null for a stroke without text, or when nothing
+   * is left of them or they are the same. */
+  private editStroke(stroke: Stroke, words: unknown): Stroke | null {
+    const text = cleanText(words);
+    return stroke.text && text && text !== stroke.text ? this.replace({ ...stroke, text }) : null;
+  }
+
+  private replace(stroke: Stroke): Stroke {
+    this.strokes.set(stroke.id, stroke);
+    this.emit("change", { kind: "reset" });
+    return stroke;
   }
 
   /** Moves a stroke by (dx, dy), cut to the board, to the top of the drawing (so that no eraser
@@ -280,8 +302,10 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
     return stroke;
   }
 
-  extend(stroke: Stroke, points: number[]): void {
+  extend(drawn: Stroke, points: number[]): void {
     if (!points.length || !this.mayDraw) return;
+    // The stroke as the board has it now: someone may have moved or restyled it meanwhile.
+    const stroke = this.strokes.get(drawn.id) ?? drawn;
     const from = stroke.pts.length;
     const clean = points.map(clampPoint);
     stroke.pts.push(...clean);
@@ -323,17 +347,10 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
       }
     } else if (message.t === "style" && typeof message.id === "string") {
       const stroke = this.strokes.get(message.id);
-      if (!stroke || stroke.erase) return;
-      this.strokes.set(stroke.id, { ...stroke, color: cleanColor(message.color), width: clampWidth(message.width, stroke.width) });
-      this.emit("change", { kind: "reset" });
-      this.emit("activity", `${this.meeting.displayName(link.uid)} is drawing`);
+      if (stroke && this.restyleStroke(stroke, message.color, message.width)) this.emit("activity", `${this.meeting.displayName(link.uid)} is drawing`);
     } else if (message.t === "edit" && typeof message.id === "string") {
       const stroke = this.strokes.get(message.id);
-      const text = cleanText(message.text);
-      if (!stroke?.text || !text || text === stroke.text) return;
-      this.strokes.set(stroke.id, { ...stroke, text });
-      this.emit("change", { kind: "reset" });
-      this.emit("activity", `${this.meeting.displayName(link.uid)} is drawing`);
+      if (stroke && this.editStroke(stroke, message.text)) this.emit("activity", `${this.meeting.displayName(link.uid)} is drawing`);
     } else if (message.t === "clear") {
       this.strokes.clear();
       this.emit("change", { kind: "clear" });

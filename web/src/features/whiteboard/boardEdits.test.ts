@@ -31,6 +31,15 @@ describe("moving", () => {
     expect(b.canUndo).toBe(false);
   });
 
+  it("goes on drawing a stroke someone moved meanwhile, on the board as it is", () => {
+    const bob = link("bob");
+    const { b } = board(bob);
+    const drawing = b.begin("#111111", 6, false, 100, 100)!;
+    b.message(bob, JSON.stringify({ t: "move", id: drawing.id, dx: 50, dy: 0 }));
+    b.extend(drawing, [200, 200]);
+    expect(b.strokes.get(drawing.id)?.pts).toEqual([150, 100, 200, 200]);
+  });
+
   it("undoes a run of nudges of one stroke together, and each drag alone", () => {
     const bob = link("bob");
     const { b } = board(bob);
