@@ -240,6 +240,11 @@ async def test_talking_while_muted_is_pointed_out(people: PersonFactory) -> None
     await alice.page.keyboard.press("Control+/")
     shortcuts = alice.page.get_by_role("dialog", name="Keyboard shortcuts")
     await expect(shortcuts).to_contain_text("Hold Ctrl+Space")
+    # The whiteboard's keys, folded under their own heading.
+    await shortcuts.get_by_text(re.compile("^On the whiteboard")).click()
+    await expect(
+        shortcuts.get_by_text(re.compile("^With Select: select the topmost"))
+    ).to_be_visible()
     await alice.screenshot("keyboard-shortcuts")
     await alice.check_accessibility("keyboard shortcuts")
     await shortcuts.get_by_role("button", name="Done", exact=True).click()

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { BOARD_SHORTCUTS } from "../whiteboard/keys";
 import { ctrlAltLetter, SHORTCUTS, typing } from "./shortcuts";
 
 describe("typing", () => {
@@ -18,9 +19,11 @@ describe("typing", () => {
 });
 
 describe("SHORTCUTS", () => {
-  it("lists each key once", () => {
-    const keys = SHORTCUTS.map((s) => s.keys);
-    expect(new Set(keys).size).toBe(keys.length);
+  it("lists each key once, the room's and the whiteboard's", () => {
+    for (const list of [SHORTCUTS, BOARD_SHORTCUTS]) {
+      const keys = list.map((s) => s.keys);
+      expect(new Set(keys).size).toBe(keys.length);
+    }
   });
 });
 
