@@ -224,7 +224,10 @@ async def test_files_dropped_and_the_chat_saved(people: PersonFactory) -> None:
     await alice.check_accessibility("a pinned chat message")
     await alice.screenshot("pinned")
     carol = await people("carol")
-    await carol.join(meeting_id)
+    await carol.join_from_home(meeting_id)
+    long_name = "Carolina Esmeralda Montgomery-Fitzgerald of Longview"  # a name that wraps
+    await carol.page.get_by_label("Your name", exact=True).fill(long_name)
+    await carol.join_now()
     await carol.wait_connected(alice, bob)
     await carol.open_panel("Chat")
     carol_pin = carol.page.get_by_role("region", name="Pinned message", exact=True)
@@ -242,6 +245,14 @@ async def test_files_dropped_and_the_chat_saved(people: PersonFactory) -> None:
     )
     for person in (alice, bob, carol):
         await expect(person.page.locator(".chat-pinned")).to_have_count(0)
+    # A private message to someone with a long name: the line of who, when and the tools wraps
+    # within the message, nothing sticking out of it.
+    await alice.send_chat("Welcome, Carol", to=carol)
+    await carol.wait_chat("Welcome, Carol")
+    await expect(alice.chat_message("Welcome, Carol").locator(".chat-to")).to_contain_text(
+        long_name
+    )
+    assert await alice.page.evaluate(_OVERFLOWING_MESSAGES) == []
 
 
 #: Whether a region of the whiteboard (x0, y0, x1, y1 as fractions) has red ink.
@@ -254,6 +265,12 @@ _RED_INK = """([x0, y0, x1, y1]) => {
     for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && d[i] > 150 && d[i + 1] < 90) red++;
     return red > 20;
 }"""
+
+
+#: The chat messages whose content sticks out of them sideways (their texts).
+_OVERFLOWING_MESSAGES = """() => [...document.querySelectorAll(".chat-log .chat-message")]
+    .filter((m) => m.scrollWidth > m.clientWidth + 1)
+    .map((m) => m.textContent)"""
 
 
 #: Whether a scrolled box shows its end.
