@@ -9,6 +9,7 @@ import type { IncomingChat, Meeting } from "../../core/meeting/meeting";
 import type { Emoji } from "../gestures/gestures";
 import { OPEN_RULES, PERMISSIONS, type MessageRules } from "../hosts/permissions";
 import { isReaction, withReaction, type MessageReaction } from "./reactions";
+import { refersTo } from "./replies";
 
 export interface ChatMessage {
   id: string;
@@ -96,7 +97,7 @@ export class ChatLog extends Emitter<ChatEvents> {
       mine: false,
       reply: message.reply,
     };
-    if (this.messages.peek().some((m) => m.id === entry.id && m.fromUid === entry.fromUid)) return;
+    if (this.messages.peek().some((m) => refersTo(refOf(entry), m))) return;
     this.add(entry);
   }
 

@@ -13,7 +13,7 @@ import type { Meeting } from "../../core/meeting/meeting";
 import type { PeerLink } from "../../core/meeting/peer";
 import { Emitter } from "../../core/state/emitter";
 import { refOf, type ChatMessage } from "./chatLog";
-import { excerpt } from "./replies";
+import { excerpt, refersTo } from "./replies";
 
 /** A pin as this page took it: the message, its words as pinned, who pinned it and when. */
 export interface Pin {
@@ -34,7 +34,7 @@ export interface PinnedView {
 /** The pin as shown with this page's log; null when there is none or its message was deleted. */
 export function pinView(pin: Pin | null, messages: readonly ChatMessage[]): PinnedView | null {
   if (!pin) return null;
-  const message = messages.find((m) => m.id === pin.ref.id && m.fromUid === pin.ref.uid);
+  const message = messages.find((m) => refersTo(pin.ref, m));
   if (message?.deleted) return null;
   return { ref: pin.ref, by: pin.by, text: message ? message.text : pin.text, inLog: !!message };
 }
@@ -73,7 +73,7 @@ export class ChatPin extends Emitter<{ notice: string }> {
   /** Whether `message` is the one pinned. */
   isPinned(message: ChatMessage): boolean {
     const ref = this.current.value?.ref;
-    return !!ref && ref.uid === message.fromUid && ref.id === message.id;
+    return !!ref && refersTo(ref, message);
   }
 
   /** Pin a message to everyone, for everyone; false when we may not, or it is private or deleted. */

@@ -32,8 +32,13 @@ export function excerpt(text: string, length = EXCERPT_LENGTH): string {
   return `${(space > length / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
+/** Whether `message` is the one `ref` names (its sender and that sender's id for it). */
+export function refersTo(ref: ChatRef, message: { id: string; fromUid: string }): boolean {
+  return message.id === ref.id && message.fromUid === ref.uid;
+}
+
 export function quoteOf(messages: readonly QuotedMessage[], ref: ChatRef): Quote {
-  const original = messages.find((m) => m.id === ref.id && m.fromUid === ref.uid);
+  const original = messages.find((m) => refersTo(ref, m));
   if (!original) return { state: "unseen" };
   if (original.deleted) return { state: "deleted", fromUid: original.fromUid, mine: original.mine };
   return { state: "shown", fromUid: original.fromUid, mine: original.mine, excerpt: excerpt(original.text) };

@@ -4,9 +4,10 @@ import { effect } from "@preact/signals-core";
 import { clear, h, icon } from "../../ui/dom";
 import { PERMISSIONS } from "../hosts/permissions";
 import type { Board, Stroke } from "./board";
-import { ASPECT, drawStroke, Renderer } from "./renderer";
+import { drawStroke, Renderer } from "./renderer";
 import { SelectTool } from "./selectTool";
 import { SHAPES, shapePoints, type Shape } from "./shapes";
+import { ASPECT } from "./strokes";
 import { openTextBox, textPixels } from "./textBox";
 
 const COLORS = [

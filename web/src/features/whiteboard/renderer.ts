@@ -4,11 +4,8 @@
  */
 import type { Board, BoardChange } from "./board";
 import { movePoints, strokeBounds, type MeasureText } from "./selection";
-import type { Stroke } from "./strokes";
+import { ASPECT, type Stroke } from "./strokes";
 import { TEXT_LINE_HEIGHT, textFont, textPixels } from "./textBox";
-
-/** Board aspect ratio (16:9): points are normalised on each axis. */
-export const ASPECT = 16 / 9;
 
 /** What is selected: a stroke, how far it is being dragged (board points, not sent yet), and
  * whether its text is open for editing (then the box shows it, not the board). */

@@ -5,9 +5,7 @@
  * same both ways on screen. An eraser's stroke is never selected: it is no thing of its own, only
  * where ink was rubbed out. Pure.
  */
-import type { Stroke } from "./strokes";
-
-const ASPECT = 16 / 9;
+import { ASPECT, type Stroke } from "./strokes";
 
 /** A box in board points. */
 export interface Bounds {

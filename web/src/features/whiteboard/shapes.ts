@@ -4,12 +4,13 @@
  * undoes and stores it like any stroke (no message of its own in the protocol). Pure.
  */
 
+import { ASPECT } from "./strokes";
+
 export type Shape = "line" | "arrow" | "rectangle" | "ellipse";
 export const SHAPES: readonly Shape[] = ["line", "arrow", "rectangle", "ellipse"];
 
-/** Board points are 0..10000 on each axis of a 16:9 board: geometry is done in units of its
- * height, so that a circle is round and an arrow's barbs are even on screen. */
-const ASPECT = 16 / 9;
+// Board points are 0..10000 on each axis of a 16:9 board: geometry is done in units of its
+// height (x times ASPECT), so that a circle is round and an arrow's barbs are even on screen.
 const ELLIPSE_SEGMENTS = 64;
 /** The arrow's head: at most this long (board-height units), and this share of the arrow. */
 const HEAD_MAX = 500;

@@ -14,6 +14,10 @@ export interface Stroke {
   text?: string;
 }
 
+/** The board's aspect ratio (16:9): points are 0..10000 on each axis, so an x point is 16/9 of
+ * a y point on screen. */
+export const ASPECT = 16 / 9;
+
 /** The most numbers of points in one stroke message (a longer stroke goes in slices). */
 export const MAX_POINTS_PER_MESSAGE = 2000;
 const MAX_POINTS_RECEIVED = 200_000;
