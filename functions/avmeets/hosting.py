@@ -20,6 +20,7 @@ from .protocol import (
     HOST_ROLES,
     PERMISSION_ACTIONS,
     PERSON_ACTIONS,
+    SELF_ACTIONS,
     ErrorReason,
     HostActionName,
     HostPermission,
@@ -164,6 +165,8 @@ def check_action(
         raise FailedPrecondition("This meeting has ended.", reason=ErrorReason.MEETING_ENDED)
     if action == "move" and _moves_self(actor, target_uid) and meeting.get("roomsChoice") is True:
         return meeting  # a participant let choose their room (check_move again, with the write)
+    if action in SELF_ACTIONS:
+        return meeting  # anyone present, for themselves (check_help, with the write)
     if not is_host_role(actor):
         raise PermissionDenied(
             "Only the host and co-hosts of this meeting can do that.",
@@ -246,6 +249,18 @@ def check_rename(meeting: Doc, mine: Doc | None, name: str) -> bool:
     anything. Refused (``FailedPrecondition``) when the caller is not present: the meeting
     ended, a host removed them, or they are not joined; and (``PermissionDenied``,
     ``turned-off``) when a host turned renaming off for participants and did not let them."""
+    mine = check_present(meeting, mine)
+    held = mine.get("role") not in HOST_ROLES and "rename" in restricted(meeting)
+    if held and "rename" not in _permissions(mine.get("permitted")):
+        raise PermissionDenied(
+            "A host turned renaming off for participants.", reason=ErrorReason.TURNED_OFF
+        )
+    return mine.get("displayName") != name
+
+
+def check_present(meeting: Doc, mine: Doc | None) -> Doc:
+    """``mine``, the caller's participant document; refused (``FailedPrecondition``) when the
+    caller is not present: the meeting ended, a host removed them, or they are not joined."""
     state = mine.get("state") if mine is not None else None
     ended = mine is not None and mine.get("endCause") == "meeting-ended"
     if meeting.get("state") != OPEN or ended:
@@ -258,12 +273,7 @@ def check_rename(meeting: Doc, mine: Doc | None, name: str) -> bool:
         raise FailedPrecondition(
             "You are not in this meeting; join again.", reason=ErrorReason.NOT_JOINED
         )
-    held = mine.get("role") not in HOST_ROLES and "rename" in restricted(meeting)
-    if held and "rename" not in _permissions(mine.get("permitted")):
-        raise PermissionDenied(
-            "A host turned renaming off for participants.", reason=ErrorReason.TURNED_OFF
-        )
-    return mine.get("displayName") != name
+    return mine
 
 
 def _toggled(
@@ -361,3 +371,25 @@ def check_move(meeting: Doc, target: Doc | None, room: int, *, by_host: bool = T
     if target is None or target.get("state") != JOINED:
         raise NotFound("This person is not in the meeting.")
     return room_of(target) != (room or None)
+
+
+def check_help(meeting: Doc, mine: Doc | None, *, ask: bool) -> bool:
+    """Whether ``ask-help`` (``ask``) or ``cancel-help`` by the caller whose participant document
+    is ``mine`` changes anything. Refused when the caller is not present (``check_present``), and
+    a request from outside a breakout room (``no-rooms``): the main room has its hosts."""
+    mine = check_present(meeting, mine)
+    if ask and (not rooms(meeting) or room_of(mine) is None):
+        raise FailedPrecondition(
+            "You are not in a breakout room: the hosts are in the main room.",
+            reason=ErrorReason.NO_ROOMS,
+        )
+    return (mine.get("helpAt") is not None) != ask
+
+
+def askers(people: Sequence[Doc], room: int) -> list[str]:
+    """The uids of those present in ``room`` asking for help: a host's visit answers them."""
+    return [
+        str(p["uid"])
+        for p in people
+        if p.get("state") == JOINED and room_of(p) == room and p.get("helpAt") is not None
+    ]

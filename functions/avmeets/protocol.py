@@ -54,7 +54,8 @@ LobbyState = Literal["waiting", "admitted", "denied", "withdrawn", "ended"]
 #: What ``join_meeting`` would do with the caller now (``meeting_info``): let it in, ask it to
 #: knock (a lobby, or a host removed it), refuse it (the meeting is locked, a host denied it).
 MeetingEntry = Literal["join", "knock", "locked", "denied"]
-#: What a host (or co-host) may do with ``host_action`` (``PERSON_ACTIONS`` name a person).
+#: What a host (or co-host) may do with ``host_action`` (``PERSON_ACTIONS`` name a person), and
+#: what anyone present does for themselves with it (``SELF_ACTIONS``).
 HostActionName = Literal[
     "admit",
     "deny",
@@ -74,6 +75,8 @@ HostActionName = Literal[
     "rooms-open",
     "move",
     "rooms-close",
+    "ask-help",
+    "cancel-help",
 ]
 #: What a host may turn off for the participants who do not run the meeting (``restrict``) and
 #: on again (``allow``), or let one participant do all the same (``permit``, ``unpermit``):
@@ -138,6 +141,9 @@ PERSON_ACTIONS: Final[tuple[HostActionName, ...]] = (
     "unpermit",
     "move",
 )
+#: What anyone present does for themselves (no ``uid``): ask the hosts to come to their breakout
+#: room, or no longer ask.
+SELF_ACTIONS: Final[tuple[HostActionName, ...]] = ("ask-help", "cancel-help")
 #: The host actions only the meeting's creator may take (co-hosts may take all the others).
 CREATOR_ACTIONS: Final[tuple[HostActionName, ...]] = ("make-cohost", "revoke-cohost")
 #: The host actions about a permission: ``what`` is required with these and refused otherwise.
@@ -183,7 +189,7 @@ class ErrorReason(enum.StrEnum):
     ACCOUNT_REFUSED = "account-refused"
     #: A host turned off what the caller asked for (``rename``) for participants.
     TURNED_OFF = "turned-off"
-    #: ``move`` while the meeting has no breakout rooms open.
+    #: ``move`` while the meeting has no breakout rooms open, or ``ask-help`` from outside one.
     NO_ROOMS = "no-rooms"
 
 
@@ -866,6 +872,10 @@ class ParticipantDoc(TypedDict):
     #: The breakout room a host put this participant in (1-based); absent or null: the main
     #: room. Participants connect only within a room (the rules refuse signals across).
     room: NotRequired[int | None]
+    #: While this participant, in a breakout room, asks the hosts to come (``ask-help``): when
+    #: it asked. Absent otherwise: gone when it cancels, a host visits its room, it moves or
+    #: the rooms close, and when it leaves.
+    helpAt: NotRequired[datetime]
     expiresAt: datetime
 
 

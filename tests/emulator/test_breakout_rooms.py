@@ -12,8 +12,9 @@ from typing import Any
 
 from google.cloud import firestore
 
+from .support.actors import Actor
 from .support.deadline import wait_for
-from .support.factories import Peers
+from .support.factories import Actors, Peers
 from .support.hosts import host_action, legs, stored
 from .support.mesh import describe, wait_full_mesh
 from .support.peer import MeetingPeer
@@ -166,3 +167,66 @@ async def test_participants_choose_their_room_only_when_let_and_a_timer_closes_t
     )
     for peer in (host, ann, ben):
         assert not peer.errors, peer.errors
+
+
+async def test_someone_in_a_breakout_room_asks_the_hosts_for_help(
+    actors: Actors, admin: firestore.AsyncClient
+) -> None:
+    """Nobody in a room is connected to the hosts in the main room: a participant asks for them
+    through the server (``ask-help``: its ``helpAt``), and a host's visit answers it."""
+    host, ann, ben, cy = [await actors(n) for n in ("host", "ann", "ben", "cy")]
+    stranger = await actors("stranger")
+    meeting_id = await host.create_meeting(title="Help", lobby=False)
+    for who in (host, ann, ben, cy):
+        await who.join(meeting_id)
+
+    async def help_of(*people: Actor) -> list[Any]:
+        found = []
+        for who in people:
+            doc = await stored(admin, f"meetings/{meeting_id}/participants/{who.uid}") or {}
+            found.append(doc.get("helpAt"))
+        return found
+
+    async with database_unchanged(admin):  # no rooms open: nobody can ask
+        await refused(host_action(ann, meeting_id, "ask-help"), "FAILED_PRECONDITION", "no-rooms")
+    placed = {ann.uid: 1, cy.uid: 2}
+    await host_action(host, meeting_id, "rooms-open", rooms=["Red", "Blue"], assign=placed)
+    async with database_unchanged(admin):
+        # Ben is in the main room, with the hosts; the stranger is in no room; nobody asks for
+        # someone else.
+        await refused(host_action(ben, meeting_id, "ask-help"), "FAILED_PRECONDITION", "no-rooms")
+        await refused(
+            host_action(stranger, meeting_id, "ask-help"), "FAILED_PRECONDITION", "not-joined"
+        )
+        wrong = await refused(host_action(ann, meeting_id, "ask-help", cy.uid), "INVALID_ARGUMENT")
+        assert wrong.details.get("field") == "uid"
+        assert (await host_action(ann, meeting_id, "cancel-help"))["changed"] is False
+
+    before = datetime.now(UTC)
+    assert await host_action(ann, meeting_id, "ask-help") == {"action": "ask-help", "changed": True}
+    asked_at = (await help_of(ann))[0]
+    assert asked_at is not None and before - timedelta(seconds=5) < asked_at < datetime.now(UTC)
+    assert (await host_action(ann, meeting_id, "ask-help"))["changed"] is False
+    assert await help_of(ann) == [asked_at]  # asking again keeps the first time
+    assert (await host_action(cy, meeting_id, "ask-help"))["changed"] is True
+    assert (await host_action(cy, meeting_id, "cancel-help"))["changed"] is True
+    assert (await help_of(cy)) == [None]
+    await host_action(cy, meeting_id, "ask-help")
+
+    # The host visits Red: Ann's call is answered; Cy, in Blue, still asks.
+    assert (await host_action(host, meeting_id, "move", host.uid, room=1))["changed"] is True
+    assert (await help_of(ann))[0] is None and (await help_of(cy))[0] is not None
+    # Moved, Cy asks no more (the call was about the room she left); asking again, leaving ends it.
+    await host_action(host, meeting_id, "move", cy.uid, room=1)
+    assert await help_of(cy) == [None]
+    await host_action(cy, meeting_id, "ask-help")
+    await cy.leave(meeting_id)
+    assert await help_of(cy) == [None]
+    # The rooms' closing brings everyone back, and ends every call for help.
+    await host_action(host, meeting_id, "move", host.uid, room=0)
+    await host_action(ann, meeting_id, "ask-help")
+    assert await host_action(host, meeting_id, "rooms-close") == {
+        "action": "rooms-close",
+        "changed": True,
+    }
+    assert await help_of(host, ann, ben, cy) == [None] * 4

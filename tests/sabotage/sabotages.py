@@ -25,6 +25,12 @@ CHOOSING_ROOMS_TEST = (
     "test_participants_choose_their_room_only_when_let_and_a_timer_closes_the_rooms",
 )
 
+ASKING_FOR_HELP = "Only a person asks for help for themselves, and only from a breakout room"
+ASKING_FOR_HELP_TEST = (
+    "tests/emulator/test_breakout_rooms.py::"
+    "test_someone_in_a_breakout_room_asks_the_hosts_for_help",
+)
+
 BLUR = (
     "A background blurred or replaced is so before the picture leaves the browser, "
     "by nothing but the browser"
@@ -505,6 +511,21 @@ SABOTAGES: tuple[Sabotage, ...] = (
                 "functions/avmeets/hosting.py",
                 'if not by_host and meeting.get("roomsChoice") is not True:',
                 "if False:",
+            ),
+        ),
+    ),
+    Sabotage(
+        slug="help-asked-from-the-main-room",
+        claim=ASKING_FOR_HELP,
+        why="ask-help is taken from the main room and while no breakout rooms are open",
+        kind="emulator",
+        tests=ASKING_FOR_HELP_TEST,
+        expect="DID NOT RAISE CallableError",
+        edits=(
+            Edit(
+                "functions/avmeets/hosting.py",
+                "    if ask and (not rooms(meeting) or room_of(mine) is None):\n",
+                "    if False:\n",
             ),
         ),
     ),

@@ -9,7 +9,9 @@ import pytest
 
 from avmeets import hosting
 from avmeets.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
-from avmeets.protocol import HOST_ACTIONS, HostActionName
+from avmeets.protocol import HOST_ACTIONS, SELF_ACTIONS, HostActionName
+
+HOST_ONLY = [action for action in HOST_ACTIONS if action not in SELF_ACTIONS]
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 OPEN = {"state": "open", "createdBy": "host", "lobby": False, "locked": False}
@@ -121,7 +123,7 @@ def test_answering_a_knock() -> None:
         hosting.decide(None, "deny", "h", NOW)
 
 
-@pytest.mark.parametrize("action", HOST_ACTIONS)
+@pytest.mark.parametrize("action", HOST_ONLY)
 def test_only_hosts_present_may_act(action: HostActionName) -> None:
     target = "y" if action in hosting.PERSON_ACTIONS else None
     for actor in (
@@ -137,7 +139,7 @@ def test_only_hosts_present_may_act(action: HostActionName) -> None:
     assert hosting.check_action(OPEN, person("host", role="host"), action, target) == OPEN
 
 
-@pytest.mark.parametrize("action", HOST_ACTIONS)
+@pytest.mark.parametrize("action", HOST_ONLY)
 def test_cohosts_may_do_all_but_change_roles(action: HostActionName) -> None:
     target = "y" if action in hosting.PERSON_ACTIONS else None
     cohost = person("c", role="cohost")
@@ -359,3 +361,43 @@ def test_rooms_are_due_once_their_timer_ran_out() -> None:
     assert hosting.rooms_due(timed, now + timedelta(minutes=1))
     assert not hosting.rooms_due({**timed, "rooms": []}, now + timedelta(hours=1))  # closed
     assert not hosting.rooms_due({**OPEN, "rooms": ["Red"]}, now + timedelta(days=9))  # no timer
+
+
+def test_anyone_present_asks_for_help_in_a_breakout_room_only() -> None:
+    in_red = {**person("p"), "room": 1}
+    for actor in (None, person("p"), person("h", role="host")):  # check_help decides who
+        assert hosting.check_action(ROOMS, actor, "ask-help", None) == ROOMS
+    assert hosting.check_help(ROOMS, in_red, ask=True) is True
+    assert hosting.check_help(ROOMS, {**in_red, "helpAt": NOW}, ask=True) is False
+    assert hosting.check_help(ROOMS, {**in_red, "helpAt": NOW}, ask=False) is True
+    assert hosting.check_help(ROOMS, in_red, ask=False) is False  # nothing to cancel
+    assert hosting.check_help(ROOMS, {**person("c", role="cohost"), "room": 2}, ask=True) is True
+    for meeting, mine in ((ROOMS, person("p")), (OPEN, in_red)):  # the main room; rooms closed
+        with pytest.raises(FailedPrecondition) as err:
+            hosting.check_help(meeting, mine, ask=True)
+        assert reason(err) == "no-rooms"
+    assert hosting.check_help(OPEN, {**in_red, "helpAt": NOW}, ask=False) is True
+    gone: list[tuple[dict[str, Any] | None, str]] = [
+        (None, "not-joined"),
+        ({**in_red, "state": "left"}, "not-joined"),
+        ({**in_red, "state": "removed"}, "removed"),
+    ]
+    for absent, why in gone:
+        with pytest.raises(FailedPrecondition) as err:
+            hosting.check_help(ROOMS, absent, ask=True)
+        assert reason(err) == why
+    with pytest.raises(FailedPrecondition) as err:
+        hosting.check_help({**ROOMS, "state": "ended"}, in_red, ask=True)
+    assert reason(err) == "meeting-ended"
+
+
+def test_a_hosts_visit_answers_those_asking_in_that_room() -> None:
+    people = [
+        {**person("a"), "room": 1, "helpAt": NOW},
+        {**person("b"), "room": 1},
+        {**person("c"), "room": 2, "helpAt": NOW},
+        {**person("d", "left"), "room": 1, "helpAt": NOW},
+    ]
+    assert hosting.askers(people, 1) == ["a"]
+    assert hosting.askers(people, 2) == ["c"]
+    assert hosting.askers(people, 3) == []

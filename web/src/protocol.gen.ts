@@ -37,7 +37,7 @@ export type LobbyState = "waiting" | "admitted" | "denied" | "withdrawn" | "ende
 
 export type MeetingEntry = "join" | "knock" | "locked" | "denied";
 
-export type HostActionName = "admit" | "deny" | "remove" | "make-cohost" | "revoke-cohost" | "admit-all" | "lock" | "unlock" | "lobby-on" | "lobby-off" | "end" | "restrict" | "allow" | "permit" | "unpermit" | "rooms-open" | "move" | "rooms-close";
+export type HostActionName = "admit" | "deny" | "remove" | "make-cohost" | "revoke-cohost" | "admit-all" | "lock" | "unlock" | "lobby-on" | "lobby-off" | "end" | "restrict" | "allow" | "permit" | "unpermit" | "rooms-open" | "move" | "rooms-close" | "ask-help" | "cancel-help";
 
 export type HostPermission = "present" | "chat" | "mic" | "camera" | "files" | "reactions" | "whiteboard" | "rename";
 
@@ -455,6 +455,7 @@ export interface ParticipantDoc {
   storedBy?: StoredBy | null;
   permitted?: HostPermission[];
   room?: number | null;
+  helpAt?: Timestamp;
   expiresAt: Timestamp;
 }
 

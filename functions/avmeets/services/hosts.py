@@ -3,8 +3,9 @@
 Answer a knock (or every waiting knock at once), remove someone, make or unmake a co-host,
 lock or unlock the meeting, switch its lobby, turn something off or on again for the
 participants or let one of them do it all the same, open, run and close breakout rooms, end
-it for everyone. ``hosting`` decides who may and what changes; this module reads and writes,
-each write conditional on what it read.
+it for everyone; and what anyone asks for themselves: a host's help in their breakout room.
+``hosting`` decides who may and what changes; this module reads and writes, each write
+conditional on what it read.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ def act(caller: Caller, body: HostAction) -> HostActionResult:
     elif action == "move":
         assert body.room is not None  # payloads.parse_host_action requires it
         changed = _move(meeting_id, _person(target), body.room, caller.uid)
+    elif action in ("ask-help", "cancel-help"):
+        changed = _help(meeting_id, caller.uid, ask=action == "ask-help")
     else:
         changed = _switch(meeting_id, action, body.what)
         if action == "lobby-off":  # everyone waiting comes in, as any newcomer now would
@@ -76,6 +79,10 @@ def act(caller: Caller, body: HostAction) -> HostActionResult:
         extra={"meetingId": meeting_id, "uid": caller.uid, "target": target, "action": action},
     )
     return {"action": action, "changed": changed}
+
+
+def _uid(doc: hosting.Doc | None) -> str:
+    return str(doc["uid"]) if doc else ""
 
 
 def _person(uid: str | None) -> str:
@@ -212,13 +219,36 @@ def _move(meeting_id: str, uid: str, room: int, mover: str) -> bool:
         by_host = uid != mover or hosting.is_host_role(target.doc)
         if not hosting.check_move(current.doc, target.doc, room, by_host=by_host):
             return False
+        answered: list[tuple[str, Any]] = []
+        if uid == mover and by_host and room:  # a host's visit answers who asked for help there
+            people = store.participants_versioned(meeting_id)
+            asking = set(hosting.askers([p.doc for p in people if p.doc], room))
+            answered = [(who, p.version) for p in people if (who := _uid(p.doc)) in asking]
         # The meeting unchanged too: rooms closed meanwhile must not leave someone in one.
         store.place_in_rooms(
             meeting_id,
             current.version,
             {"rooms": list(hosting.rooms(current.doc))},
             [(uid, target.version, room or None)],
+            answered,
         )
+        return True
+
+    return _optimistic(attempt)
+
+
+def _help(meeting_id: str, uid: str, *, ask: bool) -> bool:
+    """The caller asks the hosts to come to its breakout room (``ask``), or no longer asks."""
+
+    def attempt() -> bool:
+        meeting = store.meeting(meeting_id).doc
+        if meeting is None:
+            raise NotFound("No meeting has this id.")
+        mine = store.participant(meeting_id, uid)
+        if not hosting.check_help(meeting, mine.doc, ask=ask):
+            return False
+        # Conditional on the participant: a move or the rooms' closing in between rewrote it.
+        store.set_help(meeting_id, uid, mine.version, clock.now() if ask else None)
         return True
 
     return _optimistic(attempt)

@@ -165,18 +165,34 @@ def place_in_rooms(
     meeting_version: Any,
     meeting_fields: Mapping[str, Any],
     moves: Sequence[tuple[str, Any, int | None]],
+    answered: Sequence[tuple[str, Any]] = (),
 ) -> None:
     """Breakout rooms opened, closed or someone moved, at once: the meeting's fields (its
     ``rooms``) and each ``(uid, version, room)`` (None: the main room), every document only if
-    unchanged since read, so that a join in between (which writes its room) makes it retry."""
+    unchanged since read, so that a join in between (which writes its room) makes it retry.
+    Whoever moves, and each ``(uid, version)`` ``answered`` (a host came), asks for help no
+    more."""
     batch = client().batch()
     if meeting_fields:
         batch.update(
             _meeting(meeting_id), dict(meeting_fields), option=unchanged_since(meeting_version)
         )
     for uid, version, room in moves:
-        batch.update(_participant(meeting_id, uid), {"room": room}, option=unchanged_since(version))
+        fields = {"room": room, "helpAt": firestore.DELETE_FIELD}
+        batch.update(_participant(meeting_id, uid), fields, option=unchanged_since(version))
+    for uid, version in answered:
+        batch.update(
+            _participant(meeting_id, uid),
+            {"helpAt": firestore.DELETE_FIELD},
+            option=unchanged_since(version),
+        )
     batch.commit()
+
+
+def set_help(meeting_id: str, uid: str, version: Any, asked_at: datetime | None) -> None:
+    """``uid`` asks for help since ``asked_at`` (None: no longer), if unchanged since read."""
+    value = asked_at if asked_at is not None else firestore.DELETE_FIELD
+    _participant(meeting_id, uid).update({"helpAt": value}, option=unchanged_since(version))
 
 
 def meetings_with_rooms_due(now: datetime, limit: int) -> list[str]:
@@ -330,7 +346,11 @@ def commit_leave(
     removed after they had left (their join record is closed already).
     """
     removed = cause == "removed"
-    fields: dict[str, Any] = {"state": "removed" if removed else "left", "endCause": cause}
+    fields: dict[str, Any] = {
+        "state": "removed" if removed else "left",
+        "endCause": cause,
+        "helpAt": firestore.DELETE_FIELD,  # nobody waits for a host to help someone gone
+    }
     if record_id is not None:
         fields["leftAt"] = now
     if removed:

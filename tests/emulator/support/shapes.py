@@ -47,9 +47,12 @@ ACTIONS_ON_A_PERMISSION: Final = ("restrict", "allow", "permit", "unpermit")
 PERMISSIONS: Final = ("present", "chat", "mic", "camera", "files", "reactions", "whiteboard")
 #: ...and the breakout rooms: `rooms-open` takes `rooms` (and `assign`), `move` a `room`.
 ACTIONS_ON_ROOMS: Final = ("rooms-open", "move", "rooms-close")
-ACTIONS: Final = (
+#: ...and what anyone present asks for themselves (no `uid`): a host's help in a breakout room.
+ACTIONS_FOR_ONESELF: Final = ("ask-help", "cancel-help")
+HOST_ONLY_ACTIONS: Final = (
     ACTIONS_ON_A_PERSON[:5] + ACTIONS_ON_THE_MEETING + ACTIONS_ON_A_PERMISSION + ACTIONS_ON_ROOMS
 )  # each once
+ACTIONS: Final = HOST_ONLY_ACTIONS + ACTIONS_FOR_ONESELF
 ROOMS: Final = 20
 ROOM_NAME_CHARS: Final = 40
 ASSIGN_ENTRIES: Final = 500
