@@ -1,6 +1,7 @@
 """Breakout rooms, in Chromium: Alice (the host) puts Bob and Carol in two rooms; each page joins
 again into its room and connects only there, says where it is and who came; Alice moves Carol,
-visits a room, and closing the rooms brings everyone back into one meeting. A rename made before
+visits a room when Bob and Carol there ask for help, and closing the rooms brings everyone back
+into one meeting. A rename made before
 survives the moves (each is a re-join). Opened again letting participants choose and with a
 timer, Bob joins a room and returns by himself, is warned a minute before the time, and Alice's
 page closes the rooms when it is up, all by the server's clock while Alice's device clock is two
@@ -92,10 +93,34 @@ async def test_breakout_rooms(people: PersonFactory) -> None:
     await expect(bob.tile(bob.uid)).to_contain_text("Robert (you)")
     await expect(running.filter(has_text="Red (2)")).to_be_visible()
 
-    # Alice visits Red, then closes the rooms: everyone is back together.
-    await panel.get_by_role("button", name="Join Red", exact=True).click()
+    # Bob, then Carol, in Red, ask for help: nobody there is connected to Alice, in the main
+    # room, so the call goes by the server; her rooms panel marks them, and with the panel
+    # closed an alert says who asks where. "Later" puts Bob's call off; joining Red from the
+    # alert visits the room and answers both.
+    await bob.page.get_by_role("button", name="Ask for help", exact=True).click()
+    await bob.wait_toast("The hosts were told that you ask for help")
+    await expect(bob.page.locator(".help-asked")).to_have_text("Help asked: a host will come")
+    await expect(running.filter(has_text="Robert")).to_contain_text("asks for help")
+    await alice.page.get_by_role("button", name="Close the panel", exact=True).click()
+    alert = alice.page.locator(".help-alert")
+    await expect(alert).to_contain_text("Robert asks for help in Red")
+    await carol.page.get_by_role("button", name="Ask for help", exact=True).click()
+    await expect(alert).to_contain_text("1 more person asks for help")
+    await alice.check_accessibility("breakout rooms: asked for help")
+    await alice.screenshot("breakout-help")
+    await alert.get_by_role("button", name="Later: Robert asks for help in Red").click()
+    await expect(alert).to_contain_text("Carol asks for help in Red")
+    await expect(alert).not_to_contain_text("more")
+    await alert.get_by_role("button", name="Join Red", exact=True).click()
     await alice.wait_connected(bob, carol)
     await expect(alice.page.locator(".room-chip")).to_have_text("Breakout room: Red")
+    await expect(alert).to_have_count(0)
+    for person in (bob, carol):
+        await expect(person.page.locator(".help-asked")).to_have_count(0)
+        await expect(person.page.get_by_role("button", name="Ask for help")).to_be_visible()
+
+    # Alice closes the rooms: everyone is back together.
+    await alice.open_panel(TITLE, key="rooms")
     await panel.get_by_role("button", name="Close rooms", exact=True).click()
     await bob.wait_toast("You are back in the main room")
     for person, others in ((alice, (bob, carol)), (bob, (alice, carol)), (carol, (alice, bob))):

@@ -129,6 +129,22 @@ describe("diffRoster", () => {
   });
 });
 
+describe("diffRoster: asking for help", () => {
+  it("follows who asks for help in a breakout room, by the server's time", () => {
+    const known = roster([ME, "s0"], ["bob", "b1"]);
+    const bob = (helpAt: unknown) => [doc(ME, { session: "s0", state: "joined" }), doc("bob", { session: "b1", state: "joined", room: 1, helpAt })];
+    const asked = diffRoster(ME, known, links(), bob({ toMillis: () => 5_000 }));
+    expect(asked.changed).toBe(true);
+    expect(asked.roster.get("bob")?.helpAt).toBe(5_000);
+    expect(diffRoster(ME, asked.roster, links(), bob({ toMillis: () => 5_000 })).changed).toBe(false);
+    for (const gone of [undefined, null, "soon", { toMillis: () => 0 }]) {
+      const answered = diffRoster(ME, asked.roster, links(), bob(gone));
+      expect(answered.changed).toBe(true);
+      expect(answered.roster.get("bob")?.helpAt).toBeUndefined();
+    }
+  });
+});
+
 describe("ownVerdict", () => {
   it("maps what the server says of us to what the session does", () => {
     expect(ownVerdict({ kind: "present", session: "s0", role: "host", room: null }, "s0")).toBe("ok");

@@ -19,6 +19,8 @@ export interface Participant {
   permitted?: HostPermission[];
   /** The breakout room a host put them in (absent: the main room); we connect only within ours. */
   room?: number;
+  /** While they ask the hosts to come to their breakout room: since when (epoch ms, the server's). */
+  helpAt?: number;
 }
 
 /** A participant document as read (fields unchecked). */
@@ -91,6 +93,8 @@ export function toParticipant(raw: RawParticipant): Participant {
   if (permitted.length) participant.permitted = permitted;
   const room = raw.data.room;
   if (typeof room === "number" && Number.isInteger(room) && room > 0) participant.room = room;
+  const helpAt = (raw.data.helpAt as { toMillis?: () => number } | null | undefined)?.toMillis?.();
+  if (typeof helpAt === "number" && helpAt > 0) participant.helpAt = helpAt;
   return participant;
 }
 
@@ -100,7 +104,7 @@ export const roomOf = (participant: Pick<Participant, "room"> | undefined): numb
 /** The same person as the roster shows them (name, role, what is stored, what is permitted). */
 function samePerson(a: Participant, b: Participant): boolean {
   return (
-    a.displayName === b.displayName && a.role === b.role && roomOf(a) === roomOf(b) &&
+    a.displayName === b.displayName && a.role === b.role && roomOf(a) === roomOf(b) && a.helpAt === b.helpAt &&
     sameStoredBy(a.storedBy, b.storedBy) && (a.permitted ?? []).join() === (b.permitted ?? []).join()
   );
 }

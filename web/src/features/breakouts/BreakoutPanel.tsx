@@ -2,12 +2,14 @@
  * Breakout rooms, for the host and co-hosts: open rooms (how many, their names, everyone spread
  * over them or placed by hand, whether participants may choose their own, a timer), then see who
  * is where, move people (oneself too, to visit a room) and close them, which brings everyone
- * back. A participant sees where they are and, when the hosts let them, joins a room or returns.
+ * back, told who asks for help where. A participant sees where they are and, when the hosts let
+ * them, joins a room or returns; in a room, asks the hosts to come.
  */
 import "./breakouts.css";
 import { useState } from "preact/hooks";
 import { runsMeeting } from "../hosts/controls";
 import type { RoomSession } from "../room/session";
+import { AskForHelp } from "./RoomChip";
 import { defaultRoomNames, groups, MAX_ROOM_NAME, MAX_ROOMS, ROOM_TIMERS, roomName, roomNamesProblem, spread } from "./breakouts";
 
 /** Where one person goes: the main room (0) or a room's number. */
@@ -113,6 +115,7 @@ function RunningRooms({ session, hostView }: { session: RoomSession; hostView: b
   const { meeting, hosting } = session;
   const { rooms: names, roomsChoice, roomsCloseAt } = hosting.switches.value;
   const mine = session.myRoom.value;
+  const asking = new Set(session.help.calls.value.map((call) => call.uid));
   const move = (uid: string, room: number) => void hosting.act("move", uid, undefined, { room });
   return (
     <div class="breakout-running">
@@ -134,13 +137,17 @@ function RunningRooms({ session, hostView }: { session: RoomSession; hostView: b
           <ul class="breakout-people">
             {group.people.map((p) => (
               <li key={p.uid}>
-                <span>{p.uid === meeting.myUid ? `${p.displayName} (you)` : p.displayName}</span>
+                <span>
+                  {p.uid === meeting.myUid ? `${p.displayName} (you)` : p.displayName}
+                  {asking.has(p.uid) ? <span class="help-badge">asks for help</span> : null}
+                </span>
                 {hostView ? <RoomSelect id={`breakout-move-${p.uid}`} label={`Move ${p.displayName} to`} names={names} value={group.room ?? 0} onChange={(room) => move(p.uid, room)} /> : null}
               </li>
             ))}
           </ul>
         </section>
       ))}
+      {hostView ? null : <AskForHelp help={session.help} />}
       {hostView ? (
         <button class="btn" type="button" onClick={() => void hosting.act("rooms-close")}>
           Close rooms
@@ -167,6 +174,7 @@ export function BreakoutPanel({ session }: { session: RoomSession }) {
         <p class="muted">
           {open ? `A host places people in the breakout rooms. You are in ${roomName(session.myRoom.value, rooms)}.` : "Only the host and co-hosts open breakout rooms."}
         </p>
+        <AskForHelp help={session.help} />
       </div>
     );
   }

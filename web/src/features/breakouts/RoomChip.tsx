@@ -1,11 +1,33 @@
 /** The top bar's word on the breakout rooms: "Breakout room: Red", and the time left when they
  * close by themselves ("· 4:32 left", every second; the main room's people see it too); while
- * participants may choose their room, a participant's way to the rooms panel ("Choose a room"). */
+ * participants may choose their room, a participant's way to the rooms panel ("Choose a room");
+ * in a room, a participant's call for a host ("Ask for help", then "Cancel help request"). */
 import "./breakouts.css";
 import { useEffect, useState } from "preact/hooks";
 import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
 import { roomName, timeLeft } from "./breakouts";
+import type { HelpDesk } from "./help";
+
+/** A participant in a breakout room asks the hosts to come, or no longer. */
+export function AskForHelp({ help }: { help: HelpDesk }) {
+  const [busy, setBusy] = useState(false);
+  if (!help.mayAsk.value) return null;
+  const asking = help.asking.value;
+  const press = async () => {
+    setBusy(true);
+    await help.ask(!asking);
+    setBusy(false);
+  };
+  return (
+    <>
+      {asking ? <span class="room-chip help-asked">Help asked: a host will come</span> : null}
+      <button class="btn btn-ghost btn-small" type="button" disabled={busy} onClick={() => void press()}>
+        {asking ? "Cancel help request" : "Ask for help"}
+      </button>
+    </>
+  );
+}
 
 export function RoomChip({ session, ui }: { session: RoomSession; ui: RoomUi }) {
   const room = session.myRoom.value;
@@ -32,6 +54,7 @@ export function RoomChip({ session, ui }: { session: RoomSession; ui: RoomUi }) 
           Choose a room
         </button>
       ) : null}
+      <AskForHelp help={session.help} />
     </>
   );
 }

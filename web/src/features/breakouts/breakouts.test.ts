@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Participant } from "../../core/meeting/roster";
-import { defaultRoomNames, groups, movedNotice, othersMovedNotice, roomName, roomNamesProblem, spread, timeLeft, timerStep } from "./breakouts";
+import { defaultRoomNames, groups, helpCalls, helpCallText, movedNotice, newHelpCalls, othersMovedNotice, roomName, roomNamesProblem, spread, timeLeft, timerStep } from "./breakouts";
 
 const person = (uid: string, room?: number, state: Participant["state"] = "joined"): Participant => ({
   uid, displayName: uid.toUpperCase(), session: `s-${uid}`, state, role: "participant", ...(room ? { room } : {}),
@@ -57,5 +57,28 @@ describe("breakout rooms", () => {
     expect(timerStep(300_000, 280_000, false)).toEqual({ warn: true, close: false, inMs: 20_000 }); // came late
     expect(timerStep(300_000, 300_000, true)).toEqual({ warn: false, close: true, inMs: 0 });
     expect(timerStep(300_000, 900_000, false)).toEqual({ warn: false, close: true, inMs: 0 }); // long past: no warning
+  });
+
+  it("lists who asks for help in a room, the longest waiting first, and which calls are new", () => {
+    const at = (uid: string, room: number | undefined, helpAt: number | undefined, state: Participant["state"] = "joined"): Participant => ({
+      uid,
+      displayName: uid.toUpperCase(),
+      session: "s",
+      state,
+      role: "participant",
+      ...(room ? { room } : {}),
+      ...(helpAt ? { helpAt } : {}),
+    });
+    const roster = [at("b", 2, 20), at("a", 1, 10), at("c", undefined, 5), at("d", 1, 1, "left"), at("e", 3, 30), at("f", 1, undefined)];
+    const calls = helpCalls(roster, ["Red", "Blue"]);
+    expect(calls.map((c) => [c.uid, c.roomName, c.at])).toEqual([
+      ["a", "Red", 10],
+      ["b", "Blue", 20],
+      ["e", "Room 3", 30],
+    ]);
+    expect(helpCallText(calls[0])).toBe("A asks for help in Red");
+    const again = helpCalls([at("a", 1, 10), at("b", 2, 25)], ["Red", "Blue"]);
+    expect(newHelpCalls(calls, again).map((c) => c.uid)).toEqual(["b"]);
+    expect(newHelpCalls(again, again)).toEqual([]);
   });
 });

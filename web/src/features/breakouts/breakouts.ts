@@ -97,3 +97,35 @@ export function timerStep(closeAt: number, now: number, warned: boolean): { warn
   const next = left > CLOSING_WARNING_MS && !warned ? left - CLOSING_WARNING_MS : left;
   return { warn, close: left <= 0, inMs: Math.max(0, next) };
 }
+
+/** Someone in a breakout room asking the hosts to come (`host_action` `ask-help`). */
+export interface HelpCall {
+  uid: string;
+  name: string;
+  room: number;
+  roomName: string;
+  /** Since when (epoch ms, the server's clock). */
+  at: number;
+}
+
+/** Who asks for help now, in which room, the longest waiting first (people present in a room only). */
+export function helpCalls(roster: Iterable<Participant>, names: readonly string[]): HelpCall[] {
+  const calls: HelpCall[] = [];
+  for (const person of roster) {
+    const room = roomOf(person);
+    if (person.state !== "joined" || room === null || person.helpAt === undefined) continue;
+    calls.push({ uid: person.uid, name: person.displayName, room, roomName: roomName(room, names), at: person.helpAt });
+  }
+  return calls.sort((a, b) => a.at - b.at || a.uid.localeCompare(b.uid));
+}
+
+/** The calls in `now` that were not in `before` (a call asked again after a cancel is new). */
+export function newHelpCalls(before: readonly HelpCall[], now: readonly HelpCall[]): HelpCall[] {
+  const known = new Set(before.map((call) => `${call.uid}@${call.at}`));
+  return now.filter((call) => !known.has(`${call.uid}@${call.at}`));
+}
+
+/** What the hosts are told of a call: "Ann asks for help in Red". */
+export function helpCallText(call: Pick<HelpCall, "name" | "roomName">): string {
+  return `${call.name} asks for help in ${call.roomName}`;
+}

@@ -21,7 +21,7 @@ export function KnockAlert(props: { hosting: Hosting; panelOpen: boolean; onShow
     setBusy(false);
   };
   return (
-    <section class="knock-alert" aria-label="Waiting to join">
+    <section class="room-alert knock-alert" aria-label="Waiting to join">
       <p>{one ? `${one.displayName} asks to join` : `${knocks.length} people ask to join`}</p>
       {one ? (
         <>

@@ -6,6 +6,7 @@ import { checkCaptionsOffered, useCaptionRecognition } from "../captions/Caption
 import { Controls } from "../controls/Controls";
 import { Dialogs } from "../dialogs/Dialogs";
 import { FileDrop } from "../files/FileDrop";
+import { HelpAlert } from "../breakouts/HelpAlert";
 import { startRoomsTimer } from "../breakouts/roomsTimer";
 import { AskPrompt } from "../hosts/AskPrompt";
 import { KnockAlert } from "../hosts/KnockAlert";
@@ -57,6 +58,7 @@ export function Room(props: { session: RoomSession; ui: RoomUi; local: LocalMedi
   useEffect(() => startNotifications(session, ui, local), [session, ui, local]);
   useEffect(() => startPeopleNotices(session), [session]);
   useEffect(() => startRoomsTimer(session), [session]);
+  useEffect(() => session.help.start(), [session]);
   useEffect(() => startShortcuts(session, ui, local), [session, ui, local]);
   useEffect(() => startMutedSpeechHint(local), [local]);
   useEffect(() => checkCaptionsOffered(), []);
@@ -79,7 +81,10 @@ export function Room(props: { session: RoomSession; ui: RoomUi; local: LocalMedi
       <SoundBanner ui={ui} />
       <FileDrop session={session} ui={ui} />
       <AskPrompt hosting={session.hosting} local={local} />
-      <KnockAlert hosting={session.hosting} panelOpen={ui.panel.value === "people"} onShow={() => ui.setPanel("people")} />
+      <div class="room-alerts">
+        <KnockAlert hosting={session.hosting} panelOpen={ui.panel.value === "people"} onShow={() => ui.setPanel("people")} />
+        <HelpAlert session={session} panelOpen={ui.panel.value === "rooms"} onShow={() => ui.setPanel("rooms")} />
+      </div>
       <SafetyWarnings session={session} ui={ui} />
       <Dialogs session={session} ui={ui} local={local} onLeave={props.onLeave} />
     </div>

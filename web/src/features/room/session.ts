@@ -12,6 +12,7 @@ import { ChatLog } from "../chat/chatLog";
 import { ChatPin } from "../chat/pins";
 import { FileShare } from "../files/fileShare";
 import { Gestures } from "../gestures/gestures";
+import { HelpDesk } from "../breakouts/help";
 import { runsMeeting } from "../hosts/controls";
 import { Hosting } from "../hosts/hosting";
 import { OrgStorage } from "../orgStorage/orgStorage";
@@ -43,6 +44,8 @@ export class RoomSession {
   readonly org: OrgStorage;
   /** The breakout room we are in (null: the main room; features/breakouts). */
   readonly myRoom: ReadonlySignal<number | null>;
+  /** Calls for a host's help from the breakout rooms. */
+  readonly help: HelpDesk;
   /** Who has a tile: us first, then everyone joined or connected. */
   readonly present: ReadonlySignal<readonly string[]>;
   /** The others one can write or send a file to privately. */
@@ -70,6 +73,7 @@ export class RoomSession {
     meeting.use(this.polls);
     meeting.use(this.qa);
     this.myRoom = computed(() => roomOf(meeting.roster.value.get(meeting.myUid)));
+    this.help = new HelpDesk(meeting, this.hosting, this.myRoom);
     this.present = computed(() => {
       const uids = new Set<string>([meeting.myUid]);
       // Those in our room: the others, in other breakout rooms, are not here (features/breakouts).

@@ -1,0 +1,72 @@
+/**
+ * Asking for a host's help from a breakout room (docs/protocol.md section 5, "Asking for help").
+ * Nobody in a room is connected to the hosts in the main room, so the call goes through the
+ * server as a status (`host_action` `ask-help`: the asker's `helpAt`), and every roster shows
+ * it. The hosts are told of each new call (a toast, a sound) and may join its room, which
+ * answers it, or put the alert off for later; the asker sees that it asks and may cancel.
+ */
+import { computed, effect, signal, type ReadonlySignal } from "@preact/signals-core";
+import { announce } from "../../core/announce";
+import type { Meeting } from "../../core/meeting/meeting";
+import { playCue } from "../../ui/cue";
+import { runsMeeting } from "../hosts/controls";
+import type { Hosting } from "../hosts/hosting";
+import { helpCallText, helpCalls, newHelpCalls, type HelpCall } from "./breakouts";
+
+const key = (call: HelpCall) => `${call.uid}@${call.at}`;
+
+export class HelpDesk {
+  /** Everyone asking now, the longest waiting first. */
+  readonly calls: ReadonlySignal<readonly HelpCall[]>;
+  /** The calls a host's alert shows: those not put off with "Later". */
+  readonly pending: ReadonlySignal<readonly HelpCall[]>;
+  /** We ask now. */
+  readonly asking: ReadonlySignal<boolean>;
+  /** We may ask: a participant in a breakout room (the hosts run the meeting: they go themselves). */
+  readonly mayAsk: ReadonlySignal<boolean>;
+  private readonly later = signal<ReadonlySet<string>>(new Set());
+
+  constructor(
+    private readonly meeting: Meeting,
+    private readonly hosting: Hosting,
+    myRoom: ReadonlySignal<number | null>,
+  ) {
+    this.calls = computed(() => helpCalls(meeting.roster.value.values(), hosting.switches.value.rooms));
+    this.pending = computed(() => this.calls.value.filter((call) => !this.later.value.has(key(call))));
+    this.asking = computed(() => this.calls.value.some((call) => call.uid === meeting.myUid));
+    this.mayAsk = computed(() => myRoom.value !== null && !runsMeeting(hosting.myRole.value));
+  }
+
+  /** Tell those who run the meeting of each new call, whatever panel is open. */
+  start(): () => void {
+    let before: readonly HelpCall[] | null = null;
+    return effect(() => {
+      const now = this.calls.value;
+      const hosting = runsMeeting(this.hosting.myRole.value);
+      // The calls already there when we arrive or become a host are shown, not rung for.
+      const fresh = before === null ? [] : newHelpCalls(before, now).filter((call) => call.uid !== this.meeting.myUid);
+      before = hosting ? now : null;
+      if (!hosting || !fresh.length) return;
+      for (const call of fresh) announce(helpCallText(call), { urgency: "assertive", quiet: true });
+      playCue();
+    });
+  }
+
+  /** Ask the hosts to come (or no longer); false, and said, when refused. */
+  async ask(on: boolean): Promise<boolean> {
+    const done = await this.hosting.act(on ? "ask-help" : "cancel-help");
+    if (!done) announce(this.hosting.problem.peek(), { urgency: "assertive" });
+    else announce(on ? "The hosts were told that you ask for help" : "You no longer ask for help");
+    return done;
+  }
+
+  /** A host goes to the call's room (which answers everyone asking there). */
+  join(call: HelpCall): Promise<boolean> {
+    return this.hosting.act("move", this.meeting.myUid, undefined, { room: call.room });
+  }
+
+  /** A host puts the alert about this call off (the rooms panel still shows it). */
+  putOff(call: HelpCall): void {
+    this.later.value = new Set([...this.later.peek(), key(call)]);
+  }
+}
