@@ -37,7 +37,7 @@ async def test_breakout_rooms(people: PersonFactory) -> None:
         await person.join(meeting_id)
     for person, others in ((alice, (bob, carol)), (bob, (alice, carol)), (carol, (alice, bob))):
         await person.wait_connected(*others)
-    for person in (bob, carol):
+    for person in (alice, bob, carol):
         await person.record_toasts()
 
     # Bob renames himself first: the moves below must keep the name (each one re-joins).
@@ -76,6 +76,10 @@ async def test_breakout_rooms(people: PersonFactory) -> None:
     # Each is told, shows where it is, and sees nobody else: the others are in other rooms.
     await bob.wait_toast("You are in the breakout room Red")
     await carol.wait_toast("You are in the breakout room Blue")
+    await alice.wait_toast("Carol went to Blue")  # by its name, not "Room 2"
+    await expect(alice.page.locator(".invite-card")).to_contain_text(
+        "Nobody else is in the main room: 2 people are in breakout rooms."
+    )
     await expect(bob.page.locator(".room-chip")).to_have_text("Breakout room: Red")
     for person, others in ((alice, (bob, carol)), (bob, (alice, carol)), (carol, (alice, bob))):
         for other in others:

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Participant } from "../../core/meeting/roster";
-import { defaultRoomNames, groups, helpCalls, helpCallText, movedNotice, newHelpCalls, othersMovedNotice, roomName, roomNamesProblem, spread, timeLeft, timerStep } from "./breakouts";
+import { aloneText, defaultRoomNames, groups, helpCalls, helpCallText, movedNotice, newHelpCalls, roomsNamed, othersMovedNotice, roomName, roomNamesProblem, spread, timeLeft, timerStep } from "./breakouts";
 
 const person = (uid: string, room?: number, state: Participant["state"] = "joined"): Participant => ({
   uid, displayName: uid.toUpperCase(), session: `s-${uid}`, state, role: "participant", ...(room ? { room } : {}),
@@ -80,5 +80,18 @@ describe("breakout rooms", () => {
     const again = helpCalls([at("a", 1, 10), at("b", 2, 25)], ["Red", "Blue"]);
     expect(newHelpCalls(calls, again).map((c) => c.uid)).toEqual(["b"]);
     expect(newHelpCalls(again, again)).toEqual([]);
+  });
+
+  it("waits for the rooms' names when people are placed before the names are read", () => {
+    expect(roomsNamed([null, 1, 2], [])).toBe(false); // the participants came first
+    expect(roomsNamed([null, 1, 2], ["Red"])).toBe(false);
+    expect(roomsNamed([null, 1, 2], ["Red", "Blue"])).toBe(true);
+    expect(roomsNamed([null, null], [])).toBe(true); // closed: back in the main room
+  });
+
+  it("says where the others are when we are alone in our room", () => {
+    expect(aloneText(null, 0, [])).toBe("You are the only one here.");
+    expect(aloneText(null, 2, ["Red", "Blue"])).toBe("Nobody else is in the main room: 2 people are in breakout rooms.");
+    expect(aloneText(2, 1, ["Red", "Blue"])).toBe("Nobody else is in Blue: 1 person is in other rooms.");
   });
 });

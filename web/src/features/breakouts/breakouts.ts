@@ -62,6 +62,20 @@ export function roomName(room: number | null, names: readonly string[]): string 
   return names[room - 1] ?? `Room ${room}`;
 }
 
+/** Whether the meeting's room names as read cover every room people are in (the meeting's
+ * document and the participants' come by separate listeners, in either order). */
+export function roomsNamed(rooms: Iterable<number | null>, names: readonly string[]): boolean {
+  for (const room of rooms) if (room !== null && room > names.length) return false;
+  return true;
+}
+
+/** The empty room's first line: alone, or alone in our room while `elsewhere` people are in others. */
+export function aloneText(mine: number | null, elsewhere: number, names: readonly string[]): string {
+  if (elsewhere <= 0) return "You are the only one here.";
+  const who = elsewhere === 1 ? "1 person is" : `${elsewhere} people are`;
+  return mine === null ? `Nobody else is in the main room: ${who} in breakout rooms.` : `Nobody else is in ${roomName(mine, names)}: ${who} in other rooms.`;
+}
+
 /** What to tell us when our own room changes (null: nothing). */
 export function movedNotice(before: number | null, after: number | null, names: readonly string[]): string | null {
   if (before === after) return null;

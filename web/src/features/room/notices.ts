@@ -6,7 +6,7 @@
 import { effect } from "@preact/signals-core";
 import { announce } from "../../core/announce";
 import { roomOf } from "../../core/meeting/roster";
-import { movedNotice, othersMovedNotice } from "../breakouts/breakouts";
+import { movedNotice, othersMovedNotice, roomsNamed } from "../breakouts/breakouts";
 import { REACTION_NAMES } from "../gestures/gestures";
 import { linkNotice, presentingNotice, recordingNotice, rosterNotices, type LinkMood, type RecordingState } from "./noticeText";
 import type { RoomSession } from "./session";
@@ -35,8 +35,9 @@ function roomsEffect(session: RoomSession): () => void {
     const after = new Map<string, number | null>();
     for (const [uid, p] of meeting.roster.value) if (p.state === "joined") after.set(uid, roomOf(p));
     const mine = after.get(meeting.myUid) ?? null;
-    // The meeting's names may come after our room: wait for them, to say the room's name.
-    if (mine !== null && names.length < mine) return;
+    // The meeting's names may come after the rooms people are in: wait for them, to say each
+    // room's name ("Bob went to Red", not "to Room 1").
+    if (!roomsNamed(after.values(), names)) return;
     if (before) {
       const moved = movedNotice(before.get(meeting.myUid) ?? null, mine, names);
       const said: string[] = [];
