@@ -73,6 +73,15 @@ describe("ChatPin", () => {
     expect(notices).toEqual(["ALICE pinned a message: Agenda", "DAVE unpinned the message"]);
   });
 
+  it("says a pin passed on to us on arrival is there, not that the host who passed it pinned it", () => {
+    const { emitter, clock, notices } = room(["alice", "dave"], "alice", "dave");
+    clock.at = 90_000; // we arrive: Dave, a co-host, passes on what Alice pinned before
+    emitter.emit("chatOpen", { uid: "dave", send: () => true } as unknown as PeerLink);
+    emitter.emit("pin", pinFrom("dave", { uid: "alice", id: "a1" }, "Agenda", 20_000));
+    emitter.emit("pin", pinFrom("alice", { uid: "alice", id: "a2" }, "Slides", 95_000)); // pinned now
+    expect(notices).toEqual(["A message is pinned: Agenda", "ALICE pinned a message: Slides"]);
+  });
+
   it("tells a newcomer what is pinned, in its words now, only when we run the meeting", () => {
     const { emitter, chat, pins, sent } = room(["me"], "bob", "carol");
     emitter.emit("chat", incoming("bob", "Agenda v1", "b1"));

@@ -45,6 +45,9 @@ export class ChatPin extends Emitter<{ notice: string }> {
   readonly shown: ReadonlySignal<PinnedView | null>;
   /** The newest pin or unpin taken, for "newest wins". */
   private at = 0;
+  /** When our first chat channel opened (the server's clock): a pin older than that was passed
+   * on to us by a host present, who may not be the one who pinned it. */
+  private since: number | null = null;
   private readonly offs: (() => void)[];
 
   constructor(
@@ -116,7 +119,9 @@ export class ChatPin extends Emitter<{ notice: string }> {
     const before = this.current.peek();
     this.at = at;
     this.current.value = pin;
-    if (pin) this.emit("notice", `${this.name(by)} pinned a message: ${excerpt(this.shown.peek()?.text ?? pin.text, 60)}`);
+    const words = pin ? excerpt(this.shown.peek()?.text ?? pin.text, 60) : "";
+    const passedOn = pin !== null && by !== this.meeting.myUid && this.since !== null && pin.at < this.since;
+    if (pin) this.emit("notice", passedOn ? `A message is pinned: ${words}` : `${this.name(by)} pinned a message: ${words}`);
     else if (before) this.emit("notice", `${this.name(by)} unpinned the message`);
   }
 
@@ -126,6 +131,7 @@ export class ChatPin extends Emitter<{ notice: string }> {
 
   /** A newcomer's chat channel opened: a host tells it what is pinned, in its words now. */
   private open(link: PeerLink): void {
+    this.since ??= this.meeting.clock.now();
     const pin = this.current.peek();
     const view = this.shown.peek();
     if (pin && view && this.mayPin) link.send("chat", encodePin(pin.ref, view.text, pin.at));
