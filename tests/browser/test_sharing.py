@@ -397,6 +397,20 @@ async def test_whiteboard_strokes_and_late_joiner(people: PersonFactory) -> None
     await alice.page.wait_for_function(_NO_INK, arg=[0.08, 0.08, 0.32, 0.37])
     await bob_canvas.press("Control+z")
     await alice.wait_ink((0.08, 0.08, 0.32, 0.37))
+    # Bob copies it and pastes a copy beside it (0.02 right and down): its foot, below the
+    # original's, reaches Alice; his Ctrl+Z takes the copy off, and the original stays.
+    await bob.page.mouse.click(
+        bob_box["x"] + 0.2 * bob_box["width"], bob_box["y"] + 0.15 * bob_box["height"]
+    )
+    await expect(bob_canvas).to_have_attribute("aria-label", re.compile("Ctrl\\+C copies it"))
+    await bob_canvas.press("Control+c")
+    await bob_canvas.press("Control+v")
+    await expect(bob_canvas).to_have_attribute("aria-label", re.compile("Selected: a drawing"))
+    copy_foot = (0.21, 0.362, 0.235, 0.385)
+    await alice.wait_ink(copy_foot)
+    await bob_canvas.press("Control+z")
+    await alice.page.wait_for_function(_NO_INK, arg=list(copy_foot))
+    await alice.wait_ink((0.08, 0.08, 0.32, 0.37))
 
     # Carol joins later and gets the whole board from a peer.
     carol = await people("carol")

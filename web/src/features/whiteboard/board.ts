@@ -33,7 +33,7 @@ import { parseJsonObject } from "../../core/meeting/channelJson";
 import type { ChannelProtocol } from "../../core/meeting/link";
 import type { PeerLink } from "../../core/meeting/peer";
 import { clampMove, movePoints } from "./selection";
-import { boardMessages, clampPoint, clampWidth, cleanColor, cleanPoints, cleanText, insertBefore, MAX_POINTS_PER_MESSAGE, strokeAfter, type Stroke } from "./strokes";
+import { boardMessages, clampPoint, clampWidth, cleanColor, cleanPoints, cleanText, insertBefore, MAX_POINTS_PER_MESSAGE, strokeAfter, strokeId, type Stroke } from "./strokes";
 
 export type { Stroke } from "./strokes";
 
@@ -242,6 +242,15 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
     if (this.mayDraw) this.did(this.run({ kind: "style", id, color, width }));
   }
 
+  /** A copy of `copied` (anyone's; an eraser's: none) moved by (dx, dy), drawn as ours for
+   * everyone, on top: one undo takes it off. Null when we may not draw. */
+  paste(copied: Stroke, dx: number, dy: number): Stroke | null {
+    if (!this.mayDraw || copied.erase) return null;
+    const stroke: Stroke = { ...copied, id: strokeId(), pts: movePoints(copied.pts, dx, dy).map(clampPoint) };
+    this.did(this.run({ kind: "put", stroke, below: null }));
+    return stroke;
+  }
+
   /** Take stroke `id` off the board, for everyone (anyone's: no more than clearing). */
   delete(id: string): void {
     if (this.mayDraw) this.did(this.run({ kind: "take", id }));
@@ -288,7 +297,7 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
   private newStroke(color: string, width: number, erase: boolean, pts: readonly number[], text?: string): Stroke | null {
     if (!this.mayDraw) return null;
     const stroke: Stroke = {
-      id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`,
+      id: strokeId(),
       color: cleanColor(color),
       width: clampWidth(width, 1),
       erase,

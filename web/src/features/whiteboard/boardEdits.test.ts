@@ -162,3 +162,34 @@ describe("editing, restyling and deleting", () => {
     expect(bob.sent).toHaveLength(1);
   });
 });
+
+describe("pasting", () => {
+  it("pastes a copy of anyone's stroke for everyone, new and on top, and one undo takes it off", () => {
+    const bob = link("bob");
+    const { b } = board(bob);
+    b.message(bob, stroke("s1", [100, 200], { text: "Plan" }));
+    const copied = { ...b.strokes.get("s1")! };
+    const pasted = b.paste(copied, 200, -200)!;
+    expect(pasted.id).not.toBe("s1");
+    expect(pasted.pts).toEqual([300, 0]);
+    expect(sent(bob)).toEqual({ t: "stroke", id: pasted.id, color: "#d93025", width: 6, erase: false, pts: [300, 0], append: false, text: "Plan" });
+    expect([...b.strokes.keys()]).toEqual(["s1", pasted.id]);
+    b.undo();
+    expect(sent(bob)).toEqual({ t: "remove", id: pasted.id });
+    expect([...b.strokes.keys()]).toEqual(["s1"]);
+    b.redo();
+    expect(b.strokes.get(pasted.id)?.pts).toEqual([300, 0]);
+  });
+
+  it("sends a long copy in slices, pastes no eraser's stroke, and nothing while drawing is off", () => {
+    const bob = link("bob");
+    const { b } = board(bob);
+    const long = { id: "s1", color: "#111111", width: 4, erase: false, pts: Array.from({ length: 3000 }, (_, i) => i % 2 ? 500 : i) };
+    b.paste(long, 100, 100);
+    expect(bob.sent.map((m) => [JSON.parse(m).pts.length, JSON.parse(m).append])).toEqual([[2000, false], [1000, true]]);
+    expect(b.paste({ ...long, erase: true }, 100, 100)).toBeNull();
+    const held = heldBoard({ draws: () => true, drawingOff: signal(true) }, link("carol"));
+    expect(held.b.paste(long, 100, 100)).toBeNull();
+    expect(held.b.strokes.size).toBe(0);
+  });
+});

@@ -10,6 +10,7 @@ export const BOARD_SHORTCUTS: readonly Shortcut[] = [
   { keys: "Ctrl+Shift+Z", does: "Redo it (Ctrl+Y too)" },
   { keys: "N, Shift+N", does: "With Select: select the topmost item, then each one under it (Shift: back up)" },
   { keys: "Arrow keys", does: "Move what is selected (with Shift: ten times as far)" },
+  { keys: "Ctrl+C, Ctrl+V", does: "Copy what is selected, and paste a copy beside it (Ctrl+X: cut)" },
   { keys: "Enter", does: "Edit the selected text" },
   { keys: "Delete", does: "Delete what is selected, for everyone (Backspace too)" },
   { keys: "Escape", does: "Let go of what is selected" },

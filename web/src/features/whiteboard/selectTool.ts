@@ -4,12 +4,14 @@
  * opens it for editing in the text box; a colour or size chosen in the tool bar restyles it.
  * With the canvas focused, N selects the topmost stroke
  * and then each one under it (Shift+N back up), so that all of it can be done from the keyboard;
- * the arrow keys nudge what is selected (Shift: ten times as far), Delete or Backspace deletes
- * it and Escape lets it go. The canvas's label says what is selected and which keys act on it.
+ * the arrow keys nudge what is selected (Shift: ten times as far), Ctrl+C copies it (Ctrl+X
+ * cuts it) and Ctrl+V pastes a copy beside it, selected, Delete or Backspace deletes it and
+ * Escape lets it go. The canvas's label says what is selected and which keys act on it.
  */
 import type { Board } from "./board";
 import type { Renderer, Selected } from "./renderer";
-import { clampMove, describeStroke, nextSelectable, strokeAt } from "./selection";
+import { clampMove, copyOffset, describeStroke, nextSelectable, strokeAt } from "./selection";
+import type { Stroke } from "./strokes";
 import { openTextBox, textPixels } from "./textBox";
 
 /** How near a press must be to a stroke's ink to take it, in CSS pixels. */
@@ -22,6 +24,8 @@ export class SelectTool {
   private selected: Selected | null = null;
   private drag: { from: [number, number]; frame: number } | null = null;
   private closeText: (() => void) | null = null;
+  /** What Ctrl+C or Ctrl+X took, as it was then (each paste goes on from the last copy). */
+  private copied: Stroke | null = null;
 
   /** `on`: whether the tool is the one chosen; `label`: the canvas's label with what is
    * selected (null: nothing). */
@@ -65,7 +69,7 @@ export class SelectTool {
     this.selected = selected;
     this.renderer.show(selected);
     const stroke = selected && this.board.strokes.get(selected.id);
-    this.label(stroke ? `Selected: ${describeStroke(stroke)}. Arrow keys move it, Delete deletes it, ${stroke.text ? "Enter edits it, " : ""}Escape lets it go.` : null);
+    this.label(stroke ? `Selected: ${describeStroke(stroke)}. Arrow keys move it, Ctrl+C copies it, Delete deletes it, ${stroke.text ? "Enter edits it, " : ""}Escape lets it go.` : null);
   }
 
   private point(event: PointerEvent): [number, number] {
@@ -115,7 +119,8 @@ export class SelectTool {
 
   private key(event: KeyboardEvent): void {
     const selected = this.selected;
-    if (!this.on() || event.ctrlKey || event.metaKey || event.altKey || !this.board.mayDraw) return;
+    if (!this.on() || event.altKey || !this.board.mayDraw) return;
+    if (event.ctrlKey || event.metaKey) return this.clipboardKey(event);
     const arrow = ARROWS[event.key];
     if (event.key.toLowerCase() === "n") {
       const id = nextSelectable(this.board.strokes.values(), selected?.id ?? null, event.shiftKey);
@@ -135,6 +140,24 @@ export class SelectTool {
     } else return;
     event.preventDefault();
     event.stopPropagation(); // Escape here lets the stroke go, nothing else
+  }
+
+  /** Ctrl+C copies what is selected, Ctrl+X cuts it, Ctrl+V pastes a copy beside the last one
+   * copied (or pasted), for everyone, and selects it. Other keys with Ctrl are the room's. */
+  private clipboardKey(event: KeyboardEvent): void {
+    const key = event.key.toLowerCase();
+    const stroke = this.selected && this.board.strokes.get(this.selected.id);
+    if ((key === "c" || key === "x") && stroke) {
+      this.copied = { ...stroke, pts: [...stroke.pts] };
+      if (key === "x") this.board.delete(stroke.id);
+    } else if (key === "v" && this.copied) {
+      const pasted = this.board.paste(this.copied, ...copyOffset(this.copied.pts));
+      if (!pasted) return;
+      this.copied = pasted;
+      this.choose({ id: pasted.id, dx: 0, dy: 0, editing: false });
+    } else return;
+    event.preventDefault();
+    event.stopPropagation();
   }
 
   /** Opens the selected text in the text box, where it is; whether there was one. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clampMove, describeStroke, movePoints, nextSelectable, segmentDistance, strokeAt, strokeBounds, touches } from "./selection";
+import { clampMove, COPY_STEP, copyOffset, describeStroke, movePoints, nextSelectable, segmentDistance, strokeAt, strokeBounds, touches } from "./selection";
 import type { Stroke } from "./strokes";
 
 const line = (id: string, pts: number[], extra: Partial<Stroke> = {}): Stroke => ({ id, color: "#111111", width: 6, erase: false, pts, ...extra });
@@ -67,5 +67,15 @@ describe("selection", () => {
     expect(describeStroke(line("t", [1, 2], { text: "x".repeat(50) }))).toBe(`the text “${"x".repeat(40)}…”`);
     expect(describeStroke(line("d", [1, 2]))).toBe("a dot");
     expect(describeStroke(line("s", [1, 2, 3, 4]))).toBe("a drawing");
+  });
+});
+
+describe("pasting beside", () => {
+  it("puts a copy right and down, or left or up where the board's edge leaves less room", () => {
+    expect(copyOffset([1000, 1000, 2000, 2000])).toEqual([COPY_STEP, COPY_STEP]);
+    expect(copyOffset([9900, 1000, 9950, 2000])).toEqual([-COPY_STEP, COPY_STEP]); // at the right edge
+    expect(copyOffset([1000, 9950, 2000, 9990])).toEqual([COPY_STEP, -COPY_STEP]); // at the foot
+    expect(copyOffset([9850, 100, 9950, 200])).toEqual([-COPY_STEP, COPY_STEP]);
+    expect(copyOffset([0, 0, 10000, 10000])).toEqual([0, 0]); // the whole board: nowhere else
   });
 });

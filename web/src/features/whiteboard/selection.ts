@@ -112,3 +112,14 @@ export function describeStroke(stroke: Stroke): string {
   }
   return stroke.pts.length <= 2 ? "a dot" : "a drawing";
 }
+
+/** How far a pasted copy lies from what was copied, in board points along each axis. */
+export const COPY_STEP = 200;
+
+/** Where a copy of `pts` goes: COPY_STEP right and down, or left or up where the board's edge
+ * leaves less room that way than the other, so that the copy never lands on its original. */
+export function copyOffset(pts: readonly number[]): [number, number] {
+  const [fx, fy] = clampMove(pts, COPY_STEP, COPY_STEP);
+  const [bx, by] = clampMove(pts, -COPY_STEP, -COPY_STEP);
+  return [fx >= -bx ? fx : bx, fy >= -by ? fy : by];
+}

@@ -67,6 +67,11 @@ export function cleanText(v: unknown): string | null {
   return text || null;
 }
 
+/** A new stroke's id: unique enough among one board's strokes (time, then randomness). */
+export function strokeId(): string {
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
 /** The messages that send a whole board to a newcomer: each stroke, in slices of points. */
 export function boardMessages(strokes: Iterable<Stroke>): string[] {
   const out: string[] = [];
