@@ -112,7 +112,7 @@ async def test_breakout_rooms(people: PersonFactory) -> None:
     await expect(alert).to_contain_text("1 more person asks for help")
     await alice.check_accessibility("breakout rooms: asked for help")
     await alice.screenshot("breakout-help")
-    await alert.get_by_role("button", name="Later: Robert asks for help in Red").click()
+    await alert.get_by_role("button", name="Later: Robert asks for help in Red", exact=True).click()
     await expect(alert).to_contain_text("Carol asks for help in Red")
     await expect(alert).not_to_contain_text("more")
     await alert.get_by_role("button", name="Join Red", exact=True).click()
@@ -121,7 +121,9 @@ async def test_breakout_rooms(people: PersonFactory) -> None:
     await expect(alert).to_have_count(0)
     for person in (bob, carol):
         await expect(person.page.locator(".help-asked")).to_have_count(0)
-        await expect(person.page.get_by_role("button", name="Ask for help")).to_be_visible()
+        await expect(
+            person.page.get_by_role("button", name="Ask for help", exact=True)
+        ).to_be_visible()
 
     # Alice closes the rooms: everyone is back together.
     await alice.open_panel(TITLE, key="rooms")
