@@ -337,6 +337,17 @@ def rooms_fields(
     }
 
 
+def countdown(meeting: Doc, now: datetime, minutes: int) -> dict[str, Any] | None:
+    """The meeting field ``rooms-close`` with ``minutes`` writes: the open rooms close by
+    themselves then (everyone is told a minute before). None when no rooms are open or they
+    already close by then."""
+    close_at = now + timedelta(minutes=minutes)
+    current = meeting.get("roomsCloseAt")
+    if not rooms(meeting) or (isinstance(current, datetime) and current <= close_at):
+        return None
+    return {"roomsCloseAt": close_at}
+
+
 def same_rooms(meeting: Doc, fields: Mapping[str, Any]) -> bool:
     """Whether ``meeting`` already has the rooms ``fields`` (``rooms_fields``) would write."""
     return bool(

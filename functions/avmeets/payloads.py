@@ -268,7 +268,7 @@ def parse_host_action(data: Any) -> HostAction:
     assign = _assignment(obj.get("assign"), len(rooms)) if action == "rooms-open" else None
     _only_with(obj, "choose", action, "rooms-open")
     choose = _flag(obj, "choose") is True
-    _only_with(obj, "minutes", action, "rooms-open")
+    _only_with(obj, "minutes", action, "rooms-open", "rooms-close")
     if obj.get("minutes") is not None:
         _number(obj, "minutes", 1, MAX_ROOM_MINUTES, integer=True, nullable=False)
     _only_with(obj, "room", action, "move")
@@ -289,9 +289,9 @@ def parse_host_action(data: Any) -> HostAction:
     )
 
 
-def _only_with(obj: Mapping[str, Any], key: str, action: str, taker: str) -> None:
-    """``key`` belongs to the action ``taker``: refused (even null) with any other."""
-    if key in obj and action != taker:
+def _only_with(obj: Mapping[str, Any], key: str, action: str, *takers: str) -> None:
+    """``key`` belongs to the actions ``takers``: refused (even null) with any other."""
+    if key in obj and action not in takers:
         raise InvalidArgument(f"{key!r} is not taken by the action {action!r}.", field=key)
 
 

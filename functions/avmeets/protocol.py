@@ -426,7 +426,8 @@ class HostActionRequest(TypedDict):
     choose: NotRequired[bool]
     #: ``rooms-open``: the rooms close by themselves this many minutes (1 to
     #: ``MAX_ROOM_MINUTES``) after they open. Optional (absent or null: only a host closes
-    #: them), refused with other actions.
+    #: them). ``rooms-close``: they close this many minutes from now, not at once (a
+    #: countdown; a sooner close time is kept). Refused with other actions.
     minutes: NotRequired[int | None]
     #: ``move``'s room number (0: the main room): required with it, refused otherwise.
     room: NotRequired[int]

@@ -125,8 +125,16 @@ async def test_breakout_rooms(people: PersonFactory) -> None:
             person.page.get_by_role("button", name="Ask for help", exact=True)
         ).to_be_visible()
 
-    # Alice closes the rooms: everyone is back together.
+    # Alice closes the rooms in a minute: Bob is told, his top bar counts down (by the server's
+    # clock: his device's is two hours fast); then she closes them at once, everyone back.
     await alice.open_panel(TITLE, key="rooms")
+    in_a_minute = panel.get_by_role("button", name="Close in 1 minute", exact=True)
+    await in_a_minute.click()
+    await bob.wait_toast("Breakout rooms close in 1 minute")
+    await expect(bob.page.locator(".room-chip")).to_have_text(
+        re.compile(r"^Breakout room: Red · 0:[45]\d left$")
+    )
+    await expect(in_a_minute).to_have_count(0)
     await panel.get_by_role("button", name="Close rooms", exact=True).click()
     await bob.wait_toast("You are back in the main room")
     for person, others in ((alice, (bob, carol)), (bob, (alice, carol)), (carol, (alice, bob))):

@@ -152,6 +152,22 @@ async def test_participants_choose_their_room_only_when_let_and_a_timer_closes_t
     )
     assert (await host_action(ben, meeting_id, "move", ben.uid, room=1))["changed"] is True
 
+    # "Close in 1 minute" (rooms-close with minutes) brings the timer forward, the rooms still
+    # open; a later countdown, or one without rooms, changes nothing; a participant may not.
+    before = datetime.now(UTC)
+    countdown = await host_action(host, meeting_id, "rooms-close", minutes=1)
+    assert countdown == {"action": "rooms-close", "changed": True}
+    meeting = await stored(admin, path) or {}
+    assert meeting["rooms"] == ["Red", "Blue"] and meeting["roomsChoice"] is True
+    left = meeting["roomsCloseAt"] - before
+    assert timedelta(seconds=50) < left < timedelta(seconds=70), left
+    assert (await host_action(host, meeting_id, "rooms-close", minutes=5))["changed"] is False
+    async with database_unchanged(admin, exempt=("cdrs",)):
+        await refused(
+            host_action(ann, meeting_id, "rooms-close", minutes=1),
+            "PERMISSION_DENIED",
+            "not-a-host",
+        )
     # The sweep leaves rooms with time left alone...
     await run_scheduled("sweep")
     assert (await stored(admin, path) or {})["rooms"] == ["Red", "Blue"]
@@ -162,6 +178,7 @@ async def test_participants_choose_their_room_only_when_let_and_a_timer_closes_t
     meeting = await stored(admin, path) or {}
     assert (meeting["rooms"], meeting["roomsChoice"], meeting["roomsCloseAt"]) == ([], False, None)
     assert await rooms_of(admin, meeting_id, host, ann, ben) == [None] * 3
+    assert (await host_action(host, meeting_id, "rooms-close", minutes=1))["changed"] is False
     await refused(  # closed, the choice went with them
         host_action(ben, meeting_id, "move", ben.uid, room=1), "PERMISSION_DENIED", "not-a-host"
     )

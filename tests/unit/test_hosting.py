@@ -401,3 +401,15 @@ def test_a_hosts_visit_answers_those_asking_in_that_room() -> None:
     assert hosting.askers(people, 1) == ["a"]
     assert hosting.askers(people, 2) == ["c"]
     assert hosting.askers(people, 3) == []
+
+
+def test_closing_the_rooms_in_a_minute_sets_their_timer_unless_they_close_sooner() -> None:
+    minute = NOW + timedelta(minutes=1)
+    assert hosting.countdown(ROOMS, NOW, 1) == {"roomsCloseAt": minute}
+    later = {**ROOMS, "roomsCloseAt": NOW + timedelta(minutes=30)}
+    assert hosting.countdown(later, NOW, 1) == {"roomsCloseAt": minute}
+    sooner = {**ROOMS, "roomsCloseAt": NOW + timedelta(seconds=20)}
+    assert hosting.countdown(sooner, NOW, 1) is None
+    assert hosting.countdown({**ROOMS, "roomsCloseAt": minute}, NOW, 1) is None
+    assert hosting.countdown(OPEN, NOW, 1) is None  # no rooms open
+    assert hosting.rooms_due({**ROOMS, "roomsCloseAt": minute}, minute) is True

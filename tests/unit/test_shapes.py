@@ -307,7 +307,11 @@ ROWS: list[tuple[str, Any, str | None]] = [
         {"meetingId": MID, "action": "move", "uid": "u", "room": 0, "choose": True},
         "choose",
     ),
-    ("host_action", {"meetingId": MID, "action": "rooms-close", "minutes": None}, "minutes"),
+    # ...and minutes with rooms-close too (a countdown)
+    ("host_action", {"meetingId": MID, "action": "rooms-close", "minutes": None}, None),
+    ("host_action", {"meetingId": MID, "action": "rooms-close", "minutes": 1}, None),
+    ("host_action", {"meetingId": MID, "action": "rooms-close", "minutes": 0}, "minutes"),
+    ("host_action", {"meetingId": MID, "action": "lock", "minutes": 1}, "minutes"),
     # archive: messages for chat only; from <= 100 trimmed, text 1-4000, at epoch ms
     ("archive", {"meetingId": MID, "kind": "attendance"}, None),
     ("archive", {"meetingId": MID, "kind": "attendance", "messages": None}, "messages"),

@@ -57,6 +57,8 @@ def act(caller: Caller, body: HostAction) -> HostActionResult:
         now = clock.now()
         fields = hosting.rooms_fields(body.rooms, now, choose=body.choose, minutes=body.minutes)
         changed = _open_rooms(meeting_id, lambda _: fields, body.assign or {})
+    elif action == "rooms-close" and body.minutes:  # a countdown: they close by themselves
+        changed = _close_later(meeting_id, body.minutes)
     elif action == "rooms-close":  # opening none: everyone back in the main room
         changed = _open_rooms(meeting_id, lambda _: hosting.rooms_fields((), clock.now()), {})
     elif action == "move":
@@ -232,6 +234,22 @@ def _move(meeting_id: str, uid: str, room: int, mover: str) -> bool:
             [(uid, target.version, room or None)],
             answered,
         )
+        return True
+
+    return _optimistic(attempt)
+
+
+def _close_later(meeting_id: str, minutes: int) -> bool:
+    """The open rooms close by themselves ``minutes`` from now (conditional, like ``_switch``)."""
+
+    def attempt() -> bool:
+        current = store.meeting(meeting_id)
+        if current.doc is None:
+            raise NotFound("No meeting has this id.")
+        change = hosting.countdown(current.doc, clock.now(), minutes)
+        if change is None:
+            return False
+        lobby_store.update_meeting(meeting_id, current.version, change)
         return True
 
     return _optimistic(attempt)

@@ -378,9 +378,9 @@ def host_choose(value: Any, request: Mapping[str, Any]) -> str | None:
 
 
 def host_minutes(value: Any, request: Mapping[str, Any]) -> str | None:
-    """`minutes`: optional with `rooms-open` (an int from 1 to 240, or null), refused (even
-    null) otherwise."""
-    if request.get("action") != "rooms-open":
+    """`minutes`: optional with `rooms-open` and `rooms-close` (an int from 1 to 240, or
+    null), refused (even null) otherwise."""
+    if request.get("action") not in ("rooms-open", "rooms-close"):
         return None if value is ABSENT else "minutes"
     if value is ABSENT or value is None:
         return None

@@ -10,7 +10,7 @@ import { useState } from "preact/hooks";
 import { runsMeeting } from "../hosts/controls";
 import type { RoomSession } from "../room/session";
 import { AskForHelp } from "./RoomChip";
-import { defaultRoomNames, groups, MAX_ROOM_NAME, MAX_ROOMS, ROOM_TIMERS, roomName, roomNamesProblem, spread } from "./breakouts";
+import { CLOSING_WARNING_MS, defaultRoomNames, groups, MAX_ROOM_NAME, MAX_ROOMS, ROOM_TIMERS, roomName, roomNamesProblem, spread } from "./breakouts";
 
 /** Where one person goes: the main room (0) or a room's number. */
 function RoomSelect(props: { id: string; label: string; names: readonly string[]; value: number; onChange: (room: number) => void }) {
@@ -149,12 +149,19 @@ function RunningRooms({ session, hostView }: { session: RoomSession; hostView: b
       ))}
       {hostView ? null : <AskForHelp help={session.help} />}
       {hostView ? (
-        <button class="btn" type="button" onClick={() => void hosting.act("rooms-close")}>
-          Close rooms
-        </button>
+        <div class="row">
+          {roomsCloseAt === null || roomsCloseAt - meeting.clock.now() > CLOSING_WARNING_MS ? (
+            <button class="btn" type="button" onClick={() => void hosting.act("rooms-close", undefined, undefined, { minutes: 1 })}>
+              Close in 1 minute
+            </button>
+          ) : null}
+          <button class="btn" type="button" onClick={() => void hosting.act("rooms-close")}>
+            Close rooms
+          </button>
+        </div>
       ) : null}
       <p class="muted small">
-        {hostView ? "Closing the rooms brings everyone back to the main room. " : ""}
+        {hostView ? "Closing the rooms brings everyone back to the main room; in 1 minute, everyone in a room is told first. " : ""}
         {hostView && roomsChoice ? "Participants may choose their room. " : ""}
         {roomsCloseAt !== null ? `The rooms close by themselves at ${new Date(roomsCloseAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}. ` : ""}
         You are in {roomName(mine, names)}.
