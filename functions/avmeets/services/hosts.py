@@ -58,7 +58,8 @@ def act(caller: Caller, body: HostAction) -> HostActionResult:
         fields = hosting.rooms_fields(body.rooms, now, choose=body.choose, minutes=body.minutes)
         changed = _open_rooms(meeting_id, lambda _: fields, body.assign or {})
     elif action == "rooms-close" and body.minutes:  # a countdown: they close by themselves
-        changed = _close_later(meeting_id, body.minutes)
+        minutes = body.minutes
+        changed = _switch(meeting_id, lambda m: hosting.countdown(m, clock.now(), minutes))
     elif action == "rooms-close":  # opening none: everyone back in the main room
         changed = _open_rooms(meeting_id, lambda _: hosting.rooms_fields((), clock.now()), {})
     elif action == "move":
@@ -67,7 +68,8 @@ def act(caller: Caller, body: HostAction) -> HostActionResult:
     elif action in ("ask-help", "cancel-help"):
         changed = _help(meeting_id, caller.uid, ask=action == "ask-help")
     else:
-        changed = _switch(meeting_id, action, body.what)
+        what = body.what
+        changed = _switch(meeting_id, lambda m: hosting.meeting_change(m, action, what))
         if action == "lobby-off":  # everyone waiting comes in, as any newcomer now would
             _admit_waiting(meeting_id, caller.uid)
     log.info(
@@ -239,22 +241,6 @@ def _move(meeting_id: str, uid: str, room: int, mover: str) -> bool:
     return _optimistic(attempt)
 
 
-def _close_later(meeting_id: str, minutes: int) -> bool:
-    """The open rooms close by themselves ``minutes`` from now (conditional, like ``_switch``)."""
-
-    def attempt() -> bool:
-        current = store.meeting(meeting_id)
-        if current.doc is None:
-            raise NotFound("No meeting has this id.")
-        change = hosting.countdown(current.doc, clock.now(), minutes)
-        if change is None:
-            return False
-        lobby_store.update_meeting(meeting_id, current.version, change)
-        return True
-
-    return _optimistic(attempt)
-
-
 def _help(meeting_id: str, uid: str, *, ask: bool) -> bool:
     """The caller asks the hosts to come to its breakout room (``ask``), or no longer asks."""
 
@@ -272,15 +258,16 @@ def _help(meeting_id: str, uid: str, *, ask: bool) -> bool:
     return _optimistic(attempt)
 
 
-def _switch(meeting_id: str, action: HostActionName, what: HostPermission | None) -> bool:
-    """Lock, unlock, lobby on or off, a permission restricted or allowed: a meeting field
-    (conditional, like every join)."""
+def _switch(meeting_id: str, change_of: Callable[[hosting.Doc], dict[str, Any] | None]) -> bool:
+    """Lock, unlock, lobby on or off, a permission restricted or allowed, the rooms' countdown:
+    meeting fields, ``change_of`` the meeting as read (None: already so), written conditionally
+    like every join."""
 
     def attempt() -> bool:
         current = store.meeting(meeting_id)
         if current.doc is None:
             raise NotFound("No meeting has this id.")
-        change = hosting.meeting_change(current.doc, action, what)
+        change = change_of(current.doc)
         if change is None:
             return False
         lobby_store.update_meeting(meeting_id, current.version, change)

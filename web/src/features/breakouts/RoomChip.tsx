@@ -21,7 +21,7 @@ export function AskForHelp({ help }: { help: HelpDesk }) {
   };
   return (
     <>
-      {asking ? <span class="room-chip help-asked">Help asked: a host will come</span> : null}
+      {asking ? <span class="help-asked">Help asked: a host will come</span> : null}
       <button class="btn btn-ghost btn-small" type="button" disabled={busy} onClick={() => void press()}>
         {asking ? "Cancel help request" : "Ask for help"}
       </button>

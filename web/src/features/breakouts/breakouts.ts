@@ -133,10 +133,13 @@ export function helpCalls(roster: Iterable<Participant>, names: readonly string[
   return calls.sort((a, b) => a.at - b.at || a.uid.localeCompare(b.uid));
 }
 
+/** One call, told from the same person's next one (asked again after a cancel). */
+export const helpCallKey = (call: Pick<HelpCall, "uid" | "at">): string => `${call.uid}@${call.at}`;
+
 /** The calls in `now` that were not in `before` (a call asked again after a cancel is new). */
 export function newHelpCalls(before: readonly HelpCall[], now: readonly HelpCall[]): HelpCall[] {
-  const known = new Set(before.map((call) => `${call.uid}@${call.at}`));
-  return now.filter((call) => !known.has(`${call.uid}@${call.at}`));
+  const known = new Set(before.map(helpCallKey));
+  return now.filter((call) => !known.has(helpCallKey(call)));
 }
 
 /** What the hosts are told of a call: "Ann asks for help in Red". */

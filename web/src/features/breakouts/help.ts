@@ -2,8 +2,9 @@
  * Asking for a host's help from a breakout room (docs/protocol.md section 5, "Asking for help").
  * Nobody in a room is connected to the hosts in the main room, so the call goes through the
  * server as a status (`host_action` `ask-help`: the asker's `helpAt`), and every roster shows
- * it. The hosts are told of each new call (a toast, a sound) and may join its room, which
- * answers it, or put the alert off for later; the asker sees that it asks and may cancel.
+ * it. The hosts are told of each new call (a sound, a spoken notice and the alert) and may join
+ * its room, which answers it, or put the alert off for later; the asker sees that it asks and
+ * may cancel.
  */
 import { computed, effect, signal, type ReadonlySignal } from "@preact/signals-core";
 import { announce } from "../../core/announce";
@@ -11,9 +12,7 @@ import type { Meeting } from "../../core/meeting/meeting";
 import { playCue } from "../../ui/cue";
 import { runsMeeting } from "../hosts/controls";
 import type { Hosting } from "../hosts/hosting";
-import { helpCallText, helpCalls, newHelpCalls, type HelpCall } from "./breakouts";
-
-const key = (call: HelpCall) => `${call.uid}@${call.at}`;
+import { helpCallKey, helpCallText, helpCalls, newHelpCalls, type HelpCall } from "./breakouts";
 
 export class HelpDesk {
   /** Everyone asking now, the longest waiting first. */
@@ -32,7 +31,7 @@ export class HelpDesk {
     myRoom: ReadonlySignal<number | null>,
   ) {
     this.calls = computed(() => helpCalls(meeting.roster.value.values(), hosting.switches.value.rooms));
-    this.pending = computed(() => this.calls.value.filter((call) => !this.later.value.has(key(call))));
+    this.pending = computed(() => this.calls.value.filter((call) => !this.later.value.has(helpCallKey(call))));
     this.asking = computed(() => this.calls.value.some((call) => call.uid === meeting.myUid));
     this.mayAsk = computed(() => myRoom.value !== null && !runsMeeting(hosting.myRole.value));
   }
@@ -67,6 +66,6 @@ export class HelpDesk {
 
   /** A host puts the alert about this call off (the rooms panel still shows it). */
   putOff(call: HelpCall): void {
-    this.later.value = new Set([...this.later.peek(), key(call)]);
+    this.later.value = new Set([...this.later.peek(), helpCallKey(call)]);
   }
 }
