@@ -80,6 +80,12 @@ async def test_breakout_rooms(people: PersonFactory) -> None:
     await expect(alice.page.locator(".invite-card")).to_contain_text(
         "Nobody else is in the main room: 2 people are in breakout rooms."
     )
+    # Her people list shows only the main room, and says where the others are.
+    await alice.open_people()
+    elsewhere = alice.page.locator(".people-elsewhere")
+    await expect(elsewhere).to_contain_text("2 people are in breakout rooms.")
+    await elsewhere.get_by_role("button", name="See the rooms", exact=True).click()
+    await expect(alice.page.locator("#panel-title")).to_have_text(TITLE)
     await expect(bob.page.locator(".room-chip")).to_have_text("Breakout room: Red")
     for person, others in ((alice, (bob, carol)), (bob, (alice, carol)), (carol, (alice, bob))):
         for other in others:

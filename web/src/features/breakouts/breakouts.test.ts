@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Participant } from "../../core/meeting/roster";
-import { aloneText, defaultRoomNames, groups, helpCalls, helpCallText, movedNotice, newHelpCalls, roomsNamed, othersMovedNotice, roomName, roomNamesProblem, spread, timeLeft, timerStep } from "./breakouts";
+import { aloneText, defaultRoomNames, elsewhereText, groups, helpCalls, helpCallText, movedNotice, newHelpCalls, roomsNamed, othersMovedNotice, roomName, roomNamesProblem, spread, timeLeft, timerStep } from "./breakouts";
 
 const person = (uid: string, room?: number, state: Participant["state"] = "joined"): Participant => ({
   uid, displayName: uid.toUpperCase(), session: `s-${uid}`, state, role: "participant", ...(room ? { room } : {}),
@@ -93,5 +93,7 @@ describe("breakout rooms", () => {
     expect(aloneText(null, 0, [])).toBe("You are the only one here.");
     expect(aloneText(null, 2, ["Red", "Blue"])).toBe("Nobody else is in the main room: 2 people are in breakout rooms.");
     expect(aloneText(2, 1, ["Red", "Blue"])).toBe("Nobody else is in Blue: 1 person is in other rooms.");
+    expect(elsewhereText(null, 3)).toBe("3 people are in breakout rooms.");
+    expect(elsewhereText(1, 1)).toBe("1 person is in other rooms.");
   });
 });

@@ -72,8 +72,13 @@ export function roomsNamed(rooms: Iterable<number | null>, names: readonly strin
 /** The empty room's first line: alone, or alone in our room while `elsewhere` people are in others. */
 export function aloneText(mine: number | null, elsewhere: number, names: readonly string[]): string {
   if (elsewhere <= 0) return "You are the only one here.";
+  return `Nobody else is in ${mine === null ? "the main room" : roomName(mine, names)}: ${elsewhereText(mine, elsewhere)}`;
+}
+
+/** The people list's word on those it does not show, in other rooms: "2 people are in breakout rooms". */
+export function elsewhereText(mine: number | null, elsewhere: number): string {
   const who = elsewhere === 1 ? "1 person is" : `${elsewhere} people are`;
-  return mine === null ? `Nobody else is in the main room: ${who} in breakout rooms.` : `Nobody else is in ${roomName(mine, names)}: ${who} in other rooms.`;
+  return mine === null ? `${who} in breakout rooms.` : `${who} in other rooms.`;
 }
 
 /** What to tell us when our own room changes (null: nothing). */

@@ -65,11 +65,9 @@ export function InviteBody(props: { session: RoomSession; headingId: string; hea
 /** The empty room's card (empty of others in our breakout room, it says where they are). */
 export function InviteCard(props: { session: RoomSession }) {
   const { session } = props;
-  const here = new Set(session.present.value);
-  const elsewhere = [...session.meeting.roster.value.values()].filter((p) => p.state === "joined" && !here.has(p.uid)).length;
   return (
     <section class="invite-card card" aria-labelledby="invite-title">
-      <p class="muted">{aloneText(session.myRoom.value, elsewhere, session.hosting.switches.value.rooms)}</p>
+      <p class="muted">{aloneText(session.myRoom.value, session.elsewhere.value, session.hosting.switches.value.rooms)}</p>
       <InviteBody session={props.session} headingId="invite-title" heading="Invite people" />
     </section>
   );

@@ -3,12 +3,13 @@
  * waiting room, ending for everyone); then everyone with a raised hand first (in the order they
  * raised it), then as they came; each with their role, the connection in words, the safety code,
  * "Message" for a private chat and, for the hosts, what they may do about that person; on one's
- * own row, "Rename".
+ * own row, "Rename". Those in other breakout rooms are counted below, with the way to the rooms.
  */
 import { Fragment } from "preact";
 import { useState } from "preact/hooks";
 import { PAIR_SEPARATOR } from "../../core/meeting/safety";
 import { Icon } from "../../ui/Icon";
+import { elsewhereText } from "../breakouts/breakouts";
 import { roleLabel, runsMeeting } from "../hosts/controls";
 import { HostSection } from "../hosts/HostSection";
 import { PersonActions } from "../hosts/PersonActions";
@@ -137,6 +138,14 @@ export function PeoplePanel(props: { session: RoomSession; ui: RoomUi }) {
           <PersonRow key={uid} uid={uid} session={session} ui={props.ui} />
         ))}
       </ul>
+      {session.elsewhere.value ? (
+        <p class="muted small people-elsewhere">
+          {elsewhereText(session.myRoom.value, session.elsewhere.value)}{" "}
+          <button class="btn btn-ghost btn-small" type="button" onClick={() => props.ui.setPanel("rooms")}>
+            See the rooms
+          </button>
+        </p>
+      ) : null}
     </div>
   );
 }

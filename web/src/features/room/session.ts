@@ -48,6 +48,8 @@ export class RoomSession {
   readonly help: HelpDesk;
   /** Who has a tile: us first, then everyone joined or connected. */
   readonly present: ReadonlySignal<readonly string[]>;
+  /** How many people present are in other breakout rooms than ours (0 without rooms). */
+  readonly elsewhere: ReadonlySignal<number>;
   /** The others one can write or send a file to privately. */
   readonly targets: ReadonlySignal<readonly Target[]>;
   /** The meeting needs a password (the invitation says so). */
@@ -81,6 +83,10 @@ export class RoomSession {
       for (const [uid, p] of meeting.roster.value) if (p.state === "joined" && roomOf(p) === room) uids.add(uid);
       for (const uid of meeting.peers.value.keys()) uids.add(uid);
       return [...uids];
+    });
+    this.elsewhere = computed(() => {
+      const here = new Set(this.present.value);
+      return [...meeting.roster.value.values()].filter((p) => p.state === "joined" && !here.has(p.uid)).length;
     });
     this.targets = computed(() =>
       this.present.value.filter((uid) => uid !== meeting.myUid).map((uid) => ({ uid, name: this.name(uid) })),
