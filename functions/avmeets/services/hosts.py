@@ -85,10 +85,6 @@ def act(caller: Caller, body: HostAction) -> HostActionResult:
     return {"action": action, "changed": changed}
 
 
-def _uid(doc: hosting.Doc | None) -> str:
-    return str(doc["uid"]) if doc else ""
-
-
 def _person(uid: str | None) -> str:
     assert uid is not None  # payloads.parse_host_action requires it for these actions
     return uid
@@ -225,9 +221,11 @@ def _move(meeting_id: str, uid: str, room: int, mover: str) -> bool:
             return False
         answered: list[tuple[str, Any]] = []
         if uid == mover and by_host and room:  # a host's visit answers who asked for help there
-            people = store.participants_versioned(meeting_id)
-            asking = set(hosting.askers([p.doc for p in people if p.doc], room))
-            answered = [(who, p.version) for p in people if (who := _uid(p.doc)) in asking]
+            people = {
+                str(p.doc["uid"]): p for p in store.participants_versioned(meeting_id) if p.doc
+            }
+            asking = hosting.askers([p.doc for p in people.values() if p.doc], room)
+            answered = [(who, people[who].version) for who in asking]
         # The meeting unchanged too: rooms closed meanwhile must not leave someone in one.
         store.place_in_rooms(
             meeting_id,

@@ -5,6 +5,7 @@
  */
 import type { HostPermission, ParticipantRole, ParticipantState, StorageKind, StoredBy } from "../../protocol.gen";
 import { permissionsOf } from "./held";
+import { millisOf } from "./timestamps";
 
 export interface Participant {
   uid: string;
@@ -93,8 +94,8 @@ export function toParticipant(raw: RawParticipant): Participant {
   if (permitted.length) participant.permitted = permitted;
   const room = raw.data.room;
   if (typeof room === "number" && Number.isInteger(room) && room > 0) participant.room = room;
-  const helpAt = (raw.data.helpAt as { toMillis?: () => number } | null | undefined)?.toMillis?.();
-  if (typeof helpAt === "number" && helpAt > 0) participant.helpAt = helpAt;
+  const helpAt = millisOf(raw.data.helpAt);
+  if (helpAt > 0) participant.helpAt = helpAt;
   return participant;
 }
 

@@ -25,6 +25,7 @@ import { errorCode } from "../api/errors";
 import { SIGNAL_DELETE_POLICY } from "../api/policies";
 import { sleep, withRetry } from "../api/retry";
 import type { RawParticipant } from "./roster";
+import { millisOf } from "./timestamps";
 
 let firestore: Firestore | null = null;
 
@@ -68,7 +69,6 @@ export interface SignallingHandlers {
 const LISTENING_WAIT_MS = 5_000;
 
 function toSignal(id: string, data: DocumentData): IncomingSignal {
-  const created = data.createdAt as { toMillis?: () => number } | undefined;
   return {
     id,
     from: String(data.from ?? ""),
@@ -77,7 +77,7 @@ function toSignal(id: string, data: DocumentData): IncomingSignal {
     type: String(data.type ?? ""),
     sdp: typeof data.sdp === "string" ? data.sdp : undefined,
     candidates: Array.isArray(data.candidates) ? (data.candidates as SignalCandidate[]) : undefined,
-    createdAt: created?.toMillis ? created.toMillis() : Number.MAX_SAFE_INTEGER,
+    createdAt: millisOf(data.createdAt) || Number.MAX_SAFE_INTEGER,
   };
 }
 

@@ -18,6 +18,7 @@ import type { HostActionName, HostActionRequest, HostPermission, ParticipantRole
 import { askAccepted, asked, encodeAsk, type Ask } from "./asks";
 import { newKnocks, roleNotice, runsMeeting } from "./controls";
 import { permissionsOf } from "../../core/meeting/held";
+import { millisOf } from "../../core/meeting/timestamps";
 import { heldFor, heldNotices, messageAccepted, PERMISSIONS, type HeldState, type MessageRules, type Messaging } from "./permissions";
 
 /** A waiting knock as the hosts see it. */
@@ -57,10 +58,6 @@ export interface IncomingAsk {
 /** The meeting's `rooms`, checked (none unless a list of names). */
 function roomsOf(value: unknown): string[] {
   return Array.isArray(value) && value.every((name) => typeof name === "string") ? (value as string[]) : [];
-}
-
-function millis(value: unknown): number {
-  return (value as { toMillis?: () => number } | null)?.toMillis?.() ?? 0;
 }
 
 /** What a refused host action means, in words. */
@@ -155,7 +152,7 @@ export class Hosting {
           restricted: permissionsOf(snapshot.get("restricted")),
           rooms: roomsOf(snapshot.get("rooms")),
           roomsChoice: snapshot.get("roomsChoice") === true,
-          roomsCloseAt: millis(snapshot.get("roomsCloseAt")) || null,
+          roomsCloseAt: millisOf(snapshot.get("roomsCloseAt")) || null,
         }),
       (error) => console.debug("the meeting listener stopped", error),
     );
@@ -281,7 +278,7 @@ export class Hosting {
           displayName: String(d.get("displayName") ?? "Guest"),
           sameOrg: d.get("sameOrg") === true,
           wasRemoved: d.get("wasRemoved") === true,
-          knockedAt: millis(d.get("knockedAt")),
+          knockedAt: millisOf(d.get("knockedAt")),
         }));
         this.knocks.value = knocks.sort((a, b) => a.knockedAt - b.knockedAt || a.uid.localeCompare(b.uid));
       },
