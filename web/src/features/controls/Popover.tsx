@@ -21,12 +21,14 @@ export function Popover(props: {
     const el = root.current;
     const items = () => [...(el?.querySelectorAll<HTMLElement>("[role^=menuitem]:not([disabled])") ?? [])];
     items()[0]?.focus();
+    // Escape closes the menu wherever the focus went meanwhile (a page that moved it, such as
+    // the lobby's form once the meeting's details arrive), and only the menu.
+    const onEscape = (event: KeyboardEvent) => {
+      if (event.key !== "Escape") return;
+      event.stopPropagation();
+      onClose();
+    };
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === "Escape") {
-        event.stopPropagation();
-        onClose();
-        return;
-      }
       const list = items();
       const at = list.indexOf(document.activeElement as HTMLElement);
       const step = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 }[event.key];
@@ -39,9 +41,11 @@ export function Popover(props: {
       if (el && !el.contains(event.target as Node) && !el.parentElement?.contains(event.target as Node)) onClose();
     };
     el?.addEventListener("keydown", onKey);
+    document.addEventListener("keydown", onEscape, true);
     document.addEventListener("click", onClick, true);
     return () => {
       el?.removeEventListener("keydown", onKey);
+      document.removeEventListener("keydown", onEscape, true);
       document.removeEventListener("click", onClick, true);
     };
   }, [onClose]);
