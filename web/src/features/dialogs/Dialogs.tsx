@@ -9,6 +9,7 @@ import { SafetyDialog } from "../safety/SafetyDialog";
 import { SettingsDialog } from "../settings/SettingsDialog";
 import { ConnectionDialog } from "../stage/ConnectionDialog";
 import { LayoutDialog } from "../stage/LayoutDialog";
+import { VolumeDialog } from "../stage/VolumeDialog";
 import { CloseButton, Dialog } from "./Dialog";
 
 export function Dialogs(props: { session: RoomSession; ui: RoomUi; local: LocalMedia; onLeave: () => void }) {
@@ -33,6 +34,8 @@ export function Dialogs(props: { session: RoomSession; ui: RoomUi; local: LocalM
       return <ShortcutsDialog onClose={close} />;
     case "layout":
       return <LayoutDialog onClose={close} />;
+    case "volume":
+      return <VolumeDialog key={spec.uid} uid={spec.uid} session={session} ui={ui} onClose={close} />;
     case "leave":
       return (
         <LeaveDialog

@@ -7,6 +7,7 @@ import { signal } from "@preact/signals-core";
 import type { ChatRef } from "../../core/meeting/chatChannel";
 import type { Recorder } from "../recordings/recorder";
 import type { Pin } from "../stage/layout";
+import { clampVolume, playbackVolume } from "../stage/volume";
 
 export type Panel = "people" | "chat" | "files" | "recordings" | "polls" | "qa" | "rooms";
 
@@ -17,7 +18,8 @@ export type DialogSpec =
   | { kind: "invite" }
   | { kind: "leave" }
   | { kind: "shortcuts" }
-  | { kind: "layout" };
+  | { kind: "layout" }
+  | { kind: "volume"; uid: string };
 
 /** How the window's width sorts the controls: all in a row, the secondary ones in "More", few. */
 export type Width = "wide" | "medium" | "narrow";
@@ -100,6 +102,8 @@ export class RoomUi {
   readonly tilesHidden = signal(false);
   /** People whose sound we turned off, for us only (their voice and their screen's sound). */
   readonly mutedForMe = signal<ReadonlySet<string>>(new Set());
+  /** People whose sound we turned down or up, for us only (0 to 1; those at full left out). */
+  readonly volumes = signal<ReadonlyMap<string, number>>(new Map());
   /** Our own tile left out, for us only (the others still see us; a recording still shows us). */
   readonly selfHidden = signal(false);
   readonly width = signal<Width>(widthNow());
@@ -137,6 +141,19 @@ export class RoomUi {
     const next = new Set(this.mutedForMe.peek());
     if (!next.delete(uid)) next.add(uid);
     this.mutedForMe.value = next;
+  }
+
+  setVolume(uid: string, level: number): void {
+    const next = new Map(this.volumes.peek());
+    const clamped = clampVolume(level);
+    if (clamped === 1) next.delete(uid);
+    else next.set(uid, clamped);
+    this.volumes.value = next;
+  }
+
+  /** What `uid`'s voice and screen play at for us. */
+  playbackVolume(uid: string): number {
+    return playbackVolume(this.mutedForMe.value.has(uid), this.volumes.value.get(uid));
   }
 
   togglePanel(name: Panel): void {

@@ -8,7 +8,7 @@ import { Icon } from "../../ui/Icon";
 import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
 import type { StageLayout } from "./layout";
-import { useSilent, useVideo } from "./Tile";
+import { usePlaybackVolume, useVideo } from "./Tile";
 import { hue, initials } from "./tileInfo";
 
 /** Videos that the recorder should not compose a second time (the tile has them). */
@@ -44,7 +44,7 @@ function RemoteScreen(props: { uid: string; session: RoomSession; ui: RoomUi; la
   const link = session.link(uid);
   const view = link?.view.value;
   const video = useVideo(`${uid}:screen`, link ? link.screenStream : null, ui.videos);
-  useSilent(video, ui.mutedForMe.value.has(uid));
+  usePlaybackVolume(video, ui.playbackVolume(uid));
   const name = session.name(uid);
   return (
     <figure class="main-view presentation" data-uid={uid} data-kind="screen" data-live={String(!!view?.screenLive)} aria-label={`${name}'s screen`}>

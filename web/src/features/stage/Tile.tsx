@@ -9,6 +9,7 @@ import { Icon } from "../../ui/Icon";
 import { useAudioOutput } from "../../ui/useAudioOutput";
 import type { TileSeen } from "../room/store";
 import { hue, initials } from "./tileInfo";
+import { playbackVolume, volumePercent, volumeWords } from "./volume";
 
 export interface TileProps {
   uid: string;
@@ -35,6 +36,8 @@ export interface TileProps {
   onSeen?: (seen: TileSeen | null) => void;
   /** Its sound turned off by us, for us only. */
   mutedForMe?: boolean;
+  /** Its sound turned down or up by us, for us only (0 to 1; full when absent). */
+  volume?: number;
   /** The quality bars and the menu (a connection's), reactions floating over it. */
   tools?: ComponentChildren;
   overlay?: ComponentChildren;
@@ -51,11 +54,14 @@ export function playVideo(video: HTMLVideoElement): void {
   });
 }
 
-/** Silent for us only while `silent` ("Mute … for me"): the volume, not `muted`, which the sound banner owns. */
-export function useSilent(video: { current: HTMLVideoElement | null }, silent: boolean): void {
+/**
+ * Played at `level` for us only ("Mute … for me", "Adjust … volume for me"): the element's volume,
+ * not `muted`, which the sound banner owns.
+ */
+export function usePlaybackVolume(video: { current: HTMLVideoElement | null }, level: number): void {
   useEffect(() => {
-    if (video.current) video.current.volume = silent ? 0 : 1;
-  }, [video, silent]);
+    if (video.current) video.current.volume = level;
+  }, [video, level]);
 }
 
 /** A video element showing `stream`, registered under `key` in `videos` while mounted. */
@@ -106,10 +112,11 @@ function useSeen(onSeen: ((seen: TileSeen | null) => void) | undefined) {
 export function Tile(props: TileProps) {
   const { uid, isLocal, name, safetyCode } = props;
   const video = useVideo(uid, props.stream, props.videos);
-  useSilent(video, !!props.mutedForMe);
+  usePlaybackVolume(video, playbackVolume(!!props.mutedForMe, props.volume));
+  const soundWords = volumeWords(!!props.mutedForMe, props.volume);
   const tile = useSeen(props.onSeen);
   const classes = ["tile", props.video ? "" : "no-video", props.speaking ? "speaking" : "", props.handUp ? "hand-up" : ""];
-  const label = [name, props.handUp ? "hand raised" : "", props.audio ? "" : "microphone off", props.mutedForMe ? "muted for you" : "", props.stateText]
+  const label = [name, props.handUp ? "hand raised" : "", props.audio ? "" : "microphone off", soundWords, props.stateText]
     .filter(Boolean)
     .join(", ");
   return (
@@ -157,6 +164,12 @@ export function Tile(props: TileProps) {
         <span class="tile-silent" hidden={!props.mutedForMe} title="Muted for you">
           <Icon name="soundOff" label="muted for you" />
         </span>
+        {!props.mutedForMe && soundWords ? (
+          <span class="tile-volume" title="Volume for you">
+            <span aria-hidden="true">{`${volumePercent(props.volume ?? 1)}%`}</span>
+            <span class="visually-hidden">{soundWords}</span>
+          </span>
+        ) : null}
         <span class="tile-name">{name}</span>
         {/* Not a live region: who joined or left is said once by the page's announcer. */}
         <span class="tile-state">{props.stateText}</span>

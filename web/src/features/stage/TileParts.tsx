@@ -29,7 +29,7 @@ export function QualityBars(props: { quality: Quality; name: string; onOpen: () 
   );
 }
 
-/** A menu button: pin or mute for me, and for a host or co-host spotlight for everyone (and end either). */
+/** A menu button: pin, mute or adjust the volume for me, and for a host or co-host spotlight for everyone (and end either). */
 export function TileMenu(props: { uid: string; name: string; session: RoomSession; ui: RoomUi; sharing: boolean }) {
   const { uid, name, session, ui } = props;
   const [open, setOpen] = useState(false);
@@ -65,6 +65,7 @@ export function TileMenu(props: { uid: string; name: string; session: RoomSessio
     [cameraPinned ? `Unpin ${name}` : `Pin ${name} for me`, () => ui.togglePin({ kind: "camera", uid })],
   ];
   items.push([ui.mutedForMe.value.has(uid) ? `Unmute ${name} for me` : `Mute ${name} for me`, () => ui.toggleMutedForMe(uid)]);
+  items.push([`Adjust ${name}'s volume for me`, () => (ui.dialog.value = { kind: "volume", uid })]);
   if (props.sharing) items.push([screenPinned ? `Unpin ${name}'s screen` : `Pin ${name}'s screen for me`, () => ui.togglePin({ kind: "screen", uid })]);
   // Everyone's stage is the hosts' to set, as the receivers enforce (gestures.ts).
   if (runsMeeting(session.hosting.myRole.value)) {

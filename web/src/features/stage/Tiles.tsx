@@ -66,6 +66,7 @@ export function RemoteTile(props: { uid: string; session: RoomSession; ui: RoomU
       onSafety={(who) => (ui.dialog.value = { kind: "safety", uid: who })}
       videos={ui.videos}
       mutedForMe={ui.mutedForMe.value.has(uid)}
+      volume={ui.volumes.value.get(uid)}
       onSeen={onSeen}
       overlay={<TileReactions uid={uid} session={session} />}
       tools={
