@@ -186,7 +186,7 @@ def check_action(
             raise InvalidArgument("You cannot do that to yourself.", field="uid")
         if target_uid == meeting.get("createdBy") and action in PERMISSION_ACTIONS:
             raise PermissionDenied("The meeting's host is never held to what is turned off.")
-        if target_uid == meeting.get("createdBy"):
+        if target_uid == meeting.get("createdBy") and action != "help-later":
             raise PermissionDenied("Nobody can remove the meeting's host or change their role.")
     return meeting
 
@@ -395,6 +395,14 @@ def check_help(meeting: Doc, mine: Doc | None, *, ask: bool) -> bool:
             reason=ErrorReason.NO_ROOMS,
         )
     return (mine.get("helpAt") is not None) != ask
+
+
+def check_help_later(target: Doc | None) -> bool:
+    """Whether a host's ``help-later`` for ``target`` changes anything: only a call standing and
+    not answered so yet (one cancelled or answered meanwhile is left as is)."""
+    if target is None or target.get("state") != JOINED:
+        raise NotFound("This person is not in the meeting.")
+    return target.get("helpAt") is not None and target.get("helpLaterAt") is None
 
 
 def askers(people: Sequence[Doc], room: int) -> list[str]:

@@ -77,6 +77,7 @@ HostActionName = Literal[
     "rooms-close",
     "ask-help",
     "cancel-help",
+    "help-later",
 ]
 #: What a host may turn off for the participants who do not run the meeting (``restrict``) and
 #: on again (``allow``), or let one participant do all the same (``permit``, ``unpermit``):
@@ -140,6 +141,7 @@ PERSON_ACTIONS: Final[tuple[HostActionName, ...]] = (
     "permit",
     "unpermit",
     "move",
+    "help-later",
 )
 #: What anyone present does for themselves (no ``uid``): ask the hosts to come to their breakout
 #: room, or no longer ask.
@@ -877,6 +879,9 @@ class ParticipantDoc(TypedDict):
     #: it asked. Absent otherwise: gone when it cancels, a host visits its room, it moves or
     #: the rooms close, and when it leaves.
     helpAt: NotRequired[datetime]
+    #: While it asks, when a host answered "later" (``help-later``): the call stands, the hosts
+    #: are busy. Gone with ``helpAt``.
+    helpLaterAt: NotRequired[datetime]
     expiresAt: datetime
 
 

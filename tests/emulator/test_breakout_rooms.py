@@ -190,7 +190,8 @@ async def test_someone_in_a_breakout_room_asks_the_hosts_for_help(
     actors: Actors, admin: firestore.AsyncClient
 ) -> None:
     """Nobody in a room is connected to the hosts in the main room: a participant asks for them
-    through the server (``ask-help``: its ``helpAt``), and a host's visit answers it."""
+    through the server (``ask-help``: its ``helpAt``), and a host's visit answers it; a host too
+    busy answers it "later" (``help-later``: its ``helpLaterAt``), the call standing."""
     host, ann, ben, cy = [await actors(n) for n in ("host", "ann", "ben", "cy")]
     stranger = await actors("stranger")
     meeting_id = await host.create_meeting(title="Help", lobby=False)
@@ -203,6 +204,10 @@ async def test_someone_in_a_breakout_room_asks_the_hosts_for_help(
             doc = await stored(admin, f"meetings/{meeting_id}/participants/{who.uid}") or {}
             found.append(doc.get("helpAt"))
         return found
+
+    async def later_of(*people: Actor) -> list[Any]:
+        docs = [await stored(admin, f"meetings/{meeting_id}/participants/{w.uid}") for w in people]
+        return [(doc or {}).get("helpLaterAt") for doc in docs]
 
     async with database_unchanged(admin):  # no rooms open: nobody can ask
         await refused(host_action(ann, meeting_id, "ask-help"), "FAILED_PRECONDITION", "no-rooms")
@@ -230,12 +235,26 @@ async def test_someone_in_a_breakout_room_asks_the_hosts_for_help(
     assert (await help_of(cy)) == [None]
     await host_action(cy, meeting_id, "ask-help")
 
+    # Too busy for Cy's call, the host answers it "later": it stands, with the time of the answer.
+    async with database_unchanged(admin):
+        await refused(
+            host_action(ben, meeting_id, "help-later", cy.uid), "PERMISSION_DENIED", "not-a-host"
+        )
+        await refused(host_action(host, meeting_id, "help-later", stranger.uid), "NOT_FOUND")
+        assert (await host_action(host, meeting_id, "help-later", ben.uid))["changed"] is False
+    before = datetime.now(UTC)
+    assert (await host_action(host, meeting_id, "help-later", cy.uid))["changed"] is True
+    later_at = (await later_of(cy))[0]
+    assert later_at is not None and before - timedelta(seconds=5) < later_at
+    assert (await help_of(cy))[0] is not None
+    assert (await host_action(host, meeting_id, "help-later", cy.uid))["changed"] is False
+
     # The host visits Red: Ann's call is answered; Cy, in Blue, still asks.
     assert (await host_action(host, meeting_id, "move", host.uid, room=1))["changed"] is True
     assert (await help_of(ann))[0] is None and (await help_of(cy))[0] is not None
     # Moved, Cy asks no more (the call was about the room she left); asking again, leaving ends it.
     await host_action(host, meeting_id, "move", cy.uid, room=1)
-    assert await help_of(cy) == [None]
+    assert await help_of(cy) == [None] and await later_of(cy) == [None]
     await host_action(cy, meeting_id, "ask-help")
     await cy.leave(meeting_id)
     assert await help_of(cy) == [None]

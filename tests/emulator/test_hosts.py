@@ -535,6 +535,9 @@ async def test_every_host_action_is_refused_to_others(
         "move": {"room": 1},
     }
     more = extras.get(action, {})
+    if action == "help-later":  # a call standing, which the attackers would answer
+        await host_action(host, meeting_id, "rooms-open", rooms=["Red"], assign={guest.uid: 1})
+        await host_action(guest, meeting_id, "ask-help")
     async with database_unchanged(admin):
         for attacker in (guest, knocker, stranger, former):
             await refused(

@@ -391,6 +391,26 @@ def test_anyone_present_asks_for_help_in_a_breakout_room_only() -> None:
     assert reason(err) == "meeting-ended"
 
 
+def test_a_host_answers_a_call_for_help_later_while_it_stands() -> None:
+    asking = {**person("p"), "room": 1, "helpAt": NOW}
+    host, cohost = person("h", role="host"), person("c", role="cohost")
+    for actor in (host, cohost):
+        assert hosting.check_action(ROOMS, actor, "help-later", "p") == ROOMS
+    with pytest.raises(PermissionDenied):
+        hosting.check_action(ROOMS, person("x"), "help-later", "p")
+    # The meeting's host may ask too (the server takes it from anyone in a room).
+    assert hosting.check_action({**ROOMS, "createdBy": "h"}, cohost, "help-later", "h") == {
+        **ROOMS,
+        "createdBy": "h",
+    }
+    assert hosting.check_help_later(asking) is True
+    assert hosting.check_help_later({**asking, "helpLaterAt": NOW}) is False  # already
+    assert hosting.check_help_later({**person("p"), "room": 1}) is False  # cancelled, answered
+    for gone in (None, {**asking, "state": "left"}):
+        with pytest.raises(NotFound):
+            hosting.check_help_later(gone)
+
+
 def test_a_hosts_visit_answers_those_asking_in_that_room() -> None:
     people = [
         {**person("a"), "room": 1, "helpAt": NOW},

@@ -37,7 +37,7 @@ export type LobbyState = "waiting" | "admitted" | "denied" | "withdrawn" | "ende
 
 export type MeetingEntry = "join" | "knock" | "locked" | "denied";
 
-export type HostActionName = "admit" | "deny" | "remove" | "make-cohost" | "revoke-cohost" | "admit-all" | "lock" | "unlock" | "lobby-on" | "lobby-off" | "end" | "restrict" | "allow" | "permit" | "unpermit" | "rooms-open" | "move" | "rooms-close" | "ask-help" | "cancel-help";
+export type HostActionName = "admit" | "deny" | "remove" | "make-cohost" | "revoke-cohost" | "admit-all" | "lock" | "unlock" | "lobby-on" | "lobby-off" | "end" | "restrict" | "allow" | "permit" | "unpermit" | "rooms-open" | "move" | "rooms-close" | "ask-help" | "cancel-help" | "help-later";
 
 export type HostPermission = "present" | "chat" | "mic" | "camera" | "files" | "reactions" | "whiteboard" | "rename";
 
@@ -456,6 +456,7 @@ export interface ParticipantDoc {
   permitted?: HostPermission[];
   room?: number | null;
   helpAt?: Timestamp;
+  helpLaterAt?: Timestamp;
   expiresAt: Timestamp;
 }
 

@@ -3,7 +3,8 @@
 Answer a knock (or every waiting knock at once), remove someone, make or unmake a co-host,
 lock or unlock the meeting, switch its lobby, turn something off or on again for the
 participants or let one of them do it all the same, open, run and close breakout rooms, end
-it for everyone; and what anyone asks for themselves: a host's help in their breakout room.
+it for everyone; and what anyone asks for themselves: a host's help in their breakout room
+(which a host may answer "later").
 ``hosting`` decides who may and what changes; this module reads and writes, each write
 conditional on what it read.
 """
@@ -67,6 +68,8 @@ def act(caller: Caller, body: HostAction) -> HostActionResult:
         changed = _move(meeting_id, _person(target), body.room, caller.uid)
     elif action in ("ask-help", "cancel-help"):
         changed = _help(meeting_id, caller.uid, ask=action == "ask-help")
+    elif action == "help-later":
+        changed = _help_later(meeting_id, _person(target))
     else:
         what = body.what
         changed = _switch(meeting_id, lambda m: hosting.meeting_change(m, action, what))
@@ -251,6 +254,19 @@ def _help(meeting_id: str, uid: str, *, ask: bool) -> bool:
             return False
         # Conditional on the participant: a move or the rooms' closing in between rewrote it.
         store.set_help(meeting_id, uid, mine.version, clock.now() if ask else None)
+        return True
+
+    return _optimistic(attempt)
+
+
+def _help_later(meeting_id: str, uid: str) -> bool:
+    """A host answers ``uid``'s call "later": it stands; the asker is told the hosts are busy."""
+
+    def attempt() -> bool:
+        target = store.participant(meeting_id, uid)
+        if not hosting.check_help_later(target.doc):
+            return False
+        store.set_help_later(meeting_id, uid, target.version, clock.now())
         return True
 
     return _optimistic(attempt)

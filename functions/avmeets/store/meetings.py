@@ -32,6 +32,9 @@ from .documents import (
 R = TypeVar("R")
 #: Signals deleted per batch when a participant leaves.
 _SIGNAL_PAGE = 200
+#: A call for a host's help ended (cancelled, answered by a visit, a move, the rooms' closing, a
+#: leave): its time and a host's "later" go together.
+_NO_HELP: dict[str, Any] = {"helpAt": firestore.DELETE_FIELD, "helpLaterAt": firestore.DELETE_FIELD}
 
 
 def _meeting(meeting_id: str) -> firestore.DocumentReference:
@@ -178,21 +181,22 @@ def place_in_rooms(
             _meeting(meeting_id), dict(meeting_fields), option=unchanged_since(meeting_version)
         )
     for uid, version, room in moves:
-        fields = {"room": room, "helpAt": firestore.DELETE_FIELD}
+        fields = {"room": room, **_NO_HELP}
         batch.update(_participant(meeting_id, uid), fields, option=unchanged_since(version))
     for uid, version in answered:
-        batch.update(
-            _participant(meeting_id, uid),
-            {"helpAt": firestore.DELETE_FIELD},
-            option=unchanged_since(version),
-        )
+        batch.update(_participant(meeting_id, uid), _NO_HELP, option=unchanged_since(version))
     batch.commit()
 
 
 def set_help(meeting_id: str, uid: str, version: Any, asked_at: datetime | None) -> None:
     """``uid`` asks for help since ``asked_at`` (None: no longer), if unchanged since read."""
-    value = asked_at if asked_at is not None else firestore.DELETE_FIELD
-    _participant(meeting_id, uid).update({"helpAt": value}, option=unchanged_since(version))
+    fields = {"helpAt": asked_at} if asked_at is not None else _NO_HELP
+    _participant(meeting_id, uid).update(fields, option=unchanged_since(version))
+
+
+def set_help_later(meeting_id: str, uid: str, version: Any, at: datetime) -> None:
+    """A host answered ``uid``'s call "later" at ``at``, if unchanged since read."""
+    _participant(meeting_id, uid).update({"helpLaterAt": at}, option=unchanged_since(version))
 
 
 def meetings_with_rooms_due(now: datetime, limit: int) -> list[str]:
@@ -349,7 +353,7 @@ def commit_leave(
     fields: dict[str, Any] = {
         "state": "removed" if removed else "left",
         "endCause": cause,
-        "helpAt": firestore.DELETE_FIELD,  # nobody waits for a host to help someone gone
+        **_NO_HELP,  # nobody waits for a host to help someone gone
     }
     if record_id is not None:
         fields["leftAt"] = now

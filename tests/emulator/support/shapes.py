@@ -40,13 +40,14 @@ ACTIONS_ON_A_PERSON: Final = (
     "permit",
     "unpermit",
     "move",
+    "help-later",
 )
 ACTIONS_ON_THE_MEETING: Final = ("admit-all", "lock", "unlock", "lobby-on", "lobby-off", "end")
 #: ...and the actions about a permission take `what`, the others refuse it.
 ACTIONS_ON_A_PERMISSION: Final = ("restrict", "allow", "permit", "unpermit")
 PERMISSIONS: Final = ("present", "chat", "mic", "camera", "files", "reactions", "whiteboard")
 #: ...and the breakout rooms: `rooms-open` takes `rooms` (and `assign`), `move` a `room`.
-ACTIONS_ON_ROOMS: Final = ("rooms-open", "move", "rooms-close")
+ACTIONS_ON_ROOMS: Final = ("rooms-open", "move", "rooms-close", "help-later")
 #: ...and what anyone present asks for themselves (no `uid`): a host's help in a breakout room.
 ACTIONS_FOR_ONESELF: Final = ("ask-help", "cancel-help")
 HOST_ONLY_ACTIONS: Final = (
