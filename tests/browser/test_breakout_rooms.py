@@ -105,8 +105,9 @@ async def test_breakout_rooms(people: PersonFactory) -> None:
 
     # Bob, then Carol, in Red, ask for help: nobody there is connected to Alice, in the main
     # room, so the call goes by the server; her rooms panel marks them, and with the panel
-    # closed an alert says who asks where. "Later" puts Bob's call off; joining Red from the
-    # alert visits the room and answers both.
+    # closed an alert says who asks where. "Later" answers Bob's call so (the server tells his
+    # page: the hosts are busy) and keeps it in the rooms panel; joining Red from the alert
+    # visits the room and answers both.
     await bob.page.get_by_role("button", name="Ask for help", exact=True).click()
     await bob.wait_toast("The hosts were told that you ask for help")
     await expect(bob.page.locator(".help-asked")).to_have_text("Help asked: a host will come")
@@ -119,8 +120,15 @@ async def test_breakout_rooms(people: PersonFactory) -> None:
     await alice.check_accessibility("breakout rooms: asked for help")
     await alice.screenshot("breakout-help")
     await alert.get_by_role("button", name="Later: Robert asks for help in Red", exact=True).click()
+    later = "The hosts are helping others: one will come when they can"
+    await bob.wait_toast(later)
+    await expect(bob.page.locator(".help-asked")).to_have_text(f"Help asked. {later}.")
+    await expect(carol.page.locator(".help-asked")).to_have_text("Help asked: a host will come")
     await expect(alert).to_contain_text("Carol asks for help in Red")
     await expect(alert).not_to_contain_text("more")
+    await alert.get_by_role("button", name="See the rooms", exact=True).click()
+    await expect(running.filter(has_text="Robert")).to_contain_text("asks for help (later)")
+    await alice.page.get_by_role("button", name="Close the panel", exact=True).click()
     await alert.get_by_role("button", name="Join Red", exact=True).click()
     await alice.wait_connected(bob, carol)
     await expect(alice.page.locator(".room-chip")).to_have_text("Breakout room: Red")

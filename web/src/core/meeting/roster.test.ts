@@ -143,6 +143,16 @@ describe("diffRoster: asking for help", () => {
       expect(answered.roster.get("bob")?.helpAt).toBeUndefined();
     }
   });
+
+  it("follows a host's 'later', only while the call stands", () => {
+    const known = roster([ME, "s0"], ["bob", "b1"]);
+    const bob = (fields: Record<string, unknown>) => [doc(ME, { session: "s0", state: "joined" }), doc("bob", { session: "b1", state: "joined", room: 1, ...fields })];
+    const asked = diffRoster(ME, known, links(), bob({ helpAt: { toMillis: () => 5_000 } }));
+    const later = diffRoster(ME, asked.roster, links(), bob({ helpAt: { toMillis: () => 5_000 }, helpLaterAt: { toMillis: () => 7_000 } }));
+    expect(later.changed).toBe(true);
+    expect(later.roster.get("bob")?.helpLater).toBe(true);
+    expect(diffRoster(ME, known, links(), bob({ helpLaterAt: { toMillis: () => 7_000 } })).roster.get("bob")?.helpLater).toBeUndefined();
+  });
 });
 
 describe("ownVerdict", () => {

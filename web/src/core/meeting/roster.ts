@@ -22,6 +22,8 @@ export interface Participant {
   room?: number;
   /** While they ask the hosts to come to their breakout room: since when (epoch ms, the server's). */
   helpAt?: number;
+  /** While they ask: a host answered "later" (the hosts are busy; the call stands). */
+  helpLater?: true;
 }
 
 /** A participant document as read (fields unchecked). */
@@ -96,6 +98,7 @@ export function toParticipant(raw: RawParticipant): Participant {
   if (typeof room === "number" && Number.isInteger(room) && room > 0) participant.room = room;
   const helpAt = millisOf(raw.data.helpAt);
   if (helpAt > 0) participant.helpAt = helpAt;
+  if (helpAt > 0 && millisOf(raw.data.helpLaterAt) > 0) participant.helpLater = true;
   return participant;
 }
 
@@ -105,7 +108,7 @@ export const roomOf = (participant: Pick<Participant, "room"> | undefined): numb
 /** The same person as the roster shows them (name, role, what is stored, what is permitted). */
 function samePerson(a: Participant, b: Participant): boolean {
   return (
-    a.displayName === b.displayName && a.role === b.role && roomOf(a) === roomOf(b) && a.helpAt === b.helpAt &&
+    a.displayName === b.displayName && a.role === b.role && roomOf(a) === roomOf(b) && a.helpAt === b.helpAt && a.helpLater === b.helpLater &&
     sameStoredBy(a.storedBy, b.storedBy) && (a.permitted ?? []).join() === (b.permitted ?? []).join()
   );
 }

@@ -115,7 +115,7 @@ function RunningRooms({ session, hostView }: { session: RoomSession; hostView: b
   const { meeting, hosting } = session;
   const { rooms: names, roomsChoice, roomsCloseAt } = hosting.switches.value;
   const mine = session.myRoom.value;
-  const asking = new Set(session.help.calls.value.map((call) => call.uid));
+  const asking = new Map(session.help.calls.value.map((call) => [call.uid, call.later]));
   const move = (uid: string, room: number) => void hosting.act("move", uid, undefined, { room });
   return (
     <div class="breakout-running">
@@ -139,7 +139,7 @@ function RunningRooms({ session, hostView }: { session: RoomSession; hostView: b
               <li key={p.uid}>
                 <span>
                   {p.uid === meeting.myUid ? `${p.displayName} (you)` : p.displayName}
-                  {asking.has(p.uid) ? <span class="help-badge">asks for help</span> : null}
+                  {asking.has(p.uid) ? <span class="help-badge">{asking.get(p.uid) ? "asks for help (later)" : "asks for help"}</span> : null}
                 </span>
                 {hostView ? <RoomSelect id={`breakout-move-${p.uid}`} label={`Move ${p.displayName} to`} names={names} value={group.room ?? 0} onChange={(room) => move(p.uid, room)} /> : null}
               </li>

@@ -1,7 +1,8 @@
 /**
  * For the host and co-hosts, while the rooms panel is closed: who asks for help in which
  * breakout room, the longest waiting first, with "Join" (go to that room, which answers the
- * call) and "Later" (this alert no more; the rooms panel still shows the call).
+ * call) and "Later" (`help-later`: the asker is told the hosts are busy, every host's alert lets
+ * the call be, and the rooms panel still shows it).
  */
 import { useState } from "preact/hooks";
 import { runsMeeting } from "../hosts/controls";
@@ -15,9 +16,9 @@ export function HelpAlert(props: { session: RoomSession; panelOpen: boolean; onS
   if (props.panelOpen || !runsMeeting(hosting.myRole.value) || !calls.length) return null;
   const call = calls[0];
   const here = props.session.myRoom.value === call.room;
-  const join = async () => {
+  const press = (action: () => Promise<boolean>) => async () => {
     setBusy(true);
-    await help.join(call);
+    await action();
     setBusy(false);
   };
   return (
@@ -27,11 +28,18 @@ export function HelpAlert(props: { session: RoomSession; panelOpen: boolean; onS
       {here ? (
         <span class="muted small">You are in {call.roomName}</span>
       ) : (
-        <button class="btn btn-primary btn-small" type="button" disabled={busy} onClick={() => void join()}>
+        <button class="btn btn-primary btn-small" type="button" disabled={busy} onClick={press(() => help.join(call))}>
           Join {call.roomName}
         </button>
       )}
-      <button class="btn btn-ghost btn-small" type="button" aria-label={`Later: ${helpCallText(call)}`} onClick={() => help.putOff(call)}>
+      <button
+        class="btn btn-ghost btn-small"
+        type="button"
+        disabled={busy}
+        aria-label={`Later: ${helpCallText(call)}`}
+        title="Tells them the hosts are busy and will come when they can"
+        onClick={press(() => help.later(call))}
+      >
         Later
       </button>
       <button class="btn btn-ghost btn-small" type="button" onClick={props.onShow}>

@@ -7,7 +7,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
 import { roomName, timeLeft } from "./breakouts";
-import type { HelpDesk } from "./help";
+import { HELP_LATER_TEXT, type HelpDesk } from "./help";
 
 /** A participant in a breakout room asks the hosts to come, or no longer. */
 export function AskForHelp({ help }: { help: HelpDesk }) {
@@ -21,7 +21,7 @@ export function AskForHelp({ help }: { help: HelpDesk }) {
   };
   return (
     <>
-      {asking ? <span class="help-asked">Help asked: a host will come</span> : null}
+      {asking ? <span class="help-asked">{help.toldLater.value ? `Help asked. ${HELP_LATER_TEXT}.` : "Help asked: a host will come"}</span> : null}
       <button class="btn btn-ghost btn-small" type="button" disabled={busy} onClick={() => void press()}>
         {asking ? "Cancel help request" : "Ask for help"}
       </button>

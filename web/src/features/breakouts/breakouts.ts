@@ -125,6 +125,8 @@ export interface HelpCall {
   roomName: string;
   /** Since when (epoch ms, the server's clock). */
   at: number;
+  /** A host answered it "later": the hosts are busy, it stands. */
+  later: boolean;
 }
 
 /** Who asks for help now, in which room, the longest waiting first (people present in a room only). */
@@ -133,7 +135,7 @@ export function helpCalls(roster: Iterable<Participant>, names: readonly string[
   for (const person of roster) {
     const room = roomOf(person);
     if (person.state !== "joined" || room === null || person.helpAt === undefined) continue;
-    calls.push({ uid: person.uid, name: person.displayName, room, roomName: roomName(room, names), at: person.helpAt });
+    calls.push({ uid: person.uid, name: person.displayName, room, roomName: roomName(room, names), at: person.helpAt, later: !!person.helpLater });
   }
   return calls.sort((a, b) => a.at - b.at || a.uid.localeCompare(b.uid));
 }

@@ -7,7 +7,7 @@ import type { ParticipantRole } from "../../protocol.gen";
 import type { Hosting, MeetingSwitches } from "../hosts/hosting";
 import { HelpDesk } from "./help";
 
-const person = (uid: string, room?: number, helpAt?: number, role: ParticipantRole = "participant"): Participant => ({
+const person = (uid: string, room?: number, helpAt?: number, role: ParticipantRole = "participant", later = false): Participant => ({
   uid,
   displayName: uid.toUpperCase(),
   session: `s-${uid}`,
@@ -15,6 +15,7 @@ const person = (uid: string, room?: number, helpAt?: number, role: ParticipantRo
   role,
   ...(room ? { room } : {}),
   ...(helpAt ? { helpAt } : {}),
+  ...(later ? { helpLater: true as const } : {}),
 });
 
 /** The parts the desk reads: the roster, our uid, the meeting's rooms, our role and act. */
@@ -62,16 +63,35 @@ describe("asking for help from a breakout room", () => {
     for (const stop of stops) stop();
   });
 
-  it("puts a call off for later, until it is asked anew, and joins its room", async () => {
+  it("answers a call 'later' through the server, which takes it off every host's alert, and joins a room", async () => {
     const { help, act, set } = desk("h", [person("h", undefined, undefined, "cohost"), person("a", 1, 5), person("b", 2, 6)]);
     const [ann, ben] = help.pending.value;
-    help.putOff(ann);
-    expect(help.pending.value).toEqual([ben]);
-    expect(help.calls.value).toHaveLength(2); // the rooms panel still shows it
-    set(person("a", 1, 8));
+    expect(await help.later(ann)).toBe(true);
+    expect(act).toHaveBeenLastCalledWith("help-later", "a");
+    expect(help.pending.value).toHaveLength(2); // until the server says so
+    set(person("a", 1, 5, "participant", true));
+    expect(help.pending.value.map((c) => c.uid)).toEqual(["b"]);
+    expect(help.calls.value.map((c) => [c.uid, c.later])).toEqual([
+      ["a", true],
+      ["b", false],
+    ]); // the rooms panel still shows it
+    set(person("a", 1, 8)); // cancelled and asked anew
     expect(help.pending.value.map((c) => c.uid)).toEqual(["b", "a"]);
     await help.join(ben);
     expect(act).toHaveBeenCalledWith("move", "h", undefined, { room: 2 });
+  });
+
+  it("tells the asker once when a host answers 'later'", () => {
+    const { help, set } = desk("a", [person("a", 1, 5), person("h", undefined, undefined, "host")]);
+    const stop = help.start();
+    expect(help.toldLater.value).toBe(false);
+    set(person("a", 1, 5, "participant", true));
+    set(person("a", 1, 5, "participant", true));
+    expect(help.toldLater.value).toBe(true);
+    expect(said).toEqual(["The hosts are helping others: one will come when they can"]);
+    set(person("a", 1)); // cancelled: no longer told
+    expect(help.toldLater.value).toBe(false);
+    stop();
   });
 
   it("lets a participant in a room ask and cancel, says so, and says a refusal", async () => {

@@ -3,27 +3,32 @@
  * Nobody in a room is connected to the hosts in the main room, so the call goes through the
  * server as a status (`host_action` `ask-help`: the asker's `helpAt`), and every roster shows
  * it. The hosts are told of each new call (a sound, a spoken notice and the alert) and may join
- * its room, which answers it, or put the alert off for later; the asker sees that it asks and
- * may cancel.
+ * its room, which answers it, or answer "later" (`help-later`: the call stands, the alert goes
+ * for every host, the rooms panel keeps it); the asker sees that it asks, is told when a host
+ * answers "later", and may cancel.
  */
-import { computed, effect, signal, type ReadonlySignal } from "@preact/signals-core";
+import { computed, effect, type ReadonlySignal } from "@preact/signals-core";
 import { announce } from "../../core/announce";
 import type { Meeting } from "../../core/meeting/meeting";
 import { playCue } from "../../ui/cue";
 import { runsMeeting } from "../hosts/controls";
 import type { Hosting } from "../hosts/hosting";
-import { helpCallKey, helpCallText, helpCalls, newHelpCalls, type HelpCall } from "./breakouts";
+import { helpCallText, helpCalls, newHelpCalls, type HelpCall } from "./breakouts";
+
+/** What the asker is told of a host's "later" (as Zoom's "The host is currently helping others"). */
+export const HELP_LATER_TEXT = "The hosts are helping others: one will come when they can";
 
 export class HelpDesk {
   /** Everyone asking now, the longest waiting first. */
   readonly calls: ReadonlySignal<readonly HelpCall[]>;
-  /** The calls a host's alert shows: those not put off with "Later". */
+  /** The calls a host's alert shows: those no host answered "later". */
   readonly pending: ReadonlySignal<readonly HelpCall[]>;
   /** We ask now. */
   readonly asking: ReadonlySignal<boolean>;
+  /** A host answered our call "later": the hosts are busy. */
+  readonly toldLater: ReadonlySignal<boolean>;
   /** We may ask: a participant in a breakout room (the hosts run the meeting: they go themselves). */
   readonly mayAsk: ReadonlySignal<boolean>;
-  private readonly later = signal<ReadonlySet<string>>(new Set());
 
   constructor(
     private readonly meeting: Meeting,
@@ -31,15 +36,23 @@ export class HelpDesk {
     myRoom: ReadonlySignal<number | null>,
   ) {
     this.calls = computed(() => helpCalls(meeting.roster.value.values(), hosting.switches.value.rooms));
-    this.pending = computed(() => this.calls.value.filter((call) => !this.later.value.has(helpCallKey(call))));
-    this.asking = computed(() => this.calls.value.some((call) => call.uid === meeting.myUid));
+    this.pending = computed(() => this.calls.value.filter((call) => !call.later));
+    const mine = computed(() => this.calls.value.find((call) => call.uid === meeting.myUid));
+    this.asking = computed(() => !!mine.value);
+    this.toldLater = computed(() => !!mine.value?.later);
     this.mayAsk = computed(() => myRoom.value !== null && !runsMeeting(hosting.myRole.value));
   }
 
-  /** Tell those who run the meeting of each new call, whatever panel is open. */
+  /** Tell those who run the meeting of each new call, and the asker of a host's "later". */
   start(): () => void {
     let before: readonly HelpCall[] | null = null;
-    return effect(() => {
+    let toldBefore = this.toldLater.peek();
+    const asker = effect(() => {
+      const told = this.toldLater.value;
+      if (told && !toldBefore) announce(HELP_LATER_TEXT, { urgency: "assertive" });
+      toldBefore = told;
+    });
+    const hosts = effect(() => {
       const now = this.calls.value;
       const hosting = runsMeeting(this.hosting.myRole.value);
       // The calls already there when we arrive or become a host are shown, not rung for.
@@ -49,6 +62,10 @@ export class HelpDesk {
       for (const call of fresh) announce(helpCallText(call), { urgency: "assertive", quiet: true });
       playCue();
     });
+    return () => {
+      asker();
+      hosts();
+    };
   }
 
   /** Ask the hosts to come (or no longer); false, and said, when refused. */
@@ -64,8 +81,10 @@ export class HelpDesk {
     return this.hosting.act("move", this.meeting.myUid, undefined, { room: call.room });
   }
 
-  /** A host puts the alert about this call off (the rooms panel still shows it). */
-  putOff(call: HelpCall): void {
-    this.later.value = new Set([...this.later.peek(), helpCallKey(call)]);
+  /** A host answers the call "later": the asker is told, every host's alert lets it be. */
+  async later(call: HelpCall): Promise<boolean> {
+    const done = await this.hosting.act("help-later", call.uid);
+    if (!done) announce(this.hosting.problem.peek(), { urgency: "assertive" });
+    return done;
   }
 }
