@@ -155,16 +155,20 @@ def decide(knock: Doc | None, action: HostActionName, host: str, now: datetime) 
 
 
 def check_action(
-    meeting: Doc | None, actor: Doc | None, action: HostActionName, target_uid: str | None
+    meeting: Doc | None,
+    actor: Doc | None,
+    action: HostActionName,
+    target_uid: str | None,
+    room: int | None = None,
 ) -> Doc:
-    """Raise unless ``actor`` (its participant document) may take ``action`` in ``meeting``;
-    returns the meeting."""
+    """Raise unless ``actor`` (its participant document) may take ``action`` in ``meeting``
+    (``room``: a ``move``'s); returns the meeting."""
     if meeting is None:
         raise NotFound("No meeting has this id.")
     if meeting.get("state") != OPEN:
         raise FailedPrecondition("This meeting has ended.", reason=ErrorReason.MEETING_ENDED)
-    if action == "move" and _moves_self(actor, target_uid) and meeting.get("roomsChoice") is True:
-        return meeting  # a participant let choose their room (check_move again, with the write)
+    if action == "move" and _moves_self(actor, target_uid) and _may_go(meeting, room):
+        return meeting  # a participant going back or let choose (check_move again, with the write)
     if action in SELF_ACTIONS:
         return meeting  # anyone present, for themselves (check_help, with the write)
     if not is_host_role(actor):
@@ -298,6 +302,12 @@ def _moves_self(actor: Doc | None, target_uid: str | None) -> bool:
     return actor is not None and actor.get("state") == JOINED and actor.get("uid") == target_uid
 
 
+def _may_go(meeting: Doc, room: int | None) -> bool:
+    """Whether a participant may move themselves to ``room`` while rooms are open: back to the
+    main room (0) always, as Meet's "Return to main call"; to a room only when let choose."""
+    return bool(rooms(meeting)) and (room == 0 or meeting.get("roomsChoice") is True)
+
+
 def rooms(meeting: Doc) -> tuple[str, ...]:
     """The breakout rooms open in ``meeting``, by name (none: an empty tuple)."""
     names = meeting.get("rooms")
@@ -366,13 +376,14 @@ def rooms_due(meeting: Doc, now: datetime) -> bool:
 def check_move(meeting: Doc, target: Doc | None, room: int, *, by_host: bool = True) -> bool:
     """Whether ``move`` of ``target`` to ``room`` (0: the main room) changes anything; refused
     without rooms open (``no-rooms``), for a room that does not exist, or someone not present;
-    a participant moving themselves (not ``by_host``), unless the rooms let them choose."""
+    a participant moving themselves (not ``by_host``) to a room, unless the rooms let them
+    choose: back to the main room they always may."""
     count = len(rooms(meeting))
     if not count:
         raise FailedPrecondition(
             "This meeting has no breakout rooms open.", reason=ErrorReason.NO_ROOMS
         )
-    if not by_host and meeting.get("roomsChoice") is not True:
+    if not by_host and not _may_go(meeting, room):
         raise PermissionDenied(
             "Only the host and co-hosts move people between these rooms.",
             reason=ErrorReason.NOT_A_HOST,

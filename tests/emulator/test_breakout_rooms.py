@@ -125,13 +125,25 @@ async def test_participants_choose_their_room_only_when_let_and_a_timer_closes_t
         await peer.join(meeting_id)
     path = f"meetings/{meeting_id}"
 
-    # Opened without `choose`: a participant moves nobody, not even themselves.
+    # Opened without `choose`: a participant moves nobody, not even themselves, into a room.
     await host_action(host, meeting_id, "rooms-open", rooms=["Red", "Blue"])
     async with database_unchanged(admin, exempt=("cdrs",)):
         for uid in (ann.uid, ben.uid):
             await refused(
                 host_action(ann, meeting_id, "move", uid, room=1), "PERMISSION_DENIED", "not-a-host"
             )
+    # Back to the main room, though, a participant may always go (as Meet's "Return to main
+    # call"): placed in Red, Ann returns by herself; Ben she still cannot send back.
+    await host_action(host, meeting_id, "move", ann.uid, room=1)
+    await host_action(host, meeting_id, "move", ben.uid, room=1)
+    async with database_unchanged(admin, exempt=("cdrs",)):
+        await refused(
+            host_action(ann, meeting_id, "move", ben.uid, room=0), "PERMISSION_DENIED", "not-a-host"
+        )
+    assert (await host_action(ann, meeting_id, "move", ann.uid, room=0))["changed"] is True
+    assert await rooms_of(admin, meeting_id, host, ann, ben) == [None, None, 1]
+    assert (await host_action(ann, meeting_id, "move", ann.uid, room=0))["changed"] is False
+    await host_action(host, meeting_id, "move", ben.uid, room=0)
 
     # Opened anew with `choose` and a 30-minute timer: Ann goes to Blue and comes back by
     # herself, but moves nobody else; Ben chooses Red.

@@ -18,7 +18,8 @@ from __future__ import annotations
 from tools.sabotage import Edit, Sabotage
 
 CHOOSING_ROOMS = (
-    "A participant moves only themselves between breakout rooms, and only when the hosts let them"
+    "A participant moves only themselves between breakout rooms, and into a room only when the "
+    "hosts let them"
 )
 CHOOSING_ROOMS_TEST = (
     "tests/emulator/test_breakout_rooms.py::"
@@ -504,12 +505,12 @@ SABOTAGES: tuple[Sabotage, ...] = (
         edits=(
             Edit(
                 "functions/avmeets/hosting.py",
-                ' and meeting.get("roomsChoice") is True:\n',
+                " and _may_go(meeting, room):\n",
                 ":\n",
             ),
             Edit(
                 "functions/avmeets/hosting.py",
-                'if not by_host and meeting.get("roomsChoice") is not True:',
+                "if not by_host and not _may_go(meeting, room):",
                 "if False:",
             ),
         ),

@@ -318,9 +318,10 @@ def test_hosts_move_themselves_and_only_the_host_moves_the_host() -> None:
 
 
 def test_a_participant_moves_themselves_only_when_the_rooms_let_them_choose() -> None:
-    with pytest.raises(PermissionDenied) as err:
-        hosting.check_action(ROOMS, person("p"), "move", "p")
-    assert reason(err) == "not-a-host"
+    for room in (None, 1):
+        with pytest.raises(PermissionDenied) as err:
+            hosting.check_action(ROOMS, person("p"), "move", "p", room)
+        assert reason(err) == "not-a-host"
     choosing = {**ROOMS, "roomsChoice": True}
     assert hosting.check_action(choosing, person("p"), "move", "p") == choosing
     with pytest.raises(PermissionDenied):
@@ -333,6 +334,20 @@ def test_a_participant_moves_themselves_only_when_the_rooms_let_them_choose() ->
     assert hosting.check_move(choosing, {**person("p"), "room": 1}, 0, by_host=False) is True
     with pytest.raises(FailedPrecondition) as closed:  # closed meanwhile: no-rooms
         hosting.check_move({**OPEN, "roomsChoice": True}, person("p"), 1, by_host=False)
+    assert reason(closed) == "no-rooms"
+
+
+def test_a_participant_may_always_return_to_the_main_room_while_rooms_are_open() -> None:
+    in_red = {**person("p"), "room": 1}
+    assert hosting.check_action(ROOMS, in_red, "move", "p", 0) == ROOMS
+    assert hosting.check_move(ROOMS, in_red, 0, by_host=False) is True
+    assert hosting.check_move(ROOMS, person("p"), 0, by_host=False) is False  # already there
+    for meeting, who, target in ((ROOMS, in_red, "q"), (OPEN, in_red, "p"), (ROOMS, None, "p")):
+        with pytest.raises(PermissionDenied) as err:  # someone else; no rooms; not present
+            hosting.check_action(meeting, who, "move", target, 0)
+        assert reason(err) == "not-a-host"
+    with pytest.raises(FailedPrecondition) as closed:  # closed meanwhile: no-rooms
+        hosting.check_move(OPEN, in_red, 0, by_host=False)
     assert reason(closed) == "no-rooms"
 
 

@@ -40,7 +40,7 @@ def act(caller: Caller, body: HostAction) -> HostActionResult:
     quotas.check_probes(caller.uid)
     meeting = quotas.found_or_probe(caller.uid, store.meeting(meeting_id).doc)
     actor = store.participant(meeting_id, caller.uid).doc
-    hosting.check_action(meeting, actor, action, target)
+    hosting.check_action(meeting, actor, action, target, body.room)
     if action in ("admit", "deny"):
         changed = _answer(meeting_id, _person(target), action, caller.uid)
     elif action == "admit-all":
