@@ -9,7 +9,7 @@ import "./breakouts.css";
 import { useState } from "preact/hooks";
 import { runsMeeting } from "../hosts/controls";
 import type { RoomSession } from "../room/session";
-import { AskForHelp } from "./RoomChip";
+import { AskForHelp, ReturnToMain } from "./RoomChip";
 import { CLOSING_WARNING_MS, defaultRoomNames, groups, MAX_ROOM_NAME, MAX_ROOMS, ROOM_TIMERS, roomName, roomNamesProblem, spread } from "./breakouts";
 
 /** Where one person goes: the main room (0) or a room's number. */
@@ -87,7 +87,7 @@ function OpenRooms({ session }: { session: RoomSession }) {
       ) : null}
       <label class="breakout-choice">
         <input type="checkbox" checked={choose} onChange={(e) => setChoose(e.currentTarget.checked)} />
-        Let participants choose their room and return to the main room
+        Let participants choose their room
       </label>
       <div class="field">
         <label for="breakout-minutes">Close the rooms by themselves</label>
@@ -181,7 +181,10 @@ export function BreakoutPanel({ session }: { session: RoomSession }) {
         <p class="muted">
           {open ? `A host places people in the breakout rooms. You are in ${roomName(session.myRoom.value, rooms)}.` : "Only the host and co-hosts open breakout rooms."}
         </p>
-        <AskForHelp help={session.help} />
+        <div class="row">
+          <AskForHelp help={session.help} />
+          <ReturnToMain session={session} />
+        </div>
       </div>
     );
   }

@@ -1,9 +1,12 @@
 /** The top bar's word on the breakout rooms: "Breakout room: Red", and the time left when they
  * close by themselves ("· 4:32 left", every second; the main room's people see it too); while
  * participants may choose their room, a participant's way to the rooms panel ("Choose a room");
- * in a room, a participant's call for a host ("Ask for help", then "Cancel help request"). */
+ * in a room, a participant's call for a host ("Ask for help", then "Cancel help request") and way
+ * back ("Return to the main room"). */
 import "./breakouts.css";
 import { useEffect, useState } from "preact/hooks";
+import { announce } from "../../core/announce";
+import { runsMeeting } from "../hosts/controls";
 import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
 import { roomName, timeLeft } from "./breakouts";
@@ -26,6 +29,23 @@ export function AskForHelp({ help }: { help: HelpDesk }) {
         {asking ? "Cancel help request" : "Ask for help"}
       </button>
     </>
+  );
+}
+
+/** A participant in a breakout room goes back to the main room (the server always lets them). */
+export function ReturnToMain({ session }: { session: RoomSession }) {
+  const [busy, setBusy] = useState(false);
+  const { hosting } = session;
+  if (session.myRoom.value === null || runsMeeting(hosting.myRole.value)) return null;
+  const press = async () => {
+    setBusy(true);
+    if (!(await hosting.act("move", session.meeting.myUid, undefined, { room: 0 }))) announce(hosting.problem.peek(), { urgency: "assertive" });
+    setBusy(false);
+  };
+  return (
+    <button class="btn btn-ghost btn-small" type="button" disabled={busy} onClick={() => void press()}>
+      Return to the main room
+    </button>
   );
 }
 
@@ -55,6 +75,7 @@ export function RoomChip({ session, ui }: { session: RoomSession; ui: RoomUi }) 
         </button>
       ) : null}
       <AskForHelp help={session.help} />
+      {choosing ? null : <ReturnToMain session={session} />}
     </>
   );
 }

@@ -49,7 +49,7 @@ export class HelpDesk {
     let toldBefore = this.toldLater.peek();
     const asker = effect(() => {
       const told = this.toldLater.value;
-      if (told && !toldBefore) announce(HELP_LATER_TEXT, { urgency: "assertive" });
+      if (told && !toldBefore) announce(HELP_LATER_TEXT); // news, not a fault: not in red
       toldBefore = told;
     });
     const hosts = effect(() => {
