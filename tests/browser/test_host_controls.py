@@ -113,6 +113,15 @@ async def test_a_host_runs_the_meeting(people: PersonFactory) -> None:
     await expect(admit_all).to_be_visible()  # two waiting (test_admit_all presses it)
     await alice.screenshot("lobby-queue")
     await alice.check_accessibility("people panel with the waiting queue")
+    # The people panel's search finds those waiting too: "carol" leaves Carol's knock only.
+    search = panel.get_by_role("searchbox", name="Search for people", exact=True)
+    await search.fill("carol")
+    knocks = panel.locator(".knock-list > li")
+    await expect(knocks).to_have_count(1)
+    await expect(knocks).to_contain_text("Carol C.")
+    await expect(panel.locator(".lobby-queue")).to_contain_text("1 of 2 waiting")
+    await search.fill("")
+    await expect(knocks).to_have_count(2)
     await panel.get_by_role("button", name="Admit Bob B.", exact=True).click()
     await bob.wait_in_room()
     await expect(admit_all).to_have_count(0)  # one left: Admit and Deny are enough

@@ -7,6 +7,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { HostActionName, HostPermission } from "../../protocol.gen";
 import { useFocusWhen } from "../../ui/focusWhen";
+import { matchesName, waitingSummary } from "../people/search";
 import { AdmitAll } from "./AdmitAll";
 import { runsMeeting } from "./controls";
 import type { Hosting, Knocker } from "./hosting";
@@ -114,10 +115,13 @@ function Permissions({ hosting, restricted }: { hosting: Hosting; restricted: re
   );
 }
 
-export function HostSection({ hosting }: { hosting: Hosting }) {
+/** `query`: the people panel's search, which finds those waiting too. */
+export function HostSection({ hosting, query = "" }: { hosting: Hosting; query?: string }) {
   if (!runsMeeting(hosting.myRole.value)) return null;
   const switches = hosting.switches.value;
   const knocks = hosting.knocks.value;
+  const shown = knocks.filter((knock) => matchesName(knock.displayName, query));
+  const found = waitingSummary(shown.length, knocks.length, query);
   const problem = hosting.problem.value;
   return (
     <section class="host-section" aria-label="Host controls">
@@ -131,9 +135,10 @@ export function HostSection({ hosting }: { hosting: Hosting }) {
           <h3 id="lobby-queue-title">{knocks.length ? `Waiting to join (${knocks.length})` : "Nobody is waiting to join"}</h3>
           <AdmitAll hosting={hosting} />
         </div>
-        {knocks.length ? (
+        {found ? <p class="muted small">{found}</p> : null}
+        {shown.length ? (
           <ul class="knock-list">
-            {knocks.map((knock) => (
+            {shown.map((knock) => (
               <KnockRow key={knock.uid} knock={knock} hasOrg={switches.hasOrg} hosting={hosting} />
             ))}
           </ul>

@@ -110,7 +110,15 @@ export function PeoplePanel(props: { session: RoomSession; ui: RoomUi }) {
   const mine = hands.has(myUid);
   return (
     <div class="pane">
-      <HostSection hosting={session.hosting} />
+      {/* First: it finds those waiting to join too (the host section's list). */}
+      <div class="people-search">
+        <input type="search" aria-label="Search for people" placeholder="Search for people" value={query} onInput={(event) => setQuery(event.currentTarget.value)} />
+        {/* Always there, so that what it comes to say is announced. */}
+        <p class="muted small" role="status">
+          {query.trim() ? searchSummary(uids.length, everyone.length, query) : ""}
+        </p>
+      </div>
+      <HostSection hosting={session.hosting} query={query} />
       {raised.length ? (
         <p class="hands-summary">
           {`${raised.length} raised hand${raised.length === 1 ? "" : "s"}`}
@@ -126,13 +134,6 @@ export function PeoplePanel(props: { session: RoomSession; ui: RoomUi }) {
           ) : null}
         </p>
       ) : null}
-      <div class="people-search">
-        <input type="search" aria-label="Search for people" placeholder="Search for people" value={query} onInput={(event) => setQuery(event.currentTarget.value)} />
-        {/* Always there, so that what it comes to say is announced. */}
-        <p class="muted small" role="status">
-          {query.trim() ? searchSummary(uids.length, everyone.length, query) : ""}
-        </p>
-      </div>
       <ul class="people-list">
         {uids.map((uid) => (
           <PersonRow key={uid} uid={uid} session={session} ui={props.ui} />

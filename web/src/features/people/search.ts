@@ -12,6 +12,13 @@ export function matchesName(name: string, query: string): boolean {
   return !wanted || foldName(name).includes(wanted);
 }
 
+/** What the waiting list says of a search: "1 of 3 waiting", that nobody waiting is called
+ * that, or nothing (no search, or everyone matches). */
+export function waitingSummary(found: number, total: number, query: string): string {
+  if (!query.trim() || found === total) return "";
+  return found ? `${found} of ${total} waiting` : `No one waiting is called “${query.trim()}”.`;
+}
+
 /** What the list says of a search: "2 of 5 people", or that nobody is called that. */
 export function searchSummary(found: number, total: number, query: string): string {
   if (!found) return `No one here is called “${query.trim()}”.`;
