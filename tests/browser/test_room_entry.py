@@ -9,6 +9,10 @@ import re
 
 from playwright.async_api import expect
 
+from tests.emulator.support.actors import Actor
+from tests.emulator.support.auth import sign_in_with_google
+from tests.emulator.support.userstore import UserAsyncClient
+
 from .conftest import PersonFactory
 
 PASSWORD = "violet harbour 7"
@@ -161,3 +165,35 @@ async def test_phone_controls_and_the_whiteboard_beside_a_panel(people: PersonFa
     assert board["width"] > 300, board
     await alice.screenshot("whiteboard-beside-chat")
     await alice.check_accessibility("whiteboard beside the chat")
+
+
+async def test_a_crowded_meeting_is_joined_with_the_microphone_off(people: PersonFactory) -> None:
+    """As Meet: into a meeting of five or more, the lobby turns the microphone off and says why,
+    for this meeting only (the saved choice stays on); the person may turn it on again."""
+    crowd: list[Actor] = []
+    try:
+        for n in range(5):  # by the callables alone: present, never connecting
+            user = await sign_in_with_google(f"Guest{n}", None)
+            crowd.append(Actor(user=user, ip=f"203.0.113.{40 + n}", store=UserAsyncClient(user)))
+        meeting_id = await crowd[0].create_meeting(title="Town hall")
+        for guest in crowd:
+            await guest.join(meeting_id)
+        dana = await people("dana")
+        await dana.open_link(meeting_id)
+        notice = dana.page.get_by_text(
+            "Your microphone is off: 5 people are already in this meeting. Turn it on to speak."
+        )
+        await expect(notice).to_be_visible()
+        mic_on = dana.page.get_by_role("button", name="Turn on the microphone", exact=True)
+        await expect(mic_on).to_be_visible()
+        saved = "() => JSON.parse(localStorage.getItem('avmeets:media-prefs') || '{}').micOn"
+        assert await dana.page.evaluate(saved) is not False
+        await dana.check_accessibility("lobby of a crowded meeting")
+        await mic_on.click()
+        await expect(
+            dana.page.get_by_role("button", name="Turn off the microphone", exact=True)
+        ).to_be_visible()
+        await expect(notice).to_have_count(0)
+    finally:
+        for guest in crowd:
+            await guest.dispose()

@@ -17,6 +17,7 @@ import { DeviceSelect } from "../settings/DeviceSelect";
 import { MicLevel } from "../settings/MicLevel";
 import { SpeakersField } from "../settings/SpeakersField";
 import { initials } from "../stage/tileInfo";
+import { joinMutedNotice } from "./crowd";
 import { nameProblem } from "./names";
 import { LobbyStorageNotice } from "../orgStorage/StorageBanner";
 import { turnedOffNotice } from "../hosts/permissions";
@@ -108,6 +109,28 @@ function NameField(props: { name: Signal<string>; problem: string; field: Ref<HT
   );
 }
 
+/**
+ * Into a crowded meeting the microphone goes off once, for this meeting only (crowd.ts), unless
+ * the person turned it on or off here first; `toggleMic` is the lobby's microphone button.
+ */
+function useJoinMuted(local: LocalMedia, started: boolean, present: number | null | undefined) {
+  const chose = useRef(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  useEffect(() => {
+    const said = joinMutedNotice(present);
+    if (!started || !said || chose.current || !local.micOn) return;
+    chose.current = true; // once: the person's own choice wins from now on
+    setNotice(said);
+    void local.setMic(false, { remember: false });
+  }, [local, started, present]);
+  const toggleMic = () => {
+    chose.current = true;
+    setNotice(null);
+    void local.setMic(!local.micOn);
+  };
+  return { notice, toggleMic };
+}
+
 export function Lobby(props: {
   local: LocalMedia;
   meetingId: string;
@@ -132,6 +155,7 @@ export function Lobby(props: {
   const [problem, setProblem] = useState(props.nameError);
   const [started, setStarted] = useState(false);
   const news = useDeviceNews(local);
+  const crowded = useJoinMuted(local, started, info?.present);
   // Listed once the devices are open (labels need them); focus moves in then, once.
   const listed = started && local.devices.value !== null;
 
@@ -172,7 +196,7 @@ export function Lobby(props: {
           {initials(props.name.value || "?")}
         </div>
         <div class="lobby-toggles">
-          <MediaToggle what="microphone" on={state.micOn} onToggle={() => void local.setMic(!local.micOn)} />
+          <MediaToggle what="microphone" on={state.micOn} onToggle={crowded.toggleMic} />
           <MediaToggle what="camera" on={state.camOn} onToggle={() => void local.setCam(!local.camOn)} />
           <BackgroundMenu local={local} />
         </div>
@@ -188,6 +212,11 @@ export function Lobby(props: {
         {knock ? (
           <p class="notice" role="status">
             A host of this meeting lets people in: ask to join, and they will see your name.
+          </p>
+        ) : null}
+        {crowded.notice && !state.micOn ? (
+          <p class="notice" role="status">
+            {crowded.notice}
           </p>
         ) : null}
         {info?.full ? (
