@@ -141,7 +141,7 @@ export function helpCalls(roster: Iterable<Participant>, names: readonly string[
 }
 
 /** One call, told from the same person's next one (asked again after a cancel). */
-export const helpCallKey = (call: Pick<HelpCall, "uid" | "at">): string => `${call.uid}@${call.at}`;
+const helpCallKey = (call: Pick<HelpCall, "uid" | "at">): string => `${call.uid}@${call.at}`;
 
 /** The calls in `now` that were not in `before` (a call asked again after a cancel is new). */
 export function newHelpCalls(before: readonly HelpCall[], now: readonly HelpCall[]): HelpCall[] {
