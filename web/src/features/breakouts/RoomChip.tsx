@@ -10,7 +10,7 @@ import { runsMeeting } from "../hosts/controls";
 import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
 import { roomName, timeLeft } from "./breakouts";
-import { HELP_LATER_TEXT, type HelpDesk } from "./help";
+import type { HelpDesk } from "./help";
 
 /** A participant in a breakout room asks the hosts to come, or no longer. */
 export function AskForHelp({ help }: { help: HelpDesk }) {
@@ -24,7 +24,8 @@ export function AskForHelp({ help }: { help: HelpDesk }) {
   };
   return (
     <>
-      {asking ? <span class="help-asked">{help.toldLater.value ? `Help asked. ${HELP_LATER_TEXT}.` : "Help asked: a host will come"}</span> : null}
+      {/* Short, in a top bar: what the hosts said of it was said in full (HELP_LATER_TEXT). */}
+      {asking ? <span class="help-asked">{help.toldLater.value ? "Help asked: the hosts will come when they can" : "Help asked: a host will come"}</span> : null}
       <button class="btn btn-ghost btn-small" type="button" disabled={busy} onClick={() => void press()}>
         {asking ? "Cancel help request" : "Ask for help"}
       </button>
@@ -44,7 +45,7 @@ export function ReturnToMain({ session }: { session: RoomSession }) {
   };
   return (
     <button class="btn btn-ghost btn-small" type="button" disabled={busy} onClick={() => void press()}>
-      Return to the main room
+      Return<span class="visually-hidden"> to the main room</span>
     </button>
   );
 }
