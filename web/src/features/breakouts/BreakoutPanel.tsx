@@ -10,7 +10,7 @@ import { useState } from "preact/hooks";
 import { runsMeeting } from "../hosts/controls";
 import type { RoomSession } from "../room/session";
 import { AskForHelp, ReturnToMain } from "./RoomChip";
-import { CLOSING_WARNING_MS, defaultRoomNames, groups, MAX_ROOM_NAME, MAX_ROOMS, ROOM_TIMERS, roomName, roomNamesProblem, spread } from "./breakouts";
+import { defaultRoomNames, groups, MAX_ROOM_NAME, MAX_ROOMS, offersCountdown, ROOM_TIMERS, roomName, roomNamesProblem, spread } from "./breakouts";
 
 /** Where one person goes: the main room (0) or a room's number. */
 function RoomSelect(props: { id: string; label: string; names: readonly string[]; value: number; onChange: (room: number) => void }) {
@@ -150,7 +150,7 @@ function RunningRooms({ session, hostView }: { session: RoomSession; hostView: b
       {hostView ? null : <AskForHelp help={session.help} />}
       {hostView ? (
         <div class="row">
-          {roomsCloseAt === null || roomsCloseAt - meeting.clock.now() > CLOSING_WARNING_MS ? (
+          {offersCountdown(roomsCloseAt, meeting.clock.now()) ? (
             <button class="btn" type="button" onClick={() => void hosting.act("rooms-close", undefined, undefined, { minutes: 1 })}>
               Close in 1 minute
             </button>

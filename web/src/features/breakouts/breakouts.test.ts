@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Participant } from "../../core/meeting/roster";
-import { aloneText, defaultRoomNames, elsewhereText, groups, helpCalls, helpCallText, movedNotice, newHelpCalls, roomsNamed, othersMovedNotice, roomName, roomNamesProblem, spread, timeLeft, timerStep } from "./breakouts";
+import { offersCountdown, aloneText, defaultRoomNames, elsewhereText, groups, helpCalls, helpCallText, movedNotice, newHelpCalls, roomsNamed, othersMovedNotice, roomName, roomNamesProblem, spread, timeLeft, timerStep } from "./breakouts";
 
 const person = (uid: string, room?: number, state: Participant["state"] = "joined"): Participant => ({
   uid, displayName: uid.toUpperCase(), session: `s-${uid}`, state, role: "participant", ...(room ? { room } : {}),
@@ -97,3 +97,16 @@ describe("breakout rooms", () => {
     expect(elsewhereText(1, 1)).toBe("1 person is in other rooms.");
   });
 });
+
+describe("offersCountdown", () => {
+  it("offers 'Close in 1 minute' only while the rooms close later than that, with our clock's slack", () => {
+    const now = 1_000_000;
+    expect(offersCountdown(null, now)).toBe(true);
+    expect(offersCountdown(now + 10 * 60_000, now)).toBe(true);
+    // Just counted down: the server's minute, read by a clock up to seconds behind, is not offered again.
+    expect(offersCountdown(now + 60_000, now)).toBe(false);
+    expect(offersCountdown(now + 63_000, now)).toBe(false);
+    expect(offersCountdown(now + 66_000, now)).toBe(true);
+  });
+});
+

@@ -99,6 +99,15 @@ export function othersMovedNotice(name: string, before: number | null, after: nu
 export const ROOM_TIMERS = [0, 5, 10, 15, 20, 30, 45, 60, 90, 120] as const;
 /** Everyone is told this long before timed rooms close. */
 export const CLOSING_WARNING_MS = 60_000;
+/** Our reading of the server's clock may be off by a join's round trip: rooms that close within
+ * a minute and this much are not offered "Close in 1 minute" again. */
+const COUNTDOWN_SLACK_MS = 5_000;
+
+/** Whether "Close in 1 minute" would bring the rooms' closing forward: they close by themselves
+ * never (`closeAt` null) or later than a minute from `now` (the server's time, as we read it). */
+export function offersCountdown(closeAt: number | null, now: number): boolean {
+  return closeAt === null || closeAt - now > CLOSING_WARNING_MS + COUNTDOWN_SLACK_MS;
+}
 
 /** The time left until `closeAt` (epoch ms) at `now`, as m:ss (h:mm:ss past an hour; 0:00 once due). */
 export function timeLeft(closeAt: number, now: number): string {
