@@ -411,6 +411,22 @@ async def test_whiteboard_strokes_and_late_joiner(people: PersonFactory) -> None
     await bob_canvas.press("Control+z")
     await alice.page.wait_for_function(_NO_INK, arg=list(copy_foot))
     await alice.wait_ink((0.08, 0.08, 0.32, 0.37))
+    # Several at once: a box dragged from an empty spot selects Alice's first stroke and the
+    # rectangle it touches; dragging one moves both, 0.1 down, for Alice too; one Ctrl+Z moves
+    # both back. Ctrl+A selects all four things on the board.
+    await bob.draw_stroke([(0.03, 0.03), (0.55, 0.45)])
+    await expect(bob_canvas).to_have_attribute("aria-label", re.compile("Selected: 2 things"))
+    await bob.draw_stroke([(0.2, 0.15), (0.2, 0.25)])
+    top_edge, moved_top_edge = (0.55, 0.08, 0.75, 0.12), (0.55, 0.18, 0.75, 0.22)
+    await alice.wait_ink(moved_top_edge)
+    await alice.page.wait_for_function(_NO_INK, arg=list(top_edge))
+    await alice.wait_ink((0.08, 0.18, 0.32, 0.47))  # the first stroke, lower
+    await bob_canvas.press("Control+z")
+    await alice.wait_ink(top_edge)
+    await alice.page.wait_for_function(_NO_INK, arg=list(moved_top_edge))
+    await bob_canvas.press("Control+a")
+    await expect(bob_canvas).to_have_attribute("aria-label", re.compile("Selected: 4 things"))
+    await bob_canvas.press("Escape")
 
     # Carol joins later and gets the whole board from a peer.
     carol = await people("carol")

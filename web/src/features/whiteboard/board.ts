@@ -32,6 +32,7 @@ import { Emitter } from "../../core/state/emitter";
 import { parseJsonObject } from "../../core/meeting/channelJson";
 import type { ChannelProtocol } from "../../core/meeting/link";
 import type { PeerLink } from "../../core/meeting/peer";
+import { History } from "./history";
 import { clampMove, movePoints } from "./selection";
 import { boardMessages, clampPoint, clampWidth, cleanColor, cleanPoints, cleanText, insertBefore, MAX_POINTS_PER_MESSAGE, strokeAfter, strokeId, type Stroke } from "./strokes";
 
@@ -44,13 +45,19 @@ export type BoardChange =
 
 type BoardEvents = { change: BoardChange; activity: string };
 
-/** One of our own steps as undo and redo replay it; running one gives the step that reverses it. */
+/** One of our own steps as undo and redo replay it; running one gives the step that reverses it.
+ * A move takes strokes together (cut to the board as one); `many`: steps done as one. */
 type Step =
   | { kind: "put"; stroke: Stroke; below: string | null }
   | { kind: "take"; id: string }
-  | { kind: "move"; id: string; dx: number; dy: number; nudge?: boolean }
+  | { kind: "move"; ids: readonly string[]; dx: number; dy: number; nudge?: boolean }
   | { kind: "edit"; id: string; text: string }
-  | { kind: "style"; id: string; color: string; width: number };
+  | { kind: "style"; id: string; color: string; width: number }
+  | { kind: "many"; steps: readonly Step[] };
+
+/** One stroke's id, or several. */
+type Ids = string | readonly string[];
+const idsOf = (ids: Ids): readonly string[] => (typeof ids === "string" ? [ids] : ids);
 
 /** What the board needs of a connection (a PeerLink). */
 export type BoardLink = Pick<PeerLink, "uid" | "role" | "send">;
@@ -77,10 +84,10 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
   readonly label = "board";
   readonly strokes = new Map<string, Stroke>();
   private askedForSync = false;
-  /** What undoes each of our own steps, the last step last. */
-  private undoing: Step[] = [];
-  /** What redoes each step undone, the last undone last. */
-  private redoing: Step[] = [];
+  private readonly history = new History<Step>(
+    (step) => this.run(step),
+    (step) => this.applies(step),
+  );
 
   constructor(
     private readonly meeting: MeetingLike,
@@ -99,48 +106,33 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
   }
 
   get canUndo(): boolean {
-    return this.mayDraw && this.undoing.some((step) => this.applies(step));
+    return this.mayDraw && this.history.canUndo;
   }
 
   get canRedo(): boolean {
-    return this.mayDraw && this.redoing.some((step) => this.applies(step));
+    return this.mayDraw && this.history.canRedo;
   }
 
   /** Reverse our last step that still can be, for everyone. */
   undo(): void {
-    this.replay(this.undoing, this.redoing);
+    if (this.mayDraw) this.history.undo();
   }
 
   /** Do again our last step undone, for everyone. */
   redo(): void {
-    this.replay(this.redoing, this.undoing);
+    if (this.mayDraw) this.history.redo();
   }
 
-  /** Runs the last step of `from` that applies (those that no longer do go) and keeps what
-   * reverses it on `to`. */
-  private replay(from: Step[], to: Step[]): void {
-    if (!this.mayDraw) return;
-    let step: Step | undefined;
-    while ((step = from.pop()) !== undefined) {
-      const reverse = this.run(step);
-      if (reverse) {
-        to.push(reverse);
-        return;
-      }
-    }
-  }
-
-  /** A step of ours done now: what reverses it is kept, and what redo could bring back goes. */
   private did(reverse: Step | null): void {
-    if (!reverse) return;
-    this.undoing.push(reverse);
-    this.redoing = [];
+    this.history.did(reverse);
   }
 
   /** Whether `step` can be done now: a stroke put back that is not there, or a stroke there to
    * take off (an eraser's too: our own undo takes it), or to move, edit or restyle (not an
    * eraser's; only a text edited). */
   private applies(step: Step): boolean {
+    if (step.kind === "many") return step.steps.some((one) => this.applies(one));
+    if (step.kind === "move") return step.ids.some((id) => this.strokes.get(id)?.erase === false);
     const stroke = this.strokes.get(step.kind === "put" ? step.stroke.id : step.id);
     if (step.kind === "put") return !stroke;
     if (!stroke || step.kind === "take") return !!stroke;
@@ -151,6 +143,11 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
    * it does not apply (the stroke gone, or already there; nothing to move or change). */
   private run(step: Step): Step | null {
     if (!this.applies(step)) return null;
+    if (step.kind === "many") {
+      const reverses = step.steps.map((one) => this.run(one)).filter((one): one is Step => one !== null);
+      return reverses.length ? { kind: "many", steps: reverses.reverse() } : null;
+    }
+    if (step.kind === "move") return this.moveStrokes(step.ids, step.dx, step.dy);
     if (step.kind === "put") {
       const { stroke, below } = step;
       const messages = boardMessages([stroke]);
@@ -166,12 +163,6 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
       this.broadcast({ t: "remove", id: stroke.id });
       this.emit("change", { kind: "reset" });
       return { kind: "put", stroke, below };
-    }
-    if (step.kind === "move") {
-      const [dx, dy] = this.moveStroke(stroke, step.dx, step.dy);
-      if (!dx && !dy) return null;
-      this.broadcast({ t: "move", id: stroke.id, dx, dy });
-      return { kind: "move", id: stroke.id, dx: -dx, dy: -dy };
     }
     if (step.kind === "style") {
       const styled = this.restyleStroke(stroke, step.color, step.width);
@@ -217,16 +208,30 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
     return [x, y];
   }
 
-  /** Move stroke `id` by (dx, dy) board points, for everyone. `nudge`: one of a run of small
-   * moves (the arrow keys), undone together with the moves of the run before it. */
-  move(id: string, dx: number, dy: number, nudge = false): void {
+  /** Strokes (not erasers') moved together by (dx, dy), cut so that all stay on the board, each
+   * sent as its own move in board order; the step reversing it, or null when nothing moves. */
+  private moveStrokes(ids: readonly string[], dx: number, dy: number): Step | null {
+    const wanted = new Set(ids);
+    const strokes = [...this.strokes.values()].filter((s) => wanted.has(s.id) && !s.erase);
+    const [x, y] = clampMove(strokes.flatMap((s) => s.pts), dx, dy);
+    if (!x && !y) return null;
+    for (const stroke of strokes) {
+      this.moveStroke(stroke, x, y);
+      this.broadcast({ t: "move", id: stroke.id, dx: x, dy: y });
+    }
+    return { kind: "move", ids: strokes.map((s) => s.id), dx: -x, dy: -y };
+  }
+
+  /** Move strokes by (dx, dy) board points together, for everyone: one step. `nudge`: one of a
+   * run of small moves (the arrow keys) of the same strokes, undone together. */
+  move(ids: Ids, dx: number, dy: number, nudge = false): void {
     if (!this.mayDraw) return;
-    const reverse = this.run({ kind: "move", id, dx, dy });
-    const last = this.undoing.at(-1);
-    if (nudge && reverse?.kind === "move" && last?.kind === "move" && last.id === id && last.nudge) {
+    const reverse = this.run({ kind: "move", ids: idsOf(ids), dx, dy });
+    const last = this.history.last();
+    if (nudge && reverse?.kind === "move" && last?.kind === "move" && last.nudge && last.ids.join() === reverse.ids.join()) {
       last.dx += reverse.dx;
       last.dy += reverse.dy;
-      this.redoing = [];
+      this.history.forgetRedo();
     } else this.did(reverse && { ...reverse, ...(nudge ? { nudge } : {}) });
   }
 
@@ -237,23 +242,25 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
     else this.did(this.run({ kind: "edit", id, text }));
   }
 
-  /** A new colour and size for stroke `id`, for everyone. */
-  style(id: string, color: string, width: number): void {
-    if (this.mayDraw) this.did(this.run({ kind: "style", id, color, width }));
+  /** A new colour or size (undefined: each keeps its own) for strokes, for everyone: one step. */
+  style(ids: Ids, color: string | undefined, width: number | undefined): void {
+    const strokes = idsOf(ids).flatMap((id) => this.strokes.get(id) ?? []);
+    const steps = strokes.map((s): Step => ({ kind: "style", id: s.id, color: color ?? s.color, width: width ?? s.width }));
+    if (this.mayDraw) this.did(this.run({ kind: "many", steps }));
   }
 
-  /** A copy of `copied` (anyone's; an eraser's: none) moved by (dx, dy), drawn as ours for
-   * everyone, on top: one undo takes it off. Null when we may not draw. */
-  paste(copied: Stroke, dx: number, dy: number): Stroke | null {
-    if (!this.mayDraw || copied.erase) return null;
-    const stroke: Stroke = { ...copied, id: strokeId(), pts: movePoints(copied.pts, dx, dy).map(clampPoint) };
-    this.did(this.run({ kind: "put", stroke, below: null }));
-    return stroke;
+  /** Copies of `copied` (anyone's; erasers': none) moved by (dx, dy), drawn as ours for
+   * everyone, on top, in their order: one undo takes them off. None when we may not draw. */
+  paste(copied: readonly Stroke[], dx: number, dy: number): Stroke[] {
+    if (!this.mayDraw) return [];
+    const strokes = copied.filter((s) => !s.erase).map((s): Stroke => ({ ...s, id: strokeId(), pts: movePoints(s.pts, dx, dy).map(clampPoint) }));
+    this.did(this.run({ kind: "many", steps: strokes.map((stroke) => ({ kind: "put", stroke, below: null })) }));
+    return strokes;
   }
 
-  /** Take stroke `id` off the board, for everyone (anyone's: no more than clearing). */
-  delete(id: string): void {
-    if (this.mayDraw) this.did(this.run({ kind: "take", id }));
+  /** Take strokes off the board, for everyone (anyone's: no more than clearing): one step. */
+  delete(ids: Ids): void {
+    if (this.mayDraw) this.did(this.run({ kind: "many", steps: idsOf(ids).map((id) => ({ kind: "take", id })) }));
   }
 
   /** A whole stroke on the board: under `below` when that is there (then everything is drawn
@@ -325,8 +332,7 @@ export class Board extends Emitter<BoardEvents> implements ChannelProtocol {
   clear(): void {
     if (!this.mayDraw) return;
     this.strokes.clear();
-    this.undoing = [];
-    this.redoing = [];
+    this.history.clear();
     this.broadcast({ t: "clear" });
     this.emit("change", { kind: "clear" });
   }

@@ -169,7 +169,7 @@ describe("pasting", () => {
     const { b } = board(bob);
     b.message(bob, stroke("s1", [100, 200], { text: "Plan" }));
     const copied = { ...b.strokes.get("s1")! };
-    const pasted = b.paste(copied, 200, -200)!;
+    const [pasted] = b.paste([copied], 200, -200);
     expect(pasted.id).not.toBe("s1");
     expect(pasted.pts).toEqual([300, 0]);
     expect(sent(bob)).toEqual({ t: "stroke", id: pasted.id, color: "#d93025", width: 6, erase: false, pts: [300, 0], append: false, text: "Plan" });
@@ -185,11 +185,58 @@ describe("pasting", () => {
     const bob = link("bob");
     const { b } = board(bob);
     const long = { id: "s1", color: "#111111", width: 4, erase: false, pts: Array.from({ length: 3000 }, (_, i) => i % 2 ? 500 : i) };
-    b.paste(long, 100, 100);
+    b.paste([long], 100, 100);
     expect(bob.sent.map((m) => [JSON.parse(m).pts.length, JSON.parse(m).append])).toEqual([[2000, false], [1000, true]]);
-    expect(b.paste({ ...long, erase: true }, 100, 100)).toBeNull();
+    expect(b.paste([{ ...long, erase: true }], 100, 100)).toEqual([]);
     const held = heldBoard({ draws: () => true, drawingOff: signal(true) }, link("carol"));
-    expect(held.b.paste(long, 100, 100)).toBeNull();
+    expect(held.b.paste([long], 100, 100)).toEqual([]);
     expect(held.b.strokes.size).toBe(0);
+  });
+});
+
+describe("several strokes at once", () => {
+  it("moves them together, cut to the board as one, and one undo moves them all back", () => {
+    const bob = link("bob");
+    const { b } = board(bob);
+    b.message(bob, stroke("s1", [100, 100, 300, 300]));
+    b.message(bob, stroke("s2", [5000, 5000]));
+    b.message(bob, stroke("s3", [9000, 9000]));
+    bob.sent.length = 0;
+    b.move(["s2", "s1"], -500, 0); // s1 reaches the edge first: both go 100 only
+    expect(b.strokes.get("s1")?.pts).toEqual([0, 100, 200, 300]);
+    expect(b.strokes.get("s2")?.pts).toEqual([4900, 5000]);
+    expect(bob.sent.map((m) => JSON.parse(m))).toEqual([
+      { t: "move", id: "s1", dx: -100, dy: 0 },
+      { t: "move", id: "s2", dx: -100, dy: 0 },
+    ]);
+    expect([...b.strokes.keys()]).toEqual(["s3", "s1", "s2"]); // on top, in their order
+    b.undo();
+    expect(b.strokes.get("s1")?.pts).toEqual([100, 100, 300, 300]);
+    expect(b.strokes.get("s2")?.pts).toEqual([5000, 5000]);
+    expect(b.canUndo).toBe(false);
+  });
+
+  it("nudges them as one run, and deletes, restyles and pastes them as one step each", () => {
+    const bob = link("bob");
+    const { b } = board(bob);
+    for (const [id, x] of [["s1", 1000], ["s2", 2000], ["s3", 3000]] as const) b.message(bob, stroke(id, [x, 1000]));
+    b.move(["s1", "s2"], 50, 0, true);
+    b.move(["s1", "s2"], 50, 0, true);
+    b.undo();
+    expect([b.strokes.get("s1")?.pts, b.strokes.get("s2")?.pts]).toEqual([[1000, 1000], [2000, 1000]]);
+    b.style(["s1", "s2"], "#1a73e8", 14);
+    expect([b.strokes.get("s1")?.color, b.strokes.get("s2")?.color, b.strokes.get("s3")?.color]).toEqual(["#1a73e8", "#1a73e8", "#d93025"]);
+    b.undo();
+    expect([b.strokes.get("s1")?.color, b.strokes.get("s2")?.color]).toEqual(["#d93025", "#d93025"]);
+    expect([...b.strokes.keys()]).toEqual(["s3", "s1", "s2"]); // the moved ones on top
+    b.delete(["s1", "s3"]);
+    expect([...b.strokes.keys()]).toEqual(["s2"]);
+    b.undo(); // both back, each where it was among the others
+    expect([...b.strokes.keys()]).toEqual(["s3", "s1", "s2"]);
+    const pasted = b.paste([b.strokes.get("s1")!, b.strokes.get("s2")!], 0, 200);
+    expect(pasted.map((s) => s.pts)).toEqual([[1000, 1200], [2000, 1200]]);
+    expect(b.strokes.size).toBe(5);
+    b.undo();
+    expect([...b.strokes.keys()]).toEqual(["s3", "s1", "s2"]);
   });
 });

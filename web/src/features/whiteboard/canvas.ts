@@ -216,7 +216,7 @@ function bindInput(canvas: HTMLCanvasElement, board: Board, tools: Tools, render
 
 const LABEL = "Shared whiteboard. Draw with the mouse, a pen or a finger.";
 const HELD_LABEL = "Shared whiteboard, drawing turned off by a host.";
-const SELECT_HINT = "N selects the topmost item, and again the one under it; Shift+N goes back up.";
+const SELECT_HINT = "N selects the topmost item, and again the one under it; Shift+N goes back up; Ctrl+A selects everything.";
 
 /** While a host turned drawing off for us: the tools disabled, the canvas only shown, and why. */
 function holdDrawing(wrapper: HTMLElement, canvas: HTMLCanvasElement, board: Board, changed: () => void): () => void {

@@ -3,17 +3,19 @@
  * what is selected (selectTool.ts) shown by a dashed box, lifted over the board while dragged.
  */
 import type { Board, BoardChange } from "./board";
-import { movePoints, strokeBounds, type MeasureText } from "./selection";
+import { movePoints, strokeBounds, type Bounds, type MeasureText } from "./selection";
 import { ASPECT, type Stroke } from "./strokes";
 import { TEXT_LINE_HEIGHT, textFont, textPixels } from "./textBox";
 
-/** What is selected: a stroke, how far it is being dragged (board points, not sent yet), and
- * whether its text is open for editing (then the box shows it, not the board). */
+/** What is selected: strokes, how far they are being dragged (board points, not sent yet),
+ * whether a text is open for editing (then the box shows it, not the board), and the box being
+ * dragged out to select what it touches. */
 export interface Selected {
-  id: string;
+  ids: readonly string[];
   dx: number;
   dy: number;
   editing: boolean;
+  marquee?: Bounds | null;
 }
 
 const SELECTION_COLOR = "#1a73e8";
@@ -73,21 +75,24 @@ export class Renderer {
 
   /** The board again, what is selected shown as `selected` says (null: nothing). */
   show(selected: Selected | null): void {
-    this.selected = selected && { ...selected };
+    this.selected = selected && { ...selected, ids: [...selected.ids] };
     this.redraw();
   }
 
   redraw(): void {
     this.ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     const chosen = this.selected;
-    const lifted = chosen && (chosen.editing || chosen.dx || chosen.dy) ? chosen.id : null;
-    for (const stroke of this.board.strokes.values()) if (stroke.id !== lifted) this.drawStroke(stroke);
-    const stroke = chosen && this.board.strokes.get(chosen.id);
-    if (!chosen || !stroke || chosen.editing) return;
-    // Dragged, it is drawn on top, where a move puts it.
-    const shown = { ...stroke, pts: movePoints(stroke.pts, chosen.dx, chosen.dy) };
-    if (lifted) this.drawStroke(shown);
-    this.outline(shown);
+    const lifted = new Set(chosen && (chosen.editing || chosen.dx || chosen.dy) ? chosen.ids : []);
+    for (const stroke of this.board.strokes.values()) if (!lifted.has(stroke.id)) this.drawStroke(stroke);
+    if (chosen?.marquee) this.box(chosen.marquee, 0);
+    if (!chosen || chosen.editing) return;
+    for (const stroke of this.board.strokes.values()) {
+      if (!chosen.ids.includes(stroke.id)) continue;
+      // Dragged, they are drawn on top, where a move puts them.
+      const shown = { ...stroke, pts: movePoints(stroke.pts, chosen.dx, chosen.dy) };
+      if (lifted.size) this.drawStroke(shown);
+      this.box(strokeBounds(shown, this.measure), 4);
+    }
   }
 
   /** A text's size in board points, by the font the canvas draws it with. */
@@ -102,17 +107,18 @@ export class Renderer {
     return { width: (width / canvas.width) * 10000, height: ((lines.length * pixels * TEXT_LINE_HEIGHT) / canvas.height) * 10000 };
   };
 
-  /** A dashed box around a selected stroke. */
-  private outline(stroke: Stroke): void {
+  /** A dashed box (board points) `padding` CSS pixels out: around a selected stroke, or the
+   * box being dragged out. */
+  private box(b: Bounds, padding: number): void {
     const { ctx, canvas } = this;
-    const b = strokeBounds(stroke, this.measure);
     const [x, y] = [(b.x0 / 10000) * canvas.width, (b.y0 / 10000) * canvas.height];
     const [w, h] = [((b.x1 - b.x0) / 10000) * canvas.width, ((b.y1 - b.y0) / 10000) * canvas.height];
-    const pad = 4 * (window.devicePixelRatio || 1);
+    const dpr = window.devicePixelRatio || 1;
+    const pad = padding * dpr;
     ctx.save();
     ctx.strokeStyle = SELECTION_COLOR;
-    ctx.lineWidth = Math.max(1, pad / 2);
-    ctx.setLineDash([pad * 1.5, pad]);
+    ctx.lineWidth = Math.max(1, 2 * dpr);
+    ctx.setLineDash([6 * dpr, 4 * dpr]);
     ctx.strokeRect(x - pad, y - pad, w + 2 * pad, h + 2 * pad);
     ctx.restore();
   }

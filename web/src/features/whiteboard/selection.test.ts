@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clampMove, COPY_STEP, copyOffset, describeStroke, movePoints, nextSelectable, segmentDistance, strokeAt, strokeBounds, touches } from "./selection";
+import { boxOf, clampMove, COPY_STEP, copyOffset, describeSelection, describeStroke, movePoints, nextSelectable, segmentDistance, strokeAt, strokeBounds, strokesIn, touches } from "./selection";
 import type { Stroke } from "./strokes";
 
 const line = (id: string, pts: number[], extra: Partial<Stroke> = {}): Stroke => ({ id, color: "#111111", width: 6, erase: false, pts, ...extra });
@@ -79,3 +79,23 @@ describe("pasting beside", () => {
     expect(copyOffset([0, 0, 10000, 10000])).toEqual([0, 0]); // the whole board: nowhere else
   });
 });
+
+describe("selecting with a box", () => {
+  it("takes the strokes whose bounds the box touches, in board order, never an eraser's", () => {
+    const left = line("left", [1000, 1000, 2000, 1000]);
+    const text = line("text", [2500, 2500], { text: "Plan" }); // to 3500 x 3000
+    const far = line("far", [8000, 8000, 9000, 9000]);
+    const rubbed = line("rubbed", [1500, 1000, 1600, 1100], { erase: true });
+    const all = [left, text, rubbed, far];
+    expect(boxOf([3000, 3200], [1800, 900])).toEqual({ x0: 1800, y0: 900, x1: 3000, y1: 3200 });
+    expect(strokesIn(all, boxOf([3000, 3200], [1800, 900]), measure)).toEqual(["left", "text"]);
+    expect(strokesIn(all, boxOf([3400, 2900], [3300, 2800]), measure)).toEqual(["text"]); // inside it
+    expect(strokesIn(all, boxOf([5000, 5000], [6000, 6000]), measure)).toEqual([]);
+  });
+
+  it("names one stroke as itself and several by their number", () => {
+    expect(describeSelection([line("t", [1, 1], { text: "Plan" })])).toBe("the text “Plan”");
+    expect(describeSelection([line("a", [1, 1]), line("b", [1, 1, 2, 2])])).toBe("2 things");
+  });
+});
+

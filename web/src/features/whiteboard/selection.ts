@@ -113,6 +113,29 @@ export function describeStroke(stroke: Stroke): string {
   return stroke.pts.length <= 2 ? "a dot" : "a drawing";
 }
 
+/** The box with corners `a` and `b`, in board points. */
+export function boxOf(a: readonly [number, number], b: readonly [number, number]): Bounds {
+  return { x0: Math.min(a[0], b[0]), y0: Math.min(a[1], b[1]), x1: Math.max(a[0], b[0]), y1: Math.max(a[1], b[1]) };
+}
+
+/** The ids of the strokes a box dragged out touches (their bounds meet it), in board order;
+ * never an eraser's. */
+export function strokesIn(strokes: Iterable<Stroke>, box: Bounds, measure: MeasureText): string[] {
+  const ids: string[] = [];
+  for (const stroke of strokes) {
+    if (stroke.erase || stroke.pts.length < 2) continue;
+    const b = strokeBounds(stroke, measure);
+    if (b.x0 <= box.x1 && b.x1 >= box.x0 && b.y0 <= box.y1 && b.y1 >= box.y0) ids.push(stroke.id);
+  }
+  return ids;
+}
+
+/** How what is selected is named to someone who cannot see it: one stroke as describeStroke,
+ * several by their number. */
+export function describeSelection(strokes: readonly Stroke[]): string {
+  return strokes.length === 1 ? describeStroke(strokes[0]) : `${strokes.length} things`;
+}
+
 /** How far a pasted copy lies from what was copied, in board points along each axis. */
 export const COPY_STEP = 200;
 
