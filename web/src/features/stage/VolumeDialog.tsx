@@ -42,7 +42,7 @@ export function VolumeDialog(props: { uid: string; session: RoomSession; ui: Roo
           </button>
         </p>
       ) : null}
-      <div class="dialog-actions">
+      <div class="volume-actions">
         <button class="btn btn-ghost" type="button" disabled={percent === 100} onClick={() => ui.setVolume(uid, 1)}>
           Back to 100%
         </button>
