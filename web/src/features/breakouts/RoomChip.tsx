@@ -5,7 +5,6 @@
  * back ("Return to the main room"). */
 import "./breakouts.css";
 import { useEffect, useState } from "preact/hooks";
-import { announce } from "../../core/announce";
 import { runsMeeting } from "../hosts/controls";
 import type { RoomSession } from "../room/session";
 import type { RoomUi } from "../room/store";
@@ -40,7 +39,7 @@ export function ReturnToMain({ session }: { session: RoomSession }) {
   if (session.myRoom.value === null || runsMeeting(hosting.myRole.value)) return null;
   const press = async () => {
     setBusy(true);
-    if (!(await hosting.act("move", session.meeting.myUid, undefined, { room: 0 }))) announce(hosting.problem.peek(), { urgency: "assertive" });
+    await session.help.returnToMain();
     setBusy(false);
   };
   return (

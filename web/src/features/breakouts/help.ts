@@ -70,9 +70,8 @@ export class HelpDesk {
 
   /** Ask the hosts to come (or no longer); false, and said, when refused. */
   async ask(on: boolean): Promise<boolean> {
-    const done = await this.hosting.act(on ? "ask-help" : "cancel-help");
-    if (!done) announce(this.hosting.problem.peek(), { urgency: "assertive" });
-    else announce(on ? "The hosts were told that you ask for help" : "You no longer ask for help");
+    const done = await this.aloud(this.hosting.act(on ? "ask-help" : "cancel-help"));
+    if (done) announce(on ? "The hosts were told that you ask for help" : "You no longer ask for help");
     return done;
   }
 
@@ -82,8 +81,18 @@ export class HelpDesk {
   }
 
   /** A host answers the call "later": the asker is told, every host's alert lets it be. */
-  async later(call: HelpCall): Promise<boolean> {
-    const done = await this.hosting.act("help-later", call.uid);
+  later(call: HelpCall): Promise<boolean> {
+    return this.aloud(this.hosting.act("help-later", call.uid));
+  }
+
+  /** A participant in a room goes back to the main room (the server always lets them). */
+  returnToMain(): Promise<boolean> {
+    return this.aloud(this.hosting.act("move", this.meeting.myUid, undefined, { room: 0 }));
+  }
+
+  /** A host action of ours under way; a refusal is said. */
+  private async aloud(acting: Promise<boolean>): Promise<boolean> {
+    const done = await acting;
     if (!done) announce(this.hosting.problem.peek(), { urgency: "assertive" });
     return done;
   }
